@@ -1,0 +1,11 @@
+#!/usr/bin/env -S node --import tsx --no-warnings
+// Development entry: runs the TypeScript sources through tsx, no build needed.
+// The tsx registration built into oclif fails with current tsx, so src/commands is loaded directly.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execute } from '@oclif/core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+pjson.oclif.commands = './src/commands';
+await execute({ development: true, dir: import.meta.url, loadOptions: { root, pjson } });

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// `mapproxy-seed` is `mapproxy-util seed` under MapProxy's second command name.
+import { execute } from '@oclif/core';
+
+await execute({ dir: import.meta.url, args: ['seed', ...process.argv.slice(2)] });

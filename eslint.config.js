@@ -1,0 +1,76 @@
+// Lint rules, including the module dependency rule of STYLE.md section 2.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import n from 'eslint-plugin-n';
+import prettier from 'eslint-config-prettier';
+
+const core = './src/core';
+// Module -> the core modules it may import (its own files are always allowed).
+const allowed = {
+  util: [],
+  srs: ['util'],
+  grid: ['srs', 'util'],
+  image: ['srs', 'util', 'grid'],
+  client: ['util'],
+  source: ['client', 'image', 'grid', 'srs', 'util'],
+  cache: ['source', 'image', 'grid', 'srs', 'util'],
+  layer: ['cache', 'source', 'image', 'grid', 'srs', 'util'],
+  service: ['layer', 'image', 'grid', 'srs', 'util'],
+  config: ['util'],
+  app: ['config', 'service', 'layer', 'cache', 'source', 'client', 'image', 'grid', 'srs', 'util'],
+  server: ['app', 'config', 'service', 'util'],
+  seed: ['app', 'config', 'cache', 'grid', 'srs', 'util'],
+  scaffold: ['util'],
+};
+const modules = Object.keys(allowed);
+const zones = modules.flatMap((mod) =>
+  modules
+    .filter((other) => other !== mod && !allowed[mod].includes(other))
+    .map((other) => ({
+      target: `${core}/${mod}`,
+      from: `${core}/${other}`,
+      message: `src/core/${mod} may not import src/core/${other} (STYLE.md section 2).`,
+    })),
+);
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'templates/**', 'coverage/**', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    plugins: { n },
+    rules: { 'no-console': 'error', 'n/no-process-exit': 'error' },
+  },
+  {
+    files: ['src/commands/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./core/(?!index\\.js$)', message: 'Commands import ../core/index.js only.' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', name: ['test', 'describe', 'it'], package: 'node:test' }] }],
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  prettier,
+);

@@ -1,0 +1,13 @@
+/** Small, dependency-free helpers every other core module may use. */
+export { ProxyError } from './errors.js';
+export {
+  type BBox,
+  type Size,
+  bboxWidth,
+  bboxHeight,
+  bboxIntersects,
+  bboxIntersection,
+  bboxContains,
+  isValidBBox,
+} from './geometry.js';
+export { escapeXml, xml, RawXml } from './xml.js';

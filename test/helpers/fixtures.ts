@@ -1,0 +1,38 @@
+/**
+ * Fixture access: the project's own test fixtures and MapProxy's example configurations from
+ * ../shared/reference, each copied into a fresh temporary directory per test.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestContext } from 'node:test';
+
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+/** Makes a temporary directory that is removed when the test ends. */
+export async function makeTempDir(t: TestContext, prefix = 'mapproxy-ts-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * Copies `test/fixtures/<name>` into a fresh temp dir, replacing `${KEY}` placeholders in
+ * the copied file with `vars[KEY]`. Returns the path of the copy.
+ */
+export async function copyFixture(
+  t: TestContext,
+  name: string,
+  vars: Readonly<Record<string, string>> = {},
+): Promise<string> {
+  const dir = await makeTempDir(t);
+  const target = join(dir, name.split('/').pop() ?? name);
+  await cp(join(FIXTURES_DIR, name), target, { recursive: true });
+  if (Object.keys(vars).length > 0) {
+    let text = await readFile(target, 'utf8');
+    for (const [key, value] of Object.entries(vars)) text = text.replaceAll(`\${${key}}`, value);
+    await writeFile(target, text);
+  }
+  return target;
+}
