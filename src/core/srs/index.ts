@@ -1,0 +1,9 @@
+/**
+ * Spatial reference systems: lookup by code, axis order, point and bbox transformation.
+ * The only module that touches proj4.
+ */
+export { SrsError, type SrsErrorCode } from './errors.js';
+export { Srs, getSrs } from './srs.js';
+export { type Point } from './envelope.js';
+export { addProjDataDir } from './datum-grids.js';
+export { preferredSource, type SrsOptions } from './preferred-source.js';

@@ -1,0 +1,165 @@
+/**
+ * The `Srs` value: code, kind, axis order and point/bbox transformations, plus the cached
+ * `getSrs` lookup. The only importer of proj4 in the engine.
+ */
+import proj4 from 'proj4';
+import type { BBox } from '../util/index.js';
+import { isEpsgAxisOrderNE } from './axis-order.js';
+import type { ResolvedDefinition } from './datum-grids.js';
+import { epsgDefinition } from './epsg-definitions.js';
+import { envelopePoints, pointsExtent, type Point } from './envelope.js';
+import { SrsError } from './errors.js';
+
+/** The spherical mercator aliases; they share EPSG:3857's math but keep their own code. */
+const WEB_MERCATOR_CODES: ReadonlySet<string> = new Set([
+  'EPSG:900913',
+  'EPSG:3857',
+  'EPSG:102100',
+  'EPSG:102113',
+]);
+const MERCATOR_MAX = 20037508.342789244;
+
+/** A spatial reference system. Coordinates passed in and out are always x/y (east/north) order. */
+export class Srs {
+  /** Normalised code, e.g. `EPSG:4326`, `CRS:84`, `EPSG:900913`. */
+  readonly code: string;
+  /** The EPSG number whose math this SRS uses (3857 for the mercator aliases, 4326 for CRS:84). */
+  readonly epsg: number;
+  /** True for lon/lat systems in degrees. */
+  readonly isGeographic: boolean;
+  /** True when WMS 1.3.0 / WMTS expect north (lat, northing) first; `CRS:84` is always east first. */
+  readonly isAxisOrderNE: boolean;
+  readonly #definition: string;
+  /** Without the datum grid, for points outside the grid (see datum-grids.ts); null if no grid. */
+  readonly #fallbackDefinition: string | null;
+  readonly #converters = new Map<string, proj4.Converter>();
+
+  constructor(code: string, epsg: number, resolved: ResolvedDefinition, isAxisOrderNE: boolean) {
+    const { definition } = resolved;
+    this.code = code;
+    this.epsg = epsg;
+    this.#definition = definition;
+    this.#fallbackDefinition = resolved.fallback;
+    this.isGeographic = /\+proj=(longlat|latlong|lonlat|latlon)\b/.test(definition);
+    this.isAxisOrderNE = isAxisOrderNE;
+  }
+
+  /** The proj4 definition string behind this SRS. */
+  get definition(): string {
+    return this.#definition;
+  }
+
+  /**
+   * True when both use the same math, as MapProxy compares PROJ definitions: EPSG:900913 equals
+   * EPSG:3857 and CRS:84 equals EPSG:4326.
+   */
+  equals(other: Srs): boolean {
+    return this.epsg === other.epsg;
+  }
+
+  /**
+   * Transforms x/y points into `to`. A point that cannot be projected (e.g. a pole into mercator)
+   * comes back with non-finite components. Returns the input when both SRS are equal.
+   * A point outside a datum grid's extent is transformed without the grid, as PROJ does.
+   */
+  transformPoints(to: Srs, points: readonly Point[]): readonly Point[] {
+    if (this.equals(to)) return points;
+    const converter = this.#converter(to);
+    const hasFallback = this.#fallbackDefinition !== null || to.#fallbackDefinition !== null;
+    return points.map((point): Point => {
+      const projected = project(converter, point);
+      if (!hasFallback || projected.every(Number.isFinite)) return projected;
+      return project(this.#converter(to, true), point);
+    });
+  }
+
+  /**
+   * Transforms `bbox` into `to` through 16 points along its outline, so curved edges are covered
+   * (MapProxy `SRS.transform_bbox_to`). From EPSG:4326 into EPSG:3857/900913 an edge at ±180°
+   * or beyond ±85.06° is clamped to ±20037508.342789244, as MapProxy 1.15 does.
+   * Throws `SrsError` (`SRS_TRANSFORM`) when no point can be transformed.
+   */
+  transformBBox(to: Srs, bbox: BBox): BBox {
+    if (this.equals(to)) return bbox;
+    const extent = pointsExtent(this.transformPoints(to, envelopePoints(bbox, 16)));
+    if (extent === null) {
+      throw new SrsError(
+        `cannot transform bbox ${bbox.join(',')} from ${this.code} to ${to.code}`,
+        'SRS_TRANSFORM',
+      );
+    }
+    // MapProxy 1.15 srs.py: only for the literal codes EPSG:4326 -> EPSG:3857/EPSG:900913
+    if (this.code === 'EPSG:4326' && (to.code === 'EPSG:3857' || to.code === 'EPSG:900913')) {
+      let [minx, miny, maxx, maxy] = extent;
+      if (bbox[0] <= -180) minx = -MERCATOR_MAX;
+      if (bbox[1] <= -85.06) miny = -MERCATOR_MAX;
+      if (bbox[2] >= 180) maxx = MERCATOR_MAX;
+      if (bbox[3] >= 85.06) maxy = MERCATOR_MAX;
+      return [minx, miny, maxx, maxy];
+    }
+    return extent;
+  }
+
+  toString(): string {
+    return this.code;
+  }
+
+  #converter(to: Srs, withoutGrids = false): proj4.Converter {
+    const key = withoutGrids ? `${to.code} without grids` : to.code;
+    let converter = this.#converters.get(key);
+    if (converter === undefined) {
+      converter = withoutGrids
+        ? proj4(this.#fallbackDefinition ?? this.#definition, to.#fallbackDefinition ?? to.#definition)
+        : proj4(this.#definition, to.#definition);
+      this.#converters.set(key, converter);
+    }
+    return converter;
+  }
+}
+
+function project(converter: proj4.Converter, point: Point): Point {
+  try {
+    const [x = NaN, y = NaN] = converter.forward([point[0], point[1]]);
+    return [x, y];
+  } catch {
+    return [NaN, NaN];
+  }
+}
+
+const cache = new Map<string, Srs>();
+
+/**
+ * The SRS for `code`: `EPSG:n` (any case), a bare number or numeric string (read as EPSG),
+ * `CRS:84`, or one of the spherical mercator aliases EPSG:900913/3857/102100/102113. Any EPSG
+ * code with a 2D definition in the EPSG index is known. Results are cached.
+ * Throws `SrsError` (`SRS_UNKNOWN`) for anything else.
+ */
+export function getSrs(code: string | number): Srs {
+  // MapProxy _clean_srs_code: 'auth:x' is upper-cased, anything else is an EPSG number
+  const normalised = typeof code === 'string' && code.includes(':') ? code.toUpperCase() : `EPSG:${code}`;
+  let srs = cache.get(normalised);
+  if (srs === undefined) {
+    srs = createSrs(normalised);
+    cache.set(normalised, srs);
+  }
+  return srs;
+}
+
+function createSrs(code: string): Srs {
+  if (code === 'CRS:84') return new Srs(code, 4326, epsgOrThrow(4326, code), false);
+  const match = /^EPSG:(\d+)$/.exec(code);
+  if (match?.[1] === undefined) throw unknown(code);
+  const epsg = Number(match[1]);
+  const mathEpsg = WEB_MERCATOR_CODES.has(code) ? 3857 : epsg;
+  return new Srs(code, mathEpsg, epsgOrThrow(epsg, code), isEpsgAxisOrderNE(mathEpsg));
+}
+
+function epsgOrThrow(epsg: number, code: string): ResolvedDefinition {
+  const definition = epsgDefinition(epsg);
+  if (definition === null) throw unknown(code);
+  return definition;
+}
+
+function unknown(code: string): SrsError {
+  return new SrsError(`unknown or unsupported SRS ${code}`, 'SRS_UNKNOWN');
+}
