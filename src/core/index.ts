@@ -3,3 +3,20 @@
  * Nothing else from src/core may be imported by src/commands.
  */
 export { ProxyError } from './util/index.js';
+export {
+  loadConfig,
+  loadSeedConfig,
+  checkConfig,
+  configErrorAt,
+  formatConfigProblem,
+  ConfigError,
+  ConfigErrors,
+  type LoadedConfig,
+  type LoadedSeedConfig,
+  type CheckConfigOptions,
+  type CheckConfigResult,
+  type ConfigCheck,
+  type ConfigWarning,
+  type ProxyConfig,
+  type SeedConfig,
+} from './config/index.js';

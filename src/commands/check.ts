@@ -1,0 +1,51 @@
+/**
+ * `mapproxy-util check`: validates mapproxy.yaml (and optionally seed.yaml) and prints every
+ * problem with file:line:column. Exit 0 when clean (warnings allowed), 2 when broken.
+ */
+import { Command, Flags } from '@oclif/core';
+import { checkConfig, formatConfigProblem, type CheckConfigResult } from '../core/index.js';
+
+export default class Check extends Command {
+  static override summary = 'Check a MapProxy configuration (and seed configuration) for errors.';
+  static override description =
+    'Loads the configuration with its base: includes, validates every key and reference and prints all ' +
+    'warnings and errors with file:line:column. Exits 0 when the configuration is usable, 2 when it is not.';
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml',
+    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml',
+  ];
+  static override flags = {
+    'mapproxy-conf': Flags.string({ char: 'f', required: true, description: 'the mapproxy.yaml to check' }),
+    'seed-conf': Flags.string({ char: 's', description: 'a seed.yaml to check against the configuration' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Check);
+    const result = await checkConfig({ configFile: flags['mapproxy-conf'], seedFile: flags['seed-conf'] });
+    for (const warning of result.warnings) this.logToStderr(`warning: ${formatConfigProblem(warning)}`);
+    for (const error of result.errors) this.logToStderr(`error: ${error.format()}`);
+    if (!result.ok) {
+      const count = result.errors.length;
+      this.logToStderr(`configuration invalid: ${count} error${count === 1 ? '' : 's'}`);
+      this.exit(2);
+    }
+    this.log(summaryLine(result, flags['mapproxy-conf'], flags['seed-conf']));
+  }
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function summaryLine(result: CheckConfigResult, configFile: string, seedFile: string | undefined): string {
+  const s = result.summary;
+  let line = `OK ${configFile}`;
+  if (s) {
+    line += ` (${plural(s.layers, 'layer')}, ${plural(s.caches, 'cache')}, ${plural(s.sources, 'source')}, ${plural(s.grids, 'grid')})`;
+  }
+  const seed = result.seedSummary;
+  if (seedFile !== undefined && seed) {
+    line += `, ${seedFile} (${plural(seed.seeds, 'seed')}, ${plural(seed.cleanups, 'cleanup')}, ${plural(seed.coverages, 'coverage')})`;
+  }
+  return line;
+}

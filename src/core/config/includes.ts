@@ -1,0 +1,141 @@
+/**
+ * Loads a config file with its `base:` includes (string or list, relative to the including
+ * file, recursive), expanding `$VAR`s per file and merging like MapProxy's `load_configuration_file`.
+ */
+import { dirname, resolve } from 'node:path';
+import {
+  ConfigError,
+  ConfigErrors,
+  type ConfigPath,
+  type ConfigWarning,
+  type SourcePosition,
+} from './errors.js';
+import { expandEnv, type Env } from './env.js';
+import { mergeMaps } from './merge.js';
+import type { ConfigNode, MapEntry, MapNode } from './node.js';
+import { readYamlFile } from './yaml-file.js';
+
+export interface IncludeResult {
+  readonly root: MapNode;
+  /** Absolute paths: the main file first, then every base file in load order. */
+  readonly files: readonly string[];
+  readonly warnings: readonly ConfigWarning[];
+}
+
+interface LoadState {
+  readonly env: Env;
+  readonly files: string[];
+  readonly warnings: ConfigWarning[];
+  readonly errors: ConfigError[];
+  readonly envSeen: Set<string>;
+}
+
+/**
+ * Reads `file` and everything it includes. Throws `ConfigErrors` holding every syntax,
+ * missing-base and include-cycle problem of all files.
+ */
+export async function loadWithIncludes(file: string, env: Env): Promise<IncludeResult> {
+  const state: LoadState = { env, files: [], warnings: [], errors: [], envSeen: new Set() };
+  const absolute = resolve(file);
+  const root = await loadOne(absolute, state, []);
+  if (state.errors.length > 0 || root === undefined) throw new ConfigErrors(state.errors, state.warnings);
+  return { root, files: state.files, warnings: state.warnings };
+}
+
+/** One file plus its bases; `stack` holds the files currently being included (cycle check). */
+async function loadOne(
+  file: string,
+  state: LoadState,
+  stack: readonly string[],
+): Promise<MapNode | undefined> {
+  let current: MapNode;
+  try {
+    const parsed = await readYamlFile(file);
+    state.warnings.push(...parsed.warnings);
+    current = expandEnv(parsed.root, state.env, state.warnings, state.envSeen) as MapNode;
+  } catch (err) {
+    if (err instanceof ConfigErrors) {
+      state.errors.push(...err.errors);
+      return undefined;
+    }
+    throw err;
+  }
+  if (!state.files.includes(file)) state.files.push(file);
+  const baseEntry = current.entries.get('base');
+  if (baseEntry === undefined) return current;
+
+  const entries = new Map(current.entries);
+  entries.delete('base');
+  current = { ...current, entries };
+  const bases = baseList(baseEntry, file, state);
+  // MapProxy: the earlier file of a `base:` list wins over the later ones.
+  let imported: MapNode | undefined;
+  for (const base of bases) {
+    const target = resolve(dirname(file), base.name);
+    if (stack.includes(target) || target === file) {
+      state.errors.push(
+        new ConfigError(
+          'CONFIG_BASE_CYCLE',
+          base.at,
+          base.path,
+          `base file "${base.name}" includes itself (cycle)`,
+        ),
+      );
+      continue;
+    }
+    const loaded = await loadOne(target, state, [...stack, file]);
+    if (loaded === undefined) {
+      replaceNotFound(state, target, base);
+      continue;
+    }
+    imported = imported === undefined ? loaded : mergeMaps(imported, loaded);
+  }
+  return imported === undefined ? current : mergeMaps(current, imported);
+}
+
+interface BaseRef {
+  readonly name: string;
+  readonly at: SourcePosition;
+  readonly path: ConfigPath;
+}
+
+function baseList(entry: MapEntry, file: string, state: LoadState): BaseRef[] {
+  const value: ConfigNode = entry.value;
+  if (value.kind === 'scalar' && typeof value.value === 'string') {
+    return [{ name: value.value, at: value.pos, path: ['base'] }];
+  }
+  if (value.kind === 'seq') {
+    const refs: BaseRef[] = [];
+    value.items.forEach((item, i) => {
+      if (item.kind === 'scalar' && typeof item.value === 'string') {
+        refs.push({ name: item.value, at: item.pos, path: ['base', i] });
+      } else {
+        state.errors.push(
+          new ConfigError('CONFIG_TYPE', item.pos, ['base', i], 'expected a file name (string)'),
+        );
+      }
+    });
+    return refs;
+  }
+  state.errors.push(
+    new ConfigError(
+      'CONFIG_TYPE',
+      { ...value.pos, file },
+      ['base'],
+      'expected a file name or a list of file names',
+    ),
+  );
+  return [];
+}
+
+/** A base file that does not exist is reported at the including file's `base:` entry. */
+function replaceNotFound(state: LoadState, target: string, base: BaseRef): void {
+  const index = state.errors.findIndex((e) => e.code === 'CONFIG_FILE_NOT_FOUND' && e.file === target);
+  if (index < 0) return;
+  state.errors[index] = new ConfigError(
+    'CONFIG_BASE_NOT_FOUND',
+    base.at,
+    base.path,
+    `base file "${base.name}" not found (looked for ${target})`,
+  );
+}

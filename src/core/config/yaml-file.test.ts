@@ -1,0 +1,123 @@
+/**
+ * YAML reading: positions, YAML 1.1 scalars like PyYAML, anchors and merge keys, syntax errors.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigErrors } from './errors.js';
+import { keyPositionOf, positionOf, toPlain } from './node.js';
+import { parseYaml } from './yaml-file.js';
+
+const text = [
+  'caches:',
+  '  osm:',
+  '    grids: [GLOBAL_WEBMERCATOR, webmerc]',
+  '    sources:',
+  '      - osm_wms',
+  '',
+].join('\n');
+
+test('every value knows its file, line and column', () => {
+  const { root } = parseYaml(text, '/conf/mapproxy.yaml');
+  assert.deepEqual(positionOf(root, ['caches', 'osm', 'grids', 1]), {
+    file: '/conf/mapproxy.yaml',
+    line: 3,
+    column: 33,
+  });
+  assert.deepEqual(positionOf(root, ['caches', 'osm', 'sources', 0]), {
+    file: '/conf/mapproxy.yaml',
+    line: 5,
+    column: 9,
+  });
+  assert.deepEqual(keyPositionOf(root, ['caches', 'osm', 'sources']), {
+    file: '/conf/mapproxy.yaml',
+    line: 4,
+    column: 5,
+  });
+});
+
+test('a missing path points at its closest parent; a null value at its key', () => {
+  const { root } = parseYaml('services:\n  demo:\n  wms:\n    md: {}\n', 'm.yaml');
+  assert.deepEqual(positionOf(root, ['services', 'demo']), { file: 'm.yaml', line: 2, column: 3 });
+  assert.deepEqual(positionOf(root, ['services', 'wms', 'md', 'title']), {
+    file: 'm.yaml',
+    line: 4,
+    column: 9,
+  });
+});
+
+test('reads YAML 1.1 scalars like PyYAML and keeps dates as strings', () => {
+  const { root } = parseYaml(
+    'a: yes\nb: off\nc: 0777\nd: 1.0\ne: 2010-10-21\nf: ~\ng: "1.5"\nh: n\n',
+    'm.yaml',
+  );
+  assert.deepEqual(toPlain(root), {
+    a: true,
+    b: false,
+    c: 511,
+    d: 1,
+    e: '2010-10-21',
+    f: null,
+    g: '1.5',
+    h: 'n',
+  });
+  const d = root.entries.get('d')?.value;
+  assert.equal(d?.kind === 'scalar' && d.isFloat, true);
+});
+
+test('resolves anchors and merge keys; explicit keys win', () => {
+  const { root } = parseYaml(
+    [
+      'parts:',
+      '  base: &base',
+      '    type: wms',
+      '    req: {url: "http://x"}',
+      'sources:',
+      '  s:',
+      '    <<: *base',
+      '    type: tile',
+      '',
+    ].join('\n'),
+    'm.yaml',
+  );
+  assert.deepEqual(toPlain(root.entries.get('sources')?.value ?? root), {
+    s: { req: { url: 'http://x' }, type: 'tile' },
+  });
+  // merged values keep the anchor's position
+  assert.equal(positionOf(root, ['sources', 's', 'req', 'url']).line, 4);
+});
+
+test('a duplicate key warns and the last one wins, as in PyYAML', () => {
+  const { root, warnings } = parseYaml('a: 1\nb: 2\na: 3\n', 'm.yaml');
+  assert.deepEqual(toPlain(root), { b: 2, a: 3 });
+  assert.deepEqual(
+    warnings.map((w) => [w.code, w.line, w.column]),
+    [['CONFIG_DUPLICATE_KEY', 3, 1]],
+  );
+});
+
+test('syntax errors carry file, line and column', () => {
+  assert.throws(
+    () => parseYaml('services:\n  wms:\n    md: [title\nlayers: x\n', 'bad.yaml'),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigErrors);
+      const first = err.errors[0];
+      assert.equal(first?.code, 'CONFIG_SYNTAX');
+      assert.equal(first.file, 'bad.yaml');
+      assert.equal(first.line, 4);
+      assert.match(first.message, /^bad\.yaml:4:1: YAML syntax error: /);
+      return true;
+    },
+  );
+});
+
+test('a document that is not a mapping is rejected like MapProxy', () => {
+  for (const source of ['- a\n- b\n', 'just text\n', '', '# only a comment\n']) {
+    assert.throws(
+      () => parseYaml(source, 'list.yaml'),
+      (err: unknown) =>
+        err instanceof ConfigErrors &&
+        err.errors[0]?.code === 'CONFIG_NOT_A_MAPPING' &&
+        err.errors[0].detail === 'configuration not a YAML dictionary',
+    );
+  }
+});

@@ -1,0 +1,225 @@
+/**
+ * Reads one YAML file into a positioned `ConfigNode` tree. The only importer of `yaml`.
+ * YAML 1.1 like MapProxy's PyYAML (yes/no booleans, `<<` merge keys); timestamps stay strings.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+  type Pair,
+  type ScalarTag,
+} from 'yaml';
+import { ConfigError, ConfigErrors, type ConfigWarning, type SourcePosition } from './errors.js';
+import { scalarNode, type ConfigNode, type MapEntry, type MapNode } from './node.js';
+
+export interface YamlFileResult {
+  readonly root: MapNode;
+  readonly warnings: readonly ConfigWarning[];
+}
+
+const MERGE_KEY = '<<';
+const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
+const BOOL_TAG = 'tag:yaml.org,2002:bool';
+
+/** PyYAML's booleans: YAML 1.1 without `y`/`n` (which stay strings there). */
+const PYYAML_BOOLS: ScalarTag[] = [
+  {
+    identify: (value) => value === true,
+    default: true,
+    tag: BOOL_TAG,
+    test: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+    resolve: () => true,
+  },
+  {
+    identify: (value) => value === false,
+    default: true,
+    tag: BOOL_TAG,
+    test: /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+    resolve: () => false,
+  },
+];
+
+/**
+ * Parses `text` (the content of `file`) into a mapping node.
+ * Throws `ConfigErrors`: every syntax error (`CONFIG_SYNTAX`) or a non-mapping document
+ * (`CONFIG_NOT_A_MAPPING`).
+ */
+export function parseYaml(text: string, file: string): YamlFileResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: false,
+    version: '1.1',
+    prettyErrors: false,
+    customTags: (tags) => [
+      ...PYYAML_BOOLS,
+      // PyYAML turns unquoted dates into date objects; MapProxy's spec treats them like strings.
+      ...tags.filter((tag) => typeof tag === 'string' || (tag.tag !== TIMESTAMP_TAG && tag.tag !== BOOL_TAG)),
+    ],
+  });
+  const at = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    throw new ConfigErrors(
+      doc.errors.map(
+        (err) =>
+          new ConfigError(
+            'CONFIG_SYNTAX',
+            at(err.pos[0]),
+            [],
+            `YAML syntax error: ${firstLine(err.message)}`,
+          ),
+      ),
+    );
+  }
+  const warnings: ConfigWarning[] = [];
+  const converter = new Converter(doc, at, warnings);
+  const root = doc.contents === null ? null : converter.convert(doc.contents, at(0), []);
+  if (root?.kind !== 'map') {
+    const pos = root?.pos ?? at(0);
+    throw new ConfigErrors([
+      new ConfigError('CONFIG_NOT_A_MAPPING', pos, [], 'configuration not a YAML dictionary'),
+    ]);
+  }
+  return { root, warnings };
+}
+
+/** Reads and parses `file`; a missing file throws `ConfigErrors` with `CONFIG_FILE_NOT_FOUND`. */
+export async function readYamlFile(file: string): Promise<YamlFileResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})`;
+    throw new ConfigErrors([
+      new ConfigError('CONFIG_FILE_NOT_FOUND', { file, line: 0, column: 0 }, [], reason),
+    ]);
+  }
+  return parseYaml(text, file);
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+class Converter {
+  private readonly doc: Document;
+  private readonly at: (offset: number) => SourcePosition;
+  private readonly warnings: ConfigWarning[];
+  private readonly resolving = new Set<YamlNode>();
+
+  constructor(doc: Document, at: (offset: number) => SourcePosition, warnings: ConfigWarning[]) {
+    this.doc = doc;
+    this.at = at;
+    this.warnings = warnings;
+  }
+
+  convert(node: unknown, fallback: SourcePosition, path: readonly (string | number)[]): ConfigNode {
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (target === undefined || this.resolving.has(target))
+        return scalarNode(null, this.posOf(node, fallback));
+      this.resolving.add(target);
+      try {
+        return this.convert(target, fallback, path);
+      } finally {
+        this.resolving.delete(target);
+      }
+    }
+    const pos = this.posOf(node, fallback);
+    if (isScalar(node)) {
+      const value = node.value;
+      if (typeof value === 'number') {
+        const source = node.source ?? String(value);
+        return scalarNode(value, pos, /[.eE]|inf|nan/i.test(source) && !/^[-+]?0x/i.test(source));
+      }
+      if (typeof value === 'bigint') return scalarNode(Number(value), pos);
+      if (typeof value === 'string' || typeof value === 'boolean' || value === null)
+        return scalarNode(value, pos);
+      return scalarNode(node.source ?? '', pos);
+    }
+    if (isSeq(node)) {
+      return { kind: 'seq', items: node.items.map((item, i) => this.convert(item, pos, [...path, i])), pos };
+    }
+    if (isMap(node)) return this.convertMap(node.items, pos, path);
+    return scalarNode(null, pos);
+  }
+
+  private convertMap(
+    pairs: readonly Pair[],
+    pos: SourcePosition,
+    path: readonly (string | number)[],
+  ): MapNode {
+    const entries = new Map<string, MapEntry>();
+    const merged: MapNode[] = [];
+    for (const pair of pairs) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key;
+      const keyPos = this.posOf(keyNode, pos);
+      const rawKey: unknown = isScalar(keyNode) ? keyNode.value : keyNode;
+      if (
+        typeof rawKey === 'symbol' ||
+        (rawKey === MERGE_KEY && isScalar(keyNode) && keyNode.type === 'PLAIN')
+      ) {
+        // YAML 1.1 merge key: explicit keys win, then earlier merge sources (PyYAML semantics).
+        for (const source of this.mergeSources(pair.value, keyPos, path)) merged.push(source);
+        continue;
+      }
+      const key = keyString(rawKey);
+      const value = this.convert(pair.value, keyPos, [...path, key]);
+      if (entries.has(key)) {
+        this.warnings.push({
+          code: 'CONFIG_DUPLICATE_KEY',
+          ...keyPos,
+          path: [...path, key],
+          message: `duplicate key "${key}"; the last one wins`,
+        });
+        entries.delete(key);
+      }
+      entries.set(key, { keyPos, value });
+    }
+    if (merged.length === 0) return { kind: 'map', entries, pos };
+    const result = new Map<string, MapEntry>();
+    for (const source of merged) {
+      for (const [key, entry] of source.entries)
+        if (!result.has(key) && !entries.has(key)) result.set(key, entry);
+    }
+    for (const [key, entry] of entries) result.set(key, entry);
+    return { kind: 'map', entries: result, pos };
+  }
+
+  private mergeSources(
+    value: unknown,
+    keyPos: SourcePosition,
+    path: readonly (string | number)[],
+  ): MapNode[] {
+    const node = this.convert(value, keyPos, path);
+    if (node.kind === 'map') return [node];
+    if (node.kind === 'seq') return node.items.filter((item): item is MapNode => item.kind === 'map');
+    return [];
+  }
+
+  private posOf(node: unknown, fallback: SourcePosition): SourcePosition {
+    const range = (node as { range?: readonly number[] } | null)?.range;
+    return range?.[0] === undefined ? fallback : this.at(range[0]);
+  }
+}
+
+function keyString(key: unknown): string {
+  if (key === null || key === undefined) return 'null';
+  if (typeof key === 'string') return key;
+  if (typeof key === 'number' || typeof key === 'boolean') return String(key);
+  // Complex keys (mappings as keys) do not occur in MapProxy configs; keep them visible.
+  return JSON.stringify(key);
+}

@@ -1,0 +1,133 @@
+/**
+ * `mapproxy-util check` through the real CLI: messages with file:line:column, exit codes,
+ * and no stack traces for configuration problems.
+ */
+import assert from 'node:assert/strict';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
+
+const fixture = (name: string): string => join(FIXTURES_DIR, 'config', name);
+/** How the CLI shows a file: relative to its cwd (the test's cwd). */
+const shown = (name: string): string => relative(process.cwd(), fixture(name));
+
+function assertNoStack(output: string): void {
+  assert.doesNotMatch(output, /\n\s+at .+:\d+:\d+\)?\n/);
+  assert.doesNotMatch(output, /ConfigErrors|node:internal/);
+}
+
+test('a clean configuration prints one OK line and exits 0', async () => {
+  const result = await runCli(['check', '-f', fixture('valid.yaml')]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, `OK ${fixture('valid.yaml')} (3 layers, 2 caches, 1 source, 1 grid)\n`);
+  assert.equal(result.stderr, '');
+});
+
+test('a clean configuration with a seed file summarises both', async () => {
+  const result = await runCli(['check', '-f', fixture('valid.yaml'), '-s', fixture('seed-valid.yaml')]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stdout,
+    /\(3 layers, 2 caches, 1 source, 1 grid\), .*seed-valid\.yaml \(1 seed, 1 cleanup, 1 coverage\)\n$/,
+  );
+});
+
+test('an unknown key is a warning with a suggestion, exit 0', async () => {
+  const result = await runCli(['check', '-f', fixture('unknown-key.yaml')]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(
+    result.stderr,
+    `warning: ${shown('unknown-key.yaml')}:5:5 globals.cache.meta_sise: unknown key 'meta_sise' (did you mean 'meta_size'?)\n`,
+  );
+  assert.match(result.stdout, /^OK .*unknown-key\.yaml \(1 layer, 1 cache, 1 source, 0 grids\)\n$/);
+});
+
+const broken: [string, string[]][] = [
+  ['syntax-error.yaml', [':5:1: YAML syntax error: ']],
+  [
+    'wrong-type.yaml',
+    [
+      ':5:18 globals.cache.meta_buffer: expected a number, got "lots"',
+      ':14:12 caches.osm_cache.grids: expected a list of strings, got "GLOBAL_WEBMERCATOR"',
+    ],
+  ],
+  [
+    'missing-key.yaml',
+    [
+      ":7:7 sources.osm_wms.req: missing required key 'url'",
+      ":9:5 sources.osm_tiles: missing required key 'type'",
+      ":12:5 caches.osm_cache: missing required key 'sources'",
+    ],
+  ],
+  [
+    'unknown-ref.yaml',
+    [
+      ':17:13 caches.osm_cache.grids[0]: unknown grid "webmerc" (known: GLOBAL_GEODETIC, GLOBAL_MERCATOR, GLOBAL_WEBMERCATOR, utm32)',
+      ':18:15 caches.osm_cache.sources[0]: unknown source or cache "osm_wmss" (did you mean \'osm_wms\'?) (known sources: osm_wms; caches: osm_cache)',
+      ':22:15 layers[0].sources[0]: unknown source or cache "osm_cach" (did you mean \'osm_cache\'?) (known sources: osm_wms; caches: osm_cache)',
+    ],
+  ],
+  [
+    'missing-base.yaml',
+    [`:2:5 base[0]: base file "common.yaml" not found (looked for ${fixture('common.yaml')})`],
+  ],
+];
+
+for (const [name, messages] of broken) {
+  test(`${name}: every problem with file:line:column, exit 2`, async () => {
+    const result = await runCli(['check', '-f', fixture(name)]);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.equal(result.stdout, '');
+    const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('error: '));
+    assert.equal(errorLines.length, messages.length, result.stderr);
+    messages.forEach((message, i) => {
+      const line = errorLines[i] ?? '';
+      assert.ok(
+        line.startsWith(`error: ${shown(name)}${message}`),
+        `${line}\n  expected to start with\nerror: ${shown(name)}${message}`,
+      );
+    });
+    assert.match(result.stderr, new RegExp(`configuration invalid: ${messages.length} errors?\\n$`));
+    assertNoStack(result.stderr);
+  });
+}
+
+test('a broken seed.yaml is reported against its own file, exit 2', async () => {
+  const result = await runCli(['check', '-f', fixture('valid.yaml'), '-s', fixture('seed-bad-refs.yaml')]);
+  assert.equal(result.code, 2);
+  assert.equal(
+    result.stderr,
+    [
+      `error: ${shown('seed-bad-refs.yaml')}:3:25 seeds.all.caches[1]: unknown cache "rods_cache" (did you mean 'roads_cache'?) (known: osm_cache, roads_cache)`,
+      `error: ${shown('seed-bad-refs.yaml')}:4:17 seeds.all.coverages[0]: unknown coverage "germani" (did you mean 'germany'?) (known: germany)`,
+      `error: ${shown('seed-bad-refs.yaml')}:8:13 cleanups.old.grids[0]: grid "GLOBAL_MERCATOR" is not defined for cache osm_cache`,
+      'configuration invalid: 3 errors',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a seed.yaml with a wrong type, exit 2', async () => {
+  const result = await runCli(['check', '-f', fixture('valid.yaml'), '-s', fixture('seed-broken.yaml')]);
+  assert.equal(result.code, 2);
+  assert.match(
+    result.stderr,
+    /^error: .*seed-broken\.yaml:4:13 seeds\.all\.levels: expected a list of integers or a mapping, got "many"\n/,
+  );
+  assertNoStack(result.stderr);
+});
+
+test('a missing file is a clear message, exit 2', async () => {
+  const result = await runCli(['check', '-f', 'does-not-exist.yaml']);
+  assert.equal(result.code, 2);
+  assert.equal(result.stderr, 'error: does-not-exist.yaml: file not found\nconfiguration invalid: 1 error\n');
+});
+
+test('--help shows usage and examples', async () => {
+  const result = await runCli(['check', '--help']);
+  assert.equal(result.code, 0);
+  assert.match(result.stdout, /-f, --mapproxy-conf=<value>/);
+  assert.match(result.stdout, /-s, --seed-conf=<value>/);
+  assert.match(result.stdout, /EXAMPLES\n\s+\$ mapproxy-util check -f mapproxy.yaml/);
+});
