@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const DEV_BIN = fileURLToPath(new URL('../../bin/dev.js', import.meta.url));
+/** tsx's loader as an absolute URL, so the CLI also runs with a cwd outside the repository. */
+const TSX_LOADER = import.meta.resolve('tsx');
 
 export interface CliResult {
   readonly code: number | null;
@@ -22,7 +24,7 @@ export interface CliOptions {
 /** Runs `mapproxy-util ARGS...` and resolves when it exits; never rejects on a non-zero exit. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', DEV_BIN, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, '--no-warnings', DEV_BIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
