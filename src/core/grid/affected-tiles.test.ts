@@ -1,35 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  affectedLevelTiles,
-  affectedTiles,
-  createTileGrid,
-  GLOBAL_GEODETIC,
-  GLOBAL_MERCATOR,
-  GLOBAL_WEBMERCATOR,
-  type TileCoord,
-} from './index.js';
+import { affectedLevelTiles, affectedTiles } from './index.js';
+import { coord, TEST_GRIDS, type TestGridKey, type Triple } from '../../../test/helpers/test-grids.js';
 import { getSrs } from '../srs/index.js';
 
 // Expected values: MapProxy 1.15 `grid.get_affected_tiles(bbox, size, req_srs=SRS(srs))` ->
 // (bbox, grid size, tiles), or NoTiles (null here). The last three rows request level 3 exactly,
 // stretched by 1.15 and by 1.16. Bboxes exact, except relTol 1e-9 after a reprojection.
 
-// The grids the tables refer to, as in the MapProxy calls that produced the expected values.
-const grids = {
-  geo: createTileGrid(GLOBAL_GEODETIC),
-  merc: createTileGrid(GLOBAL_MERCATOR),
-  web: createTileGrid(GLOBAL_WEBMERCATOR),
-  odd: createTileGrid({
-    srs: 'EPSG:3857',
-    bbox: [1000, 2000, 4840, 2768],
-    res: [10, 5, 1, 0.1],
-    origin: 'nw',
-  }),
-};
-type GridKey = keyof typeof grids;
-type Triple = readonly [number, number, number];
-const coord = ([x, y, z]: Triple): TileCoord => ({ x, y, z });
+const grids = TEST_GRIDS;
+type GridKey = TestGridKey;
 
 interface Expected {
   bbox: number[];

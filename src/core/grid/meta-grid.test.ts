@@ -3,36 +3,19 @@ import assert from 'node:assert/strict';
 import {
   affectedMetaTiles,
   createMetaGrid,
-  createTileGrid,
-  GLOBAL_GEODETIC,
-  GLOBAL_MERCATOR,
-  GLOBAL_WEBMERCATOR,
   metaTile,
   metaTileCoords,
   minimalMetaTile,
   type MetaTile,
-  type TileCoord,
 } from './index.js';
+import { coord, TEST_GRIDS, type TestGridKey, type Triple } from '../../../test/helpers/test-grids.js';
 
 // Expected values: MapProxy 1.15 `MetaGrid(grid, meta_size, meta_buffer)`: `.meta_tile(coord)`
 // (bbox, size, grid_size, tile_patterns, main_tile_coord), `.minimal_meta_tile(tiles)` and
 // `.get_affected_level_tiles(bbox, level)`. Pure arithmetic: compared exactly.
 
-// The grids the tables refer to, as in the MapProxy calls that produced the expected values.
-const grids = {
-  geo: createTileGrid(GLOBAL_GEODETIC),
-  merc: createTileGrid(GLOBAL_MERCATOR),
-  web: createTileGrid(GLOBAL_WEBMERCATOR),
-  odd: createTileGrid({
-    srs: 'EPSG:3857',
-    bbox: [1000, 2000, 4840, 2768],
-    res: [10, 5, 1, 0.1],
-    origin: 'nw',
-  }),
-};
-type GridKey = keyof typeof grids;
-type Triple = readonly [number, number, number];
-const coord = ([x, y, z]: Triple): TileCoord => ({ x, y, z });
+const grids = TEST_GRIDS;
+type GridKey = TestGridKey;
 
 interface Expected {
   bbox: number[];

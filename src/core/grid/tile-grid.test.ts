@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertClose } from '../../../test/helpers/assert-close.js';
 import {
   createTileGrid,
   GLOBAL_GEODETIC,
@@ -414,20 +415,6 @@ const cases: Case[] = [
     relTol: 1e-9,
   },
 ];
-
-function assertClose(
-  actual: readonly number[],
-  expected: readonly number[],
-  relTol: number,
-  what: string,
-): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  expected.forEach((value, i) => {
-    const got = actual[i] ?? NaN;
-    if (relTol === 0) assert.equal(got, value, `${what}[${i}]`);
-    else assert.ok(Math.abs(got - value) <= relTol * Math.abs(value), `${what}[${i}]: ${got} vs ${value}`);
-  });
-}
 
 for (const c of cases) {
   test(`grid matches MapProxy: ${c.name}`, () => {

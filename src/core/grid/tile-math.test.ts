@@ -3,9 +3,6 @@ import assert from 'node:assert/strict';
 import {
   createTileGrid,
   flipTileCoord,
-  GLOBAL_GEODETIC,
-  GLOBAL_MERCATOR,
-  GLOBAL_WEBMERCATOR,
   limitTile,
   originTile,
   supportsAccessWithOrigin,
@@ -14,28 +11,15 @@ import {
   tileCount,
   closestLevel,
   levelOfResolution,
-  type TileCoord,
 } from './index.js';
+import { coord, TEST_GRIDS, type TestGridKey, type Triple } from '../../../test/helpers/test-grids.js';
 
 // Expected values: MapProxy 1.15 TileGrid methods on tile_grid(...) grids: tile_bbox(c),
 // tile_bbox(c, limit=True), tile(x, y, z), flip_tile_coord, limit_tile, supports_access_with_origin,
 // closest_level. Pure arithmetic: compared exactly.
 
-// The grids the tables refer to, as in the MapProxy calls that produced the expected values.
-const grids = {
-  geo: createTileGrid(GLOBAL_GEODETIC),
-  merc: createTileGrid(GLOBAL_MERCATOR),
-  web: createTileGrid(GLOBAL_WEBMERCATOR),
-  odd: createTileGrid({
-    srs: 'EPSG:3857',
-    bbox: [1000, 2000, 4840, 2768],
-    res: [10, 5, 1, 0.1],
-    origin: 'nw',
-  }),
-};
-type GridKey = keyof typeof grids;
-type Triple = readonly [number, number, number];
-const coord = ([x, y, z]: Triple): TileCoord => ({ x, y, z });
+const grids = TEST_GRIDS;
+type GridKey = TestGridKey;
 
 const tileBBoxCases: [GridKey, Triple, number[], number[]][] = [
   ['geo', [0, 0, 0], [-180.0, -90.0, 180.0, 270.0], [-180.0, -90.0, 180.0, 90.0]],
