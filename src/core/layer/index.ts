@@ -1,0 +1,2 @@
+/** Layers: what services serve, built from caches and sources. */
+export type { TileLayer, TileResponse } from './types.js';

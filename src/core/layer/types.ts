@@ -1,0 +1,40 @@
+/**
+ * The tile-layer seam the tile services (TMS, WMTS, KML) serve from: one layer in one grid,
+ * backed by a cache. WMS map layers (issue #4) get their own interface beside this one.
+ */
+import type { TileCoord, TileGrid } from '../grid/index.js';
+import type { BBox } from '../util/index.js';
+
+/** A tile ready to send: bytes as stored (never re-encoded on a cache hit) plus what HTTP needs. */
+export interface TileResponse {
+  readonly data: Buffer;
+  /** Mime type of `data` (for `mixed` caches, png or jpeg per tile). */
+  readonly format: string;
+  /** Last modification (ms since epoch) of the stored tile; null when it was not stored. */
+  readonly timestampMs: number | null;
+  /** False for results that must not be cached by clients (e.g. uncached `on_error` tiles). */
+  readonly cacheable: boolean;
+}
+
+export interface TileLayer {
+  /** Layer name as it appears in URLs and capabilities. */
+  readonly name: string;
+  readonly title: string;
+  /** Config name of the grid: the WMTS TileMatrixSet and the TMS/KML `use_grid_names` segment. */
+  readonly gridName: string;
+  readonly grid: TileGrid;
+  /** Mime type advertised in capabilities (`image/png` also for `mixed` caches). */
+  readonly format: string;
+  /** File extension clients use in tile URLs: `png`, `jpeg`, `webp`... */
+  readonly extension: string;
+  /** Where the layer has data, in the grid SRS (coverage or grid bbox), for capabilities. */
+  readonly extent: BBox;
+  /** Metadata from the layer's `md` config (abstract, keywords...), for capabilities. */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /**
+   * The tile at `coord` (in the grid's own origin), from the cache or created from the sources.
+   * Resolves null when the coord lies outside the grid; rejects with a source/cache error when
+   * the tile cannot be created. Services turn both into their own responses.
+   */
+  getTile(coord: TileCoord, options?: { dimensions?: Readonly<Record<string, string>> }): Promise<TileResponse | null>;
+}

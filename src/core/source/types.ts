@@ -1,0 +1,47 @@
+/**
+ * The source seam: what a cache or layer asks of an upstream (WMS, tile server, debug, blank).
+ * Sources know nothing about caches; caches and layers use sources only through this interface.
+ */
+import type { TileGrid } from '../grid/index.js';
+import type { ImageResult } from '../image/index.js';
+import type { Srs } from '../srs/index.js';
+import type { BBox, Size } from '../util/index.js';
+
+/** One map image request: an area, its pixel size and SRS, and the image format to ask for. */
+export interface MapQuery {
+  /** Area in `srs` units, x/y order. */
+  readonly bbox: BBox;
+  readonly size: Size;
+  readonly srs: Srs;
+  /** Mime type to request upstream, e.g. `image/png`. */
+  readonly format: string;
+  /** Ask for a transparent background where the source supports it. */
+  readonly transparent: boolean;
+  /** Dimension values (`time`, `elevation`, `dim_*`) to forward; empty when none. */
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** True while seeding: `seed_only` sources answer only then. */
+  readonly isSeeding: boolean;
+}
+
+/** Per-call options; the signal aborts the upstream request (timeouts, shutdown). */
+export interface GetMapOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface MapSource {
+  /** The config name of the source, for logs and errors. */
+  readonly name: string;
+  /** True when its images have transparent parts, so layers under it can show through. */
+  readonly isTransparent: boolean;
+  /**
+   * The grid the source serves natively (tile sources), or null for free-form sources such as
+   * WMS. A cache whose grid matches requests whole source tiles and no meta tiles.
+   */
+  readonly tileGrid: TileGrid | null;
+  /**
+   * Renders `query`. Resolves null when the source has nothing there (outside its coverage or
+   * resolution range, `seed_only` outside seeding). Rejects with `SourceError` when the upstream
+   * fails; the error's message is safe to show to clients (no credentials).
+   */
+  getMap(query: MapQuery, options?: GetMapOptions): Promise<ImageResult | null>;
+}
