@@ -41,13 +41,29 @@ export type ConfigWarningCode =
   | 'CONFIG_MISSING_SECTION'
   | 'CONFIG_LAYER_NO_SOURCES'
   | 'CONFIG_WMS_NO_LAYERS'
-  | 'CONFIG_IGNORED_KEY';
+  | 'CONFIG_IGNORED_KEY'
+  | 'CONFIG_REF_IGNORED';
 
 /** A problem that does not stop loading, e.g. an unknown key. */
 export interface ConfigWarning extends SourcePosition {
   readonly code: ConfigWarningCode;
   readonly path: ConfigPath;
   readonly message: string;
+}
+
+/**
+ * Turns errors into warnings (`CONFIG_REF_IGNORED`), for callers that use only part of a
+ * configuration, as MapProxy's `grids` command ignores broken layer references.
+ */
+export function asWarnings(errors: readonly ConfigError[]): ConfigWarning[] {
+  return errors.map((e) => ({
+    code: 'CONFIG_REF_IGNORED',
+    file: e.file,
+    line: e.line,
+    column: e.column,
+    path: e.path,
+    message: e.detail,
+  }));
 }
 
 /** Renders a path as `caches.osm.grids[0]`. */

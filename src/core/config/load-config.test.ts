@@ -385,3 +385,36 @@ test('configErrorAt positions a later-stage problem at its config node', async (
     'mapproxy.yaml:19:5 grids.bad.bbox: need a bbox for grid with EPSG:99999',
   );
 });
+
+test('gridsOnly: broken layer references only warn, broken grid references stay fatal', async (t) => {
+  const dir = await writeFiles(t, {
+    'mapproxy.yaml': [
+      'layers:',
+      '  - name: roads',
+      '    title: Roads',
+      '    sources: [missing_cache]',
+      'grids:',
+      '  utm:',
+      '    base: GLOBAL_WEBMERCATOR',
+      '',
+    ].join('\n'),
+    'broken-grid.yaml': ['grids:', '  utm:', '    base: nowhere', ''].join('\n'),
+  });
+  const file = join(dir, 'mapproxy.yaml');
+  await assert.rejects(loadConfig(file), { code: 'CONFIG_INVALID' });
+  const loaded = await loadConfig(file, { gridsOnly: true });
+  const ignored = loaded.warnings.filter((w) => w.code === 'CONFIG_REF_IGNORED');
+  assert.deepEqual(
+    ignored.map((w) => [w.line, w.path.join('.')]),
+    [[4, 'layers.0.sources.0']],
+  );
+  assert.deepEqual(Object.keys(loaded.config.grids), ['utm']);
+  await assert.rejects(loadConfig(join(dir, 'broken-grid.yaml'), { gridsOnly: true }), (err: unknown) => {
+    assert.ok(err instanceof ConfigErrors);
+    assert.match(
+      err.errors.map((e) => e.format(dir)).join('\n'),
+      /^broken-grid\.yaml:3:11 grids\.utm\.base: .*"nowhere"/,
+    );
+    return true;
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import {
+  asWarnings,
   ConfigError,
   ConfigErrors,
   type ConfigErrorCode,
@@ -24,6 +25,12 @@ import { validateTree } from './validate.js';
 export interface LoadConfigOptions {
   /** Variables for `$VAR` / `${VAR}` expansion; defaults to `process.env`. */
   readonly env?: Env;
+  /**
+   * The caller uses only the grids (and, in a seed config, the coverages): reference problems
+   * outside `grids` are reported as warnings, not errors. MapProxy's `grids` command works on
+   * configurations whose layers name missing sources, because it never builds the layers.
+   */
+  readonly gridsOnly?: boolean;
 }
 
 /** A loaded configuration plus what reloaders and error reporting need. */
@@ -74,7 +81,10 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   const plain = toPlain(root) as Record<string, unknown>;
   const refs = checkReferences(plain, locateNearest);
   warnings.push(...refs.warnings);
-  if (refs.errors.length > 0) throw new ConfigErrors(refs.errors, warnings);
+  const fatalRefs =
+    options.gridsOnly === true ? refs.errors.filter((e) => e.path[0] === 'grids') : refs.errors;
+  warnings.push(...asWarnings(refs.errors.filter((e) => !fatalRefs.includes(e))));
+  if (fatalRefs.length > 0) throw new ConfigErrors(fatalRefs, warnings);
 
   // 4. defaults, normalisation, absolute paths.
   // Warnings about a whole entry (a cache without grids) point at the entry's key.

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import {
+  asWarnings,
   ConfigError,
   ConfigErrors,
   type ConfigPath,
@@ -74,7 +75,8 @@ export async function loadSeedConfig(
   // 3. references against the proxy config.
   const plain = toPlain(root) as Record<string, unknown>;
   const errors = checkSeedReferences(plain, loaded.config, locateNearest);
-  if (errors.length > 0) throw new ConfigErrors(errors, warnings);
+  if (options.gridsOnly === true) warnings.push(...asWarnings(errors));
+  else if (errors.length > 0) throw new ConfigErrors(errors, warnings);
 
   // 4. defaults and absolute paths.
   const config = normalizeSeed(plain, loaded);
