@@ -20,3 +20,13 @@ export {
   type ProxyConfig,
   type SeedConfig,
 } from './config/index.js';
+export {
+  describeGrids,
+  formatGridsReport,
+  describeScales,
+  AppError,
+  type AppErrorCode,
+  type DescribeGridsOptions,
+  type GridsReport,
+  type ScalesOptions,
+} from './app/index.js';

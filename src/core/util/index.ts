@@ -11,3 +11,13 @@ export {
   isValidBBox,
 } from './geometry.js';
 export { escapeXml, xml, RawXml } from './xml.js';
+export {
+  PyInt,
+  type PyValue,
+  pyFloatRepr,
+  pyFixed,
+  pyStrRepr,
+  pyRepr,
+  pyStr,
+  pyPercent,
+} from './py-format.js';

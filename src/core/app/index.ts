@@ -1,0 +1,16 @@
+/**
+ * Composition root: builds runtime objects (grids so far) from a loaded configuration, and the
+ * CLI use cases that need them (`grids`, `scales`). Config errors keep their YAML position.
+ */
+export { AppError, type AppErrorCode } from './errors.js';
+export { buildGrids } from './build-grids.js';
+export {
+  describeGrids,
+  type DescribeGridsOptions,
+  type GridsReport,
+  type GridDescription,
+  type GridConfEntry,
+  type GridLevel,
+} from './describe-grids.js';
+export { formatGridsReport } from './format-grids.js';
+export { describeScales, type ScalesOptions } from './scales.js';

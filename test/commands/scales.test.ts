@@ -1,0 +1,32 @@
+/**
+ * `mapproxy-util scales` against MapProxy 1.15's own output for every case captured in
+ * test/fixtures/mapproxy-1.15/cases.tsv: stdout byte for byte and the exit code.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { loadReferenceCases } from '../helpers/mapproxy-reference.js';
+
+// Where MapProxy's failure text is Python's (optparse help, a traceback), only the exit code and
+// the gist of our own message are compared.
+const OWN_ERROR_TEXT: Readonly<Record<string, RegExp>> = {
+  'scales/no-values': /at least one scale/,
+  'scales/invalid-value': /could not convert string to float: 'abc'/,
+};
+
+const cases = await loadReferenceCases('scales/');
+
+for (const reference of cases) {
+  test(`${reference.name}: mapproxy-util ${reference.args.join(' ')} prints what MapProxy 1.15 prints`, async () => {
+    const result = await runCli(reference.args);
+    assert.equal(result.code, reference.exitCode, result.stderr);
+    const ownError = OWN_ERROR_TEXT[reference.name];
+    if (ownError === undefined) {
+      assert.equal(result.stdout, reference.stdout);
+      assert.equal(result.stderr, reference.stderr);
+    } else {
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, ownError);
+    }
+  });
+}
