@@ -57,3 +57,10 @@ export {
   type TilePattern,
 } from './meta-grid.js';
 export { tmsGridInfo, type TmsGridInfo, type TmsProfile } from './tms-profile.js';
+export {
+  createBBoxCoverage,
+  parseBBox,
+  type Coverage,
+  type CoverageKind,
+  type BBoxCoverageOptions,
+} from './coverage.js';

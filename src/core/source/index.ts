@@ -1,2 +1,29 @@
 /** Map sources: WMS, tile (XYZ/TMS/quadkey), debug and blank sources behind one interface. */
 export type { MapQuery, MapSource, GetMapOptions } from './types.js';
+export { SourceError, type SourceErrorCode } from './errors.js';
+export type {
+  CommonSourceOptions,
+  HttpSourceOptions,
+  OnErrorOptions,
+  OnErrorResponse,
+  ResolutionRangeOptions,
+} from './options.js';
+/**
+ * `createWmsSource(options)`: a `wms` source. Queries are x/y bboxes; WMS 1.3.0 axis order is
+ * applied on the wire. Resolves null outside `coverage`, the resolution range, or outside
+ * seeding for `seed_only`; rejects with `SourceError` (`SOURCE_HTTP`, `SOURCE_NOT_IMAGE`).
+ */
+export { createWmsSource, type WmsSourceOptions } from './wms-source.js';
+/**
+ * `createTileSource(options)`: a `tile` source. A query must be exactly one tile of its grid
+ * (else `SourceError` `SOURCE_INVALID_QUERY`); same null and error rules as the WMS source.
+ */
+export { createTileSource, type TileSourceOptions } from './tile-source.js';
+/** `createDebugSource()`: draws bbox and resolution text; never null, never fails. */
+export { createDebugSource, debugText } from './debug-source.js';
+/** `createBlankSource(name)`: nothing anywhere; every query resolves null. */
+export { createBlankSource } from './blank-source.js';
+/** `onErrorInfo(image)`: the `on_error` cache/stale flags of a stand-in image, or null for real images. */
+export { onErrorInfo, type OnErrorInfo } from './upstream-errors.js';
+/** `createResolutionRange(name, options)`: `min_res`/`max_res` in metres per pixel, or null. */
+export { createResolutionRange, type ResolutionRange } from './resolution-range.js';

@@ -21,3 +21,14 @@ export {
   pyStr,
   pyPercent,
 } from './py-format.js';
+export {
+  getLogger,
+  configureLogging,
+  onLog,
+  formatLogRecord,
+  type Logger,
+  type LogLevel,
+  type LogRecord,
+  type LoggingConfig,
+} from './log.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,279 @@
+/**
+ * The one outbound HTTP client: pooled keep-alive undici agents (one per TLS setting, one pool per
+ * origin inside), MapProxy's `http` options, the request log line and `UpstreamError`s.
+ */
+import { readFile } from 'node:fs/promises';
+import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
+import { VERSION } from '../util/index.js';
+import { UpstreamError } from './errors.js';
+import { acquireHostSlot } from './host-semaphore.js';
+import { logRequest } from './request-log.js';
+import { basicAuthorization, splitUrlCredentials } from './url-credentials.js';
+
+/**
+ * Sent on every upstream request. MapProxy sends `MapProxy-<version>`; we name ourselves so that
+ * upstream operators can tell the two apart.
+ */
+export const USER_AGENT = `MapProxy-ts/${VERSION}`;
+
+/** MapProxy `http.client_timeout` default: 60 seconds. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** MapProxy's `http.ssl_ca_certs` / `http.ssl_no_cert_checks`. */
+export interface TlsOptions {
+  /** Path of a PEM file with the CA certificates to trust instead of the system ones. */
+  readonly caCerts?: string | undefined;
+  /** Skip certificate verification entirely. */
+  readonly noCertChecks?: boolean | undefined;
+}
+
+export interface HttpRequestOptions {
+  /** Default GET. POST sends `body` (MapProxy posts WMS requests with an `sld_body`). */
+  readonly method?: 'GET' | 'POST' | undefined;
+  readonly body?: string | Buffer | undefined;
+  /** Extra request headers (MapProxy `http.headers`); they win over the defaults. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Whole request including the body; default 60 s. */
+  readonly timeoutMs?: number | undefined;
+  /** Aborts the request (shutdown, a caller that gave up). */
+  readonly signal?: AbortSignal | undefined;
+  readonly tls?: TlsOptions | undefined;
+  /** Basic-auth credentials for a URL that no longer carries them (they win over `user:pass@`). */
+  readonly credentials?: { readonly username: string; readonly password: string | null } | undefined;
+  /** At most this many requests in flight to the URL's host:port (this process only); 0 = no limit. */
+  readonly concurrentRequests?: number | undefined;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** Lower-cased header names; repeated headers joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+  /** The requested URL without credentials. */
+  readonly url: string;
+}
+
+const dispatchers = new Map<string, Promise<{ agent: EnvHttpProxyAgent; dispatcher: Dispatcher }>>();
+
+async function dispatcherFor(tls: TlsOptions): Promise<Dispatcher> {
+  const key = JSON.stringify([tls.caCerts ?? null, tls.noCertChecks ?? false]);
+  let entry = dispatchers.get(key);
+  if (entry === undefined) {
+    entry = createDispatcher(tls);
+    dispatchers.set(key, entry);
+    // a CA file that cannot be read must not poison later attempts
+    entry.catch(() => dispatchers.delete(key));
+  }
+  return (await entry).dispatcher;
+}
+
+async function createDispatcher(
+  tls: TlsOptions,
+): Promise<{ agent: EnvHttpProxyAgent; dispatcher: Dispatcher }> {
+  const ca = tls.caCerts !== undefined && tls.noCertChecks !== true ? await readFile(tls.caCerts) : undefined;
+  const connect = { rejectUnauthorized: tls.noCertChecks !== true, ...(ca === undefined ? {} : { ca }) };
+  // EnvHttpProxyAgent honours http_proxy/https_proxy/no_proxy like MapProxy (urllib) does
+  const agent = new EnvHttpProxyAgent({ connect, requestTls: connect });
+  // urllib follows redirects; so do we
+  return { agent, dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 5 })) };
+}
+
+/** Closes all pooled connections (server shutdown, tests). Later requests open new ones. */
+export async function closeHttpClients(): Promise<void> {
+  const entries = [...dispatchers.values()];
+  dispatchers.clear();
+  await Promise.all(
+    entries.map(async (entry) => {
+      const { agent } = await entry.catch(() => ({ agent: null }));
+      await agent?.close();
+    }),
+  );
+}
+
+/** `httpRequest` with GET. */
+export async function httpGet(
+  url: string,
+  options: Omit<HttpRequestOptions, 'method' | 'body'> = {},
+): Promise<HttpResponse> {
+  return httpRequest(url, { ...options, method: 'GET' });
+}
+
+/**
+ * Sends one request and reads the whole body. `user:pass@` in `url` becomes an
+ * `Authorization: Basic` header and is removed from the URL, the log line and errors.
+ * Logs `METHOD URL STATUS SIZE MS` on `mapproxy.source.request`.
+ * Rejects with `UpstreamError`: `UPSTREAM_STATUS` for a status >= 400 or 204,
+ * `UPSTREAM_TIMEOUT`, `UPSTREAM_CONNECT`, `UPSTREAM_TLS`, `UPSTREAM_INVALID_URL`,
+ * `UPSTREAM_ABORTED` (the caller's signal) or `UPSTREAM_INTERNAL`.
+ */
+export async function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
+  const { url: cleanUrl, username, password } = splitUrlCredentials(url);
+  const method = options.method ?? 'GET';
+  let parsed: URL;
+  try {
+    parsed = new URL(cleanUrl);
+  } catch (error) {
+    throw upstreamError('URL_NOT_CORRECT', cleanUrl, error);
+  }
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+  const authorization = options.credentials
+    ? basicAuthorization(options.credentials.username, options.credentials.password)
+    : basicAuthorization(username, password);
+  if (authorization !== null) headers.authorization = authorization;
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+  if (method === 'POST' && headers['content-type'] === undefined) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
+  const limit = options.concurrentRequests ?? 0;
+  let release: (() => void) | null = null;
+  try {
+    if (limit > 0) release = await acquireHostSlot(parsed.host, limit, signal);
+  } catch (error) {
+    throw classify(error, cleanUrl, timeout, options.signal);
+  }
+
+  const start = performance.now();
+  let status: number | null = null;
+  let contentLength: string | null = null;
+  let logged = false;
+  const log = (): void => {
+    if (logged) return;
+    logged = true;
+    logRequest({ method, url: cleanUrl, status, contentLength, durationMs: performance.now() - start });
+  };
+  try {
+    const dispatcher = await dispatcherFor(options.tls ?? {});
+    const response = await request(parsed, { method, headers, body: options.body, signal, dispatcher });
+    status = response.statusCode;
+    const responseHeaders = flattenHeaders(response.headers);
+    contentLength = responseHeaders['content-length'] ?? null;
+    if (status >= 400) {
+      // MapProxy logs no size for HTTP errors (urllib raises before it sees the response)
+      contentLength = null;
+      log();
+      await response.body.dump().catch(() => undefined);
+      throw new UpstreamError(`HTTP Error "${cleanUrl}": ${status}`, 'UPSTREAM_STATUS', {
+        url: cleanUrl,
+        status,
+        summary: 'HTTP Error',
+      });
+    }
+    log();
+    if (status === 204) {
+      await response.body.dump().catch(() => undefined);
+      // MapProxy's text has no URL: 'HTTP Error "204 No Content"'
+      throw new UpstreamError('HTTP Error "204 No Content"', 'UPSTREAM_STATUS', {
+        url: cleanUrl,
+        status,
+        summary: 'HTTP Error "204 No Content"',
+      });
+    }
+    const body = Buffer.from(await response.body.arrayBuffer());
+    // undici hands the socket back to the pool just after the body ends; yielding once lets the
+    // caller's next request reuse it instead of opening a second connection
+    await new Promise((resolve) => setImmediate(resolve));
+    return { status, headers: responseHeaders, body, url: cleanUrl };
+  } catch (error) {
+    log();
+    if (error instanceof UpstreamError) throw error;
+    throw classify(error, cleanUrl, timeout, options.signal);
+  } finally {
+    release?.();
+  }
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+/** Python's socket error texts, which MapProxy puts after `No response from URL "…": `. */
+const CONNECT_REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'Connection refused',
+  ECONNRESET: 'Connection reset by peer',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
+  ENOTFOUND: 'Name or service not known',
+  EAI_AGAIN: 'Temporary failure in name resolution',
+  ETIMEDOUT: 'timed out',
+  UND_ERR_SOCKET: 'Connection reset by peer',
+  UND_ERR_CLOSED: 'Connection reset by peer',
+};
+
+function errorCode(error: unknown): string | undefined {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_ABORTED' && code !== 'ABORT_ERR') return code;
+  }
+  return undefined;
+}
+
+function classify(
+  error: unknown,
+  url: string,
+  timeout: AbortSignal,
+  callerSignal: AbortSignal | undefined,
+): UpstreamError {
+  if (callerSignal?.aborted === true) return upstreamError('ABORTED', url, error);
+  // MapProxy 1.15 says 'No response from URL "…": timed out' for a connect timeout; a read
+  // timeout comes out as 'Internal HTTP error "…": TimeoutError(...)', which we do not copy
+  if (timeout.aborted) return upstreamError('TIMEOUT', url, error);
+  const code = errorCode(error) ?? '';
+  if (
+    code.startsWith('ERR_TLS') ||
+    code.includes('CERT') ||
+    code.startsWith('UNABLE_TO') ||
+    code.includes('SELF_SIGNED')
+  ) {
+    return upstreamError('TLS', url, error);
+  }
+  if (code in CONNECT_REASONS || code.startsWith('UND_ERR_CONNECT'))
+    return upstreamError('CONNECT', url, error);
+  if (error instanceof TypeError || code === 'UND_ERR_INVALID_ARG')
+    return upstreamError('URL_NOT_CORRECT', url, error);
+  return upstreamError('INTERNAL', url, error);
+}
+
+type Failure = 'TIMEOUT' | 'CONNECT' | 'TLS' | 'URL_NOT_CORRECT' | 'ABORTED' | 'INTERNAL';
+
+function upstreamError(kind: Failure, url: string, cause: unknown): UpstreamError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  switch (kind) {
+    case 'TIMEOUT':
+      return failure('No response from URL', url, 'timed out', 'UPSTREAM_TIMEOUT', cause);
+    case 'CONNECT':
+      return failure(
+        'No response from URL',
+        url,
+        CONNECT_REASONS[errorCode(cause) ?? ''] ?? reason,
+        'UPSTREAM_CONNECT',
+        cause,
+      );
+    case 'TLS':
+      return failure('Could not verify connection to URL', url, reason, 'UPSTREAM_TLS', cause);
+    case 'URL_NOT_CORRECT':
+      return failure('URL not correct', url, reason, 'UPSTREAM_INVALID_URL', cause);
+    case 'ABORTED':
+      return failure('No response from URL', url, 'request aborted', 'UPSTREAM_ABORTED', cause);
+    case 'INTERNAL':
+      return failure('Internal HTTP error', url, reason, 'UPSTREAM_INTERNAL', cause);
+  }
+}
+
+function failure(
+  summary: string,
+  url: string,
+  reason: string,
+  code: UpstreamError['code'],
+  cause: unknown,
+): UpstreamError {
+  // the cause's message may quote the URL; it came from the credential-free URL we sent
+  return new UpstreamError(`${summary} "${url}": ${reason}`, code, { url, summary, cause });
+}

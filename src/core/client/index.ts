@@ -1,0 +1,41 @@
+/**
+ * Outbound HTTP: pooled keep-alive requests with MapProxy's `http` options, the
+ * `mapproxy.source.request` log line, WMS GetMap URLs and tile URL templates.
+ * Failures become `UpstreamError`.
+ */
+export { UpstreamError, type UpstreamErrorCode, type UpstreamErrorDetails } from './errors.js';
+export {
+  httpGet,
+  httpRequest,
+  closeHttpClients,
+  USER_AGENT,
+  DEFAULT_TIMEOUT_MS,
+  type HttpRequestOptions,
+  type HttpResponse,
+  type TlsOptions,
+} from './http-client.js';
+export { hostSlotUsage } from './host-semaphore.js';
+export { formatRequestLog, type RequestLogEntry } from './request-log.js';
+export { splitUrlCredentials, redactUrl, type SplitUrl } from './url-credentials.js';
+export {
+  createWmsRequestTemplate,
+  wmsGetMapUrl,
+  wmsGetMapPost,
+  hasSldBody,
+  pyQuote,
+  type WmsVersion,
+  type WmsParamValue,
+  type WmsRequestTemplate,
+  type WmsMapParams,
+} from './wms-request.js';
+export {
+  expandTileUrl,
+  tileUrlPlaceholders,
+  tileCachePath,
+  tmsPath,
+  arcgisCachePath,
+  quadkey,
+  TILE_URL_PLACEHOLDERS,
+  type TileUrlCoord,
+  type TileUrlPlaceholder,
+} from './tile-url.js';

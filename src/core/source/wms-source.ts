@@ -1,0 +1,309 @@
+/**
+ * The `wms` source (MapProxy `source/wms.py` + `client/wms.py`): GetMap requests with the
+ * configured `req` parameters, SRS/format negotiation, coverage clipping and reprojection.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import {
+  createWmsRequestTemplate,
+  hasSldBody,
+  httpRequest,
+  splitUrlCredentials,
+  wmsGetMapPost,
+  wmsGetMapUrl,
+  type HttpRequestOptions,
+  type HttpResponse,
+  type WmsParamValue,
+  type WmsRequestTemplate,
+  type WmsVersion,
+} from '../client/index.js';
+import type { ImageResult } from '../image/index.js';
+import { getSrs, preferredSource, type Srs, type SrsOptions } from '../srs/index.js';
+import { getLogger, type BBox, type Size } from '../util/index.js';
+import { SourceError } from './errors.js';
+import { imageFromUpstream, pasteOnTransparent, reprojectImage } from './images.js';
+import type { CommonSourceOptions } from './options.js';
+import { createResolutionRange } from './resolution-range.js';
+import { onErrorImage, toSourceError } from './upstream-errors.js';
+import type { GetMapOptions, MapQuery, MapSource } from './types.js';
+
+const log = getLogger('mapproxy.source.wms');
+
+/** MapProxy's `sources.<name>` keys of `type: wms`. */
+export interface WmsSourceOptions extends CommonSourceOptions {
+  /**
+   * `req`: `url` (required; `user:pass@` becomes Basic auth) and every other key, copied into
+   * the query in this order (`layers`, `styles`, `transparent`, `sld`, `sld_body`, vendor keys).
+   * `sld: file://<path>` is read (relative to `baseDir`) and sent as `sld_body`.
+   */
+  readonly req: Readonly<Record<string, WmsParamValue>> & { readonly url: string };
+  /** `wms_opts.version`; default 1.1.1. */
+  readonly version?: WmsVersion | undefined;
+  /**
+   * The format MapProxy hands a source from its cache (`params['format']`, the cache's
+   * `request_format`/`format`); it also decides where `format` sits in the query.
+   */
+  readonly requestFormat?: string | undefined;
+  /** `supported_srs`: SRS codes the server accepts; others are reprojected from one of these. */
+  readonly supportedSrs?: readonly string[] | undefined;
+  /** `supported_formats`: mime types (or extensions) the server delivers. */
+  readonly supportedFormats?: readonly string[] | undefined;
+  /** `forward_req_params`: dimension keys of the query to pass on. */
+  readonly forwardReqParams?: readonly string[] | undefined;
+  /** `concurrent_requests` (or `globals.http.concurrent_requests`); 0 = unlimited. */
+  readonly concurrentRequests?: number | undefined;
+  /** `globals.srs.preferred_src_proj`. */
+  readonly srs?: SrsOptions | undefined;
+  /** Directory relative `sld: file://` paths are resolved against (the config dir). */
+  readonly baseDir?: string | undefined;
+}
+
+function mimeType(format: string): string {
+  const base = format.split(';')[0]?.trim().toLowerCase() ?? '';
+  return base.includes('/') ? base : `image/${base}`;
+}
+
+/**
+ * Creates a WMS source. Throws `SourceError` (`SOURCE_INVALID_CONFIG`) for a bad
+ * `min_res`/`max_res` pair and `SrsError` for an unknown `supported_srs` code.
+ */
+export function createWmsSource(options: WmsSourceOptions): MapSource {
+  const { name } = options;
+  const { url } = splitUrlCredentials(options.req.url);
+  const version = options.version ?? '1.1.1';
+  const resRange = createResolutionRange(name, options);
+  const supportedSrs = (options.supportedSrs ?? []).map((code) => getSrs(code));
+  const supportedFormats = (options.supportedFormats ?? []).map(mimeType);
+  const forward = new Set((options.forwardReqParams ?? []).map((key) => key.toLowerCase()));
+  const http = options.http ?? {};
+  const hideErrorDetails = http.hideErrorDetails ?? true;
+  const coverage = options.coverage ?? null;
+  // MapProxy: `req.format` wins over the cache's format, which wins over the query's
+  const reqFormat = options.req.format;
+  const fixedFormat = typeof reqFormat === 'string' ? reqFormat : options.requestFormat;
+
+  // the template has the URL without credentials; `httpOptions` passes them to the client
+  let template: Promise<WmsRequestTemplate> | null = null;
+  const requestTemplate = (): Promise<WmsRequestTemplate> => {
+    template ??= buildTemplate(options, url, version, fixedFormat);
+    return template;
+  };
+
+  async function retrieve(query: RequestQuery, signal: AbortSignal | undefined): Promise<ImageResult> {
+    const tpl = await requestTemplate();
+    const extra: Record<string, string> = {};
+    for (const [key, value] of Object.entries(query.dimensions))
+      if (forward.has(key.toLowerCase())) extra[key] = value;
+    const params = {
+      bbox: query.bbox,
+      size: query.size,
+      srs: query.srs.code,
+      isAxisOrderNE: query.srs.isAxisOrderNE,
+      format: query.format,
+      extra,
+    };
+    const method = http.method === 'POST' || (http.method !== 'GET' && hasSldBody(tpl)) ? 'POST' : 'GET';
+    let response: HttpResponse;
+    let requestUrl: string;
+    if (method === 'POST') {
+      const post = wmsGetMapPost(tpl, params);
+      requestUrl = post.url;
+      response = await httpRequest(post.url, { ...httpOptions(options, signal), method, body: post.body });
+    } else {
+      requestUrl = wmsGetMapUrl(tpl, params);
+      response = await httpRequest(requestUrl, httpOptions(options, signal));
+    }
+    return checkImage(response, requestUrl, query);
+  }
+
+  function checkImage(response: HttpResponse, requestUrl: string, query: RequestQuery): ImageResult {
+    const contentType = response.headers['content-type'] ?? 'image/';
+    if (!contentType.startsWith('image/')) {
+      // MapProxy logs up to 8000 bytes of XML/text exceptions, 100 bytes of anything else
+      const limit =
+        contentType.startsWith('text/') || contentType.startsWith('application/vnd.ogc') ? 8000 : 100;
+      const truncated = response.body.length > limit ? ' [output truncated]' : '';
+      const text = response.body.subarray(0, limit).toString('utf8');
+      log.warn(`no image returned from source WMS: ${requestUrl}, response was: '${text}'${truncated}`);
+      throw new SourceError(`no image returned from source WMS: ${requestUrl}`, 'SOURCE_NOT_IMAGE', {
+        sourceName: name,
+      });
+    }
+    const format = contentType === 'image/' ? query.format : mimeType(contentType);
+    return imageFromUpstream(response.body, format, query.size);
+  }
+
+  /** Requests only the part of `query` inside the coverage and pastes it onto a transparent image. */
+  async function subQuery(query: RequestQuery, signal: AbortSignal | undefined): Promise<ImageResult | null> {
+    if (coverage === null) return retrieve(query, signal);
+    const position = bboxPositionInImage(query.bbox, query.size, coverage.extent(query.srs));
+    if (position.size[0] === 0 || position.size[1] === 0) return null;
+    const image = await retrieve({ ...query, bbox: position.bbox, size: position.size }, signal);
+    return pasteOnTransparent(image, query.size, position.offset);
+  }
+
+  async function transformed(
+    query: RequestQuery,
+    signal: AbortSignal | undefined,
+  ): Promise<ImageResult | null> {
+    const dstSrs = query.srs;
+    const srcSrs = preferredSource(dstSrs, supportedSrs, options.srs);
+    const srcBBox = dstSrs.transformBBox(srcSrs, query.bbox);
+    const srcSize = reprojectedSize(srcBBox, query.size);
+    const srcQuery: RequestQuery = { ...query, bbox: srcBBox, size: srcSize, srs: srcSrs };
+    const image =
+      coverage !== null && !coverage.contains(srcBBox, srcSrs)
+        ? await subQuery(srcQuery, signal)
+        : await retrieve(srcQuery, signal);
+    if (image === null) return null;
+    return reprojectImage(
+      image,
+      { bbox: srcBBox, srs: srcSrs },
+      { bbox: query.bbox, srs: dstSrs, size: query.size },
+    );
+  }
+
+  async function getMapUnchecked(
+    query: MapQuery,
+    signal: AbortSignal | undefined,
+  ): Promise<ImageResult | null> {
+    // 1. format: the source's own, else the query's, replaced by the first supported one
+    let format = mimeType(fixedFormat ?? query.format);
+    const firstFormat = supportedFormats[0];
+    if (firstFormat !== undefined && !supportedFormats.includes(format)) format = firstFormat;
+    let request: RequestQuery = {
+      bbox: query.bbox,
+      size: query.size,
+      srs: query.srs,
+      format,
+      dimensions: query.dimensions,
+    };
+    // 2. SRS: a supported one with the same math keeps its own code (EPSG:900913 vs 3857)
+    if (supportedSrs.length > 0) {
+      const match = supportedSrs.find((srs) => srs.equals(query.srs));
+      if (match === undefined) return transformed(request, signal);
+      request = { ...request, srs: match };
+    }
+    // 3. partly outside the coverage: request only the inside
+    if (coverage !== null && !coverage.contains(request.bbox, request.srs)) return subQuery(request, signal);
+    return retrieve(request, signal);
+  }
+
+  return {
+    name,
+    isTransparent: options.transparent ?? isTrue(options.req.transparent),
+    tileGrid: null,
+    async getMap(query: MapQuery, getMapOptions: GetMapOptions = {}): Promise<ImageResult | null> {
+      if (options.seedOnly === true && !query.isSeeding) return null;
+      if (resRange !== null && !resRange.contains(query.bbox, query.size, query.srs)) return null;
+      if (coverage !== null && !coverage.intersects(query.bbox, query.srs)) return null;
+      try {
+        return await getMapUnchecked(query, getMapOptions.signal);
+      } catch (error) {
+        const sourceError = toSourceError(error, name, hideErrorDetails);
+        if (sourceError instanceof SourceError && sourceError.code === 'SOURCE_HTTP') {
+          const image = onErrorImage(options.onError, sourceError.status, query.size);
+          if (image !== null) return image;
+          const cause = sourceError.cause instanceof Error ? sourceError.cause.message : sourceError.message;
+          log.warn(`could not retrieve WMS map: ${cause}`);
+        }
+        throw sourceError;
+      }
+    },
+  };
+}
+
+/** The per-request values `retrieve` needs; bbox in `srs`, x/y order. */
+interface RequestQuery {
+  readonly bbox: BBox;
+  readonly size: Size;
+  readonly srs: Srs;
+  readonly format: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+function isTrue(value: WmsParamValue | undefined): boolean {
+  return String(value).toLowerCase() === 'true';
+}
+
+function httpOptions(options: WmsSourceOptions, signal: AbortSignal | undefined): HttpRequestOptions {
+  const http = options.http ?? {};
+  const { username, password } = splitUrlCredentials(options.req.url);
+  return {
+    credentials: username === null ? undefined : { username, password },
+    headers: http.headers,
+    timeoutMs: http.timeoutMs,
+    tls: http.tls,
+    signal,
+    concurrentRequests: options.concurrentRequests,
+  };
+}
+
+async function buildTemplate(
+  options: WmsSourceOptions,
+  url: string,
+  version: WmsVersion,
+  format: string | undefined,
+): Promise<WmsRequestTemplate> {
+  const req: Record<string, WmsParamValue> = { ...options.req };
+  const sld = req.sld;
+  if (typeof sld === 'string' && sld.startsWith('file://')) {
+    // MapProxy reads `sld: file://...` once and sends its content as sld_body
+    const path = sld.slice('file://'.length);
+    const body = await readFile(
+      isAbsolute(path) || options.baseDir === undefined ? path : resolvePath(options.baseDir, path),
+      'utf8',
+    );
+    delete req.sld;
+    req.sld_body = body;
+  }
+  return createWmsRequestTemplate(url, req, version, format);
+}
+
+/**
+ * The source image size for a reprojected request (MapProxy `_get_transformed`): the destination
+ * width or height is kept, the other follows the aspect ratio of the source bbox.
+ */
+export function reprojectedSize(srcBBox: BBox, dstSize: Size): Size {
+  const srcWidth = srcBBox[2] - srcBBox[0];
+  const srcHeight = srcBBox[3] - srcBBox[1];
+  const ratio = srcWidth / srcHeight;
+  const xRes = srcWidth / dstSize[0];
+  const yRes = srcHeight / dstSize[1];
+  return xRes < yRes
+    ? [dstSize[0], Math.trunc(dstSize[0] / ratio + 0.5)]
+    : [Math.trunc(dstSize[1] * ratio + 0.5), dstSize[1]];
+}
+
+/**
+ * Where `srcBBox` lies in an image of `size` showing `bbox` (MapProxy `bbox_position_in_image`):
+ * the clipped bbox, its pixel size and its top-left offset.
+ */
+export function bboxPositionInImage(
+  bbox: BBox,
+  size: Size,
+  srcBBox: BBox,
+): { readonly size: Size; readonly offset: readonly [number, number]; readonly bbox: BBox } {
+  const toPxX = (x: number): number => ((x - bbox[0]) * size[0]) / (bbox[2] - bbox[0]);
+  const toPxY = (y: number): number => ((bbox[3] - y) * size[1]) / (bbox[3] - bbox[1]);
+  const sub: [number, number, number, number] = [...bbox];
+  const offsets = [0, size[1], size[0], 0];
+  if (srcBBox[0] > bbox[0]) {
+    sub[0] = srcBBox[0];
+    offsets[0] = Math.trunc(toPxX(srcBBox[0]));
+  }
+  if (srcBBox[1] > bbox[1]) {
+    sub[1] = srcBBox[1];
+    offsets[1] = Math.trunc(toPxY(srcBBox[1]));
+  }
+  if (srcBBox[2] < bbox[2]) {
+    sub[2] = srcBBox[2];
+    offsets[2] = Math.trunc(toPxX(srcBBox[2]));
+  }
+  if (srcBBox[3] < bbox[3]) {
+    sub[3] = srcBBox[3];
+    offsets[3] = Math.trunc(toPxY(srcBBox[3]));
+  }
+  const [left = 0, bottom = 0, right = 0, top = 0] = offsets;
+  return { size: [Math.abs(right - left), Math.abs(bottom - top)], offset: [left, top], bbox: sub };
+}
