@@ -14,3 +14,4 @@ export {
 } from './describe-grids.js';
 export { formatGridsReport } from './format-grids.js';
 export { describeScales, type ScalesOptions } from './scales.js';
+export type { ServedApp, LoadedApp, AppLoader } from './served-app.js';

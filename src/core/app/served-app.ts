@@ -1,0 +1,27 @@
+/**
+ * What the server needs from a built configuration: the services by first path segment and
+ * the response policy. `app/` produces it; the server never looks inside a service.
+ */
+import type { Service } from '../service/index.js';
+
+export interface ServedApp {
+  /**
+   * Services by the first path segment they answer under: `service`, `ows` and `wms` (the OWS
+   * dispatcher), `tms`, `tiles`, `kml`, `wmts`, `demo`. A missing segment is a 404.
+   */
+  readonly routes: Readonly<Record<string, Service>>;
+  /** `globals.http.access_control_allow_origin`; empty disables the header. */
+  readonly accessControlAllowOrigin: string;
+  /** Whether the welcome page links the demo. */
+  readonly hasDemo: boolean;
+}
+
+/** A built configuration plus every file it was read from, for reloaders. */
+export interface LoadedApp {
+  readonly app: ServedApp;
+  /** Absolute paths of the config file and its `base:` files. */
+  readonly files: readonly string[];
+}
+
+/** Builds a ServedApp from a configuration file; rejects with the config's errors. */
+export type AppLoader = (configFile: string) => Promise<LoadedApp>;

@@ -1,0 +1,42 @@
+/**
+ * `--bind` parsing with MapProxy's rules: `8081`, `host`, `host:port` or `:port`; default
+ * `127.0.0.1:8080`. `:port` listens on every interface but is shown as localhost, as MapProxy does.
+ */
+import { ServerError } from './errors.js';
+
+export interface BindAddress {
+  /** Address to listen on. */
+  readonly host: string;
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  /** Host name for the printed URL. */
+  readonly displayHost: string;
+}
+
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_PORT = 8080;
+
+/** Parses a `--bind` value. Throws `ServerError` (`SERVER_BAD_BIND`) for anything else. */
+export function parseBind(value: string | undefined): BindAddress {
+  const text = (value ?? '').trim();
+  if (text === '') return { host: DEFAULT_HOST, port: DEFAULT_PORT, displayHost: DEFAULT_HOST };
+  if (/^\d+$/.test(text)) return { host: 'localhost', port: toPort(text, value), displayHost: 'localhost' };
+  const colon = text.lastIndexOf(':');
+  if (colon === -1) return { host: text, port: DEFAULT_PORT, displayHost: text };
+  const host = text.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  const port = toPort(text.slice(colon + 1), value);
+  // MapProxy: an empty host binds all interfaces but the banner says localhost
+  if (host === '') return { host: '0.0.0.0', port, displayHost: 'localhost' };
+  return { host, port, displayHost: host };
+}
+
+function toPort(text: string, original: string | undefined): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    throw new ServerError(
+      `invalid --bind value "${original ?? ''}": expected PORT, HOST or HOST:PORT (e.g. 127.0.0.1:8080)`,
+      'SERVER_BAD_BIND',
+    );
+  }
+  return port;
+}

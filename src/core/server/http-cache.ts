@@ -1,0 +1,61 @@
+/**
+ * Tile caching headers and conditional requests as MapProxy's response.py has them: an unquoted
+ * md5 ETag of `str(mtime) + str(size)`, Last-Modified, `public, max-age, s-maxage`, and a 304
+ * for an exactly matching If-None-Match or an If-Modified-Since not older than the tile.
+ */
+import { createHash } from 'node:crypto';
+import type { CachePolicy } from '../service/index.js';
+import { pyFloatRepr } from '../util/index.js';
+
+/** The caching headers for a response of `bodySize` bytes under `policy`. */
+export function cacheHeaders(policy: CachePolicy, bodySize: number): Record<string, string> {
+  switch (policy.kind) {
+    case 'none':
+      return {};
+    case 'no-cache':
+      return { 'Cache-Control': 'no-cache, no-store', Pragma: 'no-cache', Expires: '-1' };
+    case 'tile': {
+      const seconds = policy.timestampMs / 1000;
+      const age = Math.trunc(policy.maxAgeSeconds);
+      return {
+        ETag: tileETag(seconds, bodySize),
+        'Last-Modified': new Date(policy.timestampMs).toUTCString(),
+        'Cache-Control': `public, max-age=${age}, s-maxage=${age}`,
+      };
+    }
+  }
+}
+
+/**
+ * MapProxy's ETag: md5 hex of Python's `str(timestamp) + str(size)`, unquoted. The timestamp is
+ * the tile's mtime in seconds (a float, so `1700000000.0` for a whole second).
+ */
+export function tileETag(timestampSeconds: number, size: number): string {
+  return createHash('md5')
+    .update(`${pyFloatRepr(timestampSeconds)}${size}`)
+    .digest('hex');
+}
+
+/**
+ * True when the client's copy is current: If-None-Match equal to the ETag (a quoted value does
+ * not match, as in MapProxy), else If-Modified-Since at or after the tile's mtime.
+ */
+export function isNotModified(
+  policy: CachePolicy,
+  etag: string | undefined,
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
+): boolean {
+  if (policy.kind !== 'tile') return false;
+  if (etag !== undefined && ifNoneMatch === etag) return true;
+  if (ifModifiedSince === undefined) return false;
+  const since = parseHttpDate(ifModifiedSince);
+  return since !== null && policy.timestampMs / 1000 <= since;
+}
+
+/** Seconds since the epoch of an RFC 1123, RFC 850 or asctime date; null for anything else. */
+export function parseHttpDate(text: string): number | null {
+  if (!/^\s*(?:[A-Za-z]{3},|[A-Za-z]+,|[A-Za-z]{3}\s)/.test(text)) return null;
+  const ms = Date.parse(/GMT|UTC|[+-]\d{4}/.test(text) ? text : `${text} GMT`);
+  return Number.isNaN(ms) ? null : ms / 1000;
+}

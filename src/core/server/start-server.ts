@@ -1,0 +1,124 @@
+/**
+ * `runServer`: load a configuration, listen, and (for serve-develop) reload when the config or
+ * one of its `base:` files changes. A broken edit is logged and the last good app keeps serving.
+ */
+import { watch, type FSWatcher } from 'chokidar';
+import { getLogger } from '../util/index.js';
+import type { BindAddress } from './bind.js';
+import { buildServer } from './build-server.js';
+import { ServerError } from './errors.js';
+import type { AppLoader, LoadedApp } from '../app/index.js';
+
+export interface RunServerOptions {
+  readonly configFile: string;
+  readonly bind: BindAddress;
+  /** Builds the app from the configuration (app/'s composition root). */
+  readonly loadApp: AppLoader;
+  /** Watch the configuration files and reload on change. */
+  readonly reload?: boolean;
+  /** Error details in 500 bodies. */
+  readonly debug?: boolean;
+}
+
+/** What a reload attempt ended in: the new files, or the error that kept the old app. */
+export type ReloadOutcome =
+  { readonly ok: true; readonly files: readonly string[] } | { readonly ok: false; readonly error: unknown };
+
+export interface RunningServer {
+  /** `http://displayHost:port`, with the real port when the bind asked for 0. */
+  readonly url: string;
+  /** The port actually listened on. */
+  readonly port: number;
+  /** Calls `listener` after every reload attempt. Returns an unsubscribe function. */
+  onReload(listener: (outcome: ReloadOutcome) => void): () => void;
+  /** Stops watching and listening; resolves when every connection is closed. */
+  close(): Promise<void>;
+  /** Resolves when the server has been closed. */
+  readonly closed: Promise<void>;
+}
+
+const log = getLogger('mapproxy.config');
+/** Editors write a file in several steps; wait this long after the last event before reloading. */
+const RELOAD_DEBOUNCE_MS = 100;
+
+/**
+ * Loads `configFile` and listens on `bind`. Rejects with the configuration's errors when the
+ * first load fails, and with `ServerError` (`SERVER_LISTEN`) when the address cannot be used.
+ */
+export async function runServer(options: RunServerOptions): Promise<RunningServer> {
+  let loaded: LoadedApp = await options.loadApp(options.configFile);
+  const server = buildServer(() => loaded.app, { debug: options.debug === true });
+  try {
+    await server.listen({ host: options.bind.host, port: options.bind.port });
+  } catch (err) {
+    throw new ServerError(
+      `cannot listen on ${options.bind.host}:${options.bind.port}: ${err instanceof Error ? err.message : String(err)}`,
+      'SERVER_LISTEN',
+      { cause: err },
+    );
+  }
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.bind.port;
+
+  const listeners = new Set<(outcome: ReloadOutcome) => void>();
+  let watcher: FSWatcher | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let reloading: Promise<void> = Promise.resolve();
+
+  const reload = async (): Promise<void> => {
+    let outcome: ReloadOutcome;
+    try {
+      const next = await options.loadApp(options.configFile);
+      const added = next.files.filter((f) => !loaded.files.includes(f));
+      const removed = loaded.files.filter((f) => !next.files.includes(f));
+      loaded = next;
+      watcher?.add(added);
+      watcher?.unwatch(removed);
+      log.info(`reloaded configuration ${options.configFile}`);
+      outcome = { ok: true, files: next.files };
+    } catch (error) {
+      log.error(
+        `could not reload ${options.configFile}, still serving the previous configuration:\n${describe(error)}`,
+      );
+      outcome = { ok: false, error };
+    }
+    for (const listener of listeners) listener(outcome);
+  };
+
+  if (options.reload === true) {
+    watcher = watch([...loaded.files], { ignoreInitial: true });
+    watcher.on('all', (_event, file) => {
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        log.info(`detected change in '${file}', reloading`);
+        reloading = reloading.then(reload);
+      }, RELOAD_DEBOUNCE_MS);
+    });
+  }
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  return {
+    url: `http://${options.bind.displayHost}:${port}`,
+    port,
+    onReload(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      if (timer !== null) clearTimeout(timer);
+      await watcher?.close();
+      await reloading;
+      await server.close();
+      resolveClosed();
+    },
+    closed,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
