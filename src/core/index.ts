@@ -6,7 +6,6 @@ export { ProxyError } from './util/index.js';
 export {
   loadConfig,
   loadSeedConfig,
-  checkConfig,
   configErrorAt,
   formatConfigProblem,
   ConfigError,
@@ -21,6 +20,7 @@ export {
   type SeedConfig,
 } from './config/index.js';
 export {
+  checkConfiguration as checkConfig,
   describeGrids,
   formatGridsReport,
   describeScales,

@@ -69,6 +69,10 @@ const broken: [string, string[]][] = [
     ],
   ],
   [
+    'grid-without-bbox.yaml',
+    [':14:5 grids.utm32.bbox: grid utm32: need a bbox for grid with EPSG:25832'],
+  ],
+  [
     'missing-base.yaml',
     [`:2:5 base[0]: base file "common.yaml" not found (looked for ${fixture('common.yaml')})`],
   ],

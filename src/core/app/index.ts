@@ -15,3 +15,4 @@ export {
 export { formatGridsReport } from './format-grids.js';
 export { describeScales, type ScalesOptions } from './scales.js';
 export type { ServedApp, LoadedApp, AppLoader } from './served-app.js';
+export { checkConfiguration } from './check.js';

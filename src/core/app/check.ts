@@ -1,0 +1,30 @@
+/**
+ * The `check` use case with everything the configuration stage cannot see on its own: the
+ * grids are built, so a grid that cannot exist (no bbox for a UTM SRS, a bad res list) fails
+ * `check` with its YAML position instead of failing later at serve time.
+ */
+import {
+  checkConfig,
+  ConfigError,
+  ConfigErrors,
+  type CheckConfigOptions,
+  type CheckConfigResult,
+  type ConfigCheck,
+} from '../config/index.js';
+import { buildGrids } from './build-grids.js';
+
+const buildsGrids: ConfigCheck = (loaded) => {
+  try {
+    buildGrids(loaded);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConfigError) return { errors: [error] };
+    if (error instanceof ConfigErrors) return { errors: error.errors };
+    throw error;
+  }
+};
+
+/** Loads and validates the configuration (and seed config) and builds its grids; reports, never throws for config problems. */
+export function checkConfiguration(options: Omit<CheckConfigOptions, 'checks'>): Promise<CheckConfigResult> {
+  return checkConfig({ ...options, checks: [buildsGrids] });
+}
