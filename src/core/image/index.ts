@@ -1,2 +1,20 @@
 /** Images: encode/decode, merge, split, reproject. The only importer of sharp. */
 export type { ResamplingMethod, ImageFormatOptions, RawImage, ImageResult } from './types.js';
+export { ImageError, type ImageErrorCode } from './errors.js';
+export { imageFromBytes, imageFromRaw, loadImage } from './image-result.js';
+export { blankImage } from './blank.js';
+export { singleColor } from './single-color.js';
+export { splitImage, type SplitOptions } from './split.js';
+export { mergeImages, type MergeLayer, type MergeOptions } from './merge.js';
+export { cropAndScale, type PixelBox } from './crop-scale.js';
+export { transformImage, type ImagePlace, type TransformOptions } from './transform.js';
+export {
+  resolveImageOptions,
+  type ImageOptionsRequest,
+  type ImageOptionsSpec,
+  type GlobalImageSpec,
+} from './options.js';
+export { formatName, sniffFormat, type FormatName } from './formats.js';
+export { type Rgba } from './pixels.js';
+export { messageImage, type MessageOptions } from './message.js';
+export { closeImageWorkers } from './worker-pool.js';

@@ -28,6 +28,10 @@ export interface ImageFormatOptions {
   readonly jpegQuality: number;
   /** MapProxy `encoding_options.quantizer`; null = the encoder's default (like fastoctree). */
   readonly quantizer: 'fastoctree' | 'mediancut' | null;
+  /** MapProxy `encoding_options.tiff_compression`; absent/null = `raw` (uncompressed). */
+  readonly tiffCompression?: 'raw' | 'tiff_lzw' | 'jpeg' | null;
+  /** Layer opacity 0-1 when merged (MapProxy `image.opacity`); absent/null = opaque as drawn. */
+  readonly opacity?: number | null;
 }
 
 /** 8-bit RGBA pixels, row-major, top row first: `data.length === width * height * 4`. */

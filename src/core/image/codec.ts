@@ -1,0 +1,127 @@
+/**
+ * Decoding, encoding and SVG rendering with sharp; the only file that imports sharp. Every call is
+ * asynchronous (libvips runs in libuv's threadpool), so no encode blocks the event loop.
+ */
+import sharp, { type TiffOptions } from 'sharp';
+import type { Size } from '../util/index.js';
+import { ImageError } from './errors.js';
+import { formatName, mimeType, type FormatName } from './formats.js';
+import { hasTransparency } from './pixels.js';
+import type { ImageFormatOptions, RawImage } from './types.js';
+
+/** Encoded bytes and the mime type they are in. */
+export interface Encoded {
+  readonly data: Buffer;
+  readonly format: string;
+}
+
+/** Decodes any format sharp reads to 8-bit RGBA. Rejects with `ImageError` (`IMAGE_DECODE`). */
+export async function decodeToRaw(data: Buffer): Promise<RawImage> {
+  try {
+    const { data: pixels, info } = await sharp(data)
+      .toColourspace('srgb')
+      .ensureAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels`);
+    return { data: pixels, size: [info.width, info.height] };
+  } catch (error) {
+    throw new ImageError(`cannot decode image: ${(error as Error).message}`, 'IMAGE_DECODE', {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Encodes RGBA pixels as `options` ask, the way MapProxy's `img_to_buf` does: `mixed` picks png for
+ * any alpha < 255, else jpeg; png with `colors` > 0 is paletted (alpha kept when `transparent`);
+ * jpeg drops alpha without compositing (PIL `convert('RGB')`). Rejects with `ImageError`
+ * (`IMAGE_FORMAT` for an unknown format, `IMAGE_ENCODE` when the encoder fails).
+ */
+export async function encodeRaw(raw: RawImage, options: ImageFormatOptions): Promise<Encoded> {
+  const requested = formatName(options.format);
+  if (requested === null) {
+    throw new ImageError(`cannot encode to unknown format ${options.format}`, 'IMAGE_FORMAT');
+  }
+  let name: FormatName;
+  let keepAlpha = options.mode === 'RGBA' || (options.mode !== 'RGB' && options.transparent);
+  let colors = options.mode === 'P' && options.colors <= 0 ? 256 : options.colors;
+  if (requested === 'mixed') {
+    // MapProxy: png when any pixel is transparent; jpeg (no palette, no alpha) otherwise
+    if (hasTransparency(raw)) {
+      name = 'png';
+      // an unquantised image is saved as it is (RGBA); quantising keeps alpha only if transparent
+      keepAlpha ||= colors <= 0;
+    } else {
+      name = 'jpeg';
+      colors = 0;
+    }
+  } else {
+    name = requested;
+  }
+  try {
+    return { data: await runEncoder(raw, name, keepAlpha, colors, options), format: mimeType(name) };
+  } catch (error) {
+    throw new ImageError(`cannot encode ${mimeType(name)}: ${(error as Error).message}`, 'IMAGE_ENCODE', {
+      cause: error,
+    });
+  }
+}
+
+function runEncoder(
+  raw: RawImage,
+  name: FormatName,
+  keepAlpha: boolean,
+  colors: number,
+  options: ImageFormatOptions,
+): Promise<Buffer> {
+  let image = sharp(raw.data, { raw: { width: raw.size[0], height: raw.size[1], channels: 4 } });
+  // PIL convert('RGB') drops alpha without compositing; so does removeAlpha
+  if (!keepAlpha || name === 'jpeg') image = image.removeAlpha();
+  switch (name) {
+    case 'png':
+      if (colors > 0) {
+        // fastoctree in PIL does not dither; libimagequant is sharp's palette quantiser
+        return image
+          .png({ palette: true, colours: Math.min(256, Math.max(2, colors)), dither: 0 })
+          .toBuffer();
+      }
+      return image.png().toBuffer();
+    case 'jpeg':
+      return image.jpeg({ quality: options.jpegQuality }).toBuffer();
+    case 'webp':
+      return image.webp().toBuffer();
+    case 'gif':
+      return image.gif().toBuffer();
+    case 'tiff':
+      return image.tiff(tiffOptions(options)).toBuffer();
+  }
+}
+
+function tiffOptions(options: ImageFormatOptions): TiffOptions {
+  // MapProxy writes uncompressed TIFF unless encoding_options.tiff_compression says otherwise
+  switch (options.tiffCompression) {
+    case 'tiff_lzw':
+      return { compression: 'lzw' };
+    case 'jpeg':
+      return { compression: 'jpeg', quality: options.jpegQuality };
+    case 'raw':
+    case undefined:
+    case null:
+      return { compression: 'none' };
+  }
+}
+
+/** Rasterises an SVG document to `size` RGBA pixels (librsvg through sharp, 72 dpi: 1 unit = 1 px). */
+export async function renderSvg(svg: string, size: Size): Promise<RawImage> {
+  try {
+    const { data, info } = await sharp(Buffer.from(svg))
+      .resize(size[0], size[1], { fit: 'fill' })
+      .ensureAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { data, size: [info.width, info.height] };
+  } catch (error) {
+    throw new ImageError(`cannot render text: ${(error as Error).message}`, 'IMAGE_ENCODE', { cause: error });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Crops a (possibly fractional) pixel box out of an image and scales it to a size, like Pillow's
+ * `Image.transform(size, EXTENT, box, filter)` that MapProxy uses for rescaled tiles and WMS.
+ */
+import type { Size } from '../util/index.js';
+import { imageFromRaw } from './image-result.js';
+import { checkSize } from './pixels.js';
+import { CELL_STRIDE } from './resample.js';
+import type { ImageResult, RawImage, ResamplingMethod } from './types.js';
+import { resampleInWorker } from './worker-pool.js';
+
+/** A pixel box `[x0, y0, x1, y1]`, y down; may be fractional and reach outside the image. */
+export type PixelBox = readonly [x0: number, y0: number, x1: number, y1: number];
+
+/**
+ * The `srcBox` part of `image` (pixels, y down) scaled to `dstSize` with `resampling`. An
+ * integer box of exactly `dstSize` is a plain copy; anything else is resampled on a worker
+ * thread (Pillow semantics: no antialiasing when shrinking). Areas outside the source are
+ * transparent `(0, 0, 0, 0)`. Rejects with `ImageError` (`IMAGE_DECODE`, `IMAGE_INVALID`,
+ * `IMAGE_TRANSFORM`).
+ */
+export async function cropAndScale(
+  image: ImageResult,
+  srcBox: PixelBox,
+  dstSize: Size,
+  resampling: ResamplingMethod,
+): Promise<ImageResult> {
+  checkSize(dstSize);
+  const raw = await image.raw();
+  const [x0, y0, x1, y1] = srcBox;
+  if (srcBox.every(Number.isInteger) && x1 - x0 === dstSize[0] && y1 - y0 === dstSize[1]) {
+    return imageFromRaw(crop(raw, x0, y0, dstSize));
+  }
+  // one mesh cell: the whole output onto the box (NW, SW, SE, NE)
+  const cells = new Float64Array(CELL_STRIDE);
+  cells.set([0, 0, dstSize[0], dstSize[1], x0, y0, x0, y1, x1, y1, x1, y0]);
+  return imageFromRaw({ data: await resampleRaw(raw, dstSize, cells, resampling), size: dstSize });
+}
+
+/** Runs the resampling kernel for `cells` over `raw` on the worker pool. */
+export async function resampleRaw(
+  raw: RawImage,
+  dstSize: Size,
+  cells: Float64Array,
+  method: ResamplingMethod,
+): Promise<Buffer> {
+  const { data } = raw;
+  // structured clone copies a view's whole ArrayBuffer: hand over an exact one
+  const src =
+    data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
+  const out = await resampleInWorker({
+    src,
+    srcWidth: raw.size[0],
+    srcHeight: raw.size[1],
+    dstWidth: dstSize[0],
+    dstHeight: dstSize[1],
+    cells,
+    method,
+  });
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** `size` pixels of `raw` from `(x, y)`; outside is transparent black, as Pillow's `crop` fills. */
+function crop(raw: RawImage, x: number, y: number, size: Size): RawImage {
+  const [width, height] = size;
+  const [srcWidth, srcHeight] = raw.size;
+  const data = Buffer.alloc(width * height * 4);
+  const cx0 = Math.max(0, x);
+  const cx1 = Math.min(srcWidth, x + width);
+  for (let row = Math.max(0, y); row < Math.min(srcHeight, y + height) && cx1 > cx0; row += 1) {
+    const source = (row * srcWidth + cx0) * 4;
+    raw.data.copy(data, ((row - y) * width + (cx0 - x)) * 4, source, source + (cx1 - cx0) * 4);
+  }
+  return { data, size };
+}

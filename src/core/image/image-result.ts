@@ -1,0 +1,112 @@
+/**
+ * The two `ImageResult` implementations: encoded bytes (decoded lazily, passed through unchanged
+ * when already in the requested format) and raw RGBA pixels (encoded on demand).
+ */
+import type { Size } from '../util/index.js';
+import { decodeToRaw, encodeRaw, type Encoded } from './codec.js';
+import { ImageError } from './errors.js';
+import { formatName, mimeType, sniffFormat, type FormatName } from './formats.js';
+import { headerSize } from './header-size.js';
+import { checkRaw } from './pixels.js';
+import type { ImageFormatOptions, ImageResult, RawImage } from './types.js';
+
+/** Encoded bytes; `size` comes from the header, pixels are decoded at most once. */
+class EncodedImage implements ImageResult {
+  readonly size: Size;
+  readonly format: string;
+  readonly #data: Buffer;
+  readonly #name: FormatName;
+  #raw: Promise<RawImage> | null = null;
+
+  constructor(data: Buffer, name: FormatName, size: Size) {
+    this.#data = data;
+    this.#name = name;
+    this.size = size;
+    this.format = mimeType(name);
+  }
+
+  encode(options: ImageFormatOptions): Promise<Encoded> {
+    const wanted = formatName(options.format);
+    // a cache hit in its own format goes out as stored; mixed accepts png and jpeg as they are
+    // (MapProxy compares ImageFormat.ext, so a truecolour png also satisfies `png; mode=8bit`)
+    if (wanted === this.#name || (wanted === 'mixed' && (this.#name === 'png' || this.#name === 'jpeg'))) {
+      return Promise.resolve({ data: this.#data, format: this.format });
+    }
+    return this.raw().then((raw) => encodeRaw(raw, options));
+  }
+
+  raw(): Promise<RawImage> {
+    this.#raw ??= decodeToRaw(this.#data).then((raw) => {
+      if (raw.size[0] !== this.size[0] || raw.size[1] !== this.size[1]) {
+        throw new ImageError(
+          `decoded ${raw.size.join('x')} pixels, header said ${this.size.join('x')}`,
+          'IMAGE_DECODE',
+        );
+      }
+      return raw;
+    });
+    return this.#raw;
+  }
+}
+
+/** Raw RGBA pixels; encodes on every `encode` call (callers encode once per response). */
+class PixelImage implements ImageResult {
+  readonly size: Size;
+  readonly format = null;
+  readonly #raw: RawImage;
+
+  constructor(raw: RawImage) {
+    this.#raw = raw;
+    this.size = raw.size;
+  }
+
+  encode(options: ImageFormatOptions): Promise<Encoded> {
+    return encodeRaw(this.#raw, options);
+  }
+
+  raw(): Promise<RawImage> {
+    return Promise.resolve(this.#raw);
+  }
+}
+
+/**
+ * Wraps encoded bytes without decoding them. The encoding is sniffed from the magic bytes (png,
+ * jpeg, gif, tiff, webp); the sniffed format wins over `format`, which is only a hint (a `mixed`
+ * cache stores png and jpeg side by side). Throws `ImageError` (`IMAGE_DECODE`) when the bytes
+ * are no image of those formats or the header holds no size.
+ */
+export function imageFromBytes(data: Buffer, format?: string): ImageResult {
+  const name = sniffFormat(data);
+  if (name === null) {
+    const hint = format === undefined ? '' : ` (expected ${format})`;
+    throw new ImageError(`not an image${hint}: ${describe(data)}`, 'IMAGE_DECODE');
+  }
+  const size = headerSize(data, name);
+  if (size === null) throw new ImageError(`unreadable ${name} header`, 'IMAGE_DECODE');
+  return new EncodedImage(data, name, size);
+}
+
+/**
+ * Like {@link imageFromBytes}, but also decodes the pixels once, so corrupt bodies are found now.
+ * Rejects with `ImageError` (`IMAGE_DECODE`).
+ */
+export async function loadImage(data: Buffer, format?: string): Promise<ImageResult> {
+  const image = imageFromBytes(data, format);
+  await image.raw();
+  return image;
+}
+
+/** Wraps RGBA pixels. Throws `ImageError` (`IMAGE_INVALID`) when `data` does not match `size`. */
+export function imageFromRaw(raw: RawImage): ImageResult {
+  checkRaw(raw);
+  return new PixelImage(raw);
+}
+
+function describe(data: Buffer): string {
+  if (data.length === 0) return 'empty body';
+  const text = data
+    .subarray(0, 60)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '.');
+  return `${data.length} bytes starting "${text}"`;
+}

@@ -1,0 +1,84 @@
+/**
+ * Merges layer images bottom first (MapProxy `LayerMerger`): alpha compositing onto a transparent
+ * canvas, or pasting/blending onto an opaque background colour.
+ */
+import type { Size } from '../util/index.js';
+import { alphaCompositeInto, blendInto, fadeAlpha, pasteWithAlphaInto } from './composite.js';
+import { blankImage } from './blank.js';
+import { imageFromRaw } from './image-result.js';
+import { checkSize, filledBuffer, hasTransparency } from './pixels.js';
+import type { ImageResult, RawImage } from './types.js';
+
+/** One input of {@link mergeImages}. */
+export interface MergeLayer {
+  readonly image: ImageResult;
+  /** 0-1; absent/null = as drawn. */
+  readonly opacity?: number | null | undefined;
+}
+
+/** The canvas of {@link mergeImages}. */
+export interface MergeOptions {
+  /** RGB of the background, default white. */
+  readonly bgcolor?: readonly [r: number, g: number, b: number] | undefined;
+  /** Transparent canvas (alpha compositing) or opaque `bgcolor` canvas. */
+  readonly transparent: boolean;
+}
+
+/**
+ * Merges `layers` (bottom first) into one `size` image, as MapProxy's `LayerMerger` with Pillow:
+ * - transparent: start from `bgcolor` with alpha 0, fade each layer's alpha by its opacity
+ *   (`alpha * int(255 * opacity) / 255`) and alpha-composite it;
+ * - opaque: start from `bgcolor`; a layer with opacity < 1 is blended by its RGB (its alpha is
+ *   ignored, as MapProxy converts it to RGB first), any other is pasted through its alpha.
+ * No layers: a blank image. One layer of `size` without opacity that needs no background (the
+ * canvas is transparent or the layer has no transparent pixel) is returned unchanged, so its bytes
+ * can go out without a re-encode. Layers smaller or larger than `size` are placed at the top left.
+ * Rejects with `ImageError` (`IMAGE_DECODE`) when a layer cannot be decoded.
+ */
+export async function mergeImages(
+  layers: readonly MergeLayer[],
+  size: Size,
+  options: MergeOptions,
+): Promise<ImageResult> {
+  checkSize(size);
+  const [r, g, b] = options.bgcolor ?? [255, 255, 255];
+  const first = layers[0];
+  if (first === undefined) return blankImage(size, [r, g, b, options.transparent ? 0 : 255]);
+  if (layers.length === 1 && (await isPassThrough(first, size, options.transparent))) return first.image;
+
+  const canvas = filledBuffer(size, [r, g, b, options.transparent ? 0 : 255]);
+  for (const layer of layers) {
+    const pixels = fitted(await layer.image.raw(), size);
+    const opacity = layer.opacity ?? null;
+    const fades = opacity !== null && opacity < 1;
+    if (options.transparent) {
+      alphaCompositeInto(canvas, fades ? fadeAlpha(pixels, Math.max(0, opacity)) : pixels);
+    } else if (fades) {
+      blendInto(canvas, pixels, Math.max(0, opacity));
+    } else {
+      pasteWithAlphaInto(canvas, pixels);
+    }
+  }
+  return imageFromRaw({ data: canvas, size });
+}
+
+async function isPassThrough(layer: MergeLayer, size: Size, transparent: boolean): Promise<boolean> {
+  const { image } = layer;
+  if (image.size[0] !== size[0] || image.size[1] !== size[1]) return false;
+  if (layer.opacity !== undefined && layer.opacity !== null && layer.opacity < 1) return false;
+  if (transparent || image.format === 'image/jpeg') return true;
+  return !hasTransparency(await image.raw());
+}
+
+/** `raw.data` as a `size` RGBA buffer: as is when sizes match, else placed at the top left. */
+function fitted(raw: RawImage, size: Size): Buffer {
+  const [width, height] = size;
+  if (raw.size[0] === width && raw.size[1] === height) return raw.data;
+  const out = Buffer.alloc(width * height * 4);
+  const copyWidth = Math.min(width, raw.size[0]) * 4;
+  for (let row = 0; row < Math.min(height, raw.size[1]); row += 1) {
+    const source = row * raw.size[0] * 4;
+    raw.data.copy(out, row * width * 4, source, source + copyWidth);
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { resolveImageOptions, type GlobalImageSpec, type ImageOptionsRequest } from './index.js';
+
+const A: GlobalImageSpec = {
+  formats: {
+    'image/png; mode=8bit': { format: 'image/png', mode: 'P', colors: 256 },
+    png_trans: { format: 'image/png', transparent: true, colors: 0, resampling_method: 'bilinear' },
+    'image/jpeg': { encoding_options: { jpeg_quality: 60 } },
+  },
+};
+const B: GlobalImageSpec = { paletted: false, jpeg_quality: 75, resampling_method: 'bilinear' };
+
+const base = {
+  mode: null,
+  colors: 0,
+  transparent: false,
+  resampling: 'bicubic',
+  jpegQuality: 90,
+  quantizer: null,
+  tiffCompression: null,
+  opacity: null,
+};
+
+// Expected: MapProxy 1.15 ProxyConfiguration(globals).globals.image_options.image_opts(image, format)
+// (/usr/bin/python3). Its None becomes our default (colors 0, transparent false); jpeg_quality not
+// in encoding_options is globals.image.jpeg_quality, which img_to_buf reads at encode time; a png
+// format without colors that the loader left None gets img_to_buf's forced 255.
+const TABLE: readonly (readonly [GlobalImageSpec, ImageOptionsRequest, Record<string, unknown>])[] = [
+  [A, { format: 'image/png' }, { format: 'image/png', colors: 256 }],
+  [A, { format: 'image/jpeg' }, { format: 'image/jpeg', jpegQuality: 60 }],
+  [A, { format: 'mixed' }, { format: 'mixed' }],
+  [A, { format: 'png' }, { format: 'image/png', colors: 255 }],
+  [A, { format: 'image/png', image: { colors: 0 } }, { format: 'image/png', colors: 0 }],
+  [
+    A,
+    {
+      format: 'image/png',
+      image: { transparent: true, resampling_method: 'nearest', encoding_options: { jpeg_quality: 70 } },
+    },
+    { format: 'image/png', colors: 256, transparent: true, resampling: 'nearest', jpegQuality: 70 },
+  ],
+  [A, { format: 'png_trans' }, { format: 'image/png', transparent: true, resampling: 'bilinear' }],
+  [
+    A,
+    { format: 'png_trans', image: { opacity: 0.5, colors: 32 } },
+    { format: 'image/png', colors: 32, transparent: true, resampling: 'bilinear', opacity: 0.5 },
+  ],
+  [A, { format: 'image/png; mode=8bit' }, { format: 'image/png', mode: 'P', colors: 256 }],
+  [A, { format: 'image/gif', image: { mode: 'RGBA' } }, { format: 'image/gif', mode: 'RGBA' }],
+  [
+    A,
+    { format: 'image/jpeg', image: { format: 'image/png' } },
+    { format: 'image/png', colors: 256, jpegQuality: 60 },
+  ],
+  [
+    A,
+    { format: 'image/png', image: { encoding_options: { quantizer: 'mediancut' } } },
+    { format: 'image/png', colors: 256, quantizer: 'mediancut' },
+  ],
+  [B, { format: 'image/png' }, { format: 'image/png', resampling: 'bilinear', jpegQuality: 75 }],
+  [B, { format: 'image/jpeg' }, { format: 'image/jpeg', resampling: 'bilinear', jpegQuality: 75 }],
+  [{}, { format: 'image/vnd.jpeg-png' }, { format: 'image/vnd.jpeg-png', colors: 256 }],
+];
+
+for (const [globals, request, expected] of TABLE) {
+  test(`resolves ${JSON.stringify(request)} like MapProxy's loader`, () => {
+    assert.deepEqual(resolveImageOptions(request, globals), { ...base, ...expected });
+  });
+}
+
+test("rejects options MapProxy's loader rejects", () => {
+  for (const image of [
+    { encoding_options: { jpeg_quality: 'high' } },
+    { encoding_options: { quantizer: 'octree' } },
+    { encoding_options: { tiff_compression: 'zip' } },
+    { encoding_options: { speed: 1 } },
+    { resampling_method: 'lanczos' },
+  ]) {
+    assert.throws(
+      () => resolveImageOptions({ format: 'image/png', image }),
+      { code: 'IMAGE_OPTION' },
+      JSON.stringify(image),
+    );
+  }
+});
+
+test('tiff_compression is carried through', () => {
+  const options = resolveImageOptions({
+    format: 'image/tiff',
+    image: { encoding_options: { tiff_compression: 'tiff_lzw' } },
+  });
+  assert.equal(options.tiffCompression, 'tiff_lzw');
+});

@@ -1,0 +1,134 @@
+/**
+ * MapProxy's image option resolution (`config/loader.py` `ImageOptionsConfiguration.image_opts`
+ * and `img_to_buf`'s paletted default) from snake_case YAML-shaped objects. Mirrors the config
+ * keys structurally; never imports `config/`.
+ */
+import { ImageError } from './errors.js';
+import type { ImageFormatOptions, ResamplingMethod } from './types.js';
+
+/** A cache/source `image:` section or a `globals.image.formats.<name>` entry, as in the YAML. */
+export interface ImageOptionsSpec {
+  readonly format?: string | null | undefined;
+  readonly mode?: string | null | undefined;
+  readonly colors?: number | null | undefined;
+  readonly transparent?: boolean | null | undefined;
+  readonly opacity?: number | null | undefined;
+  readonly resampling_method?: string | null | undefined;
+  readonly encoding_options?: Readonly<Record<string, unknown>> | null | undefined;
+}
+
+/** `globals.image` as in the YAML (MapProxy defaults apply for missing keys). */
+export interface GlobalImageSpec {
+  /** Default `bicubic`. */
+  readonly resampling_method?: string | null | undefined;
+  /** Default 90. */
+  readonly jpeg_quality?: number | null | undefined;
+  /** Default true: PNG output is quantised to 256 colours unless `colors` says otherwise. */
+  readonly paletted?: boolean | null | undefined;
+  readonly formats?: Readonly<Record<string, ImageOptionsSpec>> | null | undefined;
+}
+
+/** What to resolve: the cache's/source's `format` and its `image:` section. */
+export interface ImageOptionsRequest {
+  /** E.g. `image/png`, `image/jpeg`, `mixed`, `png8`, or a `globals.image.formats` name. */
+  readonly format?: string | null | undefined;
+  readonly image?: ImageOptionsSpec | null | undefined;
+}
+
+const RESAMPLING: readonly string[] = ['nearest', 'bilinear', 'bicubic'];
+
+/**
+ * The encoding options for `request` under `globals` (MapProxy `image_opts(image_conf, format)`):
+ * 1. start from `globals.formats[format]` (an `image/...` key without `format` names itself);
+ * 2. the `image:` section overrides `transparent`, `opacity`, `resampling_method`, `format`,
+ *    `colors`, `mode` and `encoding_options`;
+ * 3. an `image/...` format names the output when nothing else did; `mixed` always stays mixed;
+ * 4. with `paletted` (default true) and no `colors`, a format containing `png` gets 256 colours;
+ *    a bare name ending in `png` (`png`, not in `formats`) gets `img_to_buf`'s 255; mixed none.
+ * `format` in the result is the mime type (`png` → `image/png`), parameters kept
+ * (`image/png; mode=8bit`). Modes other than RGB/RGBA/P resolve to null.
+ * Throws `ImageError` (`IMAGE_OPTION`) for an unknown resampling method, quantizer,
+ * tiff_compression or encoding option, or a non-integer jpeg_quality, as MapProxy's loader does.
+ */
+export function resolveImageOptions(
+  request: ImageOptionsRequest,
+  globals: GlobalImageSpec = {},
+): ImageFormatOptions {
+  const requested = request.format ?? null;
+  const image = request.image ?? {};
+  // 1. the named format entry
+  const entry: ImageOptionsSpec = requested === null ? {} : (globals.formats?.[requested] ?? {});
+  const entryFormat =
+    entry.format ?? (requested?.startsWith('image/') && globals.formats?.[requested] ? requested : null);
+  // 2. per cache/source overrides
+  const pick = <K extends keyof ImageOptionsSpec>(key: K): ImageOptionsSpec[K] => image[key] ?? entry[key];
+  let format = image.format ?? entryFormat;
+  // 3. the requested format names the output; mixed stays mixed
+  if (format === null && requested?.startsWith('image/') === true) format = requested;
+  if (requested === 'mixed') format = 'mixed';
+  const encoding = checkEncodingOptions(pick('encoding_options') ?? {});
+  // 4. paletted: the loader's 256 for a png format, else img_to_buf's 255 for a `...png` name
+  let colors = pick('colors') ?? null;
+  const outputFormat = format ?? requested ?? 'image/png';
+  if (colors === null && (globals.paletted ?? true)) {
+    if (format?.includes('png') === true) colors = 256;
+    else if (outputFormat.endsWith('png')) colors = 255;
+  }
+  return {
+    format: mime(outputFormat),
+    mode: mode(pick('mode')),
+    colors: colors ?? 0,
+    transparent: pick('transparent') ?? false,
+    resampling: resampling(
+      image.resampling_method ?? entry.resampling_method ?? globals.resampling_method ?? 'bicubic',
+    ),
+    jpegQuality: encoding.jpeg_quality ?? globals.jpeg_quality ?? 90,
+    quantizer: encoding.quantizer ?? null,
+    tiffCompression: encoding.tiff_compression ?? null,
+    opacity: pick('opacity') ?? null,
+  };
+}
+
+interface EncodingOptions {
+  readonly jpeg_quality?: number;
+  readonly quantizer?: 'fastoctree' | 'mediancut';
+  readonly tiff_compression?: 'raw' | 'tiff_lzw' | 'jpeg';
+}
+
+/** MapProxy `_check_encoding_options`. */
+function checkEncodingOptions(options: Readonly<Record<string, unknown>>): EncodingOptions {
+  const { jpeg_quality: quality, quantizer, tiff_compression: compression, ...rest } = options;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw optionError(`unknown encoding_options: ${unknown.join(', ')}`);
+  if (quality != null && !(typeof quality === 'number' && Number.isInteger(quality))) {
+    throw optionError('jpeg_quality is not an integer');
+  }
+  if (quantizer != null && quantizer !== 'fastoctree' && quantizer !== 'mediancut') {
+    throw optionError(`unknown quantizer ${JSON.stringify(quantizer)}`);
+  }
+  if (compression != null && compression !== 'raw' && compression !== 'tiff_lzw' && compression !== 'jpeg') {
+    throw optionError(`unknown tiff_compression ${JSON.stringify(compression)}`);
+  }
+  return {
+    ...(typeof quality === 'number' ? { jpeg_quality: quality } : {}),
+    ...(quantizer != null ? { quantizer } : {}),
+    ...(compression != null ? { tiff_compression: compression } : {}),
+  };
+}
+
+function resampling(value: string): ResamplingMethod {
+  if (!RESAMPLING.includes(value)) throw optionError(`unknown resampling_method ${value}`);
+  return value as ResamplingMethod;
+}
+
+function mode(value: string | null | undefined): ImageFormatOptions['mode'] {
+  return value === 'RGB' || value === 'RGBA' || value === 'P' ? value : null;
+}
+
+function mime(format: string): string {
+  return format === 'mixed' || format.startsWith('image/') ? format : `image/${format}`;
+}
+
+function optionError(message: string): ImageError {
+  return new ImageError(message, 'IMAGE_OPTION');
+}
