@@ -1,0 +1,174 @@
+/**
+ * The `file` cache backend: one file per tile under a directory layout (MapProxy `cache/file.py`),
+ * atomic writes, optional single-colour linking. Async fs only; nothing here blocks the event loop.
+ */
+import { randomInt } from 'node:crypto';
+import { link, lstat, readFile, rename, stat, symlink, unlink } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import type { TileCoord } from '../grid/index.js';
+import { ensureDirectory, writeFileAtomic } from './atomic-write.js';
+import { lockCacheId } from './cache-dir.js';
+import { CacheError } from './errors.js';
+import { tileRelativePath, type DirectoryLayout } from './path-layouts.js';
+import type { CachedTile, Dimensions, LoadOptions, TileCache, TileToStore } from './types.js';
+
+/** `link_single_color_images`: `true`/`symlink` → symlinks, `hardlink` → hard links. */
+export type LinkSingleColor = 'symlink' | 'hardlink';
+
+export interface FileCacheOptions {
+  /** The cache directory (see `fileCacheDirectory`). */
+  readonly directory: string;
+  /** File extension without dot: `png`, `jpeg`, `mixed` (MapProxy `ImageFormat.ext`). */
+  readonly extension: string;
+  /** Default `tc`. */
+  readonly layout?: DirectoryLayout | undefined;
+  readonly linkSingleColorImages?: LinkSingleColor | null | undefined;
+  /** `directory_permissions` as a number, e.g. `0o775`. */
+  readonly directoryPermissions?: number | null | undefined;
+  /** `file_permissions` as a number, e.g. `0o664`. */
+  readonly filePermissions?: number | null | undefined;
+}
+
+function isErrno(error: unknown, ...codes: string[]): boolean {
+  return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '');
+}
+
+function tileName(coord: TileCoord): string {
+  return `(${coord.x}, ${coord.y}, ${coord.z})`;
+}
+
+export class FileCache implements TileCache {
+  readonly directory: string;
+  readonly extension: string;
+  readonly layout: DirectoryLayout;
+  readonly lockCacheId: string;
+  readonly supportsTimestamps = true;
+  readonly isDummy = false;
+  readonly wantsSingleColor: boolean;
+  readonly #link: LinkSingleColor | null;
+  readonly #modes: { fileMode: number | null; dirMode: number | null };
+
+  constructor(options: FileCacheOptions) {
+    this.directory = options.directory;
+    this.extension = options.extension;
+    this.layout = options.layout ?? 'tc';
+    this.lockCacheId = lockCacheId(options.directory);
+    this.#link = options.linkSingleColorImages ?? null;
+    this.wantsSingleColor = this.#link !== null;
+    this.#modes = {
+      fileMode: options.filePermissions ?? null,
+      dirMode: options.directoryPermissions ?? null,
+    };
+  }
+
+  /** Absolute path of a tile file. Throws `CacheError` for invalid dimension values. */
+  tilePath(coord: TileCoord, dimensions?: Dimensions): string {
+    return join(this.directory, tileRelativePath(this.layout, coord, this.extension, dimensions));
+  }
+
+  /** Where the one copy of a single-colour tile lives: `single_color_tiles/<rrggbb[aa]>.<ext>`. */
+  singleColorPath(color: readonly number[]): string {
+    const hex = color.map((v) => v.toString(16).padStart(2, '0')).join('');
+    return join(this.directory, 'single_color_tiles', `${hex}.${this.extension}`);
+  }
+
+  async loadTile(coord: TileCoord, options: LoadOptions = {}): Promise<CachedTile | null> {
+    const path = this.tilePath(coord, options.dimensions);
+    try {
+      // MapProxy uses lstat: a linked single-colour tile carries the link's own mtime
+      const timestampMs = options.withMetadata ? (await lstat(path)).mtimeMs : null;
+      const data = await readFile(path);
+      return { coord, data, timestampMs, sizeBytes: data.length };
+    } catch (error) {
+      if (isErrno(error, 'ENOENT', 'ENOTDIR')) return null;
+      throw new CacheError(`could not read tile ${tileName(coord)} from ${path}`, 'CACHE_READ', {
+        cause: error,
+        path,
+      });
+    }
+  }
+
+  loadTiles(coords: readonly TileCoord[], options: LoadOptions = {}): Promise<(CachedTile | null)[]> {
+    return Promise.all(coords.map((coord) => this.loadTile(coord, options)));
+  }
+
+  async tileTimestamp(coord: TileCoord, dimensions?: Dimensions): Promise<number | null> {
+    const path = this.tilePath(coord, dimensions);
+    try {
+      return (await lstat(path)).mtimeMs;
+    } catch (error) {
+      if (isErrno(error, 'ENOENT', 'ENOTDIR')) return null;
+      throw new CacheError(`could not stat tile ${tileName(coord)}`, 'CACHE_READ', { cause: error, path });
+    }
+  }
+
+  async isCached(coord: TileCoord, dimensions?: Dimensions): Promise<boolean> {
+    try {
+      // follows links like os.path.exists: a dangling link is not a cached tile
+      await stat(this.tilePath(coord, dimensions));
+      return true;
+    } catch (error) {
+      if (isErrno(error, 'ENOENT', 'ENOTDIR')) return false;
+      throw new CacheError(`could not stat tile ${tileName(coord)}`, 'CACHE_READ', { cause: error });
+    }
+  }
+
+  async storeTiles(tiles: readonly TileToStore[], dimensions?: Dimensions): Promise<void> {
+    const results = await Promise.allSettled(tiles.map((tile) => this.#storeTile(tile, dimensions)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+
+  async removeTile(coord: TileCoord, dimensions?: Dimensions): Promise<void> {
+    const path = this.tilePath(coord, dimensions);
+    try {
+      await unlink(path);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT', 'ENOTDIR')) return;
+      throw new CacheError(`could not remove tile ${tileName(coord)}`, 'CACHE_WRITE', { cause: error, path });
+    }
+  }
+
+  async #storeTile(tile: TileToStore, dimensions?: Dimensions): Promise<void> {
+    const path = this.tilePath(tile.coord, dimensions);
+    try {
+      if (this.#link !== null && tile.singleColor) {
+        await this.#storeSingleColor(tile, path, tile.singleColor, this.#link);
+      } else {
+        // a rename replaces a previous link itself, never the shared single-colour file
+        await writeFileAtomic(path, tile.data, this.#modes);
+      }
+    } catch (error) {
+      throw new CacheError(`could not store tile ${tileName(tile.coord)} at ${path}`, 'CACHE_WRITE', {
+        cause: error,
+        path,
+      });
+    }
+  }
+
+  async #storeSingleColor(
+    tile: TileToStore,
+    path: string,
+    color: readonly number[],
+    mode: LinkSingleColor,
+  ): Promise<void> {
+    const real = this.singleColorPath(color);
+    try {
+      await stat(real);
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) throw error;
+      await writeFileAtomic(real, tile.data, this.#modes);
+    }
+    await ensureDirectory(dirname(path), this.#modes.dirMode);
+    // link under a temp name, then rename: readers see the old tile or the link, never nothing
+    const temp = `${path}.tmp-link-${randomInt(0, 100000000)}`;
+    try {
+      if (mode === 'symlink') await symlink(relative(dirname(path), real), temp);
+      else await link(real, temp);
+      await rename(temp, path);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+}

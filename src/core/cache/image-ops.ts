@@ -1,0 +1,79 @@
+/**
+ * The image operations tile creation needs, adapted from `image/` in one place: split a meta tile,
+ * merge source layers, detect single-colour tiles, crop and scale for rescaled tiles.
+ */
+import {
+  cropAndScale,
+  imageFromBytes,
+  imageFromRaw,
+  mergeImages,
+  singleColor,
+  splitImage,
+  type ImageFormatOptions,
+  type ImageResult,
+  type RawImage,
+} from '../image/index.js';
+import type { Size } from '../util/index.js';
+
+/** One merge input, bottom first. */
+export interface MergeLayer {
+  readonly image: ImageResult;
+  readonly opacity?: number | undefined;
+}
+
+/**
+ * Cuts `image` into tiles of `tileSize` whose upper-left corners sit at `offsets` (pixels, y down).
+ * Parts outside the meta image are transparent for transparent caches and white otherwise, as
+ * MapProxy's TileSplitter fills them.
+ */
+export function splitTiles(
+  image: ImageResult,
+  tileSize: Size,
+  offsets: readonly (readonly [number, number])[],
+  options: ImageFormatOptions,
+): Promise<ImageResult[]> {
+  return splitImage(image, tileSize, offsets, { transparent: options.transparent });
+}
+
+/** Merges layers bottom → top onto a `size` canvas (transparent or opaque white as the cache wants). */
+export function mergeLayers(
+  layers: readonly MergeLayer[],
+  size: Size,
+  options: ImageFormatOptions,
+): Promise<ImageResult> {
+  return Promise.resolve(mergeImages(layers, size, { transparent: options.transparent }));
+}
+
+/**
+ * The colour of a tile that has exactly one colour, as `link_single_color_images` names it:
+ * `[r, g, b, a]` for transparent caches, `[r, g, b]` otherwise; null for multi-coloured tiles.
+ */
+export async function tileSingleColor(
+  image: ImageResult,
+  options: ImageFormatOptions,
+): Promise<number[] | null> {
+  const color = await singleColor(image);
+  if (color === null) return null;
+  const [r, g, b, a] = color;
+  return options.transparent ? [r, g, b, a] : [r, g, b];
+}
+
+/** Stored tile bytes as an image (decoded lazily). */
+export function storedImage(data: Buffer, format: string): ImageResult {
+  return imageFromBytes(data, format);
+}
+
+/** Crops `[x0, y0, x1, y1]` (pixels, y down, may reach outside) of `image` and scales it to `size`. */
+export function cropScale(
+  image: ImageResult,
+  box: readonly [number, number, number, number],
+  size: Size,
+  options: ImageFormatOptions,
+): Promise<ImageResult> {
+  return Promise.resolve(cropAndScale(image, box, size, options.resampling));
+}
+
+/** RGBA pixels as an image. */
+export function rawImage(raw: RawImage): ImageResult {
+  return imageFromRaw(raw);
+}

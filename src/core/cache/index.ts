@@ -1,0 +1,38 @@
+/**
+ * Tile caches: the `TileCache` seam and its file backend (MapProxy directory layouts), the
+ * `TileManager`/`TileCreator` pipeline (meta tiles, single-flight, cross-process locks).
+ */
+export { CacheError, type CacheErrorCode } from './errors.js';
+export type {
+  CachedTile,
+  Dimensions,
+  LoadOptions,
+  TileCache,
+  TileResult,
+  TileSourceLayer,
+  TileToStore,
+} from './types.js';
+export {
+  DIRECTORY_LAYOUTS,
+  isDirectoryLayout,
+  tileRelativePath,
+  levelRelativePath,
+  dimensionsPath,
+  quadKey,
+  type DirectoryLayout,
+} from './path-layouts.js';
+export {
+  fileCacheDirectory,
+  tileLockDirectory,
+  lockCacheId,
+  type FileCacheDirOptions,
+  type TileLockDirOptions,
+} from './cache-dir.js';
+export { FileCache, type FileCacheOptions, type LinkSingleColor } from './file-cache.js';
+export { DummyCache } from './dummy-cache.js';
+export { TileLocker, type TileLock, type TileLockerOptions } from './lock.js';
+export { refreshLimitSeconds, parseRefreshTime, isStale, type RefreshBefore } from './refresh-before.js';
+export { formatExtension, formatMimeType, sniffFormat, storedTileFormat } from './tile-format.js';
+export { TileManager, type TileManagerOptions, type LoadTilesOptions } from './tile-manager.js';
+export { stitchTiles, tilesToImage } from './stitch.js';
+export { storedImage } from './image-ops.js';

@@ -1,0 +1,287 @@
+/**
+ * Creates missing tiles (MapProxy `cache/tile.py` `TileCreator`): one job per meta tile, bulk meta
+ * tile or single tile, shared in-process by key and guarded across processes by a file lock.
+ */
+import { tileBBox, type MetaTile, type TileCoord, type TileGrid } from '../grid/index.js';
+import type { ImageFormatOptions, ImageResult } from '../image/index.js';
+import { onErrorInfo, type MapQuery } from '../source/index.js';
+import type { Size } from '../util/index.js';
+import { mapLimit } from './concurrency.js';
+import { mergeLayers, splitTiles, tileSingleColor } from './image-ops.js';
+import type { TileLocker } from './lock.js';
+import { isStale } from './refresh-before.js';
+import { SingleFlight } from './single-flight.js';
+import { storedTileFormat } from './tile-format.js';
+import type { Dimensions, TileCache, TileResult, TileSourceLayer, TileToStore } from './types.js';
+
+/** What a job creates: a meta tile split into tiles, a meta tile fetched tile by tile, or one tile. */
+export type CreationJob =
+  | {
+      readonly kind: 'meta';
+      readonly key: string;
+      readonly lockCoord: TileCoord;
+      readonly metaTile: MetaTile;
+    }
+  | {
+      readonly kind: 'bulk';
+      readonly key: string;
+      readonly lockCoord: TileCoord;
+      readonly metaTile: MetaTile;
+    }
+  | {
+      readonly kind: 'single';
+      readonly key: string;
+      readonly lockCoord: TileCoord;
+      readonly coord: TileCoord;
+    };
+
+/** Per-request settings a job runs with. */
+export interface CreationRequest {
+  readonly dimensions: Dimensions;
+  readonly isSeeding: boolean;
+  /** `refresh_before` limit in seconds (tiles with `int(mtime) <= limit` are stale), or null. */
+  readonly staleLimitSeconds: number | null;
+}
+
+/** Created (or, after the re-check, loaded) tiles by `coordKey`. Tiles a source had nothing for are absent. */
+export type CreatedTiles = ReadonlyMap<string, TileResult>;
+
+export interface TileCreatorOptions {
+  readonly grid: TileGrid;
+  readonly cache: TileCache;
+  readonly sources: readonly TileSourceLayer[];
+  readonly imageOptions: ImageFormatOptions;
+  /** Mime type asked from sources. */
+  readonly requestFormat: string;
+  /** null: no cross-process locking (`disable_storage`). */
+  readonly locker: TileLocker | null;
+  readonly concurrentTileCreators: number;
+  readonly now: () => number;
+  readonly warn: (message: string) => void;
+}
+
+/** `z/x/y`, the key of a tile in maps and single-flight keys. */
+export function coordKey(coord: TileCoord): string {
+  return `${coord.z}/${coord.x}/${coord.y}`;
+}
+
+/** The tiles a job delivers. */
+export function jobTiles(job: CreationJob): TileCoord[] {
+  if (job.kind === 'single') return [job.coord];
+  return job.metaTile.tilePatterns.flatMap((p) => (p.coord === null ? [] : [p.coord]));
+}
+
+export class TileCreator {
+  readonly #options: TileCreatorOptions;
+  readonly #flights = new SingleFlight<CreatedTiles>();
+
+  constructor(options: TileCreatorOptions) {
+    this.#options = options;
+  }
+
+  /** Creations currently running in this process. */
+  get runningCount(): number {
+    return this.#flights.size;
+  }
+
+  /**
+   * Runs `job` once per process at a time: concurrent callers with the same key (and dimensions)
+   * share one creation, which no caller can cancel. Rejects with the source's error (nothing is
+   * stored then) or a `CacheError` (`CACHE_LOCK_TIMEOUT`).
+   */
+  create(job: CreationJob, request: CreationRequest): Promise<CreatedTiles> {
+    const key = `${job.key}|${JSON.stringify(Object.entries(request.dimensions).sort())}`;
+    return this.#flights.run(key, () => this.#createLocked(job, request));
+  }
+
+  async #createLocked(job: CreationJob, request: CreationRequest): Promise<CreatedTiles> {
+    const { locker } = this.#options;
+    // 1. lock the meta tile across processes (no lock when nothing is stored)
+    const lock = locker === null ? null : await locker.acquire(job.lockCoord);
+    try {
+      // 2. re-check the cache under the lock: another process may have created the tiles meanwhile
+      const tiles = jobTiles(job);
+      const cached = await this.#loadIfAllCached(tiles, request);
+      if (cached !== null) return cached;
+      // 3.-5. query the sources, split and encode
+      const rendered = await this.#render(job, request);
+      if (rendered.authorizeStale) {
+        // on_error with authorize_stale: an existing (stale) copy beats the stand-in image
+        const existing = await this.#loadIfAllCached(tiles, { ...request, staleLimitSeconds: null });
+        if (existing !== null) return existing;
+      }
+      // 6. store; a failed write is logged and the tiles are still served
+      return await this.#store(rendered, request);
+    } finally {
+      // 7. unlock, whatever happened
+      await lock?.release();
+    }
+  }
+
+  async #loadIfAllCached(
+    tiles: readonly TileCoord[],
+    request: CreationRequest,
+  ): Promise<CreatedTiles | null> {
+    const { cache } = this.#options;
+    if (cache.isDummy) return null;
+    const loaded = await cache.loadTiles(tiles, { withMetadata: true, dimensions: request.dimensions });
+    const result = new Map<string, TileResult>();
+    for (const tile of loaded) {
+      if (tile === null) return null;
+      const limit = request.staleLimitSeconds;
+      if (limit !== null && (tile.timestampMs === null || isStale(tile.timestampMs, limit))) return null;
+      result.set(coordKey(tile.coord), {
+        coord: tile.coord,
+        data: tile.data,
+        format: storedTileFormat(tile.data, this.#options.imageOptions.format),
+        timestampMs: tile.timestampMs,
+        cacheable: true,
+      });
+    }
+    return result;
+  }
+
+  /** Steps 3-5: the tile images of a job, encoded in the cache format. */
+  async #render(job: CreationJob, request: CreationRequest): Promise<Rendered> {
+    const { grid, concurrentTileCreators } = this.#options;
+    switch (job.kind) {
+      case 'single': {
+        // 3. one source request for one tile (tiled sources, or no meta tiling configured)
+        const answer = await this.#querySources(
+          this.#query(tileBBox(grid, job.coord), grid.tileSize, request),
+        );
+        if (answer === null) return NOTHING;
+        return { ...answer, tiles: [await this.#encode(job.coord, answer.image)] };
+      }
+      case 'bulk': {
+        // 3. tiled sources with bulk_meta_tiles: every tile of the meta tile, in parallel
+        const coords = jobTiles(job);
+        const answers = await mapLimit(coords, concurrentTileCreators, async (coord) => {
+          const answer = await this.#querySources(this.#query(tileBBox(grid, coord), grid.tileSize, request));
+          return answer === null ? null : { ...answer, tile: await this.#encode(coord, answer.image) };
+        });
+        const found = answers.filter((a) => a !== null);
+        return {
+          tiles: found.map((a) => a.tile),
+          cacheable: found.every((a) => a.cacheable),
+          authorizeStale: found.some((a) => a.authorizeStale),
+        };
+      }
+      case 'meta': {
+        // 3. one source request for the whole meta tile, buffer included
+        const meta = job.metaTile;
+        const answer = await this.#querySources(this.#query(meta.bbox, meta.size, request));
+        if (answer === null) return NOTHING;
+        const { image } = answer;
+        // 4. split at the tile offsets (positions outside the grid have no coord and are skipped)
+        const patterns = meta.tilePatterns.filter((p) => p.coord !== null);
+        const parts = await splitTiles(
+          image,
+          grid.tileSize,
+          patterns.map((p) => p.offset),
+          this.#options.imageOptions,
+        );
+        // 5. encode every tile in the cache format
+        const tiles = await Promise.all(
+          patterns.map((p, i) => this.#encode(p.coord as TileCoord, parts[i] as ImageResult)),
+        );
+        return { ...answer, tiles };
+      }
+    }
+  }
+
+  #query(bbox: MapQuery['bbox'], size: Size, request: CreationRequest): MapQuery {
+    const { grid, requestFormat, imageOptions } = this.#options;
+    return {
+      bbox,
+      size,
+      srs: grid.srs,
+      format: requestFormat,
+      transparent: imageOptions.transparent,
+      dimensions: request.dimensions,
+      isSeeding: request.isSeeding,
+    };
+  }
+
+  /**
+   * One source: its image as is (null = nothing there, nothing is stored). Several: all queried in
+   * parallel and merged bottom → top; when none has anything the result is a blank tile (MapProxy
+   * stores that blank tile).
+   */
+  async #querySources(query: MapQuery): Promise<SourceAnswer | null> {
+    const { sources, imageOptions } = this.#options;
+    const only = sources.length === 1 ? sources[0] : undefined;
+    if (only !== undefined) {
+      const image = await only.source.getMap(query);
+      if (image === null) return null;
+      const info = onErrorInfo(image);
+      return { image, cacheable: info?.cacheable ?? true, authorizeStale: info?.authorizeStale ?? false };
+    }
+    const images = await Promise.all(sources.map(({ source }) => source.getMap(query)));
+    const layers = images.flatMap((image, i) =>
+      image === null ? [] : [{ image, opacity: sources[i]?.opacity ?? undefined }],
+    );
+    // MapProxy LayerMerger: the merged image is cacheable only when every layer is
+    const cacheable = layers.every(({ image }) => onErrorInfo(image)?.cacheable ?? true);
+    return { image: await mergeLayers(layers, query.size, imageOptions), cacheable, authorizeStale: false };
+  }
+
+  async #encode(coord: TileCoord, image: ImageResult): Promise<EncodedTile> {
+    const { imageOptions, cache } = this.#options;
+    const [encoded, singleColor] = await Promise.all([
+      image.encode(imageOptions),
+      cache.wantsSingleColor ? tileSingleColor(image, imageOptions) : Promise.resolve(undefined),
+    ]);
+    return { coord, data: encoded.data, format: encoded.format, singleColor };
+  }
+
+  async #store({ tiles, cacheable }: Rendered, request: CreationRequest): Promise<CreatedTiles> {
+    const { cache, now, warn } = this.#options;
+    let timestampMs: number | null = null;
+    // on_error images with `cache: false` are served but never stored
+    if (!cache.isDummy && cacheable && tiles.length > 0) {
+      try {
+        const toStore: TileToStore[] = tiles.map(({ coord, data, singleColor }) => ({
+          coord,
+          data,
+          singleColor,
+        }));
+        await cache.storeTiles(toStore, request.dimensions);
+        timestampMs = now();
+      } catch (error) {
+        // STYLE 5: degrade deliberately; the tiles are served although they were not stored
+        warn(`could not store tiles: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return new Map(
+      tiles.map(({ coord, data, format }) => [
+        coordKey(coord),
+        { coord, data, format, timestampMs, cacheable },
+      ]),
+    );
+  }
+}
+
+/** What the sources answered for one query. */
+interface SourceAnswer {
+  readonly image: ImageResult;
+  /** False for `on_error` stand-ins that must not be stored. */
+  readonly cacheable: boolean;
+  /** `on_error` `authorize_stale`: prefer an existing stale copy. */
+  readonly authorizeStale: boolean;
+}
+
+interface Rendered {
+  readonly tiles: readonly EncodedTile[];
+  readonly cacheable: boolean;
+  readonly authorizeStale: boolean;
+}
+
+const NOTHING: Rendered = { tiles: [], cacheable: true, authorizeStale: false };
+
+interface EncodedTile {
+  readonly coord: TileCoord;
+  readonly data: Buffer;
+  readonly format: string;
+  readonly singleColor: readonly number[] | null | undefined;
+}

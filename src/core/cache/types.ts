@@ -1,0 +1,78 @@
+/**
+ * The tile-cache seam: what the TileManager asks of a storage backend (file layouts today;
+ * mbtiles, redis, s3 later). Backends store encoded bytes and never decode them.
+ */
+import type { TileCoord } from '../grid/index.js';
+import type { MapSource } from '../source/index.js';
+
+/** Dimension values (`time`, `elevation`, `dim_*`) that select a sub-cache; empty for none. */
+export type Dimensions = Readonly<Record<string, string>>;
+
+/** A tile read from a cache: the bytes exactly as stored. */
+export interface CachedTile {
+  readonly coord: TileCoord;
+  readonly data: Buffer;
+  /** Last modification in ms since the epoch; null unless loaded `withMetadata`. */
+  readonly timestampMs: number | null;
+  /** Stored size in bytes. */
+  readonly sizeBytes: number;
+}
+
+/** A tile to store: encoded bytes plus, optionally, its single colour (for `link_single_color_images`). */
+export interface TileToStore {
+  readonly coord: TileCoord;
+  readonly data: Buffer;
+  /**
+   * `[r, g, b]` or `[r, g, b, a]` when every pixel has this colour, null when not, undefined
+   * when unknown (the cache then stores the tile as a plain file).
+   */
+  readonly singleColor?: readonly number[] | null;
+}
+
+export interface LoadOptions {
+  /** Also read the modification time (needed for `refresh_before` and HTTP caching headers). */
+  readonly withMetadata?: boolean;
+  readonly dimensions?: Dimensions;
+}
+
+export interface TileCache {
+  /** Identifies the storage in lock file names (MapProxy `lock_cache_id`: md5 of the cache dir). */
+  readonly lockCacheId: string;
+  /** False for caches that keep no timestamps (then `refresh_before` recreates every tile). */
+  readonly supportsTimestamps: boolean;
+  /** True when nothing is ever stored (`disable_storage`); creation then needs no lock. */
+  readonly isDummy: boolean;
+  /** True when `link_single_color_images` is on, so creators should compute `singleColor`. */
+  readonly wantsSingleColor: boolean;
+  /** The stored tile, or null when it is not cached. Rejects with `CacheError` on I/O failures. */
+  loadTile(coord: TileCoord, options?: LoadOptions): Promise<CachedTile | null>;
+  /** `loadTile` for many tiles; the result has one entry per coord, in order. */
+  loadTiles(coords: readonly TileCoord[], options?: LoadOptions): Promise<(CachedTile | null)[]>;
+  /** Modification time (ms) of a stored tile, or null when it is not cached. */
+  tileTimestamp(coord: TileCoord, dimensions?: Dimensions): Promise<number | null>;
+  isCached(coord: TileCoord, dimensions?: Dimensions): Promise<boolean>;
+  /** Stores all tiles; each write is atomic. Rejects with `CacheError` (`CACHE_WRITE`). */
+  storeTiles(tiles: readonly TileToStore[], dimensions?: Dimensions): Promise<void>;
+  /** Removes a tile; a missing tile is not an error. */
+  removeTile(coord: TileCoord, dimensions?: Dimensions): Promise<void>;
+}
+
+/** A source of a cache and how it is merged (`image.opacity` of the source). */
+export interface TileSourceLayer {
+  readonly source: MapSource;
+  /** 0-1; applied when several sources are merged. */
+  readonly opacity?: number | null | undefined;
+}
+
+/** A tile as the TileManager hands it out: encoded bytes ready to send. */
+export interface TileResult {
+  readonly coord: TileCoord;
+  /** Stored bytes unchanged on a hit; freshly encoded bytes on a miss. */
+  readonly data: Buffer;
+  /** Mime type of `data` (png or jpeg per tile for `mixed` caches). */
+  readonly format: string;
+  /** When the tile was stored (ms since epoch); null when unknown or not stored. */
+  readonly timestampMs: number | null;
+  /** False when clients must not cache the tile. */
+  readonly cacheable: boolean;
+}

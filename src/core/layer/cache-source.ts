@@ -1,0 +1,97 @@
+/**
+ * `CacheSource`: a cache used as the source of another cache or layer (MapProxy
+ * `source/tile.py` `CacheSource`). Whole tiles pass through untouched; other areas are stitched.
+ */
+import { storedImage, tilesToImage, type TileManager } from '../cache/index.js';
+import { affectedTiles, resolution, tileBBox, type TileCoord, type TileGrid } from '../grid/index.js';
+import type { ImageResult } from '../image/index.js';
+import { SourceError, type MapQuery, type MapSource } from '../source/index.js';
+
+export interface CacheSourceOptions {
+  /** Config name of the cache, for logs and errors. */
+  readonly name: string;
+  readonly tileManager: TileManager;
+  /**
+   * MapProxy `tiled_only`: the consuming cache has a compatible grid, so it asks for whole tiles
+   * (`tileGrid` is then this cache's grid and the consumer makes single-tile requests).
+   */
+  readonly tiledOnly?: boolean | undefined;
+  /** Most tiles stitched for one query (`globals.max_tile_limit`, default 500). */
+  readonly maxTileLimit?: number | undefined;
+}
+
+export class CacheSource implements MapSource {
+  readonly name: string;
+  readonly isTransparent: boolean;
+  readonly tileGrid: TileGrid | null;
+  readonly #manager: TileManager;
+  readonly #maxTiles: number;
+
+  constructor(options: CacheSourceOptions) {
+    this.name = options.name;
+    this.#manager = options.tileManager;
+    this.isTransparent = options.tileManager.imageOptions.transparent;
+    this.tileGrid = options.tiledOnly ? options.tileManager.grid : null;
+    this.#maxTiles = options.maxTileLimit ?? 500;
+  }
+
+  /**
+   * The cached (or created) tiles under `query`. A query that is exactly one tile of the grid gets
+   * the stored bytes unchanged; other queries in the grid SRS are stitched and scaled. Resolves null
+   * where the cache has nothing. Rejects with `SourceError` (`SOURCE_UNSUPPORTED`) for another SRS
+   * (reprojection: TODO(#3)) or `SOURCE_INVALID_QUERY` beyond `max_tile_limit`.
+   */
+  async getMap(query: MapQuery): Promise<ImageResult | null> {
+    const grid = this.#manager.grid;
+    if (!query.srs.equals(grid.srs)) {
+      throw new SourceError(
+        `cache ${this.name} cannot reproject to ${query.srs.code} yet`,
+        'SOURCE_UNSUPPORTED',
+        {
+          sourceName: this.name,
+        },
+      );
+    }
+    const affected = affectedTiles(grid, query.bbox, query.size);
+    if (affected === null) return null;
+    const options = { dimensions: query.dimensions, isSeeding: query.isSeeding, withMetadata: false };
+    const single = exactTile(grid, affected.tiles, query);
+    if (single !== null) {
+      // 1. whole tile: stored bytes pass through without decoding
+      const tile = await this.#manager.loadTile(single, options);
+      return tile === null ? null : storedImage(tile.data, tile.format);
+    }
+    const coords = affected.tiles.filter((t): t is TileCoord => t !== null);
+    if (coords.length > this.#maxTiles) {
+      throw new SourceError(`too many tiles, max_tile_limit: ${this.#maxTiles}`, 'SOURCE_INVALID_QUERY', {
+        sourceName: this.name,
+      });
+    }
+    // 2. any other area: stitch the tiles and cut out the query
+    const loaded = await this.#manager.loadTiles(coords, options);
+    if (loaded.every((t) => t === null)) return null;
+    const byKey = new Map(coords.map((c, i) => [`${c.x}/${c.y}`, loaded[i] ?? null]));
+    const tiles = affected.tiles.map((c) => (c === null ? null : (byKey.get(`${c.x}/${c.y}`) ?? null)));
+    const level = coords[0]?.z ?? 0;
+    return tilesToImage(
+      grid,
+      tiles,
+      affected.gridSize,
+      affected.bbox,
+      resolution(grid, level),
+      query.bbox,
+      query.size,
+      this.#manager.imageOptions,
+    );
+  }
+}
+
+/** The tile that `query` asks for exactly (same bbox within 1/1000 pixel, tile size), or null. */
+function exactTile(grid: TileGrid, tiles: readonly (TileCoord | null)[], query: MapQuery): TileCoord | null {
+  const only = tiles.length === 1 ? tiles[0] : null;
+  if (only === null || only === undefined) return null;
+  if (query.size[0] !== grid.tileSize[0] || query.size[1] !== grid.tileSize[1]) return null;
+  const bbox = tileBBox(grid, only);
+  const tolerance = resolution(grid, only.z) / 1000;
+  return bbox.every((v, i) => Math.abs(v - (query.bbox[i] ?? NaN)) <= tolerance) ? only : null;
+}
