@@ -21,7 +21,7 @@ export function createDebugSource(name = 'debug'): MapSource {
     isTransparent: true,
     tileGrid: null,
     getMap(query: MapQuery): Promise<ImageResult> {
-      return Promise.resolve(textImage({ text: debugText(query.bbox, query.size), size: query.size }));
+      return textImage({ text: debugText(query.bbox, query.size), size: query.size });
     },
   };
 }

@@ -1,47 +1,44 @@
 /**
- * The image operations the sources need, in one place. Until `image/` exports its
- * implementations (`imageFromBytes`, `blankImage`, `transformImage`, `messageImage`), fetched bytes
- * are wrapped here without decoding, and pixel operations report SOURCE_UNSUPPORTED. TODO(#3)
+ * The image operations the sources need, in one place, over the image module: wrapping fetched
+ * bytes (decoded only when needed), solid and text images, reprojection, and pasting a
+ * coverage-clipped answer onto a transparent image.
  */
-import type { ImageFormatOptions, ImageResult, RawImage } from '../image/index.js';
+import {
+  blankImage,
+  ImageError,
+  imageFromBytes,
+  imageFromRaw,
+  messageImage,
+  transformImage,
+  type ImageResult,
+  type RawImage,
+  type ResamplingMethod,
+} from '../image/index.js';
 import type { Srs } from '../srs/index.js';
 import type { BBox, Size } from '../util/index.js';
 import { SourceError } from './errors.js';
 
-function unsupported(what: string): SourceError {
-  return new SourceError(`${what} needs the image module (TODO(#3))`, 'SOURCE_UNSUPPORTED', {
-    sourceName: '',
-  });
-}
-
-/** Upstream bytes of mime type `format` and (as requested) `size`, decoded only when needed. */
-export function imageFromUpstream(data: Buffer, format: string, size: Size): ImageResult {
-  return {
-    size,
-    format,
-    encode: (options: ImageFormatOptions) => {
-      if (options.format === format) return Promise.resolve({ data, format });
-      return Promise.reject(unsupported(`converting ${format} to ${options.format}`));
-    },
-    raw: (): Promise<RawImage> => Promise.reject(unsupported(`decoding ${format}`)),
-  };
+/**
+ * Upstream bytes of mime type `format`, decoded only when needed. Throws `SourceError`
+ * (`SOURCE_NOT_IMAGE`) when the bytes are not an image, whatever the Content-Type said.
+ */
+export function imageFromUpstream(data: Buffer, format: string): ImageResult {
+  try {
+    return imageFromBytes(data, format);
+  } catch (error) {
+    if (!(error instanceof ImageError)) throw error;
+    throw new SourceError(error.message, 'SOURCE_NOT_IMAGE', { sourceName: '', cause: error });
+  }
 }
 
 /** RGBA pixels as an image. */
 export function imageFromPixels(raw: RawImage): ImageResult {
-  return {
-    size: raw.size,
-    format: null,
-    encode: () => Promise.reject(unsupported('encoding pixels')),
-    raw: () => Promise.resolve(raw),
-  };
+  return imageFromRaw(raw);
 }
 
 /** A single-colour image (RGBA 0-255). */
 export function solidImage(size: Size, color: readonly [number, number, number, number]): ImageResult {
-  const data = Buffer.alloc(size[0] * size[1] * 4);
-  for (let i = 0; i < data.length; i += 4) data.set(color, i);
-  return imageFromPixels({ data, size });
+  return blankImage(size, color);
 }
 
 /** `image` from `src` (bbox in srs) onto `dst` (bbox, srs, size): reprojection. */
@@ -49,16 +46,14 @@ export function reprojectImage(
   image: ImageResult,
   src: { readonly bbox: BBox; readonly srs: Srs },
   dst: { readonly bbox: BBox; readonly srs: Srs; readonly size: Size },
+  resampling: ResamplingMethod = 'bicubic',
 ): Promise<ImageResult> {
-  return Promise.reject(
-    unsupported(`reprojecting ${image.size.join('x')} px from ${src.srs.code} to ${dst.srs.code}`),
-  );
+  return transformImage(image, src, dst, { resampling });
 }
 
-/** An image of `size` with `text` drawn on a transparent background (debug source). */
-export function textImage({ size }: { readonly text: string; readonly size: Size }): ImageResult {
-  // TODO(#3): draw the text once image/ has messageImage; until then a transparent tile
-  return solidImage(size, [255, 255, 255, 0]);
+/** An image of `size` with `text` drawn, centred, on a transparent background (debug source). */
+export function textImage({ text, size }: { readonly text: string; readonly size: Size }): Promise<ImageResult> {
+  return messageImage(text, size, { transparent: true, placement: 'cc' });
 }
 
 /**
@@ -83,5 +78,5 @@ export async function pasteOnTransparent(
     const srcStart = (row * subWidth + (x0 - offset[0])) * 4;
     sub.data.copy(data, (y * width + x0) * 4, srcStart, srcStart + (x1 - x0) * 4);
   }
-  return imageFromPixels({ data, size });
+  return imageFromRaw({ data, size });
 }

@@ -3,6 +3,7 @@
  * 1.15.1's `TileURLTemplate` (/usr/bin/python3, GLOBAL_WEBMERCATOR = tile_grid(3857, origin='nw')).
  */
 import assert from 'node:assert/strict';
+import sharp from 'sharp';
 import { test } from 'node:test';
 import { closeHttpClients } from '../client/index.js';
 import {
@@ -17,11 +18,26 @@ import { configureLogging, onLog, type LogRecord } from '../util/index.js';
 import { createTileSource, onErrorInfo, type MapQuery } from './index.js';
 import { startUpstream } from '../../../test/helpers/upstream.js';
 
+/**
+ * A real transparent image of `size`, padded with zero bytes to `length` bytes when it is shorter
+ * (decoders stop at the end marker), so log lines can state an exact size.
+ */
+async function imageBytes(
+  kind: 'png' | 'jpeg',
+  length: number,
+  size: readonly [number, number] = [1, 1],
+): Promise<Buffer> {
+  const background = { r: 0, g: 0, b: 0, alpha: 0 };
+  const pixel = sharp({ create: { width: size[0], height: size[1], channels: 4, background } });
+  const bytes = await (kind === 'png' ? pixel.png() : pixel.jpeg()).toBuffer();
+  return Buffer.concat([bytes, Buffer.alloc(Math.max(0, length - bytes.length))]);
+}
+
 configureLogging({ stdout: false });
 test.after(closeHttpClients);
 
 const grid = createTileGrid(GLOBAL_WEBMERCATOR);
-const PNG = { headers: { 'content-type': 'image/png' }, body: Buffer.alloc(100) };
+const PNG = { headers: { 'content-type': 'image/png' }, body: await imageBytes('png', 100, [256, 256]) };
 
 function tileQuery(coord: TileCoord, extra: Partial<MapQuery> = {}): MapQuery {
   return {
@@ -59,7 +75,10 @@ test('every URL placeholder is filled like MapProxy TileURLTemplate', async (t) 
 
 test('the format placeholder is the extension of the query format', async (t) => {
   const upstream = await startUpstream(t);
-  upstream.expect('/tiles/1/0/0.jpeg', { headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(3) });
+  upstream.expect('/tiles/1/0/0.jpeg', {
+    headers: { 'content-type': 'image/jpeg' },
+    body: await imageBytes('jpeg', 0),
+  });
   const source = createTileSource({
     name: 't',
     grid,

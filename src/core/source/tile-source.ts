@@ -139,7 +139,7 @@ export function createTileSource(options: TileSourceOptions): MapSource {
           });
         }
         const mime = contentType?.split(';')[0]?.trim().toLowerCase() ?? `image/${format}`;
-        return imageFromUpstream(response.body, mime, query.size);
+        return imageFromUpstream(response.body, mime);
       } catch (error) {
         const sourceError = toSourceError(error, name, hideErrorDetails);
         if (!(sourceError instanceof SourceError) || sourceError.code === 'SOURCE_INVALID_QUERY')

@@ -3,6 +3,7 @@
  * from MapProxy 1.15.1 (`mapproxy-util serve-develop`) against a recording upstream.
  */
 import assert from 'node:assert/strict';
+import sharp from 'sharp';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,10 +17,25 @@ import { configureLogging, onLog, type BBox, type LogRecord, type Size } from '.
 import { createWmsSource, SourceError, type MapQuery } from './index.js';
 import { deferred, startUpstream, wmsQuery } from '../../../test/helpers/upstream.js';
 
+/**
+ * A real transparent image of `size`, padded with zero bytes to `length` bytes when it is shorter
+ * (decoders stop at the end marker), so log lines can state an exact size.
+ */
+async function imageBytes(
+  kind: 'png' | 'jpeg',
+  length: number,
+  size: readonly [number, number] = [1, 1],
+): Promise<Buffer> {
+  const background = { r: 0, g: 0, b: 0, alpha: 0 };
+  const pixel = sharp({ create: { width: size[0], height: size[1], channels: 4, background } });
+  const bytes = await (kind === 'png' ? pixel.png() : pixel.jpeg()).toBuffer();
+  return Buffer.concat([bytes, Buffer.alloc(Math.max(0, length - bytes.length))]);
+}
+
 configureLogging({ stdout: false });
 
 /** Upstream reply bodies only need an image content type: the source does not decode them. */
-const IMAGE = { headers: { 'content-type': 'image/png' }, body: Buffer.alloc(256) };
+const IMAGE = { headers: { 'content-type': 'image/png' }, body: await imageBytes('png', 256, [256, 128]) };
 const PNG_OPTIONS = {
   format: 'image/png',
   mode: null,
@@ -108,7 +124,7 @@ test('every req key is copied in order, transparent as True, req.format wins ove
   const upstream = await startUpstream(t);
   upstream.expect(
     '/extra?map=/x.map&FOO=Bar&layers=a&styles=s1&transparent=True&sld=http%3A%2F%2Fx%2Fs.sld&Extra_Key=V%201&format=image%2Fjpeg&bbox=0.0,40.0,20.0,50.0&width=256&height=128&srs=EPSG%3A4326&request=GetMap&version=1.1.1&service=WMS',
-    { headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(10) },
+    { headers: { 'content-type': 'image/jpeg' }, body: await imageBytes('jpeg', 0) },
   );
   const source = createWmsSource({
     name: 'wextra',
@@ -164,7 +180,7 @@ test('supported_formats: an unsupported format is requested as the first support
     }),
     {
       headers: { 'content-type': 'image/jpeg' },
-      body: Buffer.alloc(4),
+      body: await imageBytes('jpeg', 0),
     },
   );
   const source = createWmsSource({

@@ -130,7 +130,7 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
       });
     }
     const format = contentType === 'image/' ? query.format : mimeType(contentType);
-    return imageFromUpstream(response.body, format, query.size);
+    return imageFromUpstream(response.body, format);
   }
 
   /** Requests only the part of `query` inside the coverage and pastes it onto a transparent image. */
