@@ -30,3 +30,12 @@ export {
   type GridsReport,
   type ScalesOptions,
 } from './app/index.js';
+export {
+  startServer,
+  parseBind,
+  ServerError,
+  type StartServerOptions,
+  type RunningServer,
+  type BindAddress,
+} from './server/index.js';
+export { configureLogging, type LoggingConfig } from './util/index.js';

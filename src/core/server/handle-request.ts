@@ -78,10 +78,9 @@ export async function handleRequest(
 }
 
 function toReply(app: ServedApp, request: HttpRequest, response: ServiceResponse): HttpReply {
-  const bodySize = Buffer.byteLength(response.body);
   const headers: Record<string, string> = {
     'Content-Type': response.contentType,
-    ...cacheHeaders(response.cache, bodySize),
+    ...cacheHeaders(response.cache, response.body),
     ...response.headers,
   };
   // capabilities and exceptions depend on the proxy headers: tell caches (MapProxy response.py)

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import type { CachePolicy } from '../service/index.js';
 import { pyFloatRepr } from '../util/index.js';
 
-/** The caching headers for a response of `bodySize` bytes under `policy`. */
-export function cacheHeaders(policy: CachePolicy, bodySize: number): Record<string, string> {
+/** The caching headers for a response with `body` under `policy`. */
+export function cacheHeaders(policy: CachePolicy, body: Buffer | string): Record<string, string> {
   switch (policy.kind) {
     case 'none':
       return {};
@@ -18,8 +18,16 @@ export function cacheHeaders(policy: CachePolicy, bodySize: number): Record<stri
       const seconds = policy.timestampMs / 1000;
       const age = Math.trunc(policy.maxAgeSeconds);
       return {
-        ETag: tileETag(seconds, bodySize),
+        ETag: tileETag(seconds, Buffer.byteLength(body)),
         'Last-Modified': new Date(policy.timestampMs).toUTCString(),
+        'Cache-Control': `public, max-age=${age}, s-maxage=${age}`,
+      };
+    }
+    case 'document': {
+      // MapProxy kml.py: etag_data=(document,), so the ETag is the md5 of the document itself
+      const age = Math.trunc(policy.maxAgeSeconds);
+      return {
+        ETag: createHash('md5').update(body).digest('hex'),
         'Cache-Control': `public, max-age=${age}, s-maxage=${age}`,
       };
     }
@@ -46,9 +54,9 @@ export function isNotModified(
   ifNoneMatch: string | undefined,
   ifModifiedSince: string | undefined,
 ): boolean {
-  if (policy.kind !== 'tile') return false;
+  if (policy.kind !== 'tile' && policy.kind !== 'document') return false;
   if (etag !== undefined && ifNoneMatch === etag) return true;
-  if (ifModifiedSince === undefined) return false;
+  if (policy.kind === 'document' || ifModifiedSince === undefined) return false;
   const since = parseHttpDate(ifModifiedSince);
   return since !== null && policy.timestampMs / 1000 <= since;
 }

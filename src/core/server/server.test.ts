@@ -96,6 +96,30 @@ test('conditional requests: exact ETag or a later If-Modified-Since give 304, ot
   }
 });
 
+test('KML-style documents get an md5-of-body ETag and answer a matching If-None-Match with 304', async (t) => {
+  const kml = '<kml>doc</kml>';
+  const service = fakeService(() => ({
+    status: 200,
+    contentType: 'application/vnd.google-earth.kml+xml',
+    body: kml,
+    cache: { kind: 'document', maxAgeSeconds: 3600 },
+  }));
+  const url = await serve(t, {
+    routes: { kml: service.service },
+    accessControlAllowOrigin: '*',
+    hasDemo: false,
+  });
+  const res = await fetch(`${url}/kml/osm`);
+  // hashlib.md5(b'<kml>doc</kml>').hexdigest()
+  assert.equal(res.headers.get('etag'), '56b201b204fb486b657538e48f1ed782');
+  assert.equal(res.headers.get('last-modified'), null);
+  assert.equal(res.headers.get('cache-control'), 'public, max-age=3600, s-maxage=3600');
+  const again = await fetch(`${url}/kml/osm`, {
+    headers: { 'If-None-Match': res.headers.get('etag') ?? '' },
+  });
+  assert.equal(again.status, 304);
+});
+
 test('no-cache responses get the no-cache trio; documents get Vary', async (t) => {
   const wmts = fakeService(() => ({
     status: 400,

@@ -1,0 +1,84 @@
+/**
+ * `mapproxy-util serve-develop`: serve one configuration for development, reloading on change.
+ */
+import { Args, Command, Flags } from '@oclif/core';
+import {
+  ConfigError,
+  ConfigErrors,
+  configureLogging,
+  formatConfigProblem,
+  parseBind,
+  ServerError,
+  startServer,
+  type RunningServer,
+} from '../core/index.js';
+
+export default class ServeDevelop extends Command {
+  static override summary = 'Serve one configuration for development, reloading when it changes.';
+  static override description =
+    'Starts a development server for MAPPROXY_YAML. Edits of the file or its base: files are picked up ' +
+    'while it runs; a broken edit is logged and the last good configuration keeps serving. ' +
+    'Not for production: use `mapproxy-util serve` there.';
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> mapproxy.yaml',
+    '<%= config.bin %> <%= command.id %> mapproxy.yaml -b 0.0.0.0:8080',
+    '<%= config.bin %> <%= command.id %> mapproxy.yaml -b 8081 --debug',
+  ];
+  static override args = {
+    config: Args.file({ required: true, exists: true, description: 'the mapproxy.yaml to serve' }),
+  };
+  static override flags = {
+    bind: Flags.string({
+      char: 'b',
+      default: '127.0.0.1:8080',
+      description: 'PORT, HOST or HOST:PORT to listen on (:PORT listens on every interface)',
+    }),
+    debug: Flags.boolean({ description: 'debug logging, and error details in 500 responses' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(ServeDevelop);
+    let bind;
+    try {
+      bind = parseBind(flags.bind);
+    } catch (error) {
+      return this.fail(error);
+    }
+    configureLogging({ level: flags.debug ? 'debug' : 'info' });
+    if (flags.debug && !['localhost', '127.0.0.1', '::1'].includes(bind.host)) {
+      this.log('#'.repeat(60));
+      this.log('# WARNING! Running debug mode with non-localhost address');
+      this.log('# is a serious security vulnerability.');
+      this.log('#'.repeat(60));
+    }
+    let server: RunningServer;
+    try {
+      server = await startServer({ configFile: args.config, bind, reload: true, debug: flags.debug });
+    } catch (error) {
+      return this.fail(error);
+    }
+    this.log(`* Running on ${server.url}/ (Press CTRL+C to quit)`);
+    const stop = () => void server.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await server.closed;
+  }
+
+  /** Configuration problems exit 2 with every message; address problems exit 1. */
+  private fail(error: unknown): never {
+    if (error instanceof ConfigErrors) {
+      for (const warning of error.warnings) this.logToStderr(`warning: ${formatConfigProblem(warning)}`);
+      for (const problem of error.errors) this.logToStderr(`error: ${problem.format()}`);
+      return this.exit(2);
+    }
+    if (error instanceof ConfigError) {
+      this.logToStderr(`error: ${error.format()}`);
+      return this.exit(2);
+    }
+    if (error instanceof ServerError) {
+      this.logToStderr(`error: ${error.message}`);
+      return this.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Composition of `caches.<name>`: one TileManager per cache and grid, over a file cache (or no
+ * storage), fed by sources or by other caches (read tile-for-tile when the grids match).
+ */
+import {
+  DummyCache,
+  FileCache,
+  fileCacheDirectory,
+  formatExtension,
+  isDirectoryLayout,
+  TileLocker,
+  TileManager,
+  tileLockDirectory,
+  type RefreshBefore,
+  type TileSourceLayer,
+} from '../cache/index.js';
+import { configErrorAt, splitTaggedSource, type CacheConfig, type LoadedConfig } from '../config/index.js';
+import type { TileGrid } from '../grid/index.js';
+import type { ImageFormatOptions } from '../image/index.js';
+import { CacheSource } from '../layer/index.js';
+import type { MapSource } from '../source/index.js';
+import type { Size } from '../util/index.js';
+import { buildTaggedSource } from './build-sources.js';
+
+/** The TileManagers of every cache, by cache name and then grid name. */
+export type CacheRegistry = Map<string, Map<string, TileManager>>;
+
+/** Resolves the encoding options of a cache from its `format` and `image` section. */
+export type CacheImageOptions = (cacheName: string, cache: CacheConfig) => ImageFormatOptions;
+
+export interface BuildCachesContext {
+  readonly loaded: LoadedConfig;
+  readonly grids: ReadonlyMap<string, TileGrid>;
+  readonly sources: ReadonlyMap<string, MapSource>;
+  readonly imageOptions: CacheImageOptions;
+}
+
+/**
+ * Builds every cache of the configuration. Caches used as sources of other caches are built
+ * first (the config stage already rejected cycles). Throws `ConfigError` at the cache's keys.
+ */
+export function buildCaches(context: BuildCachesContext): CacheRegistry {
+  const registry: CacheRegistry = new Map();
+  const build = (name: string): Map<string, TileManager> => {
+    const done = registry.get(name);
+    if (done !== undefined) return done;
+    const cache = context.loaded.config.caches[name];
+    if (cache === undefined) throw new Error(`cache ${name} vanished after validation`);
+    const managers = new Map<string, TileManager>();
+    for (const gridName of cache.grids) {
+      managers.set(gridName, buildManager(context, name, cache, gridName, build));
+    }
+    registry.set(name, managers);
+    return managers;
+  };
+  for (const name of Object.keys(context.loaded.config.caches)) build(name);
+  return registry;
+}
+
+function buildManager(
+  context: BuildCachesContext,
+  name: string,
+  cache: CacheConfig,
+  gridName: string,
+  buildCache: (name: string) => Map<string, TileManager>,
+): TileManager {
+  const { loaded } = context;
+  const { globals } = loaded.config;
+  const grid = context.grids.get(gridName);
+  if (grid === undefined)
+    throw configErrorAt(
+      loaded,
+      ['caches', name, 'grids'],
+      `unknown grid "${gridName}"`,
+      'CONFIG_UNKNOWN_REF',
+    );
+  const backend = cache.cache;
+  if (backend.type !== 'file') {
+    throw configErrorAt(
+      loaded,
+      ['caches', name, 'cache', 'type'],
+      `cache type "${backend.type}" is not supported by mapproxy-ts yet (supported: file)`,
+      'CONFIG_UNKNOWN_TYPE',
+    );
+  }
+  const layout = backend.directory_layout ?? 'tc';
+  if (!isDirectoryLayout(layout)) {
+    throw configErrorAt(
+      loaded,
+      ['caches', name, 'cache', 'directory_layout'],
+      `unknown directory_layout "${layout}"`,
+    );
+  }
+  const imageOptions = context.imageOptions(name, cache);
+  const directory = fileCacheDirectory({
+    cacheName: name,
+    baseDir: cache.cache_dir,
+    directory: backend.directory,
+    useGridNames: backend.use_grid_names,
+    gridName,
+    gridSrs: grid.srs.code,
+  });
+  const store = cache.disable_storage
+    ? new DummyCache()
+    : new FileCache({
+        directory,
+        extension: formatExtension(cache.format),
+        layout,
+        linkSingleColorImages: linkMode(cache.link_single_color_images),
+      });
+  const locker = cache.disable_storage
+    ? null
+    : new TileLocker({
+        lockDir: tileLockDirectory({
+          tileLockDir: backend.tile_lock_dir ?? globals.cache.tile_lock_dir,
+          directory: cache.cache_dir,
+          baseDir: globals.cache.base_dir,
+        }),
+        lockCacheId: store.lockCacheId,
+        timeoutMs: globals.http.client_timeout * 1000,
+      });
+  return new TileManager({
+    grid,
+    cache: store,
+    sources: sourceLayers(context, name, cache, grid, gridName, buildCache),
+    imageOptions,
+    requestFormat: cache.request_format,
+    locker,
+    metaSize: toSize(cache.meta_size),
+    metaBuffer: cache.meta_buffer,
+    minimizeMetaRequests: cache.minimize_meta_requests,
+    bulkMetaTiles: cache.bulk_meta_tiles,
+    concurrentTileCreators: cache.concurrent_tile_creators,
+    refreshBefore: refreshBefore(cache.refresh_before),
+    upscaleTiles: cache.upscale_tiles,
+    downscaleTiles: cache.downscale_tiles,
+    cacheRescaledTiles: cache.cache_rescaled_tiles,
+    identifier: `${name}_${gridName}`,
+  });
+}
+
+/** The cache's `sources`, bottom first: sources, tagged WMS sources, or other caches. */
+function sourceLayers(
+  context: BuildCachesContext,
+  name: string,
+  cache: CacheConfig,
+  grid: TileGrid,
+  gridName: string,
+  buildCache: (name: string) => Map<string, TileManager>,
+): TileSourceLayer[] {
+  const { loaded } = context;
+  if (!Array.isArray(cache.sources)) {
+    throw configErrorAt(
+      loaded,
+      ['caches', name, 'sources'],
+      'band-merged sources are not supported by mapproxy-ts yet',
+      'CONFIG_INVALID_VALUE',
+    );
+  }
+  return (cache.sources as readonly string[]).map((entry): TileSourceLayer => {
+    const { source, layers } = splitTaggedSource(entry);
+    if (source in loaded.config.caches) {
+      const managers = buildCache(source);
+      // same grid: read tile for tile; otherwise stitch and scale from the source cache's first grid
+      const same = managers.get(gridName);
+      const manager = same ?? managers.values().next().value;
+      if (manager === undefined)
+        throw configErrorAt(loaded, ['caches', source, 'grids'], 'cache has no grids');
+      return {
+        source: new CacheSource({
+          name: source,
+          tileManager: manager,
+          tiledOnly: same !== undefined && same.grid === grid,
+          maxTileLimit: loaded.config.globals.cache.max_tile_limit,
+        }),
+      };
+    }
+    if (layers !== undefined) return { source: buildTaggedSource(loaded, source, layers, context.grids) };
+    const built = context.sources.get(source);
+    if (built === undefined)
+      throw configErrorAt(
+        loaded,
+        ['caches', name, 'sources'],
+        `unknown source "${source}"`,
+        'CONFIG_UNKNOWN_REF',
+      );
+    return { source: built };
+  });
+}
+
+function refreshBefore(spec: CacheConfig['refresh_before']): RefreshBefore | null {
+  if (spec === undefined) return null;
+  const { time } = spec;
+  return { ...spec, time: typeof time === 'string' || time instanceof Date ? time : undefined };
+}
+
+function linkMode(value: boolean | string): 'symlink' | 'hardlink' | null {
+  if (value === true || value === 'symlink' || value === 'true') return 'symlink';
+  if (value === 'hardlink') return 'hardlink';
+  return null;
+}
+
+function toSize(value: readonly number[]): Size {
+  return [value[0] ?? 4, value[1] ?? value[0] ?? 4];
+}

@@ -1,0 +1,170 @@
+/**
+ * Composition of `sources.<name>`: YAML keys become source options (wms, tile, debug). Source
+ * types this toolkit does not have yet are a ConfigError at the source's `type`.
+ */
+import { configErrorAt, type LoadedConfig, type SourceConfig } from '../config/index.js';
+import { createBBoxCoverage, type Coverage, type TileGrid } from '../grid/index.js';
+import {
+  createDebugSource,
+  createTileSource,
+  createWmsSource,
+  type HttpSourceOptions,
+  type MapSource,
+  type OnErrorOptions,
+} from '../source/index.js';
+import type { WmsParamValue } from '../client/index.js';
+import { parseColor } from './colors.js';
+
+type HttpSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['http']>;
+type OnErrorSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['on_error']>;
+type CoverageSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['coverage']>;
+
+/**
+ * Builds every source of `loaded`, keyed by name. `grids` resolves tile sources' `grid`.
+ * Throws `ConfigError` at `sources.<name>...` for what cannot be built.
+ */
+export function buildSources(
+  loaded: LoadedConfig,
+  grids: ReadonlyMap<string, TileGrid>,
+): Map<string, MapSource> {
+  const sources = new Map<string, MapSource>();
+  for (const [name, source] of Object.entries(loaded.config.sources)) {
+    sources.set(name, buildSource(loaded, name, source, grids));
+  }
+  return sources;
+}
+
+/**
+ * A WMS source restricted to some of its layers, for tagged names such as `osm_wms:roads,rails`
+ * (MapProxy builds a separate source for each tagged use). Throws for non-WMS sources.
+ */
+export function buildTaggedSource(
+  loaded: LoadedConfig,
+  name: string,
+  layers: readonly string[],
+  grids: ReadonlyMap<string, TileGrid>,
+): MapSource {
+  const source = loaded.config.sources[name];
+  if (source?.type !== 'wms') {
+    throw configErrorAt(
+      loaded,
+      ['sources', name],
+      `tagged source names (${name}:...) need a wms source`,
+      'CONFIG_INVALID_VALUE',
+    );
+  }
+  return buildSource(
+    loaded,
+    `${name}:${layers.join(',')}`,
+    { ...source, req: { ...source.req, layers: layers.join(',') } },
+    grids,
+  );
+}
+
+function buildSource(
+  loaded: LoadedConfig,
+  name: string,
+  source: SourceConfig,
+  grids: ReadonlyMap<string, TileGrid>,
+): MapSource {
+  const { globals } = loaded.config;
+  switch (source.type) {
+    case 'debug':
+      return createDebugSource();
+    case 'wms':
+      return createWmsSource({
+        name,
+        req: source.req as Readonly<Record<string, WmsParamValue>> & { readonly url: string },
+        version: source.wms_opts?.version as '1.0.0' | '1.1.0' | '1.1.1' | '1.3.0' | undefined,
+        supportedSrs: source.supported_srs,
+        supportedFormats: source.supported_formats,
+        forwardReqParams: source.forward_req_params,
+        concurrentRequests: source.concurrent_requests,
+        transparent: source.req.transparent === true || source.req.transparent === 'true',
+        coverage: coverage(source.coverage),
+        seedOnly: source.seed_only,
+        minRes: source.min_res,
+        maxRes: source.max_res,
+        minScale: source.min_scale,
+        maxScale: source.max_scale,
+        http: http(globals.http, source.http),
+        onError: onError(loaded, name, source.on_error),
+        baseDir: loaded.configDir,
+      });
+    case 'tile': {
+      const grid = grids.get(source.grid);
+      if (grid === undefined)
+        throw configErrorAt(
+          loaded,
+          ['sources', name, 'grid'],
+          `unknown grid "${source.grid}"`,
+          'CONFIG_UNKNOWN_REF',
+        );
+      return createTileSource({
+        name,
+        url: source.url,
+        grid,
+        origin: source.origin,
+        transparent: source.transparent,
+        coverage: coverage(source.coverage),
+        seedOnly: source.seed_only,
+        minRes: source.min_res,
+        maxRes: source.max_res,
+        minScale: source.min_scale,
+        maxScale: source.max_scale,
+        http: http(globals.http, source.http),
+        onError: onError(loaded, name, source.on_error),
+      });
+    }
+    case 'mapserver':
+    case 'mapnik':
+    case 'arcgis':
+    case 'ogcapitiles':
+    case 'ogcapimaps':
+      throw configErrorAt(
+        loaded,
+        ['sources', name, 'type'],
+        `source type "${source.type}" is not supported by mapproxy-ts yet (supported: wms, tile, debug)`,
+        'CONFIG_UNKNOWN_TYPE',
+      );
+  }
+}
+
+/** Global `http` options with the source's own on top. */
+function http(global: HttpSection, own: HttpSection | undefined): HttpSourceOptions {
+  const merged = { ...global, ...own, headers: { ...global.headers, ...own?.headers } };
+  return {
+    timeoutMs: merged.client_timeout === undefined ? undefined : merged.client_timeout * 1000,
+    headers: merged.headers,
+    tls: { caCerts: merged.ssl_ca_certs, noCertChecks: merged.ssl_no_cert_checks },
+    hideErrorDetails: merged.hide_error_details,
+    method: merged.method?.toUpperCase() as HttpSourceOptions['method'],
+    manageCookies: merged.manage_cookies,
+  };
+}
+
+function coverage(section: CoverageSection | undefined): Coverage | undefined {
+  if (section?.bbox === undefined) return undefined;
+  return createBBoxCoverage({ bbox: section.bbox, srs: section.srs ?? section.bbox_srs ?? 'EPSG:4326' });
+}
+
+function onError(
+  loaded: LoadedConfig,
+  name: string,
+  section: OnErrorSection | undefined,
+): OnErrorOptions | undefined {
+  if (section === undefined) return undefined;
+  const out: Record<string, OnErrorOptions[number]> = {};
+  for (const [status, entry] of Object.entries(section)) {
+    const color = parseColor(entry.response);
+    if (color === null) {
+      throw configErrorAt(
+        loaded,
+        ['sources', name, 'on_error', status, 'response'],
+        `invalid color ${JSON.stringify(entry.response)}`,
+      );
+    }
+    out[status] = { color, cache: entry.cache, authorizeStale: entry.authorize_stale };
+  }
+  return out;
+}
