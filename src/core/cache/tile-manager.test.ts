@@ -505,3 +505,15 @@ test('mixed caches report each stored tile in its own format', async (t) => {
   assert.equal((await manager.loadTile({ x: 0, y: 0, z: 1 }))?.format, 'image/jpeg');
   assert.deepEqual(await listFiles(dir), ['01/000/000/000/000/000/000.mixed']);
 });
+
+test('a free-form source without meta tile support (the debug source) is asked tile by tile', async (t) => {
+  const optedOut = Object.assign(testSource(), { supportsMetaTiles: false });
+  const { manager } = await setup(t, { sources: [{ source: optedOut }] });
+  const tiles = await manager.loadTiles([
+    { x: 0, y: 0, z: 2 },
+    { x: 1, y: 0, z: 2 },
+  ]);
+  assert.equal(tiles.length, 2);
+  assert.equal(optedOut.calls, 2);
+  assert.ok(optedOut.queries.every((q) => q.size[0] === 256 && q.size[1] === 256));
+});

@@ -355,15 +355,18 @@ function isStaleTile(tile: CachedTile, limitSeconds: number, cache: TileCache): 
 
 /**
  * MapProxy's TileManager rules: meta tiles when `meta_buffer` or a `meta_size` other than 1x1 is set
- * and every source renders free-form (tileGrid null); tiled sources get single-tile requests, or
- * bulk meta tiles with `bulk_meta_tiles`. Mixing both kinds is an error.
+ * and every source supports them (free-form, tileGrid null, not opted out like the debug source);
+ * other sources get single-tile requests, or bulk meta tiles with `bulk_meta_tiles`. Mixing both
+ * kinds is an error.
  */
 function creationMode(options: TileManagerOptions): CreationMode {
   const metaSize = options.metaSize ?? [4, 4];
   const metaBuffer = options.metaBuffer ?? 80;
   const wantsMeta = metaBuffer > 0 || metaSize[0] !== 1 || metaSize[1] !== 1;
   if (!wantsMeta || options.sources.length === 0) return { kind: 'single' };
-  const freeForm = options.sources.filter(({ source }) => source.tileGrid === null).length;
+  const freeForm = options.sources.filter(
+    ({ source }) => source.tileGrid === null && source.supportsMetaTiles !== false,
+  ).length;
   if (freeForm === options.sources.length) {
     return { kind: 'meta', metaGrid: createMetaGrid(options.grid, metaSize, metaBuffer) };
   }

@@ -20,6 +20,8 @@ export function createDebugSource(name = 'debug'): MapSource {
     name,
     isTransparent: true,
     tileGrid: null,
+    // MapProxy DebugSource is a plain MapLayer: no meta tiles, so every tile shows its own bbox
+    supportsMetaTiles: false,
     getMap(query: MapQuery): Promise<ImageResult> {
       return textImage({ text: debugText(query.bbox, query.size), size: query.size });
     },

@@ -39,6 +39,12 @@ export interface MapSource {
    */
   readonly tileGrid: TileGrid | null;
   /**
+   * False for sources that must be asked tile by tile although they render free-form (MapProxy's
+   * `supports_meta_tiles`, false for the debug source, whose text belongs on every tile).
+   * Absent: true for free-form sources.
+   */
+  readonly supportsMetaTiles?: boolean;
+  /**
    * Renders `query`. Resolves null when the source has nothing there (outside its coverage or
    * resolution range, `seed_only` outside seeding). Rejects with `SourceError` when the upstream
    * fails; the error's message is safe to show to clients (no credentials).
