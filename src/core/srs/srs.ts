@@ -66,11 +66,13 @@ export class Srs {
     if (this.equals(to)) return points;
     const converter = this.#converter(to);
     const hasFallback = this.#fallbackDefinition !== null || to.#fallbackDefinition !== null;
-    return points.map((point): Point => {
-      const projected = project(converter, point);
-      if (!hasFallback || projected.every(Number.isFinite)) return projected;
-      return project(this.#converter(to, true), point);
-    });
+    if (!hasFallback) return points.map((point) => project(converter, point));
+    return withoutProj4Chatter(() =>
+      points.map((point): Point => {
+        const projected = project(converter, point);
+        return projected.every(Number.isFinite) ? projected : project(this.#converter(to, true), point);
+      }),
+    );
   }
 
   /**
@@ -114,6 +116,24 @@ export class Srs {
       this.#converters.set(key, converter);
     }
     return converter;
+  }
+}
+
+/**
+ * Runs `fn` with console.log muted: proj4js logs "Failed to find a grid shift table" for every
+ * point outside a datum grid, which our fallback then handles. `fn` is synchronous, so nothing
+ * else can log in between.
+ */
+function withoutProj4Chatter<T>(fn: () => T): T {
+  // eslint-disable-next-line no-console -- muting a dependency's log, not logging
+  const log = console.log;
+  // eslint-disable-next-line no-console -- see above
+  console.log = () => undefined;
+  try {
+    return fn();
+  } finally {
+    // eslint-disable-next-line no-console -- see above
+    console.log = log;
   }
 }
 
