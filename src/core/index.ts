@@ -29,6 +29,9 @@ export {
   type DescribeGridsOptions,
   type GridsReport,
   type ScalesOptions,
+  fetchWmsCapabilities,
+  formatWmsCapabilities,
+  type CapabilitiesVersion,
 } from './app/index.js';
 export {
   startServer,

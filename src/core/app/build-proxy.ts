@@ -31,6 +31,6 @@ export function buildProxy(loaded: LoadedConfig): ProxyRuntime {
   const sources = buildSources(loaded, grids);
   const caches = buildCaches({ loaded, grids, sources, imageOptions: cacheImageOptions(loaded) });
   const tileLayers = buildTileLayers(loaded, caches);
-  const served = buildServices(loaded, tileLayers);
+  const served = buildServices(loaded, tileLayers, { grids, sources, caches });
   return { grids, sources, caches, tileLayers, served };
 }

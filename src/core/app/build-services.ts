@@ -15,12 +15,19 @@ import {
   type Service,
   type ServiceMetadata,
 } from '../service/index.js';
+import { buildDemoService } from './build-demo.js';
 import type { ServedApp } from './served-app.js';
+import { buildWms } from './build-wms.js';
+import type { WmsLayerDeps } from './build-wms-layers.js';
 
 type Md = Readonly<Record<string, unknown>> | undefined;
 
 /** Builds the enabled services and the route table. Throws `ConfigError` for a bad service option. */
-export function buildServices(loaded: LoadedConfig, layers: readonly TileLayer[]): ServedApp {
+export function buildServices(
+  loaded: LoadedConfig,
+  layers: readonly TileLayer[],
+  wmsDeps?: Omit<WmsLayerDeps, 'loaded'>,
+): ServedApp {
   const { services, globals } = loaded.config;
   const maxAgeSeconds = globals.tiles.expires_hours * 3600;
   const wmsMd = services.wms?.md;
@@ -75,11 +82,15 @@ export function buildServices(loaded: LoadedConfig, layers: readonly TileLayer[]
   if (services.kml !== undefined) {
     routes.kml = new KmlService({ layers, useGridNames: services.kml.use_grid_names, maxAgeSeconds });
   }
-  if (wmtsKvp !== null) {
-    const ows = new OwsService({ wmts: wmtsKvp });
+  const wms = wmsDeps === undefined ? null : buildWms({ ...wmsDeps, loaded }, metadata(wmsMd));
+  if (wmtsKvp !== null || wms !== null) {
+    const ows = new OwsService({ wmts: wmtsKvp, wms });
     routes.service = ows;
     routes.ows = ows;
+    // MapProxy adds `/wms` to the OWS routes when a WMS is configured
+    if (wms !== null) routes.wms = ows;
   }
+  if (services.demo !== undefined) routes.demo = buildDemoService(loaded, layers, routes);
   const allow = globals.http.access_control_allow_origin;
   return {
     routes,

@@ -7,7 +7,9 @@ export type AppErrorCode =
   | 'APP_UNKNOWN_GRID'
   | 'APP_UNKNOWN_COVERAGE'
   | 'APP_UNSUPPORTED_COVERAGE'
-  | 'APP_OPTION_CONFLICT';
+  | 'APP_OPTION_CONFLICT'
+  | 'APP_CAPABILITIES_UNREACHABLE'
+  | 'APP_CAPABILITIES_INVALID';
 
 /** Input a use case cannot work with, e.g. `scales abc` or `grids -g nope`. */
 export class AppError extends ProxyError {

@@ -18,3 +18,16 @@ export type { ServedApp, LoadedApp, AppLoader } from './served-app.js';
 export { checkConfiguration } from './check.js';
 export { loadServedApp } from './load-served-app.js';
 export { buildProxy, type ProxyRuntime } from './build-proxy.js';
+/**
+ * `fetchWmsCapabilities(url, { version })` and `formatWmsCapabilities(caps)`: `mapproxy-util
+ * wms-capabilities`. Rejects with `AppError` `APP_CAPABILITIES_UNREACHABLE` / `APP_CAPABILITIES_INVALID`.
+ */
+export {
+  fetchWmsCapabilities,
+  parseWmsCapabilities,
+  formatWmsCapabilities,
+  capabilitiesUrl,
+  type WmsCapabilities,
+  type CapabilitiesLayer,
+  type CapabilitiesVersion,
+} from './wms-capabilities.js';

@@ -18,3 +18,4 @@ export { formatName, sniffFormat, type FormatName } from './formats.js';
 export { type Rgba } from './pixels.js';
 export { messageImage, type MessageOptions } from './message.js';
 export { closeImageWorkers } from './worker-pool.js';
+export { concatImages } from './concat.js';

@@ -13,3 +13,18 @@ export { CacheTileLayer, type CacheTileLayerOptions } from './cache-tile-layer.j
  * (`SOURCE_UNSUPPORTED`) until reprojection lands.
  */
 export { CacheSource, type CacheSourceOptions } from './cache-source.js';
+/** The WMS map-layer seam: `getMap(query)` for any bbox, size and SRS; null = nothing there. */
+export type { MapLayer, LayerExtent } from './map-layer.js';
+/**
+ * `new CacheMapLayer(options)`: tiles of the closest level (stretch/shrink factors of the grid)
+ * through the TileManager, stitched and cropped, scaled or reprojected (mesh) into the query;
+ * `direct` serves queries at or below `fromRes` from the sources. Rejects with `SourceError`
+ * (`SOURCE_INVALID_QUERY`) at `max_tile_limit`, or what the TileManager rejects with.
+ */
+export { CacheMapLayer, type CacheMapLayerOptions } from './cache-map-layer.js';
+/** `new DirectMapLayer({ source, extent })`: a source used uncached; it reprojects itself. */
+export { DirectMapLayer, type DirectMapLayerOptions } from './direct-map-layer.js';
+/** The source seams the WMS forwards GetFeatureInfo and GetLegendGraphic to (re-exported for services). */
+export type { InfoQuery, FeatureInfoDoc, FeatureInfoSource, LegendSource } from '../source/index.js';
+/** `new SrsConditionalLayer([a, b])`: per request, the layer in the request's SRS, else the first. */
+export { SrsConditionalLayer } from './srs-conditional-layer.js';

@@ -40,7 +40,25 @@ export { DEFAULT_RESTFUL_TEMPLATE } from './wmts/restful.js';
 /** `new KmlService(options)`: KML super-overlays on `/kml` and the tile images they reference. */
 export { KmlService, type KmlServiceOptions } from './kml/kml-service.js';
 /**
- * `new OwsService({ wmts, wms })`: the `/service` and `/ows` dispatcher; a missing SERVICE is a 400
- * `MissingParameterValue`, an unknown or unregistered one a 400 `InvalidParameterValue`.
+ * `new OwsService({ wmts, wms })`: the `/service` and `/ows` dispatcher; a missing SERVICE goes to
+ * the WMS when one is registered (MapProxy 1.15), else is a 400 `MissingParameterValue`; an unknown
+ * or unregistered one is a 400 `InvalidParameterValue`.
  */
 export { OwsService, type OwsServiceOptions } from './ows.js';
+/**
+ * `new DemoService(options)`: MapProxy's demo on `/demo/`: the index of layers and services, the
+ * OpenLayers viewers (`?wms_layer=`, `?tms_layer=`, `?wmts_layer=` with `srs` and `format`),
+ * capabilities as HTML (asked in-process through `options.internalRequest`) and `/demo/static/`.
+ */
+export { DemoService } from './demo/demo-service.js';
+export type { DemoOptions, DemoServices, DemoWmsLayer, InternalRequest } from './demo/types.js';
+/**
+ * `new WmsService(options)`: WMS 1.0.0/1.1.0/1.1.1/1.3.0 (register it as `wms` in `OwsService`):
+ * capabilities, GetMap (merged, reprojected, encoded once), GetFeatureInfo, GetLegendGraphic.
+ * Errors answer as MapProxy 1.15: the version's ServiceExceptionReport with HTTP 200, or an
+ * in-image/blank image for EXCEPTIONS=...inimage/...blank.
+ */
+export { WmsService, type WmsServiceOptions } from './wms/wms-service.js';
+export type { WmsLayerNode, LayerResRange } from './wms/wms-layer.js';
+export type { WmsVersion } from './wms/wms-version.js';
+export type { OnSourceErrors } from './wms/get-map.js';

@@ -35,8 +35,12 @@ export class OwsService implements Service {
   handle(request: ServiceRequest): Promise<ServiceResponse> {
     const { query } = request;
     let name = query.service?.toLowerCase();
-    // WMS 1.0.0 clients send WMTVER and no SERVICE; a bare GetMap is a WMS request too
-    if (name === undefined && (query.wmtver !== undefined || query.request?.toLowerCase() === 'getmap')) {
+    // MapProxy 1.15 `OWSServer`: SERVICE defaults to wms (WMS 1.0.0 clients send WMTVER only,
+    // and many clients leave SERVICE out of GetMap/GetFeatureInfo)
+    if (
+      name === undefined &&
+      (this.hasWms || query.wmtver !== undefined || query.request?.toLowerCase() === 'getmap')
+    ) {
       name = 'wms';
     }
     if (name === undefined) {

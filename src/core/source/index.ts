@@ -27,3 +27,17 @@ export { createBlankSource } from './blank-source.js';
 export { onErrorInfo, type OnErrorInfo } from './upstream-errors.js';
 /** `createResolutionRange(name, options)`: `min_res`/`max_res` in metres per pixel, or null. */
 export { createResolutionRange, type ResolutionRange } from './resolution-range.js';
+/**
+ * `bboxPositionInImage(bbox, size, limit)`: the part of a `size` image of `bbox` inside `limit`
+ * (pixel size, top-left offset, bbox); `pasteOnTransparent(image, size, offset)` puts it back.
+ */
+export { bboxPositionInImage } from './wms-source.js';
+export { pasteOnTransparent } from './images.js';
+/** Feature-info and legend seams: `FeatureInfoSource.getFeatureInfo(query)`, `LegendSource.getLegend()`. */
+export type { InfoQuery, FeatureInfoDoc, FeatureInfoSource, LegendSource } from './info-types.js';
+/**
+ * `createWmsInfoSource(options)`: GetFeatureInfo on a `wms` source (reprojecting the point into its
+ * first `supported_srs` when needed); `createWmsLegendSource(options)`: its GetLegendGraphic or
+ * `legendurl`; `fetchLegend(url)`: an http(s) or file:// legend image. Reject with `SourceError`.
+ */
+export { createWmsInfoSource, createWmsLegendSource, fetchLegend, type WmsInfoSourceOptions } from './wms-info-source.js';

@@ -1,0 +1,59 @@
+/**
+ * Composition of `services.wms`: image formats with their encoding options, SRS lists,
+ * `bbox_srs`, `max_output_pixels`, `strict`, `on_source_errors`, and the layer tree.
+ */
+import { resolveImageOptions, type ImageFormatOptions } from '../image/index.js';
+import { WmsService, type OnSourceErrors, type ServiceMetadata, type WmsVersion } from '../service/index.js';
+import { fetchLegend } from '../source/index.js';
+import { buildWmsRoot, type WmsLayerDeps } from './build-wms-layers.js';
+
+/** The WMS of `deps.loaded`, or null when `services.wms` is not configured. */
+export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsService | null {
+  const wms = deps.loaded.config.services.wms;
+  if (wms === undefined) return null;
+  const globals = deps.loaded.config.globals;
+  const imageFormats = new Map<string, ImageFormatOptions>();
+  for (const format of wms.image_formats) {
+    try {
+      imageFormats.set(format, resolveImageOptions({ format }, globals.image));
+    } catch {
+      // a format the encoder cannot produce is left out of the capabilities
+    }
+  }
+  const max = wms.max_output_pixels;
+  const maxSize = Array.isArray(max) ? ([max[0] ?? 0, max[1] ?? 0] as const) : null;
+  const onErrors = wms.on_source_errors;
+  // MapProxy reads `services.wms.concurrent_layer_renderer`, else `globals.wms.concurrent_layer_renderer`
+  const own = (wms as { concurrent_layer_renderer?: unknown }).concurrent_layer_renderer;
+  const global = (globals as { wms?: { concurrent_layer_renderer?: unknown } }).wms
+    ?.concurrent_layer_renderer;
+  const extra = typeof own === 'number' ? own : typeof global === 'number' ? global : undefined;
+  const httpOptions = {
+    name: 'legendurl',
+    headers: globals.http.headers,
+    timeoutMs: globals.http.client_timeout * 1000,
+  };
+  return new WmsService({
+    root: buildWmsRoot(deps, metadata.title ?? ''),
+    metadata,
+    versions: wms.versions?.filter((v): v is WmsVersion => ['1.0.0', '1.1.0', '1.1.1', '1.3.0'].includes(v)),
+    imageFormats,
+    infoTypes: wms.featureinfo_types,
+    srs: wms.srs,
+    bboxSrs: (wms.bbox_srs ?? []).map((entry) =>
+      typeof entry === 'string'
+        ? { srs: entry, bbox: null }
+        : {
+            srs: entry.srs ?? 'EPSG:4326',
+            bbox: (entry.bbox as [number, number, number, number] | undefined) ?? null,
+          },
+    ),
+    maxOutputPixels: maxSize === null ? (max as number) : maxSize[0] * maxSize[1],
+    maxOutputSize: maxSize,
+    strict: wms.strict,
+    onSourceErrors:
+      onErrors === 'raise' || onErrors === 'ignore' ? onErrors : ('notify' satisfies OnSourceErrors),
+    concurrentLayerRenderer: extra ?? 1,
+    fetchLegendUrl: (url) => fetchLegend(url, httpOptions),
+  });
+}

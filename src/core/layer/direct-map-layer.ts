@@ -1,0 +1,32 @@
+/**
+ * `DirectMapLayer`: a WMS map layer straight from a source, uncached (MapProxy `DirectMapLayer`).
+ * The source reprojects itself when it does not support the requested SRS.
+ */
+import type { ImageResult } from '../image/index.js';
+import type { MapQuery, MapSource } from '../source/index.js';
+import type { LayerExtent, MapLayer } from './map-layer.js';
+
+export interface DirectMapLayerOptions {
+  readonly source: MapSource;
+  /** Where the source has data (its coverage, else the world), for capabilities; sources clip themselves. */
+  readonly extent: LayerExtent;
+  readonly opacity?: number | null | undefined;
+}
+
+export class DirectMapLayer implements MapLayer {
+  readonly isTransparent: boolean;
+  readonly opacity: number | null;
+  readonly extent: LayerExtent;
+  readonly #source: MapSource;
+
+  constructor(options: DirectMapLayerOptions) {
+    this.#source = options.source;
+    this.isTransparent = options.source.isTransparent;
+    this.opacity = options.opacity ?? null;
+    this.extent = options.extent;
+  }
+
+  getMap(query: MapQuery): Promise<ImageResult | null> {
+    return this.#source.getMap(query);
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The map-layer seam the WMS renders from (MapProxy `MapLayer`): an image for any bbox, size and
+ * SRS, from a cache (reprojected tiles) or straight from a source.
+ */
+import type { ImageResult } from '../image/index.js';
+import type { MapQuery } from '../source/index.js';
+import type { Srs } from '../srs/index.js';
+import type { BBox } from '../util/index.js';
+
+/** Where a layer has data: a bbox (x/y order) in `srs`. */
+export interface LayerExtent {
+  readonly bbox: BBox;
+  readonly srs: Srs;
+}
+
+export interface MapLayer {
+  /** True when its images have transparent parts (layers below show through). */
+  readonly isTransparent: boolean;
+  /** Layer opacity 0-1 when merged; null = as drawn. */
+  readonly opacity: number | null;
+  readonly extent: LayerExtent;
+  /**
+   * The image for `query` (x/y bbox in `query.srs`, exactly `query.size`), or null when the layer
+   * has nothing there. Rejects with `SourceError`/`CacheError` when a source or cache fails.
+   */
+  getMap(query: MapQuery): Promise<ImageResult | null>;
+}

@@ -1,0 +1,102 @@
+/**
+ * The GetMap pipeline (MapProxy `WMSServer.map` + `LayerRenderer` + `LayerMerger`): layers that
+ * render the query (hidden ones dropped), rendered concurrently, merged in order, encoded once.
+ */
+import { mergeImages, messageImage, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
+import type { MapLayer } from '../../layer/index.js';
+import type { Srs } from '../../srs/index.js';
+import { getLogger, ProxyError } from '../../util/index.js';
+import { toInternalError } from '../responses.js';
+import type { MapParams } from './wms-request.js';
+import { renderLayers, type WmsLayerNode } from './wms-layer.js';
+
+const log = getLogger('mapproxy.service.wms');
+
+/** `on_source_errors`: draw the errors onto the map (`notify`), skip silently, or fail. */
+export type OnSourceErrors = 'notify' | 'ignore' | 'raise';
+
+export interface GetMapContext {
+  readonly layers: ReadonlyMap<string, WmsLayerNode>;
+  readonly onSourceErrors: OnSourceErrors;
+  /** Layers rendered at once (`concurrent_layer_renderer`, default 1). */
+  readonly concurrency: number;
+}
+
+/** A layer is opaque when nothing below it can show through (MapProxy `is_opaque`). */
+function isOpaque(layer: MapLayer): boolean {
+  return !layer.isTransparent && (layer.opacity === null || layer.opacity >= 1);
+}
+
+/** The map layers of a request in drawing order, dropping those under an opaque one. */
+export function layersForRequest(params: MapParams, srs: Srs, context: GetMapContext): MapLayer[] {
+  let out: MapLayer[] = [];
+  for (const name of params.layers) {
+    const node = context.layers.get(name);
+    if (node === undefined) continue;
+    const layers = renderLayers(node, params.bbox, params.size, srs);
+    if (layers.some(isOpaque)) out = [];
+    out.push(...layers);
+  }
+  return out;
+}
+
+/**
+ * Renders and merges `params` into one image in `options` and returns the encoded bytes.
+ * Source/cache failures follow `on_source_errors`; with `raise` they reject as internal `OgcError`.
+ */
+export async function renderMap(
+  params: MapParams,
+  srs: Srs,
+  options: ImageFormatOptions,
+  context: GetMapContext,
+): Promise<{ readonly data: Buffer; readonly format: string }> {
+  const layers = layersForRequest(params, srs, context);
+  const query = {
+    bbox: params.bbox,
+    size: params.size,
+    srs,
+    format: params.format,
+    transparent: params.transparent,
+    dimensions: params.dimensions,
+    isSeeding: false,
+  };
+  const errors: string[] = [];
+  const images: (ImageResult | null)[] = new Array<ImageResult | null>(layers.length).fill(null);
+  // 1. render, at most `concurrency` layers at a time
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < layers.length) {
+      const index = next++;
+      const layer = layers[index];
+      if (layer === undefined) continue;
+      try {
+        images[index] = await layer.getMap(query);
+      } catch (error) {
+        if (!(error instanceof ProxyError) || !/^(SOURCE|CACHE)_/.test(error.code)) throw error;
+        if (context.onSourceErrors === 'raise') throw toInternalError(error);
+        log.warn(`could not get map from layer: ${error.message}`);
+        errors.push(error.message);
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(context.concurrency, layers.length)) }, worker),
+  );
+  // 2. merge bottom first onto the transparent or bgcolor canvas
+  const merge = layers.flatMap((layer, i) => {
+    const image = images[i];
+    return image === null || image === undefined ? [] : [{ image, opacity: layer.opacity }];
+  });
+  if (errors.length > 0 && context.onSourceErrors === 'notify') {
+    merge.push({
+      image: await messageImage(errors.join('\n'), params.size, { transparent: true }),
+      opacity: null,
+    });
+  }
+  const merged = await mergeImages(merge, params.size, {
+    transparent: params.transparent,
+    bgcolor: params.bgcolor,
+  });
+  // 3. encode once
+  return merged.encode({ ...options, transparent: params.transparent });
+}

@@ -1,0 +1,71 @@
+/**
+ * The WMS layer tree (MapProxy `WMSLayer`/`WMSGroupLayer`): named and unnamed groups, the map
+ * layers each renders, its feature-info and legend sources, and its resolution range.
+ */
+import type { FeatureInfoSource, LayerExtent, LegendSource, MapLayer } from '../../layer/index.js';
+import type { Srs } from '../../srs/index.js';
+import type { BBox, Size } from '../../util/index.js';
+
+/** MapProxy `ResolutionRange` in metres per pixel (min = coarsest). */
+export interface LayerResRange {
+  readonly minRes: number | null;
+  readonly maxRes: number | null;
+  contains(bbox: BBox, size: Size, srs: Srs): boolean;
+}
+
+export interface WmsLayerNode {
+  /** Null for an unnamed group (shown in capabilities, not requestable). */
+  readonly name: string | null;
+  readonly title: string;
+  /** The layer's `md` (abstract, keyword_list, attribution, identifier, metadata...). */
+  readonly md: Readonly<Record<string, unknown>>;
+  readonly children: readonly WmsLayerNode[];
+  /** Its own sources as map layers, bottom first; empty for a pure group. */
+  readonly mapLayers: readonly MapLayer[];
+  /** Sources with `featureinfo: true`. */
+  readonly infoSources: readonly FeatureInfoSource[];
+  /** `legendurl` of the layer (http(s) or file), else null. */
+  readonly legendUrl: string | null;
+  /** Sources with legends (`legendgraphic`/`legendurl` in their `wms_opts`). */
+  readonly legendSources: readonly LegendSource[];
+  readonly resRange: LayerResRange | null;
+  /** Where the layer has data (union of its sources or children). */
+  readonly extent: LayerExtent;
+}
+
+/** Every named node of the tree by name (MapProxy `root_layer.child_layers()`), parents first. */
+export function namedLayers(root: WmsLayerNode): Map<string, WmsLayerNode> {
+  const out = new Map<string, WmsLayerNode>();
+  const visit = (node: WmsLayerNode): void => {
+    if (node.name !== null && !out.has(node.name)) out.set(node.name, node);
+    for (const child of node.children) visit(child);
+  };
+  visit(root);
+  return out;
+}
+
+/** True when the node (or a descendant) answers feature info. */
+export function isQueryable(node: WmsLayerNode): boolean {
+  return node.infoSources.length > 0 || node.children.some(isQueryable);
+}
+
+/** True when the node (or a descendant) has a legend. */
+export function hasLegend(node: WmsLayerNode): boolean {
+  return node.legendUrl !== null || node.legendSources.length > 0 || node.children.some(hasLegend);
+}
+
+/**
+ * The map layers that render `bbox`/`size`/`srs` (MapProxy `map_layers_for_query`): a node's own
+ * layers, else its children's in order; nodes outside their resolution range render nothing.
+ */
+export function renderLayers(node: WmsLayerNode, bbox: BBox, size: Size, srs: Srs): MapLayer[] {
+  if (node.resRange !== null && !node.resRange.contains(bbox, size, srs)) return [];
+  if (node.mapLayers.length > 0) return [...node.mapLayers];
+  return node.children.flatMap((child) => renderLayers(child, bbox, size, srs));
+}
+
+/** Feature-info sources of a node (own, else its children's). */
+export function infoSources(node: WmsLayerNode): FeatureInfoSource[] {
+  if (node.mapLayers.length > 0) return [...node.infoSources];
+  return node.children.flatMap(infoSources);
+}

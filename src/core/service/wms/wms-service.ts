@@ -1,0 +1,315 @@
+/**
+ * `WmsService`: WMS 1.0.0-1.3.0 (MapProxy `service/wms.py` `WMSServer`): GetCapabilities, GetMap,
+ * GetFeatureInfo and GetLegendGraphic, each error rendered by the version's exception handler.
+ */
+import { concatImages, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
+import type { FeatureInfoDoc } from '../../layer/index.js';
+import { ProxyError } from '../../util/index.js';
+import { OgcError } from '../errors.js';
+import type { ServiceMetadata } from '../metadata.js';
+import { NO_CACHE, NO_CACHE_HEADERS, toInternalError } from '../responses.js';
+import type { Service, ServiceRequest, ServiceResponse } from '../types.js';
+import { renderCapabilities } from './capabilities.js';
+import { mergeFeatureInfo } from './feature-info.js';
+import { renderMap, type OnSourceErrors } from './get-map.js';
+import { renderWmsException, type WmsExceptionContext } from './wms-exception.js';
+import { infoSources, namedLayers, type WmsLayerNode } from './wms-layer.js';
+import {
+  checkMissing,
+  formatMime,
+  parseBgcolor,
+  parseInfoRequest,
+  parseMapRequest,
+  parseRequestType,
+  parseSize,
+  requestSrs,
+  srsError,
+  type MapParams,
+} from './wms-request.js';
+import { negotiateVersion, WMS_VERSIONS, type WmsVersion } from './wms-version.js';
+
+export interface WmsServiceOptions {
+  /** The layer tree; an unnamed root for several top-level layers (MapProxy's rule). */
+  readonly root: WmsLayerNode;
+  readonly metadata: ServiceMetadata;
+  /** `versions`: default all four. */
+  readonly versions?: readonly WmsVersion[] | undefined;
+  /** `image_formats` with their encoding options, in capabilities order. */
+  readonly imageFormats: ReadonlyMap<string, ImageFormatOptions>;
+  /** `featureinfo_types` (`text`, `html`, `xml`, `json`); default text, html, xml. */
+  readonly infoTypes?: readonly string[] | undefined;
+  readonly srs: readonly string[];
+  readonly bboxSrs: readonly {
+    readonly srs: string;
+    readonly bbox: readonly [number, number, number, number] | null;
+  }[];
+  /** `max_output_pixels` as width*height; `maxOutputSize` the configured pair, for 1.3.0. */
+  readonly maxOutputPixels: number;
+  readonly maxOutputSize: readonly [number, number] | null;
+  readonly strict: boolean;
+  readonly onSourceErrors: OnSourceErrors;
+  readonly concurrentLayerRenderer: number;
+  /** Loads a layer's `legendurl` (http(s) or file://); rejects with `SourceError`. */
+  readonly fetchLegendUrl: (url: string) => Promise<ImageResult>;
+}
+
+/** MapProxy `mimetype_from_infotype`. */
+function infoMime(version: WmsVersion, type: string): string {
+  if (type === 'text') return 'text/plain';
+  if (type === 'html') return 'text/html';
+  if (type === 'json') return 'application/json';
+  if (type === 'xml') return version === '1.3.0' ? 'text/xml' : 'application/vnd.ogc.gml';
+  return type;
+}
+
+const CAPS_TYPES: Readonly<Record<WmsVersion, string>> = {
+  '1.0.0': 'text/xml; charset=utf-8',
+  '1.1.0': 'application/vnd.ogc.wms_xml',
+  '1.1.1': 'application/vnd.ogc.wms_xml',
+  '1.3.0': 'text/xml; charset=utf-8',
+};
+
+export class WmsService implements Service {
+  readonly #options: WmsServiceOptions;
+  readonly #layers: ReadonlyMap<string, WmsLayerNode>;
+  readonly #versions: readonly WmsVersion[];
+  readonly #srs: ReadonlySet<string>;
+
+  constructor(options: WmsServiceOptions) {
+    this.#options = options;
+    this.#layers = namedLayers(options.root);
+    this.#versions = options.versions?.length ? options.versions : WMS_VERSIONS;
+    this.#srs = new Set(options.srs.map((s) => s.toUpperCase()));
+  }
+
+  async handle(request: ServiceRequest): Promise<ServiceResponse> {
+    const { query } = request;
+    const version = negotiateVersion(query.version ?? query.wmtver, this.#versions);
+    const context = this.#exceptionContext(query, version);
+    try {
+      const type = parseRequestType(query);
+      switch (type) {
+        case 'capabilities':
+          return this.#capabilities(request, version);
+        case 'map':
+          return await this.#map(query, version, context);
+        case 'featureinfo':
+          return await this.#featureInfo(query, version);
+        case 'legendgraphic':
+          if (version === '1.1.1' || version === '1.3.0') return await this.#legend(query);
+          break;
+        case null:
+        default:
+          break;
+      }
+      throw new OgcError(
+        `unknown WMS request type '${type === null ? 'None' : type}'`,
+        'OperationNotSupported',
+        {
+          locator: 'request',
+        },
+      );
+    } catch (error) {
+      if (error instanceof OgcError) {
+        // MapProxy renders an unknown request type without a code
+        const shown = error.ogcCode === 'OperationNotSupported' ? new OgcError(error.message) : error;
+        return renderWmsException(shown, context.forceXml ? { ...context, image: null } : context);
+      }
+      return renderWmsException(toInternalError(error), context);
+    }
+  }
+
+  /** What an exception needs from the request: version, EXCEPTIONS, and the image parameters. */
+  #exceptionContext(
+    query: Readonly<Record<string, string>>,
+    version: WmsVersion,
+  ): WmsExceptionContext & { forceXml: boolean } {
+    let size: readonly [number, number] | null = null;
+    try {
+      size = parseSize(query);
+    } catch {
+      size = null;
+    }
+    const mime = formatMime(query);
+    const options = this.#options.imageFormats.get(mime);
+    return {
+      version,
+      exceptions: query.exceptions,
+      forceXml: false,
+      image:
+        options === undefined
+          ? {
+              size,
+              format: 'image/png',
+              options: this.#pngOptions(),
+              transparent: query.transparent?.toLowerCase() === 'true',
+              bgcolor: parseBgcolor(query.bgcolor),
+            }
+          : {
+              size,
+              format: mime,
+              options,
+              transparent: query.transparent?.toLowerCase() === 'true',
+              bgcolor: parseBgcolor(query.bgcolor),
+            },
+    };
+  }
+
+  #pngOptions(): ImageFormatOptions {
+    return (
+      this.#options.imageFormats.get('image/png') ?? {
+        format: 'image/png',
+        mode: null,
+        colors: 256,
+        transparent: false,
+        resampling: 'bicubic',
+        jpegQuality: 90,
+        quantizer: null,
+      }
+    );
+  }
+
+  #capabilities(request: ServiceRequest, version: WmsVersion): ServiceResponse {
+    const o = this.#options;
+    const infoTypes = o.infoTypes ?? ['text', 'html', 'xml'];
+    const body = renderCapabilities({
+      version,
+      url: request.scriptUrl + request.path.replace(/\/+$/, ''),
+      metadata: o.metadata,
+      root: o.root,
+      imageFormats: [...o.imageFormats.keys()],
+      infoFormats: infoTypes.map((t) => infoMime(version, t)),
+      srs: o.srs,
+      bboxSrs: o.bboxSrs,
+      maxOutputSize: o.maxOutputSize,
+    });
+    return { status: 200, contentType: CAPS_TYPES[version], body, cache: NO_CACHE_HEADERS };
+  }
+
+  /** MapProxy `check_map_request`: size limit (XML only), layers, format, SRS, in this order. */
+  #checkMap(params: MapParams, queryLayers: readonly string[] = []): void {
+    for (const name of [...params.layers, ...queryLayers]) {
+      if (!this.#layers.has(name))
+        throw new OgcError(`unknown layer: ${name}`, 'LayerNotDefined', { locator: 'layers' });
+    }
+  }
+
+  #checkFormat(params: MapParams, raw: string | undefined): ImageFormatOptions {
+    const options = this.#options.imageFormats.get(params.format);
+    if (options === undefined) {
+      throw new OgcError(`unsupported image format: ${raw ?? ''}`, 'InvalidFormat', { locator: 'format' });
+    }
+    return options;
+  }
+
+  #checkSrs(params: MapParams, version: WmsVersion): void {
+    if (!this.#srs.has(params.srsCode.toUpperCase())) throw srsError(params.srsCode, version);
+  }
+
+  async #map(
+    query: Readonly<Record<string, string>>,
+    version: WmsVersion,
+    context: WmsExceptionContext & { forceXml: boolean },
+  ): Promise<ServiceResponse> {
+    const params = parseMapRequest(query, version);
+    const max = this.#options.maxOutputPixels;
+    if (max > 0 && params.size[0] * params.size[1] > max) {
+      context.forceXml = true;
+      throw new OgcError('image size too large', 'NoApplicableCode', { locator: 'width' });
+    }
+    this.#checkMap(params);
+    const options = this.#checkFormat(params, query.format);
+    this.#checkSrs(params, version);
+    const srs = requestSrs(params.srsCode, version);
+    const encoded = await renderMap(params, srs, options, {
+      layers: this.#layers,
+      onSourceErrors: this.#options.onSourceErrors,
+      concurrency: this.#options.concurrentLayerRenderer,
+    });
+    return { status: 200, contentType: encoded.format, body: encoded.data, cache: NO_CACHE_HEADERS };
+  }
+
+  async #featureInfo(query: Readonly<Record<string, string>>, version: WmsVersion): Promise<ServiceResponse> {
+    const params = parseInfoRequest(query, version, !this.#options.strict);
+    this.#checkMap(params, params.queryLayers);
+    if (this.#options.strict) this.#checkFormat(params, query.format);
+    this.#checkSrs(params, version);
+    const srs = requestSrs(params.srsCode, version);
+    const docs: FeatureInfoDoc[] = [];
+    for (const name of params.queryLayers) {
+      const node = this.#layers.get(name);
+      const sources = node === undefined ? [] : infoSources(node);
+      if (sources.length === 0) throw new OgcError(`layer ${name} is not queryable`);
+      for (const source of sources) {
+        try {
+          const doc = await source.getFeatureInfo({
+            bbox: params.bbox,
+            size: params.size,
+            srs,
+            pos: params.pos,
+            infoFormat: params.infoFormat,
+            featureCount: params.featureCount,
+          });
+          if (doc !== null) docs.push(doc);
+        } catch (error) {
+          if (error instanceof ProxyError && /^(SOURCE|CACHE)_/.test(error.code))
+            throw toInternalError(error);
+          throw error;
+        }
+      }
+    }
+    const merged = mergeFeatureInfo(docs);
+    const contentType = params.infoFormat ?? merged.contentType;
+    return { status: 200, contentType: withCharset(contentType), body: merged.data, cache: NO_CACHE_HEADERS };
+  }
+
+  async #legend(query: Readonly<Record<string, string>>): Promise<ServiceResponse> {
+    checkMissing(
+      query,
+      ['version', 'request', 'layer', 'format'].filter((k) => this.#options.strict || k !== 'version'),
+    );
+    const sld = query.sld_version ?? '1.1.0';
+    if (sld !== '1.1.0') throw new OgcError(`invalid sld_version ${sld}`);
+    const name = query.layer ?? '';
+    const node = this.#layers.get(name);
+    if (node === undefined)
+      throw new OgcError(`unknown layer: ${name}`, 'LayerNotDefined', { locator: 'layer' });
+    const mime = formatMime(query) || 'image/png';
+    const options = this.#options.imageFormats.get(mime);
+    if (options === undefined)
+      throw new OgcError(`unsupported image format: ${query.format ?? ''}`, 'InvalidFormat', {
+        locator: 'format',
+      });
+    const scale = query.scale === undefined ? null : Number(query.scale);
+    const images: ImageResult[] = [];
+    const collect = async (n: typeof node): Promise<void> => {
+      if (n.legendUrl !== null) {
+        images.push(await this.#options.fetchLegendUrl(n.legendUrl));
+        return;
+      }
+      if (n.mapLayers.length > 0 || n.legendSources.length > 0) {
+        for (const source of n.legendSources) {
+          const image = await source.getLegend({
+            scale: scale !== null && Number.isFinite(scale) ? scale : null,
+          });
+          if (image !== null) images.push(image);
+        }
+        return;
+      }
+      for (const child of n.children) await collect(child);
+    };
+    try {
+      await collect(node);
+    } catch (error) {
+      throw toInternalError(error);
+    }
+    if (images.length === 0) throw new OgcError(`layer ${name} has no legend graphic`);
+    const legend = await concatImages(images);
+    const encoded = await legend.encode({ ...options, transparent: true });
+    return { status: 200, contentType: mime, body: encoded.data, cache: NO_CACHE };
+  }
+}
+
+function withCharset(type: string): string {
+  return type.startsWith('text/') && !type.includes('charset') ? `${type}; charset=utf-8` : type;
+}

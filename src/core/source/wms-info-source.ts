@@ -1,0 +1,157 @@
+/**
+ * GetFeatureInfo and GetLegendGraphic against a `wms` source (MapProxy `WMSInfoSource`,
+ * `WMSLegendSource`): `wms_opts.featureinfo` / `legendgraphic` / `legendurl`.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  createWmsRequestTemplate,
+  httpRequest,
+  splitUrlCredentials,
+  wmsGetMapUrl,
+  type WmsParamValue,
+  type WmsVersion,
+} from '../client/index.js';
+import { imageFromBytes, type ImageResult } from '../image/index.js';
+import { getSrs } from '../srs/index.js';
+import { SourceError } from './errors.js';
+import type { FeatureInfoDoc, FeatureInfoSource, InfoQuery, LegendSource } from './info-types.js';
+import { toSourceError } from './upstream-errors.js';
+
+export interface WmsInfoSourceOptions {
+  readonly name: string;
+  readonly req: Readonly<Record<string, WmsParamValue>> & { readonly url: string };
+  readonly version?: WmsVersion | undefined;
+  readonly supportedSrs?: readonly string[] | undefined;
+  /** `wms_opts.featureinfo_format`: INFO_FORMAT sent upstream instead of the client's. */
+  readonly featureInfoFormat?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly timeoutMs?: number | undefined;
+}
+
+/** Feature info from a WMS source. */
+export function createWmsInfoSource(options: WmsInfoSourceOptions): FeatureInfoSource {
+  const { url } = splitUrlCredentials(options.req.url);
+  const version = options.version ?? '1.1.1';
+  const supported = (options.supportedSrs ?? []).map((code) => getSrs(code));
+  return {
+    async getFeatureInfo(query: InfoQuery): Promise<FeatureInfoDoc | null> {
+      let { bbox, size, pos } = query;
+      let srs = query.srs;
+      const target =
+        supported.length === 0 || supported.some((s) => s.equals(srs)) ? null : (supported[0] ?? null);
+      if (target !== null) {
+        // MapProxy reprojects the queried point and keeps the width, adapting the height
+        const [px, py] = pos;
+        const x = bbox[0] + ((bbox[2] - bbox[0]) * px) / size[0];
+        const y = bbox[3] - ((bbox[3] - bbox[1]) * py) / size[1];
+        const [point] = srs.transformPoints(target, [[x, y]]);
+        bbox = srs.transformBBox(target, bbox);
+        const height = Math.round((size[0] * (bbox[3] - bbox[1])) / (bbox[2] - bbox[0]));
+        size = [size[0], height];
+        const [tx = NaN, ty = NaN] = point ?? [];
+        pos = [
+          Math.round(((tx - bbox[0]) / (bbox[2] - bbox[0])) * size[0]),
+          Math.round(((bbox[3] - ty) / (bbox[3] - bbox[1])) * size[1]),
+        ];
+        srs = target;
+      }
+      const template = createWmsRequestTemplate(url, options.req, version);
+      const mapUrl = wmsGetMapUrl(template, {
+        bbox,
+        size,
+        srs: srs.code,
+        isAxisOrderNE: srs.isAxisOrderNE,
+        format: 'image/png',
+        extra: {},
+      });
+      const info = new URLSearchParams();
+      const [xKey, yKey] = version === '1.3.0' ? ['i', 'j'] : ['x', 'y'];
+      info.set(xKey, String(pos[0]));
+      info.set(yKey, String(pos[1]));
+      info.set('query_layers', String(options.req.layers ?? ''));
+      const format = options.featureInfoFormat ?? query.infoFormat;
+      if (format !== undefined) info.set('info_format', format);
+      if (query.featureCount !== undefined) info.set('feature_count', query.featureCount);
+      const requestUrl = `${mapUrl.replace(/([?&])request=GetMap/i, '$1request=GetFeatureInfo')}&${info.toString()}`;
+      try {
+        const response = await httpRequest(requestUrl, {
+          headers: options.headers,
+          timeoutMs: options.timeoutMs,
+          credentials: creds(options.req.url),
+        });
+        const contentType =
+          (response.headers['content-type'] ?? 'text/plain').split(';')[0]?.trim() ?? 'text/plain';
+        return { data: response.body, contentType };
+      } catch (error) {
+        throw toSourceError(error, options.name, true);
+      }
+    },
+  };
+}
+
+/** A legend from a WMS source: `legendurl` (http or file) or a GetLegendGraphic request. */
+export function createWmsLegendSource(
+  options: WmsInfoSourceOptions & { readonly legendUrl?: string | undefined },
+): LegendSource {
+  return {
+    async getLegend(query): Promise<ImageResult | null> {
+      const layers = String(options.req.layers ?? '').split(',');
+      const images: ImageResult[] = [];
+      for (const layer of layers) {
+        const legendUrl = options.legendUrl ?? legendRequestUrl(options, layer, query.scale);
+        images.push(await fetchLegend(legendUrl, options));
+        if (options.legendUrl !== undefined) break;
+      }
+      return images[0] ?? null;
+    },
+  };
+}
+
+function legendRequestUrl(options: WmsInfoSourceOptions, layer: string, scale: number | null): string {
+  const { url } = splitUrlCredentials(options.req.url);
+  const params = new URLSearchParams({
+    request: 'GetLegendGraphic',
+    service: 'WMS',
+    version: options.version ?? '1.1.1',
+    layer,
+    format: 'image/png',
+    sld_version: '1.1.0',
+  });
+  if (scale !== null) params.set('scale', String(scale));
+  return `${url}${url.includes('?') ? '&' : '?'}${params.toString()}`;
+}
+
+/** Fetches a legend image over http(s) or reads a `file://` URL. */
+export async function fetchLegend(
+  url: string,
+  options: {
+    readonly name: string;
+    readonly headers?: Readonly<Record<string, string>> | undefined;
+    readonly timeoutMs?: number | undefined;
+  },
+): Promise<ImageResult> {
+  try {
+    if (url.startsWith('file://')) return imageFromBytes(await readFile(fileURLToPath(url)));
+    const response = await httpRequest(url, {
+      headers: options.headers,
+      timeoutMs: options.timeoutMs,
+      credentials: creds(url),
+    });
+    const contentType = response.headers['content-type'] ?? '';
+    if (!contentType.startsWith('image/')) {
+      throw new SourceError(`no image returned from legend source: ${url}`, 'SOURCE_NOT_IMAGE', {
+        sourceName: options.name,
+      });
+    }
+    return imageFromBytes(response.body);
+  } catch (error) {
+    if (error instanceof SourceError) throw error;
+    throw toSourceError(error, options.name, true);
+  }
+}
+
+function creds(url: string): { username: string; password: string | null } | undefined {
+  const { username, password } = splitUrlCredentials(url);
+  return username === null ? undefined : { username, password };
+}

@@ -1,0 +1,67 @@
+/**
+ * WMS exceptions over real sockets, pinned against MapProxy 1.15's captured answers: status,
+ * content type, exception code and document (XML byte for byte; images by size and pixels).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { CAPTURES } from '../fixtures/wms/captures.js';
+import { assertValidWmsXml, captured, exceptionCode, imageDiff, startWmsProxy } from '../fixtures/wms/kit.js';
+
+/** Every captured error case except `err-size-111`, where MapProxy crashes (see below). */
+const CASES = Object.keys(CAPTURES).filter(
+  (name) =>
+    (name.startsWith('err-') || name.includes('unknown') || name.includes('notqueryable')) &&
+    name !== 'err-size-111',
+);
+
+test('every WMS exception answers with MapProxy 1.15 status, content type, code and body', async (t) => {
+  const { proxy } = await startWmsProxy(t);
+  for (const name of CASES) {
+    const expected = await captured(name);
+    const res = await fetch(proxy.url + (CAPTURES[name] ?? ''));
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.equal(res.status, expected.status, `${name} status`);
+    assert.equal(res.headers.get('content-type'), expected.contentType, `${name} content type`);
+    assert.equal(res.headers.get('cache-control'), 'no-cache, no-store', `${name} is not cached`);
+    if (expected.contentType.startsWith('image/')) {
+      const [ours, theirs] = await Promise.all([sharp(body).metadata(), sharp(expected.body).metadata()]);
+      assert.deepEqual([ours.width, ours.height], [theirs.width, theirs.height], `${name} size`);
+      // blank images are exact; in-image text is drawn with another font
+      if (name.includes('blank'))
+        assert.equal((await imageDiff(expected.body, body)).max, 0, `${name} pixels`);
+      continue;
+    }
+    const text = body.toString('utf8');
+    assert.equal(exceptionCode(text), exceptionCode(expected.body.toString('utf8')), `${name} code`);
+    assert.equal(text, expected.body.toString('utf8'), `${name} body`);
+    if (!name.endsWith('-100')) await assertValidWmsXml(text, name);
+  }
+});
+
+test('an unreadable WIDTH is an InvalidParameterValue exception (MapProxy 1.15 crashes with a 500)', async (t) => {
+  const { proxy } = await startWmsProxy(t);
+  const captured500 = await captured('err-size-111');
+  assert.equal(captured500.status, 500, 'MapProxy answers an internal error');
+  const res = await fetch(proxy.url + (CAPTURES['err-size-111'] ?? ''));
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/vnd.ogc.se_xml');
+  assert.equal(exceptionCode(await res.text()), 'InvalidParameterValue');
+});
+
+test('request values in exceptions are escaped', async (t) => {
+  const { proxy } = await startWmsProxy(t);
+  const res = await fetch(`${proxy.url}${CAPTURES['err-escape-111'] ?? ''}`);
+  const text = await res.text();
+  assert.match(text, /unknown layer: &lt;b&gt;&amp;x</);
+  assert.doesNotMatch(text, /<b>/);
+});
+
+test('a request without SERVICE goes to the WMS, on /service, /ows and /wms', async (t) => {
+  const { proxy } = await startWmsProxy(t);
+  for (const path of ['/service', '/ows', '/wms']) {
+    const res = await fetch(`${proxy.url}${path}?REQUEST=GetCapabilities&VERSION=1.1.1`);
+    assert.equal(res.status, 200, path);
+    assert.equal(res.headers.get('content-type'), 'application/vnd.ogc.wms_xml', path);
+  }
+});
