@@ -33,9 +33,10 @@ export function publicUrl(request: RequestLine): PublicUrl {
   const scheme = header(request.headers, 'x-forwarded-proto')?.trim() || request.scheme;
   const forwardedHost = header(request.headers, 'x-forwarded-host')?.split(',')[0]?.trim();
   let host = forwardedHost || header(request.headers, 'host') || request.serverAddress;
-  // the port is dropped only when it is the default of the scheme in use
+  // the port is dropped only when it is the default of the scheme in use, and (MapProxy's
+  // Request.host) never from X-Forwarded-Host, which is used as the proxy sent it
   const defaultPort = DEFAULT_PORTS[scheme];
-  if (defaultPort !== undefined && host.endsWith(`:${defaultPort}`))
+  if (!forwardedHost && defaultPort !== undefined && host.endsWith(`:${defaultPort}`))
     host = host.slice(0, -defaultPort.length - 1);
 
   const scriptName = (header(request.headers, 'x-script-name') ?? '').replace(/\/+$/, '');

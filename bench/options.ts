@@ -1,0 +1,144 @@
+/**
+ * Command-line options of `npm run bench`: which scenarios run, for how long, with how many
+ * connections. Pure parsing; nothing here starts a server or touches the network.
+ */
+import { parseArgs } from 'node:util';
+
+/** How the mapproxy-ts server under test is started: built `dist` (bin/run.js) or TypeScript through tsx (bin/dev.js). */
+export type ServerMode = 'auto' | 'dist' | 'dev';
+
+export interface BenchOptions {
+  /** Names from the scenario registry (bench/scenarios/index.ts), in registry order. */
+  readonly scenarios: readonly string[];
+  /** Length of each cache-hit autocannon run. */
+  readonly durationSeconds: number;
+  /** autocannon connections of a cache-hit run. */
+  readonly connections: number;
+  /** Grid levels whose tiles a cache-hit run rotates over (created before the run). */
+  readonly hitLevels: readonly [number, number];
+  /** Grid levels (GLOBAL_WEBMERCATOR) every tile of which a cold run requests once. */
+  readonly coldLevels: readonly [number, number];
+  /** Concurrent clients of a cold run. */
+  readonly coldConcurrency: number;
+  /** Delay the bench upstream adds before each answer. */
+  readonly upstreamLatencyMs: number;
+  readonly server: ServerMode;
+  /** Also run every scenario against MapProxy 1.15 (`mapproxy-util serve-develop`). */
+  readonly compareMapProxy: boolean;
+  /** Where the JSON summary goes; null for nowhere. */
+  readonly output: string | null;
+  readonly help: boolean;
+}
+
+/** The `--help` text; `scenarios` lists the registry as `name  description` lines. */
+export const usage = (scenarios: readonly string[]): string => `Usage: npm run bench -- [options]
+
+  --scenario NAME        run only NAME (repeatable or comma-separated; default all)
+  --duration SECONDS     length of each cache-hit run (default 10; 3 with --quick)
+  --connections N        autocannon connections for cache-hit runs (default 50)
+  --hit-levels N-M       levels pre-created and requested by cache-hit runs (default 0-4)
+  --cold-levels N-M      levels requested once each by cold runs (default 2-5; 2-4 with --quick)
+  --cold-concurrency N   concurrent clients of cold runs (default 32)
+  --upstream-latency MS  artificial delay of every upstream answer (default 0)
+  --server auto|dist|dev mapproxy-ts child process from dist/ (bin/run.js) or src/ through tsx
+                         (bin/dev.js); auto picks dist when it is built (default auto)
+  --compare-mapproxy     also run every scenario against MapProxy 1.15 serve-develop
+  --output FILE          JSON summary (default bench/results/latest.json; "-" for none)
+  --quick                a few seconds per scenario, for a smoke check
+  -h, --help             this text
+
+Scenarios:
+${scenarios.map((line) => `  ${line}`).join('\n')}`;
+
+/** A usage error: the message says which option and why. */
+export class BenchUsageError extends Error {
+  override readonly name = 'BenchUsageError';
+}
+
+function positiveInteger(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min) {
+    throw new BenchUsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
+  }
+  return parsed;
+}
+
+function levelRange(name: string, value: string | undefined, fallback: readonly [number, number]) {
+  if (value === undefined) return fallback;
+  const match = /^(\d+)(?:-(\d+))?$/.exec(value);
+  const from = Number(match?.[1]);
+  const to = Number(match?.[2] ?? match?.[1]);
+  if (match === null || from > to || to > 12) {
+    throw new BenchUsageError(`--${name} must be LEVEL or FROM-TO with FROM <= TO <= 12, got "${value}"`);
+  }
+  return [from, to] as const;
+}
+
+function scenarioList(values: readonly string[] | undefined, known: readonly string[]): readonly string[] {
+  if (values === undefined || values.length === 0) return known;
+  const wanted = new Set(
+    values
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  );
+  for (const name of wanted) {
+    if (!known.includes(name)) {
+      throw new BenchUsageError(`unknown scenario "${name}" (known: ${known.join(', ')})`);
+    }
+  }
+  // keep the canonical order whatever order they were given in
+  return known.filter((name) => wanted.has(name));
+}
+
+/**
+ * Parses `process.argv.slice(2)` against the `known` scenario names; throws `BenchUsageError`
+ * on anything it does not understand.
+ */
+export function parseBenchOptions(argv: readonly string[], known: readonly string[]): BenchOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        scenario: { type: 'string', multiple: true },
+        duration: { type: 'string' },
+        connections: { type: 'string' },
+        'hit-levels': { type: 'string' },
+        'cold-levels': { type: 'string' },
+        'cold-concurrency': { type: 'string' },
+        'upstream-latency': { type: 'string' },
+        server: { type: 'string' },
+        'compare-mapproxy': { type: 'boolean' },
+        output: { type: 'string' },
+        quick: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new BenchUsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values } = parsed;
+  const quick = values.quick === true;
+  const server = values.server ?? 'auto';
+  if (server !== 'auto' && server !== 'dist' && server !== 'dev') {
+    throw new BenchUsageError(`--server must be auto, dist or dev, got "${server}"`);
+  }
+  const output = values.output ?? 'bench/results/latest.json';
+  return {
+    scenarios: scenarioList(values.scenario, known),
+    durationSeconds: positiveInteger('duration', values.duration, quick ? 3 : 10),
+    connections: positiveInteger('connections', values.connections, 50),
+    hitLevels: levelRange('hit-levels', values['hit-levels'], [0, 4]),
+    coldLevels: levelRange('cold-levels', values['cold-levels'], quick ? [2, 4] : [2, 5]),
+    coldConcurrency: positiveInteger('cold-concurrency', values['cold-concurrency'], 32),
+    upstreamLatencyMs: positiveInteger('upstream-latency', values['upstream-latency'], 0, 0),
+    server,
+    compareMapProxy: values['compare-mapproxy'] === true,
+    output: output === '-' ? null : output,
+    help: values.help === true,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Presents bench results: a plain-text table for the terminal and a JSON document for
+ * bench/results/ (gitignored), so later runs and issues can compare figures.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import type { BenchOptions } from './options.js';
+import type { ScenarioResult } from './scenarios/index.js';
+
+/** One scenario run against one target. */
+export interface BenchRow extends ScenarioResult {
+  readonly scenario: string;
+  readonly server: string;
+}
+
+const COLUMNS: readonly [string, (row: BenchRow) => string][] = [
+  ['scenario', (r) => r.scenario],
+  ['server', (r) => r.server],
+  ['tiles/s', (r) => r.perSecond.toFixed(0)],
+  ['p50 ms', (r) => r.p50Ms.toFixed(1)],
+  ['p99 ms', (r) => r.p99Ms.toFixed(1)],
+  ['requests', (r) => String(r.requests)],
+  ['non-2xx', (r) => String(r.non2xx + r.errors)],
+  ['upstream', (r) => String(r.upstreamRequests)],
+  ['note', (r) => r.note],
+];
+
+/** The rows as an aligned text table with a header line. */
+export function formatTable(rows: readonly BenchRow[]): string {
+  const cells = [COLUMNS.map(([title]) => title), ...rows.map((row) => COLUMNS.map(([, cell]) => cell(row)))];
+  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((line) => (line[i] ?? '').length)));
+  const render = (line: readonly string[]) =>
+    line
+      .map((cell, i) => (i >= 2 && i <= 7 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ');
+  return [
+    render(cells[0] ?? []),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.slice(1).map(render),
+  ].join('\n');
+}
+
+/** Writes the JSON summary to `file` (its directory is created). */
+export async function writeJson(
+  file: string,
+  options: BenchOptions,
+  rows: readonly BenchRow[],
+): Promise<void> {
+  const document = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
+    options,
+    results: rows,
+  };
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
+}
