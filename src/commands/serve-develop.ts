@@ -3,12 +3,10 @@
  */
 import { Args, Command, Flags } from '@oclif/core';
 import {
-  ConfigError,
-  ConfigErrors,
   configureLogging,
-  formatConfigProblem,
+  configureLoggingFromIni,
+  failureReport,
   parseBind,
-  ServerError,
   startServer,
   type RunningServer,
 } from '../core/index.js';
@@ -34,6 +32,10 @@ export default class ServeDevelop extends Command {
       description: 'PORT, HOST or HOST:PORT to listen on (:PORT listens on every interface)',
     }),
     debug: Flags.boolean({ description: 'debug logging, and error details in 500 responses' }),
+    'log-config': Flags.file({
+      exists: true,
+      description: 'Python logging ini file (create one with `create -t log-ini`); default: everything to stdout',
+    }),
   };
 
   async run(): Promise<void> {
@@ -44,7 +46,14 @@ export default class ServeDevelop extends Command {
     } catch (error) {
       return this.fail(error);
     }
-    configureLogging({ level: flags.debug ? 'debug' : 'info' });
+    if (flags['log-config'] === undefined) configureLogging({ level: flags.debug ? 'debug' : 'info' });
+    else {
+      try {
+        await configureLoggingFromIni(flags['log-config']);
+      } catch (error) {
+        return this.fail(error);
+      }
+    }
     if (flags.debug && !['localhost', '127.0.0.1', '::1'].includes(bind.host)) {
       this.log('#'.repeat(60));
       this.log('# WARNING! Running debug mode with non-localhost address');
@@ -66,19 +75,9 @@ export default class ServeDevelop extends Command {
 
   /** Configuration problems exit 2 with every message; address problems exit 1. */
   private fail(error: unknown): never {
-    if (error instanceof ConfigErrors) {
-      for (const warning of error.warnings) this.logToStderr(`warning: ${formatConfigProblem(warning)}`);
-      for (const problem of error.errors) this.logToStderr(`error: ${problem.format()}`);
-      return this.exit(2);
-    }
-    if (error instanceof ConfigError) {
-      this.logToStderr(`error: ${error.format()}`);
-      return this.exit(2);
-    }
-    if (error instanceof ServerError) {
-      this.logToStderr(`error: ${error.message}`);
-      return this.exit(1);
-    }
-    throw error;
+    const report = failureReport(error);
+    if (report === null) throw error;
+    for (const line of report.lines) this.logToStderr(line);
+    return this.exit(report.exitCode);
   }
 }

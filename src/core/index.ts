@@ -42,3 +42,28 @@ export {
   type BindAddress,
 } from './server/index.js';
 export { configureLogging, type LoggingConfig } from './util/index.js';
+export {
+  makeApp,
+  makeMultiApp,
+  startMultiAppServer,
+  serve,
+  failureReport,
+  type MultiAppOptions,
+  type MultiMapProxyApplication,
+  type StartMultiAppServerOptions,
+  type RunningMultiAppServer,
+  type FailureReport,
+  type MakeAppOptions,
+  type MapProxyApplication,
+  type ServeOptions,
+  type ServeCluster,
+  type ServeWorker,
+} from './server/index.js';
+export { configureLoggingFromIni, LogConfigError } from './util/index.js';
+export {
+  listTemplates,
+  writeTemplate,
+  ScaffoldError,
+  type TemplateInfo,
+  type WriteTemplateOptions,
+} from './scaffold/index.js';

@@ -6,3 +6,14 @@ export { runServer, type RunServerOptions, type RunningServer, type ReloadOutcom
 export { buildServer } from './build-server.js';
 export { handleRequest, type HttpRequest, type HttpReply, type HandleOptions } from './handle-request.js';
 export { tileETag, parseHttpDate } from './http-cache.js';
+export { buildHttpServer, type RequestHandler } from './build-server.js';
+export { makeApp, type MakeAppOptions, type MapProxyApplication } from './make-app.js';
+export { serve, type ServeOptions, type ServeWorker } from './cluster/serve.js';
+export type { ServeCluster } from './cluster/primary.js';
+export { failureReport, type FailureReport } from './failure-report.js';
+export { makeMultiApp, multiAppHandler, type MultiAppOptions, type MultiMapProxyApplication } from './multi-app.js';
+export {
+  startMultiAppServer,
+  type StartMultiAppServerOptions,
+  type RunningMultiAppServer,
+} from './serve-multi-app.js';

@@ -2,11 +2,12 @@
  * `runServer`: load a configuration, listen, and (for serve-develop) reload when the config or
  * one of its `base:` files changes. A broken edit is logged and the last good app keeps serving.
  */
+import { closedSignal } from './closed-signal.js';
 import { watch, type FSWatcher } from 'chokidar';
 import { getLogger } from '../util/index.js';
 import type { BindAddress } from './bind.js';
 import { buildServer } from './build-server.js';
-import { ServerError } from './errors.js';
+import { listenOn } from './listen.js';
 import type { AppLoader, LoadedApp } from '../app/index.js';
 
 export interface RunServerOptions {
@@ -48,17 +49,7 @@ const RELOAD_DEBOUNCE_MS = 100;
 export async function runServer(options: RunServerOptions): Promise<RunningServer> {
   let loaded: LoadedApp = await options.loadApp(options.configFile);
   const server = buildServer(() => loaded.app, { debug: options.debug === true });
-  try {
-    await server.listen({ host: options.bind.host, port: options.bind.port });
-  } catch (err) {
-    throw new ServerError(
-      `cannot listen on ${options.bind.host}:${options.bind.port}: ${err instanceof Error ? err.message : String(err)}`,
-      'SERVER_LISTEN',
-      { cause: err },
-    );
-  }
-  const address = server.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.bind.port;
+  const { port, url } = await listenOn(server, options.bind);
 
   const listeners = new Set<(outcome: ReloadOutcome) => void>();
   let watcher: FSWatcher | null = null;
@@ -97,12 +88,9 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     });
   }
 
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((resolve) => {
-    resolveClosed = resolve;
-  });
+  const { closed, markClosed } = closedSignal();
   return {
-    url: `http://${options.bind.displayHost}:${port}`,
+    url,
     port,
     onReload(listener) {
       listeners.add(listener);
@@ -113,7 +101,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       await watcher?.close();
       await reloading;
       await server.close();
-      resolveClosed();
+      markClosed();
     },
     closed,
   };

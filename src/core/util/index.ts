@@ -30,5 +30,12 @@ export {
   type LogLevel,
   type LogRecord,
   type LoggingConfig,
+  configureLoggingSetup,
+  formatPyRecord,
+  type LogSetup,
+  type LogHandlerSpec,
+  type LoggerSpec,
+  type PyLogLevel,
 } from './log.js';
+export { configureLoggingFromIni, parseLogIni, LogConfigError } from './log-ini.js';
 export { VERSION } from './version.js';

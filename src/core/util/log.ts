@@ -3,6 +3,7 @@
  * backed by log4js. Core code logs only through `getLogger`; `configureLogging` decides where lines go.
  */
 import log4js from 'log4js';
+import { pyPercent } from './py-format.js';
 
 /** Python logging's level names as MapProxy uses them. */
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
@@ -47,6 +48,15 @@ const PY_LEVEL_NAMES: Readonly<Record<string, LogLevel>> = {
   WARN: 'warning',
   ERROR: 'error',
 };
+/** Python's level names and numbers for log4js levels (FATAL is Python's CRITICAL). */
+const PY_LEVELS: Readonly<Record<string, readonly [string, number]>> = {
+  TRACE: ['DEBUG', 10],
+  DEBUG: ['DEBUG', 10],
+  INFO: ['INFO', 20],
+  WARN: ['WARNING', 30],
+  ERROR: ['ERROR', 40],
+  FATAL: ['CRITICAL', 50],
+};
 
 const listeners = new Set<(record: LogRecord) => void>();
 
@@ -55,7 +65,7 @@ function pad(value: number, width = 2): string {
 }
 
 /** Python's default `asctime` in local time: `2026-11-24 02:01:43,448`. */
-function asctime(time: Date): string {
+export function asctime(time: Date): string {
   const date = `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())}`;
   const clock = `${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}`;
   return `${date} ${clock},${pad(time.getMilliseconds(), 3)}`;
@@ -140,4 +150,164 @@ export function getLogger(name: string): Logger {
     },
     isEnabled: (level) => logger.isLevelEnabled(LOG4JS_LEVELS[level]),
   };
+}
+
+/** Python logging levels as a log ini names them; `notset` inherits from the parent logger. */
+export type PyLogLevel = 'notset' | 'debug' | 'info' | 'warning' | 'error' | 'critical';
+
+/** One Python logging handler: where lines go, the least level and the record format. */
+export interface LogHandlerSpec {
+  /** `file` appends to (or with mode `w` truncates) `filename`; `stream` writes to stdout/stderr. */
+  readonly kind: 'file' | 'stream' | 'null';
+  readonly filename?: string;
+  readonly mode?: 'a' | 'w';
+  readonly stream?: 'stdout' | 'stderr';
+  /** RotatingFileHandler's `maxBytes`/`backupCount`. */
+  readonly maxBytes?: number;
+  readonly backupCount?: number;
+  readonly level?: PyLogLevel;
+  /** Python `%`-style record format, e.g. `%(asctime)s - %(levelname)s - %(name)s - %(message)s`. */
+  readonly format: string;
+  /** strftime format for `%(asctime)s`; Python's default when absent. */
+  readonly datefmt?: string;
+}
+
+/** One Python logger: `qualname` `''` is the root logger. */
+export interface LoggerSpec {
+  readonly qualname: string;
+  readonly level: PyLogLevel;
+  readonly handlers: readonly string[];
+  /** Whether records also reach the parent's handlers (Python's default: true). */
+  readonly propagate: boolean;
+}
+
+/** A whole Python logging configuration, as `logging.config.fileConfig` reads it. */
+export interface LogSetup {
+  readonly handlers: Readonly<Record<string, LogHandlerSpec>>;
+  readonly loggers: readonly LoggerSpec[];
+}
+
+const PY_TO_LOG4JS: Readonly<Record<PyLogLevel, string>> = {
+  notset: 'all',
+  debug: 'debug',
+  info: 'info',
+  warning: 'warn',
+  error: 'error',
+  critical: 'fatal',
+};
+
+function strftime(format: string, time: Date): string {
+  const fields: Readonly<Record<string, string>> = {
+    Y: String(time.getFullYear()),
+    m: pad(time.getMonth() + 1),
+    d: pad(time.getDate()),
+    H: pad(time.getHours()),
+    M: pad(time.getMinutes()),
+    S: pad(time.getSeconds()),
+    y: pad(time.getFullYear() % 100),
+    '%': '%',
+  };
+  return format.replace(/%(.)/g, (all, key: string) => fields[key] ?? all);
+}
+
+const RECORD_FIELD = /%\((\w+)\)([-0 +#]*\d*(?:\.\d+)?[dfsr])/g;
+
+/**
+ * A log4js event in a Python logging format: `%(asctime)s` (`2026-11-24 12:00:00,123` or
+ * `datefmt`), `%(levelname)s`, `%(levelno)d`, `%(name)s`, `%(message)s`, `%(process)d`,
+ * `%(msecs)d`, `%(created)f`; other fields render empty. `%%` is a literal percent sign.
+ */
+export function formatPyRecord(format: string, event: log4js.LoggingEvent, datefmt?: string): string {
+  const [levelname, levelno] = PY_LEVELS[event.level.levelStr] ?? ['ERROR', 40];
+  const time = event.startTime;
+  const values: Readonly<Record<string, string | number>> = {
+    asctime: datefmt === undefined ? asctime(time) : strftime(datefmt, time),
+    levelname,
+    levelno,
+    name: event.categoryName,
+    message: event.data.map(String).join(' '),
+    process: event.pid,
+    msecs: time.getMilliseconds(),
+    created: time.getTime() / 1000,
+    threadName: 'MainThread',
+    processName: 'MainProcess',
+  };
+  const pieces = format.split('%%');
+  return pieces
+    .map((piece) =>
+      piece.replace(RECORD_FIELD, (_all, field: string, spec: string) => {
+        const value = values[field] ?? '';
+        return pyPercent(`%${spec}`, typeof value === 'number' && spec.endsWith('s') ? String(value) : value);
+      }),
+    )
+    .join('%');
+}
+
+log4js.addLayout('python', (config: { format?: string; datefmt?: string }) => (event) =>
+  formatPyRecord(config.format ?? '%(message)s', event, config.datefmt),
+);
+
+function handlerAppender(spec: LogHandlerSpec): log4js.Appender {
+  const layout = { type: 'python', format: spec.format, datefmt: spec.datefmt };
+  switch (spec.kind) {
+    case 'file':
+      return {
+        type: 'file',
+        filename: spec.filename ?? 'mapproxy.log',
+        flags: spec.mode ?? 'a',
+        layout,
+        ...(spec.maxBytes !== undefined && spec.maxBytes > 0
+          ? { maxLogSize: spec.maxBytes, backups: spec.backupCount ?? 0 }
+          : {}),
+      };
+    case 'stream':
+      return { type: spec.stream ?? 'stderr', layout };
+    case 'null':
+      return { type: listenerAppender };
+  }
+}
+
+/**
+ * (Re)configures all loggers from a Python-style setup: each logger writes to its own handlers
+ * and, while `propagate` holds, to those of its configured ancestors up to the root; levels of
+ * `notset` loggers come from the nearest ancestor with a level. `onLog` listeners keep working.
+ */
+export function configureLoggingSetup(setup: LogSetup): void {
+  const appenders: Record<string, log4js.Appender> = { listeners: { type: listenerAppender } };
+  for (const [name, spec] of Object.entries(setup.handlers)) {
+    appenders[`h_${name}`] = handlerAppender(spec);
+    appenders[`f_${name}`] =
+      spec.level === undefined || spec.level === 'notset'
+        ? { type: 'logLevelFilter', appender: `h_${name}`, level: 'all' }
+        : { type: 'logLevelFilter', appender: `h_${name}`, level: PY_TO_LOG4JS[spec.level] };
+  }
+  const byName = new Map(setup.loggers.map((logger) => [logger.qualname, logger]));
+  const parentOf = (name: string): LoggerSpec | undefined => {
+    for (let dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
+      const parent = byName.get(name.slice(0, dot));
+      if (parent !== undefined) return parent;
+    }
+    return name === '' ? undefined : byName.get('');
+  };
+  const effective = (logger: LoggerSpec): { level: string; handlers: string[] } => {
+    const parent = parentOf(logger.qualname);
+    const inherited = parent === undefined ? { level: 'warn', handlers: [] } : effective(parent);
+    return {
+      level: logger.level === 'notset' && logger.qualname !== '' ? inherited.level : PY_TO_LOG4JS[logger.level],
+      handlers: [...logger.handlers, ...(logger.propagate ? inherited.handlers : [])],
+    };
+  };
+  const categories: Record<string, { appenders: string[]; level: string; inherit: boolean }> = {};
+  // Python's root logger defaults to WARNING with no handlers
+  const root = byName.get('') ?? { qualname: '', level: 'warning', handlers: [], propagate: false };
+  for (const logger of [root, ...setup.loggers.filter((l) => l.qualname !== '')]) {
+    const { level, handlers } = effective(logger);
+    const names = [...new Set(handlers)].filter((h) => h in setup.handlers).map((h) => `f_${h}`);
+    categories[logger.qualname === '' ? 'default' : logger.qualname] = {
+      appenders: [...names, 'listeners'],
+      level,
+      inherit: false,
+    };
+  }
+  log4js.configure({ appenders, categories });
 }

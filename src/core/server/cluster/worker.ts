@@ -1,0 +1,62 @@
+/**
+ * One `serve` worker process: a node:http server on the shared listening socket in front of the
+ * loaded app. Draining stops accepting and lets keep-alive clients go on their own terms, so
+ * no request in flight or about to be sent on an idle connection is cut off.
+ */
+import { createServer, type Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
+import { getLogger } from '../../util/index.js';
+import type { BindAddress } from '../bind.js';
+import { loadTarget } from './load-target.js';
+import { isDrain } from './messages.js';
+
+export interface WorkerOptions {
+  readonly target: string;
+  readonly bind: BindAddress;
+  readonly debug?: boolean;
+  /** Longest a drain may take before the remaining connections are closed. */
+  readonly drainTimeoutMs?: number;
+}
+
+const log = getLogger('mapproxy.server');
+
+/** Serves until drained; resolves when the worker's server has closed. */
+export async function runWorker(options: WorkerOptions): Promise<void> {
+  const application = await loadTarget(options.target, { debug: options.debug === true });
+  let draining = false;
+  const server: Server = createServer((req, res) => {
+    // a request on a kept-alive connection during a drain is the last on that connection
+    if (draining) res.setHeader('Connection', 'close');
+    application(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.bind.port, options.bind.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const closed = new Promise<void>((resolve) => {
+    const drain = (): void => {
+      if (draining) return;
+      draining = true;
+      log.info(`worker ${process.pid} draining`);
+      // net.Server's close stops accepting without http's closeIdleConnections(): a client may be
+      // sending on an idle keep-alive connection right now; it closes after the Keep-Alive timeout
+      NetServer.prototype.close.call(server, () => {
+        void (application.close?.() ?? Promise.resolve()).finally(resolve);
+      });
+      setTimeout(() => { server.closeAllConnections(); }, options.drainTimeoutMs ?? 30_000).unref();
+    };
+    process.on('message', (message) => {
+      if (isDrain(message)) drain();
+    });
+    process.on('SIGTERM', drain);
+    process.on('SIGINT', drain);
+    // the primary reloads on SIGHUP; a worker that gets one too (terminal hang-up) keeps serving
+    process.on('SIGHUP', () => undefined);
+  });
+  await closed;
+  if (process.connected) process.disconnect();
+}

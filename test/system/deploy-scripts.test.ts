@@ -1,0 +1,153 @@
+/**
+ * What `create` writes, used as is: the server script under `node app.js` and `mapproxy-util serve`,
+ * and the log ini under `--log-config` and in the script, writing MapProxy's documented lines.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { watch } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test, type TestContext } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { copyFixture } from '../helpers/fixtures.js';
+import { startServe } from '../helpers/front-proxy.js';
+import { solidPng, startUpstream } from '../helpers/upstream.js';
+
+const TSX_API = import.meta.resolve('tsx/esm/api');
+const CORE_INDEX = pathToFileURL(join(import.meta.dirname, '../../src/core/index.ts')).href;
+const ASCTIME = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}`;
+const REQUEST_LINE = new RegExp(String.raw`^\[${ASCTIME}\] GET http://127\.0\.0\.1:\d+/tiles/1/0/0\.png 200 \d+\.\d (\d+|-)$`, 'm');
+
+/**
+ * `node_modules/mapproxy-ts` in `dir` serving the sources through tsx (the installed package
+ * exports dist/, which a test run need not have built), so `node app.js` runs with plain node.
+ */
+async function installPackageShim(dir: string): Promise<void> {
+  const pkg = join(dir, 'node_modules', 'mapproxy-ts');
+  await mkdir(pkg, { recursive: true });
+  await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'mapproxy-ts', type: 'module', exports: './index.js' }));
+  await writeFile(
+    join(pkg, 'index.js'),
+    [
+      `const { tsImport } = await import(${JSON.stringify(TSX_API)});`,
+      `const core = await tsImport(${JSON.stringify(CORE_INDEX)}, import.meta.url);`,
+      'export const { makeApp, configureLoggingFromIni } = core;',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Runs `node app.js` on port 0 until the test ends; resolves with its URL. */
+async function runScript(t: TestContext, script: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--no-warnings', script], {
+    cwd: dirname(script),
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => {
+    child.kill('SIGKILL');
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      const found = /Running on (http:\/\/\S+?)\//.exec(output)?.[1];
+      if (found !== undefined) resolve(found);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.once('exit', () => { reject(new Error(`node app.js exited:\n${output}`)); });
+  });
+  return { url, child };
+}
+
+/** Resolves with the file's text once it matches `pattern` (waits on file system events). */
+function fileMatching(file: string, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(dirname(file));
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${file} never matched ${String(pattern)}`));
+    }, 10_000);
+    const check = (): void => {
+      readFile(file, 'utf8').then(
+        (text) => {
+          if (!pattern.test(text)) return;
+          clearTimeout(timer);
+          watcher.close();
+          resolve(text);
+        },
+        () => undefined,
+      );
+    };
+    watcher.on('change', check);
+    check();
+  });
+}
+
+async function tileUpstream(t: TestContext) {
+  const upstream = await startUpstream(t);
+  upstream.expect('/tiles/1/0/0.png', await solidPng([10, 200, 10, 255]));
+  return upstream;
+}
+
+test('create -t wsgi-app writes a script that mapproxy-util serve and node app.js run as is', async (t) => {
+  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
+  const dir = dirname(configFile);
+  const script = join(dir, 'app.js');
+  const created = await runCli(['create', '-t', 'wsgi-app', '-f', configFile, script]);
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(await readFile(script, 'utf8'), /export const application = await makeApp\(/);
+
+  // serve: no local install needed, `mapproxy-ts` is the serving engine itself
+  const served = await startServe(t, [script, '-w', '1']);
+  const tile = await fetch(`${served.url}/tms/1.0.0/debug/EPSG3857/0/0/0.png`);
+  assert.equal(tile.status, 200);
+  assert.equal(tile.headers.get('content-type'), 'image/png');
+
+  await installPackageShim(dir);
+  const { url } = await runScript(t, script);
+  const caps = await fetch(`${url}/tms/1.0.0/`);
+  assert.equal(caps.status, 200);
+  assert.match(await caps.text(), /<TileMap [^>]*href="http:\/\/127\.0\.0\.1:\d+\/tms\/1\.0\.0\/debug\/EPSG3857"/);
+});
+
+test('create -t log-ini passed to serve --log-config writes mapproxy.log and source-requests.log', async (t) => {
+  const upstream = await tileUpstream(t);
+  const configFile = await copyFixture(t, 'deploy/tile-source.yaml', { UPSTREAM_URL: upstream.url });
+  const dir = dirname(configFile);
+  const ini = join(dir, 'log.ini');
+  assert.equal((await runCli(['create', '-t', 'log-ini', ini])).code, 0);
+
+  const served = await startServe(t, [configFile, '-w', '1', '--log-config', ini]);
+  const res = await fetch(`${served.url}/wmts/osm/GLOBAL_WEBMERCATOR/1/0/0.png`);
+  assert.equal(res.status, 200);
+  const exited = new Promise((resolve) => served.child.once('exit', resolve));
+  served.child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+
+  const requests = await readFile(join(dir, 'source-requests.log'), 'utf8');
+  assert.match(requests, REQUEST_LINE);
+  const main = await readFile(join(dir, 'mapproxy.log'), 'utf8');
+  assert.match(main, new RegExp(`^${ASCTIME} - INFO - mapproxy\\.server - serving on port \\d+`, 'm'));
+  assert.doesNotMatch(main, /\/tiles\//, 'propagate=0 keeps request lines out of mapproxy.log');
+  assert.doesNotMatch(served.output(), /\/tiles\//, 'no console handler: nothing on stdout');
+});
+
+test("the server script's commented logging lines work once uncommented", async (t) => {
+  const upstream = await tileUpstream(t);
+  const configFile = await copyFixture(t, 'deploy/tile-source.yaml', { UPSTREAM_URL: upstream.url });
+  const dir = dirname(configFile);
+  const script = join(dir, 'app.js');
+  assert.equal((await runCli(['create', '-t', 'wsgi-app', '-f', configFile, script])).code, 0);
+  assert.equal((await runCli(['create', '-t', 'log-ini', join(dir, 'log.ini')])).code, 0);
+  const text = await readFile(script, 'utf8');
+  const uncommented = text.replace(/^\/\/ ((import|await) .*)$/gm, '$1');
+  assert.notEqual(uncommented, text);
+  await writeFile(script, uncommented);
+  await installPackageShim(dir);
+
+  const { url } = await runScript(t, script);
+  assert.equal((await fetch(`${url}/wmts/osm/GLOBAL_WEBMERCATOR/1/0/0.png`)).status, 200);
+  assert.match(await fileMatching(join(dir, 'source-requests.log'), REQUEST_LINE), REQUEST_LINE);
+});
