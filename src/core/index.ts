@@ -67,3 +67,18 @@ export {
   type TemplateInfo,
   type WriteTemplateOptions,
 } from './scaffold/index.js';
+export {
+  runSeed,
+  planSeedRun,
+  formatSeedPlan,
+  benchmarkSeed,
+  SeedError,
+  type RunSeedOptions,
+  type SeedRunResult,
+  type SeedRunStatus,
+  type SeedPlan,
+  type SeedEvent,
+  type SeedTaskInfo,
+  type TaskStats,
+  type SeedBenchmark,
+} from './seed/index.js';

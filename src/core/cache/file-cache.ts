@@ -9,7 +9,7 @@ import type { TileCoord } from '../grid/index.js';
 import { ensureDirectory, writeFileAtomic } from './atomic-write.js';
 import { lockCacheId } from './cache-dir.js';
 import { CacheError } from './errors.js';
-import { tileRelativePath, type DirectoryLayout } from './path-layouts.js';
+import { levelRelativePath, tileRelativePath, type DirectoryLayout } from './path-layouts.js';
 import type { CachedTile, Dimensions, LoadOptions, TileCache, TileToStore } from './types.js';
 
 /** `link_single_color_images`: `true`/`symlink` → symlinks, `hardlink` → hard links. */
@@ -64,6 +64,15 @@ export class FileCache implements TileCache {
   /** Absolute path of a tile file. Throws `CacheError` for invalid dimension values. */
   tilePath(coord: TileCoord, dimensions?: Dimensions): string {
     return join(this.directory, tileRelativePath(this.layout, coord, this.extension, dimensions));
+  }
+
+  /**
+   * Absolute directory holding every tile of level `z` (MapProxy `level_location`), or null for
+   * layouts without level directories. Throws `CacheError` for invalid dimension values.
+   */
+  levelDirectory(z: number, dimensions?: Dimensions): string | null {
+    const relative = levelRelativePath(this.layout, z, dimensions);
+    return relative === null ? null : join(this.directory, relative);
   }
 
   /** Where the one copy of a single-colour tile lives: `single_color_tiles/<rrggbb[aa]>.<ext>`. */

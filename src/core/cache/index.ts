@@ -34,5 +34,6 @@ export { TileLocker, type TileLock, type TileLockerOptions } from './lock.js';
 export { refreshLimitSeconds, parseRefreshTime, isStale, type RefreshBefore } from './refresh-before.js';
 export { formatExtension, formatMimeType, sniffFormat, storedTileFormat } from './tile-format.js';
 export { TileManager, type TileManagerOptions, type LoadTilesOptions } from './tile-manager.js';
+export { writeFileAtomic } from './atomic-write.js';
 export { stitchTiles, tilesToImage } from './stitch.js';
 export { storedImage } from './image-ops.js';

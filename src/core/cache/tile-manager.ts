@@ -62,6 +62,11 @@ export interface LoadTilesOptions {
   readonly dimensions?: Dimensions | undefined;
   /** Seeding: forwarded to sources (`seed_only`), and `minimize_meta_requests` is off. */
   readonly isSeeding?: boolean | undefined;
+  /**
+   * Seed tasks' `refresh_before` limit (s since the epoch; tiles with `int(mtime) <= limit` are
+   * stale). The cache's own `refresh_before` wins when both are set, as in MapProxy.
+   */
+  readonly staleLimitSeconds?: number | null | undefined;
 }
 
 /** How missing tiles are created, decided once from the options and the sources (MapProxy's rules). */
@@ -146,8 +151,7 @@ export class TileManager {
     options: LoadTilesOptions = {},
   ): Promise<(TileResult | null)[]> {
     const dimensions = options.dimensions ?? {};
-    const staleLimitSeconds =
-      this.#refreshBefore === null ? null : await refreshLimitSeconds(this.#refreshBefore, this.#now());
+    const staleLimitSeconds = await this.#staleLimit(options.staleLimitSeconds);
     const request: CreationRequest = { dimensions, isSeeding: options.isSeeding ?? false, staleLimitSeconds };
     const results = new Map<string, TileResult | null>();
     const stale = new Map<string, TileResult>();
@@ -191,12 +195,35 @@ export class TileManager {
    * True when the tile is stored and not stale (`refresh_before`), MapProxy `is_cached`.
    * Rejects with `CacheError` on I/O failures.
    */
-  async isCached(coord: TileCoord, dimensions?: Dimensions): Promise<boolean> {
-    if (this.#refreshBefore === null) return this.cache.isCached(coord, dimensions);
+  async isCached(
+    coord: TileCoord,
+    dimensions?: Dimensions,
+    staleLimitSeconds?: number | null,
+  ): Promise<boolean> {
+    const limit = await this.#staleLimit(staleLimitSeconds);
+    if (limit === null) return this.cache.isCached(coord, dimensions);
     const timestampMs = await this.cache.tileTimestamp(coord, dimensions);
     if (timestampMs === null) return false;
     if (!this.cache.supportsTimestamps) return false;
-    return !isStale(timestampMs, await refreshLimitSeconds(this.#refreshBefore, this.#now()));
+    return !isStale(timestampMs, limit);
+  }
+
+  /**
+   * `[columns, rows]` of the meta tiles this manager creates with one request (`[1, 1]` when it
+   * creates single tiles): the step of MapProxy's seed walk.
+   */
+  get metaSize(): Size {
+    return this.#mode.kind === 'single' ? [1, 1] : this.#mode.metaGrid.metaSize;
+  }
+
+  /** True when `upscale_tiles`/`downscale_tiles` is set (the seeder then works tile by tile). */
+  get rescalesTiles(): boolean {
+    return this.#rescaleLevels !== 0;
+  }
+
+  async #staleLimit(override: number | null | undefined): Promise<number | null> {
+    if (this.#refreshBefore !== null) return refreshLimitSeconds(this.#refreshBefore, this.#now());
+    return override ?? null;
   }
 
   /** Removes stored tiles; missing ones are fine. */

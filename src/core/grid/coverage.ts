@@ -6,8 +6,8 @@ import { getSrs, type Srs } from '../srs/index.js';
 import { isValidBBox, type BBox } from '../util/index.js';
 import { GridError } from './errors.js';
 
-/** The shapes a coverage can have; each later form (issue #6) adds a member. */
-export type CoverageKind = 'bbox';
+/** The shapes a coverage can have (polygons and "any of" live in polygon-coverage.ts). */
+export type CoverageKind = 'bbox' | 'polygon' | 'multi';
 
 /** An area in some SRS. Every bbox argument is x/y order in the SRS passed with it. */
 export interface Coverage {
@@ -67,8 +67,7 @@ export function createBBoxCoverage(options: BBoxCoverageOptions): Coverage {
       key: 'srs',
     });
   }
-  const inCoverageSrs = (other: BBox, otherSrs: Srs): BBox =>
-    otherSrs.equals(srs) ? other : otherSrs.transformBBox(srs, other);
+  const inCoverageSrs = bboxInto(srs);
   return {
     kind: 'bbox',
     srs,
@@ -86,4 +85,9 @@ export function createBBoxCoverage(options: BBoxCoverageOptions): Coverage {
     },
     extent: (target) => (target.equals(srs) ? bbox : srs.transformBBox(target, bbox)),
   };
+}
+
+/** Brings a bbox given in any SRS into `srs` (unchanged when it already is). */
+export function bboxInto(srs: Srs): (bbox: BBox, bboxSrs: Srs) => BBox {
+  return (bbox, bboxSrs) => (bboxSrs.equals(srs) ? bbox : bboxSrs.transformBBox(srs, bbox));
 }

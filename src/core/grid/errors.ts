@@ -10,7 +10,8 @@ export type GridErrorCode =
   | 'GRID_UNKNOWN_BASE'
   | 'GRID_UNKNOWN_GRID'
   | 'GRID_BASE_CYCLE'
-  | 'GRID_INVALID_LEVEL';
+  | 'GRID_INVALID_LEVEL'
+  | 'GRID_EMPTY_COVERAGE';
 
 /**
  * A grid that cannot be built or a request it cannot answer. `gridName` and `key` (the YAML key,

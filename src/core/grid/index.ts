@@ -64,3 +64,12 @@ export {
   type CoverageKind,
   type BBoxCoverageOptions,
 } from './coverage.js';
+export {
+  createPolygonCoverage,
+  createMultiCoverage,
+  combineCoverages,
+  transformCoverage,
+  type PolygonCoverage,
+  type MultiCoverage,
+  type CoverageOperation,
+} from './polygon-coverage.js';

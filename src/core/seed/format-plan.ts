@@ -1,0 +1,57 @@
+/** `--summary` text of a seed plan, in MapProxy's `format_seed_task`/`format_cleanup_task` shape. */
+import { levelGridSize, resolution, tileCoordAt, type TileGrid } from '../grid/index.js';
+import type { BBox, Size } from '../util/index.js';
+import { getSrs } from '../srs/index.js';
+import type { PlannedTask, SeedPlan } from './plan.js';
+
+function formatTask(task: PlannedTask): string[] {
+  const { grid } = task.manager;
+  const verb = task.kind === 'seed' ? 'Seeding' : 'Cleaning up';
+  const lines = [`  ${task.name}:`, `    ${verb} cache '${task.cacheName}' with grid '${task.gridName}' in ${grid.srs.code}`];
+  const ll = task.coverage.extent(getSrs('EPSG:4326'));
+  lines.push(`    Limited to coverage in: ${ll.map((v) => v.toFixed(5)).join(', ')} (EPSG:4326)`);
+  lines.push(`    Levels: [${task.levels.join(', ')}]`);
+  if (task.kind === 'seed') {
+    const limit = task.limitSeconds;
+    lines.push(`    Overwriting: ${limit === null ? 'no tiles' : `tiles older than ${new Date(limit * 1000).toISOString()}`}`);
+  } else {
+    const limit = task.limitSeconds ?? 0;
+    lines.push(`    Remove: ${limit === 0 ? 'all tiles' : `tiles older than ${new Date(limit * 1000).toISOString()}`}`);
+  }
+  // tile counts per level over the coverage's extent: exact for bboxes, an upper bound for polygons
+  const bbox = task.coverage.extent(grid.srs);
+  const bound = task.coverage.kind === 'bbox' ? '' : 'at most ';
+  for (const level of task.levels) {
+    const tiles = countTiles(grid, bbox, level, [1, 1]);
+    const metas = countTiles(grid, bbox, level, task.manager.metaSize);
+    lines.push(`    Level ${level}: ${bound}${tiles} tiles, ${bound}${metas} meta tiles`);
+  }
+  return lines;
+}
+
+/** Tiles (or meta tiles of `step`) of `level` touched by `bbox`, counted without listing them. */
+function countTiles(grid: TileGrid, bbox: BBox, level: number, step: Size): number {
+  // as affectedLevelTiles: a tenth of a pixel less, so tiles only touched do not count
+  const delta = resolution(grid, level) / 10;
+  const a = tileCoordAt(grid, bbox[0] + delta, bbox[1] + delta, level);
+  const b = tileCoordAt(grid, bbox[2] - delta, bbox[3] - delta, level);
+  const [columns, rows] = levelGridSize(grid, level);
+  const span = (p: number, q: number, size: number, s: number): number => {
+    const m = Math.min(s, size);
+    const lo = Math.floor(Math.max(0, Math.min(p, q)) / m);
+    const hi = Math.floor(Math.min(size - 1, Math.max(p, q)) / m);
+    return Math.max(0, hi - lo + 1);
+  };
+  return span(a.x, b.x, columns, step[0]) * span(a.y, b.y, rows, step[1]);
+}
+
+/** The plan as text: the seeding tasks, then the cleanup tasks, then notes. */
+export function formatSeedPlan(plan: SeedPlan): string {
+  return [
+    '========== Seeding tasks ==========',
+    ...plan.seeds.flatMap(formatTask),
+    '========== Cleanup tasks ==========',
+    ...plan.cleanups.flatMap(formatTask),
+    ...plan.notes,
+  ].join('\n');
+}

@@ -1,0 +1,13 @@
+/**
+ * Seeding and cleanup (MapProxy `mapproxy-seed`): seed.yaml tasks planned against a built proxy,
+ * walked meta tile by meta tile through the same TileManagers the server uses. Never prints.
+ */
+export { SeedError, type SeedErrorCode } from './errors.js';
+export { runSeed, planSeedRun, type RunSeedOptions, type SeedRunResult, type SeedRunStatus } from './run-seed.js';
+export { planSeed, type PlannedTask, type SeedPlan, type TaskSelection, type PlanContext } from './plan.js';
+export { formatSeedPlan } from './format-plan.js';
+export { benchmarkSeed, type SeedBenchmark } from './benchmark.js';
+export { loadCoverage } from './load-coverage.js';
+export { taskLevels } from './levels.js';
+export { walkTiles, canSkip, type ProgressPath, type WalkOptions } from './walk.js';
+export type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';

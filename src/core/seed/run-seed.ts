@@ -1,0 +1,164 @@
+/**
+ * `runSeed`, the seeding use case (MapProxy `seed/script.py`): load both configs, plan, run the
+ * seed tasks then the cleanup tasks, with a progress file, cache locks and a time limit.
+ */
+import { existsSync } from 'node:fs';
+import { stat, utimes, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { buildProxy } from '../app/index.js';
+import { TileLocker, type TileLock } from '../cache/index.js';
+import { loadConfig, loadSeedConfig, type Env } from '../config/index.js';
+import { configureLoggingFromIni } from '../util/index.js';
+import { planSeed, type PlannedTask, type SeedPlan } from './plan.js';
+import { ProgressStore } from './progress-store.js';
+import { runTask, taskInfo } from './run-task.js';
+import type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';
+
+export interface RunSeedOptions {
+  /** mapproxy.yaml (`-f`). */
+  readonly proxyConfigFile: string;
+  /** seed.yaml (`-s`). */
+  readonly seedConfigFile: string;
+  /** `--seed` names or `['ALL']`; see `TaskSelection`. */
+  readonly seeds?: readonly string[] | undefined;
+  /** `--cleanup` names or `['ALL']`. */
+  readonly cleanups?: readonly string[] | undefined;
+  /** Meta tiles created at once (`-c`); default 2. */
+  readonly concurrency?: number | undefined;
+  /** Walk and count, but create or remove nothing (`-n`). */
+  readonly dryRun?: boolean | undefined;
+  /** Only refresh tiles that exist (`--skip-uncached`). */
+  readonly skipUncached?: boolean | undefined;
+  /** Progress file; with `resume` the run continues where the file says (`--continue`). */
+  readonly progressFile?: string | undefined;
+  readonly resume?: boolean | undefined;
+  /** One seeding process per cache at a time (`--use-cache-lock`, lock files in `.mapproxy_seed.lck`). */
+  readonly useCacheLock?: boolean | undefined;
+  /** `--reseed-file`: created when missing, touched when a new run starts. */
+  readonly reseedFile?: string | undefined;
+  /** `--reseed-interval`: no run when `reseedFile` is younger than this. */
+  readonly reseedIntervalSeconds?: number | undefined;
+  /** Stop after this many seconds (`--duration`); the run counts as interrupted. */
+  readonly durationSeconds?: number | undefined;
+  /** Attempts after a failed meta tile (default 5) and the first backoff delay (default 1000 ms). */
+  readonly retries?: number | undefined;
+  readonly retryDelayMs?: number | undefined;
+  /** How often the progress file is rewritten; default 1000 ms. */
+  readonly progressIntervalMs?: number | undefined;
+  /** A Python logging ini (`--log-config`). */
+  readonly logConfigFile?: string | undefined;
+  /** Asked before each task (`-i`); false skips it. */
+  readonly confirmTask?: ((task: SeedTaskInfo) => Promise<boolean>) | undefined;
+  readonly onEvent?: ((event: SeedEvent) => void) | undefined;
+  /** Stops the run between meta tiles (Ctrl-C). */
+  readonly signal?: AbortSignal | undefined;
+  readonly env?: Env | undefined;
+  /** Clock in ms (tests inject one). */
+  readonly now?: (() => number) | undefined;
+}
+
+/** How a run ended. */
+export type SeedRunStatus = 'done' | 'failed' | 'interrupted' | 'not-needed';
+
+export interface SeedRunResult {
+  readonly status: SeedRunStatus;
+  readonly tasks: readonly { readonly task: SeedTaskInfo; readonly stats: TaskStats }[];
+  /** Meta tiles that could not be created, over all tasks. */
+  readonly failureCount: number;
+}
+
+/**
+ * Loads the configurations and plans the selected tasks without running them (`--summary`).
+ * Rejects with `ConfigErrors`, `ConfigError` (build stage) or `SeedError`.
+ */
+export async function planSeedRun(
+  options: Pick<RunSeedOptions, 'proxyConfigFile' | 'seedConfigFile' | 'seeds' | 'cleanups' | 'env' | 'now'>,
+): Promise<SeedPlan> {
+  const loaded = await loadConfig(options.proxyConfigFile, { env: options.env });
+  const seedConfig = await loadSeedConfig(options.seedConfigFile, loaded, { env: options.env });
+  const runtime = buildProxy(loaded);
+  return planSeed(
+    { seedConfig: seedConfig.config, caches: runtime.caches, nowMs: (options.now ?? Date.now)() },
+    { seeds: options.seeds, cleanups: options.cleanups },
+  );
+}
+
+/**
+ * Seeds and cleans as seed.yaml describes. Tile errors do not reject: they are retried, then
+ * reported (`status: 'failed'`). Rejects with `ConfigErrors`/`ConfigError`/`SeedError` before any
+ * work starts, and with `CacheError` when a cache lock cannot be taken.
+ */
+export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
+  const now = options.now ?? Date.now;
+  const onEvent = options.onEvent ?? (() => undefined);
+  if (options.logConfigFile !== undefined) await configureLoggingFromIni(options.logConfigFile);
+  const plan = await planSeedRun(options);
+  for (const note of plan.notes) onEvent({ type: 'note', message: note });
+
+  // 1. --reseed-file/--reseed-interval (MapProxy: only checked when no run is pending)
+  const progressFile =
+    options.progressFile ?? (options.resume === true ? resolve('.mapproxy_seed_progress') : undefined);
+  if (options.reseedFile !== undefined) {
+    if (!existsSync(options.reseedFile)) await writeFile(options.reseedFile, '');
+    else if (progressFile === undefined || !existsSync(progressFile)) {
+      const ageSeconds = (now() - (await stat(options.reseedFile)).mtimeMs) / 1000;
+      if (options.reseedIntervalSeconds !== undefined && ageSeconds < options.reseedIntervalSeconds) {
+        onEvent({ type: 'note', message: 'no need for re-seeding' });
+        return { status: 'not-needed', tasks: [], failureCount: 0 };
+      }
+      const t = new Date(now());
+      await utimes(options.reseedFile, t, t);
+    }
+  }
+
+  // 2. the run's stop signal: Ctrl-C from the caller and --duration
+  const signals = [options.signal, options.durationSeconds === undefined ? undefined : AbortSignal.timeout(options.durationSeconds * 1000)].filter(
+    (s): s is AbortSignal => s !== undefined,
+  );
+  const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
+  const store = progressFile === undefined ? null : await ProgressStore.open(progressFile, options.resume === true);
+
+  // 3. seeds first, then cleanups, each after an optional confirmation
+  const results: { task: SeedTaskInfo; stats: TaskStats }[] = [];
+  const all = [...plan.seeds, ...plan.cleanups];
+  for (const [index, task] of all.entries()) {
+    if (signal?.aborted === true) break;
+    const info = taskInfo(task);
+    if (options.confirmTask !== undefined && !(await options.confirmTask(info))) continue;
+    onEvent({ type: 'task-start', task: info, index, count: all.length });
+    const lock = options.useCacheLock === true ? await lockCache(task) : null;
+    try {
+      const stats = await runTask(task, {
+        concurrency: Math.max(1, options.concurrency ?? 2),
+        dryRun: options.dryRun ?? false,
+        skipUncached: options.skipUncached ?? false,
+        retries: options.retries ?? 5,
+        retryDelayMs: options.retryDelayMs ?? 1000,
+        store,
+        progressIntervalMs: options.progressIntervalMs ?? 1000,
+        signal,
+        onEvent,
+        now,
+      });
+      results.push({ task: info, stats });
+      onEvent({ type: 'task-end', task: info, stats });
+    } finally {
+      await lock?.release();
+    }
+  }
+
+  const failureCount = results.reduce((n, r) => n + r.stats.failures.length, 0);
+  const interrupted = signal?.aborted === true || results.some((r) => !r.stats.complete);
+  if (store !== null && !interrupted && failureCount === 0 && !(options.dryRun ?? false)) await store.remove();
+  return { status: interrupted ? 'interrupted' : failureCount > 0 ? 'failed' : 'done', tasks: results, failureCount };
+}
+
+/** MapProxy `CacheLocker('.mapproxy_seed.lck')`: one seeding process per cache. */
+function lockCache(task: PlannedTask): Promise<TileLock> {
+  const locker = new TileLocker({
+    lockDir: resolve('.mapproxy_seed.lck'),
+    lockCacheId: `seed-${task.cacheName}`,
+    timeoutMs: 7 * 24 * 3600 * 1000,
+  });
+  return locker.acquire({ x: 0, y: 0, z: 0 });
+}

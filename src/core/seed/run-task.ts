@@ -1,0 +1,223 @@
+/**
+ * Runs one planned task: the seed walk (create missing or stale meta tiles, one upstream request
+ * each) or the cleanup (level directories, or the walk removing old tiles). Never prints.
+ */
+import { FileCache, isStale } from '../cache/index.js';
+import { createMetaGrid, metaTileCoords, type TileCoord } from '../grid/index.js';
+import { cleanupDirectory } from './cleanup-directory.js';
+import { JobPool } from './job-pool.js';
+import type { PlannedTask } from './plan.js';
+import type { ProgressStore } from './progress-store.js';
+import type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';
+import { walkTiles, type ProgressPath } from './walk.js';
+
+export interface RunTaskOptions {
+  readonly concurrency: number;
+  readonly dryRun: boolean;
+  /** `--skip-uncached`: only refresh tiles that exist. */
+  readonly skipUncached: boolean;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly store: ProgressStore | null;
+  readonly progressIntervalMs: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly onEvent: (event: SeedEvent) => void;
+  readonly now: () => number;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Runs `task`; resolves with its counts (failures included, it never rejects for tile errors). */
+export async function runTask(task: PlannedTask, options: RunTaskOptions): Promise<TaskStats> {
+  const { manager } = task;
+  const stats = { metaTiles: 0, tiles: 0, removed: 0, skipped: 0, failures: [] as TileFailure[] };
+  const started = options.now();
+  const { store } = options;
+  if (store?.isDone(task.id) === true) return finish(stats, started, options.now(), true);
+
+  // cleanups of a whole level on a file cache work on the directories (MapProxy simple_cleanup)
+  const cache = manager.cache;
+  if (task.kind === 'cleanup' && task.completeExtent && cache instanceof FileCache) {
+    const dirs = task.levels.map((level) => cache.levelDirectory(level));
+    if (dirs.every((d) => d !== null)) {
+      for (const [i, dir] of dirs.entries()) {
+        if (options.signal?.aborted === true) break;
+        stats.removed += await cleanupDirectory(dir, task.limitSeconds ?? 0, options.dryRun);
+        emitProgress(task, options, stats, started, (i + 1) / dirs.length, task.levels[i] ?? 0);
+      }
+      return finish(stats, started, options.now(), options.signal?.aborted !== true);
+    }
+  }
+
+  const { metaSize } = manager;
+  const walkGrid = createMetaGrid(manager.grid, metaSize, 0);
+  const tilesOf = (coord: TileCoord): TileCoord[] =>
+    metaTileCoords(walkGrid, coord).filter((c): c is TileCoord => c !== null);
+  const pool = new JobPool({
+    concurrency: options.concurrency,
+    retries: task.kind === 'seed' ? options.retries : 0,
+    retryDelayMs: options.retryDelayMs,
+    maxDelayMs: 600_000,
+  });
+  // walk positions of unfinished (or failed) jobs in dispatch order: the resume point is the first
+  let sequence = 0;
+  const open = new Map<number, ProgressPath>();
+  let lastVisited: ProgressPath = store?.position(task.id) ?? [];
+  let lastWrite = 0;
+  let fraction = 0;
+  let level = task.levels[0] ?? 0;
+  const checkpoint = async (force: boolean): Promise<void> => {
+    if (store === null || options.dryRun) return;
+    const nowMs = options.now();
+    if (!force && nowMs - lastWrite < options.progressIntervalMs) return;
+    lastWrite = nowMs;
+    store.set(task.id, open.values().next().value ?? lastVisited);
+    await store.write();
+  };
+
+  const visit = async (coord: TileCoord, path: ProgressPath, visitLevel: number): Promise<void> => {
+    level = visitLevel;
+    lastVisited = path;
+    const job = await planJob(task, options, coord, tilesOf);
+    if (job === null) {
+      stats.skipped += 1;
+      return;
+    }
+    if (options.dryRun) {
+      stats.metaTiles += 1;
+      stats.tiles += job.tiles;
+      return;
+    }
+    const id = sequence++;
+    open.set(id, path);
+    await pool.submit(job.run, (error) => {
+      if (error === null) {
+        open.delete(id);
+        stats.metaTiles += 1;
+        if (task.kind === 'seed') stats.tiles += job.tiles;
+        else stats.removed += job.tiles;
+      } else {
+        // failed jobs keep the resume point, so --continue tries them again
+        stats.failures.push({ coord, message: message(error) });
+        options.onEvent({ type: 'failure', task: taskInfo(task), coord, message: message(error) });
+      }
+      emitProgress(task, options, stats, started, fraction, level);
+      void checkpoint(false).catch(() => undefined);
+    });
+  };
+
+  await walkTiles({
+    grid: manager.grid,
+    metaSize,
+    levels: task.levels,
+    coverage: task.coverage,
+    resumeFrom: store?.position(task.id) ?? null,
+    visit,
+    onProgress: (f) => {
+      fraction = f;
+    },
+    signal: options.signal,
+  });
+  await pool.drain();
+  const complete = options.signal?.aborted !== true;
+  if (store !== null && !options.dryRun) {
+    store.set(task.id, open.values().next().value ?? lastVisited, complete && stats.failures.length === 0);
+    await store.write();
+  }
+  emitProgress(task, options, stats, started, complete ? 1 : fraction, level);
+  return finish(stats, started, options.now(), complete);
+}
+
+interface TileFailure {
+  readonly coord: TileCoord;
+  readonly message: string;
+}
+
+interface PlannedJob {
+  readonly tiles: number;
+  readonly run: () => Promise<void>;
+}
+
+/** What to do for one meta tile of the walk; null when nothing is to be done there. */
+async function planJob(
+  task: PlannedTask,
+  options: RunTaskOptions,
+  coord: TileCoord,
+  tilesOf: (coord: TileCoord) => TileCoord[],
+): Promise<PlannedJob | null> {
+  const { manager } = task;
+  const limit = task.limitSeconds;
+  if (task.kind === 'cleanup') {
+    // MapProxy is_stale: stored, and int(mtime) <= limit (work_on_metatiles=False: every tile)
+    const stale: TileCoord[] = [];
+    for (const tile of tilesOf(coord)) {
+      const timestampMs = await manager.cache.tileTimestamp(tile);
+      if (timestampMs !== null && isStale(timestampMs, limit ?? 0)) stale.push(tile);
+    }
+    if (stale.length === 0) return null;
+    return { tiles: stale.length, run: () => manager.removeTiles(stale) };
+  }
+  // seeds: the meta tile's first tile decides (MapProxy work_on_metatiles); rescaling caches go tile by tile
+  const candidates = manager.rescalesTiles ? tilesOf(coord) : [coord];
+  const todo: TileCoord[] = [];
+  for (const tile of candidates) {
+    if (options.skipUncached) {
+      const exists = await manager.cache.isCached(tile);
+      if (exists && !(await manager.isCached(tile, undefined, limit))) todo.push(tile);
+    } else if (!(await manager.isCached(tile, undefined, limit))) {
+      todo.push(tile);
+    }
+  }
+  if (todo.length === 0) return null;
+  return {
+    tiles: manager.rescalesTiles ? todo.length : tilesOf(coord).length,
+    run: async () => {
+      await manager.loadTiles(todo, { isSeeding: true, staleLimitSeconds: limit });
+    },
+  };
+}
+
+/** The public description of a task. */
+export function taskInfo(task: PlannedTask): SeedTaskInfo {
+  return {
+    kind: task.kind,
+    name: task.name,
+    cacheName: task.cacheName,
+    gridName: task.gridName,
+    levels: task.levels,
+    id: task.id,
+  };
+}
+
+function emitProgress(
+  task: PlannedTask,
+  options: RunTaskOptions,
+  stats: { metaTiles: number; tiles: number; removed: number },
+  started: number,
+  fraction: number,
+  level: number,
+): void {
+  const seconds = Math.max(0.001, (options.now() - started) / 1000);
+  const tilesPerSecond = (task.kind === 'seed' ? stats.tiles : stats.removed) / seconds;
+  const etaSeconds = fraction > 0 && fraction < 1 ? (seconds / fraction) * (1 - fraction) : null;
+  options.onEvent({
+    type: 'progress',
+    task: taskInfo(task),
+    level,
+    fraction: Math.min(1, fraction),
+    metaTiles: stats.metaTiles,
+    tiles: stats.tiles,
+    removed: stats.removed,
+    tilesPerSecond,
+    etaSeconds,
+  });
+}
+
+function finish(
+  stats: { metaTiles: number; tiles: number; removed: number; skipped: number; failures: TileFailure[] },
+  started: number,
+  ended: number,
+  complete: boolean,
+): TaskStats {
+  return { ...stats, seconds: (ended - started) / 1000, complete };
+}

@@ -1,0 +1,68 @@
+/** `mapproxy-util seed` flags, messages and exit codes (behaviour is tested in test/system/seed-*). */
+import assert from 'node:assert/strict';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
+
+async function fixtureDir(t: TestContext): Promise<string> {
+  const dir = await makeTempDir(t, 'seed-cmd-');
+  for (const f of ['seed.yaml', 'world.geojson', 'area.wkt']) await cp(join(FIXTURES_DIR, 'seed', f), join(dir, f));
+  const yaml = await readFile(join(FIXTURES_DIR, 'seed/mapproxy.yaml'), 'utf8');
+  // nothing listens on port 9: --summary and --dry-run must never reach the upstream
+  await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', 'http://127.0.0.1:9'));
+  return dir;
+}
+
+test('--summary prints every task with levels and tile counts and exits 0', async (t) => {
+  const dir = await fixtureDir(t);
+  const result = await runCli(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--summary'], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /========== Seeding tasks ==========/);
+  assert.match(result.stdout, /Seeding cache 'world_cache' with grid 'GLOBAL_WEBMERCATOR' in EPSG:3857/);
+  assert.match(result.stdout, /Level 4: 256 tiles, 16 meta tiles/);
+  assert.match(result.stdout, /Cleaning up cache 'world_cache'/);
+  assert.match(result.stdout, /Remove: all tiles/);
+});
+
+test('the seed configuration may be the last argument instead of -s', async (t) => {
+  const dir = await fixtureDir(t);
+  const result = await runCli(['seed', '-f', 'mapproxy.yaml', '--summary', '--seed', 'world', 'seed.yaml'], {
+    cwd: dir,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.doesNotMatch(result.stdout, /europe:/);
+});
+
+test('an unknown --seed task exits 1 and lists the available ones', async (t) => {
+  const dir = await fixtureDir(t);
+  const result = await runCli(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'nope'], { cwd: dir });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /unknown seed tasks: nope/);
+  assert.match(result.stderr, /available seed tasks: world, europe, combined, holed/);
+});
+
+test('a missing seed configuration is a usage error (exit 2)', async (t) => {
+  const dir = await fixtureDir(t);
+  const result = await runCli(['seed', '-f', 'mapproxy.yaml'], { cwd: dir });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /missing seed_conf/);
+});
+
+test('--dry-run counts the tiles without requesting or writing anything', async (t) => {
+  const dir = await fixtureDir(t);
+  const result = await runCli(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'world', '-n'], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /23 meta tiles, 341 tiles/);
+});
+
+test('an upstream that cannot be reached makes the run exit 1 naming the failed tiles', async (t) => {
+  const dir = await fixtureDir(t);
+  const seedYaml = 'seeds:\n  one:\n    caches: [world_cache]\n    levels: [0]\n';
+  await writeFile(join(dir, 'one.yaml'), seedYaml);
+  const result = await runCli(['seed', '-f', 'mapproxy.yaml', '-s', 'one.yaml', '--retries', '0'], { cwd: dir });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /1 meta tile\(s\) could not be created/);
+  assert.match(result.stderr, /tile \(0, 0, 0\)/);
+});

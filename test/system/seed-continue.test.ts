@@ -1,0 +1,80 @@
+/**
+ * The seed CLI killed with SIGKILL mid-run, then run again with `--continue`: the cache ends
+ * complete, every tile decodes, and no meta tile stored before the kill is requested again.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { access, cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { DEV_BIN, runCli } from '../helpers/cli.js';
+import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
+import { deferred, solidPng, type UpstreamRequest, startUpstream } from '../helpers/upstream.js';
+
+const TSX_LOADER = import.meta.resolve('tsx');
+const WORLD = (
+  JSON.parse(await readFile(join(FIXTURES_DIR, 'seed/mapproxy-1.15.json'), 'utf8')) as {
+    seeds: { world: { requests: number; files: string[] } };
+  }
+).seeds.world;
+
+async function tileFiles(dir: string): Promise<string[]> {
+  const base = join(dir, 'cache_data');
+  const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && !e.name.includes('.tmp-'))
+    .map((e) => join(e.parentPath, e.name).slice(base.length + 1))
+    .filter((p) => !p.startsWith('tile_locks'))
+    .sort();
+}
+
+test('SIGKILL mid-seed, then --continue finishes without recreating stored meta tiles', async (t) => {
+  const answered = 5;
+  const hangReached = deferred();
+  let serving = true;
+  const upstream = await startUpstream(t, {
+    '/service': (request: UpstreamRequest) => {
+      // the first run gets `answered` meta tiles, then hangs on the next one until it is killed
+      if (serving && upstream.requests.length > answered) {
+        hangReached.resolve();
+        return { hang: true };
+      }
+      return solidPng([10, 120, 200, 255], [Number(request.query.get('width')), Number(request.query.get('height'))]);
+    },
+  });
+  const dir = await makeTempDir(t, 'seed-continue-');
+  for (const f of ['seed.yaml', 'world.geojson', 'area.wkt']) await cp(join(FIXTURES_DIR, 'seed', f), join(dir, f));
+  const yaml = await readFile(join(FIXTURES_DIR, 'seed/mapproxy.yaml'), 'utf8');
+  await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', upstream.url));
+  const args = ['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'world', '-c', '1', '--continue', '--progress-file', 'progress.json'];
+
+  // 1. first run: killed while it waits for meta tile answered+1 (with -c 1 all earlier ones are stored)
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, '--no-warnings', DEV_BIN, ...args], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  t.after(() => child.kill('SIGKILL'));
+  await hangReached.promise;
+  child.kill('SIGKILL');
+  await exited;
+  serving = false;
+  const firstRun = upstream.requests.length;
+  assert.equal(firstRun, answered + 1);
+  await access(join(dir, 'progress.json'));
+  const afterKill = await tileFiles(dir);
+  assert.ok(afterKill.length > 0 && afterKill.length < WORLD.files.length, `${afterKill.length} tiles after kill`);
+
+  // 2. --continue: only the missing meta tiles are requested
+  const result = await runCli(args, { cwd: dir, timeoutMs: 60_000 });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(upstream.requests.length - firstRun, WORLD.requests - answered);
+  assert.deepEqual(await tileFiles(dir), WORLD.files);
+  for (const file of await tileFiles(dir)) {
+    const meta = await sharp(join(dir, 'cache_data', file)).metadata();
+    assert.equal(meta.format, 'png', file);
+  }
+  // a finished run removes its progress file, as MapProxy does
+  await assert.rejects(access(join(dir, 'progress.json')), { code: 'ENOENT' });
+});

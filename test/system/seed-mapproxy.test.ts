@@ -1,0 +1,90 @@
+/**
+ * Seeding and cleanup against MapProxy 1.15: for test/fixtures/seed/{mapproxy,seed}.yaml our seed
+ * writes the tile files `mapproxy-seed` wrote, with as many upstream requests, and cleanups leave
+ * what MapProxy's left (captured by test/fixtures/seed/capture.mjs.txt).
+ */
+import assert from 'node:assert/strict';
+import { cp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { runSeed } from '../../src/core/index.js';
+import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
+import { solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
+
+interface Capture {
+  readonly seeds: Record<string, { readonly requests: number; readonly files: readonly string[] }>;
+  readonly cleanups: Record<string, { readonly files: readonly string[] }>;
+}
+const expected = JSON.parse(
+  await readFile(join(FIXTURES_DIR, 'seed/mapproxy-1.15.json'), 'utf8'),
+) as Capture;
+
+const wmsImage = (request: UpstreamRequest): Promise<Buffer> =>
+  solidPng([10, 120, 200, 255], [Number(request.query.get('width')), Number(request.query.get('height'))]);
+
+/** A fresh directory with the seed fixtures, pointed at a new in-test WMS. */
+async function seedDir(t: TestContext) {
+  const upstream = await startUpstream(t, { '/service': wmsImage });
+  const dir = await makeTempDir(t, 'seed-');
+  for (const f of ['seed.yaml', 'world.geojson', 'area.wkt']) await cp(join(FIXTURES_DIR, 'seed', f), join(dir, f));
+  const yaml = await readFile(join(FIXTURES_DIR, 'seed/mapproxy.yaml'), 'utf8');
+  await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', upstream.url));
+  const run = (selection: { seeds?: string[]; cleanups?: string[] }) =>
+    runSeed({
+      proxyConfigFile: join(dir, 'mapproxy.yaml'),
+      seedConfigFile: join(dir, 'seed.yaml'),
+      concurrency: 2,
+      retries: 0,
+      ...selection,
+    });
+  return { dir, upstream, run };
+}
+
+/** Tile files below the cache dir (lock files excluded), relative, sorted. */
+async function tileFiles(dir: string): Promise<string[]> {
+  const base = join(dir, 'cache_data');
+  const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => join(e.parentPath, e.name).slice(base.length + 1))
+    .filter((p) => !p.startsWith('tile_locks'))
+    .sort();
+}
+
+for (const [name, capture] of Object.entries(expected.seeds)) {
+  test(`seed "${name}" writes MapProxy's tile files with as many upstream requests`, async (t) => {
+    const { dir, upstream, run } = await seedDir(t);
+    const result = await run({ seeds: [name] });
+    assert.equal(result.status, 'done');
+    assert.deepEqual(await tileFiles(dir), capture.files);
+    assert.equal(upstream.requests.length, capture.requests);
+  });
+}
+
+test('a second seed run finds every tile and asks the upstream nothing', async (t) => {
+  const { upstream, run } = await seedDir(t);
+  await run({ seeds: ['world'] });
+  const before = upstream.requests.length;
+  const again = await run({ seeds: ['world'] });
+  assert.equal(upstream.requests.length, before);
+  assert.equal(again.tasks[0]?.stats.metaTiles, 0);
+});
+
+/** The capture ages levels 02 and 03 to 2000-01-01 before the cleanups. */
+async function ageTiles(dir: string): Promise<void> {
+  const old = new Date('2000-01-01T00:00:00Z');
+  for (const p of await tileFiles(dir)) {
+    if (['02', '03'].includes(p.split('/')[1] ?? '')) await utimes(join(dir, 'cache_data', p), old, old);
+  }
+}
+
+for (const [name, capture] of Object.entries(expected.cleanups)) {
+  test(`cleanup "${name}" leaves the tile files MapProxy left`, async (t) => {
+    const { dir, run } = await seedDir(t);
+    await run({ seeds: ['world'] });
+    await ageTiles(dir);
+    const result = await run({ cleanups: [name] });
+    assert.equal(result.status, 'done');
+    assert.deepEqual(await tileFiles(dir), capture.files);
+  });
+}
