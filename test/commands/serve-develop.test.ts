@@ -1,9 +1,16 @@
-/** `mapproxy-util serve-develop`: messages and exit codes; serving itself is in test/system. */
+/**
+ * `mapproxy-util serve-develop`: messages and exit codes, and the README's offline example served
+ * by bin/dev.js as a user starts it; serving itself is in test/system.
+ */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
-import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { fileURLToPath } from 'node:url';
+import { pixelAt } from '../helpers/upstream.js';
+import { DEV_BIN, runCli } from '../helpers/cli.js';
+import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 
 test('a broken configuration prints every problem with its position and exits 2', async () => {
   const result = await runCli([
@@ -50,4 +57,37 @@ test('--help explains the bind forms and shows examples', async () => {
   assert.equal(result.code, 0);
   assert.match(result.stdout, /-b, --bind=<value>/);
   assert.match(result.stdout, /EXAMPLES/);
+});
+
+test('node bin/dev.js (no --import tsx) serves the example, WMS reprojection on worker threads included', async (t) => {
+  const dir = await makeTempDir(t);
+  await copyFile(fileURLToPath(new URL('../../examples/mapproxy.yaml', import.meta.url)), join(dir, 'mapproxy.yaml'));
+  // started as a user does: plain node, another cwd; the worker threads must still load TypeScript
+  const child = spawn(process.execPath, [DEV_BIN, 'serve-develop', 'mapproxy.yaml', '-b', '127.0.0.1:0'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill());
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Running on (http:\/\/\S+?)\/ /.exec(output);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      reject(new Error(`serve-develop exited with ${String(code)}:\n${output}`));
+    });
+  });
+  const query = 'SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=debug&STYLES=&FORMAT=image%2Fpng&WIDTH=256&HEIGHT=256';
+  for (const srs of ['SRS=EPSG:4326&BBOX=5,45,15,55', 'SRS=EPSG:25832&BBOX=300000,5300000,900000,5900000']) {
+    const res = await fetch(`${url}/service?${query}&${srs}`);
+    assert.equal(res.status, 200, srs);
+    assert.equal(res.headers.get('content-type'), 'image/png', srs);
+    await pixelAt(Buffer.from(await res.arrayBuffer()), 128, 128);
+  }
+  assert.equal((await fetch(`${url}/demo/`)).status, 200);
+  assert.equal(child.exitCode, null, `the server is still running:\n${output}`);
 });
