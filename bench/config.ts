@@ -1,6 +1,7 @@
 /**
  * The offline configuration every bench target serves: one WMS source on the bench upstream,
- * cached in GLOBAL_WEBMERCATOR with 4x4 meta tiles, published as TMS, WMTS (KVP + REST) and KML.
+ * cached in GLOBAL_WEBMERCATOR with 4x4 meta tiles, published as TMS, WMTS (KVP + REST), KML and
+ * WMS (the cache reprojected to EPSG:4326 and EPSG:25832); `benchSeedConfig` seeds that cache.
  */
 import { META_SIZE } from './tiles.js';
 
@@ -11,6 +12,10 @@ services:
   tms:
   wmts:
   kml:
+  wms:
+    srs: ['EPSG:3857', 'EPSG:4326', 'EPSG:25832']
+    md:
+      title: bench
 layers:
   - name: osm
     title: bench layer
@@ -31,5 +36,16 @@ globals:
   cache:
     base_dir: ./cache_data
     lock_dir: ./cache_data/locks
+`;
+}
+
+/** The seed.yaml text seeding the whole bench cache, levels 0 to `toLevel`. */
+export function benchSeedConfig(toLevel: number): string {
+  return `# written by npm run bench
+seeds:
+  world:
+    caches: [osm_cache]
+    levels:
+      to: ${toLevel}
 `;
 }

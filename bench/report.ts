@@ -14,12 +14,16 @@ export interface BenchRow extends ScenarioResult {
   readonly server: string;
 }
 
+/** A latency cell; '-' where the scenario times no single requests (seeding). */
+const millis = (value: number): string => (Number.isFinite(value) ? value.toFixed(1) : '-');
+
 const COLUMNS: readonly [string, (row: BenchRow) => string][] = [
   ['scenario', (r) => r.scenario],
   ['server', (r) => r.server],
-  ['tiles/s', (r) => r.perSecond.toFixed(0)],
-  ['p50 ms', (r) => r.p50Ms.toFixed(1)],
-  ['p99 ms', (r) => r.p99Ms.toFixed(1)],
+  // tiles, maps or seeded tiles per second, by scenario
+  ['per s', (r) => r.perSecond.toFixed(0)],
+  ['p50 ms', (r) => millis(r.p50Ms)],
+  ['p99 ms', (r) => millis(r.p99Ms)],
   ['requests', (r) => String(r.requests)],
   ['non-2xx', (r) => String(r.non2xx + r.errors)],
   ['upstream', (r) => String(r.upstreamRequests)],

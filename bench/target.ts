@@ -39,6 +39,13 @@ function ourEntry(mode: ServerMode): { bin: string; label: string } {
     : { bin: join(ROOT, 'bin', 'run.js'), label: 'mapproxy-ts (dist)' };
 }
 
+/** The seeding command of `kind` (arguments follow): `mapproxy-util seed` or MapProxy's `mapproxy-seed`. */
+export function seedCommand(kind: TargetKind, mode: ServerMode): { command: string; args: string[] } {
+  return kind === 'mapproxy-ts'
+    ? { command: process.execPath, args: [ourEntry(mode).bin, 'seed'] }
+    : { command: 'mapproxy-seed', args: [] };
+}
+
 /** A free TCP port on 127.0.0.1 (MapProxy's serve-develop cannot bind port 0 and tell us). */
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -1,11 +1,13 @@
 /**
- * The scenario registry: `npm run bench` runs these, in this order. To add a group (WMS GetMap,
- * seeding), write bench/scenarios/<group>.ts exporting `Scenario`s and append them here.
+ * The scenario registry: `npm run bench` runs these, in this order. To add a group, write
+ * bench/scenarios/<group>.ts exporting `Scenario`s and append them here.
  */
+import { seedScenarios } from './seed.js';
 import { tileColdScenarios } from './tiles-cold.js';
 import { tileHitScenarios } from './tiles-hit.js';
+import { wmsScenarios } from './wms.js';
 import type { Scenario } from './types.js';
 
 export type { Scenario, ScenarioContext, ScenarioResult } from './types.js';
 
-export const SCENARIOS: readonly Scenario[] = [...tileHitScenarios, ...tileColdScenarios];
+export const SCENARIOS: readonly Scenario[] = [...tileHitScenarios, ...tileColdScenarios, ...wmsScenarios, ...seedScenarios];
