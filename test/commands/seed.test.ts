@@ -66,3 +66,16 @@ test('an upstream that cannot be reached makes the run exit 1 naming the failed 
   assert.match(result.stderr, /1 meta tile\(s\) could not be created/);
   assert.match(result.stderr, /tile \(0, 0, 0\)/);
 });
+
+test('-l/--skip-geoms-for-last-levels N reaches the walk (MapProxy 1.15: 9, 12 and 38 meta tiles)', async (t) => {
+  const dir = await fixtureDir(t);
+  for (const f of ['expire.seed.yaml', 'sparse.tiles']) await cp(join(FIXTURES_DIR, 'seed', f), join(dir, f));
+  const dryRun = ['seed', '-f', 'mapproxy.yaml', '-s', 'expire.seed.yaml', '--seed', 'sparse', '-n'];
+  const plain = await runCli(dryRun, { cwd: dir });
+  const short = await runCli([...dryRun, '-l', '2'], { cwd: dir });
+  const long = await runCli([...dryRun, '--skip-geoms-for-last-levels', '3'], { cwd: dir });
+  for (const result of [plain, short, long]) assert.equal(result.code, 0, result.stderr);
+  assert.match(plain.stdout, /: 9 meta tiles, 144 tiles/);
+  assert.match(short.stdout, /: 12 meta tiles, 192 tiles/);
+  assert.match(long.stdout, /: 38 meta tiles, 608 tiles/);
+});

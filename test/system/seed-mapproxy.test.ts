@@ -88,3 +88,66 @@ for (const [name, capture] of Object.entries(expected.cleanups)) {
     assert.deepEqual(await tileFiles(dir), capture.files);
   });
 }
+
+// expire_tiles coverages and -l (--skip-geoms-for-last-levels), with expire.seed.yaml
+// (captured by test/fixtures/seed/capture-expire.mjs.txt)
+interface ExpireCapture {
+  readonly seeds: Record<string, { readonly args: string[]; readonly requests: number; readonly files: string[] }>;
+  readonly cleanups: Record<string, { readonly seed: string[]; readonly cleanup: string[]; readonly files: string[] }>;
+}
+const expectedExpire = JSON.parse(
+  await readFile(join(FIXTURES_DIR, 'seed/mapproxy-1.15-expire.json'), 'utf8'),
+) as ExpireCapture;
+
+/** mapproxy-seed arguments (`--seed a`, `--cleanup b`, `-l N`) as `runSeed` options. */
+function seedArgs(args: readonly string[]): { seeds?: string[]; cleanups?: string[]; skipGeomsForLastLevels?: number } {
+  const value = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
+  const seed = args.includes('--seed') ? value('--seed') : undefined;
+  const cleanup = args.includes('--cleanup') ? value('--cleanup') : undefined;
+  return {
+    ...(seed === undefined ? {} : { seeds: [seed] }),
+    ...(cleanup === undefined ? {} : { cleanups: [cleanup] }),
+    ...(args.includes('-l') ? { skipGeomsForLastLevels: Number(value('-l')) } : {}),
+  };
+}
+
+async function expireDir(t: TestContext) {
+  const upstream = await startUpstream(t, { '/service': wmsImage });
+  const dir = await makeTempDir(t, 'seed-expire-');
+  for (const f of ['expire.seed.yaml', 'area.wkt', 'sparse.tiles', 'expire']) {
+    await cp(join(FIXTURES_DIR, 'seed', f), join(dir, f), { recursive: true });
+  }
+  const yaml = await readFile(join(FIXTURES_DIR, 'seed/mapproxy.yaml'), 'utf8');
+  await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', upstream.url));
+  const run = (args: readonly string[]) =>
+    runSeed({
+      proxyConfigFile: join(dir, 'mapproxy.yaml'),
+      seedConfigFile: join(dir, 'expire.seed.yaml'),
+      concurrency: 2,
+      retries: 0,
+      ...seedArgs(args),
+    });
+  return { dir, upstream, run };
+}
+
+for (const [name, capture] of Object.entries(expectedExpire.seeds)) {
+  test(`expire/-l seed "${name}" (${capture.args.join(' ')}) writes MapProxy's tile files with as many upstream requests`, async (t) => {
+    const { dir, upstream, run } = await expireDir(t);
+    const result = await run(capture.args);
+    assert.equal(result.status, 'done');
+    assert.deepEqual(await tileFiles(dir), capture.files);
+    assert.equal(upstream.requests.length, capture.requests);
+  });
+}
+
+for (const [name, capture] of Object.entries(expectedExpire.cleanups)) {
+  test(`cleanup "${name}" (${capture.cleanup.join(' ')}) leaves the tile files MapProxy left`, async (t) => {
+    const { dir, run } = await expireDir(t);
+    await run(capture.seed);
+    const old = new Date('2000-01-01T00:00:00Z');
+    for (const p of await tileFiles(dir)) await utimes(join(dir, 'cache_data', p), old, old);
+    const result = await run(capture.cleanup);
+    assert.equal(result.status, 'done');
+    assert.deepEqual(await tileFiles(dir), capture.files);
+  });
+}

@@ -1,6 +1,6 @@
 /**
  * seed.yaml `coverages` → grid `Coverage`s (MapProxy `config/coverage.py` `load_coverage`): bbox,
- * WKT and GeoJSON files, `union`/`intersection`/`difference`. OGR datasources are not supported.
+ * WKT and GeoJSON files, expire tiles, `union`/`intersection`/`difference`. No OGR datasources.
  */
 import { readFile } from 'node:fs/promises';
 import { wktToGeoJSON } from '@terraformer/wkt';
@@ -14,6 +14,7 @@ import {
 } from '../grid/index.js';
 import { getSrs } from '../srs/index.js';
 import { SeedError } from './errors.js';
+import { loadExpireTiles } from './expire-tiles.js';
 
 type Ring = [number, number][];
 type Polygons = Ring[][];
@@ -95,8 +96,6 @@ export async function loadCoverage(conf: CoverageConfig): Promise<Coverage> {
     if (typeof conf.datasource !== 'string') return createBBoxCoverage({ bbox: conf.datasource, srs });
     return createPolygonCoverage(await loadPolygonFile(conf.datasource), srs);
   }
-  if (conf.expire_tiles !== undefined) {
-    throw new SeedError('expire_tiles coverages are not supported yet', 'SEED_COVERAGE');
-  }
+  if (conf.expire_tiles !== undefined) return loadExpireTiles(conf.expire_tiles);
   throw new SeedError('coverage has no bbox, datasource or polygons', 'SEED_COVERAGE');
 }

@@ -29,6 +29,11 @@ export interface RunSeedOptions {
   readonly dryRun?: boolean | undefined;
   /** Only refresh tiles that exist (`--skip-uncached`). */
   readonly skipUncached?: boolean | undefined;
+  /**
+   * Skip the tile/coverage intersection check on the last levels of each task
+   * (`-l N`, `--skip-geoms-for-last-levels`; MapProxy's off-by-one kept: N-1 levels). Default 0.
+   */
+  readonly skipGeomsForLastLevels?: number | undefined;
   /** Progress file; with `resume` the run continues where the file says (`--continue`). */
   readonly progressFile?: string | undefined;
   readonly resume?: boolean | undefined;
@@ -132,6 +137,7 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
         concurrency: Math.max(1, options.concurrency ?? 2),
         dryRun: options.dryRun ?? false,
         skipUncached: options.skipUncached ?? false,
+        skipGeomsForLastLevels: options.skipGeomsForLastLevels ?? 0,
         retries: options.retries ?? 5,
         retryDelayMs: options.retryDelayMs ?? 1000,
         store,

@@ -16,6 +16,8 @@ export interface RunTaskOptions {
   readonly dryRun: boolean;
   /** `--skip-uncached`: only refresh tiles that exist. */
   readonly skipUncached: boolean;
+  /** `-l N`: no coverage check on the last levels (see `WalkOptions.skipGeomsForLastLevels`). */
+  readonly skipGeomsForLastLevels: number;
   readonly retries: number;
   readonly retryDelayMs: number;
   readonly store: ProgressStore | null;
@@ -111,6 +113,7 @@ export async function runTask(task: PlannedTask, options: RunTaskOptions): Promi
     metaSize,
     levels: task.levels,
     coverage: task.coverage,
+    skipGeomsForLastLevels: options.skipGeomsForLastLevels,
     resumeFrom: store?.position(task.id) ?? null,
     visit,
     onProgress: (f) => {

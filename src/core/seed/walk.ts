@@ -39,6 +39,12 @@ export interface WalkOptions {
   readonly levels: readonly number[];
   /** In the grid SRS. */
   readonly coverage: Coverage;
+  /**
+   * `-l N` (MapProxy `skip_geoms_for_last_levels`): no coverage check while fewer than N levels
+   * are left to visit (this one included), so on the last N-1 levels every tile of a meta tile
+   * whose parent intersected is visited. Default 0.
+   */
+  readonly skipGeomsForLastLevels?: number | undefined;
   /** Resume position from a progress file; subtrees before it are skipped. */
   readonly resumeFrom?: ProgressPath | null | undefined;
   /** Called for every meta tile (its first tile) on a visited level; awaited (backpressure). */
@@ -69,6 +75,7 @@ export async function walkTiles(options: WalkOptions): Promise<void> {
   const meta = createMetaGrid(grid, options.metaSize, 0);
   const recent = new Map(options.levels.map((l) => [l, new Recent()]));
   const resume = options.resumeFrom ?? null;
+  const skipGeoms = options.skipGeomsForLastLevels ?? 0;
   let progress = 0;
   const shares = [1];
   const step = (subtiles = 1): void => {
@@ -89,12 +96,14 @@ export async function walkTiles(options: WalkOptions): Promise<void> {
   ): Promise<void> => {
     const { tiles } = affectedMetaTiles(meta, bbox, level);
     const total = tiles.length;
+    // MapProxy: `if len(levels) < skip_geoms_for_last_levels: all_subtiles = True`
+    const unchecked = allSubtiles || levels.length < skipGeoms;
     const visitHere = levels[0] === level;
     const rest = visitHere ? levels.slice(1) : levels;
     for (const [i, sub] of tiles.entries()) {
       if (signal?.aborted === true) return;
       const subBBox = sub === null ? null : metaTile(meta, sub).bbox;
-      const hit = sub === null || subBBox === null ? null : allSubtiles ? 'contains' : intersects(subBBox);
+      const hit = sub === null || subBBox === null ? null : unchecked ? 'contains' : intersects(subBBox);
       if (sub === null || subBBox === null || hit === null) {
         step(total);
         continue;

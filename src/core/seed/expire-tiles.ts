@@ -1,0 +1,139 @@
+/**
+ * `expire_tiles` coverages (MapProxy `util/geom.py` `load_expire_tiles`): `z/x/y` lines of web
+ * mercator tiles (OSM numbering) read from a file or a directory tree, as one area in EPSG:3857.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createPolygonCoverage,
+  createTileGrid,
+  GLOBAL_WEBMERCATOR,
+  tileBBox,
+  type PolygonCoverage,
+  type TileCoord,
+} from '../grid/index.js';
+import { getSrs } from '../srs/index.js';
+import { getLogger, type BBox } from '../util/index.js';
+import { SeedError } from './errors.js';
+
+/** One parsed line: the numbers between the slashes and the 1-based line number. */
+export interface ExpireTileLine {
+  readonly numbers: readonly number[];
+  readonly line: number;
+}
+
+/** What `parseExpireTiles` found in one file. */
+export interface ParsedExpireTiles {
+  readonly lines: readonly ExpireTileLine[];
+  /** The first line that is not a number list; it and the rest of the file were skipped. */
+  readonly errorLine: number | null;
+}
+
+// Python int(): surrounding whitespace, a sign, digits with single underscores
+const PY_INT = /^\s*([+-]?\d+(?:_\d+)*)\s*$/;
+
+/**
+ * Parses an expire tiles file as MapProxy does: every line split at `/` into Python ints; the
+ * first line where that fails (an empty line too) ends the file, keeping the lines before it.
+ */
+export function parseExpireTiles(text: string): ParsedExpireTiles {
+  // Python text files: universal newlines, every line keeps its terminator, no empty last line
+  const rows = text.replace(/\r\n?/g, '\n').split(/(?<=\n)/);
+  const lines: ExpireTileLine[] = [];
+  for (const [i, row] of rows.entries()) {
+    if (row === '') continue;
+    const numbers: number[] = [];
+    for (const part of row.split('/')) {
+      const m = PY_INT.exec(part);
+      if (m === null) return { lines, errorLine: i + 1 };
+      numbers.push(Number((m[1] ?? '').replaceAll('_', '')));
+    }
+    lines.push({ numbers, line: i + 1 });
+  }
+  return { lines, errorLine: null };
+}
+
+const log = getLogger('mapproxy.config.coverage');
+
+/** The files below `dir` (recursively, as `os.walk`: links to directories are not followed). */
+async function filesBelow(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const file = join(entry.parentPath, entry.name);
+    if (
+      entry.isFile() ||
+      (entry.isSymbolicLink() && (await stat(file).catch(() => null))?.isFile() === true)
+    ) {
+      files.push(file);
+    }
+  }
+  return files.sort();
+}
+
+/** Tiles of one file, `z/x/y` keyed for de-duplication. */
+async function readTiles(file: string, into: Map<string, TileCoord>): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new SeedError(`can't load expire tiles file ${file}`, 'SEED_COVERAGE', { cause: error });
+  }
+  const parsed = parseExpireTiles(text);
+  if (parsed.errorLine !== null) log.warn(`found error in ${file}, skipping rest of file`);
+  for (const { numbers, line } of parsed.lines) {
+    const [z, x, y] = numbers;
+    // MapProxy fails on these with a ValueError/IndexError traceback
+    if (numbers.length !== 3 || z === undefined || x === undefined || y === undefined) {
+      throw new SeedError(`${file}:${line}: expire tile is not z/x/y`, 'SEED_COVERAGE');
+    }
+    into.set(`${z}/${x}/${y}`, { x, y, z });
+  }
+}
+
+/**
+ * The coverage of the expire tiles in `path` (a file, or a directory read recursively): the
+ * union of the tiles' boxes in EPSG:3857 (GLOBAL_WEBMERCATOR, origin nw). Rejects with
+ * `SeedError` (`SEED_COVERAGE`) for a missing or unreadable path, a line that is not three numbers
+ * or a level outside 0-19, and with `GridError` (`GRID_EMPTY_COVERAGE`) when no tile was found.
+ */
+export async function loadExpireTiles(path: string): Promise<PolygonCoverage> {
+  const info = await stat(path).catch((error: unknown) => {
+    throw new SeedError(`can't load expire tiles ${path}`, 'SEED_COVERAGE', { cause: error });
+  });
+  const files = info.isDirectory() ? await filesBelow(path) : [path];
+  const tiles = new Map<string, TileCoord>();
+  for (const file of files) await readTiles(file, tiles);
+
+  const grid = createTileGrid(GLOBAL_WEBMERCATOR);
+  const boxes = [...tiles.values()].map((tile): BBox => {
+    if (grid.resolutions[tile.z] === undefined) {
+      const levels = `0-${grid.resolutions.length - 1}`;
+      throw new SeedError(
+        `${path}: expire tile ${tile.z}/${tile.x}/${tile.y}: level not in ${levels}`,
+        'SEED_COVERAGE',
+      );
+    }
+    return tileBBox(grid, tile);
+  });
+  const srs = getSrs('EPSG:3857');
+  const polygons = boxes.map(([minx, miny, maxx, maxy]) => [
+    [
+      [minx, miny],
+      [maxx, miny],
+      [maxx, maxy],
+      [minx, maxy],
+      [minx, miny],
+    ] as [number, number][],
+  ]);
+  const coverage = createPolygonCoverage(polygons, srs);
+  return {
+    ...coverage,
+    // shapely `intersects` (MapProxy GeomCoverage) is true for boxes that only touch the area, which
+    // for tile boxes happens all the time; the area is a union of closed boxes, so test each box
+    intersects: (other, otherSrs) => {
+      const b = otherSrs.equals(srs) ? other : otherSrs.transformBBox(srs, other);
+      return boxes.some((t) => t[0] <= b[2] && b[0] <= t[2] && t[1] <= b[3] && b[1] <= t[3]);
+    },
+  };
+}
