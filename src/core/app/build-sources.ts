@@ -2,9 +2,15 @@
  * Composition of `sources.<name>`: YAML keys become source options (wms, tile, debug). Source
  * types this toolkit does not have yet are a ConfigError at the source's `type`.
  */
-import { configErrorAt, type LoadedConfig, type SourceConfig } from '../config/index.js';
-import { createBBoxCoverage, type Coverage, type TileGrid } from '../grid/index.js';
 import {
+  configErrorAt,
+  type CoverageConfig,
+  type LoadedConfig,
+  type SourceConfig,
+} from '../config/index.js';
+import type { Coverage, TileGrid } from '../grid/index.js';
+import {
+  clipSourceToCoverage,
   createDebugSource,
   createTileSource,
   createWmsSource,
@@ -14,10 +20,11 @@ import {
 } from '../source/index.js';
 import type { WmsParamValue } from '../client/index.js';
 import { parseColor } from './colors.js';
+import { configCoverage } from './coverage-from-config.js';
 
 type HttpSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['http']>;
+type SourceCoverage = CoverageConfig | undefined;
 type OnErrorSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['on_error']>;
-type CoverageSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['coverage']>;
 
 /**
  * Builds every source of `loaded`, keyed by name. `grids` resolves tile sources' `grid`.
@@ -67,7 +74,27 @@ function buildSource(
   source: SourceConfig,
   grids: ReadonlyMap<string, TileGrid>,
 ): MapSource {
+  const built = buildPlainSource(loaded, name, source, grids);
+  // MapProxy applies `clip` when it merges a source's image (tile creation, direct WMS layers)
+  if (source.type === 'debug' || source.coverage?.clip !== true) return built;
+  const coverage = configCoverage(loaded, coveragePath(name), source.coverage);
+  return clipSourceToCoverage(built, coverage);
+}
+
+/** `sources.<name>.coverage`; a tagged name (`osm:roads`) points at its source's section. */
+function coveragePath(name: string): string[] {
+  return ['sources', name.split(':')[0] ?? name, 'coverage'];
+}
+
+function buildPlainSource(
+  loaded: LoadedConfig,
+  name: string,
+  source: SourceConfig,
+  grids: ReadonlyMap<string, TileGrid>,
+): MapSource {
   const { globals } = loaded.config;
+  const coverage = (section: SourceCoverage): Coverage | undefined =>
+    section === undefined ? undefined : configCoverage(loaded, coveragePath(name), section);
   switch (source.type) {
     case 'debug':
       return createDebugSource();
@@ -141,11 +168,6 @@ function http(global: HttpSection, own: HttpSection | undefined): HttpSourceOpti
     method: merged.method?.toUpperCase() as HttpSourceOptions['method'],
     manageCookies: merged.manage_cookies,
   };
-}
-
-function coverage(section: CoverageSection | undefined): Coverage | undefined {
-  if (section?.bbox === undefined) return undefined;
-  return createBBoxCoverage({ bbox: section.bbox, srs: section.srs ?? section.bbox_srs ?? 'EPSG:4326' });
 }
 
 function onError(

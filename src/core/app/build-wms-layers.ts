@@ -5,7 +5,7 @@
  */
 import type { TileManager } from '../cache/index.js';
 import type { LayerConfig, LoadedConfig, WmsSourceConfig } from '../config/index.js';
-import { createBBoxCoverage, type TileGrid } from '../grid/index.js';
+import type { TileGrid } from '../grid/index.js';
 import {
   CacheMapLayer,
   DirectMapLayer,
@@ -25,6 +25,7 @@ import {
 import { getSrs } from '../srs/index.js';
 import type { BBox } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
+import { configCoverage } from './coverage-from-config.js';
 import type { CacheRegistry } from './build-caches.js';
 
 export interface WmsLayerDeps {
@@ -131,14 +132,13 @@ function cacheLayer(deps: WmsLayerDeps, name: string, manager: TileManager, sour
   });
 }
 
+/** MapProxy `MapExtent(coverage.bbox, coverage.srs)`: the bounds of any coverage form, else the world. */
 function sourceExtent(deps: WmsLayerDeps, ref: string): LayerExtent {
-  const config = deps.loaded.config.sources[ref.split(':')[0] ?? ref];
-  const coverage = config !== undefined && 'coverage' in config ? config.coverage : undefined;
-  if (coverage?.bbox === undefined) return WORLD;
-  const c = createBBoxCoverage({
-    bbox: coverage.bbox,
-    srs: coverage.srs ?? coverage.bbox_srs ?? 'EPSG:4326',
-  });
+  const name = ref.split(':')[0] ?? ref;
+  const config = deps.loaded.config.sources[name];
+  const section = config !== undefined && 'coverage' in config ? config.coverage : undefined;
+  if (section === undefined) return WORLD;
+  const c = configCoverage(deps.loaded, ['sources', name, 'coverage'], section);
   return { bbox: c.bbox, srs: c.srs };
 }
 

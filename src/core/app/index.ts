@@ -31,3 +31,10 @@ export {
   type CapabilitiesLayer,
   type CapabilitiesVersion,
 } from './wms-capabilities.js';
+/**
+ * `coverageFromConfig(section, fail)`: a config coverage (bbox, WKT/GeoJSON/bbox `datasource`,
+ * `polygons`, `expire_tiles`, union/intersection/difference) as a grid `Coverage`, reading files
+ * synchronously; each problem goes through `fail(keyPath, message, {cause, unsupported})`.
+ */
+export { coverageFromConfig, type CoverageFailure } from './coverage-from-config.js';
+export { loadDatasourceFile, CoverageFileError } from './coverage-files.js';

@@ -73,3 +73,4 @@ export {
   type MultiCoverage,
   type CoverageOperation,
 } from './polygon-coverage.js';
+export { parseExpireTiles, type ExpireTileLine, type ParsedExpireTiles } from './expire-tiles.js';

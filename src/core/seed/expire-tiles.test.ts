@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { getSrs } from '../srs/index.js';
-import { loadExpireTiles, parseExpireTiles } from './expire-tiles.js';
+import { loadExpireTiles } from './expire-tiles.js';
 import { loadCoverage } from './load-coverage.js';
 
 const HALF = 20037508.342789244;
@@ -15,33 +15,6 @@ function assertBBox(actual: readonly number[], expected: readonly number[]): voi
   for (const [i, v] of expected.entries())
     assert.ok(Math.abs((actual[i] ?? NaN) - v) < 1e-6, `${String(actual)} != ${String(expected)}`);
 }
-const numbersOf = (text: string): number[][] => parseExpireTiles(text).lines.map((l) => [...l.numbers]);
-
-test('parses z/x/y lines with Python int() tolerance: whitespace, signs, underscores, CRLF', () => {
-  assert.deepEqual(numbersOf('14/1283/6201\n 1 / 1 / 0 \r\n+2/1_0/-3'), [
-    [14, 1283, 6201],
-    [1, 1, 0],
-    [2, 10, -3],
-  ]);
-  assert.equal(parseExpireTiles('1/0/0\n').errorLine, null);
-});
-
-test('an empty or non-numeric line ends the file; the lines before it are kept', () => {
-  assert.deepEqual(parseExpireTiles('1/0/0\n\n2/3/3\n'), {
-    lines: [{ numbers: [1, 0, 0], line: 1 }],
-    errorLine: 2,
-  });
-  assert.deepEqual(parseExpireTiles('1/1/1\n1/1/1.0\n1/0/1\n').errorLine, 2);
-  assert.deepEqual(numbersOf('x/1/1\n1/0/0\n'), []);
-});
-
-test('lines with more or fewer numbers are parsed, for the loader to reject', () => {
-  assert.deepEqual(numbersOf('1/2\n1/2/3/4\n'), [
-    [1, 2],
-    [1, 2, 3, 4],
-  ]);
-});
-
 async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'expire-'));
   t.after(() => rm(dir, { recursive: true, force: true }));

@@ -41,3 +41,5 @@ export type { InfoQuery, FeatureInfoDoc, FeatureInfoSource, LegendSource } from 
  * `legendurl`; `fetchLegend(url)`: an http(s) or file:// legend image. Reject with `SourceError`.
  */
 export { createWmsInfoSource, createWmsLegendSource, fetchLegend, type WmsInfoSourceOptions } from './wms-info-source.js';
+/** `clipSourceToCoverage(source, coverage)`: coverage `clip: true`, transparent outside the coverage. */
+export { clipSourceToCoverage } from './clip-source.js';

@@ -1,0 +1,137 @@
+/**
+ * Reading coverage geometry files (MapProxy `util/geom.py`): WKT lines, GeoJSON, and expire-tile
+ * lists. Synchronous, because configurations are built synchronously at startup. No OGR.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { wktToGeoJSON } from '@terraformer/wkt';
+import type { MultiPolygon, Polygon } from 'polygon-clipping';
+import { createTileGrid, GLOBAL_WEBMERCATOR, parseExpireTiles, tileBBox } from '../grid/index.js';
+
+/** Why a file could not be used; `unsupported` means "would need OGR" (MapProxy falls back to it). */
+export class CoverageFileError extends Error {
+  readonly reason: 'unreadable' | 'invalid' | 'unsupported';
+
+  constructor(message: string, reason: CoverageFileError['reason'], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CoverageFileError';
+    this.reason = reason;
+  }
+}
+
+/** Polygons of a GeoJSON geometry, feature or collection (MapProxy `load_geojson`); others are skipped. */
+export function geoJsonPolygons(value: unknown): MultiPolygon {
+  const v = (value ?? {}) as {
+    type?: string;
+    coordinates?: unknown;
+    geometry?: unknown;
+    features?: unknown;
+    geometries?: unknown;
+  };
+  switch (v.type) {
+    case 'Polygon':
+      return [v.coordinates as Polygon];
+    case 'MultiPolygon':
+      return v.coordinates as MultiPolygon;
+    case 'Feature':
+      return geoJsonPolygons(v.geometry);
+    case 'FeatureCollection':
+      return Array.isArray(v.features) ? (v.features as unknown[]).flatMap(geoJsonPolygons) : [];
+    case 'GeometryCollection':
+      return Array.isArray(v.geometries) ? (v.geometries as unknown[]).flatMap(geoJsonPolygons) : [];
+    case undefined:
+    default:
+      return [];
+  }
+}
+
+/** MapProxy `load_polygon_lines`: one WKT (multi)polygon per non-empty line. */
+export function wktPolygons(text: string): MultiPolygon {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .flatMap((line) => geoJsonPolygons(wktToGeoJSON(line)));
+}
+
+function readText(file: string): string {
+  try {
+    // MapProxy opens WKT files as utf-8-sig: drop a BOM
+    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new CoverageFileError(`can't read coverage file ${file}`, 'unreadable', { cause: error });
+  }
+}
+
+/**
+ * MapProxy `load_datasource`: a WKT file (starts with POLYGON/MULTIPOLYGON) or, without `where`,
+ * a GeoJSON file (starts with `{`). Anything else would go to OGR: `CoverageFileError` `unsupported`.
+ */
+export function loadDatasourceFile(file: string, where?: string): MultiPolygon {
+  const text = readText(file);
+  const head = text.trimStart().slice(0, 20).toLowerCase();
+  try {
+    if (head.startsWith('polygon') || head.startsWith('multipolygon')) return wktPolygons(text);
+    if (where === undefined && head.startsWith('{')) return geoJsonPolygons(JSON.parse(text));
+  } catch (error) {
+    throw new CoverageFileError(`invalid geometry in ${file}`, 'invalid', { cause: error });
+  }
+  const why = where === undefined ? 'not a WKT or GeoJSON file' : '`where` filters need OGR';
+  throw new CoverageFileError(`${file}: ${why}; OGR datasources are not supported`, 'unsupported');
+}
+
+/** MapProxy `load_polygons` (the legacy `polygons` key): WKT lines only. */
+export function loadWktFile(file: string): MultiPolygon {
+  const text = readText(file);
+  try {
+    return wktPolygons(text);
+  } catch (error) {
+    throw new CoverageFileError(`invalid geometry in ${file}`, 'invalid', { cause: error });
+  }
+}
+
+/**
+ * MapProxy `load_expire_tiles`: `z/x/y` lines of web-mercator tiles (GLOBAL_WEBMERCATOR, origin
+ * nw) in a file or, recursively, a directory, as EPSG:3857 squares. As in MapProxy, the first line
+ * that is not a number list ends its file; a line of other than three numbers is an error.
+ */
+export function loadExpireTiles(path: string): MultiPolygon {
+  let files: string[];
+  try {
+    files = statSync(path).isDirectory()
+      ? readdirSync(path, { recursive: true, encoding: 'utf8' })
+          .map((name) => join(path, name))
+          .filter((file) => statSync(file).isFile())
+      : [path];
+  } catch (error) {
+    throw new CoverageFileError(`can't read expire tiles ${path}`, 'unreadable', { cause: error });
+  }
+  const grid = createTileGrid(GLOBAL_WEBMERCATOR);
+  const seen = new Set<string>();
+  const polygons: MultiPolygon = [];
+  for (const file of files) {
+    // MapProxy's rules: the first line that is not a number list ends the file
+    for (const { numbers, line } of parseExpireTiles(readText(file)).lines) {
+      const [z, x, y] = numbers;
+      if (numbers.length !== 3 || z === undefined || x === undefined || y === undefined) {
+        throw new CoverageFileError(`${file}:${line}: expire tile is not z/x/y`, 'invalid');
+      }
+      if (grid.resolutions[z] === undefined) {
+        throw new CoverageFileError(`${file}:${line}: expire tile level ${z} is not in 0-${grid.resolutions.length - 1}`, 'invalid');
+      }
+      if (seen.has(`${z}/${x}/${y}`)) continue;
+      seen.add(`${z}/${x}/${y}`);
+      const [minx, miny, maxx, maxy] = tileBBox(grid, { x, y, z });
+      polygons.push([
+        [
+          [minx, miny],
+          [maxx, miny],
+          [maxx, maxy],
+          [minx, maxy],
+          [minx, miny],
+        ],
+      ]);
+    }
+  }
+  return polygons;
+}

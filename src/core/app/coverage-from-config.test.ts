@@ -1,0 +1,106 @@
+/** Config coverage sections → coverages: every MapProxy form, and the key each problem is reported at. */
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import type { ConfigPath, CoverageConfig } from '../config/index.js';
+import { getSrs } from '../srs/index.js';
+import { coverageFromConfig, type CoverageFailure } from './coverage-from-config.js';
+
+const WGS84 = getSrs('EPSG:4326');
+
+/** Reports as `path: message [unsupported]`, so tests can match the key. */
+class Failure extends Error {
+  readonly path: ConfigPath;
+  readonly unsupported: boolean;
+
+  constructor(path: ConfigPath, message: string, unsupported: boolean) {
+    super(`${path.join('.')}: ${message}`);
+    this.path = path;
+    this.unsupported = unsupported;
+  }
+}
+const fail: CoverageFailure = (path, message, options) => new Failure(path, message, options.unsupported === true);
+
+async function tempDir(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'coverage-config-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('a bbox, a bbox list datasource and a bbox string datasource are bbox coverages', () => {
+  for (const conf of [
+    { bbox: [5, 50, 10, 55], srs: 'EPSG:4326' },
+    { datasource: [5, 50, 10, 55], srs: 'EPSG:4326' },
+    { bbox: [5, 50, 10, 55], bbox_srs: 'EPSG:4326', srs: 'EPSG:3857' },
+  ] as CoverageConfig[]) {
+    const coverage = coverageFromConfig(conf, fail);
+    assert.equal(coverage.kind, 'bbox');
+    assert.deepEqual(coverage.bbox, [5, 50, 10, 55]);
+    assert.equal(coverage.srs.code, 'EPSG:4326');
+  }
+});
+
+test('WKT and GeoJSON datasources and the legacy polygons key become polygon coverages', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'a.wkt'), '\uFEFFPOLYGON((0 0, 4 0, 0 4, 0 0))\n\nMULTIPOLYGON(((10 10, 12 10, 12 12, 10 10)))\n');
+  const feature = { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0], [4, 0], [0, 4], [0, 0]]] } };
+  await writeFile(join(dir, 'a.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [feature] }));
+  const wkt = coverageFromConfig({ datasource: join(dir, 'a.wkt'), srs: 'EPSG:4326' }, fail);
+  assert.equal(wkt.kind, 'polygon');
+  assert.deepEqual(wkt.bbox, [0, 0, 12, 12]);
+  assert.equal(wkt.intersects([0.5, 0.5, 1, 1], WGS84), true);
+  assert.equal(wkt.intersects([3, 3, 4, 4], WGS84), false, 'beyond the hypotenuse, inside the bbox');
+  const geojson = coverageFromConfig({ datasource: join(dir, 'a.geojson'), srs: 'EPSG:4326' }, fail);
+  assert.deepEqual(geojson.bbox, [0, 0, 4, 4]);
+  const legacy = coverageFromConfig({ polygons: join(dir, 'a.wkt'), polygons_srs: 'EPSG:4326' }, fail);
+  assert.deepEqual(legacy.bbox, [0, 0, 12, 12]);
+});
+
+test('union, intersection and difference combine sub-coverages in the first one\'s SRS', () => {
+  const a = { bbox: [0, 0, 4, 4], srs: 'EPSG:4326' } as const;
+  const b = { bbox: [2, 2, 6, 6], srs: 'EPSG:4326' } as const;
+  assert.deepEqual(coverageFromConfig({ union: [a, b] }, fail).bbox, [0, 0, 6, 6]);
+  assert.deepEqual(coverageFromConfig({ intersection: [a, b] }, fail).bbox, [2, 2, 4, 4]);
+  const difference = coverageFromConfig({ difference: [a, b] }, fail);
+  assert.equal(difference.intersects([3, 3, 3.5, 3.5], WGS84), false);
+  assert.equal(difference.intersects([0, 0, 1, 1], WGS84), true);
+});
+
+test('expire_tiles files list web-mercator tiles as EPSG:3857 squares; a bad line ends its file', async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(join(dir, 'expire', 'sub'), { recursive: true });
+  await writeFile(join(dir, 'expire', 'sub', 'tiles.txt'), '1/0/0\nnot a tile\n1/1/0\n');
+  const coverage = coverageFromConfig({ expire_tiles: join(dir, 'expire') }, fail);
+  assert.equal(coverage.srs.code, 'EPSG:3857');
+  const max = 20037508.342789244;
+  // MapProxy stops reading a file at its first bad line: 1/1/0 is not part of the coverage
+  assert.deepEqual(coverage.bbox, [-max, 0, 0, max]);
+});
+
+test('problems are reported at the key they belong to', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'shape.shp'), 'binary');
+  await writeFile(join(dir, 'a.geojson'), '{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}');
+  await writeFile(join(dir, 'point.geojson'), '{"type": "Point", "coordinates": [1, 1]}');
+  const cases: [CoverageConfig, string, boolean][] = [
+    [{ ogr_datasource: 'PG: dbname=gis', ogr_srs: 'EPSG:4326' }, 'ogr_datasource', true],
+    [{ datasource: join(dir, 'shape.shp'), srs: 'EPSG:4326' }, 'datasource', true],
+    [{ datasource: join(dir, 'a.geojson'), where: 'x=1', srs: 'EPSG:4326' }, 'datasource', true],
+    [{ datasource: join(dir, 'missing.wkt'), srs: 'EPSG:4326' }, 'datasource', false],
+    [{ datasource: join(dir, 'point.geojson'), srs: 'EPSG:4326' }, 'datasource', false],
+    [{ datasource: join(dir, 'a.geojson') }, 'srs', false],
+    [{ bbox: [0, 0, 1, 1], srs: 'EPSG:999999' }, 'srs', false],
+    [{ union: [{ bbox: [0, 0, 1, 1], srs: 'EPSG:4326' }, { polygons: join(dir, 'missing.wkt') }] }, 'union.1.polygons_srs', false],
+    [{ intersection: [{ bbox: [0, 0, 1, 1], srs: 'EPSG:4326' }, { bbox: [2, 2, 3, 3], srs: 'EPSG:4326' }] }, 'intersection', false],
+    [{}, '', false],
+  ];
+  for (const [conf, key, unsupported] of cases) {
+    assert.throws(
+      () => coverageFromConfig(conf, fail),
+      (error: Failure) => error.path.join('.') === key && error.unsupported === unsupported,
+      `${JSON.stringify(conf)} → ${key}`,
+    );
+  }
+});

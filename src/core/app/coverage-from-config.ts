@@ -1,0 +1,128 @@
+/**
+ * A config `coverage` section → grid `Coverage` (MapProxy `config/coverage.py` `load_coverage`):
+ * bbox, bbox/WKT/GeoJSON `datasource`, `polygons`, `expire_tiles`, union/intersection/difference.
+ */
+import type { MultiPolygon } from 'polygon-clipping';
+import { configErrorAt, type ConfigPath, type CoverageConfig, type LoadedConfig } from '../config/index.js';
+import {
+  combineCoverages,
+  createBBoxCoverage,
+  createPolygonCoverage,
+  type Coverage,
+  type CoverageOperation,
+} from '../grid/index.js';
+import { getSrs, type Srs } from '../srs/index.js';
+import { CoverageFileError, loadDatasourceFile, loadExpireTiles, loadWktFile } from './coverage-files.js';
+
+/**
+ * Turns a problem into the error to throw: `path` is relative to the coverage section (e.g.
+ * `['union', 1, 'datasource']`). `unsupported` marks what mapproxy-ts cannot do (OGR).
+ */
+export type CoverageFailure = (
+  path: ConfigPath,
+  message: string,
+  options: { readonly cause?: unknown; readonly unsupported?: boolean },
+) => Error;
+
+// built coverages by config section (frozen, so identity is stable): sources, tagged sources and
+// layer extents share one coverage and read its files once
+const built = new WeakMap<CoverageConfig, Coverage>();
+
+/**
+ * The coverage of the section at `path` of `loaded` (e.g. `['sources', 'osm', 'coverage']`),
+ * built once per section. Throws `ConfigError` at the offending key: `CONFIG_UNKNOWN_TYPE` for OGR
+ * datasources, `CONFIG_INVALID_VALUE` for unreadable files, unknown SRS and empty geometries.
+ */
+export function configCoverage(loaded: LoadedConfig, path: ConfigPath, section: CoverageConfig): Coverage {
+  let coverage = built.get(section);
+  if (coverage === undefined) {
+    coverage = coverageFromConfig(section, (rel, message, { cause, unsupported }) =>
+      configErrorAt(
+        loaded,
+        [...path, ...rel],
+        message,
+        unsupported === true ? 'CONFIG_UNKNOWN_TYPE' : 'CONFIG_INVALID_VALUE',
+        { cause },
+      ),
+    );
+    built.set(section, coverage);
+  }
+  return coverage;
+}
+
+const OPERATIONS = ['union', 'intersection', 'difference'] as const satisfies CoverageOperation[];
+
+/**
+ * Builds the coverage of `conf` (file paths absolute, as after config loading). Files are read
+ * synchronously. Every problem (unreadable or empty file, unknown SRS, OGR-only datasource,
+ * empty result of a set operation) goes through `fail` with the key it belongs to. `clip` is not
+ * part of the result: callers read `conf.clip` (only the outermost one counts, as in MapProxy).
+ */
+export function coverageFromConfig(conf: CoverageConfig, fail: CoverageFailure): Coverage {
+  for (const operation of OPERATIONS) {
+    const parts = conf[operation];
+    if (parts === undefined) continue;
+    const coverages = parts.map((part, i) =>
+      coverageFromConfig(part, (path, message, options) => fail([operation, i, ...path], message, options)),
+    );
+    return guarded(fail, [operation], () => combineCoverages(operation, coverages));
+  }
+  if (conf.ogr_datasource !== undefined) {
+    throw fail(['ogr_datasource'], `OGR datasources are not supported (${conf.ogr_datasource})`, {
+      unsupported: true,
+    });
+  }
+  if (conf.polygons !== undefined) {
+    const srs = srsAt(fail, 'polygons_srs', conf.polygons_srs ?? conf.srs);
+    const file = conf.polygons;
+    return polygonsAt(fail, 'polygons', srs, () => loadWktFile(file));
+  }
+  if (conf.bbox !== undefined) {
+    // kept from earlier mapproxy-ts versions: a bbox without srs is EPSG:4326 (MapProxy: KeyError)
+    const srs = srsAt(fail, conf.bbox_srs === undefined ? 'srs' : 'bbox_srs', conf.bbox_srs ?? conf.srs ?? 'EPSG:4326');
+    const bbox = conf.bbox;
+    return guarded(fail, ['bbox'], () => createBBoxCoverage({ bbox, srs }));
+  }
+  if (conf.datasource !== undefined) {
+    const datasource = conf.datasource;
+    const srs = srsAt(fail, 'srs', conf.srs ?? (typeof datasource === 'string' ? undefined : 'EPSG:4326'));
+    if (typeof datasource !== 'string') {
+      return guarded(fail, ['datasource'], () => createBBoxCoverage({ bbox: datasource, srs }));
+    }
+    return polygonsAt(fail, 'datasource', srs, () => loadDatasourceFile(datasource, conf.where));
+  }
+  if (conf.expire_tiles !== undefined) {
+    const path = conf.expire_tiles;
+    return polygonsAt(fail, 'expire_tiles', getSrs('EPSG:3857'), () => loadExpireTiles(path));
+  }
+  throw fail([], 'coverage needs bbox, datasource, polygons, expire_tiles, union, intersection or difference', {});
+}
+
+function srsAt(fail: CoverageFailure, key: string, code: string | undefined): Srs {
+  if (code === undefined) throw fail([key], `coverage needs ${key}`, {});
+  try {
+    return getSrs(code);
+  } catch (error) {
+    throw fail([key], `unknown coverage srs ${code}`, { cause: error });
+  }
+}
+
+function polygonsAt(fail: CoverageFailure, key: string, srs: Srs, load: () => MultiPolygon): Coverage {
+  let polygons: MultiPolygon;
+  try {
+    polygons = load();
+  } catch (error) {
+    if (!(error instanceof CoverageFileError)) throw error;
+    throw fail([key], error.message, { cause: error, unsupported: error.reason === 'unsupported' });
+  }
+  return guarded(fail, [key], () => createPolygonCoverage(polygons, srs));
+}
+
+/** Runs a grid constructor and reports its `GridError` (empty geometry, bad bbox) at `path`. */
+function guarded(fail: CoverageFailure, path: ConfigPath, build: () => Coverage): Coverage {
+  try {
+    return build();
+  } catch (error) {
+    throw fail(path, error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
