@@ -52,6 +52,26 @@ test('1.3.0 flips EPSG:4326 bboxes, gives scale denominators, MaxWidth and attri
   assert.match(v111, /<Layer queryable="1">\s*<Name>direct<\/Name>/);
 });
 
+/** `layer name → "WIDTHxHEIGHT"` of every LegendURL in a capabilities document. */
+function legendSizes(doc: string): Record<string, string> {
+  const sizes: Record<string, string> = {};
+  const pattern = /<LegendURL width="(\d+)" height="(\d+)">\s*<Format>image\/png<\/Format>\s*<OnlineResource [^>]*(?:\?|&amp;)layer=([^&"]+)&amp;/g;
+  for (const [, width, height, layer] of doc.matchAll(pattern)) sizes[layer ?? ''] = `${width ?? ''}x${height ?? ''}`;
+  return sizes;
+}
+
+test('LegendURL width and height are the legend graphic sizes, as MapProxy 1.15 gives them', async (t) => {
+  const { proxy } = await startWmsProxy(t);
+  // MapProxy 1.15 serve-develop on wms.yaml, its upstream answering every legend with 20x20 pixels
+  // (as upstream-routes.ts does), lists pattern (legendurl) and direct (source legend) as 20x20.
+  // The stored caps-default capture says 1x1 for pattern: its legend route failed at capture time.
+  const expected = { pattern: '20x20', direct: '20x20' };
+  for (const version of ['1.1.1', '1.3.0']) {
+    const doc = await (await fetch(capsUrl(proxy.url, version))).text();
+    assert.deepEqual(legendSizes(doc), expected, version);
+  }
+});
+
 test('GDAL lists the layers and translates a GetMap', async (t) => {
   const { proxy } = await startWmsProxy(t);
   const info = await run('gdalinfo', [`WMS:${proxy.url}/service?`]);

@@ -21,6 +21,8 @@ export interface CapabilitiesInput {
   /** `bbox_srs`: the SRS to list a BoundingBox for, with an optional fixed bbox (x/y order). */
   readonly bboxSrs: readonly { readonly srs: string; readonly bbox: BBox | null }[];
   readonly maxOutputSize: readonly [number, number] | null;
+  /** Width and height of each named layer's legend graphic (MapProxy `legend_size`); 1x1 if absent. */
+  readonly legendSizes?: ReadonlyMap<string, readonly [number, number]>;
 }
 
 const XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"';
@@ -158,8 +160,9 @@ function layerXml(node: WmsLayerNode, input: CapabilitiesInput, isRoot: boolean,
     if (version === '1.0.0') {
       parts.push(`<Style><Name>default</Name><Title>default</Title><StyleURL>${href}</StyleURL></Style>`);
     } else {
+      const [width, height] = input.legendSizes?.get(node.name) ?? [1, 1];
       parts.push(
-        `<Style><Name>default</Name><Title>default</Title><LegendURL width="1" height="1"><Format>image/png</Format>` +
+        `<Style><Name>default</Name><Title>default</Title><LegendURL width="${width}" height="${height}"><Format>image/png</Format>` +
           `<OnlineResource ${XLINK} xlink:type="simple" xlink:href="${href}"/></LegendURL></Style>`,
       );
     }

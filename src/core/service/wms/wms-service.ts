@@ -4,7 +4,7 @@
  */
 import { concatImages, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
 import type { FeatureInfoDoc } from '../../layer/index.js';
-import { ProxyError } from '../../util/index.js';
+import { getLogger, ProxyError } from '../../util/index.js';
 import { OgcError } from '../errors.js';
 import type { ServiceMetadata } from '../metadata.js';
 import { NO_CACHE, NO_CACHE_HEADERS, toInternalError } from '../responses.js';
@@ -62,6 +62,8 @@ function infoMime(version: WmsVersion, type: string): string {
   return type;
 }
 
+const log = getLogger('mapproxy.service.wms');
+
 const CAPS_TYPES: Readonly<Record<WmsVersion, string>> = {
   '1.0.0': 'text/xml; charset=utf-8',
   '1.1.0': 'application/vnd.ogc.wms_xml',
@@ -74,6 +76,7 @@ export class WmsService implements Service {
   readonly #layers: ReadonlyMap<string, WmsLayerNode>;
   readonly #versions: readonly WmsVersion[];
   readonly #srs: ReadonlySet<string>;
+  readonly #legendSizeCache = new Map<string, readonly [number, number]>();
 
   constructor(options: WmsServiceOptions) {
     this.#options = options;
@@ -90,7 +93,7 @@ export class WmsService implements Service {
       const type = parseRequestType(query);
       switch (type) {
         case 'capabilities':
-          return this.#capabilities(request, version);
+          return await this.#capabilities(request, version);
         case 'map':
           return await this.#map(query, version, context);
         case 'featureinfo':
@@ -169,8 +172,9 @@ export class WmsService implements Service {
     );
   }
 
-  #capabilities(request: ServiceRequest, version: WmsVersion): ServiceResponse {
+  async #capabilities(request: ServiceRequest, version: WmsVersion): Promise<ServiceResponse> {
     const o = this.#options;
+    const legendSizes = version === '1.0.0' ? undefined : await this.#legendSizes();
     const infoTypes = o.infoTypes ?? ['text', 'html', 'xml'];
     const body = renderCapabilities({
       version,
@@ -182,6 +186,7 @@ export class WmsService implements Service {
       srs: o.srs,
       bboxSrs: o.bboxSrs,
       maxOutputSize: o.maxOutputSize,
+      legendSizes,
     });
     return { status: 200, contentType: CAPS_TYPES[version], body, cache: NO_CACHE_HEADERS };
   }
@@ -281,25 +286,9 @@ export class WmsService implements Service {
         locator: 'format',
       });
     const scale = query.scale === undefined ? null : Number(query.scale);
-    const images: ImageResult[] = [];
-    const collect = async (n: typeof node): Promise<void> => {
-      if (n.legendUrl !== null) {
-        images.push(await this.#options.fetchLegendUrl(n.legendUrl));
-        return;
-      }
-      if (n.mapLayers.length > 0 || n.legendSources.length > 0) {
-        for (const source of n.legendSources) {
-          const image = await source.getLegend({
-            scale: scale !== null && Number.isFinite(scale) ? scale : null,
-          });
-          if (image !== null) images.push(image);
-        }
-        return;
-      }
-      for (const child of n.children) await collect(child);
-    };
+    let images: ImageResult[];
     try {
-      await collect(node);
+      images = await this.#legendImages(node, scale !== null && Number.isFinite(scale) ? scale : null);
     } catch (error) {
       throw toInternalError(error);
     }
@@ -307,6 +296,49 @@ export class WmsService implements Service {
     const legend = await concatImages(images);
     const encoded = await legend.encode({ ...options, transparent: true });
     return { status: 200, contentType: mime, body: encoded.data, cache: NO_CACHE };
+  }
+
+  /** The legend images of `node` (its `legendurl`, its sources' legends, or its children's). */
+  async #legendImages(node: WmsLayerNode, scale: number | null): Promise<ImageResult[]> {
+    if (node.legendUrl !== null) return [await this.#options.fetchLegendUrl(node.legendUrl)];
+    if (node.mapLayers.length > 0 || node.legendSources.length > 0) {
+      const images: ImageResult[] = [];
+      for (const source of node.legendSources) {
+        const image = await source.getLegend({ scale });
+        if (image !== null) images.push(image);
+      }
+      return images;
+    }
+    const images: ImageResult[] = [];
+    for (const child of node.children) images.push(...(await this.#legendImages(child, scale)));
+    return images;
+  }
+
+  /**
+   * MapProxy `legend_size` for the LegendURL of every layer with a legend: the legend graphic's
+   * width and height (legends stacked), fetched on first use and kept, as MapProxy keeps them.
+   */
+  async #legendSizes(): Promise<ReadonlyMap<string, readonly [number, number]>> {
+    const pending = [...this.#layers.values()].filter(
+      (node) =>
+        node.name !== null &&
+        (node.legendUrl !== null || node.legendSources.length > 0) &&
+        !this.#legendSizeCache.has(node.name),
+    );
+    await Promise.all(
+      pending.map(async (node) => {
+        try {
+          const images = await this.#legendImages(node, null);
+          const width = Math.max(1, ...images.map((image) => image.size[0]));
+          const height = Math.max(1, images.reduce((sum, image) => sum + image.size[1], 0));
+          if (node.name !== null) this.#legendSizeCache.set(node.name, [width, height]);
+        } catch (error) {
+          // capabilities still answer; the size is asked again next time
+          log.warn(`legend of layer ${node.name ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
+    return this.#legendSizeCache;
   }
 }
 
