@@ -21,11 +21,13 @@ export async function stitchTiles(
   const [cols, rows] = gridSize;
   const width = cols * tw;
   const canvas = Buffer.alloc(width * rows * th * 4);
-  for (let i = 0; i < tiles.length; i++) {
-    const tile = tiles[i] ?? null;
-    if (tile === null) continue;
-    const raw = await storedImage(tile.data, tile.format).raw();
-    if (raw.size[0] !== tw || raw.size[1] !== th) continue;
+  // decoded all at once: each decode is a libvips call on libuv's threadpool
+  const decoded = await Promise.all(
+    tiles.map((tile) => (tile === null ? Promise.resolve(null) : storedImage(tile.data, tile.format).raw())),
+  );
+  for (let i = 0; i < decoded.length; i++) {
+    const raw = decoded[i] ?? null;
+    if (raw === null || raw.size[0] !== tw || raw.size[1] !== th) continue;
     const left = (i % cols) * tw;
     const top = Math.floor(i / cols) * th;
     for (let y = 0; y < th; y++) {

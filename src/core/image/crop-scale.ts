@@ -5,7 +5,7 @@
 import type { Size } from '../util/index.js';
 import { imageFromRaw } from './image-result.js';
 import { checkSize } from './pixels.js';
-import { CELL_STRIDE } from './resample.js';
+import type { ExtentBox } from './resample.js';
 import type { ImageResult, RawImage, ResamplingMethod } from './types.js';
 import { resampleInWorker } from './worker-pool.js';
 
@@ -31,17 +31,25 @@ export async function cropAndScale(
   if (srcBox.every(Number.isInteger) && x1 - x0 === dstSize[0] && y1 - y0 === dstSize[1]) {
     return imageFromRaw(crop(raw, x0, y0, dstSize));
   }
-  // one mesh cell: the whole output onto the box (NW, SW, SE, NE)
-  const cells = new Float64Array(CELL_STRIDE);
-  cells.set([0, 0, dstSize[0], dstSize[1], x0, y0, x0, y1, x1, y1, x1, y0]);
-  return imageFromRaw({ data: await resampleRaw(raw, dstSize, cells, resampling), size: dstSize });
+  // Pillow EXTENT: the whole output onto the box
+  const data = await runResample(raw, dstSize, { extent: [x0, y0, x1, y1] }, resampling);
+  return imageFromRaw({ data, size: dstSize });
 }
 
-/** Runs the resampling kernel for `cells` over `raw` on the worker pool. */
-export async function resampleRaw(
+/** Runs the resampling kernel for the mesh `cells` over `raw` on the worker pool. */
+export function resampleRaw(
   raw: RawImage,
   dstSize: Size,
   cells: Float64Array,
+  method: ResamplingMethod,
+): Promise<Buffer> {
+  return runResample(raw, dstSize, { cells }, method);
+}
+
+async function runResample(
+  raw: RawImage,
+  dstSize: Size,
+  mapping: { readonly cells: Float64Array } | { readonly extent: ExtentBox },
   method: ResamplingMethod,
 ): Promise<Buffer> {
   const { data } = raw;
@@ -54,8 +62,8 @@ export async function resampleRaw(
     srcHeight: raw.size[1],
     dstWidth: dstSize[0],
     dstHeight: dstSize[1],
-    cells,
     method,
+    ...mapping,
   });
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }

@@ -1,23 +1,28 @@
 /**
- * The per-pixel resampling kernel behind scaling and reprojection: Pillow's QUAD/MESH transform
- * (`Geometry.c`) on RGBA with nearest/bilinear/bicubic, premultiplying alpha like Pillow's
- * `Image.transform`. Pure and synchronous; the worker pool runs it off the main thread.
+ * The resampling kernel behind scaling and reprojection: Pillow's EXTENT and QUAD/MESH transforms
+ * (`Geometry.c`) on RGBA with nearest/bilinear/bicubic, premultiplying translucent images like
+ * Pillow's `Image.transform`. Pure and synchronous; the worker pool runs it off the main thread.
  */
 import type { ResamplingMethod } from './types.js';
 
 /** Numbers per mesh cell: dst box `x0, y0, x1, y1`, then src pixel corners NW, SW, SE, NE (x, y). */
 export const CELL_STRIDE = 12;
 
-/** One resampling job; `cells` is a flat list of {@link CELL_STRIDE} numbers per cell. */
-export interface ResampleJob {
+/** A source box `[x0, y0, x1, y1]` (pixels, y down, may be fractional) scaled onto the whole output. */
+export type ExtentBox = readonly [x0: number, y0: number, x1: number, y1: number];
+
+/**
+ * One resampling job. `cells` (a flat list of {@link CELL_STRIDE} numbers per cell) is Pillow's
+ * `MESH`; `extent` is Pillow's `EXTENT` (an affine scale: `sx = xs * (x + 0.5) + x0`).
+ */
+export type ResampleJob = {
   readonly src: Uint8Array;
   readonly srcWidth: number;
   readonly srcHeight: number;
   readonly dstWidth: number;
   readonly dstHeight: number;
-  readonly cells: Float64Array;
   readonly method: ResamplingMethod;
-}
+} & ({ readonly cells: Float64Array } | { readonly extent: ExtentBox });
 
 type Filter = (
   src: Uint8Array,
@@ -29,62 +34,197 @@ type Filter = (
   at: number,
 ) => boolean;
 
+/** A cell's destination box (clipped to the output) and its bilinear map `a0`-`a7` onto the source. */
+interface Quad {
+  readonly bx0: number;
+  readonly by0: number;
+  readonly x0: number;
+  readonly x1: number;
+  readonly y0: number;
+  readonly y1: number;
+  readonly a: readonly number[];
+}
+
+/** Source pixels with their size. */
+interface Source {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
 /**
  * Fills a `dstWidth x dstHeight` RGBA buffer: each cell's box is mapped bilinearly onto its source
  * quadrilateral at pixel centres (Pillow `quad_transform`). Pixels whose source point lies outside
  * the source image stay transparent (0, 0, 0, 0), as Pillow's fill does.
  */
 export function resample(job: ResampleJob): Uint8Array {
-  const { srcWidth, srcHeight, dstWidth, dstHeight, cells, method } = job;
-  // Pillow's transform resamples RGBA as premultiplied RGBa, except with NEAREST
-  const premultiplied = method !== 'nearest';
-  const src = premultiplied ? premultiply(job.src) : job.src;
-  const filter = FILTERS[method];
+  const { srcWidth, srcHeight, dstWidth, dstHeight, method } = job;
+  // Pillow's transform resamples RGBA as premultiplied RGBa, except with NEAREST. On an opaque
+  // image both conversions are the identity (every result alpha is 0 or 255), so they are skipped
+  const premultiplied = method !== 'nearest' && hasTranslucency(job.src);
+  const image: Source = {
+    data: premultiplied ? premultiply(job.src) : job.src,
+    width: srcWidth,
+    height: srcHeight,
+  };
   const out = new Uint8Array(dstWidth * dstHeight * 4);
-  for (let c = 0; c + CELL_STRIDE <= cells.length; c += CELL_STRIDE) {
-    const cell = cells.subarray(c, c + CELL_STRIDE);
-    const at = (i: number): number => cell[i] ?? 0;
-    const bx0 = at(0);
-    const by0 = at(1);
-    const w = at(2) - bx0;
-    const h = at(3) - by0;
-    if (w <= 0 || h <= 0) continue;
-    const [nwx, nwy, swx, swy, sex, sey, nex, ney] = [
-      at(4),
-      at(5),
-      at(6),
-      at(7),
-      at(8),
-      at(9),
-      at(10),
-      at(11),
-    ];
-    const as = 1 / w;
-    const at_ = 1 / h;
-    const a0 = nwx;
-    const a1 = (nex - nwx) * as;
-    const a2 = (swx - nwx) * at_;
-    const a3 = (sex - swx - nex + nwx) * as * at_;
-    const a4 = nwy;
-    const a5 = (ney - nwy) * as;
-    const a6 = (swy - nwy) * at_;
-    const a7 = (sey - swy - ney + nwy) * as * at_;
-    const x0 = Math.max(0, bx0);
-    const x1 = Math.min(dstWidth, bx0 + w);
-    const y0 = Math.max(0, by0);
-    const y1 = Math.min(dstHeight, by0 + h);
-    for (let y = y0; y < y1; y += 1) {
-      const yin = y - by0 + 0.5;
-      for (let x = x0; x < x1; x += 1) {
-        const xin = x - bx0 + 0.5;
-        const sx = a0 + a1 * xin + a2 * yin + a3 * xin * yin;
-        const sy = a4 + a5 * xin + a6 * yin + a7 * xin * yin;
-        const index = (y * dstWidth + x) * 4;
-        if (!filter(src, srcWidth, srcHeight, sx, sy, out, index)) out.fill(0, index, index + 4);
-      }
+  if ('extent' in job && method !== 'nearest') {
+    // Pillow EXTENT → AFFINE (xs, 0, x0, 0, ys, y0) through the generic filtered transform
+    const [x0, y0, x1, y1] = job.extent;
+    const xs = Array.from({ length: dstWidth }, (_, x) => ((x1 - x0) / dstWidth) * (x + 0.5) + x0);
+    const ys = Array.from({ length: dstHeight }, (_, y) => ((y1 - y0) / dstHeight) * (y + 0.5) + y0);
+    if (method === 'bicubic') scaleBicubic(image, xs, ys, out);
+    else scaleFiltered(image, xs, ys, FILTERS[method], out);
+  } else {
+    // NEAREST keeps the quad arithmetic (Pillow's ImagingScaleAffine steps differently)
+    const cells = 'extent' in job ? extentCell(job.extent, dstWidth, dstHeight) : job.cells;
+    for (let c = 0; c + CELL_STRIDE <= cells.length; c += CELL_STRIDE) {
+      const quad = cellQuad(cells.subarray(c, c + CELL_STRIDE), dstWidth, dstHeight);
+      if (quad !== null) transformCell(image, quad, FILTERS[method], out, dstWidth);
     }
   }
   return premultiplied ? unpremultiply(out) : out;
+}
+
+/** One mesh cell mapping the whole output onto `box` (NW, SW, SE, NE). */
+function extentCell(box: ExtentBox, dstWidth: number, dstHeight: number): Float64Array {
+  const [x0, y0, x1, y1] = box;
+  return Float64Array.of(0, 0, dstWidth, dstHeight, x0, y0, x0, y1, x1, y1, x1, y0);
+}
+
+function cellQuad(cell: Float64Array, dstWidth: number, dstHeight: number): Quad | null {
+  const at = (i: number): number => cell[i] ?? 0;
+  const bx0 = at(0);
+  const by0 = at(1);
+  const w = at(2) - bx0;
+  const h = at(3) - by0;
+  if (w <= 0 || h <= 0) return null;
+  const [nwx, nwy, swx, swy, sex, sey, nex, ney] = [at(4), at(5), at(6), at(7), at(8), at(9), at(10), at(11)];
+  const as = 1 / w;
+  const at_ = 1 / h;
+  const a = [
+    nwx,
+    (nex - nwx) * as,
+    (swx - nwx) * at_,
+    (sex - swx - nex + nwx) * as * at_,
+    nwy,
+    (ney - nwy) * as,
+    (swy - nwy) * at_,
+    (sey - swy - ney + nwy) * as * at_,
+  ];
+  return {
+    bx0,
+    by0,
+    x0: Math.max(0, bx0),
+    x1: Math.min(dstWidth, bx0 + w),
+    y0: Math.max(0, by0),
+    y1: Math.min(dstHeight, by0 + h),
+    a,
+  };
+}
+
+/** Any cell: the source point of every pixel is interpolated and filtered on its own. */
+function transformCell(image: Source, quad: Quad, filter: Filter, out: Uint8Array, dstWidth: number): void {
+  const { data, width, height } = image;
+  const { bx0, by0, x0, x1, y0, y1 } = quad;
+  const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0] = quad.a;
+  for (let y = y0; y < y1; y += 1) {
+    const yin = y - by0 + 0.5;
+    for (let x = x0; x < x1; x += 1) {
+      const xin = x - bx0 + 0.5;
+      const sx = a0 + a1 * xin + a2 * yin + a3 * xin * yin;
+      const sy = a4 + a5 * xin + a6 * yin + a7 * xin * yin;
+      const index = (y * dstWidth + x) * 4;
+      if (!filter(data, width, height, sx, sy, out, index)) out.fill(0, index, index + 4);
+    }
+  }
+}
+
+/** A pure scale (source x per column `xs`, source y per row `ys`) with a per-pixel filter. */
+function scaleFiltered(
+  image: Source,
+  xs: readonly number[],
+  ys: readonly number[],
+  filter: Filter,
+  out: Uint8Array,
+): void {
+  const { data, width, height } = image;
+  let index = 0;
+  for (const sy of ys) {
+    for (const sx of xs) {
+      if (!filter(data, width, height, sx, sy, out, index)) out.fill(0, index, index + 4);
+      index += 4;
+    }
+  }
+}
+
+/**
+ * A pure scale with Pillow's bicubic filter, in the same arithmetic as {@link bicubic}: the column
+ * taps and weights are computed once per column, and each source row's horizontal cubics once
+ * (a ring of 8 rows covers the 4 consecutive rows one output row reads), so results are identical.
+ * `xs`/`ys`: the source point of each output column/row.
+ */
+function scaleBicubic(image: Source, xs: readonly number[], ys: readonly number[], out: Uint8Array): void {
+  const { data, width, height } = image;
+  // 1. columns: validity, the four clipped taps (byte offsets in a row) and the fraction
+  const cols = xs.length;
+  const colValid = new Uint8Array(cols);
+  const taps = new Int32Array(cols * 4);
+  const fractions = new Float64Array(cols);
+  xs.forEach((sx, k) => {
+    colValid[k] = sx >= 0 && sx < width ? 1 : 0;
+    const fx = sx - 0.5;
+    const x = Math.floor(fx) - 1;
+    fractions[k] = fx - (x + 1);
+    for (let t = 0; t < 4; t += 1) taps[k * 4 + t] = clip(x + t, width) * 4;
+  });
+  // 2. source rows filtered horizontally, on demand
+  const ring = Array.from({ length: 8 }, () => new Float64Array(cols * 4));
+  const ringRow = new Int32Array(8).fill(-1);
+  const filtered = (row: number): Float64Array => {
+    const slot = row & 7;
+    const h = ring[slot] ?? new Float64Array(0);
+    if (ringRow[slot] === row) return h;
+    ringRow[slot] = row;
+    const base = row * width * 4;
+    for (let k = 0; k < cols; k += 1) {
+      const o = k * 4;
+      const s0 = base + (taps[o] ?? 0);
+      const s1 = base + (taps[o + 1] ?? 0);
+      const s2 = base + (taps[o + 2] ?? 0);
+      const s3 = base + (taps[o + 3] ?? 0);
+      const d = fractions[k] ?? 0;
+      for (let b = 0; b < 4; b += 1) {
+        h[o + b] = cubic(data[s0 + b] ?? 0, data[s1 + b] ?? 0, data[s2 + b] ?? 0, data[s3 + b] ?? 0, d);
+      }
+    }
+    return h;
+  };
+  // 3. output rows: the vertical cubic over four filtered rows (Pillow's row rules as in bicubic)
+  ys.forEach((sy, y) => {
+    const rowStart = y * cols * 4;
+    if (!(sy >= 0 && sy < height)) return; // the output starts transparent
+    const fy = sy - 0.5;
+    const sourceY = Math.floor(fy) - 1;
+    const dy = fy - (sourceY + 1);
+    const h1 = filtered(clip(sourceY, height));
+    const h2 = inRange(sourceY + 1, height) ? filtered(sourceY + 1) : h1;
+    const h3 = inRange(sourceY + 2, height) ? filtered(sourceY + 2) : h2;
+    const h4 = inRange(sourceY + 3, height) ? filtered(sourceY + 3) : h3;
+    for (let k = 0; k < cols; k += 1) {
+      if (colValid[k] === 0) continue;
+      const index = rowStart + k * 4;
+      for (let b = 0; b < 4; b += 1) {
+        const o = k * 4 + b;
+        const v = cubic(h1[o] ?? 0, h2[o] ?? 0, h3[o] ?? 0, h4[o] ?? 0, dy);
+        out[index + b] = v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v);
+      }
+    }
+  });
+}
+
+function inRange(v: number, size: number): boolean {
+  return v >= 0 && v < size;
 }
 
 /** Pillow `COORD`. */
@@ -185,6 +325,12 @@ function cubicRow(
 }
 
 const FILTERS: Readonly<Record<ResamplingMethod, Filter>> = { nearest, bilinear, bicubic };
+
+/** True when any pixel has an alpha below 255. */
+function hasTranslucency(data: Uint8Array): boolean {
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return true;
+  return false;
+}
 
 /** Pillow RGBA → RGBa: each colour times alpha, rounded division by 255. */
 function premultiply(data: Uint8Array): Uint8Array {
