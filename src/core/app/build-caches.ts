@@ -21,6 +21,7 @@ import { CacheSource } from '../layer/index.js';
 import type { MapSource } from '../source/index.js';
 import type { Size } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
+import { cacheTransparency } from './cache-transparency.js';
 
 /** The TileManagers of every cache, by cache name and then grid name. */
 export type CacheRegistry = Map<string, Map<string, TileManager>>;
@@ -91,7 +92,8 @@ function buildManager(
       `unknown directory_layout "${layout}"`,
     );
   }
-  const imageOptions = context.imageOptions(name, cache);
+  // MapProxy's TileManager encodes with compatible_image_options: transparency from the sources
+  const imageOptions = { ...context.imageOptions(name, cache), transparent: cacheTransparency(loaded, name) };
   const directory = fileCacheDirectory({
     cacheName: name,
     baseDir: cache.cache_dir,

@@ -5,7 +5,9 @@
 import type { TileManager } from '../cache/index.js';
 import type { LayerConfig, LoadedConfig } from '../config/index.js';
 import { CacheTileLayer, type TileLayer } from '../layer/index.js';
+import type { BBox } from '../util/index.js';
 import type { CacheRegistry } from './build-caches.js';
+import { cacheCoverageExtent } from './cache-extent.js';
 
 /** Every tile layer in layer-tree order (parents before children), each grid of its cache in order. */
 export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): TileLayer[] {
@@ -20,6 +22,7 @@ export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): Ti
             title: layer.title,
             gridName,
             tileManager,
+            extent: gridExtent(loaded, layer, tileManager),
             metadata: layer.md ?? {},
           }),
         );
@@ -29,6 +32,15 @@ export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): Ti
   };
   for (const layer of loaded.config.layers) visit(layer);
   return layers;
+}
+
+/** The cache's `cache.coverage` bounds in the grid's SRS; undefined (the grid bbox) without one. */
+function gridExtent(loaded: LoadedConfig, layer: LayerConfig, tileManager: TileManager): BBox | undefined {
+  const [name] = layer.tile_sources ?? layer.sources ?? [];
+  const extent = name === undefined ? undefined : cacheCoverageExtent(loaded, name);
+  if (extent === undefined) return undefined;
+  const { srs } = tileManager.grid;
+  return extent.srs.equals(srs) ? extent.bbox : extent.srs.transformBBox(srs, extent.bbox);
 }
 
 /** The TileManagers of the layer's single cache, or undefined when it is not a tile layer. */

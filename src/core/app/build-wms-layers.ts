@@ -25,6 +25,7 @@ import {
 import { getSrs } from '../srs/index.js';
 import type { BBox } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
+import { cacheCoverageExtent } from './cache-extent.js';
 import { configCoverage } from './coverage-from-config.js';
 import type { CacheRegistry } from './build-caches.js';
 
@@ -127,6 +128,7 @@ function cacheLayer(deps: WmsLayerDeps, name: string, manager: TileManager, sour
   return new CacheMapLayer({
     name,
     tileManager: manager,
+    extent: cacheCoverageExtent(deps.loaded, name),
     maxTileLimit: deps.loaded.config.globals.cache.max_tile_limit,
     direct,
   });

@@ -4,7 +4,7 @@
  */
 import polygonClipping, { type MultiPolygon, type Polygon } from 'polygon-clipping';
 import type { Srs } from '../srs/index.js';
-import { bboxIntersects, type BBox } from '../util/index.js';
+import type { BBox } from '../util/index.js';
 import { bboxInto, createBBoxCoverage, type Coverage } from './coverage.js';
 import { GridError } from './errors.js';
 
@@ -30,6 +30,68 @@ function boxPolygon(b: BBox): Polygon {
       [b[0], b[1]],
     ],
   ];
+}
+
+/** Closed boxes: sharing an edge or a corner counts. */
+function touchesOrOverlaps(a: BBox, b: BBox): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+type Point = readonly [number, number];
+
+/** Sign of the turn a → b → c: > 0 left, < 0 right, 0 collinear. */
+function orientation(a: Point, b: Point, c: Point): number {
+  return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+}
+
+/** Whether the closed segment p-q meets the closed box `b`. */
+function segmentMeetsBox(p: Point, q: Point, b: BBox): boolean {
+  if (Math.max(p[0], q[0]) < b[0] || Math.min(p[0], q[0]) > b[2]) return false;
+  if (Math.max(p[1], q[1]) < b[1] || Math.min(p[1], q[1]) > b[3]) return false;
+  // an end inside the box, or the box's corners not all strictly on one side of the line
+  if (p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3]) return true;
+  const corners: Point[] = [
+    [b[0], b[1]],
+    [b[2], b[1]],
+    [b[2], b[3]],
+    [b[0], b[3]],
+  ];
+  const sides = corners.map((c) => Math.sign(orientation(p, q, c)));
+  return !(sides.every((s) => s > 0) || sides.every((s) => s < 0));
+}
+
+/** Even-odd test of a point against all rings (holes included) of one polygon. */
+function insidePolygon(point: Point, polygon: Polygon): boolean {
+  let inside = false;
+  for (const ring of polygon) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+      const [xi = 0, yi = 0] = ring[i] ?? [];
+      const [xj = 0, yj = 0] = ring[j] ?? [];
+      if (yi > point[1] !== yj > point[1] && point[0] < ((xj - xi) * (point[1] - yi)) / (yj - yi) + xi) {
+        inside = !inside;
+      }
+    }
+  }
+  return inside;
+}
+
+/**
+ * Whether the closed box `b` and the closed area of `polygons` share a point: a ring edge meets
+ * the box (this covers touching and crossing), or the box lies wholly inside a polygon.
+ */
+function boxMeetsPolygons(b: BBox, polygons: MultiPolygon): boolean {
+  for (const polygon of polygons) {
+    for (const ring of polygon) {
+      for (let i = 1; i < ring.length; i += 1) {
+        const p = ring[i - 1];
+        const q = ring[i];
+        if (p !== undefined && q !== undefined && segmentMeetsBox(p, q, b)) return true;
+      }
+    }
+    // no edge meets the box: it is either inside the area (test one corner) or apart from it
+    if (insidePolygon([b[0], b[1]], polygon)) return true;
+  }
+  return false;
 }
 
 function boundsOf(polygons: MultiPolygon): BBox {
@@ -60,10 +122,11 @@ export function createPolygonCoverage(polygons: MultiPolygon, srs: Srs): Polygon
     srs,
     bbox,
     polygons: geom,
+    // shapely's prepared `intersects` (MapProxy GeomCoverage): closed sets, so a box that only
+    // touches an edge or a vertex intersects (BBOXCoverage, by contrast, needs an overlap)
     intersects: (other, otherSrs) => {
       const b = inOwnSrs(other, otherSrs);
-      if (!bboxIntersects(bbox, b)) return false;
-      return polygonClipping.intersection(geom, boxPolygon(b)).length > 0;
+      return touchesOrOverlaps(bbox, b) && boxMeetsPolygons(b, geom);
     },
     contains: (other, otherSrs) => {
       const b = inOwnSrs(other, otherSrs);

@@ -90,14 +90,6 @@ export async function loadExpireTiles(path: string): Promise<PolygonCoverage> {
       [minx, miny],
     ] as [number, number][],
   ]);
-  const coverage = createPolygonCoverage(polygons, srs);
-  return {
-    ...coverage,
-    // shapely `intersects` (MapProxy GeomCoverage) is true for boxes that only touch the area, which
-    // for tile boxes happens all the time; the area is a union of closed boxes, so test each box
-    intersects: (other, otherSrs) => {
-      const b = otherSrs.equals(srs) ? other : otherSrs.transformBBox(srs, other);
-      return boxes.some((t) => t[0] <= b[2] && b[0] <= t[2] && t[1] <= b[3] && b[1] <= t[3]);
-    },
-  };
+  // a union of closed boxes: a box that only touches one of them intersects (shapely, as MapProxy)
+  return createPolygonCoverage(polygons, srs);
 }

@@ -1,0 +1,86 @@
+/**
+ * Whether a cache stores transparent tiles: its own `image.transparent`, else what its sources
+ * declare, as MapProxy's `compatible_image_options` (image/opts.py, called in loader.py `caches()`).
+ */
+import {
+  splitTaggedSource,
+  type CacheConfig,
+  type LoadedConfig,
+  type SourceConfig,
+} from '../config/index.js';
+
+/** `true`/`false` when set in the config, `null` when left open (MapProxy's `None`). */
+type Transparency = boolean | null;
+
+/**
+ * The cache's own setting (`CacheConfiguration.image_opts`): `image.transparent`, else that of the
+ * `globals.image.formats` entry of its `format` (looked up only when `image.format` is not set).
+ */
+function ownTransparency(loaded: LoadedConfig, cache: CacheConfig): Transparency {
+  const own = cache.image?.transparent;
+  if (own !== undefined) return own;
+  if (cache.image?.format !== undefined) return null;
+  return loaded.config.globals.image.formats[cache.format]?.transparent ?? null;
+}
+
+/**
+ * A source's `image_opts.transparent`: WMS `transparent_color` forces true; the top-level
+ * `transparent` key wins over `image.transparent`, which wins over WMS `req.transparent`.
+ */
+function sourceTransparency(source: SourceConfig): Transparency {
+  switch (source.type) {
+    case 'wms': {
+      if (source.image?.transparent_color !== undefined) return true;
+      const req = source.req.transparent;
+      const fromReq =
+        typeof req === 'boolean' || typeof req === 'string' ? String(req).toLowerCase() === 'true' : null;
+      return source.image?.transparent ?? fromReq;
+    }
+    case 'tile':
+      return source.transparent ?? source.image?.transparent ?? null;
+    case 'debug':
+      return null;
+    case 'mapserver':
+    case 'mapnik':
+    case 'arcgis':
+    case 'ogcapitiles':
+    case 'ogcapimaps':
+      return typeof source.transparent === 'boolean' ? source.transparent : null;
+  }
+}
+
+/**
+ * The transparency of the tiles of cache `name` (MapProxy stores and merges with these options):
+ * 1. the cache's own `image.transparent` when set;
+ * 2. otherwise false as soon as one source says false, else true when one says true; a source
+ *    that is another cache counts with its own setting, a cache without sources is transparent
+ *    (MapProxy's `DummySource`);
+ * 3. otherwise false (left open means opaque when encoding).
+ */
+export function cacheTransparency(loaded: LoadedConfig, name: string): boolean {
+  const { caches, sources } = loaded.config;
+  const cache = caches[name];
+  if (cache === undefined) return false;
+  // 1. the cache's own setting
+  const own = ownTransparency(loaded, cache);
+  if (own !== null) return own;
+  // 2. compatible_image_options over the sources, bottom first
+  const entries = Array.isArray(cache.sources) ? (cache.sources as readonly string[]) : [];
+  if (entries.length === 0) return true;
+  let result: Transparency = null;
+  for (const entry of entries) {
+    const { source } = splitTaggedSource(entry);
+    const other = caches[source];
+    const config = sources[source];
+    const value =
+      other !== undefined
+        ? ownTransparency(loaded, other)
+        : config === undefined
+          ? null
+          : sourceTransparency(config);
+    if (value === false) return false;
+    if (value === true) result = true;
+  }
+  // 3. None encodes as opaque
+  return result ?? false;
+}
