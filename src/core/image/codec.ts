@@ -1,16 +1,17 @@
 /**
  * Decoding, encoding and SVG rendering with sharp; the only file that imports sharp. Every call is
- * asynchronous (libvips runs in libuv's threadpool), so no encode blocks the event loop.
+ * asynchronous (libvips in libuv's threadpool; 8-bit PNG on palette worker threads), so no encode
+ * blocks the event loop.
  */
 import sharp, { type TiffOptions } from 'sharp';
 import type { Size } from '../util/index.js';
 import { ImageError } from './errors.js';
 import { formatName, mimeType, type FormatName } from './formats.js';
+import { encodePalettePngAsync } from './palette-pool.js';
 import { hasTransparency } from './pixels.js';
 import type { ImageFormatOptions, RawImage } from './types.js';
 
-/** libimagequant effort (1-10) for the default (fastoctree-like) and the `mediancut` quantizer. */
-const PNG_FAST_EFFORT = 4;
+/** libimagequant effort (1-10) for the `mediancut` quantizer. */
 const PNG_QUALITY_EFFORT = 7;
 
 /** Encoded bytes and the mime type they are in. */
@@ -79,21 +80,26 @@ function runEncoder(
   colors: number,
   options: ImageFormatOptions,
 ): Promise<Buffer> {
-  let image = sharp(raw.data, { raw: { width: raw.size[0], height: raw.size[1], channels: 4 } });
+  const [width, height] = raw.size;
+  if (name === 'png' && colors > 0 && options.quantizer !== 'mediancut') {
+    // the default (MapProxy: PIL fastoctree, ~1 ms a tile, no dithering): our median cut on worker
+    // threads; libimagequant (effort 4: ~35 ms a gradient tile) made seeding 7x slower than MapProxy
+    return encodePalettePngAsync({ data: raw.data, width, height, colors, withAlpha: keepAlpha });
+  }
+  let image = sharp(raw.data, { raw: { width, height, channels: 4 } });
   // PIL convert('RGB') drops alpha without compositing; so does removeAlpha
   if (!keepAlpha || name === 'jpeg') image = image.removeAlpha();
   switch (name) {
     case 'png':
       if (colors > 0) {
-        // fastoctree in PIL does not dither; libimagequant is sharp's palette quantiser. Its default
-        // effort 7 costs ~6x effort 4 on a gradient tile (bench: cold path), so only `mediancut`,
-        // MapProxy's slow, higher-quality choice, gets it; below 4 alpha levels get posterised
+        // `mediancut`, MapProxy's slow, higher-quality choice: libimagequant, no dithering (as
+        // PIL); below effort 4 alpha levels get posterised
         return image
           .png({
             palette: true,
             colours: Math.min(256, Math.max(2, colors)),
             dither: 0,
-            effort: options.quantizer === 'mediancut' ? PNG_QUALITY_EFFORT : PNG_FAST_EFFORT,
+            effort: PNG_QUALITY_EFFORT,
           })
           .toBuffer();
       }

@@ -1,0 +1,44 @@
+/**
+ * Writes an 8-bit paletted PNG (colour type 3) from a palette and pixel indices, as PIL saves a
+ * `P` image: PLTE, a tRNS chunk only when an entry is translucent, unfiltered rows, zlib level 6.
+ */
+import { crc32, deflateSync } from 'node:zlib';
+import type { Quantized } from './quantize.js';
+
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function chunk(type: string, data: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(data, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+/** The PNG bytes of `width` x `height` pixels given as `quantized` palette indices, rows top first. */
+export function encodeIndexedPng(width: number, height: number, { palette, indices }: Quantized): Buffer {
+  const entries = palette.length / 4;
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 3, 0, 0, 0], 8); // bit depth 8, palette, deflate, adaptive filters, no interlace
+  const rgb = new Uint8Array(entries * 3);
+  let lastTranslucent = -1;
+  for (let i = 0; i < entries; i++) {
+    rgb.set(palette.subarray(i * 4, i * 4 + 3), i * 3);
+    if (palette[i * 4 + 3] !== 255) lastTranslucent = i;
+  }
+  // each row is filter byte 0 (none) and its indices: palette images rarely gain from filters
+  const rows = new Uint8Array((width + 1) * height);
+  for (let y = 0; y < height; y++)
+    rows.set(indices.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  const chunks = [chunk('IHDR', header), chunk('PLTE', rgb)];
+  if (lastTranslucent >= 0) {
+    const alpha = new Uint8Array(lastTranslucent + 1);
+    for (let i = 0; i <= lastTranslucent; i++) alpha[i] = palette[i * 4 + 3] as number;
+    chunks.push(chunk('tRNS', alpha));
+  }
+  chunks.push(chunk('IDAT', deflateSync(rows, { level: 6 })), chunk('IEND', new Uint8Array(0)));
+  return Buffer.concat([SIGNATURE, ...chunks]);
+}
