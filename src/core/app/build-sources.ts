@@ -106,7 +106,9 @@ function buildPlainSource(
         supportedSrs: source.supported_srs,
         supportedFormats: source.supported_formats,
         forwardReqParams: source.forward_req_params,
-        concurrentRequests: source.concurrent_requests,
+        // MapProxy: the source's `concurrent_requests`, else `globals.http.concurrent_requests`
+        concurrentRequests: source.concurrent_requests ?? globals.http.concurrent_requests,
+        concurrentRequestsLockDir: globals.cache.lock_dir,
         transparent: source.req.transparent === true || source.req.transparent === 'true',
         coverage: coverage(source.coverage),
         seedOnly: source.seed_only,

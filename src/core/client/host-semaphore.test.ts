@@ -1,7 +1,14 @@
-/** The in-process `concurrent_requests` semaphore. */
+/** The `concurrent_requests` semaphore: in-process queue plus slot lock files in `lock_dir`. */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdir, readdir, rmdir, stat, utimes } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { basename } from 'node:path';
 import { test } from 'node:test';
-import { acquireHostSlot } from './host-semaphore.js';
+import { makeTempDir } from '../../../test/helpers/fixtures.js';
+import { acquireHostSlot, hostSlotUsage } from './host-semaphore.js';
+import { slotFilePrefix } from './host-slot-files.js';
+import { httpGet } from './http-client.js';
 
 test('a third caller waits until one of two slots is released', async () => {
   const first = await acquireHostSlot('h:1', 2);
@@ -13,22 +20,102 @@ test('a third caller waits until one of two slots is released', async () => {
   });
   await Promise.resolve();
   assert.equal(thirdAcquired, false);
-  first();
+  await first();
   const releaseThird = await third;
   assert.equal(thirdAcquired, true);
   // another host is independent
-  (await acquireHostSlot('h:2', 1))();
-  second();
-  releaseThird();
+  await (await acquireHostSlot('h:2', 1))();
+  await second();
+  await releaseThird();
 });
 
 test('an aborted waiter gives up without taking a slot', async () => {
   const held = await acquireHostSlot('h:3', 1);
   const controller = new AbortController();
-  const waiting = acquireHostSlot('h:3', 1, controller.signal);
+  const waiting = acquireHostSlot('h:3', 1, { signal: controller.signal });
   controller.abort(new Error('gave up'));
   await assert.rejects(waiting, { message: 'gave up' });
-  held();
+  await held();
   const next = await acquireHostSlot('h:3', 1);
-  next();
+  await next();
+});
+
+test('with lock_dir, waiters get the slot in arrival order and each holds a slot file', async (t) => {
+  const lockDir = `${await makeTempDir(t)}/locks`; // created on first use, as MapProxy does
+  const prefix = slotFilePrefix(lockDir, 'order:80');
+  const order: number[] = [];
+  const first = await acquireHostSlot('order:80', 1, { lockDir });
+  assert.deepEqual(await readdir(lockDir), [`${basename(prefix)}0`]);
+  const waiters = [1, 2, 3].map((n) =>
+    acquireHostSlot('order:80', 1, { lockDir }).then(async (release) => {
+      order.push(n);
+      assert.equal((await readdir(lockDir)).length, 1, 'one slot file while one request runs');
+      await release();
+    }),
+  );
+  assert.deepEqual(hostSlotUsage('order:80'), { inFlight: 1, waiting: 3 });
+  await first();
+  await Promise.all(waiters);
+  assert.deepEqual(order, [1, 2, 3]);
+  assert.deepEqual(await readdir(lockDir), [], 'slot files removed on release');
+});
+
+test('slot files are md5(host:port).lck0 … lck<limit-1>, one per holder', async (t) => {
+  const lockDir = await makeTempDir(t);
+  const releases = await Promise.all([1, 2].map(() => acquireHostSlot('example.org:8080', 2, { lockDir })));
+  // md5('example.org:8080'), as MapProxy's `hashlib.md5(url.netloc)` (python3 -c ...)
+  assert.deepEqual((await readdir(lockDir)).sort(), [
+    '851c11cb64a3122868bb61b46f70d871.lck0',
+    '851c11cb64a3122868bb61b46f70d871.lck1',
+  ]);
+  for (const release of releases) await release();
+});
+
+test('a slot held by another process blocks until it is freed; a stale one is taken over', async (t) => {
+  const lockDir = await makeTempDir(t);
+  const foreign = `${slotFilePrefix(lockDir, 'busy:80')}0`;
+  await mkdir(foreign); // another process holds the only slot
+  await assert.rejects(
+    acquireHostSlot('busy:80', 1, { lockDir, signal: AbortSignal.timeout(100) }),
+    { name: 'TimeoutError' },
+  );
+  assert.deepEqual(hostSlotUsage('busy:80'), { inFlight: 0, waiting: 0 }, 'the local slot was given back');
+
+  // the other process finishes its request while we poll
+  const waiting = acquireHostSlot('busy:80', 1, { lockDir, signal: AbortSignal.timeout(5000) });
+  await rmdir(foreign);
+  await (await waiting)();
+  await mkdir(foreign);
+
+  // the holder was killed: its slot stopped being refreshed a minute ago
+  const past = new Date(Date.now() - 60_000);
+  await utimes(foreign, past, past);
+  const release = await acquireHostSlot('busy:80', 1, { lockDir, signal: AbortSignal.timeout(5000) });
+  assert.ok((await stat(foreign)).mtimeMs > past.getTime(), 'the stale slot file is ours now');
+  await release();
+  assert.deepEqual(await readdir(lockDir), []);
+});
+
+test('httpGet gives the slot back when the upstream fails, and times out waiting for a busy slot', async (t) => {
+  const lockDir = await makeTempDir(t);
+  let requests = 0;
+  const server = createServer((_req, res) => {
+    requests += 1;
+    res.writeHead(500).end('broken');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const options = { concurrentRequests: 1, concurrentRequestsLockDir: lockDir, timeoutMs: 200 };
+
+  for (let i = 0; i < 3; i++) {
+    await assert.rejects(httpGet(`http://${host}/map`, options), { code: 'UPSTREAM_STATUS' });
+  }
+  assert.equal(requests, 3, 'each request got the single slot after the failed one');
+  assert.deepEqual(await readdir(lockDir), []);
+  assert.deepEqual(hostSlotUsage(host), { inFlight: 0, waiting: 0 });
+
+  await mkdir(`${slotFilePrefix(lockDir, host)}0`);
+  await assert.rejects(httpGet(`http://${host}/map`, options), { code: 'UPSTREAM_TIMEOUT' });
+  assert.equal(requests, 3, 'no request without a slot');
 });

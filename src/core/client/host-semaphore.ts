@@ -1,8 +1,8 @@
 /**
- * `concurrent_requests`: an in-process counting semaphore per upstream `host:port`.
- * MapProxy also limits across processes with lock files in `globals.cache.lock_dir`
- * (`<md5(host:port)>.lck<i>`); we do not yet, so N server processes may send N times the limit.
+ * `concurrent_requests`: a counting semaphore per upstream `host:port`. An in-process queue (FIFO,
+ * no file work while waiting) in front of slot lock files that hold the limit across processes.
  */
+import { acquireSlotFile } from './host-slot-files.js';
 
 interface Waiter {
   readonly limit: number;
@@ -16,17 +16,57 @@ class Semaphore {
 
 const semaphores = new Map<string, Semaphore>();
 
+export interface HostSlotOptions {
+  /**
+   * `globals.cache.lock_dir`: also take one of the slot files `<md5(hostKey)>.lck<i>` (i < limit)
+   * there, so that all processes sharing the directory stay within the limit together.
+   * Without it the limit holds in this process only.
+   */
+  readonly lockDir?: string | undefined;
+  /** Gives up waiting (MapProxy waits `http.client_timeout` for a slot). */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /**
- * Waits until fewer than `limit` requests to `hostKey` are in flight, then takes a slot. Resolves
- * with the release function (call it exactly once). Each caller brings its own limit, as
- * MapProxy's lock files are shared by all sources of a host. Rejects with the signal's reason
- * when `signal` aborts while waiting.
+ * Waits until fewer than `limit` requests to `hostKey` are in flight (in this process and, with
+ * `lockDir`, in every process using that directory), then takes a slot. Resolves with the release
+ * function (call it once; it never rejects). Each caller brings its own limit, as MapProxy's slot
+ * files are shared by all sources of a host. Rejects with the signal's reason when `signal` aborts
+ * while waiting, or with the file system error when `lockDir` is unusable.
  */
 export async function acquireHostSlot(
   hostKey: string,
   limit: number,
-  signal?: AbortSignal,
-): Promise<() => void> {
+  options: HostSlotOptions = {},
+): Promise<() => Promise<void>> {
+  const { lockDir, signal } = options;
+  // 1. queue in this process first: waiting here costs no file system polling
+  const releaseLocal = await acquireLocalSlot(hostKey, limit, signal);
+  if (lockDir === undefined) {
+    return () => {
+      releaseLocal();
+      return Promise.resolve();
+    };
+  }
+  // 2. then a slot file; it is free at once unless other processes hold slots of this host
+  let releaseFile: () => Promise<void>;
+  try {
+    releaseFile = await acquireSlotFile(lockDir, hostKey, limit, signal);
+  } catch (error) {
+    releaseLocal();
+    throw error;
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    // 3. the file first, so the next local waiter finds a free slot file
+    await releaseFile();
+    releaseLocal();
+  };
+}
+
+async function acquireLocalSlot(hostKey: string, limit: number, signal?: AbortSignal): Promise<() => void> {
   let semaphore = semaphores.get(hostKey);
   if (semaphore === undefined) {
     semaphore = new Semaphore();
@@ -79,7 +119,7 @@ function wakeWaiters(hostKey: string, sem: Semaphore): void {
   if (sem.inFlight === 0 && sem.waiters.length === 0) semaphores.delete(hostKey);
 }
 
-/** Requests holding a slot for `hostKey` and requests waiting for one (diagnostics, tests). */
+/** Requests of this process holding a slot for `hostKey` or waiting for one (diagnostics, tests). */
 export function hostSlotUsage(hostKey: string): { inFlight: number; waiting: number } {
   const sem = semaphores.get(hostKey);
   return { inFlight: sem?.inFlight ?? 0, waiting: sem?.waiters.length ?? 0 };

@@ -40,8 +40,13 @@ export interface HttpRequestOptions {
   readonly tls?: TlsOptions | undefined;
   /** Basic-auth credentials for a URL that no longer carries them (they win over `user:pass@`). */
   readonly credentials?: { readonly username: string; readonly password: string | null } | undefined;
-  /** At most this many requests in flight to the URL's host:port (this process only); 0 = no limit. */
+  /** At most this many requests in flight to the URL's host:port; 0 = no limit. */
   readonly concurrentRequests?: number | undefined;
+  /**
+   * `globals.cache.lock_dir`: where the `concurrentRequests` slot files are, so the limit holds
+   * across processes; without it, in this process only.
+   */
+  readonly concurrentRequestsLockDir?: string | undefined;
 }
 
 export interface HttpResponse {
@@ -126,15 +131,23 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
   }
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const limit = options.concurrentRequests ?? 0;
+  let release: (() => Promise<void>) | null = null;
+  if (limit > 0) {
+    // MapProxy (SemLock) waits up to `client_timeout` for a slot, then starts the request's own
+    // `client_timeout`
+    const lockTimeout = AbortSignal.timeout(timeoutMs);
+    try {
+      release = await acquireHostSlot(parsed.host, limit, {
+        lockDir: options.concurrentRequestsLockDir,
+        signal: options.signal === undefined ? lockTimeout : AbortSignal.any([lockTimeout, options.signal]),
+      });
+    } catch (error) {
+      throw classify(error, cleanUrl, lockTimeout, options.signal);
+    }
+  }
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
-  const limit = options.concurrentRequests ?? 0;
-  let release: (() => void) | null = null;
-  try {
-    if (limit > 0) release = await acquireHostSlot(parsed.host, limit, signal);
-  } catch (error) {
-    throw classify(error, cleanUrl, timeout, options.signal);
-  }
 
   const start = performance.now();
   let status: number | null = null;
@@ -182,7 +195,7 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
     if (error instanceof UpstreamError) throw error;
     throw classify(error, cleanUrl, timeout, options.signal);
   } finally {
-    release?.();
+    await release?.();
   }
 }
 

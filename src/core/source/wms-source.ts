@@ -52,6 +52,8 @@ export interface WmsSourceOptions extends CommonSourceOptions {
   readonly forwardReqParams?: readonly string[] | undefined;
   /** `concurrent_requests` (or `globals.http.concurrent_requests`); 0 = unlimited. */
   readonly concurrentRequests?: number | undefined;
+  /** `globals.cache.lock_dir`: the `concurrentRequests` slot files, shared by all processes. */
+  readonly concurrentRequestsLockDir?: string | undefined;
   /** `globals.srs.preferred_src_proj`. */
   readonly srs?: SrsOptions | undefined;
   /** Directory relative `sld: file://` paths are resolved against (the config dir). */
@@ -236,6 +238,7 @@ function httpOptions(options: WmsSourceOptions, signal: AbortSignal | undefined)
     tls: http.tls,
     signal,
     concurrentRequests: options.concurrentRequests,
+    concurrentRequestsLockDir: options.concurrentRequestsLockDir,
   };
 }
 

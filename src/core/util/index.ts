@@ -39,3 +39,4 @@ export {
 } from './log.js';
 export { configureLoggingFromIni, parseLogIni, LogConfigError } from './log-ini.js';
 export { VERSION } from './version.js';
+export { tryLockFile, pollFor, type FileLockOptions, type FileLockRelease } from './file-lock.js';
