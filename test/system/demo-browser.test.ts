@@ -13,6 +13,8 @@ import { solidPng, startUpstream, type Upstream, type UpstreamRequest } from '..
 const CHROMIUM = '/usr/bin/chromium';
 const COLOR = [40, 160, 90, 255] as const;
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (Debian package chromium)`;
+/** Every test fails after a minute instead of hanging the suite when Chromium stops answering. */
+const options = { skip, timeout: 60_000 };
 
 let browser: Browser | undefined;
 
@@ -70,6 +72,7 @@ async function openPage(t: TestContext, url: string): Promise<OpenedPage> {
   const context = await browser!.newContext();
   t.after(() => context.close());
   const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
   const errors: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()} (${msg.location().url})`);
@@ -96,7 +99,7 @@ async function demoProxy(t: TestContext): Promise<{ proxy: RunningProxy; upstrea
   return { proxy, upstream };
 }
 
-test('the demo index lists the layers and services without console errors', { skip }, async (t) => {
+test('the demo index lists the layers and services without console errors', options, async (t) => {
   const { proxy } = await demoProxy(t);
   const { page, errors } = await openPage(t, `${proxy.url}/demo/`);
   const headings = await page.locator('h2').allTextContents();
@@ -118,7 +121,7 @@ for (const viewer of [
     srs: 'EPSG:3857',
   },
 ]) {
-  test(viewer.name, { skip }, async (t) => {
+  test(viewer.name, options, async (t) => {
     const { proxy, upstream } = await demoProxy(t);
     const { page, errors } = await openPage(t, `${proxy.url}/demo/?${viewer.query}`);
     const pixels = await renderedPixels(page);
@@ -131,7 +134,7 @@ for (const viewer of [
   });
 }
 
-test('the WMS viewer draws a GetMap', { skip }, async (t) => {
+test('the WMS viewer draws a GetMap', options, async (t) => {
   const { proxy } = await demoProxy(t);
   const { page, errors } = await openPage(
     t,
@@ -142,7 +145,7 @@ test('the WMS viewer draws a GetMap', { skip }, async (t) => {
   assert.deepEqual(errors, []);
 });
 
-test('hostile layer and grid names run no script on the index and the viewers', { skip }, async (t) => {
+test('hostile layer and grid names run no script on the index and the viewers', options, async (t) => {
   const proxy = await startProxy(t, 'demo/demo-hostile.yaml');
   const index = await openPage(t, `${proxy.url}/demo/`);
   const href = await index.page.locator('a[href*="tms_layer="]').first().getAttribute('href');
