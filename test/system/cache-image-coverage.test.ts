@@ -161,6 +161,9 @@ test('cache.coverage is the extent of the cache layers: capabilities bboxes, not
   };
   assert.deepEqual(bboxOf('cache_coverage'), [0, 0, 5, 5]);
   assert.deepEqual(bboxOf('from_transparent'), [0, 0, 10, 10], 'without cache.coverage: the grid');
+  // MapProxy 1.15: the cache layer's extent is the union of its sources' coverages
+  assert.deepEqual(bboxOf('polygon_tiles'), [0, 0, 5, 5], 'a polygon-covered source');
+  assert.deepEqual(bboxOf('bbox_tiles'), [0, 0, 5, 5], 'a bbox-covered source');
   const wmts = await (
     await fetch(`${proxy.url}/service?SERVICE=WMTS&REQUEST=GetCapabilities&VERSION=1.0.0`)
   ).text();

@@ -128,7 +128,7 @@ function cacheLayer(deps: WmsLayerDeps, name: string, manager: TileManager, sour
   return new CacheMapLayer({
     name,
     tileManager: manager,
-    extent: cacheCoverageExtent(deps.loaded, name),
+    extent: cacheCoverageExtent(deps.loaded, name) ?? sourcesExtent(deps, sources),
     maxTileLimit: deps.loaded.config.globals.cache.max_tile_limit,
     direct,
   });
@@ -136,12 +136,30 @@ function cacheLayer(deps: WmsLayerDeps, name: string, manager: TileManager, sour
 
 /** MapProxy `MapExtent(coverage.bbox, coverage.srs)`: the bounds of any coverage form, else the world. */
 function sourceExtent(deps: WmsLayerDeps, ref: string): LayerExtent {
+  return coveredExtent(deps, ref) ?? WORLD;
+}
+
+/** The bounds of a source's `coverage`; null without one (MapProxy's `DefaultMapExtent`). */
+function coveredExtent(deps: WmsLayerDeps, ref: string): LayerExtent | null {
   const name = ref.split(':')[0] ?? ref;
   const config = deps.loaded.config.sources[name];
   const section = config !== undefined && 'coverage' in config ? config.coverage : undefined;
-  if (section === undefined) return WORLD;
+  if (section === undefined) return null;
   const c = configCoverage(deps.loaded, ['sources', name, 'coverage'], section);
   return { bbox: c.bbox, srs: c.srs };
+}
+
+/**
+ * MapProxy 1.15 `merge_layer_extents(sources)` for a cache: the union of its sources' coverages,
+ * where a source without one does not count; undefined (the grid's extent) when none has one or a
+ * source is another cache.
+ */
+function sourcesExtent(deps: WmsLayerDeps, sources: unknown): LayerExtent | undefined {
+  const refs = Array.isArray(sources) ? (sources as readonly string[]) : [];
+  if (refs.some((ref) => deps.loaded.config.caches[ref] !== undefined)) return undefined;
+  const extents = refs.flatMap((ref) => coveredExtent(deps, ref) ?? []);
+  if (extents.length === 0) return undefined;
+  return extents.length === 1 ? extents[0] : unionExtent(extents);
 }
 
 function addInfo(deps: WmsLayerDeps, ref: string, parts: Parts): void {
