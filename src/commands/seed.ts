@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { Args, Command, Flags } from '@oclif/core';
 import ora, { type Ora } from 'ora';
 import {
+  configureLogging,
   failureReport,
   formatSeedPlan,
   planSeedRun,
@@ -19,10 +20,22 @@ const DURATION = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/;
 const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
 
 /** MapProxy's `--duration`/`--reseed-interval` values: `120s`, `15m`, `4h`, `0.5d`. */
-function parseDuration(text: string): number {
+function parseDuration(flag: string, text: string): number {
   const m = DURATION.exec(text.trim());
-  if (m === null) throw new Error(`invalid duration "${text}" (e.g. 120s, 15m, 4h, 0.5d)`);
+  // MapProxy check_duration's optparse message
+  if (m === null) throw new Error(`option ${flag}: invalid duration value: '${text}', expected (10s, 15m, 0.5h, 3d, etc)`);
   return Number(m[1]) * (UNIT_SECONDS[m[2] ?? ''] ?? 1);
+}
+
+/** `-q` repeats (MapProxy: optparse `action="count"`); oclif booleans do not count, so argv is. */
+function quietLevel(argv: readonly string[]): number {
+  let level = 0;
+  for (const arg of argv) {
+    if (arg === '--') break;
+    if (arg === '--quiet') level += 1;
+    else if (/^-[a-zA-Z]+$/.test(arg)) level += arg.split('q').length - 1;
+  }
+  return level;
 }
 
 const names = (value: string | undefined): string[] | undefined =>
@@ -34,7 +47,8 @@ function describe(task: SeedTaskInfo): string {
 
 export default class Seed extends Command {
   static override summary = 'Seed or clean caches as a seed.yaml describes (MapProxy mapproxy-seed).';
-  static override args = { seed_conf: Args.file({ description: 'seed configuration (or -s)' }) };
+  // ignoreStdin: oclif would otherwise read a missing positional from stdin, eating the -i answers
+  static override args = { seed_conf: Args.file({ description: 'seed configuration (or -s)', ignoreStdin: true }) };
   static override flags = {
     'proxy-conf': Flags.file({ char: 'f', summary: 'proxy configuration', required: true }),
     'seed-conf': Flags.file({ char: 's', summary: 'seed configuration' }),
@@ -57,9 +71,10 @@ export default class Seed extends Command {
     duration: Flags.string({ summary: 'stop seeding after (120s, 15m, 4h, 0.5d)' }),
     'reseed-file': Flags.string({ summary: 'start of last re-seed' }),
     'reseed-interval': Flags.string({ summary: 'only seed if --reseed-file is older than this' }),
-    quiet: Flags.boolean({ char: 'q', summary: 'reduce messages: no progress output' }),
+    quiet: Flags.boolean({ char: 'q', summary: 'reduce messages to stdout, repeat (-qq) to disable progress output' }),
     'log-config': Flags.file({ summary: 'logging configuration (Python logging ini)' }),
     retries: Flags.integer({ summary: 'retries of a failed meta tile, with backoff (not in MapProxy)', default: 5, min: 0 }),
+    'retry-delay': Flags.integer({ summary: 'first retry backoff in ms, doubling (not in MapProxy)', default: 1000, min: 0, hidden: true }),
   };
 
   async run(): Promise<void> {
@@ -69,11 +84,15 @@ export default class Seed extends Command {
     let durationSeconds: number | undefined;
     let reseedIntervalSeconds: number | undefined;
     try {
-      durationSeconds = flags.duration === undefined ? undefined : parseDuration(flags.duration);
-      reseedIntervalSeconds = flags['reseed-interval'] === undefined ? undefined : parseDuration(flags['reseed-interval']);
+      durationSeconds = flags.duration === undefined ? undefined : parseDuration('--duration', flags.duration);
+      reseedIntervalSeconds =
+        flags['reseed-interval'] === undefined ? undefined : parseDuration('--reseed-interval', flags['reseed-interval']);
     } catch (error) {
       this.error(error instanceof Error ? error.message : String(error), { exit: 2 });
     }
+    // MapProxy setup_logging: the `mapproxy` loggers at WARN to stdout (no request lines) unless
+    // --log-config says otherwise
+    if (flags['log-config'] === undefined) configureLogging({ level: 'warning' });
     const common = {
       proxyConfigFile: flags['proxy-conf'],
       seedConfigFile,
@@ -90,11 +109,15 @@ export default class Seed extends Command {
         controller.abort();
       };
       process.once('SIGINT', onSigint);
-      const reporter = new ProgressReporter((line) => { this.log(line); }, flags.quiet);
+      // MapProxy: a stdout that is no terminal counts as -q
+      const quiet = Math.max(quietLevel(this.argv), process.stdout.isTTY ? 0 : 1);
+      const reporter = new ProgressReporter((line) => { this.log(line); }, (line) => { this.logToStderr(line); }, quiet);
+      const questions = flags.interactive ? new Questions() : null;
       const result = await runSeed({
         ...common,
         concurrency: flags.concurrency,
         retries: flags.retries,
+        retryDelayMs: flags['retry-delay'],
         dryRun: flags['dry-run'],
         skipUncached: flags['skip-uncached'],
         skipGeomsForLastLevels: flags['skip-geoms-for-last-levels'],
@@ -105,10 +128,13 @@ export default class Seed extends Command {
         reseedIntervalSeconds,
         durationSeconds,
         logConfigFile: flags['log-config'],
-        confirmTask: flags.interactive ? (task) => this.confirm(task) : undefined,
+        confirmTask: questions === null ? undefined : (task) => questions.confirm(task),
         onEvent: (event) => { reporter.handle(event); },
         signal: controller.signal,
-      }).finally(() => process.removeListener('SIGINT', onSigint));
+      }).finally(() => {
+        process.removeListener('SIGINT', onSigint);
+        questions?.close();
+      });
       reporter.stop();
       if (result.status === 'failed') {
         this.logToStderr(`error: ${result.failureCount} meta tile(s) could not be created:`);
@@ -118,6 +144,12 @@ export default class Seed extends Command {
           }
         }
         this.exit(1);
+      }
+      if (result.status === 'interrupted' && !controller.signal.aborted) {
+        // --duration ran out: MapProxy's wrapper stops its child with SIGINT (which prints
+        // "exiting...") and then exits 0
+        this.log('exiting... (--duration reached; continue with --continue)');
+        return;
       }
       if (result.status === 'interrupted') {
         this.logToStderr('interrupted... (continue with --continue)');
@@ -129,18 +161,12 @@ export default class Seed extends Command {
     }
   }
 
-  private async confirm(task: SeedTaskInfo): Promise<boolean> {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    try {
-      const answer = await rl.question(`${describe(task)}, levels ${task.levels.join(', ')}\n  ${task.kind} this task (y/n)? `);
-      return answer.trim().toLowerCase().startsWith('y');
-    } finally {
-      rl.close();
-    }
-  }
-
   /** Configuration problems exit 2 with every message; unknown tasks exit 1 (as MapProxy). */
   private fail(error: unknown): never {
+    if (error instanceof SeedInputError) {
+      this.logToStderr(`error: ${error.message}`);
+      return this.exit(1);
+    }
     if (error instanceof SeedError) {
       this.logToStderr(`error: ${error.message}`);
       return this.exit(error.code === 'SEED_UNKNOWN_TASK' ? 1 : 2);
@@ -152,16 +178,54 @@ export default class Seed extends Command {
   }
 }
 
-/** Renders progress events: ora on a terminal, a plain line at most every 5 s otherwise. */
+/**
+ * `-i`: MapProxy's questions, one readline for all of them (a piped stdin is read ahead, so a
+ * readline per question would lose the later answers). Asks again until y/yes/n/no.
+ */
+class Questions {
+  readonly #rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
+  readonly #lines = this.#rl[Symbol.asyncIterator]();
+  #kind: SeedTaskInfo['kind'] | null = null;
+
+  async confirm(task: SeedTaskInfo): Promise<boolean> {
+    if (task.kind !== this.#kind) {
+      this.#kind = task.kind;
+      process.stdout.write(`========== Select ${task.kind === 'seed' ? 'seeding' : 'cleanup'} tasks ==========\n`);
+    }
+    process.stdout.write(`${describe(task)}, levels ${task.levels.join(', ')}\n`);
+    for (;;) {
+      process.stdout.write(`    ${task.kind === 'seed' ? 'Seed' : 'Cleanup'} this task (y/n)? `);
+      const line = await this.#lines.next();
+      // MapProxy's raw_input fails at the end of input; here the task is not run
+      if (line.done === true) throw new SeedInputError('no answer: standard input ended');
+      const answer = line.value.toLowerCase();
+      if (answer === 'y' || answer === 'yes') return true;
+      if (answer === 'n' || answer === 'no') return false;
+    }
+  }
+
+  close(): void {
+    this.#rl.close();
+  }
+}
+
+/** `-i` got no answer: standard input ended. */
+class SeedInputError extends Error {}
+
+/**
+ * Renders progress events by MapProxy's `-q` levels: 0 (a terminal) an ora line per task; 1 (-q,
+ * or no terminal) a plain line at most every 5 s; 2 (-qq) no progress lines at all.
+ */
 class ProgressReporter {
   readonly #log: (line: string) => void;
-  readonly #quiet: boolean;
-  readonly #tty = process.stdout.isTTY;
+  readonly #logError: (line: string) => void;
+  readonly #quiet: number;
   #spinner: Ora | null = null;
   #lastLine = 0;
 
-  constructor(log: (line: string) => void, quiet: boolean) {
+  constructor(log: (line: string) => void, logError: (line: string) => void, quiet: number) {
     this.#log = log;
+    this.#logError = logError;
     this.#quiet = quiet;
   }
 
@@ -170,10 +234,10 @@ class ProgressReporter {
       case 'task-start':
         this.stop();
         this.#log(`[${event.index + 1}/${event.count}] ${describe(event.task)} levels ${event.task.levels.join(', ')}`);
-        if (this.#tty && !this.#quiet) this.#spinner = ora({ text: 'starting' }).start();
+        if (this.#quiet === 0) this.#spinner = ora({ text: 'starting' }).start();
         return;
       case 'progress': {
-        if (this.#quiet) return;
+        if (this.#quiet >= 2) return;
         const eta = event.etaSeconds === null ? '' : ` ETA ${Math.round(event.etaSeconds)}s`;
         const count = event.task.kind === 'seed' ? `${event.tiles} tiles` : `${event.removed} removed`;
         const text = `level ${event.level} ${(event.fraction * 100).toFixed(1)}% ${count} ${event.tilesPerSecond.toFixed(1)} tiles/s${eta}`;
@@ -198,6 +262,15 @@ class ProgressReporter {
         if (this.#spinner !== null) this.#spinner.warn(`tile (${event.coord.x}, ${event.coord.y}, ${event.coord.z}): ${event.message}`);
         else this.#log(`  failed: tile (${event.coord.x}, ${event.coord.y}, ${event.coord.z}): ${event.message}`);
         return;
+      case 'retry': {
+        // MapProxy exp_backoff: "An error occured. Retry in 2 seconds: <error>. Retries left: 10"
+        const text = `tile (${event.coord.x}, ${event.coord.y}, ${event.coord.z}): retry in ${event.delaySeconds}s, ${event.retriesLeft} retries left: ${event.message}`;
+        // above the spinner, which keeps running
+        this.#spinner?.clear();
+        this.#logError(`  ${text}`);
+        this.#spinner?.render();
+        return;
+      }
       case 'note':
         this.#log(event.message);
         return;

@@ -10,8 +10,12 @@ export interface JobPoolOptions {
   /** First backoff delay; doubles per attempt, capped at `maxDelayMs`. */
   readonly retryDelayMs: number;
   readonly maxDelayMs: number;
-  readonly onRetry?: ((attempt: number, error: unknown) => void) | undefined;
+  /** Once aborted, jobs still waiting for a slot are dropped (their `done` is never called). */
+  readonly signal?: AbortSignal | undefined;
 }
+
+/** Told before each backoff: attempt 1 is the first retry, `retriesLeft` counts it. */
+export type RetryListener = (retry: { attempt: number; retriesLeft: number; delayMs: number; error: unknown }) => void;
 
 export class JobPool {
   readonly #options: JobPoolOptions;
@@ -23,11 +27,13 @@ export class JobPool {
 
   /**
    * Starts `job` once a slot is free. `done` receives null on success or the last error after all
-   * retries; it never rejects the pool.
+   * retries; it never rejects the pool. `onRetry` hears of each retry of this job.
    */
-  async submit(job: () => Promise<void>, done: (error: unknown) => void): Promise<void> {
+  async submit(job: () => Promise<void>, done: (error: unknown) => void, onRetry?: RetryListener): Promise<void> {
     while (this.#running.size >= Math.max(1, this.#options.concurrency)) await Promise.race(this.#running);
-    const run = this.#withRetries(job).then(
+    // --duration/Ctrl-C while waiting: start nothing new (MapProxy stops its workers)
+    if (this.#options.signal?.aborted === true) return;
+    const run = this.#withRetries(job, onRetry).then(
       () => {
         done(null);
       },
@@ -44,16 +50,16 @@ export class JobPool {
     while (this.#running.size > 0) await Promise.all(this.#running);
   }
 
-  async #withRetries(job: () => Promise<void>): Promise<void> {
-    const { retries, retryDelayMs, maxDelayMs, onRetry } = this.#options;
+  async #withRetries(job: () => Promise<void>, onRetry: RetryListener | undefined): Promise<void> {
+    const { retries, retryDelayMs, maxDelayMs } = this.#options;
     for (let attempt = 0; ; attempt++) {
       try {
         await job();
         return;
       } catch (error) {
         if (attempt >= retries) throw error;
-        onRetry?.(attempt + 1, error);
         const delay = Math.min(maxDelayMs, retryDelayMs * 2 ** attempt);
+        onRetry?.({ attempt: attempt + 1, retriesLeft: retries - attempt, delayMs: delay, error });
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { stat, utimes, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildProxy } from '../app/index.js';
-import { TileLocker, type TileLock } from '../cache/index.js';
+import { CacheError, TileLocker, type TileLock } from '../cache/index.js';
 import { loadConfig, loadSeedConfig, type Env } from '../config/index.js';
 import { configureLoggingFromIni } from '../util/index.js';
 import { planSeed, type PlannedTask, type SeedPlan } from './plan.js';
@@ -37,9 +37,12 @@ export interface RunSeedOptions {
   /** Progress file; with `resume` the run continues where the file says (`--continue`). */
   readonly progressFile?: string | undefined;
   readonly resume?: boolean | undefined;
-  /** One seeding process per cache at a time (`--use-cache-lock`, lock files in `.mapproxy_seed.lck`). */
+  /**
+   * One seeding process per cache at a time (`--use-cache-lock`, lock files in `.mapproxy_seed.lck`):
+   * a locked seed is skipped for now (a `note`), the last one waits.
+   */
   readonly useCacheLock?: boolean | undefined;
-  /** `--reseed-file`: created when missing, touched when a new run starts. */
+  /** `--reseed-file`: created when missing; with a progress file and none pending, checked and touched. */
   readonly reseedFile?: string | undefined;
   /** `--reseed-interval`: no run when `reseedFile` is younger than this. */
   readonly reseedIntervalSeconds?: number | undefined;
@@ -100,12 +103,14 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
   const plan = await planSeedRun(options);
   for (const note of plan.notes) onEvent({ type: 'note', message: note });
 
-  // 1. --reseed-file/--reseed-interval (MapProxy: only checked when no run is pending)
+  // 1. --reseed-file/--reseed-interval, as MapProxy's script.py: a missing file is created; an
+  // existing one is only checked (and touched) when a progress file is in use and none is pending
+  // (the last run completed), so without --continue/--progress-file the interval is never checked
   const progressFile =
     options.progressFile ?? (options.resume === true ? resolve('.mapproxy_seed_progress') : undefined);
   if (options.reseedFile !== undefined) {
     if (!existsSync(options.reseedFile)) await writeFile(options.reseedFile, '');
-    else if (progressFile === undefined || !existsSync(progressFile)) {
+    else if (progressFile !== undefined && !existsSync(progressFile)) {
       const ageSeconds = (now() - (await stat(options.reseedFile)).mtimeMs) / 1000;
       if (options.reseedIntervalSeconds !== undefined && ageSeconds < options.reseedIntervalSeconds) {
         onEvent({ type: 'note', message: 'no need for re-seeding' });
@@ -123,15 +128,36 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
   const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
   const store = progressFile === undefined ? null : await ProgressStore.open(progressFile, options.resume === true);
 
-  // 3. seeds first, then cleanups, each after an optional confirmation
+  // 3. -i: MapProxy asks about every task before any work starts
+  const selected: PlannedTask[] = [];
+  for (const task of [...plan.seeds, ...plan.cleanups]) {
+    if (options.confirmTask === undefined || (await options.confirmTask(taskInfo(task)))) selected.push(task);
+  }
+
+  // 4. seeds first, then cleanups. With --use-cache-lock a seed whose cache another process holds
+  // is put back behind the other seeds and only the last one waits (MapProxy seeder.seed); unlike
+  // MapProxy, which spins, a seed skipped once waits on its next turn. Cleanups take no lock
+  // (MapProxy's cleanup() has no cache locker)
   const results: { task: SeedTaskInfo; stats: TaskStats }[] = [];
-  const all = [...plan.seeds, ...plan.cleanups];
-  for (const [index, task] of all.entries()) {
+  const pending = [...selected];
+  const count = pending.length;
+  const skipped = new Set<PlannedTask>();
+  while (pending.length > 0) {
     if (signal?.aborted === true) break;
+    const task = pending.shift() as PlannedTask;
     const info = taskInfo(task);
-    if (options.confirmTask !== undefined && !(await options.confirmTask(info))) continue;
-    onEvent({ type: 'task-start', task: info, index, count: all.length });
-    const lock = options.useCacheLock === true ? await lockCache(task) : null;
+    let lock: TileLock | null = null;
+    if (options.useCacheLock === true && task.kind === 'seed') {
+      const seedsLeft = pending.filter((p) => p.kind === 'seed').length;
+      lock = await lockCache(task, seedsLeft === 0 || skipped.has(task));
+      if (lock === null) {
+        onEvent({ type: 'note', message: `  ${task.name}: ...cache is locked, skipping` });
+        skipped.add(task);
+        pending.splice(seedsLeft, 0, task);
+        continue;
+      }
+    }
+    onEvent({ type: 'task-start', task: info, index: results.length, count });
     try {
       const stats = await runTask(task, {
         concurrency: Math.max(1, options.concurrency ?? 2),
@@ -159,12 +185,20 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
   return { status: interrupted ? 'interrupted' : failureCount > 0 ? 'failed' : 'done', tasks: results, failureCount };
 }
 
-/** MapProxy `CacheLocker('.mapproxy_seed.lck')`: one seeding process per cache. */
-function lockCache(task: PlannedTask): Promise<TileLock> {
+/**
+ * MapProxy `CacheLocker('.mapproxy_seed.lck')`: one seeding process per cache. Resolves null when
+ * the cache is locked and `wait` is false.
+ */
+async function lockCache(task: PlannedTask, wait: boolean): Promise<TileLock | null> {
   const locker = new TileLocker({
     lockDir: resolve('.mapproxy_seed.lck'),
     lockCacheId: `seed-${task.cacheName}`,
-    timeoutMs: 7 * 24 * 3600 * 1000,
+    timeoutMs: wait ? 7 * 24 * 3600 * 1000 : 0,
   });
-  return locker.acquire({ x: 0, y: 0, z: 0 });
+  try {
+    return await locker.acquire({ x: 0, y: 0, z: 0 });
+  } catch (error) {
+    if (!wait && error instanceof CacheError && error.code === 'CACHE_LOCK_TIMEOUT') return null;
+    throw error;
+  }
 }

@@ -60,6 +60,7 @@ export async function runTask(task: PlannedTask, options: RunTaskOptions): Promi
     retries: task.kind === 'seed' ? options.retries : 0,
     retryDelayMs: options.retryDelayMs,
     maxDelayMs: 600_000,
+    signal: options.signal,
   });
   // walk positions of unfinished (or failed) jobs in dispatch order: the resume point is the first
   let sequence = 0;
@@ -105,6 +106,16 @@ export async function runTask(task: PlannedTask, options: RunTaskOptions): Promi
       }
       emitProgress(task, options, stats, started, fraction, level);
       void checkpoint(false).catch(() => undefined);
+    }, (retry) => {
+      // MapProxy exp_backoff prints each retry ("Retry in N seconds ... Retries left: N")
+      options.onEvent({
+        type: 'retry',
+        task: taskInfo(task),
+        coord,
+        retriesLeft: retry.retriesLeft,
+        delaySeconds: retry.delayMs / 1000,
+        message: message(retry.error),
+      });
     });
   };
 

@@ -48,4 +48,13 @@ export type SeedEvent =
     }
   | { readonly type: 'task-end'; readonly task: SeedTaskInfo; readonly stats: TaskStats }
   | { readonly type: 'failure'; readonly task: SeedTaskInfo; readonly coord: TileCoord; readonly message: string }
+  | {
+      /** A meta tile failed and is tried again after `delaySeconds`; `retriesLeft` includes this retry. */
+      readonly type: 'retry';
+      readonly task: SeedTaskInfo;
+      readonly coord: TileCoord;
+      readonly retriesLeft: number;
+      readonly delaySeconds: number;
+      readonly message: string;
+    }
   | { readonly type: 'note'; readonly message: string };
