@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { wktToGeoJSON } from '@terraformer/wkt';
 import type { MultiPolygon, Polygon } from 'polygon-clipping';
 import { createTileGrid, GLOBAL_WEBMERCATOR, parseExpireTiles, tileBBox } from '../grid/index.js';
+import { getLogger } from '../util/index.js';
+
+const log = getLogger('mapproxy.config.coverage');
 
 /** Why a file could not be used; `unsupported` means "would need OGR" (MapProxy falls back to it). */
 export class CoverageFileError extends Error {
@@ -90,6 +93,14 @@ export function loadWktFile(file: string): MultiPolygon {
   }
 }
 
+function readExpireFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CoverageFileError(`can't load expire tiles file ${file}`, 'unreadable', { cause: error });
+  }
+}
+
 /**
  * MapProxy `load_expire_tiles`: `z/x/y` lines of web-mercator tiles (GLOBAL_WEBMERCATOR, origin
  * nw) in a file or, recursively, a directory, as EPSG:3857 squares. As in MapProxy, the first line
@@ -110,14 +121,18 @@ export function loadExpireTiles(path: string): MultiPolygon {
   const seen = new Set<string>();
   const polygons: MultiPolygon = [];
   for (const file of files) {
-    // MapProxy's rules: the first line that is not a number list ends the file
-    for (const { numbers, line } of parseExpireTiles(readText(file)).lines) {
+    // MapProxy's rules (a plain text read, no BOM handling): the first line that is not a number
+    // list ends the file
+    const parsed = parseExpireTiles(readExpireFile(file));
+    if (parsed.errorLine !== null) log.warn(`found error in ${file}, skipping rest of file`);
+    for (const { numbers, line } of parsed.lines) {
       const [z, x, y] = numbers;
       if (numbers.length !== 3 || z === undefined || x === undefined || y === undefined) {
         throw new CoverageFileError(`${file}:${line}: expire tile is not z/x/y`, 'invalid');
       }
       if (grid.resolutions[z] === undefined) {
-        throw new CoverageFileError(`${file}:${line}: expire tile level ${z} is not in 0-${grid.resolutions.length - 1}`, 'invalid');
+        const levels = `0-${grid.resolutions.length - 1}`;
+        throw new CoverageFileError(`${file}:${line}: expire tile ${z}/${x}/${y}: level not in ${levels}`, 'invalid');
       }
       if (seen.has(`${z}/${x}/${y}`)) continue;
       seen.add(`${z}/${x}/${y}`);

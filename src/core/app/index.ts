@@ -37,4 +37,4 @@ export {
  * synchronously; each problem goes through `fail(keyPath, message, {cause, unsupported})`.
  */
 export { coverageFromConfig, type CoverageFailure } from './coverage-from-config.js';
-export { loadDatasourceFile, CoverageFileError } from './coverage-files.js';
+export { loadDatasourceFile, loadExpireTiles, CoverageFileError } from './coverage-files.js';
