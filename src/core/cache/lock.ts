@@ -1,14 +1,12 @@
 /**
  * Cross-process tile-creation locks, one per meta tile, in `tile_lock_dir` (MapProxy
- * `cache/base.py` `TileLocker`). The only importer of proper-lockfile.
+ * `cache/base.py` `TileLocker`), on util's proper-lockfile locks.
  */
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import lockfile from 'proper-lockfile';
 import type { TileCoord } from '../grid/index.js';
 import { ensureDirectory } from './atomic-write.js';
 import { CacheError } from './errors.js';
-import { getLogger } from '../util/index.js';
+import { getLogger, pollFor, tryLockFile, type FileLockRelease } from '../util/index.js';
 
 const log = getLogger('mapproxy.cache.lock');
 
@@ -36,20 +34,13 @@ export interface TileLock {
   release(): Promise<void>;
 }
 
-const FIRST_POLL_MS = 10; // MapProxy polls every 10 ms; we back off from there
-const MAX_POLL_MS = 100;
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-}
-
 export class TileLocker {
   readonly lockDir: string;
   readonly lockCacheId: string;
   readonly timeoutMs: number;
   readonly lockStaleMs: number;
   readonly #dirMode: number | null;
-  readonly #onCompromised: (error: Error) => void;
+  readonly #onCompromised: ((error: Error) => void) | undefined;
 
   constructor(options: TileLockerOptions) {
     this.lockDir = options.lockDir;
@@ -57,11 +48,8 @@ export class TileLocker {
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.lockStaleMs = Math.max(options.lockStaleMs ?? 10_000, 2000);
     this.#dirMode = options.directoryPermissions ?? null;
-    this.#onCompromised =
-      options.onCompromised ??
-      (() => {
-        // proper-lockfile's default throws from a timer and would crash the process
-      });
+    // undefined: tryLockFile ignores it (proper-lockfile's default would throw from a timer)
+    this.#onCompromised = options.onCompromised;
   }
 
   /** `<lockDir>/<lockCacheId>-<x>-<y>-<z>.lck`, MapProxy's lock name (here a directory). */
@@ -75,43 +63,19 @@ export class TileLocker {
    */
   async acquire(coord: TileCoord): Promise<TileLock> {
     const path = this.lockPath(coord);
-    // proper-lockfile locks `<target>` by creating the directory `lockfilePath`; the target itself
-    // never exists, so everything stays inside lockDir
-    const target = path.slice(0, -'.lck'.length);
-    const options = {
-      realpath: false,
-      lockfilePath: path,
-      stale: this.lockStaleMs,
-      retries: 0,
-      onCompromised: this.#onCompromised,
-    };
-    const deadline = Date.now() + this.timeoutMs;
-    let pollMs = FIRST_POLL_MS;
-    let dirAttempts = 0;
-    for (;;) {
-      try {
-        const release = await lockfile.lock(target, options);
-        return { path, release: () => release().catch(() => undefined) };
-      } catch (error) {
-        if (isErrno(error, 'ENOENT') && dirAttempts++ < 3) {
-          await this.#ensureLockDir(path);
-          continue;
-        }
-        if (!isErrno(error, 'ELOCKED')) {
-          throw new CacheError(`could not lock ${path}`, 'CACHE_LOCK', { cause: error, path });
-        }
-        if (pollMs === FIRST_POLL_MS) log.debug(`waiting for tile lock ${path}`);
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          throw new CacheError('another process is still running with our lock', 'CACHE_LOCK_TIMEOUT', {
-            cause: error,
-            path,
-          });
-        }
-        await delay(Math.min(pollMs, left));
-        pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+    let waiting = false;
+    const release = await pollFor(async () => {
+      const held = await this.#tryLock(path);
+      if (held === null && !waiting) {
+        waiting = true;
+        log.debug(`waiting for tile lock ${path}`);
       }
+      return held;
+    }, { timeoutMs: this.timeoutMs });
+    if (release === null) {
+      throw new CacheError('another process is still running with our lock', 'CACHE_LOCK_TIMEOUT', { path });
     }
+    return { path, release };
   }
 
   /** Runs `fn` while holding the lock of `coord`; the lock is released in `finally`. */
@@ -121,6 +85,20 @@ export class TileLocker {
       return await fn();
     } finally {
       await lock.release();
+    }
+  }
+
+  /** One attempt; null while another holder has it. */
+  async #tryLock(path: string): Promise<FileLockRelease | null> {
+    try {
+      return await tryLockFile(path, {
+        staleMs: this.lockStaleMs,
+        onCompromised: this.#onCompromised,
+        createParent: () => this.#ensureLockDir(path),
+      });
+    } catch (error) {
+      if (error instanceof CacheError) throw error;
+      throw new CacheError(`could not lock ${path}`, 'CACHE_LOCK', { cause: error, path });
     }
   }
 

@@ -15,6 +15,8 @@ export interface FileLockOptions {
   readonly staleMs: number;
   /** Called when a held lock was lost (refresh failed, taken over). Default: ignored. */
   readonly onCompromised?: ((error: Error) => void) | undefined;
+  /** Creates the missing parent directory of the lock. Default: `mkdir -p`. */
+  readonly createParent?: ((dir: string) => Promise<void>) | undefined;
 }
 
 /** Gives a held lock back; never rejects. */
@@ -27,7 +29,7 @@ function isErrno(error: unknown, code: string): boolean {
 /**
  * One attempt to take the lock `path` (a directory; its parent directory is created when missing).
  * Resolves with the release function, or `null` while someone else holds a lock that is not stale.
- * Rejects with the file system error when the lock directory cannot be created.
+ * Rejects with the file system error (or `createParent`'s) when the lock directory cannot be created.
  */
 export async function tryLockFile(path: string, options: FileLockOptions): Promise<FileLockRelease | null> {
   const lockOptions = {
@@ -45,7 +47,7 @@ export async function tryLockFile(path: string, options: FileLockOptions): Promi
     } catch (error) {
       if (isErrno(error, 'ELOCKED')) return null;
       if (!isErrno(error, 'ENOENT') || attempt >= 2) throw error;
-      await mkdir(dirname(path), { recursive: true });
+      await (options.createParent ?? ((dir) => mkdir(dir, { recursive: true })))(dirname(path));
     }
   }
 }
