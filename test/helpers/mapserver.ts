@@ -3,7 +3,6 @@
  * that runs /usr/lib/cgi-bin/mapserv as CGI for every request, and writes the mapfile it serves.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,21 +11,6 @@ import type { TestContext } from 'node:test';
 
 /** The CGI binary; `MAPSERV` overrides it. */
 export const MAPSERV = process.env.MAPSERV ?? '/usr/lib/cgi-bin/mapserv';
-
-/** Why MapServer tests cannot run here (mapserv or gdal_translate missing), or null when they can. */
-export function mapServerUnavailable(): string | null {
-  for (const [file, pkg] of [
-    [MAPSERV, 'cgi-mapserver'],
-    ['/usr/bin/gdal_translate', 'gdal-bin'],
-  ] as const) {
-    try {
-      accessSync(file, constants.X_OK);
-    } catch {
-      return `${file} is not installed (Debian package ${pkg}; .ci/run installs it)`;
-    }
-  }
-  return null;
-}
 
 export interface MapServerCgi {
   /** `http://127.0.0.1:<port>/mapserv`: the WMS endpoint (append `?`). */

@@ -4,15 +4,15 @@
  * draws a GetMap, and no page logs a console error. One browser for the whole file.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, test, type TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startProxy, type RunningProxy } from '../helpers/proxy.js';
+import { needs } from '../helpers/system-programs.js';
 import { solidPng, startUpstream, type Upstream, type UpstreamRequest } from '../helpers/upstream.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const COLOR = [40, 160, 90, 255] as const;
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (Debian package chromium)`;
+const skip = needs('chromium');
 /** Every test fails after a minute instead of hanging the suite when Chromium stops answering. */
 const options = { skip, timeout: 60_000 };
 

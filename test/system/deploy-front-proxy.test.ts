@@ -6,11 +6,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { copyFixture } from '../helpers/fixtures.js';
 import { startApache, startNginx, startServe, type FrontServer } from '../helpers/front-proxy.js';
+import { needs } from '../helpers/system-programs.js';
 
 /** Absolute URLs in a document (`&amp;` decoded), leaving out XML namespaces and schema locations. */
 function localUrls(text: string): string[] {
   const all = text.match(/https?:\/\/[^\s"'<>]+/g) ?? [];
-  return all.map((url) => url.replaceAll('&amp;', '&')).filter((url) => /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url));
+  return all
+    .map((url) => url.replaceAll('&amp;', '&'))
+    .filter((url) => /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url));
 }
 
 /** Every document that carries URLs: capabilities of each service, KML and the demo page. */
@@ -68,16 +71,24 @@ async function assertEverythingPointsThrough(front: FrontServer, backendUrl: str
   assert.equal(res.headers.get('content-type'), 'image/png');
 }
 
-test('behind nginx with X-Script-Name every capabilities URL points through nginx', async (t) => {
-  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
-  const serve = await startServe(t, [configFile, '-w', '1']);
-  const nginx = await startNginx(t, serve.url);
-  await assertEverythingPointsThrough(nginx, serve.url);
-});
+test(
+  'behind nginx with X-Script-Name every capabilities URL points through nginx',
+  { skip: needs('nginx') },
+  async (t) => {
+    const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
+    const serve = await startServe(t, [configFile, '-w', '1']);
+    const nginx = await startNginx(t, serve.url);
+    await assertEverythingPointsThrough(nginx, serve.url);
+  },
+);
 
-test('behind Apache mod_proxy with X-Script-Name every capabilities URL points through Apache', async (t) => {
-  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
-  const serve = await startServe(t, [configFile, '-w', '1']);
-  const apache = await startApache(t, serve.url);
-  await assertEverythingPointsThrough(apache, serve.url);
-});
+test(
+  'behind Apache mod_proxy with X-Script-Name every capabilities URL points through Apache',
+  { skip: needs('apache2') },
+  async (t) => {
+    const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
+    const serve = await startServe(t, [configFile, '-w', '1']);
+    const apache = await startApache(t, serve.url);
+    await assertEverythingPointsThrough(apache, serve.url);
+  },
+);

@@ -10,11 +10,12 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { makeTempDir } from '../helpers/fixtures.js';
-import { mapServerUnavailable, startMapServer, writeRasterMapfile } from '../helpers/mapserver.js';
+import { startMapServer, writeRasterMapfile } from '../helpers/mapserver.js';
+import { needs } from '../helpers/system-programs.js';
 import { startProxy } from '../helpers/proxy.js';
 import { pixelAt } from '../helpers/upstream.js';
 
-const skip = mapServerUnavailable() ?? false;
+const skip = needs('mapserv', 'gdal');
 
 type Rgb = readonly [number, number, number];
 /** The quadrants of the raster: north-west, north-east, south-west, south-east. */

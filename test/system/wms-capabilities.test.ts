@@ -3,12 +3,12 @@
  * layer tree, metadata and bboxes, and real clients (GDAL, OWSLib) read it and fetch maps.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { assertValidWmsXml, run, startWmsProxy } from '../fixtures/wms/kit.js';
+import { needs, SYSTEM_PYTHON } from '../helpers/system-programs.js';
 
 const VERSIONS = ['1.0.0', '1.1.0', '1.1.1', '1.3.0'] as const;
 
@@ -24,7 +24,7 @@ test('the capabilities of every version validate and show the layer tree', async
     const res = await fetch(capsUrl(proxy.url, version));
     assert.equal(res.status, 200, version);
     const doc = await res.text();
-    await assertValidWmsXml(doc, `capabilities ${version}`);
+    await assertValidWmsXml(t, doc, `capabilities ${version}`);
     for (const name of ['root', 'pattern', 'direct', 'group', 'pattern2'])
       assert.match(doc, new RegExp(`<Name>${name}</Name>`), version);
     assert.match(doc, /<Title>Unnamed group<\/Title>/, version);
@@ -55,8 +55,10 @@ test('1.3.0 flips EPSG:4326 bboxes, gives scale denominators, MaxWidth and attri
 /** `layer name → "WIDTHxHEIGHT"` of every LegendURL in a capabilities document. */
 function legendSizes(doc: string): Record<string, string> {
   const sizes: Record<string, string> = {};
-  const pattern = /<LegendURL width="(\d+)" height="(\d+)">\s*<Format>image\/png<\/Format>\s*<OnlineResource [^>]*(?:\?|&amp;)layer=([^&"]+)&amp;/g;
-  for (const [, width, height, layer] of doc.matchAll(pattern)) sizes[layer ?? ''] = `${width ?? ''}x${height ?? ''}`;
+  const pattern =
+    /<LegendURL width="(\d+)" height="(\d+)">\s*<Format>image\/png<\/Format>\s*<OnlineResource [^>]*(?:\?|&amp;)layer=([^&"]+)&amp;/g;
+  for (const [, width, height, layer] of doc.matchAll(pattern))
+    sizes[layer ?? ''] = `${width ?? ''}x${height ?? ''}`;
   return sizes;
 }
 
@@ -72,7 +74,7 @@ test('LegendURL width and height are the legend graphic sizes, as MapProxy 1.15 
   }
 });
 
-test('GDAL lists the layers and translates a GetMap', async (t) => {
+test('GDAL lists the layers and translates a GetMap', { skip: needs('gdal') }, async (t) => {
   const { proxy } = await startWmsProxy(t);
   const info = await run('gdalinfo', [`WMS:${proxy.url}/service?`]);
   assert.equal(info.code, 0, info.stderr);
@@ -101,10 +103,12 @@ test('GDAL lists the layers and translates a GetMap', async (t) => {
   );
 });
 
-test('OWSLib reads the capabilities of 1.1.1 and 1.3.0 and fetches a map', async (t) => {
-  const { proxy } = await startWmsProxy(t);
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const script = `
+test(
+  'OWSLib reads the capabilities of 1.1.1 and 1.3.0 and fetches a map',
+  { skip: needs('owslib') },
+  async (t) => {
+    const { proxy } = await startWmsProxy(t);
+    const script = `
 import sys
 from owslib.wms import WebMapService
 for v in ('1.1.1', '1.3.0'):
@@ -112,11 +116,12 @@ for v in ('1.1.1', '1.3.0'):
     img = w.getmap(layers=['pattern'], srs='EPSG:4326', bbox=(5, 45, 15, 55), size=(64, 64), format='image/png')
     print(v, ','.join(sorted(w.contents)), w.contents['pattern'].boundingBoxWGS84[1], img.info()['content-type'], w.contents['direct'].queryable)
 `;
-  const result = await run(python, ['-c', script, proxy.url]);
-  assert.equal(result.code, 0, result.stderr);
-  const lines = result.stdout.trim().split('\n');
-  assert.deepEqual(lines, [
-    '1.1.1 direct,group,pattern,pattern2,root -85.0511287798066 image/png 1',
-    '1.3.0 direct,group,pattern,pattern2,root -85.0511287798066 image/png 1',
-  ]);
-});
+    const result = await run(SYSTEM_PYTHON, ['-c', script, proxy.url]);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.deepEqual(lines, [
+      '1.1.1 direct,group,pattern,pattern2,root -85.0511287798066 image/png 1',
+      '1.3.0 direct,group,pattern,pattern2,root -85.0511287798066 image/png 1',
+    ]);
+  },
+);

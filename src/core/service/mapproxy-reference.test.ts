@@ -127,7 +127,7 @@ test('TMS root, capabilities and TileMaps match MapProxy 1.15', async () => {
   }
 });
 
-test('WMTS KVP and RESTful capabilities match MapProxy 1.15 (keywords aside) and validate', async () => {
+test('WMTS KVP and RESTful capabilities match MapProxy 1.15 (keywords aside) and validate', async (t) => {
   const cases: [Service, string, Record<string, string>, string][] = [
     [
       new WmtsKvpService({ layers: LAYERS, metadata: WMTS_MD }),
@@ -149,11 +149,11 @@ test('WMTS KVP and RESTful capabilities match MapProxy 1.15 (keywords aside) and
     const keywords = (doc: XmlElement) => select(doc, '//ows:Keyword').map((k) => k.text.trim());
     assert.deepEqual(keywords(ours), keywords(theirs));
     assert.deepEqual(keywords(ours), ['roads', 'rivers', 'maps']);
-    await assertValidXml(body, 'wmts/1.0/wmtsGetCapabilities_response.xsd', file);
+    await assertValidXml(t, body, 'wmts/1.0/wmtsGetCapabilities_response.xsd', file);
   }
 });
 
-test('KML documents match MapProxy 1.15', async () => {
+test('KML documents match MapProxy 1.15', async (t) => {
   const kml = new KmlService({ layers: LAYERS });
   for (const [path, file] of [
     ['/kml/osm', 'kml_init.kml'],
@@ -162,6 +162,6 @@ test('KML documents match MapProxy 1.15', async () => {
     ['/kml/utm/EPSG25832/0/0/0.kml', 'kml_utm.kml'],
   ] as const) {
     const { body } = await compare(kml, path, {}, file);
-    await assertValidXml(body, 'kml/2.2.0/ogckml22.xsd', file);
+    await assertValidXml(t, body, 'kml/2.2.0/ogckml22.xsd', file);
   }
 });

@@ -47,14 +47,14 @@ test('WMTVER or a GetMap without SERVICE go to the WMS', async () => {
   assert.equal(wms.seen.length, 2);
 });
 
-test('a missing SERVICE is a 400 MissingParameterValue without no-cache headers', async () => {
+test('a missing SERVICE is a 400 MissingParameterValue without no-cache headers', async (t) => {
   const ows = new OwsService({ wmts: new RecordingService('wmts') });
   const res = await ows.handle(serviceRequest('/service', { REQUEST: 'GetCapabilities' }));
   assert.deepEqual(
     [res.status, res.contentType, res.cache],
     [400, 'text/xml; charset=utf-8', { kind: 'none' }],
   );
-  await assertValidXml(String(res.body), 'ows/1.1.0/owsExceptionReport.xsd');
+  await assertValidXml(t, String(res.body), 'ows/1.1.0/owsExceptionReport.xsd');
   const [exception] = select(parseXml(String(res.body)), 'ows:Exception');
   assert.deepEqual(exception?.attributes, { exceptionCode: 'MissingParameterValue', locator: 'service' });
   assert.deepEqual(texts(exception, 'ows:ExceptionText'), ['The service parameter is missing']);
@@ -62,12 +62,12 @@ test('a missing SERVICE is a 400 MissingParameterValue without no-cache headers'
   assert.equal((await ows.handle(serviceRequest('/service', { REQUEST: 'GetMap' }))).status, 400);
 });
 
-test('an unknown or unregistered SERVICE is a 400 InvalidParameterValue, escaped', async () => {
+test('an unknown or unregistered SERVICE is a 400 InvalidParameterValue, escaped', async (t) => {
   const ows = new OwsService({ wmts: new RecordingService('wmts') });
   for (const value of ['wms', 'foo', '<x a="1">&']) {
     const res = await ows.handle(serviceRequest('/service', { SERVICE: value }));
     assert.deepEqual([res.status, res.cache], [400, { kind: 'no-cache' }], value);
-    await assertValidXml(String(res.body), 'ows/1.1.0/owsExceptionReport.xsd', value);
+    await assertValidXml(t, String(res.body), 'ows/1.1.0/owsExceptionReport.xsd', value);
     const [exception] = select(parseXml(String(res.body)), 'ows:Exception');
     assert.deepEqual(exception?.attributes, { exceptionCode: 'InvalidParameterValue', locator: 'service' });
     assert.deepEqual(texts(exception, 'ows:ExceptionText'), [

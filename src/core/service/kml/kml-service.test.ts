@@ -1,6 +1,6 @@
 /** KML super-overlays through `KmlService`: documents, sub tiles, tile images and errors. */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { assertValidXml } from '../../../../test/schemas/validate-xml.js';
 import { parseXml, select, texts, type XmlElement } from '../../../../test/schemas/xml-tree.js';
 import { ProxyError } from '../../util/index.js';
@@ -34,12 +34,12 @@ function setup() {
   return { service: new KmlService({ layers, maxAgeSeconds: 600, now: () => 42 }), layers };
 }
 
-async function kml(service: KmlService, path: string): Promise<XmlElement> {
+async function kml(t: TestContext, service: KmlService, path: string): Promise<XmlElement> {
   const res = await service.handle(serviceRequest(path));
   assert.equal(res.status, 200, path);
   assert.equal(res.contentType, 'application/vnd.google-earth.kml+xml');
   assert.deepEqual(res.cache, { kind: 'document', maxAgeSeconds: 600 });
-  await assertValidXml(String(res.body), 'kml/2.2.0/ogckml22.xsd', path);
+  await assertValidXml(t, String(res.body), 'kml/2.2.0/ogckml22.xsd', path);
   return parseXml(String(res.body));
 }
 
@@ -51,9 +51,9 @@ function box(element: XmlElement, path: string): number[] {
 
 const hrefs = (doc: XmlElement, path: string) => texts(doc, path);
 
-test('the tile document: region, then a NetworkLink and GroundOverlay per sub tile, top row first', async () => {
+test('the tile document: region, then a NetworkLink and GroundOverlay per sub tile, top row first', async (t) => {
   const { service } = setup();
-  const doc = await kml(service, '/kml/osm/EPSG900913/0/0/0.kml');
+  const doc = await kml(t, service, '/kml/osm/EPSG900913/0/0/0.kml');
   assert.deepEqual(texts(doc, 'Document/name'), ['osm']);
   assert.deepEqual(box(doc, 'Document/Region/LatLonAltBox'), [-180, -90, 180, 90]);
   const base = 'http://localhost:8080/kml/osm/EPSG900913/1';
@@ -78,20 +78,20 @@ test('the tile document: region, then a NetworkLink and GroundOverlay per sub ti
   assert.equal(texts(doc, 'Document/Region/LatLonAltBox/north')[0], '90.000000');
 });
 
-test('the initial document is tile 0/0/0; without a grid segment EPSG4326 is preferred', async () => {
+test('the initial document is tile 0/0/0; without a grid segment EPSG4326 is preferred', async (t) => {
   const { service } = setup();
-  const doc = await kml(service, '/kml/osm');
+  const doc = await kml(t, service, '/kml/osm');
   assert.deepEqual(hrefs(doc, 'Document/GroundOverlay/Icon/href'), [
     'http://localhost:8080/kml/osm/EPSG4326/1/0/0.jpeg',
     'http://localhost:8080/kml/osm/EPSG4326/1/1/0.jpeg',
   ]);
-  const merc = await kml(service, '/kml/osm/EPSG900913/');
+  const merc = await kml(t, service, '/kml/osm/EPSG900913/');
   assert.equal(select(merc, 'Document/GroundOverlay').length, 4);
 });
 
-test('nw grids: request rows count from the bottom and sub tile links are flipped back', async () => {
+test('nw grids: request rows count from the bottom and sub tile links are flipped back', async (t) => {
   const { service } = setup();
-  const doc = await kml(service, '/kml/nw/EPSG3857/1/0/0.kml');
+  const doc = await kml(t, service, '/kml/nw/EPSG3857/1/0/0.kml');
   assert.deepEqual(box(doc, 'Document/Region/LatLonAltBox'), [-180, -90, 0, 0]);
   assert.deepEqual(hrefs(doc, 'Document/NetworkLink/Link/href'), [
     'http://localhost:8080/kml/nw/EPSG3857/2/0/1.kml',
@@ -105,9 +105,9 @@ test('nw grids: request rows count from the bottom and sub tile links are flippe
   assert.ok(Math.abs(south! - -66.51326) < 1e-5, String(south));
 });
 
-test('the last level has no sub tiles', async () => {
+test('the last level has no sub tiles', async (t) => {
   const { service } = setup();
-  const doc = await kml(service, '/kml/osm/EPSG900913/19/0/0.kml');
+  const doc = await kml(t, service, '/kml/osm/EPSG900913/19/0/0.kml');
   assert.deepEqual(select(doc, 'Document/NetworkLink'), []);
 });
 

@@ -1,6 +1,6 @@
 /** WMTS KVP and RESTful through `WmtsKvpService` / `WmtsRestService`. */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { assertValidXml } from '../../../../test/schemas/validate-xml.js';
 import { parseXml, select, texts, type XmlElement } from '../../../../test/schemas/xml-tree.js';
 import { createTileGrid } from '../../grid/index.js';
@@ -54,18 +54,21 @@ const TILE = {
   format: 'image/png',
 };
 
-async function capabilities(res: ServiceResponse): Promise<XmlElement> {
+async function capabilities(t: TestContext, res: ServiceResponse): Promise<XmlElement> {
   assert.equal(res.status, 200);
   assert.equal(res.contentType, 'application/xml');
   assert.deepEqual(res.cache, { kind: 'none' });
-  await assertValidXml(String(res.body), 'wmts/1.0/wmtsGetCapabilities_response.xsd');
+  await assertValidXml(t, String(res.body), 'wmts/1.0/wmtsGetCapabilities_response.xsd');
   return parseXml(String(res.body));
 }
 
-async function exceptionOf(res: ServiceResponse): Promise<[number, string, string, string | undefined]> {
+async function exceptionOf(
+  t: TestContext,
+  res: ServiceResponse,
+): Promise<[number, string, string, string | undefined]> {
   assert.equal(res.contentType, 'text/xml');
   assert.deepEqual(res.cache, { kind: 'no-cache' });
-  await assertValidXml(String(res.body), 'ows/1.1.0/owsExceptionReport.xsd');
+  await assertValidXml(t, String(res.body), 'ows/1.1.0/owsExceptionReport.xsd');
   const [exception] = select(parseXml(String(res.body)), 'ows:Exception');
   assert.ok(exception !== undefined);
   return [
@@ -76,10 +79,10 @@ async function exceptionOf(res: ServiceResponse): Promise<[number, string, strin
   ];
 }
 
-test('KVP capabilities: valid WMTS 1.0.0 with KVP endpoints and no ResourceURLs', async () => {
+test('KVP capabilities: valid WMTS 1.0.0 with KVP endpoints and no ResourceURLs', async (t) => {
   const service = new WmtsKvpService({ layers: makeLayers().layers, metadata: METADATA });
   for (const path of ['/service', '/ows']) {
-    const doc = await capabilities(await service.handle(kvp({ request: 'GetCapabilities' }, path)));
+    const doc = await capabilities(t, await service.handle(kvp({ request: 'GetCapabilities' }, path)));
     const hrefs = select(doc, 'ows:OperationsMetadata/ows:Operation/ows:DCP/ows:HTTP/ows:Get').map(
       (get) => get.attributes['xlink:href'],
     );
@@ -89,9 +92,9 @@ test('KVP capabilities: valid WMTS 1.0.0 with KVP endpoints and no ResourceURLs'
   }
 });
 
-test('capabilities publish grids addressable from the top left, with matrices per level', async () => {
+test('capabilities publish grids addressable from the top left, with matrices per level', async (t) => {
   const service = new WmtsKvpService({ layers: makeLayers().layers });
-  const doc = await capabilities(await service.handle(kvp({ request: 'getcapabilities' })));
+  const doc = await capabilities(t, await service.handle(kvp({ request: 'getcapabilities' })));
   const layers = select(doc, 'Contents/Layer');
   assert.deepEqual(texts(doc, 'Contents/Layer/ows:Identifier'), ['osm', 'utm', 'geo']);
   // GLOBAL_GEODETIC (sw, half-empty first level) cannot be addressed from the top left: skipped
@@ -145,11 +148,11 @@ test('capabilities publish grids addressable from the top left, with matrices pe
   ]);
 });
 
-test('metadata fills ServiceIdentification and ServiceProvider, escaped', async () => {
+test('metadata fills ServiceIdentification and ServiceProvider, escaped', async (t) => {
   const service = new WmtsKvpService({ layers: makeLayers().layers, metadata: METADATA });
   const res = await service.handle(kvp({ request: 'GetCapabilities' }));
   assert.ok(!String(res.body).includes('<&>'));
-  const doc = await capabilities(res);
+  const doc = await capabilities(t, res);
   assert.deepEqual(texts(doc, 'ows:ServiceIdentification/ows:Title'), ['Tiles <&>']);
   assert.deepEqual(texts(doc, 'ows:ServiceIdentification/ows:Keywords/ows:Keyword'), [
     'roads',
@@ -167,16 +170,17 @@ test('metadata fills ServiceIdentification and ServiceProvider, escaped', async 
   assert.deepEqual(texts(doc, '//ows:PostalCode'), ['53111']);
   assert.deepEqual(texts(doc, 'Contents/Layer/ows:Title'), ['OSM <&>', 'utm', 'geo']);
   const bare = await capabilities(
+    t,
     await new WmtsKvpService({ layers: [] }).handle(kvp({ request: 'GetCapabilities' })),
   );
   assert.deepEqual(select(bare, 'ows:ServiceProvider'), []);
   assert.deepEqual(select(bare, '//ows:Keywords'), []);
 });
 
-test('RESTful capabilities: ResourceURL templates and ServiceMetadataURL instead of OperationsMetadata', async () => {
+test('RESTful capabilities: ResourceURL templates and ServiceMetadataURL instead of OperationsMetadata', async (t) => {
   const service = new WmtsRestService({ layers: makeLayers().layers });
   const req = serviceRequest('/wmts/1.0.0/WMTSCapabilities.xml', {}, 'http://example.org/maps');
-  const doc = await capabilities(await service.handle(req));
+  const doc = await capabilities(t, await service.handle(req));
   assert.deepEqual(select(doc, 'ows:OperationsMetadata'), []);
   assert.deepEqual(
     select(doc, 'Contents/Layer/ResourceURL').map((r) => [r.attributes.format, r.attributes.template]),
@@ -198,6 +202,7 @@ test('RESTful capabilities: ResourceURL templates and ServiceMetadataURL instead
     restfulTemplate: '/{Time}/{Layer}/{TileMatrixSet}/{TileMatrix}/{TileCol}/{TileRow}.{Format}',
   });
   const customDoc = await capabilities(
+    t,
     await custom.handle(serviceRequest('/wmts/1.0.0/WMTSCapabilities.xml')),
   );
   assert.equal(
@@ -274,7 +279,7 @@ test('RESTful GetTile with the default and custom templates', async () => {
   assert.deepEqual([res.status, res.contentType], [200, 'image/jpeg']);
 });
 
-test('RESTful dimensions: `default` is accepted, other values are unknown dimensions', async () => {
+test('RESTful dimensions: `default` is accepted, other values are unknown dimensions', async (t) => {
   const service = new WmtsRestService({
     layers: makeLayers().layers,
     restfulTemplate: '/{Layer}/{Time}/{TileMatrixSet}/{TileMatrix}/{TileCol}/{TileRow}.{Format}',
@@ -284,14 +289,14 @@ test('RESTful dimensions: `default` is accepted, other values are unknown dimens
     200,
   );
   const res = await service.handle(serviceRequest('/wmts/osm/2024-01-01/GLOBAL_WEBMERCATOR/0/0/0.png'));
-  assert.deepEqual((await exceptionOf(res)).slice(0, 3), [
+  assert.deepEqual((await exceptionOf(t, res)).slice(0, 3), [
     400,
     'InvalidParameterValue',
     'unknown dimension: time',
   ]);
 });
 
-test('KVP request errors: status, exception code and message per MapProxy', async () => {
+test('KVP request errors: status, exception code and message per MapProxy', async (t) => {
   const service = new WmtsKvpService({
     layers: makeLayers().layers,
     featureInfoFormats: [{ mimetype: 'application/json', suffix: 'geojson' }],
@@ -341,13 +346,13 @@ test('KVP request errors: status, exception code and message per MapProxy', asyn
   ];
   for (const [query, status, code, message] of cases) {
     const res = await service.handle(kvp(query));
-    assert.deepEqual((await exceptionOf(res)).slice(0, 3), [status, code, message], JSON.stringify(query));
+    assert.deepEqual((await exceptionOf(t, res)).slice(0, 3), [status, code, message], JSON.stringify(query));
   }
-  const locator = await exceptionOf(await service.handle(kvp({ ...TILE, layer: 'nope' })));
+  const locator = await exceptionOf(t, await service.handle(kvp({ ...TILE, layer: 'nope' })));
   assert.equal(locator[3], 'layer');
 });
 
-test('RESTful errors: template mismatch is a plain 500, the rest ExceptionReports', async () => {
+test('RESTful errors: template mismatch is a plain 500, the rest ExceptionReports', async (t) => {
   const service = new WmtsRestService({ layers: makeLayers().layers });
   const bad = await service.handle(serviceRequest('/wmts/foo'));
   assert.deepEqual(
@@ -355,33 +360,33 @@ test('RESTful errors: template mismatch is a plain 500, the rest ExceptionReport
     [500, 'text/plain', 'internal error: invalid request (/wmts/foo)', { kind: 'no-cache' }],
   );
   const format = await service.handle(serviceRequest('/wmts/osm/GLOBAL_WEBMERCATOR/1/0/0.jpeg'));
-  assert.deepEqual((await exceptionOf(format)).slice(0, 2), [400, 'InvalidParameterValue']);
+  assert.deepEqual((await exceptionOf(t, format)).slice(0, 2), [400, 'InvalidParameterValue']);
   const range = await service.handle(serviceRequest('/wmts/osm/GLOBAL_WEBMERCATOR/1/0/2.png'));
-  assert.deepEqual((await exceptionOf(range)).slice(0, 2), [400, 'TileOutOfRange']);
+  assert.deepEqual((await exceptionOf(t, range)).slice(0, 2), [400, 'TileOutOfRange']);
   const fi = await service.handle(serviceRequest('/wmts/osm/GLOBAL_WEBMERCATOR/1/0/0/5/5.geojson'));
-  assert.deepEqual((await exceptionOf(fi)).slice(0, 3), [
+  assert.deepEqual((await exceptionOf(t, fi)).slice(0, 3), [
     400,
     'InvalidParameterValue',
     'unknown infoformat: geojson',
   ]);
 });
 
-test('a failing source is a 500 NoApplicableCode with the source message', async () => {
+test('a failing source is a 500 NoApplicableCode with the source message', async (t) => {
   const failWith = new ProxyError('HTTP Error (see logs for URL and reason).', 'SOURCE_HTTP');
   const service = new WmtsKvpService({ layers: makeLayers({ failWith }).layers });
   const res = await service.handle(kvp(TILE));
-  assert.deepEqual((await exceptionOf(res)).slice(0, 3), [
+  assert.deepEqual((await exceptionOf(t, res)).slice(0, 3), [
     500,
     'NoApplicableCode',
     'HTTP Error (see logs for URL and reason).',
   ]);
 });
 
-test('request values are escaped in exception reports', async () => {
+test('request values are escaped in exception reports', async (t) => {
   const service = new WmtsKvpService({ layers: makeLayers().layers });
   const res = await service.handle(kvp({ ...TILE, layer: '<script>alert("x")</script>' }));
   assert.ok(!String(res.body).includes('<script>'));
-  assert.deepEqual((await exceptionOf(res))[2], 'unknown layer: <script>alert("x")</script>');
+  assert.deepEqual((await exceptionOf(t, res))[2], 'unknown layer: <script>alert("x")</script>');
 });
 
 test('templates without the required variables are refused when the service is built', () => {
