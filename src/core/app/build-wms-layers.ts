@@ -126,7 +126,6 @@ function cacheLayer(deps: WmsLayerDeps, name: string, manager: TileManager, sour
     };
   }
   return new CacheMapLayer({
-    name,
     tileManager: manager,
     extent: cacheCoverageExtent(deps.loaded, name) ?? sourcesExtent(deps, sources),
     maxTileLimit: deps.loaded.config.globals.cache.max_tile_limit,

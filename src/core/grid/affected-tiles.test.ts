@@ -301,3 +301,21 @@ test('positions outside the grid come back as null', () => {
   const result = affectedLevelTiles(grids.geo, [-200, -80, -170, -70], 1);
   assert.deepEqual(result.tiles, [null, { x: 0, y: 0, z: 1 }]);
 });
+
+test('a block of billions of tiles is counted without being listed', () => {
+  const grid = grids.merc;
+  const world: [number, number, number, number] = [-20000000, -20000000, 20000000, 20000000];
+  // MapProxy 1.15: num_tiles 4278991396 for this bbox at 1x16000000 pixels
+  const found = affectedTiles(grid, world, [1, 16000000]);
+  assert.ok(found !== null);
+  assert.equal(found.count, 4278991396);
+  assert.deepEqual(found.gridSize, [65414, 65414]);
+  assert.throws(() => found.tiles, { code: 'GRID_TOO_MANY_TILES' });
+});
+
+test('positions() yields the same tiles as the list, one at a time', () => {
+  const grid = grids.merc;
+  const found = affectedLevelTiles(grid, [-1000000, -1000000, 3000000, 1000000], 4);
+  assert.deepEqual([...found.positions()], found.tiles);
+  assert.equal(found.count, found.tiles.length);
+});

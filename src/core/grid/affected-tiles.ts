@@ -9,18 +9,30 @@ import { closestLevel } from './level-selection.js';
 import { resolution, tileCoordAt, tilesBBox, type TileCoord } from './tile-math.js';
 import type { TileGrid } from './tile-grid.js';
 
-/** The tiles covering a bbox on one level. */
+/**
+ * The tiles covering a bbox on one level. `gridSize` and `count` cost nothing; the positions are
+ * listed only when `tiles` is read or `positions()` iterated, so callers check `count` against
+ * their limit first (a 1x16000000-pixel GetMap touches billions of tiles).
+ */
 export interface AffectedTiles {
   /** The extent of all listed tiles (in the grid SRS), usually larger than the requested bbox. */
   readonly bbox: BBox;
   /** `[columns, rows]` of the tile block. */
   readonly gridSize: Size;
+  /** `columns * rows`: the number of positions, inside the grid or not (MapProxy's `num_tiles`). */
+  readonly count: number;
   /**
    * The tiles row by row, top row first, left to right; null where a position lies outside the
-   * grid. `tiles.length === columns * rows`.
+   * grid. `tiles.length === count`. Throws `GridError` (`GRID_TOO_MANY_TILES`) above
+   * `MAX_LISTED_TILES` positions.
    */
   readonly tiles: readonly (TileCoord | null)[];
+  /** The same positions one at a time, without listing them (for walks over large blocks). */
+  positions(): Iterable<TileCoord | null>;
 }
+
+/** The most positions `AffectedTiles.tiles` lists at once: beyond it a list would exhaust memory. */
+export const MAX_LISTED_TILES = 1_000_000;
 
 /** A request bbox in the grid SRS and the level chosen for it. */
 export interface AffectedLevel {
@@ -73,7 +85,8 @@ export function affectedTiles(grid: TileGrid, bbox: BBox, size: Size, reqSrs?: S
 /**
  * The block of tiles from tile range `[x0, y0, x1, y1]` (y as `tileCoordAt` returns them) in steps
  * of `step` (1 for tiles, the meta size for metatiles); `bbox` covers `step` tiles per position.
- * Shared with the metagrid (MapProxy `_tile_iter`).
+ * Shared with the metagrid (MapProxy `_tile_iter`). Counts without listing; throws `GridError`
+ * (`GRID_INVALID_BBOX`) for an empty or non-finite range.
  */
 export function tileBlock(
   grid: TileGrid,
@@ -82,28 +95,41 @@ export function tileBlock(
   step: Size,
 ): AffectedTiles {
   const [x0, yA, x1, yB] = range;
-  const xs: number[] = [];
-  for (let x = x0; x <= x1; x += step[0]) xs.push(x);
   // rows top to bottom: ascending y for a top-left origin, descending for bottom-left
-  const ys: number[] = [];
-  if (grid.origin === 'ul') for (let y = yB; y <= yA; y += step[1]) ys.push(y);
-  else for (let y = yB; y >= yA; y -= step[1]) ys.push(y);
-  const firstX = xs[0];
-  const lastX = xs.at(-1);
-  const topY = ys[0];
-  const bottomY = ys.at(-1);
-  if (firstX === undefined || lastX === undefined || topY === undefined || bottomY === undefined) {
+  const yStep = grid.origin === 'ul' ? step[1] : -step[1];
+  const columns = Math.floor((x1 - x0) / step[0]) + 1;
+  const rows = Math.floor((yA - yB) / yStep) + 1;
+  if (!Number.isSafeInteger(columns) || !Number.isSafeInteger(rows) || columns < 1 || rows < 1) {
     throw new GridError('Invalid BBOX', 'GRID_INVALID_BBOX');
   }
-  const [columns, rows] = grid.gridSizes[level] ?? [0, 0];
-  const tiles: (TileCoord | null)[] = [];
-  for (const y of ys) {
-    for (const x of xs) tiles.push(x < 0 || y < 0 || x >= columns || y >= rows ? null : { x, y, z: level });
-  }
+  const lastX = x0 + (columns - 1) * step[0];
+  const bottomY = yB + (rows - 1) * yStep;
   const bbox = tilesBBox(
     grid,
-    { x: firstX, y: bottomY, z: level },
-    { x: lastX + step[0] - 1, y: topY + step[1] - 1, z: level },
+    { x: x0, y: bottomY, z: level },
+    { x: lastX + step[0] - 1, y: yB + step[1] - 1, z: level },
   );
-  return { bbox, gridSize: [xs.length, ys.length], tiles };
+  const [gridColumns, gridRows] = grid.gridSizes[level] ?? [0, 0];
+  function* positions(): Generator<TileCoord | null> {
+    for (let row = 0, y = yB; row < rows; row++, y += yStep) {
+      for (let col = 0, x = x0; col < columns; col++, x += step[0]) {
+        yield x < 0 || y < 0 || x >= gridColumns || y >= gridRows ? null : { x, y, z: level };
+      }
+    }
+  }
+  const count = columns * rows;
+  let listed: (TileCoord | null)[] | null = null;
+  return {
+    bbox,
+    gridSize: [columns, rows],
+    count,
+    get tiles() {
+      if (count > MAX_LISTED_TILES) {
+        throw new GridError(`too many tiles (${count})`, 'GRID_TOO_MANY_TILES');
+      }
+      listed ??= [...positions()];
+      return listed;
+    },
+    positions,
+  };
 }

@@ -41,6 +41,7 @@ export {
   affectedLevel,
   affectedLevelTiles,
   affectedTiles,
+  MAX_LISTED_TILES,
   type AffectedLevel,
   type AffectedTiles,
 } from './affected-tiles.js';

@@ -4,15 +4,15 @@
  * chosen level, stitched, then cropped/scaled or reprojected into the requested bbox and SRS.
  */
 import { stitchTiles, type TileManager } from '../cache/index.js';
-import { affectedTiles, type TileCoord } from '../grid/index.js';
+import { affectedTiles, GridError, type AffectedTiles, type TileCoord } from '../grid/index.js';
+import { SrsError } from '../srs/index.js';
 import { transformImage, type ImageResult, type ResamplingMethod } from '../image/index.js';
-import { SourceError, type MapQuery } from '../source/index.js';
+import type { MapQuery } from '../source/index.js';
+import { MapBBoxError } from './errors.js';
 import { renderWithinExtent } from './limit-to-extent.js';
 import type { LayerExtent, MapLayer } from './map-layer.js';
 
 export interface CacheMapLayerOptions {
-  /** Config name of the cache, for errors. */
-  readonly name: string;
   readonly tileManager: TileManager;
   /** Default: the grid bbox (or the cache coverage) in the grid SRS. */
   readonly extent?: LayerExtent | undefined;
@@ -28,7 +28,6 @@ export class CacheMapLayer implements MapLayer {
   readonly isTransparent: boolean;
   readonly opacity: number | null;
   readonly extent: LayerExtent;
-  readonly #name: string;
   readonly #manager: TileManager;
   readonly #maxTiles: number;
   readonly #resampling: ResamplingMethod;
@@ -36,7 +35,6 @@ export class CacheMapLayer implements MapLayer {
 
   constructor(options: CacheMapLayerOptions) {
     const { tileManager } = options;
-    this.#name = options.name;
     this.#manager = tileManager;
     this.isTransparent = tileManager.imageOptions.transparent;
     this.opacity = tileManager.imageOptions.opacity ?? null;
@@ -61,15 +59,10 @@ export class CacheMapLayer implements MapLayer {
 
   async #render(query: MapQuery): Promise<ImageResult | null> {
     const grid = this.#manager.grid;
-    // 1. the level and tiles (MapProxy get_affected_tiles with req_srs)
-    const affected = affectedTiles(grid, query.bbox, query.size, query.srs);
+    // 1. the level and tiles (MapProxy get_affected_tiles with req_srs), counted before listed
+    const affected = affectedTilesWithin(grid, query, this.#maxTiles);
     if (affected === null) return null;
     const coords = affected.tiles.filter((t): t is TileCoord => t !== null);
-    if (coords.length >= this.#maxTiles) {
-      throw new SourceError(`too many tiles, max_tile_limit: ${this.#maxTiles}`, 'SOURCE_INVALID_QUERY', {
-        sourceName: this.#name,
-      });
-    }
     // 2. load (creating missing tiles through the TileManager)
     const loaded = await this.#manager.loadTiles(coords, { dimensions: query.dimensions });
     if (loaded.every((t) => t === null)) return null;
@@ -84,4 +77,28 @@ export class CacheMapLayer implements MapLayer {
       { resampling: this.#resampling },
     );
   }
+}
+
+/**
+ * `affectedTiles` for `query`, refused with `MapBBoxError` when the block has `maxTiles` positions
+ * or more (MapProxy counts `columns * rows`, inside the grid or not) or the bbox is unusable.
+ * Counting first keeps a 1x16000000-pixel request from listing billions of tiles.
+ */
+export function affectedTilesWithin(
+  grid: TileManager['grid'],
+  query: MapQuery,
+  maxTiles: number,
+): AffectedTiles | null {
+  let affected: AffectedTiles | null;
+  try {
+    affected = affectedTiles(grid, query.bbox, query.size, query.srs);
+  } catch (error) {
+    if (error instanceof GridError) throw new MapBBoxError(error.message, { cause: error });
+    if (error instanceof SrsError) throw new MapBBoxError('could not transform query BBOX', { cause: error });
+    throw error;
+  }
+  if (affected !== null && maxTiles > 0 && affected.count >= maxTiles) {
+    throw new MapBBoxError(`too many tiles, max_tile_limit: ${maxTiles}, num_tiles: ${affected.count}`);
+  }
+  return affected;
 }

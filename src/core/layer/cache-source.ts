@@ -54,6 +54,14 @@ export class CacheSource implements MapSource {
     }
     const affected = affectedTiles(grid, query.bbox, query.size);
     if (affected === null) return null;
+    // MapProxy CacheSource is a CacheMapLayer: it counts the block (inside the grid or not) first
+    if (this.#maxTiles > 0 && affected.count >= this.#maxTiles) {
+      throw new SourceError(
+        `too many tiles, max_tile_limit: ${this.#maxTiles}, num_tiles: ${affected.count}`,
+        'SOURCE_INVALID_QUERY',
+        { sourceName: this.name },
+      );
+    }
     const options = { dimensions: query.dimensions, isSeeding: query.isSeeding, withMetadata: false };
     const single = exactTile(grid, affected.tiles, query);
     if (single !== null) {
@@ -62,11 +70,6 @@ export class CacheSource implements MapSource {
       return tile === null ? null : storedImage(tile.data, tile.format);
     }
     const coords = affected.tiles.filter((t): t is TileCoord => t !== null);
-    if (coords.length > this.#maxTiles) {
-      throw new SourceError(`too many tiles, max_tile_limit: ${this.#maxTiles}`, 'SOURCE_INVALID_QUERY', {
-        sourceName: this.name,
-      });
-    }
     // 2. any other area: stitch the tiles and cut out the query
     const loaded = await this.#manager.loadTiles(coords, options);
     if (loaded.every((t) => t === null)) return null;

@@ -1,4 +1,5 @@
 /** Layers: what services serve, built from caches and sources. */
+export { MapBBoxError, type LayerErrorCode } from './errors.js';
 export type { TileLayer, TileResponse } from './types.js';
 /**
  * `new CacheTileLayer(options)`: a `TileLayer` over a `TileManager`. `getTile(coord)` (grid origin)
@@ -18,8 +19,9 @@ export type { MapLayer, LayerExtent } from './map-layer.js';
 /**
  * `new CacheMapLayer(options)`: tiles of the closest level (stretch/shrink factors of the grid)
  * through the TileManager, stitched and cropped, scaled or reprojected (mesh) into the query;
- * `direct` serves queries at or below `fromRes` from the sources. Rejects with `SourceError`
- * (`SOURCE_INVALID_QUERY`) at `max_tile_limit`, or what the TileManager rejects with.
+ * `direct` serves queries at or below `fromRes` from the sources. Rejects with `MapBBoxError`
+ * at `max_tile_limit` (counted before any tile is listed) or for an unusable bbox, or with what
+ * the TileManager rejects with.
  */
 export { CacheMapLayer, type CacheMapLayerOptions } from './cache-map-layer.js';
 /** `new DirectMapLayer({ source, extent })`: a source used uncached; it reprojects itself. */

@@ -94,13 +94,16 @@ export async function walkTiles(options: WalkOptions): Promise<void> {
     allSubtiles: boolean,
     path: ProgressPath,
   ): Promise<void> => {
-    const { tiles } = affectedMetaTiles(meta, bbox, level);
-    const total = tiles.length;
+    // positions one at a time: a large first level is walked, never listed whole
+    const block = affectedMetaTiles(meta, bbox, level);
+    const total = block.count;
     // MapProxy: `if len(levels) < skip_geoms_for_last_levels: all_subtiles = True`
     const unchecked = allSubtiles || levels.length < skipGeoms;
     const visitHere = levels[0] === level;
     const rest = visitHere ? levels.slice(1) : levels;
-    for (const [i, sub] of tiles.entries()) {
+    let i = -1;
+    for (const sub of block.positions()) {
+      i += 1;
       if (signal?.aborted === true) return;
       const subBBox = sub === null ? null : metaTile(meta, sub).bbox;
       const hit = sub === null || subBBox === null ? null : unchecked ? 'contains' : intersects(subBBox);

@@ -36,6 +36,8 @@ export interface KmlServiceOptions {
 const KML_CONTENT_TYPE = 'application/vnd.google-earth.kml+xml';
 const MERCATOR_MAX = 20037508.342789244;
 // MapProxy: only sub tiles whose lower-left corner lies in the tile, so none appears in two documents
+/** The most sub tiles one document links to (4 for a grid whose levels halve the resolution). */
+const MAX_KML_SUBTILES = 1024;
 const SUBTILE_DELTA = -1.0 / 10e6;
 
 export class KmlService implements Service {
@@ -92,8 +94,11 @@ export class KmlService implements Service {
       { ...path.tile, z: path.tile.z + 1 },
       { useProfiles: false, origin: null },
     );
-    // MapProxy fails with a 500 below the last level; a document without sub tiles is more useful
-    for (const sub of next === null ? [] : affectedLevelTiles(grid, bbox, next.z).tiles) {
+    // MapProxy fails with a 500 below the last level; a document without sub tiles is more useful.
+    // Counted before listed: a grid whose next level is far finer would list millions of links.
+    const block = next === null ? null : affectedLevelTiles(grid, bbox, next.z);
+    const listed = block !== null && block.count <= MAX_KML_SUBTILES ? block.tiles : [];
+    for (const sub of listed) {
       if (sub === null) continue;
       const subBBox = tileBBox(grid, sub);
       if (subBBox[0] - bbox[0] > SUBTILE_DELTA && subBBox[1] - bbox[1] > SUBTILE_DELTA) {

@@ -3,9 +3,10 @@
  * render the query (hidden ones dropped), rendered concurrently, merged in order, encoded once.
  */
 import { mergeImages, messageImage, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
-import type { MapLayer } from '../../layer/index.js';
+import { MapBBoxError, type MapLayer } from '../../layer/index.js';
 import type { Srs } from '../../srs/index.js';
 import { getLogger, ProxyError } from '../../util/index.js';
+import { OgcError } from '../errors.js';
 import { toInternalError } from '../responses.js';
 import type { MapParams } from './wms-request.js';
 import { renderLayers, type WmsLayerNode } from './wms-layer.js';
@@ -72,6 +73,12 @@ export async function renderMap(
       try {
         images[index] = await layer.getMap(query);
       } catch (error) {
+        // MapProxy WMSServer.map: a MapBBOXError is the request's fault, never drawn onto the map
+        if (error instanceof MapBBoxError) {
+          throw new OgcError(`Request too large or invalid BBOX. (${error.message})`, 'NoApplicableCode', {
+            cause: error,
+          });
+        }
         if (!(error instanceof ProxyError) || !/^(SOURCE|CACHE)_/.test(error.code)) throw error;
         if (context.onSourceErrors === 'raise') throw toInternalError(error);
         log.warn(`could not get map from layer: ${error.message}`);

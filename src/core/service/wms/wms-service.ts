@@ -64,6 +64,9 @@ function infoMime(version: WmsVersion, type: string): string {
 
 const log = getLogger('mapproxy.service.wms');
 
+/** MapProxy's default `max_output_pixels` (4000x4000), the cap for error images when none is set. */
+const DEFAULT_MAX_OUTPUT_PIXELS = 4000 * 4000;
+
 const CAPS_TYPES: Readonly<Record<WmsVersion, string>> = {
   '1.0.0': 'text/xml; charset=utf-8',
   '1.1.0': 'application/vnd.ogc.wms_xml',
@@ -135,12 +138,17 @@ export class WmsService implements Service {
     }
     const mime = formatMime(query);
     const options = this.#options.imageFormats.get(mime);
+    // an error image is never larger than a map may be: above max_output_pixels the XML answers
+    const limit =
+      this.#options.maxOutputPixels > 0 ? this.#options.maxOutputPixels : DEFAULT_MAX_OUTPUT_PIXELS;
+    const drawable = size === null || size[0] * size[1] <= limit;
     return {
       version,
       exceptions: query.exceptions,
       forceXml: false,
-      image:
-        options === undefined
+      image: !drawable
+        ? null
+        : options === undefined
           ? {
               size,
               format: 'image/png',
@@ -330,11 +338,16 @@ export class WmsService implements Service {
         try {
           const images = await this.#legendImages(node, null);
           const width = Math.max(1, ...images.map((image) => image.size[0]));
-          const height = Math.max(1, images.reduce((sum, image) => sum + image.size[1], 0));
+          const height = Math.max(
+            1,
+            images.reduce((sum, image) => sum + image.size[1], 0),
+          );
           if (node.name !== null) this.#legendSizeCache.set(node.name, [width, height]);
         } catch (error) {
           // capabilities still answer; the size is asked again next time
-          log.warn(`legend of layer ${node.name ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
+          log.warn(
+            `legend of layer ${node.name ?? ''}: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }),
     );

@@ -1,0 +1,17 @@
+/** Errors of the layer module: map requests a layer refuses before touching its cache. */
+import { ProxyError } from '../util/index.js';
+
+/** Stable codes of `MapBBoxError`. */
+export type LayerErrorCode = 'LAYER_INVALID_BBOX';
+
+/**
+ * A map request too large or with a bbox the layer's grid cannot answer (MapProxy `MapBBOXError`):
+ * more tiles than `max_tile_limit`, or an inverted/unusable bbox. The WMS answers it as
+ * "Request too large or invalid BBOX. (<message>)".
+ */
+export class MapBBoxError extends ProxyError {
+  declare readonly code: LayerErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'LAYER_INVALID_BBOX', options);
+  }
+}

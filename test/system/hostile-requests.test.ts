@@ -1,0 +1,66 @@
+/**
+ * Requests built to hurt the server (issue 10): each gets a prompt, clear answer while other
+ * requests keep being served. Expected answers were captured from MapProxy 1.15 on wms.yaml.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { exceptionCode, startWmsProxy } from '../fixtures/wms/kit.js';
+
+const MAP = '/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&STYLES=&FORMAT=image/png&SRS=EPSG:3857';
+const WORLD = 'BBOX=-20000000,-20000000,20000000,20000000';
+
+/** MapProxy 1.15's answer to the 1x16000000 GetMap over the world (captured on wms.yaml). */
+const TOO_MANY_TILES =
+  'Request too large or invalid BBOX. (too many tiles, max_tile_limit: 500, num_tiles: 4278991396)';
+
+test('a GetMap touching billions of tiles is refused at once, as MapProxy does, and the server stays up', async (t) => {
+  const { proxy, upstream } = await startWmsProxy(t);
+  const started = performance.now();
+  const [refused, other] = await Promise.all([
+    fetch(`${proxy.url}${MAP}&LAYERS=pattern&${WORLD}&WIDTH=1&HEIGHT=16000000`),
+    fetch(`${proxy.url}${MAP}&LAYERS=pattern&${WORLD}&WIDTH=256&HEIGHT=256`),
+  ]);
+  const text = await refused.text();
+  assert.equal(refused.status, 200);
+  assert.equal(refused.headers.get('content-type'), 'application/vnd.ogc.se_xml');
+  assert.match(text, /<ServiceException>([^<]*)<\/ServiceException>/);
+  assert.equal(/<ServiceException>([^<]*)</.exec(text)?.[1], TOO_MANY_TILES);
+  assert.equal(exceptionCode(text), null);
+  assert.equal(other.status, 200);
+  assert.equal(other.headers.get('content-type'), 'image/png');
+  await other.arrayBuffer();
+  // the refusal made no upstream request; the small map asked for its one tile
+  assert.ok(
+    upstream.requests.every((r) => r.pathname === '/tiles/0/0/0.png'),
+    'only the small map fetched',
+  );
+  t.diagnostic(`answered in ${Math.round(performance.now() - started)} ms`);
+});
+
+test('max_tile_limit counts the tile block before any tile is created', async (t) => {
+  const { proxy, upstream } = await startWmsProxy(t);
+  // level 5 over the world: 32x32 tiles, far above the default limit of 500
+  const res = await fetch(`${proxy.url}${MAP}&LAYERS=pattern&${WORLD}&WIDTH=8000&HEIGHT=2000`);
+  const text = await res.text();
+  assert.match(text, /too many tiles, max_tile_limit: 500, num_tiles: \d+/);
+  assert.equal(upstream.requests.length, 0);
+});
+
+test('an image exception larger than max_output_pixels falls back to the XML exception', async (t) => {
+  const { proxy } = await startWmsProxy(t);
+  for (const exceptions of ['application/vnd.ogc.se_blank', 'application/vnd.ogc.se_inimage']) {
+    const res = await fetch(
+      `${proxy.url}/service?SERVICE=WMS&VERSION=1.1.1&REQUEST=foo&WIDTH=20000&HEIGHT=20000&FORMAT=image/png&EXCEPTIONS=${exceptions}`,
+    );
+    const text = await res.text();
+    assert.equal(res.status, 200, exceptions);
+    assert.equal(res.headers.get('content-type'), 'application/vnd.ogc.se_xml', exceptions);
+    assert.match(text, /unknown WMS request type &#x27;foo&#x27;/, exceptions);
+  }
+  // within the limit the image is still drawn at the requested size
+  const small = await fetch(
+    `${proxy.url}/service?SERVICE=WMS&VERSION=1.1.1&REQUEST=foo&WIDTH=300&HEIGHT=200&FORMAT=image/png&EXCEPTIONS=application/vnd.ogc.se_blank`,
+  );
+  assert.equal(small.headers.get('content-type'), 'image/png');
+  await small.arrayBuffer();
+});
