@@ -105,3 +105,76 @@ test('serve -w 2 with tile_lock_dir: workers lock in that directory, tiles go to
   assert.equal(upstream.requests.length, 1);
   assert.deepEqual(await readdir(join(dir, 'shared')), ['osm_cache_EPSG3857'], 'no tile_locks below base_dir');
 });
+
+/** Pids of the `serve` processes whose parent is `pid` (the primary's workers, not tsx's esbuild), from /proc. */
+async function childPids(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // "pid (comm) state ppid ...": comm may hold spaces, so split after its closing parenthesis
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (ppid === pid && argv.includes('serve')) children.push(Number(entry));
+  }
+  return children.sort((a, b) => a - b);
+}
+
+test('SIGHUP with a broken configuration keeps the old workers and says so once; a fixed one replaces them', async (t) => {
+  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
+  const good = await readFile(configFile, 'utf8');
+  const serve = await startServe(t, [configFile, '-w', '2']);
+  const primary = serve.child.pid ?? 0;
+  const before = startedPids(serve).sort((a, b) => a - b);
+  assert.equal(before.length, 2);
+  assert.deepEqual(await childPids(primary), before);
+
+  await writeFile(configFile, good.replace('sources: [debug_cache]', 'sources: [nowhere]'));
+  serve.child.kill('SIGHUP');
+  // the failed reload answers with one line; a restarted worker would announce itself first
+  const output = await serve.waitFor(/reload failed|starting a new one/);
+  assert.doesNotMatch(output, /starting a new one/);
+  const failures = output.match(/reload failed.*/g) ?? [];
+  assert.equal(failures.length, 1, output);
+  t.diagnostic(failures.join(''));
+  assert.match(failures.join(''), /reload failed: .*mapproxy\.yaml:\d+:\d+ .*nowhere.*; keeping 2 workers$/);
+  assert.deepEqual(await childPids(primary), before, 'exactly the old workers');
+  const answers = await Promise.all(Array.from({ length: 8 }, () => fetch(`${serve.url}/tms/1.0.0/`)));
+  assert.deepEqual(answers.map((r) => r.status), Array(8).fill(200));
+
+  await writeFile(configFile, good);
+  const finished = serve.waitFor(/reload finished/);
+  serve.child.kill('SIGHUP');
+  await finished;
+  const after = await childPids(primary);
+  assert.equal(after.length, 2, `two workers after the fixed reload: ${after.join(', ')}`);
+  for (const pid of after) assert.ok(!before.includes(pid), `worker ${pid} is new`);
+  assert.equal((serve.output().match(/reload failed/g) ?? []).length, 1, 'no retry in between');
+});
+
+test('a replacement worker that cannot start is retried with a growing delay, not in a tight loop', async (t) => {
+  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
+  const good = await readFile(configFile, 'utf8');
+  // two workers: the survivor keeps the shared socket (with port 0 a new one would get a new port)
+  const serve = await startServe(t, [configFile, '-w', '2']);
+  const [victim, survivor] = startedPids(serve);
+  assert.ok(victim !== undefined && survivor !== undefined);
+
+  await writeFile(configFile, good.replace('sources: [debug_cache]', 'sources: [nowhere]'));
+  process.kill(victim, 'SIGKILL');
+  // a tight loop announces three replacements before the second delayed retry
+  const output = await serve.waitFor(/(could not start[\s\S]*){2}|(starting a new one[\s\S]*){3}/);
+  const retries = output.match(/worker could not start: .*/g) ?? [];
+  const delays = retries.map((line) => Number(/retrying in (\d+) s$/.exec(line)?.[1]));
+  assert.equal(delays.length, 2, output);
+  assert.ok((delays[0] ?? 0) >= 1 && delays[1] === 2 * (delays[0] ?? 0), `the delay doubles: ${delays.join(', ')}`);
+  assert.match(retries[0] ?? '', /mapproxy\.yaml:\d+:\d+ .*"nowhere"/);
+
+  await writeFile(configFile, good);
+  const replaced = await serve.waitFor(/(could not start[\s\S]*){2}worker \d+ started/);
+  const [, , replacement] = startedPids(serve);
+  assert.ok(replacement !== undefined, replaced);
+  assert.deepEqual(await childPids(serve.child.pid ?? 0), [survivor, replacement].sort((a, b) => a - b));
+  const res = await fetch(`${serve.url}/tms/1.0.0/`);
+  assert.equal(res.status, 200);
+});

@@ -1,13 +1,14 @@
 /**
  * The `serve` primary process: forks N workers on one shared socket (node:cluster, round robin),
- * replaces a worker that dies, drains every worker on SIGTERM/SIGINT and on SIGHUP replaces the
- * workers one by one (new one listening before the old one drains), so no request is refused.
+ * replaces a worker that dies (with a growing delay while replacements fail to start), drains every
+ * worker on SIGTERM/SIGINT and on SIGHUP replaces the workers one by one (new one listening before
+ * the old one drains), so no request is refused and a failed reload keeps the old workers.
  */
 import { closedSignal } from '../closed-signal.js';
 import cluster, { type Worker } from 'node:cluster';
 import { getLogger } from '../../util/index.js';
 import { ServerError } from '../errors.js';
-import { DRAIN } from './messages.js';
+import { DRAIN, startFailureReason } from './messages.js';
 
 export interface PrimaryOptions {
   readonly workers: number;
@@ -33,22 +34,48 @@ export interface ServeCluster {
 }
 
 const log = getLogger('mapproxy.server');
-/** A worker that dies sooner than this after its start is restarted with a delay (crash loop). */
+/** A worker that dies sooner than this after it started listening counts as a failed start. */
 const QUICK_DEATH_MS = 2000;
+/** Longest wait between attempts to replace a worker that keeps failing to start. */
+const MAX_RESTART_DELAY_MS = 60_000;
 
-/** Waits for `worker` to listen; rejects when it exits first. */
+/**
+ * How long to wait before starting a replacement after `failedStarts` consecutive failed starts:
+ * none for the first, then 1 s, doubling up to a minute, so a broken target is no tight loop.
+ */
+export function restartDelayMs(failedStarts: number): number {
+  if (failedStarts <= 0) return 0;
+  return Math.min(1000 * 2 ** (failedStarts - 1), MAX_RESTART_DELAY_MS);
+}
+
+/**
+ * Waits for `worker` to listen; rejects with the worker's own reason when it reports a failed
+ * start, or with its exit status when it exits first.
+ */
 function listening(worker: Worker): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onListening = (address: { port: number }): void => {
+    const done = (): void => {
+      worker.off('listening', onListening);
+      worker.off('message', onMessage);
       worker.off('exit', onExit);
+    };
+    const onListening = (address: { port: number }): void => {
+      done();
       resolve(address.port);
     };
+    const onMessage = (message: unknown): void => {
+      const reason = startFailureReason(message);
+      if (reason === null) return;
+      done();
+      reject(new ServerError(reason, 'SERVER_WORKER_FAILED'));
+    };
     const onExit = (code: number | null, signal: string | null): void => {
-      worker.off('listening', onListening);
+      done();
       reject(new ServerError(`worker ${worker.process.pid ?? '?'} exited (${signal ?? String(code)}) before listening`, 'SERVER_WORKER_FAILED'));
     };
-    worker.once('listening', onListening);
-    worker.once('exit', onExit);
+    worker.on('listening', onListening);
+    worker.on('message', onMessage);
+    worker.on('exit', onExit);
   });
 }
 
@@ -57,31 +84,67 @@ function exited(worker: Worker): Promise<void> {
   return new Promise((resolve) => worker.once('exit', () => { resolve(); }));
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Starts `options.workers` workers (each re-runs this command, see `serve`) and resolves once all
  * listen. Rejects with `ServerError` (`SERVER_WORKER_FAILED`) when a first worker cannot start.
  */
 export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster> {
+  /** Workers that listen and serve: always `options.workers` of them once started. */
   const current = new Set<Worker>();
   const retiring = new Set<Worker>();
-  const startedAt = new Map<Worker, number>();
+  const listeningSince = new Map<Worker, number>();
   let stopping = false;
+  /** Consecutive replacement workers that could not start (or died at once): the backoff step. */
+  let failedStarts = 0;
 
+  // a worker joins `current` once it listens; one that never does is its starter's business
   const fork = (): Worker => {
     const worker = cluster.fork();
-    log.info(`worker ${worker.process.pid ?? '?'} started`);
-    current.add(worker);
-    startedAt.set(worker, Date.now());
+    worker.once('listening', () => {
+      if (stopping) return;
+      current.add(worker);
+      listeningSince.set(worker, Date.now());
+      log.info(`worker ${worker.process.pid ?? '?'} started`);
+    });
     worker.on('exit', (code, signal) => {
       const wasCurrent = current.delete(worker);
       if (stopping || retiring.delete(worker) || !wasCurrent) return;
-      const quick = Date.now() - (startedAt.get(worker) ?? 0) < QUICK_DEATH_MS;
-      log.warn(`worker ${worker.process.pid ?? '?'} died (${signal ? signal : `exit code ${String(code)}`}), starting a new one`);
-      setTimeout(() => {
-        if (!stopping) listening(fork()).catch(() => undefined);
-      }, quick ? QUICK_DEATH_MS : 0);
+      const quick = Date.now() - (listeningSince.get(worker) ?? 0) < QUICK_DEATH_MS;
+      failedStarts = quick ? failedStarts + 1 : 0;
+      const delayMs = restartDelayMs(failedStarts);
+      const when = delayMs > 0 ? ` in ${String(delayMs / 1000)} s` : '';
+      log.warn(`worker ${worker.process.pid ?? '?'} died (${signal ? signal : `exit code ${String(code)}`}), starting a new one${when}`);
+      replace();
     });
     return worker;
+  };
+
+  /** Removes a worker that failed to start, killing it if it lingers. */
+  const discard = (worker: Worker): Promise<void> => {
+    if (!worker.isDead()) worker.process.kill('SIGTERM');
+    return exited(worker);
+  };
+
+  // a replacement that cannot start is retried with a growing delay, one log line per attempt
+  const replace = (): void => {
+    setTimeout(() => {
+      if (stopping) return;
+      const worker = fork();
+      listening(worker).then(
+        () => undefined,
+        async (error: unknown) => {
+          await discard(worker);
+          if (stopping) return;
+          failedStarts++;
+          log.error(`worker could not start: ${messageOf(error)}; retrying in ${String(restartDelayMs(failedStarts) / 1000)} s`);
+          replace();
+        },
+      );
+    }, restartDelayMs(failedStarts));
   };
 
   const retire = (worker: Worker): Promise<void> => {
@@ -110,6 +173,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
 
   log.info(`serving on port ${port} with ${options.workers} worker(s), primary pid ${process.pid}`);
   let reloading: Promise<void> = Promise.resolve();
+  // one new worker at a time, and an old one retires only once its successor listens: a
+  // configuration that does not load leaves the old workers serving, until the next SIGHUP
   const reload = (): Promise<void> => {
     reloading = reloading.then(async () => {
       log.info(`reloading ${current.size} workers`);
@@ -121,9 +186,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
         try {
           await listening(next);
         } catch (error) {
-          // a new worker that cannot start (broken configuration): keep the old ones serving
-          log.error(`reload aborted, the previous workers keep serving: ${error instanceof Error ? error.message : String(error)}`);
-          break;
+          await discard(next);
+          log.error(`reload failed: ${messageOf(error)}; keeping ${String(current.size)} workers`);
+          await Promise.all(gone);
+          return;
         }
         gone.push(retire(worker));
       }

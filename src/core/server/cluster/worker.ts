@@ -7,8 +7,9 @@ import { createServer, type Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { getLogger } from '../../util/index.js';
 import type { BindAddress } from '../bind.js';
-import { loadTarget } from './load-target.js';
-import { isDrain } from './messages.js';
+import { failureReport } from '../failure-report.js';
+import { loadTarget, type LoadedApplication } from './load-target.js';
+import { isDrain, startFailed } from './messages.js';
 
 export interface WorkerOptions {
   readonly target: string;
@@ -20,22 +21,47 @@ export interface WorkerOptions {
 
 const log = getLogger('mapproxy.server');
 
-/** Serves until drained; resolves when the worker's server has closed. */
+/** One line for the primary's log: the configuration errors (with file:line), or the error's message. */
+function startFailureText(error: unknown): string {
+  const report = failureReport(error);
+  if (report === null) return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return report.lines.filter((line) => line.startsWith('error: ')).map((line) => line.slice('error: '.length)).join('; ');
+}
+
+/**
+ * Serves until drained; resolves when the worker's server has closed. A worker that cannot load
+ * its target or listen tells the primary why (which logs it once) and resolves without serving.
+ */
 export async function runWorker(options: WorkerOptions): Promise<void> {
-  const application = await loadTarget(options.target, { debug: options.debug === true });
   let draining = false;
-  const server: Server = createServer((req, res) => {
-    // a request on a kept-alive connection during a drain is the last on that connection
-    if (draining) res.setHeader('Connection', 'close');
-    application(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.bind.port, options.bind.host, () => {
-      server.off('error', reject);
-      resolve();
+  let application: LoadedApplication | undefined;
+  let server: Server;
+  try {
+    const loaded = await loadTarget(options.target, { debug: options.debug === true });
+    application = loaded;
+    server = createServer((req, res) => {
+      // a request on a kept-alive connection during a drain is the last on that connection
+      if (draining) res.setHeader('Connection', 'close');
+      loaded(req, res);
     });
-  });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.bind.port, options.bind.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    log.debug(`worker ${process.pid} could not start: ${error instanceof Error ? String(error.stack) : String(error)}`);
+    await application?.close?.();
+    await new Promise<void>((resolve) => {
+      if (process.send === undefined) resolve();
+      else process.send(startFailed(startFailureText(error)), undefined, {}, () => { resolve(); });
+    });
+    if (process.connected) process.disconnect();
+    return;
+  }
+  const app = application;
 
   const closed = new Promise<void>((resolve) => {
     const drain = (): void => {
@@ -45,7 +71,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       // net.Server's close stops accepting without http's closeIdleConnections(): a client may be
       // sending on an idle keep-alive connection right now; it closes after the Keep-Alive timeout
       NetServer.prototype.close.call(server, () => {
-        void (application.close?.() ?? Promise.resolve()).finally(resolve);
+        void (app.close?.() ?? Promise.resolve()).finally(resolve);
       });
       setTimeout(() => { server.closeAllConnections(); }, options.drainTimeoutMs ?? 30_000).unref();
     };
