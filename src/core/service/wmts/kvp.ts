@@ -24,7 +24,8 @@ export function parseWmtsKvp(query: Readonly<Record<string, string>>): WmtsReque
   const type = requestType(query.request);
   if (type === null) {
     // MapProxy formats the unrecognised type as Python's None, whatever was sent
-    throw new OgcError("unknown WMTS request type 'None'", 'NoApplicableCode', { locator: 'request' });
+    // MapProxy sets no locator here
+    throw new OgcError("unknown WMTS request type 'None'", 'NoApplicableCode');
   }
   if (type === 'capabilities') return { kind: 'capabilities' };
   const expected = type === 'tile' ? TILE_PARAMS : FEATURE_INFO_PARAMS;

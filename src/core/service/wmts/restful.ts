@@ -93,7 +93,7 @@ export const FEATUREINFO_TEMPLATE_REQUIRED = [...TILE_TEMPLATE_REQUIRED, 'I', 'J
 
 /**
  * A RESTful request below `/wmts`: capabilities, tile or FeatureInfo, or null when the path
- * matches neither template (MapProxy answers that with a plain 500 `internal error`).
+ * matches neither template (answered with a plain 404; MapProxy 1.15 answers a 500).
  */
 export function parseRestfulRequest(
   path: string,

@@ -7,7 +7,11 @@ import { renderOwsExceptionReport } from '../ows-exception.js';
 import { NO_CACHE } from '../responses.js';
 import type { ServiceResponse } from '../types.js';
 
-/** MapProxy `WMTS100ExceptionHandler.status_codes`; every other code is a 500. */
+/**
+ * MapProxy `WMTS100ExceptionHandler.status_codes`. MapProxy answers every other code with a 500;
+ * we keep the 500 for failures of sources and caches (`internal`) and answer the client's own
+ * errors (missing parameters, unknown request or style) with a 400 (docs/differences.md).
+ */
 export const WMTS_STATUS: Readonly<Partial<Record<OgcCode, number>>> = {
   TileOutOfRange: 400,
   MissingParameterValue: 400,
@@ -16,7 +20,7 @@ export const WMTS_STATUS: Readonly<Partial<Record<OgcCode, number>>> = {
 };
 
 export function wmtsStatus(error: OgcError): number {
-  return error.status ?? WMTS_STATUS[error.ogcCode] ?? 500;
+  return error.status ?? WMTS_STATUS[error.ogcCode] ?? (error.internal ? 500 : 400);
 }
 
 export function renderWmtsError(error: OgcError): ServiceResponse {

@@ -129,11 +129,12 @@ export class WmtsRestService extends WmtsServiceBase {
   handle(request: ServiceRequest): Promise<ServiceResponse> {
     const parsed = parseRestfulRequest(request.path, this.#tileTemplate, this.#featureInfoTemplate);
     if (parsed === null) {
-      // MapProxy: a RequestError without a request renders as a bare `internal error: ...`
+      // MapProxy 1.15 answers a 500 `internal error: ...` here (a RequestError without a request);
+      // a path that names no tile is the client's error: 404, as its TMS and KML answer one
       return Promise.resolve({
-        status: 500,
-        contentType: 'text/plain',
-        body: `internal error: invalid request (${request.path})`,
+        status: 404,
+        contentType: 'text/plain; charset=utf-8',
+        body: `invalid request (${request.path})`,
         cache: NO_CACHE,
       });
     }
