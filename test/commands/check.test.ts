@@ -3,10 +3,11 @@
  * and no stack traces for configuration problems.
  */
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 
 const fixture = (name: string): string => join(FIXTURES_DIR, 'config', name);
 /** How the CLI shows a file: relative to its cwd (the test's cwd). */
@@ -126,6 +127,28 @@ test('a missing file is a clear message, exit 2', async () => {
   const result = await runCli(['check', '-f', 'does-not-exist.yaml']);
   assert.equal(result.code, 2);
   assert.equal(result.stderr, 'error: does-not-exist.yaml: file not found\nconfiguration invalid: 1 error\n');
+});
+
+test('base: naming a file that is no configuration is refused without printing its lines, exit 2', async (t) => {
+  const dir = await makeTempDir(t);
+  // parses as a mapping (like /proc/meminfo), with a duplicate key and a $VAR that would each warn
+  await writeFile(join(dir, 'secrets'), 'db_password: hunter2\ndb_password: s3cret\nMemTotal: $HOME kB\n');
+  await writeFile(join(dir, 'mapproxy.yaml'), 'base: secrets\nservices:\n  demo:\n');
+  const result = await runCli(['check', '-f', join(dir, 'mapproxy.yaml')]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /^error: \S*mapproxy\.yaml:1:7 base: base file "secrets" is not a MapProxy configuration \(it has none of the keys [^\n]*\)\nconfiguration invalid: 1 error\n$/);
+  assert.doesNotMatch(result.stdout + result.stderr, /hunter2|s3cret|db_password|MemTotal/);
+});
+
+test('an alias bomb is a configuration error, not an exhausted memory, exit 2', async (t) => {
+  const dir = await makeTempDir(t);
+  const lines = ['services:', '  demo:', 'l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let i = 1; i <= 9; i++) lines.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+  await writeFile(join(dir, 'mapproxy.yaml'), `${lines.join('\n')}\n`);
+  const result = await runCli(['check', '-f', join(dir, 'mapproxy.yaml')]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /^error: \S*mapproxy\.yaml:\d+:\d+ l\d\[\d\]: aliases expand to more than 100000 values/);
+  assertNoStack(result.stderr);
 });
 
 test('--help shows usage and examples', async () => {

@@ -24,6 +24,8 @@ export interface IncludeResult {
 
 interface LoadState {
   readonly env: Env;
+  /** The top-level keys of a configuration: a file with none of them is not one. */
+  readonly topLevelKeys: ReadonlySet<string>;
   readonly files: string[];
   readonly warnings: ConfigWarning[];
   readonly errors: ConfigError[];
@@ -32,25 +34,40 @@ interface LoadState {
 
 /**
  * Reads `file` and everything it includes. Throws `ConfigErrors` holding every syntax,
- * missing-base and include-cycle problem of all files.
+ * missing-base, include-cycle and not-a-configuration (`CONFIG_NOT_MAPPROXY`: a mapping without
+ * any of `topLevelKeys`) problem of all files.
  */
-export async function loadWithIncludes(file: string, env: Env): Promise<IncludeResult> {
-  const state: LoadState = { env, files: [], warnings: [], errors: [], envSeen: new Set() };
+export async function loadWithIncludes(
+  file: string,
+  env: Env,
+  topLevelKeys: ReadonlySet<string>,
+): Promise<IncludeResult> {
+  const state: LoadState = { env, topLevelKeys, files: [], warnings: [], errors: [], envSeen: new Set() };
   const absolute = resolve(file);
   const root = await loadOne(absolute, state, []);
   if (state.errors.length > 0 || root === undefined) throw new ConfigErrors(state.errors, state.warnings);
   return { root, files: state.files, warnings: state.warnings };
 }
 
-/** One file plus its bases; `stack` holds the files currently being included (cycle check). */
+/**
+ * One file plus its bases; `stack` holds the files currently being included (cycle check),
+ * `includedAt` the `base:` entry that names `file`.
+ */
 async function loadOne(
   file: string,
   state: LoadState,
   stack: readonly string[],
+  includedAt?: BaseRef,
 ): Promise<MapNode | undefined> {
   let current: MapNode;
   try {
     const parsed = await readYamlFile(file);
+    // a file that is no configuration (`base: /etc/shadow`) is refused before any of its keys
+    // could appear in a warning: its content is none of our business
+    if (isForeign(parsed.root, state.topLevelKeys)) {
+      state.errors.push(notAConfiguration(file, parsed.root, state.topLevelKeys, includedAt));
+      return undefined;
+    }
     state.warnings.push(...parsed.warnings);
     current = expandEnv(parsed.root, state.env, state.warnings, state.envSeen) as MapNode;
   } catch (err) {
@@ -83,7 +100,7 @@ async function loadOne(
       );
       continue;
     }
-    const loaded = await loadOne(target, state, [...stack, file]);
+    const loaded = await loadOne(target, state, [...stack, file], base);
     if (loaded === undefined) {
       replaceNotFound(state, target, base);
       continue;
@@ -137,5 +154,29 @@ function replaceNotFound(state: LoadState, target: string, base: BaseRef): void 
     base.at,
     base.path,
     `base file "${base.name}" not found (looked for ${target})`,
+  );
+}
+
+/** A mapping with keys, none of which a configuration has. */
+function isForeign(root: MapNode, topLevelKeys: ReadonlySet<string>): boolean {
+  return root.entries.size > 0 && ![...root.entries.keys()].some((key) => topLevelKeys.has(key));
+}
+
+/** Reported at the `base:` entry that names the file, or at the start of a main file. */
+function notAConfiguration(
+  file: string,
+  root: MapNode,
+  topLevelKeys: ReadonlySet<string>,
+  includedAt: BaseRef | undefined,
+): ConfigError {
+  const expected = `it has none of the keys ${[...topLevelKeys].join(', ')}`;
+  if (includedAt === undefined) {
+    return new ConfigError('CONFIG_NOT_MAPPROXY', root.pos, [], `not a MapProxy configuration (${expected})`);
+  }
+  return new ConfigError(
+    'CONFIG_NOT_MAPPROXY',
+    includedAt.at,
+    includedAt.path,
+    `base file "${includedAt.name}" is not a MapProxy configuration (${expected}; looked at ${file})`,
   );
 }

@@ -188,6 +188,37 @@ test('syntax errors of every file are collected', async (t) => {
   assert.equal(errors[1], 'CONFIG_NOT_A_MAPPING b.yaml:1:1: configuration not a YAML dictionary');
 });
 
+/** Something like /proc/meminfo or a credentials file: YAML that is a mapping, but of no config keys. */
+const foreign = 'db_password: hunter2\ndb_password: s3cret\nMemTotal: $HOME kB\n';
+
+test('a base: file with none of the configuration keys is refused without repeating its content', async (t) => {
+  const dir = await writeFiles(t, { 'mapproxy.yaml': `base: [secrets.txt]\n${minimal}`, 'secrets.txt': foreign });
+  await assert.rejects(loadConfig(join(dir, 'mapproxy.yaml'), { env: {} }), (err: unknown) => {
+    assert.ok(err instanceof ConfigErrors);
+    assert.deepEqual(err.errors.map((e) => e.code), ['CONFIG_NOT_MAPPROXY']);
+    assert.match(
+      err.errors[0]?.format(dir) ?? '',
+      /^mapproxy\.yaml:1:8 base\[0\]: base file "secrets\.txt" is not a MapProxy configuration \(it has none of the keys /,
+    );
+    assert.deepEqual(err.warnings, [], 'no duplicate-key or unset-variable warning about its lines');
+    assert.doesNotMatch(`${err.message}\n${JSON.stringify(err.warnings)}`, /hunter2|s3cret|db_password|MemTotal|HOME/);
+    return true;
+  });
+});
+
+test('a main file with none of the configuration keys is refused at its first line', async (t) => {
+  const dir = await writeFiles(t, { 'meminfo': foreign });
+  assert.deepEqual(await loadErrors(join(dir, 'meminfo'), dir), [
+    'CONFIG_NOT_MAPPROXY meminfo:1:1: not a MapProxy configuration (it has none of the keys globals, grids, caches, services, sources, layers, parts, base)',
+  ]);
+});
+
+test('a base: file with one configuration key among unknown ones still loads, with warnings', async (t) => {
+  const dir = await writeFiles(t, { 'mapproxy.yaml': `base: extra.yaml\n${minimal}`, 'extra.yaml': 'globals: {}\nextra_key: 1\n' });
+  const loaded = await loadConfig(join(dir, 'mapproxy.yaml'), { env: {} });
+  assert.deepEqual(loaded.warnings.map((w) => w.code), ['CONFIG_UNKNOWN_KEY']);
+});
+
 test('a missing main file is a clear error', async (t) => {
   const dir = await makeTempDir(t);
   await assert.rejects(loadConfig(join(dir, 'nope.yaml')), (err: unknown) => {

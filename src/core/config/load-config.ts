@@ -49,6 +49,9 @@ export interface LoadedConfig {
   locateNearest(path: ConfigPath): SourcePosition;
 }
 
+/** The keys a mapproxy.yaml may have at its top level (`base` included). */
+const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(Object.keys(mapproxySpec.root.keys));
+
 /** Builds a `LoadedConfig`'s locators over a positioned tree. */
 export function locators(root: MapNode): Pick<LoadedConfig, 'locate' | 'locateNearest'> {
   return {
@@ -67,7 +70,7 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   const env = options.env ?? process.env;
 
   // 1. YAML syntax, `base:` includes, `$VAR` expansion.
-  const included = await loadWithIncludes(configFile, env);
+  const included = await loadWithIncludes(configFile, env, TOP_LEVEL_KEYS);
   const warnings: ConfigWarning[] = [...included.warnings];
   const root = included.root;
   const { locate, locateNearest } = locators(root);

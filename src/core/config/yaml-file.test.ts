@@ -121,3 +121,31 @@ test('a document that is not a mapping is rejected like MapProxy', () => {
     );
   }
 });
+
+/** A "billion laughs" document: `levels` anchors, each a list of ten aliases of the one before. */
+function aliasBomb(levels: number): string {
+  const lines = ['l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let i = 1; i <= levels; i++) lines.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+  return `${lines.join('\n')}\n`;
+}
+
+test('an alias bomb is refused with a config error at the alias instead of expanding it', () => {
+  // 10^6 values: enough for the limit, small enough that the unlimited expansion still finishes
+  assert.throws(
+    () => parseYaml(aliasBomb(5), 'bomb.yaml'),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigErrors);
+      assert.equal(err.errors.length, 1);
+      assert.equal(err.errors[0]?.code, 'CONFIG_ALIAS_LIMIT');
+      assert.match(err.message, /^bomb\.yaml:5:\d+ l4\[\d\]: aliases expand to more than 100000 values/);
+      return true;
+    },
+  );
+});
+
+test('aliases within the limit expand as before', () => {
+  const { root } = parseYaml(aliasBomb(3), 'fine.yaml');
+  const l3 = root.entries.get('l3')?.value;
+  assert.equal(l3?.kind, 'seq');
+  assert.equal(l3.items.length, 10);
+});

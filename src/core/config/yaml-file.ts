@@ -27,6 +27,23 @@ export interface YamlFileResult {
 const MERGE_KEY = '<<';
 const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
 const BOOL_TAG = 'tag:yaml.org,2002:bool';
+/**
+ * Most values a document may produce through aliases. An alias copies its anchor's value, so
+ * nested anchors grow exponentially ("billion laughs"); no configuration needs more than this.
+ */
+export const MAX_ALIAS_VALUES = 100_000;
+
+/** Thrown inside the converter when aliases exceed `MAX_ALIAS_VALUES`. */
+class AliasLimitError extends Error {
+  readonly pos: SourcePosition;
+  readonly path: readonly (string | number)[];
+
+  constructor(pos: SourcePosition, path: readonly (string | number)[]) {
+    super('alias limit');
+    this.pos = pos;
+    this.path = path;
+  }
+}
 
 /** PyYAML's booleans: YAML 1.1 without `y`/`n` (which stay strings there). */
 const PYYAML_BOOLS: ScalarTag[] = [
@@ -48,8 +65,8 @@ const PYYAML_BOOLS: ScalarTag[] = [
 
 /**
  * Parses `text` (the content of `file`) into a mapping node.
- * Throws `ConfigErrors`: every syntax error (`CONFIG_SYNTAX`) or a non-mapping document
- * (`CONFIG_NOT_A_MAPPING`).
+ * Throws `ConfigErrors`: every syntax error (`CONFIG_SYNTAX`), a non-mapping document
+ * (`CONFIG_NOT_A_MAPPING`) or aliases that expand beyond `MAX_ALIAS_VALUES` (`CONFIG_ALIAS_LIMIT`).
  */
 export function parseYaml(text: string, file: string): YamlFileResult {
   const lineCounter = new LineCounter();
@@ -83,7 +100,20 @@ export function parseYaml(text: string, file: string): YamlFileResult {
   }
   const warnings: ConfigWarning[] = [];
   const converter = new Converter(doc, at, warnings);
-  const root = doc.contents === null ? null : converter.convert(doc.contents, at(0), []);
+  let root: ConfigNode | null;
+  try {
+    root = doc.contents === null ? null : converter.convert(doc.contents, at(0), []);
+  } catch (err) {
+    if (!(err instanceof AliasLimitError)) throw err;
+    throw new ConfigErrors([
+      new ConfigError(
+        'CONFIG_ALIAS_LIMIT',
+        err.pos,
+        err.path,
+        `aliases expand to more than ${String(MAX_ALIAS_VALUES)} values (nested anchors; an alias bomb?)`,
+      ),
+    ]);
+  }
   if (root?.kind !== 'map') {
     const pos = root?.pos ?? at(0);
     throw new ConfigErrors([
@@ -118,6 +148,10 @@ class Converter {
   private readonly at: (offset: number) => SourcePosition;
   private readonly warnings: ConfigWarning[];
   private readonly resolving = new Set<YamlNode>();
+  /** Values produced while expanding aliases, against `MAX_ALIAS_VALUES`. */
+  private aliasValues = 0;
+  /** The outermost alias being expanded: where an alias bomb is reported. */
+  private outerAlias: { pos: SourcePosition; path: readonly (string | number)[] } | null = null;
 
   constructor(doc: Document, at: (offset: number) => SourcePosition, warnings: ConfigWarning[]) {
     this.doc = doc;
@@ -130,12 +164,18 @@ class Converter {
       const target = node.resolve(this.doc);
       if (target === undefined || this.resolving.has(target))
         return scalarNode(null, this.posOf(node, fallback));
+      this.outerAlias ??= { pos: this.posOf(node, fallback), path };
       this.resolving.add(target);
       try {
         return this.convert(target, fallback, path);
       } finally {
         this.resolving.delete(target);
+        if (this.resolving.size === 0) this.outerAlias = null;
       }
+    }
+    // every value copied through an alias counts: stop before nested anchors exhaust memory
+    if (this.outerAlias !== null && ++this.aliasValues > MAX_ALIAS_VALUES) {
+      throw new AliasLimitError(this.outerAlias.pos, this.outerAlias.path);
     }
     const pos = this.posOf(node, fallback);
     if (isScalar(node)) {
