@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 
 const fixture = (name: string): string => join(FIXTURES_DIR, 'config', name);
@@ -19,14 +19,14 @@ function assertNoStack(output: string): void {
 }
 
 test('a clean configuration prints one OK line and exits 0', async () => {
-  const result = await runCli(['check', '-f', fixture('valid.yaml')]);
+  const result = await runCommand(['check', '-f', fixture('valid.yaml')]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, `OK ${fixture('valid.yaml')} (3 layers, 2 caches, 1 source, 1 grid)\n`);
   assert.equal(result.stderr, '');
 });
 
 test('a clean configuration with a seed file summarises both', async () => {
-  const result = await runCli(['check', '-f', fixture('valid.yaml'), '-s', fixture('seed-valid.yaml')]);
+  const result = await runCommand(['check', '-f', fixture('valid.yaml'), '-s', fixture('seed-valid.yaml')]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(
     result.stdout,
@@ -35,7 +35,7 @@ test('a clean configuration with a seed file summarises both', async () => {
 });
 
 test('an unknown key is a warning with a suggestion, exit 0', async () => {
-  const result = await runCli(['check', '-f', fixture('unknown-key.yaml')]);
+  const result = await runCommand(['check', '-f', fixture('unknown-key.yaml')]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(
     result.stderr,
@@ -81,7 +81,7 @@ const broken: [string, string[]][] = [
 
 for (const [name, messages] of broken) {
   test(`${name}: every problem with file:line:column, exit 2`, async () => {
-    const result = await runCli(['check', '-f', fixture(name)]);
+    const result = await runCommand(['check', '-f', fixture(name)]);
     assert.equal(result.code, 2, result.stdout + result.stderr);
     assert.equal(result.stdout, '');
     const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('error: '));
@@ -99,7 +99,7 @@ for (const [name, messages] of broken) {
 }
 
 test('a broken seed.yaml is reported against its own file, exit 2', async () => {
-  const result = await runCli(['check', '-f', fixture('valid.yaml'), '-s', fixture('seed-bad-refs.yaml')]);
+  const result = await runCommand(['check', '-f', fixture('valid.yaml'), '-s', fixture('seed-bad-refs.yaml')]);
   assert.equal(result.code, 2);
   assert.equal(
     result.stderr,
@@ -114,7 +114,7 @@ test('a broken seed.yaml is reported against its own file, exit 2', async () => 
 });
 
 test('a seed.yaml with a wrong type, exit 2', async () => {
-  const result = await runCli(['check', '-f', fixture('valid.yaml'), '-s', fixture('seed-broken.yaml')]);
+  const result = await runCommand(['check', '-f', fixture('valid.yaml'), '-s', fixture('seed-broken.yaml')]);
   assert.equal(result.code, 2);
   assert.match(
     result.stderr,
@@ -124,7 +124,7 @@ test('a seed.yaml with a wrong type, exit 2', async () => {
 });
 
 test('a missing file is a clear message, exit 2', async () => {
-  const result = await runCli(['check', '-f', 'does-not-exist.yaml']);
+  const result = await runCommand(['check', '-f', 'does-not-exist.yaml']);
   assert.equal(result.code, 2);
   assert.equal(result.stderr, 'error: does-not-exist.yaml: file not found\nconfiguration invalid: 1 error\n');
 });
@@ -134,7 +134,7 @@ test('base: naming a file that is no configuration is refused without printing i
   // parses as a mapping (like /proc/meminfo), with a duplicate key and a $VAR that would each warn
   await writeFile(join(dir, 'secrets'), 'db_password: hunter2\ndb_password: s3cret\nMemTotal: $HOME kB\n');
   await writeFile(join(dir, 'mapproxy.yaml'), 'base: secrets\nservices:\n  demo:\n');
-  const result = await runCli(['check', '-f', join(dir, 'mapproxy.yaml')]);
+  const result = await runCommand(['check', '-f', join(dir, 'mapproxy.yaml')]);
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /^error: \S*mapproxy\.yaml:1:7 base: base file "secrets" is not a MapProxy configuration \(it has none of the keys [^\n]*\)\nconfiguration invalid: 1 error\n$/);
   assert.doesNotMatch(result.stdout + result.stderr, /hunter2|s3cret|db_password|MemTotal/);
@@ -145,14 +145,14 @@ test('an alias bomb is a configuration error, not an exhausted memory, exit 2', 
   const lines = ['services:', '  demo:', 'l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
   for (let i = 1; i <= 9; i++) lines.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
   await writeFile(join(dir, 'mapproxy.yaml'), `${lines.join('\n')}\n`);
-  const result = await runCli(['check', '-f', join(dir, 'mapproxy.yaml')]);
+  const result = await runCommand(['check', '-f', join(dir, 'mapproxy.yaml')]);
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /^error: \S*mapproxy\.yaml:\d+:\d+ l\d\[\d\]: aliases expand to more than 100000 values/);
   assertNoStack(result.stderr);
 });
 
 test('--help shows usage and examples', async () => {
-  const result = await runCli(['check', '--help']);
+  const result = await runCommand(['check', '--help']);
   assert.equal(result.code, 0);
   assert.match(result.stdout, /-f, --mapproxy-conf=<value>/);
   assert.match(result.stdout, /-s, --seed-conf=<value>/);

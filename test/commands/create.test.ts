@@ -3,18 +3,18 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCommand } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/fixtures.js';
 
 test('-l lists every template', async () => {
-  const result = await runCli(['create', '-l']);
+  const result = await runCommand(['create', '-l']);
   assert.equal(result.code, 0);
   for (const name of ['base-config', 'wsgi-app', 'log-ini', 'seed']) assert.match(result.stdout, new RegExp(`^  ${name} `, 'm'));
 });
 
 test('-t base-config writes the four MapProxy example files into a new directory', async (t) => {
   const dir = join(await makeTempDir(t), 'new');
-  const result = await runCli(['create', '-t', 'base-config', dir]);
+  const result = await runCommand(['create', '-t', 'base-config', dir]);
   assert.equal(result.code, 0, result.stderr);
   for (const file of ['mapproxy.yaml', 'seed.yaml', 'full_example.yaml', 'full_seed_example.yaml']) {
     assert.match(result.stdout, new RegExp(`writing ${join(dir, file)}`));
@@ -25,31 +25,31 @@ test('-t base-config writes the four MapProxy example files into a new directory
 test('an existing file is refused with exit 1 and kept; --force overwrites it', async (t) => {
   const file = join(await makeTempDir(t), 'log.ini');
   await writeFile(file, 'mine');
-  const refused = await runCli(['create', '-t', 'log-ini', file]);
+  const refused = await runCommand(['create', '-t', 'log-ini', file]);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /ERROR: .*log\.ini already exists, use --force/);
   assert.equal(await readFile(file, 'utf8'), 'mine');
-  const forced = await runCli(['create', '-t', 'log-ini', file, '--force']);
+  const forced = await runCommand(['create', '-t', 'log-ini', file, '--force']);
   assert.equal(forced.code, 0);
   assert.match(await readFile(file, 'utf8'), /qualname=mapproxy\.source\.request/);
 });
 
 test('wsgi-app without -f, an unknown template or a missing destination exit 2', async (t) => {
   const dir = await makeTempDir(t);
-  const noConf = await runCli(['create', '-t', 'wsgi-app', join(dir, 'app')]);
+  const noConf = await runCommand(['create', '-t', 'wsgi-app', join(dir, 'app')]);
   assert.equal(noConf.code, 2);
   assert.match(noConf.stderr, /template requires --mapproxy-conf option/);
-  const unknown = await runCli(['create', '-t', 'nope', join(dir, 'x')]);
+  const unknown = await runCommand(['create', '-t', 'nope', join(dir, 'x')]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown template nope/);
-  const noDest = await runCli(['create', '-t', 'log-ini']);
+  const noDest = await runCommand(['create', '-t', 'log-ini']);
   assert.equal(noDest.code, 2);
   assert.match(noDest.stderr, /template requires destination argument/);
 });
 
 test('wsgi-app appends .js to a name without extension and names the absolute config path', async (t) => {
   const dir = await makeTempDir(t);
-  const result = await runCli(['create', '-t', 'wsgi-app', '-f', 'mapproxy.yaml', 'config'], { cwd: dir });
+  const result = await runCommand(['create', '-t', 'wsgi-app', '-f', 'mapproxy.yaml', 'config'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   const script = await readFile(join(dir, 'config.js'), 'utf8');
   assert.ok(script.includes(`makeApp(${JSON.stringify(join(dir, 'mapproxy.yaml'))})`));

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCommand } from '../helpers/cli.js';
 import { assertSameWithTolerance, loadReferenceCases } from '../helpers/mapproxy-reference.js';
 
 // These configurations have grids whose bbox is given in another SRS (`bbox_srs`), so their
@@ -32,7 +32,7 @@ const cases = await loadReferenceCases('grids/');
 for (const reference of cases) {
   const title = `${reference.name}: mapproxy-util ${reference.args.join(' ')} prints what MapProxy 1.15 prints`;
   test(title, async () => {
-    const result = await runCli(reference.args);
+    const result = await runCommand(reference.args);
     assert.equal(result.code, reference.exitCode, result.stderr);
     const ownError = OWN_ERROR_TEXT[reference.name];
     if (ownError !== undefined) {
@@ -50,7 +50,7 @@ for (const reference of cases) {
 test('grids warns about configuration problems on stderr, not in the grid listing', async () => {
   const reference = cases.find((c) => c.name === 'grids/grid_conf.default');
   assert.ok(reference);
-  const result = await runCli(reference.args);
+  const result = await runCommand(reference.args);
   assert.equal(result.code, 0);
   assert.match(
     result.stderr,

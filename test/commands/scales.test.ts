@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCommand } from '../helpers/cli.js';
 import { loadReferenceCases } from '../helpers/mapproxy-reference.js';
 
 // Where MapProxy's failure text is Python's (optparse help, a traceback), only the exit code and
@@ -18,7 +18,7 @@ const cases = await loadReferenceCases('scales/');
 
 for (const reference of cases) {
   test(`${reference.name}: mapproxy-util ${reference.args.join(' ')} prints what MapProxy 1.15 prints`, async () => {
-    const result = await runCli(reference.args);
+    const result = await runCommand(reference.args);
     assert.equal(result.code, reference.exitCode, result.stderr);
     const ownError = OWN_ERROR_TEXT[reference.name];
     if (ownError === undefined) {

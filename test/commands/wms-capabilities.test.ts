@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { startUpstream } from '../helpers/upstream.js';
 
@@ -11,7 +11,7 @@ const fixture = (name: string): Promise<string> =>
 
 test('prints the layer list only and exits 0 (--host, --version 1.3.0)', async (t) => {
   const upstream = await startUpstream(t, { '/service': { body: await fixture('capabilities-1.3.0.xml') } });
-  const result = await runCli([
+  const result = await runCommand([
     'wms-capabilities',
     '--version',
     '1.3.0',
@@ -27,7 +27,7 @@ test('prints the layer list only and exits 0 (--host, --version 1.3.0)', async (
 test('an unreachable host is an ERROR line and exit 1', async (t) => {
   const upstream = await startUpstream(t);
   await upstream.close();
-  const result = await runCli(['wms-capabilities', `${upstream.url}/wms`]);
+  const result = await runCommand(['wms-capabilities', `${upstream.url}/wms`]);
   assert.equal(result.stdout, '');
   assert.match(
     result.stderr,
@@ -38,7 +38,7 @@ test('an unreachable host is an ERROR line and exit 1', async (t) => {
 
 test('a non-capabilities answer shows the received document and exits 1', async (t) => {
   const upstream = await startUpstream(t, { '/wms': { body: '<html><p>not a WMS</html>' } });
-  const result = await runCli(['wms-capabilities', `${upstream.url}/wms`]);
+  const result = await runCommand(['wms-capabilities', `${upstream.url}/wms`]);
   assert.match(
     result.stderr,
     /Received document:\n-{80}\n<html><p>not a WMS<\/html>\n-{80}\nCould not parse the document: /,
@@ -47,7 +47,7 @@ test('a non-capabilities answer shows the received document and exits 1', async 
 });
 
 test('without a URL it exits 2', async () => {
-  const result = await runCli(['wms-capabilities']);
+  const result = await runCommand(['wms-capabilities']);
   assert.match(result.stderr, /give the WMS capabilities URL/);
   assert.equal(result.code, 2);
 });
