@@ -2,22 +2,72 @@
  * The fastify instance: one catch-all route that hands every request to a handler (for one
  * configuration: `handleRequest` with the app current at that moment, so a reload swaps apps
  * between requests). Request bodies are ignored, as MapProxy reads only the query string.
+ * What fastify or Node's parser refuse on their own is answered in plain text, never fastify's JSON.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { getLogger } from '../util/index.js';
 import { handleRequest, type HandleOptions, type HttpReply, type HttpRequest } from './handle-request.js';
 import type { ServedApp } from '../app/index.js';
 
 /** Answers one framework-free request; never rejects. */
 export type RequestHandler = (request: HttpRequest) => Promise<HttpReply>;
 
-/** Builds (without listening) a server that answers every GET, HEAD and POST through `handle`. */
+const log = getLogger('mapproxy.wsgiapp');
+const PLAIN_TEXT = 'text/plain; charset=utf-8';
+
+/** The body of a refusal, in the words of `handleRequest`'s own (`not found`, `internal error`). */
+function plainBody(status: number): string {
+  return status === 500 ? 'internal error' : (STATUS_CODES[status] ?? 'error').toLowerCase();
+}
+
+/** Node's HTTP parser refused the request (431 for oversized headers): answer as fastify would, in plain text. */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  // a reset connection has nobody to answer (https://nodejs.org/api/http.html#event-clienterror)
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = plainBody(status);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${String(status)} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${PLAIN_TEXT}\r\n` +
+        `Content-Length: ${String(Buffer.byteLength(body))}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/**
+ * Builds (without listening) a server that answers every request through `handle`, whatever the
+ * method (MapProxy, a WSGI app, never looks at it) and however malformed the path's escapes.
+ */
 export function buildHttpServer(handle: RequestHandler): FastifyInstance {
-  const server = Fastify({ logger: false, exposeHeadRoutes: false, bodyLimit: 1024 * 1024 });
+  const server = Fastify({
+    logger: false,
+    exposeHeadRoutes: false,
+    bodyLimit: 1024 * 1024,
+    // a path fastify cannot decode (`%zz`) still goes to our router, which decodes leniently
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL') void route(request, reply);
+      else void answerPlain(reply, error.statusCode ?? 400);
+    },
+    clientErrorHandler: answerClientError,
+  });
+  const answerPlain = (reply: FastifyReply, status: number): FastifyReply =>
+    reply.code(status).header('Content-Type', PLAIN_TEXT).send(plainBody(status));
+  // fastify's own refusals (a body over `bodyLimit`: 413) as plain text; anything else is a bug
+  server.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return answerPlain(reply, status);
+    log.error(`fatal error for ${request.url}\n${error.stack ?? error.message}`);
+    return answerPlain(reply, 500);
+  });
+  server.setNotFoundHandler((_request, reply) => answerPlain(reply, 404));
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => {
     done(null, undefined);
   });
-  const route = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  async function route(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const result = await handle({
       method: request.method,
       url: request.url,
@@ -29,9 +79,9 @@ export function buildHttpServer(handle: RequestHandler): FastifyInstance {
       .code(result.status)
       .headers(result.headers)
       .send(result.status === 304 ? undefined : result.body);
-  };
-  server.route({ method: ['GET', 'HEAD', 'POST'], url: '/', handler: route });
-  server.route({ method: ['GET', 'HEAD', 'POST'], url: '/*', handler: route });
+  }
+  server.route({ method: server.supportedMethods, url: '/', handler: route });
+  server.route({ method: server.supportedMethods, url: '/*', handler: route });
   return server;
 }
 
