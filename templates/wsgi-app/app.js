@@ -2,15 +2,19 @@
 // handler for node:http, express or fastify. `mapproxy-util serve app.js -w 4` runs it in worker
 // processes; `node app.js` serves it alone on HOST:PORT (default 127.0.0.1:8080).
 
+import { createServer } from 'node:http';
+
+// `mapproxy-ts` where it can be imported from here (installed beside this script, or the engine
+// of `mapproxy-util serve`), else the toolkit that wrote this file
+const mapproxy = await import('mapproxy-ts').catch((error) =>
+  error?.code === 'ERR_MODULE_NOT_FOUND' ? import({{toolkit}}) : Promise.reject(error),
+);
+
 // // uncomment the following lines for logging
 // // create a log.ini with `mapproxy-util create -t log-ini`
-// import { configureLoggingFromIni } from 'mapproxy-ts';
-// await configureLoggingFromIni({{log_ini}}, { here: import.meta.dirname });
+// await mapproxy.configureLoggingFromIni({{log_ini}}, { here: import.meta.dirname });
 
-import { createServer } from 'node:http';
-import { makeApp } from 'mapproxy-ts';
-
-export const application = await makeApp({{mapproxy_conf}});
+export const application = await mapproxy.makeApp({{mapproxy_conf}});
 
 if (process.argv[1] === import.meta.filename) {
   const host = process.env.HOST ?? '127.0.0.1';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { watch } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -97,7 +97,7 @@ test('create -t wsgi-app writes a script that mapproxy-util serve and node app.j
   const script = join(dir, 'app.js');
   const created = await runCli(['create', '-t', 'wsgi-app', '-f', configFile, script]);
   assert.equal(created.code, 0, created.stderr);
-  assert.match(await readFile(script, 'utf8'), /export const application = await makeApp\(/);
+  assert.match(await readFile(script, 'utf8'), /export const application = await mapproxy\.makeApp\(/);
 
   // serve: no local install needed, `mapproxy-ts` is the serving engine itself
   const served = await startServe(t, [script, '-w', '1']);
@@ -110,6 +110,22 @@ test('create -t wsgi-app writes a script that mapproxy-util serve and node app.j
   const caps = await fetch(`${url}/tms/1.0.0/`);
   assert.equal(caps.status, 200);
   assert.match(await caps.text(), /<TileMap [^>]*href="http:\/\/127\.0\.0\.1:\d+\/tms\/1\.0\.0\/debug\/EPSG3857"/);
+});
+
+test('node app.js runs with plain node where mapproxy-ts is not installed beside it', async (t) => {
+  // the script falls back to the built toolkit that wrote it (npm ci builds dist/)
+  if (!existsSync(join(import.meta.dirname, '../../dist/core/index.js'))) {
+    if (process.env.CI !== undefined) assert.fail('dist/ is not built (npm run build)');
+    t.skip('needs dist/ (npm run build)');
+    return;
+  }
+  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
+  const script = join(dirname(configFile), 'app.js');
+  assert.equal((await runCli(['create', '-t', 'wsgi-app', '-f', configFile, script])).code, 0);
+  const { url } = await runScript(t, script);
+  const tile = await fetch(`${url}/tms/1.0.0/debug/EPSG3857/0/0/0.png`);
+  assert.equal(tile.status, 200);
+  assert.equal(tile.headers.get('content-type'), 'image/png');
 });
 
 test('create -t log-ini passed to serve --log-config writes mapproxy.log and source-requests.log', async (t) => {

@@ -10,6 +10,12 @@ import { ScaffoldError } from './errors.js';
 /** The templates directory of the package (same depth from src/ and dist/). */
 const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
+/**
+ * The engine a server script falls back to when `mapproxy-ts` cannot be imported beside it: this
+ * package's built entry (plain `node` cannot run the TypeScript sources).
+ */
+const BUILT_ENGINE = new URL('../../../dist/core/index.js', import.meta.url).href;
+
 export interface TemplateInfo {
   readonly name: string;
   readonly summary: string;
@@ -83,6 +89,7 @@ export async function writeTemplate(name: string, dest: string, options: WriteTe
       await refuseExisting(file, options.force);
       const conf = resolve(options.mapproxyConf);
       const text = (await readFile(join(TEMPLATES_DIR, 'wsgi-app', 'app.js'), 'utf8'))
+        .replaceAll('{{toolkit}}', JSON.stringify(BUILT_ENGINE))
         .replaceAll('{{mapproxy_conf}}', JSON.stringify(conf))
         .replaceAll('{{log_ini}}', JSON.stringify(join(dirname(conf), 'log.ini')));
       await put(file, () => writeFile(file, text));
