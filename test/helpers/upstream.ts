@@ -258,6 +258,18 @@ export async function solidPng(
     .toBuffer();
 }
 
+/**
+ * A PNG of `size` whose pixels do not compress away: cutting its bytes loses image data, so a
+ * truncated copy keeps a valid header but no longer decodes.
+ */
+export async function noisyPng(size: readonly [number, number] = [256, 256]): Promise<Buffer> {
+  const pixels = Buffer.alloc(size[0] * size[1] * 4, 255);
+  for (let i = 0; i < pixels.length; i += 4) pixels.writeUInt16BE((i * 7919) % 65521, i);
+  return sharp(pixels, { raw: { width: size[0], height: size[1], channels: 4 } })
+    .png()
+    .toBuffer();
+}
+
 /** A single-colour JPEG. */
 export async function solidJpeg(
   rgb: readonly [number, number, number],

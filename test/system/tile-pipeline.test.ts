@@ -8,8 +8,16 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { DEV_BIN } from '../helpers/cli.js';
-import { startProxy } from '../helpers/proxy.js';
-import { deferred, pixelAt, solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
+import { startProxy, type RunningProxy } from '../helpers/proxy.js';
+import {
+  deferred,
+  noisyPng,
+  pixelAt,
+  solidPng,
+  startUpstream,
+  type UpstreamReply,
+  type UpstreamRequest,
+} from '../helpers/upstream.js';
 
 const isGetMap = (request: UpstreamRequest): boolean =>
   request.pathname === '/service' && request.query.get('request') === 'GetMap';
@@ -120,24 +128,66 @@ test('a failing source gives the service error and writes nothing to the cache',
     ['HTTP 500', { status: 500, body: 'boom' }],
     ['not an image', { status: 200, headers: { 'content-type': 'text/xml' }, body: '<ServiceExceptionReport/>' }],
     ['timeout', { hang: true }],
+    // the meta tiles asked for are 512 px (WMTS level 1) and 1024 px (TMS level 1 = grid level 2);
+    // an answer of another size used to be padded or cropped into the cache
+    ['smaller image', { body: await solidPng([10, 20, 30, 255], [256, 256]) }],
+    ['image of another shape', { body: await solidPng([10, 20, 30, 255], [800, 600]) }],
+    ['truncated PNG', { headers: { 'content-type': 'image/png' }, body: await truncatedPng([512, 512]) }],
   ];
   for (const [what, reply] of cases) {
     const upstream = await upstreamFailing(t, reply);
     const proxy = await proxyFor(t, upstream.url, '0.5');
-    const wmts = await fetch(`${proxy.url}/wmts/osm/GLOBAL_WEBMERCATOR/1/0/0.png`);
-    assert.equal(wmts.status, 500, what);
-    assert.match(await wmts.text(), /<ows:Exception exceptionCode="NoApplicableCode"/, what);
-    const tms = await fetch(`${proxy.url}/tms/1.0.0/osm/EPSG3857/1/0/0.png`);
-    assert.equal(tms.status, 500, what);
-    assert.match(await tms.text(), /<TileMapServerError>/, what);
-    assert.deepEqual(await filesBelow(join(proxy.dir, 'cache_data', 'osm_cache_EPSG3857')), [], what);
+    await assertServiceErrorsStoreNothing(
+      proxy,
+      ['/wmts/osm/GLOBAL_WEBMERCATOR/1/0/0.png', '/tms/1.0.0/osm/EPSG3857/1/0/0.png'],
+      what,
+    );
   }
 });
 
-async function upstreamFailing(t: TestContext, reply: { status?: number; headers?: Record<string, string>; body?: string; hang?: boolean }) {
+/** WMTS then TMS `paths` answer 500 with each service's exception, and the cache dir stays empty. */
+async function assertServiceErrorsStoreNothing(
+  proxy: RunningProxy,
+  [wmtsPath, tmsPath]: readonly [string, string],
+  what: string,
+): Promise<void> {
+  const wmts = await fetch(`${proxy.url}${wmtsPath}`);
+  assert.equal(wmts.status, 500, what);
+  assert.match(await wmts.text(), /<ows:Exception exceptionCode="NoApplicableCode"/, what);
+  const tms = await fetch(`${proxy.url}${tmsPath}`);
+  assert.equal(tms.status, 500, what);
+  assert.match(await tms.text(), /<TileMapServerError>/, what);
+  assert.deepEqual(await filesBelow(join(proxy.dir, 'cache_data', 'osm_cache_EPSG3857')), [], what);
+}
+
+async function upstreamFailing(t: TestContext, reply: UpstreamReply) {
   const upstream = await startUpstream(t);
   upstream.expect(isGetMap, reply, { times: 2 });
   return upstream;
+}
+
+test('a tile source answering a truncated or wrong-size tile gives the service error and writes nothing', async (t) => {
+  const cases: [string, Buffer][] = [
+    ['truncated PNG', await truncatedPng([256, 256])],
+    ['512x512 tile for a 256 grid', await solidPng([10, 20, 30, 255], [512, 512])],
+  ];
+  for (const [what, body] of cases) {
+    const upstream = await startUpstream(t);
+    upstream.expect('/tiles/1/0/0.png', { headers: { 'content-type': 'image/png' }, body }, { times: 2 });
+    const proxy = await startProxy(t, 'system/tile-cache.yaml', { UPSTREAM_URL: upstream.url });
+    // both are grid tile 1/0/0: TMS level 0 of GLOBAL_WEBMERCATOR is grid level 1, rows from the bottom
+    await assertServiceErrorsStoreNothing(
+      proxy,
+      ['/wmts/osm/GLOBAL_WEBMERCATOR/1/0/0.png', '/tms/1.0.0/osm/EPSG3857/0/0/1.png'],
+      what,
+    );
+  }
+});
+
+/** A PNG of `size` cut off in its image data; its Content-Length matches what is sent. */
+async function truncatedPng(size: readonly [number, number]): Promise<Buffer> {
+  const png = await noisyPng(size);
+  return png.subarray(0, Math.floor(png.length * 0.6));
 }
 
 test('tiles outside the grid get each service\'s own error and never reach the upstream', async (t) => {

@@ -7,6 +7,7 @@ import { ProxyError } from '../util/index.js';
 export type SourceErrorCode =
   | 'SOURCE_HTTP'
   | 'SOURCE_NOT_IMAGE'
+  | 'SOURCE_IMAGE_SIZE'
   | 'SOURCE_INVALID_QUERY'
   | 'SOURCE_INVALID_CONFIG'
   | 'SOURCE_UNSUPPORTED';

@@ -1,6 +1,6 @@
 /**
- * The image operations the sources need, in one place, over the image module: wrapping fetched
- * bytes (decoded only when needed), solid and text images, reprojection, and pasting a
+ * The image operations the sources need, in one place, over the image module: checking fetched
+ * bytes before anything stores them, solid and text images, reprojection, and pasting a
  * coverage-clipped answer onto a transparent image.
  */
 import {
@@ -16,18 +16,42 @@ import {
 } from '../image/index.js';
 import type { Srs } from '../srs/index.js';
 import type { BBox, Size } from '../util/index.js';
-import { SourceError } from './errors.js';
+import { SourceError, type SourceErrorCode } from './errors.js';
 
 /**
- * Upstream bytes of mime type `format`, decoded only when needed. Throws `SourceError`
- * (`SOURCE_NOT_IMAGE`) when the bytes are not an image, whatever the Content-Type said.
+ * Upstream bytes of mime type `format`, checked before anything can store them: they must be an
+ * image whatever the Content-Type said, of exactly `expected.size` pixels (a meta tile answered at
+ * another size would be padded or cropped into wrong tiles), and must decode completely (a
+ * truncated body keeps a valid header). The pixels are decoded once here and kept by the image,
+ * so splitting, merging or reprojecting it later decodes nothing again. MapProxy 1.15 stores such
+ * answers; we refuse them like any other source failure. Rejects with `SourceError`
+ * (`SOURCE_NOT_IMAGE`, `SOURCE_IMAGE_SIZE`) whose message is `invalid image returned from
+ * <origin>: <reason>`.
  */
-export function imageFromUpstream(data: Buffer, format: string): ImageResult {
+export async function imageFromUpstream(
+  data: Buffer,
+  format: string,
+  expected: { readonly size: Size; readonly sourceName: string; readonly origin: string },
+): Promise<ImageResult> {
+  const invalid = (reason: string, code: SourceErrorCode, cause?: unknown): SourceError =>
+    new SourceError(`invalid image returned from ${expected.origin}: ${reason}`, code, {
+      sourceName: expected.sourceName,
+      cause,
+    });
   try {
-    return imageFromBytes(data, format);
+    // 1. magic bytes and header: not an image, or no size
+    const image = imageFromBytes(data, format);
+    // 2. the header size, before paying for a decode
+    const [width, height] = image.size;
+    if (width !== expected.size[0] || height !== expected.size[1]) {
+      throw invalid(`${width}x${height} pixels, requested ${expected.size.join('x')}`, 'SOURCE_IMAGE_SIZE');
+    }
+    // 3. every pixel: truncated or corrupt data fails here, not when a client decodes the tile
+    await image.raw();
+    return image;
   } catch (error) {
     if (!(error instanceof ImageError)) throw error;
-    throw new SourceError(error.message, 'SOURCE_NOT_IMAGE', { sourceName: '', cause: error });
+    throw invalid(error.message, 'SOURCE_NOT_IMAGE', error);
   }
 }
 

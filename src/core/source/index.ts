@@ -11,12 +11,14 @@ export type {
 /**
  * `createWmsSource(options)`: a `wms` source. Queries are x/y bboxes; WMS 1.3.0 axis order is
  * applied on the wire. Resolves null outside `coverage`, the resolution range, or outside
- * seeding for `seed_only`; rejects with `SourceError` (`SOURCE_HTTP`, `SOURCE_NOT_IMAGE`).
+ * seeding for `seed_only`; rejects with `SourceError` (`SOURCE_HTTP`, `SOURCE_NOT_IMAGE` also for a
+ * reply that does not decode completely, `SOURCE_IMAGE_SIZE` for a reply of another pixel size).
  */
 export { createWmsSource, type WmsSourceOptions } from './wms-source.js';
 /**
  * `createTileSource(options)`: a `tile` source. A query must be exactly one tile of its grid
- * (else `SourceError` `SOURCE_INVALID_QUERY`); same null and error rules as the WMS source.
+ * (else `SourceError` `SOURCE_INVALID_QUERY`); same null and error rules as the WMS source (the
+ * reply must be exactly the grid's tile size).
  */
 export { createTileSource, type TileSourceOptions } from './tile-source.js';
 /** `createDebugSource()`: draws bbox and resolution text; never null, never fails. */

@@ -16,7 +16,7 @@ import {
 import { getSrs } from '../srs/index.js';
 import { configureLogging, onLog, type LogRecord } from '../util/index.js';
 import { createTileSource, onErrorInfo, type MapQuery } from './index.js';
-import { startUpstream } from '../../../test/helpers/upstream.js';
+import { noisyPng, startUpstream } from '../../../test/helpers/upstream.js';
 
 /**
  * A real transparent image of `size`, padded with zero bytes to `length` bytes when it is shorter
@@ -77,7 +77,7 @@ test('the format placeholder is the extension of the query format', async (t) =>
   const upstream = await startUpstream(t);
   upstream.expect('/tiles/1/0/0.jpeg', {
     headers: { 'content-type': 'image/jpeg' },
-    body: await imageBytes('jpeg', 0),
+    body: await imageBytes('jpeg', 0, [256, 256]),
   });
   const source = createTileSource({
     name: 't',
@@ -174,6 +174,35 @@ test('a non-image reply is an error with the body, as MapProxy open_image', asyn
   await assert.rejects(source.getMap(tileQuery({ x: 0, y: 0, z: 1 })), {
     code: 'SOURCE_NOT_IMAGE',
     message: "response is not an image: (b'nope')",
+  });
+});
+
+test("a tile of another size than the grid's is a SourceError, not padded or cropped", async (t) => {
+  const upstream = await startUpstream(t, {
+    '/t/1/0/0.png': {
+      headers: { 'content-type': 'image/png' },
+      body: await imageBytes('png', 0, [512, 512]),
+    },
+  });
+  const source = createTileSource({ name: 't', grid, url: `${upstream.url}/t/%(z)s/%(x)s/%(y)s.png` });
+  await assert.rejects(source.getMap(tileQuery({ x: 0, y: 0, z: 1 })), {
+    name: 'SourceError',
+    code: 'SOURCE_IMAGE_SIZE',
+    sourceName: 't',
+    message: 'invalid image returned from tile source: 512x512 pixels, requested 256x256',
+  });
+});
+
+test('a truncated PNG with a matching Content-Length is a SourceError', async (t) => {
+  const png = await noisyPng([256, 256]);
+  const upstream = await startUpstream(t, {
+    '/t/1/0/0.png': { headers: { 'content-type': 'image/png' }, body: png.subarray(0, png.length - 4000) },
+  });
+  const source = createTileSource({ name: 't', grid, url: `${upstream.url}/t/%(z)s/%(x)s/%(y)s.png` });
+  await assert.rejects(source.getMap(tileQuery({ x: 0, y: 0, z: 1 })), {
+    code: 'SOURCE_NOT_IMAGE',
+    sourceName: 't',
+    message: /^invalid image returned from tile source: cannot decode image: /,
   });
 });
 

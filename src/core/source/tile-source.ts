@@ -139,12 +139,18 @@ export function createTileSource(options: TileSourceOptions): MapSource {
           });
         }
         const mime = contentType?.split(';')[0]?.trim().toLowerCase() ?? `image/${format}`;
-        return imageFromUpstream(response.body, mime);
+        // 4. exactly the grid's tile size and fully decodable: never padded, cropped or stored broken
+        return await imageFromUpstream(response.body, mime, {
+          size: grid.tileSize,
+          sourceName: name,
+          origin: 'tile source',
+        });
       } catch (error) {
         const sourceError = toSourceError(error, name, hideErrorDetails);
         if (!(sourceError instanceof SourceError) || sourceError.code === 'SOURCE_INVALID_QUERY')
           throw sourceError;
-        // on_error covers HTTP statuses; timeouts, connection errors and non-images count as `other`
+        // on_error covers HTTP statuses; timeouts, connection errors, non-images and images of the
+        // wrong size or that do not decode count as `other`
         const image = onErrorImage(options.onError, sourceError.status, query.size);
         if (image !== null) return image;
         const reason = sourceError.cause instanceof Error ? sourceError.cause.message : sourceError.message;

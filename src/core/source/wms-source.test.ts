@@ -15,7 +15,13 @@ import { createBBoxCoverage } from '../grid/index.js';
 import { getSrs } from '../srs/index.js';
 import { configureLogging, onLog, type BBox, type LogRecord, type Size } from '../util/index.js';
 import { createWmsSource, SourceError, type MapQuery } from './index.js';
-import { deferred, startUpstream, wmsQuery } from '../../../test/helpers/upstream.js';
+import {
+  deferred,
+  noisyPng,
+  startUpstream,
+  wmsQuery,
+  type UpstreamRequest,
+} from '../../../test/helpers/upstream.js';
 
 /**
  * A real transparent image of `size`, padded with zero bytes to `length` bytes when it is shorter
@@ -34,8 +40,13 @@ async function imageBytes(
 
 configureLogging({ stdout: false });
 
-/** Upstream reply bodies only need an image content type: the source does not decode them. */
+/** A reply for the default query size (256x128): the source checks the size and decodes every reply. */
 const IMAGE = { headers: { 'content-type': 'image/png' }, body: await imageBytes('png', 256, [256, 128]) };
+/** A PNG reply of the size the request asked for. */
+const SIZED_IMAGE = async (request: UpstreamRequest) => ({
+  headers: { 'content-type': 'image/png' },
+  body: await imageBytes('png', 0, [Number(request.query.get('width')), Number(request.query.get('height'))]),
+});
 const PNG_OPTIONS = {
   format: 'image/png',
   mode: null,
@@ -124,7 +135,7 @@ test('every req key is copied in order, transparent as True, req.format wins ove
   const upstream = await startUpstream(t);
   upstream.expect(
     '/extra?map=/x.map&FOO=Bar&layers=a&styles=s1&transparent=True&sld=http%3A%2F%2Fx%2Fs.sld&Extra_Key=V%201&format=image%2Fjpeg&bbox=0.0,40.0,20.0,50.0&width=256&height=128&srs=EPSG%3A4326&request=GetMap&version=1.1.1&service=WMS',
-    { headers: { 'content-type': 'image/jpeg' }, body: await imageBytes('jpeg', 0) },
+    { headers: { 'content-type': 'image/jpeg' }, body: await imageBytes('jpeg', 0, [256, 128]) },
   );
   const source = createWmsSource({
     name: 'wextra',
@@ -147,7 +158,7 @@ test('a cache request format sits right after the req keys', async (t) => {
   const upstream = await startUpstream(t);
   upstream.expect(
     '/cached?layers=a&format=image%2Fjpeg&bbox=-20037508.342789244,-20037508.34278924,-10018754.171394622,-10018754.17139462&width=256&height=256&srs=EPSG%3A3857&request=GetMap&version=1.1.1&service=WMS&styles=',
-    IMAGE,
+    SIZED_IMAGE,
   );
   const source = createWmsSource({
     name: 'wcached',
@@ -180,7 +191,7 @@ test('supported_formats: an unsupported format is requested as the first support
     }),
     {
       headers: { 'content-type': 'image/jpeg' },
-      body: await imageBytes('jpeg', 0),
+      body: await imageBytes('jpeg', 0, [256, 128]),
     },
   );
   const source = createWmsSource({
@@ -297,6 +308,38 @@ test('a reply that is not an image is a SourceError naming the URL', async (t) =
   );
 });
 
+test('an image of another size than requested is a SourceError, not padded or cropped', async (t) => {
+  const logs = captureLogs(t);
+  const upstream = await startUpstream(t, {
+    '/small': { headers: { 'content-type': 'image/png' }, body: await imageBytes('png', 0, [128, 128]) },
+  });
+  const source = createWmsSource({ name: 'wsize', req: { url: `${upstream.url}/small`, layers: 'a' } });
+  const url = `${upstream.url}/small?layers=a&bbox=0.0,40.0,20.0,50.0&width=256&height=128&srs=EPSG%3A4326&format=image%2Fpng&request=GetMap&version=1.1.1&service=WMS&styles=`;
+  await assert.rejects(source.getMap(query([0, 40, 20, 50])), {
+    name: 'SourceError',
+    code: 'SOURCE_IMAGE_SIZE',
+    sourceName: 'wsize',
+    message: `invalid image returned from source WMS: ${url}: 128x128 pixels, requested 256x128`,
+  });
+  assert.deepEqual(
+    logs.filter((r) => r.name === 'mapproxy.source.wms').map((r) => `${r.level} ${r.message}`),
+    [`warning invalid image returned from source WMS: ${url}: 128x128 pixels, requested 256x128`],
+  );
+});
+
+test('a truncated image is a SourceError although its header and Content-Type are fine', async (t) => {
+  const png = await noisyPng([256, 128]);
+  const upstream = await startUpstream(t, {
+    '/cut': { headers: { 'content-type': 'image/png' }, body: png.subarray(0, Math.floor(png.length / 2)) },
+  });
+  const source = createWmsSource({ name: 'wcut', req: { url: `${upstream.url}/cut`, layers: 'a' } });
+  await assert.rejects(source.getMap(query([0, 40, 20, 50])), {
+    code: 'SOURCE_NOT_IMAGE',
+    sourceName: 'wcut',
+    message: /^invalid image returned from source WMS: /,
+  });
+});
+
 test('a timeout fails fast with UPSTREAM_TIMEOUT as the cause', async (t) => {
   const upstream = await startUpstream(t, { '/slow': { hang: true } });
   const source = createWmsSource({
@@ -364,7 +407,7 @@ test('min_res/max_res, min_scale/max_scale, seed_only and coverage answer null w
 });
 
 test('resolution limits are MapProxy inclusive at both ends and seed_only answers while seeding', async (t) => {
-  const upstream = await startUpstream(t, { '/in': IMAGE });
+  const upstream = await startUpstream(t, { '/in': SIZED_IMAGE });
   const req = { url: `${upstream.url}/in`, layers: 'a' };
   const q = query([0, 0, 2560, 2560], [256, 256], 'EPSG:3857');
   assert.notEqual(await createWmsSource({ name: 'a', minRes: 10, req }).getMap(q), null);
@@ -381,7 +424,7 @@ test('a query partly outside the coverage requests only the inside, as MapProxy'
   // MapProxy sends the coverage's own numbers ('5,50,10,55'); we send floats ('5.0,...')
   upstream.expect(
     '/cov?layers=a&bbox=5.0,50.0,10.0,55.0&width=64&height=32&srs=EPSG%3A4326&format=image%2Fpng&request=GetMap&version=1.1.1&service=WMS&styles=',
-    IMAGE,
+    SIZED_IMAGE,
   );
   const coverage = createBBoxCoverage({ bbox: [5, 50, 10, 55], srs: 'EPSG:4326' });
   const source = createWmsSource({
@@ -410,7 +453,7 @@ test('supported_srs: an unsupported query SRS is requested in a supported one wi
       service: 'WMS',
       styles: '',
     }),
-    IMAGE,
+    SIZED_IMAGE,
   );
   const source = createWmsSource({
     name: 'wsrs',

@@ -118,7 +118,11 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
     return checkImage(response, requestUrl, query);
   }
 
-  function checkImage(response: HttpResponse, requestUrl: string, query: RequestQuery): ImageResult {
+  async function checkImage(
+    response: HttpResponse,
+    requestUrl: string,
+    query: RequestQuery,
+  ): Promise<ImageResult> {
     const contentType = response.headers['content-type'] ?? 'image/';
     if (!contentType.startsWith('image/')) {
       // MapProxy logs up to 8000 bytes of XML/text exceptions, 100 bytes of anything else
@@ -132,7 +136,14 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
       });
     }
     const format = contentType === 'image/' ? query.format : mimeType(contentType);
-    return imageFromUpstream(response.body, format);
+    const origin = `source WMS: ${requestUrl}`;
+    try {
+      return await imageFromUpstream(response.body, format, { size: query.size, sourceName: name, origin });
+    } catch (error) {
+      // logged like the non-image replies above: the getMap handler below logs only HTTP failures
+      if (error instanceof SourceError) log.warn(error.message);
+      throw error;
+    }
   }
 
   /** Requests only the part of `query` inside the coverage and pastes it onto a transparent image. */
