@@ -104,14 +104,14 @@ export default class Seed extends Command {
         this.log(formatSeedPlan(await planSeedRun(common)));
         return;
       }
-      const controller = new AbortController();
-      const onSigint = (): void => {
-        controller.abort();
-      };
-      process.once('SIGINT', onSigint);
-      // MapProxy: a stdout that is no terminal counts as -q
-      const quiet = Math.max(quietLevel(this.argv), process.stdout.isTTY ? 0 : 1);
+      // MapProxy: a stdout that is no terminal counts as -q; so does one the spinner cannot draw on
+      const quiet = Math.max(quietLevel(this.argv), canAnimate(process.stdout) ? 0 : 1);
       const reporter = new ProgressReporter((line) => { this.log(line); }, (line) => { this.logToStderr(line); }, quiet);
+      const onResize = (): void => {
+        if (!canAnimate(process.stdout)) reporter.plain();
+      };
+      process.stdout.on('resize', onResize);
+      const stop = new StopSignals();
       const questions = flags.interactive ? new Questions() : null;
       const result = await runSeed({
         ...common,
@@ -130,9 +130,10 @@ export default class Seed extends Command {
         logConfigFile: flags['log-config'],
         confirmTask: questions === null ? undefined : (task) => questions.confirm(task),
         onEvent: (event) => { reporter.handle(event); },
-        signal: controller.signal,
+        signal: stop.controller.signal,
       }).finally(() => {
-        process.removeListener('SIGINT', onSigint);
+        stop.dispose();
+        process.stdout.removeListener('resize', onResize);
         questions?.close();
       });
       reporter.stop();
@@ -145,15 +146,15 @@ export default class Seed extends Command {
         }
         this.exit(1);
       }
-      if (result.status === 'interrupted' && !controller.signal.aborted) {
+      if (result.status === 'interrupted' && stop.received === null) {
         // --duration ran out: MapProxy's wrapper stops its child with SIGINT (which prints
         // "exiting...") and then exits 0
         this.log('exiting... (--duration reached; continue with --continue)');
         return;
       }
       if (result.status === 'interrupted') {
-        this.logToStderr('interrupted... (continue with --continue)');
-        this.exit(1);
+        this.logToStderr(`interrupted by ${stop.received ?? 'a signal'}... (continue with --continue)`);
+        this.exit(stop.exitCode);
       }
       if (result.status === 'not-needed') this.exit(1);
     } catch (error) {
@@ -175,6 +176,44 @@ export default class Seed extends Command {
     if (report === null) throw error;
     for (const line of report.lines) this.logToStderr(line);
     return this.exit(report.exitCode);
+  }
+}
+
+/**
+ * ora redraws by the terminal's width: with 0 columns (`script`, `docker -t`, `ssh -t`, some CI
+ * runners) its line count is infinite and it clears lines forever, synchronously; a dumb terminal
+ * cannot move the cursor at all. Both get the plain progress lines.
+ */
+function canAnimate(stream: NodeJS.WriteStream): boolean {
+  return stream.isTTY && stream.columns > 0 && process.env.TERM !== 'dumb';
+}
+
+const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 } as const;
+
+/**
+ * SIGINT and SIGTERM stop the seed (the engine finishes or abandons the meta tiles in flight and
+ * writes the progress file); the exit code is then the shell's 128 + signal number (MapProxy has
+ * no SIGTERM handler and dies with 143). A second signal exits at once.
+ */
+class StopSignals {
+  readonly controller = new AbortController();
+  received: keyof typeof SIGNAL_NUMBERS | null = null;
+  readonly #handlers = (Object.keys(SIGNAL_NUMBERS) as (keyof typeof SIGNAL_NUMBERS)[]).map((name) => {
+    const handler = (): void => {
+      if (this.received !== null) process.exit(128 + SIGNAL_NUMBERS[name]);
+      this.received = name;
+      this.controller.abort(new Error(`received ${name}`));
+    };
+    process.on(name, handler);
+    return { name, handler };
+  });
+
+  get exitCode(): number {
+    return this.received === null ? 1 : 128 + SIGNAL_NUMBERS[this.received];
+  }
+
+  dispose(): void {
+    for (const { name, handler } of this.#handlers) process.removeListener(name, handler);
   }
 }
 
@@ -214,12 +253,13 @@ class SeedInputError extends Error {}
 
 /**
  * Renders progress events by MapProxy's `-q` levels: 0 (a terminal) an ora line per task; 1 (-q,
- * or no terminal) a plain line at most every 5 s; 2 (-qq) no progress lines at all.
+ * no terminal, or one without width or cursor control) a plain line at most every 5 s; 2 (-qq) no
+ * progress lines at all.
  */
 class ProgressReporter {
   readonly #log: (line: string) => void;
   readonly #logError: (line: string) => void;
-  readonly #quiet: number;
+  #quiet: number;
   #spinner: Ora | null = null;
   #lastLine = 0;
 
@@ -275,6 +315,12 @@ class ProgressReporter {
         this.#log(event.message);
         return;
     }
+  }
+
+  /** From now on plain lines (the terminal lost its width): the running spinner ends. */
+  plain(): void {
+    this.stop();
+    this.#quiet = Math.max(this.#quiet, 1);
   }
 
   stop(): void {

@@ -58,8 +58,13 @@ export interface RunSeedOptions {
   /** Asked before each task (`-i`); false skips it. */
   readonly confirmTask?: ((task: SeedTaskInfo) => Promise<boolean>) | undefined;
   readonly onEvent?: ((event: SeedEvent) => void) | undefined;
-  /** Stops the run between meta tiles (Ctrl-C). */
+  /**
+   * Stops the run between meta tiles (Ctrl-C, SIGTERM); meta tiles still being created
+   * `abandonAfterMs` (default 3000) after it aborted are abandoned, and the progress file then
+   * points before them.
+   */
   readonly signal?: AbortSignal | undefined;
+  readonly abandonAfterMs?: number | undefined;
   readonly env?: Env | undefined;
   /** Clock in ms (tests inject one). */
   readonly now?: (() => number) | undefined;
@@ -169,6 +174,7 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
         store,
         progressIntervalMs: options.progressIntervalMs ?? 1000,
         signal,
+        abandonAfterMs: options.abandonAfterMs ?? 3000,
         onEvent,
         now,
       });

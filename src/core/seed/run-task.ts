@@ -2,6 +2,7 @@
  * Runs one planned task: the seed walk (create missing or stale meta tiles, one upstream request
  * each) or the cleanup (level directories, or the walk removing old tiles). Never prints.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { FileCache, isStale } from '../cache/index.js';
 import { createMetaGrid, metaTileCoords, type TileCoord } from '../grid/index.js';
 import { cleanupDirectory } from './cleanup-directory.js';
@@ -23,6 +24,8 @@ export interface RunTaskOptions {
   readonly store: ProgressStore | null;
   readonly progressIntervalMs: number;
   readonly signal?: AbortSignal | undefined;
+  /** After `signal` aborted, meta tiles still being created this long are abandoned. */
+  readonly abandonAfterMs?: number | undefined;
   readonly onEvent: (event: SeedEvent) => void;
   readonly now: () => number;
 }
@@ -61,6 +64,7 @@ export async function runTask(task: PlannedTask, options: RunTaskOptions): Promi
     retryDelayMs: options.retryDelayMs,
     maxDelayMs: 600_000,
     signal: options.signal,
+    abandonAfterMs: options.abandonAfterMs,
   });
   // walk positions of unfinished (or failed) jobs in dispatch order: the resume point is the first
   let sequence = 0;
@@ -78,7 +82,14 @@ export async function runTask(task: PlannedTask, options: RunTaskOptions): Promi
     await store.write();
   };
 
+  let lastYield = performance.now();
   const visit = async (coord: TileCoord, path: ProgressPath, visitLevel: number): Promise<void> => {
+    // a walk over tiles that need no I/O (dry runs, memory caches) would otherwise run on
+    // microtasks alone and starve timers and signal handlers (Ctrl-C, SIGTERM, the spinner)
+    if (performance.now() - lastYield > 50) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
     level = visitLevel;
     lastVisited = path;
     const job = await planJob(task, options, coord, tilesOf);
