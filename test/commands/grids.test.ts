@@ -1,6 +1,6 @@
 /**
- * `mapproxy-util grids` against MapProxy 1.15's own output for every example configuration and
- * flag combination captured in test/fixtures/mapproxy-1.15/cases.tsv (stdout and exit code).
+ * `mapproxy-util grids` against MapProxy 1.15's own output for every configuration and flag
+ * combination captured in test/fixtures/mapproxy-1.15/cases.tsv (stdout and exit code).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -13,13 +13,7 @@ import { assertSameWithTolerance, loadReferenceCases } from '../helpers/mapproxy
 // happen to match exactly); every other configuration must match byte for byte.
 // grid-quirks.yaml adds a grid interpolated between min_res and max_res (`10 ** x`), where V8's
 // Math.pow is off by one ulp from glibc's pow (956.3524997900372 vs ...373), plus a `bbox_srs` grid.
-const REPROJECTED = [
-  'grids/grid_conf.',
-  'grids/tutorial.',
-  'grids/full_example.',
-  'grids/examples.',
-  'grids/quirks.',
-];
+const REPROJECTED = ['grids/full.', 'grids/tutorial.', 'grids/no-origin.', 'grids/examples.', 'grids/quirks.'];
 const TOLERANCE = 1e-9;
 
 // MapProxy prints its optparse help here; we print our own usage error. Exit codes must agree.
@@ -48,13 +42,13 @@ for (const reference of cases) {
 }
 
 test('grids warns about configuration problems on stderr, not in the grid listing', async () => {
-  const reference = cases.find((c) => c.name === 'grids/grid_conf.default');
+  const reference = cases.find((c) => c.name === 'grids/no-origin.default');
   assert.ok(reference);
   const result = await runCommand(reference.args);
   assert.equal(result.code, 0);
   assert.match(
     result.stderr,
-    /^warning: .*grid_conf\.yaml:41:3 grids\.germany: grid germany does not have an origin/m,
+    /^warning: .*grids-no-origin\.yaml:25:3 grids\.nrw: grid nrw does not have an origin/m,
   );
   assert.doesNotMatch(result.stdout, /warning/i);
 });

@@ -1,6 +1,6 @@
 /**
- * Fixture access: the project's own test fixtures and MapProxy's example configurations from
- * ../shared/reference, each copied into a fresh temporary directory per test.
+ * Fixture access: the project's own test fixtures in test/fixtures (nothing outside the
+ * repository), each copied into a fresh temporary directory per test.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

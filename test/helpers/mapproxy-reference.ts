@@ -3,21 +3,18 @@
  * cases of cases.tsv with their captured stdout, stderr and exit code, and a tolerant comparison.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const REFERENCE_DIR = join(REPO_DIR, 'test/fixtures/mapproxy-1.15');
-/** MapProxy's example configurations; the tests read them in place and never copy them. */
-export const DOCS_DIR = join(REPO_DIR, '../shared/reference/mapproxy-docs');
 
 /** One captured `mapproxy-util` run. */
 export interface ReferenceCase {
   /** e.g. `grids/grid_conf.all` */
   readonly name: string;
-  /** The arguments with `{docs}` and `{repo}` filled in. */
+  /** The arguments with `{repo}` filled in. */
   readonly args: readonly string[];
   /** MapProxy's stdout without its `[TIMESTAMP] mapproxy.config - WARNING` log lines. */
   readonly stdout: string;
@@ -25,7 +22,7 @@ export interface ReferenceCase {
   readonly exitCode: number;
 }
 
-/** Loads the cases whose name starts with `prefix` (e.g. `grids/`), failing clearly without the docs. */
+/** Loads the cases whose name starts with `prefix` (e.g. `grids/`). */
 export async function loadReferenceCases(prefix: string): Promise<ReferenceCase[]> {
   const table = await readFile(join(REFERENCE_DIR, 'cases.tsv'), 'utf8');
   const cases: ReferenceCase[] = [];
@@ -33,13 +30,6 @@ export async function loadReferenceCases(prefix: string): Promise<ReferenceCase[
     if (line.trim() === '' || line.startsWith('#')) continue;
     const [name = '', args = ''] = line.split('\t');
     if (!name.startsWith(prefix)) continue;
-    if (args.includes('{docs}') && !existsSync(DOCS_DIR)) {
-      throw new Error(
-        `MapProxy's example configurations are missing: expected ${DOCS_DIR} ` +
-          '(../shared/reference/mapproxy-docs next to the repository) for reference case ' +
-          name,
-      );
-    }
     const read = (ext: string): Promise<string> =>
       readFile(join(REFERENCE_DIR, `${name}.${ext}`), 'utf8').then(fillPlaceholders);
     cases.push({
@@ -58,7 +48,7 @@ export async function loadReferenceCases(prefix: string): Promise<ReferenceCase[
 }
 
 function fillPlaceholders(text: string): string {
-  return text.replaceAll('{docs}', DOCS_DIR).replaceAll('{repo}', REPO_DIR.replace(/\/$/, ''));
+  return text.replaceAll('{repo}', REPO_DIR.replace(/\/$/, ''));
 }
 
 /** MapProxy logs config warnings to stdout; we send them to stderr in our own format. */
