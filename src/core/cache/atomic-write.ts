@@ -3,8 +3,8 @@
  * rename it over the target (MapProxy `util/fs.py` `write_atomic`). Readers never see partial tiles.
  */
 import { randomInt } from 'node:crypto';
-import { chmod, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { chmod, lstat, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 export interface WriteModes {
   /** Mode of written files (`file_permissions`), applied with chmod so the umask does not narrow it. */
@@ -71,4 +71,35 @@ export async function writeFileAtomic(path: string, data: Buffer, modes: WriteMo
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+}
+
+/** `<name>.tmp-<random>` of `writeFileAtomic` and MapProxy's `write_atomic`; `.tmp-link-` of linked tiles. */
+const TEMP_FILE = /\.tmp-(?:link-)?\d+$/;
+
+/**
+ * Removes the temp files of atomic writes in `dir` (not below it) last modified before
+ * `olderThanMs` (epoch ms): what a writer killed between write and rename left behind. Resolves
+ * with the number removed; a missing directory, or a file someone else removed first, is no error.
+ */
+export async function removeStaleTempFiles(dir: string, olderThanMs: number): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return 0;
+    throw error;
+  }
+  let removed = 0;
+  for (const name of names.filter((n) => TEMP_FILE.test(n))) {
+    const path = join(dir, name);
+    try {
+      const info = await lstat(path);
+      if (info.isDirectory() || info.mtimeMs >= olderThanMs) continue;
+      await unlink(path);
+      removed += 1;
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) throw error;
+    }
+  }
+  return removed;
 }

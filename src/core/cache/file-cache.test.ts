@@ -1,6 +1,6 @@
 /** FileCache: storing, loading, atomic writes, single-colour links and permissions on a real directory. */
 import assert from 'node:assert/strict';
-import { lstat, mkdir, readdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
@@ -131,4 +131,28 @@ test('a file where a directory should be is a cache miss, not an error', async (
   const cache = new FileCache({ directory: dir, extension: 'png', layout: 'tms' });
   assert.equal(await cache.loadTile(coord), null);
   assert.equal(await cache.isCached(coord), false);
+});
+
+test('the first write into a directory removes temp files older than the lock timeout, once', async (t) => {
+  const dir = await makeTempDir(t);
+  const cache = new FileCache({ directory: dir, extension: 'png', layout: 'tms', staleTempMs: 60_000 });
+  await mkdir(join(dir, '2/3'), { recursive: true });
+  const twoMinutesAgo = new Date(Date.now() - 120_000);
+  const leftover = async (name: string, mtime: Date | null): Promise<void> => {
+    await writeFile(join(dir, '2/3', name), 'partial');
+    if (mtime !== null) await utimes(join(dir, '2/3', name), mtime, mtime);
+  };
+  // a killed writer's temp file and temp link, another writer's fresh one, and a file not ours
+  await leftover('7.png.tmp-12345', twoMinutesAgo);
+  await leftover('8.png.tmp-link-678', twoMinutesAgo);
+  await leftover('9.png.tmp-424242', null);
+  await leftover('notes.tmp-old', twoMinutesAgo);
+  await cache.storeTiles([{ coord, data: Buffer.from('x') }]);
+  await cache.sweepsDone();
+  assert.deepEqual(await listFiles(dir), ['2/3/4.png', '2/3/9.png.tmp-424242', '2/3/notes.tmp-old']);
+  // later writes into the same directory do not scan it again
+  await leftover('5.png.tmp-1', twoMinutesAgo);
+  await cache.storeTiles([{ coord: { x: 3, y: 5, z: 2 }, data: Buffer.from('y') }]);
+  await cache.sweepsDone();
+  assert.ok((await listFiles(dir)).includes('2/3/5.png.tmp-1'));
 });

@@ -1,12 +1,14 @@
 /**
  * The `file` cache backend: one file per tile under a directory layout (MapProxy `cache/file.py`),
- * atomic writes, optional single-colour linking. Async fs only; nothing here blocks the event loop.
+ * atomic writes, optional single-colour linking, and the removal of temp files a killed writer left.
+ * Async fs only; nothing here blocks the event loop.
  */
 import { randomInt } from 'node:crypto';
 import { link, lstat, readFile, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { TileCoord } from '../grid/index.js';
-import { ensureDirectory, writeFileAtomic } from './atomic-write.js';
+import { getLogger } from '../util/index.js';
+import { ensureDirectory, removeStaleTempFiles, writeFileAtomic } from './atomic-write.js';
 import { lockCacheId } from './cache-dir.js';
 import { CacheError } from './errors.js';
 import { levelRelativePath, tileRelativePath, type DirectoryLayout } from './path-layouts.js';
@@ -27,7 +29,17 @@ export interface FileCacheOptions {
   readonly directoryPermissions?: number | null | undefined;
   /** `file_permissions` as a number, e.g. `0o664`. */
   readonly filePermissions?: number | null | undefined;
+  /**
+   * Temp files (`*.tmp-N`) older than this in a directory the cache writes to are leftovers of a
+   * killed writer and are removed: the lock timeout (`http.client_timeout`), default 60 000.
+   */
+  readonly staleTempMs?: number | undefined;
 }
+
+const log = getLogger('mapproxy.cache.file');
+
+/** Directories remembered as swept; past this the memory starts over (a second sweep is harmless). */
+const MAX_SWEPT_DIRECTORIES = 10_000;
 
 function isErrno(error: unknown, ...codes: string[]): boolean {
   return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '');
@@ -47,6 +59,9 @@ export class FileCache implements TileCache {
   readonly wantsSingleColor: boolean;
   readonly #link: LinkSingleColor | null;
   readonly #modes: { fileMode: number | null; dirMode: number | null };
+  readonly #staleTempMs: number;
+  readonly #swept = new Set<string>();
+  readonly #sweeps = new Set<Promise<void>>();
 
   constructor(options: FileCacheOptions) {
     this.directory = options.directory;
@@ -59,6 +74,12 @@ export class FileCache implements TileCache {
       fileMode: options.filePermissions ?? null,
       dirMode: options.directoryPermissions ?? null,
     };
+    this.#staleTempMs = options.staleTempMs ?? 60_000;
+  }
+
+  /** Resolves once the temp-file sweeps started so far have finished (tests, shutdown). */
+  async sweepsDone(): Promise<void> {
+    await Promise.all(this.#sweeps);
   }
 
   /** Absolute path of a tile file. Throws `CacheError` for invalid dimension values. */
@@ -147,6 +168,7 @@ export class FileCache implements TileCache {
         // a rename replaces a previous link itself, never the shared single-colour file
         await writeFileAtomic(path, tile.data, this.#modes);
       }
+      this.#sweepOnce(dirname(path));
     } catch (error) {
       throw new CacheError(`could not store tile ${tileName(tile.coord)} at ${path}`, 'CACHE_WRITE', {
         cause: error,
@@ -167,6 +189,7 @@ export class FileCache implements TileCache {
     } catch (error) {
       if (!isErrno(error, 'ENOENT')) throw error;
       await writeFileAtomic(real, tile.data, this.#modes);
+      this.#sweepOnce(dirname(real));
     }
     await ensureDirectory(dirname(path), this.#modes.dirMode);
     // link under a temp name, then rename: readers see the old tile or the link, never nothing
@@ -179,5 +202,25 @@ export class FileCache implements TileCache {
       await unlink(temp).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * The first write into a directory in this process sweeps it in the background: a killed writer
+   * leaves `*.tmp-N` files that nothing else removes. One `readdir` per directory, not per tile.
+   */
+  #sweepOnce(dir: string): void {
+    if (this.#swept.has(dir)) return;
+    if (this.#swept.size >= MAX_SWEPT_DIRECTORIES) this.#swept.clear();
+    this.#swept.add(dir);
+    const sweep = removeStaleTempFiles(dir, Date.now() - this.#staleTempMs).then(
+      (removed) => {
+        if (removed > 0) log.info(`removed ${removed} stale temp file(s) in ${dir}`);
+      },
+      (error: unknown) => {
+        log.warn(`could not remove stale temp files in ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+    this.#sweeps.add(sweep);
+    void sweep.finally(() => this.#sweeps.delete(sweep));
   }
 }
