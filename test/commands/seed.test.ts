@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 
 async function fixtureDir(t: TestContext): Promise<string> {
@@ -17,7 +17,7 @@ async function fixtureDir(t: TestContext): Promise<string> {
 
 test('--summary prints every task with levels and tile counts and exits 0', async (t) => {
   const dir = await fixtureDir(t);
-  const result = await runCli(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--summary'], { cwd: dir });
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--summary'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /========== Seeding tasks ==========/);
   assert.match(result.stdout, /Seeding cache 'world_cache' with grid 'GLOBAL_WEBMERCATOR' in EPSG:3857/);
@@ -28,7 +28,7 @@ test('--summary prints every task with levels and tile counts and exits 0', asyn
 
 test('the seed configuration may be the last argument instead of -s', async (t) => {
   const dir = await fixtureDir(t);
-  const result = await runCli(['seed', '-f', 'mapproxy.yaml', '--summary', '--seed', 'world', 'seed.yaml'], {
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '--summary', '--seed', 'world', 'seed.yaml'], {
     cwd: dir,
   });
   assert.equal(result.code, 0, result.stderr);
@@ -37,7 +37,7 @@ test('the seed configuration may be the last argument instead of -s', async (t) 
 
 test('an unknown --seed task exits 1 and lists the available ones', async (t) => {
   const dir = await fixtureDir(t);
-  const result = await runCli(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'nope'], { cwd: dir });
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'nope'], { cwd: dir });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /unknown seed tasks: nope/);
   assert.match(result.stderr, /available seed tasks: world, europe, combined, holed/);
@@ -45,14 +45,14 @@ test('an unknown --seed task exits 1 and lists the available ones', async (t) =>
 
 test('a missing seed configuration is a usage error (exit 2)', async (t) => {
   const dir = await fixtureDir(t);
-  const result = await runCli(['seed', '-f', 'mapproxy.yaml'], { cwd: dir });
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml'], { cwd: dir });
   assert.equal(result.code, 2);
   assert.match(result.stderr, /missing seed_conf/);
 });
 
 test('--dry-run counts the tiles without requesting or writing anything', async (t) => {
   const dir = await fixtureDir(t);
-  const result = await runCli(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'world', '-n'], { cwd: dir });
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'world', '-n'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /23 meta tiles, 341 tiles/);
 });
@@ -61,7 +61,7 @@ test('an upstream that cannot be reached makes the run exit 1 naming the failed 
   const dir = await fixtureDir(t);
   const seedYaml = 'seeds:\n  one:\n    caches: [world_cache]\n    levels: [0]\n';
   await writeFile(join(dir, 'one.yaml'), seedYaml);
-  const result = await runCli(['seed', '-f', 'mapproxy.yaml', '-s', 'one.yaml', '--retries', '0'], { cwd: dir });
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'one.yaml', '--retries', '0'], { cwd: dir });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /1 meta tile\(s\) could not be created/);
   assert.match(result.stderr, /tile \(0, 0, 0\)/);
@@ -71,9 +71,9 @@ test('-l/--skip-geoms-for-last-levels N reaches the walk (MapProxy 1.15: 9, 12 a
   const dir = await fixtureDir(t);
   for (const f of ['expire.seed.yaml', 'sparse.tiles']) await cp(join(FIXTURES_DIR, 'seed', f), join(dir, f));
   const dryRun = ['seed', '-f', 'mapproxy.yaml', '-s', 'expire.seed.yaml', '--seed', 'sparse', '-n'];
-  const plain = await runCli(dryRun, { cwd: dir });
-  const short = await runCli([...dryRun, '-l', '2'], { cwd: dir });
-  const long = await runCli([...dryRun, '--skip-geoms-for-last-levels', '3'], { cwd: dir });
+  const plain = await runCommand(dryRun, { cwd: dir });
+  const short = await runCommand([...dryRun, '-l', '2'], { cwd: dir });
+  const long = await runCommand([...dryRun, '--skip-geoms-for-last-levels', '3'], { cwd: dir });
   for (const result of [plain, short, long]) assert.equal(result.code, 0, result.stderr);
   assert.match(plain.stdout, /: 9 meta tiles, 144 tiles/);
   assert.match(short.stdout, /: 12 meta tiles, 192 tiles/);

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { pixelAt } from '../helpers/upstream.js';
-import { DEV_BIN, runCli } from '../helpers/cli.js';
+import { DEV_BIN, runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 
 test('a broken configuration prints every problem with its position and exits 2', async () => {
-  const result = await runCli([
+  const result = await runCommand([
     'serve-develop',
     join(FIXTURES_DIR, 'config', 'unknown-ref.yaml'),
     '-b',
@@ -28,7 +28,7 @@ test('a broken configuration prints every problem with its position and exits 2'
 });
 
 test("a configuration whose grid cannot be built exits 2 with the grid's position", async () => {
-  const result = await runCli([
+  const result = await runCommand([
     'serve-develop',
     join(FIXTURES_DIR, 'config', 'grid-without-bbox.yaml'),
     '-b',
@@ -42,7 +42,7 @@ test("a configuration whose grid cannot be built exits 2 with the grid's positio
 });
 
 test('an unusable --bind value says what is expected and exits 1', async () => {
-  const result = await runCli([
+  const result = await runCommand([
     'serve-develop',
     join(FIXTURES_DIR, 'config', 'valid.yaml'),
     '-b',
@@ -53,7 +53,7 @@ test('an unusable --bind value says what is expected and exits 1', async () => {
 });
 
 test('--help explains the bind forms and shows examples', async () => {
-  const result = await runCli(['serve-develop', '--help']);
+  const result = await runCommand(['serve-develop', '--help']);
   assert.equal(result.code, 0);
   assert.match(result.stdout, /-b, --bind=<value>/);
   assert.match(result.stdout, /EXAMPLES/);

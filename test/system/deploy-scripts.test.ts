@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test, type TestContext } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { runCommand } from '../helpers/cli.js';
 import { copyFixture } from '../helpers/fixtures.js';
 import { startServe } from '../helpers/front-proxy.js';
 import { solidPng, startUpstream } from '../helpers/upstream.js';
@@ -95,7 +95,7 @@ test('create -t wsgi-app writes a script that mapproxy-util serve and node app.j
   const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
   const dir = dirname(configFile);
   const script = join(dir, 'app.js');
-  const created = await runCli(['create', '-t', 'wsgi-app', '-f', configFile, script]);
+  const created = await runCommand(['create', '-t', 'wsgi-app', '-f', configFile, script]);
   assert.equal(created.code, 0, created.stderr);
   assert.match(await readFile(script, 'utf8'), /export const application = await mapproxy\.makeApp\(/);
 
@@ -121,7 +121,7 @@ test('node app.js runs with plain node where mapproxy-ts is not installed beside
   }
   const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
   const script = join(dirname(configFile), 'app.js');
-  assert.equal((await runCli(['create', '-t', 'wsgi-app', '-f', configFile, script])).code, 0);
+  assert.equal((await runCommand(['create', '-t', 'wsgi-app', '-f', configFile, script])).code, 0);
   const { url } = await runScript(t, script);
   const tile = await fetch(`${url}/tms/1.0.0/debug/EPSG3857/0/0/0.png`);
   assert.equal(tile.status, 200);
@@ -133,7 +133,7 @@ test('create -t log-ini passed to serve --log-config writes mapproxy.log and sou
   const configFile = await copyFixture(t, 'deploy/tile-source.yaml', { UPSTREAM_URL: upstream.url });
   const dir = dirname(configFile);
   const ini = join(dir, 'log.ini');
-  assert.equal((await runCli(['create', '-t', 'log-ini', ini])).code, 0);
+  assert.equal((await runCommand(['create', '-t', 'log-ini', ini])).code, 0);
 
   const served = await startServe(t, [configFile, '-w', '1', '--log-config', ini]);
   const res = await fetch(`${served.url}/wmts/osm/GLOBAL_WEBMERCATOR/1/0/0.png`);
@@ -155,8 +155,8 @@ test("the server script's commented logging lines work once uncommented", async 
   const configFile = await copyFixture(t, 'deploy/tile-source.yaml', { UPSTREAM_URL: upstream.url });
   const dir = dirname(configFile);
   const script = join(dir, 'app.js');
-  assert.equal((await runCli(['create', '-t', 'wsgi-app', '-f', configFile, script])).code, 0);
-  assert.equal((await runCli(['create', '-t', 'log-ini', join(dir, 'log.ini')])).code, 0);
+  assert.equal((await runCommand(['create', '-t', 'wsgi-app', '-f', configFile, script])).code, 0);
+  assert.equal((await runCommand(['create', '-t', 'log-ini', join(dir, 'log.ini')])).code, 0);
   const text = await readFile(script, 'utf8');
   const uncommented = text.replace(/^\/\/ ((import|await) .*)$/gm, '$1');
   assert.notEqual(uncommented, text);
