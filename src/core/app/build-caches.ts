@@ -1,26 +1,32 @@
 /**
- * Composition of `caches.<name>`: one TileManager per cache and grid, over a file cache (or no
- * storage), fed by sources or by other caches (read tile-for-tile when the grids match).
+ * Composition of `caches.<name>`: one TileManager per cache and grid, over the storage its
+ * `cache.type` names in the backend registry (or none), fed by sources or by other caches.
  */
 import {
+  CacheError,
   DummyCache,
-  FileCache,
-  fileCacheDirectory,
-  formatExtension,
-  isDirectoryLayout,
   TileLocker,
   TileManager,
   tileLockDirectory,
   type RefreshBefore,
+  type TileCache,
   type TileSourceLayer,
 } from '../cache/index.js';
-import { configErrorAt, splitTaggedSource, type CacheConfig, type LoadedConfig } from '../config/index.js';
+import {
+  ConfigError,
+  ConfigErrors,
+  configErrorAt,
+  splitTaggedSource,
+  type CacheConfig,
+  type LoadedConfig,
+} from '../config/index.js';
 import type { TileGrid } from '../grid/index.js';
 import type { ImageFormatOptions } from '../image/index.js';
 import { CacheSource } from '../layer/index.js';
 import type { MapSource } from '../source/index.js';
 import type { Size } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
+import { cacheBackend } from './cache-backends.js';
 import { cacheTransparency } from './cache-transparency.js';
 
 /** The TileManagers of every cache, by cache name and then grid name. */
@@ -75,41 +81,10 @@ function buildManager(
       `unknown grid "${gridName}"`,
       'CONFIG_UNKNOWN_REF',
     );
-  const backend = cache.cache;
-  if (backend.type !== 'file') {
-    throw configErrorAt(
-      loaded,
-      ['caches', name, 'cache', 'type'],
-      `cache type "${backend.type}" is not supported by mapproxy-ts yet (supported: file)`,
-      'CONFIG_UNKNOWN_TYPE',
-    );
-  }
-  const layout = backend.directory_layout ?? 'tc';
-  if (!isDirectoryLayout(layout)) {
-    throw configErrorAt(
-      loaded,
-      ['caches', name, 'cache', 'directory_layout'],
-      `unknown directory_layout "${layout}"`,
-    );
-  }
   // MapProxy's TileManager encodes with compatible_image_options: transparency from the sources
   const imageOptions = { ...context.imageOptions(name, cache), transparent: cacheTransparency(loaded, name) };
-  const directory = fileCacheDirectory({
-    cacheName: name,
-    baseDir: cache.cache_dir,
-    directory: backend.directory,
-    useGridNames: backend.use_grid_names,
-    gridName,
-    gridSrs: grid.srs.code,
-  });
-  const store = cache.disable_storage
-    ? new DummyCache()
-    : new FileCache({
-        directory,
-        extension: formatExtension(cache.format),
-        layout,
-        linkSingleColorImages: linkMode(cache.link_single_color_images),
-      });
+  const backend = cache.cache;
+  const store = cache.disable_storage ? new DummyCache() : createStore(context, name, cache, gridName, grid);
   const locker = cache.disable_storage
     ? null
     : new TileLocker({
@@ -190,16 +165,33 @@ function sourceLayers(
   });
 }
 
+/** The cache's storage from the backend registry; refuses what `check` refuses, at the same key. */
+function createStore(
+  context: BuildCachesContext,
+  name: string,
+  cache: CacheConfig,
+  gridName: string,
+  grid: TileGrid,
+): TileCache {
+  const { loaded } = context;
+  const backend = cacheBackend(loaded, name, cache);
+  if (backend instanceof ConfigError) throw backend;
+  const problems = backend.validate?.({ loaded, name, cache, gridName }) ?? [];
+  if (problems.length > 0) throw new ConfigErrors(problems);
+  try {
+    return backend.create({ loaded, name, cache, gridName, grid });
+  } catch (error) {
+    if (!(error instanceof CacheError)) throw error;
+    throw configErrorAt(loaded, ['caches', name, 'cache'], error.message, 'CONFIG_INVALID_VALUE', {
+      cause: error,
+    });
+  }
+}
+
 function refreshBefore(spec: CacheConfig['refresh_before']): RefreshBefore | null {
   if (spec === undefined) return null;
   const { time } = spec;
   return { ...spec, time: typeof time === 'string' || time instanceof Date ? time : undefined };
-}
-
-function linkMode(value: boolean | string): 'symlink' | 'hardlink' | null {
-  if (value === true || value === 'symlink' || value === 'true') return 'symlink';
-  if (value === 'hardlink') return 'hardlink';
-  return null;
 }
 
 function toSize(value: readonly number[]): Size {

@@ -1,7 +1,8 @@
 /**
  * The `check` use case with everything the configuration stage cannot see on its own: the
  * grids are built, so a grid that cannot exist (no bbox for a UTM SRS, a bad res list) fails
- * `check` with its YAML position instead of failing later at serve time.
+ * `check` with its YAML position instead of failing later at serve time; so does a cache backend
+ * that `serve` could not build (an unsupported `cache.type`, options its factory refuses).
  */
 import {
   checkConfig,
@@ -12,6 +13,7 @@ import {
   type ConfigCheck,
 } from '../config/index.js';
 import { buildGrids } from './build-grids.js';
+import { checkCacheBackends } from './cache-backends.js';
 
 const buildsGrids: ConfigCheck = (loaded) => {
   try {
@@ -24,7 +26,10 @@ const buildsGrids: ConfigCheck = (loaded) => {
   }
 };
 
-/** Loads and validates the configuration (and seed config) and builds its grids; reports, never throws for config problems. */
+// every cache's backend: a type serve could not run, or options its factory refuses
+const buildsCacheBackends: ConfigCheck = (loaded) => ({ errors: checkCacheBackends(loaded) });
+
+/** Loads and validates the configuration (and seed config), builds its grids and checks its cache backends; reports, never throws for config problems. */
 export function checkConfiguration(options: Omit<CheckConfigOptions, 'checks'>): Promise<CheckConfigResult> {
-  return checkConfig({ ...options, checks: [buildsGrids] });
+  return checkConfig({ ...options, checks: [buildsGrids, buildsCacheBackends] });
 }

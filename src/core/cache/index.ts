@@ -1,6 +1,6 @@
 /**
- * Tile caches: the `TileCache` seam and its file backend (MapProxy directory layouts), the
- * `TileManager`/`TileCreator` pipeline (meta tiles, single-flight, cross-process locks).
+ * Tile caches: the `TileCache` seam and its backends (file layouts, mbtiles, sqlite levels,
+ * geopackage), the `TileManager`/`TileCreator` pipeline (meta tiles, single-flight, cross-process locks).
  */
 export { CacheError, type CacheErrorCode } from './errors.js';
 export type {
@@ -30,6 +30,9 @@ export {
 } from './cache-dir.js';
 export { FileCache, type FileCacheOptions, type LinkSingleColor } from './file-cache.js';
 export { DummyCache } from './dummy-cache.js';
+export { MBTilesCache, type MBTilesCacheOptions } from './mbtiles-cache.js';
+export { GeopackageCache, isValidTableName, type GeopackageCacheOptions } from './geopackage-cache.js';
+export { LevelCache, type LevelCacheOptions } from './level-cache.js';
 export { TileLocker, type TileLock, type TileLockerOptions } from './lock.js';
 export { refreshLimitSeconds, parseRefreshTime, isStale, type RefreshBefore } from './refresh-before.js';
 export { formatExtension, formatMimeType, sniffFormat, storedTileFormat } from './tile-format.js';

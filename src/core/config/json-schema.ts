@@ -35,6 +35,10 @@ function convert(spec: Spec): JsonSchema {
       return { type: 'integer' };
     case 'boolean':
       return { type: 'boolean' };
+    case 'enum':
+      return { enum: [...spec.values] };
+    case 'pattern':
+      return { type: 'string', pattern: `^(?:${spec.pattern})$` };
     case 'list':
       return { type: 'array', items: convert(spec.item) };
     case 'dict':

@@ -7,9 +7,11 @@ import {
   anything,
   bool,
   dict,
+  enumOf,
   int,
   list,
   mapOf,
+  matching,
   num,
   oneOf,
   ref,
@@ -81,9 +83,12 @@ const sourceCommons = {
 
 const permissions = { directory_permissions: str, file_permissions: str }; // MapProxy 7
 
+// MapProxy's location_funcs (cache/path.py); any other value fails there when the cache is built
+const directoryLayout = enumOf('tc', 'mp', 'tms', 'reverse_tms', 'quadkey', 'arcgis');
+
 const cacheTypes: Record<string, DictSpec> = {
   file: dict({
-    directory_layout: str,
+    directory_layout: directoryLayout,
     use_grid_names: bool,
     directory: str,
     tile_lock_dir: str,
@@ -102,14 +107,15 @@ const cacheTypes: Record<string, DictSpec> = {
     filename: str,
     directory: str,
     tile_lock_dir: str,
-    table_name: str,
+    // GeopackageCache._check_table_name: the name is put into SQL unquoted-safe only with these
+    table_name: matching(/[a-zA-Z0-9_-]+/, 'letters, digits, "_" and "-" only'),
     levels: bool,
     ...permissions,
   }),
   couchdb: dict({ url: str, db_name: str, tile_metadata: mapOf(anything), tile_id: str, tile_lock_dir: str }),
   s3: dict({
     bucket_name: str,
-    directory_layout: str,
+    directory_layout: directoryLayout,
     directory: str,
     profile_name: str,
     region_name: str,
@@ -147,7 +153,8 @@ const cacheTypes: Record<string, DictSpec> = {
     ssl_keyfile: str,
     ssl_ca_certs: str,
   }),
-  compact: dict({ directory: str, version: required(num), tile_lock_dir: str, ...permissions }),
+  // _compact_cache: "compact cache only supports version 1 or 2"
+  compact: dict({ directory: str, version: required(enumOf(1, 2)), tile_lock_dir: str, ...permissions }),
 };
 // MapProxy 7: every backend accepts a `coverage` (intersected with the source coverage).
 for (const [name, spec] of Object.entries(cacheTypes)) {
@@ -472,6 +479,8 @@ const globalsSpec = dict({
   tiles: dict({ expires_hours: num }),
   mapserver: mapserverOpts,
   renderd: dict({ address: str }),
+  // mapproxy-ts's own: the Prometheus endpoint (README "Operations")
+  metrics: dict({ enabled: bool, path: str }),
 });
 
 /** The whole mapproxy.yaml spec. `base` is consumed by the include loader before validation. */

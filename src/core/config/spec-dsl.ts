@@ -32,7 +32,19 @@ export interface RefSpec {
   readonly kind: 'ref';
   readonly name: string;
 }
-export type Spec = ScalarSpec | ListSpec | DictSpec | OneOfSpec | TypedSpec | RefSpec;
+/** One of a fixed set of scalar values (`directory_layout: tc`, compact `version: 1`). */
+export interface EnumSpec {
+  readonly kind: 'enum';
+  readonly values: readonly (string | number)[];
+}
+/** A string matching `pattern` (a RegExp source); `description` names the rule in messages. */
+export interface PatternSpec {
+  readonly kind: 'pattern';
+  readonly pattern: string;
+  readonly description: string;
+}
+export type Spec =
+  ScalarSpec | ListSpec | DictSpec | OneOfSpec | TypedSpec | RefSpec | EnumSpec | PatternSpec;
 
 /** A complete spec: the root mapping and its named definitions. */
 export interface SpecDocument {
@@ -51,6 +63,16 @@ export const num: ScalarSpec = { kind: 'number' };
 export const int: ScalarSpec = { kind: 'integer' };
 export const bool: ScalarSpec = { kind: 'boolean' };
 export const anything: ScalarSpec = { kind: 'anything' };
+
+/** A scalar that must equal one of `values` (numbers compare by value: `1.0` is `1`). */
+export function enumOf(...values: (string | number)[]): EnumSpec {
+  return { kind: 'enum', values };
+}
+
+/** A string matching `pattern` in full; `description` says what is allowed, for messages. */
+export function matching(pattern: RegExp, description: string): PatternSpec {
+  return { kind: 'pattern', pattern: pattern.source, description };
+}
 
 export function list(item: Spec): ListSpec {
   return { kind: 'list', item };

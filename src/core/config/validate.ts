@@ -57,6 +57,8 @@ export function validateTree(root: MapNode, spec: SpecDocument): ValidationResul
       case 'number':
       case 'integer':
       case 'boolean':
+      case 'enum':
+      case 'pattern':
         if (!matches(resolved, node)) typeError(node, path, describe(resolved));
         return;
     }
@@ -142,6 +144,10 @@ function matches(s: Spec, node: ConfigNode): boolean {
       return typeof value === 'number' && Number.isInteger(value) && node.kind === 'scalar' && !node.isFloat;
     case 'boolean':
       return typeof value === 'boolean';
+    case 'enum':
+      return (typeof value === 'string' || typeof value === 'number') && s.values.includes(value);
+    case 'pattern':
+      return typeof value === 'string' && new RegExp(`^(?:${s.pattern})$`).test(value);
     case 'list':
       return node.kind === 'seq';
     case 'dict':
@@ -164,6 +170,10 @@ function describe(s: Spec): string {
       return 'true or false';
     case 'anything':
       return 'any value';
+    case 'enum':
+      return s.values.map((v) => (typeof v === 'string' ? `"${v}"` : String(v))).join(' or ');
+    case 'pattern':
+      return s.description;
     case 'list': {
       const item = describe(s.item);
       return item === 'any value' ? 'a list' : `a list of ${plural(item)}`;

@@ -1,0 +1,131 @@
+/**
+ * The cache backend registry as `check` and the build see it: bad backend options and backend
+ * types we do not run are refused by both, at the same key and position, before any file exists.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { ConfigErrors, loadConfig } from '../config/index.js';
+import { buildProxy } from './build-proxy.js';
+import { checkConfiguration } from './check.js';
+
+/** A config with one cache `c` whose `cache:` block is `backend` (YAML lines, indented 6). */
+async function writeConfig(
+  t: TestContext,
+  backend: string,
+  extra = '',
+): Promise<{ file: string; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cache-backends-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'mapproxy.yaml');
+  await writeFile(
+    file,
+    [
+      'layers:',
+      '  - name: l',
+      '    title: l',
+      '    sources: [c]',
+      'caches:',
+      '  c:',
+      '    grids: [GLOBAL_WEBMERCATOR]',
+      '    sources: [d]',
+      '    cache:',
+      backend,
+      extra,
+      'sources:',
+      '  d:',
+      '    type: debug',
+      '',
+    ].join('\n'),
+  );
+  return { file, dir };
+}
+
+async function problems(file: string): Promise<string[]> {
+  const result = await checkConfiguration({ configFile: file });
+  return result.errors.map((e) => e.format(join(file, '..')));
+}
+
+test('check accepts the sqlite-family backends and creates no file', async (t) => {
+  for (const backend of [
+    '      type: mbtiles\n      filename: x.mbtiles\n      sqlite_timeout: 5\n      sqlite_wal: false',
+    '      type: sqlite\n      directory: ./levels',
+    '      type: geopackage\n      filename: g.gpkg\n      table_name: my-tiles_1',
+    '      type: geopackage\n      levels: true',
+  ]) {
+    const { file, dir } = await writeConfig(t, backend);
+    assert.deepEqual(await problems(file), [], backend);
+    const loaded = await loadConfig(file);
+    buildProxy(loaded);
+    assert.deepEqual(await readdir(dir), ['mapproxy.yaml'], 'nothing is created before a tile is stored');
+  }
+});
+
+test('a cache type mapproxy-ts does not run is refused by check and by the build at cache.type', async (t) => {
+  const { file } = await writeConfig(t, '      type: couchdb\n      url: http://localhost:5984');
+  const expected =
+    'mapproxy.yaml:10:13 caches.c.cache.type: cache type "couchdb" is not supported by mapproxy-ts yet ' +
+    '(supported: file, mbtiles, sqlite, geopackage)';
+  assert.deepEqual(await problems(file), [expected]);
+  const loaded = await loadConfig(file);
+  assert.throws(() => buildProxy(loaded), {
+    code: 'CONFIG_UNKNOWN_TYPE',
+    path: ['caches', 'c', 'cache', 'type'],
+  });
+});
+
+test('a cache with disable_storage never uses its backend, so its type is not checked', async (t) => {
+  const { file } = await writeConfig(t, '      type: riak', '    disable_storage: true');
+  assert.deepEqual(await problems(file), []);
+});
+
+test('bad backend options fail check with file:line:column and key path', async (t) => {
+  const cases: [string, string][] = [
+    [
+      '      type: file\n      directory_layout: flat',
+      'mapproxy.yaml:11:25 caches.c.cache.directory_layout: expected "tc" or "mp" or "tms" or "reverse_tms" or "quadkey" or "arcgis", got "flat"',
+    ],
+    [
+      '      type: compact\n      version: 3',
+      'mapproxy.yaml:11:16 caches.c.cache.version: expected 1 or 2, got 3',
+    ],
+    ['      type: compact', "mapproxy.yaml:10:7 caches.c.cache: missing required key 'version'"],
+    [
+      '      type: geopackage\n      table_name: "x; drop"',
+      'mapproxy.yaml:11:19 caches.c.cache.table_name: expected letters, digits, "_" and "-" only, got "x; drop"',
+    ],
+    [
+      '      type: mbtiles\n      sqlite_timeout: soon',
+      'mapproxy.yaml:11:23 caches.c.cache.sqlite_timeout: expected a number, got "soon"',
+    ],
+  ];
+  for (const [backend, message] of cases) {
+    const { file } = await writeConfig(t, backend);
+    assert.deepEqual(await problems(file), [message], backend);
+  }
+});
+
+test('a directory shared by several grids and an invalid default table name are refused', async (t) => {
+  const shared = await writeConfig(t, '      type: file\n      directory: ./tiles', '');
+  await writeFile(
+    shared.file,
+    (await readFile(shared.file, 'utf8')).replace(
+      '[GLOBAL_WEBMERCATOR]',
+      '[GLOBAL_WEBMERCATOR, GLOBAL_GEODETIC]',
+    ),
+  );
+  assert.deepEqual(await problems(shared.file), [
+    'mapproxy.yaml:11:18 caches.c.cache.directory: using single directory for cache with multiple grids in c',
+  ]);
+  await assert.rejects(async () => {
+    buildProxy(await loadConfig(shared.file));
+  }, ConfigErrors);
+
+  const table = await writeConfig(t, '      type: geopackage');
+  await writeFile(table.file, (await readFile(table.file, 'utf8')).replaceAll(/\bc\b(?=:|\])/g, 'my.cache'));
+  assert.deepEqual(await problems(table.file), [
+    'mapproxy.yaml:10:7 caches.my.cache.cache: the table_name my.cache_GLOBAL_WEBMERCATOR contains unsupported characters (letters, digits, "_" and "-" only); set cache.table_name',
+  ]);
+});

@@ -1,0 +1,240 @@
+/**
+ * The cache backend registry: `caches.<name>.cache.type` → factory (MapProxy's `_<type>_cache`
+ * methods in config/loader.py). `check` runs every backend's `validate`, so a type we do not
+ * implement or a combination MapProxy refuses fails there, at its key, and never later in `serve`.
+ */
+import { join } from 'node:path';
+import {
+  FileCache,
+  fileCacheDirectory,
+  formatExtension,
+  GeopackageCache,
+  isDirectoryLayout,
+  isValidTableName,
+  LevelCache,
+  lockCacheId,
+  MBTilesCache,
+  type TileCache,
+} from '../cache/index.js';
+import {
+  ConfigError,
+  configErrorAt,
+  type CacheBackendConfig,
+  type CacheConfig,
+  type ConfigPath,
+  type LoadedConfig,
+} from '../config/index.js';
+import type { TileGrid } from '../grid/index.js';
+
+/** What a backend factory gets for one cache/grid pair. */
+export interface CacheBackendContext {
+  readonly loaded: LoadedConfig;
+  readonly name: string;
+  readonly cache: CacheConfig;
+  readonly gridName: string;
+  readonly grid: TileGrid;
+}
+
+/** What a backend's option check gets: the config only, no files are touched. */
+export type CacheCheckContext = Omit<CacheBackendContext, 'grid'>;
+
+export interface CacheBackend {
+  /** Problems the schema cannot see, positioned at the cache's keys; run by `check` and build. */
+  readonly validate?: (context: CacheCheckContext) => readonly ConfigError[];
+  /** The storage of one cache/grid pair. Opens nothing yet: files are created on first write. */
+  readonly create: (context: CacheBackendContext) => TileCache;
+}
+
+const backendPath = (name: string, key?: string): ConfigPath =>
+  key === undefined ? ['caches', name, 'cache'] : ['caches', name, 'cache', key];
+
+/** MapProxy: "using single directory for cache with multiple grids in <name>". */
+function singleDirectoryCheck({ loaded, name, cache }: CacheCheckContext): ConfigError[] {
+  if (cache.cache.directory === undefined || cache.grids.length <= 1) return [];
+  return [
+    configErrorAt(
+      loaded,
+      backendPath(name, 'directory'),
+      `using single directory for cache with multiple grids in ${name}`,
+    ),
+  ];
+}
+
+function sqliteTimeoutMs({ loaded, cache }: CacheCheckContext): number {
+  const seconds = cache.cache.sqlite_timeout;
+  return (typeof seconds === 'number' ? seconds : loaded.config.globals.cache.sqlite_timeout) * 1000;
+}
+
+function sqliteWal(backend: CacheBackendConfig): boolean {
+  // WAL unless switched off: readers never wait for a seeding process (MapProxy's default is off)
+  return backend.sqlite_wal !== false;
+}
+
+/** `filename`, or `<cache name>.<ext>` in the cache directory (normalize resolved a given one). */
+function cacheFile({ name, cache }: CacheCheckContext, extension: string): string {
+  return cache.cache.filename ?? join(cache.cache.directory ?? cache.cache_dir, `${name}.${extension}`);
+}
+
+/** `<directory>/<grid>` or `<cache_dir>/<cache name>/<grid>` (MapProxy `_sqlite_cache`). */
+function levelDirectory({ name, cache, gridName }: CacheCheckContext): string {
+  const { directory } = cache.cache;
+  return directory === undefined ? join(cache.cache_dir, name, gridName) : join(directory, gridName);
+}
+
+function geopackageTable({ name, cache, gridName }: CacheCheckContext): string {
+  const table = cache.cache.table_name;
+  return typeof table === 'string' && table !== '' ? table : `${name}_${gridName}`;
+}
+
+/** The MBTiles `format` metadata value of a cache format, null when MBTiles has none. */
+function mbtilesFormat(format: string): string | null {
+  const extension = formatExtension(format);
+  if (extension === 'jpeg') return 'jpg';
+  return extension === 'png' || extension === 'webp' ? extension : null;
+}
+
+const fileBackend: CacheBackend = {
+  validate: (context) => {
+    const layout = context.cache.cache.directory_layout ?? 'tc';
+    if (!isDirectoryLayout(layout)) {
+      return [
+        configErrorAt(
+          context.loaded,
+          backendPath(context.name, 'directory_layout'),
+          `unknown directory_layout "${layout}"`,
+        ),
+      ];
+    }
+    return singleDirectoryCheck(context);
+  },
+  create: ({ name, cache, gridName, grid }) => {
+    const backend = cache.cache;
+    const layout = backend.directory_layout ?? 'tc';
+    if (!isDirectoryLayout(layout)) throw new Error(`directory_layout ${layout} passed validation`);
+    return new FileCache({
+      directory: fileCacheDirectory({
+        cacheName: name,
+        baseDir: cache.cache_dir,
+        directory: backend.directory,
+        useGridNames: backend.use_grid_names,
+        gridName,
+        gridSrs: grid.srs.code,
+      }),
+      extension: formatExtension(cache.format),
+      layout,
+      linkSingleColorImages: linkMode(cache.link_single_color_images),
+    });
+  },
+};
+
+const mbtilesBackend: CacheBackend = {
+  create: (context) =>
+    new MBTilesCache({
+      file: cacheFile(context, 'mbtiles'),
+      timeoutMs: sqliteTimeoutMs(context),
+      wal: sqliteWal(context.cache.cache),
+      metadata: { name: context.name, format: mbtilesFormat(context.cache.format) },
+    }),
+};
+
+const sqliteBackend: CacheBackend = {
+  create: (context) => {
+    const directory = levelDirectory(context);
+    const timeoutMs = sqliteTimeoutMs(context);
+    const wal = sqliteWal(context.cache.cache);
+    return new LevelCache({
+      lockCacheId: `sqlite-${lockCacheId(directory)}`,
+      supportsTimestamps: true,
+      level: (z) =>
+        new MBTilesCache({ file: join(directory, `${z}.mbtile`), withTimestamps: true, timeoutMs, wal }),
+    });
+  },
+};
+
+const geopackageBackend: CacheBackend = {
+  validate: (context) => {
+    const table = geopackageTable(context);
+    if (isValidTableName(table)) return [];
+    const given = typeof context.cache.cache.table_name === 'string';
+    return [
+      configErrorAt(
+        context.loaded,
+        given ? backendPath(context.name, 'table_name') : backendPath(context.name),
+        `the table_name ${table} contains unsupported characters (letters, digits, "_" and "-" only)` +
+          (given ? '' : '; set cache.table_name'),
+      ),
+    ];
+  },
+  create: (context) => {
+    const tableName = geopackageTable(context);
+    const timeoutMs = sqliteTimeoutMs(context);
+    const wal = sqliteWal(context.cache.cache);
+    const { grid } = context;
+    if (context.cache.cache.levels === true) {
+      // MapProxy `_geopackage_cache` with `levels`: `<directory or cache_dir/name>/<grid>/<z>.gpkg`
+      const directory = levelDirectory(context);
+      return new LevelCache({
+        lockCacheId: `gpkg-${lockCacheId(directory)}`,
+        supportsTimestamps: false,
+        level: (z) =>
+          new GeopackageCache({ file: join(directory, `${z}.gpkg`), tableName, grid, timeoutMs, wal }),
+      });
+    }
+    return new GeopackageCache({ file: cacheFile(context, 'gpkg'), tableName, grid, timeoutMs, wal });
+  },
+};
+
+/** Every backend mapproxy-ts runs, by `cache.type`. */
+export const CACHE_BACKENDS: Readonly<Record<string, CacheBackend>> = {
+  file: fileBackend,
+  mbtiles: mbtilesBackend,
+  sqlite: sqliteBackend,
+  geopackage: geopackageBackend,
+};
+
+/** The backend of `caches.<name>`, or a `ConfigError` at its `type` naming the supported ones. */
+export function cacheBackend(
+  loaded: LoadedConfig,
+  name: string,
+  cache: CacheConfig,
+): CacheBackend | ConfigError {
+  const type = cache.cache.type;
+  const backend = Object.hasOwn(CACHE_BACKENDS, type) ? CACHE_BACKENDS[type] : undefined;
+  if (backend !== undefined) return backend;
+  return configErrorAt(
+    loaded,
+    backendPath(name, 'type'),
+    `cache type "${type}" is not supported by mapproxy-ts yet (supported: ${Object.keys(CACHE_BACKENDS).join(', ')})`,
+    'CONFIG_UNKNOWN_TYPE',
+  );
+}
+
+/**
+ * Every problem of every cache's backend options, for `check`: unsupported types, and what each
+ * backend's `validate` finds. Touches no files.
+ */
+export function checkCacheBackends(loaded: LoadedConfig): ConfigError[] {
+  const errors: ConfigError[] = [];
+  for (const [name, cache] of Object.entries(loaded.config.caches)) {
+    // disable_storage caches never use their backend (MapProxy builds a DummyCache)
+    if (cache.disable_storage) continue;
+    const backend = cacheBackend(loaded, name, cache);
+    if (backend instanceof ConfigError) {
+      errors.push(backend);
+      continue;
+    }
+    for (const gridName of cache.grids) {
+      const found = backend.validate?.({ loaded, name, cache, gridName }) ?? [];
+      for (const error of found) {
+        if (!errors.some((e) => e.message === error.message)) errors.push(error);
+      }
+    }
+  }
+  return errors;
+}
+
+function linkMode(value: boolean | string): 'symlink' | 'hardlink' | null {
+  if (value === true || value === 'symlink' || value === 'true') return 'symlink';
+  if (value === 'hardlink') return 'hardlink';
+  return null;
+}

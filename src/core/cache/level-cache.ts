@@ -1,0 +1,91 @@
+/**
+ * One cache file per level (MapProxy's MBTilesLevelCache for `type: sqlite`, `<dir>/<z>.mbtile`,
+ * and GeopackageLevelCache for `levels: true`, `<dir>/<z>.gpkg`): every call goes to the level's own
+ * cache, opened on first use and kept.
+ */
+import type { TileCoord } from '../grid/index.js';
+import type { CachedTile, Dimensions, LoadOptions, TileCache, TileToStore } from './types.js';
+
+export interface LevelCacheOptions {
+  readonly lockCacheId: string;
+  readonly supportsTimestamps: boolean;
+  /** Creates the cache of level `z`; called once per level. */
+  readonly level: (z: number) => TileCache;
+}
+
+export class LevelCache implements TileCache {
+  readonly lockCacheId: string;
+  readonly supportsTimestamps: boolean;
+  readonly isDummy = false;
+  readonly wantsSingleColor = false;
+  readonly #create: (z: number) => TileCache;
+  readonly #levels = new Map<number, TileCache>();
+
+  constructor(options: LevelCacheOptions) {
+    this.lockCacheId = options.lockCacheId;
+    this.supportsTimestamps = options.supportsTimestamps;
+    this.#create = options.level;
+  }
+
+  /** The cache holding level `z`. */
+  level(z: number): TileCache {
+    let cache = this.#levels.get(z);
+    if (cache === undefined) {
+      cache = this.#create(z);
+      this.#levels.set(z, cache);
+    }
+    return cache;
+  }
+
+  loadTile(coord: TileCoord, options?: LoadOptions): Promise<CachedTile | null> {
+    return this.level(coord.z).loadTile(coord, options);
+  }
+
+  async loadTiles(coords: readonly TileCoord[], options?: LoadOptions): Promise<(CachedTile | null)[]> {
+    const results = new Array<CachedTile | null>(coords.length).fill(null);
+    await Promise.all(
+      [...groupByLevel(coords)].map(async ([z, indices]) => {
+        const loaded = await this.level(z).loadTiles(
+          indices.map((i) => coords[i] as TileCoord),
+          options,
+        );
+        indices.forEach((index, j) => (results[index] = loaded[j] ?? null));
+      }),
+    );
+    return results;
+  }
+
+  tileTimestamp(coord: TileCoord, dimensions?: Dimensions): Promise<number | null> {
+    return this.level(coord.z).tileTimestamp(coord, dimensions);
+  }
+
+  isCached(coord: TileCoord, dimensions?: Dimensions): Promise<boolean> {
+    return this.level(coord.z).isCached(coord, dimensions);
+  }
+
+  async storeTiles(tiles: readonly TileToStore[], dimensions?: Dimensions): Promise<void> {
+    const byLevel = groupByLevel(tiles.map((t) => t.coord));
+    await Promise.all(
+      [...byLevel].map(([z, indices]) =>
+        this.level(z).storeTiles(
+          indices.map((i) => tiles[i] as TileToStore),
+          dimensions,
+        ),
+      ),
+    );
+  }
+
+  removeTile(coord: TileCoord, dimensions?: Dimensions): Promise<void> {
+    return this.level(coord.z).removeTile(coord, dimensions);
+  }
+}
+
+function groupByLevel(coords: readonly TileCoord[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  coords.forEach((coord, i) => {
+    const group = groups.get(coord.z);
+    if (group === undefined) groups.set(coord.z, [i]);
+    else group.push(i);
+  });
+  return groups;
+}
