@@ -7,7 +7,8 @@ import type { Quantized } from './quantize.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-function chunk(type: string, data: Uint8Array): Buffer {
+/** One PNG chunk: length, type, `data` and its CRC. */
+export function pngChunk(type: string, data: Uint8Array): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, 'latin1');
@@ -33,12 +34,12 @@ export function encodeIndexedPng(width: number, height: number, { palette, indic
   const rows = new Uint8Array((width + 1) * height);
   for (let y = 0; y < height; y++)
     rows.set(indices.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
-  const chunks = [chunk('IHDR', header), chunk('PLTE', rgb)];
+  const chunks = [pngChunk('IHDR', header), pngChunk('PLTE', rgb)];
   if (lastTranslucent >= 0) {
     const alpha = new Uint8Array(lastTranslucent + 1);
     for (let i = 0; i <= lastTranslucent; i++) alpha[i] = palette[i * 4 + 3] as number;
-    chunks.push(chunk('tRNS', alpha));
+    chunks.push(pngChunk('tRNS', alpha));
   }
-  chunks.push(chunk('IDAT', deflateSync(rows, { level: 6 })), chunk('IEND', new Uint8Array(0)));
+  chunks.push(pngChunk('IDAT', deflateSync(rows, { level: 6 })), pngChunk('IEND', new Uint8Array(0)));
   return Buffer.concat([SIGNATURE, ...chunks]);
 }

@@ -1,0 +1,89 @@
+/**
+ * The JS PNG decoder gives sharp's RGBA for every PNG kind a cache holds, and hands the rest
+ * (16 bit, interlaced, ICC) back to sharp.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { decodeToRaw } from './codec.js';
+import { encodePalettePng } from './palette-png.js';
+import { decodePngRgba } from './png-decode.js';
+import { pngChunk } from './png-indexed.js';
+
+/** A noisy RGBA image with a few transparent and translucent pixels. */
+function source(width: number, height: number, levels: number): Buffer {
+  const data = Buffer.alloc(width * height * 4);
+  let state = 11;
+  const next = () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 24) % levels;
+  for (let i = 0; i < data.length; i += 4) {
+    data[i] = next() * Math.floor(255 / levels);
+    data[i + 1] = (i >> 6) & 255;
+    data[i + 2] = next() * 40;
+    data[i + 3] = i % 28 === 0 ? 0 : i % 36 === 0 ? 128 : 255;
+  }
+  return data;
+}
+
+/** A hand-written PNG: `colorType` 0 or 2 with a tRNS key colour, unfiltered rows. */
+function keyedPng(colorType: 0 | 2, width: number, height: number, trns: number[]): Buffer {
+  const channels = colorType === 0 ? 1 : 3;
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, colorType, 0, 0, 0], 8);
+  const rows = Buffer.alloc((width * channels + 1) * height);
+  for (let y = 0; y < height; y++)
+    for (let i = 0; i < width * channels; i++) rows[y * (width * channels + 1) + 1 + i] = (i * 13 + y * 7) % 6 === 0 ? 60 : (i + y) & 255;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('tRNS', Uint8Array.from(trns)),
+    pngChunk('IDAT', deflateSync(rows)),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
+test('decodes every PNG kind a cache stores to the RGBA sharp decodes', async () => {
+  const [w, h] = [67, 45];
+  const rgba = source(w, h, 7);
+  const raw = { raw: { width: w, height: h, channels: 4 as const } };
+  const pngs: Record<string, Buffer> = {
+    rgba: await sharp(rgba, raw).png({ adaptiveFiltering: true }).toBuffer(),
+    rgb: await sharp(rgba, raw).removeAlpha().png({ adaptiveFiltering: true }).toBuffer(),
+    gray: await sharp(rgba, raw).removeAlpha().toColourspace('b-w').png().toBuffer(),
+    grayAlpha: await sharp(rgba, raw).toColourspace('b-w').png().toBuffer(),
+    palette2: await sharp(rgba, raw).png({ palette: true, colours: 2, dither: 0 }).toBuffer(),
+    palette4: await sharp(rgba, raw).png({ palette: true, colours: 4, dither: 0 }).toBuffer(),
+    palette16: await sharp(rgba, raw).png({ palette: true, colours: 16, dither: 0 }).toBuffer(),
+    palette256: await sharp(rgba, raw).png({ palette: true, colours: 256, dither: 0 }).toBuffer(),
+    ours: encodePalettePng({ data: rgba, width: w, height: h, colors: 256, withAlpha: true }),
+    grayKey: keyedPng(0, w, h, [0, 60]),
+    rgbKey: keyedPng(2, w, h, [0, 60, 0, 60, 0, 60]),
+  };
+  for (const [name, png] of Object.entries(pngs)) {
+    const mine = decodePngRgba(png);
+    assert.ok(mine !== null, `${name}: handled`);
+    const theirs = await decodeToRaw(png);
+    assert.deepEqual([mine.width, mine.height], theirs.size, name);
+    assert.ok(Buffer.from(mine.pixels).equals(theirs.data), `${name}: same pixels as sharp`);
+  }
+});
+
+test('writes into a larger canvas at an offset and row stride', async () => {
+  const png = await sharp(source(5, 3, 3), { raw: { width: 5, height: 3, channels: 4 } }).png().toBuffer();
+  const out = new Uint8Array(8 * 4 * 4);
+  decodePngRgba(png, { out, offset: (8 + 2) * 4, rowStride: 8 * 4 });
+  const alone = decodePngRgba(png);
+  assert.ok(alone !== null);
+  assert.deepEqual(out.subarray((8 + 2) * 4, (8 + 7) * 4), alone.pixels.subarray(0, 20));
+  assert.deepEqual(out.subarray(0, 40), new Uint8Array(40), 'first row and left margin untouched');
+});
+
+test('leaves 16-bit, interlaced and non-PNG data to sharp', async () => {
+  const rgba = source(9, 9, 5);
+  const raw = { raw: { width: 9, height: 9, channels: 4 as const } };
+  assert.equal(decodePngRgba(await sharp(rgba, raw).png({ progressive: true }).toBuffer()), null, 'interlaced');
+  assert.equal(decodePngRgba(await sharp(rgba, raw).toColourspace('rgb16').png().toBuffer()), null, '16 bit');
+  assert.equal(decodePngRgba(await sharp(rgba, raw).jpeg().toBuffer()), null, 'jpeg');
+});

@@ -1,0 +1,202 @@
+/**
+ * A small PNG decoder for the tiles a cache stores (8-bit, and 1/2/4-bit palettes as PIL writes
+ * them; not interlaced) straight to RGBA, as sharp decodes them. Anything else (16 bit, Adam7,
+ * colour-managed chunks) is left to sharp: `decodePngRgba` then answers null.
+ */
+import { inflateSync } from 'node:zlib';
+
+/** Ancillary chunks that do not change decoded pixels (libvips ignores them too). */
+const HARMLESS = new Set(['pHYs', 'tEXt', 'zTXt', 'iTXt', 'tIME', 'sRGB', 'bKGD', 'hIST', 'sPLT']);
+
+const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * The RGBA pixels of `data` (a PNG) written into `out` at byte `offset` with `rowStride` bytes per
+ * output row, or a fresh `width * height * 4` buffer when `out` is absent. Returns the size, or
+ * null when this decoder does not handle the file (the caller decodes it with sharp). Throws when
+ * the zlib stream is corrupt.
+ */
+export function decodePngRgba(
+  data: Uint8Array,
+  target?: { readonly out: Uint8Array; readonly offset: number; readonly rowStride: number },
+): { readonly width: number; readonly height: number; readonly pixels: Uint8Array } | null {
+  if (data.length < 33 || data[0] !== 0x89 || data[1] !== 0x50 || data[2] !== 0x4e || data[3] !== 0x47) return null;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  // 1. chunks: IHDR, PLTE, tRNS, IDAT; anything that could change pixels sends the file to sharp
+  let width = 0;
+  let height = 0;
+  let depth = 0;
+  let colorType = -1;
+  let palette: Uint8Array | null = null;
+  let transparency: Uint8Array | null = null;
+  const idat: Uint8Array[] = [];
+  for (let at = 8; at + 8 <= data.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(data[at + 4] ?? 0, data[at + 5] ?? 0, data[at + 6] ?? 0, data[at + 7] ?? 0);
+    const body = data.subarray(at + 8, at + 8 + length);
+    if (body.length !== length) return null;
+    at += 12 + length;
+    if (type === 'IHDR') {
+      width = view.getUint32(at - 12 - length + 8);
+      height = view.getUint32(at - 12 - length + 12);
+      [depth = 0, colorType = -1] = [body[8], body[9]];
+      if (body[10] !== 0 || body[11] !== 0 || body[12] !== 0) return null; // interlaced or unknown
+    } else if (type === 'PLTE') palette = body;
+    else if (type === 'tRNS') transparency = body;
+    else if (type === 'IDAT') idat.push(body);
+    else if (type === 'IEND') break;
+    else if (!HARMLESS.has(type)) return null;
+  }
+  const channels = CHANNELS[colorType];
+  if (channels === undefined || width === 0 || height === 0 || idat.length === 0) return null;
+  if (!(depth === 8 || (colorType === 3 && (depth === 1 || depth === 2 || depth === 4)))) return null;
+  if (colorType === 3 && palette === null) return null;
+  // 2. inflate and undo the row filters
+  const bitsPerPixel = channels * depth;
+  const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
+  const bpp = Math.max(1, bitsPerPixel >> 3);
+  const raw = inflateSync(idat.length === 1 ? (idat[0] as Uint8Array) : Buffer.concat(idat));
+  if (raw.length < (rowBytes + 1) * height) return null;
+  const out = target?.out ?? new Uint8Array(width * height * 4);
+  const offset = target?.offset ?? 0;
+  const rowStride = target?.rowStride ?? width * 4;
+  const lut = colorType === 3 ? paletteLut(palette, transparency) : null;
+  const words = LITTLE_ENDIAN && (out.byteOffset + offset) % 4 === 0 && rowStride % 4 === 0;
+  const out32 = lut !== null && words ? new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2) : null;
+  const zeros = new Uint8Array(rowBytes);
+  for (let y = 0; y < height; y += 1) {
+    // filters are undone in place: the inflated buffer is ours, and the row above is final
+    const start = y * (rowBytes + 1) + 1;
+    const row = raw.subarray(start, start + rowBytes);
+    const above = y === 0 ? zeros : raw.subarray(start - rowBytes - 1, start - 1);
+    unfilter(raw[start - 1] ?? 0, row, above, bpp);
+    const at = offset + y * rowStride;
+    if (out32 !== null && lut !== null && depth === 8) {
+      const w0 = at >>> 2;
+      for (let x = 0; x < width; x += 1) out32[w0 + x] = lut[row[x] as number] as number;
+    } else expandRow(row, width, colorType, depth, palette, transparency, out, at, lut);
+  }
+  return { width, height, pixels: out };
+}
+
+/** PNG filter types 0-4 (spec section 9), undone in place in `row`; `above` is the final row above. */
+function unfilter(filter: number, row: Uint8Array, above: Uint8Array, bpp: number): void {
+  const n = row.length;
+  switch (filter) {
+    case 0:
+      return;
+    case 1:
+      for (let i = bpp; i < n; i += 1) row[i] = ((row[i] as number) + (row[i - bpp] as number)) & 255;
+      return;
+    case 2:
+      for (let i = 0; i < n; i += 1) row[i] = ((row[i] as number) + (above[i] as number)) & 255;
+      return;
+    case 3:
+      for (let i = 0; i < n; i += 1) {
+        const left = i >= bpp ? (row[i - bpp] as number) : 0;
+        row[i] = ((row[i] as number) + ((left + (above[i] as number)) >> 1)) & 255;
+      }
+      return;
+    case 4:
+      for (let i = 0; i < n; i += 1) {
+        const a = i >= bpp ? (row[i - bpp] as number) : 0;
+        const b = above[i] as number;
+        const c = i >= bpp ? (above[i - bpp] as number) : 0;
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        row[i] = ((row[i] as number) + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
+      }
+      return;
+    default:
+      throw new Error(`PNG filter type ${filter}`);
+  }
+}
+
+/** One unfiltered row as RGBA at `out[at]`; tRNS becomes alpha as libpng's tRNS-to-alpha does. */
+function expandRow(
+  row: Uint8Array,
+  width: number,
+  colorType: number,
+  depth: number,
+  palette: Uint8Array | null,
+  transparency: Uint8Array | null,
+  out: Uint8Array,
+  at: number,
+  paletteLUT: Uint32Array | null,
+): void {
+  switch (colorType) {
+    case 3: {
+      const bytes = new Uint8Array((paletteLUT ?? paletteLut(palette, transparency)).buffer);
+      const perByte = 8 / depth;
+      const mask = (1 << depth) - 1;
+      for (let x = 0, o = at; x < width; x += 1, o += 4) {
+        const packed = row[Math.floor(x / perByte)] as number;
+        const from = (depth === 8 ? packed : (packed >> ((perByte - 1 - (x % perByte)) * depth)) & mask) * 4;
+        out[o] = bytes[from] as number;
+        out[o + 1] = bytes[from + 1] as number;
+        out[o + 2] = bytes[from + 2] as number;
+        out[o + 3] = bytes[from + 3] as number;
+      }
+      return;
+    }
+    case 0: {
+      const key = transparency !== null && transparency.length >= 2 ? ((transparency[0] as number) << 8) | (transparency[1] as number) : -1;
+      for (let x = 0, o = at; x < width; x += 1, o += 4) {
+        const v = row[x] as number;
+        out[o] = v;
+        out[o + 1] = v;
+        out[o + 2] = v;
+        out[o + 3] = v === key ? 0 : 255;
+      }
+      return;
+    }
+    case 4:
+      for (let x = 0, o = at; x < width; x += 1, o += 4) {
+        const v = row[x * 2] as number;
+        out[o] = v;
+        out[o + 1] = v;
+        out[o + 2] = v;
+        out[o + 3] = row[x * 2 + 1] as number;
+      }
+      return;
+    case 2: {
+      const t = transparency !== null && transparency.length >= 6 ? transparency : null;
+      const [kr, kg, kb] = t === null ? [-1, -1, -1] : [rgb16(t, 0), rgb16(t, 2), rgb16(t, 4)];
+      for (let x = 0, o = at; x < width; x += 1, o += 4) {
+        const r = row[x * 3] as number;
+        const g = row[x * 3 + 1] as number;
+        const b = row[x * 3 + 2] as number;
+        out[o] = r;
+        out[o + 1] = g;
+        out[o + 2] = b;
+        out[o + 3] = r === kr && g === kg && b === kb ? 0 : 255;
+      }
+      return;
+    }
+    default:
+      out.set(row.subarray(0, width * 4), at);
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * RGBA per palette index as one 32-bit word in memory order: an index past the palette decodes
+ * as black (libpng), alpha from tRNS where it has an entry, else opaque.
+ */
+function paletteLut(palette: Uint8Array | null, transparency: Uint8Array | null): Uint32Array {
+  const lut = new Uint32Array(256);
+  const bytes = new Uint8Array(lut.buffer);
+  const entries = (palette?.length ?? 0) / 3;
+  for (let i = 0; i < 256; i += 1) {
+    if (palette !== null && i < entries) bytes.set(palette.subarray(i * 3, i * 3 + 3), i * 4);
+    bytes[i * 4 + 3] = transparency !== null && i < transparency.length ? (transparency[i] as number) : 255;
+  }
+  return lut;
+}
+
+function rgb16(t: Uint8Array, i: number): number {
+  return ((t[i] as number) << 8) | (t[i + 1] as number);
+}
