@@ -30,7 +30,9 @@ export function buildServices(
 ): ServedApp {
   const { services, globals } = loaded.config;
   const maxAgeSeconds = globals.tiles.expires_hours * 3600;
-  const wmsMd = services.wms?.md;
+  // MapProxy's ServiceConfiguration: a WMS without `md` gets {title: 'MapProxy WMS'}, and the
+  // tile services start from the WMS's md and update it with their own
+  const wmsMd: Md = services.wms === undefined ? undefined : (services.wms.md ?? { title: 'MapProxy WMS' });
   const routes: Record<string, Service> = {};
 
   if (services.tms !== undefined) {
@@ -38,7 +40,7 @@ export function buildServices(
     const tms = new TmsService({
       layers,
       // tms.md is not in MapProxy's spec but honoured by its code; the config stage warns about it
-      metadata: metadata((services.tms as { md?: Md }).md ?? wmsMd),
+      metadata: metadata({ ...wmsMd, ...(services.tms as { md?: Md }).md }),
       useGridNames: services.tms.use_grid_names,
       origin: origin === 'nw' || origin === 'ul' ? 'nw' : origin === undefined ? undefined : 'sw',
       maxAgeSeconds,
@@ -50,7 +52,7 @@ export function buildServices(
   if (services.wmts !== undefined) {
     const options = {
       layers,
-      metadata: metadata(services.wmts.md ?? wmsMd),
+      metadata: metadata({ ...wmsMd, ...services.wmts.md }),
       maxAgeSeconds,
       featureInfoFormats: services.wmts.featureinfo_formats?.map((f) => ({
         mimetype: f.mimetype,
@@ -92,10 +94,23 @@ export function buildServices(
   }
   if (services.demo !== undefined) routes.demo = buildDemoService(loaded, layers, routes);
   const allow = globals.http.access_control_allow_origin;
+  const metricsPath = globals.metrics?.path ?? '/metrics';
+  if (!/^\/[^?#]*$/.test(metricsPath) || metricsPath === '/' || metricsPath === '/health' || metricsPath === '/ready') {
+    throw configErrorAt(
+      loaded,
+      ['globals', 'metrics', 'path'],
+      `metrics path must start with "/" and be none of /, /health, /ready (got ${JSON.stringify(metricsPath)})`,
+      'CONFIG_INVALID_VALUE',
+    );
+  }
   return {
     routes,
     accessControlAllowOrigin: typeof allow === 'string' ? allow : '',
     hasDemo: services.demo !== undefined,
+    operations: {
+      metricsPath: globals.metrics?.enabled === false ? null : metricsPath,
+      cacheDir: globals.cache.base_dir,
+    },
   };
 }
 

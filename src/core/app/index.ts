@@ -14,7 +14,7 @@ export {
 } from './describe-grids.js';
 export { formatGridsReport } from './format-grids.js';
 export { describeScales, type ScalesOptions } from './scales.js';
-export type { ServedApp, LoadedApp, AppLoader } from './served-app.js';
+export type { ServedApp, LoadedApp, AppLoader, OperationsSettings } from './served-app.js';
 export { checkConfiguration } from './check.js';
 export { loadServedApp } from './load-served-app.js';
 export { buildProxy, type ProxyRuntime } from './build-proxy.js';

@@ -14,6 +14,16 @@ export interface ServedApp {
   readonly accessControlAllowOrigin: string;
   /** Whether the welcome page links the demo. */
   readonly hasDemo: boolean;
+  /** `globals.metrics` and what `/ready` checks; absent: metrics at `/metrics`, nothing to check. */
+  readonly operations?: OperationsSettings;
+}
+
+/** Our own keys for operators (not MapProxy's): the metrics endpoint and the readiness check. */
+export interface OperationsSettings {
+  /** `globals.metrics.path` (default `/metrics`), or null when `globals.metrics.enabled` is false. */
+  readonly metricsPath: string | null;
+  /** `globals.cache.base_dir` (absolute): `/ready` answers 503 while it cannot be written. */
+  readonly cacheDir: string;
 }
 
 /** A built configuration plus every file it was read from, for reloaders. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { TileCoord } from '../grid/index.js';
 import { ensureDirectory } from './atomic-write.js';
 import { CacheError } from './errors.js';
-import { getLogger, pollFor, tryLockFile, type FileLockRelease } from '../util/index.js';
+import { getLogger, metrics, pollFor, tryLockFile, type FileLockRelease } from '../util/index.js';
 
 const log = getLogger('mapproxy.cache.lock');
 
@@ -63,15 +63,22 @@ export class TileLocker {
    */
   async acquire(coord: TileCoord): Promise<TileLock> {
     const path = this.lockPath(coord);
-    let waiting = false;
+    // an object, not a let: TypeScript does not see the callback set it
+    const wait = { started: false };
+    const start = performance.now();
     const release = await pollFor(async () => {
       const held = await this.#tryLock(path);
-      if (held === null && !waiting) {
-        waiting = true;
+      if (held === null && !wait.started) {
+        wait.started = true;
         log.debug(`waiting for tile lock ${path}`);
       }
       return held;
     }, { timeoutMs: this.timeoutMs });
+    if (wait.started) {
+      const waitedMs = performance.now() - start;
+      metrics.lockWait(waitedMs);
+      log.debug(`${release === null ? 'gave up waiting' : 'got tile lock'} ${path} after ${String(Math.round(waitedMs))} ms`);
+    }
     if (release === null) {
       throw new CacheError('another process is still running with our lock', 'CACHE_LOCK_TIMEOUT', { path });
     }

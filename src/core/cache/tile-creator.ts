@@ -58,6 +58,8 @@ export interface TileCreatorOptions {
   readonly concurrentTileCreators: number;
   readonly now: () => number;
   readonly warn: (message: string) => void;
+  /** Called with the number of tiles each creation rendered from the sources (metrics). */
+  readonly onCreated?: ((count: number) => void) | undefined;
 }
 
 /** `z/x/y`, the key of a tile in maps and single-flight keys. */
@@ -111,7 +113,9 @@ export class TileCreator {
         if (existing !== null) return existing;
       }
       // 6. store; a failed write is logged and the tiles are still served
-      return await this.#store(rendered, request);
+      const created = await this.#store(rendered, request);
+      this.#options.onCreated?.(created.size);
+      return created;
     } finally {
       // 7. unlock, whatever happened
       await lock?.release();

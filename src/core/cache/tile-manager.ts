@@ -12,7 +12,7 @@ import {
   type TileGrid,
 } from '../grid/index.js';
 import type { ImageFormatOptions } from '../image/index.js';
-import { getLogger, type Size } from '../util/index.js';
+import { getLogger, metrics, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
 import type { TileLocker } from './lock.js';
@@ -68,6 +68,8 @@ export interface LoadTilesOptions {
    */
   readonly staleLimitSeconds?: number | null | undefined;
 }
+
+const log = getLogger('mapproxy.cache.tile');
 
 /** How missing tiles are created, decided once from the options and the sources (MapProxy's rules). */
 type CreationMode =
@@ -125,6 +127,9 @@ export class TileManager {
       concurrentTileCreators: this.#concurrency,
       now: this.#now,
       warn: this.#warn,
+      onCreated: (count) => {
+        metrics.tilesCreated(this.identifier, count);
+      },
     });
   }
 
@@ -178,6 +183,14 @@ export class TileManager {
       }
     });
 
+    metrics.cacheHits(this.identifier, results.size);
+    metrics.cacheMisses(this.identifier, missing.length);
+    if (log.isEnabled('debug')) {
+      for (const key of results.keys()) log.debug(`${this.identifier}: hit ${key}`);
+      for (const coord of missing) {
+        log.debug(`${this.identifier}: ${stale.has(coordKey(coord)) ? 'stale' : 'miss'} ${coordKey(coord)}`);
+      }
+    }
     if (missing.length > 0) {
       // 3. group misses into creation jobs; 4. run them, serving stale copies when creation fails
       const jobs = this.#jobs(missing, request);

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
-import { VERSION } from '../util/index.js';
+import { metrics, VERSION } from '../util/index.js';
 import { UpstreamError } from './errors.js';
 import { acquireHostSlot } from './host-semaphore.js';
 import { logRequest } from './request-log.js';
@@ -47,6 +47,8 @@ export interface HttpRequestOptions {
    * across processes; without it, in this process only.
    */
   readonly concurrentRequestsLockDir?: string | undefined;
+  /** The configured source this request is for: the `source` label of the upstream metrics. */
+  readonly sourceName?: string | undefined;
 }
 
 export interface HttpResponse {
@@ -156,7 +158,10 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
   const log = (): void => {
     if (logged) return;
     logged = true;
-    logRequest({ method, url: cleanUrl, status, contentLength, durationMs: performance.now() - start });
+    const durationMs = performance.now() - start;
+    logRequest({ method, url: cleanUrl, status, contentLength, durationMs });
+    // failed: no answer, or an HTTP error status (MapProxy's client raises for both)
+    metrics.upstreamRequest(options.sourceName ?? 'unknown', durationMs, status === null || status >= 400);
   };
   try {
     const dispatcher = await dispatcherFor(options.tls ?? {});

@@ -295,6 +295,8 @@ export interface GlobalsConfig {
   readonly tiles: { readonly expires_hours: number };
   readonly mapserver?: { readonly binary?: string; readonly working_dir?: string };
   readonly renderd?: { readonly address?: string };
+  /** Our own key, not MapProxy's: the Prometheus endpoint (`enabled` default true, `path` default `/metrics`). */
+  readonly metrics?: { readonly enabled?: boolean; readonly path?: string };
 }
 
 /** A loaded mapproxy.yaml. `grids` holds only user grids; GLOBAL_* are added by the grid module. */

@@ -8,7 +8,15 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { getLogger } from '../util/index.js';
-import { handleRequest, type HandleOptions, type HttpReply, type HttpRequest } from './handle-request.js';
+import {
+  appOperations,
+  handleRequest,
+  observeRequests,
+  type HandleOptions,
+  type HttpReply,
+  type HttpRequest,
+  type OperationsView,
+} from './handle-request.js';
 import type { ServedApp } from '../app/index.js';
 
 /** Answers one framework-free request; never rejects. */
@@ -37,11 +45,19 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   socket.destroy(error);
 }
 
+/** Metrics at `/metrics`, always ready: the operator endpoints of a server without settings of its own. */
+const DEFAULT_OPERATIONS: OperationsView = { metricsPath: '/metrics', notReady: () => Promise.resolve(null) };
+
 /**
  * Builds (without listening) a server that answers every request through `handle`, whatever the
  * method (MapProxy, a WSGI app, never looks at it) and however malformed the path's escapes.
+ * Every request is access-logged and counted, and `operations` places `/metrics` and `/ready`.
  */
-export function buildHttpServer(handle: RequestHandler): FastifyInstance {
+export function buildHttpServer(
+  handle: RequestHandler,
+  operations: () => OperationsView = () => DEFAULT_OPERATIONS,
+): FastifyInstance {
+  const observed = observeRequests(handle, operations);
   const server = Fastify({
     logger: false,
     exposeHeadRoutes: false,
@@ -68,12 +84,14 @@ export function buildHttpServer(handle: RequestHandler): FastifyInstance {
     done(null, undefined);
   });
   async function route(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const result = await handle({
+    const result = await observed({
       method: request.method,
       url: request.url,
       headers: request.headers,
       scheme: request.protocol,
       serverAddress: `${request.socket.localAddress ?? '127.0.0.1'}:${String(request.socket.localPort)}`,
+      remoteAddress: request.socket.remoteAddress,
+      httpVersion: request.raw.httpVersion,
     });
     await reply
       .code(result.status)
@@ -87,5 +105,8 @@ export function buildHttpServer(handle: RequestHandler): FastifyInstance {
 
 /** Builds (without listening) a server that asks `currentApp()` for the app of each request. */
 export function buildServer(currentApp: () => ServedApp, options: HandleOptions = {}): FastifyInstance {
-  return buildHttpServer((request) => handleRequest(currentApp(), request, options));
+  return buildHttpServer(
+    (request) => handleRequest(currentApp(), request, options),
+    () => appOperations(currentApp()),
+  );
 }

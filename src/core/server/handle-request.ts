@@ -1,10 +1,15 @@
 /**
  * One HTTP request through a ServedApp: route by the first path segment, call the service,
  * and turn its ServiceResponse into status, headers and body with MapProxy's header rules.
+ * `observeRequests` is where every server kind writes the access log, counts requests and
+ * answers the operator endpoints (`/metrics`, `/health`, `/ready`).
  */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
+import { dirname } from 'node:path';
 import type { ServiceRequest, ServiceResponse } from '../service/index.js';
-import { escapeXml, getLogger, VERSION } from '../util/index.js';
+import { ACCESS_LOGGER, escapeXml, getLogger, metrics, metricsText, METRICS_CONTENT_TYPE, VERSION } from '../util/index.js';
 import { cacheHeaders, isNotModified } from './http-cache.js';
 import { publicUrl } from './public-url.js';
 import { parseQuery } from './query.js';
@@ -17,12 +22,18 @@ export interface HttpRequest {
   readonly headers: IncomingHttpHeaders;
   readonly scheme: string;
   readonly serverAddress: string;
+  /** The client's address, for the access log. */
+  readonly remoteAddress?: string | undefined;
+  /** `1.1`, for the access log. */
+  readonly httpVersion?: string | undefined;
 }
 
 export interface HttpReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer | string;
+  /** The route that answered (`tms`, `service`, ...), the metrics label; default `other`. */
+  readonly service?: string | undefined;
 }
 
 export interface HandleOptions {
@@ -31,6 +42,7 @@ export interface HandleOptions {
 }
 
 const log = getLogger('mapproxy.wsgiapp');
+const accessLog = getLogger(ACCESS_LOGGER);
 
 /** Answers one request. Never rejects: unexpected errors become a logged `500 internal error`. */
 export async function handleRequest(
@@ -45,10 +57,13 @@ export async function handleRequest(
   const segment = /^\/([^/]*)/.exec(path)?.[1] ?? '';
 
   let response: ServiceResponse;
+  let label = 'other';
   if (segment === '') {
     response = welcomePage(app, scriptUrl);
+    label = 'root';
   } else {
     const service = Object.hasOwn(app.routes, segment) ? app.routes[segment] : undefined;
+    if (service !== undefined) label = segment;
     if (service === undefined) {
       response = {
         status: 404,
@@ -74,7 +89,7 @@ export async function handleRequest(
       }
     }
   }
-  return toReply(app, request, response);
+  return { ...toReply(app, request, response), service: label };
 }
 
 function toReply(app: ServedApp, request: HttpRequest, response: ServiceResponse): HttpReply {
@@ -115,4 +130,137 @@ function lowerCaseHeaders(headers: IncomingHttpHeaders): Record<string, string |
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** What the operator endpoints need to know about the app that answers now. */
+export interface OperationsView {
+  /** Path of the Prometheus endpoint, or null when metrics are off. */
+  readonly metricsPath: string | null;
+  /** Why the server should not get traffic now, or null when it is ready. */
+  notReady(): Promise<string | null>;
+}
+
+/** The metrics a `/metrics` request answers with: this process's, or (in a `serve` worker) the cluster's. */
+let metricsSource: () => Promise<string> = metricsText;
+
+/** Replaces where `/metrics` gets its text (a `serve` worker asks its primary for every worker's sum). */
+export function useMetricsSource(source: () => Promise<string>): void {
+  metricsSource = source;
+}
+
+/**
+ * Why `cacheDir` cannot take tiles: it (or, while it does not exist yet, the directory it will be
+ * created in) is not writable. null when it is.
+ */
+export async function cacheDirProblem(cacheDir: string): Promise<string | null> {
+  for (let dir = cacheDir; ; dir = dirname(dir)) {
+    try {
+      await access(dir, constants.W_OK);
+      return null;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== 'ENOENT' || dirname(dir) === dir) return `cache directory ${cacheDir} is not writable`;
+    }
+  }
+}
+
+/** The operations view of a ServedApp: `globals.metrics` and its cache directory. */
+export function appOperations(app: ServedApp): OperationsView {
+  const settings = app.operations;
+  return {
+    metricsPath: settings === undefined ? '/metrics' : settings.metricsPath,
+    notReady: () => (settings === undefined ? Promise.resolve(null) : cacheDirProblem(settings.cacheDir)),
+  };
+}
+
+const plain = (status: number, body: string, service: string): HttpReply => ({
+  status,
+  headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  body,
+  service,
+});
+
+/**
+ * Our own endpoints for load balancers and Prometheus; none shadows a MapProxy URL (MapProxy
+ * answers 404 at these paths). null: not one of them, route as usual.
+ */
+async function operatorReply(path: string, view: OperationsView): Promise<HttpReply | null> {
+  if (path === '/health') return plain(200, 'ok\n', 'health');
+  if (path === '/ready') {
+    const problem = await view.notReady();
+    return problem === null ? plain(200, 'ready\n', 'ready') : plain(503, `not ready: ${problem}\n`, 'ready');
+  }
+  if (view.metricsPath !== null && path === view.metricsPath) {
+    try {
+      const text = await metricsSource();
+      return { status: 200, headers: { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' }, body: text, service: 'metrics' };
+    } catch (error) {
+      log.error(`cannot collect metrics: ${error instanceof Error ? error.message : String(error)}`);
+      return plain(503, 'metrics unavailable\n', 'metrics');
+    }
+  }
+  return null;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** What the access log says about one request. */
+export interface AccessEntry {
+  readonly remoteAddress: string;
+  readonly time: Date;
+  readonly method: string;
+  readonly url: string;
+  readonly httpVersion: string;
+  readonly status: number;
+  readonly bytes: number;
+  readonly durationMs: number;
+}
+
+/**
+ * werkzeug's request line (MapProxy's development server) plus size and duration:
+ * `127.0.0.1 - - [06/Dec/2026 00:09:07] "GET /tms/1.0.0/ HTTP/1.1" 200 1234 3ms`
+ * (local time; `-` for an empty body, as werkzeug writes for an unknown size).
+ */
+export function formatAccessLine(entry: AccessEntry): string {
+  const t = entry.time;
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const when = `${p(t.getDate())}/${MONTHS[t.getMonth()] ?? ''}/${String(t.getFullYear())} ${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
+  const size = entry.bytes > 0 ? String(entry.bytes) : '-';
+  return `${entry.remoteAddress} - - [${when}] "${entry.method} ${entry.url} HTTP/${entry.httpVersion}" ${String(entry.status)} ${size} ${String(Math.round(entry.durationMs))}ms`;
+}
+
+/**
+ * Wraps a request handler with what every server kind does per request: the operator
+ * endpoints, one `mapproxy.access` line (INFO) and the request counters. The metrics are O(1)
+ * per request, labelled by route name and status, never by path.
+ */
+export function observeRequests(
+  handle: (request: HttpRequest) => Promise<HttpReply>,
+  operations: () => OperationsView,
+): (request: HttpRequest) => Promise<HttpReply> {
+  return async (request) => {
+    const start = performance.now();
+    const queryAt = request.url.indexOf('?');
+    const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+    const reply = (await operatorReply(path, operations())) ?? (await handle(request));
+    const durationMs = performance.now() - start;
+    const service = reply.service ?? 'other';
+    metrics.request(service, reply.status, durationMs);
+    if (accessLog.isEnabled('info')) {
+      const bytes = reply.status === 304 ? 0 : typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
+      accessLog.info(
+        formatAccessLine({
+          remoteAddress: request.remoteAddress ?? '-',
+          time: new Date(),
+          method: request.method,
+          url: request.url,
+          httpVersion: request.httpVersion ?? '1.1',
+          status: reply.status,
+          bytes,
+          durationMs,
+        }),
+      );
+    }
+    return reply;
+  };
 }

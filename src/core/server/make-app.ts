@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadServedApp, type AppLoader } from '../app/index.js';
 import { buildHttpServer } from './build-server.js';
-import { handleRequest } from './handle-request.js';
+import { appOperations, handleRequest } from './handle-request.js';
 import { loadReloadableApp } from './reloadable-app.js';
 
 export interface MakeAppOptions {
@@ -36,7 +36,7 @@ export async function makeApp(configFile: string, options: MakeAppOptions = {}):
   const server = buildHttpServer(async (request) => {
     if (options.reloader === true) await app.refresh();
     return handleRequest(app.current(), request, handleOptions);
-  });
+  }, () => appOperations(app.current()));
   await server.ready();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     server.routing(req, res);

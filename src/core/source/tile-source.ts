@@ -96,6 +96,7 @@ export function createTileSource(options: TileSourceOptions): MapSource {
       tls: http.tls,
       signal,
       credentials: username === null ? undefined : { username, password },
+      sourceName: name,
     });
   }
 

@@ -250,6 +250,7 @@ function httpOptions(options: WmsSourceOptions, signal: AbortSignal | undefined)
     signal,
     concurrentRequests: options.concurrentRequests,
     concurrentRequestsLockDir: options.concurrentRequestsLockDir,
+    sourceName: options.name,
   };
 }
 

@@ -26,6 +26,7 @@ export {
   configureLogging,
   onLog,
   formatLogRecord,
+  ACCESS_LOGGER,
   type Logger,
   type LogLevel,
   type LogRecord,
@@ -40,3 +41,10 @@ export {
 export { configureLoggingFromIni, parseLogIni, LogConfigError } from './log-ini.js';
 export { VERSION } from './version.js';
 export { tryLockFile, pollFor, type FileLockOptions, type FileLockRelease } from './file-lock.js';
+export {
+  metrics,
+  metricsText,
+  clusterMetricsText,
+  joinMetricsCluster,
+  METRICS_CONTENT_TYPE,
+} from './metrics.js';

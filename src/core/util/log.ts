@@ -58,6 +58,9 @@ const PY_LEVELS: Readonly<Record<string, readonly [string, number]>> = {
   FATAL: ['CRITICAL', 50],
 };
 
+/** The logger of the per-request access lines (`observeRequests` in server/). */
+export const ACCESS_LOGGER = 'mapproxy.access';
+
 const listeners = new Set<(record: LogRecord) => void>();
 
 function pad(value: number, width = 2): string {
@@ -76,6 +79,8 @@ export function asctime(time: Date): string {
  * e.g. `[2026-11-24 02:01:43,448] mapproxy.config - WARNING - ...` (Python level names).
  */
 export function formatLogRecord(record: LogRecord): string {
+  // access lines look like werkzeug's own handler writes them in MapProxy's dev server: `[info] 127.0.0.1 - - [...] "GET ..."`
+  if (record.name === ACCESS_LOGGER) return `[${record.level}] ${record.message}`;
   return `[${asctime(record.time)}] ${record.name} - ${record.level.toUpperCase()} - ${record.message}`;
 }
 
@@ -255,6 +260,8 @@ function handlerAppender(spec: LogHandlerSpec): log4js.Appender {
         type: 'file',
         filename: spec.filename ?? 'mapproxy.log',
         flags: spec.mode ?? 'a',
+        // Python's FileHandler creates 0666 & ~umask (0644 usually); log4js would make it 0600
+        mode: 0o666,
         layout,
         ...(spec.maxBytes !== undefined && spec.maxBytes > 0
           ? { maxLogSize: spec.maxBytes, backups: spec.backupCount ?? 0 }
