@@ -1,7 +1,7 @@
 /** The logging facade: MapProxy's line format, dotted-name level inheritance and capture. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configureLogging, formatLogRecord, getLogger, onLog, type LogRecord } from './index.js';
+import { configureLogging, configureLoggingSetup, formatLogRecord, getLogger, onLog, type LogRecord } from './index.js';
 
 function capture(t: { after: (fn: () => void) => void }): LogRecord[] {
   const records: LogRecord[] = [];
@@ -76,4 +76,31 @@ test('a logger obtained before reconfiguring follows the new settings', (t) => {
     records.map((r) => r.message),
     ['kept'],
   );
+});
+
+test('a log file a handler creates is 0644 (0666 less the umask, as Python), not 0600', async (t) => {
+  const { mkdtemp, rm, stat } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const log4js = (await import('log4js')).default;
+  const dir = await mkdtemp(join(tmpdir(), 'log-mode-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  t.after(() => {
+    configureLogging();
+  });
+  const filename = join(dir, 'mapproxy.log');
+  configureLoggingSetup({
+    handlers: { file: { kind: 'file', filename, format: '%(message)s' } },
+    loggers: [{ qualname: '', level: 'info', handlers: ['file'], propagate: false }],
+  });
+  getLogger('mapproxy.test').info('a line');
+  // shutdown flushes and closes the file appender
+  await new Promise<void>((resolve) => {
+    log4js.shutdown(() => {
+      resolve();
+    });
+  });
+  const umask = process.umask();
+  assert.equal((await stat(filename)).mode & 0o777, 0o666 & ~umask);
+  assert.equal(0o666 & ~umask, 0o644, 'the usual umask 022 here');
 });
