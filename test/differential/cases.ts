@@ -1,0 +1,356 @@
+/**
+ * Request generation for a differential run: what a configuration offers is read from MapProxy's
+ * own capabilities (WMS 1.1.1, WMTS, TMS), and requests are drawn from it with a seeded RNG:
+ * GetMaps in every SRS (boxes partly outside, odd sizes, each version's axis order), tiles over
+ * TMS, WMTS REST and KVP, KML, capabilities of every service and version, and error cases.
+ */
+import { XMLParser } from 'fast-xml-parser';
+import { getSrs } from '../../src/core/srs/index.js';
+
+export type CaseKind =
+  | 'wms-caps'
+  | 'wms-getmap'
+  | 'wms-reproj'
+  | 'wms-error'
+  | 'wmts-caps'
+  | 'wmts-rest'
+  | 'wmts-kvp'
+  | 'tms-caps'
+  | 'tms'
+  | 'kml'
+  | 'error';
+
+export interface RequestCase {
+  readonly kind: CaseKind;
+  /** Path and query, the same for both servers. */
+  readonly path: string;
+}
+
+/** mulberry32: small, seeded, reproducible. */
+export function makeRng(seed: number): Rng {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
+  };
+}
+
+export interface Rng {
+  next(): number;
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number;
+  pick<T>(items: readonly T[]): T;
+}
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true });
+
+type Xml = Record<string, unknown>;
+const list = (value: unknown): Xml[] =>
+  value === undefined
+    ? []
+    : (Array.isArray(value) ? value : [value]).filter((v): v is Xml => typeof v === 'object');
+/** The text of a parsed scalar (fast-xml-parser gives strings and numbers). */
+const str = (value: unknown): string =>
+  typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+
+interface WmsLayer {
+  readonly name: string;
+  readonly srs: readonly string[];
+  /** minx, miny, maxx, maxy in EPSG:4326. */
+  readonly latLon: readonly [number, number, number, number];
+}
+
+interface Offer {
+  readonly wmsLayers: readonly WmsLayer[];
+  readonly wmsFormats: readonly string[];
+  readonly wmtsLayers: readonly {
+    name: string;
+    formats: string[];
+    sets: string[];
+    template: string | null;
+  }[];
+  readonly matrixSets: ReadonlyMap<string, readonly { id: string; width: number; height: number }[]>;
+  readonly tileMaps: readonly TileMapInfo[];
+}
+
+interface TileMapInfo {
+  /** `layer/grid` (or `layer/EPSGnnnn`) as in the TMS URL. */
+  readonly name: string;
+  readonly srs: string;
+  readonly extension: string;
+  readonly levels: readonly { order: number; columns: number; rows: number }[];
+}
+
+/** Reads what `base` (MapProxy) offers from its capabilities. */
+export async function readOffer(base: string): Promise<Offer> {
+  const get = async (path: string): Promise<Xml | null> => {
+    try {
+      const res = await fetch(base + path);
+      if (!res.ok) return null;
+      return parser.parse(await res.text()) as Xml;
+    } catch {
+      return null;
+    }
+  };
+  // WMS 1.1.1: named layers with their SRS (inherited) and LatLonBoundingBox
+  const wmsLayers: WmsLayer[] = [];
+  let wmsFormats: string[] = [];
+  const wms = await get('/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1');
+  const capability = (wms?.WMT_MS_Capabilities as Xml | undefined)?.Capability as Xml | undefined;
+  if (capability !== undefined) {
+    const getMap = ((capability.Request as Xml | undefined)?.GetMap ?? {}) as Xml;
+    const formats = getMap.Format;
+    wmsFormats = (
+      Array.isArray(formats) ? (formats as unknown[]) : formats === undefined ? [] : [formats]
+    ).map(str);
+    const walk = (layer: Xml, srs: string[]): void => {
+      const own = (Array.isArray(layer.SRS) ? (layer.SRS as unknown[]) : [layer.SRS])
+        .map(str)
+        .filter((s) => s !== '')
+        .flatMap((s) => s.split(/\s+/));
+      const all = [...new Set([...srs, ...own])];
+      const box = layer.LatLonBoundingBox as Xml | undefined;
+      if (layer.Name !== undefined && box !== undefined) {
+        wmsLayers.push({
+          name: str(layer.Name),
+          srs: all,
+          latLon: [Number(box['@minx']), Number(box['@miny']), Number(box['@maxx']), Number(box['@maxy'])],
+        });
+      }
+      for (const child of list(layer.Layer)) walk(child, all);
+    };
+    for (const root of list(capability.Layer)) walk(root, []);
+  }
+  // WMTS: layers, formats, matrix sets and their matrix sizes, the RESTful template
+  const wmtsLayers: { name: string; formats: string[]; sets: string[]; template: string | null }[] = [];
+  const matrixSets = new Map<string, { id: string; width: number; height: number }[]>();
+  const wmts = await get('/wmts/1.0.0/WMTSCapabilities.xml');
+  const contents = (wmts?.Capabilities as Xml | undefined)?.Contents as Xml | undefined;
+  if (contents !== undefined) {
+    for (const layer of list(contents.Layer)) {
+      const formats = (Array.isArray(layer.Format) ? (layer.Format as unknown[]) : [layer.Format]).map(str);
+      const sets = list(layer.TileMatrixSetLink).map((link) => str(link.TileMatrixSet));
+      const resource = list(layer.ResourceURL).find((r) => r['@resourceType'] === 'tile');
+      wmtsLayers.push({
+        name: str(layer.Identifier),
+        formats,
+        sets,
+        template: resource === undefined ? null : str(resource['@template']),
+      });
+    }
+    for (const set of list(contents.TileMatrixSet)) {
+      matrixSets.set(
+        str(set.Identifier),
+        list(set.TileMatrix).map((m) => ({
+          id: str(m.Identifier),
+          width: Number(m.MatrixWidth),
+          height: Number(m.MatrixHeight),
+        })),
+      );
+    }
+  }
+  // TMS: every tile map and its levels
+  const tileMaps: TileMapInfo[] = [];
+  const tms = await get('/tms/1.0.0/');
+  for (const map of list(((tms?.TileMapService as Xml | undefined)?.TileMaps as Xml | undefined)?.TileMap)) {
+    const href = str(map['@href']);
+    const name = href.replace(/^.*\/tms\/1\.0\.0\//, '').replace(/\/$/, '');
+    const resource = (await get(`/tms/1.0.0/${name}`))?.TileMap as Xml | undefined;
+    if (resource === undefined) continue;
+    const box = resource.BoundingBox as Xml;
+    const format = resource.TileFormat as Xml;
+    const width = Number(format['@width']);
+    const height = Number(format['@height']);
+    const extent = [Number(box['@minx']), Number(box['@miny']), Number(box['@maxx']), Number(box['@maxy'])];
+    tileMaps.push({
+      name,
+      srs: str(resource.SRS),
+      extension: str(format['@extension']),
+      levels: list((resource.TileSets as Xml | undefined)?.TileSet).map((set) => {
+        const res = Number(set['@units-per-pixel']);
+        return {
+          order: Number(set['@order']),
+          columns: Math.max(1, Math.ceil((extent[2]! - extent[0]!) / (res * width) - 1e-9)),
+          rows: Math.max(1, Math.ceil((extent[3]! - extent[1]!) / (res * height) - 1e-9)),
+        };
+      }),
+    });
+  }
+  return { wmsLayers, wmsFormats, wmtsLayers, matrixSets, tileMaps };
+}
+
+/** Draws `count` requests (roughly) from `offer`; the same seed gives the same list. */
+export function generateCases(offer: Offer, rng: Rng, count: number): RequestCase[] {
+  const cases: RequestCase[] = [];
+  const add = (kind: CaseKind, path: string): void => {
+    cases.push({ kind, path });
+  };
+  // 1. capabilities of every service and version
+  for (const version of ['1.0.0', '1.1.0', '1.1.1', '1.3.0']) {
+    add('wms-caps', `/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=${version}`);
+  }
+  add('wmts-caps', '/wmts/1.0.0/WMTSCapabilities.xml');
+  add('wmts-caps', '/service?SERVICE=WMTS&REQUEST=GetCapabilities');
+  add('tms-caps', '/tms/1.0.0/');
+  for (const map of offer.tileMaps.slice(0, 3)) add('tms-caps', `/tms/1.0.0/${map.name}`);
+  // 2. error cases
+  const layer0 = offer.wmsLayers[0]?.name ?? 'unknown';
+  add(
+    'wms-error',
+    `/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=nosuchlayer&STYLES=&SRS=EPSG:4326&BBOX=0,0,10,10&WIDTH=100&HEIGHT=100&FORMAT=image/png`,
+  );
+  add(
+    'wms-error',
+    `/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=${layer0}&STYLES=&SRS=EPSG:4326&BBOX=10,0,0,10&WIDTH=100&HEIGHT=100&FORMAT=image/png`,
+  );
+  add(
+    'wms-error',
+    `/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&LAYERS=${layer0}&STYLES=&CRS=EPSG:12345&BBOX=0,0,10,10&WIDTH=100&HEIGHT=100&FORMAT=image/png`,
+  );
+  add(
+    'wms-error',
+    `/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=${layer0}&STYLES=&SRS=EPSG:4326&BBOX=0,0,10,10&WIDTH=100&HEIGHT=100&FORMAT=image/bogus`,
+  );
+  add(
+    'wms-error',
+    `/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=${layer0}&STYLES=&SRS=EPSG:4326&WIDTH=100&HEIGHT=100&FORMAT=image/png`,
+  );
+  add(
+    'wms-error',
+    `/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=nosuchlayer&STYLES=&SRS=EPSG:4326&BBOX=0,0,10,10&WIDTH=100&HEIGHT=100&FORMAT=image/png&EXCEPTIONS=application/vnd.ogc.se_inimage`,
+  );
+  add('wms-error', '/service?SERVICE=WMS&REQUEST=GetFoo&VERSION=1.1.1');
+  add('error', '/tms/1.0.0/nosuchlayer/0/0/0.png');
+  add('error', '/wmts/nosuchlayer/GLOBAL_MERCATOR/0/0/0.png');
+  add(
+    'error',
+    '/service?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=nosuchlayer&STYLE=&TILEMATRIXSET=x&TILEMATRIX=0&TILEROW=0&TILECOL=0&FORMAT=image/png',
+  );
+  // 3. random GetMaps, tiles and KML, spread over what is offered
+  const tileMapsBySrs = new Map<string, Set<string>>();
+  for (const map of offer.tileMaps) {
+    const layer = map.name.split('/')[0]!;
+    const set = tileMapsBySrs.get(layer) ?? new Set<string>();
+    set.add(map.srs);
+    tileMapsBySrs.set(layer, set);
+  }
+  const makers: (() => void)[] = [];
+  if (offer.wmsLayers.length > 0) {
+    const getMap = (): void => {
+      const layer = rng.pick(offer.wmsLayers);
+      const srs = rng.pick(layer.srs.length > 0 ? layer.srs : ['EPSG:4326']);
+      const path = randomGetMap(rng, layer, srs, offer.wmsFormats);
+      if (path === null) return;
+      const cachedSrs = tileMapsBySrs.get(layer.name);
+      const reprojected =
+        cachedSrs !== undefined &&
+        !cachedSrs.has(srs === 'EPSG:3857' ? 'EPSG:900913' : srs) &&
+        !cachedSrs.has(srs);
+      add(reprojected ? 'wms-reproj' : 'wms-getmap', path);
+    };
+    makers.push(getMap, getMap, getMap);
+  }
+  if (offer.tileMaps.length > 0) {
+    makers.push(() => {
+      const map = rng.pick(offer.tileMaps);
+      if (map.levels.length === 0) return;
+      const level = rng.pick(map.levels.slice(0, 12));
+      const outside = rng.next() < 0.1;
+      const x = outside ? level.columns : rng.int(0, level.columns - 1);
+      const y = rng.int(0, level.rows - 1);
+      add('tms', `/tms/1.0.0/${map.name}/${level.order}/${x}/${y}.${map.extension}`);
+    });
+    makers.push(() => {
+      if (rng.next() < 0.5) return;
+      const map = rng.pick(offer.tileMaps);
+      if (map.levels.length === 0) return;
+      const level = rng.pick(map.levels.slice(0, 4));
+      add(
+        'kml',
+        `/kml/${map.name}/${level.order}/${rng.int(0, level.columns - 1)}/${rng.int(0, level.rows - 1)}.kml`,
+      );
+    });
+  }
+  if (offer.wmtsLayers.length > 0) {
+    makers.push(() => {
+      const layer = rng.pick(offer.wmtsLayers);
+      const setName = rng.pick(layer.sets);
+      const matrices = (offer.matrixSets.get(setName) ?? []).slice(0, 12);
+      if (matrices.length === 0) return;
+      const matrix = rng.pick(matrices);
+      const col = rng.next() < 0.1 ? matrix.width : rng.int(0, matrix.width - 1);
+      const row = rng.int(0, matrix.height - 1);
+      const format = rng.pick(layer.formats);
+      if (rng.next() < 0.5 && layer.template !== null) {
+        const path = layer.template
+          .replace(/^https?:\/\/[^/]+/, '')
+          .replace('{TileMatrixSet}', setName)
+          .replace('{TileMatrix}', matrix.id)
+          .replace('{TileCol}', String(col))
+          .replace('{TileRow}', String(row))
+          .replace(/\{Style\}/g, 'default')
+          .replace(/\{[A-Za-z]+\}/g, (dim) => (dim === '{Layer}' ? layer.name : 'default'));
+        add('wmts-rest', path);
+      } else {
+        add(
+          'wmts-kvp',
+          `/service?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=${layer.name}&STYLE=&TILEMATRIXSET=${setName}` +
+            `&TILEMATRIX=${matrix.id}&TILEROW=${row}&TILECOL=${col}&FORMAT=${encodeURIComponent(format)}`,
+        );
+      }
+    });
+  }
+  for (let i = 0; makers.length > 0 && cases.length < count && i < count * 3; i++) rng.pick(makers)();
+  return cases;
+}
+
+/** A GetMap of `layer` in `srs`: a box around the layer's extent, sometimes partly outside it. */
+function randomGetMap(rng: Rng, layer: WmsLayer, srsCode: string, formats: readonly string[]): string | null {
+  let extent: readonly number[];
+  try {
+    const srs = getSrs(srsCode);
+    const [minx, miny, maxx, maxy] = layer.latLon;
+    const clipped = [
+      Math.max(minx, -179.9),
+      Math.max(miny, -85),
+      Math.min(maxx, 179.9),
+      Math.min(maxy, 85),
+    ] as const;
+    extent = getSrs('EPSG:4326').transformBBox(srs, clipped);
+  } catch {
+    return null;
+  }
+  if (!extent.every(Number.isFinite)) return null;
+  const [minx, miny, maxx, maxy] = extent as [number, number, number, number];
+  const fraction = rng.pick([0.005, 0.02, 0.1, 0.3, 0.7, 1.1]);
+  const width = (maxx - minx) * fraction;
+  const aspect = 0.5 + rng.next() * 1.5;
+  const height = Math.min((maxy - miny) * 1.2, width / aspect);
+  // centre anywhere in the extent grown by a fifth: some boxes reach outside
+  const cx = minx - (maxx - minx) * 0.1 + rng.next() * (maxx - minx) * 1.2;
+  const cy = miny - (maxy - miny) * 0.1 + rng.next() * (maxy - miny) * 1.2;
+  const box = [cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2].map((v) =>
+    Number(v.toPrecision(10)),
+  );
+  const pixelsWide = rng.int(33, 700);
+  const pixelsHigh = Math.max(17, Math.min(900, Math.round((pixelsWide * height) / width) + rng.int(-3, 3)));
+  const version = rng.pick(['1.1.1', '1.3.0', '1.1.1', '1.0.0']);
+  const axisNE = version === '1.3.0' && getSrs(srsCode).isAxisOrderNE;
+  const bbox = axisNE ? [box[1], box[0], box[3], box[2]] : box;
+  const format = rng.pick(formats.length > 0 ? formats : ['image/png']);
+  const request = version === '1.0.0' ? 'map' : 'GetMap';
+  const srsKey = version === '1.3.0' ? 'CRS' : 'SRS';
+  const transparent = rng.next() < 0.3 ? '&TRANSPARENT=TRUE' : '';
+  return (
+    `/service?SERVICE=WMS&REQUEST=${request}&VERSION=${version}&LAYERS=${layer.name}&STYLES=&${srsKey}=${srsCode}` +
+    `&BBOX=${bbox.join(',')}&WIDTH=${pixelsWide}&HEIGHT=${pixelsHigh}&FORMAT=${encodeURIComponent(format)}${transparent}`
+  );
+}

@@ -1,0 +1,231 @@
+/**
+ * Differential runner (not part of npm test; needs MapProxy 1.15, MapServer and gdal_translate):
+ * `npm run diff:mapproxy -- [--config NAME]… [--cases N] [--seed S] [--out DIR]`.
+ * For each configuration of test/differential/corpus it starts MapProxy and our server on copies
+ * of it, both in front of MapServer, sends both the same generated requests, compares the answers
+ * and the cache files, prints parity per configuration and per kind, and writes every difference
+ * with both bodies to DIR.
+ */
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { configureLogging } from '../../src/core/index.js';
+import { generateCases, makeRng, readOffer, type CaseKind, type RequestCase } from './cases.js';
+import { compareAnswers, describeSets, type Answer } from './compare.js';
+import { startMapProxy, startOurs, type Running } from './servers.js';
+import { startBackend, startFront, type Upstream } from './upstream.js';
+
+const CORPUS = fileURLToPath(new URL('corpus/', import.meta.url));
+/** The address the fixture configurations use for their upstream. */
+const FIXTURE_UPSTREAM = /http:\/\/localhost:4242[23]/g;
+
+type Kind = CaseKind | 'load' | 'cache-files';
+
+interface Result {
+  readonly config: string;
+  readonly kind: Kind;
+  readonly path: string;
+  readonly problems: readonly string[];
+}
+
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string', multiple: true },
+    cases: { type: 'string', default: '40' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+// our server's request log would drown the summary
+configureLogging({ stdout: false });
+const work = await mkdtemp(join(tmpdir(), 'mapproxy-diff-'));
+const out = values.out ?? join(work, 'differences');
+const seed = Number(values.seed);
+const caseCount = Number(values.cases);
+const corpus = (await readdir(CORPUS)).filter((f) => f.endsWith('.yaml')).sort();
+const selected =
+  values.config === undefined
+    ? corpus
+    : corpus.filter((f) => values.config!.some((c) => f === c || f === `${c}.yaml`));
+
+const backend = await startBackend(join(work, 'mapserver'));
+const results: Result[] = [];
+try {
+  for (const file of selected) {
+    const name = file.replace(/\.yaml$/, '');
+    process.stdout.write(`${name} `);
+    const before = results.length;
+    await runConfig(name, file);
+    const mine = results.slice(before);
+    const same = mine.filter((r) => r.problems.length === 0).length;
+    process.stdout.write(`${same}/${mine.length}\n`);
+  }
+} finally {
+  await backend.close();
+}
+await writeFile(join(work, 'results.json'), JSON.stringify(results, null, 1));
+printSummary();
+console.log(`\ndifferences: ${out}\nresults: ${join(work, 'results.json')}`);
+if (!values.keep) await rm(join(work, 'configs'), { recursive: true, force: true });
+
+async function runConfig(name: string, file: string): Promise<void> {
+  const source = await readFile(join(CORPUS, file), 'utf8');
+  const fronts: Record<'mapproxy' | 'ours', Upstream> = {
+    mapproxy: await startFront(backend),
+    ours: await startFront(backend),
+  };
+  const dirs = {
+    mapproxy: join(work, 'configs', name, 'mapproxy'),
+    ours: join(work, 'configs', name, 'ours'),
+  };
+  const servers: Partial<Record<'mapproxy' | 'ours', Running>> = {};
+  try {
+    // 1. the same configuration for both, each with its own directory and upstream front
+    for (const side of ['mapproxy', 'ours'] as const) {
+      await mkdir(dirs[side], { recursive: true });
+      for (const extra of await readdir(CORPUS)) {
+        if (!extra.endsWith('.yaml'))
+          await cp(join(CORPUS, extra), join(dirs[side], extra), { recursive: true });
+      }
+      await writeFile(join(dirs[side], file), source.replace(FIXTURE_UPSTREAM, fronts[side].url));
+    }
+    // 2. both load it, or both refuse it
+    const mapproxy = await startMapProxy(join(dirs.mapproxy, file), dirs.mapproxy);
+    const ours = await startOurs(join(dirs.ours, file));
+    const loadProblems =
+      mapproxy.ok === ours.ok
+        ? []
+        : [
+            `load: mapproxy ${mapproxy.ok ? 'loads' : `refuses (${mapproxy.error})`}, ours ${ours.ok ? 'loads' : `refuses (${ours.error})`}`,
+          ];
+    await record({ config: name, kind: 'load', path: file, problems: loadProblems }, null, null);
+    if (mapproxy.ok) servers.mapproxy = mapproxy.server;
+    if (ours.ok) servers.ours = ours.server;
+    if (!mapproxy.ok || !ours.ok) return;
+    // 3. requests drawn from what MapProxy offers, seeded by the run seed and the config name
+    fronts.mapproxy.take();
+    const offer = await readOffer(mapproxy.server.url);
+    fronts.mapproxy.take();
+    const rng = makeRng(seed ^ hash(name));
+    const cases = generateCases(offer, rng, caseCount);
+    const normalise = (side: 'mapproxy' | 'ours', text: string): string =>
+      text
+        .replaceAll(servers[side]!.url, 'SERVER')
+        .replaceAll(fronts[side].url, 'UPSTREAM')
+        .replaceAll(dirs[side], 'DIR');
+    for (const [index, request] of cases.entries()) {
+      const a = await send(mapproxy.server.url, request, fronts.mapproxy);
+      const b = await send(ours.server.url, request, fronts.ours);
+      const problems = await compareAnswers(a, b, normalise);
+      await record({ config: name, kind: request.kind, path: request.path, problems }, { a, b }, index);
+    }
+    // 4. the cache files both wrote
+    const filesA = await listFiles(dirs.mapproxy);
+    const filesB = await listFiles(dirs.ours);
+    const onlyA = filesA.filter((f) => !filesB.includes(f));
+    const onlyB = filesB.filter((f) => !filesA.includes(f));
+    const problems =
+      onlyA.length + onlyB.length === 0
+        ? []
+        : [
+            describeSets(
+              `cache files: ${onlyA.length} only mapproxy's, ${onlyB.length} only ours`,
+              onlyA,
+              onlyB,
+              8,
+            ),
+          ];
+    await record({ config: name, kind: 'cache-files', path: `${filesA.length} files`, problems }, null, null);
+  } finally {
+    await servers.mapproxy?.close();
+    await servers.ours?.close();
+    await fronts.mapproxy.close();
+    await fronts.ours.close();
+  }
+}
+
+async function send(base: string, request: RequestCase, front: Upstream): Promise<Answer> {
+  front.take();
+  try {
+    const res = await fetch(base + request.path, { signal: AbortSignal.timeout(60_000) });
+    const body = Buffer.from(await res.arrayBuffer());
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      body,
+      upstream: front.take(),
+    };
+  } catch (error) {
+    return { status: 0, contentType: '', body: Buffer.from(String(error)), upstream: front.take() };
+  }
+}
+
+async function record(
+  result: Result,
+  answers: { a: Answer; b: Answer } | null,
+  index: number | null,
+): Promise<void> {
+  results.push(result);
+  if (result.problems.length === 0) return;
+  const dir = join(out, result.config);
+  await mkdir(dir, { recursive: true });
+  const stem = join(dir, `${String(index ?? 'x').padStart(3, '0')}-${result.kind}`);
+  await writeFile(`${stem}.txt`, `${result.path}\n\n${result.problems.join('\n')}\n`);
+  if (answers !== null) {
+    await writeFile(`${stem}.mapproxy.${extension(answers.a.contentType)}`, answers.a.body);
+    await writeFile(`${stem}.ours.${extension(answers.b.contentType)}`, answers.b.body);
+  }
+}
+
+function extension(type: string): string {
+  if (type.includes('png')) return 'png';
+  if (type.includes('jpeg')) return 'jpg';
+  if (type.includes('xml')) return 'xml';
+  if (type.includes('tiff')) return 'tif';
+  if (type.includes('gif')) return 'gif';
+  return 'txt';
+}
+
+/** Files under `dir` except the configuration, its data files and lock files. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .filter((f) => f.includes('/') && !/\.lck$|lock/i.test(f))
+    .sort();
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (const char of text) h = Math.imul(h ^ char.charCodeAt(0), 16777619);
+  return h >>> 0;
+}
+
+function printSummary(): void {
+  const table = (title: string, key: (r: Result) => string): void => {
+    const groups = new Map<string, { same: number; all: number }>();
+    for (const r of results) {
+      const g = groups.get(key(r)) ?? { same: 0, all: 0 };
+      g.all += 1;
+      if (r.problems.length === 0) g.same += 1;
+      groups.set(key(r), g);
+    }
+    console.log(`\n${title.padEnd(28)} same / all      %`);
+    for (const [name, g] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      console.log(
+        `${name.padEnd(28)} ${String(g.same).padStart(4)} / ${String(g.all).padEnd(5)} ${((100 * g.same) / g.all).toFixed(1).padStart(5)}`,
+      );
+    }
+  };
+  table('configuration', (r) => r.config);
+  table('kind', (r) => r.kind);
+  const same = results.filter((r) => r.problems.length === 0).length;
+  console.log(
+    `\noverall ${same}/${results.length} = ${((100 * same) / Math.max(1, results.length)).toFixed(1)}%  (seed ${seed}, ${caseCount} cases per configuration)`,
+  );
+}
