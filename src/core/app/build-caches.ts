@@ -136,7 +136,9 @@ function sourceLayers(
   }
   return (cache.sources as readonly string[]).map((entry): TileSourceLayer => {
     const { source, layers } = splitTaggedSource(entry);
-    if (source in loaded.config.caches) {
+    // MapProxy's _sources_for_grid looks a name up in sources first: a cache that shares its
+    // name with a source (`caches.x.sources: [x]`) reads the source, not itself
+    if (source in loaded.config.caches && !(source in loaded.config.sources)) {
       const managers = buildCache(source);
       // same grid: read tile for tile; otherwise stitch and scale from the source cache's first grid
       const same = managers.get(gridName);

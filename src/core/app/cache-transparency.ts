@@ -70,8 +70,9 @@ export function cacheTransparency(loaded: LoadedConfig, name: string): boolean {
   let result: Transparency = null;
   for (const entry of entries) {
     const { source } = splitTaggedSource(entry);
-    const other = caches[source];
+    // a name that is both a source and a cache means the source (MapProxy's _sources_for_grid)
     const config = sources[source];
+    const other = config === undefined ? caches[source] : undefined;
     const value =
       other !== undefined
         ? ownTransparency(loaded, other)

@@ -73,6 +73,20 @@ test('query keys are case-insensitive and the first occurrence wins', () => {
   });
 });
 
+test('repeated LAYERS, SRS, STYLES and FORMAT join with commas; other keys keep the first value', () => {
+  // MapProxy 1.15: LAYERS=direct&LAYERS=nosuch answers "unknown layer: nosuch", SRS=EPSG:4326&SRS=EPSG:3857
+  // "unsupported srs: EPSG:4326,EPSG:3857"; BBOX, WIDTH and REQUEST take their first value
+  assert.deepEqual(
+    parseQuery('LAYERS=a&layers=b&SRS=EPSG:4326&SRS=EPSG:3857&WIDTH=10&WIDTH=20&styles=&STYLES=x'),
+    {
+      layers: 'a,b',
+      srs: 'EPSG:4326,EPSG:3857',
+      width: '10',
+      styles: ',x',
+    },
+  );
+});
+
 test("tile ETags are MapProxy's unquoted md5 of str(mtime) + str(size)", () => {
   // expected values: hashlib.md5((str(ts) + str(size)).encode()).hexdigest() in Python 3
   assert.equal(tileETag(1234567890, 1234), '9c64a156bbae75dd08824ddef3fba618');

@@ -223,7 +223,7 @@ function render100(input: CapabilitiesInput): string {
   const md = input.metadata;
   const url = input.url;
   return `${wmtHead('1.0.0', '1.0.0/capabilities_1_0_0.dtd', md)}
-  ${text('OnlineResource', md.onlineResource ?? `${url}?`)}
+  ${text('OnlineResource', md.onlineResource ?? url)}
 ${serviceTail(md)}
 </Service>
 <Capability>
@@ -249,7 +249,7 @@ function render11x(input: CapabilitiesInput): string {
       ? `\n    <GetLegendGraphic>${formats}${dcp(url, version)}</GetLegendGraphic>`
       : '';
   return `${wmtHead(version, dtd, md)}
-  <OnlineResource ${XLINK} xlink:href="${e(md.onlineResource ?? `${url}?`)}"/>
+  <OnlineResource ${XLINK} xlink:href="${e(md.onlineResource ?? url)}"/>
 ${contact(md, '  ')}
 ${serviceTail(md)}
 </Service>
