@@ -163,15 +163,23 @@ export function xmlFacts(xml: string): Map<string, number> {
         if (key.startsWith('@')) {
           if (key.startsWith('@xmlns') || key === '@schemaLocation') continue;
           add(`${path}/${key}=${clean(String(value))}`);
-        } else if (key === '#text') add(`${path}=${clean(String(value))}`);
+        } else if (key === '#text') add(`${path}=${clean(srsList(path, String(value)))}`);
         else walk(value, `${path}/${key}`);
       }
     } else if (typeof node === 'string' || typeof node === 'number' || typeof node === 'boolean') {
-      if (node !== '') add(`${path}=${clean(String(node))}`);
+      if (node !== '') add(`${path}=${clean(srsList(path, String(node)))}`);
     }
   };
   walk(doc, '');
   return facts;
+}
+
+/**
+ * WMS 1.0.0 lists a layer's SRS in one element; MapProxy writes them in Python set order (which
+ * changes with PYTHONHASHSEED), so the list compares as a set.
+ */
+function srsList(path: string, value: string): string {
+  return path.endsWith('/SRS') ? value.trim().split(/\s+/).sort().join(' ') : value;
 }
 
 function clean(value: string): string {
