@@ -6,9 +6,9 @@
  */
 import { closedSignal } from '../closed-signal.js';
 import cluster, { type Worker } from 'node:cluster';
-import { getLogger } from '../../util/index.js';
+import { clusterMetricsText, getLogger } from '../../util/index.js';
 import { ServerError } from '../errors.js';
-import { DRAIN, startFailureReason } from './messages.js';
+import { DRAIN, metricsRequestId, startFailureReason, type MetricsReply } from './messages.js';
 
 export interface PrimaryOptions {
   readonly workers: number;
@@ -84,6 +84,19 @@ function exited(worker: Worker): Promise<void> {
   return new Promise((resolve) => worker.once('exit', () => { resolve(); }));
 }
 
+/** A worker's `/metrics` request: every connected worker's metrics, summed, back to the asker. */
+function answerMetrics(worker: Worker, message: unknown): void {
+  const id = metricsRequestId(message);
+  if (id === null) return;
+  const reply = (answer: Omit<MetricsReply, 'mapproxy' | 'id'>): void => {
+    if (worker.isConnected()) worker.send({ mapproxy: 'metrics', id, ...answer } satisfies MetricsReply);
+  };
+  clusterMetricsText().then(
+    (text) => { reply({ text }); },
+    (error: unknown) => { reply({ error: messageOf(error) }); },
+  );
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -104,6 +117,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
   // a worker joins `current` once it listens; one that never does is its starter's business
   const fork = (): Worker => {
     const worker = cluster.fork();
+    worker.on('message', (message: unknown) => { answerMetrics(worker, message); });
     worker.once('listening', () => {
       if (stopping) return;
       current.add(worker);

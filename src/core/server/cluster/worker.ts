@@ -5,11 +5,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import { getLogger } from '../../util/index.js';
+import { getLogger, joinMetricsCluster } from '../../util/index.js';
 import type { BindAddress } from '../bind.js';
 import { failureReport } from '../failure-report.js';
+import { useMetricsSource } from '../handle-request.js';
 import { loadTarget, type LoadedApplication } from './load-target.js';
-import { isDrain, startFailed } from './messages.js';
+import { asMetricsReply, isDrain, metricsRequest, startFailed } from './messages.js';
 
 export interface WorkerOptions {
   readonly target: string;
@@ -28,6 +29,38 @@ function startFailureText(error: unknown): string {
   return report.lines.filter((line) => line.startsWith('error: ')).map((line) => line.slice('error: '.length)).join('; ');
 }
 
+/** How long a `/metrics` request waits for the primary's sum of every worker. */
+const METRICS_TIMEOUT_MS = 10_000;
+
+/**
+ * `/metrics` in a worker: the requests land on whichever worker accepted the connection, so it
+ * asks the primary, which collects and sums every worker's metrics (prom-client's aggregation).
+ */
+function clusterMetricsSource(): () => Promise<string> {
+  let nextId = 0;
+  const waiting = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
+  process.on('message', (message: unknown) => {
+    const reply = asMetricsReply(message);
+    const waiter = reply === null ? undefined : waiting.get(reply.id);
+    if (reply === null || waiter === undefined) return;
+    waiting.delete(reply.id);
+    if (reply.text !== undefined) waiter.resolve(reply.text);
+    else waiter.reject(new Error(reply.error ?? 'no metrics from the primary'));
+  });
+  return () =>
+    new Promise<string>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new Error('the primary did not send the metrics in time'));
+      }, METRICS_TIMEOUT_MS);
+      const settle = { resolve: (text: string) => { clearTimeout(timer); resolve(text); }, reject: (error: Error) => { clearTimeout(timer); reject(error); } };
+      waiting.set(id, settle);
+      if (process.send === undefined) settle.reject(new Error('not a cluster worker'));
+      else process.send(metricsRequest(id));
+    });
+}
+
 /**
  * Serves until drained; resolves when the worker's server has closed. A worker that cannot load
  * its target or listen tells the primary why (which logs it once) and resolves without serving.
@@ -36,6 +69,10 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   let draining = false;
   let application: LoadedApplication | undefined;
   let server: Server;
+  if (process.send !== undefined) {
+    joinMetricsCluster();
+    useMetricsSource(clusterMetricsSource());
+  }
   try {
     const loaded = await loadTarget(options.target, { debug: options.debug === true });
     application = loaded;
