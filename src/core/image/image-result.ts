@@ -7,6 +7,7 @@ import { decodeToRaw, encodeRaw, type Encoded } from './codec.js';
 import { ImageError } from './errors.js';
 import { formatName, mimeType, sniffFormat, type FormatName } from './formats.js';
 import { headerSize } from './header-size.js';
+import { decodePngRgba } from './png-decode.js';
 import { checkRaw } from './pixels.js';
 import type { ImageFormatOptions, ImageResult, RawImage } from './types.js';
 
@@ -33,6 +34,11 @@ class EncodedImage implements ImageResult {
       return Promise.resolve({ data: this.#data, format: this.format });
     }
     return this.raw().then((raw) => encodeRaw(raw, options));
+  }
+
+  /** The stored bytes when they are a PNG not decoded yet (for {@link decodeInto}). */
+  get undecodedPng(): Buffer | null {
+    return this.#name === 'png' && this.#raw === null ? this.#data : null;
   }
 
   raw(): Promise<RawImage> {
@@ -67,6 +73,23 @@ class PixelImage implements ImageResult {
   raw(): Promise<RawImage> {
     return Promise.resolve(this.#raw);
   }
+}
+
+/**
+ * Decodes `image` into `out` at byte `offset`, `rowStride` bytes a row, when it is an undecoded
+ * PNG the JS decoder handles and whose header size it matches; false otherwise (call `raw()`).
+ * Throws `ImageError` (`IMAGE_DECODE`) for a corrupt PNG.
+ */
+export function decodeInto(image: ImageResult, out: Uint8Array, offset: number, rowStride: number): boolean {
+  const png = image instanceof EncodedImage ? image.undecodedPng : null;
+  if (png === null) return false;
+  let decoded;
+  try {
+    decoded = decodePngRgba(png, { out, offset, rowStride, expect: image.size });
+  } catch (error) {
+    throw new ImageError(`cannot decode image: ${(error as Error).message}`, 'IMAGE_DECODE', { cause: error });
+  }
+  return decoded !== null;
 }
 
 /**

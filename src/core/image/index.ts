@@ -19,5 +19,6 @@ export { type Rgba } from './pixels.js';
 export { messageImage, type MessageOptions } from './message.js';
 export { closeImageWorkers } from './worker-pool.js';
 export { concatImages } from './concat.js';
+export { stitchImages } from './mosaic.js';
 /** `maskImage(image, pixelPolygons)`: transparent outside the polygons (coverage `clip: true`). */
 export { maskImage, type PixelPolygon, type PixelRing } from './mask.js';

@@ -11,14 +11,20 @@ const HARMLESS = new Set(['pHYs', 'tEXt', 'zTXt', 'iTXt', 'tIME', 'sRGB', 'bKGD'
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 /**
- * The RGBA pixels of `data` (a PNG) written into `out` at byte `offset` with `rowStride` bytes per
- * output row, or a fresh `width * height * 4` buffer when `out` is absent. Returns the size, or
+ * The RGBA pixels of `data` (a PNG) written into `target.out` at byte `offset` with `rowStride`
+ * bytes per output row (refused unless the size is `expect`), or a fresh `width * height * 4` buffer when `out` is absent. Returns the size, or
  * null when this decoder does not handle the file (the caller decodes it with sharp). Throws when
  * the zlib stream is corrupt.
  */
 export function decodePngRgba(
   data: Uint8Array,
-  target?: { readonly out: Uint8Array; readonly offset: number; readonly rowStride: number },
+  target?: {
+    readonly out: Uint8Array;
+    readonly offset: number;
+    readonly rowStride: number;
+    /** Refuse (null, nothing written) unless the PNG has this size. */
+    readonly expect?: readonly [number, number];
+  },
 ): { readonly width: number; readonly height: number; readonly pixels: Uint8Array } | null {
   if (data.length < 33 || data[0] !== 0x89 || data[1] !== 0x50 || data[2] !== 0x4e || data[3] !== 0x47) return null;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -51,6 +57,7 @@ export function decodePngRgba(
   if (channels === undefined || width === 0 || height === 0 || idat.length === 0) return null;
   if (!(depth === 8 || (colorType === 3 && (depth === 1 || depth === 2 || depth === 4)))) return null;
   if (colorType === 3 && palette === null) return null;
+  if (target?.expect !== undefined && (target.expect[0] !== width || target.expect[1] !== height)) return null;
   // 2. inflate and undo the row filters
   const bitsPerPixel = channels * depth;
   const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
