@@ -94,9 +94,10 @@ async function runCommandNow(
   const stdout = new CapturedStream();
   const stderr = new CapturedStream();
   let code = 0;
-  Exit.exit = (status = 0) => {
+  // oclif's handle() ends with Exit.exit(code): record the code instead of ending the test process
+  Exit.exit = ((status = 0) => {
     code = status;
-  };
+  }) as typeof Exit.exit;
   try {
     if (options.cwd !== undefined) process.chdir(options.cwd);
     Object.assign(process.env, env);
