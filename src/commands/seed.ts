@@ -23,7 +23,8 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 
 function parseDuration(flag: string, text: string): number {
   const m = DURATION.exec(text.trim());
   // MapProxy check_duration's optparse message
-  if (m === null) throw new Error(`option ${flag}: invalid duration value: '${text}', expected (10s, 15m, 0.5h, 3d, etc)`);
+  if (m === null)
+    throw new Error(`option ${flag}: invalid duration value: '${text}', expected (10s, 15m, 0.5h, 3d, etc)`);
   return Number(m[1]) * (UNIT_SECONDS[m[2] ?? ''] ?? 1);
 }
 
@@ -39,7 +40,12 @@ function quietLevel(argv: readonly string[]): number {
 }
 
 const names = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== '');
 
 function describe(task: SeedTaskInfo): string {
   return `${task.kind} ${task.name}: ${task.cacheName} / ${task.gridName}`;
@@ -47,12 +53,27 @@ function describe(task: SeedTaskInfo): string {
 
 export default class Seed extends Command {
   static override summary = 'Seed or clean caches as a seed.yaml describes (MapProxy mapproxy-seed).';
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml',
+    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml --summary',
+    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml -n',
+    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml -c 4 --seed osm_world --progress-file seed.progress',
+    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml --continue --progress-file seed.progress',
+    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml --cleanup ALL',
+  ];
   // ignoreStdin: oclif would otherwise read a missing positional from stdin, eating the -i answers
-  static override args = { seed_conf: Args.file({ description: 'seed configuration (or -s)', ignoreStdin: true }) };
+  static override args = {
+    seed_conf: Args.file({ description: 'seed configuration (or -s)', ignoreStdin: true }),
+  };
   static override flags = {
     'proxy-conf': Flags.file({ char: 'f', summary: 'proxy configuration', required: true }),
     'seed-conf': Flags.file({ char: 's', summary: 'seed configuration' }),
-    concurrency: Flags.integer({ char: 'c', summary: 'number of meta tiles created at once', default: 2, min: 1 }),
+    concurrency: Flags.integer({
+      char: 'c',
+      summary: 'number of meta tiles created at once',
+      default: 2,
+      min: 1,
+    }),
     'dry-run': Flags.boolean({ char: 'n', summary: 'do not seed, just print output' }),
     'skip-geoms-for-last-levels': Flags.integer({
       char: 'l',
@@ -71,22 +92,38 @@ export default class Seed extends Command {
     duration: Flags.string({ summary: 'stop seeding after (120s, 15m, 4h, 0.5d)' }),
     'reseed-file': Flags.string({ summary: 'start of last re-seed' }),
     'reseed-interval': Flags.string({ summary: 'only seed if --reseed-file is older than this' }),
-    quiet: Flags.boolean({ char: 'q', summary: 'reduce messages to stdout, repeat (-qq) to disable progress output' }),
+    quiet: Flags.boolean({
+      char: 'q',
+      summary: 'reduce messages to stdout, repeat (-qq) to disable progress output',
+    }),
     'log-config': Flags.file({ summary: 'logging configuration (Python logging ini)' }),
-    retries: Flags.integer({ summary: 'retries of a failed meta tile, with backoff (not in MapProxy)', default: 5, min: 0 }),
-    'retry-delay': Flags.integer({ summary: 'first retry backoff in ms, doubling (not in MapProxy)', default: 1000, min: 0, hidden: true }),
+    retries: Flags.integer({
+      summary: 'retries of a failed meta tile, with backoff (not in MapProxy)',
+      default: 5,
+      min: 0,
+    }),
+    'retry-delay': Flags.integer({
+      summary: 'first retry backoff in ms, doubling (not in MapProxy)',
+      default: 1000,
+      min: 0,
+      hidden: true,
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Seed);
     const seedConfigFile = flags['seed-conf'] ?? args.seed_conf;
-    if (seedConfigFile === undefined) this.error('missing seed_conf file as last argument or --seed-conf option', { exit: 2 });
+    if (seedConfigFile === undefined)
+      this.error('missing seed_conf file as last argument or --seed-conf option', { exit: 2 });
     let durationSeconds: number | undefined;
     let reseedIntervalSeconds: number | undefined;
     try {
-      durationSeconds = flags.duration === undefined ? undefined : parseDuration('--duration', flags.duration);
+      durationSeconds =
+        flags.duration === undefined ? undefined : parseDuration('--duration', flags.duration);
       reseedIntervalSeconds =
-        flags['reseed-interval'] === undefined ? undefined : parseDuration('--reseed-interval', flags['reseed-interval']);
+        flags['reseed-interval'] === undefined
+          ? undefined
+          : parseDuration('--reseed-interval', flags['reseed-interval']);
     } catch (error) {
       this.error(error instanceof Error ? error.message : String(error), { exit: 2 });
     }
@@ -106,7 +143,16 @@ export default class Seed extends Command {
       }
       // MapProxy: a stdout that is no terminal counts as -q; so does one the spinner cannot draw on
       const quiet = Math.max(quietLevel(this.argv), canAnimate(process.stdout) ? 0 : 1);
-      const reporter = new ProgressReporter((line) => { this.log(line); }, (line) => { this.logToStderr(line); }, quiet);
+      const reporter = new ProgressReporter(
+        (line) => {
+          this.log(line);
+        },
+        (line) => {
+          this.logToStderr(line);
+        },
+        { quiet, dryRun: flags['dry-run'] },
+      );
+      if (flags['dry-run']) this.log('dry run: tiles are counted, nothing is fetched or written');
       const onResize = (): void => {
         if (!canAnimate(process.stdout)) reporter.plain();
       };
@@ -129,7 +175,9 @@ export default class Seed extends Command {
         durationSeconds,
         logConfigFile: flags['log-config'],
         confirmTask: questions === null ? undefined : (task) => questions.confirm(task),
-        onEvent: (event) => { reporter.handle(event); },
+        onEvent: (event) => {
+          reporter.handle(event);
+        },
         signal: stop.controller.signal,
       }).finally(() => {
         stop.dispose();
@@ -141,7 +189,9 @@ export default class Seed extends Command {
         this.logToStderr(`error: ${result.failureCount} meta tile(s) could not be created:`);
         for (const { task, stats } of result.tasks) {
           for (const f of stats.failures) {
-            this.logToStderr(`  ${describe(task)} tile (${f.coord.x}, ${f.coord.y}, ${f.coord.z}): ${f.message}`);
+            this.logToStderr(
+              `  ${describe(task)} tile (${f.coord.x}, ${f.coord.y}, ${f.coord.z}): ${f.message}`,
+            );
           }
         }
         this.exit(1);
@@ -229,7 +279,9 @@ class Questions {
   async confirm(task: SeedTaskInfo): Promise<boolean> {
     if (task.kind !== this.#kind) {
       this.#kind = task.kind;
-      process.stdout.write(`========== Select ${task.kind === 'seed' ? 'seeding' : 'cleanup'} tasks ==========\n`);
+      process.stdout.write(
+        `========== Select ${task.kind === 'seed' ? 'seeding' : 'cleanup'} tasks ==========\n`,
+      );
     }
     process.stdout.write(`${describe(task)}, levels ${task.levels.join(', ')}\n`);
     for (;;) {
@@ -259,28 +311,39 @@ class SeedInputError extends Error {}
 class ProgressReporter {
   readonly #log: (line: string) => void;
   readonly #logError: (line: string) => void;
+  readonly #dryRun: boolean;
   #quiet: number;
   #spinner: Ora | null = null;
   #lastLine = 0;
 
-  constructor(log: (line: string) => void, logError: (line: string) => void, quiet: number) {
+  constructor(
+    log: (line: string) => void,
+    logError: (line: string) => void,
+    options: { quiet: number; dryRun: boolean },
+  ) {
     this.#log = log;
     this.#logError = logError;
-    this.#quiet = quiet;
+    this.#quiet = options.quiet;
+    this.#dryRun = options.dryRun;
   }
 
   handle(event: SeedEvent): void {
     switch (event.type) {
       case 'task-start':
         this.stop();
-        this.#log(`[${event.index + 1}/${event.count}] ${describe(event.task)} levels ${event.task.levels.join(', ')}`);
+        this.#log(
+          `[${event.index + 1}/${event.count}] ${describe(event.task)} levels ${event.task.levels.join(', ')}`,
+        );
+        this.#log(event.summary);
         if (this.#quiet === 0) this.#spinner = ora({ text: 'starting' }).start();
         return;
       case 'progress': {
         if (this.#quiet >= 2) return;
         const eta = event.etaSeconds === null ? '' : ` ETA ${Math.round(event.etaSeconds)}s`;
         const count = event.task.kind === 'seed' ? `${event.tiles} tiles` : `${event.removed} removed`;
-        const text = `level ${event.level} ${(event.fraction * 100).toFixed(1)}% ${count} ${event.tilesPerSecond.toFixed(1)} tiles/s${eta}`;
+        // a dry run writes nothing, so a rate or an ETA would only mislead
+        const rate = this.#dryRun ? ' (dry run)' : ` ${event.tilesPerSecond.toFixed(1)} tiles/s${eta}`;
+        const text = `level ${event.level} ${(event.fraction * 100).toFixed(1)}% ${count}${rate}`;
         if (this.#spinner !== null) this.#spinner.text = text;
         else if (Date.now() - this.#lastLine >= 5000) {
           this.#lastLine = Date.now();
@@ -290,7 +353,10 @@ class ProgressReporter {
       }
       case 'task-end': {
         const s = event.stats;
-        const text = `${describe(event.task)}: ${s.metaTiles} meta tiles, ${s.tiles} tiles, ${s.removed} removed, ${s.failures.length} failed in ${s.seconds.toFixed(1)}s`;
+        const done = this.#dryRun
+          ? 'would be written (dry run, nothing written)'
+          : `in ${s.seconds.toFixed(1)}s`;
+        const text = `${describe(event.task)}: ${s.metaTiles} meta tiles, ${s.tiles} tiles, ${s.removed} removed, ${s.failures.length} failed ${done}`;
         if (this.#spinner !== null) {
           if (s.failures.length > 0) this.#spinner.fail(text);
           else this.#spinner.succeed(text);
@@ -299,8 +365,12 @@ class ProgressReporter {
         return;
       }
       case 'failure':
-        if (this.#spinner !== null) this.#spinner.warn(`tile (${event.coord.x}, ${event.coord.y}, ${event.coord.z}): ${event.message}`);
-        else this.#log(`  failed: tile (${event.coord.x}, ${event.coord.y}, ${event.coord.z}): ${event.message}`);
+        if (this.#spinner !== null)
+          this.#spinner.warn(`tile (${event.coord.x}, ${event.coord.y}, ${event.coord.z}): ${event.message}`);
+        else
+          this.#log(
+            `  failed: tile (${event.coord.x}, ${event.coord.y}, ${event.coord.z}): ${event.message}`,
+          );
         return;
       case 'retry': {
         // MapProxy exp_backoff: "An error occured. Retry in 2 seconds: <error>. Retries left: 10"

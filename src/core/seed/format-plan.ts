@@ -7,16 +7,23 @@ import type { PlannedTask, SeedPlan } from './plan.js';
 function formatTask(task: PlannedTask): string[] {
   const { grid } = task.manager;
   const verb = task.kind === 'seed' ? 'Seeding' : 'Cleaning up';
-  const lines = [`  ${task.name}:`, `    ${verb} cache '${task.cacheName}' with grid '${task.gridName}' in ${grid.srs.code}`];
+  const lines = [
+    `  ${task.name}:`,
+    `    ${verb} cache '${task.cacheName}' with grid '${task.gridName}' in ${grid.srs.code}`,
+  ];
   const ll = task.coverage.extent(getSrs('EPSG:4326'));
   lines.push(`    Limited to coverage in: ${ll.map((v) => v.toFixed(5)).join(', ')} (EPSG:4326)`);
   lines.push(`    Levels: [${task.levels.join(', ')}]`);
   if (task.kind === 'seed') {
     const limit = task.limitSeconds;
-    lines.push(`    Overwriting: ${limit === null ? 'no tiles' : `tiles older than ${new Date(limit * 1000).toISOString()}`}`);
+    lines.push(
+      `    Overwriting: ${limit === null ? 'no tiles' : `tiles older than ${new Date(limit * 1000).toISOString()}`}`,
+    );
   } else {
     const limit = task.limitSeconds ?? 0;
-    lines.push(`    Remove: ${limit === 0 ? 'all tiles' : `tiles older than ${new Date(limit * 1000).toISOString()}`}`);
+    lines.push(
+      `    Remove: ${limit === 0 ? 'all tiles' : `tiles older than ${new Date(limit * 1000).toISOString()}`}`,
+    );
   }
   // tile counts per level over the coverage's extent: exact for bboxes, an upper bound for polygons
   const bbox = task.coverage.extent(grid.srs);
@@ -43,6 +50,11 @@ function countTiles(grid: TileGrid, bbox: BBox, level: number, step: Size): numb
     return Math.max(0, hi - lo + 1);
   };
   return span(a.x, b.x, columns, step[0]) * span(a.y, b.y, rows, step[1]);
+}
+
+/** One task as `--summary` and the start of a run print it (MapProxy `format_seed_task`). */
+export function formatPlannedTask(task: PlannedTask): string {
+  return formatTask(task).join('\n');
 }
 
 /** The plan as text: the seeding tasks, then the cleanup tasks, then notes. */

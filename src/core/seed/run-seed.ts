@@ -10,6 +10,7 @@ import { CacheError, TileLocker, type TileLock } from '../cache/index.js';
 import { loadConfig, loadSeedConfig, type Env } from '../config/index.js';
 import { configureLoggingFromIni } from '../util/index.js';
 import { planSeed, type PlannedTask, type SeedPlan } from './plan.js';
+import { formatPlannedTask } from './format-plan.js';
 import { ProgressStore } from './progress-store.js';
 import { runTask, taskInfo } from './run-task.js';
 import type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';
@@ -127,11 +128,13 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
   }
 
   // 2. the run's stop signal: Ctrl-C from the caller and --duration
-  const signals = [options.signal, options.durationSeconds === undefined ? undefined : AbortSignal.timeout(options.durationSeconds * 1000)].filter(
-    (s): s is AbortSignal => s !== undefined,
-  );
+  const signals = [
+    options.signal,
+    options.durationSeconds === undefined ? undefined : AbortSignal.timeout(options.durationSeconds * 1000),
+  ].filter((s): s is AbortSignal => s !== undefined);
   const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
-  const store = progressFile === undefined ? null : await ProgressStore.open(progressFile, options.resume === true);
+  const store =
+    progressFile === undefined ? null : await ProgressStore.open(progressFile, options.resume === true);
 
   // 3. -i: MapProxy asks about every task before any work starts
   const selected: PlannedTask[] = [];
@@ -147,6 +150,7 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
   const pending = [...selected];
   const count = pending.length;
   const skipped = new Set<PlannedTask>();
+  let section: PlannedTask['kind'] | null = null;
   while (pending.length > 0) {
     if (signal?.aborted === true) break;
     const task = pending.shift() as PlannedTask;
@@ -162,7 +166,21 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
         continue;
       }
     }
-    onEvent({ type: 'task-start', task: info, index: results.length, count });
+    if (task.kind !== section) {
+      // MapProxy's seed script: a heading and the task count before the first task of each kind
+      section = task.kind;
+      onEvent({
+        type: 'note',
+        message: sectionHeading(section, selected.filter((t) => t.kind === section).length),
+      });
+    }
+    onEvent({
+      type: 'task-start',
+      task: info,
+      index: results.length,
+      count,
+      summary: formatPlannedTask(task),
+    });
     try {
       const stats = await runTask(task, {
         concurrency: Math.max(1, options.concurrency ?? 2),
@@ -187,8 +205,19 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
 
   const failureCount = results.reduce((n, r) => n + r.stats.failures.length, 0);
   const interrupted = signal?.aborted === true || results.some((r) => !r.stats.complete);
-  if (store !== null && !interrupted && failureCount === 0 && !(options.dryRun ?? false)) await store.remove();
-  return { status: interrupted ? 'interrupted' : failureCount > 0 ? 'failed' : 'done', tasks: results, failureCount };
+  if (store !== null && !interrupted && failureCount === 0 && !(options.dryRun ?? false))
+    await store.remove();
+  return {
+    status: interrupted ? 'interrupted' : failureCount > 0 ? 'failed' : 'done',
+    tasks: results,
+    failureCount,
+  };
+}
+
+/** `========== Seeding tasks ==========` and `Start seeding process (2 tasks)`, as MapProxy prints them. */
+function sectionHeading(kind: PlannedTask['kind'], tasks: number): string {
+  const [title, verb] = kind === 'seed' ? ['Seeding', 'seeding'] : ['Cleanup', 'cleanup'];
+  return `========== ${title} tasks ==========\nStart ${verb} process (${tasks} task${tasks > 1 ? 's' : ''})`;
 }
 
 /**

@@ -31,7 +31,14 @@ export interface TaskStats {
 
 /** Progress reports; the core never prints, callers render these. */
 export type SeedEvent =
-  | { readonly type: 'task-start'; readonly task: SeedTaskInfo; readonly index: number; readonly count: number }
+  | {
+      readonly type: 'task-start';
+      readonly task: SeedTaskInfo;
+      readonly index: number;
+      readonly count: number;
+      /** The task as `--summary` prints it (MapProxy prints it as the task starts). */
+      readonly summary: string;
+    }
   | {
       readonly type: 'progress';
       readonly task: SeedTaskInfo;
@@ -47,7 +54,12 @@ export type SeedEvent =
       readonly etaSeconds: number | null;
     }
   | { readonly type: 'task-end'; readonly task: SeedTaskInfo; readonly stats: TaskStats }
-  | { readonly type: 'failure'; readonly task: SeedTaskInfo; readonly coord: TileCoord; readonly message: string }
+  | {
+      readonly type: 'failure';
+      readonly task: SeedTaskInfo;
+      readonly coord: TileCoord;
+      readonly message: string;
+    }
   | {
       /** A meta tile failed and is tried again after `delaySeconds`; `retriesLeft` includes this retry. */
       readonly type: 'retry';
