@@ -107,7 +107,7 @@ const fileBackend: CacheBackend = {
     }
     return singleDirectoryCheck(context);
   },
-  create: ({ name, cache, gridName, grid }) => {
+  create: ({ loaded, name, cache, gridName, grid }) => {
     const backend = cache.cache;
     const layout = backend.directory_layout ?? 'tc';
     if (!isDirectoryLayout(layout)) throw new Error(`directory_layout ${layout} passed validation`);
@@ -123,6 +123,8 @@ const fileBackend: CacheBackend = {
       extension: formatExtension(cache.format),
       layout,
       linkSingleColorImages: linkMode(cache.link_single_color_images),
+      // a temp file older than the tile lock timeout (MapProxy: http.client_timeout) is a leftover
+      staleTempMs: loaded.config.globals.http.client_timeout * 1000,
     });
   },
 };
