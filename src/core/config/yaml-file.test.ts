@@ -2,6 +2,7 @@
  * YAML reading: positions, YAML 1.1 scalars like PyYAML, anchors and merge keys, syntax errors.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ConfigErrors } from './errors.js';
 import { keyPositionOf, positionOf, toPlain } from './node.js';
@@ -62,6 +63,26 @@ test('reads YAML 1.1 scalars like PyYAML and keeps dates as strings', () => {
   });
   const d = root.entries.get('d')?.value;
   assert.equal(d?.kind === 'scalar' && d.isFloat, true);
+});
+
+test('every unquoted scalar loads as PyYAML loads it under MapProxy 1.15 (e5, 1e5, 1.5e3 stay strings)', () => {
+  // captured once with mapproxy.util.yaml.load_yaml; see the fixture's capturedFrom
+  const fixture = JSON.parse(
+    readFileSync(new URL('../../../test/fixtures/config/pyyaml-scalars.json', import.meta.url), 'utf8'),
+  ) as { scalars: [string, Record<string, unknown>][] };
+  const doc = fixture.scalars.map(([source], i) => `k${String(i)}: ${source}`).join('\n');
+  const plain = toPlain(parseYaml(doc, 'm.yaml').root) as Record<string, unknown>;
+  for (const [i, [source, expected]] of fixture.scalars.entries()) {
+    const [kind, value] = Object.entries(expected)[0] ?? [];
+    const got = plain[`k${String(i)}`];
+    const want =
+      kind === 'float' && typeof value === 'string'
+        ? { inf: Infinity, '-inf': -Infinity, nan: NaN }[value]
+        : value;
+    assert.deepEqual(got, want, `${source} (${String(kind)})`);
+    if (kind === 'str') assert.equal(typeof got, 'string', source);
+    if (kind === 'int' || kind === 'float') assert.equal(typeof got, 'number', source);
+  }
 });
 
 test('resolves anchors and merge keys; explicit keys win', () => {

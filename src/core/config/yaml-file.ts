@@ -27,6 +27,8 @@ export interface YamlFileResult {
 const MERGE_KEY = '<<';
 const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
 const BOOL_TAG = 'tag:yaml.org,2002:bool';
+const INT_TAG = 'tag:yaml.org,2002:int';
+const FLOAT_TAG = 'tag:yaml.org,2002:float';
 /**
  * Most values a document may produce through aliases. An alias copies its anchor's value, so
  * nested anchors grow exponentially ("billion laughs"); no configuration needs more than this.
@@ -64,6 +66,57 @@ const PYYAML_BOOLS: ScalarTag[] = [
 ];
 
 /**
+ * PyYAML's ints (`resolver.py`): a decimal has no leading zero (`09` stays a string) and a
+ * sexagesimal one starts at 1 (`0:30` stays a string); `_` separates digits anywhere.
+ */
+const PYYAML_INT: ScalarTag = {
+  identify: (value) => typeof value === 'number' && Number.isInteger(value),
+  default: true,
+  tag: INT_TAG,
+  test: /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+  // PyYAML construct_yaml_int
+  resolve: (source) => {
+    const { sign, digits } = splitSign(source);
+    let value: number;
+    if (digits.startsWith('0b')) value = parseInt(digits.slice(2), 2);
+    else if (digits.startsWith('0x')) value = parseInt(digits.slice(2), 16);
+    else if (digits.startsWith('0') && digits.length > 1) value = parseInt(digits, 8);
+    else if (digits.includes(':')) value = sexagesimal(digits);
+    else value = parseInt(digits, 10);
+    return value === 0 ? 0 : sign * value;
+  },
+};
+
+/**
+ * PyYAML's floats (`resolver.py`): a dot is required and an exponent needs its sign, so `e5`,
+ * `1e5` and `1.5e3` stay strings where YAML 1.2 (and the `yaml` package's 1.1 schema) read
+ * numbers; `.5` is a float but `-.5` a string; `.inf`, `.nan` and sexagesimal `1:30.5`.
+ */
+const PYYAML_FLOAT: ScalarTag = {
+  identify: (value) => typeof value === 'number',
+  default: true,
+  tag: FLOAT_TAG,
+  test: /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+  // PyYAML construct_yaml_float
+  resolve: (source) => {
+    const { sign, digits } = splitSign(source.toLowerCase());
+    if (digits === '.inf') return sign * Infinity;
+    if (digits === '.nan') return NaN;
+    return sign * (digits.includes(':') ? sexagesimal(digits) : Number(digits));
+  },
+};
+
+function splitSign(source: string): { sign: number; digits: string } {
+  const digits = source.replaceAll('_', '');
+  if (digits.startsWith('-')) return { sign: -1, digits: digits.slice(1) };
+  return { sign: 1, digits: digits.startsWith('+') ? digits.slice(1) : digits };
+}
+
+function sexagesimal(digits: string): number {
+  return digits.split(':').reduce((sum, part) => sum * 60 + Number(part), 0);
+}
+
+/**
  * Parses `text` (the content of `file`) into a mapping node.
  * Throws `ConfigErrors`: every syntax error (`CONFIG_SYNTAX`), a non-mapping document
  * (`CONFIG_NOT_A_MAPPING`) or aliases that expand beyond `MAX_ALIAS_VALUES` (`CONFIG_ALIAS_LIMIT`).
@@ -77,8 +130,12 @@ export function parseYaml(text: string, file: string): YamlFileResult {
     prettyErrors: false,
     customTags: (tags) => [
       ...PYYAML_BOOLS,
+      PYYAML_INT,
+      PYYAML_FLOAT,
       // PyYAML turns unquoted dates into date objects; MapProxy's spec treats them like strings.
-      ...tags.filter((tag) => typeof tag === 'string' || (tag.tag !== TIMESTAMP_TAG && tag.tag !== BOOL_TAG)),
+      ...tags.filter(
+        (tag) => typeof tag === 'string' || ![TIMESTAMP_TAG, BOOL_TAG, INT_TAG, FLOAT_TAG].includes(tag.tag),
+      ),
     ],
   });
   const at = (offset: number): SourcePosition => {
