@@ -2,7 +2,7 @@
  * `mapproxy-util check`: validates mapproxy.yaml (and optionally seed.yaml) and prints every
  * problem with file:line:column. Exit 0 when clean (warnings allowed), 2 when broken.
  */
-import { Command, Flags } from '@oclif/core';
+import { Args, Command, Flags } from '@oclif/core';
 import { checkConfig, formatConfigProblem, type CheckConfigResult } from '../core/index.js';
 
 export default class Check extends Command {
@@ -11,17 +11,27 @@ export default class Check extends Command {
     'Loads the configuration with its base: includes, validates every key and reference and prints all ' +
     'warnings and errors with file:line:column. Exits 0 when the configuration is usable, 2 when it is not.';
   static override examples = [
-    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml',
+    '<%= config.bin %> <%= command.id %> mapproxy.yaml',
     '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml',
   ];
+  static override args = {
+    config: Args.string({ description: 'the mapproxy.yaml to check (or -f)' }),
+  };
   static override flags = {
-    'mapproxy-conf': Flags.string({ char: 'f', required: true, description: 'the mapproxy.yaml to check' }),
+    'mapproxy-conf': Flags.string({ char: 'f', description: 'the mapproxy.yaml to check' }),
     'seed-conf': Flags.string({ char: 's', description: 'a seed.yaml to check against the configuration' }),
   };
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Check);
-    const result = await checkConfig({ configFile: flags['mapproxy-conf'], seedFile: flags['seed-conf'] });
+    const { args, flags } = await this.parse(Check);
+    const configFile = flags['mapproxy-conf'] ?? args.config;
+    if (configFile === undefined) {
+      this.error('missing configuration: check mapproxy.yaml (or -f mapproxy.yaml)', { exit: 2 });
+    }
+    if (flags['mapproxy-conf'] !== undefined && args.config !== undefined) {
+      this.error('give the configuration once: as an argument or with -f', { exit: 2 });
+    }
+    const result = await checkConfig({ configFile, seedFile: flags['seed-conf'] });
     for (const warning of result.warnings) this.logToStderr(`warning: ${formatConfigProblem(warning)}`);
     for (const error of result.errors) this.logToStderr(`error: ${error.format()}`);
     if (!result.ok) {
@@ -29,7 +39,7 @@ export default class Check extends Command {
       this.logToStderr(`configuration invalid: ${count} error${count === 1 ? '' : 's'}`);
       this.exit(2);
     }
-    this.log(summaryLine(result, flags['mapproxy-conf'], flags['seed-conf']));
+    this.log(summaryLine(result, configFile, flags['seed-conf']));
   }
 }
 

@@ -69,10 +69,7 @@ const broken: [string, string[]][] = [
       ':22:15 layers[0].sources[0]: unknown source or cache "osm_cach" (did you mean \'osm_cache\'?) (known sources: osm_wms; caches: osm_cache)',
     ],
   ],
-  [
-    'grid-without-bbox.yaml',
-    [':14:5 grids.utm32.bbox: grid utm32: need a bbox for grid with EPSG:25832'],
-  ],
+  ['grid-without-bbox.yaml', [':14:5 grids.utm32.bbox: grid utm32: need a bbox for grid with EPSG:25832']],
   [
     'missing-base.yaml',
     [`:2:5 base[0]: base file "common.yaml" not found (looked for ${fixture('common.yaml')})`],
@@ -99,7 +96,13 @@ for (const [name, messages] of broken) {
 }
 
 test('a broken seed.yaml is reported against its own file, exit 2', async () => {
-  const result = await runCommand(['check', '-f', fixture('valid.yaml'), '-s', fixture('seed-bad-refs.yaml')]);
+  const result = await runCommand([
+    'check',
+    '-f',
+    fixture('valid.yaml'),
+    '-s',
+    fixture('seed-bad-refs.yaml'),
+  ]);
   assert.equal(result.code, 2);
   assert.equal(
     result.stderr,
@@ -136,18 +139,29 @@ test('base: naming a file that is no configuration is refused without printing i
   await writeFile(join(dir, 'mapproxy.yaml'), 'base: secrets\nservices:\n  demo:\n');
   const result = await runCommand(['check', '-f', join(dir, 'mapproxy.yaml')]);
   assert.equal(result.code, 2, result.stderr);
-  assert.match(result.stderr, /^error: \S*mapproxy\.yaml:1:7 base: base file "secrets" is not a MapProxy configuration \(it has none of the keys [^\n]*\)\nconfiguration invalid: 1 error\n$/);
+  assert.match(
+    result.stderr,
+    /^error: \S*mapproxy\.yaml:1:7 base: base file "secrets" is not a MapProxy configuration \(it has none of the keys [^\n]*\)\nconfiguration invalid: 1 error\n$/,
+  );
   assert.doesNotMatch(result.stdout + result.stderr, /hunter2|s3cret|db_password|MemTotal/);
 });
 
 test('an alias bomb is a configuration error, not an exhausted memory, exit 2', async (t) => {
   const dir = await makeTempDir(t);
   const lines = ['services:', '  demo:', 'l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-  for (let i = 1; i <= 9; i++) lines.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= 9; i++)
+    lines.push(
+      `l${i}: &l${i} [${Array(10)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   await writeFile(join(dir, 'mapproxy.yaml'), `${lines.join('\n')}\n`);
   const result = await runCommand(['check', '-f', join(dir, 'mapproxy.yaml')]);
   assert.equal(result.code, 2, result.stderr);
-  assert.match(result.stderr, /^error: \S*mapproxy\.yaml:\d+:\d+ l\d\[\d\]: aliases expand to more than 100000 values/);
+  assert.match(
+    result.stderr,
+    /^error: \S*mapproxy\.yaml:\d+:\d+ l\d\[\d\]: aliases expand to more than 100000 values/,
+  );
   assertNoStack(result.stderr);
 });
 
@@ -156,5 +170,14 @@ test('--help shows usage and examples', async () => {
   assert.equal(result.code, 0);
   assert.match(result.stdout, /-f, --mapproxy-conf=<value>/);
   assert.match(result.stdout, /-s, --seed-conf=<value>/);
-  assert.match(result.stdout, /EXAMPLES\n\s+\$ mapproxy-util check -f mapproxy.yaml/);
+  assert.match(result.stdout, /EXAMPLES\n\s+\$ mapproxy-util check mapproxy.yaml/);
+});
+
+test('the configuration may be given as an argument instead of -f', async () => {
+  const result = await runCommand(['check', fixture('valid.yaml')]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, `OK ${fixture('valid.yaml')} (3 layers, 2 caches, 1 source, 1 grid)\n`);
+  const none = await runCommand(['check']);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /missing configuration: check mapproxy\.yaml \(or -f mapproxy\.yaml\)/);
 });
