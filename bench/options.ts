@@ -25,6 +25,15 @@ export interface BenchOptions {
   readonly server: ServerMode;
   /** Also run every scenario against MapProxy 1.15 (`mapproxy-util serve-develop`). */
   readonly compareMapProxy: boolean;
+  /**
+   * Deploy mode: ours as `serve -w workers` against MapProxy under `gunicorn -w workers`, paired
+   * runs (ours then MapProxy) repeated `runs` times, medians and ratios; upstream MapServer.
+   */
+  readonly deploy: boolean;
+  readonly workers: number;
+  readonly runs: number;
+  /** `mapserver` (CGI mapserv, real rendering cost) or the in-process gradient WMS. */
+  readonly upstream: 'mapserver' | 'builtin';
   /** Where the JSON summary goes; null for nowhere. */
   readonly output: string | null;
   readonly help: boolean;
@@ -43,6 +52,11 @@ export const usage = (scenarios: readonly string[]): string => `Usage: npm run b
   --server auto|dist|dev mapproxy-ts child process from dist/ (bin/run.js) or src/ through tsx
                          (bin/dev.js); auto picks dist when it is built (default auto)
   --compare-mapproxy     also run every scenario against MapProxy 1.15 serve-develop
+  --deploy               as users deploy: our \`serve -w N\` against MapProxy under \`gunicorn -w N\`,
+                         upstream MapServer, 64 connections, paired runs, medians and ratios
+  --workers N            worker processes of both servers with --deploy (default 2)
+  --runs N               paired runs per scenario, medians reported (default 3 with --deploy, else 1)
+  --upstream mapserver|builtin  the upstream WMS (default mapserver with --deploy, else builtin)
   --output FILE          JSON summary (default bench/results/latest.json; "-" for none)
   --quick                a few seconds per scenario, for a smoke check
   -h, --help             this text
@@ -113,6 +127,10 @@ export function parseBenchOptions(argv: readonly string[], known: readonly strin
         'upstream-latency': { type: 'string' },
         server: { type: 'string' },
         'compare-mapproxy': { type: 'boolean' },
+        deploy: { type: 'boolean' },
+        workers: { type: 'string' },
+        runs: { type: 'string' },
+        upstream: { type: 'string' },
         output: { type: 'string' },
         quick: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -128,16 +146,25 @@ export function parseBenchOptions(argv: readonly string[], known: readonly strin
     throw new BenchUsageError(`--server must be auto, dist or dev, got "${server}"`);
   }
   const output = values.output ?? 'bench/results/latest.json';
+  const deploy = values.deploy === true;
+  const upstream = values.upstream ?? (deploy ? 'mapserver' : 'builtin');
+  if (upstream !== 'mapserver' && upstream !== 'builtin') {
+    throw new BenchUsageError(`--upstream must be mapserver or builtin, got "${upstream}"`);
+  }
   return {
     scenarios: scenarioList(values.scenario, known),
     durationSeconds: positiveInteger('duration', values.duration, quick ? 3 : 10),
-    connections: positiveInteger('connections', values.connections, 50),
+    connections: positiveInteger('connections', values.connections, deploy ? 64 : 50),
     hitLevels: levelRange('hit-levels', values['hit-levels'], [0, 4]),
     coldLevels: levelRange('cold-levels', values['cold-levels'], quick ? [2, 4] : [2, 5]),
     coldConcurrency: positiveInteger('cold-concurrency', values['cold-concurrency'], 32),
     upstreamLatencyMs: positiveInteger('upstream-latency', values['upstream-latency'], 0, 0),
     server,
-    compareMapProxy: values['compare-mapproxy'] === true,
+    compareMapProxy: deploy || values['compare-mapproxy'] === true,
+    deploy,
+    workers: positiveInteger('workers', values.workers, 2),
+    runs: positiveInteger('runs', values.runs, deploy ? 3 : 1),
+    upstream,
     output: output === '-' ? null : output,
     help: values.help === true,
   };

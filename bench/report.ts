@@ -12,6 +12,12 @@ import type { ScenarioResult } from './scenarios/index.js';
 export interface BenchRow extends ScenarioResult {
   readonly scenario: string;
   readonly server: string;
+  /** Largest RSS of one worker process during the run, MB (deploy mode). */
+  readonly peakRssMb?: number;
+  /** perSecond over MapProxy's in the same scenario (medians). */
+  readonly ratio?: number;
+  /** perSecond of every run, when several were folded into medians. */
+  readonly runs?: readonly number[];
 }
 
 /** A latency cell; '-' where the scenario times no single requests (seeding). */
@@ -27,6 +33,8 @@ const COLUMNS: readonly [string, (row: BenchRow) => string][] = [
   ['requests', (r) => String(r.requests)],
   ['non-2xx', (r) => String(r.non2xx + r.errors)],
   ['upstream', (r) => String(r.upstreamRequests)],
+  ['rss MB', (r) => (r.peakRssMb === undefined || Number.isNaN(r.peakRssMb) ? '-' : r.peakRssMb.toFixed(0))],
+  ['x MapProxy', (r) => (r.ratio === undefined || Number.isNaN(r.ratio) ? '-' : `${r.ratio.toFixed(2)}x`)],
   ['note', (r) => r.note],
 ];
 
@@ -36,7 +44,7 @@ export function formatTable(rows: readonly BenchRow[]): string {
   const widths = COLUMNS.map((_, i) => Math.max(...cells.map((line) => (line[i] ?? '').length)));
   const render = (line: readonly string[]) =>
     line
-      .map((cell, i) => (i >= 2 && i <= 7 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .map((cell, i) => (i >= 2 && i <= 9 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
       .join('  ');
   return [
     render(cells[0] ?? []),

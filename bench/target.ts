@@ -3,7 +3,7 @@
  * own cache). mapproxy-ts runs from dist/ (bin/run.js) or src/ (bin/dev.js); MapProxy 1.15 runs
  * `mapproxy-util serve-develop` (one process, threaded, GIL-bound: a reference, not its production speed).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
@@ -14,7 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { benchConfig } from './config.js';
 import type { ServerMode } from './options.js';
 
+/** In-process mode: our serve-develop and MapProxy's; deploy mode: `serve -w N` and gunicorn `-w N`. */
 export type TargetKind = 'mapproxy-ts' | 'mapproxy';
+
+/** How a target is run: development servers (quick mode) or as users deploy (`workers` processes). */
+export type Deployment = { readonly mode: 'develop' } | { readonly mode: 'deploy'; readonly workers: number };
 
 export interface Target {
   readonly kind: TargetKind;
@@ -24,6 +28,8 @@ export interface Target {
   readonly url: string;
   /** The temp dir with mapproxy.yaml and cache_data/. */
   readonly dir: string;
+  /** The process group of the server (the primary or gunicorn master and its workers). */
+  readonly pid: number;
   close(): Promise<void>;
 }
 
@@ -78,6 +84,8 @@ function waitForUrl(child: ChildProcess, what: string): Promise<string> {
     // both streams are always drained, so a chatty server never blocks on a full pipe
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
+    child.stdout?.resume();
+    child.stderr?.resume();
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${what} exited with ${String(code)} before listening:\n${output}`));
@@ -107,29 +115,72 @@ async function waitForListening(url: string): Promise<void> {
   }
 }
 
-/** Starts a `kind` target serving the bench config against `upstreamUrl`. */
-export async function startTarget(kind: TargetKind, upstreamUrl: string, mode: ServerMode): Promise<Target> {
+/** Starts a `kind` target serving the bench config against `upstreamUrl`, as `deployment` says. */
+export async function startTarget(
+  kind: TargetKind,
+  upstreamUrl: string,
+  mode: ServerMode,
+  deployment: Deployment = { mode: 'develop' },
+): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), `bench-${kind}-`));
   const configFile = join(dir, 'mapproxy.yaml');
   await writeFile(configFile, benchConfig(upstreamUrl));
   let child: ChildProcess;
   let label: string;
-  if (kind === 'mapproxy-ts') {
+  const spawnOptions: SpawnOptions = { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true };
+  if (kind === 'mapproxy-ts' && deployment.mode === 'deploy') {
+    const entry = ourEntry(mode);
+    label = `mapproxy-ts serve -w ${deployment.workers}`;
+    const port = await freePort();
+    child = spawn(process.execPath, [entry.bin, 'serve', configFile, '-w', String(deployment.workers), '-b', `127.0.0.1:${port}`], spawnOptions);
+  } else if (kind === 'mapproxy-ts') {
     const entry = ourEntry(mode);
     label = entry.label;
-    child = spawn(process.execPath, [entry.bin, 'serve-develop', configFile, '-b', '127.0.0.1:0'], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    child = spawn(process.execPath, [entry.bin, 'serve-develop', configFile, '-b', '127.0.0.1:0'], spawnOptions);
+  } else if (deployment.mode === 'deploy') {
+    // MapProxy as its documentation deploys it: the wsgi-app script under gunicorn, sync workers
+    label = `MapProxy 1.15 gunicorn -w ${deployment.workers}`;
+    await runToEnd('mapproxy-util', ['create', '-t', 'wsgi-app', '-f', configFile, join(dir, 'config.py')], dir);
+    const port = await freePort();
+    child = spawn('gunicorn', ['-w', String(deployment.workers), '-b', `127.0.0.1:${port}`, '--log-level', 'warning', 'config:application'], spawnOptions);
+    // gunicorn prints nothing at warning level: its URL is known
+    const url = `http://127.0.0.1:${port}`;
+    return finishStart(kind, label, child, dir, Promise.resolve(url));
   } else {
     label = 'MapProxy 1.15 serve-develop (1 process)';
     const port = await freePort();
-    child = spawn('mapproxy-util', ['serve-develop', '-b', `127.0.0.1:${port}`, configFile], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its reloader forks a child: the whole process group is stopped on close
+    // its reloader forks a child: the whole process group is stopped on close
+    child = spawn('mapproxy-util', ['serve-develop', '-b', `127.0.0.1:${port}`, configFile], spawnOptions);
+  }
+  return finishStart(kind, label, child, dir, waitForUrl(child, label));
+}
+
+/** Runs `command` to its end in `cwd`; rejects with its output when it fails. */
+export function runToEnd(command: string, args: readonly string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${String(code)}:\n${output}`));
     });
+  });
+}
+
+async function finishStart(
+  kind: TargetKind,
+  label: string,
+  child: ChildProcess,
+  dir: string,
+  urlPromise: Promise<string>,
+): Promise<Target> {
+  if (kind === 'mapproxy') {
+    // drained so a chatty server never blocks on a full pipe
+    child.stdout?.resume();
+    child.stderr?.resume();
   }
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {
@@ -142,9 +193,9 @@ export async function startTarget(kind: TargetKind, upstreamUrl: string, mode: S
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const url = await waitForUrl(child, label);
+    const url = await urlPromise;
     await waitForListening(url);
-    return { kind, label, url, dir, close };
+    return { kind, label, url, dir, pid: child.pid ?? 0, close };
   } catch (error) {
     await close();
     throw error;

@@ -2,6 +2,7 @@
  * The scenario registry: `npm run bench` runs these, in this order. To add a group, write
  * bench/scenarios/<group>.ts exporting `Scenario`s and append them here.
  */
+import { coldBurstScenario } from './cold-burst.js';
 import { seedScenarios } from './seed.js';
 import { tileColdScenarios } from './tiles-cold.js';
 import { tileHitScenarios } from './tiles-hit.js';
@@ -10,4 +11,10 @@ import type { Scenario } from './types.js';
 
 export type { Scenario, ScenarioContext, ScenarioResult } from './types.js';
 
-export const SCENARIOS: readonly Scenario[] = [...tileHitScenarios, ...tileColdScenarios, ...wmsScenarios, ...seedScenarios];
+export const SCENARIOS: readonly Scenario[] = [
+  ...tileHitScenarios,
+  ...tileColdScenarios,
+  coldBurstScenario,
+  ...wmsScenarios,
+  ...seedScenarios,
+];

@@ -2,27 +2,11 @@
  * Seeding: the whole bench cache, levels 0 to the last cold level, by the seed command as a child
  * process (`mapproxy-util seed`, or MapProxy's `mapproxy-seed`) with -c 1 and -c 2.
  */
-import { spawn } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchSeedConfig } from '../config.js';
-import { seedCommand } from '../target.js';
+import { runToEnd, seedCommand } from '../target.js';
 import type { Scenario } from './types.js';
-
-/** Runs the seed command to its end; rejects with its output when it fails. */
-function runSeed(command: string, args: readonly string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${String(code)}:\n${output}`));
-    });
-  });
-}
 
 function seedScenario(concurrency: number): Scenario {
   return {
@@ -34,7 +18,7 @@ function seedScenario(concurrency: number): Scenario {
       const { command, args } = seedCommand(target.kind, options.server);
       upstream.resetCount();
       const started = performance.now();
-      await runSeed(command, [...args, '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '-c', String(concurrency)], target.dir);
+      await runToEnd(command, [...args, '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '-c', String(concurrency)], target.dir);
       const seconds = (performance.now() - started) / 1000;
       const tiles = (await readdir(join(target.dir, 'cache_data'), { recursive: true })).filter((f) => f.endsWith('.png')).length;
       return {

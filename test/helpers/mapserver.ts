@@ -55,7 +55,7 @@ END
 }
 
 /** Runs mapserv once as CGI; resolves with its raw stdout. */
-function runCgi(mapfile: string, query: string): Promise<Buffer> {
+export function runCgi(mapfile: string, query: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(MAPSERV, [], {
       env: {
@@ -81,7 +81,7 @@ function runCgi(mapfile: string, query: string): Promise<Buffer> {
 }
 
 /** Splits CGI output into status, headers and body (headers end at the first blank line, CRLF or LF). */
-function parseCgi(output: Buffer): { status: number; headers: Record<string, string>; body: Buffer } {
+export function parseCgi(output: Buffer): { status: number; headers: Record<string, string>; body: Buffer } {
   const crlf = output.indexOf('\r\n\r\n');
   const lf = output.indexOf('\n\n');
   const [end, gap] = crlf !== -1 && (lf === -1 || crlf < lf) ? [crlf, 4] : [lf, 2];
