@@ -22,6 +22,12 @@ export interface TransformOptions {
   readonly resampling: ResamplingMethod;
   /** Tolerated mesh error in destination pixels; default 1 (MapProxy `max_px_err`). */
   readonly maxErrorPx?: number | undefined;
+  /**
+   * The image is the mosaic of an opaque cache, which MapProxy builds in RGB (`create_image`):
+   * a reprojection then shows its transparent parts (missing tiles) white and the pixels that
+   * have no source black, as Pillow fills an RGB transform; the result is opaque.
+   */
+  readonly opaque?: boolean | undefined;
 }
 
 /**
@@ -31,7 +37,7 @@ export interface TransformOptions {
  * 2. same SRS: a crop, or a crop and scale (an exact crop when resolutions match within a tenth
  *    of a pixel, as MapProxy rounds to whole pixels then);
  * 3. otherwise a mesh of control points (`dstSrs.transformPoints`) resampled on a worker thread.
- * Pixels whose source lies outside the image are transparent. Rejects with `ImageError`
+ * Pixels whose source lies outside the image are transparent (black with `opaque`). Rejects with `ImageError`
  * (`IMAGE_DECODE`, `IMAGE_INVALID` for a bad size or empty bbox, `IMAGE_TRANSFORM`).
  */
 export async function transformImage(
@@ -81,7 +87,27 @@ export async function transformImage(
     maxErrorPx: options.maxErrorPx ?? 1,
   });
   const raw = await image.raw();
-  return imageFromRaw({ data: await resampleRaw(raw, dst.size, cells, options.resampling), size: dst.size });
+  const opaque = options.opaque === true;
+  const source = opaque && hasAlphaBelow255(raw.data) ? { ...raw, data: flattenOnto(Buffer.from(raw.data), 255) } : raw;
+  const data = await resampleRaw(source, dst.size, cells, options.resampling);
+  return imageFromRaw({ data: opaque ? flattenOnto(data, 0) : data, size: dst.size });
+}
+
+function hasAlphaBelow255(data: Uint8Array): boolean {
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return true;
+  return false;
+}
+
+/** Composites RGBA `data` (straight alpha) onto the grey `background` in place, opaque. */
+function flattenOnto(data: Buffer, background: number): Buffer {
+  for (let i = 0; i < data.length; i += 4) {
+    const alpha = data[i + 3] ?? 255;
+    if (alpha === 255) continue;
+    const under = background * (255 - alpha);
+    for (let c = i; c < i + 3; c++) data[c] = Math.round(((data[c] ?? 0) * alpha + under) / 255);
+    data[i + 3] = 255;
+  }
+  return data;
 }
 
 function bboxEquals(a: BBox, b: BBox, xTolerance: number, yTolerance: number): boolean {

@@ -74,7 +74,8 @@ export class CacheMapLayer implements MapLayer {
       stitched,
       { bbox: affected.bbox, srs: grid.srs },
       { bbox: query.bbox, srs: query.srs, size: query.size },
-      { resampling: this.#resampling },
+      // an opaque cache's mosaic is RGB in MapProxy: black where the reprojection has no source
+      { resampling: this.#resampling, opaque: !this.isTransparent },
     );
   }
 }

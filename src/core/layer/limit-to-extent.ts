@@ -4,6 +4,7 @@
  */
 import type { ImageResult } from '../image/index.js';
 import { bboxPositionInImage, pasteOnTransparent, type MapQuery } from '../source/index.js';
+import { SrsError } from '../srs/index.js';
 import { bboxIntersects, type BBox } from '../util/index.js';
 import type { LayerExtent } from './map-layer.js';
 
@@ -16,13 +17,34 @@ export async function renderWithinExtent(
   extent: LayerExtent,
   render: (query: MapQuery) => Promise<ImageResult | null>,
 ): Promise<ImageResult | null> {
+  // 1. MapProxy MapExtent.contains/intersects: the query's bbox transformed into the extent's SRS
+  //    (4326 -> 3857 clamped at ±180°/±85.06°), so a query that only overhangs where the extent's
+  //    SRS has no coordinates is rendered whole, as MapProxy does
+  const inExtentSrs = queryIn(extent, query);
+  if (inExtentSrs !== null) {
+    if (contains(extent.bbox, inExtentSrs)) return render(query);
+    if (!bboxIntersects(extent.bbox, inExtentSrs)) return null;
+  }
+  // 2. the part inside: the extent transformed into the query's SRS (bbox_position_in_image)
   const limit = extentIn(extent, query);
   if (limit === null || !bboxIntersects(limit, query.bbox)) return null;
-  if (contains(limit, query.bbox)) return render(query);
+  if (inExtentSrs === null && contains(limit, query.bbox)) return render(query);
   const sub = bboxPositionInImage(query.bbox, query.size, limit);
   if (sub.size[0] <= 0 || sub.size[1] <= 0) return null;
   const image = await render({ ...query, bbox: sub.bbox, size: sub.size });
   return image === null ? null : pasteOnTransparent(image, query.size, sub.offset);
+}
+
+/** The query bbox in the extent's SRS; null when it cannot be transformed. */
+function queryIn(extent: LayerExtent, query: MapQuery): BBox | null {
+  if (extent.srs.equals(query.srs)) return query.bbox;
+  try {
+    const bbox = query.srs.transformBBox(extent.srs, query.bbox);
+    return bbox.every(Number.isFinite) ? bbox : null;
+  } catch (error) {
+    if (error instanceof SrsError) return null;
+    throw error;
+  }
 }
 
 function extentIn(extent: LayerExtent, query: MapQuery): BBox | null {
@@ -32,7 +54,7 @@ function extentIn(extent: LayerExtent, query: MapQuery): BBox | null {
 }
 
 function contains(outer: BBox, inner: BBox): boolean {
-  // a relative tolerance against rounding in the extent transformation
+  // a relative tolerance against rounding in the transformation (MapProxy bbox_contains allows 1e-13)
   const eps = Math.max(Math.abs(outer[2] - outer[0]), Math.abs(outer[3] - outer[1])) * 1e-9;
   return (
     outer[0] - eps <= inner[0] &&

@@ -29,8 +29,9 @@ export function envelopePoints(bbox: BBox, n: number): Point[] {
 }
 
 /**
- * The extent of `points`, ignoring non-finite components (a failed projection yields inf in PROJ and
- * NaN in proj4js; MapProxy drops them). Returns null when no finite value remains for an axis.
+ * The extent of `points`, ignoring points with a non-finite component (a failed projection yields
+ * (inf, inf) in PROJ and a NaN component in proj4js; MapProxy's `calculate_bbox` drops them).
+ * Returns null when no point remains.
  */
 export function pointsExtent(points: readonly Point[]): BBox | null {
   let minx = Infinity;
@@ -38,14 +39,13 @@ export function pointsExtent(points: readonly Point[]): BBox | null {
   let maxx = -Infinity;
   let maxy = -Infinity;
   for (const [x, y] of points) {
-    if (Number.isFinite(x)) {
-      minx = Math.min(minx, x);
-      maxx = Math.max(maxx, x);
-    }
-    if (Number.isFinite(y)) {
-      miny = Math.min(miny, y);
-      maxy = Math.max(maxy, y);
-    }
+    // a point PROJ cannot transform is (inf, inf) as a whole; proj4js may keep x (lat beyond
+    // ±90° to web mercator): drop the point, or x widens the extent MapProxy would compute
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    minx = Math.min(minx, x);
+    maxx = Math.max(maxx, x);
+    miny = Math.min(miny, y);
+    maxy = Math.max(maxy, y);
   }
   if (minx === Infinity || miny === Infinity) return null;
   return [minx, miny, maxx, maxy];
