@@ -19,45 +19,27 @@ export {
   type ProxyConfig,
   type SeedConfig,
 } from './config/index.js';
-export {
-  checkConfiguration as checkConfig,
-  describeGrids,
-  formatGridsReport,
-  describeScales,
-  AppError,
-  type AppErrorCode,
-  type DescribeGridsOptions,
-  type GridsReport,
-  type ScalesOptions,
-  fetchWmsCapabilities,
-  formatWmsCapabilities,
-  type CapabilitiesVersion,
-} from './app/index.js';
-export {
-  startServer,
-  parseBind,
-  ServerError,
-  type StartServerOptions,
-  type RunningServer,
-  type BindAddress,
-} from './server/index.js';
+export { AppError, type AppErrorCode } from './app/errors.js';
+export { describeScales, type ScalesOptions } from './app/scales.js';
+export { formatGridsReport } from './app/format-grids.js';
+export type { DescribeGridsOptions, GridsReport } from './app/describe-grids.js';
+export type { CapabilitiesVersion } from './app/wms-capabilities.js';
+export { formatWmsCapabilities } from './app/format-wms-capabilities.js';
+export { parseBind, type BindAddress } from './server/bind.js';
+export { ServerError } from './server/errors.js';
+export type { StartServerOptions, RunningServer } from './server/index.js';
 export { configureLogging, type LoggingConfig } from './util/index.js';
-export {
-  makeApp,
-  makeMultiApp,
-  startMultiAppServer,
-  serve,
-  failureReport,
-  type MultiAppOptions,
-  type MultiMapProxyApplication,
-  type StartMultiAppServerOptions,
-  type RunningMultiAppServer,
-  type FailureReport,
-  type MakeAppOptions,
-  type MapProxyApplication,
-  type ServeOptions,
-  type ServeCluster,
-  type ServeWorker,
+export { failureReport, type FailureReport } from './server/failure-report.js';
+export type {
+  MultiAppOptions,
+  MultiMapProxyApplication,
+  StartMultiAppServerOptions,
+  RunningMultiAppServer,
+  MakeAppOptions,
+  MapProxyApplication,
+  ServeOptions,
+  ServeCluster,
+  ServeWorker,
 } from './server/index.js';
 export { configureLoggingFromIni, LogConfigError } from './util/index.js';
 export {
@@ -67,18 +49,56 @@ export {
   type TemplateInfo,
   type WriteTemplateOptions,
 } from './scaffold/index.js';
-export {
-  runSeed,
-  planSeedRun,
-  formatSeedPlan,
-  benchmarkSeed,
-  SeedError,
-  type RunSeedOptions,
-  type SeedRunResult,
-  type SeedRunStatus,
-  type SeedPlan,
-  type SeedEvent,
-  type SeedTaskInfo,
-  type TaskStats,
-  type SeedBenchmark,
+export { SeedError } from './seed/errors.js';
+export { formatSeedPlan } from './seed/format-plan.js';
+export type {
+  RunSeedOptions,
+  SeedRunResult,
+  SeedRunStatus,
+  SeedPlan,
+  SeedEvent,
+  SeedTaskInfo,
+  TaskStats,
+  SeedBenchmark,
 } from './seed/index.js';
+
+/*
+ * The heavy use cases load their modules on first call: serving and seeding bring fastify, sharp
+ * and worker pools, which `scales`, `grids` or `create` never need.
+ */
+type ServerModule = typeof import('./server/index.js');
+type SeedModule = typeof import('./seed/index.js');
+type AppModule = typeof import('./app/index.js');
+const server = (): Promise<ServerModule> => import('./server/index.js');
+const seed = (): Promise<SeedModule> => import('./seed/index.js');
+const app = (): Promise<AppModule> => import('./app/index.js');
+
+/** Serves one configuration (see `StartServerOptions`); rejects with its `ConfigErrors`. */
+export const startServer: ServerModule['startServer'] = async (options) =>
+  (await server()).startServer(options);
+/** A Node request handler for one configuration (`mapproxy-util create -t wsgi-app`). */
+export const makeApp: ServerModule['makeApp'] = async (...args) => (await server()).makeApp(...args);
+/** A request handler serving every `DIR/NAME.yaml` at `/NAME/`. */
+export const makeMultiApp: ServerModule['makeMultiApp'] = async (...args) =>
+  (await server()).makeMultiApp(...args);
+/** `serve-multiapp-develop`: `makeMultiApp` on a listening server. */
+export const startMultiAppServer: ServerModule['startMultiAppServer'] = async (options) =>
+  (await server()).startMultiAppServer(options);
+/** `mapproxy-util serve`: worker processes on one socket (the primary, or this worker). */
+export const serve: ServerModule['serve'] = async (options) => (await server()).serve(options);
+/** Seeds and cleans as a seed.yaml says; never prints (progress goes to `onEvent`). */
+export const runSeed: SeedModule['runSeed'] = async (options) => (await seed()).runSeed(options);
+/** The seed plan (`--summary`) without running it. */
+export const planSeedRun: SeedModule['planSeedRun'] = async (...args) => (await seed()).planSeedRun(...args);
+/** One seed run measured in tiles per second (`npm run bench`). */
+export const benchmarkSeed: SeedModule['benchmarkSeed'] = async (options) =>
+  (await seed()).benchmarkSeed(options);
+/** `check`: the whole build `serve` runs, touching no network and no cache. */
+export const checkConfig: AppModule['checkConfiguration'] = async (options) =>
+  (await app()).checkConfiguration(options);
+/** `grids`: the grids of a configuration with their levels. */
+export const describeGrids: AppModule['describeGrids'] = async (options) =>
+  (await app()).describeGrids(options);
+/** `wms-capabilities`: a remote WMS's capabilities; rejects with `AppError`. */
+export const fetchWmsCapabilities: AppModule['fetchWmsCapabilities'] = async (...args) =>
+  (await app()).fetchWmsCapabilities(...args);

@@ -25,12 +25,12 @@ export { buildProxy, type ProxyRuntime } from './build-proxy.js';
 export {
   fetchWmsCapabilities,
   parseWmsCapabilities,
-  formatWmsCapabilities,
   capabilitiesUrl,
   type WmsCapabilities,
   type CapabilitiesLayer,
   type CapabilitiesVersion,
 } from './wms-capabilities.js';
+export { formatWmsCapabilities } from './format-wms-capabilities.js';
 /**
  * `coverageFromConfig(section, fail)`: a config coverage (bbox, WKT/GeoJSON/bbox `datasource`,
  * `polygons`, `expire_tiles`, union/intersection/difference) as a grid `Coverage`, reading files
