@@ -15,10 +15,11 @@ import {
   type LegendSource,
   type MapLayer,
 } from '../layer/index.js';
-import type { WmsLayerNode } from '../service/index.js';
+import type { WmsLayerExtent, WmsLayerNode } from '../service/index.js';
 import {
   createResolutionRange,
   createWmsInfoSource,
+  type ResolutionRange,
   createWmsLegendSource,
   type MapSource,
 } from '../source/index.js';
@@ -37,9 +38,15 @@ export interface WmsLayerDeps {
 }
 
 const WORLD: LayerExtent = { bbox: [-180, -90, 180, 90], srs: getSrs('EPSG:4326') };
+/** MapProxy `DefaultMapExtent`. */
+const DEFAULT_EXTENT: WmsLayerExtent = { ...WORLD, isDefault: true };
 
 interface Parts {
   mapLayers: MapLayer[];
+  /** The extent of each map layer as MapProxy sees it (a source without coverage: the default). */
+  extents: WmsLayerExtent[];
+  /** The resolution range of each map layer (MapProxy `res_range`; null: unlimited). */
+  ranges: (ResolutionRange | null)[];
   info: FeatureInfoSource[];
   legends: LegendSource[];
 }
@@ -57,17 +64,34 @@ export function buildWmsRoot(deps: WmsLayerDeps, rootTitle: string): WmsLayerNod
     infoSources: [],
     legendUrl: null,
     legendSources: [],
-    resRange: null,
-    extent: unionExtent(nodes.map((n) => n.extent)),
+    resRange: mergeRanges(nodes.map((n) => n.resRange)),
+    extent: mergeExtents(nodes.map((n) => n.extent)),
   };
 }
 
 function buildNode(deps: WmsLayerDeps, layer: LayerConfig): WmsLayerNode {
   const children = (layer.layers ?? []).map((child) => buildNode(deps, child));
-  const parts: Parts = { mapLayers: [], info: [], legends: [] };
+  const parts: Parts = { mapLayers: [], extents: [], ranges: [], info: [], legends: [] };
   for (const name of layer.sources ?? []) addSource(deps, name, parts);
-  const extents =
-    parts.mapLayers.length > 0 ? parts.mapLayers.map((l) => l.extent) : children.map((c) => c.extent);
+  // MapProxy: a WMSLayer (`sources`, `legendurl`) has its configured range, else the merge of its
+  // map layers'; a group (`layers`) merges its children's extents and ranges and its own layer's
+  const ownExtent = mergeExtents(parts.extents);
+  const ownRange =
+    createResolutionRange(layer.name ?? layer.title, {
+      minRes: layer.min_res,
+      maxRes: layer.max_res,
+      minScale: layer.min_scale,
+      maxScale: layer.max_scale,
+    }) ?? mergeRanges(parts.ranges);
+  const hasOwn = layer.sources !== undefined || layer.legendurl !== undefined;
+  const extent =
+    children.length === 0
+      ? ownExtent
+      : mergeExtents([...children.map((c) => c.extent), ...(hasOwn ? [ownExtent] : [])]);
+  const resRange =
+    children.length === 0
+      ? ownRange
+      : mergeRanges([...children.map((c) => c.resRange), ...(hasOwn ? [ownRange] : [])]);
   return {
     name: layer.name ?? null,
     title: layer.title,
@@ -77,13 +101,8 @@ function buildNode(deps: WmsLayerDeps, layer: LayerConfig): WmsLayerNode {
     infoSources: parts.info,
     legendUrl: layer.legendurl ?? null,
     legendSources: parts.legends,
-    resRange: createResolutionRange(layer.name ?? layer.title, {
-      minRes: layer.min_res,
-      maxRes: layer.max_res,
-      minScale: layer.min_scale,
-      maxScale: layer.max_scale,
-    }),
-    extent: extents.length === 1 && extents[0] !== undefined ? extents[0] : unionExtent(extents),
+    resRange,
+    extent,
   };
 }
 
@@ -91,18 +110,44 @@ function addSource(deps: WmsLayerDeps, ref: string, parts: Parts): void {
   const managers = deps.caches.get(ref);
   if (managers !== undefined) {
     const cache = deps.loaded.config.caches[ref];
-    const layers = [...managers].map(([, manager]) => cacheLayer(deps, ref, manager, cache?.sources));
-    const [first, ...rest] = layers;
-    if (first !== undefined)
-      parts.mapLayers.push(rest.length === 0 ? first : new SrsConditionalLayer([first, ...rest]));
+    const layers = [...managers].map(([, manager]) => ({
+      layer: cacheLayer(deps, ref, manager, cache?.sources),
+      srs: manager.grid.srs,
+    }));
+    const [firstGrid, ...rest] = layers;
+    if (firstGrid !== undefined) {
+      const first = firstGrid.layer;
+      const preferredSrcProj = deps.loaded.config.globals.srs.preferred_src_proj;
+      parts.mapLayers.push(
+        rest.length === 0 ? first : new SrsConditionalLayer([firstGrid, ...rest], { preferredSrcProj }),
+      );
+      // a cache layer always has an extent: its coverage, its sources' or its grid's
+      parts.extents.push({ ...first.extent, isDefault: false });
+      parts.ranges.push(cacheLayerRange(deps, ref));
+    }
     // feature info and legends of a cache come from its sources (MapProxy)
     const sources = Array.isArray(cache?.sources) ? (cache.sources as readonly string[]) : [];
     for (const name of sources) addInfo(deps, name, parts);
     return;
   }
+  if (isInfoOnly(deps, ref)) {
+    // MapProxy: a source with `map: false` has no map layer (`source()` is None), only feature info
+    addInfo(deps, ref, parts);
+    return;
+  }
   const source = sourceFor(deps, ref);
   parts.mapLayers.push(new DirectMapLayer({ source, extent: sourceExtent(deps, ref) }));
+  const covered = coveredExtent(deps, ref);
+  parts.extents.push(covered === null ? DEFAULT_EXTENT : { ...covered, isDefault: false });
+  parts.ranges.push(sourceRange(deps, ref, new Set()));
   addInfo(deps, ref, parts);
+}
+
+/** `wms_opts.map: false` (WMS) or `opts.map: false` (ArcGIS REST): a feature-info-only source. */
+function isInfoOnly(deps: WmsLayerDeps, ref: string): boolean {
+  const config = deps.loaded.config.sources[ref.split(':')[0] ?? ref] as
+    { wms_opts?: { map?: unknown }; opts?: { map?: unknown } } | undefined;
+  return config?.wms_opts?.map === false || config?.opts?.map === false;
 }
 
 function sourceFor(deps: WmsLayerDeps, ref: string): MapSource {
@@ -155,7 +200,10 @@ function coveredExtent(deps: WmsLayerDeps, ref: string): LayerExtent | null {
  */
 function sourcesExtent(deps: WmsLayerDeps, sources: unknown): LayerExtent | undefined {
   const refs = Array.isArray(sources) ? (sources as readonly string[]) : [];
-  if (refs.some((ref) => deps.loaded.config.caches[ref] !== undefined)) return undefined;
+  // a name that is both a source and a cache means the source (MapProxy looks up sources first)
+  const { caches, sources: known } = deps.loaded.config;
+  if (refs.some((ref) => caches[ref] !== undefined && known[ref.split(':')[0] ?? ref] === undefined))
+    return undefined;
   const extents = refs.flatMap((ref) => coveredExtent(deps, ref) ?? []);
   if (extents.length === 0) return undefined;
   return extents.length === 1 ? extents[0] : unionExtent(extents);
@@ -186,6 +234,64 @@ function addInfo(deps: WmsLayerDeps, ref: string, parts: Parts): void {
       }),
     );
   }
+}
+
+/** A source's `min_res`/`max_res` (or scales); a cache used as a source: its cache range. */
+function sourceRange(deps: WmsLayerDeps, ref: string, seen: Set<string>): ResolutionRange | null {
+  const name = ref.split(':')[0] ?? ref;
+  const config = deps.loaded.config.sources[name];
+  if (config === undefined) return deps.loaded.config.caches[name] ? cacheRange(deps, name, seen) : null;
+  const range = config as { min_res?: number; max_res?: number; min_scale?: number; max_scale?: number };
+  return createResolutionRange(name, {
+    minRes: range.min_res,
+    maxRes: range.max_res,
+    minScale: range.min_scale,
+    maxScale: range.max_scale,
+  });
+}
+
+/**
+ * MapProxy `CacheMapLayer.res_range`: the merge of its sources' ranges, none when the cache
+ * rescales tiles (`upscale_tiles`/`downscale_tiles`).
+ */
+function cacheRange(deps: WmsLayerDeps, name: string, seen: Set<string>): ResolutionRange | null {
+  const cache = deps.loaded.config.caches[name];
+  if (cache === undefined || seen.has(name) || cache.upscale_tiles || cache.downscale_tiles) return null;
+  const sources = Array.isArray(cache.sources) ? (cache.sources as readonly string[]) : [];
+  return mergeRanges(sources.map((ref) => sourceRange(deps, ref, new Set([...seen, name]))));
+}
+
+/** A cache layer's range; with `use_direct_from_*` MapProxy's ResolutionConditional merges in the source's. */
+function cacheLayerRange(deps: WmsLayerDeps, name: string): ResolutionRange | null {
+  const cache = deps.loaded.config.caches[name];
+  const range = cacheRange(deps, name, new Set());
+  const [first] = Array.isArray(cache?.sources) ? (cache.sources as readonly string[]) : [];
+  const direct = cache?.use_direct_from_level !== undefined || cache?.use_direct_from_res !== undefined;
+  return direct && first !== undefined ? mergeRanges([range, sourceRange(deps, first, new Set())]) : range;
+}
+
+/**
+ * MapProxy `merge_layer_res_ranges`: null when there is none or any one is unlimited, else the
+ * coarsest `min_res` and the finest `max_res` (each null when one of the ranges has none).
+ */
+function mergeRanges(ranges: readonly (ResolutionRange | null)[]): ResolutionRange | null {
+  if (ranges.length === 0 || ranges.some((r) => r === null)) return null;
+  if (ranges.length === 1) return ranges[0] ?? null;
+  const all = ranges as readonly ResolutionRange[];
+  const minRes = all.some((r) => r.minRes === null) ? null : Math.max(...all.map((r) => r.minRes ?? 0));
+  const maxRes = all.some((r) => r.maxRes === null) ? null : Math.min(...all.map((r) => r.maxRes ?? 0));
+  return createResolutionRange('merged', { minRes: minRes ?? undefined, maxRes: maxRes ?? undefined });
+}
+
+/**
+ * MapProxy `merge_layer_extents`: default extents do not count; a single extent stays as it is
+ * (its own SRS); several become the union of their EPSG:4326 boxes; none is the default.
+ */
+function mergeExtents(extents: readonly WmsLayerExtent[]): WmsLayerExtent {
+  const real = extents.filter((e) => !e.isDefault);
+  if (real.length === 0) return DEFAULT_EXTENT;
+  if (real.length === 1 && real[0] !== undefined) return real[0];
+  return { ...unionExtent(real), isDefault: false };
 }
 
 /** The union of extents in EPSG:4326 (the world when empty). */

@@ -49,7 +49,6 @@ export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsServ
           },
     ),
     maxOutputPixels: maxSize === null ? (max as number) : maxSize[0] * maxSize[1],
-    maxOutputSize: maxSize,
     strict: wms.strict,
     onSourceErrors:
       onErrors === 'raise' || onErrors === 'ignore' ? onErrors : ('notify' satisfies OnSourceErrors),

@@ -27,32 +27,85 @@ export interface CapabilitiesInput {
 
 const XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"';
 
-/** MapProxy `limit_llbbox`: longitudes within ±180, latitudes within ±89.999999. */
-function llbbox(node: WmsLayerNode): BBox {
+/** MapProxy's `DEFAULT_EXTENTS`: the BoundingBoxes listed when `bbox_srs` is not configured. */
+const DEFAULT_BBOX_SRS = ['EPSG:3857', 'EPSG:4326', 'EPSG:900913'] as const;
+
+/**
+ * MapProxy `limit_srs_extents`: `bbox_srs` (else the defaults) as an ordered map, a later entry for
+ * the same SRS replacing an earlier one in place, limited to the service's SRS.
+ */
+function srsExtents(input: CapabilitiesInput): Map<string, BBox | null> {
+  const configured =
+    input.bboxSrs.length > 0 ? input.bboxSrs : DEFAULT_BBOX_SRS.map((srs) => ({ srs, bbox: null }));
+  const out = new Map<string, BBox | null>();
+  for (const { srs, bbox } of configured) if (input.srs.includes(srs)) out.set(srs, bbox);
+  return out;
+}
+
+/** `bbox` (in `from`) in `to`, unchanged when they are the same SRS (MapProxy `bbox_for`). */
+function bboxIn(bbox: BBox, from: Srs, to: Srs): BBox {
+  return from.equals(to) ? bbox : from.transformBBox(to, bbox);
+}
+
+/** MapProxy `MapExtent.intersection` in EPSG:4326; null when the boxes do not intersect. */
+function intersection4326(a: BBox, aSrs: Srs, b: BBox, bSrs: Srs): BBox | null {
+  const wgs = getSrs('EPSG:4326');
+  const x = bboxIn(a, aSrs, wgs);
+  const y = bboxIn(b, bSrs, wgs);
+  if (x[0] > y[2] || y[0] > x[2] || x[1] > y[3] || y[1] > x[3]) return null;
+  return [Math.max(x[0], y[0]), Math.max(x[1], y[1]), Math.min(x[2], y[2]), Math.min(x[3], y[3])];
+}
+
+/**
+ * MapProxy `layer_llbbox`: the layer's extent in EPSG:4326, cut by the EPSG:4326 `bbox_srs` box
+ * when there is one, then `limit_llbbox` (longitudes within ±180, latitudes within ±89.999999).
+ */
+function llbbox(node: WmsLayerNode, extents: ReadonlyMap<string, BBox | null>): BBox {
   const wgs = getSrs('EPSG:4326');
   const { bbox, srs } = node.extent;
-  const ll = srs.equals(wgs) ? bbox : srs.transformBBox(wgs, bbox);
+  let ll: BBox | null = null;
+  if (extents.has('EPSG:4326')) {
+    ll = intersection4326(extents.get('EPSG:4326') ?? [-180, -90, 180, 90], wgs, bbox, srs);
+  }
+  ll ??= bboxIn(bbox, srs, wgs);
   const clamp = (v: number, limit: number): number =>
     Math.max(-limit, Math.min(limit, Number.isFinite(v) ? v : limit * Math.sign(v)));
   return [clamp(ll[0], 180), clamp(ll[1], 89.999999), clamp(ll[2], 180), clamp(ll[3], 89.999999)];
 }
 
-/** The node's extent in each `bbox_srs` (MapProxy `layer_srs_bbox`), x/y order. */
-function srsBBoxes(node: WmsLayerNode, input: CapabilitiesInput): { srs: Srs; code: string; bbox: BBox }[] {
+/**
+ * MapProxy `layer_srs_bbox`, x/y order: for each `bbox_srs` entry the layer's extent in it (a
+ * configured box replaces a default extent and cuts any other), then the layer's own SRS when it
+ * is not among them but the service offers it.
+ */
+function srsBBoxes(
+  node: WmsLayerNode,
+  input: CapabilitiesInput,
+  extents: ReadonlyMap<string, BBox | null>,
+): { srs: Srs; code: string; bbox: BBox }[] {
   const out: { srs: Srs; code: string; bbox: BBox }[] = [];
-  for (const entry of input.bboxSrs) {
+  const { bbox, srs: from, isDefault } = node.extent;
+  for (const [code, fixed] of extents) {
     let srs: Srs;
     try {
-      srs = getSrs(entry.srs);
+      srs = getSrs(code);
     } catch {
       continue;
     }
-    const { bbox, srs: from } = node.extent;
-    let box = entry.bbox ?? (from.equals(srs) ? bbox : from.transformBBox(srs, bbox));
-    if (srs.isGeographic)
+    let box: BBox | null;
+    if (fixed === null) box = bboxIn(bbox, from, srs);
+    else if (isDefault) box = fixed;
+    else {
+      const cut = intersection4326(fixed, srs, bbox, from);
+      box = cut === null ? null : bboxIn(cut, getSrs('EPSG:4326'), srs);
+    }
+    // proj4js turns ±180° into ±180.00000000000003 where PROJ gives ±180.0
+    if (box !== null && srs.isGeographic)
       box = [Math.max(box[0], -180), Math.max(box[1], -90), Math.min(box[2], 180), Math.min(box[3], 90)];
-    if (box.every(Number.isFinite)) out.push({ srs, code: entry.srs, bbox: box });
+    if (box?.every(Number.isFinite) === true) out.push({ srs, code, bbox: box });
   }
+  if (!extents.has(from.code) && input.srs.includes(from.code))
+    out.push({ srs: from, code: from.code, bbox });
   return out;
 }
 
@@ -94,13 +147,78 @@ function keywords(list: unknown, withVocabulary: boolean): string {
   return items.length === 0 ? '' : `<KeywordList>${items.join('')}</KeywordList>`;
 }
 
-function attribution(md: Readonly<Record<string, unknown>>): string {
+type Md = Readonly<Record<string, unknown>>;
+
+/** A value MapProxy's templates print (`bunch(default='')`: missing and null are empty). */
+function str(value: unknown): string {
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : '';
+}
+
+/** The entries of a metadata list (`md.metadata`, `md.data`, ...), each a mapping. */
+function entries(value: unknown): Md[] {
+  return Array.isArray(value) ? value.filter((v): v is Md => typeof v === 'object' && v !== null) : [];
+}
+
+/** 1.3.0 `<Attribution>` with its optional title, link and logo (MapProxy's wms130 template). */
+function attribution(md: Md): string {
   const a: unknown = md.attribution;
   if (a === undefined || a === null || typeof a !== 'object') return '';
-  const { title, url } = a as { title?: unknown; url?: unknown };
-  const titleXml = typeof title === 'string' ? text('Title', title) : '';
-  const urlXml = typeof url === 'string' ? `<OnlineResource ${XLINK} xlink:href="${e(url)}"/>` : '';
-  return `<Attribution>${titleXml}${urlXml}</Attribution>`;
+  const { title, url, logo } = a as Md;
+  const parts = [
+    str(title) ? text('Title', title) : '',
+    str(url) ? `<OnlineResource xlink:href="${e(str(url))}"/>` : '',
+  ];
+  if (logo !== undefined && logo !== null && typeof logo === 'object') {
+    const l = logo as Md;
+    const width = str(l.width) ? ` width="${e(str(l.width))}"` : '';
+    const height = str(l.height) ? ` height="${e(str(l.height))}"` : '';
+    parts.push(
+      `<LogoURL${width}${height}>${str(l.format) ? text('Format', l.format) : ''}` +
+        `${str(l.url) ? `<OnlineResource xlink:href="${e(str(l.url))}"/>` : ''}</LogoURL>`,
+    );
+  }
+  return `<Attribution>${parts.join('')}</Attribution>`;
+}
+
+/** 1.3.0 `<AuthorityURL>`s, then the `<Identifier>`s of `md.identifier`. */
+function identifiers(md: Md): string {
+  const list = entries(md.identifier);
+  const urls = list.map(
+    (i) =>
+      `<AuthorityURL name="${e(str(i.name))}">${str(i.url) ? `<OnlineResource xlink:href="${e(str(i.url))}" />` : ''}</AuthorityURL>`,
+  );
+  const ids = list.map((i) => `<Identifier authority="${e(str(i.name))}">${e(str(i.value))}</Identifier>`);
+  return [...urls, ...ids].join('');
+}
+
+/** MapProxy `wms111metadatatype`: 1.1.1 knows only TC211 and FGDC metadata. */
+function metadataType111(type: string): string | null {
+  if (type === 'ISO19115:2003') return 'TC211';
+  if (type === 'FGDC:1998') return 'FGDC';
+  return null;
+}
+
+/** `<MetadataURL>`, `<DataURL>` or `<FeatureListURL>` for each entry (MapProxy `layer_meta_tag`). */
+function metaTags(tag: string, list: unknown, version: WmsVersion): string {
+  return entries(list)
+    .map((data) => {
+      let type = str(data.type);
+      if (version === '1.1.1') {
+        const mapped = metadataType111(type);
+        if (mapped === null) return '';
+        type = mapped;
+      }
+      const typeAttr = type ? ` type="${e(type)}"` : '';
+      const link =
+        version === '1.1.1'
+          ? `<OnlineResource ${XLINK} xlink:href="${e(str(data.url))}"/>`
+          : `<OnlineResource xlink:href="${e(str(data.url))}"/>`;
+      return `<${tag}${typeAttr}>${str(data.format) ? text('Format', data.format) : ''}${link}</${tag}>`;
+    })
+    .join('');
 }
 
 function dcp(url: string, version: WmsVersion): string {
@@ -108,18 +226,19 @@ function dcp(url: string, version: WmsVersion): string {
   return `<DCPType><HTTP><Get><OnlineResource ${XLINK} xlink:href="${e(url)}?"/></Get></HTTP></DCPType>`;
 }
 
-/** 1.0.0 format names: `image/png` → `<PNG/>`, info formats `<MIME/>`/`<GML.1/>`. */
+/** MapProxy `wms100format`: `image/png` → `<PNG/>`; only PNG, TIFF, GIF and JPEG are listed. */
 function formats100(formats: readonly string[]): string {
   return formats
-    .map(
-      (f) =>
-        `<${
-          (f.split('/')[1] ?? f)
-            .split(';')[0]
-            ?.toUpperCase()
-            .replace(/[^A-Z0-9_.]/g, '') ?? 'PNG'
-        }/>`,
-    )
+    .map((f) => (f.split('/')[1] ?? '').toUpperCase())
+    .filter((sub) => ['PNG', 'TIFF', 'GIF', 'JPEG'].includes(sub))
+    .map((sub) => `<${sub}/>`)
+    .join('');
+}
+
+/** MapProxy `wms100info_format`: GML and XML are `<GML.1/>`, anything else `<MIME/>`. */
+function infoFormats100(formats: readonly string[]): string {
+  return formats
+    .map((f) => (f === 'application/vnd.ogc.gml' || f === 'text/xml' ? '<GML.1/>' : '<MIME/>'))
     .join('');
 }
 
@@ -131,14 +250,17 @@ function layerXml(node: WmsLayerNode, input: CapabilitiesInput, isRoot: boolean,
   const parts: string[] = [];
   if (node.name !== null) parts.push(text('Name', node.name));
   parts.push(text('Title', node.title));
-  if (typeof md.abstract === 'string') parts.push(text('Abstract', md.abstract));
+  // MapProxy's 1.0.0 and 1.1.0 templates have no layer Abstract; 1.1.1 writes any, 1.3.0 a non-empty one
+  if (version === '1.1.1' ? md.abstract !== undefined : v13 && str(md.abstract) !== '')
+    parts.push(text('Abstract', str(md.abstract)));
   if (v13) parts.push(keywords(md.keyword_list, true));
   if (version === '1.0.0' || version === '1.1.0') {
     if (isRoot || version === '1.0.0') parts.push(text('SRS', input.srs.join(' ') + ' '));
   } else if (isRoot) {
     for (const code of input.srs) parts.push(text(v13 ? 'CRS' : 'SRS', code));
   }
-  const ll = llbbox(node);
+  const extents = srsExtents(input);
+  const ll = llbbox(node, extents);
   if (v13) {
     parts.push(
       `<EX_GeographicBoundingBox><westBoundLongitude>${ll[0]}</westBoundLongitude><eastBoundLongitude>${ll[2]}</eastBoundLongitude>` +
@@ -148,13 +270,17 @@ function layerXml(node: WmsLayerNode, input: CapabilitiesInput, isRoot: boolean,
   } else {
     parts.push(`<LatLonBoundingBox minx="${ll[0]}" miny="${ll[1]}" maxx="${ll[2]}" maxy="${ll[3]}" />`);
   }
-  for (const { srs, code, bbox } of srsBBoxes(node, input)) {
+  for (const { srs, code, bbox } of srsBBoxes(node, input, extents)) {
     const b = v13 && srs.isAxisOrderNE ? [bbox[1], bbox[0], bbox[3], bbox[2]] : bbox;
     parts.push(
       `<BoundingBox ${v13 ? 'CRS' : 'SRS'}="${e(code)}" minx="${b[0]}" miny="${b[1]}" maxx="${b[2]}" maxy="${b[3]}" />`,
     );
   }
-  if (version !== '1.0.0') parts.push(attribution(md));
+  // Attribution, identifiers, data and feature lists only in 1.3.0; MetadataURL also in 1.1.1
+  if (v13) parts.push(attribution(md), identifiers(md));
+  if (v13 || version === '1.1.1') parts.push(metaTags('MetadataURL', md.metadata, version));
+  if (v13)
+    parts.push(metaTags('DataURL', md.data, version), metaTags('FeatureListURL', md.feature_list, version));
   if (node.name !== null && (node.legendUrl !== null || node.legendSources.length > 0)) {
     const href = `${e(input.url)}${legendQuery(node.name)}`;
     if (version === '1.0.0') {
@@ -173,7 +299,7 @@ function layerXml(node: WmsLayerNode, input: CapabilitiesInput, isRoot: boolean,
       // MapProxy `scale_denominator()`: resolution / 0.28 mm
       if (range.maxRes !== null) parts.push(text('MinScaleDenominator', range.maxRes / 0.00028));
       if (range.minRes !== null) parts.push(text('MaxScaleDenominator', range.minRes / 0.00028));
-    } else if (version !== '1.0.0') {
+    } else {
       // ScaleHint is the diagonal resolution of a pixel
       const min = range.maxRes === null ? 0 : range.maxRes * Math.SQRT2;
       const max = range.minRes === null ? 'INF' : String(range.minRes * Math.SQRT2);
@@ -230,7 +356,7 @@ ${serviceTail(md)}
   <Request>
     <Capabilities><Format><WMS_XML/></Format>${dcp(url, '1.0.0')}</Capabilities>
     <Map><Format>${formats100(input.imageFormats)}</Format>${dcp(url, '1.0.0')}</Map>
-    <FeatureInfo><Format>${input.infoFormats.map((f) => (f.includes('gml') ? '<GML.1/>' : '<MIME/>')).join('')}</Format>${dcp(url, '1.0.0')}</FeatureInfo>
+    <FeatureInfo><Format>${infoFormats100(input.infoFormats)}</Format>${dcp(url, '1.0.0')}</FeatureInfo>
   </Request>
   <Exception><Format><INIMAGE/><BLANK/><WMS_XML/></Format></Exception>
 ${layerXml(input.root, input, true, 0)}

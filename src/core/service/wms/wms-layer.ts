@@ -29,8 +29,16 @@ export interface WmsLayerNode {
   /** Sources with legends (`legendgraphic`/`legendurl` in their `wms_opts`). */
   readonly legendSources: readonly LegendSource[];
   readonly resRange: LayerResRange | null;
-  /** Where the layer has data (union of its sources or children). */
-  readonly extent: LayerExtent;
+  /** Where the layer has data (MapProxy `merge_layer_extents` of its sources and children). */
+  readonly extent: WmsLayerExtent;
+}
+
+/**
+ * MapProxy `MapExtent`; `isDefault` marks its `DefaultMapExtent` (a source without coverage, or no
+ * sources at all): the world, which a union ignores and a configured `bbox_srs` box replaces.
+ */
+export interface WmsLayerExtent extends LayerExtent {
+  readonly isDefault: boolean;
 }
 
 /** Every named node of the tree by name (MapProxy `root_layer.child_layers()`), parents first. */

@@ -43,9 +43,8 @@ export interface WmsServiceOptions {
     readonly srs: string;
     readonly bbox: readonly [number, number, number, number] | null;
   }[];
-  /** `max_output_pixels` as width*height; `maxOutputSize` the configured pair, for 1.3.0. */
+  /** `max_output_pixels` as width*height (a configured pair multiplied out). */
   readonly maxOutputPixels: number;
-  readonly maxOutputSize: readonly [number, number] | null;
   readonly strict: boolean;
   readonly onSourceErrors: OnSourceErrors;
   readonly concurrentLayerRenderer: number;
@@ -189,11 +188,16 @@ export class WmsService implements Service {
       url: request.scriptUrl + request.path.replace(/\/+$/, ''),
       metadata: o.metadata,
       root: o.root,
-      imageFormats: [...o.imageFormats.keys()],
+      // MapProxy lists each format by its mime type (`png8` → `image/png; mode=8bit`), once
+      imageFormats: [...new Set([...o.imageFormats.values()].map((f) => f.format))],
       infoFormats: infoTypes.map((t) => infoMime(version, t)),
       srs: o.srs,
       bboxSrs: o.bboxSrs,
-      maxOutputSize: o.maxOutputSize,
+      // MapProxy: MaxWidth = MaxHeight = int(sqrt(max_output_pixels)), even for a [w, h] pair
+      maxOutputSize:
+        o.maxOutputPixels > 0
+          ? [Math.floor(Math.sqrt(o.maxOutputPixels)), Math.floor(Math.sqrt(o.maxOutputPixels))]
+          : null,
       legendSizes,
     });
     return { status: 200, contentType: CAPS_TYPES[version], body, cache: NO_CACHE_HEADERS };

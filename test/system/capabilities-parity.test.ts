@@ -1,0 +1,74 @@
+/**
+ * Capabilities of MapProxy's own fixture configurations (test/fixtures/parity/capabilities, from
+ * the differential corpus) against MapProxy 1.15's documents for them, captured once into
+ * mapproxy/<config>-<document>.xml: the same facts the differential runner compares (every text
+ * and attribute by path, numbers to 7 digits, counted), so each fix stays pinned without MapProxy.
+ * Our WMS documents must also validate against the OGC DTDs/XSD.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { startServer } from '../../src/core/index.js';
+import { xmlFacts } from '../differential/compare.js';
+import { assertValidWmsXml } from '../fixtures/wms/kit.js';
+import { copyFixture, FIXTURES_DIR } from '../helpers/fixtures.js';
+
+const CAPTURED = join(FIXTURES_DIR, 'parity/capabilities/mapproxy');
+
+const DOCUMENTS: Readonly<Record<string, string>> = {
+  'wms-1.0.0': '/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.0.0',
+  'wms-1.1.0': '/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.0',
+  'wms-1.1.1': '/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1',
+  'wms-1.3.0': '/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0',
+};
+
+async function start(t: TestContext, config: string): Promise<string> {
+  const dir = await copyFixture(t, 'parity/capabilities');
+  const server = await startServer({
+    configFile: join(dir, `${config}.yaml`),
+    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
+  });
+  t.after(() => server.close());
+  return server.url;
+}
+
+/** The facts only MapProxy's document has (`-`) and only ours (`+`). */
+function differences(theirs: string, ours: string): string[] {
+  const a = xmlFacts(theirs);
+  const b = xmlFacts(ours);
+  const only = (x: Map<string, number>, y: Map<string, number>, sign: string): string[] =>
+    [...x].filter(([fact, n]) => (y.get(fact) ?? 0) < n).map(([fact]) => `${sign} ${fact}`);
+  return [...only(a, b, '-'), ...only(b, a, '+')];
+}
+
+async function assertSameFacts(t: TestContext, config: string, documents: readonly string[]): Promise<void> {
+  const url = await start(t, config);
+  for (const name of documents) {
+    const path = DOCUMENTS[name] ?? '';
+    const res = await fetch(url + path);
+    assert.equal(res.status, 200, `${config} ${name}`);
+    const body = await res.text();
+    if (name.startsWith('wms-')) await assertValidWmsXml(t, body, `${config} ${name}`);
+    const ours = body.replaceAll(url, 'SERVER');
+    const theirs = (await readFile(join(CAPTURED, `${config}-${name}.xml`), 'utf8')).replaceAll(
+      '${SERVER}',
+      'SERVER',
+    );
+    assert.deepEqual(differences(theirs, ours), [], `${config} ${name}`);
+  }
+}
+
+const WMS = ['wms-1.0.0', 'wms-1.1.0', 'wms-1.1.1', 'wms-1.3.0'];
+
+test('WMS capabilities of layer.yaml: bbox_srs boxes cut by the layer extent, native SRS, merged scale hints, metadata per version, named formats by mime type, MaxWidth', async (t) => {
+  await assertSameFacts(t, 'layer', WMS);
+});
+
+test('WMS capabilities of coverage.yaml: layer extents are their sources coverages, the root the union, default bbox_srs', async (t) => {
+  await assertSameFacts(t, 'coverage', WMS);
+});
+
+test('WMS capabilities of wmts.yaml: a map: false source adds no extent', async (t) => {
+  await assertSameFacts(t, 'wmts', WMS);
+});
