@@ -104,6 +104,7 @@ function buildPlainSource(
         req: source.req as Readonly<Record<string, WmsParamValue>> & { readonly url: string },
         version: source.wms_opts?.version as '1.0.0' | '1.1.0' | '1.1.1' | '1.3.0' | undefined,
         supportedSrs: source.supported_srs,
+        srs: { preferredSrcProj: globals.srs.preferred_src_proj },
         supportedFormats: source.supported_formats,
         forwardReqParams: source.forward_req_params,
         // MapProxy: the source's `concurrent_requests`, else `globals.http.concurrent_requests`

@@ -15,7 +15,10 @@ export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsServ
   const imageFormats = new Map<string, ImageFormatOptions>();
   for (const format of wms.image_formats) {
     try {
-      imageFormats.set(format, resolveImageOptions({ format }, globals.image));
+      // MapProxy keys them by the resolved mime type: `png8` is requested and listed as the
+      // `image/png; mode=8bit` it names; of two that resolve alike the last one's options win
+      const options = resolveImageOptions({ format }, globals.image);
+      imageFormats.set(options.format, options);
     } catch {
       // a format the encoder cannot produce is left out of the capabilities
     }

@@ -25,6 +25,7 @@ import {
   type LoadedConfig,
 } from '../config/index.js';
 import type { TileGrid } from '../grid/index.js';
+import { ImageError, resolveImageOptions } from '../image/index.js';
 
 /** What a backend factory gets for one cache/grid pair. */
 export interface CacheBackendContext {
@@ -86,6 +87,20 @@ function geopackageTable({ name, cache, gridName }: CacheCheckContext): string {
   return typeof table === 'string' && table !== '' ? table : `${name}_${gridName}`;
 }
 
+/**
+ * The format a cache stores, as MapProxy names its files (`image_opts.format.ext`): a named
+ * `globals.image.formats` entry (`png32`) resolves to its `format` (`image/png`), `mixed` stays.
+ */
+function storedFormat(loaded: LoadedConfig, cache: CacheConfig): string {
+  try {
+    return resolveImageOptions({ format: cache.format, image: cache.image }, loaded.config.globals.image).format;
+  } catch (error) {
+    // an invalid image section is reported where the caches' image options are built
+    if (error instanceof ImageError) return cache.format;
+    throw error;
+  }
+}
+
 /** The MBTiles `format` metadata value of a cache format, null when MBTiles has none. */
 function mbtilesFormat(format: string): string | null {
   const extension = formatExtension(format);
@@ -120,7 +135,7 @@ const fileBackend: CacheBackend = {
         gridName,
         gridSrs: grid.srs.code,
       }),
-      extension: formatExtension(cache.format),
+      extension: formatExtension(storedFormat(loaded, cache)),
       layout,
       linkSingleColorImages: linkMode(cache.link_single_color_images),
       // a temp file older than the tile lock timeout (MapProxy: http.client_timeout) is a leftover
@@ -135,7 +150,7 @@ const mbtilesBackend: CacheBackend = {
       file: cacheFile(context, 'mbtiles'),
       timeoutMs: sqliteTimeoutMs(context),
       wal: sqliteWal(context.cache.cache),
-      metadata: { name: context.name, format: mbtilesFormat(context.cache.format) },
+      metadata: { name: context.name, format: mbtilesFormat(storedFormat(context.loaded, context.cache)) },
     }),
 };
 

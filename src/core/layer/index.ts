@@ -28,5 +28,9 @@ export { CacheMapLayer, type CacheMapLayerOptions } from './cache-map-layer.js';
 export { DirectMapLayer, type DirectMapLayerOptions } from './direct-map-layer.js';
 /** The source seams the WMS forwards GetFeatureInfo and GetLegendGraphic to (re-exported for services). */
 export type { InfoQuery, FeatureInfoDoc, FeatureInfoSource, LegendSource } from '../source/index.js';
-/** `new SrsConditionalLayer([a, b])`: per request, the layer in the request's SRS, else the first. */
-export { SrsConditionalLayer } from './srs-conditional-layer.js';
+/**
+ * `new SrsConditionalLayer([{ layer, srs }, …], srsOptions)`: per request, the layer of the SRS
+ * MapProxy's `preferred_src` picks (the request's, a `preferred_src_proj` entry, the first of
+ * the same kind, the first); of two layers in one SRS the last.
+ */
+export { SrsConditionalLayer, type SrsLayer } from './srs-conditional-layer.js';

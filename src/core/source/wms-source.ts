@@ -60,8 +60,9 @@ export interface WmsSourceOptions extends CommonSourceOptions {
   readonly baseDir?: string | undefined;
 }
 
+/** MapProxy `params.format`: the type without its parameters, spelled as given (`image/GeoTIFF`). */
 function mimeType(format: string): string {
-  const base = format.split(';')[0]?.trim().toLowerCase() ?? '';
+  const base = format.split(';')[0]?.trim() ?? '';
   return base.includes('/') ? base : `image/${base}`;
 }
 

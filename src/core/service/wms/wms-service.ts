@@ -243,7 +243,9 @@ export class WmsService implements Service {
       onSourceErrors: this.#options.onSourceErrors,
       concurrency: this.#options.concurrentLayerRenderer,
     });
-    return { status: 200, contentType: encoded.format, body: encoded.data, cache: NO_CACHE_HEADERS };
+    // MapProxy answers with the format's own spelling (`img_opts.format.mime_type`):
+    // `image/png; mode=8bit`, `image/GeoTIFF`
+    return { status: 200, contentType: options.format, body: encoded.data, cache: NO_CACHE_HEADERS };
   }
 
   async #featureInfo(query: Readonly<Record<string, string>>, version: WmsVersion): Promise<ServiceResponse> {
