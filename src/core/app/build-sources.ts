@@ -120,6 +120,7 @@ function buildPlainSource(
         http: http(globals.http, source.http),
         onError: onError(loaded, name, source.on_error),
         baseDir: loaded.configDir,
+        ...imageKeying(loaded, name, source.image, globals.image.transparent_color_tolerance),
       });
     case 'tile': {
       const grid = grids.get(source.grid);
@@ -158,6 +159,32 @@ function buildPlainSource(
         'CONFIG_UNKNOWN_TYPE',
       );
   }
+}
+
+/**
+ * A WMS source's `image.transparent_color` (a 3- or 4-channel colour, compared channel by channel
+ * as MapProxy's `parse_color` tuple is), its tolerance (else `globals.image`'s) and `opacity`.
+ */
+function imageKeying(
+  loaded: LoadedConfig,
+  name: string,
+  image: Extract<SourceConfig, { type: 'wms' }>['image'],
+  globalTolerance: number,
+): { transparentColor?: readonly number[]; transparentColorTolerance: number; opacity?: number } {
+  const value = image?.transparent_color;
+  const tolerance = image?.transparent_color_tolerance ?? globalTolerance;
+  const opacity = image?.opacity === undefined ? {} : { opacity: image.opacity };
+  if (value === undefined) return { transparentColorTolerance: tolerance, ...opacity };
+  const color = parseColor(value);
+  if (color === null || value === 'transparent') {
+    throw configErrorAt(
+      loaded,
+      ['sources', name.split(':')[0] ?? name, 'image', 'transparent_color'],
+      `invalid color ${JSON.stringify(value)} (expected '#rrggbb' or [r, g, b])`,
+    );
+  }
+  const hasAlpha = typeof value === 'string' ? /^#?[0-9a-f]{8}$/i.test(value.trim()) : value.length === 4;
+  return { transparentColor: color.slice(0, hasAlpha ? 4 : 3), transparentColorTolerance: tolerance, ...opacity };
 }
 
 /** Global `http` options with the source's own on top. */

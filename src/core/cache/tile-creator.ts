@@ -223,7 +223,9 @@ export class TileCreator {
     }
     const images = await Promise.all(sources.map(({ source }) => source.getMap(query)));
     const layers = images.flatMap((image, i) =>
-      image === null ? [] : [{ image, opacity: sources[i]?.opacity ?? undefined }],
+      image === null
+        ? []
+        : [{ image, opacity: sources[i]?.opacity ?? sources[i]?.source.opacity ?? undefined }],
     );
     // MapProxy LayerMerger: the merged image is cacheable only when every layer is
     const cacheable = layers.every(({ image }) => onErrorInfo(image)?.cacheable ?? true);

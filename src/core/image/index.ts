@@ -22,3 +22,5 @@ export { concatImages } from './concat.js';
 export { stitchImages } from './mosaic.js';
 /** `maskImage(image, pixelPolygons)`: transparent outside the polygons (coverage `clip: true`). */
 export { maskImage, type PixelPolygon, type PixelRing } from './mask.js';
+/** `makeTransparent(image, [r, g, b], tolerance)`: a source's `image.transparent_color` keyed out. */
+export { makeTransparent } from './transparent-color.js';

@@ -30,9 +30,11 @@ export interface MergeOptions {
  *   (`alpha * int(255 * opacity) / 255`) and alpha-composite it;
  * - opaque: start from `bgcolor`; a layer with opacity < 1 is blended by its RGB (its alpha is
  *   ignored, as MapProxy converts it to RGB first), any other is pasted through its alpha.
- * No layers: a blank image. One layer of `size` without opacity that needs no background (the
- * canvas is transparent or the layer has no transparent pixel) is returned unchanged, so its bytes
- * can go out without a re-encode. Layers smaller or larger than `size` are placed at the top left.
+ * No layers: a blank image. One layer of `size` that needs no background (the canvas is
+ * transparent or the layer has no transparent pixel) is returned unchanged, whatever its opacity
+ * (MapProxy 1.15's `LayerMerger` returns a lone layer as is: a red source at opacity 0.5 alone
+ * is pure red), so its bytes can go out without a re-encode. Layers smaller or larger than
+ * `size` are placed at the top left.
  * Rejects with `ImageError` (`IMAGE_DECODE`) when a layer cannot be decoded.
  */
 export async function mergeImages(
@@ -62,10 +64,8 @@ export async function mergeImages(
   return imageFromRaw({ data: canvas, size });
 }
 
-async function isPassThrough(layer: MergeLayer, size: Size, transparent: boolean): Promise<boolean> {
-  const { image } = layer;
+async function isPassThrough({ image }: MergeLayer, size: Size, transparent: boolean): Promise<boolean> {
   if (image.size[0] !== size[0] || image.size[1] !== size[1]) return false;
-  if (layer.opacity !== undefined && layer.opacity !== null && layer.opacity < 1) return false;
   if (transparent || image.format === 'image/jpeg') return true;
   return !hasTransparency(await image.raw());
 }

@@ -10,6 +10,7 @@ export interface DirectMapLayerOptions {
   readonly source: MapSource;
   /** Where the source has data (its coverage, else the world), for capabilities; sources clip themselves. */
   readonly extent: LayerExtent;
+  /** Default: the source's own `image.opacity`. */
   readonly opacity?: number | null | undefined;
 }
 
@@ -22,7 +23,7 @@ export class DirectMapLayer implements MapLayer {
   constructor(options: DirectMapLayerOptions) {
     this.#source = options.source;
     this.isTransparent = options.source.isTransparent;
-    this.opacity = options.opacity ?? null;
+    this.opacity = options.opacity ?? options.source.opacity ?? null;
     this.extent = options.extent;
   }
 

@@ -58,6 +58,7 @@ export function clipSourceToCoverage(source: MapSource, coverage: Coverage): Map
     name: source.name,
     isTransparent: true,
     tileGrid: source.tileGrid,
+    opacity: source.opacity ?? null,
     ...(source.supportsMetaTiles === undefined ? {} : { supportsMetaTiles: source.supportsMetaTiles }),
     async getMap(query: MapQuery, options?: GetMapOptions): Promise<ImageResult | null> {
       const image = await source.getMap(query, options);

@@ -39,6 +39,11 @@ export interface MapSource {
    */
   readonly tileGrid: TileGrid | null;
   /**
+   * `image.opacity` (0-1) the source's images are merged with, in a cache of several sources
+   * and as a direct WMS layer; absent/null = as drawn.
+   */
+  readonly opacity?: number | null;
+  /**
    * False for sources that must be asked tile by tile although they render free-form (MapProxy's
    * `supports_meta_tiles`, false for the debug source, whose text belongs on every tile).
    * Absent: true for free-form sources.

@@ -17,7 +17,7 @@ import {
   type WmsRequestTemplate,
   type WmsVersion,
 } from '../client/index.js';
-import type { ImageResult } from '../image/index.js';
+import { makeTransparent, type ImageResult } from '../image/index.js';
 import { getSrs, preferredSource, type Srs, type SrsOptions } from '../srs/index.js';
 import { getLogger, type BBox, type Size } from '../util/index.js';
 import { SourceError } from './errors.js';
@@ -56,6 +56,15 @@ export interface WmsSourceOptions extends CommonSourceOptions {
   readonly concurrentRequestsLockDir?: string | undefined;
   /** `globals.srs.preferred_src_proj`. */
   readonly srs?: SrsOptions | undefined;
+  /**
+   * `image.transparent_color`: `[r, g, b]` (or with alpha) made transparent in every answer,
+   * after reprojection (MapProxy `make_transparent`); the source then counts as transparent.
+   */
+  readonly transparentColor?: readonly number[] | undefined;
+  /** `image.transparent_color_tolerance` per channel; MapProxy's default 5. */
+  readonly transparentColorTolerance?: number | undefined;
+  /** `image.opacity` 0-1, see `MapSource.opacity`. */
+  readonly opacity?: number | undefined;
   /** Directory relative `sld: file://` paths are resolved against (the config dir). */
   readonly baseDir?: string | undefined;
 }
@@ -203,16 +212,21 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
     return retrieve(request, signal);
   }
 
+  const { transparentColor } = options;
   return {
     name,
-    isTransparent: options.transparent ?? isTrue(options.req.transparent),
+    isTransparent: transparentColor !== undefined || (options.transparent ?? isTrue(options.req.transparent)),
     tileGrid: null,
+    opacity: options.opacity ?? null,
     async getMap(query: MapQuery, getMapOptions: GetMapOptions = {}): Promise<ImageResult | null> {
       if (options.seedOnly === true && !query.isSeeding) return null;
       if (resRange !== null && !resRange.contains(query.bbox, query.size, query.srs)) return null;
       if (coverage !== null && !coverage.intersects(query.bbox, query.srs)) return null;
       try {
-        return await getMapUnchecked(query, getMapOptions.signal);
+        const image = await getMapUnchecked(query, getMapOptions.signal);
+        // MapProxy keys the colour out of the finished answer (sub-query, reprojected), not of on_error tiles
+        if (image === null || transparentColor === undefined) return image;
+        return await makeTransparent(image, transparentColor, options.transparentColorTolerance ?? 5);
       } catch (error) {
         const sourceError = toSourceError(error, name, hideErrorDetails);
         if (sourceError instanceof SourceError && sourceError.code === 'SOURCE_HTTP') {
