@@ -114,6 +114,17 @@ test('on_source_errors: raise answers an exception, notify draws the error over 
   }
 });
 
+test('on_source_errors: notify answers "Could not get any sources" when every layer failed, as MapProxy 1.15', async (t) => {
+  const { proxy, upstream } = await startWmsProxy(t, 'wms-errors.yaml', { ON_SOURCE_ERRORS: 'notify' });
+  const res = await fetch(proxy.url + (CAPTURES['errors-all-failed'] ?? ''));
+  const expected = await captured('errors-all-failed');
+  assert.equal(res.status, expected.status);
+  assert.equal(res.headers.get('content-type'), expected.contentType);
+  const text = (body: string) => /<ServiceException>([^<]*)</.exec(body)?.[1];
+  assert.equal(text(await res.text()), text(expected.body.toString('utf8')));
+  assert.equal(upstream.requests.length, expected.upstream?.length);
+});
+
 test('max_output_pixels refuses larger maps with an XML exception even for EXCEPTIONS=inimage', async (t) => {
   const { proxy, upstream } = await startWmsProxy(t);
   const res = await fetch(

@@ -89,6 +89,10 @@ export async function renderMap(
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(context.concurrency, layers.length)) }, worker),
   );
+  // MapProxy _render_capture_source_errors: when every layer failed there is no map to notify on
+  if (layers.length > 0 && errors.length === layers.length) {
+    throw new OgcError(`Could not get any sources:\n${errors.join('\n')}`, 'NoApplicableCode');
+  }
   // 2. merge bottom first onto the transparent or bgcolor canvas
   const merge = layers.flatMap((layer, i) => {
     const image = images[i];
