@@ -3,10 +3,11 @@
  * grids → sources → caches → tile layers → services → the routes the server answers.
  */
 import type { TileManager } from '../cache/index.js';
-import type { LoadedConfig } from '../config/index.js';
+import { ConfigErrors, formatConfigProblem, type LoadedConfig } from '../config/index.js';
 import type { TileGrid } from '../grid/index.js';
 import type { TileLayer } from '../layer/index.js';
 import type { MapSource } from '../source/index.js';
+import { getLogger } from '../util/index.js';
 import { buildCaches } from './build-caches.js';
 import { buildGrids } from './build-grids.js';
 import { buildServices } from './build-services.js';
@@ -14,6 +15,9 @@ import { buildSources } from './build-sources.js';
 import { buildTileLayers } from './build-tile-layers.js';
 import { cacheImageOptions } from './image-options.js';
 import type { ServedApp } from './served-app.js';
+import { unsupportedOptions } from './unsupported-options.js';
+
+const log = getLogger('mapproxy.config');
 
 /** Everything built from one configuration, by name; `served` is what the HTTP server uses. */
 export interface ProxyRuntime {
@@ -27,6 +31,10 @@ export interface ProxyRuntime {
 
 /** Builds a runtime from a loaded configuration. Throws `ConfigError` positioned at the YAML. */
 export function buildProxy(loaded: LoadedConfig): ProxyRuntime {
+  // 0. what the configuration asks for that we cannot do: refused, never ignored (issue 15)
+  const unsupported = unsupportedOptions(loaded);
+  if (unsupported.errors.length > 0) throw new ConfigErrors(unsupported.errors, unsupported.warnings);
+  for (const warning of unsupported.warnings) log.warn(formatConfigProblem(warning));
   const grids = buildGrids(loaded);
   const sources = buildSources(loaded, grids);
   const caches = buildCaches({ loaded, grids, sources, imageOptions: cacheImageOptions(loaded) });

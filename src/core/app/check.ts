@@ -2,7 +2,8 @@
  * The `check` use case with everything the configuration stage cannot see on its own: the
  * grids are built, so a grid that cannot exist (no bbox for a UTM SRS, a bad res list) fails
  * `check` with its YAML position instead of failing later at serve time; so does a cache backend
- * that `serve` could not build (an unsupported `cache.type`, options its factory refuses).
+ * that `serve` could not build (an unsupported `cache.type`, options its factory refuses), and so
+ * does an option `serve` refuses because it cannot honour it (`unsupported-options.ts`).
  */
 import {
   checkConfig,
@@ -14,6 +15,7 @@ import {
 } from '../config/index.js';
 import { buildGrids } from './build-grids.js';
 import { checkCacheBackends } from './cache-backends.js';
+import { unsupportedOptions } from './unsupported-options.js';
 
 const buildsGrids: ConfigCheck = (loaded) => {
   try {
@@ -29,7 +31,10 @@ const buildsGrids: ConfigCheck = (loaded) => {
 // every cache's backend: a type serve could not run, or options its factory refuses
 const buildsCacheBackends: ConfigCheck = (loaded) => ({ errors: checkCacheBackends(loaded) });
 
+// options the spec accepts that serve cannot honour (mapnik sources, inspire_md...; watermark warns)
+const refusesUnsupported: ConfigCheck = (loaded) => unsupportedOptions(loaded);
+
 /** Loads and validates the configuration (and seed config), builds its grids and checks its cache backends; reports, never throws for config problems. */
 export function checkConfiguration(options: Omit<CheckConfigOptions, 'checks'>): Promise<CheckConfigResult> {
-  return checkConfig({ ...options, checks: [buildsGrids, buildsCacheBackends] });
+  return checkConfig({ ...options, checks: [refusesUnsupported, buildsGrids, buildsCacheBackends] });
 }

@@ -1,0 +1,110 @@
+/**
+ * MapProxy options the spec accepts but mapproxy-ts cannot honour yet (issue 15): each one is a
+ * ConfigError at its key, for `check` and `serve` alike, so no migrated deployment silently
+ * draws a different map. Cache backend types are refused by the backend registry instead.
+ */
+import { configErrorAt, type ConfigError, type ConfigWarning, type LoadedConfig } from '../config/index.js';
+
+/** Source types `buildSources` can build. */
+export const SUPPORTED_SOURCE_TYPES: readonly string[] = ['wms', 'tile', 'debug'];
+
+type Section = Readonly<Record<string, unknown>>;
+
+function section(value: unknown): Section | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Section)
+    : undefined;
+}
+
+const NOT_YET = 'is not supported by mapproxy-ts yet';
+
+/**
+ * Every unsupported option in `loaded`. Errors: source types other than wms/tile/debug, WMS
+ * `featureinfo_xslt`, `http.manage_cookies: true`, band-merged cache sources,
+ * `services.wms.inspire_md`, `services.ogcapi` and `globals.renderd`. Warnings (until they are
+ * drawn, TODO(#15); MapProxy's own example configuration has both): cache `watermark` and
+ * `services.wms.attribution`.
+ */
+export function unsupportedOptions(loaded: LoadedConfig): {
+  errors: ConfigError[];
+  warnings: ConfigWarning[];
+} {
+  const errors: ConfigError[] = [];
+  const warnings: ConfigWarning[] = [];
+  const refuse = (path: (string | number)[], what: string, why: string): void => {
+    errors.push(configErrorAt(loaded, path, `${what} ${NOT_YET}; ${why}`, 'CONFIG_INVALID_VALUE'));
+  };
+  const warn = (path: (string | number)[], what: string, why: string): void => {
+    const { file, line, column } = configErrorAt(loaded, path, '');
+    warnings.push({
+      code: 'CONFIG_IGNORED_KEY',
+      file,
+      line,
+      column,
+      path,
+      message: `${what} ${NOT_YET}; ${why}`,
+    });
+  };
+  const { config } = loaded;
+  const globals = section(config.globals);
+  if (section(section(globals?.http))?.manage_cookies === true)
+    refuse(['globals', 'http', 'manage_cookies'], 'manage_cookies', 'upstream cookies would be dropped');
+  if (globals?.renderd !== undefined)
+    refuse(['globals', 'renderd'], 'renderd', 'tiles would be rendered from the sources instead');
+
+  for (const [name, value] of Object.entries(config.sources)) {
+    const source = section(value) ?? {};
+    const type = String(source.type);
+    if (!SUPPORTED_SOURCE_TYPES.includes(type)) {
+      errors.push(
+        configErrorAt(
+          loaded,
+          ['sources', name, 'type'],
+          `source type "${type}" ${NOT_YET} (supported: ${SUPPORTED_SOURCE_TYPES.join(', ')})`,
+          'CONFIG_UNKNOWN_TYPE',
+        ),
+      );
+      continue;
+    }
+    if (section(source.wms_opts)?.featureinfo_xslt !== undefined)
+      refuse(
+        ['sources', name, 'wms_opts', 'featureinfo_xslt'],
+        'featureinfo_xslt',
+        'feature info would not be transformed',
+      );
+    if (section(source.http)?.manage_cookies === true)
+      refuse(
+        ['sources', name, 'http', 'manage_cookies'],
+        'manage_cookies',
+        'upstream cookies would be dropped',
+      );
+  }
+
+  for (const [name, value] of Object.entries(config.caches)) {
+    const cache = section(value) ?? {};
+    if (section(cache.sources) !== undefined)
+      refuse(
+        ['caches', name, 'sources'],
+        'band merging (sources as {r, g, b, a, l})',
+        'give a list of sources',
+      );
+    if (cache.watermark !== undefined)
+      warn(['caches', name, 'watermark'], 'watermark', 'tiles are served without the text');
+  }
+
+  const services = section(config.services);
+  const wms = section(services?.wms);
+  if (wms?.attribution !== undefined)
+    warn(['services', 'wms', 'attribution'], 'attribution', 'maps are drawn without the text');
+  if (wms?.inspire_md !== undefined)
+    refuse(['services', 'wms', 'inspire_md'], 'inspire_md', 'capabilities would lack the INSPIRE metadata');
+  if (wms?.featureinfo_xslt !== undefined)
+    refuse(
+      ['services', 'wms', 'featureinfo_xslt'],
+      'featureinfo_xslt',
+      'feature info would not be transformed',
+    );
+  if (services?.ogcapi !== undefined)
+    refuse(['services', 'ogcapi'], 'the ogcapi service', 'serve WMS, WMTS, TMS or KML instead');
+  return { errors, warnings };
+}
