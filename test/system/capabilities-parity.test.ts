@@ -21,6 +21,9 @@ const DOCUMENTS: Readonly<Record<string, string>> = {
   'wms-1.1.0': '/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.0',
   'wms-1.1.1': '/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1',
   'wms-1.3.0': '/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0',
+  'wmts-rest': '/wmts/1.0.0/WMTSCapabilities.xml',
+  'wmts-kvp': '/service?SERVICE=WMTS&REQUEST=GetCapabilities',
+  tms: '/tms/1.0.0/',
 };
 
 async function start(t: TestContext, config: string): Promise<string> {
@@ -42,7 +45,13 @@ function differences(theirs: string, ours: string): string[] {
   return [...only(a, b, '-'), ...only(b, a, '+')];
 }
 
-async function assertSameFacts(t: TestContext, config: string, documents: readonly string[]): Promise<void> {
+/** Facts matching `ignore` may differ (another issue's, named in the test). */
+async function assertSameFacts(
+  t: TestContext,
+  config: string,
+  documents: readonly string[],
+  ignore?: RegExp,
+): Promise<void> {
   const url = await start(t, config);
   for (const name of documents) {
     const path = DOCUMENTS[name] ?? '';
@@ -55,7 +64,8 @@ async function assertSameFacts(t: TestContext, config: string, documents: readon
       '${SERVER}',
       'SERVER',
     );
-    assert.deepEqual(differences(theirs, ours), [], `${config} ${name}`);
+    const left = differences(theirs, ours).filter((fact) => ignore === undefined || !ignore.test(fact));
+    assert.deepEqual(left, [], `${config} ${name}`);
   }
 }
 
@@ -71,4 +81,22 @@ test('WMS capabilities of coverage.yaml: layer extents are their sources coverag
 
 test('WMS capabilities of wmts.yaml: a map: false source adds no extent', async (t) => {
   await assertSameFacts(t, 'wmts', WMS);
+});
+
+test('WMTS and TMS capabilities of layer.yaml: a layer with one cache and a map: false source is a tile layer', async (t) => {
+  // the png8a/png24 caches are named image/png by MapProxy: cache format naming, not capabilities
+  await assertSameFacts(
+    t,
+    'layer',
+    ['wmts-rest', 'wmts-kvp', 'tms'],
+    /Format=image\/png|@format=image\/png|\.png(8a|24)?$/,
+  );
+});
+
+test('WMTS and TMS capabilities of coverage.yaml (plus wmts): a layer WGS84BoundingBox is its cache sources coverage', async (t) => {
+  await assertSameFacts(t, 'coverage', ['wmts-rest', 'wmts-kvp', 'tms']);
+});
+
+test('multi_cache_layers.yaml: tile_sources publish every cache, a tile_sources-only layer is no WMS layer, TileMatrixSets carry the grid name', async (t) => {
+  await assertSameFacts(t, 'multi_cache_layers', [...WMS, 'wmts-rest', 'wmts-kvp', 'tms']);
 });

@@ -1,28 +1,32 @@
 /**
- * The tile layers the tile services (TMS, WMTS, KML) publish: MapProxy's rule is a named layer
- * whose `sources` (or `tile_sources`) is exactly one cache, published once per grid of that cache.
+ * The tile layers the tile services (TMS, WMTS, KML) publish (MapProxy `tile_layers`): a named
+ * layer's `tile_sources` caches, or its `sources` when they are exactly one cache (debug and
+ * `map: false` sources aside), published once per grid of each cache.
  */
 import type { TileManager } from '../cache/index.js';
 import type { LayerConfig, LoadedConfig } from '../config/index.js';
 import { CacheTileLayer, type TileLayer } from '../layer/index.js';
+import { getSrs } from '../srs/index.js';
 import type { BBox } from '../util/index.js';
 import type { CacheRegistry } from './build-caches.js';
-import { cacheCoverageExtent } from './cache-extent.js';
+import { cacheExtent } from './cache-extent.js';
 
 /** Every tile layer in layer-tree order (parents before children), each grid of its cache in order. */
 export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): TileLayer[] {
   const layers: TileLayer[] = [];
   const visit = (layer: LayerConfig): void => {
-    const managers = layer.name === undefined ? undefined : tileCacheOf(layer, caches);
-    if (layer.name !== undefined && managers !== undefined) {
-      for (const [gridName, tileManager] of managers) {
+    const names = layer.name === undefined ? [] : tileCachesOf(loaded, layer);
+    for (const cacheName of names) {
+      for (const [gridName, tileManager] of caches.get(cacheName) ?? []) {
         layers.push(
           new CacheTileLayer({
-            name: layer.name,
+            name: layer.name ?? '',
             title: layer.title,
-            gridName,
+            // MapProxy names the TileMatrixSet (and TMS grid path) by the grid's `name`, not its key
+            gridName: tileManager.grid.name ?? gridName,
             tileManager,
-            extent: gridExtent(loaded, layer, tileManager),
+            extent: gridExtent(loaded, cacheName, tileManager),
+            llbbox: llbboxOf(loaded, cacheName),
             metadata: layer.md ?? {},
           }),
         );
@@ -34,22 +38,42 @@ export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): Ti
   return layers;
 }
 
-/** The cache's `cache.coverage` bounds in the grid's SRS; undefined (the grid bbox) without one. */
-function gridExtent(loaded: LoadedConfig, layer: LayerConfig, tileManager: TileManager): BBox | undefined {
-  const [name] = layer.tile_sources ?? layer.sources ?? [];
-  const extent = name === undefined ? undefined : cacheCoverageExtent(loaded, name);
+/**
+ * The cache's extent (MapProxy's per-grid `extent`: its coverage or its sources') in the grid's
+ * SRS; undefined (the grid bbox) without one.
+ */
+function gridExtent(loaded: LoadedConfig, cacheName: string, tileManager: TileManager): BBox | undefined {
+  const extent = cacheExtent(loaded, cacheName);
   if (extent === undefined) return undefined;
   const { srs } = tileManager.grid;
   return extent.srs.equals(srs) ? extent.bbox : extent.srs.transformBBox(srs, extent.bbox);
 }
 
-/** The TileManagers of the layer's single cache, or undefined when it is not a tile layer. */
-function tileCacheOf(
-  layer: LayerConfig,
-  caches: CacheRegistry,
-): ReadonlyMap<string, TileManager> | undefined {
-  const names = layer.tile_sources ?? layer.sources ?? [];
-  if (names.length !== 1) return undefined;
-  const [name] = names;
-  return name === undefined ? undefined : caches.get(name);
+/** The cache's extent in EPSG:4326 (MapProxy `MapExtent.llbbox`); undefined without one. */
+function llbboxOf(loaded: LoadedConfig, cacheName: string): BBox | undefined {
+  const extent = cacheExtent(loaded, cacheName);
+  if (extent === undefined) return undefined;
+  const wgs = getSrs('EPSG:4326');
+  return extent.srs.equals(wgs) ? extent.bbox : extent.srs.transformBBox(wgs, extent.bbox);
+}
+
+/**
+ * The caches a layer publishes as tiles: all of `tile_sources`; of `sources` the one cache when
+ * there is exactly one, skipping debug sources and feature-info-only WMS (`wms_opts.map: false`);
+ * none when another source is among them.
+ */
+function tileCachesOf(loaded: LoadedConfig, layer: LayerConfig): string[] {
+  if (layer.tile_sources !== undefined) return [...layer.tile_sources];
+  const { caches, sources } = loaded.config;
+  const found: string[] = [];
+  for (const name of layer.sources ?? []) {
+    if (caches[name] !== undefined) {
+      found.push(name);
+      continue;
+    }
+    const source = sources[name] as { type?: string; wms_opts?: { map?: unknown } } | undefined;
+    if (source?.type === 'debug' || (source?.type === 'wms' && source.wms_opts?.map === false)) continue;
+    return [];
+  }
+  return found.length === 1 ? found : [];
 }

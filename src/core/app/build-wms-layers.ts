@@ -24,10 +24,8 @@ import {
   type MapSource,
 } from '../source/index.js';
 import { getSrs } from '../srs/index.js';
-import type { BBox } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
-import { cacheCoverageExtent } from './cache-extent.js';
-import { configCoverage } from './coverage-from-config.js';
+import { cacheExtent, sourceCoverageExtent, unionExtent } from './cache-extent.js';
 import type { CacheRegistry } from './build-caches.js';
 
 export interface WmsLayerDeps {
@@ -53,8 +51,9 @@ interface Parts {
 
 /** The WMS layer tree; several top-level layers get an unnamed root titled `md.title`. */
 export function buildWmsRoot(deps: WmsLayerDeps, rootTitle: string): WmsLayerNode {
-  const nodes = deps.loaded.config.layers.map((layer) => buildNode(deps, layer));
-  if (nodes.length === 1 && nodes[0] !== undefined) return nodes[0];
+  const configs = deps.loaded.config.layers;
+  const nodes = configs.flatMap((layer) => buildNode(deps, layer) ?? []);
+  if (configs.length === 1 && nodes.length === 1 && nodes[0] !== undefined) return nodes[0];
   return {
     name: null,
     title: rootTitle,
@@ -69,8 +68,14 @@ export function buildWmsRoot(deps: WmsLayerDeps, rootTitle: string): WmsLayerNod
   };
 }
 
-function buildNode(deps: WmsLayerDeps, layer: LayerConfig): WmsLayerNode {
-  const children = (layer.layers ?? []).map((child) => buildNode(deps, child));
+/**
+ * The node of `layer`, or null when it is no WMS layer (MapProxy `WMSLayerConfiguration`): one
+ * without `sources`, `legendurl` and WMS children, such as a `tile_sources`-only layer.
+ */
+function buildNode(deps: WmsLayerDeps, layer: LayerConfig): WmsLayerNode | null {
+  const children = (layer.layers ?? []).flatMap((child) => buildNode(deps, child) ?? []);
+  const hasOwn = layer.sources !== undefined || layer.legendurl !== undefined;
+  if (children.length === 0 && !hasOwn) return null;
   const parts: Parts = { mapLayers: [], extents: [], ranges: [], info: [], legends: [] };
   for (const name of layer.sources ?? []) addSource(deps, name, parts);
   // MapProxy: a WMSLayer (`sources`, `legendurl`) has its configured range, else the merge of its
@@ -83,7 +88,6 @@ function buildNode(deps: WmsLayerDeps, layer: LayerConfig): WmsLayerNode {
       minScale: layer.min_scale,
       maxScale: layer.max_scale,
     }) ?? mergeRanges(parts.ranges);
-  const hasOwn = layer.sources !== undefined || layer.legendurl !== undefined;
   const extent =
     children.length === 0
       ? ownExtent
@@ -137,7 +141,7 @@ function addSource(deps: WmsLayerDeps, ref: string, parts: Parts): void {
   }
   const source = sourceFor(deps, ref);
   parts.mapLayers.push(new DirectMapLayer({ source, extent: sourceExtent(deps, ref) }));
-  const covered = coveredExtent(deps, ref);
+  const covered = sourceCoverageExtent(deps.loaded, ref);
   parts.extents.push(covered === null ? DEFAULT_EXTENT : { ...covered, isDefault: false });
   parts.ranges.push(sourceRange(deps, ref, new Set()));
   addInfo(deps, ref, parts);
@@ -172,7 +176,7 @@ function cacheLayer(deps: WmsLayerDeps, name: string, manager: TileManager, sour
   }
   return new CacheMapLayer({
     tileManager: manager,
-    extent: cacheCoverageExtent(deps.loaded, name) ?? sourcesExtent(deps, sources),
+    extent: cacheExtent(deps.loaded, name),
     maxTileLimit: deps.loaded.config.globals.cache.max_tile_limit,
     direct,
   });
@@ -180,33 +184,7 @@ function cacheLayer(deps: WmsLayerDeps, name: string, manager: TileManager, sour
 
 /** MapProxy `MapExtent(coverage.bbox, coverage.srs)`: the bounds of any coverage form, else the world. */
 function sourceExtent(deps: WmsLayerDeps, ref: string): LayerExtent {
-  return coveredExtent(deps, ref) ?? WORLD;
-}
-
-/** The bounds of a source's `coverage`; null without one (MapProxy's `DefaultMapExtent`). */
-function coveredExtent(deps: WmsLayerDeps, ref: string): LayerExtent | null {
-  const name = ref.split(':')[0] ?? ref;
-  const config = deps.loaded.config.sources[name];
-  const section = config !== undefined && 'coverage' in config ? config.coverage : undefined;
-  if (section === undefined) return null;
-  const c = configCoverage(deps.loaded, ['sources', name, 'coverage'], section);
-  return { bbox: c.bbox, srs: c.srs };
-}
-
-/**
- * MapProxy 1.15 `merge_layer_extents(sources)` for a cache: the union of its sources' coverages,
- * where a source without one does not count; undefined (the grid's extent) when none has one or a
- * source is another cache.
- */
-function sourcesExtent(deps: WmsLayerDeps, sources: unknown): LayerExtent | undefined {
-  const refs = Array.isArray(sources) ? (sources as readonly string[]) : [];
-  // a name that is both a source and a cache means the source (MapProxy looks up sources first)
-  const { caches, sources: known } = deps.loaded.config;
-  if (refs.some((ref) => caches[ref] !== undefined && known[ref.split(':')[0] ?? ref] === undefined))
-    return undefined;
-  const extents = refs.flatMap((ref) => coveredExtent(deps, ref) ?? []);
-  if (extents.length === 0) return undefined;
-  return extents.length === 1 ? extents[0] : unionExtent(extents);
+  return sourceCoverageExtent(deps.loaded, ref) ?? WORLD;
 }
 
 function addInfo(deps: WmsLayerDeps, ref: string, parts: Parts): void {
@@ -292,18 +270,4 @@ function mergeExtents(extents: readonly WmsLayerExtent[]): WmsLayerExtent {
   if (real.length === 0) return DEFAULT_EXTENT;
   if (real.length === 1 && real[0] !== undefined) return real[0];
   return { ...unionExtent(real), isDefault: false };
-}
-
-/** The union of extents in EPSG:4326 (the world when empty). */
-function unionExtent(extents: readonly LayerExtent[]): LayerExtent {
-  if (extents.length === 0) return WORLD;
-  const wgs = WORLD.srs;
-  const boxes = extents.map((e) => (e.srs.equals(wgs) ? e.bbox : e.srs.transformBBox(wgs, e.bbox)));
-  const bbox: BBox = [
-    Math.min(...boxes.map((b) => b[0])),
-    Math.min(...boxes.map((b) => b[1])),
-    Math.max(...boxes.map((b) => b[2])),
-    Math.max(...boxes.map((b) => b[3])),
-  ];
-  return { bbox, srs: wgs };
 }

@@ -18,6 +18,8 @@ export interface CacheTileLayerOptions {
   readonly format?: string | undefined;
   /** Default: the layer's grid bbox. */
   readonly extent?: BBox | undefined;
+  /** The coverage's EPSG:4326 bounds (see `TileLayer.llbbox`). */
+  readonly llbbox?: BBox | undefined;
   readonly metadata?: Readonly<Record<string, unknown>> | undefined;
 }
 
@@ -40,6 +42,7 @@ export class CacheTileLayer implements TileLayer {
   readonly format: string;
   readonly extension: string;
   readonly extent: BBox;
+  readonly llbbox: BBox | undefined;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly tileManager: TileManager;
   #emptyTile: Promise<Buffer> | null = null;
@@ -55,6 +58,7 @@ export class CacheTileLayer implements TileLayer {
     this.format = options.format ?? (cacheFormat === 'mixed' ? 'image/png' : formatMimeType(cacheFormat));
     this.extension = formatExtension(this.format);
     this.extent = options.extent ?? this.grid.bbox;
+    this.llbbox = options.llbbox;
     this.metadata = options.metadata ?? {};
   }
 

@@ -29,6 +29,11 @@ export interface TileLayer {
   readonly extension: string;
   /** Where the layer has data, in the grid SRS (coverage or grid bbox), for capabilities. */
   readonly extent: BBox;
+  /**
+   * The coverage in EPSG:4326 as MapProxy's `MapExtent.llbbox` gives it (from the coverage itself,
+   * not through the grid's SRS); absent when the extent is the grid's.
+   */
+  readonly llbbox?: BBox | undefined;
   /** Metadata from the layer's `md` config (abstract, keywords...), for capabilities. */
   readonly metadata: Readonly<Record<string, unknown>>;
   /**

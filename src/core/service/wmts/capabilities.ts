@@ -115,8 +115,11 @@ ${operations}  </ows:OperationsMetadata>
 
 function layerElement(layer: WmtsLayer, input: WmtsCapabilitiesInput): RawXml {
   const { main } = layer;
-  // MapProxy MapExtent.llbbox: the layer extent transformed to EPSG:4326 (16 points per edge)
-  const [minx, miny, maxx, maxy] = main.grid.srs.transformBBox(getSrs(4326), main.extent).map(pyFloatRepr);
+  // MapProxy MapExtent.llbbox: the cache's coverage in EPSG:4326, else its grid's extent
+  // transformed to EPSG:4326 (16 points per edge)
+  const [minx, miny, maxx, maxy] = (
+    main.llbbox ?? main.grid.srs.transformBBox(getSrs(4326), main.extent)
+  ).map(pyFloatRepr);
   const format = `image/${main.extension}`;
   const links = [...layer.byGrid.keys()].map(
     (gridName) => xml`      <TileMatrixSetLink>
