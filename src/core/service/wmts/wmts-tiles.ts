@@ -19,14 +19,13 @@ export interface FeatureInfoFormat {
 /** The tile layer a request addresses; `InvalidParameterValue` for an unknown layer or matrix set. */
 export function requestedLayer(set: WmtsLayerSet, request: Omit<WmtsTileRequest, 'kind'>): TileLayer {
   const wmtsLayer = set.layers.get(request.layer);
+  // MapProxy's check_request names no locator for either
   if (wmtsLayer === undefined) {
-    throw new OgcError(`unknown layer: ${request.layer}`, 'InvalidParameterValue', { locator: 'layer' });
+    throw new OgcError(`unknown layer: ${request.layer}`, 'InvalidParameterValue');
   }
   const layer = wmtsLayer.byGrid.get(request.tileMatrixSet);
   if (layer === undefined) {
-    throw new OgcError(`unknown tilematrixset: ${request.tileMatrixSet}`, 'InvalidParameterValue', {
-      locator: 'tilematrixset',
-    });
+    throw new OgcError(`unknown tilematrixset: ${request.tileMatrixSet}`, 'InvalidParameterValue');
   }
   return layer;
 }
