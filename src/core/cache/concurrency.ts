@@ -2,7 +2,9 @@
 
 /**
  * Calls `fn` for every item with at most `limit` calls running, and resolves with the results in
- * input order. Every call runs to completion; afterwards the first rejection (if any) is rethrown.
+ * input order. After the first rejection no new call starts (MapProxy's thread pool drops its
+ * queued meta tiles on the first error: a failing source is asked once per running creator, not
+ * once per meta tile); the calls already running finish, then that rejection is rethrown.
  */
 export async function mapLimit<T, R>(
   items: readonly T[],
@@ -13,7 +15,7 @@ export async function mapLimit<T, R>(
   const errors: unknown[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && errors.length === 0) {
       const index = next++;
       try {
         results[index] = await fn(items[index] as T, index);
