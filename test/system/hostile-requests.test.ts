@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { exceptionCode, startWmsProxy } from '../fixtures/wms/kit.js';
+import { copyFixture } from '../helpers/fixtures.js';
+import { startServe } from '../helpers/front-proxy.js';
 
 const MAP = '/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&STYLES=&FORMAT=image/png&SRS=EPSG:3857';
 const WORLD = 'BBOX=-20000000,-20000000,20000000,20000000';
@@ -63,4 +65,13 @@ test('an image exception larger than max_output_pixels falls back to the XML exc
   );
   assert.equal(small.headers.get('content-type'), 'image/png');
   await small.arrayBuffer();
+});
+
+test('serve workers answer an oversized request line in plain text, as the development server does', async (t) => {
+  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
+  const served = await startServe(t, [configFile, '-w', '1']);
+  const res = await fetch(`${served.url}/service?${'x'.repeat(20_000)}`);
+  assert.equal(res.status, 431);
+  assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(await res.text(), 'request header fields too large');
 });

@@ -31,7 +31,7 @@ function plainBody(status: number): string {
 }
 
 /** Node's HTTP parser refused the request (431 for oversized headers): answer as fastify would, in plain text. */
-function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   // a reset connection has nobody to answer (https://nodejs.org/api/http.html#event-clienterror)
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { getLogger, joinMetricsCluster } from '../../util/index.js';
 import type { BindAddress } from '../bind.js';
+import { answerClientError } from '../build-server.js';
 import { failureReport } from '../failure-report.js';
 import { useMetricsSource } from '../handle-request.js';
 import { loadTarget, type LoadedApplication } from './load-target.js';
@@ -81,6 +82,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       if (draining) res.setHeader('Connection', 'close');
       loaded(req, res);
     });
+    // oversized headers and the like: plain text, as the development server answers them
+    server.on('clientError', answerClientError);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.bind.port, options.bind.host, () => {
