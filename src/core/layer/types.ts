@@ -41,5 +41,8 @@ export interface TileLayer {
    * Resolves null when the coord lies outside the grid; rejects with a source/cache error when
    * the tile cannot be created. Services turn both into their own responses.
    */
-  getTile(coord: TileCoord, options?: { dimensions?: Readonly<Record<string, string>> }): Promise<TileResponse | null>;
+  getTile(
+    coord: TileCoord,
+    options?: { dimensions?: Readonly<Record<string, string>> },
+  ): Promise<TileResponse | null>;
 }
