@@ -139,6 +139,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   processEntities: true,
+  // character references (`&#39;`, ours for an apostrophe) are the same text as the character
+  htmlEntities: true,
   trimValues: true,
 });
 
