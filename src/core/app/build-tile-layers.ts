@@ -5,7 +5,7 @@
  */
 import type { TileManager } from '../cache/index.js';
 import type { LayerConfig, LoadedConfig } from '../config/index.js';
-import { CacheTileLayer, type TileLayer } from '../layer/index.js';
+import { CacheTileLayer, layerDimension, type LayerDimension, type TileLayer } from '../layer/index.js';
 import { getSrs } from '../srs/index.js';
 import type { BBox } from '../util/index.js';
 import type { CacheRegistry } from './build-caches.js';
@@ -28,6 +28,7 @@ export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): Ti
             extent: gridExtent(loaded, cacheName, tileManager),
             llbbox: llbboxOf(loaded, cacheName),
             metadata: layer.md ?? {},
+            dimensions: dimensionsOf(layer),
           }),
         );
       }
@@ -36,6 +37,11 @@ export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): Ti
   };
   for (const layer of loaded.config.layers) visit(layer);
   return layers;
+}
+
+/** The layer's `dimensions` with their values expanded (MapProxy `LayerConfiguration.dimensions`). */
+export function dimensionsOf(layer: LayerConfig): LayerDimension[] {
+  return Object.entries(layer.dimensions ?? {}).map(([name, config]) => layerDimension(name, config));
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 } from '../source/index.js';
 import { getSrs } from '../srs/index.js';
 import { buildTaggedSource } from './build-sources.js';
+import { dimensionsOf } from './build-tile-layers.js';
 import { cacheExtent, sourceCoverageExtent, unionExtent } from './cache-extent.js';
 import type { CacheRegistry } from './build-caches.js';
 
@@ -107,6 +108,7 @@ function buildNode(deps: WmsLayerDeps, layer: LayerConfig): WmsLayerNode | null 
     legendSources: parts.legends,
     resRange,
     extent,
+    dimensions: dimensionsOf(layer),
   };
 }
 

@@ -6,6 +6,7 @@ import { formatExtension, formatMimeType, type TileManager } from '../cache/inde
 import { limitTile, type TileCoord, type TileGrid } from '../grid/index.js';
 import { blankImage, type ImageFormatOptions } from '../image/index.js';
 import type { BBox } from '../util/index.js';
+import type { LayerDimension } from './dimensions.js';
 import type { TileLayer, TileResponse } from './types.js';
 
 export interface CacheTileLayerOptions {
@@ -21,6 +22,8 @@ export interface CacheTileLayerOptions {
   /** The coverage's EPSG:4326 bounds (see `TileLayer.llbbox`). */
   readonly llbbox?: BBox | undefined;
   readonly metadata?: Readonly<Record<string, unknown>> | undefined;
+  /** The layer's `dimensions`, for capabilities and the services' value check. */
+  readonly dimensions?: readonly LayerDimension[] | undefined;
 }
 
 /** MapProxy `empty_response`: a transparent PNG of the tile size, always PNG (`empty_response_as_png`). */
@@ -44,6 +47,7 @@ export class CacheTileLayer implements TileLayer {
   readonly extent: BBox;
   readonly llbbox: BBox | undefined;
   readonly metadata: Readonly<Record<string, unknown>>;
+  readonly dimensions: readonly LayerDimension[];
   readonly tileManager: TileManager;
   #emptyTile: Promise<Buffer> | null = null;
 
@@ -60,6 +64,7 @@ export class CacheTileLayer implements TileLayer {
     this.extent = options.extent ?? this.grid.bbox;
     this.llbbox = options.llbbox;
     this.metadata = options.metadata ?? {};
+    this.dimensions = options.dimensions ?? [];
   }
 
   async getTile(

@@ -2,7 +2,7 @@
 import { ProxyError } from '../util/index.js';
 
 /** Stable codes of `MapBBoxError`. */
-export type LayerErrorCode = 'LAYER_INVALID_BBOX';
+export type LayerErrorCode = 'LAYER_INVALID_BBOX' | 'LAYER_INVALID_DIMENSION';
 
 /**
  * A map request too large or with a bbox the layer's grid cannot answer (MapProxy `MapBBOXError`):
@@ -13,5 +13,15 @@ export class MapBBoxError extends ProxyError {
   declare readonly code: LayerErrorCode;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'LAYER_INVALID_BBOX', options);
+  }
+}
+
+/** A requested dimension value the layer does not offer; services answer InvalidParameterValue. */
+export class DimensionValueError extends ProxyError {
+  declare readonly code: LayerErrorCode;
+  readonly dimension: string;
+  constructor(dimension: string, value: string) {
+    super(`invalid dimension value (${dimension}=${value}).`, 'LAYER_INVALID_DIMENSION');
+    this.dimension = dimension;
   }
 }

@@ -1,5 +1,11 @@
 /** Layers: what services serve, built from caches and sources. */
-export { MapBBoxError, type LayerErrorCode } from './errors.js';
+export { MapBBoxError, DimensionValueError, type LayerErrorCode } from './errors.js';
+/**
+ * Layer dimensions: `layerDimension(name, config)` expands `values` as MapProxy does (a single
+ * time value is an ISO 8601 interval); `checkedDimensions` picks each dimension's value for a
+ * request (lower-cased keys) or throws `DimensionValueError`.
+ */
+export { layerDimension, checkedDimensions, type LayerDimension } from './dimensions.js';
 export type { TileLayer, TileResponse } from './types.js';
 /**
  * `new CacheTileLayer(options)`: a `TileLayer` over a `TileManager`. `getTile(coord)` (grid origin)

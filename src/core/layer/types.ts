@@ -4,6 +4,7 @@
  */
 import type { TileCoord, TileGrid } from '../grid/index.js';
 import type { BBox } from '../util/index.js';
+import type { LayerDimension } from './dimensions.js';
 
 /** A tile ready to send: bytes as stored (never re-encoded on a cache hit) plus what HTTP needs. */
 export interface TileResponse {
@@ -36,6 +37,8 @@ export interface TileLayer {
   readonly llbbox?: BBox | undefined;
   /** Metadata from the layer's `md` config (abstract, keywords...), for capabilities. */
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** The layer's `dimensions` (expanded values), in config order; empty without any. */
+  readonly dimensions?: readonly LayerDimension[] | undefined;
   /**
    * The tile at `coord` (in the grid's own origin), from the cache or created from the sources.
    * Resolves null when the coord lies outside the grid; rejects with a source/cache error when

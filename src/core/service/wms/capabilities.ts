@@ -2,6 +2,7 @@
  * WMS capabilities documents of 1.0.0, 1.1.0, 1.1.1 and 1.3.0 (MapProxy's `wms1xxcapabilities.xml`
  * templates), in the element order of the OGC DTDs/XSD. Every value passes through `escapeXml`.
  */
+import type { LayerDimension } from '../../layer/index.js';
 import { getSrs, type Srs } from '../../srs/index.js';
 import { escapeXml as e, type BBox } from '../../util/index.js';
 import type { ServiceMetadata } from '../metadata.js';
@@ -242,6 +243,33 @@ function infoFormats100(formats: readonly string[]): string {
     .join('');
 }
 
+/**
+ * The layer's dimensions with MapProxy's facts (lower-cased name, `default`, `nearestValue="0"`,
+ * comma-joined values, `units="ISO8601"` when the name contains `time`), where the schema wants
+ * them: MapProxy writes them after the Identifiers and without `units` otherwise, which neither
+ * the 1.3.0 XSD nor the 1.1.x DTDs accept. 1.1.x: an empty `Dimension` plus an `Extent`.
+ */
+function dimensionTags(dimensions: readonly LayerDimension[], version: string): string[] {
+  if (version === '1.0.0') return [];
+  const tags = dimensions.map((dimension) => {
+    const name = e(dimension.identifier.toLowerCase());
+    const units = name.includes('time') ? 'ISO8601' : '';
+    const attrs = `default="${e(dimension.default)}" nearestValue="0"`;
+    const values = e(dimension.values.join(','));
+    if (version === '1.3.0')
+      return {
+        dimension: `<Dimension name="${name}" units="${units}" ${attrs}>${values}</Dimension>`,
+        extent: '',
+      };
+    return {
+      dimension: `<Dimension name="${name}" units="${units}" />`,
+      extent: `<Extent name="${name}" ${attrs}>${values}</Extent>`,
+    };
+  });
+  // 1.1.x DTD: every Dimension before the first Extent
+  return [...tags.map((tag) => tag.dimension), ...tags.map((tag) => tag.extent).filter((tag) => tag !== '')];
+}
+
 function layerXml(node: WmsLayerNode, input: CapabilitiesInput, isRoot: boolean, depth: number): string {
   const { version } = input;
   const pad = '  '.repeat(depth + 1);
@@ -276,6 +304,7 @@ function layerXml(node: WmsLayerNode, input: CapabilitiesInput, isRoot: boolean,
       `<BoundingBox ${v13 ? 'CRS' : 'SRS'}="${e(code)}" minx="${b[0]}" miny="${b[1]}" maxx="${b[2]}" maxy="${b[3]}" />`,
     );
   }
+  parts.push(...dimensionTags(node.dimensions ?? [], version));
   // Attribution, identifiers, data and feature lists only in 1.3.0; MetadataURL also in 1.1.1
   if (v13) parts.push(attribution(md), identifiers(md));
   if (v13 || version === '1.1.1') parts.push(metaTags('MetadataURL', md.metadata, version));

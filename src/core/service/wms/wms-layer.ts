@@ -2,7 +2,13 @@
  * The WMS layer tree (MapProxy `WMSLayer`/`WMSGroupLayer`): named and unnamed groups, the map
  * layers each renders, its feature-info and legend sources, and its resolution range.
  */
-import type { FeatureInfoSource, LayerExtent, LegendSource, MapLayer } from '../../layer/index.js';
+import type {
+  FeatureInfoSource,
+  LayerDimension,
+  LayerExtent,
+  LegendSource,
+  MapLayer,
+} from '../../layer/index.js';
 import type { Srs } from '../../srs/index.js';
 import type { BBox, Size } from '../../util/index.js';
 
@@ -31,6 +37,8 @@ export interface WmsLayerNode {
   readonly resRange: LayerResRange | null;
   /** Where the layer has data (MapProxy `merge_layer_extents` of its sources and children). */
   readonly extent: WmsLayerExtent;
+  /** The layer's `dimensions` (expanded values), for capabilities. */
+  readonly dimensions?: readonly LayerDimension[] | undefined;
 }
 
 /**

@@ -3,6 +3,7 @@
  * OperationsMetadata with `<url>?` endpoints; the RESTful one ResourceURL templates and a
  * ServiceMetadataURL instead.
  */
+import type { LayerDimension } from '../../layer/index.js';
 import { getSrs } from '../../srs/index.js';
 import { pyFloatRepr, type RawXml, xml } from '../../util/index.js';
 import type { ServiceMetadata } from '../metadata.js';
@@ -113,6 +114,28 @@ ${operations}  </ows:OperationsMetadata>
 `;
 }
 
+/**
+ * MapProxy writes each layer dimension with the spelling of the RESTful template's variable
+ * (`{Time}` -> `Time`); a dimension the template lacks (and the KVP document, where MapProxy 1.15
+ * fails with an internal error) keeps the config's spelling.
+ */
+function dimensionElements(dimensions: readonly LayerDimension[], template: string | undefined): RawXml[] {
+  const spelling = new Map<string, string>();
+  for (const [, name = ''] of (template ?? '').matchAll(/\{(\w+)\}/g)) spelling.set(name.toLowerCase(), name);
+  return dimensions.map((dimension) => {
+    const identifier = spelling.get(dimension.identifier.toLowerCase()) ?? dimension.identifier;
+    const values = dimension.values.map(
+      (value) => xml`        <Value>${value}</Value>
+`,
+    );
+    return xml`      <Dimension>
+        <ows:Identifier>${identifier}</ows:Identifier>
+        <Default>${dimension.default}</Default>
+${values}      </Dimension>
+`;
+  });
+}
+
 function layerElement(layer: WmtsLayer, input: WmtsCapabilitiesInput): RawXml {
   const { main } = layer;
   // MapProxy MapExtent.llbbox: the cache's coverage in EPSG:4326, else its grid's extent
@@ -145,7 +168,7 @@ function layerElement(layer: WmtsLayer, input: WmtsCapabilitiesInput): RawXml {
         <ows:Identifier>default</ows:Identifier>
       </Style>
       <Format>${format}</Format>
-${links}${resource}    </Layer>
+${dimensionElements(main.dimensions ?? [], input.restfulTemplate)}${links}${resource}    </Layer>
 `;
 }
 

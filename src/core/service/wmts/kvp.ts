@@ -47,13 +47,35 @@ export function parseWmtsKvp(query: Readonly<Record<string, string>>): WmtsReque
       z: integerParam(query, 'tilematrix'),
     },
     format: formatOfMimeType(query.format ?? ''),
-    dimensions: {},
+    dimensions: kvpDimensions(query),
   };
   if (type === 'tile') return { kind: 'tile', ...common };
   integerParam(query, 'i');
   integerParam(query, 'j');
   return { kind: 'featureinfo', ...common, infoFormat: query.infoformat ?? '' };
 }
+
+/** MapProxy `WMTS100TileRequestParams.dimensions`: every parameter that is not a GetTile one. */
+function kvpDimensions(query: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const dimensions: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && !GET_TILE_KEYS.has(key)) dimensions[key] = value;
+  }
+  return dimensions;
+}
+
+const GET_TILE_KEYS = new Set([
+  'version',
+  'request',
+  'layer',
+  'style',
+  'tilematrixset',
+  'tilematrix',
+  'tilerow',
+  'tilecol',
+  'format',
+  'service',
+]);
 
 /** MapProxy `_parse_request_type`: `GetTile` (any case) -> `tile`; null when not a WMTS request. */
 function requestType(request: string | undefined): 'tile' | 'featureinfo' | 'capabilities' | null {

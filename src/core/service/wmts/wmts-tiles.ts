@@ -3,7 +3,7 @@
  * layer and matrix set lookup, format check, TileRow from the top -> the grid's own row.
  */
 import { flipTileCoord, limitTile } from '../../grid/index.js';
-import type { TileLayer } from '../../layer/index.js';
+import { checkedDimensions, DimensionValueError, type TileLayer } from '../../layer/index.js';
 import { OgcError } from '../errors.js';
 import { checkTileFormat, outOfRange, serveTile, type TileCachingOptions } from '../tile-serving.js';
 import type { ServiceResponse } from '../types.js';
@@ -31,8 +31,9 @@ export function requestedLayer(set: WmtsLayerSet, request: Omit<WmtsTileRequest,
 }
 
 /**
- * Serves a GetTile. `restful` enables MapProxy's REST dimension check: a template dimension other
- * than `default` is unknown, because tile layers do not declare dimensions (yet).
+ * Serves a GetTile. `restful` enables MapProxy's REST dimension check: a template dimension the
+ * layer does not declare must be `default`. The layer's own dimensions then take the requested
+ * value or their default (KVP: any extra parameter), and travel with the tile to the sources.
  */
 export async function getWmtsTile(
   set: WmtsLayerSet,
@@ -42,9 +43,10 @@ export async function getWmtsTile(
 ): Promise<ServiceResponse> {
   const layer = requestedLayer(set, request);
   const format = request.format === null || request.format === '' ? layer.extension : request.format;
+  const declared = new Set((layer.dimensions ?? []).map((d) => d.identifier.toLowerCase()));
   if (restful) {
     for (const [dimension, value] of Object.entries(request.dimensions)) {
-      if (value !== 'default') {
+      if (!declared.has(dimension) && value !== 'default') {
         throw new OgcError(`unknown dimension: ${dimension}`, 'InvalidParameterValue', {
           locator: dimension,
         });
@@ -57,8 +59,26 @@ export async function getWmtsTile(
   const { x, y, z } = request.tile;
   const coord = z < 0 ? null : limitTile(layer.grid, { x, y, z });
   if (coord === null) throw outOfRange();
+  const dimensions = layerDimensions(layer, request.dimensions);
   // WMTS rows count from the top: flip for grids with a lower-left origin
-  return serveTile(layer, layer.grid.origin === 'll' ? flipTileCoord(layer.grid, coord) : coord, caching);
+  const internal = layer.grid.origin === 'll' ? flipTileCoord(layer.grid, coord) : coord;
+  return serveTile(layer, internal, caching, declared.size === 0 ? undefined : dimensions);
+}
+
+/** MapProxy `TileLayer.checked_dimensions`: an undeclared value is InvalidParameterValue. */
+function layerDimensions(
+  layer: TileLayer,
+  requested: Readonly<Record<string, string>>,
+): Record<string, string> {
+  try {
+    return checkedDimensions(layer.dimensions ?? [], requested);
+  } catch (error) {
+    if (error instanceof DimensionValueError) {
+      // MapProxy 1.15 names no locator
+      throw new OgcError(error.message, 'InvalidParameterValue');
+    }
+    throw error;
+  }
 }
 
 /**
