@@ -1,5 +1,6 @@
 /** Small, dependency-free helpers every other core module may use. */
 export { ProxyError } from './errors.js';
+export { Gate } from './gate.js';
 export {
   type BBox,
   type Size,

@@ -2,9 +2,10 @@
  * `WmsService`: WMS 1.0.0-1.3.0 (MapProxy `service/wms.py` `WMSServer`): GetCapabilities, GetMap,
  * GetFeatureInfo and GetLegendGraphic, each error rendered by the version's exception handler.
  */
+import { availableParallelism } from 'node:os';
 import { concatImages, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
 import type { FeatureInfoDoc } from '../../layer/index.js';
-import { getLogger, ProxyError } from '../../util/index.js';
+import { Gate, getLogger, ProxyError } from '../../util/index.js';
 import { OgcError } from '../errors.js';
 import type { ServiceMetadata } from '../metadata.js';
 import { NO_CACHE, NO_CACHE_HEADERS, toInternalError } from '../responses.js';
@@ -48,6 +49,8 @@ export interface WmsServiceOptions {
   readonly strict: boolean;
   readonly onSourceErrors: OnSourceErrors;
   readonly concurrentLayerRenderer: number;
+  /** GetMaps rendered at once by this process (the others wait); default: the cores. */
+  readonly concurrentMaps?: number | undefined;
   /** Loads a layer's `legendurl` (http(s) or file://); rejects with `SourceError`. */
   readonly fetchLegendUrl: (url: string) => Promise<ImageResult>;
 }
@@ -79,9 +82,11 @@ export class WmsService implements Service {
   readonly #versions: readonly WmsVersion[];
   readonly #srs: ReadonlySet<string>;
   readonly #legendSizeCache = new Map<string, readonly [number, number]>();
+  readonly #renderGate: Gate;
 
   constructor(options: WmsServiceOptions) {
     this.#options = options;
+    this.#renderGate = new Gate(options.concurrentMaps ?? availableParallelism());
     this.#layers = namedLayers(options.root);
     this.#versions = options.versions?.length ? options.versions : WMS_VERSIONS;
     this.#srs = new Set(options.srs.map((s) => s.toUpperCase()));
@@ -238,11 +243,14 @@ export class WmsService implements Service {
     const options = this.#checkFormat(params, query.format);
     this.#checkSrs(params, version);
     const srs = requestSrs(params.srsCode, version);
-    const encoded = await renderMap(params, srs, options, {
-      layers: this.#layers,
-      onSourceErrors: this.#options.onSourceErrors,
-      concurrency: this.#options.concurrentLayerRenderer,
-    });
+    // 64 clients at once would otherwise hold 64 stitched canvases and share two cores among them
+    const encoded = await this.#renderGate.run(() =>
+      renderMap(params, srs, options, {
+        layers: this.#layers,
+        onSourceErrors: this.#options.onSourceErrors,
+        concurrency: this.#options.concurrentLayerRenderer,
+      }),
+    );
     // MapProxy answers with the format's own spelling (`img_opts.format.mime_type`):
     // `image/png; mode=8bit`, `image/GeoTIFF`
     return { status: 200, contentType: options.format, body: encoded.data, cache: NO_CACHE_HEADERS };
