@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { assertValidWmsXml } from '../fixtures/wms/kit.js';
 import { startProxy } from '../helpers/proxy.js';
 import { solidPng, startUpstream, type Upstream } from '../helpers/upstream.js';
@@ -141,4 +142,38 @@ test('WMS GetMap on a cached layer forwards time and dim_* parameters as MapProx
   for (const key of ['time', 'dim_reference_time', 'vendor_opt']) {
     assert.equal(sent[0]?.query.get(key) ?? null, expected?.get(key) ?? null, key);
   }
+});
+
+/** Decoded RGBA pixels and size, to compare an image with a captured one. */
+async function pixels(data: Buffer): Promise<{ width: number; height: number; rgba: Buffer }> {
+  const { data: rgba, info } = await sharp(data).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, rgba };
+}
+
+test('WMS GetMap on a direct layer forwards any forward_req_params parameter, spelled as configured', async (t) => {
+  const png = await solidPng([255, 0, 0, 255]);
+  const upstream = await startUpstream(t, { '/service': png, '/direct': png });
+  const proxy = await startProxy(t, 'dimensions/wms-dimension.yaml', { UPSTREAM_URL: upstream.url });
+  const res = await fetch(
+    `${proxy.url}/service?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=direct&STYLES=&SRS=EPSG:3857&BBOX=0,0,20037508.342789244,20037508.342789244&WIDTH=256&HEIGHT=256&FORMAT=image/png&vendor_opt=x&ELEVATION=5&TIME=1`,
+  );
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'image/png');
+  const [expected] = await mapproxyUpstream('wms-direct.png');
+  const sent = upstream.requests.filter((r) => r.pathname === '/direct');
+  assert.equal(sent.length, 1);
+  // MapProxy sent `Vendor_Opt=x&elevation=5` (and no time: not in the source's list)
+  const extra = (query: URLSearchParams | undefined): string[][] =>
+    [...(query ?? [])]
+      .filter(([key]) => ['vendor_opt', 'elevation', 'time'].includes(key.toLowerCase()))
+      .sort();
+  assert.deepEqual(extra(sent[0]?.query), extra(expected));
+  assert.deepEqual(extra(expected), [
+    ['Vendor_Opt', 'x'],
+    ['elevation', '5'],
+  ]);
+  assert.deepEqual(
+    await pixels(Buffer.from(await res.arrayBuffer())),
+    await pixels(await readFile(new URL('wms-direct.png', CAPTURED))),
+  );
 });

@@ -142,7 +142,10 @@ function addSource(deps: WmsLayerDeps, ref: string, parts: Parts): void {
     return;
   }
   const source = sourceFor(deps, ref);
-  parts.mapLayers.push(new DirectMapLayer({ source, extent: sourceExtent(deps, ref) }));
+  const forwardReqParams = (
+    deps.loaded.config.sources[ref.split(':')[0] ?? ref] as WmsSourceConfig | undefined
+  )?.forward_req_params;
+  parts.mapLayers.push(new DirectMapLayer({ source, extent: sourceExtent(deps, ref), forwardReqParams }));
   const covered = sourceCoverageExtent(deps.loaded, ref);
   parts.extents.push(covered === null ? DEFAULT_EXTENT : { ...covered, isDefault: false });
   parts.ranges.push(sourceRange(deps, ref, new Set()));

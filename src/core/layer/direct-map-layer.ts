@@ -12,12 +12,15 @@ export interface DirectMapLayerOptions {
   readonly extent: LayerExtent;
   /** Default: the source's own `image.opacity`. */
   readonly opacity?: number | null | undefined;
+  /** The source's `forward_req_params`, as configured. */
+  readonly forwardReqParams?: readonly string[] | undefined;
 }
 
 export class DirectMapLayer implements MapLayer {
   readonly isTransparent: boolean;
   readonly opacity: number | null;
   readonly extent: LayerExtent;
+  readonly forwardReqParams: readonly string[];
   readonly #source: MapSource;
 
   constructor(options: DirectMapLayerOptions) {
@@ -25,6 +28,7 @@ export class DirectMapLayer implements MapLayer {
     this.isTransparent = options.source.isTransparent;
     this.opacity = options.opacity ?? options.source.opacity ?? null;
     this.extent = options.extent;
+    this.forwardReqParams = options.forwardReqParams ?? [];
   }
 
   getMap(query: MapQuery): Promise<ImageResult | null> {

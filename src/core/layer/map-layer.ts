@@ -19,6 +19,8 @@ export interface MapLayer {
   /** Layer opacity 0-1 when merged; null = as drawn. */
   readonly opacity: number | null;
   readonly extent: LayerExtent;
+  /** `forward_req_params` of a direct source: request parameters the WMS passes on (config spelling). */
+  readonly forwardReqParams?: readonly string[] | undefined;
   /**
    * The image for `query` (x/y bbox in `query.srs`, exactly `query.size`), or null when the layer
    * has nothing there. Rejects with `SourceError`/`CacheError` when a source or cache fails.

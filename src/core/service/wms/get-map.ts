@@ -42,6 +42,21 @@ export function layersForRequest(params: MapParams, srs: Srs, context: GetMapCon
 }
 
 /**
+ * The query dimensions plus every request parameter a direct layer's source forwards, keyed in the
+ * config's spelling (MapProxy `update_query_with_fwd_params`: any parameter, not only dimensions).
+ */
+function forwardedParams(params: MapParams, layers: readonly MapLayer[]): Readonly<Record<string, string>> {
+  let out: [string, string][] = Object.entries(params.dimensions);
+  for (const name of layers.flatMap((layer) => layer.forwardReqParams ?? [])) {
+    const value = params.params[name.toLowerCase()];
+    if (value === undefined) continue;
+    // one entry per parameter: the configured spelling replaces the request's `elevation`
+    out = [...out.filter(([key]) => key.toLowerCase() !== name.toLowerCase()), [name, value]];
+  }
+  return Object.fromEntries(out);
+}
+
+/**
  * Renders and merges `params` into one image in `options` and returns the encoded bytes.
  * Source/cache failures follow `on_source_errors`; with `raise` they reject as internal `OgcError`.
  */
@@ -58,7 +73,7 @@ export async function renderMap(
     srs,
     format: params.format,
     transparent: params.transparent,
-    dimensions: params.dimensions,
+    dimensions: forwardedParams(params, layers),
     isSeeding: false,
   };
   const errors: string[] = [];

@@ -36,6 +36,8 @@ export interface MapParams {
   readonly transparent: boolean;
   readonly bgcolor: readonly [number, number, number];
   readonly dimensions: Readonly<Record<string, string>>;
+  /** Every request parameter (lower-cased keys), for the sources' `forward_req_params`. */
+  readonly params: Readonly<Record<string, string>>;
 }
 
 /** A parsed GetFeatureInfo: the map plus the queried pixel and layers. */
@@ -147,6 +149,7 @@ export function parseMapRequest(
     transparent: query.transparent?.toLowerCase() === 'true',
     bgcolor: parseBgcolor(query.bgcolor),
     dimensions: dimensionsOf(query, version),
+    params: query,
   };
 }
 
