@@ -10,6 +10,7 @@ import { getSrs } from '../srs/index.js';
 import type { BBox } from '../util/index.js';
 import type { CacheRegistry } from './build-caches.js';
 import { cacheExtent } from './cache-extent.js';
+import { tileInfoSources } from './info-sources.js';
 
 /** Every tile layer in layer-tree order (parents before children), each grid of its cache in order. */
 export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): TileLayer[] {
@@ -29,6 +30,7 @@ export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): Ti
             llbbox: llbboxOf(loaded, cacheName),
             metadata: layer.md ?? {},
             dimensions: dimensionsOf(layer),
+            infoSources: tileInfoSources(loaded, layer, cacheName),
           }),
         );
       }

@@ -26,6 +26,7 @@ import {
 import { getSrs } from '../srs/index.js';
 import { buildTaggedSource } from './build-sources.js';
 import { dimensionsOf } from './build-tile-layers.js';
+import { wmsSourceOptions } from './info-sources.js';
 import { cacheExtent, sourceCoverageExtent, unionExtent } from './cache-extent.js';
 import type { CacheRegistry } from './build-caches.js';
 
@@ -193,21 +194,9 @@ function sourceExtent(deps: WmsLayerDeps, ref: string): LayerExtent {
 }
 
 function addInfo(deps: WmsLayerDeps, ref: string, parts: Parts): void {
-  const [name = ref, tagged] = ref.split(/:(.*)/s);
-  const config = deps.loaded.config.sources[name];
-  if (config?.type !== 'wms') return;
-  const wms: WmsSourceConfig = config;
-  const opts = wms.wms_opts ?? {};
-  const req = tagged === undefined ? wms.req : { ...wms.req, layers: tagged };
-  const common = {
-    name: ref,
-    req: req as Readonly<Record<string, string | number | boolean>> & { readonly url: string },
-    version: opts.version as '1.0.0' | '1.1.0' | '1.1.1' | '1.3.0' | undefined,
-    supportedSrs: wms.supported_srs,
-    featureInfoFormat: typeof opts.featureinfo_format === 'string' ? opts.featureinfo_format : undefined,
-    headers: { ...deps.loaded.config.globals.http.headers, ...wms.http?.headers },
-    timeoutMs: (wms.http?.client_timeout ?? deps.loaded.config.globals.http.client_timeout) * 1000,
-  };
+  const options = wmsSourceOptions(deps.loaded, ref);
+  if (options === null) return;
+  const { common, opts } = options;
   if (opts.featureinfo === true) parts.info.push(createWmsInfoSource(common));
   if (opts.legendgraphic === true || typeof opts.legendurl === 'string') {
     parts.legends.push(

@@ -5,6 +5,7 @@
 import { formatExtension, formatMimeType, type TileManager } from '../cache/index.js';
 import { limitTile, type TileCoord, type TileGrid } from '../grid/index.js';
 import { blankImage, type ImageFormatOptions } from '../image/index.js';
+import type { FeatureInfoSource } from '../source/index.js';
 import type { BBox } from '../util/index.js';
 import type { LayerDimension } from './dimensions.js';
 import type { TileLayer, TileResponse } from './types.js';
@@ -24,6 +25,8 @@ export interface CacheTileLayerOptions {
   readonly metadata?: Readonly<Record<string, unknown>> | undefined;
   /** The layer's `dimensions`, for capabilities and the services' value check. */
   readonly dimensions?: readonly LayerDimension[] | undefined;
+  /** Feature-info sources for WMTS GetFeatureInfo; default none. */
+  readonly infoSources?: readonly FeatureInfoSource[] | undefined;
 }
 
 /** MapProxy `empty_response`: a transparent PNG of the tile size, always PNG (`empty_response_as_png`). */
@@ -48,6 +51,7 @@ export class CacheTileLayer implements TileLayer {
   readonly llbbox: BBox | undefined;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly dimensions: readonly LayerDimension[];
+  readonly infoSources: readonly FeatureInfoSource[];
   readonly tileManager: TileManager;
   #emptyTile: Promise<Buffer> | null = null;
 
@@ -65,6 +69,7 @@ export class CacheTileLayer implements TileLayer {
     this.llbbox = options.llbbox;
     this.metadata = options.metadata ?? {};
     this.dimensions = options.dimensions ?? [];
+    this.infoSources = options.infoSources ?? [];
   }
 
   async getTile(

@@ -3,6 +3,7 @@
  * backed by a cache. WMS map layers (issue #4) get their own interface beside this one.
  */
 import type { TileCoord, TileGrid } from '../grid/index.js';
+import type { FeatureInfoSource } from '../source/index.js';
 import type { BBox } from '../util/index.js';
 import type { LayerDimension } from './dimensions.js';
 
@@ -39,6 +40,8 @@ export interface TileLayer {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** The layer's `dimensions` (expanded values), in config order; empty without any. */
   readonly dimensions?: readonly LayerDimension[] | undefined;
+  /** The feature-info sources of the cache's sources (WMTS GetFeatureInfo); none: not queryable. */
+  readonly infoSources?: readonly FeatureInfoSource[] | undefined;
   /**
    * The tile at `coord` (in the grid's own origin), from the cache or created from the sources.
    * Resolves null when the coord lies outside the grid; rejects with a source/cache error when

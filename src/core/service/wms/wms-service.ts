@@ -5,13 +5,13 @@
 import { availableParallelism } from 'node:os';
 import { concatImages, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
 import type { FeatureInfoDoc } from '../../layer/index.js';
-import { Gate, getLogger, ProxyError } from '../../util/index.js';
+import { Gate, getLogger } from '../../util/index.js';
 import { OgcError } from '../errors.js';
+import { infoContentType, mergeFeatureInfo, queryFeatureInfo } from '../feature-info.js';
 import type { ServiceMetadata } from '../metadata.js';
 import { NO_CACHE, NO_CACHE_HEADERS, toInternalError } from '../responses.js';
 import type { Service, ServiceRequest, ServiceResponse } from '../types.js';
 import { renderCapabilities } from './capabilities.js';
-import { mergeFeatureInfo } from './feature-info.js';
 import { renderMap, type OnSourceErrors } from './get-map.js';
 import { renderWmsException, type WmsExceptionContext } from './wms-exception.js';
 import { infoSources, namedLayers, type WmsLayerNode } from './wms-layer.js';
@@ -267,27 +267,25 @@ export class WmsService implements Service {
       const node = this.#layers.get(name);
       const sources = node === undefined ? [] : infoSources(node);
       if (sources.length === 0) throw new OgcError(`layer ${name} is not queryable`);
-      for (const source of sources) {
-        try {
-          const doc = await source.getFeatureInfo({
-            bbox: params.bbox,
-            size: params.size,
-            srs,
-            pos: params.pos,
-            infoFormat: params.infoFormat,
-            featureCount: params.featureCount,
-          });
-          if (doc !== null) docs.push(doc);
-        } catch (error) {
-          if (error instanceof ProxyError && /^(SOURCE|CACHE)_/.test(error.code))
-            throw toInternalError(error);
-          throw error;
-        }
-      }
+      docs.push(
+        ...(await queryFeatureInfo(sources, {
+          bbox: params.bbox,
+          size: params.size,
+          srs,
+          pos: params.pos,
+          infoFormat: params.infoFormat,
+          featureCount: params.featureCount,
+        })),
+      );
     }
     const merged = mergeFeatureInfo(docs);
     const contentType = params.infoFormat ?? merged.contentType;
-    return { status: 200, contentType: withCharset(contentType), body: merged.data, cache: NO_CACHE_HEADERS };
+    return {
+      status: 200,
+      contentType: infoContentType(contentType),
+      body: merged.data,
+      cache: NO_CACHE_HEADERS,
+    };
   }
 
   async #legend(query: Readonly<Record<string, string>>): Promise<ServiceResponse> {
@@ -367,8 +365,4 @@ export class WmsService implements Service {
     );
     return this.#legendSizeCache;
   }
-}
-
-function withCharset(type: string): string {
-  return type.startsWith('text/') && !type.includes('charset') ? `${type}; charset=utf-8` : type;
 }

@@ -8,6 +8,7 @@ import { getSrs } from '../../srs/index.js';
 import { pyFloatRepr, type RawXml, xml } from '../../util/index.js';
 import type { ServiceMetadata } from '../metadata.js';
 import type { TileMatrixSet } from './tile-matrix-set.js';
+import type { FeatureInfoFormat } from './wmts-tiles.js';
 import type { WmtsLayer } from './wmts-layers.js';
 
 export interface WmtsCapabilitiesInput {
@@ -18,6 +19,10 @@ export interface WmtsCapabilitiesInput {
   readonly url: string;
   /** Present for the RESTful document: the tile URL template below `url`. */
   readonly restfulTemplate?: string | undefined;
+  /** The RESTful document's FeatureInfo URL template below `url`. */
+  readonly featureInfoTemplate?: string | undefined;
+  /** `featureinfo_formats`, listed for queryable layers. */
+  readonly infoFormats?: readonly FeatureInfoFormat[] | undefined;
 }
 
 export function renderWmtsCapabilities(input: WmtsCapabilitiesInput): string {
@@ -156,6 +161,22 @@ function layerElement(layer: WmtsLayer, input: WmtsCapabilitiesInput): RawXml {
       : xml`      <ResourceURL format="${format}" resourceType="tile"
         template="${input.url}${input.restfulTemplate.replaceAll('{Format}', main.extension).replaceAll('{Layer}', layer.name)}"/>
 `;
+  // MapProxy `layer.queryable`: the info formats, and in REST a FeatureInfo template for each
+  const infoFormats = (main.infoSources ?? []).length > 0 ? (input.infoFormats ?? []) : [];
+  const infoFormatElements = infoFormats.map(
+    (info) => xml`      <InfoFormat>${info.mimetype}</InfoFormat>
+`,
+  );
+  const { featureInfoTemplate } = input;
+  const infoResources =
+    input.restfulTemplate === undefined || featureInfoTemplate === undefined
+      ? []
+      : infoFormats.map(
+          (
+            info,
+          ) => xml`      <ResourceURL format="${info.mimetype}" resourceType="FeatureInfo" template="${input.url}${featureInfoTemplate.replaceAll('{InfoFormat}', info.suffix).replaceAll('{Layer}', layer.name)}"/>
+`,
+        );
   return xml`    <Layer>
       <ows:Title>${main.title}</ows:Title>
       <ows:Abstract></ows:Abstract>
@@ -168,7 +189,7 @@ function layerElement(layer: WmtsLayer, input: WmtsCapabilitiesInput): RawXml {
         <ows:Identifier>default</ows:Identifier>
       </Style>
       <Format>${format}</Format>
-${dimensionElements(main.dimensions ?? [], input.restfulTemplate)}${links}${resource}    </Layer>
+${infoFormatElements}${dimensionElements(main.dimensions ?? [], input.restfulTemplate)}${links}${resource}${infoResources}    </Layer>
 `;
 }
 

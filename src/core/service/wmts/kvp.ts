@@ -50,9 +50,13 @@ export function parseWmtsKvp(query: Readonly<Record<string, string>>): WmtsReque
     dimensions: kvpDimensions(query),
   };
   if (type === 'tile') return { kind: 'tile', ...common };
-  integerParam(query, 'i');
-  integerParam(query, 'j');
-  return { kind: 'featureinfo', ...common, infoFormat: query.infoformat ?? '' };
+  return {
+    kind: 'featureinfo',
+    ...common,
+    infoFormat: query.infoformat ?? '',
+    pos: [integerParam(query, 'i'), integerParam(query, 'j')],
+    featureCount: query.feature_count,
+  };
 }
 
 /** MapProxy `WMTS100TileRequestParams.dimensions`: every parameter that is not a GetTile one. */

@@ -109,6 +109,7 @@ export function parseRestfulRequest(
       kind: 'featureinfo',
       ...common(infoVars, featureInfoTemplate),
       infoFormat: infoVars.InfoFormat ?? '',
+      pos: [Number(infoVars.I), Number(infoVars.J)],
     };
   }
   return null;

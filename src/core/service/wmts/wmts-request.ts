@@ -17,6 +17,10 @@ export interface WmtsTileRequest {
 export interface WmtsFeatureInfoRequest extends Omit<WmtsTileRequest, 'kind'> {
   readonly kind: 'featureinfo';
   readonly infoFormat: string;
+  /** `[I, J]`: the pixel in the tile, from its top left. */
+  readonly pos: readonly [number, number];
+  /** KVP `FEATURE_COUNT`, passed on to the sources. */
+  readonly featureCount?: string | undefined;
 }
 
 export interface WmtsCapabilitiesRequest {

@@ -83,7 +83,7 @@ abstract class WmtsServiceBase implements Service {
         case 'tile':
           return await getWmtsTile(this.layerSet, parsed, this.caching, restful);
         case 'featureinfo':
-          return wmtsFeatureInfo(this.layerSet, parsed, this.infoFormats);
+          return await wmtsFeatureInfo(this.layerSet, parsed, this.infoFormats, restful);
       }
     } catch (error) {
       if (error instanceof OgcError) return renderWmtsError(error);
@@ -104,6 +104,7 @@ export class WmtsKvpService extends WmtsServiceBase {
       layers: this.layerSet.layers.values(),
       matrixSets: this.layerSet.matrixSets,
       url: baseUrl(request),
+      infoFormats: this.infoFormats,
     });
   }
 }
@@ -148,6 +149,8 @@ export class WmtsRestService extends WmtsServiceBase {
       matrixSets: this.layerSet.matrixSets,
       url: baseUrl(request).slice(0, -RESTFUL_CAPABILITIES_PATH.length),
       restfulTemplate: this.#tileTemplate.template,
+      featureInfoTemplate: this.#featureInfoTemplate.template,
+      infoFormats: this.infoFormats,
     });
   }
 }

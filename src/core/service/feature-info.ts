@@ -1,9 +1,35 @@
 /**
- * Merging several feature-info answers into one, as MapProxy's `combine_docs` (featureinfo.py):
- * XML into the first document's root, HTML into the first document's body, JSON objects merged
- * key by key, text (and documents of different types) joined line by line.
+ * Feature info shared by WMS and WMTS: querying the info sources, and merging their answers into
+ * one as MapProxy's `combine_docs` (featureinfo.py): XML into the first document's root, HTML into
+ * the first document's body, JSON objects merged key by key, text (and mixed types) line by line.
  */
-import type { FeatureInfoDoc } from '../../layer/index.js';
+import type { FeatureInfoDoc, FeatureInfoSource, InfoQuery } from '../layer/index.js';
+import { toInternalError } from './responses.js';
+
+/**
+ * The answers of `sources` to `query`, in order (sources with nothing to say left out). A source
+ * or cache failure rejects as an internal `OgcError` (MapProxy lets it fail the request).
+ */
+export async function queryFeatureInfo(
+  sources: readonly FeatureInfoSource[],
+  query: InfoQuery,
+): Promise<FeatureInfoDoc[]> {
+  const docs: FeatureInfoDoc[] = [];
+  for (const source of sources) {
+    try {
+      const doc = await source.getFeatureInfo(query);
+      if (doc !== null) docs.push(doc);
+    } catch (error) {
+      throw toInternalError(error);
+    }
+  }
+  return docs;
+}
+
+/** The response content type of a feature-info mime type: `text/*` with `charset=utf-8`, as MapProxy. */
+export function infoContentType(type: string): string {
+  return type.startsWith('text/') && !type.includes('charset') ? `${type}; charset=utf-8` : type;
+}
 
 type InfoType = 'xml' | 'html' | 'json' | 'text';
 
@@ -40,7 +66,13 @@ export function mergeFeatureInfo(docs: readonly FeatureInfoDoc[]): FeatureInfoDo
 }
 
 /** Where a document's root element starts and ends (`<name ...>` ... `</name>`). */
-function rootOf(xml: string): { name: string; openEnd: number; closeStart: number; selfClosing: boolean; start: number } {
+function rootOf(xml: string): {
+  name: string;
+  openEnd: number;
+  closeStart: number;
+  selfClosing: boolean;
+  start: number;
+} {
   // skip the prolog: declaration, comments, processing instructions, doctype
   const prolog = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>)*/i.exec(xml);
   const start = prolog?.[0].length ?? 0;
@@ -77,7 +109,9 @@ function mergeXml(texts: readonly string[]): string {
   const head = first.slice(root.start, root.selfClosing ? root.openEnd - 2 : root.openEnd);
   const body = root.selfClosing ? '' : first.slice(root.openEnd, root.closeStart);
   const close = `</${root.name}>`;
-  return asciiReferences(`${withoutDeclaration}${head}${root.selfClosing ? '>' : ''}${body}${children.join('')}${close}`);
+  return asciiReferences(
+    `${withoutDeclaration}${head}${root.selfClosing ? '>' : ''}${body}${children.join('')}${close}`,
+  );
 }
 
 function bodyInner(html: string): string {
@@ -131,5 +165,8 @@ function pythonJson(value: Json): string {
 
 /** A JSON string with non-ASCII characters escaped, as Python's `ensure_ascii`. */
 function asciiJson(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

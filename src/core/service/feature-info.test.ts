@@ -7,10 +7,16 @@ const doc = (text: string, contentType: string) => ({ data: Buffer.from(text), c
 
 test('XML: the children of later roots join the first root; declaration dropped, non-ASCII as references', () => {
   const merged = mergeFeatureInfo([
-    doc('<?xml version="1.0" encoding="UTF-8"?>\n<msGMLOutput>\n <a_layer><x>ä</x></a_layer>\n</msGMLOutput>\n', 'text/xml'),
+    doc(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<msGMLOutput>\n <a_layer><x>ä</x></a_layer>\n</msGMLOutput>\n',
+      'text/xml',
+    ),
     doc('<?xml version="1.0"?><msGMLOutput> <b_layer/>\n</msGMLOutput>', 'text/xml; charset=utf-8'),
   ]);
-  assert.equal(merged.data.toString(), '<msGMLOutput>\n <a_layer><x>&#228;</x></a_layer>\n<b_layer/>\n</msGMLOutput>');
+  assert.equal(
+    merged.data.toString(),
+    '<msGMLOutput>\n <a_layer><x>&#228;</x></a_layer>\n<b_layer/>\n</msGMLOutput>',
+  );
   assert.equal(merged.contentType, 'text/xml');
 });
 
@@ -27,7 +33,10 @@ test('HTML: the body content of later documents joins the first body', () => {
     doc('<html><head><title>t</title></head><body><p>one</p></body></html>', 'text/html'),
     doc('<p>two</p><p>three</p>', 'text/html'),
   ]);
-  assert.equal(merged.data.toString(), '<html><head><title>t</title></head><body><p>one</p><p>two</p><p>three</p></body></html>');
+  assert.equal(
+    merged.data.toString(),
+    '<html><head><title>t</title></head><body><p>one</p><p>two</p><p>three</p></body></html>',
+  );
 });
 
 test('JSON: objects merged key by key, lists extended, written as Python json.dumps', () => {
@@ -39,7 +48,8 @@ test('JSON: objects merged key by key, lists extended, written as Python json.du
 });
 
 test('different types, or text, are joined line by line as they came', () => {
-  const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<msGMLOutput>\n <a_layer><x>ä</x></a_layer>\n</msGMLOutput>\n';
+  const xml =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<msGMLOutput>\n <a_layer><x>ä</x></a_layer>\n</msGMLOutput>\n';
   const mixed = mergeFeatureInfo([doc('one', 'text/plain'), doc(xml, 'text/xml')]);
   assert.equal(mixed.data.toString(), `one\n${xml}`);
   assert.equal(mixed.contentType, 'text/plain');

@@ -1,0 +1,56 @@
+/**
+ * The feature-info side of WMS sources (`wms_opts.featureinfo`): the client options a source's
+ * info and legend requests share, and the info sources of a tile layer (MapProxy `tile_layers`).
+ */
+import type { LayerConfig, LoadedConfig, WmsSourceConfig } from '../config/index.js';
+import { createWmsInfoSource, type FeatureInfoSource } from '../source/index.js';
+
+/** Client options of WMS source `ref` (`name` or `name:layers`) with its `wms_opts`; null for other types. */
+export function wmsSourceOptions(loaded: LoadedConfig, ref: string) {
+  const [name = ref, tagged] = ref.split(/:(.*)/s);
+  const config = loaded.config.sources[name];
+  if (config?.type !== 'wms') return null;
+  const wms: WmsSourceConfig = config;
+  const opts = wms.wms_opts ?? {};
+  const req = tagged === undefined ? wms.req : { ...wms.req, layers: tagged };
+  const common = {
+    name: ref,
+    req: req as Readonly<Record<string, string | number | boolean>> & { readonly url: string },
+    version: opts.version as '1.0.0' | '1.1.0' | '1.1.1' | '1.3.0' | undefined,
+    supportedSrs: wms.supported_srs,
+    featureInfoFormat: typeof opts.featureinfo_format === 'string' ? opts.featureinfo_format : undefined,
+    headers: { ...loaded.config.globals.http.headers, ...wms.http?.headers },
+    timeoutMs: (wms.http?.client_timeout ?? loaded.config.globals.http.client_timeout) * 1000,
+  };
+  return { common, opts };
+}
+
+/** The sources of cache `name`, through caches used as sources (MapProxy `cache_source_names`). */
+function cacheSourceNames(loaded: LoadedConfig, name: string): string[] {
+  const { caches, sources } = loaded.config;
+  const refs = caches[name]?.sources;
+  return (Array.isArray(refs) ? (refs as readonly string[]) : []).flatMap((ref) =>
+    caches[ref] !== undefined && sources[ref] === undefined ? cacheSourceNames(loaded, ref) : [ref],
+  );
+}
+
+/**
+ * The info sources of a tile layer over cache `cacheName` (MapProxy `tile_layers`): those of the
+ * cache's sources, then of the layer's feature-info-only sources (`wms_opts.map: false`).
+ * MapProxy skips tagged sources (`name:layers`) here.
+ */
+export function tileInfoSources(
+  loaded: LoadedConfig,
+  layer: LayerConfig,
+  cacheName: string,
+): FeatureInfoSource[] {
+  const infoOnly =
+    layer.tile_sources !== undefined
+      ? []
+      : (layer.sources ?? []).filter((ref) => wmsSourceOptions(loaded, ref)?.opts.map === false);
+  return [...cacheSourceNames(loaded, cacheName), ...infoOnly].flatMap((ref) => {
+    if (loaded.config.sources[ref] === undefined) return [];
+    const options = wmsSourceOptions(loaded, ref);
+    return options?.opts.featureinfo === true ? [createWmsInfoSource(options.common)] : [];
+  });
+}
