@@ -4,7 +4,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { limitTile, type TileCoord, type TileGrid } from '../../grid/index.js';
-import type { TileLayer, TileResponse } from '../../layer/index.js';
+import type { FeatureInfoSource, TileLayer, TileResponse } from '../../layer/index.js';
 import type { BBox } from '../../util/index.js';
 
 export interface FakeTileLayerOptions {
@@ -24,6 +24,8 @@ export interface FakeTileLayerOptions {
   readonly cacheable?: boolean;
   /** Every getTile rejects with it. */
   readonly failWith?: Error;
+  /** Feature-info sources; default none (not queryable). */
+  readonly infoSources?: readonly FeatureInfoSource[];
 }
 
 export class FakeTileLayer implements TileLayer {
@@ -35,6 +37,7 @@ export class FakeTileLayer implements TileLayer {
   readonly extension: string;
   readonly extent: BBox;
   readonly metadata: Readonly<Record<string, unknown>> = {};
+  readonly infoSources: readonly FeatureInfoSource[];
   /** Every coordinate `getTile` was called with, in order. */
   readonly requested: TileCoord[] = [];
   readonly #options: FakeTileLayerOptions;
@@ -49,6 +52,7 @@ export class FakeTileLayer implements TileLayer {
     this.format = options.format ?? 'image/png';
     this.extension = options.extension ?? this.format.replace(/^image\//, '');
     this.extent = options.extent ?? options.grid.bbox;
+    this.infoSources = options.infoSources ?? [];
     this.#data =
       options.data ?? solidPng(options.grid.tileSize[0], options.grid.tileSize[1], [255, 0, 0, 255]);
   }

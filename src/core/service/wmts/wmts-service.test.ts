@@ -4,6 +4,7 @@ import { test, type TestContext } from 'node:test';
 import { assertValidXml } from '../../../../test/schemas/validate-xml.js';
 import { parseXml, select, texts, type XmlElement } from '../../../../test/schemas/xml-tree.js';
 import { createTileGrid } from '../../grid/index.js';
+import type { FeatureInfoDoc, FeatureInfoSource, InfoQuery } from '../../layer/index.js';
 import { ProxyError } from '../../util/index.js';
 import {
   ServiceError,
@@ -416,4 +417,73 @@ test('templates without the required variables are refused when the service is b
       }),
     ServiceError,
   );
+});
+
+test('GetFeatureInfo asks every info source about the tile counted from the top and merges the answers', async (t) => {
+  const queries: InfoQuery[] = [];
+  const answering = (doc: FeatureInfoDoc | null): FeatureInfoSource => ({
+    getFeatureInfo: (query) => {
+      queries.push(query);
+      return Promise.resolve(doc);
+    },
+  });
+  const json = (text: string): FeatureInfoDoc => ({
+    data: Buffer.from(text),
+    contentType: 'application/json',
+  });
+  const layer = (infoSources: FeatureInfoSource[]) => [
+    new FakeTileLayer({
+      name: 'osm',
+      gridName: 'GLOBAL_MERCATOR',
+      grid: grid('GLOBAL_MERCATOR'),
+      infoSources,
+    }),
+  ];
+  const featureInfoFormats = [{ mimetype: 'application/json', suffix: 'json' }];
+  const query = {
+    ...TILE,
+    request: 'GetFeatureInfo',
+    tilematrixset: 'GLOBAL_MERCATOR',
+    tilecol: '1',
+    infoformat: 'application/json',
+    i: '3',
+    j: '4',
+    feature_count: '7',
+  };
+  const merged = new WmtsKvpService({
+    layers: layer([answering(json('{"a": [1]}')), answering(null), answering(json('{"a": [2], "b": 1}'))]),
+    featureInfoFormats,
+  });
+  const res = await merged.handle(kvp(query));
+  assert.equal(res.status, 200);
+  assert.equal(res.contentType, 'application/json');
+  assert.equal(String(res.body), '{"a": [1, 2], "b": 1}');
+  assert.equal(queries.length, 3);
+  const [first] = queries;
+  assert.ok(first !== undefined);
+  // GLOBAL_MERCATOR has a lower-left origin: row 0 from the top is the northern half
+  assert.deepEqual(first.bbox, [0, 0, 20037508.342789244, 20037508.342789244]);
+  assert.deepEqual(
+    [first.size, first.pos, first.infoFormat, first.featureCount],
+    [[256, 256], [3, 4], 'application/json', '7'],
+  );
+  assert.equal(first.srs.code, 'EPSG:900913');
+
+  const empty = new WmtsKvpService({ layers: layer([answering(null)]), featureInfoFormats });
+  const none = await empty.handle(kvp(query));
+  assert.deepEqual([none.status, none.contentType, String(none.body)], [200, 'application/json', '']);
+  assert.deepEqual((await exceptionOf(t, await empty.handle(kvp({ ...query, tilerow: '2' })))).slice(0, 2), [
+    400,
+    'TileOutOfRange',
+  ]);
+
+  const failing = new WmtsKvpService({
+    layers: layer([{ getFeatureInfo: () => Promise.reject(new ProxyError('upstream down', 'SOURCE_HTTP')) }]),
+    featureInfoFormats,
+  });
+  assert.deepEqual((await exceptionOf(t, await failing.handle(kvp(query)))).slice(0, 3), [
+    500,
+    'NoApplicableCode',
+    'upstream down',
+  ]);
 });
