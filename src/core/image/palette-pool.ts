@@ -2,14 +2,14 @@
  * Runs paletted PNG encodes on a pool of worker threads (one per core), so the tiles of a meta
  * tile are quantised in parallel and never on the event loop. Tiny images are encoded inline.
  */
-import { availableParallelism } from 'node:os';
 import { encodePalettePng, type PaletteJob } from './palette-png.js';
+import { processCores } from '../util/index.js';
 import { lazyPool } from './thread-pool.js';
 
 /** Below this many pixels a thread hop costs more than the encode itself. */
 const INLINE_MAX_PIXELS = 64 * 64;
 
-const pool = lazyPool('palette-worker', 'runPalettePng', Math.max(1, availableParallelism()));
+const pool = lazyPool('palette-worker', 'runPalettePng', processCores());
 
 /** The paletted PNG of `job`; rejects when the worker fails. */
 export async function encodePalettePngAsync(job: PaletteJob): Promise<Buffer> {

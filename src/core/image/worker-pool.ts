@@ -2,12 +2,12 @@
  * The worker pool (piscina) that runs CPU-heavy pixel loops off the event loop. Created on first
  * use; idle threads exit after a while and never keep the process alive.
  */
-import { availableParallelism } from 'node:os';
 import { ImageError } from './errors.js';
 import type { ResampleJob } from './resample.js';
+import { processCores } from '../util/index.js';
 import { lazyPool } from './thread-pool.js';
 
-const pool = lazyPool('resample-worker', 'runResample', Math.max(1, Math.min(4, availableParallelism() - 1)));
+const pool = lazyPool('resample-worker', 'runResample', Math.max(1, Math.min(4, processCores() - 1)));
 
 /** Runs `job` on a worker thread. Rejects with `ImageError` (`IMAGE_TRANSFORM`) when the worker fails. */
 export async function resampleInWorker(job: ResampleJob): Promise<Uint8Array> {

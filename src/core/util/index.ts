@@ -1,6 +1,7 @@
 /** Small, dependency-free helpers every other core module may use. */
 export { ProxyError } from './errors.js';
 export { Gate } from './gate.js';
+export { processCores, PROCESSES_ENV } from './cores.js';
 export {
   type BBox,
   type Size,

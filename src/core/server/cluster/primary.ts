@@ -6,7 +6,7 @@
  */
 import { closedSignal } from '../closed-signal.js';
 import cluster, { type Worker } from 'node:cluster';
-import { clusterMetricsText, getLogger } from '../../util/index.js';
+import { clusterMetricsText, getLogger, PROCESSES_ENV } from '../../util/index.js';
 import { ServerError } from '../errors.js';
 import { DRAIN, metricsRequestId, startFailureReason, type MetricsReply } from './messages.js';
 
@@ -116,7 +116,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
 
   // a worker joins `current` once it listens; one that never does is its starter's business
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    // each worker sizes its thread pools for its share of the cores
+    const worker = cluster.fork({ [PROCESSES_ENV]: String(options.workers) });
     worker.on('message', (message: unknown) => { answerMetrics(worker, message); });
     worker.once('listening', () => {
       if (stopping) return;

@@ -2,10 +2,9 @@
  * `WmsService`: WMS 1.0.0-1.3.0 (MapProxy `service/wms.py` `WMSServer`): GetCapabilities, GetMap,
  * GetFeatureInfo and GetLegendGraphic, each error rendered by the version's exception handler.
  */
-import { availableParallelism } from 'node:os';
 import { concatImages, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
 import type { FeatureInfoDoc } from '../../layer/index.js';
-import { Gate, getLogger } from '../../util/index.js';
+import { Gate, getLogger, processCores } from '../../util/index.js';
 import { OgcError } from '../errors.js';
 import { infoContentType, mergeFeatureInfo, queryFeatureInfo } from '../feature-info.js';
 import type { ServiceMetadata } from '../metadata.js';
@@ -49,7 +48,10 @@ export interface WmsServiceOptions {
   readonly strict: boolean;
   readonly onSourceErrors: OnSourceErrors;
   readonly concurrentLayerRenderer: number;
-  /** GetMaps rendered at once by this process (the others wait); default: the cores. */
+  /**
+   * GetMaps rendered at once by this process (the others wait); default: its share of the cores
+   * plus one, so the event loop has a map to stitch while the worker threads resample another.
+   */
   readonly concurrentMaps?: number | undefined;
   /** Loads a layer's `legendurl` (http(s) or file://); rejects with `SourceError`. */
   readonly fetchLegendUrl: (url: string) => Promise<ImageResult>;
@@ -86,7 +88,7 @@ export class WmsService implements Service {
 
   constructor(options: WmsServiceOptions) {
     this.#options = options;
-    this.#renderGate = new Gate(options.concurrentMaps ?? availableParallelism());
+    this.#renderGate = new Gate(options.concurrentMaps ?? processCores() + 1);
     this.#layers = namedLayers(options.root);
     this.#versions = options.versions?.length ? options.versions : WMS_VERSIONS;
     this.#srs = new Set(options.srs.map((s) => s.toUpperCase()));
