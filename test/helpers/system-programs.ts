@@ -16,6 +16,7 @@ const PROGRAMS = {
   gdal: { files: ['gdal_translate', 'gdalinfo'], package: 'gdal-bin' },
   chromium: { files: ['/usr/bin/chromium'], package: 'chromium' },
   owslib: { files: [], python: 'owslib', package: 'python3-owslib' },
+  'redis-server': { files: ['redis-server'], package: 'redis-server' },
 } satisfies Record<string, { files: string[]; python?: string; package: string }>;
 
 export type SystemProgram = keyof typeof PROGRAMS;

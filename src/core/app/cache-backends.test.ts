@@ -67,7 +67,7 @@ test('a cache type mapproxy-ts does not run is refused by check and by the build
   const { file } = await writeConfig(t, '      type: couchdb\n      url: http://localhost:5984');
   const expected =
     'mapproxy.yaml:10:13 caches.c.cache.type: cache type "couchdb" is not supported by mapproxy-ts yet ' +
-    '(supported: file, mbtiles, sqlite, geopackage)';
+    '(supported: file, mbtiles, sqlite, geopackage, redis)';
   assert.deepEqual(await problems(file), [expected]);
   const loaded = await loadConfig(file);
   assert.throws(() => buildProxy(loaded), {
@@ -104,6 +104,31 @@ test('bad backend options fail check with file:line:column and key path', async 
   for (const [backend, message] of cases) {
     const { file } = await writeConfig(t, backend);
     assert.deepEqual(await problems(file), [message], backend);
+  }
+});
+
+test('bad redis options fail check with file:line:column and key path', async (t) => {
+  const cases: [string, string, string[]][] = [
+    ['      type: redis\n      port: "6379"', '', ['mapproxy.yaml:11:13 caches.c.cache.port: expected an integer, got "6379"']],
+    ['      type: redis\n      port: 70000', '', ['mapproxy.yaml:11:13 caches.c.cache.port: port 70000 is not 1-65535']],
+    [
+      '      type: redis\n      db: -1\n      default_ttl: -5\n      username: u',
+      '',
+      [
+        'mapproxy.yaml:11:11 caches.c.cache.db: db -1 is negative',
+        'mapproxy.yaml:12:20 caches.c.cache.default_ttl: default_ttl -5 is negative',
+        'mapproxy.yaml:13:17 caches.c.cache.username: username needs a password',
+      ],
+    ],
+    [
+      '      type: redis\n      ssl_certfile: c.pem',
+      '',
+      ['mapproxy.yaml:11:21 caches.c.cache.ssl_certfile: ssl_certfile (TLS to Redis) is not supported by mapproxy-ts yet'],
+    ],
+  ];
+  for (const [backend, extra, messages] of cases) {
+    const { file } = await writeConfig(t, backend, extra);
+    assert.deepEqual(await problems(file), messages, backend + extra);
   }
 });
 

@@ -14,6 +14,7 @@ import {
   LevelCache,
   lockCacheId,
   MBTilesCache,
+  RedisCache,
   type TileCache,
 } from '../cache/index.js';
 import {
@@ -201,12 +202,64 @@ const geopackageBackend: CacheBackend = {
   },
 };
 
+/** MapProxy `_redis_cache`: `prefix` defaults to `<cache name>_<grid name>`. */
+function redisPrefix({ name, cache, gridName }: CacheCheckContext): string {
+  const { prefix } = cache.cache;
+  return typeof prefix === 'string' && prefix !== '' ? prefix : `${name}_${gridName}`;
+}
+
+const redisBackend: CacheBackend = {
+  validate: ({ loaded, name, cache }) => {
+    const backend = cache.cache;
+    const errors: ConfigError[] = [];
+    const refuse = (key: string, message: string): void => {
+      errors.push(configErrorAt(loaded, backendPath(name, key), message));
+    };
+    // the spec checks the types; these are the ranges Redis itself would refuse at connect time
+    const { port, db, default_ttl: ttl, host } = backend;
+    if (typeof port === 'number' && (port < 1 || port > 65535))
+      refuse('port', `port ${String(port)} is not 1-65535`);
+    if (typeof db === 'number' && db < 0) refuse('db', `db ${String(db)} is negative`);
+    if (typeof ttl === 'number' && ttl < 0) refuse('default_ttl', `default_ttl ${String(ttl)} is negative`);
+    if (host === '') refuse('host', 'host is empty');
+    if (backend.password === undefined && backend.username !== undefined)
+      refuse('username', 'username needs a password');
+    for (const key of ['ssl_certfile', 'ssl_keyfile', 'ssl_ca_certs']) {
+      if (backend[key] !== undefined)
+        refuse(key, `${key} (TLS to Redis) is not supported by mapproxy-ts yet`);
+    }
+    return errors;
+  },
+  create: (context) => {
+    const backend = context.cache.cache;
+    const num = (key: string, fallback: number): number => {
+      const value = backend[key];
+      return typeof value === 'number' ? value : fallback;
+    };
+    const text = (key: string): string | undefined => {
+      const value = backend[key];
+      return typeof value === 'string' ? value : undefined;
+    };
+    return new RedisCache({
+      host: text('host') ?? '127.0.0.1',
+      port: num('port', 6379),
+      db: num('db', 0),
+      username: text('username'),
+      password: text('password'),
+      prefix: redisPrefix(context),
+      // MapProxy's default_ttl default: 3600 s; 0 keeps tiles forever
+      ttlSeconds: num('default_ttl', 3600),
+    });
+  },
+};
+
 /** Every backend mapproxy-ts runs, by `cache.type`. */
 export const CACHE_BACKENDS: Readonly<Record<string, CacheBackend>> = {
   file: fileBackend,
   mbtiles: mbtilesBackend,
   sqlite: sqliteBackend,
   geopackage: geopackageBackend,
+  redis: redisBackend,
 };
 
 /** The backend of `caches.<name>`, or a `ConfigError` at its `type` naming the supported ones. */

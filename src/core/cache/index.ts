@@ -33,6 +33,7 @@ export { DummyCache } from './dummy-cache.js';
 export { MBTilesCache, type MBTilesCacheOptions } from './mbtiles-cache.js';
 export { GeopackageCache, isValidTableName, type GeopackageCacheOptions } from './geopackage-cache.js';
 export { LevelCache, type LevelCacheOptions } from './level-cache.js';
+export { RedisCache, redisTileKey, redisLockCacheId, type RedisCacheOptions } from './redis-cache.js';
 export { TileLocker, type TileLock, type TileLockerOptions } from './lock.js';
 export { refreshLimitSeconds, parseRefreshTime, isStale, type RefreshBefore } from './refresh-before.js';
 export { formatExtension, formatMimeType, sniffFormat, storedTileFormat } from './tile-format.js';
