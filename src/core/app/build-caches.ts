@@ -5,9 +5,7 @@
 import {
   CacheError,
   DummyCache,
-  TileLocker,
   TileManager,
-  tileLockDirectory,
   type RefreshBefore,
   type TileCache,
   type TileSourceLayer,
@@ -28,6 +26,7 @@ import type { Size } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
 import { cacheBackend } from './cache-backends.js';
 import { cacheTransparency } from './cache-transparency.js';
+import { checkLockBackend, createTileLocks } from './lock-backends.js';
 
 /** The TileManagers of every cache, by cache name and then grid name. */
 export type CacheRegistry = Map<string, Map<string, TileManager>>;
@@ -47,6 +46,8 @@ export interface BuildCachesContext {
  * first (the config stage already rejected cycles). Throws `ConfigError` at the cache's keys.
  */
 export function buildCaches(context: BuildCachesContext): CacheRegistry {
+  const lockProblems = checkLockBackend(context.loaded);
+  if (lockProblems.length > 0) throw new ConfigErrors(lockProblems);
   const registry: CacheRegistry = new Map();
   const build = (name: string): Map<string, TileManager> => {
     const done = registry.get(name);
@@ -72,7 +73,6 @@ function buildManager(
   buildCache: (name: string) => Map<string, TileManager>,
 ): TileManager {
   const { loaded } = context;
-  const { globals } = loaded.config;
   const grid = context.grids.get(gridName);
   if (grid === undefined)
     throw configErrorAt(
@@ -83,19 +83,9 @@ function buildManager(
     );
   // MapProxy's TileManager encodes with compatible_image_options: transparency from the sources
   const imageOptions = { ...context.imageOptions(name, cache), transparent: cacheTransparency(loaded, name) };
-  const backend = cache.cache;
   const store = cache.disable_storage ? new DummyCache() : createStore(context, name, cache, gridName, grid);
-  const locker = cache.disable_storage
-    ? null
-    : new TileLocker({
-        lockDir: tileLockDirectory({
-          tileLockDir: backend.tile_lock_dir ?? globals.cache.tile_lock_dir,
-          directory: cache.cache_dir,
-          baseDir: globals.cache.base_dir,
-        }),
-        lockCacheId: store.lockCacheId,
-        timeoutMs: globals.http.client_timeout * 1000,
-      });
+  // file locks in tile_lock_dir, or Redis leases (globals.cache.tile_lock_backend)
+  const locker = cache.disable_storage ? null : createTileLocks({ loaded, cache, store });
   return new TileManager({
     grid,
     cache: store,

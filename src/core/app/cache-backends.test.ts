@@ -107,10 +107,30 @@ test('bad backend options fail check with file:line:column and key path', async 
   }
 });
 
+test('check accepts a redis cache and the redis tile locks, and the build connects to nothing', async (t) => {
+  const { file } = await writeConfig(
+    t,
+    '      type: redis\n      host: 127.0.0.1\n      port: 1\n      db: 2\n      prefix: p\n      default_ttl: 0\n' +
+      '      username: u\n      password: pw',
+    'globals:\n  cache:\n    tile_lock_backend: redis\n    tile_lock_redis:\n      port: 1\n      lease_seconds: 2',
+  );
+  assert.deepEqual(await problems(file), []);
+  // port 1 has no Redis: building must not try, only a tile request would
+  buildProxy(await loadConfig(file));
+});
+
 test('bad redis options fail check with file:line:column and key path', async (t) => {
   const cases: [string, string, string[]][] = [
-    ['      type: redis\n      port: "6379"', '', ['mapproxy.yaml:11:13 caches.c.cache.port: expected an integer, got "6379"']],
-    ['      type: redis\n      port: 70000', '', ['mapproxy.yaml:11:13 caches.c.cache.port: port 70000 is not 1-65535']],
+    [
+      '      type: redis\n      port: "6379"',
+      '',
+      ['mapproxy.yaml:11:13 caches.c.cache.port: expected an integer, got "6379"'],
+    ],
+    [
+      '      type: redis\n      port: 70000',
+      '',
+      ['mapproxy.yaml:11:13 caches.c.cache.port: port 70000 is not 1-65535'],
+    ],
     [
       '      type: redis\n      db: -1\n      default_ttl: -5\n      username: u',
       '',
@@ -123,7 +143,19 @@ test('bad redis options fail check with file:line:column and key path', async (t
     [
       '      type: redis\n      ssl_certfile: c.pem',
       '',
-      ['mapproxy.yaml:11:21 caches.c.cache.ssl_certfile: ssl_certfile (TLS to Redis) is not supported by mapproxy-ts yet'],
+      [
+        'mapproxy.yaml:11:21 caches.c.cache.ssl_certfile: ssl_certfile (TLS to Redis) is not supported by mapproxy-ts yet',
+      ],
+    ],
+    [
+      '      type: file',
+      'globals:\n  cache:\n    tile_lock_backend: redlock',
+      ['mapproxy.yaml:13:24 globals.cache.tile_lock_backend: expected "file" or "redis", got "redlock"'],
+    ],
+    [
+      '      type: file',
+      'globals:\n  cache:\n    tile_lock_backend: redis\n    tile_lock_redis:\n      lease_seconds: 0',
+      ['mapproxy.yaml:15:22 globals.cache.tile_lock_redis.lease_seconds: lease_seconds 0 is below 0.1'],
     ],
   ];
   for (const [backend, extra, messages] of cases) {

@@ -15,6 +15,7 @@ import {
 } from '../config/index.js';
 import { buildGrids } from './build-grids.js';
 import { checkCacheBackends } from './cache-backends.js';
+import { checkLockBackend } from './lock-backends.js';
 import { unsupportedOptions } from './unsupported-options.js';
 
 const buildsGrids: ConfigCheck = (loaded) => {
@@ -28,8 +29,10 @@ const buildsGrids: ConfigCheck = (loaded) => {
   }
 };
 
-// every cache's backend: a type serve could not run, or options its factory refuses
-const buildsCacheBackends: ConfigCheck = (loaded) => ({ errors: checkCacheBackends(loaded) });
+// every cache's backend: a type serve could not run, or options its factory refuses; so the locks
+const buildsCacheBackends: ConfigCheck = (loaded) => ({
+  errors: [...checkCacheBackends(loaded), ...checkLockBackend(loaded)],
+});
 
 // options the spec accepts that serve cannot honour (mapnik sources, inspire_md...; watermark warns)
 const refusesUnsupported: ConfigCheck = (loaded) => unsupportedOptions(loaded);

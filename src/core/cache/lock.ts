@@ -1,6 +1,6 @@
 /**
- * Cross-process tile-creation locks, one per meta tile, in `tile_lock_dir` (MapProxy
- * `cache/base.py` `TileLocker`), on util's proper-lockfile locks.
+ * Cross-process tile-creation locks, one per meta tile: the `TileLockBackend` seam, and its file
+ * implementation in `tile_lock_dir` (MapProxy `cache/base.py` `TileLocker`) on util's proper-lockfile locks.
  */
 import { join } from 'node:path';
 import type { TileCoord } from '../grid/index.js';
@@ -30,11 +30,24 @@ export interface TileLockerOptions {
 
 /** A held lock; `release` never rejects. */
 export interface TileLock {
+  /** The lock file, or the lock's key in its store. */
   readonly path: string;
   release(): Promise<void>;
 }
 
-export class TileLocker {
+/**
+ * What the tile creator locks a meta tile with, across processes: file locks (`TileLocker`) or
+ * Redis leases (`RedisTileLocker`), chosen by `globals.cache.tile_lock_backend`.
+ */
+export interface TileLockBackend {
+  /**
+   * Waits for the lock of `coord` (the main tile of a meta tile). Rejects with `CacheError`
+   * `CACHE_LOCK_TIMEOUT` after the backend's timeout, `CACHE_LOCK` when locking is impossible.
+   */
+  acquire(coord: TileCoord): Promise<TileLock>;
+}
+
+export class TileLocker implements TileLockBackend {
   readonly lockDir: string;
   readonly lockCacheId: string;
   readonly timeoutMs: number;

@@ -8,7 +8,7 @@ import { onErrorInfo, type MapQuery } from '../source/index.js';
 import type { Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { mergeLayers, splitTiles, tileSingleColor } from './image-ops.js';
-import type { TileLocker } from './lock.js';
+import type { TileLockBackend } from './lock.js';
 import { isStale } from './refresh-before.js';
 import { SingleFlight } from './single-flight.js';
 import { storedTileFormat } from './tile-format.js';
@@ -54,7 +54,7 @@ export interface TileCreatorOptions {
   /** Mime type asked from sources. */
   readonly requestFormat: string;
   /** null: no cross-process locking (`disable_storage`). */
-  readonly locker: TileLocker | null;
+  readonly locker: TileLockBackend | null;
   readonly concurrentTileCreators: number;
   readonly now: () => number;
   readonly warn: (message: string) => void;

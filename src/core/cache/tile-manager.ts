@@ -15,7 +15,7 @@ import type { ImageFormatOptions } from '../image/index.js';
 import { getLogger, metrics, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
-import type { TileLocker } from './lock.js';
+import type { TileLockBackend } from './lock.js';
 import { isStale, refreshLimitSeconds, type RefreshBefore } from './refresh-before.js';
 import { rescaleTile, type RescaleContext } from './rescale.js';
 import { coordKey, jobTiles, TileCreator, type CreationJob, type CreationRequest } from './tile-creator.js';
@@ -32,7 +32,7 @@ export interface TileManagerOptions {
   /** Mime type asked from sources (`request_format`); default the cache format (`image/png` for mixed). */
   readonly requestFormat?: string | undefined;
   /** Cross-process creation locks; null or omitted: none (always so for `disable_storage`). */
-  readonly locker?: TileLocker | null | undefined;
+  readonly locker?: TileLockBackend | null | undefined;
   /** Default `[4, 4]`. */
   readonly metaSize?: Size | undefined;
   /** Default 80. */

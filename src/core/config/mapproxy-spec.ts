@@ -468,6 +468,17 @@ const globalsSpec = dict({
     s3: dict({ bucket_name: str, profile_name: str, region_name: str, endpoint_url: str }),
     azureblob: dict({ connection_string: str, container_name: str }), // MapProxy 7
     ...permissions,
+    // mapproxy-ts's own: meta-tile locks as Redis leases shared by every process (MapProxy: files)
+    tile_lock_backend: enumOf('file', 'redis'),
+    tile_lock_redis: dict({
+      host: str,
+      port: int,
+      db: int,
+      username: str,
+      password: str,
+      prefix: str,
+      lease_seconds: num,
+    }),
   }),
   grid: dict({ tile_size: list(int) }),
   srs: dict({

@@ -282,6 +282,17 @@ export interface GlobalsConfig {
     readonly sqlite_timeout: number;
     readonly s3?: Readonly<Record<string, string>>;
     readonly azureblob?: Readonly<Record<string, string>>;
+    /** mapproxy-ts's own: `file` (default, `tile_lock_dir`) or `redis` (`tile_lock_redis`). */
+    readonly tile_lock_backend?: 'file' | 'redis';
+    readonly tile_lock_redis?: {
+      readonly host?: string;
+      readonly port?: number;
+      readonly db?: number;
+      readonly username?: string;
+      readonly password?: string;
+      readonly prefix?: string;
+      readonly lease_seconds?: number;
+    };
     readonly directory_permissions?: string;
     readonly file_permissions?: string;
   };
