@@ -95,6 +95,7 @@ export class RedisConnection {
           cause: this.#lastError,
         });
       }
+      this.#lastError = null;
       if (client.status !== 'wait' && client.status !== 'end') {
         // closing after an error: wait for the end before connecting again
         client.disconnect();
@@ -106,8 +107,11 @@ export class RedisConnection {
         },
         (error: unknown) => {
           this.#failedAtMs = Date.now();
-          this.#lastError = error;
-          throw new Error(`${this.address} is unreachable: ${errorText(error)}`, { cause: error });
+          // connect() rejects with "Connection is closed."; the error event said why (ECONNREFUSED,
+          // WRONGPASS): keep that one
+          const cause = this.#lastError ?? error;
+          this.#lastError = cause;
+          throw new Error(`${this.address} is unreachable: ${errorText(cause)}`, { cause });
         },
       );
       void this.#connecting
