@@ -7,6 +7,7 @@ import type { ImageFormatOptions, ImageResult } from '../image/index.js';
 import { onErrorInfo, type MapQuery } from '../source/index.js';
 import type { Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
+import { CacheError } from './errors.js';
 import { mergeLayers, splitTiles, tileSingleColor } from './image-ops.js';
 import type { TileLockBackend } from './lock.js';
 import { isStale } from './refresh-before.js';
@@ -255,8 +256,12 @@ export class TileCreator {
         await cache.storeTiles(toStore, request.dimensions);
         timestampMs = now();
       } catch (error) {
-        // STYLE 5: degrade deliberately; the tiles are served although they were not stored
-        warn(`could not store tiles: ${error instanceof Error ? error.message : String(error)}`);
+        const reason = `could not store tiles: ${error instanceof Error ? error.message : String(error)}`;
+        // a seed run exists to store tiles: a tile it could not store is a failed tile (retried,
+        // then reported), not a success
+        if (request.isSeeding) throw new CacheError(reason, 'CACHE_WRITE', { cause: error });
+        // STYLE 5: serving degrades deliberately; the tiles are served although they were not stored
+        warn(reason);
       }
     }
     return new Map(

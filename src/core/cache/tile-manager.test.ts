@@ -390,6 +390,17 @@ test('a failed cache write is logged and the tile is still served', async (t) =>
   assert.match(warnings.join('\n'), /could not store tiles/);
 });
 
+test('while seeding, a failed cache write is a CacheError: the tile counts as failed, not seeded', async (t) => {
+  const source = testSource();
+  const { manager, cacheDir } = await setup(t, { sources: [{ source }], metaSize: [1, 1], metaBuffer: 0 });
+  await mkdir(dirname(cacheDir), { recursive: true });
+  await writeFile(cacheDir, 'in the way');
+  await assert.rejects(manager.loadTiles([{ x: 0, y: 0, z: 3 }], { isSeeding: true }), {
+    code: 'CACHE_WRITE',
+    message: /could not store tiles/,
+  });
+});
+
 test('link_single_color_images: single-coloured created tiles become links to one file', async (t) => {
   const dir = await makeTempDir(t);
   const cache = new FileCache({
