@@ -5,8 +5,15 @@
  */
 import { META_SIZE } from './tiles.js';
 
-/** The mapproxy.yaml text for an upstream at `upstreamUrl`; the cache lives in `./cache_data`. */
-export function benchConfig(upstreamUrl: string): string {
+/** Cache backends the bench can put the tiles in (`--cache`). */
+export const BENCH_CACHE_TYPES = ['file', 'mbtiles', 'sqlite', 'geopackage'] as const;
+export type BenchCacheType = (typeof BENCH_CACHE_TYPES)[number];
+
+/**
+ * The mapproxy.yaml text for an upstream at `upstreamUrl`; the cache (of `cacheType`) lives in
+ * `./cache_data`.
+ */
+export function benchConfig(upstreamUrl: string, cacheType: BenchCacheType = 'file'): string {
   return `# written by npm run bench
 services:
   tms:
@@ -26,7 +33,7 @@ caches:
     sources: [osm_wms]
     meta_size: [${META_SIZE}, ${META_SIZE}]
     meta_buffer: 0
-sources:
+${cacheType === 'file' ? '' : `    cache:\n      type: ${cacheType}\n`}sources:
   osm_wms:
     type: wms
     req:

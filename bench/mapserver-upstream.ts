@@ -32,7 +32,9 @@ async function writeRaster(dir: string): Promise<string> {
     }
   }
   const file = join(dir, 'world.png');
-  await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toFile(file);
+  await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(file);
   // world file: pixel size, rotation, upper-left pixel centre
   await writeFile(join(dir, 'world.pgw'), `0.1\n0\n0\n-0.1\n${-180 + 0.05}\n${90 - 0.05}\n`);
   return file;

@@ -3,6 +3,7 @@
  * connections. Pure parsing; nothing here starts a server or touches the network.
  */
 import { parseArgs } from 'node:util';
+import { BENCH_CACHE_TYPES, type BenchCacheType } from './config.js';
 
 /** How the mapproxy-ts server under test is started: built `dist` (bin/run.js) or TypeScript through tsx (bin/dev.js). */
 export type ServerMode = 'auto' | 'dist' | 'dev';
@@ -35,6 +36,8 @@ export interface BenchOptions {
   /** `mapserver` (CGI mapserv, real rendering cost) or the in-process gradient WMS. */
   readonly upstream: 'mapserver' | 'builtin';
   /** Where the JSON summary goes; null for nowhere. */
+  /** `--cache`: the backend the tiles are stored in. */
+  readonly cache: BenchCacheType;
   readonly output: string | null;
   readonly help: boolean;
 }
@@ -57,6 +60,7 @@ export const usage = (scenarios: readonly string[]): string => `Usage: npm run b
   --workers N            worker processes of both servers with --deploy (default 2)
   --runs N               paired runs per scenario, medians reported (default 3 with --deploy, else 1)
   --upstream mapserver|builtin  the upstream WMS (default mapserver with --deploy, else builtin)
+  --cache TYPE           the cache backend: file (default), mbtiles, sqlite or geopackage
   --output FILE          JSON summary (default bench/results/latest.json; "-" for none)
   --quick                a few seconds per scenario, for a smoke check
   -h, --help             this text
@@ -132,6 +136,7 @@ export function parseBenchOptions(argv: readonly string[], known: readonly strin
         runs: { type: 'string' },
         upstream: { type: 'string' },
         output: { type: 'string' },
+        cache: { type: 'string' },
         quick: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -151,7 +156,12 @@ export function parseBenchOptions(argv: readonly string[], known: readonly strin
   if (upstream !== 'mapserver' && upstream !== 'builtin') {
     throw new BenchUsageError(`--upstream must be mapserver or builtin, got "${upstream}"`);
   }
+  const cache = values.cache ?? 'file';
+  if (!(BENCH_CACHE_TYPES as readonly string[]).includes(cache)) {
+    throw new BenchUsageError(`--cache must be one of ${BENCH_CACHE_TYPES.join(', ')}, got "${cache}"`);
+  }
   return {
+    cache: cache as BenchCacheType,
     scenarios: scenarioList(values.scenario, known),
     durationSeconds: positiveInteger('duration', values.duration, quick ? 3 : 10),
     connections: positiveInteger('connections', values.connections, deploy ? 64 : 50),

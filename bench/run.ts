@@ -13,9 +13,13 @@ import { startBenchUpstream } from './upstream.js';
 
 async function runAll(options: BenchOptions): Promise<BenchRow[]> {
   const upstream =
-    options.upstream === 'mapserver' ? await startMapServerUpstream() : await startBenchUpstream(options.upstreamLatencyMs);
+    options.upstream === 'mapserver'
+      ? await startMapServerUpstream()
+      : await startBenchUpstream(options.upstreamLatencyMs);
   const kinds: TargetKind[] = options.compareMapProxy ? ['mapproxy-ts', 'mapproxy'] : ['mapproxy-ts'];
-  const deployment: Deployment = options.deploy ? { mode: 'deploy', workers: options.workers } : { mode: 'develop' };
+  const deployment: Deployment = options.deploy
+    ? { mode: 'deploy', workers: options.workers }
+    : { mode: 'develop' };
   const rows: BenchRow[] = [];
   try {
     for (const scenario of SCENARIOS.filter((s) => options.scenarios.includes(s.name))) {
@@ -24,9 +28,11 @@ async function runAll(options: BenchOptions): Promise<BenchRow[]> {
       for (let run = 0; run < options.runs; run++) {
         for (const kind of kinds) {
           // a fresh target per run: own temp dir, empty cache, no warm state from the last one
-          const target = await startTarget(kind, upstream.url, options.server, deployment);
+          const target = await startTarget(kind, upstream.url, options.server, deployment, options.cache);
           try {
-            process.stderr.write(`${scenario.name} on ${target.label} (run ${run + 1}/${options.runs}) ...\n`);
+            process.stderr.write(
+              `${scenario.name} on ${target.label} (run ${run + 1}/${options.runs}) ...\n`,
+            );
             const rss = sampleWorkerRss(target.pid);
             const result = await scenario.run({ target, upstream, options });
             const row = { scenario: scenario.name, server: target.label, ...result, peakRssMb: rss.stop() };
@@ -41,7 +47,12 @@ async function runAll(options: BenchOptions): Promise<BenchRow[]> {
         return list.length === 0 ? [] : [medianRow(list)];
       });
       const reference = medians.find((row) => !row.server.startsWith('mapproxy-ts'));
-      rows.push(...medians.map((row) => ({ ...row, ratio: reference === undefined ? NaN : row.perSecond / reference.perSecond })));
+      rows.push(
+        ...medians.map((row) => ({
+          ...row,
+          ratio: reference === undefined ? NaN : row.perSecond / reference.perSecond,
+        })),
+      );
     }
   } finally {
     await upstream.close();
@@ -68,7 +79,9 @@ async function main(): Promise<number> {
     return 0;
   }
   if (options.upstream === 'mapserver' && !hasMapServer()) {
-    process.stderr.write('--upstream mapserver: /usr/lib/cgi-bin/mapserv is not installed (apt-get install cgi-mapserver)\n');
+    process.stderr.write(
+      '--upstream mapserver: /usr/lib/cgi-bin/mapserv is not installed (apt-get install cgi-mapserver)\n',
+    );
     return 2;
   }
   const rows = await runAll(options);

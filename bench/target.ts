@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchConfig } from './config.js';
+import { benchConfig, type BenchCacheType } from './config.js';
 import type { ServerMode } from './options.js';
 
 /** In-process mode: our serve-develop and MapProxy's; deploy mode: `serve -w N` and gunicorn `-w N`. */
@@ -121,10 +121,11 @@ export async function startTarget(
   upstreamUrl: string,
   mode: ServerMode,
   deployment: Deployment = { mode: 'develop' },
+  cacheType: BenchCacheType = 'file',
 ): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), `bench-${kind}-`));
   const configFile = join(dir, 'mapproxy.yaml');
-  await writeFile(configFile, benchConfig(upstreamUrl));
+  await writeFile(configFile, benchConfig(upstreamUrl, cacheType));
   let child: ChildProcess;
   let label: string;
   const spawnOptions: SpawnOptions = { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true };
@@ -132,17 +133,41 @@ export async function startTarget(
     const entry = ourEntry(mode);
     label = `mapproxy-ts serve -w ${deployment.workers}`;
     const port = await freePort();
-    child = spawn(process.execPath, [entry.bin, 'serve', configFile, '-w', String(deployment.workers), '-b', `127.0.0.1:${port}`], spawnOptions);
+    child = spawn(
+      process.execPath,
+      [entry.bin, 'serve', configFile, '-w', String(deployment.workers), '-b', `127.0.0.1:${port}`],
+      spawnOptions,
+    );
   } else if (kind === 'mapproxy-ts') {
     const entry = ourEntry(mode);
     label = entry.label;
-    child = spawn(process.execPath, [entry.bin, 'serve-develop', configFile, '-b', '127.0.0.1:0'], spawnOptions);
+    child = spawn(
+      process.execPath,
+      [entry.bin, 'serve-develop', configFile, '-b', '127.0.0.1:0'],
+      spawnOptions,
+    );
   } else if (deployment.mode === 'deploy') {
     // MapProxy as its documentation deploys it: the wsgi-app script under gunicorn, sync workers
     label = `MapProxy 1.15 gunicorn -w ${deployment.workers}`;
-    await runToEnd('mapproxy-util', ['create', '-t', 'wsgi-app', '-f', configFile, join(dir, 'config.py')], dir);
+    await runToEnd(
+      'mapproxy-util',
+      ['create', '-t', 'wsgi-app', '-f', configFile, join(dir, 'config.py')],
+      dir,
+    );
     const port = await freePort();
-    child = spawn('gunicorn', ['-w', String(deployment.workers), '-b', `127.0.0.1:${port}`, '--log-level', 'warning', 'config:application'], spawnOptions);
+    child = spawn(
+      'gunicorn',
+      [
+        '-w',
+        String(deployment.workers),
+        '-b',
+        `127.0.0.1:${port}`,
+        '--log-level',
+        'warning',
+        'config:application',
+      ],
+      spawnOptions,
+    );
     // gunicorn prints nothing at warning level: its URL is known
     const url = `http://127.0.0.1:${port}`;
     return finishStart(kind, label, child, dir, Promise.resolve(url));
