@@ -57,8 +57,7 @@ test('check refuses every unsupported option at its key, unknown keys stay warni
     result.warnings.map((w) => `${String(w.line)}:${String(w.column)} ${w.path.join('.')}: ${w.message}`),
     [
       "29:5 caches.typo_cache.watermrk: unknown key 'watermrk' (did you mean 'watermark'?)",
-      // TODO(#15): drawn text; warned about until it is drawn (MapProxy's example config has both)
-      '24:7 caches.osm_cache.watermark: watermark is not supported by mapproxy-ts yet; tiles are served without the text',
+      // TODO(#15): drawn text; warned about until it is drawn (MapProxy's example config has it)
       '6:7 services.wms.attribution: attribution is not supported by mapproxy-ts yet; maps are drawn without the text',
     ],
   );

@@ -18,8 +18,15 @@ import {
   type CacheConfig,
   type LoadedConfig,
 } from '../config/index.js';
-import type { TileGrid } from '../grid/index.js';
-import type { ImageFormatOptions } from '../image/index.js';
+import type { TileCoord, TileGrid } from '../grid/index.js';
+import {
+  drawWatermark,
+  watermarkPlacement,
+  type ImageFormatOptions,
+  type ImageResult,
+  type WatermarkOptions,
+} from '../image/index.js';
+import { parseColor } from './colors.js';
 import { CacheSource } from '../layer/index.js';
 import type { MapSource } from '../source/index.js';
 import type { Size } from '../util/index.js';
@@ -103,7 +110,37 @@ function buildManager(
     downscaleTiles: cache.downscale_tiles,
     cacheRescaledTiles: cache.cache_rescaled_tiles,
     identifier: `${name}_${gridName}`,
+    tileFilter: watermarkFilter(loaded, name, cache),
   });
+}
+
+/** MapProxy `create_watermark_filter`: none without `watermark` or with empty text. */
+function watermarkFilter(
+  loaded: LoadedConfig,
+  name: string,
+  cache: CacheConfig,
+): ((coord: TileCoord, image: ImageResult) => Promise<ImageResult>) | undefined {
+  const conf = cache.watermark;
+  if (conf === undefined) return undefined;
+  const text = typeof conf['text'] === 'string' ? conf['text'] : '';
+  if (text === '') return undefined;
+  const spacing = conf['spacing'];
+  if (spacing !== undefined && spacing !== 'wide')
+    throw configErrorAt(
+      loaded,
+      ['caches', name, 'watermark', 'spacing'],
+      `unsupported watermark spacing: ${JSON.stringify(spacing)}`,
+      'CONFIG_INVALID_VALUE',
+    );
+  const color = conf['color'] === undefined ? null : parseColor(conf['color']);
+  const options: WatermarkOptions = {
+    text,
+    opacity: typeof conf['opacity'] === 'number' ? conf['opacity'] : undefined,
+    fontSize: typeof conf['font_size'] === 'number' ? conf['font_size'] : undefined,
+    color: color === null ? undefined : [color[0], color[1], color[2]],
+  };
+  const wide = spacing === 'wide';
+  return (coord, image) => drawWatermark(image, watermarkPlacement(coord.x, coord.y, wide), options);
 }
 
 /** The cache's `sources`, bottom first: sources, tagged WMS sources, or other caches. */

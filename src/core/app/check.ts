@@ -34,7 +34,7 @@ const buildsCacheBackends: ConfigCheck = (loaded) => ({
   errors: [...checkCacheBackends(loaded), ...checkLockBackend(loaded)],
 });
 
-// options the spec accepts that serve cannot honour (mapnik sources, inspire_md...; watermark warns)
+// options the spec accepts that serve cannot honour (mapnik sources, inspire_md...; attribution warns)
 const refusesUnsupported: ConfigCheck = (loaded) => unsupportedOptions(loaded);
 
 /** Loads and validates the configuration (and seed config), builds its grids and checks its cache backends; reports, never throws for config problems. */

@@ -21,9 +21,8 @@ const NOT_YET = 'is not supported by mapproxy-ts yet';
 /**
  * Every unsupported option in `loaded`. Errors: source types other than wms/tile/debug, WMS
  * `featureinfo_xslt`, `http.manage_cookies: true`, band-merged cache sources,
- * `services.wms.inspire_md`, `services.ogcapi` and `globals.renderd`. Warnings (until they are
- * drawn, TODO(#15); MapProxy's own example configuration has both): cache `watermark` and
- * `services.wms.attribution`.
+ * `services.wms.inspire_md`, `services.ogcapi` and `globals.renderd`. Warnings (until it is
+ * drawn, TODO(#15); MapProxy's own example configuration has it): `services.wms.attribution`.
  */
 export function unsupportedOptions(loaded: LoadedConfig): {
   errors: ConfigError[];
@@ -88,8 +87,6 @@ export function unsupportedOptions(loaded: LoadedConfig): {
         'band merging (sources as {r, g, b, a, l})',
         'give a list of sources',
       );
-    if (cache.watermark !== undefined)
-      warn(['caches', name, 'watermark'], 'watermark', 'tiles are served without the text');
   }
 
   const services = section(config.services);

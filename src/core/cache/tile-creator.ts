@@ -61,6 +61,8 @@ export interface TileCreatorOptions {
   readonly warn: (message: string) => void;
   /** Called with the number of tiles each creation rendered from the sources (metrics). */
   readonly onCreated?: ((count: number) => void) | undefined;
+  /** Applied to every created tile before it is encoded and stored (MapProxy tile filters: `watermark`). */
+  readonly tileFilter?: ((coord: TileCoord, image: ImageResult) => Promise<ImageResult>) | undefined;
 }
 
 /** `z/x/y`, the key of a tile in maps and single-flight keys. */
@@ -233,8 +235,10 @@ export class TileCreator {
     return { image: await mergeLayers(layers, query.size, imageOptions), cacheable, authorizeStale: false };
   }
 
-  async #encode(coord: TileCoord, image: ImageResult): Promise<EncodedTile> {
-    const { imageOptions, cache } = this.#options;
+  async #encode(coord: TileCoord, source: ImageResult): Promise<EncodedTile> {
+    const { imageOptions, cache, tileFilter } = this.#options;
+    // MapProxy applies tile filters before storing: tiles are stored watermarked
+    const image = tileFilter === undefined ? source : await tileFilter(coord, source);
     const [encoded, singleColor] = await Promise.all([
       image.encode(imageOptions),
       cache.wantsSingleColor ? tileSingleColor(image, imageOptions) : Promise.resolve(undefined),

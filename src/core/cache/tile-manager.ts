@@ -11,7 +11,7 @@ import {
   type TileCoord,
   type TileGrid,
 } from '../grid/index.js';
-import type { ImageFormatOptions } from '../image/index.js';
+import type { ImageFormatOptions, ImageResult } from '../image/index.js';
 import { getLogger, metrics, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
@@ -50,6 +50,8 @@ export interface TileManagerOptions {
   readonly cacheRescaledTiles?: boolean | undefined;
   /** Name for log messages, MapProxy's `<cache>_<grid>`. */
   readonly identifier?: string | undefined;
+  /** Applied to every created tile before it is stored (MapProxy tile filters: `watermark`). */
+  readonly tileFilter?: ((coord: TileCoord, image: ImageResult) => Promise<ImageResult>) | undefined;
   /** Clock in ms since the epoch (tests inject one). */
   readonly now?: (() => number) | undefined;
   /** Receives warnings (failed writes, stale tiles served); default the `mapproxy.cache.tile` logger. */
@@ -127,6 +129,7 @@ export class TileManager {
       concurrentTileCreators: this.#concurrency,
       now: this.#now,
       warn: this.#warn,
+      tileFilter: options.tileFilter,
       onCreated: (count) => {
         metrics.tilesCreated(this.identifier, count);
       },

@@ -17,6 +17,12 @@ export {
 export { formatName, sniffFormat, type FormatName } from './formats.js';
 export { type Rgba } from './pixels.js';
 export { messageImage, type MessageOptions } from './message.js';
+export {
+  drawWatermark,
+  watermarkPlacement,
+  type WatermarkOptions,
+  type WatermarkPlacement,
+} from './watermark.js';
 export { closeImageWorkers } from './worker-pool.js';
 export { concatImages } from './concat.js';
 export { stitchImages } from './mosaic.js';

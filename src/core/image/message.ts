@@ -67,7 +67,7 @@ function svgFor(lines: readonly string[], size: Size, options: MessageOptions, c
 }
 
 /** Escapes text for SVG character data; drops characters XML 1.0 forbids. */
-function escapeSvg(text: string): string {
+export function escapeSvg(text: string): string {
   return text
     .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')
