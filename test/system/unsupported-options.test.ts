@@ -1,8 +1,8 @@
 /**
  * Options MapProxy 1.15 honours that mapproxy-ts cannot yet are refused, never ignored (issue
  * 15): `check` reports each at file:line:column and key path, and `serve` refuses to start with
- * the same errors. Unknown keys stay warnings with a suggestion; `watermark` and
- * `services.wms.attribution` are warned about.
+ * the same errors. Unknown keys stay warnings with a suggestion; `services.wms.attribution` (not
+ * drawn yet) is warned about.
  */
 import assert from 'node:assert/strict';
 import { join, relative } from 'node:path';
