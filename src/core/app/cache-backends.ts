@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import {
+  CompactCache,
   FileCache,
   fileCacheDirectory,
   formatExtension,
@@ -253,6 +254,22 @@ const redisBackend: CacheBackend = {
   },
 };
 
+/** MapProxy `_compact_cache`: `directory` as it is, else `<cache_dir>/<cache name>/<grid>`. */
+const compactBackend: CacheBackend = {
+  validate: singleDirectoryCheck,
+  create: ({ loaded, name, cache, gridName }) => {
+    const { directory, version } = cache.cache;
+    if (version !== 1 && version !== 2)
+      throw new Error(`compact version ${String(version)} passed validation`);
+    return new CompactCache({
+      directory: directory ?? join(cache.cache_dir, name, gridName),
+      version,
+      // a bundle write takes milliseconds; wait as long as for a tile lock
+      lockTimeoutMs: loaded.config.globals.http.client_timeout * 1000,
+    });
+  },
+};
+
 /** Every backend mapproxy-ts runs, by `cache.type`. */
 export const CACHE_BACKENDS: Readonly<Record<string, CacheBackend>> = {
   file: fileBackend,
@@ -260,6 +277,7 @@ export const CACHE_BACKENDS: Readonly<Record<string, CacheBackend>> = {
   sqlite: sqliteBackend,
   geopackage: geopackageBackend,
   redis: redisBackend,
+  compact: compactBackend,
 };
 
 /** The backend of `caches.<name>`, or a `ConfigError` at its `type` naming the supported ones. */

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { bundleBase, CompactCache, emptyBundleV1, emptyBundleV2, emptyIndexV1 } from './compact-cache.js';
+import type { TileToStore } from './types.js';
+
+const FIXTURE = fileURLToPath(
+  new URL('../../../test/fixtures/mapproxy-1.15/compact-caches/cache_data/', import.meta.url),
+);
+const V1_DIR = join(FIXTURE, 'c1_cache', 'GLOBAL_WEBMERCATOR');
+const V2_DIR = join(FIXTURE, 'c2');
+
+async function tempDir(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'compact-cache-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const tile = (x: number, y: number, z: number, text: string): TileToStore => ({
+  coord: { x, y, z },
+  data: Buffer.from(text),
+});
+
+test("bundle names are MapProxy's: L<zz>/R<row hex>C<column hex>, 128 tiles a side", () => {
+  assert.equal(bundleBase('/c', { x: 5, y: 7, z: 3 }).base, '/c/L03/R0000C0000');
+  assert.deepEqual(bundleBase('/c', { x: 300, y: 129, z: 12 }), {
+    base: '/c/L12/R0080C0100',
+    column: 256,
+    row: 128,
+  });
+});
+
+test('empty bundles and indexes are byte for byte the ones MapProxy creates', async () => {
+  // the fixture bundles of level 0 hold one tile: their unused parts are MapProxy's empty layout
+  const v1Index = await readFile(join(V1_DIR, 'L00', 'R0000C0000.bundlx'));
+  const empty = emptyIndexV1();
+  assert.equal(v1Index.length, empty.length);
+  assert.ok(v1Index.subarray(21).equals(empty.subarray(21)), 'v1 index beyond tile (0, 0)');
+  const v1Bundle = await readFile(join(V1_DIR, 'L00', 'R0000C0000.bundle'));
+  const emptyV1 = emptyBundleV1(0, 0);
+  assert.ok(v1Bundle.subarray(64, emptyV1.length).equals(emptyV1.subarray(64)), 'v1 size slots');
+  assert.ok(v1Bundle.subarray(32, 60).equals(emptyV1.subarray(32, 60)), 'v1 header extent');
+  const v2Bundle = await readFile(join(V2_DIR, 'L00', 'R0000C0000.bundle'));
+  const emptyV2 = emptyBundleV2();
+  assert.ok(
+    v2Bundle.subarray(72, emptyV2.length).equals(emptyV2.subarray(72)),
+    'v2 index beyond tile (0, 0)',
+  );
+  assert.ok(v2Bundle.subarray(32, 64).equals(emptyV2.subarray(32, 64)), 'v2 header');
+});
+
+for (const version of [1, 2] as const) {
+  const fixtureDir = version === 1 ? V1_DIR : V2_DIR;
+
+  test(`v${version}: reads every tile MapProxy 1.15 wrote, and writing them again yields MapProxy's files`, async (t) => {
+    const mapproxy = new CompactCache({ directory: fixtureDir, version });
+    const dir = await tempDir(t);
+    const ours = new CompactCache({ directory: dir, version });
+    for (let z = 0; z <= 2; z++) {
+      const n = 2 ** z;
+      const tiles: TileToStore[] = [];
+      for (let x = 0; x < n; x++) {
+        for (let y = 0; y < n; y++) {
+          const found = await mapproxy.loadTile({ x, y, z });
+          assert.ok(found, `${x} ${y} ${z}`);
+          assert.equal(found.data.subarray(1, 4).toString(), 'PNG');
+          tiles.push({ coord: { x, y, z }, data: found.data });
+        }
+      }
+      assert.equal(await mapproxy.loadTile({ x: n, y: 0, z }), null, 'outside the seeded tiles');
+      // store in the order MapProxy appended them (data offset order): the files must be identical
+      const bundle = await readFile(join(fixtureDir, `L0${z}`, 'R0000C0000.bundle'));
+      const order = tiles.map((t) => ({ t, at: bundle.indexOf(t.data) })).sort((a, b) => a.at - b.at);
+      await ours.storeTiles(order.map(({ t }) => t));
+      for (const name of await readdir(join(fixtureDir, `L0${z}`))) {
+        const expected = await readFile(join(fixtureDir, `L0${z}`, name));
+        assert.ok(expected.equals(await readFile(join(dir, `L0${z}`, name))), `L0${z}/${name} identical`);
+      }
+    }
+  });
+
+  test(`v${version}: store, overwrite, remove; a missing bundle is a miss and creates nothing`, async (t) => {
+    const dir = await tempDir(t);
+    const cache = new CompactCache({ directory: dir, version });
+    assert.equal(await cache.loadTile({ x: 1, y: 2, z: 3 }), null);
+    assert.equal(await cache.isCached({ x: 1, y: 2, z: 3 }), false);
+    assert.deepEqual(await readdir(dir), []);
+    await cache.storeTiles([tile(1, 2, 3, 'a'), tile(2, 1, 3, 'bb'), tile(200, 130, 9, 'far')]);
+    assert.equal((await cache.loadTile({ x: 1, y: 2, z: 3 }))?.data.toString(), 'a');
+    assert.equal((await cache.loadTile({ x: 2, y: 1, z: 3 }))?.data.toString(), 'bb');
+    assert.equal((await cache.loadTile({ x: 200, y: 130, z: 9 }))?.data.toString(), 'far');
+    assert.equal(await cache.loadTile({ x: 2, y: 2, z: 3 }), null);
+    await cache.storeTiles([tile(1, 2, 3, 'again')]);
+    assert.equal((await cache.loadTile({ x: 1, y: 2, z: 3 }))?.data.toString(), 'again');
+    assert.equal(await cache.tileTimestamp({ x: 1, y: 2, z: 3 }), 0);
+    await cache.removeTile({ x: 1, y: 2, z: 3 });
+    assert.equal(await cache.loadTile({ x: 1, y: 2, z: 3 }), null);
+    assert.equal(await cache.tileTimestamp({ x: 1, y: 2, z: 3 }), null);
+    await cache.removeTile({ x: 5, y: 5, z: 15 });
+    assert.deepEqual(
+      (await readdir(join(dir, 'L03'))).sort(),
+      version === 1 ? ['R0000C0000.bundle', 'R0000C0000.bundlx'] : ['R0000C0000.bundle'],
+    );
+  });
+
+  test(`v${version}: data a killed writer appended without its index entry is never served`, async (t) => {
+    const dir = await tempDir(t);
+    const cache = new CompactCache({ directory: dir, version });
+    await cache.storeTiles([tile(0, 0, 1, 'old')]);
+    // a writer killed between appending and updating the index leaves bytes nothing points at
+    await appendFile(join(dir, 'L01', 'R0000C0000.bundle'), Buffer.from([9, 0, 0, 0, 1, 2]));
+    assert.equal((await cache.loadTile({ x: 0, y: 0, z: 1 }))?.data.toString(), 'old');
+    await cache.storeTiles([tile(0, 0, 1, 'new'), tile(1, 0, 1, 'other')]);
+    assert.equal((await cache.loadTile({ x: 0, y: 0, z: 1 }))?.data.toString(), 'new');
+    assert.equal((await cache.loadTile({ x: 1, y: 0, z: 1 }))?.data.toString(), 'other');
+  });
+
+  test(`v${version}: concurrent writers of one bundle (two cache objects) lose no tile`, async (t) => {
+    const dir = await tempDir(t);
+    const a = new CompactCache({ directory: dir, version });
+    const b = new CompactCache({ directory: dir, version });
+    const writes = [];
+    for (let i = 0; i < 24; i++) {
+      writes.push((i % 2 === 0 ? a : b).storeTiles([tile(i, 0, 6, `t${i}`), tile(i, 1, 6, `u${i}`)]));
+    }
+    await Promise.all(writes);
+    for (let i = 0; i < 24; i++) {
+      assert.equal((await a.loadTile({ x: i, y: 0, z: 6 }))?.data.toString(), `t${i}`);
+      assert.equal((await b.loadTile({ x: i, y: 1, z: 6 }))?.data.toString(), `u${i}`);
+    }
+    assert.deepEqual(
+      (await readdir(join(dir, 'L06'))).filter((f) => f.endsWith('.lock')),
+      [],
+    );
+  });
+}

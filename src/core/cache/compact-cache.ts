@@ -1,0 +1,409 @@
+/**
+ * The `compact` cache backend: ArcGIS compact cache bundles, version 1 (`.bundle` + `.bundlx`) and
+ * version 2 (`.bundle` with its own index), byte for byte as MapProxy 1.15 `cache/compact.py` writes
+ * them: `<dir>/L<zz>/R<rrrr>C<cccc>.bundle`, 128x128 tiles per bundle, row and column in lower-case hex.
+ *
+ * Writes append the tile data first and point the index at it afterwards (MapProxy's order), so a
+ * killed writer leaves the old index entry and never a broken tile. Writers of one bundle take a
+ * proper-lockfile lock `<bundle base>.lock` (MapProxy's own `.lck` is an flock file we cannot share).
+ */
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TileCoord } from '../grid/index.js';
+import { pollFor, tryLockFile } from '../util/index.js';
+import { ensureDirectory, writeFileAtomic } from './atomic-write.js';
+import { lockCacheId } from './cache-dir.js';
+import { CacheError } from './errors.js';
+import type { CachedTile, TileCache, TileToStore } from './types.js';
+
+export type CompactVersion = 1 | 2;
+
+export interface CompactCacheOptions {
+  /** The cache directory holding `L<zz>/` (MapProxy: `directory`, or `<cache_dir>/<name>/<grid>`). */
+  readonly directory: string;
+  readonly version: CompactVersion;
+  /** How long to wait for another writer of a bundle; default 60 000. */
+  readonly lockTimeoutMs?: number | undefined;
+  /** A bundle lock not refreshed for this long is taken over; default 10 000. */
+  readonly lockStaleMs?: number | undefined;
+  readonly dirMode?: number | null | undefined;
+  readonly fileMode?: number | null | undefined;
+}
+
+const GRID = 128;
+const TILES = GRID * GRID;
+
+const V1_BUNDLE_HEADER_SIZE = 60;
+const V1_INDEX_HEADER = Buffer.from([3, 0, 0, 0, 16, 0, 0, 0, 0, 0x40, 0, 0, 5, 0, 0, 0]);
+const V1_INDEX_FOOTER = Buffer.from([0, 0, 0, 0, 16, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0]);
+const V1_INDEX_HEADER_SIZE = 16;
+
+const V2_HEADER_SIZE = 64;
+const V2_INDEX_SIZE = TILES * 8;
+const OFFSET_MASK = 2n ** 40n - 1n;
+
+function isErrno(error: unknown, code: string): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+}
+
+function hex4(value: number): string {
+  return value.toString(16).padStart(4, '0');
+}
+
+/** The bundle's path without extension and its first column and row (MapProxy `_get_bundle_fname_and_offset`). */
+export function bundleBase(
+  directory: string,
+  coord: TileCoord,
+): { base: string; column: number; row: number } {
+  const column = Math.floor(coord.x / GRID) * GRID;
+  const row = Math.floor(coord.y / GRID) * GRID;
+  const level = `L${String(coord.z).padStart(2, '0')}`;
+  return { base: join(directory, level, `R${hex4(row)}C${hex4(column)}`), column, row };
+}
+
+/** A fresh v1 `.bundle`: the 60-byte header and a zero size slot per tile (`BundleDataV1._init_bundle`). */
+export function emptyBundleV1(column: number, row: number): Buffer {
+  const buf = Buffer.alloc(V1_BUNDLE_HEADER_SIZE + TILES * 4);
+  // '<4I3Q5I': 3, 16384, 16, 5 | 0, 60+65536, 40 | 16, y0, y1, x0, x1
+  buf.writeUInt32LE(3, 0);
+  buf.writeUInt32LE(TILES, 4);
+  buf.writeUInt32LE(16, 8);
+  buf.writeUInt32LE(5, 12);
+  buf.writeBigUInt64LE(0n, 16);
+  buf.writeBigUInt64LE(BigInt(V1_BUNDLE_HEADER_SIZE + TILES * 4), 24);
+  buf.writeBigUInt64LE(40n, 32);
+  buf.writeUInt32LE(16, 40);
+  buf.writeUInt32LE(row, 44);
+  buf.writeUInt32LE(row + 127, 48);
+  buf.writeUInt32LE(column, 52);
+  buf.writeUInt32LE(column + 127, 56);
+  return buf;
+}
+
+/** A fresh v1 `.bundlx`: every entry points at its tile's zero size slot (`BundleIndexV1._init_index`). */
+export function emptyIndexV1(): Buffer {
+  const buf = Buffer.alloc(V1_INDEX_HEADER_SIZE + TILES * 5 + V1_INDEX_FOOTER.length);
+  V1_INDEX_HEADER.copy(buf, 0);
+  for (let i = 0; i < TILES; i++)
+    buf.writeUIntLE(i * 4 + V1_BUNDLE_HEADER_SIZE, V1_INDEX_HEADER_SIZE + i * 5, 5);
+  V1_INDEX_FOOTER.copy(buf, V1_INDEX_HEADER_SIZE + TILES * 5);
+  return buf;
+}
+
+/** A fresh v2 `.bundle`: header and an index of offset 4, size 0 per tile (`BundleV2._init_index`). */
+export function emptyBundleV2(): Buffer {
+  const buf = Buffer.alloc(V2_HEADER_SIZE + V2_INDEX_SIZE);
+  // '<4I3Q6I'
+  buf.writeUInt32LE(3, 0);
+  buf.writeUInt32LE(TILES, 4);
+  buf.writeUInt32LE(0, 8);
+  buf.writeUInt32LE(5, 12);
+  buf.writeBigUInt64LE(0n, 16);
+  buf.writeBigUInt64LE(BigInt(V2_HEADER_SIZE + V2_INDEX_SIZE), 24);
+  buf.writeBigUInt64LE(40n, 32);
+  buf.writeUInt32LE(20 + V2_INDEX_SIZE, 40);
+  buf.writeUInt32LE(3, 44);
+  buf.writeUInt32LE(16, 48);
+  buf.writeUInt32LE(TILES, 52);
+  buf.writeUInt32LE(5, 56);
+  buf.writeUInt32LE(V2_INDEX_SIZE, 60);
+  for (let i = 0; i < TILES; i++) buf.writeBigUInt64LE(4n, V2_HEADER_SIZE + i * 8);
+  return buf;
+}
+
+/** v1 index entries are column-major (`x * 128 + y`), v2 row-major (`x + 128 * y`). */
+function v1IndexPosition(x: number, y: number): number {
+  return V1_INDEX_HEADER_SIZE + ((x % GRID) * GRID + (y % GRID)) * 5;
+}
+
+function v2IndexPosition(x: number, y: number): number {
+  return V2_HEADER_SIZE + ((x % GRID) + GRID * (y % GRID)) * 8;
+}
+
+async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  const { bytesRead } = await fh.read(buf, 0, length, position);
+  return bytesRead === length ? buf : buf.subarray(0, bytesRead);
+}
+
+async function openOrNull(path: string, flags: string): Promise<FileHandle | null> {
+  try {
+    return await open(path, flags);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return null;
+    throw error;
+  }
+}
+
+function tileName(coord: TileCoord): string {
+  return `(${coord.x}, ${coord.y}, ${coord.z})`;
+}
+
+export class CompactCache implements TileCache {
+  readonly directory: string;
+  readonly version: CompactVersion;
+  readonly lockCacheId: string;
+  readonly supportsTimestamps = false;
+  readonly isDummy = false;
+  readonly wantsSingleColor = false;
+  readonly #lockTimeoutMs: number;
+  readonly #lockStaleMs: number;
+  readonly #dirMode: number | null;
+  readonly #fileMode: number | null;
+
+  constructor(options: CompactCacheOptions) {
+    this.directory = options.directory;
+    this.version = options.version;
+    this.lockCacheId = `compactcache-${lockCacheId(options.directory)}`;
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+    this.#lockStaleMs = options.lockStaleMs ?? 10_000;
+    this.#dirMode = options.dirMode ?? null;
+    this.#fileMode = options.fileMode ?? null;
+  }
+
+  async loadTile(coord: TileCoord): Promise<CachedTile | null> {
+    const [tile] = await this.loadTiles([coord]);
+    return tile ?? null;
+  }
+
+  async loadTiles(coords: readonly TileCoord[]): Promise<(CachedTile | null)[]> {
+    const result: (CachedTile | null)[] = [];
+    for (const coord of coords) {
+      const { base } = bundleBase(this.directory, coord);
+      try {
+        const data = this.version === 1 ? await this.#readV1(base, coord) : await this.#readV2(base, coord);
+        result.push(data === null ? null : { coord, data, timestampMs: null, sizeBytes: data.length });
+      } catch (error) {
+        throw new CacheError(`could not read tile ${tileName(coord)} from ${base}.bundle`, 'CACHE_READ', {
+          cause: error,
+          path: `${base}.bundle`,
+        });
+      }
+    }
+    return result;
+  }
+
+  async #readV1(base: string, coord: TileCoord): Promise<Buffer | null> {
+    const index = await openOrNull(`${base}.bundlx`, 'r');
+    if (index === null) return null;
+    let offset: number;
+    try {
+      const entry = await readAt(index, v1IndexPosition(coord.x, coord.y), 5);
+      if (entry.length < 5) return null;
+      offset = entry.readUIntLE(0, 5);
+    } finally {
+      await index.close();
+    }
+    if (offset === 0) return null;
+    const bundle = await openOrNull(`${base}.bundle`, 'r');
+    if (bundle === null) return null;
+    try {
+      const sizeBytes = await readAt(bundle, offset, 4);
+      if (sizeBytes.length < 4) return null;
+      const size = sizeBytes.readUInt32LE(0);
+      if (size === 0) return null;
+      const data = await readAt(bundle, offset + 4, size);
+      return data.length === size ? data : null;
+    } finally {
+      await bundle.close();
+    }
+  }
+
+  async #readV2(base: string, coord: TileCoord): Promise<Buffer | null> {
+    const bundle = await openOrNull(`${base}.bundle`, 'r');
+    if (bundle === null) return null;
+    try {
+      const entry = await readAt(bundle, v2IndexPosition(coord.x, coord.y), 8);
+      if (entry.length < 8) return null;
+      const value = entry.readBigUInt64LE(0);
+      const size = Number(value >> 40n);
+      if (size === 0) return null;
+      const data = await readAt(bundle, Number(value & OFFSET_MASK), size);
+      return data.length === size ? data : null;
+    } finally {
+      await bundle.close();
+    }
+  }
+
+  async tileTimestamp(coord: TileCoord): Promise<number | null> {
+    // bundles keep no times; MapProxy reports -1 for a stored tile. 0 keeps "stored" apart from null
+    return (await this.isCached(coord)) ? 0 : null;
+  }
+
+  async isCached(coord: TileCoord): Promise<boolean> {
+    return (await this.loadTile(coord)) !== null;
+  }
+
+  async storeTiles(tiles: readonly TileToStore[]): Promise<void> {
+    const byBundle = new Map<string, { column: number; row: number; tiles: TileToStore[] }>();
+    for (const tile of tiles) {
+      const { base, column, row } = bundleBase(this.directory, tile.coord);
+      const group = byBundle.get(base) ?? { column, row, tiles: [] };
+      group.tiles.push(tile);
+      byBundle.set(base, group);
+    }
+    for (const [base, group] of byBundle) {
+      try {
+        await this.#withBundleLock(base, () =>
+          this.version === 1
+            ? this.#storeV1(base, group.column, group.row, group.tiles)
+            : this.#storeV2(base, group.tiles),
+        );
+      } catch (error) {
+        throw new CacheError(
+          `could not store ${group.tiles.length} tile(s) in ${base}.bundle`,
+          'CACHE_WRITE',
+          {
+            cause: error,
+            path: `${base}.bundle`,
+          },
+        );
+      }
+    }
+  }
+
+  async removeTile(coord: TileCoord): Promise<void> {
+    const { base } = bundleBase(this.directory, coord);
+    const file = this.version === 1 ? `${base}.bundlx` : `${base}.bundle`;
+    try {
+      await stat(file);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return;
+      throw error;
+    }
+    try {
+      await this.#withBundleLock(base, async () => {
+        const fh = await open(file, 'r+');
+        try {
+          if (this.version === 1) await fh.write(Buffer.alloc(5), 0, 5, v1IndexPosition(coord.x, coord.y));
+          else await fh.write(Buffer.alloc(8), 0, 8, v2IndexPosition(coord.x, coord.y));
+        } finally {
+          await fh.close();
+        }
+      });
+    } catch (error) {
+      throw new CacheError(`could not remove tile ${tileName(coord)} from ${file}`, 'CACHE_WRITE', {
+        cause: error,
+        path: file,
+      });
+    }
+  }
+
+  async #withBundleLock<T>(base: string, fn: () => Promise<T>): Promise<T> {
+    const path = `${base}.lock`;
+    const release = await pollFor(
+      () =>
+        tryLockFile(path, {
+          staleMs: this.#lockStaleMs,
+          createParent: (dir) => ensureDirectory(dir, this.#dirMode),
+        }),
+      { timeoutMs: this.#lockTimeoutMs },
+    );
+    if (release === null) {
+      throw new CacheError(`another process is still writing ${base}.bundle`, 'CACHE_LOCK_TIMEOUT', { path });
+    }
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  }
+
+  /** Creates a missing file atomically (under the bundle lock; an existing one is kept). */
+  async #ensureFile(path: string, content: () => Buffer): Promise<void> {
+    try {
+      await stat(path);
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) throw error;
+      await writeFileAtomic(path, content(), { fileMode: this.#fileMode, dirMode: this.#dirMode });
+    }
+  }
+
+  /** MapProxy `BundleV1.store_tiles`: append size + data, update the bundle header, then the index. */
+  async #storeV1(base: string, column: number, row: number, tiles: readonly TileToStore[]): Promise<void> {
+    await this.#ensureFile(`${base}.bundle`, () => emptyBundleV1(column, row));
+    await this.#ensureFile(`${base}.bundlx`, emptyIndexV1);
+    const bundle = await open(`${base}.bundle`, 'r+');
+    const index = await open(`${base}.bundlx`, 'r+');
+    try {
+      const header = await readAt(bundle, 0, V1_BUNDLE_HEADER_SIZE);
+      let maxSize = header.readUInt32LE(8);
+      let tileCount4 = header.readBigUInt64LE(16);
+      let bundleSize = header.readBigUInt64LE(24);
+      let end = (await bundle.stat()).size;
+      const entries: [number, number][] = [];
+      const chunks: Buffer[] = [];
+      const appendedAt = new Map<number, number>();
+      for (const { coord, data } of tiles) {
+        const position = v1IndexPosition(coord.x, coord.y);
+        const previous = appendedAt.has(position)
+          ? (appendedAt.get(position) ?? 0)
+          : (await readAt(index, position, 5)).readUIntLE(0, 5);
+        let isNew = true;
+        if (appendedAt.has(position)) isNew = false;
+        else if (previous !== 0) {
+          const previousSize = await readAt(bundle, previous, 4);
+          if (previousSize.length === 4 && previousSize.readUInt32LE(0) > 0) isNew = false;
+        }
+        const size = Buffer.alloc(4);
+        size.writeUInt32LE(data.length, 0);
+        chunks.push(size, data);
+        entries.push([position, end]);
+        appendedAt.set(position, end);
+        end += 4 + data.length;
+        maxSize = Math.max(maxSize, data.length);
+        bundleSize += BigInt(data.length + 4);
+        if (isNew) tileCount4 += 4n;
+      }
+      const appended = Buffer.concat(chunks);
+      await bundle.write(appended, 0, appended.length, end - appended.length);
+      header.writeUInt32LE(maxSize, 8);
+      header.writeBigUInt64LE(tileCount4, 16);
+      header.writeBigUInt64LE(bundleSize, 24);
+      await bundle.write(header, 0, V1_BUNDLE_HEADER_SIZE, 0);
+      for (const [position, offset] of entries) {
+        const entry = Buffer.alloc(5);
+        entry.writeUIntLE(offset, 0, 5);
+        await index.write(entry, 0, 5, position);
+      }
+    } finally {
+      await index.close();
+      await bundle.close();
+    }
+  }
+
+  /** MapProxy `BundleV2._store_tile`: append size + data, point the index at it, update the header. */
+  async #storeV2(base: string, tiles: readonly TileToStore[]): Promise<void> {
+    const file = `${base}.bundle`;
+    await this.#ensureFile(file, emptyBundleV2);
+    const bundle = await open(file, 'r+');
+    try {
+      const header = await readAt(bundle, 0, V2_HEADER_SIZE);
+      let maxSize = header.readUInt32LE(8);
+      let end = (await bundle.stat()).size;
+      const entries: [number, bigint][] = [];
+      const chunks: Buffer[] = [];
+      for (const { coord, data } of tiles) {
+        const size = Buffer.alloc(4);
+        size.writeUInt32LE(data.length, 0);
+        chunks.push(size, data);
+        const offset = end + 4;
+        entries.push([v2IndexPosition(coord.x, coord.y), BigInt(offset) + (BigInt(data.length) << 40n)]);
+        end = offset + data.length;
+        maxSize = Math.max(maxSize, data.length);
+      }
+      const appended = Buffer.concat(chunks);
+      await bundle.write(appended, 0, appended.length, end - appended.length);
+      for (const [position, value] of entries) {
+        const entry = Buffer.alloc(8);
+        entry.writeBigUInt64LE(value, 0);
+        await bundle.write(entry, 0, 8, position);
+      }
+      header.writeUInt32LE(maxSize, 8);
+      header.writeBigUInt64LE(BigInt(end), 24);
+      await bundle.write(header.subarray(8, 32), 0, 24, 8);
+    } finally {
+      await bundle.close();
+    }
+  }
+}
