@@ -63,6 +63,18 @@ test('check accepts the sqlite-family backends and creates no file', async (t) =
   }
 });
 
+test('check accepts compact caches v1 and v2, and the build creates no bundle', async (t) => {
+  for (const backend of [
+    '      type: compact\n      version: 1',
+    '      type: compact\n      version: 2\n      directory: ./bundles',
+  ]) {
+    const { file, dir } = await writeConfig(t, backend);
+    assert.deepEqual(await problems(file), [], backend);
+    buildProxy(await loadConfig(file));
+    assert.deepEqual(await readdir(dir), ['mapproxy.yaml'], 'nothing is created before a tile is stored');
+  }
+});
+
 test('a cache type mapproxy-ts does not run is refused by check and by the build at cache.type', async (t) => {
   const { file } = await writeConfig(t, '      type: couchdb\n      url: http://localhost:5984');
   const expected =
