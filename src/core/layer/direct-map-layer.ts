@@ -34,4 +34,16 @@ export class DirectMapLayer implements MapLayer {
   getMap(query: MapQuery): Promise<ImageResult | null> {
     return this.#source.getMap(query);
   }
+
+  combinedWith(other: MapLayer, query: MapQuery): MapLayer | null {
+    // a layer opacity of its own is drawn per layer, never one image for both (MapProxy checks opacity)
+    if (!(other instanceof DirectMapLayer) || this.opacity !== null || other.opacity !== null) return null;
+    const source = this.#source.combinedWith?.(other.#source, query) ?? null;
+    if (source === null) return null;
+    return new DirectMapLayer({
+      source,
+      extent: this.extent,
+      forwardReqParams: [...new Set([...this.forwardReqParams, ...other.forwardReqParams])],
+    });
+  }
 }

@@ -26,4 +26,9 @@ export interface MapLayer {
    * has nothing there. Rejects with `SourceError`/`CacheError` when a source or cache fails.
    */
   getMap(query: MapQuery): Promise<ImageResult | null>;
+  /**
+   * One layer drawing this and then `other` (adjacent, `other` on top) for `query`, or null when
+   * they cannot be combined (MapProxy `combined_layer`; only direct WMS layers can).
+   */
+  combinedWith?(other: MapLayer, query: MapQuery): MapLayer | null;
 }

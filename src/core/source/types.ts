@@ -55,4 +55,9 @@ export interface MapSource {
    * fails; the error's message is safe to show to clients (no credentials).
    */
   getMap(query: MapQuery, options?: GetMapOptions): Promise<ImageResult | null>;
+  /**
+   * One source answering this and then `other` with a single upstream request, or null when they
+   * cannot be combined for `query` (MapProxy `combined_layer`: WMS sources with the same URL).
+   */
+  combinedWith?(other: MapSource, query: MapQuery): MapSource | null;
 }

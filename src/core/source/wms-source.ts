@@ -213,7 +213,7 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
   }
 
   const { transparentColor } = options;
-  return {
+  const source: MapSource = {
     name,
     isTransparent: transparentColor !== undefined || (options.transparent ?? isTrue(options.req.transparent)),
     tileGrid: null,
@@ -238,7 +238,62 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
         throw sourceError;
       }
     },
+    combinedWith(other: MapSource, query: MapQuery): MapSource | null {
+      const theirs = WMS_SOURCES.get(other);
+      if (theirs === undefined) return null;
+      // each must render the query: the combined source has no range (MapProxy `res_range=None`)
+      const inRange = (o: WmsSourceOptions): boolean =>
+        createResolutionRange(o.name, o)?.contains(query.bbox, query.size, query.srs) ?? true;
+      if (!inRange(options) || !inRange(theirs) || !isCombinable(options, theirs, query)) return null;
+      // MapProxy `combined_client`: this request template with the other's layers appended
+      return createWmsSource({
+        ...options,
+        req: { ...options.req, layers: `${String(options.req.layers)},${String(theirs.req.layers)}` },
+        minRes: undefined,
+        maxRes: undefined,
+        minScale: undefined,
+        maxScale: undefined,
+      });
+    },
   };
+  WMS_SOURCES.set(source, options);
+  return source;
+}
+
+/** The options of every WMS source, to find the sources another one can be combined with. */
+const WMS_SOURCES = new WeakMap<MapSource, WmsSourceOptions>();
+
+/**
+ * MapProxy `WMSSource._is_compatible` + `WMSClient.combined_client`: the same URL, no opacity,
+ * the same supported SRS/formats, transparent colour and coverage, and the same forwarded values.
+ * A coverage counts as the same only when it is the same object (both none, in practice).
+ */
+function isCombinable(a: WmsSourceOptions, b: WmsSourceOptions, query: MapQuery): boolean {
+  const same = (x: unknown, y: unknown): boolean => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
+  return (
+    a.req.url === b.req.url &&
+    a.req.layers !== undefined &&
+    b.req.layers !== undefined &&
+    a.opacity === undefined &&
+    b.opacity === undefined &&
+    a.seedOnly !== true &&
+    b.seedOnly !== true &&
+    same(a.supportedSrs, b.supportedSrs) &&
+    same(a.supportedFormats, b.supportedFormats) &&
+    same(a.transparentColor, b.transparentColor) &&
+    (a.transparentColorTolerance ?? 5) === (b.transparentColorTolerance ?? 5) &&
+    (a.coverage ?? null) === (b.coverage ?? null) &&
+    same(forwardedValues(a, query), forwardedValues(b, query))
+  );
+}
+
+/** MapProxy `query.dimensions_for_params(fwd_req_params)`: the query's values this source forwards. */
+function forwardedValues(options: WmsSourceOptions, query: MapQuery): Record<string, string> {
+  const forward = new Set((options.forwardReqParams ?? []).map((key) => key.toLowerCase()));
+  const entries = Object.entries(query.dimensions)
+    .filter(([key]) => forward.has(key.toLowerCase()))
+    .map(([key, value]): [string, string] => [key.toLowerCase(), value]);
+  return Object.fromEntries(entries.sort(([x], [y]) => x.localeCompare(y)));
 }
 
 /** The per-request values `retrieve` needs; bbox in `srs`, x/y order. */

@@ -13,6 +13,9 @@ import { renderLayers, type WmsLayerNode } from './wms-layer.js';
 
 const log = getLogger('mapproxy.service.wms');
 
+/** The query a layer renders (the `source` module's `MapQuery`, which `service` may not import). */
+type MapQuery = Parameters<MapLayer['getMap']>[0];
+
 /** `on_source_errors`: draw the errors onto the map (`notify`), skip silently, or fail. */
 export type OnSourceErrors = 'notify' | 'ignore' | 'raise';
 
@@ -57,6 +60,21 @@ function forwardedParams(params: MapParams, layers: readonly MapLayer[]): Readon
 }
 
 /**
+ * MapProxy `combined_layers`: each layer joined with the one before it when they can be (direct
+ * WMS sources with the same URL become one upstream request, `layers=a,b`), in drawing order.
+ */
+export function combinedLayers(layers: readonly MapLayer[], query: MapQuery): MapLayer[] {
+  const out: MapLayer[] = [];
+  for (const layer of layers) {
+    const last = out.at(-1);
+    const combined = last?.combinedWith?.(layer, query) ?? null;
+    if (combined === null) out.push(layer);
+    else out[out.length - 1] = combined;
+  }
+  return out;
+}
+
+/**
  * Renders and merges `params` into one image in `options` and returns the encoded bytes.
  * Source/cache failures follow `on_source_errors`; with `raise` they reject as internal `OgcError`.
  */
@@ -66,16 +84,17 @@ export async function renderMap(
   options: ImageFormatOptions,
   context: GetMapContext,
 ): Promise<{ readonly data: Buffer; readonly format: string }> {
-  const layers = layersForRequest(params, srs, context);
+  const requested = layersForRequest(params, srs, context);
   const query = {
     bbox: params.bbox,
     size: params.size,
     srs,
     format: params.format,
     transparent: params.transparent,
-    dimensions: forwardedParams(params, layers),
+    dimensions: forwardedParams(params, requested),
     isSeeding: false,
   };
+  const layers = combinedLayers(requested, query);
   const errors: string[] = [];
   const images: (ImageResult | null)[] = new Array<ImageResult | null>(layers.length).fill(null);
   // 1. render, at most `concurrency` layers at a time
