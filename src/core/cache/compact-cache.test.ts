@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -116,6 +117,70 @@ for (const version of [1, 2] as const) {
     await cache.storeTiles([tile(0, 0, 1, 'new'), tile(1, 0, 1, 'other')]);
     assert.equal((await cache.loadTile({ x: 0, y: 0, z: 1 }))?.data.toString(), 'new');
     assert.equal((await cache.loadTile({ x: 1, y: 0, z: 1 }))?.data.toString(), 'other');
+  });
+
+  test(`v${version}: the bundle lock a killed writer left behind is taken over once stale`, async (t) => {
+    const dir = await tempDir(t);
+    const cache = new CompactCache({ directory: dir, version, lockStaleMs: 2000, lockTimeoutMs: 5000 });
+    const lock = join(dir, 'L04', 'R0000C0000.lock');
+    await mkdir(lock, { recursive: true });
+    const past = new Date(Date.now() - 60_000);
+    await utimes(lock, past, past);
+    await cache.storeTiles([tile(3, 4, 4, 'after')]);
+    assert.equal((await cache.loadTile({ x: 3, y: 4, z: 4 }))?.data.toString(), 'after');
+    assert.deepEqual(
+      (await readdir(join(dir, 'L04'))).filter((f) => f.endsWith('.lock')),
+      [],
+    );
+  });
+
+  test(`v${version}: a writer killed mid-way leaves only complete tiles, and the next writer goes on`, async (t) => {
+    const dir = await tempDir(t);
+    // tile (x, 0) holds `x:<n>:` and a filler of n bytes, so a torn tile would not match its text
+    const script = `
+      import { CompactCache } from ${JSON.stringify(new URL('./compact-cache.ts', import.meta.url).href)};
+      const cache = new CompactCache({ directory: ${JSON.stringify(dir)}, version: ${version} });
+      for (let n = 1; ; n++) {
+        const tiles = [];
+        for (let x = 0; x < 8; x++) tiles.push({ coord: { x, y: 0, z: 5 }, data: Buffer.concat([Buffer.from(x + ':' + n + ':'), Buffer.alloc(n * 97, n)]) });
+        await cache.storeTiles(tiles);
+        if (n === 3) process.stdout.write('go');
+      }`;
+    const child = spawn(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    t.after(() => child.kill('SIGKILL'));
+    // three rounds stored (or the child died, which the reads below then report)
+    await new Promise<void>((resolve) => {
+      child.stdout.once('data', () => {
+        resolve();
+      });
+      child.once('exit', () => {
+        resolve();
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const exited =
+      child.exitCode === null && child.signalCode === null
+        ? new Promise((resolve) => child.once('exit', resolve))
+        : Promise.resolve();
+    child.kill('SIGKILL');
+    await exited;
+    const cache = new CompactCache({ directory: dir, version, lockStaleMs: 2000, lockTimeoutMs: 10_000 });
+    for (let x = 0; x < 8; x++) {
+      const found = await cache.loadTile({ x, y: 0, z: 5 });
+      assert.ok(found, `tile ${x} stored before the kill`);
+      const [tx, n] = found.data.toString('latin1').split(':');
+      assert.equal(tx, String(x));
+      const expected = Buffer.concat([Buffer.from(`${x}:${n}:`), Buffer.alloc(Number(n) * 97, Number(n))]);
+      assert.ok(found.data.equals(expected), `tile ${x} (round ${n}) is complete`);
+    }
+    await cache.storeTiles([tile(0, 0, 5, 'next')]);
+    assert.equal((await cache.loadTile({ x: 0, y: 0, z: 5 }))?.data.toString(), 'next');
   });
 
   test(`v${version}: concurrent writers of one bundle (two cache objects) lose no tile`, async (t) => {
