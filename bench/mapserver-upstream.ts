@@ -4,14 +4,13 @@
  * requested SRS, so every upstream request has a real cost. Same interface as the in-process one.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { MAPSERV, parseCgi, runCgi, writeRasterMapfile } from '../test/helpers/mapserver.js';
-import type { BenchUpstream } from './upstream.js';
+import { answerWithMapServer, MAPSERV, writeRasterMapfile } from '../test/helpers/mapserver.js';
+import { listenAsBenchUpstream, type BenchUpstream } from './upstream.js';
 
 /** True when the mapserv CGI binary is installed. */
 export const hasMapServer = (): boolean => existsSync(MAPSERV);
@@ -44,39 +43,12 @@ async function writeRaster(dir: string): Promise<string> {
 export async function startMapServerUpstream(): Promise<BenchUpstream> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-mapserver-'));
   const mapfile = await writeRasterMapfile(dir, 'osm', await writeRaster(dir));
-  let count = 0;
+  const counter = { count: 0 };
   const server = createServer((req, res) => {
     const query = (req.url ?? '').split('?')[1] ?? '';
     req.resume();
-    if (/request=getmap/i.test(query)) count += 1;
-    runCgi(mapfile, query).then(
-      (output) => {
-        const { status, headers, body } = parseCgi(output);
-        res.writeHead(status, { ...headers, 'content-length': String(body.length) }).end(body);
-      },
-      (error: unknown) => {
-        res.writeHead(502, { 'content-type': 'text/plain' }).end(String(error));
-      },
-    );
+    if (/request=getmap/i.test(query)) counter.count += 1;
+    answerWithMapServer(mapfile, query, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    get count() {
-      return count;
-    },
-    resetCount() {
-      count = 0;
-    },
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      });
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return listenAsBenchUpstream(server, counter, () => rm(dir, { recursive: true, force: true }));
 }

@@ -2,7 +2,7 @@
  * The bench's upstream: an in-process node:http WMS that answers every GetMap with a PNG of the
  * requested size (a gradient, so encoders have real work), after an optional delay, and counts requests.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
@@ -14,6 +14,37 @@ export interface BenchUpstream {
   readonly count: number;
   resetCount(): void;
   close(): Promise<void>;
+}
+
+/**
+ * `server` listening on 127.0.0.1, port 0, as a `BenchUpstream`; `counter.count` is what its
+ * handler counts. `cleanup` runs after the server closed.
+ */
+export async function listenAsBenchUpstream(
+  server: Server,
+  counter: { count: number },
+  cleanup: () => Promise<void> = () => Promise.resolve(),
+): Promise<BenchUpstream> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get count() {
+      return counter.count;
+    },
+    resetCount() {
+      counter.count = 0;
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      await cleanup();
+    },
+  };
 }
 
 /** A PNG gradient of `width` x `height` (red along x, green along y). */
@@ -35,7 +66,7 @@ async function gradientPng(width: number, height: number): Promise<Buffer> {
 /** Starts the upstream on 127.0.0.1, port 0; every answer waits `latencyMs` first. */
 export async function startBenchUpstream(latencyMs: number): Promise<BenchUpstream> {
   const images = new Map<string, Promise<Buffer>>();
-  let count = 0;
+  const counter = { count: 0 };
   const server = createServer((req, res) => {
     const query = new URL(req.url ?? '/', 'http://upstream').searchParams;
     const get = (key: string) => [...query].find(([k]) => k.toLowerCase() === key)?.[1];
@@ -50,7 +81,7 @@ export async function startBenchUpstream(latencyMs: number): Promise<BenchUpstre
         .end('bench upstream: GetMap with width/height only');
       return;
     }
-    count += 1;
+    counter.count += 1;
     const key = `${width}x${height}`;
     let image = images.get(key);
     if (image === undefined) {
@@ -61,22 +92,5 @@ export async function startBenchUpstream(latencyMs: number): Promise<BenchUpstre
       res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(body.length) }).end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    get count() {
-      return count;
-    },
-    resetCount() {
-      count = 0;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      }),
-  };
+  return listenAsBenchUpstream(server, counter);
 }

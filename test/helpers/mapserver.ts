@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -55,7 +55,7 @@ END
 }
 
 /** Runs mapserv once as CGI; resolves with its raw stdout. */
-export function runCgi(mapfile: string, query: string): Promise<Buffer> {
+function runCgi(mapfile: string, query: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(MAPSERV, [], {
       env: {
@@ -81,7 +81,7 @@ export function runCgi(mapfile: string, query: string): Promise<Buffer> {
 }
 
 /** Splits CGI output into status, headers and body (headers end at the first blank line, CRLF or LF). */
-export function parseCgi(output: Buffer): { status: number; headers: Record<string, string>; body: Buffer } {
+function parseCgi(output: Buffer): { status: number; headers: Record<string, string>; body: Buffer } {
   const crlf = output.indexOf('\r\n\r\n');
   const lf = output.indexOf('\n\n');
   const [end, gap] = crlf !== -1 && (lf === -1 || crlf < lf) ? [crlf, 4] : [lf, 2];
@@ -99,6 +99,19 @@ export function parseCgi(output: Buffer): { status: number; headers: Record<stri
   return { status, headers, body: output.subarray(end + gap) };
 }
 
+/** Answers one bridged request: `query` run through mapserv on `mapfile`, its CGI output as the reply. */
+export function answerWithMapServer(mapfile: string, query: string, res: ServerResponse): void {
+  runCgi(mapfile, query).then(
+    (output) => {
+      const { status, headers, body } = parseCgi(output);
+      res.writeHead(status, { ...headers, 'content-length': String(body.length) }).end(body);
+    },
+    (error: unknown) => {
+      res.writeHead(502, { 'content-type': 'text/plain' }).end(String(error));
+    },
+  );
+}
+
 /** Serves `mapfile` through mapserv on 127.0.0.1, port 0; closed after the test. */
 export async function startMapServer(t: TestContext, mapfile: string): Promise<MapServerCgi> {
   const requests: URLSearchParams[] = [];
@@ -106,15 +119,7 @@ export async function startMapServer(t: TestContext, mapfile: string): Promise<M
     const query = (req.url ?? '').split('?')[1] ?? '';
     requests.push(new URLSearchParams(query));
     req.resume();
-    runCgi(mapfile, query).then(
-      (output) => {
-        const { status, headers, body } = parseCgi(output);
-        res.writeHead(status, { ...headers, 'content-length': String(body.length) }).end(body);
-      },
-      (error: unknown) => {
-        res.writeHead(502, { 'content-type': 'text/plain' }).end(String(error));
-      },
-    );
+    answerWithMapServer(mapfile, query, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(

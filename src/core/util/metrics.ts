@@ -5,7 +5,7 @@
  */
 import client from 'prom-client';
 
-const { AggregatorRegistry, Counter, Gauge, Histogram, register } = client;
+const { AggregatorRegistry, Counter, Histogram, register } = client;
 
 /** Content type of `metricsText()` and `clusterMetricsText()`. */
 export const METRICS_CONTENT_TYPE = register.contentType;
@@ -63,16 +63,6 @@ const lockWaitSeconds = new Histogram({
   name: 'mapproxy_tile_lock_wait_seconds',
   help: 'Time spent waiting for a tile lock held by someone else',
   buckets: LATENCY_BUCKETS,
-});
-const seedTiles = new Gauge({
-  name: 'mapproxy_seed_tiles_done',
-  help: 'Tiles (meta tiles) done by the running seed task',
-  labelNames: ['task'] as const,
-});
-const seedProgress = new Gauge({
-  name: 'mapproxy_seed_progress_ratio',
-  help: 'Share of the running seed task done, 0 to 1',
-  labelNames: ['task'] as const,
 });
 
 /** Memoized children: one prom-client label lookup per label value, then a plain call. */
@@ -132,11 +122,6 @@ export const metrics = {
   lockWait(waitedMs: number): void {
     lockWaits.inc();
     lockWaitSeconds.observe(waitedMs / 1000);
-  },
-  /** Progress of the running seed task `task` (e.g. `myseed`): `done` of `total` units. */
-  seedProgress(task: string, done: number, total: number): void {
-    seedTiles.labels(task).set(done);
-    seedProgress.labels(task).set(total > 0 ? Math.min(1, done / total) : 0);
   },
 };
 

@@ -68,18 +68,8 @@ function kvpDimensions(query: Readonly<Record<string, string | undefined>>): Rec
   return dimensions;
 }
 
-const GET_TILE_KEYS = new Set([
-  'version',
-  'request',
-  'layer',
-  'style',
-  'tilematrixset',
-  'tilematrix',
-  'tilerow',
-  'tilecol',
-  'format',
-  'service',
-]);
+/** A GetTile's own keys; any other key of the request is a dimension. */
+const GET_TILE_KEYS: ReadonlySet<string> = new Set([...TILE_PARAMS, 'service']);
 
 /** MapProxy `_parse_request_type`: `GetTile` (any case) -> `tile`; null when not a WMTS request. */
 function requestType(request: string | undefined): 'tile' | 'featureinfo' | 'capabilities' | null {
