@@ -5,6 +5,7 @@
  */
 import { tilePath, META_SIZE, type GridTile } from '../tiles.js';
 import type { Scenario } from './types.js';
+import { getMapPath } from './wms.js';
 
 const LEVEL = 6;
 const EXTENT = 20037508.342789244;
@@ -21,22 +22,18 @@ async function upstreamMetaMs(upstreamUrl: string): Promise<number> {
   const tile = (2 * EXTENT) / 2 ** LEVEL;
   const [mx, my] = META[0];
   const bbox = [-EXTENT + mx * META_SIZE * tile, EXTENT - (my + 1) * META_SIZE * tile];
-  const query = new URLSearchParams({
-    SERVICE: 'WMS',
-    REQUEST: 'GetMap',
-    VERSION: '1.1.1',
-    LAYERS: 'osm',
-    STYLES: '',
-    FORMAT: 'image/png',
-    SRS: 'EPSG:3857',
-    BBOX: [bbox[0], bbox[1], (bbox[0] ?? 0) + META_SIZE * tile, (bbox[1] ?? 0) + META_SIZE * tile].join(','),
-    WIDTH: String(256 * META_SIZE),
-    HEIGHT: String(256 * META_SIZE),
-  });
+  const minx = bbox[0] ?? 0;
+  const miny = bbox[1] ?? 0;
+  const side = META_SIZE * tile;
+  const path = getMapPath(
+    'EPSG:3857',
+    [minx, miny, minx + side, miny + side],
+    [256 * META_SIZE, 256 * META_SIZE],
+  );
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const started = performance.now();
-    const res = await fetch(`${upstreamUrl}/service?${query.toString()}`);
+    const res = await fetch(`${upstreamUrl}${path}`);
     await res.arrayBuffer();
     times.push(performance.now() - started);
   }
@@ -45,7 +42,8 @@ async function upstreamMetaMs(upstreamUrl: string): Promise<number> {
 
 export const coldBurstScenario: Scenario = {
   name: 'cold-burst',
-  description: '64 clients at once on the tiles of 4 cold meta tiles (upstream requests, time to the last answer)',
+  description:
+    '64 clients at once on the tiles of 4 cold meta tiles (upstream requests, time to the last answer)',
   async run({ target, upstream }) {
     const tiles: GridTile[] = META.flatMap(([mx, my]) =>
       Array.from({ length: META_SIZE * META_SIZE }, (_, i) => ({
@@ -64,7 +62,9 @@ export const coldBurstScenario: Scenario = {
       tiles.map(async (tile) => {
         const t0 = performance.now();
         try {
-          const res = await fetch(`${target.url}${tilePath('wmts-rest', tile)}`, { signal: AbortSignal.timeout(120_000) });
+          const res = await fetch(`${target.url}${tilePath('wmts-rest', tile)}`, {
+            signal: AbortSignal.timeout(120_000),
+          });
           await res.arrayBuffer();
           if (res.status !== 200) non2xx += 1;
         } catch {

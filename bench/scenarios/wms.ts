@@ -20,7 +20,12 @@ function boxes(origin: readonly [number, number], size: number, step: number): B
   return result;
 }
 
-function getMapPath(srs: string, bbox: BBox): string {
+/** The bench layer's GetMap (WMS 1.1.1, PNG) of `bbox` in `srs` at `size` pixels, as a `/service` path. */
+export function getMapPath(
+  srs: string,
+  bbox: readonly number[],
+  size: readonly [number, number] = [512, 512],
+): string {
   const query = new URLSearchParams({
     SERVICE: 'WMS',
     REQUEST: 'GetMap',
@@ -30,8 +35,8 @@ function getMapPath(srs: string, bbox: BBox): string {
     FORMAT: 'image/png',
     SRS: srs,
     BBOX: bbox.join(','),
-    WIDTH: '512',
-    HEIGHT: '512',
+    WIDTH: String(size[0]),
+    HEIGHT: String(size[1]),
   });
   return `/service?${query.toString()}`;
 }
@@ -56,7 +61,22 @@ function getMapScenario(name: string, description: string, srs: string, bboxes: 
 
 /** GetMap in the cache SRS and reprojected. */
 export const wmsScenarios: readonly Scenario[] = [
-  getMapScenario('wms-3857', 'WMS GetMap in the cache SRS (EPSG:3857), warm cache', 'EPSG:3857', boxes([0, 5_000_000], 1_000_000, 250_000)),
-  getMapScenario('wms-4326', 'WMS GetMap reprojected to EPSG:4326, warm cache', 'EPSG:4326', boxes([2, 44], 8, 2)),
-  getMapScenario('wms-25832', 'WMS GetMap reprojected to EPSG:25832 (UTM 32N), warm cache', 'EPSG:25832', boxes([300_000, 5_300_000], 600_000, 100_000)),
+  getMapScenario(
+    'wms-3857',
+    'WMS GetMap in the cache SRS (EPSG:3857), warm cache',
+    'EPSG:3857',
+    boxes([0, 5_000_000], 1_000_000, 250_000),
+  ),
+  getMapScenario(
+    'wms-4326',
+    'WMS GetMap reprojected to EPSG:4326, warm cache',
+    'EPSG:4326',
+    boxes([2, 44], 8, 2),
+  ),
+  getMapScenario(
+    'wms-25832',
+    'WMS GetMap reprojected to EPSG:25832 (UTM 32N), warm cache',
+    'EPSG:25832',
+    boxes([300_000, 5_300_000], 600_000, 100_000),
+  ),
 ];
