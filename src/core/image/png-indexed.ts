@@ -1,8 +1,11 @@
 /**
  * Writes an 8-bit paletted PNG (colour type 3) from a palette and pixel indices, as PIL saves a
- * `P` image: PLTE, a tRNS chunk only when an entry is translucent, unfiltered rows, zlib level 6.
+ * `P` image: PLTE, a tRNS chunk only when an entry is translucent, unfiltered rows, zlib level 6
+ * with the Z_RLE strategy (MapProxy's `img_to_buf` saves quantised images with
+ * `compress_type=Image.RLE`): run-length matches only, 2-3x faster than the default strategy's
+ * string matching, which was the largest single cost of a WMS GetMap's encode.
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { constants, crc32, deflateSync } from 'node:zlib';
 import type { Quantized } from './quantize.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -40,6 +43,6 @@ export function encodeIndexedPng(width: number, height: number, { palette, indic
     for (let i = 0; i <= lastTranslucent; i++) alpha[i] = palette[i * 4 + 3] as number;
     chunks.push(pngChunk('tRNS', alpha));
   }
-  chunks.push(pngChunk('IDAT', deflateSync(rows, { level: 6 })), pngChunk('IEND', new Uint8Array(0)));
+  chunks.push(pngChunk('IDAT', deflateSync(rows, { level: 6, strategy: constants.Z_RLE })), pngChunk('IEND', new Uint8Array(0)));
   return Buffer.concat([SIGNATURE, ...chunks]);
 }
