@@ -43,6 +43,9 @@ export function encodeIndexedPng(width: number, height: number, { palette, indic
     for (let i = 0; i <= lastTranslucent; i++) alpha[i] = palette[i * 4 + 3] as number;
     chunks.push(pngChunk('tRNS', alpha));
   }
-  chunks.push(pngChunk('IDAT', deflateSync(rows, { level: 6, strategy: constants.Z_RLE })), pngChunk('IEND', new Uint8Array(0)));
+  chunks.push(
+    pngChunk('IDAT', deflateSync(rows, { level: 6, strategy: constants.Z_RLE })),
+    pngChunk('IEND', new Uint8Array(0)),
+  );
   return Buffer.concat([SIGNATURE, ...chunks]);
 }
