@@ -79,7 +79,7 @@ test('a cache type mapproxy-ts does not run is refused by check and by the build
   const { file } = await writeConfig(t, '      type: couchdb\n      url: http://localhost:5984');
   const expected =
     'mapproxy.yaml:10:13 caches.c.cache.type: cache type "couchdb" is not supported by mapproxy-ts yet ' +
-    '(supported: file, mbtiles, sqlite, geopackage, redis, compact)';
+    '(supported: file, mbtiles, sqlite, geopackage, redis, compact, s3)';
   assert.deepEqual(await problems(file), [expected]);
   const loaded = await loadConfig(file);
   assert.throws(() => buildProxy(loaded), {

@@ -16,6 +16,7 @@ import {
   lockCacheId,
   MBTilesCache,
   RedisCache,
+  S3Cache,
   type TileCache,
 } from '../cache/index.js';
 import {
@@ -95,7 +96,8 @@ function geopackageTable({ name, cache, gridName }: CacheCheckContext): string {
  */
 function storedFormat(loaded: LoadedConfig, cache: CacheConfig): string {
   try {
-    return resolveImageOptions({ format: cache.format, image: cache.image }, loaded.config.globals.image).format;
+    return resolveImageOptions({ format: cache.format, image: cache.image }, loaded.config.globals.image)
+      .format;
   } catch (error) {
     // an invalid image section is reported where the caches' image options are built
     if (error instanceof ImageError) return cache.format;
@@ -270,6 +272,78 @@ const compactBackend: CacheBackend = {
   },
 };
 
+/**
+ * An s3 option: the cache's own, else `globals.cache.s3.<key>` (MapProxy `get_value(...,
+ * global_key='cache.s3.<key>')`).
+ */
+function s3Option({ loaded, cache }: CacheCheckContext, key: string): string | undefined {
+  const own = cache.cache[key];
+  if (typeof own === 'string') return own;
+  const global = loaded.config.globals.cache.s3?.[key];
+  return typeof global === 'string' ? global : undefined;
+}
+
+/** MapProxy `_s3_cache`: `directory` as given (not a file path), else `<cache name>/<grid name>`. */
+function s3BasePath({ name, cache, gridName }: CacheCheckContext): string {
+  const { directory } = cache.cache;
+  if (directory === undefined) return `${name}/${gridName}`;
+  // include_grid_name (MapProxy >= 1.16): os.path.join(directory, grid name)
+  if (cache.cache.include_grid_name !== true) return directory;
+  return directory === '' || directory.endsWith('/') ? `${directory}${gridName}` : `${directory}/${gridName}`;
+}
+
+const s3Backend: CacheBackend = {
+  validate: (context) => {
+    const { loaded, name, cache } = context;
+    const errors: ConfigError[] = [];
+    const bucket = s3Option(context, 'bucket_name');
+    if (bucket === undefined || bucket === '') {
+      const given = cache.cache.bucket_name !== undefined;
+      errors.push(
+        configErrorAt(
+          loaded,
+          backendPath(name, given ? 'bucket_name' : undefined),
+          `no bucket_name configured for s3 cache ${name} (set cache.bucket_name or globals.cache.s3.bucket_name)`,
+        ),
+      );
+    }
+    const layout = cache.cache.directory_layout ?? 'tms';
+    if (!isDirectoryLayout(layout))
+      errors.push(
+        configErrorAt(loaded, backendPath(name, 'directory_layout'), `unknown directory_layout "${layout}"`),
+      );
+    const endpoint = s3Option(context, 'endpoint_url');
+    if (endpoint !== undefined && !/^https?:\/\/[^/]/.test(endpoint)) {
+      const own = typeof cache.cache.endpoint_url === 'string';
+      errors.push(
+        configErrorAt(
+          loaded,
+          own ? backendPath(name, 'endpoint_url') : ['globals', 'cache', 's3', 'endpoint_url'],
+          `endpoint_url "${endpoint}" is not an http:// or https:// URL`,
+        ),
+      );
+    }
+    return errors;
+  },
+  create: (context) => {
+    const backend = context.cache.cache;
+    const layout = backend.directory_layout ?? 'tms';
+    const bucket = s3Option(context, 'bucket_name');
+    if (!isDirectoryLayout(layout) || bucket === undefined) throw new Error('s3 options passed validation');
+    return new S3Cache({
+      bucket,
+      basePath: s3BasePath(context),
+      layout,
+      extension: formatExtension(storedFormat(context.loaded, context.cache)),
+      profile: s3Option(context, 'profile_name'),
+      region: s3Option(context, 'region_name'),
+      endpointUrl: s3Option(context, 'endpoint_url'),
+      acl: s3Option(context, 'access_control_list'),
+      useHttpGet: backend.use_http_get === true,
+    });
+  },
+};
+
 /** Every backend mapproxy-ts runs, by `cache.type`. */
 export const CACHE_BACKENDS: Readonly<Record<string, CacheBackend>> = {
   file: fileBackend,
@@ -278,6 +352,7 @@ export const CACHE_BACKENDS: Readonly<Record<string, CacheBackend>> = {
   geopackage: geopackageBackend,
   redis: redisBackend,
   compact: compactBackend,
+  s3: s3Backend,
 };
 
 /** The backend of `caches.<name>`, or a `ConfigError` at its `type` naming the supported ones. */

@@ -9,6 +9,7 @@ import type { TileCoord } from '../grid/index.js';
 import { getLogger } from '../util/index.js';
 import { CacheError } from './errors.js';
 import { errorText, RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
+import { ReadFallback } from './read-fallback.js';
 import type { CachedTile, TileCache, TileToStore } from './types.js';
 
 const log = getLogger('mapproxy.cache.redis');
@@ -42,13 +43,20 @@ export class RedisCache implements TileCache {
   readonly prefix: string;
   readonly #ttlMs: number;
   readonly #connection: RedisConnection;
-  #isDown = false;
+  readonly #fallback: ReadFallback;
 
   constructor(options: RedisCacheOptions) {
     this.prefix = options.prefix;
     this.#ttlMs = Math.round(options.ttlSeconds * 1000);
     this.#connection = options.connection ?? new RedisConnection(options);
     this.lockCacheId = redisLockCacheId(options.host, options.port, options.prefix, options.db ?? 0);
+    // MapProxy would fail the request; a miss serves the tile from the sources instead
+    this.#fallback = new ReadFallback({
+      log,
+      label: `redis cache ${options.prefix}`,
+      describe: errorText,
+      backAgain: `${this.#connection.address} is reachable again`,
+    });
   }
 
   /** Dimensions are ignored, as MapProxy's redis cache does. */
@@ -60,7 +68,7 @@ export class RedisCache implements TileCache {
   async loadTiles(coords: readonly TileCoord[]): Promise<(CachedTile | null)[]> {
     if (coords.length === 0) return [];
     const keys = coords.map((c) => redisTileKey(this.prefix, c));
-    const values = await this.#read(() => this.#connection.run((client) => client.mgetBuffer(keys)));
+    const values = await this.#fallback.read(() => this.#connection.run((client) => client.mgetBuffer(keys)));
     return coords.map((coord, i) => {
       const data = values?.[i] ?? null;
       // MapProxy `load_tile`: `if tile_data:` — an empty value is a miss
@@ -76,7 +84,7 @@ export class RedisCache implements TileCache {
 
   async isCached(coord: TileCoord): Promise<boolean> {
     const key = redisTileKey(this.prefix, coord);
-    const found = await this.#read(() => this.#connection.run((client) => client.exists(key)));
+    const found = await this.#fallback.read(() => this.#connection.run((client) => client.exists(key)));
     return found !== null && found > 0;
   }
 
@@ -95,7 +103,7 @@ export class RedisCache implements TileCache {
         const failed = results?.find(([error]) => error !== null);
         if (results === null || failed !== undefined) throw failed?.[0] ?? new Error('transaction aborted');
       });
-      this.#up();
+      this.#fallback.up();
     } catch (error) {
       throw new CacheError(
         `could not store ${String(tiles.length)} tile(s) in ${this.#connection.address}: ${errorText(error)}`,
@@ -119,31 +127,5 @@ export class RedisCache implements TileCache {
   /** Closes the connection (it reopens on the next use). */
   async close(): Promise<void> {
     await this.#connection.close();
-  }
-
-  /**
-   * A read, or null when Redis cannot answer: the tile counts as missing (MapProxy would fail the
-   * request). Warns once when Redis goes away and once when it is back.
-   */
-  async #read<T>(read: () => Promise<T>): Promise<T | null> {
-    try {
-      const result = await read();
-      this.#up();
-      return result;
-    } catch (error) {
-      if (!this.#isDown) {
-        this.#isDown = true;
-        log.warn(
-          `redis cache ${this.prefix}: ${errorText(error)}; serving tiles from the sources without storing them`,
-        );
-      }
-      return null;
-    }
-  }
-
-  #up(): void {
-    if (!this.#isDown) return;
-    this.#isDown = false;
-    log.info(`redis cache ${this.prefix}: ${this.#connection.address} is reachable again`);
   }
 }

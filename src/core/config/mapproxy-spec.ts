@@ -465,7 +465,13 @@ const globalsSpec = dict({
     minimize_meta_requests: bool,
     concurrent_tile_creators: int,
     link_single_color_images: oneOf(bool, str),
-    s3: dict({ bucket_name: str, profile_name: str, region_name: str, endpoint_url: str }),
+    s3: dict({
+      bucket_name: str,
+      profile_name: str,
+      region_name: str,
+      endpoint_url: str,
+      access_control_list: str,
+    }),
     azureblob: dict({ connection_string: str, container_name: str }), // MapProxy 7
     ...permissions,
     // mapproxy-ts's own: meta-tile locks as Redis leases shared by every process (MapProxy: files)
