@@ -1,7 +1,7 @@
 /**
  * Composition of the WMS layer tree from `layers`: caches become `CacheMapLayer`s (one per grid,
  * picked by SRS; `use_direct_from_level/res`), sources `DirectMapLayer`s, `wms_opts.featureinfo`
- * and legends the info/legend sources, `min_res`/`max_res` the layer's range.
+ * the info sources (legends: `legend-sources.ts`), `min_res`/`max_res` the layer's range.
  */
 import type { TileManager } from '../cache/index.js';
 import type { LayerConfig, LoadedConfig, WmsSourceConfig } from '../config/index.js';
@@ -12,7 +12,6 @@ import {
   SrsConditionalLayer,
   type FeatureInfoSource,
   type LayerExtent,
-  type LegendSource,
   type MapLayer,
 } from '../layer/index.js';
 import type { WmsLayerExtent, WmsLayerNode } from '../service/index.js';
@@ -20,13 +19,13 @@ import {
   createResolutionRange,
   createWmsInfoSource,
   type ResolutionRange,
-  createWmsLegendSource,
   type MapSource,
 } from '../source/index.js';
 import { getSrs } from '../srs/index.js';
 import { buildTaggedSource } from './build-sources.js';
 import { dimensionsOf } from './build-tile-layers.js';
 import { wmsSourceOptions } from './info-sources.js';
+import { layerLegendSources } from './legend-sources.js';
 import { cacheExtent, sourceCoverageExtent, unionExtent } from './cache-extent.js';
 import type { CacheRegistry } from './build-caches.js';
 
@@ -48,7 +47,6 @@ interface Parts {
   /** The resolution range of each map layer (MapProxy `res_range`; null: unlimited). */
   ranges: (ResolutionRange | null)[];
   info: FeatureInfoSource[];
-  legends: LegendSource[];
 }
 
 /** The WMS layer tree; several top-level layers get an unnamed root titled `md.title`. */
@@ -78,7 +76,7 @@ function buildNode(deps: WmsLayerDeps, layer: LayerConfig): WmsLayerNode | null 
   const children = (layer.layers ?? []).flatMap((child) => buildNode(deps, child) ?? []);
   const hasOwn = layer.sources !== undefined || layer.legendurl !== undefined;
   if (children.length === 0 && !hasOwn) return null;
-  const parts: Parts = { mapLayers: [], extents: [], ranges: [], info: [], legends: [] };
+  const parts: Parts = { mapLayers: [], extents: [], ranges: [], info: [] };
   for (const name of layer.sources ?? []) addSource(deps, name, parts);
   // MapProxy: a WMSLayer (`sources`, `legendurl`) has its configured range, else the merge of its
   // map layers'; a group (`layers`) merges its children's extents and ranges and its own layer's
@@ -106,7 +104,7 @@ function buildNode(deps: WmsLayerDeps, layer: LayerConfig): WmsLayerNode | null 
     mapLayers: parts.mapLayers,
     infoSources: parts.info,
     legendUrl: layer.legendurl ?? null,
-    legendSources: parts.legends,
+    legendSources: hasOwn ? layerLegendSources(deps.loaded, layer.legendurl, layer.sources ?? []) : [],
     resRange,
     extent,
     dimensions: dimensionsOf(layer),
@@ -132,7 +130,7 @@ function addSource(deps: WmsLayerDeps, ref: string, parts: Parts): void {
       parts.extents.push({ ...first.extent, isDefault: false });
       parts.ranges.push(cacheLayerRange(deps, ref));
     }
-    // feature info and legends of a cache come from its sources (MapProxy)
+    // feature info of a cache comes from its sources (MapProxy)
     const sources = Array.isArray(cache?.sources) ? (cache.sources as readonly string[]) : [];
     for (const name of sources) addInfo(deps, name, parts);
     return;
@@ -198,14 +196,6 @@ function addInfo(deps: WmsLayerDeps, ref: string, parts: Parts): void {
   if (options === null) return;
   const { common, opts } = options;
   if (opts.featureinfo === true) parts.info.push(createWmsInfoSource(common));
-  if (opts.legendgraphic === true || typeof opts.legendurl === 'string') {
-    parts.legends.push(
-      createWmsLegendSource({
-        ...common,
-        legendUrl: typeof opts.legendurl === 'string' ? opts.legendurl : undefined,
-      }),
-    );
-  }
 }
 
 /** A source's `min_res`/`max_res` (or scales); a cache used as a source: its cache range. */

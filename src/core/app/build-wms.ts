@@ -4,7 +4,6 @@
  */
 import { resolveImageOptions, type ImageFormatOptions } from '../image/index.js';
 import { WmsService, type OnSourceErrors, type ServiceMetadata, type WmsVersion } from '../service/index.js';
-import { fetchLegend } from '../source/index.js';
 import { buildWmsRoot, type WmsLayerDeps } from './build-wms-layers.js';
 
 /** The WMS of `deps.loaded`, or null when `services.wms` is not configured. */
@@ -31,11 +30,6 @@ export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsServ
   const global = (globals as { wms?: { concurrent_layer_renderer?: unknown } }).wms
     ?.concurrent_layer_renderer;
   const extra = typeof own === 'number' ? own : typeof global === 'number' ? global : undefined;
-  const httpOptions = {
-    name: 'legendurl',
-    headers: globals.http.headers,
-    timeoutMs: globals.http.client_timeout * 1000,
-  };
   return new WmsService({
     root: buildWmsRoot(deps, metadata.title ?? ''),
     metadata,
@@ -56,6 +50,5 @@ export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsServ
     onSourceErrors:
       onErrors === 'raise' || onErrors === 'ignore' ? onErrors : ('notify' satisfies OnSourceErrors),
     concurrentLayerRenderer: extra ?? 1,
-    fetchLegendUrl: (url) => fetchLegend(url, httpOptions),
   });
 }

@@ -20,6 +20,7 @@ export { splitUrlCredentials, redactUrl, type SplitUrl } from './url-credentials
 export {
   createWmsRequestTemplate,
   wmsGetMapUrl,
+  wmsLegendUrl,
   wmsGetMapPost,
   hasSldBody,
   pyQuote,
@@ -27,6 +28,7 @@ export {
   type WmsParamValue,
   type WmsRequestTemplate,
   type WmsMapParams,
+  type WmsLegendParams,
 } from './wms-request.js';
 export {
   expandTileUrl,

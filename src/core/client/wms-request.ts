@@ -197,3 +197,41 @@ export function wmsGetMapPost(
 export function hasSldBody(template: WmsRequestTemplate): boolean {
   return template.params.some(([key]) => key.toLowerCase() === 'sld_body');
 }
+
+/** What varies per GetLegendGraphic request. */
+export interface WmsLegendParams {
+  readonly layer: string;
+  /** Used when the source's `req` has no `format` (MapProxy: the client's, else `image/png`). */
+  readonly format: string;
+  /** The SCALE parameter, or null. */
+  readonly scale: number | null;
+}
+
+/**
+ * A source's GetLegendGraphic URL as MapProxy's `WMSLegendClient` builds it: the `req` keys but
+ * `url` and `layers` in config order, `layer`, `format` (unless `req` has one), `scale`, then the
+ * fixed `request`, `service`, `sld_version`, `version` and a default empty `styles`. MapProxy has
+ * legend requests for WMS 1.1.1 and 1.3.0 only; every other version asks as 1.1.1.
+ */
+export function wmsLegendUrl(
+  url: string,
+  req: Readonly<Record<string, WmsParamValue>>,
+  version: WmsVersion,
+  query: WmsLegendParams,
+): string {
+  const params = new Params();
+  for (const [key, value] of Object.entries(req)) {
+    if (key !== 'url' && key.toLowerCase() !== 'layers') params.set(key, pyStrValue(value));
+  }
+  params.set('layer', query.layer);
+  if (!params.get('format')) params.set('format', query.format);
+  // MapProxy `if query.scale:`: a SCALE of 0 is not sent
+  if (query.scale !== null && query.scale !== 0) params.set('scale', pyFloatRepr(query.scale));
+  params.set('request', 'GetLegendGraphic');
+  params.set('service', 'WMS');
+  params.set('sld_version', '1.1.0');
+  params.set('version', version === '1.3.0' ? '1.3.0' : '1.1.1');
+  if (!params.has('styles')) params.set('styles', '');
+  const delimiter = url.endsWith('?') ? '' : url.includes('?') ? '&' : '?';
+  return url + delimiter + queryString(params);
+}

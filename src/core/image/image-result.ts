@@ -36,6 +36,11 @@ class EncodedImage implements ImageResult {
     return this.raw().then((raw) => encodeRaw(raw, options));
   }
 
+  /** True for an RGBA PNG (colour type 6): PIL opens it in mode `RGBA`. */
+  get isRgbaPng(): boolean {
+    return this.#name === 'png' && this.#data.length > 25 && this.#data[25] === 6;
+  }
+
   /** The stored bytes when they are a PNG not decoded yet (for {@link decodeInto}). */
   get undecodedPng(): Buffer | null {
     return this.#name === 'png' && this.#raw === null ? this.#data : null;
@@ -90,6 +95,15 @@ export function decodeInto(image: ImageResult, out: Uint8Array, offset: number, 
     throw new ImageError(`cannot decode image: ${(error as Error).message}`, 'IMAGE_DECODE', { cause: error });
   }
   return decoded !== null;
+}
+
+/**
+ * Whether PIL opens `image` in mode `RGBA`: an RGBA PNG, or pixels of our own (always RGBA). A
+ * paletted, grey or RGB image, even with a transparent entry, is another mode.
+ */
+export function isRgbaMode(image: ImageResult): boolean {
+  if (image instanceof EncodedImage) return image.isRgbaPng;
+  return image.format === null;
 }
 
 /**

@@ -17,6 +17,7 @@ export {
 export { formatName, sniffFormat, type FormatName } from './formats.js';
 export { type Rgba } from './pixels.js';
 export { messageImage, type MessageOptions } from './message.js';
+export { pilMessageImage } from './pil-font.js';
 export {
   drawWatermark,
   watermarkPlacement,

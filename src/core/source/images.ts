@@ -8,7 +8,7 @@ import {
   ImageError,
   imageFromBytes,
   imageFromRaw,
-  messageImage,
+  pilMessageImage,
   transformImage,
   type ImageResult,
   type RawImage,
@@ -75,9 +75,19 @@ export function reprojectImage(
   return transformImage(image, src, dst, { resampling });
 }
 
-/** An image of `size` with `text` drawn, centred, on a transparent background (debug source). */
-export function textImage({ text, size }: { readonly text: string; readonly size: Size }): Promise<ImageResult> {
-  return messageImage(text, size, { transparent: true, placement: 'cc' });
+/**
+ * An image of `size` with `text` at the upper left on a transparent background (debug source:
+ * MapProxy's DebugSource draws with the in-image exception's `message_image`, in Pillow's
+ * default bitmap font, which the tiles must match pixel for pixel).
+ */
+export function textImage({
+  text,
+  size,
+}: {
+  readonly text: string;
+  readonly size: Size;
+}): Promise<ImageResult> {
+  return Promise.resolve(pilMessageImage(text, size, { transparent: true }));
 }
 
 /**

@@ -35,13 +35,26 @@ export { createResolutionRange, type ResolutionRange } from './resolution-range.
  */
 export { bboxPositionInImage } from './wms-source.js';
 export { pasteOnTransparent } from './images.js';
-/** Feature-info and legend seams: `FeatureInfoSource.getFeatureInfo(query)`, `LegendSource.getLegend()`. */
-export type { InfoQuery, FeatureInfoDoc, FeatureInfoSource, LegendSource } from './info-types.js';
+/** Feature-info and legend seams: `FeatureInfoSource.getFeatureInfo(query)`, `LegendSource.getLegend(query)`. */
+export type { InfoQuery, FeatureInfoDoc, FeatureInfoSource, LegendQuery, LegendSource } from './info-types.js';
 /**
  * `createWmsInfoSource(options)`: GetFeatureInfo on a `wms` source (reprojecting the point into its
- * first `supported_srs` when needed); `createWmsLegendSource(options)`: its GetLegendGraphic or
- * `legendurl`; `fetchLegend(url)`: an http(s) or file:// legend image. Reject with `SourceError`.
+ * first `supported_srs` when needed). Rejects with `SourceError`.
  */
-export { createWmsInfoSource, createWmsLegendSource, fetchLegend, type WmsInfoSourceOptions } from './wms-info-source.js';
+export { createWmsInfoSource, type WmsInfoSourceOptions } from './wms-info-source.js';
+/**
+ * Legends (MapProxy `WMSLegendSource`): `createLegendSource({ clients, store, isStatic, storeOptions })`
+ * over `wmsLegendClients(options)` (a GetLegendGraphic per layer of `req.layers`) or
+ * `staticLegendClient(url)` (a `legendurl`, http(s) or absolute `file://`), stored in
+ * `createLegendFileStore(dir)` (MapProxy's `<base_dir>/legends/<md5>.png`, see `legendFileName`).
+ */
+export {
+  createLegendSource,
+  wmsLegendClients,
+  staticLegendClient,
+  type LegendClient,
+  type LegendSourceOptions,
+} from './legend-source.js';
+export { createLegendFileStore, legendFileName, type LegendStore } from './legend-store.js';
 /** `clipSourceToCoverage(source, coverage)`: coverage `clip: true`, transparent outside the coverage. */
 export { clipSourceToCoverage } from './clip-source.js';

@@ -29,7 +29,15 @@ export interface FeatureInfoSource {
   getFeatureInfo(query: InfoQuery): Promise<FeatureInfoDoc | null>;
 }
 
+/** A GetLegendGraphic: its SCALE (or null) and FORMAT (mime type). */
+export interface LegendQuery {
+  readonly scale: number | null;
+  readonly format: string;
+}
+
 export interface LegendSource {
-  /** The legend image, or null; rejects with `SourceError`. `scale` is the SCALE parameter. */
-  getLegend(query: { readonly scale: number | null }): Promise<ImageResult | null>;
+  /** The legend image (1x1 transparent when no client answered); never rejects for a failed client. */
+  getLegend(query: LegendQuery): Promise<ImageResult>;
+  /** Width and height of the legend at no scale in PNG (MapProxy `size`, for LegendURL). */
+  size(): Promise<Size>;
 }

@@ -1,6 +1,6 @@
 /**
- * GetFeatureInfo and GetLegendGraphic against a `wms` source (MapProxy `WMSInfoSource`,
- * `WMSLegendSource`): `wms_opts.featureinfo` / `legendgraphic` / `legendurl`.
+ * GetFeatureInfo against a `wms` source (MapProxy `WMSInfoSource`, `wms_opts.featureinfo`), and
+ * the fetch of a static legend image.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import {
 import { imageFromBytes, type ImageResult } from '../image/index.js';
 import { getSrs } from '../srs/index.js';
 import { SourceError } from './errors.js';
-import type { FeatureInfoDoc, FeatureInfoSource, InfoQuery, LegendSource } from './info-types.js';
+import type { FeatureInfoDoc, FeatureInfoSource, InfoQuery } from './info-types.js';
 import { toSourceError } from './upstream-errors.js';
 
 export interface WmsInfoSourceOptions {
@@ -88,38 +88,6 @@ export function createWmsInfoSource(options: WmsInfoSourceOptions): FeatureInfoS
       }
     },
   };
-}
-
-/** A legend from a WMS source: `legendurl` (http or file) or a GetLegendGraphic request. */
-export function createWmsLegendSource(
-  options: WmsInfoSourceOptions & { readonly legendUrl?: string | undefined },
-): LegendSource {
-  return {
-    async getLegend(query): Promise<ImageResult | null> {
-      const layers = String(options.req.layers ?? '').split(',');
-      const images: ImageResult[] = [];
-      for (const layer of layers) {
-        const legendUrl = options.legendUrl ?? legendRequestUrl(options, layer, query.scale);
-        images.push(await fetchLegend(legendUrl, options));
-        if (options.legendUrl !== undefined) break;
-      }
-      return images[0] ?? null;
-    },
-  };
-}
-
-function legendRequestUrl(options: WmsInfoSourceOptions, layer: string, scale: number | null): string {
-  const { url } = splitUrlCredentials(options.req.url);
-  const params = new URLSearchParams({
-    request: 'GetLegendGraphic',
-    service: 'WMS',
-    version: options.version ?? '1.1.1',
-    layer,
-    format: 'image/png',
-    sld_version: '1.1.0',
-  });
-  if (scale !== null) params.set('scale', String(scale));
-  return `${url}${url.includes('?') ? '&' : '?'}${params.toString()}`;
 }
 
 /** Fetches a legend image over http(s) or reads a `file://` URL. */

@@ -3,7 +3,7 @@
  * GetFeatureInfo and GetLegendGraphic, each error rendered by the version's exception handler.
  */
 import { concatImages, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
-import type { FeatureInfoDoc } from '../../layer/index.js';
+import type { FeatureInfoDoc, LegendQuery } from '../../layer/index.js';
 import { Gate, getLogger, processCores } from '../../util/index.js';
 import { OgcError } from '../errors.js';
 import { infoContentType, mergeFeatureInfo, queryFeatureInfo } from '../feature-info.js';
@@ -53,8 +53,6 @@ export interface WmsServiceOptions {
    * plus one, so the event loop has a map to stitch while the worker threads resample another.
    */
   readonly concurrentMaps?: number | undefined;
-  /** Loads a layer's `legendurl` (http(s) or file://); rejects with `SourceError`. */
-  readonly fetchLegendUrl: (url: string) => Promise<ImageResult>;
 }
 
 /** MapProxy `mimetype_from_infotype`. */
@@ -83,7 +81,6 @@ export class WmsService implements Service {
   readonly #layers: ReadonlyMap<string, WmsLayerNode>;
   readonly #versions: readonly WmsVersion[];
   readonly #srs: ReadonlySet<string>;
-  readonly #legendSizeCache = new Map<string, readonly [number, number]>();
   readonly #renderGate: Gate;
 
   constructor(options: WmsServiceOptions) {
@@ -310,61 +307,60 @@ export class WmsService implements Service {
     const scale = query.scale === undefined ? null : Number(query.scale);
     let images: ImageResult[];
     try {
-      images = await this.#legendImages(node, scale !== null && Number.isFinite(scale) ? scale : null);
+      images = await this.#legendImages(node, {
+        scale: scale !== null && Number.isFinite(scale) ? scale : null,
+        format: mime,
+      });
     } catch (error) {
       throw toInternalError(error);
     }
     if (images.length === 0) throw new OgcError(`layer ${name} has no legend graphic`);
+    // MapProxy encodes with the format's options, whose `transparent` is unset: a true-colour PNG
+    // keeps its alpha, a quantised one (paletted) and JPEG drop it
     const legend = await concatImages(images);
-    const encoded = await legend.encode({ ...options, transparent: true });
+    const encoded = await legend.encode({
+      ...options,
+      transparent: options.transparent || options.colors <= 0,
+    });
     return { status: 200, contentType: mime, body: encoded.data, cache: NO_CACHE };
   }
 
-  /** The legend images of `node` (its `legendurl`, its sources' legends, or its children's). */
-  async #legendImages(node: WmsLayerNode, scale: number | null): Promise<ImageResult[]> {
-    if (node.legendUrl !== null) return [await this.#options.fetchLegendUrl(node.legendUrl)];
-    if (node.mapLayers.length > 0 || node.legendSources.length > 0) {
+  /**
+   * The legend images of `node`: its own legend sources (its `legendurl` or its sources'), else
+   * its children's (MapProxy fails a GetLegendGraphic of a group with an internal error).
+   */
+  async #legendImages(node: WmsLayerNode, query: LegendQuery): Promise<ImageResult[]> {
+    if (node.legendSources.length > 0) {
       const images: ImageResult[] = [];
-      for (const source of node.legendSources) {
-        const image = await source.getLegend({ scale });
-        if (image !== null) images.push(image);
-      }
+      for (const source of node.legendSources) images.push(await source.getLegend(query));
       return images;
     }
+    if (node.mapLayers.length > 0) return [];
     const images: ImageResult[] = [];
-    for (const child of node.children) images.push(...(await this.#legendImages(child, scale)));
+    for (const child of node.children) images.push(...(await this.#legendImages(child, query)));
     return images;
   }
 
   /**
    * MapProxy `legend_size` for the LegendURL of every layer with a legend: the legend graphic's
-   * width and height (legends stacked), fetched on first use and kept, as MapProxy keeps them.
+   * width and height (legends stacked); each legend source keeps its size once it had a complete answer.
    */
   async #legendSizes(): Promise<ReadonlyMap<string, readonly [number, number]>> {
-    const pending = [...this.#layers.values()].filter(
-      (node) =>
-        node.name !== null &&
-        (node.legendUrl !== null || node.legendSources.length > 0) &&
-        !this.#legendSizeCache.has(node.name),
-    );
-    await Promise.all(
-      pending.map(async (node) => {
-        try {
-          const images = await this.#legendImages(node, null);
-          const width = Math.max(1, ...images.map((image) => image.size[0]));
-          const height = Math.max(
-            1,
-            images.reduce((sum, image) => sum + image.size[1], 0),
-          );
-          if (node.name !== null) this.#legendSizeCache.set(node.name, [width, height]);
-        } catch (error) {
-          // capabilities still answer; the size is asked again next time
-          log.warn(
-            `legend of layer ${node.name ?? ''}: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
-      }),
-    );
-    return this.#legendSizeCache;
+    const sizes = new Map<string, readonly [number, number]>();
+    // one layer after the other, as MapProxy: a source shared by two layers is fetched once and
+    // then read from the legend cache
+    for (const node of this.#layers.values()) {
+      if (node.name === null || node.legendSources.length === 0) continue;
+      try {
+        // MapProxy `WMSLayer.legend_size`: the widest legend and the sum of their heights
+        const each: (readonly [number, number])[] = [];
+        for (const source of node.legendSources) each.push(await source.size());
+        sizes.set(node.name, [Math.max(...each.map(([w]) => w)), each.reduce((sum, [, h]) => sum + h, 0)]);
+      } catch (error) {
+        // capabilities still answer, with a 1x1 LegendURL
+        log.warn(`legend of layer ${node.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return sizes;
   }
 }
