@@ -18,7 +18,7 @@ import {
   type CacheConfig,
   type LoadedConfig,
 } from '../config/index.js';
-import type { TileCoord, TileGrid } from '../grid/index.js';
+import { isGridSubsetOf, type TileCoord, type TileGrid } from '../grid/index.js';
 import {
   drawWatermark,
   watermarkPlacement,
@@ -161,11 +161,18 @@ function sourceLayers(
       'CONFIG_INVALID_VALUE',
     );
   }
-  return (cache.sources as readonly string[]).map((entry): TileSourceLayer => {
-    const { source, layers } = splitTaggedSource(entry);
+  const entries = (cache.sources as readonly string[]).map((entry) => splitTaggedSource(entry));
+  const isCache = (source: string): boolean =>
+    source in loaded.config.caches && !(source in loaded.config.sources);
+  // MapProxy _sources_for_grid: tile-for-tile access (tiled_only) only when *every* source is a
+  // cache that supports it; otherwise every cache source is free-form and takes meta tiles
+  const tiledOnly = entries.every(
+    ({ source, layers }) => layers === undefined && isCache(source) && supportsTiledOnlyAccess(context, cache, source, grid, buildCache),
+  );
+  return entries.map(({ source, layers }): TileSourceLayer => {
     // MapProxy's _sources_for_grid looks a name up in sources first: a cache that shares its
     // name with a source (`caches.x.sources: [x]`) reads the source, not itself
-    if (source in loaded.config.caches && !(source in loaded.config.sources)) {
+    if (isCache(source)) {
       const managers = buildCache(source);
       // same grid: read tile for tile; otherwise stitch and scale from the source cache's first grid
       const same = managers.get(gridName);
@@ -176,7 +183,7 @@ function sourceLayers(
         source: new CacheSource({
           name: source,
           tileManager: manager,
-          tiledOnly: same !== undefined && same.grid === grid,
+          tiledOnly,
           maxTileLimit: loaded.config.globals.cache.max_tile_limit,
         }),
       };
@@ -192,6 +199,30 @@ function sourceLayers(
       );
     return { source: built };
   });
+}
+
+/**
+ * MapProxy `supports_tiled_only_access`: the source cache has a single grid, every tile of
+ * `grid` is one of its tiles, and it stores the format the consuming cache requests.
+ */
+function supportsTiledOnlyAccess(
+  context: BuildCachesContext,
+  consumer: CacheConfig,
+  source: string,
+  grid: TileGrid,
+  buildCache: (name: string) => Map<string, TileManager>,
+): boolean {
+  const managers = buildCache(source);
+  const manager = managers.values().next().value;
+  if (managers.size !== 1 || manager === undefined) return false;
+  const requestFormat = consumer.request_format ?? consumer.format;
+  return isGridSubsetOf(grid, manager.grid) && sameFormat(requestFormat, manager.imageOptions.format);
+}
+
+/** MapProxy's ImageFormat equality: `png` and `image/png` name the same format. */
+function sameFormat(a: string | undefined, b: string): boolean {
+  const mime = (f: string): string => (f.includes('/') ? f : `image/${f}`);
+  return mime(a ?? 'image/png') === mime(b);
 }
 
 /** The cache's storage from the backend registry; refuses what `check` refuses, at the same key. */

@@ -44,6 +44,7 @@ export type ConfigWarningCode =
   | 'CONFIG_LAYER_NO_SOURCES'
   | 'CONFIG_WMS_NO_LAYERS'
   | 'CONFIG_IGNORED_KEY'
+  | 'CONFIG_SEED_FILE'
   | 'CONFIG_REF_IGNORED';
 
 /** A problem that does not stop loading, e.g. an unknown key. */

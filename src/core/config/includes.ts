@@ -64,7 +64,11 @@ async function loadOne(
     const parsed = await readYamlFile(file);
     // a file that is no configuration (`base: /etc/shadow`) is refused before any of its keys
     // could appear in a warning: its content is none of our business
-    if (isForeign(parsed.root, state.topLevelKeys)) {
+    if (isSeedConfiguration(parsed.root)) {
+      // MapProxy loads a seed.yaml given as mapproxy.yaml (warning about each unknown key) and
+      // serves nothing; say what the file is before the unknown-key warnings that follow
+      state.warnings.push(seedConfigurationWarning(parsed.root, includedAt));
+    } else if (isForeign(parsed.root, state.topLevelKeys)) {
       state.errors.push(notAConfiguration(file, parsed.root, state.topLevelKeys, includedAt));
       return undefined;
     }
@@ -155,6 +159,28 @@ function replaceNotFound(state: LoadState, target: string, base: BaseRef): void 
     base.path,
     `base file "${base.name}" not found (looked for ${target})`,
   );
+}
+
+/**
+ * The top-level keys of a seed.yaml (`views` in the old 0.8 format): a file with only these is
+ * a seeding configuration, whose keys are fixed words, so naming them in warnings reveals nothing.
+ */
+const SEED_CONFIGURATION_KEYS: ReadonlySet<string> = new Set(['seeds', 'cleanups', 'coverages', 'views']);
+
+function isSeedConfiguration(root: MapNode): boolean {
+  const keys = [...root.entries.keys()];
+  return keys.some((key) => key !== 'coverages') && keys.every((key) => SEED_CONFIGURATION_KEYS.has(key));
+}
+
+function seedConfigurationWarning(root: MapNode, includedAt: BaseRef | undefined): ConfigWarning {
+  const at = includedAt === undefined ? root.pos : includedAt.at;
+  const what = includedAt === undefined ? 'this file' : `base file "${includedAt.name}"`;
+  return {
+    code: 'CONFIG_SEED_FILE',
+    ...at,
+    path: includedAt?.path ?? [],
+    message: `${what} looks like a seed configuration (${[...root.entries.keys()].join(', ')}), not a mapproxy.yaml: it serves nothing; give it to \`mapproxy-util seed -s\``,
+  };
 }
 
 /** A mapping with keys, none of which a configuration has. */

@@ -37,6 +37,7 @@ export {
   type TileCoord,
 } from './tile-math.js';
 export { closestLevel, levelOfResolution } from './level-selection.js';
+export { isGridSubsetOf } from './grid-subset.js';
 export {
   affectedLevel,
   affectedLevelTiles,
