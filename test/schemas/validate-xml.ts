@@ -14,7 +14,10 @@ export const SCHEMAS_DIR = fileURLToPath(new URL('./', import.meta.url));
 
 /** The schemas the service tests validate against, relative to `SCHEMAS_DIR`. */
 export type SchemaName =
-  'wmts/1.0/wmtsGetCapabilities_response.xsd' | 'ows/1.1.0/owsExceptionReport.xsd' | 'kml/2.2.0/ogckml22.xsd';
+  | 'wmts/1.0/wmtsGetCapabilities_response.xsd'
+  | 'ows/1.1.0/owsExceptionReport.xsd'
+  | 'kml/2.2.0/ogckml22.xsd'
+  | 'inspire/inspire_vs/1.0/inspire_vs.xsd';
 
 /**
  * Resolves xmllint's verdict; fails the test with xmllint's messages when `doc` is invalid. Without

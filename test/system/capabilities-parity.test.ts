@@ -10,9 +10,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { startServer } from '../../src/core/index.js';
-import { xmlFacts } from '../differential/compare.js';
 import { assertValidWmsXml } from '../fixtures/wms/kit.js';
 import { copyFixture, FIXTURES_DIR } from '../helpers/fixtures.js';
+import { xmlFactDifferences as differences } from '../helpers/xml-fact-differences.js';
 
 const CAPTURED = join(FIXTURES_DIR, 'parity/capabilities/mapproxy');
 
@@ -34,15 +34,6 @@ async function start(t: TestContext, config: string): Promise<string> {
   });
   t.after(() => server.close());
   return server.url;
-}
-
-/** The facts only MapProxy's document has (`-`) and only ours (`+`). */
-function differences(theirs: string, ours: string): string[] {
-  const a = xmlFacts(theirs);
-  const b = xmlFacts(ours);
-  const only = (x: Map<string, number>, y: Map<string, number>, sign: string): string[] =>
-    [...x].filter(([fact, n]) => (y.get(fact) ?? 0) < n).map(([fact]) => `${sign} ${fact}`);
-  return [...only(a, b, '-'), ...only(b, a, '+')];
 }
 
 /** Facts matching `ignore` may differ (another issue's, named in the test). */

@@ -15,7 +15,6 @@ const AT = relative(process.cwd(), FILE);
 
 /** `line:column key.path: message`, as `check` prints them after the file name. */
 const REFUSED = [
-  '8:7 services.wms.inspire_md: inspire_md is not supported by mapproxy-ts yet; capabilities would lack the INSPIRE metadata',
   '12:7 services.wms.featureinfo_xslt: featureinfo_xslt is not supported by mapproxy-ts yet; feature info would not be transformed',
   '14:5 services.ogcapi: the ogcapi service is not supported by mapproxy-ts yet; serve WMS, WMTS, TMS or KML instead',
   '34:7 caches.bands.sources: band merging (sources as {r, g, b, a, l}) is not supported by mapproxy-ts yet; give a list of sources',

@@ -5,6 +5,7 @@
 import { resolveImageOptions, type ImageFormatOptions } from '../image/index.js';
 import { WmsService, type OnSourceErrors, type ServiceMetadata, type WmsVersion } from '../service/index.js';
 import { buildWmsRoot, type WmsLayerDeps } from './build-wms-layers.js';
+import { inspireMetadata } from './inspire-metadata.js';
 
 /** The WMS of `deps.loaded`, or null when `services.wms` is not configured. */
 export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsService | null {
@@ -50,5 +51,6 @@ export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsServ
     onSourceErrors:
       onErrors === 'raise' || onErrors === 'ignore' ? onErrors : ('notify' satisfies OnSourceErrors),
     concurrentLayerRenderer: extra ?? 1,
+    inspire: inspireMetadata(wms.inspire_md),
   });
 }

@@ -21,7 +21,7 @@ const NOT_YET = 'is not supported by mapproxy-ts yet';
 /**
  * Every unsupported option in `loaded`. Errors: source types other than wms/tile/debug, WMS
  * `featureinfo_xslt`, `http.manage_cookies: true`, band-merged cache sources,
- * `services.wms.inspire_md`, `services.ogcapi` and `globals.renderd`. Warnings (until it is
+ * `services.ogcapi` and `globals.renderd`. Warnings (until it is
  * drawn, TODO(#15); MapProxy's own example configuration has it): `services.wms.attribution`.
  */
 export function unsupportedOptions(loaded: LoadedConfig): {
@@ -93,8 +93,6 @@ export function unsupportedOptions(loaded: LoadedConfig): {
   const wms = section(services?.wms);
   if (wms?.attribution !== undefined)
     warn(['services', 'wms', 'attribution'], 'attribution', 'maps are drawn without the text');
-  if (wms?.inspire_md !== undefined)
-    refuse(['services', 'wms', 'inspire_md'], 'inspire_md', 'capabilities would lack the INSPIRE metadata');
   if (wms?.featureinfo_xslt !== undefined)
     refuse(
       ['services', 'wms', 'featureinfo_xslt'],

@@ -8,6 +8,12 @@ import { escapeXml as e, type BBox } from '../../util/index.js';
 import type { ServiceMetadata } from '../metadata.js';
 import { hasLegend, isQueryable, type WmsLayerNode } from './wms-layer.js';
 import type { WmsVersion } from './wms-version.js';
+import {
+  INSPIRE_NAMESPACES,
+  INSPIRE_SCHEMA_LOCATION,
+  renderInspireExtendedCapabilities,
+  type InspireMetadata,
+} from './inspire.js';
 
 /** What a capabilities document shows besides the layer tree. */
 export interface CapabilitiesInput {
@@ -24,6 +30,8 @@ export interface CapabilitiesInput {
   readonly maxOutputSize: readonly [number, number] | null;
   /** Width and height of each named layer's legend graphic (MapProxy `legend_size`); 1x1 if absent. */
   readonly legendSizes?: ReadonlyMap<string, readonly [number, number]>;
+  /** `inspire_md`: written into 1.3.0 capabilities only, as MapProxy does. */
+  readonly inspire?: InspireMetadata | null | undefined;
 }
 
 const XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"';
@@ -437,8 +445,10 @@ function render130(input: CapabilitiesInput): string {
     input.maxOutputSize === null
       ? ''
       : `\n  <MaxWidth>${input.maxOutputSize[0]}</MaxWidth>\n  <MaxHeight>${input.maxOutputSize[1]}</MaxHeight>`;
+  const inspire = input.inspire ?? null;
+  const extended = inspire === null ? '' : `\n${renderInspireExtendedCapabilities(inspire)}`;
   return `<?xml version="1.0" ?>
-<WMS_Capabilities xmlns="http://www.opengis.net/wms" xmlns:sld="http://www.opengis.net/sld" ${XLINK} xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="1.3.0" xsi:schemaLocation="http://www.opengis.net/wms http://schemas.opengis.net/wms/1.3.0/capabilities_1_3_0.xsd http://www.opengis.net/sld http://schemas.opengis.net/sld/1.1.0/sld_capabilities.xsd">
+<WMS_Capabilities xmlns="http://www.opengis.net/wms" xmlns:sld="http://www.opengis.net/sld" ${XLINK} xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ${inspire === null ? '' : INSPIRE_NAMESPACES}version="1.3.0" xsi:schemaLocation="http://www.opengis.net/wms http://schemas.opengis.net/wms/1.3.0/capabilities_1_3_0.xsd http://www.opengis.net/sld http://schemas.opengis.net/sld/1.1.0/sld_capabilities.xsd${inspire === null ? '' : INSPIRE_SCHEMA_LOCATION}">
 <Service>
   <Name>WMS</Name>
   ${text('Title', md.title ?? '')}
@@ -458,7 +468,7 @@ ${serviceTail(md)}${max}
     <Format>XML</Format>
     <Format>INIMAGE</Format>
     <Format>BLANK</Format>
-  </Exception>
+  </Exception>${extended}
 ${layerXml(input.root, input, true, 0)}
 </Capability>
 </WMS_Capabilities>

@@ -11,6 +11,7 @@ import type { ServiceMetadata } from '../metadata.js';
 import { NO_CACHE, NO_CACHE_HEADERS, toInternalError } from '../responses.js';
 import type { Service, ServiceRequest, ServiceResponse } from '../types.js';
 import { renderCapabilities } from './capabilities.js';
+import type { InspireMetadata } from './inspire.js';
 import { renderMap, type OnSourceErrors } from './get-map.js';
 import { renderWmsException, type WmsExceptionContext } from './wms-exception.js';
 import { infoSources, namedLayers, type WmsLayerNode } from './wms-layer.js';
@@ -53,6 +54,8 @@ export interface WmsServiceOptions {
    * plus one, so the event loop has a map to stitch while the worker threads resample another.
    */
   readonly concurrentMaps?: number | undefined;
+  /** `inspire_md`: INSPIRE extended capabilities (1.3.0 only). */
+  readonly inspire?: InspireMetadata | null | undefined;
 }
 
 /** MapProxy `mimetype_from_infotype`. */
@@ -203,6 +206,7 @@ export class WmsService implements Service {
           ? [Math.floor(Math.sqrt(o.maxOutputPixels)), Math.floor(Math.sqrt(o.maxOutputPixels))]
           : null,
       legendSizes,
+      inspire: o.inspire,
     });
     return { status: 200, contentType: CAPS_TYPES[version], body, cache: NO_CACHE_HEADERS };
   }
