@@ -59,11 +59,7 @@ export type { DemoOptions, DemoServices, DemoWmsLayer, InternalRequest } from '.
  * in-image/blank image for EXCEPTIONS=...inimage/...blank.
  */
 export { WmsService, type WmsServiceOptions } from './wms/wms-service.js';
-export type {
-  InspireDates,
-  InspireMetadata,
-  InspireResourceLocator,
-} from './wms/inspire.js';
+export type { InspireDates, InspireMetadata, InspireResourceLocator } from './wms/inspire.js';
 export type { WmsLayerNode, WmsLayerExtent, LayerResRange } from './wms/wms-layer.js';
 export type { WmsVersion } from './wms/wms-version.js';
 export type { OnSourceErrors } from './wms/get-map.js';
