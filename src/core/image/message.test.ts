@@ -41,11 +41,20 @@ test('text is white on a dark background and black otherwise', async () => {
   assert.ok(extreme(light.data, Math.min) < 60, 'black-ish strokes on white');
 });
 
-test('a transparent message image is transparent apart from the text', async () => {
-  const image = await messageImage('z=3 x=1 y=2', [256, 256], { transparent: true, placement: 'cc' });
+test('a transparent message image keeps the bgcolor at alpha 0 and draws opaque black text', async () => {
+  // MapProxy create_image: bgcolor + (0,); ExceptionImage.font_color: black when transparent
+  const image = await messageImage('z=3 x=1 y=2', [256, 256], { transparent: true, bgcolor: [10, 10, 60] });
   const { data } = await image.raw();
-  assert.equal(data[3], 0);
-  assert.ok((await inked(image, [64, 112, 192, 144], [255, 255, 255, 0])) > 20, 'centred text');
+  assert.deepEqual([...data.subarray(0, 4)], [10, 10, 60, 0]);
+  assert.ok((await inked(image, [0, 0, 80, 16], [10, 10, 60, 0])) > 20, 'text at the upper left');
+  assert.equal(await inked(image, [0, 16, 256, 256], [10, 10, 60, 0]), 0, 'one line only');
+  const ink = new Set<string>();
+  for (let i = 0; i < data.length; i += 4) if (data[i + 3] !== 0) ink.add([...data.subarray(i, i + 4)].join(','));
+  assert.deepEqual([...ink], ['0,0,0,255']);
+});
+
+test('a bad size rejects rather than throws', async () => {
+  await assert.rejects(messageImage('x', [0, 10]), { code: 'IMAGE_INVALID' });
 });
 
 test('an empty message is a plain background', async () => {
