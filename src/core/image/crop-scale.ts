@@ -3,7 +3,9 @@
  * `Image.transform(size, EXTENT, box, filter)` that MapProxy uses for rescaled tiles and WMS.
  */
 import type { Size } from '../util/index.js';
+import { ImageError } from './errors.js';
 import { imageFromRaw } from './image-result.js';
+import { pngMosaicOf } from './mosaic.js';
 import { checkSize } from './pixels.js';
 import type { ExtentBox } from './resample.js';
 import type { ImageResult, RawImage, ResamplingMethod } from './types.js';
@@ -26,46 +28,66 @@ export async function cropAndScale(
   resampling: ResamplingMethod,
 ): Promise<ImageResult> {
   checkSize(dstSize);
-  const raw = await image.raw();
   const [x0, y0, x1, y1] = srcBox;
   if (srcBox.every(Number.isInteger) && x1 - x0 === dstSize[0] && y1 - y0 === dstSize[1]) {
-    return imageFromRaw(crop(raw, x0, y0, dstSize));
+    return imageFromRaw(crop(await image.raw(), x0, y0, dstSize));
   }
   // Pillow EXTENT: the whole output onto the box
-  const data = await runResample(raw, dstSize, { extent: [x0, y0, x1, y1] }, resampling);
+  const data = await runResample(image, dstSize, { extent: [x0, y0, x1, y1] }, resampling, false);
   return imageFromRaw({ data, size: dstSize });
 }
 
-/** Runs the resampling kernel for the mesh `cells` over `raw` on the worker pool. */
-export function resampleRaw(
-  raw: RawImage,
+/**
+ * Runs the resampling kernel for the mesh `cells` over `image` on the worker pool; `opaque`
+ * flattens source and result as flatten.ts says.
+ */
+export function resampleMesh(
+  image: ImageResult,
   dstSize: Size,
   cells: Float64Array,
   method: ResamplingMethod,
+  opaque: boolean,
 ): Promise<Buffer> {
-  return runResample(raw, dstSize, { cells }, method);
+  return runResample(image, dstSize, { cells }, method, opaque);
 }
 
 async function runResample(
-  raw: RawImage,
+  image: ImageResult,
   dstSize: Size,
   mapping: { readonly cells: Float64Array } | { readonly extent: ExtentBox },
   method: ResamplingMethod,
+  opaque: boolean,
 ): Promise<Buffer> {
-  const { data } = raw;
-  // structured clone copies a view's whole ArrayBuffer: hand over an exact one
-  const src =
-    data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
-  const out = await resampleInWorker({
-    src,
-    srcWidth: raw.size[0],
-    srcHeight: raw.size[1],
+  const job = {
+    srcWidth: image.size[0],
+    srcHeight: image.size[1],
     dstWidth: dstSize[0],
     dstHeight: dstSize[1],
     method,
+    opaque,
     ...mapping,
-  });
+  };
+  // 1. stored PNG tiles are stitched on the worker thread; 2. anything else is decoded here
+  const mosaic = pngMosaicOf(image);
+  let out = mosaic === null ? null : await resampleInWorker({ ...job, mosaic });
+  if (out === null) {
+    const raw = await image.raw();
+    checkRawSize(raw, image.size);
+    const { data } = raw;
+    // structured clone copies a view's whole ArrayBuffer: hand over an exact one; the worker
+    // may flatten its copy in place
+    const src =
+      data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
+    out = await resampleInWorker({ ...job, src });
+    if (out === null) throw new ImageError('resampling returned no pixels', 'IMAGE_TRANSFORM');
+  }
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+function checkRawSize(raw: RawImage, size: Size): void {
+  if (raw.size[0] !== size[0] || raw.size[1] !== size[1]) {
+    throw new ImageError(`decoded ${raw.size.join('x')} pixels, expected ${size.join('x')}`, 'IMAGE_INVALID');
+  }
 }
 
 /** `size` pixels of `raw` from `(x, y)`; outside is transparent black, as Pillow's `crop` fills. */

@@ -80,19 +80,26 @@ class PixelImage implements ImageResult {
   }
 }
 
+/** The stored bytes of `image` when it is a PNG not decoded yet, else null. */
+export function undecodedPng(image: ImageResult): Buffer | null {
+  return image instanceof EncodedImage ? image.undecodedPng : null;
+}
+
 /**
  * Decodes `image` into `out` at byte `offset`, `rowStride` bytes a row, when it is an undecoded
  * PNG the JS decoder handles and whose header size it matches; false otherwise (call `raw()`).
  * Throws `ImageError` (`IMAGE_DECODE`) for a corrupt PNG.
  */
 export function decodeInto(image: ImageResult, out: Uint8Array, offset: number, rowStride: number): boolean {
-  const png = image instanceof EncodedImage ? image.undecodedPng : null;
+  const png = undecodedPng(image);
   if (png === null) return false;
   let decoded;
   try {
     decoded = decodePngRgba(png, { out, offset, rowStride, expect: image.size });
   } catch (error) {
-    throw new ImageError(`cannot decode image: ${(error as Error).message}`, 'IMAGE_DECODE', { cause: error });
+    throw new ImageError(`cannot decode image: ${(error as Error).message}`, 'IMAGE_DECODE', {
+      cause: error,
+    });
   }
   return decoded !== null;
 }

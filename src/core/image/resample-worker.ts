@@ -1,9 +1,31 @@
-/** Piscina worker entry: runs the resampling kernel and moves the result buffer back. */
+/**
+ * Piscina worker entry: stitches the stored tiles when they come as PNG bytes, runs the
+ * resampling kernel and moves the result buffer back.
+ */
 import { Piscina } from 'piscina';
+import { flattenOnto } from './flatten.js';
 import { resample, type ResampleJob } from './resample.js';
+import { stitchPngs, type PngMosaic } from './stitch-pngs.js';
 
-/** Resamples `job` and transfers the RGBA result to the caller without copying. */
-export function runResample(job: ResampleJob): unknown {
-  const out = resample(job);
-  return Piscina.move(out);
+/**
+ * A kernel job whose source is RGBA pixels (`src`) or PNG tiles to stitch first (`mosaic`);
+ * `opaque` flattens the source onto white and the result onto black (an opaque cache's mosaic
+ * reprojected, see flatten.ts).
+ */
+export type WorkerJob = WithoutSrc<ResampleJob> &
+  ({ readonly src: Uint8Array } | { readonly mosaic: PngMosaic }) & { readonly opaque?: boolean };
+
+/** `Omit<T, 'src'>` for each member of a union (a plain Omit merges the mapping variants). */
+type WithoutSrc<T> = T extends unknown ? Omit<T, 'src'> : never;
+
+/**
+ * Resamples `job` and transfers the RGBA result to the caller without copying; null when the
+ * mosaic has a tile the worker cannot decode (the caller stitches it on the main thread instead).
+ */
+export function runResample(job: WorkerJob): unknown {
+  // the source is this thread's own: a structured clone, or the kept canvas
+  const src = 'mosaic' in job ? stitchPngs(job.mosaic) : job.src;
+  if (src === null) return null;
+  const out = resample({ ...job, src: job.opaque === true ? flattenOnto(src, 255) : src });
+  return Piscina.move(job.opaque === true ? flattenOnto(out, 0) : out);
 }

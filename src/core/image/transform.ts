@@ -4,7 +4,7 @@
  */
 import type { Srs } from '../srs/index.js';
 import type { BBox, Size } from '../util/index.js';
-import { cropAndScale, resampleRaw } from './crop-scale.js';
+import { cropAndScale, resampleMesh } from './crop-scale.js';
 import { ImageError } from './errors.js';
 import { imageFromRaw } from './image-result.js';
 import { transformMesh } from './mesh.js';
@@ -86,28 +86,8 @@ export async function transformImage(
     dstSrs: dst.srs,
     maxErrorPx: options.maxErrorPx ?? 1,
   });
-  const raw = await image.raw();
-  const opaque = options.opaque === true;
-  const source = opaque && hasAlphaBelow255(raw.data) ? { ...raw, data: flattenOnto(Buffer.from(raw.data), 255) } : raw;
-  const data = await resampleRaw(source, dst.size, cells, options.resampling);
-  return imageFromRaw({ data: opaque ? flattenOnto(data, 0) : data, size: dst.size });
-}
-
-function hasAlphaBelow255(data: Uint8Array): boolean {
-  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return true;
-  return false;
-}
-
-/** Composites RGBA `data` (straight alpha) onto the grey `background` in place, opaque. */
-function flattenOnto(data: Buffer, background: number): Buffer {
-  for (let i = 0; i < data.length; i += 4) {
-    const alpha = data[i + 3] ?? 255;
-    if (alpha === 255) continue;
-    const under = background * (255 - alpha);
-    for (let c = i; c < i + 3; c++) data[c] = Math.round(((data[c] ?? 0) * alpha + under) / 255);
-    data[i + 3] = 255;
-  }
-  return data;
+  const data = await resampleMesh(image, dst.size, cells, options.resampling, options.opaque === true);
+  return imageFromRaw({ data, size: dst.size });
 }
 
 function bboxEquals(a: BBox, b: BBox, xTolerance: number, yTolerance: number): boolean {

@@ -3,16 +3,20 @@
  * use; idle threads exit after a while and never keep the process alive.
  */
 import { ImageError } from './errors.js';
-import type { ResampleJob } from './resample.js';
+import type { WorkerJob } from './resample-worker.js';
 import { processCores } from '../util/index.js';
 import { lazyPool } from './thread-pool.js';
 
 const pool = lazyPool('resample-worker', 'runResample', Math.max(1, Math.min(4, processCores() - 1)));
 
-/** Runs `job` on a worker thread. Rejects with `ImageError` (`IMAGE_TRANSFORM`) when the worker fails. */
-export async function resampleInWorker(job: ResampleJob): Promise<Uint8Array> {
+/**
+ * Runs `job` on a worker thread; null when its mosaic has a tile the worker cannot decode. Rejects
+ * with `ImageError` (`IMAGE_TRANSFORM`) when the worker fails.
+ */
+export async function resampleInWorker(job: WorkerJob): Promise<Uint8Array | null> {
   try {
     const result: unknown = await pool.get().run(job);
+    if (result === null && 'mosaic' in job) return null;
     if (!(result instanceof Uint8Array)) throw new Error('worker returned no pixel buffer');
     return result;
   } catch (error) {
