@@ -1,8 +1,8 @@
 /**
  * Options MapProxy 1.15 honours that mapproxy-ts cannot yet are refused, never ignored (issue
  * 15): `check` reports each at file:line:column and key path, and `serve` refuses to start with
- * the same errors. Unknown keys stay warnings with a suggestion; `services.wms.attribution` (not
- * drawn yet) is warned about.
+ * the same errors. Unknown keys stay warnings with a suggestion; `services.wms.attribution` is
+ * drawn (test/system/attribution.test.ts) and accepted without a warning.
  */
 import assert from 'node:assert/strict';
 import { join, relative } from 'node:path';
@@ -56,8 +56,6 @@ test('check refuses every unsupported option at its key, unknown keys stay warni
     result.warnings.map((w) => `${String(w.line)}:${String(w.column)} ${w.path.join('.')}: ${w.message}`),
     [
       "29:5 caches.typo_cache.watermrk: unknown key 'watermrk' (did you mean 'watermark'?)",
-      // TODO(#15): drawn text; warned about until it is drawn (MapProxy's example config has it)
-      '6:7 services.wms.attribution: attribution is not supported by mapproxy-ts yet; maps are drawn without the text',
     ],
   );
 });

@@ -51,6 +51,7 @@ export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsServ
     onSourceErrors:
       onErrors === 'raise' || onErrors === 'ignore' ? onErrors : ('notify' satisfies OnSourceErrors),
     concurrentLayerRenderer: extra ?? 1,
+    attribution: wms.attribution?.text ?? null,
     inspire: inspireMetadata(wms.inspire_md),
   });
 }

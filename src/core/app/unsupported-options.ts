@@ -21,28 +21,15 @@ const NOT_YET = 'is not supported by mapproxy-ts yet';
 /**
  * Every unsupported option in `loaded`. Errors: source types other than wms/tile/debug, WMS
  * `featureinfo_xslt`, `http.manage_cookies: true`, band-merged cache sources,
- * `services.ogcapi` and `globals.renderd`. Warnings (until it is
- * drawn, TODO(#15); MapProxy's own example configuration has it): `services.wms.attribution`.
+ * `services.ogcapi` and `globals.renderd`.
  */
 export function unsupportedOptions(loaded: LoadedConfig): {
   errors: ConfigError[];
   warnings: ConfigWarning[];
 } {
   const errors: ConfigError[] = [];
-  const warnings: ConfigWarning[] = [];
   const refuse = (path: (string | number)[], what: string, why: string): void => {
     errors.push(configErrorAt(loaded, path, `${what} ${NOT_YET}; ${why}`, 'CONFIG_INVALID_VALUE'));
-  };
-  const warn = (path: (string | number)[], what: string, why: string): void => {
-    const { file, line, column } = configErrorAt(loaded, path, '');
-    warnings.push({
-      code: 'CONFIG_IGNORED_KEY',
-      file,
-      line,
-      column,
-      path,
-      message: `${what} ${NOT_YET}; ${why}`,
-    });
   };
   const { config } = loaded;
   const globals = section(config.globals);
@@ -91,8 +78,6 @@ export function unsupportedOptions(loaded: LoadedConfig): {
 
   const services = section(config.services);
   const wms = section(services?.wms);
-  if (wms?.attribution !== undefined)
-    warn(['services', 'wms', 'attribution'], 'attribution', 'maps are drawn without the text');
   if (wms?.featureinfo_xslt !== undefined)
     refuse(
       ['services', 'wms', 'featureinfo_xslt'],
@@ -101,5 +86,6 @@ export function unsupportedOptions(loaded: LoadedConfig): {
     );
   if (services?.ogcapi !== undefined)
     refuse(['services', 'ogcapi'], 'the ogcapi service', 'serve WMS, WMTS, TMS or KML instead');
-  return { errors, warnings };
+  // every option is either honoured or refused now; the warnings stay for the check's interface
+  return { errors, warnings: [] };
 }

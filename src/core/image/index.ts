@@ -26,6 +26,8 @@ export {
 } from './watermark.js';
 export { closeImageWorkers } from './worker-pool.js';
 export { concatImages } from './concat.js';
+/** `attributionImage(text, size)`: MapProxy's WMS attribution box, lower right, to merge over a map. */
+export { attributionImage } from './attribution.js';
 export { stitchImages } from './mosaic.js';
 /** `maskImage(image, pixelPolygons)`: transparent outside the polygons (coverage `clip: true`). */
 export { maskImage, type PixelPolygon, type PixelRing } from './mask.js';

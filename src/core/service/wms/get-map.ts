@@ -2,7 +2,13 @@
  * The GetMap pipeline (MapProxy `WMSServer.map` + `LayerRenderer` + `LayerMerger`): layers that
  * render the query (hidden ones dropped), rendered concurrently, merged in order, encoded once.
  */
-import { mergeImages, messageImage, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
+import {
+  attributionImage,
+  mergeImages,
+  messageImage,
+  type ImageFormatOptions,
+  type ImageResult,
+} from '../../image/index.js';
 import { MapBBoxError, type MapLayer } from '../../layer/index.js';
 import type { Srs } from '../../srs/index.js';
 import { getLogger, ProxyError } from '../../util/index.js';
@@ -24,6 +30,8 @@ export interface GetMapContext {
   readonly onSourceErrors: OnSourceErrors;
   /** Layers rendered at once (`concurrent_layer_renderer`, default 1). */
   readonly concurrency: number;
+  /** `services.wms.attribution.text` to draw over the map, or null (none, or `TILED=true`). */
+  readonly attribution?: string | null | undefined;
 }
 
 /** A layer is opaque when nothing below it can show through (MapProxy `is_opaque`). */
@@ -137,6 +145,10 @@ export async function renderMap(
       image: await messageImage(errors.join('\n'), params.size, { transparent: true }),
       opacity: null,
     });
+  }
+  // MapProxy WMSServer.map: the attribution goes on top, unless the request is TILED=true
+  if (context.attribution) {
+    merge.push({ image: await attributionImage(context.attribution, params.size), opacity: null });
   }
   const merged = await mergeImages(merge, params.size, {
     transparent: params.transparent,

@@ -49,6 +49,8 @@ export interface WmsServiceOptions {
   readonly strict: boolean;
   readonly onSourceErrors: OnSourceErrors;
   readonly concurrentLayerRenderer: number;
+  /** `attribution.text`, drawn in the lower right corner of every GetMap; null: none. */
+  readonly attribution?: string | null | undefined;
   /**
    * GetMaps rendered at once by this process (the others wait); default: its share of the cores
    * plus one, so the event loop has a map to stitch while the worker threads resample another.
@@ -252,6 +254,7 @@ export class WmsService implements Service {
         layers: this.#layers,
         onSourceErrors: this.#options.onSourceErrors,
         concurrency: this.#options.concurrentLayerRenderer,
+        attribution: query.tiled?.toLowerCase() === 'true' ? null : this.#options.attribution,
       }),
     );
     // MapProxy answers with the format's own spelling (`img_opts.format.mime_type`):
