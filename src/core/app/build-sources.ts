@@ -19,6 +19,7 @@ import {
   type OnErrorOptions,
 } from '../source/index.js';
 import type { WmsParamValue } from '../client/index.js';
+import { sourceCookieJar } from './cookie-jars.js';
 import { parseColor } from './colors.js';
 import { configCoverage } from './coverage-from-config.js';
 
@@ -117,7 +118,7 @@ function buildPlainSource(
         maxRes: source.max_res,
         minScale: source.min_scale,
         maxScale: source.max_scale,
-        http: http(globals.http, source.http),
+        http: { ...http(globals.http, source.http), cookieJar: sourceCookieJar(loaded, name.split(':')[0] ?? name) },
         onError: onError(loaded, name, source.on_error),
         baseDir: loaded.configDir,
         ...imageKeying(loaded, name, source.image, globals.image.transparent_color_tolerance),
@@ -143,7 +144,7 @@ function buildPlainSource(
         maxRes: source.max_res,
         minScale: source.min_scale,
         maxScale: source.max_scale,
-        http: http(globals.http, source.http),
+        http: { ...http(globals.http, source.http), cookieJar: sourceCookieJar(loaded, name.split(':')[0] ?? name) },
         onError: onError(loaded, name, source.on_error),
       });
     }
@@ -196,7 +197,6 @@ function http(global: HttpSection, own: HttpSection | undefined): HttpSourceOpti
     tls: { caCerts: merged.ssl_ca_certs, noCertChecks: merged.ssl_no_cert_checks },
     hideErrorDetails: merged.hide_error_details,
     method: merged.method?.toUpperCase() as HttpSourceOptions['method'],
-    manageCookies: merged.manage_cookies,
   };
 }
 

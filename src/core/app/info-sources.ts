@@ -4,6 +4,7 @@
  */
 import type { LayerConfig, LoadedConfig, WmsSourceConfig } from '../config/index.js';
 import { createWmsInfoSource, type FeatureInfoSource } from '../source/index.js';
+import { sourceCookieJar } from './cookie-jars.js';
 
 /** Client options of WMS source `ref` (`name` or `name:layers`) with its `wms_opts`; null for other types. */
 export function wmsSourceOptions(loaded: LoadedConfig, ref: string) {
@@ -21,6 +22,7 @@ export function wmsSourceOptions(loaded: LoadedConfig, ref: string) {
     featureInfoFormat: typeof opts.featureinfo_format === 'string' ? opts.featureinfo_format : undefined,
     headers: { ...loaded.config.globals.http.headers, ...wms.http?.headers },
     timeoutMs: (wms.http?.client_timeout ?? loaded.config.globals.http.client_timeout) * 1000,
+    cookieJar: sourceCookieJar(loaded, name),
   };
   return { common, opts };
 }

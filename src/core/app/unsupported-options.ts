@@ -20,7 +20,7 @@ const NOT_YET = 'is not supported by mapproxy-ts yet';
 
 /**
  * Every unsupported option in `loaded`. Errors: source types other than wms/tile/debug, WMS
- * `featureinfo_xslt`, `http.manage_cookies: true`, band-merged cache sources,
+ * `featureinfo_xslt`, band-merged cache sources,
  * `services.ogcapi` and `globals.renderd`.
  */
 export function unsupportedOptions(loaded: LoadedConfig): {
@@ -33,8 +33,6 @@ export function unsupportedOptions(loaded: LoadedConfig): {
   };
   const { config } = loaded;
   const globals = section(config.globals);
-  if (section(section(globals?.http))?.manage_cookies === true)
-    refuse(['globals', 'http', 'manage_cookies'], 'manage_cookies', 'upstream cookies would be dropped');
   if (globals?.renderd !== undefined)
     refuse(['globals', 'renderd'], 'renderd', 'tiles would be rendered from the sources instead');
 
@@ -57,12 +55,6 @@ export function unsupportedOptions(loaded: LoadedConfig): {
         ['sources', name, 'wms_opts', 'featureinfo_xslt'],
         'featureinfo_xslt',
         'feature info would not be transformed',
-      );
-    if (section(source.http)?.manage_cookies === true)
-      refuse(
-        ['sources', name, 'http', 'manage_cookies'],
-        'manage_cookies',
-        'upstream cookies would be dropped',
       );
   }
 

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
 import { metrics, VERSION } from '../util/index.js';
+import type { CookieJar } from './cookie-jar.js';
 import { UpstreamError } from './errors.js';
 import { acquireHostSlot } from './host-semaphore.js';
 import { logRequest } from './request-log.js';
@@ -50,6 +51,8 @@ export interface HttpRequestOptions {
   readonly concurrentRequestsLockDir?: string | undefined;
   /** The configured source this request is for: the `source` label of the upstream metrics. */
   readonly sourceName?: string | undefined;
+  /** `http.manage_cookies`: sends the jar's cookies and keeps those the response sets. */
+  readonly cookieJar?: CookieJar | undefined;
 }
 
 export interface HttpResponse {
@@ -129,6 +132,9 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
     : basicAuthorization(username, password);
   if (authorization !== null) headers.authorization = authorization;
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+  // urllib's HTTPCookieProcessor leaves a configured Cookie header alone
+  const cookie = options.cookieJar?.headerFor(parsed) ?? null;
+  if (cookie !== null && headers.cookie === undefined) headers.cookie = cookie;
   if (method === 'POST' && headers['content-type'] === undefined) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
@@ -168,6 +174,8 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
     const dispatcher = await dispatcherFor(options.tls ?? {});
     const response = await request(parsed, { method, headers, body: options.body, signal, dispatcher });
     status = response.statusCode;
+    // error responses set cookies too (urllib processes cookies before it raises for the status)
+    options.cookieJar?.store(parsed, [response.headers['set-cookie'] ?? []].flat());
     const responseHeaders = flattenHeaders(response.headers);
     contentLength = responseHeaders['content-length'] ?? null;
     if (status >= 400) {

@@ -14,6 +14,7 @@ export {
   type HttpResponse,
   type TlsOptions,
 } from './http-client.js';
+export { CookieJar } from './cookie-jar.js';
 export { hostSlotUsage } from './host-semaphore.js';
 export { formatRequestLog, type RequestLogEntry } from './request-log.js';
 export { splitUrlCredentials, redactUrl, type SplitUrl } from './url-credentials.js';

@@ -3,7 +3,7 @@
  * (`http`, `coverage`, `min_res`..., `on_error`). `app/` maps the YAML onto them.
  */
 import type { Coverage } from '../grid/index.js';
-import type { TlsOptions } from '../client/index.js';
+import type { CookieJar, TlsOptions } from '../client/index.js';
 
 /** MapProxy's `http` block (source-level, after merging `globals.http`). */
 export interface HttpSourceOptions {
@@ -17,8 +17,8 @@ export interface HttpSourceOptions {
   readonly hideErrorDetails?: boolean | undefined;
   /** `method` (WMS only): AUTO (default) posts only when the request has an `sld_body`. */
   readonly method?: 'AUTO' | 'GET' | 'POST' | undefined;
-  /** `manage_cookies`: not supported yet; accepted and ignored. TODO(#7) */
-  readonly manageCookies?: boolean | undefined;
+  /** `manage_cookies`: this source's cookie jar (cookies the upstream sets go back to it). */
+  readonly cookieJar?: CookieJar | undefined;
 }
 
 /** `min_res`/`max_res` (map units per pixel, metres for degrees: 1° = 111319.49 m) or `min_scale`/`max_scale`. */

@@ -97,6 +97,7 @@ export function createTileSource(options: TileSourceOptions): MapSource {
       signal,
       credentials: username === null ? undefined : { username, password },
       sourceName: name,
+      cookieJar: http.cookieJar,
     });
   }
 

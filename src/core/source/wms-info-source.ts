@@ -11,6 +11,7 @@ import {
   wmsGetMapUrl,
   type WmsParamValue,
   type WmsVersion,
+  type CookieJar,
 } from '../client/index.js';
 import { imageFromBytes, type ImageResult } from '../image/index.js';
 import { getSrs } from '../srs/index.js';
@@ -27,6 +28,8 @@ export interface WmsInfoSourceOptions {
   readonly featureInfoFormat?: string | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly timeoutMs?: number | undefined;
+  /** `http.manage_cookies`: the source's jar, shared with its map requests. */
+  readonly cookieJar?: CookieJar | undefined;
 }
 
 /** Feature info from a WMS source. */
@@ -79,6 +82,7 @@ export function createWmsInfoSource(options: WmsInfoSourceOptions): FeatureInfoS
           headers: options.headers,
           timeoutMs: options.timeoutMs,
           credentials: creds(options.req.url),
+          cookieJar: options.cookieJar,
         });
         const contentType =
           (response.headers['content-type'] ?? 'text/plain').split(';')[0]?.trim() ?? 'text/plain';

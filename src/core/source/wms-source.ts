@@ -321,6 +321,7 @@ function httpOptions(options: WmsSourceOptions, signal: AbortSignal | undefined)
     concurrentRequests: options.concurrentRequests,
     concurrentRequestsLockDir: options.concurrentRequestsLockDir,
     sourceName: options.name,
+    cookieJar: http.cookieJar,
   };
 }
 
