@@ -88,6 +88,8 @@ export const startMultiAppServer: ServerModule['startMultiAppServer'] = async (o
 export const serve: ServerModule['serve'] = async (options) => (await server()).serve(options);
 /** Seeds and cleans as a seed.yaml says; never prints (progress goes to `onEvent`). */
 export const runSeed: SeedModule['runSeed'] = async (options) => (await seed()).runSeed(options);
+/** `export`: a cache copied into another cache type, grid, coverage and levels by seeding. */
+export const runExport: SeedModule['runExport'] = async (options) => (await seed()).runExport(options);
 /** The seed plan (`--summary`) without running it. */
 export const planSeedRun: SeedModule['planSeedRun'] = async (...args) => (await seed()).planSeedRun(...args);
 /** One seed run measured in tiles per second (`npm run bench`). */

@@ -40,6 +40,8 @@ export type CreationJob =
 export interface CreationRequest {
   readonly dimensions: Dimensions;
   readonly isSeeding: boolean;
+  /** What sources are told (`MapQuery.isSeeding`); `isSeeding` unless the caller says otherwise. */
+  readonly sourcesSeeding?: boolean | undefined;
   /** `refresh_before` limit in seconds (tiles with `int(mtime) <= limit` are stale), or null. */
   readonly staleLimitSeconds: number | null;
 }
@@ -206,7 +208,7 @@ export class TileCreator {
       format: requestFormat,
       transparent: imageOptions.transparent,
       dimensions: request.dimensions,
-      isSeeding: request.isSeeding,
+      isSeeding: request.sourcesSeeding ?? request.isSeeding,
     };
   }
 

@@ -65,6 +65,11 @@ export interface LoadTilesOptions {
   /** Seeding: forwarded to sources (`seed_only`), and `minimize_meta_requests` is off. */
   readonly isSeeding?: boolean | undefined;
   /**
+   * Tell sources otherwise than `isSeeding` (`export` without `--fetch-missing-tiles`: its
+   * `seed_only` sources stay offline, as MapProxy's export loads the configuration unseeded).
+   */
+  readonly sourcesSeeding?: boolean | undefined;
+  /**
    * Seed tasks' `refresh_before` limit (s since the epoch; tiles with `int(mtime) <= limit` are
    * stale). The cache's own `refresh_before` wins when both are set, as in MapProxy.
    */
@@ -160,7 +165,12 @@ export class TileManager {
   ): Promise<(TileResult | null)[]> {
     const dimensions = options.dimensions ?? {};
     const staleLimitSeconds = await this.#staleLimit(options.staleLimitSeconds);
-    const request: CreationRequest = { dimensions, isSeeding: options.isSeeding ?? false, staleLimitSeconds };
+    const request: CreationRequest = {
+      dimensions,
+      isSeeding: options.isSeeding ?? false,
+      sourcesSeeding: options.sourcesSeeding,
+      staleLimitSeconds,
+    };
     const results = new Map<string, TileResult | null>();
     const stale = new Map<string, TileResult>();
 

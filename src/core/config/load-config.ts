@@ -31,6 +31,11 @@ export interface LoadConfigOptions {
    * configurations whose layers name missing sources, because it never builds the layers.
    */
   readonly gridsOnly?: boolean;
+  /**
+   * Changes the configuration after its schema check and before references and defaults (e.g.
+   * `export` adds its destination cache). What it adds is positioned at its closest written parent.
+   */
+  readonly amend?: (plain: Record<string, unknown>) => void;
 }
 
 /** A loaded configuration plus what reloaders and error reporting need. */
@@ -82,6 +87,7 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
 
   // 3. references between grids, sources, caches and layers.
   const plain = toPlain(root) as Record<string, unknown>;
+  options.amend?.(plain);
   const refs = checkReferences(plain, locateNearest);
   warnings.push(...refs.warnings);
   const fatalRefs =

@@ -6,7 +6,8 @@ export type SeedErrorCode =
   | 'SEED_UNKNOWN_TASK'
   | 'SEED_COVERAGE'
   | 'SEED_PROGRESS_FILE'
-  | 'SEED_INVALID_OPTION';
+  | 'SEED_INVALID_OPTION'
+  | 'SEED_DESTINATION_EXISTS';
 
 /** A seed run that cannot start: unknown task names, unreadable coverages, a broken progress file. */
 export class SeedError extends ProxyError {

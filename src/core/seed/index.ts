@@ -11,3 +11,5 @@ export { loadCoverage } from './load-coverage.js';
 export { taskLevels } from './levels.js';
 export { walkTiles, canSkip, type ProgressPath, type WalkOptions } from './walk.js';
 export type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';
+export { runExport, type ExportOptions, type ExportResult } from './export.js';
+export { parseLevels, parseGridDefinition, EXPORT_TYPES } from './export-args.js';

@@ -22,6 +22,8 @@ export interface RunTaskOptions {
   readonly retries: number;
   readonly retryDelayMs: number;
   readonly store: ProgressStore | null;
+  /** False: sources are queried as outside seeding (`seed_only` ones stay offline); default true. */
+  readonly sourcesSeeding?: boolean | undefined;
   readonly progressIntervalMs: number;
   readonly signal?: AbortSignal | undefined;
   /** After `signal` aborted, meta tiles still being created this long are abandoned. */
@@ -197,7 +199,11 @@ async function planJob(
   return {
     tiles: manager.rescalesTiles ? todo.length : tilesOf(coord).length,
     run: async () => {
-      await manager.loadTiles(todo, { isSeeding: true, staleLimitSeconds: limit });
+      await manager.loadTiles(todo, {
+        isSeeding: true,
+        sourcesSeeding: options.sourcesSeeding,
+        staleLimitSeconds: limit,
+      });
     },
   };
 }
