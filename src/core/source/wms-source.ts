@@ -248,7 +248,7 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
       // MapProxy `combined_client`: this request template with the other's layers appended
       return createWmsSource({
         ...options,
-        req: { ...options.req, layers: `${String(options.req.layers)},${String(theirs.req.layers)}` },
+        req: { ...options.req, layers: [...layerList(options), ...layerList(theirs)].join(',') },
         minRes: undefined,
         maxRes: undefined,
         minScale: undefined,
@@ -272,8 +272,6 @@ function isCombinable(a: WmsSourceOptions, b: WmsSourceOptions, query: MapQuery)
   const same = (x: unknown, y: unknown): boolean => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
   return (
     a.req.url === b.req.url &&
-    a.req.layers !== undefined &&
-    b.req.layers !== undefined &&
     a.opacity === undefined &&
     b.opacity === undefined &&
     a.seedOnly !== true &&
@@ -285,6 +283,16 @@ function isCombinable(a: WmsSourceOptions, b: WmsSourceOptions, query: MapQuery)
     (a.coverage ?? null) === (b.coverage ?? null) &&
     same(forwardedValues(a, query), forwardedValues(b, query))
   );
+}
+
+/**
+ * MapProxy `WMSMapRequestParams.layers`: the names of `req.layers` split at commas, none without
+ * it. So two sources without layers combine into one request with an empty `layers=`, as
+ * MapProxy sends it.
+ */
+function layerList(options: WmsSourceOptions): string[] {
+  const { layers } = options.req;
+  return layers === undefined ? [] : String(layers).split(',');
 }
 
 /** MapProxy `query.dimensions_for_params(fwd_req_params)`: the query's values this source forwards. */
