@@ -30,7 +30,6 @@ const REFUSED = [
     }[type];
     return `${line}:11 sources.${name ?? ''}.type: source type "${type}" is not supported by mapproxy-ts yet (supported: wms, tile, debug)`;
   }),
-  '66:5 globals.renderd: renderd is not supported by mapproxy-ts yet; tiles would be rendered from the sources instead',
 ];
 
 /** The cache registry's own refusals, which check reports too. */

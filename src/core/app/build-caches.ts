@@ -8,6 +8,7 @@ import {
   TileManager,
   type RefreshBefore,
   type TileCache,
+  type TileRenderer,
   type TileSourceLayer,
 } from '../cache/index.js';
 import {
@@ -28,7 +29,7 @@ import {
 } from '../image/index.js';
 import { parseColor } from './colors.js';
 import { CacheSource } from '../layer/index.js';
-import type { MapSource } from '../source/index.js';
+import { RenderdClient, type MapSource } from '../source/index.js';
 import type { Size } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
 import { cacheBackend } from './cache-backends.js';
@@ -56,6 +57,7 @@ export function buildCaches(context: BuildCachesContext): CacheRegistry {
   const lockProblems = checkLockBackend(context.loaded);
   if (lockProblems.length > 0) throw new ConfigErrors(lockProblems);
   const registry: CacheRegistry = new Map();
+  const renderer = renderdClient(context.loaded);
   const build = (name: string): Map<string, TileManager> => {
     const done = registry.get(name);
     if (done !== undefined) return done;
@@ -63,7 +65,7 @@ export function buildCaches(context: BuildCachesContext): CacheRegistry {
     if (cache === undefined) throw new Error(`cache ${name} vanished after validation`);
     const managers = new Map<string, TileManager>();
     for (const gridName of cache.grids) {
-      managers.set(gridName, buildManager(context, name, cache, gridName, build));
+      managers.set(gridName, buildManager(context, name, cache, gridName, build, renderer));
     }
     registry.set(name, managers);
     return managers;
@@ -78,6 +80,7 @@ function buildManager(
   cache: CacheConfig,
   gridName: string,
   buildCache: (name: string) => Map<string, TileManager>,
+  renderer: TileRenderer | undefined,
 ): TileManager {
   const { loaded } = context;
   const grid = context.grids.get(gridName);
@@ -111,7 +114,16 @@ function buildManager(
     cacheRescaledTiles: cache.cache_rescaled_tiles,
     identifier: `${name}_${gridName}`,
     tileFilter: watermarkFilter(loaded, name, cache),
+    renderer,
   });
+}
+
+/** `globals.renderd.address`: the renderd client every cache delegates tile creation to. */
+function renderdClient(loaded: LoadedConfig): TileRenderer | undefined {
+  const { renderd, http } = loaded.config.globals;
+  const address = renderd?.address;
+  if (address === undefined || address === '') return undefined;
+  return new RenderdClient({ address, headers: http.headers, timeoutMs: http.client_timeout * 1000 });
 }
 
 /** MapProxy `create_watermark_filter`: none without `watermark` or with empty text. */

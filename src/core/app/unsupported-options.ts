@@ -20,8 +20,7 @@ const NOT_YET = 'is not supported by mapproxy-ts yet';
 
 /**
  * Every unsupported option in `loaded`. Errors: source types other than wms/tile/debug, WMS
- * `featureinfo_xslt`, band-merged cache sources,
- * `services.ogcapi` and `globals.renderd`.
+ * `featureinfo_xslt`, band-merged cache sources and `services.ogcapi`.
  */
 export function unsupportedOptions(loaded: LoadedConfig): {
   errors: ConfigError[];
@@ -32,9 +31,6 @@ export function unsupportedOptions(loaded: LoadedConfig): {
     errors.push(configErrorAt(loaded, path, `${what} ${NOT_YET}; ${why}`, 'CONFIG_INVALID_VALUE'));
   };
   const { config } = loaded;
-  const globals = section(config.globals);
-  if (globals?.renderd !== undefined)
-    refuse(['globals', 'renderd'], 'renderd', 'tiles would be rendered from the sources instead');
 
   for (const [name, value] of Object.entries(config.sources)) {
     const source = section(value) ?? {};

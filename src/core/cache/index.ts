@@ -9,6 +9,7 @@ export type {
   LoadOptions,
   TileCache,
   TileResult,
+  TileRenderer,
   TileSourceLayer,
   TileToStore,
 } from './types.js';

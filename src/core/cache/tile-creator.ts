@@ -13,7 +13,14 @@ import type { TileLockBackend } from './lock.js';
 import { isStale } from './refresh-before.js';
 import { SingleFlight } from './single-flight.js';
 import { storedTileFormat } from './tile-format.js';
-import type { Dimensions, TileCache, TileResult, TileSourceLayer, TileToStore } from './types.js';
+import type {
+  Dimensions,
+  TileCache,
+  TileRenderer,
+  TileResult,
+  TileSourceLayer,
+  TileToStore,
+} from './types.js';
 
 /** What a job creates: a meta tile split into tiles, a meta tile fetched tile by tile, or one tile. */
 export type CreationJob =
@@ -65,7 +72,14 @@ export interface TileCreatorOptions {
   readonly onCreated?: ((count: number) => void) | undefined;
   /** Applied to every created tile before it is encoded and stored (MapProxy tile filters: `watermark`). */
   readonly tileFilter?: ((coord: TileCoord, image: ImageResult) => Promise<ImageResult>) | undefined;
+  /** `globals.renderd`: meta and single tiles are rendered and stored by it, then read from the cache. */
+  readonly renderer?: TileRenderer | undefined;
+  /** `<cache>_<grid>`, the cache's name for the renderer. */
+  readonly identifier?: string | undefined;
 }
+
+/** MapProxy's renderd priorities: interactive requests before seeding. */
+const RENDERD_PRIORITY = { serving: 100, seeding: 10 } as const;
 
 /** `z/x/y`, the key of a tile in maps and single-flight keys. */
 export function coordKey(coord: TileCoord): string {
@@ -110,6 +124,11 @@ export class TileCreator {
       const tiles = jobTiles(job);
       const cached = await this.#loadIfAllCached(tiles, request);
       if (cached !== null) return cached;
+      const { renderer } = this.#options;
+      // MapProxy's RenderdTileCreator overrides only the meta and single tile paths: bulk meta
+      // tiles still query the sources
+      if (renderer !== undefined && job.kind !== 'bulk')
+        return await this.#renderExternally(renderer, job, request);
       // 3.-5. query the sources, split and encode
       const rendered = await this.#render(job, request);
       if (rendered.authorizeStale) {
@@ -125,6 +144,33 @@ export class TileCreator {
       // 7. unlock, whatever happened
       await lock?.release();
     }
+  }
+
+  /**
+   * MapProxy `RenderdTileCreator`: the renderer creates the job's main tile (and with it the meta
+   * tile) in the cache; the tiles are then read from there, and any it did not store stay missing.
+   */
+  async #renderExternally(
+    renderer: TileRenderer,
+    job: Exclude<CreationJob, { kind: 'bulk' }>,
+    request: CreationRequest,
+  ): Promise<CreatedTiles> {
+    const main = job.kind === 'single' ? job.coord : job.metaTile.mainTile;
+    const priority = request.isSeeding ? RENDERD_PRIORITY.seeding : RENDERD_PRIORITY.serving;
+    await renderer.renderTile(this.#options.identifier ?? 'cache', main, priority);
+    const loaded = await this.#options.cache.loadTiles(jobTiles(job), {
+      withMetadata: true,
+      dimensions: request.dimensions,
+    });
+    const result = new Map<string, TileResult>();
+    for (const tile of loaded) {
+      if (tile === null) continue;
+      const format = storedTileFormat(tile.data, this.#options.imageOptions.format);
+      const { coord, data, timestampMs } = tile;
+      result.set(coordKey(coord), { coord, data, format, timestampMs, cacheable: true });
+    }
+    this.#options.onCreated?.(result.size);
+    return result;
   }
 
   async #loadIfAllCached(

@@ -20,7 +20,14 @@ import { isStale, refreshLimitSeconds, type RefreshBefore } from './refresh-befo
 import { rescaleTile, type RescaleContext } from './rescale.js';
 import { coordKey, jobTiles, TileCreator, type CreationJob, type CreationRequest } from './tile-creator.js';
 import { storedTileFormat } from './tile-format.js';
-import type { CachedTile, Dimensions, TileCache, TileResult, TileSourceLayer } from './types.js';
+import type {
+  CachedTile,
+  Dimensions,
+  TileCache,
+  TileRenderer,
+  TileResult,
+  TileSourceLayer,
+} from './types.js';
 
 export interface TileManagerOptions {
   readonly grid: TileGrid;
@@ -52,6 +59,8 @@ export interface TileManagerOptions {
   readonly identifier?: string | undefined;
   /** Applied to every created tile before it is stored (MapProxy tile filters: `watermark`). */
   readonly tileFilter?: ((coord: TileCoord, image: ImageResult) => Promise<ImageResult>) | undefined;
+  /** `globals.renderd`: an external renderer creates missing tiles (not for `disable_storage`). */
+  readonly renderer?: TileRenderer | undefined;
   /** Clock in ms since the epoch (tests inject one). */
   readonly now?: (() => number) | undefined;
   /** Receives warnings (failed writes, stale tiles served); default the `mapproxy.cache.tile` logger. */
@@ -135,6 +144,9 @@ export class TileManager {
       now: this.#now,
       warn: this.#warn,
       tileFilter: options.tileFilter,
+      // MapProxy: "can't ask renderd to create tiles that shouldn't be cached"
+      renderer: options.cache.isDummy ? undefined : options.renderer,
+      identifier: this.identifier,
       onCreated: (count) => {
         metrics.tilesCreated(this.identifier, count);
       },

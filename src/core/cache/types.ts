@@ -64,6 +64,19 @@ export interface TileSourceLayer {
   readonly opacity?: number | null | undefined;
 }
 
+/**
+ * An external renderer that creates and stores tiles itself (MapProxy's renderd client,
+ * `globals.renderd.address`): the creator asks it for a tile, then reads the cache.
+ */
+export interface TileRenderer {
+  /**
+   * Has `coord` (the main tile of its meta tile, in the grid's own origin) of `cacheIdentifier`
+   * (`<cache>_<grid>`) rendered into the cache; resolves once it is stored. Priority 100 when
+   * serving, 10 when seeding. Rejects with a `SourceError` when the renderer fails.
+   */
+  renderTile(cacheIdentifier: string, coord: TileCoord, priority: number): Promise<void>;
+}
+
 /** A tile as the TileManager hands it out: encoded bytes ready to send. */
 export interface TileResult {
   readonly coord: TileCoord;
