@@ -3,8 +3,8 @@
  * tile or single tile, shared in-process by key and guarded across processes by a file lock.
  */
 import { tileBBox, type MetaTile, type TileCoord, type TileGrid } from '../grid/index.js';
-import type { ImageFormatOptions, ImageResult } from '../image/index.js';
-import { onErrorInfo, type MapQuery } from '../source/index.js';
+import { imageFromRaw, type ImageFormatOptions, type ImageResult } from '../image/index.js';
+import { onErrorInfo, type MapQuery, type MapSource } from '../source/index.js';
 import type { Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
@@ -270,7 +270,11 @@ export class TileCreator {
       const image = await only.source.getMap(query);
       if (image === null) return null;
       const info = onErrorInfo(image);
-      return { image, cacheable: info?.cacheable ?? true, authorizeStale: info?.authorizeStale ?? false };
+      return {
+        image: await asMixedSourceImage(image, only.source, imageOptions),
+        cacheable: info?.cacheable ?? true,
+        authorizeStale: info?.authorizeStale ?? false,
+      };
     }
     const images = await Promise.all(sources.map(({ source }) => source.getMap(query)));
     const layers = images.flatMap((image, i) =>
@@ -347,4 +351,18 @@ interface EncodedTile {
   readonly data: Buffer;
   readonly format: string;
   readonly singleColor: readonly number[] | null | undefined;
+}
+
+/**
+ * A `mixed` cache stores the image of a free-form source (WMS, ...) as PNG or JPEG by its pixels,
+ * also when it is a single tile in the source's own PNG: MapProxy re-encodes an image whose format
+ * is not the cache's. A tile source's tiles are stored as they came (MapProxy passes them through).
+ */
+async function asMixedSourceImage(
+  image: ImageResult,
+  source: MapSource,
+  options: ImageFormatOptions,
+): Promise<ImageResult> {
+  if (options.format !== 'mixed' || source.tileGrid !== null || image.format === null) return image;
+  return imageFromRaw(await image.raw());
 }
