@@ -5,7 +5,6 @@
  */
 import { stitchTiles, type TileManager } from '../cache/index.js';
 import { affectedTiles, GridError, type AffectedTiles, type TileCoord } from '../grid/index.js';
-import { SrsError } from '../srs/index.js';
 import { transformImage, type ImageResult, type ResamplingMethod } from '../image/index.js';
 import type { MapQuery } from '../source/index.js';
 import { MapBBoxError } from './errors.js';
@@ -95,7 +94,8 @@ export function affectedTilesWithin(
     affected = affectedTiles(grid, query.bbox, query.size, query.srs);
   } catch (error) {
     if (error instanceof GridError) throw new MapBBoxError(error.message, { cause: error });
-    if (error instanceof SrsError) throw new MapBBoxError('could not transform query BBOX', { cause: error });
+    // an SrsError (no point of the bbox transforms) is MapProxy's TransformationError, which the
+    // WMS answers as "Could not transform BBOX", not as a MapBBOXError
     throw error;
   }
   if (affected !== null && maxTiles > 0 && affected.count >= maxTiles) {

@@ -4,7 +4,6 @@
  */
 import type { ImageResult } from '../image/index.js';
 import { bboxPositionInImage, pasteOnTransparent, type MapQuery } from '../source/index.js';
-import { SrsError } from '../srs/index.js';
 import { bboxIntersects, type BBox } from '../util/index.js';
 import type { LayerExtent } from './map-layer.js';
 
@@ -35,16 +34,16 @@ export async function renderWithinExtent(
   return image === null ? null : pasteOnTransparent(image, query.size, sub.offset);
 }
 
-/** The query bbox in the extent's SRS; null when it cannot be transformed. */
+/**
+ * The query bbox in the extent's SRS; null when a coordinate is not finite. A bbox none of whose
+ * points transform (a latitude beyond ±90° to web mercator) throws `SrsError` (`SRS_TRANSFORM`):
+ * MapProxy's `MapExtent.contains` raises TransformationError there and the WMS answers "Could
+ * not transform BBOX: Invalid result.".
+ */
 function queryIn(extent: LayerExtent, query: MapQuery): BBox | null {
   if (extent.srs.equals(query.srs)) return query.bbox;
-  try {
-    const bbox = query.srs.transformBBox(extent.srs, query.bbox);
-    return bbox.every(Number.isFinite) ? bbox : null;
-  } catch (error) {
-    if (error instanceof SrsError) return null;
-    throw error;
-  }
+  const bbox = query.srs.transformBBox(extent.srs, query.bbox);
+  return bbox.every(Number.isFinite) ? bbox : null;
 }
 
 function extentIn(extent: LayerExtent, query: MapQuery): BBox | null {

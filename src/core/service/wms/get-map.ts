@@ -10,7 +10,7 @@ import {
   type ImageResult,
 } from '../../image/index.js';
 import { MapBBoxError, type MapLayer } from '../../layer/index.js';
-import type { Srs } from '../../srs/index.js';
+import { SrsError, type Srs } from '../../srs/index.js';
 import { getLogger, ProxyError } from '../../util/index.js';
 import { OgcError } from '../errors.js';
 import { toInternalError } from '../responses.js';
@@ -120,6 +120,11 @@ export async function renderMap(
           throw new OgcError(`Request too large or invalid BBOX. (${error.message})`, 'NoApplicableCode', {
             cause: error,
           });
+        }
+        // MapProxy _render_layer: TransformationError (no point of the bbox transforms into the
+        // layer's grid or extent SRS, e.g. latitudes below -90° to web mercator)
+        if (error instanceof SrsError && error.code === 'SRS_TRANSFORM') {
+          throw new OgcError('Could not transform BBOX: Invalid result.', 'NoApplicableCode', { cause: error });
         }
         if (!(error instanceof ProxyError) || !/^(SOURCE|CACHE)_/.test(error.code)) throw error;
         if (context.onSourceErrors === 'raise') throw toInternalError(error);
