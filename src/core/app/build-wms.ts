@@ -14,6 +14,10 @@ export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsServ
   const globals = deps.loaded.config.globals;
   const imageFormats = new Map<string, ImageFormatOptions>();
   for (const format of wms.image_formats) {
+    // a name that is no mime type, `mixed` or `globals.image.formats` entry names no format in
+    // MapProxy (listed as an empty <Format></Format>, never servable): we leave it out
+    const named = globals.image.formats[format]?.format !== undefined;
+    if (!format.startsWith('image/') && format !== 'mixed' && !named) continue;
     try {
       // MapProxy keys them by the resolved mime type: `png8` is requested and listed as the
       // `image/png; mode=8bit` it names; of two that resolve alike the last one's options win

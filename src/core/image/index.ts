@@ -5,7 +5,7 @@ export { imageFromBytes, imageFromRaw, loadImage } from './image-result.js';
 export { blankImage } from './blank.js';
 export { singleColor } from './single-color.js';
 export { splitImage, type SplitOptions } from './split.js';
-export { mergeImages, type MergeLayer, type MergeOptions } from './merge.js';
+export { asSubImage, mergeImages, type MergeLayer, type MergeOptions } from './merge.js';
 export { cropAndScale, type PixelBox } from './crop-scale.js';
 export { transformImage, type ImagePlace, type TransformOptions } from './transform.js';
 export {

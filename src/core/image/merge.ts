@@ -14,6 +14,24 @@ export interface MergeLayer {
   readonly image: ImageResult;
   /** 0-1; absent/null = as drawn. */
   readonly opacity?: number | null | undefined;
+  /**
+   * The layer is configured opaque (MapProxy: its image options are not `transparent`): alone, its
+   * image goes out as it came, transparent pixels included, unless it is a sub image.
+   */
+  readonly opaque?: boolean | undefined;
+}
+
+/** Images placed on a transparent canvas (see {@link asSubImage}). */
+const SUB_IMAGES = new WeakSet<ImageResult>();
+
+/**
+ * Marks `image` as a sub image: a smaller answer placed on a transparent canvas of the full size
+ * (MapProxy `SubImageSource`, whose options it forces to `transparent`), so that alone on an
+ * opaque map it is merged onto the background colour, not passed through. Returns `image`.
+ */
+export function asSubImage(image: ImageResult): ImageResult {
+  SUB_IMAGES.add(image);
+  return image;
 }
 
 /** The canvas of {@link mergeImages}. */
@@ -31,7 +49,8 @@ export interface MergeOptions {
  * - opaque: start from `bgcolor`; a layer with opacity < 1 is blended by its RGB (its alpha is
  *   ignored, as MapProxy converts it to RGB first), any other is pasted through its alpha.
  * No layers: a blank image. One layer of `size` that needs no background (the canvas is
- * transparent or the layer has no transparent pixel) is returned unchanged, whatever its opacity
+ * transparent, its layer is `opaque` and it is no sub image, or it has no transparent pixel) is
+ * returned unchanged, whatever its opacity
  * (MapProxy 1.15's `LayerMerger` returns a lone layer as is: a red source at opacity 0.5 alone
  * is pure red), so its bytes can go out without a re-encode. Layers smaller or larger than
  * `size` are placed at the top left.
@@ -64,9 +83,17 @@ export async function mergeImages(
   return imageFromRaw({ data: canvas, size });
 }
 
-async function isPassThrough({ image }: MergeLayer, size: Size, transparent: boolean): Promise<boolean> {
+async function isPassThrough(
+  { image, opaque }: MergeLayer,
+  size: Size,
+  transparent: boolean,
+): Promise<boolean> {
   if (image.size[0] !== size[0] || image.size[1] !== size[1]) return false;
   if (transparent || image.format === 'image/jpeg') return true;
+  // MapProxy LayerMerger.merge returns a lone layer whose options are not `transparent` as is: an
+  // opaque source's answer (or its reprojection) keeps its transparent parts. A sub image is
+  // flagged transparent by MapProxy and gets the background like any transparent layer.
+  if (opaque === true && !SUB_IMAGES.has(image)) return true;
   return !hasTransparency(await image.raw());
 }
 

@@ -4,6 +4,7 @@
  * coverage-clipped answer onto a transparent image.
  */
 import {
+  asSubImage,
   blankImage,
   ImageError,
   imageFromBytes,
@@ -92,7 +93,7 @@ export function textImage({
 
 /**
  * `image` pasted at `offset` (pixels from the top-left) onto a transparent image of `size`
- * (MapProxy `SubImageSource`).
+ * (MapProxy `SubImageSource`), marked as a sub image for the WMS merge.
  */
 export async function pasteOnTransparent(
   image: ImageResult,
@@ -112,5 +113,5 @@ export async function pasteOnTransparent(
     const srcStart = (row * subWidth + (x0 - offset[0])) * 4;
     sub.data.copy(data, (y * width + x0) * 4, srcStart, srcStart + (x1 - x0) * 4);
   }
-  return imageFromRaw({ data, size });
+  return asSubImage(imageFromRaw({ data, size }));
 }

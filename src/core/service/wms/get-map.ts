@@ -141,9 +141,12 @@ export async function renderMap(
     throw new OgcError(`Could not get any sources:\n${errors.join('\n')}`, 'NoApplicableCode');
   }
   // 2. merge bottom first onto the transparent or bgcolor canvas
-  const merge = layers.flatMap((layer, i) => {
+  type Merged = { image: ImageResult; opacity: number | null; opaque?: boolean };
+  const merge = layers.flatMap((layer, i): Merged[] => {
     const image = images[i];
-    return image === null || image === undefined ? [] : [{ image, opacity: layer.opacity }];
+    return image === null || image === undefined
+      ? []
+      : [{ image, opacity: layer.opacity, opaque: !layer.isTransparent }];
   });
   if (errors.length > 0 && context.onSourceErrors === 'notify') {
     merge.push({
