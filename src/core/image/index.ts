@@ -6,6 +6,7 @@ export { blankImage } from './blank.js';
 export { singleColor } from './single-color.js';
 export { splitImage, type SplitOptions } from './split.js';
 export { asSubImage, mergeImages, type MergeLayer, type MergeOptions } from './merge.js';
+export { mergeBands, type BandMode, type BandOp } from './band-merge.js';
 export { cropAndScale, type PixelBox } from './crop-scale.js';
 export { transformImage, type ImagePlace, type TransformOptions } from './transform.js';
 export {

@@ -34,7 +34,8 @@ function keyedPng(colorType: 0 | 2, width: number, height: number, trns: number[
   header.set([8, colorType, 0, 0, 0], 8);
   const rows = Buffer.alloc((width * channels + 1) * height);
   for (let y = 0; y < height; y++)
-    for (let i = 0; i < width * channels; i++) rows[y * (width * channels + 1) + 1 + i] = (i * 13 + y * 7) % 6 === 0 ? 60 : (i + y) & 255;
+    for (let i = 0; i < width * channels; i++)
+      rows[y * (width * channels + 1) + 1 + i] = (i * 13 + y * 7) % 6 === 0 ? 60 : (i + y) & 255;
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     pngChunk('IHDR', header),
@@ -71,7 +72,9 @@ test('decodes every PNG kind a cache stores to the RGBA sharp decodes', async ()
 });
 
 test('writes into a larger canvas at an offset and row stride', async () => {
-  const png = await sharp(source(5, 3, 3), { raw: { width: 5, height: 3, channels: 4 } }).png().toBuffer();
+  const png = await sharp(source(5, 3, 3), { raw: { width: 5, height: 3, channels: 4 } })
+    .png()
+    .toBuffer();
   const out = new Uint8Array(8 * 4 * 4);
   decodePngRgba(png, { out, offset: (8 + 2) * 4, rowStride: 8 * 4 });
   const alone = decodePngRgba(png);
@@ -83,7 +86,29 @@ test('writes into a larger canvas at an offset and row stride', async () => {
 test('leaves 16-bit, interlaced and non-PNG data to sharp', async () => {
   const rgba = source(9, 9, 5);
   const raw = { raw: { width: 9, height: 9, channels: 4 as const } };
-  assert.equal(decodePngRgba(await sharp(rgba, raw).png({ progressive: true }).toBuffer()), null, 'interlaced');
+  assert.equal(
+    decodePngRgba(await sharp(rgba, raw).png({ progressive: true }).toBuffer()),
+    null,
+    'interlaced',
+  );
   assert.equal(decodePngRgba(await sharp(rgba, raw).toColourspace('rgb16').png().toBuffer()), null, '16 bit');
   assert.equal(decodePngRgba(await sharp(rgba, raw).jpeg().toBuffer()), null, 'jpeg');
+});
+
+test('reports a PNG as opaque only when it can hold no translucent pixel', async () => {
+  const rgba = source(8, 8, 4);
+  const opaque = Buffer.from(rgba);
+  for (let i = 3; i < opaque.length; i += 4) opaque[i] = 255;
+  const paletted = (data: Buffer, withAlpha: boolean) =>
+    decodePngRgba(encodePalettePng({ data, width: 8, height: 8, colors: 256, withAlpha }))?.opaque;
+  assert.equal(paletted(opaque, false), true, 'palette without tRNS');
+  assert.equal(paletted(rgba, true), false, 'palette with translucent entries');
+  const raw = { raw: { width: 8, height: 8, channels: 4 } } as const;
+  assert.equal(decodePngRgba(await sharp(opaque, raw).removeAlpha().png().toBuffer())?.opaque, true, 'RGB');
+  assert.equal(
+    decodePngRgba(await sharp(opaque, raw).png().toBuffer())?.opaque,
+    false,
+    'RGBA, even when all 255',
+  );
+  assert.equal(decodePngRgba(keyedPng(2, 2, 2, [0, 1, 0, 2, 0, 3]))?.opaque, false, 'RGB with a key colour');
 });

@@ -10,6 +10,15 @@ const HARMLESS = new Set(['pHYs', 'tEXt', 'zTXt', 'iTXt', 'tIME', 'sRGB', 'bKGD'
 
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
+/** A decoded PNG: its size, the buffer written, and whether every pixel is opaque (alpha 255). */
+export interface DecodedPng {
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8Array;
+  /** True when the file can hold no translucent pixel (no alpha channel, no tRNS entry below 255). */
+  readonly opaque: boolean;
+}
+
 /**
  * The RGBA pixels of `data` (a PNG) written into `target.out` at byte `offset` with `rowStride`
  * bytes per output row (refused unless the size is `expect`), or a fresh `width * height * 4` buffer when `out` is absent. Returns the size, or
@@ -25,8 +34,9 @@ export function decodePngRgba(
     /** Refuse (null, nothing written) unless the PNG has this size. */
     readonly expect?: readonly [number, number];
   },
-): { readonly width: number; readonly height: number; readonly pixels: Uint8Array } | null {
-  if (data.length < 33 || data[0] !== 0x89 || data[1] !== 0x50 || data[2] !== 0x4e || data[3] !== 0x47) return null;
+): DecodedPng | null {
+  if (data.length < 33 || data[0] !== 0x89 || data[1] !== 0x50 || data[2] !== 0x4e || data[3] !== 0x47)
+    return null;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   // 1. chunks: IHDR, PLTE, tRNS, IDAT; anything that could change pixels sends the file to sharp
   let width = 0;
@@ -36,9 +46,14 @@ export function decodePngRgba(
   let palette: Uint8Array | null = null;
   let transparency: Uint8Array | null = null;
   const idat: Uint8Array[] = [];
-  for (let at = 8; at + 8 <= data.length; ) {
+  for (let at = 8; at + 8 <= data.length;) {
     const length = view.getUint32(at);
-    const type = String.fromCharCode(data[at + 4] ?? 0, data[at + 5] ?? 0, data[at + 6] ?? 0, data[at + 7] ?? 0);
+    const type = String.fromCharCode(
+      data[at + 4] ?? 0,
+      data[at + 5] ?? 0,
+      data[at + 6] ?? 0,
+      data[at + 7] ?? 0,
+    );
     const body = data.subarray(at + 8, at + 8 + length);
     if (body.length !== length) return null;
     at += 12 + length;
@@ -57,7 +72,8 @@ export function decodePngRgba(
   if (channels === undefined || width === 0 || height === 0 || idat.length === 0) return null;
   if (!(depth === 8 || (colorType === 3 && (depth === 1 || depth === 2 || depth === 4)))) return null;
   if (colorType === 3 && palette === null) return null;
-  if (target?.expect !== undefined && (target.expect[0] !== width || target.expect[1] !== height)) return null;
+  if (target?.expect !== undefined && (target.expect[0] !== width || target.expect[1] !== height))
+    return null;
   // 2. inflate and undo the row filters
   const bitsPerPixel = channels * depth;
   const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
@@ -69,7 +85,8 @@ export function decodePngRgba(
   const rowStride = target?.rowStride ?? width * 4;
   const lut = colorType === 3 ? paletteLut(palette, transparency) : null;
   const words = LITTLE_ENDIAN && (out.byteOffset + offset) % 4 === 0 && rowStride % 4 === 0;
-  const out32 = lut !== null && words ? new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2) : null;
+  const out32 =
+    lut !== null && words ? new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2) : null;
   const zeros = new Uint8Array(rowBytes);
   for (let y = 0; y < height; y += 1) {
     // filters are undone in place: the inflated buffer is ours, and the row above is final
@@ -83,7 +100,12 @@ export function decodePngRgba(
       for (let x = 0; x < width; x += 1) out32[w0 + x] = lut[row[x] as number] as number;
     } else expandRow(row, width, colorType, depth, palette, transparency, out, at, lut);
   }
-  return { width, height, pixels: out };
+  // no alpha channel, and no transparent key colour (grey, RGB) or palette alpha below 255
+  const opaque =
+    colorType === 3
+      ? (transparency?.every((alpha) => alpha === 255) ?? true)
+      : (colorType === 0 || colorType === 2) && transparency === null;
+  return { width, height, pixels: out, opaque };
 }
 
 /** PNG filter types 0-4 (spec section 9), undone in place in `row`; `above` is the final row above. */
@@ -149,7 +171,10 @@ function expandRow(
       return;
     }
     case 0: {
-      const key = transparency !== null && transparency.length >= 2 ? ((transparency[0] as number) << 8) | (transparency[1] as number) : -1;
+      const key =
+        transparency !== null && transparency.length >= 2
+          ? ((transparency[0] as number) << 8) | (transparency[1] as number)
+          : -1;
       for (let x = 0, o = at; x < width; x += 1, o += 4) {
         const v = row[x] as number;
         out[o] = v;

@@ -24,8 +24,11 @@ type WithoutSrc<T> = T extends unknown ? Omit<T, 'src'> : never;
  */
 export function runResample(job: WorkerJob): unknown {
   // the source is this thread's own: a structured clone, or the kept canvas
-  const src = 'mosaic' in job ? stitchPngs(job.mosaic) : job.src;
-  if (src === null) return null;
-  const out = resample({ ...job, src: job.opaque === true ? flattenOnto(src, 255) : src });
-  return Piscina.move(job.opaque === true ? flattenOnto(out, 0) : out);
+  const stitched = 'mosaic' in job ? stitchPngs(job.mosaic) : { canvas: job.src, opaque: false };
+  if (stitched === null) return null;
+  const flatten = job.opaque === true;
+  // a mosaic of opaque tiles needs neither the flattening nor the kernel's translucency scan
+  const src = flatten && !stitched.opaque ? flattenOnto(stitched.canvas, 255) : stitched.canvas;
+  const out = resample({ ...job, src, srcOpaque: flatten || stitched.opaque });
+  return Piscina.move(flatten ? flattenOnto(out, 0) : out);
 }

@@ -22,6 +22,8 @@ export type ResampleJob = {
   readonly dstWidth: number;
   readonly dstHeight: number;
   readonly method: ResamplingMethod;
+  /** The caller knows every source alpha is 255 (skips a scan of the whole source). */
+  readonly srcOpaque?: boolean | undefined;
 } & ({ readonly cells: Float64Array } | { readonly extent: ExtentBox });
 
 type Filter = (
@@ -61,7 +63,7 @@ export function resample(job: ResampleJob): Uint8Array {
   const { srcWidth, srcHeight, dstWidth, dstHeight, method } = job;
   // Pillow's transform resamples RGBA as premultiplied RGBa, except with NEAREST. On an opaque
   // image both conversions are the identity (every result alpha is 0 or 255), so they are skipped
-  const premultiplied = method !== 'nearest' && hasTranslucency(job.src);
+  const premultiplied = method !== 'nearest' && job.srcOpaque !== true && hasTranslucency(job.src);
   const image: Source = {
     data: premultiplied ? premultiply(job.src) : job.src,
     width: srcWidth,
@@ -198,9 +200,27 @@ function scaleBicubic(image: Source, xs: Float64Array, ys: Float64Array, out: Ui
       const d = fractions[k] as number;
       const at = h + o;
       ring[at] = cubic(data[s0] as number, data[s1] as number, data[s2] as number, data[s3] as number, d);
-      ring[at + 1] = cubic(data[s0 + 1] as number, data[s1 + 1] as number, data[s2 + 1] as number, data[s3 + 1] as number, d);
-      ring[at + 2] = cubic(data[s0 + 2] as number, data[s1 + 2] as number, data[s2 + 2] as number, data[s3 + 2] as number, d);
-      ring[at + 3] = cubic(data[s0 + 3] as number, data[s1 + 3] as number, data[s2 + 3] as number, data[s3 + 3] as number, d);
+      ring[at + 1] = cubic(
+        data[s0 + 1] as number,
+        data[s1 + 1] as number,
+        data[s2 + 1] as number,
+        data[s3 + 1] as number,
+        d,
+      );
+      ring[at + 2] = cubic(
+        data[s0 + 2] as number,
+        data[s1 + 2] as number,
+        data[s2 + 2] as number,
+        data[s3 + 2] as number,
+        d,
+      );
+      ring[at + 3] = cubic(
+        data[s0 + 3] as number,
+        data[s1 + 3] as number,
+        data[s2 + 3] as number,
+        data[s3 + 3] as number,
+        d,
+      );
     }
     return h;
   };

@@ -20,22 +20,30 @@ const KEEP_MAX_BYTES = 32 * 1024 * 1024;
 
 let kept: Uint8Array | null = null;
 
+/** A stitched canvas and whether it is known to be opaque (every tile there and opaque). */
+export interface Stitched {
+  readonly canvas: Uint8Array;
+  readonly opaque: boolean;
+}
+
 /**
  * The RGBA canvas of `mosaic` (`columns * tileWidth` wide), or null when a tile is a PNG this
  * decoder does not handle or is corrupt (the caller then stitches on the main thread, which
  * decodes through sharp and reports the error). The canvas is reused by the next call on this
  * thread: use it before calling again.
  */
-export function stitchPngs(mosaic: PngMosaic): Uint8Array | null {
+export function stitchPngs(mosaic: PngMosaic): Stitched | null {
   const { tiles, columns, rows, tileWidth, tileHeight } = mosaic;
   const width = columns * tileWidth;
   const bytes = width * rows * tileHeight * 4;
   const canvas = canvasOf(bytes);
   const rowStride = width * 4;
+  let opaque = true;
   for (let i = 0; i < columns * rows; i += 1) {
     const offset = (Math.floor(i / columns) * tileHeight * width + (i % columns) * tileWidth) * 4;
     const tile = tiles[i] ?? null;
     if (tile === null) {
+      opaque = false;
       for (let y = 0; y < tileHeight; y += 1) {
         const at = offset + y * rowStride;
         canvas.fill(0, at, at + tileWidth * 4);
@@ -50,11 +58,12 @@ export function stitchPngs(mosaic: PngMosaic): Uint8Array | null {
         expect: [tileWidth, tileHeight],
       });
       if (decoded === null) return null;
+      opaque &&= decoded.opaque;
     } catch {
       return null;
     }
   }
-  return canvas;
+  return { canvas, opaque };
 }
 
 /** A `bytes` long canvas: the kept one when large enough, else a new one (kept when not huge). */

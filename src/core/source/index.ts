@@ -25,6 +25,7 @@ export { createTileSource, type TileSourceOptions } from './tile-source.js';
 export { createDebugSource, debugText } from './debug-source.js';
 /** `createBlankSource(name)`: nothing anywhere; every query resolves null. */
 export { createBlankSource } from './blank-source.js';
+export { createBandMergeSource, type BandMergeSourceOptions } from './band-merge-source.js';
 /** `new RenderdClient({ address })`: MapProxy's renderd client; `renderTile` rejects with `SourceError`. */
 export { RenderdClient, renderdTaskId, type RenderdClientOptions } from './renderd-client.js';
 /** `onErrorInfo(image)`: the `on_error` cache/stale flags of a stand-in image, or null for real images. */
