@@ -9,12 +9,13 @@
  *   node --import tsx bench/cpu.ts [--mapproxy] [--workers 2] [--rounds 3] [--concurrency 8]
  *     [--scenario wms-3857]… [--profile DIR]
  *
+ * `--save-cache DIR` copies the warmed cache there (for kernel benchmarks on real tiles).
  * `--profile DIR` runs ours under `node --cpu-prof` (every worker process and thread writes a
  * .cpuprofile into DIR when it drains).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +75,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     scenario: { type: 'string', multiple: true },
     profile: { type: 'string' },
+    'save-cache': { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
@@ -151,6 +153,8 @@ try {
     }
     console.log(`${name}: ${results.join(', ')}`);
   }
+  if (values['save-cache'] !== undefined)
+    await cp(join(target.dir, 'cache_data'), values['save-cache'], { recursive: true });
 } finally {
   await target.close();
   await upstream.close();
