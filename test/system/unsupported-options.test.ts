@@ -17,7 +17,6 @@ const AT = relative(process.cwd(), FILE);
 const REFUSED = [
   '12:7 services.wms.featureinfo_xslt: featureinfo_xslt is not supported by mapproxy-ts yet; feature info would not be transformed',
   '14:5 services.ogcapi: the ogcapi service is not supported by mapproxy-ts yet; serve WMS, WMTS, TMS or KML instead',
-  '34:7 caches.bands.sources: band merging (sources as {r, g, b, a, l}) is not supported by mapproxy-ts yet; give a list of sources',
   '47:53 sources.osm_wms.wms_opts.featureinfo_xslt: featureinfo_xslt is not supported by mapproxy-ts yet; feature info would not be transformed',
   ...['mapnik:50', 'mapserver:53', 'arcgis:56', 'ogcapitiles:59', 'ogcapimaps:62'].map((entry) => {
     const [type = '', line = ''] = entry.split(':');

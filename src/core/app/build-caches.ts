@@ -28,8 +28,10 @@ import {
   type WatermarkOptions,
 } from '../image/index.js';
 import { parseColor } from './colors.js';
+import { isUnnamedFormat } from './image-options.js';
 import { CacheSource } from '../layer/index.js';
-import { RenderdClient, type MapSource } from '../source/index.js';
+import { createBandMergeSource, RenderdClient, type MapSource } from '../source/index.js';
+import { bandMerge, type BandSources } from './band-merge-config.js';
 import type { Size } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
 import { cacheBackend } from './cache-backends.js';
@@ -101,7 +103,9 @@ function buildManager(
     cache: store,
     sources: sourceLayers(context, name, cache, grid, gridName, buildCache),
     imageOptions,
-    requestFormat: cache.request_format,
+    requestFormat:
+      cache.request_format ??
+      (isUnnamedFormat(cache, loaded.config.globals.image.formats) ? `image/${cache.format}` : undefined),
     locker,
     metaSize: toSize(cache.meta_size),
     metaBuffer: cache.meta_buffer,
@@ -164,24 +168,40 @@ function sourceLayers(
   gridName: string,
   buildCache: (name: string) => Map<string, TileManager>,
 ): TileSourceLayer[] {
-  const { loaded } = context;
-  if (!Array.isArray(cache.sources)) {
-    throw configErrorAt(
-      loaded,
-      ['caches', name, 'sources'],
-      'band-merged sources are not supported by mapproxy-ts yet',
-      'CONFIG_INVALID_VALUE',
-    );
+  if (Array.isArray(cache.sources)) {
+    const names = cache.sources as readonly string[];
+    return sourceList(context, name, cache, names, grid, gridName, buildCache).map((source) => ({ source }));
   }
-  const entries = (cache.sources as readonly string[]).map((entry) => splitTaggedSource(entry));
+  // band merging: one source that merges the channels of the named ones
+  const bands = bandMerge(context.loaded, name, cache.sources as BandSources);
+  const sources = sourceList(context, name, cache, bands.names, grid, gridName, buildCache);
+  const transparent = cacheTransparency(context.loaded, name);
+  return [{ source: createBandMergeSource({ name, sources, ops: bands.ops, mode: bands.mode, transparent }) }];
+}
+
+/** Sources, tagged WMS sources or other caches by name, in the order given. */
+function sourceList(
+  context: BuildCachesContext,
+  name: string,
+  cache: CacheConfig,
+  names: readonly string[],
+  grid: TileGrid,
+  gridName: string,
+  buildCache: (name: string) => Map<string, TileManager>,
+): MapSource[] {
+  const { loaded } = context;
+  const entries = names.map((entry) => splitTaggedSource(entry));
   const isCache = (source: string): boolean =>
     source in loaded.config.caches && !(source in loaded.config.sources);
   // MapProxy _sources_for_grid: tile-for-tile access (tiled_only) only when *every* source is a
   // cache that supports it; otherwise every cache source is free-form and takes meta tiles
   const tiledOnly = entries.every(
-    ({ source, layers }) => layers === undefined && isCache(source) && supportsTiledOnlyAccess(context, cache, source, grid, buildCache),
+    ({ source, layers }) =>
+      layers === undefined &&
+      isCache(source) &&
+      supportsTiledOnlyAccess(context, cache, source, grid, buildCache),
   );
-  return entries.map(({ source, layers }): TileSourceLayer => {
+  return entries.map(({ source, layers }): MapSource => {
     // MapProxy's _sources_for_grid looks a name up in sources first: a cache that shares its
     // name with a source (`caches.x.sources: [x]`) reads the source, not itself
     if (isCache(source)) {
@@ -191,16 +211,14 @@ function sourceLayers(
       const manager = same ?? managers.values().next().value;
       if (manager === undefined)
         throw configErrorAt(loaded, ['caches', source, 'grids'], 'cache has no grids');
-      return {
-        source: new CacheSource({
-          name: source,
-          tileManager: manager,
-          tiledOnly,
-          maxTileLimit: loaded.config.globals.cache.max_tile_limit,
-        }),
-      };
+      return new CacheSource({
+        name: source,
+        tileManager: manager,
+        tiledOnly,
+        maxTileLimit: loaded.config.globals.cache.max_tile_limit,
+      });
     }
-    if (layers !== undefined) return { source: buildTaggedSource(loaded, source, layers, context.grids) };
+    if (layers !== undefined) return buildTaggedSource(loaded, source, layers, context.grids);
     const built = context.sources.get(source);
     if (built === undefined)
       throw configErrorAt(
@@ -209,7 +227,7 @@ function sourceLayers(
         `unknown source "${source}"`,
         'CONFIG_UNKNOWN_REF',
       );
-    return { source: built };
+    return built;
   });
 }
 

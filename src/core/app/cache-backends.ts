@@ -29,6 +29,7 @@ import {
 } from '../config/index.js';
 import type { TileGrid } from '../grid/index.js';
 import { ImageError, resolveImageOptions } from '../image/index.js';
+import { cacheFormat } from './image-options.js';
 
 /** What a backend factory gets for one cache/grid pair. */
 export interface CacheBackendContext {
@@ -96,8 +97,8 @@ function geopackageTable({ name, cache, gridName }: CacheCheckContext): string {
  */
 function storedFormat(loaded: LoadedConfig, cache: CacheConfig): string {
   try {
-    return resolveImageOptions({ format: cache.format, image: cache.image }, loaded.config.globals.image)
-      .format;
+    const { image } = loaded.config.globals;
+    return resolveImageOptions({ format: cacheFormat(cache, image.formats), image: cache.image }, image).format;
   } catch (error) {
     // an invalid image section is reported where the caches' image options are built
     if (error instanceof ImageError) return cache.format;

@@ -2,7 +2,7 @@
  * Encoding options of each cache: its `format` and `image` section over `globals.image`,
  * resolved the way MapProxy's loader does (in image/). Invalid values are ConfigErrors.
  */
-import { configErrorAt, type LoadedConfig } from '../config/index.js';
+import { configErrorAt, type CacheConfig, type LoadedConfig } from '../config/index.js';
 import { ImageError, resolveImageOptions } from '../image/index.js';
 import type { CacheImageOptions } from './build-caches.js';
 
@@ -11,7 +11,10 @@ export function cacheImageOptions(loaded: LoadedConfig): CacheImageOptions {
   const globals = loaded.config.globals.image;
   return (cacheName, cache) => {
     try {
-      return resolveImageOptions({ format: cache.format, image: cache.image }, globals);
+      return resolveImageOptions(
+        { format: cacheFormat(cache, globals.formats), image: cache.image },
+        globals,
+      );
     } catch (error) {
       if (!(error instanceof ImageError)) throw error;
       throw configErrorAt(
@@ -25,4 +28,29 @@ export function cacheImageOptions(loaded: LoadedConfig): CacheImageOptions {
       );
     }
   };
+}
+
+/**
+ * MapProxy's cache `image_opts`: a `format` that is neither a mime type, `mixed` nor a name in
+ * `globals.image.formats` (`png8a`, `jpeg`) leaves the format unset, and the loader falls back
+ * to image/png (tiles stored and served as PNG, quantised like any paletted PNG).
+ */
+export function cacheFormat(
+  cache: Pick<CacheConfig, 'format' | 'image'>,
+  named: Readonly<Record<string, unknown>> | undefined,
+): string {
+  return isUnnamedFormat(cache, named) ? 'png' : cache.format;
+}
+
+/**
+ * True for such a `format`, which MapProxy still sends upstream as written (`request_format`
+ * defaults to the cache's `format`): a `png8a` cache asks its WMS for `format=image/png8a`.
+ */
+export function isUnnamedFormat(
+  cache: Pick<CacheConfig, 'format' | 'image'>,
+  named: Readonly<Record<string, unknown>> | undefined,
+): boolean {
+  const { format } = cache;
+  if (cache.image?.format !== undefined) return false;
+  return format !== 'mixed' && !format.startsWith('image/') && named?.[format] === undefined;
 }

@@ -20,7 +20,7 @@ const NOT_YET = 'is not supported by mapproxy-ts yet';
 
 /**
  * Every unsupported option in `loaded`. Errors: source types other than wms/tile/debug, WMS
- * `featureinfo_xslt`, band-merged cache sources and `services.ogcapi`.
+ * `featureinfo_xslt` and `services.ogcapi`.
  */
 export function unsupportedOptions(loaded: LoadedConfig): {
   errors: ConfigError[];
@@ -51,16 +51,6 @@ export function unsupportedOptions(loaded: LoadedConfig): {
         ['sources', name, 'wms_opts', 'featureinfo_xslt'],
         'featureinfo_xslt',
         'feature info would not be transformed',
-      );
-  }
-
-  for (const [name, value] of Object.entries(config.caches)) {
-    const cache = section(value) ?? {};
-    if (section(cache.sources) !== undefined)
-      refuse(
-        ['caches', name, 'sources'],
-        'band merging (sources as {r, g, b, a, l})',
-        'give a list of sources',
       );
   }
 
