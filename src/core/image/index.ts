@@ -6,6 +6,8 @@ export { blankImage } from './blank.js';
 export { singleColor } from './single-color.js';
 export { splitImage, type SplitOptions } from './split.js';
 export { asSubImage, mergeImages, type MergeLayer, type MergeOptions } from './merge.js';
+/** `placeImage(image, size, offset, background)`: MapProxy `SubImageSource`, the image copied into a larger canvas. */
+export { placeImage } from './place.js';
 export { mergeBands, type BandMode, type BandOp } from './band-merge.js';
 export { cropAndScale, type PixelBox } from './crop-scale.js';
 export { transformImage, type ImagePlace, type TransformOptions } from './transform.js';

@@ -33,7 +33,15 @@ export { CacheMapLayer, type CacheMapLayerOptions } from './cache-map-layer.js';
 /** `new DirectMapLayer({ source, extent })`: a source used uncached; it reprojects itself. */
 export { DirectMapLayer, type DirectMapLayerOptions } from './direct-map-layer.js';
 /** The source seams the WMS forwards GetFeatureInfo and GetLegendGraphic to (re-exported for services). */
-export type { InfoQuery, FeatureInfoDoc, FeatureInfoSource, LegendQuery, LegendSource } from '../source/index.js';
+export type {
+  InfoQuery,
+  FeatureInfoDoc,
+  FeatureInfoSource,
+  LegendQuery,
+  LegendSource,
+} from '../source/index.js';
+/** `bboxPositionInImage(bbox, size, limit)` (MapProxy `bbox_position_in_image`), for the WMS's `bbox_srs` limits. */
+export { bboxPositionInImage } from '../source/index.js';
 /**
  * `new SrsConditionalLayer([{ layer, srs }, …], srsOptions)`: per request, the layer of the SRS
  * MapProxy's `preferred_src` picks (the request's, a `preferred_src_proj` entry, the first of

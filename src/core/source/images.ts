@@ -10,6 +10,7 @@ import {
   imageFromBytes,
   imageFromRaw,
   pilMessageImage,
+  placeImage,
   transformImage,
   type ImageResult,
   type RawImage,
@@ -100,18 +101,5 @@ export async function pasteOnTransparent(
   size: Size,
   offset: readonly [number, number],
 ): Promise<ImageResult> {
-  const sub = await image.raw();
-  const [width, height] = size;
-  const data = Buffer.alloc(width * height * 4);
-  const [subWidth, subHeight] = sub.size;
-  for (let row = 0; row < subHeight; row += 1) {
-    const y = row + offset[1];
-    if (y < 0 || y >= height) continue;
-    const x0 = Math.max(0, offset[0]);
-    const x1 = Math.min(width, offset[0] + subWidth);
-    if (x1 <= x0) continue;
-    const srcStart = (row * subWidth + (x0 - offset[0])) * 4;
-    sub.data.copy(data, (y * width + x0) * 4, srcStart, srcStart + (x1 - x0) * 4);
-  }
-  return asSubImage(imageFromRaw({ data, size }));
+  return asSubImage(await placeImage(image, size, offset, [0, 0, 0, 0]));
 }

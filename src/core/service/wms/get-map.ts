@@ -6,12 +6,13 @@ import {
   attributionImage,
   mergeImages,
   messageImage,
+  placeImage,
   type ImageFormatOptions,
   type ImageResult,
 } from '../../image/index.js';
 import { MapBBoxError, type MapLayer } from '../../layer/index.js';
 import { SrsError, type Srs } from '../../srs/index.js';
-import { getLogger, ProxyError } from '../../util/index.js';
+import { getLogger, ProxyError, type Size } from '../../util/index.js';
 import { OgcError } from '../errors.js';
 import { toInternalError } from '../responses.js';
 import type { MapParams } from './wms-request.js';
@@ -32,6 +33,11 @@ export interface GetMapContext {
   readonly concurrency: number;
   /** `services.wms.attribution.text` to draw over the map, or null (none, or `TILED=true`). */
   readonly attribution?: string | null | undefined;
+  /**
+   * Where the rendered `params` go in the requested map when a `bbox_srs` box limited them
+   * (MapProxy `SubImageSource`): the full size and the offset; absent: the map is `params`.
+   */
+  readonly placeInto?: { readonly size: Size; readonly offset: readonly [number, number] } | undefined;
 }
 
 /** A layer is opaque when nothing below it can show through (MapProxy `is_opaque`). */
@@ -124,7 +130,9 @@ export async function renderMap(
         // MapProxy _render_layer: TransformationError (no point of the bbox transforms into the
         // layer's grid or extent SRS, e.g. latitudes below -90° to web mercator)
         if (error instanceof SrsError && error.code === 'SRS_TRANSFORM') {
-          throw new OgcError('Could not transform BBOX: Invalid result.', 'NoApplicableCode', { cause: error });
+          throw new OgcError('Could not transform BBOX: Invalid result.', 'NoApplicableCode', {
+            cause: error,
+          });
         }
         if (!(error instanceof ProxyError) || !/^(SOURCE|CACHE)_/.test(error.code)) throw error;
         if (context.onSourceErrors === 'raise') throw toInternalError(error);
@@ -162,6 +170,12 @@ export async function renderMap(
     transparent: params.transparent,
     bgcolor: params.bgcolor,
   });
-  // 3. encode once
-  return merged.encode({ ...options, transparent: params.transparent });
+  // 3. encode once (MapProxy SubImageSource: around a limited map the canvas is the bgcolor at
+  //    alpha 0, so transparent or bgcolor as the request asks)
+  const [r, g, b] = params.bgcolor;
+  const map =
+    context.placeInto === undefined
+      ? merged
+      : await placeImage(merged, context.placeInto.size, context.placeInto.offset, [r, g, b, 0]);
+  return map.encode({ ...options, transparent: params.transparent });
 }

@@ -2,9 +2,9 @@
  * `WmsService`: WMS 1.0.0-1.3.0 (MapProxy `service/wms.py` `WMSServer`): GetCapabilities, GetMap,
  * GetFeatureInfo and GetLegendGraphic, each error rendered by the version's exception handler.
  */
-import { concatImages, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
+import { blankImage, concatImages, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
 import type { FeatureInfoDoc, LegendQuery } from '../../layer/index.js';
-import { Gate, getLogger, processCores } from '../../util/index.js';
+import { Gate, getLogger, processCores, type BBox } from '../../util/index.js';
 import { OgcError } from '../errors.js';
 import { infoContentType, mergeFeatureInfo, queryFeatureInfo } from '../feature-info.js';
 import type { ServiceMetadata } from '../metadata.js';
@@ -13,6 +13,7 @@ import type { Service, ServiceRequest, ServiceResponse } from '../types.js';
 import { renderCapabilities } from './capabilities.js';
 import type { InspireMetadata } from './inspire.js';
 import { renderMap, type OnSourceErrors } from './get-map.js';
+import { limitToSrsExtent } from './srs-extent.js';
 import { renderWmsException, type WmsExceptionContext } from './wms-exception.js';
 import { infoSources, namedLayers, type WmsLayerNode } from './wms-layer.js';
 import {
@@ -86,6 +87,8 @@ export class WmsService implements Service {
   readonly #layers: ReadonlyMap<string, WmsLayerNode>;
   readonly #versions: readonly WmsVersion[];
   readonly #srs: ReadonlySet<string>;
+  /** `bbox_srs` entries with a box, by SRS as written (MapProxy `srs_extents`; a later entry wins). */
+  readonly #srsExtents: ReadonlyMap<string, BBox>;
   readonly #renderGate: Gate;
 
   constructor(options: WmsServiceOptions) {
@@ -94,6 +97,10 @@ export class WmsService implements Service {
     this.#layers = namedLayers(options.root);
     this.#versions = options.versions?.length ? options.versions : WMS_VERSIONS;
     this.#srs = new Set(options.srs.map((s) => s.toUpperCase()));
+    const extents = new Map(options.bboxSrs.map(({ srs, bbox }) => [srs, bbox]));
+    this.#srsExtents = new Map(
+      [...extents].flatMap(([srs, bbox]) => (bbox === null ? [] : [[srs, bbox] as const])),
+    );
   }
 
   async handle(request: ServiceRequest): Promise<ServiceResponse> {
@@ -248,13 +255,21 @@ export class WmsService implements Service {
     const options = this.#checkFormat(params, query.format);
     this.#checkSrs(params, version);
     const srs = requestSrs(params.srsCode, version);
+    // MapProxy srs_extents: a `bbox_srs` box of the request's SRS limits what is rendered
+    const limit = limitToSrsExtent(params, this.#srsExtents.get(params.srsCode) ?? null);
+    if (limit === 'outside') {
+      const blank = blankImage(params.size, [...params.bgcolor, params.transparent ? 0 : 255]);
+      const encoded = await blank.encode({ ...options, transparent: params.transparent });
+      return { status: 200, contentType: options.format, body: encoded.data, cache: NO_CACHE_HEADERS };
+    }
     // 64 clients at once would otherwise hold 64 stitched canvases and share two cores among them
     const encoded = await this.#renderGate.run(() =>
-      renderMap(params, srs, options, {
+      renderMap(limit === null ? params : { ...params, bbox: limit.bbox, size: limit.size }, srs, options, {
         layers: this.#layers,
         onSourceErrors: this.#options.onSourceErrors,
         concurrency: this.#options.concurrentLayerRenderer,
         attribution: query.tiled?.toLowerCase() === 'true' ? null : this.#options.attribution,
+        placeInto: limit === null ? undefined : { size: params.size, offset: limit.offset },
       }),
     );
     // MapProxy answers with the format's own spelling (`img_opts.format.mime_type`):

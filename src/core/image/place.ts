@@ -1,0 +1,32 @@
+/** An image placed into a larger canvas (MapProxy `SubImageSource`). */
+import { imageFromRaw } from './image-result.js';
+import type { Rgba } from './pixels.js';
+import type { ImageResult } from './types.js';
+import type { Size } from '../util/index.js';
+
+/**
+ * `image` copied (not blended) at `offset` (pixels from the top left, clipped) into a `size`
+ * canvas of `background`.
+ */
+export async function placeImage(
+  image: ImageResult,
+  size: Size,
+  offset: readonly [number, number],
+  background: Rgba,
+): Promise<ImageResult> {
+  const sub = await image.raw();
+  const [width, height] = size;
+  const data = Buffer.alloc(width * height * 4);
+  if (background.some((v) => v !== 0)) for (let i = 0; i < data.length; i += 4) data.set(background, i);
+  const [subWidth, subHeight] = sub.size;
+  for (let row = 0; row < subHeight; row += 1) {
+    const y = row + offset[1];
+    if (y < 0 || y >= height) continue;
+    const x0 = Math.max(0, offset[0]);
+    const x1 = Math.min(width, offset[0] + subWidth);
+    if (x1 <= x0) continue;
+    const srcStart = (row * subWidth + (x0 - offset[0])) * 4;
+    sub.data.copy(data, (y * width + x0) * 4, srcStart, srcStart + (x1 - x0) * 4);
+  }
+  return imageFromRaw({ data, size });
+}
