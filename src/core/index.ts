@@ -90,6 +90,8 @@ export const serve: ServerModule['serve'] = async (options) => (await server()).
 export const runSeed: SeedModule['runSeed'] = async (options) => (await seed()).runSeed(options);
 /** `export`: a cache copied into another cache type, grid, coverage and levels by seeding. */
 export const runExport: SeedModule['runExport'] = async (options) => (await seed()).runExport(options);
+/** `defrag-compact-cache`: compact cache bundles rewritten without their dead space. */
+export const runDefrag: SeedModule['runDefrag'] = async (options) => (await seed()).runDefrag(options);
 /** The seed plan (`--summary`) without running it. */
 export const planSeedRun: SeedModule['planSeedRun'] = async (...args) => (await seed()).planSeedRun(...args);
 /** One seed run measured in tiles per second (`npm run bench`). */

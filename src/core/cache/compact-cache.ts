@@ -7,7 +7,7 @@
  * killed writer leaves the old index entry and never a broken tile. Writers of one bundle take a
  * proper-lockfile lock `<bundle base>.lock` (MapProxy's own `.lck` is an flock file we cannot share).
  */
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TileCoord } from '../grid/index.js';
 import { pollFor, tryLockFile } from '../util/index.js';
@@ -244,7 +244,7 @@ export class CompactCache implements TileCache {
     }
     for (const [base, group] of byBundle) {
       try {
-        await this.#withBundleLock(base, () =>
+        await this.withBundleLock(base, () =>
           this.version === 1
             ? this.#storeV1(base, group.column, group.row, group.tiles)
             : this.#storeV2(base, group.tiles),
@@ -272,7 +272,7 @@ export class CompactCache implements TileCache {
       throw error;
     }
     try {
-      await this.#withBundleLock(base, async () => {
+      await this.withBundleLock(base, async () => {
         const fh = await open(file, 'r+');
         try {
           if (this.version === 1) await fh.write(Buffer.alloc(5), 0, 5, v1IndexPosition(coord.x, coord.y));
@@ -289,7 +289,8 @@ export class CompactCache implements TileCache {
     }
   }
 
-  async #withBundleLock<T>(base: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` holding the writer lock of bundle `base` (its path without extension). */
+  async withBundleLock<T>(base: string, fn: () => Promise<T>): Promise<T> {
     const path = `${base}.lock`;
     const release = await pollFor(
       () =>
@@ -406,4 +407,54 @@ export class CompactCache implements TileCache {
       await bundle.close();
     }
   }
+}
+
+/** The tiles of one bundle with their place in it, and how much of the file they use. */
+export interface BundleContents {
+  /** `dx`, `dy` within the bundle's 128x128 tiles, in MapProxy's defrag order (row by row). */
+  readonly tiles: readonly { readonly dx: number; readonly dy: number; readonly data: Buffer }[];
+  /** Bytes the bundle needs: its tiles with their size fields, header and index (MapProxy `size()`). */
+  readonly usedBytes: number;
+  /** Bytes the `.bundle` file has. */
+  readonly fileBytes: number;
+}
+
+/** Reads a whole bundle (`base` without extension) at once; null when it does not exist. */
+export async function readBundle(base: string, version: CompactVersion): Promise<BundleContents | null> {
+  let bundle: Buffer;
+  let index: Buffer;
+  try {
+    bundle = await readFile(`${base}.bundle`);
+    index = version === 1 ? await readFile(`${base}.bundlx`) : bundle;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return null;
+    throw error;
+  }
+  const tiles: { dx: number; dy: number; data: Buffer }[] = [];
+  let tileBytes = 0;
+  for (let dy = 0; dy < GRID; dy++) {
+    for (let dx = 0; dx < GRID; dx++) {
+      let offset: number;
+      let size: number;
+      if (version === 1) {
+        const position = v1IndexPosition(dx, dy);
+        if (position + 5 > index.length) continue;
+        offset = index.readUIntLE(position, 5);
+        if (offset === 0 || offset + 4 > bundle.length) continue;
+        size = bundle.readUInt32LE(offset);
+        offset += 4;
+      } else {
+        const position = v2IndexPosition(dx, dy);
+        if (position + 8 > index.length) continue;
+        const value = index.readBigUInt64LE(position);
+        size = Number(value >> 40n);
+        offset = Number(value & OFFSET_MASK);
+      }
+      if (size === 0 || offset + size > bundle.length) continue;
+      tiles.push({ dx, dy, data: bundle.subarray(offset, offset + size) });
+      tileBytes += size + 4;
+    }
+  }
+  const overhead = version === 1 ? V1_BUNDLE_HEADER_SIZE + TILES * 4 : V2_HEADER_SIZE + V2_INDEX_SIZE;
+  return { tiles, usedBytes: tileBytes + overhead, fileBytes: bundle.length };
 }

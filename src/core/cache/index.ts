@@ -35,6 +35,7 @@ export { MBTilesCache, type MBTilesCacheOptions } from './mbtiles-cache.js';
 export { GeopackageCache, isValidTableName, type GeopackageCacheOptions } from './geopackage-cache.js';
 export { LevelCache, type LevelCacheOptions } from './level-cache.js';
 export { CompactCache, type CompactCacheOptions, type CompactVersion } from './compact-cache.js';
+export { defragCompactCache, type BundleReport, type DefragOptions } from './compact-defrag.js';
 export { S3Cache, type S3CacheOptions } from './s3-cache.js';
 export { s3TileKey, s3LockCacheId } from './s3-key.js';
 export { RedisCache, redisTileKey, redisLockCacheId, type RedisCacheOptions } from './redis-cache.js';

@@ -7,7 +7,8 @@ export type SeedErrorCode =
   | 'SEED_COVERAGE'
   | 'SEED_PROGRESS_FILE'
   | 'SEED_INVALID_OPTION'
-  | 'SEED_DESTINATION_EXISTS';
+  | 'SEED_DESTINATION_EXISTS'
+  | 'SEED_UNKNOWN_CACHE';
 
 /** A seed run that cannot start: unknown task names, unreadable coverages, a broken progress file. */
 export class SeedError extends ProxyError {

@@ -13,3 +13,4 @@ export { walkTiles, canSkip, type ProgressPath, type WalkOptions } from './walk.
 export type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';
 export { runExport, type ExportOptions, type ExportResult } from './export.js';
 export { parseLevels, parseGridDefinition, EXPORT_TYPES } from './export-args.js';
+export { runDefrag, type DefragRunOptions } from './defrag.js';
