@@ -82,7 +82,9 @@ export function resample(job: ResampleJob): Uint8Array {
     const cells = 'extent' in job ? extentCell(job.extent, dstWidth, dstHeight) : job.cells;
     for (let c = 0; c + CELL_STRIDE <= cells.length; c += CELL_STRIDE) {
       const quad = cellQuad(cells.subarray(c, c + CELL_STRIDE), dstWidth, dstHeight);
-      if (quad !== null) transformCell(image, quad, FILTERS[method], out, dstWidth);
+      if (quad === null) continue;
+      if (method === 'bicubic' && isSeparable(quad)) scaleBicubicCell(image, quad, out, dstWidth);
+      else transformCell(image, quad, FILTERS[method], out, dstWidth);
     }
   }
   return premultiplied ? unpremultiply(out) : out;
@@ -142,6 +144,39 @@ function transformCell(image: Source, quad: Quad, filter: Filter, out: Uint8Arra
   }
 }
 
+/**
+ * True when the cell's source x depends on the output column only and its source y on the row
+ * only (the bilinear map's cross terms are exactly 0): a reprojection between two cylindrical
+ * SRS (EPSG:4326 from EPSG:3857) meshes into such axis-aligned cells.
+ */
+function isSeparable(quad: Quad): boolean {
+  const [, , a2, a3, , a5, , a7] = quad.a;
+  return a2 === 0 && a3 === 0 && a5 === 0 && a7 === 0;
+}
+
+/**
+ * A separable cell through the {@link scaleBicubic} kernel: the source point of each column and
+ * row is computed by the very expression {@link transformCell} uses per pixel (the zero terms add
+ * nothing whatever the other coordinate), so the pixels are identical, at a fraction of the cost
+ * (each source row filtered horizontally once instead of for every output pixel).
+ */
+function scaleBicubicCell(image: Source, quad: Quad, out: Uint8Array, dstWidth: number): void {
+  const { bx0, by0, x0, x1, y0, y1 } = quad;
+  if (x1 <= x0 || y1 <= y0) return;
+  const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0] = quad.a;
+  const xin0 = x0 - bx0 + 0.5;
+  const yin0 = y0 - by0 + 0.5;
+  const xs = Float64Array.from({ length: x1 - x0 }, (_, k) => {
+    const xin = x0 + k - bx0 + 0.5;
+    return a0 + a1 * xin + a2 * yin0 + a3 * xin * yin0;
+  });
+  const ys = Float64Array.from({ length: y1 - y0 }, (_, k) => {
+    const yin = y0 + k - by0 + 0.5;
+    return a4 + a5 * xin0 + a6 * yin + a7 * xin0 * yin;
+  });
+  scaleBicubic(image, xs, ys, out, { x0, y0, width: dstWidth });
+}
+
 /** A pure scale (source x per column `xs`, source y per row `ys`) with a per-pixel filter. */
 function scaleFiltered(
   image: Source,
@@ -165,9 +200,21 @@ function scaleFiltered(
  * taps and weights are computed once per column, and each source row's horizontal cubics once
  * (a ring of 8 rows covers the 4 consecutive rows one output row reads), so results are identical.
  * `xs`/`ys`: the source point of each output column/row. Plain indexed loops over typed arrays
- * with the four channels unrolled: this is the hottest loop of a WMS GetMap.
+ * with the four channels unrolled: this is the hottest loop of a WMS GetMap. The result goes to
+ * `out` at column `place.x0`, row `place.y0` of rows `place.width` pixels wide (default: all of
+ * `out`, as wide as `xs`); invalid pixels are written transparent.
  */
-function scaleBicubic(image: Source, xs: Float64Array, ys: Float64Array, out: Uint8Array): void {
+function scaleBicubic(
+  image: Source,
+  xs: Float64Array,
+  ys: Float64Array,
+  out: Uint8Array,
+  place: { readonly x0: number; readonly y0: number; readonly width: number } = {
+    x0: 0,
+    y0: 0,
+    width: xs.length,
+  },
+): void {
   const { data, width, height } = image;
   // 1. columns: validity, the four clipped taps (byte offsets in a row) and the fraction
   const cols = xs.length;
@@ -227,7 +274,11 @@ function scaleBicubic(image: Source, xs: Float64Array, ys: Float64Array, out: Ui
   // 3. output rows: the vertical cubic over four filtered rows (Pillow's row rules as in bicubic)
   for (let y = 0; y < ys.length; y += 1) {
     const sy = ys[y] as number;
-    if (!(sy >= 0 && sy < height)) continue; // the output starts transparent
+    const rowStart = ((place.y0 + y) * place.width + place.x0) * 4;
+    if (!(sy >= 0 && sy < height)) {
+      out.fill(0, rowStart, rowStart + stride);
+      continue;
+    }
     const fy = sy - 0.5;
     const sourceY = Math.floor(fy) - 1;
     const dy = fy - (sourceY + 1);
@@ -235,10 +286,12 @@ function scaleBicubic(image: Source, xs: Float64Array, ys: Float64Array, out: Ui
     const h2 = inRange(sourceY + 1, height) ? filtered(sourceY + 1) : h1;
     const h3 = inRange(sourceY + 2, height) ? filtered(sourceY + 2) : h2;
     const h4 = inRange(sourceY + 3, height) ? filtered(sourceY + 3) : h3;
-    const rowStart = y * stride;
     for (let k = 0, o = 0; k < cols; k += 1, o += 4) {
-      if (colValid[k] === 0) continue;
       const index = rowStart + o;
+      if (colValid[k] === 0) {
+        out.fill(0, index, index + 4);
+        continue;
+      }
       for (let b = 0; b < 4; b += 1) {
         const v = cubic(
           ring[h1 + o + b] as number,
