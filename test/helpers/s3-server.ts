@@ -35,6 +35,8 @@ export interface S3Server {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly requests: readonly S3Request[];
+  /** TCP connections open right now (keep-alive sockets of clients included). */
+  readonly openConnections: () => number;
   /** The objects of a bucket by key (a live view). */
   bucket(name: string): Map<string, S3Object>;
   /** Answers matching requests with an error until `clear` is called. */
@@ -154,6 +156,13 @@ export async function startS3Server(t: TestContext, buckets: readonly string[]):
       }
     });
   });
+  let open = 0;
+  server.on('connection', (socket) => {
+    open += 1;
+    socket.on('close', () => {
+      open -= 1;
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const close = (): Promise<void> =>
@@ -167,6 +176,7 @@ export async function startS3Server(t: TestContext, buckets: readonly string[]):
   return {
     url: `http://127.0.0.1:${String(port)}`,
     requests,
+    openConnections: () => open,
     bucket: (name) => {
       const objects = store.get(name);
       if (objects === undefined) throw new Error(`no bucket ${name}`);

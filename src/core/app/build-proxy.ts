@@ -13,6 +13,7 @@ import { buildGrids } from './build-grids.js';
 import { buildServices } from './build-services.js';
 import { buildSources } from './build-sources.js';
 import { buildTileLayers } from './build-tile-layers.js';
+import { closeRuntime } from './close-runtime.js';
 import { cacheImageOptions } from './image-options.js';
 import type { ServedApp } from './served-app.js';
 import { unsupportedOptions } from './unsupported-options.js';
@@ -27,6 +28,8 @@ export interface ProxyRuntime {
   readonly caches: ReadonlyMap<string, ReadonlyMap<string, TileManager>>;
   readonly tileLayers: readonly TileLayer[];
   readonly served: ServedApp;
+  /** Releases the connections and files of the caches and locks (they reopen on use). */
+  close(): Promise<void>;
 }
 
 /** Builds a runtime from a loaded configuration. Throws `ConfigError` positioned at the YAML. */
@@ -40,5 +43,5 @@ export function buildProxy(loaded: LoadedConfig): ProxyRuntime {
   const caches = buildCaches({ loaded, grids, sources, imageOptions: cacheImageOptions(loaded) });
   const tileLayers = buildTileLayers(loaded, caches);
   const served = buildServices(loaded, tileLayers, { grids, sources, caches });
-  return { grids, sources, caches, tileLayers, served };
+  return { grids, sources, caches, tileLayers, served, close: () => closeRuntime(loaded, caches) };
 }

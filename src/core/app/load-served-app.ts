@@ -25,5 +25,5 @@ export async function loadServedApp(configFile: string): Promise<LoadedApp> {
         `${String(Object.keys(config.caches).length)} caches, ${String(Object.keys(config.sources).length)} sources)`,
     );
   }
-  return { app: runtime.served, files: loaded.files };
+  return { app: runtime.served, files: loaded.files, close: () => runtime.close() };
 }

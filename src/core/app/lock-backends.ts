@@ -94,6 +94,13 @@ const redisLocks: LockBackend = {
 
 const LOCK_BACKENDS: Readonly<Record<'file' | 'redis', LockBackend>> = { file: fileLocks, redis: redisLocks };
 
+/** Closes the Redis lock connection of a built configuration, if it has one. */
+export async function closeLockConnections(loaded: LoadedConfig): Promise<void> {
+  const connection = connections.get(loaded);
+  connections.delete(loaded);
+  await connection?.close();
+}
+
 /** Problems of the `tile_lock_redis` options the schema cannot see; run by `check` and build. */
 export function checkLockBackend(loaded: LoadedConfig): ConfigError[] {
   return [...LOCK_BACKENDS[loaded.config.globals.cache.tile_lock_backend ?? 'file'].validate(loaded)];

@@ -31,6 +31,8 @@ export interface LoadedApp {
   readonly app: ServedApp;
   /** Absolute paths of the config file and its `base:` files. */
   readonly files: readonly string[];
+  /** Releases the caches' connections and files once the app is replaced or stopped. */
+  readonly close?: () => Promise<void>;
 }
 
 /** Builds a ServedApp from a configuration file; rejects with the config's errors. */

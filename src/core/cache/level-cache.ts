@@ -27,6 +27,13 @@ export class LevelCache implements TileCache {
     this.#create = options.level;
   }
 
+  /** Closes every level's file; the next use opens it again. */
+  async close(): Promise<void> {
+    const levels = [...this.#levels.values()];
+    this.#levels.clear();
+    for (const level of levels) await level.close?.();
+  }
+
   /** The cache holding level `z`. */
   level(z: number): TileCache {
     let cache = this.#levels.get(z);

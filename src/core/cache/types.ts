@@ -55,6 +55,11 @@ export interface TileCache {
   storeTiles(tiles: readonly TileToStore[], dimensions?: Dimensions): Promise<void>;
   /** Removes a tile; a missing tile is not an error. */
   removeTile(coord: TileCoord, dimensions?: Dimensions): Promise<void>;
+  /**
+   * Releases connections and open files (SQLite handles, Redis and S3 clients); a later call opens
+   * them again. Absent for backends that hold nothing open between calls.
+   */
+  close?(): Promise<void> | void;
 }
 
 /** A source of a cache and how it is merged (`image.opacity` of the source). */

@@ -41,5 +41,11 @@ export async function makeApp(configFile: string, options: MakeAppOptions = {}):
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     server.routing(req, res);
   };
-  return Object.assign(handler, { configFiles: () => app.files(), close: () => server.close() });
+  return Object.assign(handler, {
+    configFiles: () => app.files(),
+    close: async () => {
+      await server.close();
+      await app.close();
+    },
+  });
 }

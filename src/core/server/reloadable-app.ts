@@ -14,6 +14,8 @@ export interface ReloadableApp {
   files(): readonly string[];
   /** Rebuilds when a file changed since the last attempt; resolves once the app is current. */
   refresh(): Promise<void>;
+  /** Releases the current app's connections and files. */
+  close(): Promise<void>;
 }
 
 const log = getLogger('mapproxy.config');
@@ -47,7 +49,9 @@ export async function loadReloadableApp(configFile: string, loadApp: AppLoader):
 
   const reload = async (now: Map<string, number>): Promise<void> => {
     try {
+      const previous = loaded;
       ({ loaded, seen } = await load());
+      await previous.close?.();
       log.info(`reloaded configuration ${configFile}`);
     } catch (error) {
       // 2. remember the broken state so it is reported once, not on every request
@@ -60,6 +64,10 @@ export async function loadReloadableApp(configFile: string, loadApp: AppLoader):
   return {
     current: () => loaded.app,
     files: () => loaded.files,
+    async close() {
+      await pending;
+      await loaded.close?.();
+    },
     refresh() {
       // one check at a time: concurrent requests wait for the same stat (and reload)
       pending ??= (async () => {

@@ -62,7 +62,10 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       const next = await options.loadApp(options.configFile);
       const added = next.files.filter((f) => !loaded.files.includes(f));
       const removed = loaded.files.filter((f) => !next.files.includes(f));
+      const previous = loaded;
       loaded = next;
+      // requests still running on the previous app reopen what they need
+      await previous.close?.();
       watcher?.add(added);
       watcher?.unwatch(removed);
       log.info(`reloaded configuration ${options.configFile}`);
@@ -101,6 +104,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       await watcher?.close();
       await reloading;
       await server.close();
+      await loaded.close?.();
       markClosed();
     },
     closed,

@@ -1,0 +1,67 @@
+/**
+ * Reloads release what the replaced configuration held open: serve-develop reloading a
+ * configuration with an MBTiles cache, SQLite level files and an S3 cache five times, each time
+ * serving a tile from every cache, ends with as many open file descriptors and S3 connections as
+ * after the first load. On close, the last configuration's are released too.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { startServer } from '../../src/core/index.js';
+import { copyFixture } from '../helpers/fixtures.js';
+import { startS3Server } from '../helpers/s3-server.js';
+import { solidPng, startUpstream } from '../helpers/upstream.js';
+
+process.env.AWS_ACCESS_KEY_ID = 'AKIDRELOAD';
+process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+
+const openFds = (): number => readdirSync('/proc/self/fd').length;
+
+test('five reloads leave no SQLite files or S3 connections of the old configurations open', async (t) => {
+  const s3 = await startS3Server(t, ['tiles']);
+  const upstream = await startUpstream(t, {
+    '/service': (request) =>
+      solidPng([9, 99, 199], [Number(request.query.get('width')), Number(request.query.get('height'))]),
+  });
+  const configFile = await copyFixture(t, 'reload/mapproxy.yaml', {
+    S3_URL: s3.url,
+    UPSTREAM_URL: upstream.url,
+  });
+  const server = await startServer({
+    configFile,
+    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
+    reload: true,
+  });
+  t.after(() => server.close());
+  const useEveryCache = async (): Promise<void> => {
+    for (const layer of ['mb', 'sq', 's3c']) {
+      const res = await fetch(`${server.url}/wmts/${layer}/GLOBAL_WEBMERCATOR/1/0/0.png`, {
+        headers: { connection: 'close' },
+      });
+      assert.equal(res.status, 200, `${layer}: ${await res.clone().text()}`);
+      await res.arrayBuffer();
+    }
+  };
+  await useEveryCache();
+  const baseline = { fds: openFds(), s3: s3.openConnections() };
+  assert.ok(baseline.s3 >= 1, 'the S3 client keeps its connection open between requests');
+
+  for (let i = 1; i <= 5; i++) {
+    const reloaded = new Promise<boolean>((resolve) => {
+      const off = server.onReload((outcome) => {
+        off();
+        resolve(outcome.ok);
+      });
+    });
+    await appendFile(configFile, `# edit ${String(i)}\n`);
+    assert.equal(await reloaded, true, `reload ${String(i)}`);
+    await useEveryCache();
+  }
+  const after = { fds: openFds(), s3: s3.openConnections() };
+  assert.ok(after.fds <= baseline.fds + 1, `open fds ${String(baseline.fds)} -> ${String(after.fds)}`);
+  assert.ok(after.s3 <= baseline.s3, `S3 connections ${String(baseline.s3)} -> ${String(after.s3)}`);
+});
