@@ -18,16 +18,15 @@ const REFUSED = [
   '12:7 services.wms.featureinfo_xslt: featureinfo_xslt is not supported by mapproxy-ts yet; feature info would not be transformed',
   '14:5 services.ogcapi: the ogcapi service is not supported by mapproxy-ts yet; serve WMS, WMTS, TMS or KML instead',
   '47:53 sources.osm_wms.wms_opts.featureinfo_xslt: featureinfo_xslt is not supported by mapproxy-ts yet; feature info would not be transformed',
-  ...['mapnik:50', 'mapserver:53', 'arcgis:56', 'ogcapitiles:59', 'ogcapimaps:62'].map((entry) => {
+  ...['mapnik:50', 'arcgis:56', 'ogcapitiles:59', 'ogcapimaps:62'].map((entry) => {
     const [type = '', line = ''] = entry.split(':');
     const name = {
       mapnik: 'mapnik_src',
-      mapserver: 'mapserver_src',
       arcgis: 'arcgis_src',
       ogcapitiles: 'tiles_src',
       ogcapimaps: 'maps_src',
     }[type];
-    return `${line}:11 sources.${name ?? ''}.type: source type "${type}" is not supported by mapproxy-ts yet (supported: wms, tile, debug)`;
+    return `${line}:11 sources.${name ?? ''}.type: source type "${type}" is not supported by mapproxy-ts yet (supported: wms, mapserver, tile, debug)`;
   }),
 ];
 
@@ -51,9 +50,7 @@ test('check refuses every unsupported option at its key, unknown keys stay warni
   assert.equal(errors.length, REFUSED.length + REFUSED_BACKENDS.length, errors.join('\n'));
   assert.deepEqual(
     result.warnings.map((w) => `${String(w.line)}:${String(w.column)} ${w.path.join('.')}: ${w.message}`),
-    [
-      "29:5 caches.typo_cache.watermrk: unknown key 'watermrk' (did you mean 'watermark'?)",
-    ],
+    ["29:5 caches.typo_cache.watermrk: unknown key 'watermrk' (did you mean 'watermark'?)"],
   );
 });
 

@@ -7,6 +7,7 @@ import {
   type CoverageConfig,
   type LoadedConfig,
   type SourceConfig,
+  type WmsSourceConfig,
 } from '../config/index.js';
 import type { Coverage, TileGrid } from '../grid/index.js';
 import {
@@ -17,11 +18,13 @@ import {
   type HttpSourceOptions,
   type MapSource,
   type OnErrorOptions,
+  type WmsSourceOptions,
 } from '../source/index.js';
 import type { WmsParamValue } from '../client/index.js';
 import { sourceCookieJar } from './cookie-jars.js';
 import { parseColor } from './colors.js';
 import { configCoverage } from './coverage-from-config.js';
+import { mapServerSetup } from './mapserver-source.js';
 
 type HttpSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['http']>;
 type SourceCoverage = CoverageConfig | undefined;
@@ -100,29 +103,12 @@ function buildPlainSource(
     case 'debug':
       return createDebugSource();
     case 'wms':
-      return createWmsSource({
-        name,
-        req: source.req as Readonly<Record<string, WmsParamValue>> & { readonly url: string },
-        version: source.wms_opts?.version as '1.0.0' | '1.1.0' | '1.1.1' | '1.3.0' | undefined,
-        supportedSrs: source.supported_srs,
-        srs: { preferredSrcProj: globals.srs.preferred_src_proj },
-        supportedFormats: source.supported_formats,
-        forwardReqParams: source.forward_req_params,
-        // MapProxy: the source's `concurrent_requests`, else `globals.http.concurrent_requests`
-        concurrentRequests: source.concurrent_requests ?? globals.http.concurrent_requests,
-        concurrentRequestsLockDir: globals.cache.lock_dir,
-        transparent: source.req.transparent === true || source.req.transparent === 'true',
-        coverage: coverage(source.coverage),
-        seedOnly: source.seed_only,
-        minRes: source.min_res,
-        maxRes: source.max_res,
-        minScale: source.min_scale,
-        maxScale: source.max_scale,
-        http: { ...http(globals.http, source.http), cookieJar: sourceCookieJar(loaded, name.split(':')[0] ?? name) },
-        onError: onError(loaded, name, source.on_error),
-        baseDir: loaded.configDir,
-        ...imageKeying(loaded, name, source.image, globals.image.transparent_color_tolerance),
-      });
+      return wmsSource(loaded, name, source, coverage);
+    case 'mapserver': {
+      // MapProxy: a WMS source whose requests run the mapserv binary as CGI
+      const setup = mapServerSetup(loaded, name, source);
+      return wmsSource(loaded, name, setup.source, coverage, setup.transport);
+    }
     case 'tile': {
       const grid = grids.get(source.grid);
       if (grid === undefined)
@@ -144,11 +130,13 @@ function buildPlainSource(
         maxRes: source.max_res,
         minScale: source.min_scale,
         maxScale: source.max_scale,
-        http: { ...http(globals.http, source.http), cookieJar: sourceCookieJar(loaded, name.split(':')[0] ?? name) },
+        http: {
+          ...http(globals.http, source.http),
+          cookieJar: sourceCookieJar(loaded, name.split(':')[0] ?? name),
+        },
         onError: onError(loaded, name, source.on_error),
       });
     }
-    case 'mapserver':
     case 'mapnik':
     case 'arcgis':
     case 'ogcapitiles':
@@ -156,10 +144,48 @@ function buildPlainSource(
       throw configErrorAt(
         loaded,
         ['sources', name, 'type'],
-        `source type "${source.type}" is not supported by mapproxy-ts yet (supported: wms, tile, debug)`,
+        `source type "${source.type}" is not supported by mapproxy-ts yet (supported: wms, mapserver, tile, debug)`,
         'CONFIG_UNKNOWN_TYPE',
       );
   }
+}
+
+/** A `wms` source (or a `mapserver` source as one, with its CGI `transport`). */
+function wmsSource(
+  loaded: LoadedConfig,
+  name: string,
+  source: WmsSourceConfig,
+  coverage: (section: SourceCoverage) => Coverage | undefined,
+  transport?: WmsSourceOptions['transport'],
+): MapSource {
+  const { globals } = loaded.config;
+  return createWmsSource({
+    name,
+    req: source.req as Readonly<Record<string, WmsParamValue>> & { readonly url: string },
+    version: source.wms_opts?.version as '1.0.0' | '1.1.0' | '1.1.1' | '1.3.0' | undefined,
+    supportedSrs: source.supported_srs,
+    srs: { preferredSrcProj: globals.srs.preferred_src_proj },
+    supportedFormats: source.supported_formats,
+    forwardReqParams: source.forward_req_params,
+    // MapProxy: the source's `concurrent_requests`, else `globals.http.concurrent_requests`
+    concurrentRequests: source.concurrent_requests ?? globals.http.concurrent_requests,
+    concurrentRequestsLockDir: globals.cache.lock_dir,
+    transparent: source.req.transparent === true || source.req.transparent === 'true',
+    coverage: coverage(source.coverage),
+    seedOnly: source.seed_only,
+    minRes: source.min_res,
+    maxRes: source.max_res,
+    minScale: source.min_scale,
+    maxScale: source.max_scale,
+    http: {
+      ...http(globals.http, source.http),
+      cookieJar: sourceCookieJar(loaded, name.split(':')[0] ?? name),
+    },
+    onError: onError(loaded, name, source.on_error),
+    baseDir: loaded.configDir,
+    ...imageKeying(loaded, name, source.image, globals.image.transparent_color_tolerance),
+    transport,
+  });
 }
 
 /**
@@ -185,7 +211,11 @@ function imageKeying(
     );
   }
   const hasAlpha = typeof value === 'string' ? /^#?[0-9a-f]{8}$/i.test(value.trim()) : value.length === 4;
-  return { transparentColor: color.slice(0, hasAlpha ? 4 : 3), transparentColorTolerance: tolerance, ...opacity };
+  return {
+    transparentColor: color.slice(0, hasAlpha ? 4 : 3),
+    transparentColorTolerance: tolerance,
+    ...opacity,
+  };
 }
 
 /** Global `http` options with the source's own on top. */

@@ -3,7 +3,8 @@
  * grids are built, so a grid that cannot exist (no bbox for a UTM SRS, a bad res list) fails
  * `check` with its YAML position instead of failing later at serve time; so does a cache backend
  * that `serve` could not build (an unsupported `cache.type`, options its factory refuses), and so
- * does an option `serve` refuses because it cannot honour it (`unsupported-options.ts`).
+ * does an option `serve` refuses because it cannot honour it (`unsupported-options.ts`), and a
+ * `mapserver` source whose binary or working directory does not exist.
  */
 import {
   checkConfig,
@@ -16,6 +17,7 @@ import {
 import { buildGrids } from './build-grids.js';
 import { checkCacheBackends } from './cache-backends.js';
 import { checkLockBackend } from './lock-backends.js';
+import { mapServerSetup } from './mapserver-source.js';
 import { unsupportedOptions } from './unsupported-options.js';
 
 const buildsGrids: ConfigCheck = (loaded) => {
@@ -34,10 +36,27 @@ const buildsCacheBackends: ConfigCheck = (loaded) => ({
   errors: [...checkCacheBackends(loaded), ...checkLockBackend(loaded)],
 });
 
+// mapserver sources whose binary or working_dir does not exist
+const findsMapServer: ConfigCheck = (loaded) => ({
+  errors: Object.entries(loaded.config.sources).flatMap(([name, source]) => {
+    if (source.type !== 'mapserver') return [];
+    try {
+      mapServerSetup(loaded, name, source);
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigError) return [error];
+      throw error;
+    }
+  }),
+});
+
 // options the spec accepts that serve cannot honour (mapnik sources, inspire_md...; attribution warns)
 const refusesUnsupported: ConfigCheck = (loaded) => unsupportedOptions(loaded);
 
 /** Loads and validates the configuration (and seed config), builds its grids and checks its cache backends; reports, never throws for config problems. */
 export function checkConfiguration(options: Omit<CheckConfigOptions, 'checks'>): Promise<CheckConfigResult> {
-  return checkConfig({ ...options, checks: [refusesUnsupported, buildsGrids, buildsCacheBackends] });
+  return checkConfig({
+    ...options,
+    checks: [refusesUnsupported, buildsGrids, buildsCacheBackends, findsMapServer],
+  });
 }

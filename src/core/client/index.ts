@@ -16,6 +16,8 @@ export {
 } from './http-client.js';
 export { CookieJar } from './cookie-jar.js';
 export { hostSlotUsage } from './host-semaphore.js';
+/** `cgiRequest(script, url, options)`: a `mapserver` source's request, the binary run as CGI. */
+export { cgiRequest, type CgiOptions } from './cgi-client.js';
 export { formatRequestLog, type RequestLogEntry } from './request-log.js';
 export { splitUrlCredentials, redactUrl, type SplitUrl } from './url-credentials.js';
 export {

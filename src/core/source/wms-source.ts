@@ -67,6 +67,11 @@ export interface WmsSourceOptions extends CommonSourceOptions {
   readonly opacity?: number | undefined;
   /** Directory relative `sld: file://` paths are resolved against (the config dir). */
   readonly baseDir?: string | undefined;
+  /**
+   * Sends a GET instead of `httpRequest`: a `mapserver` source runs its binary as CGI
+   * (`cgiRequest`); rejects with `UpstreamError` as `httpRequest` does.
+   */
+  readonly transport?: ((url: string, options: HttpRequestOptions) => Promise<HttpResponse>) | undefined;
 }
 
 /** MapProxy `params.format`: the type without its parameters, spelled as given (`image/GeoTIFF`). */
@@ -123,7 +128,7 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
       response = await httpRequest(post.url, { ...httpOptions(options, signal), method, body: post.body });
     } else {
       requestUrl = wmsGetMapUrl(tpl, params);
-      response = await httpRequest(requestUrl, httpOptions(options, signal));
+      response = await (options.transport ?? httpRequest)(requestUrl, httpOptions(options, signal));
     }
     return checkImage(response, requestUrl, query);
   }

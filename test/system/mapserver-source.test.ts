@@ -1,0 +1,101 @@
+/**
+ * `type: mapserver` sources (issue 15): Debian's mapserv run as CGI on a mapfile, as MapProxy 1.15
+ * runs it, for a direct layer, a transparent one with its own `working_dir` and a cache with meta
+ * tiles. The binary is a wrapper logging each call's working directory and QUERY_STRING; calls and
+ * images were captured from MapProxy 1.15 on the same configuration (fixtures/mapserver-source,
+ * capture.py). `check` refuses a binary that does not exist, at its key.
+ */
+import assert from 'node:assert/strict';
+import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { checkConfig, startServer } from '../../src/core/index.js';
+import { imageDiff } from '../fixtures/wms/kit.js';
+import { copyFixture, FIXTURES_DIR } from '../helpers/fixtures.js';
+import { needs } from '../helpers/system-programs.js';
+
+const DIR = join(FIXTURES_DIR, 'mapserver-source');
+const skip = needs('mapserv');
+
+interface Step {
+  readonly path: string;
+  readonly contentType: string;
+  readonly image: string;
+  /** `<working dir name> <QUERY_STRING>` of every mapserv call; `<dir>` is the config's directory. */
+  readonly calls: readonly string[];
+}
+
+const CAPTURES = JSON.parse(await readFile(join(DIR, 'captures.json'), 'utf8')) as Record<string, Step>;
+
+/**
+ * A call as its working directory and sorted parameters, bbox numbers to 10 significant digits
+ * (MapProxy's float repr differs in the last one). The parameter order of WMS requests is pinned by
+ * the WMS source tests; mapserv reads them in any order.
+ */
+function normalized(call: string): string {
+  const [cwd = '', query = ''] = call.split(' ');
+  const params = query.split('&').map((p) =>
+    p.startsWith('bbox=')
+      ? `bbox=${p
+          .slice(5)
+          .split(',')
+          .map((v) => Number(v).toPrecision(10))
+          .join(',')}`
+      : p,
+  );
+  return `${cwd} ${params.sort().join('&')}`;
+}
+
+test('mapserver sources run mapserv as CGI as MapProxy 1.15 does', { skip }, async (t) => {
+  const configFile = await copyFixture(t, 'mapserver-source/mapserver.yaml', {
+    MAPSERV: 'bin/mapserv-logged',
+  });
+  const dir = dirname(configFile);
+  for (const name of ['world.map', 'mapserver.conf']) await copyFile(join(DIR, name), join(dir, name));
+  await mkdir(join(dir, 'bin'));
+  const log = join(dir, 'calls.log');
+  await writeFile(
+    join(dir, 'bin', 'mapserv-logged'),
+    `#!/bin/sh\necho "$(basename "$(pwd)") $QUERY_STRING" >> '${log}'\nexec /usr/bin/mapserv\n`,
+  );
+  await chmod(join(dir, 'bin', 'mapserv-logged'), 0o755);
+  // MapServer 8 runs only with a config file (this one allows absolute mapfile paths); MapProxy
+  // passes its own environment to the binary, and so do we
+  const saved = process.env.MAPSERVER_CONFIG_FILE;
+  process.env.MAPSERVER_CONFIG_FILE = join(dir, 'mapserver.conf');
+  t.after(() => {
+    if (saved === undefined) delete process.env.MAPSERVER_CONFIG_FILE;
+    else process.env.MAPSERVER_CONFIG_FILE = saved;
+  });
+  const server = await startServer({
+    configFile,
+    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
+  });
+  t.after(() => server.close());
+  const local = (call: string) =>
+    call.replaceAll(encodeURIComponent(dir), '<dir>').replace(new RegExp(`^${basename(dir)} `), '<dir> ');
+  for (const [name, step] of Object.entries(CAPTURES)) {
+    await writeFile(log, '');
+    const res = await fetch(`${server.url}${step.path}`);
+    assert.equal(res.status, 200, name);
+    assert.equal(res.headers.get('content-type'), step.contentType, name);
+    const calls = (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '');
+    assert.deepEqual(calls.map(local).map(normalized), step.calls.map(normalized), `${name}: mapserv calls`);
+    const diff = await imageDiff(await readFile(join(DIR, step.image)), Buffer.from(await res.arrayBuffer()));
+    assert.ok(diff.max <= 2, `${name} differs from MapProxy: ${JSON.stringify(diff)}`);
+  }
+});
+
+test('check refuses a mapserver binary that does not exist, at its key', async (t) => {
+  const configFile = await copyFixture(t, 'mapserver-source/mapserver.yaml', {
+    MAPSERV: '/nonexistent/mapserv',
+  });
+  const result = await checkConfig({ configFile });
+  assert.equal(result.ok, false);
+  assert.ok(
+    result.errors.some((e) =>
+      e.format().endsWith('globals.mapserver.binary: could not find mapserver binary (/nonexistent/mapserv)'),
+    ),
+    result.errors.map((e) => e.format()).join('\n'),
+  );
+});
