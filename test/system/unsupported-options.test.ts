@@ -18,15 +18,14 @@ const REFUSED = [
   '12:7 services.wms.featureinfo_xslt: featureinfo_xslt is not supported by mapproxy-ts yet; feature info would not be transformed',
   '14:5 services.ogcapi: the ogcapi service is not supported by mapproxy-ts yet; serve WMS, WMTS, TMS or KML instead',
   '47:53 sources.osm_wms.wms_opts.featureinfo_xslt: featureinfo_xslt is not supported by mapproxy-ts yet; feature info would not be transformed',
-  ...['mapnik:50', 'arcgis:56', 'ogcapitiles:59', 'ogcapimaps:62'].map((entry) => {
+  ...['mapnik:50', 'ogcapitiles:59', 'ogcapimaps:62'].map((entry) => {
     const [type = '', line = ''] = entry.split(':');
     const name = {
       mapnik: 'mapnik_src',
-      arcgis: 'arcgis_src',
       ogcapitiles: 'tiles_src',
       ogcapimaps: 'maps_src',
     }[type];
-    return `${line}:11 sources.${name ?? ''}.type: source type "${type}" is not supported by mapproxy-ts yet (supported: wms, mapserver, tile, debug)`;
+    return `${line}:11 sources.${name ?? ''}.type: source type "${type}" is not supported by mapproxy-ts yet (supported: wms, mapserver, tile, debug, arcgis)`;
   }),
 ];
 

@@ -12,6 +12,7 @@ import {
 import type { Coverage, TileGrid } from '../grid/index.js';
 import {
   clipSourceToCoverage,
+  createArcgisSource,
   createDebugSource,
   createTileSource,
   createWmsSource,
@@ -24,6 +25,7 @@ import type { WmsParamValue } from '../client/index.js';
 import { sourceCookieJar } from './cookie-jars.js';
 import { parseColor } from './colors.js';
 import { configCoverage } from './coverage-from-config.js';
+import type { ArcgisSourceConfig } from './arcgis-source-config.js';
 import { mapServerSetup } from './mapserver-source.js';
 
 type HttpSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['http']>;
@@ -102,6 +104,8 @@ function buildPlainSource(
   switch (source.type) {
     case 'debug':
       return createDebugSource();
+    case 'arcgis':
+      return arcgisSource(loaded, name, source, coverage(source.coverage));
     case 'wms':
       return wmsSource(loaded, name, source, coverage);
     case 'mapserver': {
@@ -138,13 +142,12 @@ function buildPlainSource(
       });
     }
     case 'mapnik':
-    case 'arcgis':
     case 'ogcapitiles':
     case 'ogcapimaps':
       throw configErrorAt(
         loaded,
         ['sources', name, 'type'],
-        `source type "${source.type}" is not supported by mapproxy-ts yet (supported: wms, mapserver, tile, debug)`,
+        `source type "${source.type}" is not supported by mapproxy-ts yet (supported: wms, mapserver, tile, debug, arcgis)`,
         'CONFIG_UNKNOWN_TYPE',
       );
   }
@@ -216,6 +219,34 @@ function imageKeying(
     transparentColorTolerance: tolerance,
     ...opacity,
   };
+}
+
+/** An `arcgis` source: its `req` (url, layers, transparent, ...) as a WMS source's, sent as REST export. */
+function arcgisSource(
+  loaded: LoadedConfig,
+  name: string,
+  source: SourceConfig,
+  coverage: Coverage | undefined,
+): MapSource {
+  const { globals } = loaded.config;
+  const conf = source as unknown as ArcgisSourceConfig;
+  return createArcgisSource({
+    name,
+    req: conf.req as Readonly<Record<string, WmsParamValue>> & { readonly url: string },
+    supportedSrs: conf.supported_srs,
+    srs: { preferredSrcProj: globals.srs.preferred_src_proj },
+    concurrentRequests: conf.concurrent_requests ?? globals.http.concurrent_requests,
+    concurrentRequestsLockDir: globals.cache.lock_dir,
+    transparent: conf.req.transparent === true,
+    coverage,
+    seedOnly: conf.seed_only,
+    minRes: conf.min_res,
+    maxRes: conf.max_res,
+    minScale: conf.min_scale,
+    maxScale: conf.max_scale,
+    http: { ...http(globals.http, conf.http), cookieJar: sourceCookieJar(loaded, name) },
+    onError: onError(loaded, name, conf.on_error),
+  });
 }
 
 /** Global `http` options with the source's own on top. */

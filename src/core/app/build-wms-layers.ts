@@ -26,6 +26,7 @@ import { buildTaggedSource } from './build-sources.js';
 import { dimensionsOf } from './build-tile-layers.js';
 import { wmsSourceOptions } from './info-sources.js';
 import { layerLegendSources } from './legend-sources.js';
+import { arcgisInfoSource } from './arcgis-info.js';
 import { cacheExtent, sourceCoverageExtent, unionExtent } from './cache-extent.js';
 import type { CacheRegistry } from './build-caches.js';
 
@@ -192,6 +193,8 @@ function sourceExtent(deps: WmsLayerDeps, ref: string): LayerExtent {
 }
 
 function addInfo(deps: WmsLayerDeps, ref: string, parts: Parts): void {
+  const arcgis = arcgisInfoSource(deps.loaded, ref);
+  if (arcgis !== null) parts.info.push(arcgis);
   const options = wmsSourceOptions(deps.loaded, ref);
   if (options === null) return;
   const { common, opts } = options;

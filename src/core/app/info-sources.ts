@@ -4,6 +4,7 @@
  */
 import type { LayerConfig, LoadedConfig, WmsSourceConfig } from '../config/index.js';
 import { createWmsInfoSource, type FeatureInfoSource } from '../source/index.js';
+import { arcgisInfoSource } from './arcgis-info.js';
 import { sourceCookieJar } from './cookie-jars.js';
 
 /** Client options of WMS source `ref` (`name` or `name:layers`) with its `wms_opts`; null for other types. */
@@ -52,6 +53,8 @@ export function tileInfoSources(
       : (layer.sources ?? []).filter((ref) => wmsSourceOptions(loaded, ref)?.opts.map === false);
   return [...cacheSourceNames(loaded, cacheName), ...infoOnly].flatMap((ref) => {
     if (loaded.config.sources[ref] === undefined) return [];
+    const arcgis = arcgisInfoSource(loaded, ref);
+    if (arcgis !== null) return [arcgis];
     const options = wmsSourceOptions(loaded, ref);
     return options?.opts.featureinfo === true ? [createWmsInfoSource(options.common)] : [];
   });

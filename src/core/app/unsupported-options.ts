@@ -6,7 +6,7 @@
 import { configErrorAt, type ConfigError, type ConfigWarning, type LoadedConfig } from '../config/index.js';
 
 /** Source types `buildSources` can build. */
-export const SUPPORTED_SOURCE_TYPES: readonly string[] = ['wms', 'mapserver', 'tile', 'debug'];
+export const SUPPORTED_SOURCE_TYPES: readonly string[] = ['wms', 'mapserver', 'tile', 'debug', 'arcgis'];
 
 type Section = Readonly<Record<string, unknown>>;
 

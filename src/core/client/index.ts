@@ -44,3 +44,9 @@ export {
   type TileUrlCoord,
   type TileUrlPlaceholder,
 } from './tile-url.js';
+export {
+  arcgisExportUrl,
+  arcgisIdentifyUrl,
+  type ArcgisExportParams,
+  type ArcgisIdentifyParams,
+} from './arcgis-request.js';

@@ -3,45 +3,12 @@
  * order, key case, Python quoting, and the per-version quirks of 1.0.0, 1.1.x and 1.3.0.
  */
 import { pyFloatRepr, type BBox, type Size } from '../util/index.js';
+import { QueryParams as Params } from './query-params.js';
 
 export type WmsVersion = '1.0.0' | '1.1.0' | '1.1.1' | '1.3.0';
 
 /** A `req` value as YAML gives it; booleans become Python's `True`/`False`. */
 export type WmsParamValue = string | number | boolean;
-
-/**
- * Ordered, case-insensitive parameters like MapProxy's `NoCaseMultiDict`: a key keeps the
- * position and spelling of its first insertion; setting it again replaces the value.
- */
-class Params {
-  readonly #entries = new Map<string, { key: string; value: string }>();
-
-  constructor(entries: Iterable<readonly [string, string]> = []) {
-    for (const [key, value] of entries) this.set(key, value);
-  }
-
-  set(key: string, value: string): void {
-    const existing = this.#entries.get(key.toLowerCase());
-    if (existing === undefined) this.#entries.set(key.toLowerCase(), { key, value });
-    else existing.value = value;
-  }
-
-  get(key: string): string | undefined {
-    return this.#entries.get(key.toLowerCase())?.value;
-  }
-
-  has(key: string): boolean {
-    return this.#entries.has(key.toLowerCase());
-  }
-
-  delete(key: string): void {
-    this.#entries.delete(key.toLowerCase());
-  }
-
-  entries(): [string, string][] {
-    return [...this.#entries.values()].map(({ key, value }) => [key, value]);
-  }
-}
 
 /** The fixed part of a source's GetMap requests: URL, version and the `req` parameters in order. */
 export interface WmsRequestTemplate {

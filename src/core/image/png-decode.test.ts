@@ -112,3 +112,28 @@ test('reports a PNG as opaque only when it can hold no translucent pixel', async
   );
   assert.equal(decodePngRgba(keyedPng(2, 2, 2, [0, 1, 0, 2, 0, 3]))?.opaque, false, 'RGB with a key colour');
 });
+
+test('a row cache gives the same pixels, keyed by the pixel data and not the file', async () => {
+  const rows = new Map<string, Uint8Array>();
+  const cache = {
+    get: (key: string) => rows.get(key),
+    set: (key: string, value: Uint8Array) => rows.set(key, value),
+  };
+  const raw = { raw: { width: 8, height: 8, channels: 4 } } as const;
+  const filtered = await sharp(source(8, 8, 7), raw)
+    .png({ adaptiveFiltering: true })
+    .toBuffer();
+  const other = await sharp(source(8, 8, 5), raw)
+    .png({ adaptiveFiltering: true })
+    .toBuffer();
+  const plain = decodePngRgba(filtered)?.pixels;
+  assert.deepEqual(decodePngRgba(filtered, undefined, cache)?.pixels, plain, 'first, inflated');
+  assert.equal(rows.size, 1);
+  assert.deepEqual(decodePngRgba(filtered, undefined, cache)?.pixels, plain, 'second, from the cache');
+  assert.deepEqual(
+    decodePngRgba(other, undefined, cache)?.pixels,
+    decodePngRgba(other)?.pixels,
+    'another tile',
+  );
+  assert.equal(rows.size, 2);
+});

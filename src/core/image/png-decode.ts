@@ -34,6 +34,7 @@ export function decodePngRgba(
     /** Refuse (null, nothing written) unless the PNG has this size. */
     readonly expect?: readonly [number, number];
   },
+  rowCache?: RowCache,
 ): DecodedPng | null {
   if (data.length < 33 || data[0] !== 0x89 || data[1] !== 0x50 || data[2] !== 0x4e || data[3] !== 0x47)
     return null;
@@ -46,6 +47,7 @@ export function decodePngRgba(
   let palette: Uint8Array | null = null;
   let transparency: Uint8Array | null = null;
   const idat: Uint8Array[] = [];
+  const idatCrcs: number[] = [];
   for (let at = 8; at + 8 <= data.length;) {
     const length = view.getUint32(at);
     const type = String.fromCharCode(
@@ -56,6 +58,7 @@ export function decodePngRgba(
     );
     const body = data.subarray(at + 8, at + 8 + length);
     if (body.length !== length) return null;
+    if (type === 'IDAT' && at + 12 + length <= data.length) idatCrcs.push(view.getUint32(at + 8 + length));
     at += 12 + length;
     if (type === 'IHDR') {
       width = view.getUint32(at - 12 - length + 8);
@@ -78,27 +81,37 @@ export function decodePngRgba(
   const bitsPerPixel = channels * depth;
   const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
   const bpp = Math.max(1, bitsPerPixel >> 3);
-  const raw = inflateSync(idat.length === 1 ? (idat[0] as Uint8Array) : Buffer.concat(idat));
-  if (raw.length < (rowBytes + 1) * height) return null;
+  const rows = unfilteredRows(idat, rowBytes, height, bpp, rowCache, rowsKey(data, idat, idatCrcs));
+  if (rows === null) return null;
   const out = target?.out ?? new Uint8Array(width * height * 4);
   const offset = target?.offset ?? 0;
   const rowStride = target?.rowStride ?? width * 4;
   const lut = colorType === 3 ? paletteLut(palette, transparency) : null;
   const words = LITTLE_ENDIAN && (out.byteOffset + offset) % 4 === 0 && rowStride % 4 === 0;
   const out32 =
-    lut !== null && words ? new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2) : null;
-  const zeros = new Uint8Array(rowBytes);
+    lut !== null && words && depth === 8
+      ? new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2)
+      : null;
+  // 3. each row to RGBA
   for (let y = 0; y < height; y += 1) {
-    // filters are undone in place: the inflated buffer is ours, and the row above is final
     const start = y * (rowBytes + 1) + 1;
-    const row = raw.subarray(start, start + rowBytes);
-    const above = y === 0 ? zeros : raw.subarray(start - rowBytes - 1, start - 1);
-    unfilter(raw[start - 1] ?? 0, row, above, bpp);
     const at = offset + y * rowStride;
-    if (out32 !== null && lut !== null && depth === 8) {
+    if (out32 !== null && lut !== null) {
       const w0 = at >>> 2;
-      for (let x = 0; x < width; x += 1) out32[w0 + x] = lut[row[x] as number] as number;
-    } else expandRow(row, width, colorType, depth, palette, transparency, out, at, lut);
+      for (let x = 0; x < width; x += 1) out32[w0 + x] = lut[rows[start + x] as number] as number;
+    } else {
+      expandRow(
+        rows.subarray(start, start + rowBytes),
+        width,
+        colorType,
+        depth,
+        palette,
+        transparency,
+        out,
+        at,
+        lut,
+      );
+    }
   }
   // no alpha channel, and no transparent key colour (grey, RGB) or palette alpha below 255
   const opaque =
@@ -106,6 +119,64 @@ export function decodePngRgba(
       ? (transparency?.every((alpha) => alpha === 255) ?? true)
       : (colorType === 0 || colorType === 2) && transparency === null;
   return { width, height, pixels: out, opaque };
+}
+
+/**
+ * Inflated rows with their filters undone, kept by a decoder's caller: a WMS map stitches the
+ * same stored tiles again and again, and inflating them is most of a tile's decode.
+ */
+export interface RowCache {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, rows: Uint8Array): void;
+}
+
+/**
+ * A key for the pixel data of `data`: its header, the CRC-32 of every IDAT chunk (over the
+ * compressed bytes), the zlib stream's Adler-32 (over the inflated bytes) and its length; two
+ * different tiles share it with a chance of about 2^-64. Null when the stream is too short.
+ */
+function rowsKey(data: Uint8Array, idat: readonly Uint8Array[], crcs: readonly number[]): string | null {
+  const last = idat.at(-1);
+  if (last === undefined || last.length < 4 || crcs.length !== idat.length) return null;
+  const adler =
+    (last[last.length - 4] ?? 0) * 2 ** 24 +
+    ((last[last.length - 3] ?? 0) << 16) +
+    (((last[last.length - 2] ?? 0) << 8) | (last[last.length - 1] ?? 0));
+  const header = Array.from(data.subarray(16, 29)).join(',');
+  const length = idat.reduce((sum, chunk) => sum + chunk.length, 0);
+  return `${header}:${length}:${crcs.join(',')}:${adler}`;
+}
+
+/**
+ * Each row as a filter byte and its unfiltered bytes (`rowBytes + 1` a row), from `cache` when
+ * it has `key`, else inflated, unfiltered in place and stored there. Null when the stream is short.
+ * Throws when the zlib stream is corrupt.
+ */
+function unfilteredRows(
+  idat: readonly Uint8Array[],
+  rowBytes: number,
+  height: number,
+  bpp: number,
+  cache: RowCache | undefined,
+  key: string | null,
+): Uint8Array | null {
+  const cached = key === null ? undefined : cache?.get(key);
+  if (cached !== undefined) return cached;
+  const inflated = inflateSync(idat.length === 1 ? (idat[0] as Uint8Array) : Buffer.concat(idat));
+  if (inflated.length < (rowBytes + 1) * height) return null;
+  // a plain view: Buffer's own subarray is several times slower
+  const rows = new Uint8Array(inflated.buffer, inflated.byteOffset, (rowBytes + 1) * height);
+  const zeros = new Uint8Array(rowBytes);
+  for (let y = 0; y < height; y += 1) {
+    const start = y * (rowBytes + 1) + 1;
+    const filter = rows[start - 1] ?? 0;
+    if (filter === 0) continue;
+    // in place: the row above is final already
+    const above = y === 0 ? zeros : rows.subarray(start - rowBytes - 1, start - 1);
+    unfilter(filter, rows.subarray(start, start + rowBytes), above, bpp);
+  }
+  if (key !== null) cache?.set(key, rows);
+  return rows;
 }
 
 /** PNG filter types 0-4 (spec section 9), undone in place in `row`; `above` is the final row above. */

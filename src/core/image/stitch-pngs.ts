@@ -4,7 +4,7 @@
  * canvas of several MB built on the event loop, cloned to the thread and garbage collected there
  * (together ~35 ms of a 512x512 map's CPU, most of it the main thread's GC).
  */
-import { decodePngRgba } from './png-decode.js';
+import { decodePngRgba, type RowCache } from './png-decode.js';
 
 /** Stored PNG tiles laid out row by row (top first); null stays transparent. */
 export interface PngMosaic {
@@ -19,6 +19,41 @@ export interface PngMosaic {
 const KEEP_MAX_BYTES = 32 * 1024 * 1024;
 
 let kept: Uint8Array | null = null;
+
+/**
+ * Inflated rows of recently stitched tiles, least recently used dropped first: maps of one
+ * area share most of their tiles, and inflating is most of a tile's decode. 16 MB holds ~250
+ * paletted 256x256 tiles (~66 kB each), ~80 truecolour ones.
+ */
+const ROW_CACHE_BYTES = 16 * 1024 * 1024;
+
+function lruRowCache(maxBytes: number): RowCache {
+  const entries = new Map<string, Uint8Array>();
+  let bytes = 0;
+  return {
+    get(key) {
+      const rows = entries.get(key);
+      if (rows !== undefined) {
+        // most recently used last
+        entries.delete(key);
+        entries.set(key, rows);
+      }
+      return rows;
+    },
+    set(key, rows) {
+      if (rows.buffer.byteLength > maxBytes / 4 || entries.has(key)) return;
+      entries.set(key, rows);
+      bytes += rows.buffer.byteLength;
+      for (const [oldest, old] of entries) {
+        if (bytes <= maxBytes) break;
+        entries.delete(oldest);
+        bytes -= old.buffer.byteLength;
+      }
+    },
+  };
+}
+
+const rowCache = lruRowCache(ROW_CACHE_BYTES);
 
 /** A stitched canvas and whether it is known to be opaque (every tile there and opaque). */
 export interface Stitched {
@@ -51,12 +86,11 @@ export function stitchPngs(mosaic: PngMosaic): Stitched | null {
       continue;
     }
     try {
-      const decoded = decodePngRgba(tile, {
-        out: canvas,
-        offset,
-        rowStride,
-        expect: [tileWidth, tileHeight],
-      });
+      const decoded = decodePngRgba(
+        tile,
+        { out: canvas, offset, rowStride, expect: [tileWidth, tileHeight] },
+        rowCache,
+      );
       if (decoded === null) return null;
       opaque &&= decoded.opaque;
     } catch {

@@ -25,6 +25,12 @@ export { createTileSource, type TileSourceOptions } from './tile-source.js';
 export { createDebugSource, debugText } from './debug-source.js';
 /** `createBlankSource(name)`: nothing anywhere; every query resolves null. */
 export { createBlankSource } from './blank-source.js';
+export {
+  createArcgisSource,
+  createArcgisInfoSource,
+  type ArcgisSourceOptions,
+  type ArcgisInfoSourceOptions,
+} from './arcgis-source.js';
 export { createBandMergeSource, type BandMergeSourceOptions } from './band-merge-source.js';
 /** `new RenderdClient({ address })`: MapProxy's renderd client; `renderTile` rejects with `SourceError`. */
 export { RenderdClient, renderdTaskId, type RenderdClientOptions } from './renderd-client.js';

@@ -16,6 +16,7 @@ import {
 import { imageFromBytes, type ImageResult } from '../image/index.js';
 import { getSrs } from '../srs/index.js';
 import { SourceError } from './errors.js';
+import { placeInfoQuery } from './info-query-transform.js';
 import type { FeatureInfoDoc, FeatureInfoSource, InfoQuery } from './info-types.js';
 import { toSourceError } from './upstream-errors.js';
 
@@ -39,26 +40,7 @@ export function createWmsInfoSource(options: WmsInfoSourceOptions): FeatureInfoS
   const supported = (options.supportedSrs ?? []).map((code) => getSrs(code));
   return {
     async getFeatureInfo(query: InfoQuery): Promise<FeatureInfoDoc | null> {
-      let { bbox, size, pos } = query;
-      let srs = query.srs;
-      const target =
-        supported.length === 0 || supported.some((s) => s.equals(srs)) ? null : (supported[0] ?? null);
-      if (target !== null) {
-        // MapProxy reprojects the queried point and keeps the width, adapting the height
-        const [px, py] = pos;
-        const x = bbox[0] + ((bbox[2] - bbox[0]) * px) / size[0];
-        const y = bbox[3] - ((bbox[3] - bbox[1]) * py) / size[1];
-        const [point] = srs.transformPoints(target, [[x, y]]);
-        bbox = srs.transformBBox(target, bbox);
-        const height = Math.round((size[0] * (bbox[3] - bbox[1])) / (bbox[2] - bbox[0]));
-        size = [size[0], height];
-        const [tx = NaN, ty = NaN] = point ?? [];
-        pos = [
-          Math.round(((tx - bbox[0]) / (bbox[2] - bbox[0])) * size[0]),
-          Math.round(((bbox[3] - ty) / (bbox[3] - bbox[1])) * size[1]),
-        ];
-        srs = target;
-      }
+      const { bbox, size, pos, srs } = placeInfoQuery(query, supported);
       const template = createWmsRequestTemplate(url, options.req, version);
       const mapUrl = wmsGetMapUrl(template, {
         bbox,

@@ -13,6 +13,7 @@ import {
   wmsGetMapUrl,
   type HttpRequestOptions,
   type HttpResponse,
+  type WmsMapParams,
   type WmsParamValue,
   type WmsRequestTemplate,
   type WmsVersion,
@@ -67,6 +68,8 @@ export interface WmsSourceOptions extends CommonSourceOptions {
   readonly opacity?: number | undefined;
   /** Directory relative `sld: file://` paths are resolved against (the config dir). */
   readonly baseDir?: string | undefined;
+  /** Builds the GET URL instead of a WMS GetMap (`arcgis` sources: the REST export). */
+  readonly mapUrl?: ((params: WmsMapParams) => string) | undefined;
   /**
    * Sends a GET instead of `httpRequest`: a `mapserver` source runs its binary as CGI
    * (`cgiRequest`); rejects with `UpstreamError` as `httpRequest` does.
@@ -127,7 +130,7 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
       requestUrl = post.url;
       response = await httpRequest(post.url, { ...httpOptions(options, signal), method, body: post.body });
     } else {
-      requestUrl = wmsGetMapUrl(tpl, params);
+      requestUrl = options.mapUrl?.(params) ?? wmsGetMapUrl(tpl, params);
       response = await (options.transport ?? httpRequest)(requestUrl, httpOptions(options, signal));
     }
     return checkImage(response, requestUrl, query);

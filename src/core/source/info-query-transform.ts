@@ -1,0 +1,40 @@
+/**
+ * MapProxy `WMSInfoClient._get_transformed_query`: a feature info query moved into an SRS the
+ * upstream supports, for the WMS and the ArcGIS identify sources alike.
+ */
+import type { Srs } from '../srs/index.js';
+import type { BBox, Size } from '../util/index.js';
+import type { InfoQuery } from './info-types.js';
+
+export interface PlacedInfoQuery {
+  readonly bbox: BBox;
+  readonly size: Size;
+  readonly pos: readonly [number, number];
+  readonly srs: Srs;
+}
+
+/**
+ * `query` unchanged when `supported` is empty or has its SRS; otherwise in the first supported
+ * SRS: the bbox transformed, the width kept and the height adapted, the point reprojected.
+ */
+export function placeInfoQuery(query: InfoQuery, supported: readonly Srs[]): PlacedInfoQuery {
+  const { bbox, size, pos, srs } = query;
+  const target = supported.length === 0 || supported.some((s) => s.equals(srs)) ? null : (supported[0] ?? null);
+  if (target === null) return { bbox, size, pos, srs };
+  const [px, py] = pos;
+  const x = bbox[0] + ((bbox[2] - bbox[0]) * px) / size[0];
+  const y = bbox[3] - ((bbox[3] - bbox[1]) * py) / size[1];
+  const [point] = srs.transformPoints(target, [[x, y]]);
+  const targetBBox = srs.transformBBox(target, bbox);
+  const height = Math.round((size[0] * (targetBBox[3] - targetBBox[1])) / (targetBBox[2] - targetBBox[0]));
+  const [tx = NaN, ty = NaN] = point ?? [];
+  return {
+    bbox: targetBBox,
+    size: [size[0], height],
+    pos: [
+      Math.round(((tx - targetBBox[0]) / (targetBBox[2] - targetBBox[0])) * size[0]),
+      Math.round(((targetBBox[3] - ty) / (targetBBox[3] - targetBBox[1])) * height),
+    ],
+    srs: target,
+  };
+}
