@@ -101,8 +101,8 @@ function runEncoder(
 ): Promise<Buffer> {
   const [width, height] = raw.size;
   if (name === 'png' && colors > 0 && options.quantizer !== 'mediancut') {
-    // the default (MapProxy: PIL fastoctree, ~1 ms a tile, no dithering): our median cut on worker
-    // threads; libimagequant (effort 4: ~35 ms a gradient tile) made seeding 7x slower than MapProxy
+    // the default (MapProxy: PIL fastoctree, no dithering): the same octree on worker threads, so
+    // the same pixels; libimagequant (effort 4: ~35 ms a gradient tile) made seeding 7x slower
     return encodePalettePngAsync({ data: raw.data, width, height, colors, withAlpha: keepAlpha });
   }
   let image = sharp(raw.data, { raw: { width, height, channels: 4 } });

@@ -1,9 +1,10 @@
 /**
- * 8-bit paletted PNG from RGBA pixels (MapProxy's default `png` cache format): our own quantiser
- * and PNG writer, run on worker threads for large images so tile encodes use every core.
+ * 8-bit paletted PNG from RGBA pixels (MapProxy's default `png` cache format): Pillow's
+ * FASTOCTREE quantiser (what MapProxy uses, so the same pixels) and our PNG writer, run on worker
+ * threads for large images so tile encodes use every core.
  */
 import { encodeIndexedPng } from './png-indexed.js';
-import { quantize } from './quantize.js';
+import { quantizeOctree } from './quantize-octree.js';
 
 /** One encode: RGBA pixels, palette size and whether alpha is kept (else ignored, all opaque). */
 export interface PaletteJob {
@@ -14,7 +15,7 @@ export interface PaletteJob {
   readonly withAlpha: boolean;
 }
 
-/** Quantises `job` to at most `job.colors` entries (exact for fewer colours) and writes the PNG. */
+/** Quantises `job` to `job.colors` entries as Pillow's FASTOCTREE and writes the PNG. */
 export function encodePalettePng(job: PaletteJob): Buffer {
-  return encodeIndexedPng(job.width, job.height, quantize(job.data, job.colors, job.withAlpha));
+  return encodeIndexedPng(job.width, job.height, quantizeOctree(job.data, job.colors, job.withAlpha));
 }

@@ -1,0 +1,51 @@
+/**
+ * Pillow's FASTOCTREE, which MapProxy 1.15 quantises every 8-bit PNG with: testdata/octree holds
+ * sources and what `Image.quantize(256, Image.FASTOCTREE)` (Pillow 9.4) made of them.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { encodePalettePng } from './palette-png.js';
+import { quantizeOctree } from './quantize-octree.js';
+
+async function rgba(name: string): Promise<{ data: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(await readFile(new URL(`testdata/octree/${name}`, import.meta.url)))
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** Pixels whose palette colour differs from Pillow's (alpha compared only `withAlpha`). */
+function differing(source: Uint8Array, expected: Uint8Array, withAlpha: boolean): number {
+  const { palette, indices } = quantizeOctree(source, 256, withAlpha);
+  let count = 0;
+  indices.forEach((index, i) => {
+    for (let c = 0; c < (withAlpha ? 4 : 3); c++) {
+      if (palette[index * 4 + c] !== expected[i * 4 + c]) {
+        count++;
+        return;
+      }
+    }
+  });
+  return count;
+}
+
+test('a map with 6000 colours gets exactly Pillow’s palette colour at every pixel', async () => {
+  assert.equal(differing((await rgba('map.png')).data, (await rgba('map.pillow.png')).data, false), 0);
+});
+
+test('with alpha: translucent pixels as Pillow, every fully transparent one in one entry', async () => {
+  const source = await rgba('alpha.png');
+  assert.equal(differing(source.data, (await rgba('alpha.pillow.png')).data, true), 0);
+});
+
+test('two colours in one fine bucket become their mean, as in Pillow (no exact palette)', async () => {
+  const source = await rgba('near-white.png');
+  assert.equal(differing(source.data, (await rgba('near-white.pillow.png')).data, false), 0);
+  const png = encodePalettePng({ ...source, colors: 256, withAlpha: false });
+  const decoded = await sharp(png).ensureAlpha().raw().toBuffer();
+  assert.deepEqual([...decoded.subarray(0, 4)], [10, 20, 30, 255]);
+  assert.deepEqual([...decoded.subarray(16 * 4, 16 * 4 + 4)], [253, 253, 253, 255]);
+});

@@ -1,0 +1,166 @@
+/**
+ * Pillow's FASTOCTREE quantiser (`Image.quantize(colors, FASTOCTREE)`), which MapProxy 1.15 uses
+ * for every 8-bit PNG: the same palette and the same index per pixel, so our paletted PNGs decode
+ * to MapProxy's pixels. The method, by MapProxy's author: count the pixels in a fine colour cube
+ * (4 bits per channel; with alpha 3/4/3 bits plus 3 for alpha) and a coarse one (2 bits each);
+ * the palette is every coloured coarse bucket plus the most used fine buckets (their pixels
+ * taken out of the coarse ones, which may empty some and so leave room for more fine ones), each
+ * entry the mean of its bucket's pixels. A pixel gets its fine bucket's entry if that bucket is
+ * in the palette, else its coarse bucket's. Pure and synchronous; runs on the palette workers.
+ */
+import type { Quantized } from './quantize.js';
+
+type Bits = readonly [r: number, g: number, b: number, a: number];
+
+const FINE: Bits = [4, 4, 4, 0];
+const COARSE: Bits = [2, 2, 2, 0];
+const FINE_ALPHA: Bits = [3, 4, 3, 3];
+const COARSE_ALPHA: Bits = [2, 2, 2, 2];
+
+/** Pixel counts and channel sums (r, g, b, a) per bucket of a cube with `bits` per channel. */
+class Cube {
+  readonly count: Float64Array;
+  /** 4 sums per bucket. */
+  readonly sums: Float64Array;
+
+  constructor(readonly bits: Bits) {
+    const size = 1 << (bits[0] + bits[1] + bits[2] + bits[3]);
+    this.count = new Float64Array(size);
+    this.sums = new Float64Array(size * 4);
+  }
+
+  /** The bucket of a colour: its channels' top bits, concatenated r, g, b, a. */
+  bucket([r, g, b, a]: Rgba): number {
+    const [rb, gb, bb, ab] = this.bits;
+    return (
+      ((r >> (8 - rb)) << (gb + bb + ab)) |
+      ((g >> (8 - gb)) << (bb + ab)) |
+      ((b >> (8 - bb)) << ab) |
+      (a >> (8 - ab))
+    );
+  }
+
+  /** The bucket that holds the colours of `finer`'s bucket `index` (a cube with more bits). */
+  parentOf(finer: Cube, index: number): number {
+    let shift = 0;
+    let out = 0;
+    let outShift = 0;
+    for (let c = 3; c >= 0; c--) {
+      const width = finer.bits[c] ?? 0;
+      const own = this.bits[c] ?? 0;
+      out |= (((index >> shift) & ((1 << width) - 1)) >> (width - own)) << outShift;
+      shift += width;
+      outShift += own;
+    }
+    return out;
+  }
+
+  /** Adds `count` pixels with channel sums `sums` (4 values from `at`) to `bucket`; negative takes away. */
+  add(bucket: number, count: number, sums: ArrayLike<number>, at = 0, sign = 1): void {
+    this.count[bucket] = (this.count[bucket] ?? 0) + sign * count;
+    for (let c = 0; c < 4; c++)
+      this.sums[bucket * 4 + c] = (this.sums[bucket * 4 + c] ?? 0) + sign * (sums[at + c] ?? 0);
+  }
+
+  used(): number {
+    let n = 0;
+    for (const count of this.count) if (count > 0) n++;
+    return n;
+  }
+
+  entry(index: number): Entry {
+    return { count: this.count[index] ?? 0, sums: this.sums.slice(index * 4, index * 4 + 4) };
+  }
+}
+
+type Rgba = readonly [number, number, number, number];
+
+/** A bucket's totals, copied when the palette candidates are sorted. */
+interface Entry {
+  readonly count: number;
+  readonly sums: Float64Array;
+}
+
+/**
+ * The mean colour of an entry, as Pillow computes it: each sum divided by the count in single
+ * precision and truncated; an empty bucket is (0, 0, 0, 0).
+ */
+function mean({ count, sums }: Entry): Rgba {
+  if (count === 0) return [0, 0, 0, 0];
+  const divisor = Math.fround(count);
+  const channel = (c: number): number =>
+    Math.min(255, Math.max(0, Math.trunc(Math.fround(Math.fround(sums[c] ?? 0) / divisor))));
+  return [channel(0), channel(1), channel(2), channel(3)];
+}
+
+/** The buckets of `cube`, most pixels first; equal counts keep their order (glibc's merge sort). */
+function sortedEntries(cube: Cube): Entry[] {
+  return Array.from(cube.count, (_, i) => cube.entry(i)).sort((a, b) => b.count - a.count);
+}
+
+/** Takes the pixels of `entries` out of the coarse bucket their mean colour falls in. */
+function subtract(coarse: Cube, entries: readonly Entry[]): void {
+  for (const entry of entries) {
+    if (entry.count !== 0) coarse.add(coarse.bucket(mean(entry)), entry.count, entry.sums, 0, -1);
+  }
+}
+
+/**
+ * `colors` (at most 256) palette entries for `rgba` (4 bytes per pixel) and each pixel's index,
+ * as Pillow's FASTOCTREE. With `withAlpha` false the alpha channel is ignored (PIL mode `RGB`)
+ * and every entry is opaque. The palette always has `colors` entries; unused ones are black.
+ */
+export function quantizeOctree(rgba: Uint8Array, colors: number, withAlpha: boolean): Quantized {
+  const wanted = Math.max(1, Math.min(256, Math.floor(colors)));
+  const pixels = rgba.length >>> 2;
+  // 1. count every pixel into the fine cube; the coarse cube sums its buckets. Pillow gives every
+  //    fully transparent pixel the colour of the first one, so that they all share one entry
+  const fine = new Cube(withAlpha ? FINE_ALPHA : FINE);
+  const buckets = new Uint16Array(pixels);
+  const pixel = [0, 0, 0, 0];
+  let clear: readonly number[] | null = null;
+  for (let i = 0; i < pixels; i++) {
+    for (let c = 0; c < 4; c++) pixel[c] = rgba[i * 4 + c] ?? 0;
+    if (!withAlpha) pixel[3] = 255;
+    else if (pixel[3] === 0) {
+      clear ??= pixel.slice(0, 3);
+      pixel.splice(0, 3, ...clear);
+    }
+    const bucket = fine.bucket(pixel as unknown as Rgba);
+    buckets[i] = bucket;
+    fine.add(bucket, 1, pixel);
+  }
+  const coarse = new Cube(withAlpha ? COARSE_ALPHA : COARSE);
+  for (let i = 0; i < fine.count.length; i++)
+    coarse.add(coarse.parentOf(fine, i), fine.count[i] ?? 0, fine.sums, i * 4);
+  // 2. every used coarse bucket, the rest of the palette for the most used fine buckets; each
+  //    fine bucket taken leaves its coarse bucket, and an emptied one makes room for another
+  let coarseColors = Math.min(coarse.used(), wanted);
+  let fineColors = wanted - coarseColors;
+  const fineEntries = sortedEntries(fine);
+  subtract(coarse, fineEntries.slice(0, fineColors));
+  while (coarseColors > coarse.used()) {
+    const taken = fineColors;
+    coarseColors = coarse.used();
+    fineColors = wanted - coarseColors;
+    subtract(coarse, fineEntries.slice(taken, fineColors));
+  }
+  const entries = [...sortedEntries(coarse).slice(0, coarseColors), ...fineEntries.slice(0, fineColors)];
+  const means = entries.map(mean);
+  // 3. the lookup: a fine bucket's own entry, else its coarse bucket's (later entries written
+  //    first, so of two entries in one bucket the earlier wins)
+  const coarseLookup = new Uint8Array(coarse.count.length);
+  for (let i = coarseColors - 1; i >= 0; i--) coarseLookup[coarse.bucket(means[i] ?? [0, 0, 0, 0])] = i;
+  const lookup = Uint8Array.from(fine.count, (_, i) => coarseLookup[coarse.parentOf(fine, i)] ?? 0);
+  for (let i = coarseColors + fineColors - 1; i >= coarseColors; i--) {
+    lookup[fine.bucket(means[i] ?? [0, 0, 0, 0])] = i;
+  }
+  // 4. indices and palette
+  const indices = new Uint8Array(pixels);
+  for (let i = 0; i < pixels; i++) indices[i] = lookup[buckets[i] ?? 0] ?? 0;
+  const palette = new Uint8Array(wanted * 4);
+  means.forEach(([r, g, b, a], i) => {
+    palette.set([r, g, b, withAlpha ? a : 255], i * 4);
+  });
+  return { palette, indices };
+}
