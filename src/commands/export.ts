@@ -72,6 +72,11 @@ export default class Export extends Command {
         srs: flags.srs,
         where: flags.where,
         onEvent: (event) => {
+          if (event.type === 'note') {
+            if (event.message.startsWith('WARN')) this.logToStderr(event.message);
+            else this.log(event.message);
+            return;
+          }
           if (flags.quiet || event.type !== 'progress') return;
           const percent = Math.floor(event.fraction * 100);
           if (percent === lastPercent) return;
@@ -81,9 +86,6 @@ export default class Export extends Command {
           );
         },
       });
-      if (result.incompatibleGrids)
-        this.logToStderr('WARN: grids are incompatible. needs to scale/reproject tiles for export.');
-      this.log(result.summary);
       this.log(`exported ${String(result.stats.tiles)} tiles in ${result.stats.seconds.toFixed(1)} s`);
       if (result.stats.failures.length > 0) {
         for (const f of result.stats.failures)

@@ -48,6 +48,26 @@ test('exports a cached tile as tms and refuses to overwrite it without --force',
   const badType = await runCommand([...args, '--force', '--type', 'png']);
   assert.equal(badType.code, 2);
   assert.match(badType.stderr, /unsupported --type png/);
+  const custom = await runCommand([
+    'export',
+    '-f',
+    configFile,
+    '--grid',
+    "srs='EPSG:4326' bbox=[5,50,10,60] tile_size=[512,512]",
+    '--source',
+    'osm_cache',
+    '--dest',
+    join(dir, 'custom'),
+    '--levels',
+    '0',
+    '-n',
+  ]);
+  assert.equal(custom.code, 0, custom.stderr);
+  assert.match(custom.stderr, /WARN: grids are incompatible\. needs to scale\/reproject tiles for export\./);
+  assert.match(
+    custom.stdout,
+    /with custom grid in EPSG:4326\n {2}Limited to: 5\.00000, 50\.00000, 10\.00000, 60\.00000/,
+  );
   const noLevels = await runCommand(args.filter((a) => a !== '--levels' && a !== '0'));
   assert.equal(noLevels.code, 2);
   assert.match(noLevels.stderr, /levels/);

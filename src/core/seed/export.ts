@@ -58,7 +58,7 @@ export interface ExportOptions {
 }
 
 export interface ExportResult {
-  /** MapProxy's `format_export_task` lines. */
+  /** MapProxy's `format_export_task` lines (also sent as a `note` event before the export starts). */
   readonly summary: string;
   /** True when tiles are rescaled or reprojected (MapProxy: "grids are incompatible"). */
   readonly incompatibleGrids: boolean;
@@ -149,7 +149,19 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   const task = plan.seeds[0];
   if (task === undefined) throw new SeedError(plan.notes.join('\n') || 'nothing to export', 'SEED_COVERAGE');
 
-  // 3. seeded like any task; the source cache's tiles pass through unchanged when the grids match
+  // 3. MapProxy prints the warning and the task before it starts
+  const onEvent = options.onEvent ?? (() => undefined);
+  const summary = formatExport(task, customGrid !== null, options.dest);
+  const incompatibleGrids =
+    manager.rescalesTiles || runtime.caches.get(options.source)?.has(gridName) !== true;
+  if (incompatibleGrids)
+    onEvent({
+      type: 'note',
+      message: 'WARN: grids are incompatible. needs to scale/reproject tiles for export.',
+    });
+  onEvent({ type: 'note', message: summary });
+
+  // 4. seeded like any task; the source cache's tiles pass through unchanged when the grids match
   const stats = await runTask(task, {
     concurrency: Math.max(1, options.concurrency ?? 1),
     dryRun: options.dryRun ?? false,
@@ -161,14 +173,10 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     progressIntervalMs: 1000,
     signal: options.signal,
     sourcesSeeding: options.fetchMissingTiles === true,
-    onEvent: options.onEvent ?? (() => undefined),
+    onEvent,
     now,
   });
-  return {
-    summary: formatExport(task, customGrid !== null, options.dest),
-    incompatibleGrids: manager.rescalesTiles || !runtime.caches.get(options.source)?.has(gridName),
-    stats,
-  };
+  return { summary, incompatibleGrids, stats };
 }
 
 /** `--srs 4326` as MapProxy's SRS() takes it: a bare number is an EPSG code. */
