@@ -17,6 +17,7 @@ const PROGRAMS = {
   chromium: { files: ['/usr/bin/chromium'], package: 'chromium' },
   owslib: { files: [], python: 'owslib', package: 'python3-owslib' },
   'redis-server': { files: ['redis-server'], package: 'redis-server' },
+  xsltproc: { files: ['xsltproc'], package: 'xsltproc' },
 } satisfies Record<string, { files: string[]; python?: string; package: string }>;
 
 export type SystemProgram = keyof typeof PROGRAMS;

@@ -15,9 +15,7 @@ const AT = relative(process.cwd(), FILE);
 
 /** `line:column key.path: message`, as `check` prints them after the file name. */
 const REFUSED = [
-  '12:7 services.wms.featureinfo_xslt: featureinfo_xslt is not supported by mapproxy-ts yet; feature info would not be transformed',
   '14:5 services.ogcapi: the ogcapi service is not supported by mapproxy-ts yet; serve WMS, WMTS, TMS or KML instead',
-  '47:53 sources.osm_wms.wms_opts.featureinfo_xslt: featureinfo_xslt is not supported by mapproxy-ts yet; feature info would not be transformed',
   ...['mapnik:50', 'ogcapitiles:59', 'ogcapimaps:62'].map((entry) => {
     const [type = '', line = ''] = entry.split(':');
     const name = {

@@ -15,16 +15,11 @@ import {
   type MapLayer,
 } from '../layer/index.js';
 import type { WmsLayerExtent, WmsLayerNode } from '../service/index.js';
-import {
-  createResolutionRange,
-  createWmsInfoSource,
-  type ResolutionRange,
-  type MapSource,
-} from '../source/index.js';
+import { createResolutionRange, type ResolutionRange, type MapSource } from '../source/index.js';
 import { getSrs } from '../srs/index.js';
 import { buildTaggedSource } from './build-sources.js';
 import { dimensionsOf } from './build-tile-layers.js';
-import { wmsSourceOptions } from './info-sources.js';
+import { wmsInfoSource, wmsSourceOptions } from './info-sources.js';
 import { layerLegendSources } from './legend-sources.js';
 import { arcgisInfoSource } from './arcgis-info.js';
 import { cacheExtent, sourceCoverageExtent, unionExtent } from './cache-extent.js';
@@ -197,8 +192,7 @@ function addInfo(deps: WmsLayerDeps, ref: string, parts: Parts): void {
   if (arcgis !== null) parts.info.push(arcgis);
   const options = wmsSourceOptions(deps.loaded, ref);
   if (options === null) return;
-  const { common, opts } = options;
-  if (opts.featureinfo === true) parts.info.push(createWmsInfoSource(common));
+  if (options.opts.featureinfo === true) parts.info.push(wmsInfoSource(deps.loaded, options));
 }
 
 /** A source's `min_res`/`max_res` (or scales); a cache used as a source: its cache range. */

@@ -57,5 +57,10 @@ export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsServ
     concurrentLayerRenderer: extra ?? 1,
     attribution: wms.attribution?.text ?? null,
     inspire: inspireMetadata(wms.inspire_md),
+    // paths were made absolute against the configuration's directory by the loader
+    infoXslt: {
+      stylesheets: new Map(Object.entries(wms.featureinfo_xslt ?? {})),
+      timeoutMs: globals.http.client_timeout * 1000,
+    },
   });
 }

@@ -3,7 +3,8 @@
  * info and legend requests share, and the info sources of a tile layer (MapProxy `tile_layers`).
  */
 import type { LayerConfig, LoadedConfig, WmsSourceConfig } from '../config/index.js';
-import { createWmsInfoSource, type FeatureInfoSource } from '../source/index.js';
+import { isAbsolute, resolve } from 'node:path';
+import { createWmsInfoSource, createXsltInfoSource, type FeatureInfoSource } from '../source/index.js';
 import { arcgisInfoSource } from './arcgis-info.js';
 import { sourceCookieJar } from './cookie-jars.js';
 
@@ -56,6 +57,32 @@ export function tileInfoSources(
     const arcgis = arcgisInfoSource(loaded, ref);
     if (arcgis !== null) return [arcgis];
     const options = wmsSourceOptions(loaded, ref);
-    return options?.opts.featureinfo === true ? [createWmsInfoSource(options.common)] : [];
+    return options?.opts.featureinfo === true ? [wmsInfoSource(loaded, options)] : [];
+  });
+}
+
+/**
+ * The info source of a WMS source (its `wms_opts` as `wmsSourceOptions` returns them), behind its
+ * `featureinfo_xslt` when it has one (MapProxy `fi_xslt_transformer`: the path relative to the
+ * configuration's directory, the output type from `featureinfo_out_format`, else `featureinfo_format`).
+ */
+export function wmsInfoSource(
+  loaded: LoadedConfig,
+  options: NonNullable<ReturnType<typeof wmsSourceOptions>>,
+): FeatureInfoSource {
+  const { common, opts } = options;
+  const source = createWmsInfoSource(common);
+  const xslt = opts.featureinfo_xslt;
+  if (typeof xslt !== 'string' || xslt === '') return source;
+  const format = (key: string): string | undefined => {
+    const value = opts[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  return createXsltInfoSource(source, {
+    name: common.name,
+    stylesheet: isAbsolute(xslt) ? xslt : resolve(loaded.configDir, xslt),
+    inputFormat: format('featureinfo_format'),
+    outputFormat: format('featureinfo_out_format') ?? format('featureinfo_format'),
+    timeoutMs: common.timeoutMs,
   });
 }

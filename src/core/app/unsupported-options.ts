@@ -3,6 +3,7 @@
  * ConfigError at its key, for `check` and `serve` alike, so no migrated deployment silently
  * draws a different map. Cache backend types are refused by the backend registry instead.
  */
+import { hasXsltproc, XSLTPROC } from '../util/index.js';
 import { configErrorAt, type ConfigError, type ConfigWarning, type LoadedConfig } from '../config/index.js';
 
 /** Source types `buildSources` can build. */
@@ -18,9 +19,19 @@ function section(value: unknown): Section | undefined {
 
 const NOT_YET = 'is not supported by mapproxy-ts yet';
 
+/** MapProxy refuses `featureinfo_xslt` without lxml; we transform with libxslt's xsltproc. */
+function xsltprocMissing(loaded: LoadedConfig, path: (string | number)[]): ConfigError {
+  return configErrorAt(
+    loaded,
+    path,
+    `featureinfo_xslt requires ${XSLTPROC} (apt-get install xsltproc)`,
+    'CONFIG_INVALID_VALUE',
+  );
+}
+
 /**
- * Every unsupported option in `loaded`. Errors: source types other than wms/tile/debug, WMS
- * `featureinfo_xslt` and `services.ogcapi`.
+ * Every unsupported option in `loaded`. Errors: source types other than wms/tile/debug,
+ * `services.ogcapi`, and `featureinfo_xslt` where `xsltproc` is not installed.
  */
 export function unsupportedOptions(loaded: LoadedConfig): {
   errors: ConfigError[];
@@ -46,22 +57,14 @@ export function unsupportedOptions(loaded: LoadedConfig): {
       );
       continue;
     }
-    if (section(source.wms_opts)?.featureinfo_xslt !== undefined)
-      refuse(
-        ['sources', name, 'wms_opts', 'featureinfo_xslt'],
-        'featureinfo_xslt',
-        'feature info would not be transformed',
-      );
+    if (section(source.wms_opts)?.featureinfo_xslt !== undefined && !hasXsltproc())
+      errors.push(xsltprocMissing(loaded, ['sources', name, 'wms_opts', 'featureinfo_xslt']));
   }
 
   const services = section(config.services);
   const wms = section(services?.wms);
-  if (wms?.featureinfo_xslt !== undefined)
-    refuse(
-      ['services', 'wms', 'featureinfo_xslt'],
-      'featureinfo_xslt',
-      'feature info would not be transformed',
-    );
+  if (wms?.featureinfo_xslt !== undefined && !hasXsltproc())
+    errors.push(xsltprocMissing(loaded, ['services', 'wms', 'featureinfo_xslt']));
   if (services?.ogcapi !== undefined)
     refuse(['services', 'ogcapi'], 'the ogcapi service', 'serve WMS, WMTS, TMS or KML instead');
   // every option is either honoured or refused now; the warnings stay for the check's interface

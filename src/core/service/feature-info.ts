@@ -31,12 +31,12 @@ export function infoContentType(type: string): string {
   return type.startsWith('text/') && !type.includes('charset') ? `${type}; charset=utf-8` : type;
 }
 
-type InfoType = 'xml' | 'html' | 'json' | 'text';
+export type InfoType = 'xml' | 'html' | 'json' | 'text';
 
 const XML_TYPES = new Set(['text/xml', 'application/xml', 'application/gml+xml', 'application/vnd.ogc.gml']);
 
 /** MapProxy `featureinfo_type`: the mime type without its options decides. */
-function infoType(contentType: string): InfoType {
+export function infoType(contentType: string): InfoType {
   const mime = (contentType.split(';', 1)[0] ?? '').trim();
   if (XML_TYPES.has(mime)) return 'xml';
   if (mime === 'text/html') return 'html';

@@ -51,6 +51,8 @@ export type { InfoQuery, FeatureInfoDoc, FeatureInfoSource, LegendQuery, LegendS
  * first `supported_srs` when needed). Rejects with `SourceError`.
  */
 export { createWmsInfoSource, type WmsInfoSourceOptions } from './wms-info-source.js';
+/** `createXsltInfoSource(inner, options)`: a source's `featureinfo_xslt`; rejects with `SourceError`. */
+export { createXsltInfoSource, type XsltInfoSourceOptions } from './xslt-info-source.js';
 /**
  * Legends (MapProxy `WMSLegendSource`): `createLegendSource({ clients, store, isStatic, storeOptions })`
  * over `wmsLegendClients(options)` (a GetLegendGraphic per layer of `req.layers`) or

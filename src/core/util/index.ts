@@ -13,6 +13,7 @@ export {
   isValidBBox,
 } from './geometry.js';
 export { escapeXml, xml, RawXml } from './xml.js';
+export { runXslt, hasXsltproc, XSLTPROC, type XsltOptions, type XsltOutput } from './xslt.js';
 export {
   PyInt,
   type PyValue,

@@ -12,6 +12,8 @@ import { NO_CACHE, NO_CACHE_HEADERS, toInternalError } from '../responses.js';
 import type { Service, ServiceRequest, ServiceResponse } from '../types.js';
 import { renderCapabilities } from './capabilities.js';
 import type { InspireMetadata } from './inspire.js';
+import { infoMime } from './info-mime.js';
+import { featureInfoResponse, type InfoXslt } from './info-response.js';
 import { renderMap, type OnSourceErrors } from './get-map.js';
 import { limitToSrsExtent } from './srs-extent.js';
 import { renderWmsException, type WmsExceptionContext } from './wms-exception.js';
@@ -59,15 +61,8 @@ export interface WmsServiceOptions {
   readonly concurrentMaps?: number | undefined;
   /** `inspire_md`: INSPIRE extended capabilities (1.3.0 only). */
   readonly inspire?: InspireMetadata | null | undefined;
-}
-
-/** MapProxy `mimetype_from_infotype`. */
-function infoMime(version: WmsVersion, type: string): string {
-  if (type === 'text') return 'text/plain';
-  if (type === 'html') return 'text/html';
-  if (type === 'json') return 'application/json';
-  if (type === 'xml') return version === '1.3.0' ? 'text/xml' : 'application/vnd.ogc.gml';
-  return type;
+  /** `featureinfo_xslt`: the stylesheet per info type that combined feature info is transformed by. */
+  readonly infoXslt?: InfoXslt | undefined;
 }
 
 const log = getLogger('mapproxy.service.wms');
@@ -198,7 +193,9 @@ export class WmsService implements Service {
   async #capabilities(request: ServiceRequest, version: WmsVersion): Promise<ServiceResponse> {
     const o = this.#options;
     const legendSizes = version === '1.0.0' ? undefined : await this.#legendSizes();
-    const infoTypes = o.infoTypes ?? ['text', 'html', 'xml'];
+    // MapProxy lists the types of the featureinfo_xslt stylesheets when no featureinfo_types are set
+    const xsltTypes = [...(o.infoXslt?.stylesheets.keys() ?? [])];
+    const infoTypes = o.infoTypes ?? (xsltTypes.length > 0 ? xsltTypes : ['text', 'html', 'xml']);
     const body = renderCapabilities({
       version,
       url: request.scriptUrl + request.path.replace(/\/+$/, ''),
@@ -298,6 +295,15 @@ export class WmsService implements Service {
           featureCount: params.featureCount,
         })),
       );
+    }
+    if (docs.length > 0) {
+      const out = await featureInfoResponse(docs, params.infoFormat, version, this.#options.infoXslt);
+      return {
+        status: 200,
+        contentType: infoContentType(out.contentType),
+        body: out.data,
+        cache: NO_CACHE_HEADERS,
+      };
     }
     const merged = mergeFeatureInfo(docs);
     const contentType = params.infoFormat ?? merged.contentType;
