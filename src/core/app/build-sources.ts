@@ -232,7 +232,7 @@ function arcgisSource(
   const conf = source as unknown as ArcgisSourceConfig;
   return createArcgisSource({
     name,
-    req: conf.req as Readonly<Record<string, WmsParamValue>> & { readonly url: string },
+    req: conf.req,
     supportedSrs: conf.supported_srs,
     srs: { preferredSrcProj: globals.srs.preferred_src_proj },
     concurrentRequests: conf.concurrent_requests ?? globals.http.concurrent_requests,

@@ -26,13 +26,20 @@ export type ArcgisSourceOptions = Omit<WmsSourceOptions, 'mapUrl' | 'version' | 
  */
 export function createArcgisSource(options: ArcgisSourceOptions): MapSource {
   const { url } = splitUrlCredentials(options.req.url);
-  const { combinedWith: _never, ...source } = createWmsSource({
+  const wms = createWmsSource({
     ...options,
     // MapProxy's ArcGIS client always sends GET
     http: { ...options.http, method: 'GET' },
     mapUrl: (params) => arcgisExportUrl(url, options.req, params),
   });
-  return source;
+  // everything but `combinedWith`
+  return {
+    name: wms.name,
+    isTransparent: wms.isTransparent,
+    tileGrid: wms.tileGrid,
+    opacity: wms.opacity ?? null,
+    getMap: (query, getMapOptions) => wms.getMap(query, getMapOptions),
+  };
 }
 
 export interface ArcgisInfoSourceOptions {
