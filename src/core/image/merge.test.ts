@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import {
+  asSubImage,
   blankImage,
   imageFromBytes,
   imageFromRaw,
@@ -164,4 +165,32 @@ test('blank images encode unquantised even when the options say paletted (MapPro
   assert.equal(png8.colors, 256);
   const { data } = await blankImage([8, 8]).encode(png8);
   assert.equal(data[25], 6); // IHDR colour type RGBA, not 3 (palette)
+});
+
+test('a lone layer of an opaque source keeps its transparent pixels; a sub image of it gets the bgcolor', async () => {
+  // MapProxy LayerMerger.merge: a layer whose image options are not transparent is returned as is;
+  // SubImageSource forces its options transparent, so it is merged onto the background
+  const answer = strip([
+    [0, 0, 0, 0],
+    [9, 9, 9, 255],
+  ]);
+  const merged = await mergeImages([{ image: answer, opaque: true }], [2, 1], {
+    transparent: false,
+    bgcolor: [1, 2, 3],
+  });
+  assert.equal(merged, answer);
+  const sub = asSubImage(
+    strip([
+      [0, 0, 0, 0],
+      [9, 9, 9, 255],
+    ]),
+  );
+  const placed = await mergeImages([{ image: sub, opaque: true }], [2, 1], {
+    transparent: false,
+    bgcolor: [1, 2, 3],
+  });
+  assert.deepEqual(await pixels(placed), [
+    [1, 2, 3, 255],
+    [9, 9, 9, 255],
+  ]);
 });
