@@ -30,7 +30,7 @@ import {
 import { parseColor } from './colors.js';
 import { isUnnamedFormat } from './image-options.js';
 import { CacheSource } from '../layer/index.js';
-import { createBandMergeSource, RenderdClient, type MapSource } from '../source/index.js';
+import { createBandMergeSource, RenderdClient, withRequestFormat, type MapSource } from '../source/index.js';
 import { bandMerge, type BandSources } from './band-merge-config.js';
 import type { Size } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
@@ -103,9 +103,7 @@ function buildManager(
     cache: store,
     sources: sourceLayers(context, name, cache, grid, gridName, buildCache),
     imageOptions,
-    requestFormat:
-      cache.request_format ??
-      (isUnnamedFormat(cache, loaded.config.globals.image.formats) ? `image/${cache.format}` : undefined),
+    requestFormat: cacheRequestFormat(context, name, cache),
     locker,
     metaSize: toSize(cache.meta_size),
     metaBuffer: cache.meta_buffer,
@@ -218,8 +216,8 @@ function sourceList(
         maxTileLimit: loaded.config.globals.cache.max_tile_limit,
       });
     }
-    if (layers !== undefined) return buildTaggedSource(loaded, source, layers, context.grids);
-    const built = context.sources.get(source);
+    const built =
+      layers === undefined ? context.sources.get(source) : buildTaggedSource(loaded, source, layers, context.grids);
     if (built === undefined)
       throw configErrorAt(
         loaded,
@@ -227,8 +225,20 @@ function sourceList(
         `unknown source "${source}"`,
         'CONFIG_UNKNOWN_REF',
       );
-    return built;
+    return withRequestFormat(built, cacheRequestFormat(context, name, cache));
   });
+}
+
+/**
+ * MapProxy's `request_format` of a cache (`request_format or format`, format defaulting to
+ * image/png; a format named in globals.image.formats goes as its image options' format): what
+ * its tiles are requested in, and what `_sources_for_grid` hands each of its sources.
+ */
+function cacheRequestFormat(context: BuildCachesContext, name: string, cache: CacheConfig): string {
+  if (cache.request_format !== undefined) return cache.request_format;
+  if (isUnnamedFormat(cache, context.loaded.config.globals.image.formats)) return `image/${cache.format}`;
+  const { format } = context.imageOptions(name, cache);
+  return format === 'mixed' ? 'image/png' : format;
 }
 
 /**

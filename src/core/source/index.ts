@@ -14,7 +14,7 @@ export type {
  * seeding for `seed_only`; rejects with `SourceError` (`SOURCE_HTTP`, `SOURCE_NOT_IMAGE` also for a
  * reply that does not decode completely, `SOURCE_IMAGE_SIZE` for a reply of another pixel size).
  */
-export { createWmsSource, type WmsSourceOptions } from './wms-source.js';
+export { createWmsSource, withRequestFormat, type WmsSourceOptions } from './wms-source.js';
 /**
  * `createTileSource(options)`: a `tile` source. A query must be exactly one tile of its grid
  * (else `SourceError` `SOURCE_INVALID_QUERY`); same null and error rules as the WMS source (the

@@ -268,6 +268,18 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
   return source;
 }
 
+/**
+ * `source` as one of a cache's sources (MapProxy `source({'format': request_format})`): a WMS
+ * source then carries the cache's request format in its request template, so `format` sits right
+ * after the `req` keys in every GetMap it sends, as in MapProxy (error messages quote the URL).
+ * Other sources, and WMS sources with a `req.format` of their own, come back unchanged.
+ */
+export function withRequestFormat(source: MapSource, format: string): MapSource {
+  const options = WMS_SOURCES.get(source);
+  if (options === undefined || options.req.format !== undefined || options.requestFormat === format) return source;
+  return createWmsSource({ ...options, requestFormat: format });
+}
+
 /** The options of every WMS source, to find the sources another one can be combined with. */
 const WMS_SOURCES = new WeakMap<MapSource, WmsSourceOptions>();
 
