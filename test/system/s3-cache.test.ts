@@ -19,6 +19,7 @@ import { solidPng, startUpstream, type Upstream } from '../helpers/upstream.js';
 process.env.AWS_ACCESS_KEY_ID = 'AKIDSYSTEM';
 process.env.AWS_SECRET_ACCESS_KEY = 'secret';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
 process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
 

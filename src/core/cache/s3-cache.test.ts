@@ -18,6 +18,7 @@ import { s3LockCacheId, s3TileKey } from './s3-key.js';
 process.env.AWS_ACCESS_KEY_ID = 'AKIDFROMENV';
 process.env.AWS_SECRET_ACCESS_KEY = 'secret';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
 process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
 
