@@ -7,13 +7,19 @@ import { isAbsolute, resolve } from 'node:path';
 import { createWmsInfoSource, createXsltInfoSource, type FeatureInfoSource } from '../source/index.js';
 import { arcgisInfoSource } from './arcgis-info.js';
 import { sourceCookieJar } from './cookie-jars.js';
+import { mapServerSetup } from './mapserver-source.js';
 
-/** Client options of WMS source `ref` (`name` or `name:layers`) with its `wms_opts`; null for other types. */
+/**
+ * Client options of WMS or mapserver source `ref` (`name` or `name:layers`) with its `wms_opts`;
+ * null for other types.
+ */
 export function wmsSourceOptions(loaded: LoadedConfig, ref: string) {
   const [name = ref, tagged] = ref.split(/:(.*)/s);
   const config = loaded.config.sources[name];
-  if (config?.type !== 'wms') return null;
-  const wms: WmsSourceConfig = config;
+  if (config === undefined || (config.type !== 'wms' && config.type !== 'mapserver')) return null;
+  // MapProxy: a mapserver source's info and legend requests run its binary as CGI too
+  const mapserver = config.type === 'mapserver' ? mapServerSetup(loaded, name, config) : null;
+  const wms: WmsSourceConfig = mapserver?.source ?? (config as WmsSourceConfig);
   const opts = wms.wms_opts ?? {};
   const req = tagged === undefined ? wms.req : { ...wms.req, layers: tagged };
   const common = {
@@ -25,6 +31,7 @@ export function wmsSourceOptions(loaded: LoadedConfig, ref: string) {
     headers: { ...loaded.config.globals.http.headers, ...wms.http?.headers },
     timeoutMs: (wms.http?.client_timeout ?? loaded.config.globals.http.client_timeout) * 1000,
     cookieJar: sourceCookieJar(loaded, name),
+    transport: mapserver?.transport,
   };
   return { common, opts };
 }

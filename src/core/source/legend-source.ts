@@ -6,6 +6,8 @@
  */
 import {
   httpRequest,
+  type HttpRequestOptions,
+  type HttpResponse,
   splitUrlCredentials,
   wmsLegendUrl,
   type WmsParamValue,
@@ -40,6 +42,8 @@ export function wmsLegendClients(
   options: HttpOptions & {
     readonly req: Readonly<Record<string, WmsParamValue>> & { readonly url: string };
     readonly version?: WmsVersion | undefined;
+    /** Sends the request instead of `httpRequest` (a `mapserver` source: its binary as CGI). */
+    readonly transport?: ((url: string, options: HttpRequestOptions) => Promise<HttpResponse>) | undefined;
   },
 ): LegendClient[] {
   const { url, username, password } = splitUrlCredentials(options.req.url);
@@ -51,7 +55,7 @@ export function wmsLegendClients(
       async fetch(query: LegendQuery): Promise<ImageResult> {
         const requestUrl = wmsLegendUrl(url, options.req, options.version ?? '1.1.1', { layer, ...query });
         try {
-          const response = await httpRequest(requestUrl, {
+          const response = await (options.transport ?? httpRequest)(requestUrl, {
             headers: options.headers,
             timeoutMs: options.timeoutMs,
             credentials,

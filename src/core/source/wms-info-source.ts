@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import {
   createWmsRequestTemplate,
   httpRequest,
+  pyQuote,
+  type HttpRequestOptions,
+  type HttpResponse,
   splitUrlCredentials,
   wmsGetMapUrl,
   type WmsParamValue,
@@ -31,6 +34,8 @@ export interface WmsInfoSourceOptions {
   readonly timeoutMs?: number | undefined;
   /** `http.manage_cookies`: the source's jar, shared with its map requests. */
   readonly cookieJar?: CookieJar | undefined;
+  /** Sends the request instead of `httpRequest` (a `mapserver` source: its binary as CGI). */
+  readonly transport?: ((url: string, options: HttpRequestOptions) => Promise<HttpResponse>) | undefined;
 }
 
 /** Feature info from a WMS source. */
@@ -58,9 +63,11 @@ export function createWmsInfoSource(options: WmsInfoSourceOptions): FeatureInfoS
       const format = options.featureInfoFormat ?? query.infoFormat;
       if (format !== undefined) info.set('info_format', format);
       if (query.featureCount !== undefined) info.set('feature_count', query.featureCount);
-      const requestUrl = `${mapUrl.replace(/([?&])request=GetMap/i, '$1request=GetFeatureInfo')}&${info.toString()}`;
+      // quoted as MapProxy quotes its query (`query_layers=a,b`, not `a%2Cb`)
+      const infoQuery = [...info].map(([key, value]) => `${key}=${pyQuote(value)}`).join('&');
+      const requestUrl = `${mapUrl.replace(/([?&])request=GetMap/i, '$1request=GetFeatureInfo')}&${infoQuery}`;
       try {
-        const response = await httpRequest(requestUrl, {
+        const response = await (options.transport ?? httpRequest)(requestUrl, {
           headers: options.headers,
           timeoutMs: options.timeoutMs,
           credentials: creds(options.req.url),
