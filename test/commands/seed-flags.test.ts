@@ -1,6 +1,8 @@
 /**
  * `mapproxy-util seed` run-time flags against an in-test WMS: -i, --duration, --reseed-file/-interval,
  * -q, --log-config, --use-cache-lock, --skip-uncached and retries (MapProxy 1.15 seed/script.py).
+ * The commands run in this process (`runCommand`); two runs at once (--use-cache-lock) and the
+ * process-wide logging setup of --log-config run as real processes.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -8,7 +10,7 @@ import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DEV_BIN, runCli, type CliResult } from '../helpers/cli.js';
+import { CLI_ARGV, runCli, runCommand, type CliResult } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 import { deferred, solidPng, startUpstream, type Upstream, type UpstreamRequest } from '../helpers/upstream.js';
 
@@ -42,9 +44,9 @@ interface RunningCli {
   stdoutMatches(pattern: RegExp): Promise<void>;
 }
 
-/** `runCli`, but running in the background with `input` on stdin. */
-function startCli(args: readonly string[], cwd: string, input = ''): RunningCli {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--no-warnings', DEV_BIN, ...args], {
+/** `runCli`, but running in the background. */
+function startCli(args: readonly string[], cwd: string): RunningCli {
+  const child = spawn(process.execPath, [...CLI_ARGV, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1' },
     timeout: 30_000,
@@ -60,7 +62,7 @@ function startCli(args: readonly string[], cwd: string, input = ''): RunningCli 
     }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin.end(input);
+  child.stdin.end();
   const result = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
@@ -83,8 +85,7 @@ async function pngFiles(dir: string): Promise<string[]> {
 test('-i asks about every task before seeding, again on other answers, and runs only y/yes', async (t) => {
   const upstream = await startUpstream(t, { '/service': wmsImage });
   const dir = await seedDir(t, upstream, WORLD_POLY_0);
-  const run = startCli([...SEED, '-i'], dir, 'maybe\nN\nYes\n');
-  const result = await run.result;
+  const result = await runCommand([...SEED, '-i'], { cwd: dir, input: 'maybe\nN\nYes\n' });
   assert.equal(result.code, 0, result.stderr);
   const prompts = result.stdout.match(/ {4}Seed this task \(y\/n\)\? /g) ?? [];
   assert.equal(prompts.length, 3); // task a twice ("maybe" is no answer), task b once
@@ -97,7 +98,7 @@ test('-i asks about every task before seeding, again on other answers, and runs 
 
 test('-i exits 1 when standard input ends before every task is answered', async (t) => {
   const dir = await seedDir(t, null, WORLD_POLY_0);
-  const result = await startCli([...SEED, '-i'], dir, 'n\n').result;
+  const result = await runCommand([...SEED, '-i'], { cwd: dir, input: 'n\n' });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /no answer: standard input ended/);
   assert.doesNotMatch(result.stdout, /\[1\/\d\]/);
@@ -114,7 +115,7 @@ test('--duration stops seeding after the time, exits 0 like MapProxy and leaves 
     },
   });
   const dir = await seedDir(t, upstream, 'seeds:\n  p:\n    caches: [poly_cache]\n    levels: [0, 1, 2, 3]\n');
-  const result = await runCli([...SEED, '-c', '1', '--duration', '0.2s', '--progress-file', 'progress'], { cwd: dir });
+  const result = await runCommand([...SEED, '-c', '1', '--duration', '0.2s', '--progress-file', 'progress'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^exiting\.\.\./m);
   assert.equal(upstream.requests.length, 1);
@@ -123,7 +124,7 @@ test('--duration stops seeding after the time, exits 0 like MapProxy and leaves 
 
 test('--duration with an invalid value is a usage error naming the option (exit 2)', async (t) => {
   const dir = await seedDir(t, null, WORLD_0);
-  const result = await runCli([...SEED, '--duration', 'soon'], { cwd: dir });
+  const result = await runCommand([...SEED, '--duration', 'soon'], { cwd: dir });
   assert.equal(result.code, 2);
   assert.match(result.stderr, /option --duration: invalid duration value: 'soon'/);
 });
@@ -143,7 +144,7 @@ test('--reseed-interval: a younger --reseed-file with no pending progress exits 
   const dir = await seedDir(t, null, WORLD_0);
   const { path: reseed, mtime: tenMinutesAgo } = await agedReseedFile(dir, 600_000);
   const args = [...RESEED_1H, '--progress-file', 'progress'];
-  const result = await runCli(args, { cwd: dir });
+  const result = await runCommand(args, { cwd: dir });
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stdout, /^no need for re-seeding$/m);
   assertUntouched((await stat(reseed)).mtimeMs, tenMinutesAgo);
@@ -155,7 +156,7 @@ test('--reseed-interval: an older --reseed-file is touched and the seed runs', a
   const { path: reseed } = await agedReseedFile(dir, 7_200_000);
   const started = Date.now();
   const args = [...RESEED_1H, '--progress-file', 'progress'];
-  const result = await runCli(args, { cwd: dir });
+  const result = await runCommand(args, { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(upstream.requests.length, 1);
   assert.ok((await stat(reseed)).mtimeMs >= started - 1000, 'reseed file touched at the start');
@@ -166,11 +167,11 @@ test('--reseed-interval is only checked with a progress file and none pending (M
   const dir = await seedDir(t, upstream, WORLD_0);
   const { path: reseed, mtime: tenMinutesAgo } = await agedReseedFile(dir, 600_000);
   // 1. no --progress-file/--continue: MapProxy never compares the times
-  const plain = await runCli(RESEED_1H, { cwd: dir });
+  const plain = await runCommand(RESEED_1H, { cwd: dir });
   assert.equal(plain.code, 0, plain.stderr);
   // 2. a pending progress file: the interrupted round goes on
   await writeFile(join(dir, 'progress'), '{}');
-  const pending = await runCli([...RESEED_1H, '--progress-file', 'progress'], { cwd: dir });
+  const pending = await runCommand([...RESEED_1H, '--progress-file', 'progress'], { cwd: dir });
   assert.equal(pending.code, 0, pending.stderr);
   assert.doesNotMatch(`${plain.stdout}${pending.stdout}`, /no need for re-seeding/);
   assertUntouched((await stat(reseed)).mtimeMs, tenMinutesAgo); // by neither run
@@ -181,7 +182,7 @@ test('--reseed-file is created when missing', async (t) => {
   const upstream = await startUpstream(t, { '/service': wmsImage });
   const dir = await seedDir(t, upstream, WORLD_0);
   const args = [...RESEED_1H, '--progress-file', 'progress'];
-  const result = await runCli(args, { cwd: dir });
+  const result = await runCommand(args, { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   assert.ok((await stat(join(dir, 'reseed.time'))).isFile());
 });
@@ -198,7 +199,7 @@ test('without a terminal progress comes as plain lines; -q changes nothing there
   // each run in its own directory, so each creates the same tiles
   const run = async (flags: readonly string[]): Promise<CliResult> => {
     const dir = await seedDir(t, upstream, 'seeds:\n  p:\n    caches: [poly_cache]\n    levels: [0, 1]\n');
-    return runCli([...SEED, ...flags], { cwd: dir });
+    return runCommand([...SEED, ...flags], { cwd: dir });
   };
   const [plain, quiet, silent, silentLong] = await Promise.all([run([]), run(['-q']), run(['-qq']), run(['--quiet', '-q'])]);
   for (const result of [plain, quiet, silent, silentLong]) {
@@ -218,8 +219,9 @@ test('without a terminal progress comes as plain lines; -q changes nothing there
 test('--log-config with the log-ini template writes the source request lines to source-requests.log', async (t) => {
   const upstream = await startUpstream(t, { '/service': wmsImage });
   const dir = await seedDir(t, upstream, WORLD_0);
-  const created = await runCli(['create', '-t', 'log-ini', 'log.ini'], { cwd: dir });
+  const created = await runCommand(['create', '-t', 'log-ini', 'log.ini'], { cwd: dir });
   assert.equal(created.code, 0, created.stderr);
+  // a real process: the log configuration is process-wide and its file is complete at exit
   const result = await runCli([...SEED, '--log-config', 'log.ini'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   const log = await readFile(join(dir, 'source-requests.log'), 'utf8');
@@ -261,13 +263,13 @@ test('--skip-uncached refreshes the stale tiles that exist and creates no others
   const upstream = await startUpstream(t, { '/service': wmsImage });
   const seedYaml = `${WORLD_0}  refresh:\n    caches: [world_cache]\n    levels: [0, 1]\n    refresh_before:\n      days: 1\n`;
   const dir = await seedDir(t, upstream, seedYaml);
-  const first = await runCli([...SEED, '--seed', 'a'], { cwd: dir });
+  const first = await runCommand([...SEED, '--seed', 'a'], { cwd: dir });
   assert.equal(first.code, 0, first.stderr);
   const tiles = await pngFiles(join(dir, 'cache_data'));
   assert.equal(tiles.length, 1);
   const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
   for (const tile of tiles) await utimes(tile, twoDaysAgo, twoDaysAgo);
-  const result = await runCli([...SEED, '--seed', 'refresh', '--skip-uncached'], { cwd: dir });
+  const result = await runCommand([...SEED, '--seed', 'refresh', '--skip-uncached'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(upstream.requests.length, 2);
   assert.equal(upstream.requests[1]?.query.get('BBOX') ?? upstream.requests[1]?.query.get('bbox'), upstream.requests[0]?.query.get('BBOX') ?? upstream.requests[0]?.query.get('bbox'));
@@ -281,7 +283,7 @@ test('an upstream failing twice then answering is retried with backoff, logged, 
     '/service': (request) => (failures++ < 2 ? { status: 500, body: 'busy' } : wmsImage(request)),
   });
   const dir = await seedDir(t, upstream, WORLD_0);
-  const result = await runCli([...SEED, '--retries', '3', '--retry-delay', '1'], { cwd: dir });
+  const result = await runCommand([...SEED, '--retries', '3', '--retry-delay', '1'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(upstream.requests.length, 3);
   const retries = [...result.stderr.matchAll(/^ {2}tile \(0, 0, 0\): retry in ([\d.]+)s, (\d) retries left: .+$/gm)];

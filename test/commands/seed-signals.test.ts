@@ -1,6 +1,8 @@
 /**
  * `mapproxy-util seed` on a terminal without width (plain lines instead of the spinner) and
  * stopped by SIGTERM/SIGINT mid-seed (prompt exit, a progress file that `--continue` resumes).
+ * Those runs are real processes (a terminal, signals, the exit code of the process); the resuming
+ * runs are in-process.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
@@ -8,11 +10,10 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
-import { DEV_BIN, runCli, type CliResult } from '../helpers/cli.js';
+import { CLI_ARGV, runCommand, type CliResult } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 import { deferred, solidPng, startUpstream, type Upstream, type UpstreamRequest } from '../helpers/upstream.js';
 
-const TSX_LOADER = import.meta.resolve('tsx');
 const SEED = ['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml'];
 
 /** A WMS answer of the requested size. */
@@ -56,7 +57,7 @@ test('a terminal with 0 columns gets plain progress lines and the seed finishes'
   const dir = await seedDir(t, upstream, 'seeds:\n  p:\n    caches: [poly_cache]\n    levels: [0, 1, 2]\n');
   // the CLI on a pseudo-terminal that reports 0 columns (as `script`, `docker -t` or CI runners do);
   // `timeout` kills it should it spin (SIGTERM did not help then), since script(1) would not
-  const cli = [process.execPath, '--import', TSX_LOADER, '--no-warnings', DEV_BIN, ...SEED].map(quote).join(' ');
+  const cli = [process.execPath, ...CLI_ARGV, ...SEED].map(quote).join(' ');
   const inner = `stty cols 0 rows 24; exec timeout --foreground -s KILL 25 ${cli}`;
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
   delete env.CI; // ora draws nothing when CI is set
@@ -89,7 +90,7 @@ async function interruptSeed(
     },
   });
   const dir = await seedDir(t, upstream, 'seeds:\n  world:\n    caches: [world_cache]\n    levels:\n      to: 4\n');
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, '--no-warnings', DEV_BIN, ...SEED, '-c', '1', '--progress-file', 'progress.json'], {
+  const child = spawn(process.execPath, [...CLI_ARGV, ...SEED, '-c', '1', '--progress-file', 'progress.json'], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,7 +128,7 @@ for (const [signal, exitCode] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
     // the progress file points at the abandoned meta tile: nothing stored is requested again
     resume();
     const before = upstream.requests.length;
-    const again = await runCli([...SEED, '-c', '1', '--continue', '--progress-file', 'progress.json'], { cwd: dir, timeoutMs: 60_000 });
+    const again = await runCommand([...SEED, '-c', '1', '--continue', '--progress-file', 'progress.json'], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
     // 23 meta tiles on levels 0-4 (test/fixtures/seed/mapproxy-1.15.json "world")
     assert.equal(upstream.requests.length - before, 23 - answered);

@@ -1,12 +1,14 @@
 /**
  * Runs the real `mapproxy-util` CLI and captures stdout, stderr and the exit code: in-process
- * through oclif (`runCommand`, fast), or as a child process of bin/dev.js (`runCli`) for what needs
- * its own process (stdin, signals, servers that keep running, process-wide logging setup).
+ * through oclif (`runCommand`, fast), or as a child process (`runCli`, `CLI_ARGV`) for what needs
+ * its own process (signals, exit by the process itself, a terminal, concurrent runs, servers that
+ * keep running, process-wide logging setup).
  */
 import { spawn } from 'node:child_process';
 import { Console } from 'node:console';
-import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { Config, run } from '@oclif/core';
 import { Exit, handle } from '@oclif/core/handle';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,44 @@ import { fileURLToPath } from 'node:url';
 export const DEV_BIN = fileURLToPath(new URL('../../bin/dev.js', import.meta.url));
 /** tsx's loader as an absolute URL, so the CLI also runs with a cwd outside the repository. */
 const TSX_LOADER = import.meta.resolve('tsx');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Whether `dist/` holds the build of the current sources: every non-test `.ts` under src/ has its
+ * `.js` in dist/ written after it (`npm ci` builds dist through `prepare`; an edit since then
+ * makes it stale). No oclif manifest may exist either, since bin/run.js would trust its flags.
+ */
+export function isDistCurrent(root = ROOT): boolean {
+  try {
+    statSync(join(root, 'oclif.manifest.json'));
+    return false;
+  } catch {
+    // no manifest: oclif reads the command classes themselves
+  }
+  // what tsconfig.build.json compiles
+  const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter(
+    (file) => /(?<!\.test|\.d)\.ts$/.test(file) && !/(^|[/\\])(testing|testdata)[/\\]/.test(file),
+  );
+  return sources.every((file) => {
+    try {
+      return (
+        statSync(join(root, 'dist', file.replace(/\.ts$/, '.js'))).mtimeMs >=
+        statSync(join(root, 'src', file)).mtimeMs
+      );
+    } catch {
+      return false; // not built (yet)
+    }
+  });
+}
+
+/**
+ * Node arguments that start `mapproxy-util` in a child process: the built bin/run.js when dist/
+ * is current (about half the start-up CPU of compiling src/ through tsx), otherwise bin/dev.js
+ * through tsx, so a test never runs stale code.
+ */
+export const CLI_ARGV: readonly string[] = isDistCurrent()
+  ? [join(ROOT, 'bin/run.js')]
+  : ['--import', TSX_LOADER, '--no-warnings', DEV_BIN];
 
 export interface CliResult {
   readonly code: number | null;
@@ -30,7 +70,7 @@ export interface CliOptions {
 /** Runs `mapproxy-util ARGS...` and resolves when it exits; never rejects on a non-zero exit. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, '--no-warnings', DEV_BIN, ...args], {
+    const child = spawn(process.execPath, [...CLI_ARGV, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,9 +87,21 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   });
 }
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let config: Promise<Config> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * `node --import tsx --test` gives this process a bare `--import tsx`, which image worker threads
+ * inherit and resolve against the cwd: a command run with its cwd outside the repository would
+ * get workers that never start. The loader is named by its absolute URL instead.
+ */
+function absoluteTsxImport(): void {
+  process.execArgv = process.execArgv.map((arg, i, all) =>
+    arg === 'tsx' && all[i - 1] === '--import'
+      ? TSX_LOADER
+      : arg.replace(/^--import=tsx$/, `--import=${TSX_LOADER}`),
+  );
+}
 
 /** oclif's configuration as bin/dev.js loads it: the commands from src/, run through tsx. */
 function loadOclifConfig(): Promise<Config> {
@@ -61,26 +113,26 @@ function loadOclifConfig(): Promise<Config> {
   return config;
 }
 
+export interface CommandOptions extends Omit<CliOptions, 'timeoutMs'> {
+  /** What the command reads from standard input (default: an empty input). */
+  readonly input?: string;
+}
+
 /**
  * Runs `mapproxy-util ARGS...` in this process, as bin/run.js would (an error is printed the way
  * oclif's `handle` prints it, and its exit code is returned instead of exiting). `cwd` and `env`
  * apply while the command runs; calls are serialised, since both and the captured streams are
  * process-wide. Never rejects on a non-zero exit.
  */
-export function runCommand(
-  args: readonly string[],
-  options: Omit<CliOptions, 'timeoutMs'> = {},
-): Promise<CliResult> {
+export function runCommand(args: readonly string[], options: CommandOptions = {}): Promise<CliResult> {
   const result = queue.then(() => runCommandNow(args, options));
   queue = result.catch(() => undefined);
   return result;
 }
 
-async function runCommandNow(
-  args: readonly string[],
-  options: Omit<CliOptions, 'timeoutMs'>,
-): Promise<CliResult> {
+async function runCommandNow(args: readonly string[], options: CommandOptions): Promise<CliResult> {
   const oclif = await loadOclifConfig();
+  absoluteTsxImport();
   const cwd = process.cwd();
   const env = { NO_COLOR: '1', ...options.env };
   const savedEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
@@ -90,6 +142,7 @@ async function runCommandNow(
     console: globalThis.console,
     stdout: describeStream('stdout'),
     stderr: describeStream('stderr'),
+    stdin: describeStream('stdin'),
   };
   const stdout = new CapturedStream();
   const stderr = new CapturedStream();
@@ -107,6 +160,8 @@ async function runCommandNow(
     // its report to the real stdout, which it holds on to.
     Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, get: () => stdout });
     Object.defineProperty(process, 'stderr', { configurable: true, enumerable: true, get: () => stderr });
+    const stdin = Readable.from([options.input ?? ''].filter((text) => text !== ''));
+    Object.defineProperty(process, 'stdin', { configurable: true, enumerable: true, get: () => stdin });
     globalThis.console = new Console(stdout, stderr);
     try {
       await run([...args], oclif);
@@ -118,6 +173,7 @@ async function runCommandNow(
     globalThis.console = saved.console;
     Object.defineProperty(process, 'stdout', saved.stdout);
     Object.defineProperty(process, 'stderr', saved.stderr);
+    Object.defineProperty(process, 'stdin', saved.stdin);
     Exit.exit = exit;
     process.argv = argv;
     // a failing oclif command also sets process.exitCode, which would fail the whole test file
@@ -130,7 +186,7 @@ async function runCommandNow(
   }
 }
 
-function describeStream(name: 'stdout' | 'stderr'): PropertyDescriptor {
+function describeStream(name: 'stdout' | 'stderr' | 'stdin'): PropertyDescriptor {
   const descriptor = Object.getOwnPropertyDescriptor(process, name);
   if (descriptor === undefined) throw new Error(`process.${name} has no property descriptor`);
   return descriptor;

@@ -8,11 +8,10 @@ import { access, cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { DEV_BIN, runCli } from '../helpers/cli.js';
+import { CLI_ARGV, runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 import { deferred, solidPng, type UpstreamRequest, startUpstream } from '../helpers/upstream.js';
 
-const TSX_LOADER = import.meta.resolve('tsx');
 const WORLD = (
   JSON.parse(await readFile(join(FIXTURES_DIR, 'seed/mapproxy-1.15.json'), 'utf8')) as {
     seeds: { world: { requests: number; files: string[] } };
@@ -50,7 +49,7 @@ test('SIGKILL mid-seed, then --continue finishes without recreating stored meta 
   const args = ['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'world', '-c', '1', '--continue', '--progress-file', 'progress.json'];
 
   // 1. first run: killed while it waits for meta tile answered+1 (with -c 1 all earlier ones are stored)
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, '--no-warnings', DEV_BIN, ...args], {
+  const child = spawn(process.execPath, [...CLI_ARGV, ...args], {
     cwd: dir,
     stdio: 'ignore',
   });
@@ -66,8 +65,8 @@ test('SIGKILL mid-seed, then --continue finishes without recreating stored meta 
   const afterKill = await tileFiles(dir);
   assert.ok(afterKill.length > 0 && afterKill.length < WORLD.files.length, `${afterKill.length} tiles after kill`);
 
-  // 2. --continue: only the missing meta tiles are requested
-  const result = await runCli(args, { cwd: dir, timeoutMs: 60_000 });
+  // 2. --continue (in this process): only the missing meta tiles are requested
+  const result = await runCommand(args, { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(upstream.requests.length - firstRun, WORLD.requests - answered);
   assert.deepEqual(await tileFiles(dir), WORLD.files);
