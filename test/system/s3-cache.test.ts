@@ -100,6 +100,22 @@ test('objects MapProxy wrote are served unchanged with no upstream request', asy
   assert.equal(upstream.requests.length, 0);
 });
 
+test('with the S3 store down, tiles come from the source and are served unstored', async (t) => {
+  const { s3, upstream } = await setup(t);
+  const down = s3.url;
+  await s3.close(); // connections to its port are refused now
+  const proxy = await startProxy(t, 's3-cache/mapproxy.yaml', { S3_URL: down, UPSTREAM_URL: upstream.url });
+  for (const attempt of [1, 2]) {
+    const res = await fetch(`${proxy.url}/tms/1.0.0/plain/EPSG3857/0/1/0.png`);
+    assert.equal(res.status, 200, `attempt ${String(attempt)}`);
+    const { data } = await sharp(Buffer.from(await res.arrayBuffer()))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    assert.deepEqual([...data.subarray(0, 3)], [200, 30, 40]);
+  }
+  assert.equal(upstream.requests.length, 2, 'nothing was stored, so each request reaches the source');
+});
+
 test('seed writes every key MapProxy 1.15 wrote, with its headers; a cleanup removes them', async (t) => {
   const { s3, upstream, configFile } = await setup(t);
   const seedConfigFile = join(dirname(configFile), 'seed.yaml');
