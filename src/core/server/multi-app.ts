@@ -28,8 +28,22 @@ const SUFFIX = '.yaml';
 
 const notFound = (): HttpReply => ({ status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'not found' });
 
+/** The multiapp's request handler; `close()` releases the projects' caches. */
+export interface MultiAppHandler {
+  (request: HttpRequest): Promise<HttpReply>;
+  close(): Promise<void>;
+}
+
+/** Closes a project's app once it has loaded (a project that failed to load holds nothing). */
+function closeProject(app: Promise<ReloadableApp>): Promise<void> {
+  return app.then(
+    (loaded) => loaded.close(),
+    () => undefined,
+  );
+}
+
 /** Routes requests to the projects of `configDir`; the request handler of the multiapp server. */
-export function multiAppHandler(configDir: string, options: MultiAppOptions = {}): (request: HttpRequest) => Promise<HttpReply> {
+export function multiAppHandler(configDir: string, options: MultiAppOptions = {}): MultiAppHandler {
   const dir = resolve(configDir);
   const maxApps = options.maxApps ?? 100;
   const loadApp = options.loadApp ?? loadServedApp;
@@ -52,9 +66,11 @@ export function multiAppHandler(configDir: string, options: MultiAppOptions = {}
     }
     apps.delete(name);
     apps.set(name, app);
-    for (const oldest of apps.keys()) {
+    for (const [oldest, dropped] of apps) {
       if (apps.size <= maxApps) break;
       apps.delete(oldest);
+      // requests still running on it reopen what they need
+      void closeProject(dropped);
     }
     return app;
   };
@@ -72,7 +88,7 @@ export function multiAppHandler(configDir: string, options: MultiAppOptions = {}
     return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: html };
   };
 
-  return async (request) => {
+  const handler = async (request: HttpRequest): Promise<HttpReply> => {
     // 1. the project is the first raw segment below the script name, decoded once: an encoded
     //    slash stays inside the name and fails the name check
     const queryAt = request.url.indexOf('?');
@@ -102,6 +118,13 @@ export function multiAppHandler(configDir: string, options: MultiAppOptions = {}
     const headers = { ...request.headers, 'x-script-name': `${scriptName}/${name}` };
     return handleRequest(app.current(), { ...request, url: `${rest === '' ? '/' : rest}${query}`, headers }, { debug: options.debug === true });
   };
+  return Object.assign(handler, {
+    close: async () => {
+      const loaded = [...apps.values()];
+      apps.clear();
+      await Promise.all(loaded.map(closeProject));
+    },
+  });
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
@@ -116,10 +139,16 @@ export interface MultiMapProxyApplication {
 
 /** Builds the multiapp for `configDir` as a Node request handler. */
 export async function makeMultiApp(configDir: string, options: MultiAppOptions = {}): Promise<MultiMapProxyApplication> {
-  const server = buildHttpServer(multiAppHandler(configDir, options));
+  const projects = multiAppHandler(configDir, options);
+  const server = buildHttpServer(projects);
   await server.ready();
   const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
     server.routing(req, res);
   };
-  return Object.assign(handler, { close: () => server.close() });
+  return Object.assign(handler, {
+    close: async () => {
+      await server.close();
+      await projects.close();
+    },
+  });
 }

@@ -30,7 +30,8 @@ export async function startMultiAppServer(options: StartMultiAppServerOptions): 
     () => false,
   );
   if (!isDir) throw new ServerError(`${options.configDir} is not a directory`, 'SERVER_BAD_PROJECT_DIR');
-  const server = buildHttpServer(multiAppHandler(options.configDir, options));
+  const projects = multiAppHandler(options.configDir, options);
+  const server = buildHttpServer(projects);
   const { url, port } = await listenOn(server, options.bind);
   const { closed, markClosed } = closedSignal();
   return {
@@ -38,6 +39,7 @@ export async function startMultiAppServer(options: StartMultiAppServerOptions): 
     port,
     async close() {
       await server.close();
+      await projects.close();
       markClosed();
     },
     closed,
