@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
 import { createTileGrid, GLOBAL_WEBMERCATOR, type TileCoord } from '../grid/index.js';
-import { imageFromRaw, type ImageFormatOptions } from '../image/index.js';
+import { imageFromRaw, resolveImageOptions } from '../image/index.js';
 import type { MapQuery, MapSource } from '../source/index.js';
 import { DummyCache } from './dummy-cache.js';
 import { FileCache } from './file-cache.js';
@@ -17,15 +17,8 @@ import type { TileCache, TileRenderer } from './types.js';
 
 const WEB = createTileGrid(GLOBAL_WEBMERCATOR);
 
-const PNG: ImageFormatOptions = {
-  format: 'image/png',
-  mode: 'RGBA',
-  colors: 0,
-  transparent: true,
-  resampling: 'bicubic',
-  jpegQuality: 90,
-  quantizer: null,
-};
+/** A true-colour PNG cache (the bytes are never decoded here). */
+const PNG = resolveImageOptions({ format: 'image/png' }, { paletted: false });
 
 /** What the renderer stores for the tile it is asked for (any bytes: the cache hands them out as they are). */
 const RENDERED = Buffer.from('rendered by renderd');
