@@ -48,8 +48,9 @@ export function buildSources(
 }
 
 /**
- * A WMS source restricted to some of its layers, for tagged names such as `osm_wms:roads,rails`
- * (MapProxy builds a separate source for each tagged use). Throws for non-WMS sources.
+ * A WMS or mapserver source restricted to some of its layers, for tagged names such as
+ * `osm_wms:roads,rails` (MapProxy builds a separate source for each tagged use). Throws for
+ * other sources.
  */
 export function buildTaggedSource(
   loaded: LoadedConfig,
@@ -58,18 +59,19 @@ export function buildTaggedSource(
   grids: ReadonlyMap<string, TileGrid>,
 ): MapSource {
   const source = loaded.config.sources[name];
-  if (source?.type !== 'wms') {
+  if (source?.type !== 'wms' && source?.type !== 'mapserver') {
     throw configErrorAt(
       loaded,
       ['sources', name],
-      `tagged source names (${name}:...) need a wms source`,
+      `tagged source names (${name}:...) need a wms or mapserver source`,
       'CONFIG_INVALID_VALUE',
     );
   }
+  const req = (source as { readonly req: Readonly<Record<string, unknown>> }).req;
   return buildSource(
     loaded,
     `${name}:${layers.join(',')}`,
-    { ...source, req: { ...source.req, layers: layers.join(',') } },
+    { ...source, req: { ...req, layers: layers.join(',') } } as SourceConfig,
     grids,
   );
 }
