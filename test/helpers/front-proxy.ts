@@ -7,10 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { DEV_BIN } from './cli.js';
+import { CLI_ARGV } from './cli.js';
 import { makeTempDir } from './fixtures.js';
 
-const TSX_LOADER = import.meta.resolve('tsx');
 
 /** A free TCP port on 127.0.0.1 (bound once and released, for servers that cannot take port 0). */
 export function freePort(): Promise<number> {
@@ -50,7 +49,7 @@ export interface ServeProcess {
 /** Runs `mapproxy-util serve ARGS` (bind 127.0.0.1:0 unless given) until the test ends. */
 export async function startServe(t: TestContext, args: readonly string[], cwd?: string): Promise<ServeProcess> {
   const bind = args.includes('-b') ? [] : ['-b', '127.0.0.1:0'];
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, '--no-warnings', DEV_BIN, 'serve', ...args, ...bind], {
+  const child = spawn(process.execPath, [...CLI_ARGV, 'serve', ...args, ...bind], {
     cwd,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

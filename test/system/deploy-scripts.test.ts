@@ -9,19 +9,20 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test, type TestContext } from 'node:test';
-import { runCommand } from '../helpers/cli.js';
+import { isDistCurrent, runCommand } from '../helpers/cli.js';
 import { copyFixture } from '../helpers/fixtures.js';
 import { startServe } from '../helpers/front-proxy.js';
 import { solidPng, startUpstream } from '../helpers/upstream.js';
 
 const TSX_API = import.meta.resolve('tsx/esm/api');
 const CORE_INDEX = pathToFileURL(join(import.meta.dirname, '../../src/core/index.ts')).href;
+const BUILT_INDEX = pathToFileURL(join(import.meta.dirname, '../../dist/core/index.js')).href;
 const ASCTIME = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}`;
 const REQUEST_LINE = new RegExp(String.raw`^\[${ASCTIME}\] GET http://127\.0\.0\.1:\d+/tiles/1/0/0\.png 200 \d+\.\d (\d+|-)$`, 'm');
 
 /**
- * `node_modules/mapproxy-ts` in `dir` serving the sources through tsx (the installed package
- * exports dist/, which a test run need not have built), so `node app.js` runs with plain node.
+ * `node_modules/mapproxy-ts` in `dir`, so `node app.js` runs with plain node: the built dist/ when
+ * it is current (as the installed package exports it), otherwise the sources through tsx.
  */
 async function installPackageShim(dir: string): Promise<void> {
   const pkg = join(dir, 'node_modules', 'mapproxy-ts');
@@ -29,12 +30,14 @@ async function installPackageShim(dir: string): Promise<void> {
   await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'mapproxy-ts', type: 'module', exports: './index.js' }));
   await writeFile(
     join(pkg, 'index.js'),
-    [
-      `const { tsImport } = await import(${JSON.stringify(TSX_API)});`,
-      `const core = await tsImport(${JSON.stringify(CORE_INDEX)}, import.meta.url);`,
-      'export const { makeApp, configureLoggingFromIni } = core;',
-      '',
-    ].join('\n'),
+    isDistCurrent()
+      ? `export { makeApp, configureLoggingFromIni } from ${JSON.stringify(BUILT_INDEX)};\n`
+      : [
+          `const { tsImport } = await import(${JSON.stringify(TSX_API)});`,
+          `const core = await tsImport(${JSON.stringify(CORE_INDEX)}, import.meta.url);`,
+          'export const { makeApp, configureLoggingFromIni } = core;',
+          '',
+        ].join('\n'),
   );
 }
 

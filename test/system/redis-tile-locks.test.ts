@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { DEV_BIN } from '../helpers/cli.js';
+import { CLI_ARGV } from '../helpers/cli.js';
 import { copyFixture, makeTempDir } from '../helpers/fixtures.js';
 import { startRedis } from '../helpers/redis-server.js';
 import { needs } from '../helpers/system-programs.js';
@@ -30,7 +30,7 @@ async function serverProcess(t: TestContext, vars: Readonly<Record<string, strin
   const configFile = await copyFixture(t, 'system/redis-tile-locks.yaml', vars);
   const child = spawn(
     process.execPath,
-    [DEV_BIN, 'serve-develop', configFile, '-b', '127.0.0.1:0', '--debug'],
+    [...CLI_ARGV, 'serve-develop', configFile, '-b', '127.0.0.1:0', '--debug'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

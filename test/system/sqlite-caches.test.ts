@@ -12,7 +12,7 @@ import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { runSeed } from '../../src/core/index.js';
-import { DEV_BIN } from '../helpers/cli.js';
+import { CLI_ARGV } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 import { startProxy } from '../helpers/proxy.js';
 import {
@@ -23,7 +23,6 @@ import {
   type UpstreamRequest,
 } from '../helpers/upstream.js';
 
-const TSX_LOADER = import.meta.resolve('tsx');
 
 interface Backend {
   readonly name: 'mb' | 'sq' | 'gp';
@@ -165,10 +164,7 @@ for (const backend of BACKENDS) {
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        TSX_LOADER,
-        '--no-warnings',
-        DEV_BIN,
+        ...CLI_ARGV,
         'seed',
         '-f',
         'mapproxy.yaml',

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { DEV_BIN } from '../helpers/cli.js';
+import { CLI_ARGV } from '../helpers/cli.js';
 import { startProxy, type RunningProxy } from '../helpers/proxy.js';
 import {
   deferred,
@@ -88,7 +88,7 @@ test('two server processes on one cache directory make one upstream request for 
   });
   const first = await proxyFor(t, upstream.url);
   // a second process serving the very same configuration file (same cache and lock dirs)
-  const child = spawn(process.execPath, [DEV_BIN, 'serve-develop', first.configFile, '-b', '127.0.0.1:0', '--debug'], {
+  const child = spawn(process.execPath, [...CLI_ARGV, 'serve-develop', first.configFile, '-b', '127.0.0.1:0', '--debug'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.after(() => child.kill());
