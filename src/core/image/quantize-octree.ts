@@ -23,7 +23,10 @@ class Cube {
   /** 4 sums per bucket. */
   readonly sums: Float64Array;
 
-  constructor(readonly bits: Bits) {
+  readonly bits: Bits;
+
+  constructor(bits: Bits) {
+    this.bits = bits;
     const size = 1 << (bits[0] + bits[1] + bits[2] + bits[3]);
     this.count = new Float64Array(size);
     this.sums = new Float64Array(size * 4);
@@ -93,15 +96,64 @@ function mean({ count, sums }: Entry): Rgba {
   return [channel(0), channel(1), channel(2), channel(3)];
 }
 
-/** The buckets of `cube`, most pixels first; equal counts keep their order (glibc's merge sort). */
-function sortedEntries(cube: Cube): Entry[] {
-  return Array.from(cube.count, (_, i) => cube.entry(i)).sort((a, b) => b.count - a.count);
+/**
+ * The `limit` fullest buckets of `cube`, most pixels first; equal counts keep their order
+ * (glibc's merge sort), empty buckets last. Only the first 256 are ever taken, so only those
+ * become entries.
+ */
+function sortedEntries(cube: Cube, limit = 256): Entry[] {
+  const used: number[] = [];
+  const empty: number[] = [];
+  cube.count.forEach((count, i) => (count > 0 ? used : empty).push(i));
+  // V8's sort is stable: ties stay in bucket order
+  used.sort((a, b) => (cube.count[b] ?? 0) - (cube.count[a] ?? 0));
+  return [...used, ...empty.slice(0, Math.max(0, limit - used.length))]
+    .slice(0, limit)
+    .map((i) => cube.entry(i));
 }
 
 /** Takes the pixels of `entries` out of the coarse bucket their mean colour falls in. */
 function subtract(coarse: Cube, entries: readonly Entry[]): void {
   for (const entry of entries) {
     if (entry.count !== 0) coarse.add(coarse.bucket(mean(entry)), entry.count, entry.sums, 0, -1);
+  }
+}
+
+/**
+ * Counts every pixel of `rgba` into `fine` (4,4,4,0 bits; 3,4,3,3 with alpha) and notes its
+ * bucket in `buckets`: the hottest loop of an 8-bit encode, so bucket arithmetic is inlined for
+ * the two layouts. Sums of integers are exact in doubles, so the order of adding does not matter.
+ * Pillow gives every fully transparent pixel the colour of the first one (they share one entry).
+ */
+function countPixels(rgba: Uint8Array, withAlpha: boolean, fine: Cube, buckets: Uint16Array): void {
+  const { count, sums } = fine;
+  const pixels = buckets.length;
+  let clear = -1;
+  for (let i = 0, o = 0; i < pixels; i += 1, o += 4) {
+    let r = rgba[o] as number;
+    let g = rgba[o + 1] as number;
+    let b = rgba[o + 2] as number;
+    let bucket: number;
+    let a = 255;
+    if (withAlpha) {
+      a = rgba[o + 3] as number;
+      if (a === 0) {
+        if (clear < 0) clear = o;
+        r = rgba[clear] as number;
+        g = rgba[clear + 1] as number;
+        b = rgba[clear + 2] as number;
+      }
+      bucket = ((r >> 5) << 10) | ((g >> 4) << 6) | ((b >> 5) << 3) | (a >> 5);
+    } else {
+      bucket = ((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4);
+    }
+    buckets[i] = bucket;
+    count[bucket] = (count[bucket] as number) + 1;
+    const at = bucket * 4;
+    sums[at] = (sums[at] as number) + r;
+    sums[at + 1] = (sums[at + 1] as number) + g;
+    sums[at + 2] = (sums[at + 2] as number) + b;
+    sums[at + 3] = (sums[at + 3] as number) + a;
   }
 }
 
@@ -117,19 +169,7 @@ export function quantizeOctree(rgba: Uint8Array, colors: number, withAlpha: bool
   //    fully transparent pixel the colour of the first one, so that they all share one entry
   const fine = new Cube(withAlpha ? FINE_ALPHA : FINE);
   const buckets = new Uint16Array(pixels);
-  const pixel = [0, 0, 0, 0];
-  let clear: readonly number[] | null = null;
-  for (let i = 0; i < pixels; i++) {
-    for (let c = 0; c < 4; c++) pixel[c] = rgba[i * 4 + c] ?? 0;
-    if (!withAlpha) pixel[3] = 255;
-    else if (pixel[3] === 0) {
-      clear ??= pixel.slice(0, 3);
-      pixel.splice(0, 3, ...clear);
-    }
-    const bucket = fine.bucket(pixel as unknown as Rgba);
-    buckets[i] = bucket;
-    fine.add(bucket, 1, pixel);
-  }
+  countPixels(rgba, withAlpha, fine, buckets);
   const coarse = new Cube(withAlpha ? COARSE_ALPHA : COARSE);
   for (let i = 0; i < fine.count.length; i++)
     coarse.add(coarse.parentOf(fine, i), fine.count[i] ?? 0, fine.sums, i * 4);
