@@ -6,14 +6,21 @@
 import { META_SIZE } from './tiles.js';
 
 /** Cache backends the bench can put the tiles in (`--cache`). */
-export const BENCH_CACHE_TYPES = ['file', 'mbtiles', 'sqlite', 'geopackage'] as const;
+export const BENCH_CACHE_TYPES = ['file', 'mbtiles', 'sqlite', 'geopackage', 's3'] as const;
 export type BenchCacheType = (typeof BENCH_CACHE_TYPES)[number];
+
+/** The `cache:` lines of `cacheType`; an s3 cache uses bucket `bench` at `s3Url`. */
+function cacheLines(cacheType: BenchCacheType, s3Url: string | undefined): string {
+  if (cacheType === 'file') return '';
+  const s3 = cacheType === 's3' ? `      bucket_name: bench\n      endpoint_url: ${s3Url ?? ''}\n` : '';
+  return `    cache:\n      type: ${cacheType}\n${s3}`;
+}
 
 /**
  * The mapproxy.yaml text for an upstream at `upstreamUrl`; the cache (of `cacheType`) lives in
- * `./cache_data`.
+ * `./cache_data`, or for `s3` in the S3-compatible store at `s3Url`.
  */
-export function benchConfig(upstreamUrl: string, cacheType: BenchCacheType = 'file'): string {
+export function benchConfig(upstreamUrl: string, cacheType: BenchCacheType = 'file', s3Url?: string): string {
   return `# written by npm run bench
 services:
   tms:
@@ -33,7 +40,7 @@ caches:
     sources: [osm_wms]
     meta_size: [${META_SIZE}, ${META_SIZE}]
     meta_buffer: 0
-${cacheType === 'file' ? '' : `    cache:\n      type: ${cacheType}\n`}sources:
+${cacheLines(cacheType, s3Url)}sources:
   osm_wms:
     type: wms
     req:

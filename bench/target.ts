@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConfig, type BenchCacheType } from './config.js';
+import { createS3Server } from '../test/helpers/s3-server.js';
 import type { ServerMode } from './options.js';
 
 /** In-process mode: our serve-develop and MapProxy's; deploy mode: `serve -w N` and gunicorn `-w N`. */
@@ -123,12 +124,49 @@ export async function startTarget(
   deployment: Deployment = { mode: 'develop' },
   cacheType: BenchCacheType = 'file',
 ): Promise<Target> {
+  if (cacheType !== 's3') return startServing(kind, upstreamUrl, mode, deployment, cacheType);
+  // the s3 cache lives in an in-process S3-compatible store, closed with the target
+  const s3 = await createS3Server(['bench']);
+  const env = {
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  try {
+    const target = await startServing(kind, upstreamUrl, mode, deployment, cacheType, { url: s3.url, env });
+    return {
+      ...target,
+      close: async () => {
+        await target.close();
+        await s3.close();
+      },
+    };
+  } catch (error) {
+    await s3.close();
+    throw error;
+  }
+}
+
+async function startServing(
+  kind: TargetKind,
+  upstreamUrl: string,
+  mode: ServerMode,
+  deployment: Deployment,
+  cacheType: BenchCacheType,
+  s3?: { readonly url: string; readonly env: Readonly<Record<string, string>> },
+): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), `bench-${kind}-`));
   const configFile = join(dir, 'mapproxy.yaml');
-  await writeFile(configFile, benchConfig(upstreamUrl, cacheType));
+  await writeFile(configFile, benchConfig(upstreamUrl, cacheType, s3?.url));
   let child: ChildProcess;
   let label: string;
-  const spawnOptions: SpawnOptions = { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true };
+  const spawnOptions: SpawnOptions = {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, ...s3?.env },
+  };
   if (kind === 'mapproxy-ts' && deployment.mode === 'deploy') {
     const entry = ourEntry(mode);
     label = `mapproxy-ts serve -w ${deployment.workers}`;

@@ -74,8 +74,15 @@ function sendError(res: ServerResponse, status: number, code: string, head: bool
   );
 }
 
-/** Starts the store with the given (empty) buckets. */
+/** Starts the store with the given (empty) buckets; closed after the test. */
 export async function startS3Server(t: TestContext, buckets: readonly string[]): Promise<S3Server> {
+  const s3 = await createS3Server(buckets);
+  t.after(() => s3.close());
+  return s3;
+}
+
+/** Starts the store outside a test (the bench); the caller closes it. */
+export async function createS3Server(buckets: readonly string[]): Promise<S3Server> {
   const store = new Map<string, Map<string, S3Object>>(buckets.map((b) => [b, new Map()]));
   const requests: S3Request[] = [];
   const failures = new Set<S3Failure>();
@@ -172,7 +179,6 @@ export async function startS3Server(t: TestContext, buckets: readonly string[]):
         resolve();
       });
     });
-  t.after(close);
   return {
     url: `http://127.0.0.1:${String(port)}`,
     requests,
