@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import sharp from 'sharp';
@@ -202,4 +202,33 @@ test('a failing legend client leaves its legend out and nothing is stored', asyn
   }
   assert.equal(upstream.count('/service'), 4); // asked again: the incomplete legend was not stored
   await assert.rejects(readdir(join(proxy.dir, 'cache_data', 'legends')), { code: 'ENOENT' });
+});
+
+test('a layer legendurl file:// with a relative path is read next to the configuration and stored', async (t) => {
+  const upstream = await legendUpstream(t);
+  const proxy = await startProxy(t, 'legends/legendgraphic.yaml', { UPSTREAM_URL: upstream.url });
+  // MapProxy: `file://` + a relative path is made absolute against the configuration's directory
+  const config = await readFile(proxy.configFile, 'utf8');
+  const legend = await legendPng('staticlegend_layer.png', 255);
+  await writeFile(join(proxy.dir, 'own-legend.png'), legend);
+  await writeFile(
+    proxy.configFile,
+    config.replace(`legendurl: ${upstream.url}/staticlegend_layer.png`, 'legendurl: file://own-legend.png'),
+  );
+  const again = await startServer({
+    configFile: proxy.configFile,
+    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
+  });
+  t.after(() => again.close());
+  const res = await fetch(
+    `${again.url}/service?SERVICE=WMS&REQUEST=GetLegendGraphic&VERSION=1.1.1&FORMAT=image%2Fpng&LAYER=wms_layer_static_url`,
+  );
+  assert.equal(res.status, 200);
+  const diff = await imageDiff(legend, Buffer.from(await res.arrayBuffer()));
+  assert.equal(diff.max, 0);
+  assert.equal(upstream.requests.length, 0);
+  const identifier = `file://${join(proxy.dir, 'own-legend.png')}`;
+  assert.deepEqual(await readdir(join(proxy.dir, 'cache_data', 'legends')), [
+    `${createHash('md5').update(`${identifier}None`).digest('hex')}.png`,
+  ]);
 });
