@@ -6,12 +6,15 @@
  * documents validate against too.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import sharp from 'sharp';
+import { startServer } from '../../src/core/index.js';
+import { copyFixture, FIXTURES_DIR } from '../helpers/fixtures.js';
 import { xmlFactDifferences as differences } from '../helpers/xml-fact-differences.js';
 import { startProxy } from '../helpers/proxy.js';
+import { solidPng, startUpstream } from '../helpers/upstream.js';
 import { assertValidXml } from '../schemas/validate-xml.js';
 import { parseXml, type XmlElement } from '../schemas/xml-tree.js';
 
@@ -75,4 +78,51 @@ test('INSPIRE values are escaped, an embedded block keeps its optional MetadataU
   assert.equal(text([...spec, 'inspire_common:URI']), 'http://example.org/c?x=1&y=2');
   assert.equal(text(['inspire_common:TemporalReference', 'inspire_common:DateOfLastRevision']), '2015-05-01');
   assert.equal(text(['inspire_common:MetadataUrl', 'inspire_common:URL']), 'http://example.org/csw?id=1&x=2');
+});
+
+test('inspire.yaml: a GetMap partly outside its bbox_srs box keeps alpha around the part in a true-colour PNG, as MapProxy 1.15', async (t) => {
+  // MapProxy's SubImageSource places the limited map on an RGBA canvas, and img_to_buf keeps the
+  // alpha of a true-colour PNG (inspire.yaml: paletted: false) although TRANSPARENT is not set
+  const upstream = await startUpstream(t);
+  upstream.expect(
+    (r) =>
+      r.pathname === '/service' &&
+      (r.query.get('bbox') ?? '').split(',').map(Number).join() === '2750000,5400000,2850000,5600000' &&
+      r.query.get('width') === '50',
+    async () => solidPng([200, 30, 30], [50, 100]),
+  );
+  const configFile = await copyFixture(t, 'inspire/inspire.yaml');
+  await writeFile(
+    configFile,
+    (await readFile(configFile, 'utf8')).replace('http://localhost:42423', upstream.url),
+  );
+  const server = await startServer({
+    configFile,
+    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
+  });
+  t.after(() => server.close());
+  const query =
+    'SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&STYLES=&FORMAT=image/png&LAYERS=inspire_example' +
+    '&SRS=EPSG:31467&BBOX=2650000,5400000,2850000,5600000&WIDTH=100&HEIGHT=100';
+  const res = await fetch(`${server.url}/service?${query}`);
+  assert.equal(res.status, 200);
+  const ours = await sharp(Buffer.from(await res.arrayBuffer()))
+    .ensureAlpha()
+    .raw()
+    .toBuffer();
+  const theirs = await sharp(await readFile(join(CAPTURED, 'limited-31467.png')))
+    .ensureAlpha()
+    .raw()
+    .toBuffer();
+  const at = (buf: Buffer, x: number, y: number): number[] => [
+    ...buf.subarray((y * 100 + x) * 4, (y * 100 + x) * 4 + 4),
+  ];
+  for (const [x, y] of [
+    [10, 50],
+    [49, 10],
+    [50, 90],
+    [90, 50],
+  ] as const)
+    assert.deepEqual(at(ours, x, y), at(theirs, x, y), `pixel ${String(x)},${String(y)}`);
+  upstream.verify();
 });

@@ -171,11 +171,10 @@ export async function renderMap(
     bgcolor: params.bgcolor,
   });
   // 3. encode once (MapProxy SubImageSource: around a limited map the canvas is the bgcolor at
-  //    alpha 0, so transparent or bgcolor as the request asks)
+  //    alpha 0, and the image stays RGBA: img_to_buf keeps that alpha in a true-colour PNG even
+  //    without TRANSPARENT=true; quantising (png8) and JPEG drop it, leaving the bgcolor)
   const [r, g, b] = params.bgcolor;
-  const map =
-    context.placeInto === undefined
-      ? merged
-      : await placeImage(merged, context.placeInto.size, context.placeInto.offset, [r, g, b, 0]);
-  return map.encode({ ...options, transparent: params.transparent });
+  if (context.placeInto === undefined) return merged.encode({ ...options, transparent: params.transparent });
+  const map = await placeImage(merged, context.placeInto.size, context.placeInto.offset, [r, g, b, 0]);
+  return map.encode({ ...options, transparent: params.transparent || options.colors <= 0 });
 }
