@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pixelAt, solidPng, startUpstream } from '../helpers/upstream.js';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { psnr } from '../differential/compare.js';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { pixelAt, solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
 import { startProxy } from '../helpers/proxy.js';
 
 const FIXTURE = join('cache-source', 'cache_source.yaml');
@@ -31,4 +35,74 @@ test('caches whose sources are caches of other grids load (meta tiles for every 
   const body = await res.text();
   for (const layer of ['tms_transf/EPSG25832', 'new_cache/EPSG3857', 'combined/EPSG25832'])
     assert.match(body, new RegExp(`/tms/1\\.0\\.0/${layer.replace('/', '\\/')}"`), layer);
+});
+
+/** The captured upstream: a gradient per tile, coloured by the tile's `tc_path` coordinates. */
+async function gradientTile(request: UpstreamRequest): Promise<Buffer> {
+  const match = /\/tiles\/(?:utm\/)?(\d+)\/(\d+)\/(\d+)\/(\d+)\/(\d+)\/(\d+)\/(\d+)\.png/.exec(
+    request.pathname,
+  );
+  assert.ok(match, request.pathname);
+  const [z, x, y] = [match[1], `${match[2]}${match[3]}${match[4]}`, `${match[5]}${match[6]}${match[7]}`].map(
+    Number,
+  );
+  const data = Buffer.alloc(256 * 256 * 3);
+  for (let py = 0; py < 256; py++) {
+    for (let px = 0; px < 256; px++) {
+      const o = (py * 256 + px) * 3;
+      data[o] = ((x ?? 0) * 17 + Math.floor(px / 2)) % 256;
+      data[o + 1] = ((y ?? 0) * 29 + Math.floor(py / 2)) % 256;
+      data[o + 2] = ((z ?? 0) * 30) % 256;
+    }
+  }
+  return sharp(data, { raw: { width: 256, height: 256, channels: 3 } })
+    .png()
+    .toBuffer();
+}
+
+async function rgba(png: Buffer): Promise<Buffer> {
+  return sharp(png).ensureAlpha().raw().toBuffer();
+}
+
+test('a UTM cache fed by a mercator cache reprojects its tiles as MapProxy 1.15 does', async (t) => {
+  // every level-7 and level-8 tile around the area (the helper routes exact paths)
+  const routes: Record<string, typeof gradientTile> = {};
+  const pad = (n: number): string => String(n).padStart(3, '0');
+  for (const [z, x0, y0] of [
+    [7, 60, 78],
+    [8, 126, 160],
+  ] as const) {
+    for (let x = x0; x < x0 + 16; x++)
+      for (let y = y0; y < y0 + 16; y++)
+        routes[`/tiles/0${z}/000/000/${pad(x)}/000/000/${pad(y)}.png`] = gradientTile;
+  }
+  const upstream = await startUpstream(t, routes);
+  const proxy = await startProxy(t, FIXTURE, { UPSTREAM_URL: upstream.url });
+  for (const [expected, path] of [
+    ['tms_transf_3_3_4.png', '/tms/1.0.0/tms_transf/EPSG25832/3/3/4.png'],
+    [
+      'getmap_tms_transf_utm.png',
+      '/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=tms_transf&STYLES=&SRS=EPSG:25832' +
+        '&BBOX=500000,5300000,600000,5400000&WIDTH=300&HEIGHT=300&FORMAT=image/png',
+    ],
+  ] as const) {
+    const res = await fetch(`${proxy.url}${path}`);
+    assert.equal(res.status, 200, path);
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.equal(res.headers.get('content-type'), 'image/png', `${path}: ${body.toString('latin1', 0, 300)}`);
+    const ours = await rgba(body);
+    const theirs = await rgba(await readFile(join(FIXTURES_DIR, 'cache-source', expected)));
+    // both quantise to 256 colours on their own: the differential runner's 35 dB
+    const db = psnr(ours, theirs);
+    assert.ok(db >= 35, `${path}: PSNR ${db.toFixed(1)} dB against MapProxy's ${expected}`);
+  }
+  // MapProxy 1.15 fetched level-7 tiles x 67-69, y 85-88 for the TMS tile and level-8 tiles
+  // x 134-135, y 166-168 for the map
+  const fetched = new Set(upstream.requests.map((r) => r.pathname));
+  for (let x = 67; x <= 69; x++)
+    for (let y = 85; y <= 88; y++)
+      assert.ok(fetched.has(`/tiles/07/000/000/${pad(x)}/000/000/${pad(y)}.png`));
+  for (let x = 134; x <= 135; x++)
+    for (let y = 166; y <= 168; y++)
+      assert.ok(fetched.has(`/tiles/08/000/000/${pad(x)}/000/000/${pad(y)}.png`));
 });

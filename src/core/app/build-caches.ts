@@ -174,7 +174,9 @@ function sourceLayers(
   const bands = bandMerge(context.loaded, name, cache.sources as BandSources);
   const sources = sourceList(context, name, cache, bands.names, grid, gridName, buildCache);
   const transparent = cacheTransparency(context.loaded, name);
-  return [{ source: createBandMergeSource({ name, sources, ops: bands.ops, mode: bands.mode, transparent }) }];
+  return [
+    { source: createBandMergeSource({ name, sources, ops: bands.ops, mode: bands.mode, transparent }) },
+  ];
 }
 
 /** Sources, tagged WMS sources or other caches by name, in the order given. */

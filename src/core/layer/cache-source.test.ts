@@ -79,13 +79,19 @@ test('another area in the grid SRS is stitched from the tiles and scaled', async
   assert.deepEqual(await pixelAt(png, 400, 100), [0, 0, 255, 255]);
 });
 
-test('another SRS is refused with SOURCE_UNSUPPORTED until reprojection exists', async (t) => {
+test('another SRS is stitched and reprojected from the tiles, as a CacheMapLayer renders it', async (t) => {
   const { manager } = await baseCache(await makeTempDir(t));
   const source = new CacheSource({ name: 'base', tileManager: manager });
-  await assert.rejects(source.getMap(query([-10, -10, 10, 10], [256, 256], 'EPSG:4326')), {
-    name: 'SourceError',
-    code: 'SOURCE_UNSUPPORTED',
-  });
+  // the upper hemisphere west and east of Greenwich in EPSG:4326: level-1 tiles, red and blue
+  for (const [bbox, colour] of [
+    [[-170, 10, -10, 80], [255, 0, 0, 255]],
+    [[10, 10, 170, 80], [0, 0, 255, 255]],
+  ] as const) {
+    // 227x184 pixels: level 1's resolution (78271.5 m/px) in both directions
+    const image = await source.getMap(query(bbox, [227, 184], 'EPSG:4326'));
+    assert.ok(image);
+    assert.deepEqual(await pixelAt((await image.encode(PNG)).data, 113, 92), colour);
+  }
 });
 
 test('a cache with a cache source of the same grid copies tiles one by one', async (t) => {

@@ -6,6 +6,7 @@ import { storedImage, tilesToImage, type TileManager } from '../cache/index.js';
 import { affectedTiles, resolution, tileBBox, type TileCoord, type TileGrid } from '../grid/index.js';
 import type { ImageResult } from '../image/index.js';
 import { SourceError, type MapQuery, type MapSource } from '../source/index.js';
+import { CacheMapLayer } from './cache-map-layer.js';
 
 export interface CacheSourceOptions {
   /** Config name of the cache, for logs and errors. */
@@ -26,6 +27,7 @@ export class CacheSource implements MapSource {
   readonly tileGrid: TileGrid | null;
   readonly #manager: TileManager;
   readonly #maxTiles: number;
+  readonly #reprojecting: CacheMapLayer;
 
   constructor(options: CacheSourceOptions) {
     this.name = options.name;
@@ -33,25 +35,23 @@ export class CacheSource implements MapSource {
     this.isTransparent = options.tileManager.imageOptions.transparent;
     this.tileGrid = options.tiledOnly ? options.tileManager.grid : null;
     this.#maxTiles = options.maxTileLimit ?? 500;
+    this.#reprojecting = new CacheMapLayer({
+      tileManager: options.tileManager,
+      maxTileLimit: this.#maxTiles,
+    });
   }
 
   /**
    * The cached (or created) tiles under `query`. A query that is exactly one tile of the grid gets
-   * the stored bytes unchanged; other queries in the grid SRS are stitched and scaled. Resolves null
-   * where the cache has nothing. Rejects with `SourceError` (`SOURCE_UNSUPPORTED`) for another SRS
-   * (reprojection: TODO(#3)) or `SOURCE_INVALID_QUERY` beyond `max_tile_limit`.
+   * the stored bytes unchanged; other queries in the grid SRS are stitched and scaled, queries in
+   * another SRS reprojected (as `CacheMapLayer` does). Resolves null where the cache has nothing.
+   * Rejects with `SourceError` (`SOURCE_INVALID_QUERY`) beyond `max_tile_limit`.
    */
   async getMap(query: MapQuery): Promise<ImageResult | null> {
     const grid = this.#manager.grid;
-    if (!query.srs.equals(grid.srs)) {
-      throw new SourceError(
-        `cache ${this.name} cannot reproject to ${query.srs.code} yet`,
-        'SOURCE_UNSUPPORTED',
-        {
-          sourceName: this.name,
-        },
-      );
-    }
+    // MapProxy's CacheSource is a CacheMapLayer: another SRS is stitched and reprojected as a
+    // WMS GetMap of the cache would be (cache_source.yaml: a UTM cache fed by a mercator one)
+    if (!query.srs.equals(grid.srs)) return this.#reprojecting.getMap(query);
     const affected = affectedTiles(grid, query.bbox, query.size);
     if (affected === null) return null;
     // MapProxy CacheSource is a CacheMapLayer: it counts the block (inside the grid or not) first
