@@ -245,17 +245,30 @@ function bboxClose(actual: string, expected: string, tolerance: number): boolean
   return a.every((value, i) => Math.abs(value - (e[i] ?? NaN)) <= width * tolerance);
 }
 
-/** A single-colour PNG (RGBA). */
+const solidPngs = new Map<string, Promise<Buffer>>();
+
+/**
+ * A single-colour PNG (RGBA). Each colour and size is encoded once per test file (upstreams answer
+ * the same size many times); every call gets its own copy of the bytes.
+ */
 export async function solidPng(
   rgba: readonly [number, number, number, number?],
   size: readonly [number, number] = [256, 256],
 ): Promise<Buffer> {
   const [r, g, b, a = 255] = rgba;
-  return sharp({
-    create: { width: size[0], height: size[1], channels: 4, background: { r, g, b, alpha: a / 255 } },
-  })
-    .png()
-    .toBuffer();
+  const key = `${r},${g},${b},${a} ${size[0]}x${size[1]}`;
+  let png = solidPngs.get(key);
+  if (png === undefined) {
+    png = sharp({
+      create: { width: size[0], height: size[1], channels: 4, background: { r, g, b, alpha: a / 255 } },
+    })
+      .png()
+      .toBuffer();
+    solidPngs.set(key, png);
+    // a failed encoding (e.g. an invalid size) is not kept
+    png.catch(() => solidPngs.delete(key));
+  }
+  return Buffer.from(await png);
 }
 
 /**

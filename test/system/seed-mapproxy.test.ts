@@ -20,15 +20,8 @@ const expected = JSON.parse(
   await readFile(join(FIXTURES_DIR, 'seed/mapproxy-1.15.json'), 'utf8'),
 ) as Capture;
 
-/** One solid PNG per requested size, encoded once (the seeds ask for a few sizes many times). */
-const images = new Map<string, Promise<Buffer>>();
-function wmsImage(request: UpstreamRequest): Promise<Buffer> {
-  const size = [Number(request.query.get('width')), Number(request.query.get('height'))] as const;
-  const key = size.join('x');
-  let image = images.get(key);
-  if (image === undefined) images.set(key, (image = solidPng([10, 120, 200, 255], size)));
-  return image;
-}
+const wmsImage = (request: UpstreamRequest): Promise<Buffer> =>
+  solidPng([10, 120, 200, 255], [Number(request.query.get('width')), Number(request.query.get('height'))]);
 
 /** A fresh directory with the seed fixtures, pointed at a new in-test WMS. */
 async function seedDir(t: TestContext) {
