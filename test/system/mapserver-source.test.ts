@@ -107,3 +107,53 @@ test('check refuses a mapserver binary that does not exist, at its key', async (
     result.errors.map((e) => e.format()).join('\n'),
   );
 });
+
+test('concurrent_requests limits the mapserv processes running at once', { skip }, async (t) => {
+  const configFile = await copyFixture(t, 'mapserver-source/mapserver.yaml', { MAPSERV: 'bin/mapserv-slow' });
+  const dir = dirname(configFile);
+  const config = await readFile(configFile, 'utf8');
+  await writeFile(
+    configFile,
+    config.replace('globals:\n', 'globals:\n  http:\n    concurrent_requests: 1\n'),
+  );
+  for (const name of ['world.map', 'mapserver.conf']) await copyFile(join(DIR, name), join(dir, name));
+  await mkdir(join(dir, 'bin'));
+  const log = join(dir, 'calls.log');
+  // every call logs its start and end, and takes at least 0.3 s
+  await writeFile(
+    join(dir, 'bin', 'mapserv-slow'),
+    `#!/bin/sh\necho start >> '${log}'\nsleep 0.3\n/usr/bin/mapserv\necho end >> '${log}'\n`,
+  );
+  await chmod(join(dir, 'bin', 'mapserv-slow'), 0o755);
+  const saved = process.env.MAPSERVER_CONFIG_FILE;
+  process.env.MAPSERVER_CONFIG_FILE = join(dir, 'mapserver.conf');
+  t.after(() => {
+    if (saved === undefined) delete process.env.MAPSERVER_CONFIG_FILE;
+    else process.env.MAPSERVER_CONFIG_FILE = saved;
+  });
+  const server = await startServer({
+    configFile,
+    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
+  });
+  t.after(() => server.close());
+  const responses = await Promise.all(
+    [-180, -60, 60].map((minx) =>
+      fetch(
+        `${server.url}/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&SRS=EPSG:4326&BBOX=${String(minx)},-90,${String(minx + 120)},90&WIDTH=60&HEIGHT=90&LAYERS=direct&STYLES=&FORMAT=image/png`,
+      ),
+    ),
+  );
+  assert.deepEqual(
+    responses.map((r) => r.status),
+    [200, 200, 200],
+  );
+  const events = (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '');
+  let running = 0;
+  let most = 0;
+  for (const event of events) {
+    running += event === 'start' ? 1 : -1;
+    most = Math.max(most, running);
+  }
+  assert.equal(events.length, 6);
+  assert.equal(most, 1, events.join(' '));
+});

@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { cgiRequest } from '../client/index.js';
+import { cgiRequest, type HttpRequestOptions } from '../client/index.js';
 import {
   configErrorAt,
   type LoadedConfig,
@@ -17,7 +17,7 @@ export interface MapServerSetup {
   /** The source as a WMS source: `req.url` is `mapserver://<binary>`, `req.map` absolute. */
   readonly source: WmsSourceConfig;
   /** Runs each GetMap through the binary. */
-  readonly transport: (url: string) => ReturnType<typeof cgiRequest>;
+  readonly transport: (url: string, options?: HttpRequestOptions) => ReturnType<typeof cgiRequest>;
 }
 
 type MapServerSection = { readonly binary?: string; readonly working_dir?: string } | undefined;
@@ -66,7 +66,13 @@ export function mapServerSetup(loaded: LoadedConfig, name: string, source: Sourc
   };
   return {
     source: wms,
-    transport: (url) => cgiRequest(binary, url, { workingDirectory }),
+    transport: (url, options) =>
+      cgiRequest(binary, url, {
+        workingDirectory,
+        signal: options?.signal,
+        concurrentRequests: options?.concurrentRequests,
+        concurrentRequestsLockDir: options?.concurrentRequestsLockDir,
+      }),
   };
 }
 

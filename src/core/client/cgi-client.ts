@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { UpstreamError } from './errors.js';
+import { acquireHostSlot } from './host-semaphore.js';
 import type { HttpResponse } from './http-client.js';
 import { logRequest } from './request-log.js';
 
@@ -15,6 +16,10 @@ export interface CgiOptions {
   /** Killed after this long (MapProxy waits for ever); default 60 s. */
   readonly timeoutMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** `concurrent_requests`: calls at once, shared by every mapserver source (MapProxy's lock). */
+  readonly concurrentRequests?: number | undefined;
+  /** `globals.cache.lock_dir`: the slot files that share the limit with other processes. */
+  readonly concurrentRequestsLockDir?: string | undefined;
 }
 
 /**
@@ -24,7 +29,26 @@ export interface CgiOptions {
  * `UpstreamError`: `UPSTREAM_CONNECT` when the binary cannot be started, `UPSTREAM_STATUS` when it
  * exits with another code than 0, `UPSTREAM_TIMEOUT`, `UPSTREAM_ABORTED`.
  */
-export function cgiRequest(script: string, url: string, options: CgiOptions = {}): Promise<HttpResponse> {
+export async function cgiRequest(
+  script: string,
+  url: string,
+  options: CgiOptions = {},
+): Promise<HttpResponse> {
+  const limit = options.concurrentRequests ?? 0;
+  if (limit <= 0) return runCgi(script, url, options);
+  // MapProxy keys the lock by the URL's netloc, empty for `mapserver://<binary>`: one limit for all
+  const release = await acquireHostSlot('', limit, {
+    lockDir: options.concurrentRequestsLockDir,
+    signal: options.signal,
+  });
+  try {
+    return await runCgi(script, url, options);
+  } finally {
+    await release();
+  }
+}
+
+function runCgi(script: string, url: string, options: CgiOptions): Promise<HttpResponse> {
   const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
   const logUrl = `${script}:${query}`;
   const start = performance.now();
