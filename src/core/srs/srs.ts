@@ -93,9 +93,11 @@ export class Srs {
     // MapProxy 1.15 srs.py: only for the literal codes EPSG:4326 -> EPSG:3857/EPSG:900913
     if (this.code === 'EPSG:4326' && (to.code === 'EPSG:3857' || to.code === 'EPSG:900913')) {
       let [minx, miny, maxx, maxy] = extent;
-      if (bbox[0] <= -180) minx = -MERCATOR_MAX;
+      // deliberate difference (docs/differences.md): a box wholly beyond ±180° is wrapped by
+      // the projection; widening it to the grid's edge made MapProxy fetch a whole row of tiles
+      if (bbox[0] <= -180 && bbox[2] > -180) minx = -MERCATOR_MAX;
       if (bbox[1] <= -85.06) miny = -MERCATOR_MAX;
-      if (bbox[2] >= 180) maxx = MERCATOR_MAX;
+      if (bbox[2] >= 180 && bbox[0] < 180) maxx = MERCATOR_MAX;
       if (bbox[3] >= 85.06) maxy = MERCATOR_MAX;
       return [minx, miny, maxx, maxy];
     }
