@@ -167,14 +167,17 @@ async function handle(url: URL, backend: MapServerBackend, tiles: Map<string, Bu
       body: Buffer.from(await res.arrayBuffer()),
     };
   }
-  // 3. tiles: a colour per path, so a misplaced tile shows
-  const key = url.pathname;
+  // 3. tiles: a colour per path, so a misplaced tile shows; an ArcGIS REST export (`size=w,h`)
+  // gets a colour per request at the size it asks for
+  const exportSize = /^(\d+),(\d+)$/.exec(url.searchParams.get('size') ?? '');
+  const [width, height] = exportSize === null ? [256, 256] : [Number(exportSize[1]), Number(exportSize[2])];
+  const key = exportSize === null ? url.pathname : `${url.pathname}${url.search}`;
   let body = tiles.get(key);
-  const jpeg = /\.jpe?g$/i.test(key);
+  const jpeg = /\.jpe?g$/i.test(url.pathname) || url.searchParams.get('format') === 'jpeg';
   if (body === undefined) {
     const hash = createHash('sha1').update(key).digest();
     const image = sharp({
-      create: { width: 256, height: 256, channels: 3, background: { r: hash[0]!, g: hash[1]!, b: hash[2]! } },
+      create: { width, height, channels: 3, background: { r: hash[0]!, g: hash[1]!, b: hash[2]! } },
     });
     body = jpeg ? await image.jpeg().toBuffer() : await image.png().toBuffer();
     tiles.set(key, body);
