@@ -3,6 +3,8 @@
 src-4326.png: a 400x300 test pattern covering EPSG:4326 (-20, 30, 20, 60), with transparent cells.
 mapproxy-3857-<method>.png: MapProxy's ImageTransformer output for EPSG:3857
 (-2000000, 3600000, 2000000, 8200000) at 256x300 pixels.
+mapproxy-25832-bicubic.png: the same into EPSG:25832 (200000, 4000000, 800000, 6500000) at
+256x300 pixels: a mesh whose cells are not axis-aligned (the per-pixel bicubic kernel).
 """
 from PIL import Image
 from mapproxy.image import ImageSource
@@ -13,6 +15,7 @@ from mapproxy.srs import SRS
 SRC_BBOX = (-20.0, 30.0, 20.0, 60.0)
 DST_BBOX = (-2000000.0, 3600000.0, 2000000.0, 8200000.0)
 DST_SIZE = (256, 300)
+UTM_BBOX = (200000.0, 4000000.0, 800000.0, 6500000.0)
 
 
 def pattern():
@@ -38,6 +41,10 @@ def main():
         result = ImageTransformer(SRS(4326), SRS(3857)).transform(
             ImageSource(src, image_opts=opts), SRC_BBOX, DST_SIZE, DST_BBOX, opts)
         result.as_image().convert('RGBA').save('mapproxy-3857-%s.png' % method)
+    opts = ImageOptions(transparent=True, resampling='bicubic', format='image/png')
+    result = ImageTransformer(SRS(4326), SRS(25832)).transform(
+        ImageSource(src, image_opts=opts), SRC_BBOX, DST_SIZE, UTM_BBOX, opts)
+    result.as_image().convert('RGBA').save('mapproxy-25832-bicubic.png')
 
 
 if __name__ == '__main__':
