@@ -59,6 +59,33 @@ test('two combined sources outside the world keep the upstream TIFF transparent,
     .raw()
     .toBuffer({ resolveWithObject: true });
   assert.deepEqual([info.width, info.height], [width, height]);
-  assert.ok(data.every((byte) => byte === 0), 'every pixel (0, 0, 0, 0)');
+  assert.ok(
+    data.every((byte) => byte === 0),
+    'every pixel (0, 0, 0, 0)',
+  );
+  upstream.verify();
+});
+
+test('re-encoded to a true-colour format, the lone opaque layer keeps its alpha, as MapProxy re-encodes it', async (t) => {
+  // MapProxy ImageSource.as_buffer: an answer in another format is re-encoded from its RGBA image,
+  // and img_to_buf keeps alpha in a TIFF (xslt_featureinfo.yaml: MapProxy's GeoTIFF was RGBA)
+  const png = await readFile(join(DIR, 'legendgraphic-static-url-4326.png'));
+  const upstream = await startUpstream(t);
+  upstream.expect((request) => request.query.get('format') === 'image/tiff', {
+    body: png,
+    headers: { 'content-type': 'image/png' },
+  });
+  const proxy = await startProxy(t, 'diff-parity/legendgraphic.yaml', { UPSTREAM_URL: upstream.url });
+  const res = await fetch(
+    `${proxy.url}/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=wms_source_static_url&STYLES=&SRS=EPSG:4326&BBOX=-261.3451805,-197.7734755,134.4348195,6.226524535&WIDTH=201&HEIGHT=103&FORMAT=image%2Ftiff`,
+  );
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'image/tiff');
+  const ours = await sharp(Buffer.from(await res.arrayBuffer()))
+    .ensureAlpha()
+    .raw()
+    .toBuffer();
+  const answer = await sharp(png).ensureAlpha().raw().toBuffer();
+  assert.ok(ours.equals(answer), 'the TIFF holds the upstream pixels, transparent ones included');
   upstream.verify();
 });

@@ -174,7 +174,11 @@ export async function renderMap(
   //    alpha 0, and the image stays RGBA: img_to_buf keeps that alpha in a true-colour PNG even
   //    without TRANSPARENT=true; quantising (png8) and JPEG drop it, leaving the bgcolor)
   const [r, g, b] = params.bgcolor;
-  if (context.placeInto === undefined) return merged.encode({ ...options, transparent: params.transparent });
+  if (context.placeInto === undefined) {
+    // the same for a lone opaque layer passed through as it came (merged is its image)
+    const lone = merge.length === 1 && merged === merge[0]?.image;
+    return merged.encode({ ...options, transparent: params.transparent || (lone && options.colors <= 0) });
+  }
   const map = await placeImage(merged, context.placeInto.size, context.placeInto.offset, [r, g, b, 0]);
   return map.encode({ ...options, transparent: params.transparent || options.colors <= 0 });
 }
