@@ -89,3 +89,34 @@ test('re-encoded to a true-colour format, the lone opaque layer keeps its alpha,
   assert.ok(ours.equals(answer), 'the TIFF holds the upstream pixels, transparent ones included');
   upstream.verify();
 });
+
+test('a lone opaque WMS layer reprojected from a supported SRS keeps the transparent parts, as MapProxy answers', async (t) => {
+  // legendgraphic.yaml, EPSG:4258 (not supported by the source: asked in EPSG:4326 and
+  // reprojected); MapProxy's transformed image keeps the source's options and goes out as is: its
+  // GeoTIFF of a transparent upstream answer was transparent (alpha 0) everywhere
+  const upstream = await startUpstream(t);
+  upstream.expect(
+    (request) => request.query.get('srs') === 'EPSG:4326',
+    async (request) => {
+      const width = Number(request.query.get('width'));
+      const height = Number(request.query.get('height'));
+      return sharp(Buffer.alloc(width * height * 4), { raw: { width, height, channels: 4 } })
+        .png()
+        .toBuffer();
+    },
+  );
+  const proxy = await startProxy(t, 'diff-parity/legendgraphic.yaml', { UPSTREAM_URL: upstream.url });
+  const res = await fetch(
+    `${proxy.url}/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=wms_layer_static_url&STYLES=&SRS=EPSG:4258&BBOX=5,45,15,55&WIDTH=120&HEIGHT=100&FORMAT=image%2Ftiff`,
+  );
+  assert.equal(res.status, 200);
+  const { data, info } = await sharp(Buffer.from(await res.arrayBuffer()))
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  assert.deepEqual([info.width, info.height], [120, 100]);
+  let opaque = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) opaque++;
+  assert.equal(opaque, 0, 'every pixel transparent');
+  upstream.verify();
+});

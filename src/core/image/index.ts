@@ -5,7 +5,7 @@ export { imageFromBytes, imageFromRaw, loadImage } from './image-result.js';
 export { blankImage } from './blank.js';
 export { singleColor } from './single-color.js';
 export { splitImage, type SplitOptions } from './split.js';
-export { asSubImage, mergeImages, type MergeLayer, type MergeOptions } from './merge.js';
+export { asSourceAnswer, asSubImage, mergeImages, type MergeLayer, type MergeOptions } from './merge.js';
 /** `placeImage(image, size, offset, background)`: MapProxy `SubImageSource`, the image copied into a larger canvas. */
 export { placeImage } from './place.js';
 export { mergeBands, type BandMode, type BandOp } from './band-merge.js';

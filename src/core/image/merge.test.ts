@@ -167,13 +167,14 @@ test('blank images encode unquantised even when the options say paletted (MapPro
   assert.equal(data[25], 6); // IHDR colour type RGBA, not 3 (palette)
 });
 
-test('a lone layer of an opaque source keeps its transparent pixels; a sub image of it gets the bgcolor', async () => {
+test("a lone opaque layer's encoded answer keeps its transparent pixels; a sub image gets the bgcolor", async () => {
   // MapProxy LayerMerger.merge: a layer whose image options are not transparent is returned as is;
   // SubImageSource forces its options transparent, so it is merged onto the background
-  const answer = strip([
-    [0, 0, 0, 0],
-    [9, 9, 9, 255],
-  ]);
+  const answer = imageFromBytes(
+    await sharp(Buffer.from([0, 0, 0, 0, 9, 9, 9, 255]), { raw: { width: 2, height: 1, channels: 4 } })
+      .png()
+      .toBuffer(),
+  );
   const merged = await mergeImages([{ image: answer, opaque: true }], [2, 1], {
     transparent: false,
     bgcolor: [1, 2, 3],

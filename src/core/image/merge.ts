@@ -16,7 +16,7 @@ export interface MergeLayer {
   readonly opacity?: number | null | undefined;
   /**
    * The layer is configured opaque (MapProxy: its image options are not `transparent`): alone, its
-   * image goes out as it came, transparent pixels included, unless it is a sub image.
+   * encoded image goes out as it came, transparent pixels included, unless it is a sub image.
    */
   readonly opaque?: boolean | undefined;
 }
@@ -31,6 +31,19 @@ const SUB_IMAGES = new WeakSet<ImageResult>();
  */
 export function asSubImage(image: ImageResult): ImageResult {
   SUB_IMAGES.add(image);
+  return image;
+}
+
+/** Source answers computed from the upstream's (see {@link asSourceAnswer}). */
+const ANSWERS = new WeakSet<ImageResult>();
+
+/**
+ * Marks `image` as a source's own answer although we computed its pixels (a reprojection of the
+ * upstream image: MapProxy's transformed ImageSource keeps the source's image options), so that
+ * alone on an opaque map it is passed through like encoded bytes. Returns `image`.
+ */
+export function asSourceAnswer(image: ImageResult): ImageResult {
+  ANSWERS.add(image);
   return image;
 }
 
@@ -49,7 +62,7 @@ export interface MergeOptions {
  * - opaque: start from `bgcolor`; a layer with opacity < 1 is blended by its RGB (its alpha is
  *   ignored, as MapProxy converts it to RGB first), any other is pasted through its alpha.
  * No layers: a blank image. One layer of `size` that needs no background (the canvas is
- * transparent, its layer is `opaque` and it is no sub image, or it has no transparent pixel) is
+ * transparent, it is encoded bytes of an `opaque` layer, or it has no transparent pixel) is
  * returned unchanged, whatever its opacity
  * (MapProxy 1.15's `LayerMerger` returns a lone layer as is: a red source at opacity 0.5 alone
  * is pure red), so its bytes can go out without a re-encode. Layers smaller or larger than
@@ -91,9 +104,10 @@ async function isPassThrough(
   if (image.size[0] !== size[0] || image.size[1] !== size[1]) return false;
   if (transparent || image.format === 'image/jpeg') return true;
   // MapProxy LayerMerger.merge returns a lone layer whose options are not `transparent` as is: an
-  // opaque source's answer (or its reprojection) keeps its transparent parts. A sub image is
-  // flagged transparent by MapProxy and gets the background like any transparent layer.
-  if (opaque === true && !SUB_IMAGES.has(image)) return true;
+  // opaque source's answer (encoded bytes as they came, or reprojected) keeps its transparent parts. Pixels we
+  // composed are held to the rule below: a sub image is flagged transparent by MapProxy, and a
+  // mosaic reaching beyond its grid is one of MapProxy's sub images there.
+  if (opaque === true && (image.format !== null || ANSWERS.has(image)) && !SUB_IMAGES.has(image)) return true;
   return !hasTransparency(await image.raw());
 }
 

@@ -4,6 +4,7 @@
  * coverage-clipped answer onto a transparent image.
  */
 import {
+  asSourceAnswer,
   asSubImage,
   blankImage,
   ImageError,
@@ -74,7 +75,7 @@ export function reprojectImage(
   dst: { readonly bbox: BBox; readonly srs: Srs; readonly size: Size },
   resampling: ResamplingMethod = 'bicubic',
 ): Promise<ImageResult> {
-  return transformImage(image, src, dst, { resampling });
+  return transformImage(image, src, dst, { resampling }).then(asSourceAnswer);
 }
 
 /**
