@@ -1,7 +1,7 @@
 /**
  * Lazily created piscina pools for the image workers: the worker file beside this module (.ts
- * under tsx, .js when built), idle threads exit, and a thread dying outside a task is logged
- * instead of ending the process (its tasks reject on their own).
+ * under tsx, .js when built), idle threads exit, and a thread failing outside a task is logged and
+ * its pool replaced instead of ending the process or leaving tasks unsettled.
  */
 import { Piscina } from 'piscina';
 import { getLogger } from '../util/index.js';
@@ -10,12 +10,40 @@ import { getLogger } from '../util/index.js';
 const RUNS_AS_TYPESCRIPT = import.meta.url.endsWith('.ts');
 
 /**
- * A worker inherits `--import tsx` from the command line, but not tsx's programmatic registration
- * (bin/dev.js); so it is loaded explicitly, by absolute URL as the cwd may be anywhere.
+ * Node flags for the workers. A worker inherits the process's flags, but a bare `--import tsx`
+ * resolves against the working directory, which may be anywhere (a seed run in the cache
+ * directory): the worker then never starts and its tasks never settle. So bare tsx imports are
+ * dropped, and under tsx the loader is added back by absolute URL (this also covers bin/dev.js,
+ * whose programmatic registration workers do not inherit).
  */
 function workerExecArgv(): string[] {
-  if (!RUNS_AS_TYPESCRIPT) return process.execArgv;
-  return [...process.execArgv, '--import', import.meta.resolve('tsx')];
+  const flags = withoutBareTsxImports(process.execArgv);
+  return RUNS_AS_TYPESCRIPT ? [...flags, '--import', import.meta.resolve('tsx')] : flags;
+}
+
+const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
+const BARE_TSX = /^tsx(\/|$)/;
+
+/** `execArgv` without `--import tsx`, `--import=tsx/esm`, `--loader tsx` and the like. */
+export function withoutBareTsxImports(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  let skipNext = false;
+  for (const [i, flag] of execArgv.entries()) {
+    if (skipNext) {
+      skipNext = false;
+      continue;
+    }
+    const [name, inline] = flag.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (LOADER_FLAGS.has(name)) {
+      const value = inline ?? execArgv[i + 1];
+      if (value !== undefined && BARE_TSX.test(value)) {
+        skipNext = inline === undefined;
+        continue;
+      }
+    }
+    kept.push(flag);
+  }
+  return kept;
 }
 
 /** A pool created on first `get()`; `close()` stops its threads and a later `get()` starts anew. */
@@ -25,7 +53,12 @@ export interface LazyPool {
 }
 
 /** A pool running the function `name` exported by `./<workerBaseName>.(ts|js)`. */
-export function lazyPool(workerBaseName: string, name: string, maxThreads: number): LazyPool {
+export function lazyPool(
+  workerBaseName: string,
+  name: string,
+  maxThreads: number,
+  execArgv: readonly string[] = workerExecArgv(),
+): LazyPool {
   let pool: Piscina | null = null;
   return {
     get() {
@@ -36,10 +69,18 @@ export function lazyPool(workerBaseName: string, name: string, maxThreads: numbe
           minThreads: 0,
           maxThreads,
           idleTimeout: 10_000,
-          execArgv: workerExecArgv(),
+          execArgv: [...execArgv],
         });
-        pool.on('error', (error: unknown) => {
-          getLogger('mapproxy.image').error(`${workerBaseName} failed: ${error instanceof Error ? error.message : String(error)}`);
+        const created = pool;
+        // an error outside any task is a thread that could not start or died between tasks;
+        // piscina would leave the queued tasks waiting for ever, so the pool is dropped (its
+        // tasks reject) and the next get() starts a new one
+        created.on('error', (error: unknown) => {
+          getLogger('mapproxy.image').error(
+            `${workerBaseName} failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          if (pool === created) pool = null;
+          void created.destroy();
         });
       }
       return pool;
