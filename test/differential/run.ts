@@ -139,8 +139,8 @@ async function runConfig(name: string, file: string): Promise<void> {
       await record({ config: name, kind: request.kind, path: request.path, problems }, { a, b }, index);
     }
     // 4. the cache files both wrote
-    const filesA = await listFiles(dirs.mapproxy);
-    const filesB = await listFiles(dirs.ours);
+    const filesA = withNumberedLegends(await listFiles(dirs.mapproxy));
+    const filesB = withNumberedLegends(await listFiles(dirs.ours));
     const onlyA = filesA.filter((f) => !filesB.includes(f));
     const onlyB = filesB.filter((f) => !filesA.includes(f));
     const problems =
@@ -225,6 +225,17 @@ async function listFiles(dir: string): Promise<string[]> {
     .map((e) => relative(dir, join(e.parentPath, e.name)))
     .filter((f) => f.includes('/') && !/\.lck$|lock/i.test(f))
     .sort();
+}
+
+/**
+ * Legend cache files are named by a hash of the legend request's URL, which holds each side's
+ * own upstream address; they are compared by count (`legends/#1.png`, …), not by name.
+ */
+function withNumberedLegends(files: readonly string[]): string[] {
+  let n = 0;
+  return files.map((f) =>
+    /(^|\/)legends\/[0-9a-f]+\.png$/.test(f) ? f.replace(/[0-9a-f]+\.png$/, `#${++n}.png`) : f,
+  );
 }
 
 function hash(text: string): number {
