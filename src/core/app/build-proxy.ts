@@ -14,6 +14,7 @@ import { buildServices } from './build-services.js';
 import { buildSources } from './build-sources.js';
 import { buildTileLayers } from './build-tile-layers.js';
 import { closeRuntime } from './close-runtime.js';
+import { useConfiguredProjData } from './proj-data-dir.js';
 import { cacheImageOptions } from './image-options.js';
 import type { ServedApp } from './served-app.js';
 import { unsupportedOptions } from './unsupported-options.js';
@@ -38,6 +39,10 @@ export function buildProxy(loaded: LoadedConfig): ProxyRuntime {
   const unsupported = unsupportedOptions(loaded);
   if (unsupported.errors.length > 0) throw new ConfigErrors(unsupported.errors, unsupported.warnings);
   for (const warning of unsupported.warnings) log.warn(formatConfigProblem(warning));
+  useConfiguredProjData(loaded);
+  // MapProxy's load_configuration says so on every load
+  if (loaded.config.services.demo !== undefined)
+    log.warn('Application has demo page enabled. It is recommended to disable this in production.');
   const grids = buildGrids(loaded);
   const sources = buildSources(loaded, grids);
   const caches = buildCaches({ loaded, grids, sources, imageOptions: cacheImageOptions(loaded) });

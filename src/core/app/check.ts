@@ -18,6 +18,7 @@ import { buildGrids } from './build-grids.js';
 import { checkCacheBackends } from './cache-backends.js';
 import { checkLockBackend } from './lock-backends.js';
 import { mapServerSetup } from './mapserver-source.js';
+import { projDataDirProblems } from './proj-data-dir.js';
 import { unsupportedOptions } from './unsupported-options.js';
 
 const buildsGrids: ConfigCheck = (loaded) => {
@@ -50,6 +51,9 @@ const findsMapServer: ConfigCheck = (loaded) => ({
   }),
 });
 
+// globals.srs.proj_data_dir that is not a directory
+const findsProjDataDir: ConfigCheck = (loaded) => ({ errors: projDataDirProblems(loaded) });
+
 // options the spec accepts that serve cannot honour (mapnik sources, inspire_md...; attribution warns)
 const refusesUnsupported: ConfigCheck = (loaded) => unsupportedOptions(loaded);
 
@@ -57,6 +61,6 @@ const refusesUnsupported: ConfigCheck = (loaded) => unsupportedOptions(loaded);
 export function checkConfiguration(options: Omit<CheckConfigOptions, 'checks'>): Promise<CheckConfigResult> {
   return checkConfig({
     ...options,
-    checks: [refusesUnsupported, buildsGrids, buildsCacheBackends, findsMapServer],
+    checks: [refusesUnsupported, buildsGrids, buildsCacheBackends, findsMapServer, findsProjDataDir],
   });
 }

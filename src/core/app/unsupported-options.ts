@@ -4,7 +4,13 @@
  * draws a different map. Cache backend types are refused by the backend registry instead.
  */
 import { hasXsltproc, XSLTPROC } from '../util/index.js';
-import { configErrorAt, type ConfigError, type ConfigWarning, type LoadedConfig } from '../config/index.js';
+import {
+  asWarnings,
+  configErrorAt,
+  type ConfigError,
+  type ConfigWarning,
+  type LoadedConfig,
+} from '../config/index.js';
 
 /** Source types `buildSources` can build. */
 export const SUPPORTED_SOURCE_TYPES: readonly string[] = ['wms', 'mapserver', 'tile', 'debug', 'arcgis'];
@@ -67,6 +73,17 @@ export function unsupportedOptions(loaded: LoadedConfig): {
     errors.push(xsltprocMissing(loaded, ['services', 'wms', 'featureinfo_xslt']));
   if (services?.ogcapi !== undefined)
     refuse(['services', 'ogcapi'], 'the ogcapi service', 'serve WMS, WMTS, TMS or KML instead');
-  // every option is either honoured or refused now; the warnings stay for the check's interface
-  return { errors, warnings: [] };
+  // the only option accepted without effect: text is drawn with fonts of our own, so say so
+  const warnings =
+    config.globals.image.font_dir === undefined
+      ? []
+      : asWarnings([
+          configErrorAt(
+            loaded,
+            ['globals', 'image', 'font_dir'],
+            "is not used: mapproxy-ts draws messages with Pillow's bitmap font and watermarks and attribution with DejaVu Sans, as MapProxy does by default",
+            'CONFIG_INVALID_VALUE',
+          ),
+        ]);
+  return { errors, warnings };
 }

@@ -3,6 +3,7 @@
  * `$VAR` expansion, staged validation and MapProxy's defaults. Never builds runtime objects.
  */
 export {
+  asWarnings,
   ConfigError,
   ConfigErrors,
   formatConfigPath,

@@ -138,6 +138,7 @@ export function normalizeProxyConfig(conf: Plain, ctx: NormalizeContext): ProxyC
   const image = withDefaults({ ...DEFAULTS.image, formats: {} }, g.image);
   if (typeof image.font_dir === 'string') image.font_dir = resolvePath(configDir, image.font_dir);
   const srs = withDefaults({ axis_order_ne: [], axis_order_en: [] }, g.srs);
+  if (typeof srs.proj_data_dir === 'string') srs.proj_data_dir = resolvePath(configDir, srs.proj_data_dir);
   const mapserver = g.mapserver === undefined ? undefined : { ...rec(g.mapserver) };
   if (mapserver && typeof mapserver.working_dir === 'string') {
     mapserver.working_dir = resolvePath(configDir, mapserver.working_dir);

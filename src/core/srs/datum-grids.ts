@@ -19,9 +19,15 @@ const extraDirs: string[] = [];
 /** Grid name -> whether it could be loaded; each file is read at most once per process. */
 const loaded = new Map<string, boolean>();
 
-/** Adds a directory searched before the standard PROJ locations (`globals.srs.proj_data_dir`). */
-export function addProjDataDir(dir: string): void {
-  if (!extraDirs.includes(dir)) extraDirs.unshift(dir);
+/**
+ * Adds a directory searched before the standard PROJ locations (`globals.srs.proj_data_dir`);
+ * grids not found so far are looked up again. True when the directory is new.
+ */
+export function addProjDataDir(dir: string): boolean {
+  if (extraDirs.includes(dir)) return false;
+  extraDirs.unshift(dir);
+  for (const [name, found] of loaded) if (!found) loaded.delete(name);
+  return true;
 }
 
 function searchDirs(): string[] {

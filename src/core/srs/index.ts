@@ -3,7 +3,6 @@
  * The only module that touches proj4.
  */
 export { SrsError, type SrsErrorCode } from './errors.js';
-export { Srs, getSrs } from './srs.js';
+export { Srs, getSrs, useProjDataDir } from './srs.js';
 export { type Point } from './envelope.js';
-export { addProjDataDir } from './datum-grids.js';
 export { preferredSource, type SrsOptions } from './preferred-source.js';

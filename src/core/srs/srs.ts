@@ -5,7 +5,7 @@
 import proj4 from 'proj4';
 import type { BBox } from '../util/index.js';
 import { isEpsgAxisOrderNE } from './axis-order.js';
-import type { ResolvedDefinition } from './datum-grids.js';
+import { addProjDataDir, type ResolvedDefinition } from './datum-grids.js';
 import { epsgDefinition } from './epsg-definitions.js';
 import { envelopePoints, pointsExtent, type Point } from './envelope.js';
 import { SrsError } from './errors.js';
@@ -149,6 +149,19 @@ function project(converter: proj4.Converter, point: Point): Point {
 }
 
 const cache = new Map<string, Srs>();
+
+/** Forgets every SRS made so far, so that the next `getSrs` reads its definition anew. */
+function forgetSrsDefinitions(): void {
+  cache.clear();
+}
+
+/**
+ * Makes `dir` the first place datum grid files (`+nadgrids=`) are looked for; SRS made before
+ * are made anew on their next use, with the grids found there.
+ */
+export function useProjDataDir(dir: string): void {
+  if (addProjDataDir(dir)) forgetSrsDefinitions();
+}
 
 /**
  * The SRS for `code`: `EPSG:n` (any case), a bare number or numeric string (read as EPSG),
