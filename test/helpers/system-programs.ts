@@ -14,6 +14,7 @@ const PROGRAMS = {
   apache2: { files: ['/usr/sbin/apache2'], package: 'apache2' },
   mapserv: { files: [process.env.MAPSERV ?? '/usr/lib/cgi-bin/mapserv'], package: 'cgi-mapserver' },
   gdal: { files: ['gdal_translate', 'gdalinfo'], package: 'gdal-bin' },
+  ogr2ogr: { files: ['ogr2ogr', 'ogrinfo'], package: 'gdal-bin' },
   chromium: { files: ['/usr/bin/chromium'], package: 'chromium' },
   owslib: { files: [], python: 'owslib', package: 'python3-owslib' },
   'redis-server': { files: ['redis-server'], package: 'redis-server' },

@@ -1,19 +1,21 @@
 /**
- * Reading coverage geometry files (MapProxy `util/geom.py`): WKT lines, GeoJSON, and expire-tile
- * lists. Synchronous, because configurations are built synchronously at startup. No OGR.
+ * Reading coverage geometry files (MapProxy `util/geom.py`): WKT lines, GeoJSON, OGR data sources
+ * (through ogr-datasource.ts) and expire-tile lists. Synchronous, because configurations are built
+ * synchronously at startup.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { wktToGeoJSON } from '@terraformer/wkt';
 import type { MultiPolygon, Polygon } from 'polygon-clipping';
 import { createTileGrid, GLOBAL_WEBMERCATOR, parseExpireTiles, tileBBox } from '../grid/index.js';
 import { getLogger } from '../util/index.js';
+import { OgrError, readOgrDatasource } from './ogr-datasource.js';
 
 const log = getLogger('mapproxy.config.coverage');
 
-/** Why a file could not be used; `unsupported` means "would need OGR" (MapProxy falls back to it). */
+/** Why a file could not be used: it (or ogr2ogr) could not be read or run, or its content is wrong. */
 export class CoverageFileError extends Error {
-  readonly reason: 'unreadable' | 'invalid' | 'unsupported';
+  readonly reason: 'unreadable' | 'invalid';
 
   constructor(message: string, reason: CoverageFileError['reason'], options?: { cause?: unknown }) {
     super(message, options);
@@ -66,21 +68,60 @@ function readText(file: string): string {
   }
 }
 
+/** The first 50 bytes of `file` as MapProxy sniffs them, or `null` when it is not a file (`PG:...`). */
+function fileHead(file: string): string | null {
+  try {
+    if (!statSync(file).isFile()) return null;
+  } catch {
+    return null;
+  }
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(50);
+      return head.subarray(0, readSync(fd, head, 0, 50, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw new CoverageFileError(`can't read coverage file ${file}`, 'unreadable', { cause: error });
+  }
+}
+
 /**
  * MapProxy `load_datasource`: a WKT file (starts with POLYGON/MULTIPOLYGON) or, without `where`,
- * a GeoJSON file (starts with `{`). Anything else would go to OGR: `CoverageFileError` `unsupported`.
+ * a GeoJSON file (starts with `{`); anything else, and every `where`, goes to OGR (MapProxy
+ * `load_ogr_datasource`: the first layer, or the `where` query).
  */
 export function loadDatasourceFile(file: string, where?: string): MultiPolygon {
-  const text = readText(file);
-  const head = text.trimStart().slice(0, 20).toLowerCase();
-  try {
-    if (head.startsWith('polygon') || head.startsWith('multipolygon')) return wktPolygons(text);
-    if (where === undefined && head.startsWith('{')) return geoJsonPolygons(JSON.parse(text));
-  } catch (error) {
-    throw new CoverageFileError(`invalid geometry in ${file}`, 'invalid', { cause: error });
+  const head = fileHead(file)
+    ?.replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
+  if (head !== undefined) {
+    if (head.startsWith('polygon') || head.startsWith('multipolygon')) return loadWktFile(file);
+    if (where === undefined && head.startsWith('{')) {
+      const text = readText(file);
+      try {
+        return geoJsonPolygons(JSON.parse(text));
+      } catch (error) {
+        throw new CoverageFileError(`invalid geometry in ${file}`, 'invalid', { cause: error });
+      }
+    }
   }
-  const why = where === undefined ? 'not a WKT or GeoJSON file' : '`where` filters need OGR';
-  throw new CoverageFileError(`${file}: ${why}; OGR datasources are not supported`, 'unsupported');
+  return loadOgrDatasource(file, where);
+}
+
+/** MapProxy `load_ogr_datasource`: the polygons of an OGR data source, whatever its format. */
+export function loadOgrDatasource(datasource: string, where?: string): MultiPolygon {
+  let collection: unknown;
+  try {
+    collection = readOgrDatasource(datasource, where);
+  } catch (error) {
+    if (error instanceof OgrError) throw new CoverageFileError(error.message, 'unreadable', { cause: error });
+    throw new CoverageFileError(`invalid geometry in ${datasource}`, 'invalid', { cause: error });
+  }
+  return geoJsonPolygons(collection);
 }
 
 /** MapProxy `load_polygons` (the legacy `polygons` key): WKT lines only. */
@@ -132,7 +173,10 @@ export function loadExpireTiles(path: string): MultiPolygon {
       }
       if (grid.resolutions[z] === undefined) {
         const levels = `0-${grid.resolutions.length - 1}`;
-        throw new CoverageFileError(`${file}:${line}: expire tile ${z}/${x}/${y}: level not in ${levels}`, 'invalid');
+        throw new CoverageFileError(
+          `${file}:${line}: expire tile ${z}/${x}/${y}: level not in ${levels}`,
+          'invalid',
+        );
       }
       if (seen.has(`${z}/${x}/${y}`)) continue;
       seen.add(`${z}/${x}/${y}`);

@@ -6,22 +6,23 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { ConfigPath, CoverageConfig } from '../config/index.js';
 import { getSrs } from '../srs/index.js';
+import { needs } from '../../../test/helpers/system-programs.js';
 import { coverageFromConfig, type CoverageFailure } from './coverage-from-config.js';
 
 const WGS84 = getSrs('EPSG:4326');
 
-/** Reports as `path: message [unsupported]`, so tests can match the key. */
+/** Reports as `path: message`, so tests can match the key. */
 class Failure extends Error {
   readonly path: ConfigPath;
-  readonly unsupported: boolean;
+  readonly problem: string;
 
-  constructor(path: ConfigPath, message: string, unsupported: boolean) {
+  constructor(path: ConfigPath, message: string) {
     super(`${path.join('.')}: ${message}`);
     this.path = path;
-    this.unsupported = unsupported;
+    this.problem = message;
   }
 }
-const fail: CoverageFailure = (path, message, options) => new Failure(path, message, options.unsupported === true);
+const fail: CoverageFailure = (path, message) => new Failure(path, message);
 
 async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'coverage-config-'));
@@ -44,8 +45,24 @@ test('a bbox, a bbox list datasource and a bbox string datasource are bbox cover
 
 test('WKT and GeoJSON datasources and the legacy polygons key become polygon coverages', async (t) => {
   const dir = await tempDir(t);
-  await writeFile(join(dir, 'a.wkt'), '\uFEFFPOLYGON((0 0, 4 0, 0 4, 0 0))\n\nMULTIPOLYGON(((10 10, 12 10, 12 12, 10 10)))\n');
-  const feature = { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0], [4, 0], [0, 4], [0, 0]]] } };
+  await writeFile(
+    join(dir, 'a.wkt'),
+    '\uFEFFPOLYGON((0 0, 4 0, 0 4, 0 0))\n\nMULTIPOLYGON(((10 10, 12 10, 12 12, 10 10)))\n',
+  );
+  const feature = {
+    type: 'Feature',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [4, 0],
+          [0, 4],
+          [0, 0],
+        ],
+      ],
+    },
+  };
   await writeFile(join(dir, 'a.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [feature] }));
   const wkt = coverageFromConfig({ datasource: join(dir, 'a.wkt'), srs: 'EPSG:4326' }, fail);
   assert.equal(wkt.kind, 'polygon');
@@ -58,7 +75,7 @@ test('WKT and GeoJSON datasources and the legacy polygons key become polygon cov
   assert.deepEqual(legacy.bbox, [0, 0, 12, 12]);
 });
 
-test('union, intersection and difference combine sub-coverages in the first one\'s SRS', () => {
+test("union, intersection and difference combine sub-coverages in the first one's SRS", () => {
   const a = { bbox: [0, 0, 4, 4], srs: 'EPSG:4326' } as const;
   const b = { bbox: [2, 2, 6, 6], srs: 'EPSG:4326' } as const;
   assert.deepEqual(coverageFromConfig({ union: [a, b] }, fail).bbox, [0, 0, 6, 6]);
@@ -79,27 +96,54 @@ test('expire_tiles files list web-mercator tiles as EPSG:3857 squares; a bad lin
   assert.deepEqual(coverage.bbox, [-max, 0, 0, max]);
 });
 
-test('problems are reported at the key they belong to', async (t) => {
+test('problems are reported at the key they belong to', { skip: needs('ogr2ogr') }, async (t) => {
   const dir = await tempDir(t);
   await writeFile(join(dir, 'shape.shp'), 'binary');
   await writeFile(join(dir, 'a.geojson'), '{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}');
   await writeFile(join(dir, 'point.geojson'), '{"type": "Point", "coordinates": [1, 1]}');
-  const cases: [CoverageConfig, string, boolean][] = [
-    [{ ogr_datasource: 'PG: dbname=gis', ogr_srs: 'EPSG:4326' }, 'ogr_datasource', true],
-    [{ datasource: join(dir, 'shape.shp'), srs: 'EPSG:4326' }, 'datasource', true],
-    [{ datasource: join(dir, 'a.geojson'), where: 'x=1', srs: 'EPSG:4326' }, 'datasource', true],
-    [{ datasource: join(dir, 'missing.wkt'), srs: 'EPSG:4326' }, 'datasource', false],
-    [{ datasource: join(dir, 'point.geojson'), srs: 'EPSG:4326' }, 'datasource', false],
-    [{ datasource: join(dir, 'a.geojson') }, 'srs', false],
-    [{ bbox: [0, 0, 1, 1], srs: 'EPSG:999999' }, 'srs', false],
-    [{ union: [{ bbox: [0, 0, 1, 1], srs: 'EPSG:4326' }, { polygons: join(dir, 'missing.wkt') }] }, 'union.1.polygons_srs', false],
-    [{ intersection: [{ bbox: [0, 0, 1, 1], srs: 'EPSG:4326' }, { bbox: [2, 2, 3, 3], srs: 'EPSG:4326' }] }, 'intersection', false],
-    [{}, '', false],
+  const cases: [CoverageConfig, string, RegExp][] = [
+    // OGR failures: the first line of ogr2ogr's (ogrinfo's) stderr
+    [
+      { ogr_datasource: join(dir, 'missing.gpkg'), ogr_srs: 'EPSG:4326' },
+      'ogr_datasource',
+      /missing\.gpkg: FAILURE: Unable to open datasource/,
+    ],
+    [{ ogr_datasource: join(dir, 'a.geojson') }, 'ogr_srs', /coverage needs ogr_srs/],
+    [
+      { datasource: join(dir, 'shape.shp'), srs: 'EPSG:4326' },
+      'datasource',
+      /shape\.shp: FAILURE: Unable to open datasource/,
+    ],
+    [
+      { datasource: join(dir, 'a.geojson'), where: 'x=1', srs: 'EPSG:4326' },
+      'datasource',
+      /a\.geojson: ERROR 1: "x" not recognised as an available field/,
+    ],
+    [{ datasource: join(dir, 'missing.wkt'), srs: 'EPSG:4326' }, 'datasource', /missing\.wkt/],
+    [{ datasource: join(dir, 'point.geojson'), srs: 'EPSG:4326' }, 'datasource', /no geometries/],
+    [{ datasource: join(dir, 'a.geojson') }, 'srs', /coverage needs srs/],
+    [{ bbox: [0, 0, 1, 1], srs: 'EPSG:999999' }, 'srs', /unknown coverage srs/],
+    [
+      { union: [{ bbox: [0, 0, 1, 1], srs: 'EPSG:4326' }, { polygons: join(dir, 'missing.wkt') }] },
+      'union.1.polygons_srs',
+      /coverage needs polygons_srs/,
+    ],
+    [
+      {
+        intersection: [
+          { bbox: [0, 0, 1, 1], srs: 'EPSG:4326' },
+          { bbox: [2, 2, 3, 3], srs: 'EPSG:4326' },
+        ],
+      },
+      'intersection',
+      /./,
+    ],
+    [{}, '', /coverage needs/],
   ];
-  for (const [conf, key, unsupported] of cases) {
+  for (const [conf, key, message] of cases) {
     assert.throws(
       () => coverageFromConfig(conf, fail),
-      (error: Failure) => error.path.join('.') === key && error.unsupported === unsupported,
+      (error: Failure) => error.path.join('.') === key && message.test(error.problem),
       `${JSON.stringify(conf)} → ${key}`,
     );
   }

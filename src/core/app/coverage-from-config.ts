@@ -1,6 +1,7 @@
 /**
  * A config `coverage` section → grid `Coverage` (MapProxy `config/coverage.py` `load_coverage`):
- * bbox, bbox/WKT/GeoJSON `datasource`, `polygons`, `expire_tiles`, union/intersection/difference.
+ * bbox, bbox/WKT/GeoJSON/OGR `datasource` (with `where`), `ogr_datasource`, `polygons`, `expire_tiles`,
+ * union/intersection/difference.
  */
 import type { MultiPolygon } from 'polygon-clipping';
 import { configErrorAt, type ConfigPath, type CoverageConfig, type LoadedConfig } from '../config/index.js';
@@ -12,16 +13,22 @@ import {
   type CoverageOperation,
 } from '../grid/index.js';
 import { getSrs, type Srs } from '../srs/index.js';
-import { CoverageFileError, loadDatasourceFile, loadExpireTiles, loadWktFile } from './coverage-files.js';
+import {
+  CoverageFileError,
+  loadDatasourceFile,
+  loadExpireTiles,
+  loadOgrDatasource,
+  loadWktFile,
+} from './coverage-files.js';
 
 /**
  * Turns a problem into the error to throw: `path` is relative to the coverage section (e.g.
- * `['union', 1, 'datasource']`). `unsupported` marks what mapproxy-ts cannot do (OGR).
+ * `['union', 1, 'datasource']`).
  */
 export type CoverageFailure = (
   path: ConfigPath,
   message: string,
-  options: { readonly cause?: unknown; readonly unsupported?: boolean },
+  options: { readonly cause?: unknown },
 ) => Error;
 
 // built coverages by config section (frozen, so identity is stable): sources, tagged sources and
@@ -30,20 +37,14 @@ const built = new WeakMap<CoverageConfig, Coverage>();
 
 /**
  * The coverage of the section at `path` of `loaded` (e.g. `['sources', 'osm', 'coverage']`),
- * built once per section. Throws `ConfigError` at the offending key: `CONFIG_UNKNOWN_TYPE` for OGR
- * datasources, `CONFIG_INVALID_VALUE` for unreadable files, unknown SRS and empty geometries.
+ * built once per section. Throws `ConfigError` (`CONFIG_INVALID_VALUE`) at the offending key for
+ * unreadable files, ogr2ogr missing or failing, unknown SRS and empty geometries.
  */
 export function configCoverage(loaded: LoadedConfig, path: ConfigPath, section: CoverageConfig): Coverage {
   let coverage = built.get(section);
   if (coverage === undefined) {
-    coverage = coverageFromConfig(section, (rel, message, { cause, unsupported }) =>
-      configErrorAt(
-        loaded,
-        [...path, ...rel],
-        message,
-        unsupported === true ? 'CONFIG_UNKNOWN_TYPE' : 'CONFIG_INVALID_VALUE',
-        { cause },
-      ),
+    coverage = coverageFromConfig(section, (rel, message, { cause }) =>
+      configErrorAt(loaded, [...path, ...rel], message, 'CONFIG_INVALID_VALUE', { cause }),
     );
     built.set(section, coverage);
   }
@@ -54,8 +55,8 @@ const OPERATIONS = ['union', 'intersection', 'difference'] as const satisfies Co
 
 /**
  * Builds the coverage of `conf` (file paths absolute, as after config loading). Files are read
- * synchronously. Every problem (unreadable or empty file, unknown SRS, OGR-only datasource,
- * empty result of a set operation) goes through `fail` with the key it belongs to. `clip` is not
+ * synchronously (OGR data sources through ogr2ogr). Every problem (unreadable or empty file, unknown
+ * SRS, ogr2ogr missing or failing, empty result of a set operation) goes through `fail` with the key it belongs to. `clip` is not
  * part of the result: callers read `conf.clip` (only the outermost one counts, as in MapProxy).
  */
 export function coverageFromConfig(conf: CoverageConfig, fail: CoverageFailure): Coverage {
@@ -68,9 +69,10 @@ export function coverageFromConfig(conf: CoverageConfig, fail: CoverageFailure):
     return guarded(fail, [operation], () => combineCoverages(operation, coverages));
   }
   if (conf.ogr_datasource !== undefined) {
-    throw fail(['ogr_datasource'], `OGR datasources are not supported (${conf.ogr_datasource})`, {
-      unsupported: true,
-    });
+    // MapProxy: always OGR, even for WKT or GeoJSON files
+    const srs = srsAt(fail, 'ogr_srs', conf.ogr_srs);
+    const datasource = conf.ogr_datasource;
+    return polygonsAt(fail, 'ogr_datasource', srs, () => loadOgrDatasource(datasource, conf.ogr_where));
   }
   if (conf.polygons !== undefined) {
     const srs = srsAt(fail, 'polygons_srs', conf.polygons_srs ?? conf.srs);
@@ -79,7 +81,11 @@ export function coverageFromConfig(conf: CoverageConfig, fail: CoverageFailure):
   }
   if (conf.bbox !== undefined) {
     // kept from earlier mapproxy-ts versions: a bbox without srs is EPSG:4326 (MapProxy: KeyError)
-    const srs = srsAt(fail, conf.bbox_srs === undefined ? 'srs' : 'bbox_srs', conf.bbox_srs ?? conf.srs ?? 'EPSG:4326');
+    const srs = srsAt(
+      fail,
+      conf.bbox_srs === undefined ? 'srs' : 'bbox_srs',
+      conf.bbox_srs ?? conf.srs ?? 'EPSG:4326',
+    );
     const bbox = conf.bbox;
     return guarded(fail, ['bbox'], () => createBBoxCoverage({ bbox, srs }));
   }
@@ -95,7 +101,11 @@ export function coverageFromConfig(conf: CoverageConfig, fail: CoverageFailure):
     const path = conf.expire_tiles;
     return polygonsAt(fail, 'expire_tiles', getSrs('EPSG:3857'), () => loadExpireTiles(path));
   }
-  throw fail([], 'coverage needs bbox, datasource, polygons, expire_tiles, union, intersection or difference', {});
+  throw fail(
+    [],
+    'coverage needs bbox, datasource, polygons, expire_tiles, union, intersection or difference',
+    {},
+  );
 }
 
 function srsAt(fail: CoverageFailure, key: string, code: string | undefined): Srs {
@@ -113,7 +123,7 @@ function polygonsAt(fail: CoverageFailure, key: string, srs: Srs, load: () => Mu
     polygons = load();
   } catch (error) {
     if (!(error instanceof CoverageFileError)) throw error;
-    throw fail([key], error.message, { cause: error, unsupported: error.reason === 'unsupported' });
+    throw fail([key], error.message, { cause: error });
   }
   return guarded(fail, [key], () => createPolygonCoverage(polygons, srs));
 }

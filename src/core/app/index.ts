@@ -32,9 +32,16 @@ export {
 } from './wms-capabilities.js';
 export { formatWmsCapabilities } from './format-wms-capabilities.js';
 /**
- * `coverageFromConfig(section, fail)`: a config coverage (bbox, WKT/GeoJSON/bbox `datasource`,
- * `polygons`, `expire_tiles`, union/intersection/difference) as a grid `Coverage`, reading files
- * synchronously; each problem goes through `fail(keyPath, message, {cause, unsupported})`.
+ * `coverageFromConfig(section, fail)`: a config coverage (bbox, WKT/GeoJSON/OGR/bbox `datasource`
+ * with `where`, `ogr_datasource`, `polygons`, `expire_tiles`, union/intersection/difference) as a
+ * grid `Coverage`, reading files synchronously (OGR data sources through Debian's ogr2ogr); each
+ * problem goes through `fail(keyPath, message, {cause})`.
  */
 export { coverageFromConfig, type CoverageFailure } from './coverage-from-config.js';
-export { loadDatasourceFile, loadExpireTiles, CoverageFileError } from './coverage-files.js';
+export {
+  loadDatasourceFile,
+  loadExpireTiles,
+  loadOgrDatasource,
+  loadWktFile,
+  CoverageFileError,
+} from './coverage-files.js';

@@ -1,9 +1,10 @@
 /**
  * seed.yaml `coverages` → grid `Coverage`s (MapProxy `config/coverage.py` `load_coverage`): bbox,
- * WKT and GeoJSON files, expire tiles, `union`/`intersection`/`difference`. No OGR datasources.
+ * WKT, GeoJSON and OGR files (with `where`), `ogr_datasource`, expire tiles,
+ * `union`/`intersection`/`difference`.
  */
 import type { MultiPolygon } from 'polygon-clipping';
-import { CoverageFileError, loadDatasourceFile } from '../app/index.js';
+import { CoverageFileError, loadDatasourceFile, loadOgrDatasource, loadWktFile } from '../app/index.js';
 import type { CoverageConfig } from '../config/index.js';
 import {
   combineCoverages,
@@ -16,10 +17,10 @@ import { getSrs } from '../srs/index.js';
 import { SeedError } from './errors.js';
 import { loadExpireTiles } from './expire-tiles.js';
 
-/** MapProxy `load_datasource` (WKT or GeoJSON; read once at start-up), failures as `SeedError`. */
-function loadPolygonFile(file: string): MultiPolygon {
+/** Runs a coverage file loader (files are read once, at start-up), failures as `SeedError`. */
+function loadPolygonFile(load: () => MultiPolygon): MultiPolygon {
   try {
-    return loadDatasourceFile(file);
+    return load();
   } catch (error) {
     if (!(error instanceof CoverageFileError)) throw error;
     throw new SeedError(error.message, 'SEED_COVERAGE', { cause: error });
@@ -46,10 +47,19 @@ export async function loadCoverage(conf: CoverageConfig): Promise<Coverage> {
     if (parts !== undefined) return combineCoverages(operation, await Promise.all(parts.map(loadCoverage)));
   }
   if (conf.ogr_datasource !== undefined) {
-    throw new SeedError('ogr_datasource coverages are not supported', 'SEED_COVERAGE');
+    const { ogr_datasource: datasource, ogr_where: where } = conf;
+    const srs = srsOf(conf.ogr_srs, 'ogr_srs');
+    return createPolygonCoverage(
+      loadPolygonFile(() => loadOgrDatasource(datasource, where)),
+      srs,
+    );
   }
   if (conf.polygons !== undefined) {
-    return createPolygonCoverage(loadPolygonFile(conf.polygons), srsOf(conf.polygons_srs, 'polygons_srs'));
+    const file = conf.polygons;
+    return createPolygonCoverage(
+      loadPolygonFile(() => loadWktFile(file)),
+      srsOf(conf.polygons_srs, 'polygons_srs'),
+    );
   }
   if (conf.bbox !== undefined) {
     return createBBoxCoverage({ bbox: conf.bbox, srs: srsOf(conf.bbox_srs ?? conf.srs, 'srs') });
@@ -57,7 +67,11 @@ export async function loadCoverage(conf: CoverageConfig): Promise<Coverage> {
   if (conf.datasource !== undefined) {
     const srs = srsOf(conf.srs, 'srs');
     if (typeof conf.datasource !== 'string') return createBBoxCoverage({ bbox: conf.datasource, srs });
-    return createPolygonCoverage(loadPolygonFile(conf.datasource), srs);
+    const { datasource, where } = conf;
+    return createPolygonCoverage(
+      loadPolygonFile(() => loadDatasourceFile(datasource, where)),
+      srs,
+    );
   }
   if (conf.expire_tiles !== undefined) return loadExpireTiles(conf.expire_tiles);
   throw new SeedError('coverage has no bbox, datasource or polygons', 'SEED_COVERAGE');
