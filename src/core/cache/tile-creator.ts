@@ -206,14 +206,16 @@ export class TileCreator {
           this.#query(tileBBox(grid, job.coord), grid.tileSize, request),
         );
         if (answer === null) return NOTHING;
-        return { ...answer, tiles: [await this.#encode(job.coord, answer.image)] };
+        return { ...answer, tiles: [await this.#encode(job.coord, answer.image, answer.isStandIn)] };
       }
       case 'bulk': {
         // 3. tiled sources with bulk_meta_tiles: every tile of the meta tile, in parallel
         const coords = jobTiles(job);
         const answers = await mapLimit(coords, concurrentTileCreators, async (coord) => {
           const answer = await this.#querySources(this.#query(tileBBox(grid, coord), grid.tileSize, request));
-          return answer === null ? null : { ...answer, tile: await this.#encode(coord, answer.image) };
+          return answer === null
+            ? null
+            : { ...answer, tile: await this.#encode(coord, answer.image, answer.isStandIn) };
         });
         const found = answers.filter((a) => a !== null);
         return {
@@ -238,7 +240,7 @@ export class TileCreator {
         );
         // 5. encode every tile in the cache format
         const tiles = await Promise.all(
-          patterns.map((p, i) => this.#encode(p.coord as TileCoord, parts[i] as ImageResult)),
+          patterns.map((p, i) => this.#encode(p.coord as TileCoord, parts[i] as ImageResult, false)),
         );
         return { ...answer, tiles };
       }
@@ -274,6 +276,7 @@ export class TileCreator {
         image: await asMixedSourceImage(image, only.source, imageOptions),
         cacheable: info?.cacheable ?? true,
         authorizeStale: info?.authorizeStale ?? false,
+        isStandIn: info !== null,
       };
     }
     const images = await Promise.all(sources.map(({ source }) => source.getMap(query)));
@@ -284,11 +287,21 @@ export class TileCreator {
     );
     // MapProxy LayerMerger: the merged image is cacheable only when every layer is
     const cacheable = layers.every(({ image }) => onErrorInfo(image)?.cacheable ?? true);
-    return { image: await mergeLayers(layers, query.size, imageOptions), cacheable, authorizeStale: false };
+    return {
+      image: await mergeLayers(layers, query.size, imageOptions),
+      cacheable,
+      authorizeStale: false,
+      isStandIn: false,
+    };
   }
 
-  async #encode(coord: TileCoord, source: ImageResult): Promise<EncodedTile> {
-    const { imageOptions, cache, tileFilter } = this.#options;
+  async #encode(coord: TileCoord, source: ImageResult, isStandIn: boolean): Promise<EncodedTile> {
+    const { cache, tileFilter } = this.#options;
+    // MapProxy encodes a tile-sized on_error image (BlankImageSource, colors=0) without
+    // flattening it, whatever the cache's transparency: a 'transparent' response stays transparent
+    const imageOptions = isStandIn
+      ? { ...this.#options.imageOptions, transparent: true }
+      : this.#options.imageOptions;
     // MapProxy applies tile filters before storing: tiles are stored watermarked
     const image = tileFilter === undefined ? source : await tileFilter(coord, source);
     const [encoded, singleColor] = await Promise.all([
@@ -336,6 +349,8 @@ interface SourceAnswer {
   readonly cacheable: boolean;
   /** `on_error` `authorize_stale`: prefer an existing stale copy. */
   readonly authorizeStale: boolean;
+  /** One source's `on_error` stand-in image (not merged with others). */
+  readonly isStandIn: boolean;
 }
 
 interface Rendered {
