@@ -12,9 +12,6 @@ import { hasTransparency } from './pixels.js';
 import { decodePngRgba } from './png-decode.js';
 import type { ImageFormatOptions, RawImage } from './types.js';
 
-/** libimagequant effort (1-10) for the `mediancut` quantizer. */
-const PNG_QUALITY_EFFORT = 7;
-
 /** Encoded bytes and the mime type they are in. */
 export interface Encoded {
   readonly data: Buffer;
@@ -100,35 +97,38 @@ function runEncoder(
   options: ImageFormatOptions,
 ): Promise<Buffer> {
   const [width, height] = raw.size;
-  if (name === 'png' && colors > 0 && options.quantizer !== 'mediancut') {
-    // the default (MapProxy: PIL fastoctree, no dithering): the same octree on worker threads, so
-    // the same pixels; libimagequant (effort 4: ~35 ms a gradient tile) made seeding 7x slower
-    return encodePalettePngAsync({ data: raw.data, width, height, colors, withAlpha: keepAlpha });
+  const quantizer = options.quantizer ?? 'fastoctree';
+  if (name === 'png' && colors > 0) {
+    // MapProxy quantises with PIL (fastoctree by default, no dithering; mediancut on request): the
+    // same quantisers on worker threads, so the same pixels
+    return encodePalettePngAsync({ data: raw.data, width, height, colors, withAlpha: keepAlpha, quantizer });
+  }
+  if (name === 'gif') {
+    // MapProxy quantises when `colors` is set (as for png); else PIL's GIF writer converts with
+    // Image.ADAPTIVE (median cut for RGB, fastoctree for RGBA). There MapProxy's image is RGB where
+    // nothing made it transparent (e.g. a jpeg cache inside its coverage), even when asked for
+    // TRANSPARENT: an opaque image takes the RGB path
+    const gifColors = Math.max(0, options.colors);
+    return encodePalettePngAsync({
+      data: raw.data,
+      width,
+      height,
+      colors: gifColors,
+      withAlpha: keepAlpha && (gifColors > 0 || hasTransparency(raw)),
+      quantizer,
+      format: 'gif',
+    });
   }
   let image = sharp(raw.data, { raw: { width, height, channels: 4 } });
   // PIL convert('RGB') drops alpha without compositing; so does removeAlpha
   if (!keepAlpha || name === 'jpeg') image = image.removeAlpha();
   switch (name) {
     case 'png':
-      if (colors > 0) {
-        // `mediancut`, MapProxy's slow, higher-quality choice: libimagequant, no dithering (as
-        // PIL); below effort 4 alpha levels get posterised
-        return image
-          .png({
-            palette: true,
-            colours: Math.min(256, Math.max(2, colors)),
-            dither: 0,
-            effort: PNG_QUALITY_EFFORT,
-          })
-          .toBuffer();
-      }
       return image.png().toBuffer();
     case 'jpeg':
       return image.jpeg({ quality: options.jpegQuality }).toBuffer();
     case 'webp':
       return image.webp().toBuffer();
-    case 'gif':
-      return image.gif().toBuffer();
     case 'tiff':
       return image.tiff(tiffOptions(options)).toBuffer();
   }
