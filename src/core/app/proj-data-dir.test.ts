@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +61,9 @@ test('datum grids are read from proj_data_dir (relative to the config) first; th
   configureLogging({ stdout: false });
   const records: LogRecord[] = [];
   t.after(onLog((record) => records.push(record)));
-  t.after(() => { configureLogging(); });
+  t.after(() => {
+    configureLogging();
+  });
   const runtime = buildProxy(await loadConfig(join(dir, 'mapproxy.yaml')));
   t.after(() => runtime.close());
 
@@ -75,16 +77,4 @@ test('datum grids are read from proj_data_dir (relative to the config) first; th
     ),
     records.map((r) => `${r.name} ${r.level} ${r.message}`).join('\n'),
   );
-});
-
-test('globals.image.font_dir is accepted with a warning at its key that it is not used', async (t) => {
-  const dir = await configDir(t, '.');
-  const file = join(dir, 'mapproxy.yaml');
-  const text = await readFile(file, 'utf8');
-  await writeFile(file, text.replace('  srs:\n', '  image:\n    font_dir: ./fonts\n  srs:\n'));
-  const result = await checkConfiguration({ configFile: file });
-  assert.deepEqual(result.errors, []);
-  const fontWarnings = result.warnings.filter((w) => w.path.join('.') === 'globals.image.font_dir');
-  assert.equal(fontWarnings.length, 1, JSON.stringify(result.warnings));
-  assert.match(fontWarnings[0]!.message, /is not used: mapproxy-ts draws messages/);
 });

@@ -73,17 +73,37 @@ export function unsupportedOptions(loaded: LoadedConfig): {
     errors.push(xsltprocMissing(loaded, ['services', 'wms', 'featureinfo_xslt']));
   if (services?.ogcapi !== undefined)
     refuse(['services', 'ogcapi'], 'the ogcapi service', 'serve WMS, WMTS, TMS or KML instead');
-  // the only option accepted without effect: text is drawn with fonts of our own, so say so
-  const warnings =
-    config.globals.image.font_dir === undefined
-      ? []
-      : asWarnings([
-          configErrorAt(
-            loaded,
-            ['globals', 'image', 'font_dir'],
-            "is not used: mapproxy-ts draws messages with Pillow's bitmap font and watermarks and attribution with DejaVu Sans, as MapProxy does by default",
-            'CONFIG_INVALID_VALUE',
-          ),
-        ]);
+  // options accepted without effect are said to be so at their key
+  const unused = (path: (string | number)[], why: string): ConfigError =>
+    configErrorAt(loaded, path, `is not used: ${why}`, 'CONFIG_INVALID_VALUE');
+  const ignored: ConfigError[] = [];
+  if (config.globals.image.font_dir !== undefined)
+    ignored.push(
+      unused(
+        ['globals', 'image', 'font_dir'],
+        "mapproxy-ts draws messages with Pillow's bitmap font and watermarks and attribution with DejaVu Sans, as MapProxy does by default",
+      ),
+    );
+  ignored.push(...ogcApiOnlyKeys(config.layers, ['layers'], unused));
+  const warnings = asWarnings(ignored);
   return { errors, warnings };
+}
+
+/** Layer keys only MapProxy's OGC API Maps service reads (refused above), anywhere in the tree. */
+function ogcApiOnlyKeys(
+  layers: unknown,
+  path: (string | number)[],
+  unused: (path: (string | number)[], why: string) => ConfigError,
+): ConfigError[] {
+  if (!Array.isArray(layers)) return [];
+  return layers.flatMap((value: unknown, index) => {
+    const layer = section(value) ?? {};
+    const here = [...path, index];
+    const found = ['nominal_res', 'nominal_scale']
+      .filter((key) => layer[key] !== undefined)
+      .map((key) =>
+        unused([...here, key], 'only the OGC API Maps service reads it, which mapproxy-ts does not serve'),
+      );
+    return [...found, ...ogcApiOnlyKeys(layer.layers, [...here, 'layers'], unused)];
+  });
 }

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { checkConfiguration } from './check.js';
+
+test('options accepted without effect (font_dir, nominal_res/_scale) warn at their key; the config still loads', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'unused-options-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'mapproxy.yaml');
+  await writeFile(
+    file,
+    [
+      'services:',
+      '  wms:',
+      'globals:',
+      '  image:',
+      '    font_dir: ./fonts',
+      'layers:',
+      '  - name: top',
+      '    title: top',
+      '    nominal_res: 10',
+      '    layers:',
+      '      - name: d',
+      '        title: d',
+      '        sources: [d]',
+      '        nominal_scale: 5000',
+      'sources:',
+      '  d:',
+      '    type: debug',
+      '',
+    ].join('\n'),
+  );
+  const result = await checkConfiguration({ configFile: file });
+  assert.deepEqual(result.errors, []);
+  const unused = result.warnings
+    .filter((w) => w.message.startsWith('is not used'))
+    .map((w) => `${String(w.line)}:${String(w.column)} ${w.path.join('.')}: ${w.message.slice(0, 40)}`);
+  assert.deepEqual(unused, [
+    '5:15 globals.image.font_dir: is not used: mapproxy-ts draws messages ',
+    '9:18 layers.0.nominal_res: is not used: only the OGC API Maps servi',
+    '14:24 layers.0.layers.0.nominal_scale: is not used: only the OGC API Maps servi',
+  ]);
+});
