@@ -15,6 +15,17 @@ const HELMERT_FALLBACKS: ReadonlyMap<string, string> = new Map([
   ['OSTN15_NTv2_OSGBtoETRS.gsb', '+towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489'],
 ]);
 
+/**
+ * Area of use (lon/lat degrees, west, south, east, north) of the EPSG operation that uses each
+ * grid, as proj.db records it: PROJ (9.1, pyproj's `Transformer.from_crs`) applies the grid
+ * operation only to points inside this area and the first grid-less one (the Helmert stand-in)
+ * to every other point, even where the grid file itself would reach.
+ */
+const GRID_AREAS: ReadonlyMap<string, readonly [number, number, number, number]> = new Map([
+  // DHDN to WGS 84 (4): Germany - onshore (EPSG area 3343)
+  ['BETA2007.gsb', [5.86, 47.27, 15.04, 55.09] as const],
+]);
+
 const extraDirs: string[] = [];
 /** Grid name -> whether it could be loaded; each file is read at most once per process. */
 const loaded = new Map<string, boolean>();
@@ -82,6 +93,19 @@ export function resolveDatumGrids(
     definition: tidy(definition.replace(/\+nadgrids=\S+/, `+nadgrids=${usable.join(',')}`)),
     fallback: withoutGrids,
   };
+}
+
+/**
+ * The area of use (lon/lat degrees on the definition's own datum: west, south, east, north) of the
+ * datum grid in `definition`, or null when it uses no grid or the area is not known.
+ */
+export function gridAreaOfUse(definition: string): readonly [number, number, number, number] | null {
+  const grids = /\+nadgrids=(\S+)/.exec(definition)?.[1]?.split(',') ?? [];
+  for (const grid of grids) {
+    const area = GRID_AREAS.get(grid.replace(/^@/, ''));
+    if (area !== undefined) return area;
+  }
+  return null;
 }
 
 function tidy(definition: string): string {

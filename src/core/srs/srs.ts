@@ -5,7 +5,7 @@
 import proj4 from 'proj4';
 import type { BBox } from '../util/index.js';
 import { isEpsgAxisOrderNE } from './axis-order.js';
-import { addProjDataDir, type ResolvedDefinition } from './datum-grids.js';
+import { addProjDataDir, gridAreaOfUse, type ResolvedDefinition } from './datum-grids.js';
 import { epsgDefinition } from './epsg-definitions.js';
 import { envelopePoints, pointsExtent, type Point } from './envelope.js';
 import { SrsError } from './errors.js';
@@ -33,6 +33,10 @@ export class Srs {
   /** Without the datum grid, for points outside the grid (see datum-grids.ts); null if no grid. */
   readonly #fallbackDefinition: string | null;
   readonly #converters = new Map<string, proj4.Converter>();
+  /** Where PROJ applies the grid operation (lon/lat degrees); null without a grid or known area. */
+  readonly #gridArea: BBox | null;
+  /** Grid areas of use expressed in this SRS's coordinates, by area. */
+  readonly #areasHere = new Map<string, BBox | null>();
 
   constructor(code: string, epsg: number, resolved: ResolvedDefinition, isAxisOrderNE: boolean) {
     const { definition } = resolved;
@@ -40,6 +44,7 @@ export class Srs {
     this.epsg = epsg;
     this.#definition = definition;
     this.#fallbackDefinition = resolved.fallback;
+    this.#gridArea = resolved.fallback === null ? null : gridAreaOfUse(definition);
     this.isGeographic = /\+proj=(longlat|latlong|lonlat|latlon)\b/.test(definition);
     this.isAxisOrderNE = isAxisOrderNE;
   }
@@ -60,19 +65,50 @@ export class Srs {
   /**
    * Transforms x/y points into `to`. A point that cannot be projected (e.g. a pole into mercator)
    * comes back with non-finite components. Returns the input when both SRS are equal.
-   * A point outside a datum grid's extent is transformed without the grid, as PROJ does.
+   * A point outside a datum grid's extent, or outside the area of use PROJ gives the grid's
+   * operation, is transformed without the grid, as PROJ does.
    */
   transformPoints(to: Srs, points: readonly Point[]): readonly Point[] {
     if (this.equals(to)) return points;
     const converter = this.#converter(to);
     const hasFallback = this.#fallbackDefinition !== null || to.#fallbackDefinition !== null;
     if (!hasFallback) return points.map((point) => project(converter, point));
+    const gridArea = this.#gridArea ?? to.#gridArea;
+    const area = gridArea === null ? null : this.#areaHere(gridArea);
     return withoutProj4Chatter(() =>
       points.map((point): Point => {
+        // PROJ 9.1 proj_trans: outside the grid operation's area of use (tested in source
+        // coordinates) the first operation without grids runs, even where the grid reaches
+        if (area !== null && !isInside(point, area)) return project(this.#converter(to, true), point);
         const projected = project(converter, point);
         return projected.every(Number.isFinite) ? projected : project(this.#converter(to, true), point);
       }),
     );
+  }
+
+  /**
+   * `area` (lon/lat degrees on this SRS's own datum) as a bbox in this SRS, as PROJ's
+   * proj_create_crs_to_crs computes it (proj_trans_bounds, 21 points between the corners).
+   */
+  #areaHere(area: BBox): BBox | null {
+    const key = area.join(',');
+    let here = this.#areasHere.get(key);
+    if (here === undefined) {
+      const outline = envelopePoints(area, 4 + 4 * 21);
+      if (this.isGeographic) here = pointsExtent(outline);
+      else {
+        const projection = new proj4.Proj(this.#definition);
+        const toRadians = Math.PI / 180;
+        here = pointsExtent(
+          outline.map(([lon, lat]): Point => {
+            const { x, y } = projection.forward({ x: lon * toRadians, y: lat * toRadians });
+            return [x, y];
+          }),
+        );
+      }
+      this.#areasHere.set(key, here);
+    }
+    return here;
   }
 
   /**
@@ -137,6 +173,10 @@ function withoutProj4Chatter<T>(fn: () => T): T {
     // eslint-disable-next-line no-console -- see above
     console.log = log;
   }
+}
+
+function isInside([x, y]: Point, [minx, miny, maxx, maxy]: BBox): boolean {
+  return x >= minx && x <= maxx && y >= miny && y <= maxy;
 }
 
 function project(converter: proj4.Converter, point: Point): Point {
