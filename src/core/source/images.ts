@@ -94,7 +94,7 @@ export function textImage({
 }
 
 /**
- * `image` pasted at `offset` (pixels from the top-left) onto a transparent image of `size`
+ * `image` pasted at `offset` (pixels from the top-left) onto a transparent white image of `size`
  * (MapProxy `SubImageSource`), marked as a sub image for the WMS merge.
  */
 export async function pasteOnTransparent(
@@ -102,5 +102,7 @@ export async function pasteOnTransparent(
   size: Size,
   offset: readonly [number, number],
 ): Promise<ImageResult> {
-  return asSubImage(await placeImage(image, size, offset, [0, 0, 0, 0]));
+  // MapProxy create_image: the layer's/source's bgcolor (never configured, so white) with alpha 0.
+  // The RGB shows where alpha is dropped: a jpeg is white there, not black (PIL convert('RGB'))
+  return asSubImage(await placeImage(image, size, offset, [255, 255, 255, 0]));
 }
