@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { psnr } from '../differential/compare.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
@@ -105,4 +106,29 @@ test('a UTM cache fed by a mercator cache reprojects its tiles as MapProxy 1.15 
   for (let x = 134; x <= 135; x++)
     for (let y = 166; y <= 168; y++)
       assert.ok(fetched.has(`/tiles/08/000/000/${pad(x)}/000/000/${pad(y)}.png`));
+});
+
+/** The differential runner's upstream: one colour per tile path (the first bytes of its SHA-1). */
+function hashColourTile(request: UpstreamRequest): Promise<Buffer> {
+  const [r, g, b] = createHash('sha1').update(request.pathname).digest();
+  return solidPng([r ?? 0, g ?? 0, b ?? 0]);
+}
+
+test('a cache fed by a cache in another SRS renders only inside its own grid bbox, as MapProxy 1.15', async (t) => {
+  // MapProxy's CacheSource extent is the source cache's extent cut to the consuming cache's grid
+  // bbox (in EPSG:3857 here): UTM tile 0/0/0 reaches far beyond it and is white there; MapProxy
+  // fetched these two level-4 tiles and no other
+  const upstream = await startUpstream(t);
+  for (const path of ['/tiles/04/000/000/008/000/000/010.png', '/tiles/04/000/000/008/000/000/011.png'])
+    upstream.expect(path, hashColourTile);
+  const proxy = await startProxy(t, FIXTURE, { UPSTREAM_URL: upstream.url });
+  const res = await fetch(`${proxy.url}/tms/1.0.0/tms_transf/EPSG25832/0/0/0.png`);
+  assert.equal(res.status, 200);
+  const ours = await rgba(Buffer.from(await res.arrayBuffer()));
+  const theirs = await rgba(
+    await readFile(join(FIXTURES_DIR, 'cache-source', 'tms_transf_0_0_0_extent.png')),
+  );
+  const db = psnr(ours, theirs);
+  assert.ok(db >= 35, `PSNR ${db.toFixed(1)} dB against MapProxy's tms_transf_0_0_0_extent.png`);
+  upstream.verify();
 });

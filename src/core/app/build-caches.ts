@@ -35,6 +35,7 @@ import { bandMerge, type BandSources } from './band-merge-config.js';
 import type { Size } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
 import { cacheBackend } from './cache-backends.js';
+import { cacheSourceExtent } from './cache-extent.js';
 import { cacheTransparency } from './cache-transparency.js';
 import { checkLockBackend, createTileLocks } from './lock-backends.js';
 
@@ -215,6 +216,7 @@ function sourceList(
         name: source,
         tileManager: manager,
         tiledOnly,
+        extent: cacheSourceExtent(context.loaded, source, managers, grid),
         maxTileLimit: loaded.config.globals.cache.max_tile_limit,
       });
     }

@@ -3,10 +3,12 @@
  * (MapProxy >= 1.16 `CacheConfiguration.caches()`: "prefer the cache coverage's extent"), else
  * MapProxy 1.15's `merge_layer_extents` of its sources' coverages; undefined means the grid's.
  */
+import type { TileManager } from '../cache/index.js';
 import type { LoadedConfig } from '../config/index.js';
+import type { TileGrid } from '../grid/index.js';
 import type { LayerExtent } from '../layer/index.js';
 import { getSrs } from '../srs/index.js';
-import type { BBox } from '../util/index.js';
+import { bboxIntersects, type BBox } from '../util/index.js';
 import { configCoverage } from './coverage-from-config.js';
 
 /** The cache's extent: its `cache.coverage`, else its sources' (see `sourcesExtent`). */
@@ -63,4 +65,35 @@ export function unionExtent(extents: readonly LayerExtent[]): LayerExtent {
     Math.max(...boxes.map((b) => b[3])),
   ];
   return { bbox, srs: wgs };
+}
+
+/**
+ * The extent of cache `name` used as a source of a cache on `consumerGrid` (MapProxy 1.15
+ * `CacheConfiguration.source()`): the source cache's extent (its coverage or its sources', else
+ * its first grid's bbox) intersected with the consumer grid's bbox, in the source extent's SRS;
+ * undefined when they do not meet (MapProxy then falls back to the source grid's extent).
+ */
+export function cacheSourceExtent(
+  loaded: LoadedConfig,
+  name: string,
+  managers: ReadonlyMap<string, TileManager>,
+  consumerGrid: TileGrid,
+): LayerExtent | undefined {
+  // MapProxy takes caches()[0]: the source cache's first grid
+  const first = managers.values().next().value;
+  const own =
+    cacheExtent(loaded, name) ??
+    (first === undefined ? undefined : { bbox: first.grid.bbox, srs: first.grid.srs });
+  if (own === undefined) return undefined;
+  const sub = consumerGrid.srs.equals(own.srs)
+    ? consumerGrid.bbox
+    : consumerGrid.srs.transformBBox(own.srs, consumerGrid.bbox);
+  if (!sub.every(Number.isFinite) || !bboxIntersects(own.bbox, sub)) return undefined;
+  const bbox: BBox = [
+    Math.max(own.bbox[0], sub[0]),
+    Math.max(own.bbox[1], sub[1]),
+    Math.min(own.bbox[2], sub[2]),
+    Math.min(own.bbox[3], sub[3]),
+  ];
+  return { bbox, srs: own.srs };
 }

@@ -7,6 +7,8 @@ import { affectedTiles, resolution, tileBBox, type TileCoord, type TileGrid } fr
 import type { ImageResult } from '../image/index.js';
 import { SourceError, type MapQuery, type MapSource } from '../source/index.js';
 import { CacheMapLayer } from './cache-map-layer.js';
+import { renderWithinExtent } from './limit-to-extent.js';
+import type { LayerExtent } from './map-layer.js';
 
 export interface CacheSourceOptions {
   /** Config name of the cache, for logs and errors. */
@@ -19,6 +21,12 @@ export interface CacheSourceOptions {
   readonly tiledOnly?: boolean | undefined;
   /** Most tiles stitched for one query (`globals.max_tile_limit`, default 500). */
   readonly maxTileLimit?: number | undefined;
+  /**
+   * MapProxy `CacheConfiguration.source()`: the source cache's extent intersected with the
+   * consuming cache's grid bbox. A free-form query reaching beyond it renders only the part inside
+   * (transparent elsewhere); not applied to `tiledOnly` access. Default: no limit.
+   */
+  readonly extent?: LayerExtent | undefined;
 }
 
 export class CacheSource implements MapSource {
@@ -28,6 +36,7 @@ export class CacheSource implements MapSource {
   readonly #manager: TileManager;
   readonly #maxTiles: number;
   readonly #reprojecting: CacheMapLayer;
+  readonly #extent: LayerExtent | undefined;
 
   constructor(options: CacheSourceOptions) {
     this.name = options.name;
@@ -35,6 +44,7 @@ export class CacheSource implements MapSource {
     this.isTransparent = options.tileManager.imageOptions.transparent;
     this.tileGrid = options.tiledOnly ? options.tileManager.grid : null;
     this.#maxTiles = options.maxTileLimit ?? 500;
+    this.#extent = options.tiledOnly ? undefined : options.extent;
     this.#reprojecting = new CacheMapLayer({
       tileManager: options.tileManager,
       maxTileLimit: this.#maxTiles,
@@ -47,7 +57,16 @@ export class CacheSource implements MapSource {
    * another SRS reprojected (as `CacheMapLayer` does). Resolves null where the cache has nothing.
    * Rejects with `SourceError` (`SOURCE_INVALID_QUERY`) beyond `max_tile_limit`.
    */
-  async getMap(query: MapQuery): Promise<ImageResult | null> {
+  getMap(query: MapQuery): Promise<ImageResult | null> {
+    // MapProxy CacheMapLayer.get_map: a query not wholly inside the extent renders the part inside
+    // (cache_source.yaml: a UTM cache fed by a mercator one stays blank beyond the UTM grid bbox)
+    const extent = this.#extent;
+    return extent === undefined
+      ? this.#render(query)
+      : renderWithinExtent(query, extent, (q) => this.#render(q));
+  }
+
+  async #render(query: MapQuery): Promise<ImageResult | null> {
     const grid = this.#manager.grid;
     // MapProxy's CacheSource is a CacheMapLayer: another SRS is stitched and reprojected as a
     // WMS GetMap of the cache would be (cache_source.yaml: a UTM cache fed by a mercator one)
