@@ -336,7 +336,7 @@ export class TileCreator {
     return new Map(
       tiles.map(({ coord, data, format }) => [
         coordKey(coord),
-        { coord, data, format, timestampMs, cacheable },
+        { coord, data, format, timestampMs, cacheable, isCreated: true },
       ]),
     );
   }

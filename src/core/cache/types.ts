@@ -93,4 +93,9 @@ export interface TileResult {
   readonly timestampMs: number | null;
   /** False when clients must not cache the tile. */
   readonly cacheable: boolean;
+  /**
+   * True when the tile was created for this request. MapProxy then renders from the image in
+   * memory, not from the stored (possibly JPEG) bytes.
+   */
+  readonly isCreated?: boolean;
 }

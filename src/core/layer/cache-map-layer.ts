@@ -69,12 +69,16 @@ export class CacheMapLayer implements MapLayer {
     const tiles = affected.tiles.map((c) => (c === null ? null : (byKey.get(`${c.x}/${c.y}`) ?? null)));
     // 3. stitch, then crop/scale or reproject into the request (MapProxy TiledImage.transform)
     const stitched = await stitchTiles(tiles, affected.gridSize, grid.tileSize);
+    // MapProxy TileMerger hands a lone tile on as it is: one read back as JPEG (of a mixed or jpeg
+    // cache) is RGB even when the cache is transparent; one just created is still the RGBA image
+    const lone = tiles.length === 1 ? tiles[0] : undefined;
+    const isLoneJpeg = lone?.format === 'image/jpeg' && lone.isCreated !== true;
     return transformImage(
       stitched,
       { bbox: affected.bbox, srs: grid.srs },
       { bbox: query.bbox, srs: query.srs, size: query.size },
       // an opaque cache's mosaic is RGB in MapProxy: black where the reprojection has no source
-      { resampling: this.#resampling, opaque: !this.isTransparent },
+      { resampling: this.#resampling, opaque: !this.isTransparent || isLoneJpeg },
     );
   }
 }
