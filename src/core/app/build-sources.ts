@@ -27,6 +27,7 @@ import { parseColor } from './colors.js';
 import { configCoverage } from './coverage-from-config.js';
 import type { ArcgisSourceConfig } from './arcgis-source-config.js';
 import { mapServerSetup } from './mapserver-source.js';
+import { SUPPORTED_SOURCE_TYPES } from './unsupported-options.js';
 
 type HttpSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['http']>;
 type SourceCoverage = CoverageConfig | undefined;
@@ -100,7 +101,6 @@ function buildPlainSource(
   source: SourceConfig,
   grids: ReadonlyMap<string, TileGrid>,
 ): MapSource {
-  const { globals } = loaded.config;
   const coverage = (section: SourceCoverage): Coverage | undefined =>
     section === undefined ? undefined : configCoverage(loaded, coveragePath(name), section);
   switch (source.type) {
@@ -130,17 +130,7 @@ function buildPlainSource(
         grid,
         origin: source.origin,
         transparent: source.transparent,
-        coverage: coverage(source.coverage),
-        seedOnly: source.seed_only,
-        minRes: source.min_res,
-        maxRes: source.max_res,
-        minScale: source.min_scale,
-        maxScale: source.max_scale,
-        http: {
-          ...http(globals.http, source.http),
-          cookieJar: sourceCookieJar(loaded, name.split(':')[0] ?? name),
-        },
-        onError: onError(loaded, name, source.on_error),
+        ...upstreamCommon(loaded, name, source, coverage(source.coverage)),
       });
     }
     case 'mapnik':
@@ -149,7 +139,7 @@ function buildPlainSource(
       throw configErrorAt(
         loaded,
         ['sources', name, 'type'],
-        `source type "${source.type}" is not supported by mapproxy-ts yet (supported: wms, mapserver, tile, debug, arcgis)`,
+        `source type "${source.type}" is not supported by mapproxy-ts yet (supported: ${SUPPORTED_SOURCE_TYPES.join(', ')})`,
         'CONFIG_UNKNOWN_TYPE',
       );
   }
@@ -176,17 +166,7 @@ function wmsSource(
     concurrentRequests: source.concurrent_requests ?? globals.http.concurrent_requests,
     concurrentRequestsLockDir: globals.cache.lock_dir,
     transparent: source.req.transparent === true || source.req.transparent === 'true',
-    coverage: coverage(source.coverage),
-    seedOnly: source.seed_only,
-    minRes: source.min_res,
-    maxRes: source.max_res,
-    minScale: source.min_scale,
-    maxScale: source.max_scale,
-    http: {
-      ...http(globals.http, source.http),
-      cookieJar: sourceCookieJar(loaded, name.split(':')[0] ?? name),
-    },
-    onError: onError(loaded, name, source.on_error),
+    ...upstreamCommon(loaded, name, source, coverage(source.coverage)),
     baseDir: loaded.configDir,
     ...imageKeying(loaded, name, source.image, globals.image.transparent_color_tolerance),
     transport,
@@ -240,15 +220,39 @@ function arcgisSource(
     concurrentRequests: conf.concurrent_requests ?? globals.http.concurrent_requests,
     concurrentRequestsLockDir: globals.cache.lock_dir,
     transparent: conf.req.transparent === true,
-    coverage,
-    seedOnly: conf.seed_only,
-    minRes: conf.min_res,
-    maxRes: conf.max_res,
-    minScale: conf.min_scale,
-    maxScale: conf.max_scale,
-    http: { ...http(globals.http, conf.http), cookieJar: sourceCookieJar(loaded, name) },
-    onError: onError(loaded, name, conf.on_error),
+    ...upstreamCommon(loaded, name, conf, coverage),
   });
+}
+
+/** The keys of a source section that reach its upstream the same way whatever its type. */
+type UpstreamSection = Pick<
+  ArcgisSourceConfig,
+  'seed_only' | 'min_res' | 'max_res' | 'min_scale' | 'max_scale' | 'http' | 'on_error'
+>;
+
+/**
+ * Coverage, seed_only, resolution range, HTTP options (with the cookie jar of the untagged
+ * source name) and on_error: shared by the wms, tile and arcgis sources.
+ */
+function upstreamCommon(
+  loaded: LoadedConfig,
+  name: string,
+  source: UpstreamSection,
+  coverage: Coverage | undefined,
+) {
+  return {
+    coverage,
+    seedOnly: source.seed_only,
+    minRes: source.min_res,
+    maxRes: source.max_res,
+    minScale: source.min_scale,
+    maxScale: source.max_scale,
+    http: {
+      ...http(loaded.config.globals.http, source.http),
+      cookieJar: sourceCookieJar(loaded, name.split(':')[0] ?? name),
+    },
+    onError: onError(loaded, name, source.on_error),
+  };
 }
 
 /** Global `http` options with the source's own on top. */
