@@ -2,14 +2,16 @@
 import { ProxyError } from '../util/index.js';
 
 /** Stable codes of `AppError`. */
-export type AppErrorCode =
-  | 'APP_INVALID_VALUE'
-  | 'APP_UNKNOWN_GRID'
-  | 'APP_UNKNOWN_COVERAGE'
-  | 'APP_UNSUPPORTED_COVERAGE'
-  | 'APP_OPTION_CONFLICT'
-  | 'APP_CAPABILITIES_UNREACHABLE'
-  | 'APP_CAPABILITIES_INVALID';
+export const APP_ERROR_CODES = [
+  'APP_INVALID_VALUE',
+  'APP_UNKNOWN_GRID',
+  'APP_UNKNOWN_COVERAGE',
+  'APP_UNSUPPORTED_COVERAGE',
+  'APP_OPTION_CONFLICT',
+  'APP_CAPABILITIES_UNREACHABLE',
+  'APP_CAPABILITIES_INVALID',
+] as const;
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
 /** Input a use case cannot work with, e.g. `scales abc` or `grids -g nope`. */
 export class AppError extends ProxyError {

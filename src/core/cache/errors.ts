@@ -2,13 +2,15 @@
 import { ProxyError } from '../util/index.js';
 
 /** Stable codes of `CacheError`. */
-export type CacheErrorCode =
-  | 'CACHE_LOCK_TIMEOUT'
-  | 'CACHE_LOCK'
-  | 'CACHE_WRITE'
-  | 'CACHE_READ'
-  | 'CACHE_INVALID_OPTION'
-  | 'CACHE_INVALID_DIMENSION';
+export const CACHE_ERROR_CODES = [
+  'CACHE_LOCK_TIMEOUT',
+  'CACHE_LOCK',
+  'CACHE_WRITE',
+  'CACHE_READ',
+  'CACHE_INVALID_OPTION',
+  'CACHE_INVALID_DIMENSION',
+] as const;
+export type CacheErrorCode = (typeof CACHE_ERROR_CODES)[number];
 
 /**
  * A cache that cannot be read, written or locked. `LockTimeout` (MapProxy's name) is the

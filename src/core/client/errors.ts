@@ -4,14 +4,16 @@
  */
 import { ProxyError } from '../util/index.js';
 
-export type UpstreamErrorCode =
-  | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_CONNECT'
-  | 'UPSTREAM_TLS'
-  | 'UPSTREAM_STATUS'
-  | 'UPSTREAM_INVALID_URL'
-  | 'UPSTREAM_ABORTED'
-  | 'UPSTREAM_INTERNAL';
+export const UPSTREAM_ERROR_CODES = [
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_CONNECT',
+  'UPSTREAM_TLS',
+  'UPSTREAM_STATUS',
+  'UPSTREAM_INVALID_URL',
+  'UPSTREAM_ABORTED',
+  'UPSTREAM_INTERNAL',
+] as const;
+export type UpstreamErrorCode = (typeof UPSTREAM_ERROR_CODES)[number];
 
 export interface UpstreamErrorDetails {
   /** The URL with `user:pass@` removed. */

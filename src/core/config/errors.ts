@@ -17,35 +17,39 @@ export interface SourcePosition {
 }
 
 /** Stable codes of fatal config problems. */
-export type ConfigErrorCode =
-  | 'CONFIG_FILE_NOT_FOUND'
-  | 'CONFIG_SYNTAX'
-  | 'CONFIG_NOT_A_MAPPING'
-  | 'CONFIG_NOT_MAPPROXY'
-  | 'CONFIG_ALIAS_LIMIT'
-  | 'CONFIG_BASE_NOT_FOUND'
-  | 'CONFIG_BASE_CYCLE'
-  | 'CONFIG_TYPE'
-  | 'CONFIG_MISSING_KEY'
-  | 'CONFIG_UNKNOWN_TYPE'
-  | 'CONFIG_UNKNOWN_REF'
-  | 'CONFIG_REF_CYCLE'
-  | 'CONFIG_INVALID_VALUE'
-  | 'CONFIG_SEED_LEGACY';
+export const CONFIG_ERROR_CODES = [
+  'CONFIG_FILE_NOT_FOUND',
+  'CONFIG_SYNTAX',
+  'CONFIG_NOT_A_MAPPING',
+  'CONFIG_NOT_MAPPROXY',
+  'CONFIG_ALIAS_LIMIT',
+  'CONFIG_BASE_NOT_FOUND',
+  'CONFIG_BASE_CYCLE',
+  'CONFIG_TYPE',
+  'CONFIG_MISSING_KEY',
+  'CONFIG_UNKNOWN_TYPE',
+  'CONFIG_UNKNOWN_REF',
+  'CONFIG_REF_CYCLE',
+  'CONFIG_INVALID_VALUE',
+  'CONFIG_SEED_LEGACY',
+] as const;
+export type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
 
 /** Stable codes of config warnings (the configuration still loads). */
-export type ConfigWarningCode =
-  | 'CONFIG_UNKNOWN_KEY'
-  | 'CONFIG_ENV_UNSET'
-  | 'CONFIG_DUPLICATE_KEY'
-  | 'CONFIG_DEFAULT_GRID'
-  | 'CONFIG_DEFAULT_ORIGIN'
-  | 'CONFIG_MISSING_SECTION'
-  | 'CONFIG_LAYER_NO_SOURCES'
-  | 'CONFIG_WMS_NO_LAYERS'
-  | 'CONFIG_IGNORED_KEY'
-  | 'CONFIG_SEED_FILE'
-  | 'CONFIG_REF_IGNORED';
+export const CONFIG_WARNING_CODES = [
+  'CONFIG_UNKNOWN_KEY',
+  'CONFIG_ENV_UNSET',
+  'CONFIG_DUPLICATE_KEY',
+  'CONFIG_DEFAULT_GRID',
+  'CONFIG_DEFAULT_ORIGIN',
+  'CONFIG_MISSING_SECTION',
+  'CONFIG_LAYER_NO_SOURCES',
+  'CONFIG_WMS_NO_LAYERS',
+  'CONFIG_IGNORED_KEY',
+  'CONFIG_SEED_FILE',
+  'CONFIG_REF_IGNORED',
+] as const;
+export type ConfigWarningCode = (typeof CONFIG_WARNING_CODES)[number];
 
 /** A problem that does not stop loading, e.g. an unknown key. */
 export interface ConfigWarning extends SourcePosition {

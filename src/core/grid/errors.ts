@@ -2,17 +2,19 @@
 import { ProxyError } from '../util/index.js';
 
 /** Stable codes of `GridError`. */
-export type GridErrorCode =
-  | 'GRID_MISSING_BBOX'
-  | 'GRID_INVALID_OPTION'
-  | 'GRID_INVALID_BBOX'
-  | 'GRID_TOO_MANY_TILES'
-  | 'GRID_UNKNOWN_SRS'
-  | 'GRID_UNKNOWN_BASE'
-  | 'GRID_UNKNOWN_GRID'
-  | 'GRID_BASE_CYCLE'
-  | 'GRID_INVALID_LEVEL'
-  | 'GRID_EMPTY_COVERAGE';
+export const GRID_ERROR_CODES = [
+  'GRID_MISSING_BBOX',
+  'GRID_INVALID_OPTION',
+  'GRID_INVALID_BBOX',
+  'GRID_TOO_MANY_TILES',
+  'GRID_UNKNOWN_SRS',
+  'GRID_UNKNOWN_BASE',
+  'GRID_UNKNOWN_GRID',
+  'GRID_BASE_CYCLE',
+  'GRID_INVALID_LEVEL',
+  'GRID_EMPTY_COVERAGE',
+] as const;
+export type GridErrorCode = (typeof GRID_ERROR_CODES)[number];
 
 /**
  * A grid that cannot be built or a request it cannot answer. `gridName` and `key` (the YAML key,

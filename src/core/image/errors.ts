@@ -2,8 +2,15 @@
 import { ProxyError } from '../util/index.js';
 
 /** Stable codes of {@link ImageError}. */
-export type ImageErrorCode =
-  'IMAGE_DECODE' | 'IMAGE_ENCODE' | 'IMAGE_FORMAT' | 'IMAGE_INVALID' | 'IMAGE_OPTION' | 'IMAGE_TRANSFORM';
+export const IMAGE_ERROR_CODES = [
+  'IMAGE_DECODE',
+  'IMAGE_ENCODE',
+  'IMAGE_FORMAT',
+  'IMAGE_INVALID',
+  'IMAGE_OPTION',
+  'IMAGE_TRANSFORM',
+] as const;
+export type ImageErrorCode = (typeof IMAGE_ERROR_CODES)[number];
 
 /**
  * Raised by `image/`: `IMAGE_DECODE` (bytes are not a readable image), `IMAGE_ENCODE` (the encoder

@@ -2,7 +2,11 @@
 import { ProxyError } from '../util/index.js';
 
 /** Stable codes of `MapBBoxError`. */
-export type LayerErrorCode = 'LAYER_INVALID_BBOX' | 'LAYER_INVALID_DIMENSION';
+export const LAYER_ERROR_CODES = [
+  'LAYER_INVALID_BBOX',
+  'LAYER_INVALID_DIMENSION',
+] as const;
+export type LayerErrorCode = (typeof LAYER_ERROR_CODES)[number];
 
 /**
  * A map request too large or with a bbox the layer's grid cannot answer (MapProxy `MapBBOXError`):

@@ -1,8 +1,18 @@
 /** Errors of `create`: unknown templates, missing options, files that would be overwritten. */
 import { ProxyError } from '../util/index.js';
 
-export type ScaffoldErrorCode = 'SCAFFOLD_UNKNOWN_TEMPLATE' | 'SCAFFOLD_NEEDS_CONFIG' | 'SCAFFOLD_EXISTS';
+export const SCAFFOLD_ERROR_CODES = [
+  'SCAFFOLD_UNKNOWN_TEMPLATE',
+  'SCAFFOLD_NEEDS_CONFIG',
+  'SCAFFOLD_EXISTS',
+] as const;
+export type ScaffoldErrorCode = (typeof SCAFFOLD_ERROR_CODES)[number];
 
 export class ScaffoldError extends ProxyError {
   declare readonly code: ScaffoldErrorCode;
+  // narrows `code` to the codes above, so a code outside the catalogue does not compile
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
+  constructor(message: string, code: ScaffoldErrorCode, options?: { cause?: unknown }) {
+    super(message, code, options);
+  }
 }

@@ -2,15 +2,22 @@
 import { ProxyError } from '../util/index.js';
 
 /** Stable codes of `SeedError`. */
-export type SeedErrorCode =
-  | 'SEED_UNKNOWN_TASK'
-  | 'SEED_COVERAGE'
-  | 'SEED_PROGRESS_FILE'
-  | 'SEED_INVALID_OPTION'
-  | 'SEED_DESTINATION_EXISTS'
-  | 'SEED_UNKNOWN_CACHE';
+export const SEED_ERROR_CODES = [
+  'SEED_UNKNOWN_TASK',
+  'SEED_COVERAGE',
+  'SEED_PROGRESS_FILE',
+  'SEED_INVALID_OPTION',
+  'SEED_DESTINATION_EXISTS',
+  'SEED_UNKNOWN_CACHE',
+] as const;
+export type SeedErrorCode = (typeof SEED_ERROR_CODES)[number];
 
 /** A seed run that cannot start: unknown task names, unreadable coverages, a broken progress file. */
 export class SeedError extends ProxyError {
   declare readonly code: SeedErrorCode;
+  // narrows `code` to the codes above, so a code outside the catalogue does not compile
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
+  constructor(message: string, code: SeedErrorCode, options?: { cause?: unknown }) {
+    super(message, code, options);
+  }
 }

@@ -48,7 +48,10 @@ export class OgcError extends ProxyError {
 }
 
 /** Stable codes of `ServiceError`. */
-export type ServiceErrorCode = 'SERVICE_INVALID_TEMPLATE';
+export const SERVICE_ERROR_CODES = [
+  'SERVICE_INVALID_TEMPLATE',
+] as const;
+export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 
 /** A service configuration that cannot work, e.g. a WMTS `restful_template` without `{TileRow}`. */
 export class ServiceError extends ProxyError {

@@ -4,13 +4,15 @@
  */
 import { ProxyError } from '../util/index.js';
 
-export type SourceErrorCode =
-  | 'SOURCE_HTTP'
-  | 'SOURCE_NOT_IMAGE'
-  | 'SOURCE_IMAGE_SIZE'
-  | 'SOURCE_INVALID_QUERY'
-  | 'SOURCE_INVALID_CONFIG'
-  | 'SOURCE_UNSUPPORTED';
+export const SOURCE_ERROR_CODES = [
+  'SOURCE_HTTP',
+  'SOURCE_NOT_IMAGE',
+  'SOURCE_IMAGE_SIZE',
+  'SOURCE_INVALID_QUERY',
+  'SOURCE_INVALID_CONFIG',
+  'SOURCE_UNSUPPORTED',
+] as const;
+export type SourceErrorCode = (typeof SOURCE_ERROR_CODES)[number];
 
 export class SourceError extends ProxyError {
   declare readonly code: SourceErrorCode;

@@ -2,7 +2,11 @@
 import { ProxyError } from '../util/index.js';
 
 /** Stable codes of `SrsError`. */
-export type SrsErrorCode = 'SRS_UNKNOWN' | 'SRS_TRANSFORM';
+export const SRS_ERROR_CODES = [
+  'SRS_UNKNOWN',
+  'SRS_TRANSFORM',
+] as const;
+export type SrsErrorCode = (typeof SRS_ERROR_CODES)[number];
 
 /** An SRS code that cannot be resolved, or a transformation without a single finite result. */
 export class SrsError extends ProxyError {

@@ -11,3 +11,14 @@ export class ProxyError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** Stable codes of util's own errors (`LogConfigError`). */
+export const UTIL_ERROR_CODES = ['LOG_CONFIG'] as const;
+
+/** A log ini that fileConfig would reject; the message names the file, section and option. */
+export class LogConfigError extends ProxyError {
+  declare readonly code: (typeof UTIL_ERROR_CODES)[number];
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'LOG_CONFIG', options);
+  }
+}

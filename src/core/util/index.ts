@@ -1,5 +1,5 @@
 /** Small, dependency-free helpers every other core module may use. */
-export { ProxyError } from './errors.js';
+export { ProxyError, LogConfigError, UTIL_ERROR_CODES } from './errors.js';
 export { Gate } from './gate.js';
 export { processCores, PROCESSES_ENV } from './cores.js';
 export {
@@ -41,7 +41,7 @@ export {
   type LoggerSpec,
   type PyLogLevel,
 } from './log.js';
-export { configureLoggingFromIni, parseLogIni, LogConfigError } from './log-ini.js';
+export { configureLoggingFromIni, parseLogIni } from './log-ini.js';
 export { VERSION } from './version.js';
 export { tryLockFile, pollFor, type FileLockOptions, type FileLockRelease } from './file-lock.js';
 export {
@@ -51,3 +51,4 @@ export {
   joinMetricsCluster,
   METRICS_CONTENT_TYPE,
 } from './metrics.js';
+export { SeedRunMetrics, type SeedTaskLabels, type SeedTaskSample } from './seed-metrics.js';

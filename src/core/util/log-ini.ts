@@ -5,16 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ProxyError } from './errors.js';
+import { LogConfigError } from './errors.js';
 import { configureLoggingSetup, type LogHandlerSpec, type LoggerSpec, type LogSetup, type PyLogLevel } from './log.js';
-
-/** A log ini that fileConfig would reject; the message names the file, section and option. */
-export class LogConfigError extends ProxyError {
-  declare readonly code: 'LOG_CONFIG';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'LOG_CONFIG', options);
-  }
-}
 
 type Sections = Map<string, Map<string, string>>;
 
