@@ -4,7 +4,8 @@
  * `check` with its YAML position instead of failing later at serve time; so does a cache backend
  * that `serve` could not build (an unsupported `cache.type`, options its factory refuses), and so
  * does an option `serve` refuses because it cannot honour it (`unsupported-options.ts`), and a
- * `mapserver` source whose binary or working directory does not exist.
+ * `mapserver` source whose binary or working directory does not exist. With a seed.yaml, the
+ * coverages its tasks use are read as `seed` reads them.
  */
 import {
   checkConfig,
@@ -16,6 +17,7 @@ import {
 } from '../config/index.js';
 import { buildGrids } from './build-grids.js';
 import { checkCacheBackends } from './cache-backends.js';
+import { seedConfigCoverage } from './coverage-from-config.js';
 import { checkLockBackend } from './lock-backends.js';
 import { mapServerSetup } from './mapserver-source.js';
 import { projDataDirProblems } from './proj-data-dir.js';
@@ -51,6 +53,24 @@ const findsMapServer: ConfigCheck = (loaded) => ({
   }),
 });
 
+// the seed.yaml coverages that tasks use (MapProxy reads only those): what seed would refuse
+const buildsSeedCoverages: ConfigCheck = (_loaded, seed) => {
+  if (seed === undefined) return undefined;
+  const tasks = [...Object.values(seed.config.seeds), ...Object.values(seed.config.cleanups)];
+  const names = new Set(tasks.flatMap((task) => task.coverages ?? []));
+  return {
+    errors: [...names].flatMap((name) => {
+      try {
+        seedConfigCoverage(seed, name);
+        return [];
+      } catch (error) {
+        if (error instanceof ConfigError) return [error];
+        throw error;
+      }
+    }),
+  };
+};
+
 // globals.srs.proj_data_dir that is not a directory
 const findsProjDataDir: ConfigCheck = (loaded) => ({ errors: projDataDirProblems(loaded) });
 
@@ -61,6 +81,13 @@ const refusesUnsupported: ConfigCheck = (loaded) => unsupportedOptions(loaded);
 export function checkConfiguration(options: Omit<CheckConfigOptions, 'checks'>): Promise<CheckConfigResult> {
   return checkConfig({
     ...options,
-    checks: [refusesUnsupported, buildsGrids, buildsCacheBackends, findsMapServer, findsProjDataDir],
+    checks: [
+      refusesUnsupported,
+      buildsGrids,
+      buildsCacheBackends,
+      findsMapServer,
+      findsProjDataDir,
+      buildsSeedCoverages,
+    ],
   });
 }

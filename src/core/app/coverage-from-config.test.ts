@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { ConfigPath, CoverageConfig } from '../config/index.js';
 import { getSrs } from '../srs/index.js';
+import { writeOgrDatasources } from '../../../test/helpers/ogr-datasources.js';
 import { needs } from '../../../test/helpers/system-programs.js';
-import { coverageFromConfig, type CoverageFailure } from './coverage-from-config.js';
+import { coverageFromConfig, seedingCoverage, type CoverageFailure } from './coverage-from-config.js';
 
 const WGS84 = getSrs('EPSG:4326');
 
@@ -147,4 +148,44 @@ test('problems are reported at the key they belong to', { skip: needs('ogr2ogr')
       `${JSON.stringify(conf)} → ${key}`,
     );
   }
+});
+
+test('where and ogr_where pick the polygons of a shapefile', { skip: needs('ogr2ogr') }, async (t) => {
+  const dir = await tempDir(t);
+  await writeOgrDatasources(dir);
+  const shp = join(dir, 'polys.shp');
+  assert.deepEqual(coverageFromConfig({ datasource: shp, srs: 'EPSG:4326' }, fail).bbox, [0.5, 0.5, 9, 9]);
+  const a = coverageFromConfig({ datasource: shp, where: "name = 'a'", srs: 'EPSG:4326' }, fail);
+  assert.deepEqual(a.bbox, [0.5, 0.5, 4, 4]);
+  const b = coverageFromConfig({ ogr_datasource: shp, ogr_where: "name = 'b'", ogr_srs: 'EPSG:4326' }, fail);
+  assert.deepEqual(b.bbox, [6, 6, 9, 9]);
+});
+
+test('the SRS keys MapProxy 1.15 requires have no default: polygons_srs, bbox_srs or srs, srs', () => {
+  const cases: [CoverageConfig, string][] = [
+    // MapProxy: KeyError 'polygons_srs' (srs is not read for polygons)
+    [{ polygons: '/nowhere.wkt', srs: 'EPSG:4326' }, 'polygons_srs'],
+    // MapProxy: KeyError 'srs'
+    [{ bbox: [0, 0, 1, 1] }, 'srs'],
+    [{ datasource: [0, 0, 1, 1] }, 'srs'],
+  ];
+  for (const [conf, key] of cases) {
+    assert.throws(
+      () => coverageFromConfig(conf, fail),
+      (error: Failure) => error.path.join('.') === key && error.problem === `coverage needs ${key}`,
+      JSON.stringify(conf),
+    );
+  }
+});
+
+test('for seeding a coverage without area is null (MapProxy skips its tasks); other problems fail', () => {
+  const a = { bbox: [0, 0, 1, 1], srs: 'EPSG:4326' } as const;
+  const b = { bbox: [2, 2, 3, 3], srs: 'EPSG:4326' } as const;
+  assert.equal(seedingCoverage({ intersection: [a, b] }, fail), null);
+  assert.equal(seedingCoverage({ union: [a, { difference: [b, b] }] }, fail), null, 'an empty part');
+  assert.deepEqual(seedingCoverage({ union: [a, b] }, fail)?.bbox, [0, 0, 3, 3]);
+  assert.throws(
+    () => seedingCoverage({ union: [a, { bbox: [2, 2, 3, 3] }] }, fail),
+    (error: Failure) => error.path.join('.') === 'union.1.srs',
+  );
 });

@@ -4,11 +4,18 @@
  * union/intersection/difference.
  */
 import type { MultiPolygon } from 'polygon-clipping';
-import { configErrorAt, type ConfigPath, type CoverageConfig, type LoadedConfig } from '../config/index.js';
+import {
+  configErrorAt,
+  type ConfigPath,
+  type CoverageConfig,
+  type LoadedConfig,
+  type LoadedSeedConfig,
+} from '../config/index.js';
 import {
   combineCoverages,
   createBBoxCoverage,
   createPolygonCoverage,
+  GridError,
   type Coverage,
   type CoverageOperation,
 } from '../grid/index.js';
@@ -40,7 +47,11 @@ const built = new WeakMap<CoverageConfig, Coverage>();
  * built once per section. Throws `ConfigError` (`CONFIG_INVALID_VALUE`) at the offending key for
  * unreadable files, ogr2ogr missing or failing, unknown SRS and empty geometries.
  */
-export function configCoverage(loaded: LoadedConfig, path: ConfigPath, section: CoverageConfig): Coverage {
+export function configCoverage(
+  loaded: Pick<LoadedConfig, 'locateNearest'>,
+  path: ConfigPath,
+  section: CoverageConfig,
+): Coverage {
   let coverage = built.get(section);
   if (coverage === undefined) {
     coverage = coverageFromConfig(section, (rel, message, { cause }) =>
@@ -51,10 +62,47 @@ export function configCoverage(loaded: LoadedConfig, path: ConfigPath, section: 
   return coverage;
 }
 
+/**
+ * The seed.yaml coverage `name` (MapProxy `SeedingConfiguration.coverage`: the same loader as
+ * mapproxy.yaml's), or null when it has no area. Throws `ConfigError` (`CONFIG_INVALID_VALUE`) at
+ * `coverages.<name>...` of the seed file, with the messages `configCoverage` gives in mapproxy.yaml.
+ */
+export function seedConfigCoverage(
+  seed: Pick<LoadedSeedConfig, 'config' | 'locateNearest'>,
+  name: string,
+): Coverage | null {
+  const section = seed.config.coverages[name];
+  if (section === undefined)
+    throw configErrorAt(seed, ['coverages', name], `unknown coverage ${name}`, 'CONFIG_UNKNOWN_REF');
+  return seedingCoverage(section, (rel, message, { cause }) =>
+    configErrorAt(seed, ['coverages', name, ...rel], message, 'CONFIG_INVALID_VALUE', { cause }),
+  );
+}
+
+/**
+ * `coverageFromConfig` for seeding: null instead of a failure when the coverage (or a part of it)
+ * has no area, because MapProxy skips the tasks of such a coverage (`EmptyCoverageError`).
+ */
+export function seedingCoverage(conf: CoverageConfig, fail: CoverageFailure): Coverage | null {
+  // the failure thrown is the last one made: every fail() is thrown at once
+  const last = { isEmpty: false };
+  try {
+    return coverageFromConfig(conf, (path, message, options) => {
+      last.isEmpty = options.cause instanceof GridError && options.cause.code === 'GRID_EMPTY_COVERAGE';
+      return fail(path, message, options);
+    });
+  } catch (error) {
+    if (last.isEmpty) return null;
+    throw error;
+  }
+}
+
 const OPERATIONS = ['union', 'intersection', 'difference'] as const satisfies CoverageOperation[];
 
 /**
- * Builds the coverage of `conf` (file paths absolute, as after config loading). Files are read
+ * Builds the coverage of `conf` (file paths absolute, as after config loading). As in MapProxy,
+ * `polygons` need `polygons_srs`, `ogr_datasource` needs `ogr_srs`, a bbox needs `bbox_srs` or
+ * `srs` and a `datasource` needs `srs` (MapProxy: a KeyError; here a failure at the key). Files are read
  * synchronously (OGR data sources through ogr2ogr). Every problem (unreadable or empty file, unknown
  * SRS, ogr2ogr missing or failing, empty result of a set operation) goes through `fail` with the key it belongs to. `clip` is not
  * part of the result: callers read `conf.clip` (only the outermost one counts, as in MapProxy).
@@ -75,23 +123,18 @@ export function coverageFromConfig(conf: CoverageConfig, fail: CoverageFailure):
     return polygonsAt(fail, 'ogr_datasource', srs, () => loadOgrDatasource(datasource, conf.ogr_where));
   }
   if (conf.polygons !== undefined) {
-    const srs = srsAt(fail, 'polygons_srs', conf.polygons_srs ?? conf.srs);
+    const srs = srsAt(fail, 'polygons_srs', conf.polygons_srs);
     const file = conf.polygons;
     return polygonsAt(fail, 'polygons', srs, () => loadWktFile(file));
   }
   if (conf.bbox !== undefined) {
-    // kept from earlier mapproxy-ts versions: a bbox without srs is EPSG:4326 (MapProxy: KeyError)
-    const srs = srsAt(
-      fail,
-      conf.bbox_srs === undefined ? 'srs' : 'bbox_srs',
-      conf.bbox_srs ?? conf.srs ?? 'EPSG:4326',
-    );
+    const srs = srsAt(fail, conf.bbox_srs === undefined ? 'srs' : 'bbox_srs', conf.bbox_srs ?? conf.srs);
     const bbox = conf.bbox;
     return guarded(fail, ['bbox'], () => createBBoxCoverage({ bbox, srs }));
   }
   if (conf.datasource !== undefined) {
     const datasource = conf.datasource;
-    const srs = srsAt(fail, 'srs', conf.srs ?? (typeof datasource === 'string' ? undefined : 'EPSG:4326'));
+    const srs = srsAt(fail, 'srs', conf.srs);
     if (typeof datasource !== 'string') {
       return guarded(fail, ['datasource'], () => createBBoxCoverage({ bbox: datasource, srs }));
     }

@@ -35,9 +35,16 @@ export { formatWmsCapabilities } from './format-wms-capabilities.js';
  * `coverageFromConfig(section, fail)`: a config coverage (bbox, WKT/GeoJSON/OGR/bbox `datasource`
  * with `where`, `ogr_datasource`, `polygons`, `expire_tiles`, union/intersection/difference) as a
  * grid `Coverage`, reading files synchronously (OGR data sources through Debian's ogr2ogr); each
- * problem goes through `fail(keyPath, message, {cause})`.
+ * problem goes through `fail(keyPath, message, {cause})`. `seedingCoverage` gives null for a coverage
+ * without area; `seedConfigCoverage(seed, name)` builds a seed.yaml coverage, failing with a
+ * `ConfigError` at its seed.yaml key.
  */
-export { coverageFromConfig, type CoverageFailure } from './coverage-from-config.js';
+export {
+  coverageFromConfig,
+  seedConfigCoverage,
+  seedingCoverage,
+  type CoverageFailure,
+} from './coverage-from-config.js';
 export {
   loadDatasourceFile,
   loadExpireTiles,

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildProxy } from '../app/index.js';
+import { buildProxy, seedingCoverage } from '../app/index.js';
 import { loadConfig, type CoverageConfig, type Env, type SeedConfig } from '../config/index.js';
 import { getSrs } from '../srs/index.js';
 import { SeedError } from './errors.js';
@@ -145,7 +145,18 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     cleanups: {},
     coverages: coverage === undefined ? {} : { [EXPORT_CACHE]: coverage },
   };
-  const plan = await planSeed({ seedConfig, caches: runtime.caches, nowMs: now() });
+  const plan = await planSeed({
+    seedConfig,
+    caches: runtime.caches,
+    coverage: () =>
+      coverage === undefined
+        ? null
+        : seedingCoverage(coverage, (path, message, { cause }) => {
+            const flag = path[0] === 'srs' ? '--srs' : '--coverage';
+            return new SeedError(`${flag}: ${message}`, 'SEED_COVERAGE', { cause });
+          }),
+    nowMs: now(),
+  });
   const task = plan.seeds[0];
   if (task === undefined) throw new SeedError(plan.notes.join('\n') || 'nothing to export', 'SEED_COVERAGE');
 

@@ -7,7 +7,6 @@ export { runSeed, planSeedRun, type RunSeedOptions, type SeedRunResult, type See
 export { planSeed, type PlannedTask, type SeedPlan, type TaskSelection, type PlanContext } from './plan.js';
 export { formatSeedPlan } from './format-plan.js';
 export { benchmarkSeed, type SeedBenchmark } from './benchmark.js';
-export { loadCoverage } from './load-coverage.js';
 export { taskLevels } from './levels.js';
 export { walkTiles, canSkip, type ProgressPath, type WalkOptions } from './walk.js';
 export type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';

@@ -3,11 +3,10 @@
  * cache, grid, levels, coverage and time limit each task has. No tile is touched here.
  */
 import { refreshLimitSeconds, type RefreshBefore, type TileManager } from '../cache/index.js';
-import type { CoverageConfig, SeedConfig, TimeSpecConfig } from '../config/index.js';
-import { createBBoxCoverage, GridError, transformCoverage, type Coverage, createMultiCoverage } from '../grid/index.js';
+import type { SeedConfig, TimeSpecConfig } from '../config/index.js';
+import { createBBoxCoverage, transformCoverage, type Coverage, createMultiCoverage } from '../grid/index.js';
 import { SeedError } from './errors.js';
 import { taskLevels } from './levels.js';
-import { loadCoverage } from './load-coverage.js';
 
 /** One cache and grid of a `seeds` or `cleanups` entry. */
 export interface PlannedTask {
@@ -50,6 +49,11 @@ export interface TaskSelection {
 export interface PlanContext {
   readonly seedConfig: SeedConfig;
   readonly caches: ReadonlyMap<string, ReadonlyMap<string, TileManager>>;
+  /**
+   * Builds the coverage `name` of `seedConfig` (app's `seedConfigCoverage` for a seed.yaml): null
+   * when it has no area; throws for anything else that is wrong with it. Called once per name.
+   */
+  readonly coverage: (name: string) => Coverage | null;
   /** Clock in ms (the default `remove_before` is "now"). */
   readonly nowMs: number;
 }
@@ -78,24 +82,16 @@ function toRefreshBefore(spec: TimeSpecConfig): RefreshBefore {
 }
 
 /**
- * Plans the selected tasks. Rejects with `SeedError` (`SEED_UNKNOWN_TASK`, `SEED_COVERAGE`) and
- * `CacheError` (`CACHE_INVALID_OPTION`) for unusable time limits.
+ * Plans the selected tasks. Rejects with `SeedError` (`SEED_UNKNOWN_TASK`), whatever
+ * `context.coverage` throws, and `CacheError` (`CACHE_INVALID_OPTION`) for unusable time limits.
  */
 export async function planSeed(context: PlanContext, selection: TaskSelection = {}): Promise<SeedPlan> {
   const { seedConfig, caches } = context;
   const notes: string[] = [];
-  const coverageCache = new Map<string, Promise<Coverage | null>>();
-  const coverage = (name: string): Promise<Coverage | null> => {
-    let found = coverageCache.get(name);
-    if (found === undefined) {
-      const conf = seedConfig.coverages[name] as CoverageConfig;
-      found = loadCoverage(conf).catch((error: unknown) => {
-        if (error instanceof GridError && error.code === 'GRID_EMPTY_COVERAGE') return null;
-        throw error;
-      });
-      coverageCache.set(name, found);
-    }
-    return found;
+  const coverageCache = new Map<string, Coverage | null>();
+  const coverage = (name: string): Coverage | null => {
+    if (!coverageCache.has(name)) coverageCache.set(name, context.coverage(name));
+    return coverageCache.get(name) ?? null;
   };
 
   const build = async (kind: 'seed' | 'cleanup', name: string): Promise<PlannedTask[]> => {
@@ -104,7 +100,7 @@ export async function planSeed(context: PlanContext, selection: TaskSelection = 
     // 1. coverages: one, or "any of" several; an empty one skips the task
     let area: Coverage | null = null;
     if (conf.coverages !== undefined && conf.coverages.length > 0) {
-      const parts = await Promise.all(conf.coverages.map(coverage));
+      const parts = conf.coverages.map(coverage);
       if (parts.some((p) => p === null)) {
         notes.push(`${name}: coverage contains no geometries, task skipped`);
         return [];

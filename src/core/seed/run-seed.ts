@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { stat, utimes, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildProxy } from '../app/index.js';
+import { buildProxy, seedConfigCoverage } from '../app/index.js';
 import { CacheError, TileLocker, type TileLock } from '../cache/index.js';
 import { loadConfig, loadSeedConfig, type Env } from '../config/index.js';
 import { configureLoggingFromIni } from '../util/index.js';
@@ -92,7 +92,12 @@ export async function planSeedRun(
   const seedConfig = await loadSeedConfig(options.seedConfigFile, loaded, { env: options.env });
   const runtime = buildProxy(loaded);
   return planSeed(
-    { seedConfig: seedConfig.config, caches: runtime.caches, nowMs: (options.now ?? Date.now)() },
+    {
+      seedConfig: seedConfig.config,
+      caches: runtime.caches,
+      coverage: (name) => seedConfigCoverage(seedConfig, name),
+      nowMs: (options.now ?? Date.now)(),
+    },
     { seeds: options.seeds, cleanups: options.cleanups },
   );
 }
