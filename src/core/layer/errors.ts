@@ -14,7 +14,7 @@ export type LayerErrorCode = (typeof LAYER_ERROR_CODES)[number];
  * "Request too large or invalid BBOX. (<message>)".
  */
 export class MapBBoxError extends ProxyError {
-  declare readonly code: LayerErrorCode;
+  declare readonly code: Extract<LayerErrorCode, 'LAYER_INVALID_BBOX'>;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'LAYER_INVALID_BBOX', options);
   }
@@ -22,7 +22,7 @@ export class MapBBoxError extends ProxyError {
 
 /** A requested dimension value the layer does not offer; services answer InvalidParameterValue. */
 export class DimensionValueError extends ProxyError {
-  declare readonly code: LayerErrorCode;
+  declare readonly code: Extract<LayerErrorCode, 'LAYER_INVALID_DIMENSION'>;
   readonly dimension: string;
   constructor(dimension: string, value: string) {
     super(`invalid dimension value (${dimension}=${value}).`, 'LAYER_INVALID_DIMENSION');
