@@ -9,6 +9,7 @@ import {
   configureLogging,
   failureReport,
   formatSeedPlan,
+  parseBind,
   planSeedRun,
   runSeed,
   SeedError,
@@ -60,6 +61,8 @@ export default class Seed extends Command {
     '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml -c 4 --seed osm_world --progress-file seed.progress',
     '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml --continue --progress-file seed.progress',
     '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml --cleanup ALL',
+    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml --metrics-file /var/lib/node_exporter/textfile/mapproxy_seed.prom',
+    '<%= config.bin %> <%= command.id %> -f mapproxy.yaml -s seed.yaml --metrics-bind 127.0.0.1:9101',
   ];
   // ignoreStdin: oclif would otherwise read a missing positional from stdin, eating the -i answers
   static override args = {
@@ -97,6 +100,20 @@ export default class Seed extends Command {
       summary: 'reduce messages to stdout, repeat (-qq) to disable progress output',
     }),
     'log-config': Flags.file({ summary: 'logging configuration (Python logging ini)' }),
+    'metrics-file': Flags.string({
+      summary: 'write Prometheus metrics of the run to this file every few seconds and at the end (not in MapProxy)',
+      helpValue: 'PATH',
+    }),
+    'metrics-bind': Flags.string({
+      summary: 'serve Prometheus metrics of the run at http://HOST:PORT/metrics while it runs (not in MapProxy)',
+      helpValue: 'HOST:PORT',
+    }),
+    'metrics-interval': Flags.integer({
+      summary: 'ms between two writes of --metrics-file',
+      default: 5000,
+      min: 10,
+      hidden: true,
+    }),
     retries: Flags.integer({
       summary: 'retries of a failed meta tile, with backoff (not in MapProxy)',
       default: 5,
@@ -117,7 +134,9 @@ export default class Seed extends Command {
       this.error('missing seed_conf file as last argument or --seed-conf option', { exit: 2 });
     let durationSeconds: number | undefined;
     let reseedIntervalSeconds: number | undefined;
+    let metricsBind: ReturnType<typeof parseBind> | undefined;
     try {
+      metricsBind = flags['metrics-bind'] === undefined ? undefined : parseBind(flags['metrics-bind']);
       durationSeconds =
         flags.duration === undefined ? undefined : parseDuration('--duration', flags.duration);
       reseedIntervalSeconds =
@@ -174,6 +193,11 @@ export default class Seed extends Command {
         reseedIntervalSeconds,
         durationSeconds,
         logConfigFile: flags['log-config'],
+        metrics: {
+          file: flags['metrics-file'],
+          bind: metricsBind,
+          intervalMs: flags['metrics-interval'],
+        },
         confirmTask: questions === null ? undefined : (task) => questions.confirm(task),
         onEvent: (event) => {
           reporter.handle(event);

@@ -52,6 +52,13 @@ function countTiles(grid: TileGrid, bbox: BBox, level: number, step: Size): numb
   return span(a.x, b.x, columns, step[0]) * span(a.y, b.y, rows, step[1]);
 }
 
+/** Tiles of `task`'s levels in its coverage extent: exact for bboxes, an upper bound for polygons. */
+export function taskTileCount(task: PlannedTask): number {
+  const { grid } = task.manager;
+  const bbox = task.coverage.extent(grid.srs);
+  return task.levels.reduce((sum, level) => sum + countTiles(grid, bbox, level, [1, 1]), 0);
+}
+
 /** One task as `--summary` and the start of a run print it (MapProxy `format_seed_task`). */
 export function formatPlannedTask(task: PlannedTask): string {
   return formatTask(task).join('\n');

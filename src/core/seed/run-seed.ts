@@ -10,7 +10,8 @@ import { CacheError, TileLocker, type TileLock } from '../cache/index.js';
 import { loadConfig, loadSeedConfig, type Env } from '../config/index.js';
 import { configureLoggingFromIni } from '../util/index.js';
 import { planSeed, type PlannedTask, type SeedPlan } from './plan.js';
-import { formatPlannedTask } from './format-plan.js';
+import { formatPlannedTask, taskTileCount } from './format-plan.js';
+import { SeedMetricsOutput, type SeedMetricsOptions } from './metrics-output.js';
 import { ProgressStore } from './progress-store.js';
 import { runTask, taskInfo } from './run-task.js';
 import type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';
@@ -56,6 +57,11 @@ export interface RunSeedOptions {
   readonly progressIntervalMs?: number | undefined;
   /** A Python logging ini (`--log-config`). */
   readonly logConfigFile?: string | undefined;
+  /**
+   * Prometheus metrics of the run (`--metrics-file`, `--metrics-bind`): progress per task, the
+   * tiles created and upstream requests, and at the end success and end time.
+   */
+  readonly metrics?: SeedMetricsOptions | undefined;
   /** Asked before each task (`-i`); false skips it. */
   readonly confirmTask?: ((task: SeedTaskInfo) => Promise<boolean>) | undefined;
   readonly onEvent?: ((event: SeedEvent) => void) | undefined;
@@ -105,9 +111,36 @@ export async function planSeedRun(
 /**
  * Seeds and cleans as seed.yaml describes. Tile errors do not reject: they are retried, then
  * reported (`status: 'failed'`). Rejects with `ConfigErrors`/`ConfigError`/`SeedError` before any
- * work starts, and with `CacheError` when a cache lock cannot be taken.
+ * work starts, with `CacheError` when a cache lock cannot be taken, and with the `listen` or write
+ * error when the metrics cannot be served or written. With `metrics`, a run that rejects ends as
+ * status `error`, one that resolves as its `status`.
  */
 export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
+  const metrics = options.metrics;
+  if (metrics === undefined || (metrics.file === undefined && metrics.bind === undefined))
+    return runSeedTasks(options);
+  const now = options.now ?? Date.now;
+  const output = await SeedMetricsOutput.start(metrics, now, options.dryRun ?? false);
+  const onEvent = options.onEvent ?? (() => undefined);
+  if (output.url !== null) onEvent({ type: 'note', message: `metrics at ${output.url}` });
+  let result: SeedRunResult;
+  try {
+    result = await runSeedTasks({
+      ...options,
+      onEvent: (event) => {
+        output.observe(event);
+        onEvent(event);
+      },
+    });
+  } catch (error) {
+    await output.close('error', false).catch(() => undefined);
+    throw error;
+  }
+  await output.close(result.status, result.status === 'done' || result.status === 'not-needed');
+  return result;
+}
+
+async function runSeedTasks(options: RunSeedOptions): Promise<SeedRunResult> {
   const now = options.now ?? Date.now;
   const onEvent = options.onEvent ?? (() => undefined);
   if (options.logConfigFile !== undefined) await configureLoggingFromIni(options.logConfigFile);
@@ -185,6 +218,7 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
       index: results.length,
       count,
       summary: formatPlannedTask(task),
+      tilesPlanned: taskTileCount(task),
     });
     try {
       const stats = await runTask(task, {

@@ -240,6 +240,7 @@ function emitProgress(
     tiles: stats.tiles,
     removed: stats.removed,
     tilesPerSecond,
+    elapsedSeconds: seconds,
     etaSeconds,
   });
 }

@@ -38,6 +38,8 @@ export type SeedEvent =
       readonly count: number;
       /** The task as `--summary` prints it (MapProxy prints it as the task starts). */
       readonly summary: string;
+      /** Tiles of the task's levels in its coverage extent (exact for bboxes, an upper bound for polygons). */
+      readonly tilesPlanned: number;
     }
   | {
       readonly type: 'progress';
@@ -50,6 +52,8 @@ export type SeedEvent =
       readonly tiles: number;
       readonly removed: number;
       readonly tilesPerSecond: number;
+      /** Seconds since the task started. */
+      readonly elapsedSeconds: number;
       /** null while unknown. */
       readonly etaSeconds: number | null;
     }

@@ -1,5 +1,6 @@
 /**
- * Process-wide operational metrics in Prometheus form, the **only** importer of prom-client.
+ * Process-wide operational metrics in Prometheus form; with seed-metrics.ts (a seed run's own
+ * gauges) the only importer of prom-client.
  * Hot-path updates are O(1): labels are bounded (service, status, cache, source names, never a
  * request path) and each label set's child is looked up once and kept.
  */
