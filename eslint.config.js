@@ -20,6 +20,8 @@ const allowed = {
   service: ['layer', 'image', 'grid', 'srs', 'util'],
   config: ['util'],
   app: ['config', 'service', 'layer', 'cache', 'source', 'client', 'image', 'grid', 'srs', 'util'],
+  // the reports behind grids, scales, wms-capabilities; nothing imports tools but index.ts (and cli)
+  tools: ['app', 'config', 'grid', 'srs', 'client', 'util'],
   server: ['app', 'config', 'service', 'util'],
   seed: ['app', 'config', 'cache', 'grid', 'srs', 'util'],
   scaffold: ['util'],

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { Args, Command, Flags } from '@oclif/core';
 import {
-  AppError,
+  ToolsError,
   ConfigError,
   ConfigErrors,
   describeGrids,
@@ -85,9 +85,9 @@ export default class Grids extends Command {
       this.logToStderr('ERROR: invalid configuration (see above)');
       return this.exit(2);
     }
-    if (error instanceof AppError) {
+    if (error instanceof ToolsError) {
       // grids.py prints these two on stdout
-      if (error.code === 'APP_UNKNOWN_GRID' || error.code === 'APP_OPTION_CONFLICT') this.log(error.message);
+      if (error.code === 'TOOLS_UNKNOWN_GRID' || error.code === 'TOOLS_OPTION_CONFLICT') this.log(error.message);
       else this.logToStderr(`ERROR: ${error.message}`);
       return this.exit(1);
     }

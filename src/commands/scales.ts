@@ -3,7 +3,7 @@
  * `--res-to-scale`), printing exactly what MapProxy 1.15 prints. Exit 1 on bad values.
  */
 import { Args, Command, Flags } from '@oclif/core';
-import { AppError, describeScales } from '../core/index.js';
+import { ToolsError, describeScales } from '../core/index.js';
 
 export default class Scales extends Command {
   static override summary = 'Convert between scale denominators and resolutions.';
@@ -69,7 +69,7 @@ export default class Scales extends Command {
         stdin: values[0] === '-' ? await readStdin() : undefined,
       });
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+      if (!(error instanceof ToolsError)) throw error;
       this.logToStderr(`ERROR: ${error.message}`);
       return this.exit(1);
     }

@@ -3,7 +3,7 @@
  * prints them. Exit 1 when the WMS cannot be reached or answers no capabilities, 2 without a URL.
  */
 import { Args, Command, Flags } from '@oclif/core';
-import { AppError, configureLogging, fetchWmsCapabilities, formatWmsCapabilities } from '../core/index.js';
+import { ToolsError, configureLogging, fetchWmsCapabilities, formatWmsCapabilities } from '../core/index.js';
 
 export default class WmsCapabilities extends Command {
   static override summary = 'List the layers of a WMS from its capabilities.';
@@ -37,11 +37,11 @@ export default class WmsCapabilities extends Command {
       const caps = await fetchWmsCapabilities(url, { version: flags.version });
       process.stdout.write(formatWmsCapabilities(caps));
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+      if (!(error instanceof ToolsError)) throw error;
       const document = (error as { document?: unknown }).document;
       if (typeof document === 'string') {
         this.logToStderr(`Received document:\n${'-'.repeat(80)}\n${document}\n${'-'.repeat(80)}`);
-      } else if (error.code === 'APP_CAPABILITIES_UNREACHABLE') {
+      } else if (error.code === 'TOOLS_CAPABILITIES_UNREACHABLE') {
         this.logToStderr(`ERROR: ${error.message}`);
         this.exit(1);
       }

@@ -19,12 +19,12 @@ export {
   type ProxyConfig,
   type SeedConfig,
 } from './config/index.js';
-export { AppError, type AppErrorCode } from './app/errors.js';
-export { describeScales, type ScalesOptions } from './app/scales.js';
-export { formatGridsReport } from './app/format-grids.js';
-export type { DescribeGridsOptions, GridsReport } from './app/describe-grids.js';
-export type { CapabilitiesVersion } from './app/wms-capabilities.js';
-export { formatWmsCapabilities } from './app/format-wms-capabilities.js';
+export { ToolsError, type ToolsErrorCode } from './tools/errors.js';
+export { describeScales, type ScalesOptions } from './tools/scales.js';
+export { formatGridsReport } from './tools/format-grids.js';
+export type { DescribeGridsOptions, GridsReport } from './tools/describe-grids.js';
+export type { CapabilitiesVersion } from './tools/wms-capabilities.js';
+export { formatWmsCapabilities } from './tools/format-wms-capabilities.js';
 export { parseBind, type BindAddress } from './server/bind.js';
 export { ServerError } from './server/errors.js';
 export type { StartServerOptions, RunningServer } from './server/index.js';
@@ -69,9 +69,11 @@ export type {
 type ServerModule = typeof import('./server/index.js');
 type SeedModule = typeof import('./seed/index.js');
 type AppModule = typeof import('./app/index.js');
+type ToolsModule = typeof import('./tools/index.js');
 const server = (): Promise<ServerModule> => import('./server/index.js');
 const seed = (): Promise<SeedModule> => import('./seed/index.js');
 const app = (): Promise<AppModule> => import('./app/index.js');
+const tools = (): Promise<ToolsModule> => import('./tools/index.js');
 
 /** Serves one configuration (see `StartServerOptions`); rejects with its `ConfigErrors`. */
 export const startServer: ServerModule['startServer'] = async (options) =>
@@ -101,8 +103,8 @@ export const benchmarkSeed: SeedModule['benchmarkSeed'] = async (options) =>
 export const checkConfig: AppModule['checkConfiguration'] = async (options) =>
   (await app()).checkConfiguration(options);
 /** `grids`: the grids of a configuration with their levels. */
-export const describeGrids: AppModule['describeGrids'] = async (options) =>
-  (await app()).describeGrids(options);
-/** `wms-capabilities`: a remote WMS's capabilities; rejects with `AppError`. */
-export const fetchWmsCapabilities: AppModule['fetchWmsCapabilities'] = async (...args) =>
-  (await app()).fetchWmsCapabilities(...args);
+export const describeGrids: ToolsModule['describeGrids'] = async (options) =>
+  (await tools()).describeGrids(options);
+/** `wms-capabilities`: a remote WMS's capabilities; rejects with `ToolsError`. */
+export const fetchWmsCapabilities: ToolsModule['fetchWmsCapabilities'] = async (...args) =>
+  (await tools()).fetchWmsCapabilities(...args);

@@ -1,36 +1,13 @@
 /**
- * Composition root: builds runtime objects (grids so far) from a loaded configuration, and the
- * CLI use cases that need them (`grids`, `scales`). Config errors keep their YAML position.
+ * Composition root, and only that: turns a loaded configuration into runtime objects (grids,
+ * sources, caches, layers, services), and `check` runs the same build. Config errors keep their
+ * YAML position. The CLI reports built on it live in tools/.
  */
-export { AppError, type AppErrorCode } from './errors.js';
 export { buildGrids } from './build-grids.js';
-export {
-  describeGrids,
-  type DescribeGridsOptions,
-  type GridsReport,
-  type GridDescription,
-  type GridConfEntry,
-  type GridLevel,
-} from './describe-grids.js';
-export { formatGridsReport } from './format-grids.js';
-export { describeScales, type ScalesOptions } from './scales.js';
 export type { ServedApp, LoadedApp, AppLoader, OperationsSettings } from './served-app.js';
 export { checkConfiguration } from './check.js';
 export { loadServedApp } from './load-served-app.js';
 export { buildProxy, type ProxyRuntime } from './build-proxy.js';
-/**
- * `fetchWmsCapabilities(url, { version })` and `formatWmsCapabilities(caps)`: `mapproxy-util
- * wms-capabilities`. Rejects with `AppError` `APP_CAPABILITIES_UNREACHABLE` / `APP_CAPABILITIES_INVALID`.
- */
-export {
-  fetchWmsCapabilities,
-  parseWmsCapabilities,
-  capabilitiesUrl,
-  type WmsCapabilities,
-  type CapabilitiesLayer,
-  type CapabilitiesVersion,
-} from './wms-capabilities.js';
-export { formatWmsCapabilities } from './format-wms-capabilities.js';
 /**
  * `coverageFromConfig(section, fail)`: a config coverage (bbox, WKT/GeoJSON/OGR/bbox `datasource`
  * with `where`, `ogr_datasource`, `polygons`, `expire_tiles`, union/intersection/difference) as a
@@ -45,10 +22,3 @@ export {
   seedingCoverage,
   type CoverageFailure,
 } from './coverage-from-config.js';
-export {
-  loadDatasourceFile,
-  loadExpireTiles,
-  loadOgrDatasource,
-  loadWktFile,
-  CoverageFileError,
-} from './coverage-files.js';

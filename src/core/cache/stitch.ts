@@ -10,7 +10,9 @@ import type { TileResult } from './types.js';
 
 /**
  * One RGBA image from `tiles` laid out row by row (top first) in `gridSize` `[columns, rows]`;
- * null entries and tiles of another size stay transparent.
+ * null entries and tiles of another size stay transparent. A tile created for this request is
+ * drawn from its image before encoding, a cached one from its stored bytes (MapProxy `TileMerger`
+ * takes `as_image()`, the image still in memory on a miss).
  */
 export function stitchTiles(
   tiles: readonly (TileResult | null)[],
@@ -18,7 +20,7 @@ export function stitchTiles(
   tileSize: Size,
 ): Promise<ImageResult> {
   return stitchImages(
-    tiles.map((tile) => (tile === null ? null : storedImage(tile.data, tile.format))),
+    tiles.map((tile) => (tile === null ? null : (tile.image ?? storedImage(tile.data, tile.format)))),
     gridSize,
     tileSize,
   );

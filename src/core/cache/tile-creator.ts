@@ -308,7 +308,7 @@ export class TileCreator {
       image.encode(imageOptions),
       cache.wantsSingleColor ? tileSingleColor(image, imageOptions) : Promise.resolve(undefined),
     ]);
-    return { coord, data: encoded.data, format: encoded.format, singleColor };
+    return { coord, data: encoded.data, format: encoded.format, singleColor, image };
   }
 
   async #store({ tiles, cacheable }: Rendered, request: CreationRequest): Promise<CreatedTiles> {
@@ -334,9 +334,9 @@ export class TileCreator {
       }
     }
     return new Map(
-      tiles.map(({ coord, data, format }) => [
+      tiles.map(({ coord, data, format, image }) => [
         coordKey(coord),
-        { coord, data, format, timestampMs, cacheable, isCreated: true },
+        { coord, data, format, timestampMs, cacheable, isCreated: true, image },
       ]),
     );
   }
@@ -366,6 +366,8 @@ interface EncodedTile {
   readonly data: Buffer;
   readonly format: string;
   readonly singleColor: readonly number[] | null | undefined;
+  /** The tile before encoding (after the tile filter): what maps drawn on the miss use. */
+  readonly image: ImageResult;
 }
 
 /**

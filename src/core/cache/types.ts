@@ -3,6 +3,7 @@
  * mbtiles, redis, s3 later). Backends store encoded bytes and never decode them.
  */
 import type { TileCoord } from '../grid/index.js';
+import type { ImageResult } from '../image/index.js';
 import type { MapSource } from '../source/index.js';
 
 /** Dimension values (`time`, `elevation`, `dim_*`) that select a sub-cache; empty for none. */
@@ -98,4 +99,10 @@ export interface TileResult {
    * memory, not from the stored (possibly JPEG) bytes.
    */
   readonly isCreated?: boolean;
+  /**
+   * A created tile's image before encoding (MapProxy's `ImageSource` keeps it beside the buffer):
+   * maps drawn on the miss use it, not the lossy JPEG or quantised PNG `data`. Absent on hits. Lives
+   * only as long as the result; waiters of one creation share it and must not change its pixels.
+   */
+  readonly image?: ImageResult;
 }

@@ -7,7 +7,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { AppError } from '../app/errors.js';
 import { CacheError } from '../cache/errors.js';
 import { UpstreamError } from '../client/errors.js';
 import { ConfigError, ConfigErrors, type ConfigErrorCode } from '../config/errors.js';
@@ -20,6 +19,7 @@ import { ServerError } from '../server/errors.js';
 import { OgcError, ServiceError } from '../service/errors.js';
 import { SourceError } from '../source/errors.js';
 import { SrsError } from '../srs/errors.js';
+import { ToolsError } from '../tools/errors.js';
 import { LogConfigError, ProxyError } from '../util/index.js';
 import { ERROR_CATALOGUE, WARNING_CATALOGUE, type CatalogueEntry } from './error-catalogue.js';
 import { CliError } from './errors.js';
@@ -44,7 +44,7 @@ const FACTORIES = new Map<CatalogueEntry['owner'], (code: string) => ProxyError>
   [ServiceError, (code) => new ServiceError('m', code as never, { setting: '/wmts/{Layer}' })],
   [ConfigError, (code) => new ConfigError(code as ConfigErrorCode, AT, ['caches'], 'm')],
   [ConfigErrors, () => new ConfigErrors([new ConfigError('CONFIG_TYPE', AT, [], 'm')])],
-  [AppError, (code) => new AppError('m', code as never)],
+  [ToolsError, (code) => new ToolsError('m', code as never)],
   [ServerError, (code) => new ServerError('m', code as never)],
   [SeedError, (code) => new SeedError('m', code as never)],
   [ScaffoldError, (code) => new ScaffoldError('m', code as never)],

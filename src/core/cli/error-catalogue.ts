@@ -3,7 +3,6 @@
  * codes themselves stay in each module's `errors.ts`; this only gathers them so they can be
  * enumerated (the exit-code policy classifies them, a test guards their uniqueness).
  */
-import { AppError, APP_ERROR_CODES } from '../app/errors.js';
 import { CacheError, CACHE_ERROR_CODES } from '../cache/errors.js';
 import { UpstreamError, UPSTREAM_ERROR_CODES } from '../client/errors.js';
 import { ConfigError, ConfigErrors, CONFIG_ERROR_CODES, CONFIG_WARNING_CODES } from '../config/errors.js';
@@ -16,6 +15,7 @@ import { ServerError, SERVER_ERROR_CODES } from '../server/errors.js';
 import { OgcError, ServiceError, SERVICE_ERROR_CODES } from '../service/errors.js';
 import { SourceError, SOURCE_ERROR_CODES } from '../source/errors.js';
 import { SrsError, SRS_ERROR_CODES } from '../srs/errors.js';
+import { ToolsError, TOOLS_ERROR_CODES } from '../tools/errors.js';
 import { LogConfigError, UTIL_ERROR_CODES, type ProxyError } from '../util/index.js';
 import { CliError, CLI_ERROR_CODES } from './errors.js';
 
@@ -59,7 +59,7 @@ export const ERROR_CATALOGUE = [
   entry('service', 'SERVICE', ServiceError, SERVICE_ERROR_CODES),
   entry('config', 'CONFIG', ConfigError, CONFIG_ERROR_CODES),
   entry('config', 'CONFIG', ConfigErrors, ['CONFIG_INVALID']),
-  entry('app', 'APP', AppError, APP_ERROR_CODES),
+  entry('tools', 'TOOLS', ToolsError, TOOLS_ERROR_CODES),
   entry('server', 'SERVER', ServerError, SERVER_ERROR_CODES),
   entry('seed', 'SEED', SeedError, SEED_ERROR_CODES),
   entry('scaffold', 'SCAFFOLD', ScaffoldError, SCAFFOLD_ERROR_CODES),

@@ -12,9 +12,9 @@ import {
 } from '../config/index.js';
 import type { TileGrid } from '../grid/index.js';
 import { PyInt, type PyValue } from '../util/index.js';
-import { buildGrids } from './build-grids.js';
+import { buildGrids } from '../app/index.js';
 import { coverageAreaRatio } from './coverage-ratio.js';
-import { AppError } from './errors.js';
+import { ToolsError } from './errors.js';
 import { GridConfState } from './grid-conf-state.js';
 import { readGridConfs } from './grid-conf-values.js';
 import { intResolutions } from './resolution-kinds.js';
@@ -75,9 +75,9 @@ export type GridsReport =
 /**
  * Loads the configuration and describes its grids like `mapproxy-util grids`. Without `all` or
  * `gridName` only the grids of caches are included. Throws `ConfigErrors` (file missing or invalid),
- * `ConfigError` (a grid cannot be built), `AppError` `APP_UNKNOWN_GRID` (with the lower-cased name
- * in the message), `APP_OPTION_CONFLICT` (only one of seedFile/coverageName),
- * `APP_UNKNOWN_COVERAGE` or `APP_UNSUPPORTED_COVERAGE`.
+ * `ConfigError` (a grid cannot be built), `ToolsError` `TOOLS_UNKNOWN_GRID` (with the lower-cased name
+ * in the message), `TOOLS_OPTION_CONFLICT` (only one of seedFile/coverageName),
+ * `TOOLS_UNKNOWN_COVERAGE` or `TOOLS_UNSUPPORTED_COVERAGE`.
  */
 export async function describeGrids(options: DescribeGridsOptions): Promise<GridsReport> {
   const loaded = await loadConfig(options.configFile, { env: options.env, gridsOnly: true });
@@ -91,14 +91,14 @@ export async function describeGrids(options: DescribeGridsOptions): Promise<Grid
   if (wanted !== undefined) {
     const byLowerName = new Map(names.map((name) => [name.toLowerCase(), name]));
     const match = byLowerName.get(wanted);
-    if (match === undefined) throw new AppError(`grid not found: ${wanted}`, 'APP_UNKNOWN_GRID');
+    if (match === undefined) throw new ToolsError(`grid not found: ${wanted}`, 'TOOLS_UNKNOWN_GRID');
     names = [...byLowerName.keys()];
     selected = [match];
   }
 
   // 2. a coverage needs both -s and -c; loading the seed config builds every grid (seed/config.py)
   if ((options.seedFile === undefined) !== (options.coverageName === undefined)) {
-    throw new AppError('--coverage and --seed-conf can only be used together', 'APP_OPTION_CONFLICT');
+    throw new ToolsError('--coverage and --seed-conf can only be used together', 'TOOLS_OPTION_CONFLICT');
   }
   let coverage: { readonly name: string; readonly config: CoverageConfig } | null = null;
   if (options.seedFile !== undefined && options.coverageName !== undefined) {
@@ -119,7 +119,7 @@ export async function describeGrids(options: DescribeGridsOptions): Promise<Grid
     const shown = { ...state.conf(name) };
     state.build(name);
     const grid = tileGrids.get(name);
-    if (grid === undefined) throw new AppError(`grid not found: ${name}`, 'APP_UNKNOWN_GRID');
+    if (grid === undefined) throw new ToolsError(`grid not found: ${name}`, 'TOOLS_UNKNOWN_GRID');
     const ints = intResolutions(state.conf(name), (other) => state.conf(other));
     return {
       name: typeof shown.name === 'string' ? shown.name : name,
@@ -162,9 +162,9 @@ function cacheGridNames(loaded: LoadedConfig): string[] {
 function findCoverage(coverages: Readonly<Record<string, CoverageConfig>>, name: string): CoverageConfig {
   const found = coverages[name];
   if (found === undefined) {
-    throw new AppError(
+    throw new ToolsError(
       `coverage ${name} not found. available coverages: ${Object.keys(coverages).join(',')}`,
-      'APP_UNKNOWN_COVERAGE',
+      'TOOLS_UNKNOWN_COVERAGE',
     );
   }
   return found;

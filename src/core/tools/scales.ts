@@ -38,7 +38,7 @@ export interface ScalesOptions {
 /**
  * Computes the table `mapproxy-util scales` prints and returns its lines (without newlines).
  * Resolutions are in map units (metres or degrees) per pixel. Values are sorted from the largest,
- * as MapProxy does. Throws `AppError` (`APP_INVALID_VALUE`) for a value, DPI or level count
+ * as MapProxy does. Throws `ToolsError` (`TOOLS_INVALID_VALUE`) for a value, DPI or level count
  * Python would not parse.
  */
 export function describeScales(options: ScalesOptions): string[] {

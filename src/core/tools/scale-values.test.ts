@@ -13,7 +13,7 @@ test('parses what Python float() accepts', () => {
 
 test('rejects what Python float() rejects', () => {
   for (const text of ['', 'abc', '0x10', '1__0', '1e', '1,5']) {
-    assert.throws(() => parsePyFloat(text), { code: 'APP_INVALID_VALUE' }, text);
+    assert.throws(() => parsePyFloat(text), { code: 'TOOLS_INVALID_VALUE' }, text);
   }
 });
 

@@ -5,7 +5,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { httpGet, UpstreamError } from '../client/index.js';
 import { getSrs } from '../srs/index.js';
-import { AppError } from './errors.js';
+import { ToolsError } from './errors.js';
 
 export type CapabilitiesVersion = '1.1.1' | '1.3.0';
 
@@ -90,22 +90,22 @@ function numbers(values: readonly (string | null | undefined)[]): number[] {
   return values.map((v) => {
     const n = Number(v);
     if (v === null || v === undefined || Number.isNaN(n))
-      throw new AppError(`invalid number ${String(v)}`, 'APP_CAPABILITIES_INVALID');
+      throw new ToolsError(`invalid number ${String(v)}`, 'TOOLS_CAPABILITIES_INVALID');
     return n;
   });
 }
 
 /**
- * Parses a capabilities document. Throws `AppError('APP_CAPABILITIES_INVALID')` for XML that does
+ * Parses a capabilities document. Throws `ToolsError('TOOLS_CAPABILITIES_INVALID')` for XML that does
  * not parse or whose root is neither `WMT_MS_Capabilities` nor `WMS_Capabilities`.
  */
 export function parseWmsCapabilities(xml: string): WmsCapabilities {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- its successor package is not a dependency
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw new AppError(
+    throw new ToolsError(
       `Could not parse the document: ${valid.err.msg} line ${valid.err.line}, column ${valid.err.col}`,
-      'APP_CAPABILITIES_INVALID',
+      'TOOLS_CAPABILITIES_INVALID',
     );
   }
   const doc = parser.parse(xml) as Node;
@@ -113,9 +113,9 @@ export function parseWmsCapabilities(xml: string): WmsCapabilities {
     'WMT_MS_Capabilities' in doc ? '1.1.1' : 'WMS_Capabilities' in doc ? '1.3.0' : null;
   const rootTag = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#')) ?? '';
   if (version === null) {
-    throw new AppError(
+    throw new ToolsError(
       `Not a capabilities document: unknown start tag in capabilities: ${rootTag}`,
-      'APP_CAPABILITIES_INVALID',
+      'TOOLS_CAPABILITIES_INVALID',
     );
   }
   const caps = child(doc, version === '1.1.1' ? 'WMT_MS_Capabilities' : 'WMS_Capabilities');
@@ -127,7 +127,7 @@ export function parseWmsCapabilities(xml: string): WmsCapabilities {
   const url = typeof getMap?.['@href'] === 'string' ? getMap['@href'] : null;
   const rootLayer = capability === undefined ? undefined : children(capability, 'Layer')[0];
   if (rootLayer === undefined)
-    throw new AppError('Not a capabilities document: no Capability/Layer', 'APP_CAPABILITIES_INVALID');
+    throw new ToolsError('Not a capabilities document: no Capability/Layer', 'TOOLS_CAPABILITIES_INVALID');
   return { version, root: parseLayer(rootLayer, null, version, url) };
 }
 
@@ -203,8 +203,8 @@ function isAxisOrderNE(code: string): boolean {
 
 /**
  * Fetches and parses the capabilities of the WMS at `url`. Rejects with
- * `AppError('APP_CAPABILITIES_UNREACHABLE')` (no connection, timeout, HTTP error status; the
- * message is MapProxy's `No response from URL ...`) or `APP_CAPABILITIES_INVALID` (the error's
+ * `ToolsError('TOOLS_CAPABILITIES_UNREACHABLE')` (no connection, timeout, HTTP error status; the
+ * message is MapProxy's `No response from URL ...`) or `TOOLS_CAPABILITIES_INVALID` (the error's
  * `document` property holds what was received).
  */
 export async function fetchWmsCapabilities(
@@ -219,12 +219,12 @@ export async function fetchWmsCapabilities(
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
     // the client's message already names the URL (without credentials) and the reason
-    throw new AppError(error.message, 'APP_CAPABILITIES_UNREACHABLE', { cause: error });
+    throw new ToolsError(error.message, 'TOOLS_CAPABILITIES_UNREACHABLE', { cause: error });
   }
   try {
     return parseWmsCapabilities(body);
   } catch (error) {
-    if (error instanceof AppError) Object.assign(error, { document: body });
+    if (error instanceof ToolsError) Object.assign(error, { document: body });
     throw error;
   }
 }

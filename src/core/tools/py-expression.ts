@@ -2,19 +2,19 @@
  * A safe evaluator for the arithmetic `mapproxy-util scales --eval` accepts (Python `eval` of
  * `360/256`, `2**10`, `(1+2)*3`): numbers, + - * / // % **, unary signs and parentheses only.
  */
-import { AppError } from './errors.js';
+import { ToolsError } from './errors.js';
 
 type Token = { readonly kind: 'num'; readonly value: number } | { readonly kind: 'op'; readonly op: string };
 
 const TOKEN =
   /\s*(?:(\d[\d_]*\.?[\d_]*(?:[eE][+-]?\d+)?|\.\d[\d_]*(?:[eE][+-]?\d+)?)|(\*\*|\/\/|[-+*/%()]))/y;
 
-/** Evaluates `expression` with Python's operator precedence. Throws `AppError` on anything else. */
+/** Evaluates `expression` with Python's operator precedence. Throws `ToolsError` on anything else. */
 export function evalPyArithmetic(expression: string): number {
   const tokens = tokenize(expression);
   let pos = 0;
   const fail = (): never => {
-    throw new AppError(`cannot evaluate ${JSON.stringify(expression)}`, 'APP_INVALID_VALUE');
+    throw new ToolsError(`cannot evaluate ${JSON.stringify(expression)}`, 'TOOLS_INVALID_VALUE');
   };
   const peek = (): string | undefined => {
     const token = tokens[pos];
@@ -82,7 +82,7 @@ function tokenize(expression: string): Token[] {
     TOKEN.lastIndex = 0;
     const match = TOKEN.exec(rest);
     if (match === null)
-      throw new AppError(`cannot evaluate ${JSON.stringify(expression)}`, 'APP_INVALID_VALUE');
+      throw new ToolsError(`cannot evaluate ${JSON.stringify(expression)}`, 'TOOLS_INVALID_VALUE');
     const [text, number, op] = match;
     tokens.push(
       number === undefined

@@ -2,7 +2,7 @@
  * The input side of `mapproxy-util scales` (MapProxy `script/scales.py`): Python `float()` parsing,
  * `--eval`, values from stdin, `--repeat` and the `--levels` fill-up.
  */
-import { AppError } from './errors.js';
+import { ToolsError } from './errors.js';
 import { evalPyArithmetic } from './py-expression.js';
 
 const DIGITS = String.raw`\d(?:_?\d)*`;
@@ -11,11 +11,11 @@ const PY_FLOAT = new RegExp(
   'i',
 );
 
-/** Python's `float(text)`: surrounding blanks, `_` between digits, `inf`/`nan`. Throws `AppError`. */
+/** Python's `float(text)`: surrounding blanks, `_` between digits, `inf`/`nan`. Throws `ToolsError`. */
 export function parsePyFloat(text: string): number {
   const trimmed = text.trim();
   if (!PY_FLOAT.test(trimmed)) {
-    throw new AppError(`could not convert string to float: '${text}'`, 'APP_INVALID_VALUE');
+    throw new ToolsError(`could not convert string to float: '${text}'`, 'TOOLS_INVALID_VALUE');
   }
   const lower = trimmed.toLowerCase().replace(/^\+/, '');
   if (lower.endsWith('nan')) return Number.NaN;
@@ -25,11 +25,11 @@ export function parsePyFloat(text: string): number {
   return Number(lower.replaceAll('_', ''));
 }
 
-/** Python's `int(text)` as optparse's `type=int` uses it. Throws `AppError`. */
+/** Python's `int(text)` as optparse's `type=int` uses it. Throws `ToolsError`. */
 export function parsePyInt(text: string, what: string): number {
   const trimmed = text.trim();
   if (!new RegExp(`^[+-]?${DIGITS}$`).test(trimmed)) {
-    throw new AppError(`option ${what}: invalid integer value: '${text}'`, 'APP_INVALID_VALUE');
+    throw new ToolsError(`option ${what}: invalid integer value: '${text}'`, 'TOOLS_INVALID_VALUE');
   }
   return Number(trimmed.replaceAll('_', ''));
 }

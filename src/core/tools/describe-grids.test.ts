@@ -52,18 +52,18 @@ test('a grid that cannot be built becomes a ConfigError at its YAML key', async 
   assert.equal(error.line, 18);
 });
 
-test('an unknown -g grid is an APP_UNKNOWN_GRID error naming the lower-cased name', async (t) => {
+test('an unknown -g grid is a TOOLS_UNKNOWN_GRID error naming the lower-cased name', async (t) => {
   const file = await writeConfig(t, CONFIG.replace(/ {2}broken:[^]*$/, ''));
   await assert.rejects(describeGrids({ configFile: file, gridName: 'NoPe' }), {
-    code: 'APP_UNKNOWN_GRID',
+    code: 'TOOLS_UNKNOWN_GRID',
     message: 'grid not found: nope',
   });
 });
 
-test('-s without -c is an APP_OPTION_CONFLICT error', async (t) => {
+test('-s without -c is a TOOLS_OPTION_CONFLICT error', async (t) => {
   const file = await writeConfig(t, CONFIG.replace(/ {2}broken:[^]*$/, ''));
   await assert.rejects(describeGrids({ configFile: file, seedFile: 'seed.yaml' }), {
-    code: 'APP_OPTION_CONFLICT',
+    code: 'TOOLS_OPTION_CONFLICT',
   });
 });
 

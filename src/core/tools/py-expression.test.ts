@@ -23,6 +23,6 @@ test('evaluates arithmetic with Python precedence and true division', () => {
 
 test('rejects names, calls, unbalanced parentheses and division by zero', () => {
   for (const expression of ['abc', '__import__("os")', '(1+2', '1/0', '1 2', '']) {
-    assert.throws(() => evalPyArithmetic(expression), { code: 'APP_INVALID_VALUE' }, expression);
+    assert.throws(() => evalPyArithmetic(expression), { code: 'TOOLS_INVALID_VALUE' }, expression);
   }
 });

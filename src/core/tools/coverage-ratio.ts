@@ -6,20 +6,20 @@ import type { CoverageConfig } from '../config/index.js';
 import type { TileGrid } from '../grid/index.js';
 import { getSrs } from '../srs/index.js';
 import { bboxHeight, bboxWidth, type BBox } from '../util/index.js';
-import { AppError } from './errors.js';
+import { ToolsError } from './errors.js';
 
 /**
  * Coverage area / grid bbox area, both in the grid SRS. Only bbox coverages (`bbox` or a bbox
- * `datasource`, with `bbox_srs`/`srs`) are supported; geometry coverages throw `AppError`
- * (`APP_UNSUPPORTED_COVERAGE`), unknown SRS codes throw `SrsError`.
+ * `datasource`, with `bbox_srs`/`srs`) are supported; geometry coverages throw `ToolsError`
+ * (`TOOLS_UNSUPPORTED_COVERAGE`), unknown SRS codes throw `SrsError`.
  */
 export function coverageAreaRatio(name: string, coverage: CoverageConfig, grid: TileGrid): number {
   const bbox = coverageBBox(coverage);
   const srsCode = coverage.bbox_srs ?? coverage.srs;
   if (bbox === undefined || srsCode === undefined) {
-    throw new AppError(
+    throw new ToolsError(
       `coverage ${name}: only bbox coverages are supported for tile counts (no polygons, OGR or set operations)`,
-      'APP_UNSUPPORTED_COVERAGE',
+      'TOOLS_UNSUPPORTED_COVERAGE',
     );
   }
   // MapProxy BBOXCoverage.transform_to: the bbox through srs.transform_bbox_to; geom stays None
