@@ -7,7 +7,7 @@
  * killed writer leaves the old index entry and never a broken tile. Writers of one bundle take a
  * proper-lockfile lock `<bundle base>.lock` (MapProxy's own `.lck` is an flock file we cannot share).
  */
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TileCoord } from '../grid/index.js';
 import { pollFor, tryLockFile } from '../util/index.js';
@@ -287,6 +287,21 @@ export class CompactCache implements TileCache {
         path: file,
       });
     }
+  }
+
+  /**
+   * MapProxy `CompactCacheBase.remove_level_tiles_before`: for 0 the level directory `L<zz>`
+   * goes as a whole; bundles keep no times, so another limit removes nothing.
+   */
+  async removeLevelTilesBefore(z: number, limitSeconds: number): Promise<number | null> {
+    if (limitSeconds !== 0) return 0;
+    const directory = join(this.directory, `L${String(z).padStart(2, '0')}`);
+    try {
+      await rm(directory, { recursive: true, force: true });
+    } catch (error) {
+      throw new CacheError(`could not remove ${directory}`, 'CACHE_WRITE', { cause: error, path: directory });
+    }
+    return null;
   }
 
   /** Runs `fn` holding the writer lock of bundle `base` (its path without extension). */

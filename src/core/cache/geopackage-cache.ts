@@ -82,7 +82,7 @@ export class GeopackageCache implements TileCache {
   readonly wantsSingleColor = false;
   readonly #grid: TileGrid;
   readonly #db: SqliteFile;
-  readonly #sql: { select: string; exists: string; insert: string; remove: string };
+  readonly #sql: { select: string; exists: string; insert: string; remove: string; removeLevel: string };
 
   /** Throws `CacheError` (`CACHE_INVALID_OPTION`) for a table name MapProxy refuses. */
   constructor(options: GeopackageCacheOptions) {
@@ -103,6 +103,7 @@ export class GeopackageCache implements TileCache {
       exists: `SELECT 1 FROM ${table} ${where}`,
       insert: `INSERT OR REPLACE INTO ${table} (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)`,
       remove: `DELETE FROM ${table} ${where}`,
+      removeLevel: `DELETE FROM ${table} WHERE zoom_level = ?`,
     };
     this.#db = new SqliteFile({
       file: options.file,
@@ -174,6 +175,20 @@ export class GeopackageCache implements TileCache {
     } catch (error) {
       throw this.#error('remove', [coord], error);
     }
+  }
+
+  /**
+   * MapProxy `GeopackageCache.remove_level_tiles_before`: every row of level `z` for 0; nothing
+   * for another limit (a GeoPackage keeps no times). A missing file stays missing.
+   */
+  async removeLevelTilesBefore(z: number, limitSeconds: number): Promise<number> {
+    if (limitSeconds !== 0) return 0;
+    return this.#db.deleteLevelRows(this.#sql.removeLevel, z);
+  }
+
+  /** Deletes the whole file (a level of a `levels: true` cache); false when there was none. */
+  deleteFile(): Promise<boolean> {
+    return this.#db.deleteFile();
   }
 
   /** Closes the connection (it reopens on the next use). */

@@ -33,7 +33,7 @@ export { FileCache, type FileCacheOptions, type LinkSingleColor } from './file-c
 export { DummyCache } from './dummy-cache.js';
 export { MBTilesCache, type MBTilesCacheOptions } from './mbtiles-cache.js';
 export { GeopackageCache, isValidTableName, type GeopackageCacheOptions } from './geopackage-cache.js';
-export { LevelCache, type LevelCacheOptions } from './level-cache.js';
+export { LevelCache, type LevelCacheOptions, type LevelFileCache } from './level-cache.js';
 export { CompactCache, type CompactCacheOptions, type CompactVersion } from './compact-cache.js';
 export { defragCompactCache, type BundleReport, type DefragOptions } from './compact-defrag.js';
 export { S3Cache, type S3CacheOptions } from './s3-cache.js';

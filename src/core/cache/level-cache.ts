@@ -1,16 +1,22 @@
 /**
  * One cache file per level (MapProxy's MBTilesLevelCache for `type: sqlite`, `<dir>/<z>.mbtile`,
  * and GeopackageLevelCache for `levels: true`, `<dir>/<z>.gpkg`): every call goes to the level's own
- * cache, opened on first use and kept.
+ * cache, opened on first use and kept. Removing a whole level deletes its file.
  */
 import type { TileCoord } from '../grid/index.js';
 import type { CachedTile, Dimensions, LoadOptions, TileCache, TileToStore } from './types.js';
+
+/** The cache of one level: a file that can be deleted as a whole. */
+export interface LevelFileCache extends TileCache {
+  /** Closes and deletes the level's file; false when there was none. */
+  deleteFile(): Promise<boolean>;
+}
 
 export interface LevelCacheOptions {
   readonly lockCacheId: string;
   readonly supportsTimestamps: boolean;
   /** Creates the cache of level `z`; called once per level. */
-  readonly level: (z: number) => TileCache;
+  readonly level: (z: number) => LevelFileCache;
 }
 
 export class LevelCache implements TileCache {
@@ -18,8 +24,8 @@ export class LevelCache implements TileCache {
   readonly supportsTimestamps: boolean;
   readonly isDummy = false;
   readonly wantsSingleColor = false;
-  readonly #create: (z: number) => TileCache;
-  readonly #levels = new Map<number, TileCache>();
+  readonly #create: (z: number) => LevelFileCache;
+  readonly #levels = new Map<number, LevelFileCache>();
 
   constructor(options: LevelCacheOptions) {
     this.lockCacheId = options.lockCacheId;
@@ -35,7 +41,7 @@ export class LevelCache implements TileCache {
   }
 
   /** The cache holding level `z`. */
-  level(z: number): TileCache {
+  level(z: number): LevelFileCache {
     let cache = this.#levels.get(z);
     if (cache === undefined) {
       cache = this.#create(z);
@@ -84,6 +90,19 @@ export class LevelCache implements TileCache {
 
   removeTile(coord: TileCoord, dimensions?: Dimensions): Promise<void> {
     return this.level(coord.z).removeTile(coord, dimensions);
+  }
+
+  /**
+   * MapProxy `remove_level_tiles_before` of the level caches: for 0 the level's file goes (with
+   * its `-wal`/`-shm`), otherwise the level's own cache removes what is older. Other processes
+   * that have the file open notice and reopen (see SqliteFile).
+   */
+  async removeLevelTilesBefore(z: number, limitSeconds: number): Promise<number | null> {
+    const level = this.level(z);
+    if (limitSeconds !== 0) return (await level.removeLevelTilesBefore?.(z, limitSeconds)) ?? null;
+    // the number of tiles in a deleted file is not counted (MapProxy does not either)
+    await level.deleteFile();
+    return null;
   }
 }
 

@@ -36,6 +36,10 @@ const INSERT_WITH_TIME =
   'INSERT OR REPLACE INTO tiles (zoom_level, tile_column, tile_row, tile_data, last_modified) ' +
   "VALUES (?, ?, ?, ?, datetime(?, 'unixepoch', 'localtime'))";
 const DELETE = 'DELETE FROM tiles WHERE tile_column = ? AND tile_row = ? AND zoom_level = ?';
+const DELETE_LEVEL = 'DELETE FROM tiles WHERE zoom_level = ?';
+// MapProxy compares with `<` here, not the `<=` of is_stale
+const DELETE_LEVEL_BEFORE =
+  "DELETE FROM tiles WHERE zoom_level = ? AND last_modified < datetime(?, 'unixepoch', 'localtime')";
 
 interface TileRow {
   readonly tile_data: Buffer;
@@ -190,6 +194,20 @@ export class MBTilesCache implements TileCache {
         path: this.file,
       });
     }
+  }
+
+  /**
+   * MapProxy `MBTilesCache.remove_level_tiles_before`: every row of level `z` for 0, the rows
+   * stored before `limitSeconds` when the file keeps times, else nothing. A missing file stays missing.
+   */
+  async removeLevelTilesBefore(z: number, limitSeconds: number): Promise<number> {
+    if (limitSeconds === 0) return this.#db.deleteLevelRows(DELETE_LEVEL, z);
+    return this.supportsTimestamps ? this.#db.deleteLevelRows(DELETE_LEVEL_BEFORE, z, limitSeconds) : 0;
+  }
+
+  /** Deletes the whole file (a level of the `sqlite` backend); false when there was none. */
+  deleteFile(): Promise<boolean> {
+    return this.#db.deleteFile();
   }
 
   /** Closes the connection (it reopens on the next use). */

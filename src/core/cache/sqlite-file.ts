@@ -2,11 +2,13 @@
  * One SQLite file of a cache backend (mbtiles, sqlite levels, geopackage); the only importer of
  * better-sqlite3. Statements stay prepared, writes are one IMMEDIATE transaction per batch, and a
  * database locked by another process is waited for asynchronously, never as a long blocking call.
+ * A file removed or replaced by another process (a cleanup) is reopened on the next use.
  */
-import { access, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { CacheError } from './errors.js';
 
 export type SqliteDatabase = Database.Database;
 export type SqliteStatement = Database.Statement;
@@ -47,6 +49,8 @@ export class SqliteFile {
   #db: SqliteDatabase | null = null;
   #opening: Promise<SqliteDatabase> | null = null;
   #isWal = false;
+  /** Device and inode of the open file, to notice when another process removed or replaced it. */
+  #identity: string | null = null;
   readonly #statements = new Map<string, SqliteStatement>();
 
   constructor(options: SqliteFileOptions) {
@@ -59,6 +63,7 @@ export class SqliteFile {
    * read). A busy database is retried until `timeoutMs`; then the SQLite error is thrown.
    */
   async read<T>(read: (db: SqliteFile) => T): Promise<T | null> {
+    await this.#dropIfMoved();
     if (this.#db === null) {
       const exists = await access(this.file).then(
         () => true,
@@ -72,6 +77,7 @@ export class SqliteFile {
 
   /** Runs `write` in one `BEGIN IMMEDIATE` transaction, creating the file when needed. */
   async write<T>(write: (db: SqliteFile) => T): Promise<T> {
+    await this.#dropIfMoved();
     const db = await this.#open();
     if (this.#options.wal && !this.#isWal) {
       // switched on the first write, so serving a file never changes it. journal_mode needs a
@@ -105,6 +111,64 @@ export class SqliteFile {
     this.#db = null;
     this.#opening = null;
     this.#isWal = false;
+    this.#identity = null;
+  }
+
+  /**
+   * Runs the level deletion `sql` (the level, then `params`) in one transaction; resolves with the
+   * number of rows removed. A missing file is not created. Rejects with `CacheError` (`CACHE_WRITE`).
+   */
+  async deleteLevelRows(sql: string, z: number, ...params: readonly number[]): Promise<number> {
+    try {
+      if ((await this.read(() => true)) === null) return 0;
+      return await this.write((db) => db.statement(sql).run(z, ...params).changes);
+    } catch (error) {
+      throw new CacheError(`could not remove the tiles of level ${String(z)} from ${this.file}`, 'CACHE_WRITE', {
+        cause: error,
+        path: this.file,
+      });
+    }
+  }
+
+  /**
+   * Closes the connection and deletes the file with its `-wal`, `-shm` and `-journal` companions
+   * (MapProxy `MBTilesLevelCache.remove_level_tiles_before`: the file and `<file>-*`). Resolves
+   * with false when there was no file; rejects with `CacheError` (`CACHE_WRITE`).
+   */
+  async deleteFile(): Promise<boolean> {
+    try {
+      return await this.#deleteFile();
+    } catch (error) {
+      throw new CacheError(`could not remove ${this.file}`, 'CACHE_WRITE', { cause: error, path: this.file });
+    }
+  }
+
+  async #deleteFile(): Promise<boolean> {
+    this.close();
+    const name = basename(this.file);
+    const companions = (await readdir(dirname(this.file)).catch(() => [] as string[])).filter((n) =>
+      n.startsWith(`${name}-`),
+    );
+    const removed = await unlink(this.file).then(
+      () => true,
+      (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    for (const companion of companions) await unlink(join(dirname(this.file), companion)).catch(() => undefined);
+    return removed;
+  }
+
+  /**
+   * Closes a connection whose file another process deleted or replaced since it was opened, so
+   * the next statement sees the file that is there now, not the tiles of a removed one. SQLite
+   * notices the move itself and neither checkpoints nor deletes the new file's `-wal` on close.
+   */
+  async #dropIfMoved(): Promise<void> {
+    if (this.#db === null || this.#identity === null) return;
+    const now = await fileIdentity(this.file);
+    if (now !== this.#identity) this.close();
   }
 
   #open(): Promise<SqliteDatabase> {
@@ -130,6 +194,7 @@ export class SqliteFile {
         // a read-only file (an archive served as it is) can still be read
         if (!isReadOnlyError(error)) throw error;
       });
+      this.#identity = await fileIdentity(this.file);
       this.#db = db;
       return db;
     } catch (error) {
@@ -152,5 +217,16 @@ export class SqliteFile {
       await sleep(pauseMs);
       pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS);
     }
+  }
+}
+
+/** `<device>:<inode>` of `file`, null when it does not exist. */
+async function fileIdentity(file: string): Promise<string | null> {
+  try {
+    const info = await stat(file);
+    return `${String(info.dev)}:${String(info.ino)}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
 }

@@ -57,6 +57,14 @@ export interface TileCache {
   /** Removes a tile; a missing tile is not an error. */
   removeTile(coord: TileCoord, dimensions?: Dimensions): Promise<void>;
   /**
+   * Removes the tiles of level `z` stored before `limitSeconds` (s since the epoch; 0: every
+   * tile) in one go, as MapProxy's `remove_level_tiles_before` does for a cleanup without a
+   * coverage: whole level files or directories when `limitSeconds` is 0. A cache that keeps no
+   * timestamps removes nothing for another limit (as MapProxy). Resolves with the number of
+   * tiles removed, null when unknown. Absent: such cleanups walk the tiles.
+   */
+  removeLevelTilesBefore?(z: number, limitSeconds: number): Promise<number | null>;
+  /**
    * Releases connections and open files (SQLite handles, Redis and S3 clients); a later call opens
    * them again. Absent for backends that hold nothing open between calls.
    */

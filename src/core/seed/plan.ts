@@ -2,7 +2,7 @@
  * Seed planning (MapProxy `seed/config.py` `SeedConfiguration`/`CleanupConfiguration`): which
  * cache, grid, levels, coverage and time limit each task has. No tile is touched here.
  */
-import { refreshLimitSeconds, type RefreshBefore, type TileManager } from '../cache/index.js';
+import { LevelCache, refreshLimitSeconds, type RefreshBefore, type TileCache, type TileManager } from '../cache/index.js';
 import type { SeedConfig, TimeSpecConfig } from '../config/index.js';
 import { createBBoxCoverage, transformCoverage, type Coverage, createMultiCoverage } from '../grid/index.js';
 import { SeedError } from './errors.js';
@@ -76,13 +76,22 @@ function selected(
   return [...names];
 }
 
+/**
+ * MapProxy's `supports_timestamp` of a cache that cleans levels at once: false for its mbtiles,
+ * geopackage and compact caches, true for its level caches (which never keep times for geopackage).
+ */
+function hasMapProxyTimestamps(cache: TileCache): boolean {
+  return cache.supportsTimestamps || cache instanceof LevelCache;
+}
+
 function toRefreshBefore(spec: TimeSpecConfig): RefreshBefore {
   const { time } = spec;
   return { ...spec, time: typeof time === 'string' || time instanceof Date ? time : undefined };
 }
 
 /**
- * Plans the selected tasks. Rejects with `SeedError` (`SEED_UNKNOWN_TASK`), whatever
+ * Plans the selected tasks. Rejects with `SeedError` (`SEED_UNKNOWN_TASK`; `SEED_INVALID_OPTION`
+ * for a `remove_before` on a cache without timestamps), whatever
  * `context.coverage` throws, and `CacheError` (`CACHE_INVALID_OPTION`) for unusable time limits.
  */
 export async function planSeed(context: PlanContext, selection: TaskSelection = {}): Promise<SeedPlan> {
@@ -130,6 +139,20 @@ export async function planSeed(context: PlanContext, selection: TaskSelection = 
         const inGrid =
           area === null ? createBBoxCoverage({ bbox: grid.bbox, srs: grid.srs }) : transformCoverage(area, grid.srs);
         const levels = taskLevels(conf, grid);
+        let taskLimit = limitSeconds;
+        const { cache } = manager;
+        if (kind === 'cleanup' && !cache.supportsTimestamps && cache.removeLevelTilesBefore !== undefined) {
+          // MapProxy CleanupConfiguration: a cache without timestamps removes everything
+          // (also the geopackage level cache, to which MapProxy passes the 0 it set for the
+          // cache before it) or refuses remove_before
+          const before = seedConfig.cleanups[name]?.remove_before;
+          if (before === undefined || seedConfig.cleanups[name]?.remove_all === true) taskLimit = 0;
+          else if (!hasMapProxyTimestamps(cache))
+            throw new SeedError(
+              `cleanup does not support remove_before for '${name}' because cache '${cacheName}' does not support timestamps`,
+              'SEED_INVALID_OPTION',
+            );
+        }
         tasks.push({
           kind,
           name,
@@ -139,7 +162,7 @@ export async function planSeed(context: PlanContext, selection: TaskSelection = 
           levels,
           coverage: inGrid,
           hasCoverage: area !== null,
-          limitSeconds,
+          limitSeconds: taskLimit,
           completeExtent: kind === 'cleanup' && area === null,
           id: `${kind}:${name}:${cacheName}:${gridName}:${levels.join(',')}`,
         });

@@ -1,9 +1,9 @@
 /**
  * Runs one planned task: the seed walk (create missing or stale meta tiles, one upstream request
- * each) or the cleanup (level directories, or the walk removing old tiles). Never prints.
+ * each) or the cleanup (level directories or files, or the walk removing old tiles). Never prints.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { FileCache, isStale } from '../cache/index.js';
+import { FileCache, isStale, type TileCache } from '../cache/index.js';
 import { createMetaGrid, metaTileCoords, type TileCoord } from '../grid/index.js';
 import { cleanupDirectory } from './cleanup-directory.js';
 import { JobPool } from './job-pool.js';
@@ -54,6 +54,18 @@ export async function runTask(task: PlannedTask, options: RunTaskOptions): Promi
       }
       return finish(stats, started, options.now(), options.signal?.aborted !== true);
     }
+  }
+  // ... and on the caches that clean a level at once (MapProxy cache_cleanup: sqlite level files
+  // go as a whole, mbtiles/geopackage rows, compact level directories). A dry run removes nothing.
+  const levelCache: TileCache = cache;
+  if (task.kind === 'cleanup' && task.completeExtent && levelCache.removeLevelTilesBefore !== undefined) {
+    for (const [i, level] of task.levels.entries()) {
+      if (options.signal?.aborted === true) break;
+      if (!options.dryRun)
+        stats.removed += (await levelCache.removeLevelTilesBefore(level, task.limitSeconds ?? 0)) ?? 0;
+      emitProgress(task, options, stats, started, (i + 1) / task.levels.length, level);
+    }
+    return finish(stats, started, options.now(), options.signal?.aborted !== true);
   }
 
   const { metaSize } = manager;
