@@ -9,6 +9,7 @@
  */
 import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TileCoord } from '../grid/index.js';
 import { pollFor, tryLockFile } from '../util/index.js';
 import { ensureDirectory, writeFileAtomic } from './atomic-write.js';
@@ -135,6 +136,49 @@ async function openOrNull(path: string, flags: string): Promise<FileHandle | nul
   }
 }
 
+/** The data the v1 index `index` points at for `coord`, from `<base>.bundle`; null when none. */
+async function readV1Tile(index: FileHandle, base: string, coord: TileCoord): Promise<Buffer | null> {
+  const entry = await readAt(index, v1IndexPosition(coord.x, coord.y), 5);
+  if (entry.length < 5) return null;
+  const offset = entry.readUIntLE(0, 5);
+  if (offset === 0) return null;
+  const bundle = await openOrNull(`${base}.bundle`, 'r');
+  if (bundle === null) return null;
+  try {
+    const sizeBytes = await readAt(bundle, offset, 4);
+    if (sizeBytes.length < 4) return null;
+    const size = sizeBytes.readUInt32LE(0);
+    if (size === 0) return null;
+    const data = await readAt(bundle, offset + 4, size);
+    return data.length === size ? data : null;
+  } finally {
+    await bundle.close();
+  }
+}
+
+/**
+ * True when no defrag of bundle `base` is between its renames and `index` is still the file at
+ * `<base>.bundlx`. Checked after both files were opened: a defrag that renamed the `.bundle` before
+ * then has either left its marker or renamed the `.bundlx` too. A marker whose defrag died (its
+ * bundle lock gone or not refreshed for `lockStaleMs`) no longer holds readers back.
+ */
+async function isCurrentV1Pair(index: FileHandle, base: string, lockStaleMs: number): Promise<boolean> {
+  const [marker, opened, current] = await Promise.all([
+    stat(defragMarker(base)).catch(() => null),
+    index.stat(),
+    stat(`${base}.bundlx`).catch(() => null),
+  ]);
+  if (current === null || current.ino !== opened.ino || current.dev !== opened.dev) return false;
+  if (marker === null) return true;
+  const lock = await stat(`${base}.lock`).catch(() => null);
+  return lock === null || Date.now() - lock.mtimeMs > Math.max(lockStaleMs, 2000);
+}
+
+/** The file a v1 defrag keeps while it replaces `<base>.bundle` and `<base>.bundlx`. */
+export function defragMarker(base: string): string {
+  return `${base}.defrag`;
+}
+
 function tileName(coord: TileCoord): string {
   return `(${coord.x}, ${coord.y}, ${coord.z})`;
 }
@@ -183,29 +227,31 @@ export class CompactCache implements TileCache {
     return result;
   }
 
+  /**
+   * A v1 tile: the `.bundlx` entry, then the data in `.bundle`. A defrag replaces the two files
+   * with two renames (see compact-defrag.ts), so a read whose index may belong to another
+   * `.bundle` than the one it read is repeated: while `<base>.defrag` exists, or when the
+   * `.bundlx` it read is no longer the one at its path.
+   */
   async #readV1(base: string, coord: TileCoord): Promise<Buffer | null> {
-    const index = await openOrNull(`${base}.bundlx`, 'r');
-    if (index === null) return null;
-    let offset: number;
-    try {
-      const entry = await readAt(index, v1IndexPosition(coord.x, coord.y), 5);
-      if (entry.length < 5) return null;
-      offset = entry.readUIntLE(0, 5);
-    } finally {
-      await index.close();
-    }
-    if (offset === 0) return null;
-    const bundle = await openOrNull(`${base}.bundle`, 'r');
-    if (bundle === null) return null;
-    try {
-      const sizeBytes = await readAt(bundle, offset, 4);
-      if (sizeBytes.length < 4) return null;
-      const size = sizeBytes.readUInt32LE(0);
-      if (size === 0) return null;
-      const data = await readAt(bundle, offset + 4, size);
-      return data.length === size ? data : null;
-    } finally {
-      await bundle.close();
+    const deadline = performance.now() + this.#lockTimeoutMs;
+    let pauseMs = 1;
+    for (;;) {
+      const index = await openOrNull(`${base}.bundlx`, 'r');
+      if (index === null) return null;
+      try {
+        const data = await readV1Tile(index, base, coord);
+        if (await isCurrentV1Pair(index, base, this.#lockStaleMs)) return data;
+      } finally {
+        await index.close();
+      }
+      if (performance.now() > deadline) {
+        throw new CacheError(`${base}.bundle stays in the middle of a defragmentation (${base}.defrag)`, 'CACHE_READ', {
+          path: `${base}.defrag`,
+        });
+      }
+      await sleep(pauseMs);
+      pauseMs = Math.min(pauseMs * 2, 50);
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
@@ -120,4 +120,52 @@ test('a tile stored while its bundle is rewritten is kept', async (t) => {
   await Promise.all([defragCompactCache(cache, { minBytes: 1 }), cache.storeTiles([late])]);
   assert.deepEqual((await cache.loadTile(late.coord))?.data, late.data);
   assert.deepEqual((await cache.loadTile({ x: 0, y: 1, z: 1 }))?.data, tileBytes(301, 23001));
+});
+
+for (const version of [1, 2] as const) {
+  test(`v${String(version)}: a reader during defragmentation always gets the stored tile`, async (t) => {
+    const dir = await makeTempDir(t);
+    const writer = new CompactCache({ directory: dir, version });
+    // a second instance, as a server process reading the cache the defrag command rewrites
+    const reader = new CompactCache({ directory: dir, version });
+    const tiles = [0, 1, 2, 3].flatMap((x) =>
+      [0, 1, 2, 3].map((y) => ({ coord: { x, y, z: 3 }, data: tileBytes(10 * x + y, 3000 + 97 * x + 13 * y) })),
+    );
+    await writer.storeTiles(tiles);
+    let running = true;
+    let reads = 0;
+    const wrong: string[] = [];
+    const readLoop = async (): Promise<void> => {
+      while (running) {
+        for (const { coord, data } of tiles) {
+          const tile = await reader.loadTile(coord);
+          reads += 1;
+          if (tile === null || !tile.data.equals(data))
+            wrong.push(`${JSON.stringify(coord)}: ${tile === null ? 'missing' : `${String(tile.data.length)} other bytes`}`);
+        }
+      }
+    };
+    const readers = [readLoop(), readLoop(), readLoop(), readLoop()];
+    const rounds = 60;
+    for (let round = 0; round < rounds; round++) {
+      // the same bytes again: the old copies become dead space, so the rewrite moves every tile
+      await writer.storeTiles(tiles);
+      assert.equal(await defragCompactCache(writer, { minFraction: 0, minBytes: 0 }), 1);
+    }
+    running = false;
+    await Promise.all(readers);
+    assert.ok(reads > rounds * tiles.length, `only ${String(reads)} reads`);
+    assert.deepEqual(wrong.slice(0, 5), [], `${String(wrong.length)} of ${String(reads)} reads were wrong`);
+  });
+}
+
+test('v1: the marker of a defrag that died (no bundle lock) does not hold readers back', async (t) => {
+  const dir = await makeTempDir(t);
+  const cache = new CompactCache({ directory: dir, version: 1 });
+  const tile = { coord: { x: 3, y: 4, z: 2 }, data: tileBytes(5, 4000) };
+  await cache.storeTiles([tile]);
+  await writeFile(join(dir, 'L02/R0000C0000.defrag'), '');
+  const started = performance.now();
+  assert.deepEqual((await cache.loadTile(tile.coord))?.data, tile.data);
+  assert.ok(performance.now() - started < 1000, 'read at once');
 });

@@ -4,13 +4,14 @@
  * rewritten with only its live tiles, row by row as MapProxy does, into a temporary directory next
  * to it, and renamed over the old files under the bundle's writer lock. A v2 bundle is one file,
  * so readers see the old or the new one; a v1 bundle is two (`.bundle` then `.bundlx` are renamed),
- * so a reader between the two renames may miss a tile once.
+ * so the renames happen while the marker `<base>.defrag` exists, and readers that may have
+ * paired an old index with a new bundle read again (CompactCache `#readV1`).
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CacheError } from './errors.js';
-import { CompactCache, readBundle } from './compact-cache.js';
+import { CompactCache, defragMarker, readBundle } from './compact-cache.js';
 
 export interface DefragOptions {
   /** Dead space needed, 0-1 of the file (MapProxy `--min-percent` / 100; default 0.1). */
@@ -102,14 +103,21 @@ async function rewriteBundle(cache: CompactCache, base: string): Promise<void> {
         if (rowTiles.length > 0) await fresh.storeTiles(rowTiles);
       }
       const freshBase = join(temp, basename(join(base, '..')), basename(base));
-      if (contents.tiles.length === 0) {
-        // MapProxy removes a bundle that has no tile left
-        await rm(`${base}.bundle`, { force: true });
-        await rm(`${base}.bundlx`, { force: true });
-        return;
+      const marker = defragMarker(base);
+      if (cache.version === 1) await writeFile(marker, '');
+      try {
+        if (contents.tiles.length === 0) {
+          // MapProxy removes a bundle that has no tile left
+          await rm(`${base}.bundle`, { force: true });
+          await rm(`${base}.bundlx`, { force: true });
+          return;
+        }
+        await rename(`${freshBase}.bundle`, `${base}.bundle`);
+        if (cache.version === 1) await rename(`${freshBase}.bundlx`, `${base}.bundlx`);
+      } finally {
+        // only after both renames: a reader that saw no marker then sees the new .bundlx
+        await rm(marker, { force: true });
       }
-      await rename(`${freshBase}.bundle`, `${base}.bundle`);
-      if (cache.version === 1) await rename(`${freshBase}.bundlx`, `${base}.bundlx`);
     });
   } catch (error) {
     if (error instanceof CacheError) throw error;
