@@ -3,7 +3,14 @@
  * problem with file:line:column. Exit 0 when clean (warnings allowed), 2 when broken.
  */
 import { Args, Command, Flags } from '@oclif/core';
-import { checkConfig, formatConfigProblem, type CheckConfigResult } from '../core/index.js';
+import {
+  checkConfig,
+  CliError,
+  ConfigErrors,
+  formatConfigProblem,
+  presentFailure,
+  type CheckConfigResult,
+} from '../core/index.js';
 
 export default class Check extends Command {
   static override summary = 'Check a MapProxy configuration (and seed configuration) for errors.';
@@ -26,20 +33,24 @@ export default class Check extends Command {
     const { args, flags } = await this.parse(Check);
     const configFile = flags['mapproxy-conf'] ?? args.config;
     if (configFile === undefined) {
-      this.error('missing configuration: check mapproxy.yaml (or -f mapproxy.yaml)', { exit: 2 });
+      return this.fail(new CliError('missing configuration: check mapproxy.yaml (or -f mapproxy.yaml)', 'CLI_USAGE'));
     }
     if (flags['mapproxy-conf'] !== undefined && args.config !== undefined) {
-      this.error('give the configuration once: as an argument or with -f', { exit: 2 });
+      return this.fail(new CliError('give the configuration once: as an argument or with -f', 'CLI_USAGE'));
     }
     const result = await checkConfig({ configFile, seedFile: flags['seed-conf'] });
-    for (const warning of result.warnings) this.logToStderr(`warning: ${formatConfigProblem(warning)}`);
-    for (const error of result.errors) this.logToStderr(`error: ${error.format()}`);
     if (!result.ok) {
+      const exitCode = presentFailure(new ConfigErrors(result.errors, result.warnings), 'check', this);
       const count = result.errors.length;
       this.logToStderr(`configuration invalid: ${count} error${count === 1 ? '' : 's'}`);
-      this.exit(2);
+      this.exit(exitCode);
     }
+    for (const warning of result.warnings) this.logToStderr(`warning: ${formatConfigProblem(warning)}`);
     this.log(summaryLine(result, configFile, flags['seed-conf']));
+  }
+
+  private fail(error: unknown): never {
+    return this.exit(presentFailure(error, 'check', this));
   }
 }
 

@@ -2,7 +2,7 @@
  * `mapproxy-util create`: write example configurations, a server script or a log ini from templates/.
  */
 import { Args, Command, Flags } from '@oclif/core';
-import { listTemplates, ScaffoldError, writeTemplate } from '../core/index.js';
+import { CliError, listTemplates, presentFailure, writeTemplate } from '../core/index.js';
 
 export default class Create extends Command {
   static override summary = 'Create example configurations, a server script or a logging configuration.';
@@ -32,8 +32,8 @@ export default class Create extends Command {
       for (const template of listTemplates()) this.log(`  ${template.name.padEnd(width)}  ${template.summary}`);
       return;
     }
-    if (flags.template === undefined) return this.usage('give a template with -t (see -l)');
-    if (args.dest === undefined) return this.usage('template requires destination argument');
+    if (flags.template === undefined) return this.fail(new CliError('give a template with -t (see -l)', 'CLI_USAGE'));
+    if (args.dest === undefined) return this.fail(new CliError('template requires destination argument', 'CLI_USAGE'));
     try {
       await writeTemplate(flags.template, args.dest, {
         mapproxyConf: flags['mapproxy-conf'],
@@ -41,14 +41,11 @@ export default class Create extends Command {
         onWrite: (file) => { this.log(`writing ${file}`); },
       });
     } catch (error) {
-      if (!(error instanceof ScaffoldError)) throw error;
-      this.logToStderr(`ERROR: ${error.message}`);
-      return this.exit(error.code === 'SCAFFOLD_EXISTS' ? 1 : 2);
+      this.fail(error);
     }
   }
 
-  private usage(message: string): never {
-    this.logToStderr(`ERROR: ${message}`);
-    return this.exit(2);
+  private fail(error: unknown): never {
+    return this.exit(presentFailure(error, 'create', this));
   }
 }

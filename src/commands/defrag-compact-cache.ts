@@ -4,7 +4,7 @@
  * errors, 1 for unknown cache names.
  */
 import { Args, Command, Flags } from '@oclif/core';
-import { failureReport, runDefrag, SeedError } from '../core/index.js';
+import { CliError, presentFailure, runDefrag } from '../core/index.js';
 
 export default class DefragCompactCache extends Command {
   static override summary = 'Defragment the bundles of compact caches (MapProxy defrag-compact-cache).';
@@ -37,11 +37,11 @@ export default class DefragCompactCache extends Command {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(DefragCompactCache);
     const proxyConfigFile = flags['mapproxy-conf'] ?? args.config;
-    if (proxyConfigFile === undefined) this.error('missing required option --mapproxy-conf', { exit: 2 });
+    if (proxyConfigFile === undefined) this.fail(new CliError('missing required option --mapproxy-conf', 'CLI_USAGE'));
     const number = (flag: string, text: string): number => {
       const value = Number(text);
       if (text.trim() === '' || !Number.isFinite(value) || value < 0)
-        this.error(`option --${flag}: invalid number value: '${text}'`, { exit: 2 });
+        this.fail(new CliError(`option --${flag}: invalid number value: '${text}'`, 'CLI_USAGE'));
       return value;
     };
     const minPercent = number('min-percent', flags['min-percent']);
@@ -64,14 +64,11 @@ export default class DefragCompactCache extends Command {
         },
       });
     } catch (error) {
-      if (error instanceof SeedError) {
-        this.logToStderr(error.message);
-        this.exit(error.code === 'SEED_UNKNOWN_CACHE' ? 1 : 2);
-      }
-      const report = failureReport(error);
-      if (report === null) throw error;
-      for (const line of report.lines) this.logToStderr(line);
-      this.exit(report.exitCode);
+      this.fail(error);
     }
+  }
+
+  private fail(error: unknown): never {
+    return this.exit(presentFailure(error, 'defrag-compact-cache', this));
   }
 }

@@ -4,7 +4,7 @@
  * errors, 1 for an existing destination without --force or tiles that could not be exported.
  */
 import { Args, Command, Flags } from '@oclif/core';
-import { failureReport, runExport, SeedError } from '../core/index.js';
+import { CliError, exitCodeFor, presentFailure, runExport } from '../core/index.js';
 
 export default class Export extends Command {
   static override summary =
@@ -54,7 +54,7 @@ export default class Export extends Command {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Export);
     const proxyConfigFile = flags['mapproxy-conf'] ?? args.config;
-    if (proxyConfigFile === undefined) this.error('missing required option --mapproxy-conf', { exit: 2 });
+    if (proxyConfigFile === undefined) this.fail(new CliError('missing required option --mapproxy-conf', 'CLI_USAGE'));
     try {
       let lastPercent = -1;
       const result = await runExport({
@@ -92,17 +92,14 @@ export default class Export extends Command {
           this.logToStderr(
             `error: tile (${String(f.coord.x)}, ${String(f.coord.y)}, ${String(f.coord.z)}): ${f.message}`,
           );
-        this.exit(1);
+        this.exit(exitCodeFor('failed', 'export'));
       }
     } catch (error) {
-      if (error instanceof SeedError) {
-        this.logToStderr(`ERROR: ${error.message}`);
-        this.exit(error.code === 'SEED_DESTINATION_EXISTS' ? 1 : 2);
-      }
-      const report = failureReport(error);
-      if (report === null) throw error;
-      for (const line of report.lines) this.logToStderr(line);
-      this.exit(report.exitCode);
+      this.fail(error);
     }
+  }
+
+  private fail(error: unknown): never {
+    return this.exit(presentFailure(error, 'export', this));
   }
 }

@@ -2,15 +2,13 @@
  * `mapproxy-util grids`: lists the grids of a configuration with their settings, resolutions
  * and tile counts, printing what MapProxy 1.15 prints. Exit 2 for config errors, 1 for unknown names.
  */
-import { resolve } from 'node:path';
 import { Args, Command, Flags } from '@oclif/core';
 import {
-  ToolsError,
-  ConfigError,
-  ConfigErrors,
+  CliError,
   describeGrids,
   formatConfigProblem,
   formatGridsReport,
+  presentFailure,
   type ConfigWarning,
   type GridsReport,
 } from '../core/index.js';
@@ -47,8 +45,7 @@ export default class Grids extends Command {
     const { args, flags } = await this.parse(Grids);
     const configFile = flags['mapproxy-conf'] ?? args.config;
     if (configFile === undefined) {
-      this.logToStderr('ERROR: give a MapProxy configuration with -f mapproxy.yaml (see --help)');
-      this.exit(1);
+      return this.fail(new CliError('give a MapProxy configuration with -f mapproxy.yaml', 'CLI_USAGE'));
     }
     let report: GridsReport;
     try {
@@ -67,31 +64,9 @@ export default class Grids extends Command {
     for (const line of formatGridsReport(report)) this.log(line);
   }
 
-  /** MapProxy's messages and exit codes: config problems 2, unknown grid or bad options 1. */
+  /** MapProxy's messages and exit codes (the policy keeps grids' own): config problems 2, unknown names 1. */
   private fail(error: unknown): never {
-    if (error instanceof ConfigErrors) {
-      const missing = error.errors.find((e) => e.code === 'CONFIG_FILE_NOT_FOUND');
-      if (missing !== undefined) {
-        this.logToStderr(`ERROR:  No such file or directory: '${resolve(missing.file)}'`);
-        return this.exit(2);
-      }
-      this.printWarnings(error.warnings);
-      for (const problem of error.errors) this.logToStderr(`error: ${problem.format()}`);
-      this.logToStderr('ERROR: invalid configuration (see above)');
-      return this.exit(2);
-    }
-    if (error instanceof ConfigError) {
-      this.logToStderr(`error: ${error.format()}`);
-      this.logToStderr('ERROR: invalid configuration (see above)');
-      return this.exit(2);
-    }
-    if (error instanceof ToolsError) {
-      // grids.py prints these two on stdout
-      if (error.code === 'TOOLS_UNKNOWN_GRID' || error.code === 'TOOLS_OPTION_CONFLICT') this.log(error.message);
-      else this.logToStderr(`ERROR: ${error.message}`);
-      return this.exit(1);
-    }
-    throw error;
+    return this.exit(presentFailure(error, 'grids', this));
   }
 
   private printWarnings(warnings: readonly ConfigWarning[]): void {

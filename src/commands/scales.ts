@@ -3,7 +3,7 @@
  * `--res-to-scale`), printing exactly what MapProxy 1.15 prints. Exit 1 on bad values.
  */
 import { Args, Command, Flags } from '@oclif/core';
-import { ToolsError, describeScales } from '../core/index.js';
+import { CliError, describeScales, presentFailure } from '../core/index.js';
 
 export default class Scales extends Command {
   static override summary = 'Convert between scale denominators and resolutions.';
@@ -52,8 +52,7 @@ export default class Scales extends Command {
     const { argv, flags } = await this.parse(Scales);
     const values = argv.map(String);
     if (values.length === 0) {
-      this.logToStderr('ERROR: give at least one scale or resolution value (see --help)');
-      this.exit(1);
+      this.fail(new CliError('give at least one scale or resolution value', 'CLI_USAGE'));
     }
     let lines: string[];
     try {
@@ -69,11 +68,13 @@ export default class Scales extends Command {
         stdin: values[0] === '-' ? await readStdin() : undefined,
       });
     } catch (error) {
-      if (!(error instanceof ToolsError)) throw error;
-      this.logToStderr(`ERROR: ${error.message}`);
-      return this.exit(1);
+      return this.fail(error);
     }
     for (const line of lines) this.log(line);
+  }
+
+  private fail(error: unknown): never {
+    return this.exit(presentFailure(error, 'scales', this));
   }
 }
 

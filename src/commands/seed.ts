@@ -7,12 +7,13 @@ import { Args, Command, Flags } from '@oclif/core';
 import ora, { type Ora } from 'ora';
 import {
   configureLogging,
-  failureReport,
+  CliError,
+  exitCodeFor,
   formatSeedPlan,
   parseBind,
   planSeedRun,
+  presentFailure,
   runSeed,
-  SeedError,
   type SeedEvent,
   type SeedTaskInfo,
 } from '../core/index.js';
@@ -131,7 +132,7 @@ export default class Seed extends Command {
     const { args, flags } = await this.parse(Seed);
     const seedConfigFile = flags['seed-conf'] ?? args.seed_conf;
     if (seedConfigFile === undefined)
-      this.error('missing seed_conf file as last argument or --seed-conf option', { exit: 2 });
+      this.fail(new CliError('missing seed_conf file as last argument or --seed-conf option', 'CLI_USAGE'));
     let durationSeconds: number | undefined;
     let reseedIntervalSeconds: number | undefined;
     let metricsBind: ReturnType<typeof parseBind> | undefined;
@@ -144,7 +145,8 @@ export default class Seed extends Command {
           ? undefined
           : parseDuration('--reseed-interval', flags['reseed-interval']);
     } catch (error) {
-      this.error(error instanceof Error ? error.message : String(error), { exit: 2 });
+      // a malformed option value is a usage error, whichever parser found it
+      this.fail(error instanceof Error ? new CliError(error.message, 'CLI_USAGE', { cause: error }) : error);
     }
     // MapProxy setup_logging: the `mapproxy` loggers at WARN to stdout (no request lines) unless
     // --log-config says otherwise
@@ -218,7 +220,7 @@ export default class Seed extends Command {
             );
           }
         }
-        this.exit(1);
+        this.exit(exitCodeFor('failed', 'seed'));
       }
       if (result.status === 'interrupted' && stop.received === null) {
         // --duration ran out: MapProxy's wrapper stops its child with SIGINT (which prints
@@ -230,7 +232,8 @@ export default class Seed extends Command {
         this.logToStderr(`interrupted by ${stop.received ?? 'a signal'}... (continue with --continue)`);
         this.exit(stop.exitCode);
       }
-      if (result.status === 'not-needed') this.exit(1);
+      // MapProxy: "no need for re-seeding", exit 1
+      if (result.status === 'not-needed') this.exit(exitCodeFor('refused', 'seed'));
     } catch (error) {
       this.fail(error);
     }
@@ -238,18 +241,7 @@ export default class Seed extends Command {
 
   /** Configuration problems exit 2 with every message; unknown tasks exit 1 (as MapProxy). */
   private fail(error: unknown): never {
-    if (error instanceof SeedInputError) {
-      this.logToStderr(`error: ${error.message}`);
-      return this.exit(1);
-    }
-    if (error instanceof SeedError) {
-      this.logToStderr(`error: ${error.message}`);
-      return this.exit(error.code === 'SEED_UNKNOWN_TASK' ? 1 : 2);
-    }
-    const report = failureReport(error);
-    if (report === null) throw error;
-    for (const line of report.lines) this.logToStderr(line);
-    return this.exit(report.exitCode);
+    return this.exit(presentFailure(error, 'seed', this));
   }
 }
 
@@ -312,7 +304,7 @@ class Questions {
       process.stdout.write(`    ${task.kind === 'seed' ? 'Seed' : 'Cleanup'} this task (y/n)? `);
       const line = await this.#lines.next();
       // MapProxy's raw_input fails at the end of input; here the task is not run
-      if (line.done === true) throw new SeedInputError('no answer: standard input ended');
+      if (line.done === true) throw new CliError('no answer: standard input ended', 'CLI_INPUT_ENDED');
       const answer = line.value.toLowerCase();
       if (answer === 'y' || answer === 'yes') return true;
       if (answer === 'n' || answer === 'no') return false;
@@ -323,9 +315,6 @@ class Questions {
     this.#rl.close();
   }
 }
-
-/** `-i` got no answer: standard input ended. */
-class SeedInputError extends Error {}
 
 /**
  * Renders progress events by MapProxy's `-q` levels: 0 (a terminal) an ora line per task; 1 (-q,
@@ -359,7 +348,10 @@ class ProgressReporter {
           `[${event.index + 1}/${event.count}] ${describe(event.task)} levels ${event.task.levels.join(', ')}`,
         );
         this.#log(event.summary);
-        if (this.#quiet === 0) this.#spinner = ora({ text: 'starting' }).start();
+        // NO_COLOR (no-color.org): ora's symbols honour it, but its spinner frame is coloured by chalk,
+        // which does not look at NO_COLOR
+        if (this.#quiet === 0)
+          this.#spinner = ora({ text: 'starting', color: (process.env.NO_COLOR ?? '') === '' ? 'cyan' : false }).start();
         return;
       case 'progress': {
         if (this.#quiet >= 2) return;

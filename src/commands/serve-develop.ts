@@ -5,8 +5,8 @@ import { Args, Command, Flags } from '@oclif/core';
 import {
   configureLogging,
   configureLoggingFromIni,
-  failureReport,
   parseBind,
+  presentFailure,
   startServer,
   type RunningServer,
 } from '../core/index.js';
@@ -23,7 +23,7 @@ export default class ServeDevelop extends Command {
     '<%= config.bin %> <%= command.id %> mapproxy.yaml -b 8081 --debug',
   ];
   static override args = {
-    config: Args.file({ required: true, exists: true, description: 'the mapproxy.yaml to serve' }),
+    config: Args.file({ required: true, description: 'the mapproxy.yaml to serve' }),
   };
   static override flags = {
     bind: Flags.string({
@@ -33,7 +33,6 @@ export default class ServeDevelop extends Command {
     }),
     debug: Flags.boolean({ description: 'debug logging, and error details in 500 responses' }),
     'log-config': Flags.file({
-      exists: true,
       description: 'Python logging ini file (create one with `create -t log-ini`); default: everything to stdout',
     }),
   };
@@ -73,11 +72,8 @@ export default class ServeDevelop extends Command {
     await server.closed;
   }
 
-  /** Configuration problems exit 2 with every message; address problems exit 1. */
+  /** Configuration problems exit 2 with every message; address problems exit 1 (the exit-code policy). */
   private fail(error: unknown): never {
-    const report = failureReport(error);
-    if (report === null) throw error;
-    for (const line of report.lines) this.logToStderr(line);
-    return this.exit(report.exitCode);
+    return this.exit(presentFailure(error, 'serve-develop', this));
   }
 }

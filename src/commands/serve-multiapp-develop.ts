@@ -3,7 +3,7 @@
  * its own name (MultiMapProxy), for development.
  */
 import { Args, Command, Flags } from '@oclif/core';
-import { configureLogging, configureLoggingFromIni, failureReport, parseBind, startMultiAppServer, type RunningMultiAppServer } from '../core/index.js';
+import { configureLogging, configureLoggingFromIni, parseBind, presentFailure, startMultiAppServer, type RunningMultiAppServer } from '../core/index.js';
 
 export default class ServeMultiappDevelop extends Command {
   static override summary = 'Serve every configuration in a directory for development (MultiMapProxy).';
@@ -17,7 +17,7 @@ export default class ServeMultiappDevelop extends Command {
   static override flags = {
     bind: Flags.string({ char: 'b', default: '127.0.0.1:8080', description: 'PORT, HOST or HOST:PORT to listen on' }),
     debug: Flags.boolean({ description: 'debug logging, and error details in 500 responses' }),
-    'log-config': Flags.file({ exists: true, description: 'Python logging ini file (create one with `create -t log-ini`)' }),
+    'log-config': Flags.file({ description: 'Python logging ini file (create one with `create -t log-ini`)' }),
   };
 
   async run(): Promise<void> {
@@ -33,10 +33,7 @@ export default class ServeMultiappDevelop extends Command {
       // MapProxy's serve-multiapp-develop lists the projects
       server = await startMultiAppServer({ configDir: args.dir, bind, allowListing: true, debug: flags.debug });
     } catch (error) {
-      const report = failureReport(error);
-      if (report === null) throw error;
-      for (const line of report.lines) this.logToStderr(line);
-      return this.exit(report.exitCode);
+      return this.exit(presentFailure(error, 'serve-multiapp-develop', this));
     }
     this.log(`* Running on ${server.url}/ (Press CTRL+C to quit)`);
     const stop = () => void server.close();

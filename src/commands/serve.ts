@@ -6,8 +6,8 @@ import { Args, Command, Flags } from '@oclif/core';
 import {
   configureLogging,
   configureLoggingFromIni,
-  failureReport,
   parseBind,
+  presentFailure,
   serve,
   type ServeCluster,
   type ServeWorker,
@@ -25,12 +25,12 @@ export default class Serve extends Command {
     '<%= config.bin %> <%= command.id %> app.js -w 4 --log-config log.ini',
   ];
   static override args = {
-    target: Args.file({ required: true, exists: true, description: 'mapproxy.yaml or a server script (.js)' }),
+    target: Args.file({ required: true, description: 'mapproxy.yaml or a server script (.js)' }),
   };
   static override flags = {
     bind: Flags.string({ char: 'b', default: '127.0.0.1:8080', description: 'PORT, HOST or HOST:PORT to listen on' }),
     workers: Flags.integer({ char: 'w', default: 1, min: 1, description: 'number of worker processes' }),
-    'log-config': Flags.file({ exists: true, description: 'Python logging ini file (create one with `create -t log-ini`)' }),
+    'log-config': Flags.file({ description: 'Python logging ini file (create one with `create -t log-ini`)' }),
     debug: Flags.boolean({ description: 'debug logging, and error details in 500 responses' }),
   };
 
@@ -43,10 +43,7 @@ export default class Serve extends Command {
       else await configureLoggingFromIni(flags['log-config']);
       server = await serve({ target: args.target, bind, workers: flags.workers, debug: flags.debug });
     } catch (error) {
-      const report = failureReport(error);
-      if (report === null) throw error;
-      for (const line of report.lines) this.logToStderr(line);
-      return this.exit(report.exitCode);
+      return this.exit(presentFailure(error, 'serve', this));
     }
     if (server.role === 'primary') {
       this.log(`* Running on ${server.url}/ with ${flags.workers} worker(s), pid ${process.pid} (SIGHUP reloads, SIGTERM stops)`);

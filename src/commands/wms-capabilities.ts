@@ -3,7 +3,7 @@
  * prints them. Exit 1 when the WMS cannot be reached or answers no capabilities, 2 without a URL.
  */
 import { Args, Command, Flags } from '@oclif/core';
-import { ToolsError, configureLogging, fetchWmsCapabilities, formatWmsCapabilities } from '../core/index.js';
+import { CliError, configureLogging, fetchWmsCapabilities, formatWmsCapabilities, presentFailure } from '../core/index.js';
 
 export default class WmsCapabilities extends Command {
   static override summary = 'List the layers of a WMS from its capabilities.';
@@ -28,8 +28,7 @@ export default class WmsCapabilities extends Command {
     const { args, flags } = await this.parse(WmsCapabilities);
     const url = flags.host ?? args.url;
     if (url === undefined) {
-      this.logToStderr('ERROR: give the WMS capabilities URL (see --help)');
-      this.exit(2);
+      this.fail(new CliError('give the WMS capabilities URL', 'CLI_USAGE'));
     }
     // MapProxy's script prints no request log: stdout is the layer list only
     configureLogging({ stdout: false });
@@ -37,16 +36,11 @@ export default class WmsCapabilities extends Command {
       const caps = await fetchWmsCapabilities(url, { version: flags.version });
       process.stdout.write(formatWmsCapabilities(caps));
     } catch (error) {
-      if (!(error instanceof ToolsError)) throw error;
-      const document = (error as { document?: unknown }).document;
-      if (typeof document === 'string') {
-        this.logToStderr(`Received document:\n${'-'.repeat(80)}\n${document}\n${'-'.repeat(80)}`);
-      } else if (error.code === 'TOOLS_CAPABILITIES_UNREACHABLE') {
-        this.logToStderr(`ERROR: ${error.message}`);
-        this.exit(1);
-      }
-      this.logToStderr(error.message);
-      this.exit(1);
+      this.fail(error);
     }
+  }
+
+  private fail(error: unknown): never {
+    return this.exit(presentFailure(error, 'wms-capabilities', this));
   }
 }

@@ -29,7 +29,16 @@ export { parseBind, type BindAddress } from './server/bind.js';
 export { ServerError } from './server/errors.js';
 export type { StartServerOptions, RunningServer } from './server/index.js';
 export { configureLogging, type LoggingConfig } from './util/index.js';
-export { failureReport, type FailureReport } from './server/failure-report.js';
+export {
+  CliError,
+  EXIT_CODES,
+  exitCodeFor,
+  failureReport,
+  presentFailure,
+  type FailureKind,
+  type FailureOutput,
+  type FailureReport,
+} from './cli/index.js';
 export type {
   MultiAppOptions,
   MultiMapProxyApplication,

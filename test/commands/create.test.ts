@@ -27,7 +27,7 @@ test('an existing file is refused with exit 1 and kept; --force overwrites it', 
   await writeFile(file, 'mine');
   const refused = await runCommand(['create', '-t', 'log-ini', file]);
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /ERROR: .*log\.ini already exists, use --force/);
+  assert.match(refused.stderr, /^error: .*log\.ini already exists, use --force$/m);
   assert.equal(await readFile(file, 'utf8'), 'mine');
   const forced = await runCommand(['create', '-t', 'log-ini', file, '--force']);
   assert.equal(forced.code, 0);

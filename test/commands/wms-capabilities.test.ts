@@ -31,7 +31,7 @@ test('an unreachable host is an ERROR line and exit 1', async (t) => {
   assert.equal(result.stdout, '');
   assert.match(
     result.stderr,
-    /^ERROR: No response from URL ".*\/wms\?service=WMS&version=1\.1\.1&request=GetCapabilities": Connection refused/,
+    /^error: No response from URL ".*\/wms\?service=WMS&version=1\.1\.1&request=GetCapabilities": Connection refused/,
   );
   assert.equal(result.code, 1);
 });
@@ -41,7 +41,7 @@ test('a non-capabilities answer shows the received document and exits 1', async 
   const result = await runCommand(['wms-capabilities', `${upstream.url}/wms`]);
   assert.match(
     result.stderr,
-    /Received document:\n-{80}\n<html><p>not a WMS<\/html>\n-{80}\nCould not parse the document: /,
+    /^error: Could not parse the document: .*\nReceived document:\n-{80}\n<html><p>not a WMS<\/html>\n-{80}\n$/,
   );
   assert.equal(result.code, 1);
 });

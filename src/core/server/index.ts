@@ -10,7 +10,6 @@ export { buildHttpServer, type RequestHandler } from './build-server.js';
 export { makeApp, type MakeAppOptions, type MapProxyApplication } from './make-app.js';
 export { serve, type ServeOptions, type ServeWorker } from './cluster/serve.js';
 export type { ServeCluster } from './cluster/primary.js';
-export { failureReport, type FailureReport } from './failure-report.js';
 export { makeMultiApp, multiAppHandler, type MultiAppOptions, type MultiMapProxyApplication } from './multi-app.js';
 export {
   startMultiAppServer,

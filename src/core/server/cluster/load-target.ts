@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { register } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ProxyError } from '../../util/index.js';
 import { ServerError } from '../errors.js';
 import { makeApp } from '../make-app.js';
 
@@ -53,7 +54,16 @@ export async function loadTarget(target: string, options: { debug?: boolean } = 
   if (!isServerScript(target)) return makeApp(target, { debug: options.debug === true });
   const scriptUrl = pathToFileURL(resolve(target)).href;
   registerScriptHooks(scriptUrl);
-  const module = (await import(scriptUrl)) as { application?: unknown };
+  let module: { application?: unknown };
+  try {
+    module = (await import(scriptUrl)) as { application?: unknown };
+  } catch (error) {
+    // a missing or broken script is the user's to fix, not a crash; the script's own
+    // configuration errors (a top-level `await makeApp(...)`) keep their file:line
+    if (error instanceof ProxyError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ServerError(`cannot load ${target}: ${reason}`, 'SERVER_BAD_SCRIPT', { cause: error });
+  }
   const application: unknown = await module.application;
   if (typeof application !== 'function') {
     throw new ServerError(`${target} does not export an "application" request handler`, 'SERVER_BAD_SCRIPT');

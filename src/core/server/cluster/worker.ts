@@ -5,10 +5,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import { getLogger, joinMetricsCluster } from '../../util/index.js';
+import { ConfigError, ConfigErrors } from '../../config/index.js';
+import { getLogger, joinMetricsCluster, LogConfigError } from '../../util/index.js';
 import type { BindAddress } from '../bind.js';
 import { answerClientError } from '../build-server.js';
-import { failureReport } from '../failure-report.js';
+import { ServerError } from '../errors.js';
 import { useMetricsSource } from '../handle-request.js';
 import { loadTarget, type LoadedApplication } from './load-target.js';
 import { asMetricsReply, isDrain, metricsRequest, startFailed } from './messages.js';
@@ -25,9 +26,10 @@ const log = getLogger('mapproxy.server');
 
 /** One line for the primary's log: the configuration errors (with file:line), or the error's message. */
 function startFailureText(error: unknown): string {
-  const report = failureReport(error);
-  if (report === null) return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return report.lines.filter((line) => line.startsWith('error: ')).map((line) => line.slice('error: '.length)).join('; ');
+  if (error instanceof ConfigErrors) return error.errors.map((problem) => problem.format()).join('; ');
+  if (error instanceof ConfigError) return error.format();
+  if (error instanceof LogConfigError || error instanceof ServerError) return error.message;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** How long a `/metrics` request waits for the primary's sum of every worker. */
