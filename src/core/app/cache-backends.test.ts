@@ -153,11 +153,14 @@ test('bad redis options fail check with file:line:column and key path', async (t
       ],
     ],
     [
-      '      type: redis\n      ssl_certfile: c.pem',
+      '      type: redis\n      ssl_keyfile: k.pem',
       '',
-      [
-        'mapproxy.yaml:11:21 caches.c.cache.ssl_certfile: ssl_certfile (TLS to Redis) is not supported by mapproxy-ts yet',
-      ],
+      ['mapproxy.yaml:11:20 caches.c.cache.ssl_keyfile: ssl_keyfile needs ssl_certfile (the client certificate)'],
+    ],
+    [
+      '      type: redis\n      ssl: false\n      ssl_ca_certs: ca.pem',
+      '',
+      ['mapproxy.yaml:12:21 caches.c.cache.ssl_ca_certs: ssl_ca_certs is set but ssl is false'],
     ],
     [
       '      type: file',

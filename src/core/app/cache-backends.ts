@@ -17,6 +17,7 @@ import {
   MBTilesCache,
   RedisCache,
   S3Cache,
+  type RedisTlsOptions,
   type TileCache,
 } from '../cache/index.js';
 import {
@@ -228,9 +229,12 @@ const redisBackend: CacheBackend = {
     if (host === '') refuse('host', 'host is empty');
     if (backend.password === undefined && backend.username !== undefined)
       refuse('username', 'username needs a password');
-    for (const key of ['ssl_certfile', 'ssl_keyfile', 'ssl_ca_certs']) {
-      if (backend[key] !== undefined)
-        refuse(key, `${key} (TLS to Redis) is not supported by mapproxy-ts yet`);
+    if (backend.ssl_keyfile !== undefined && backend.ssl_certfile === undefined)
+      refuse('ssl_keyfile', 'ssl_keyfile needs ssl_certfile (the client certificate)');
+    if (backend.ssl === false) {
+      for (const key of ['ssl_certfile', 'ssl_keyfile', 'ssl_ca_certs', 'ssl_no_cert_checks']) {
+        if (backend[key] !== undefined) refuse(key, `${key} is set but ssl is false`);
+      }
     }
     return errors;
   },
@@ -245,6 +249,7 @@ const redisBackend: CacheBackend = {
       return typeof value === 'string' ? value : undefined;
     };
     return new RedisCache({
+      tls: redisTls(backend),
       host: text('host') ?? '127.0.0.1',
       port: num('port', 6379),
       db: num('db', 0),
@@ -256,6 +261,23 @@ const redisBackend: CacheBackend = {
     });
   },
 };
+
+/**
+ * TLS to a redis cache (mapproxy-ts's own): on with `ssl: true` or any `ssl_*` file, whose paths
+ * the config loader made absolute; `ssl_no_cert_checks` as for `http`.
+ */
+function redisTls(backend: CacheBackendConfig): RedisTlsOptions | undefined {
+  const file = (key: string): string | undefined => {
+    const value = backend[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const caFile = file('ssl_ca_certs');
+  const certFile = file('ssl_certfile');
+  const keyFile = file('ssl_keyfile');
+  const isOn = backend.ssl === true || (backend.ssl !== false && (caFile ?? certFile ?? keyFile) !== undefined);
+  if (!isOn) return undefined;
+  return { caFile, certFile, keyFile, noCertChecks: backend.ssl_no_cert_checks === true };
+}
 
 /** MapProxy `_compact_cache`: `directory` as it is, else `<cache_dir>/<cache name>/<grid>`. */
 const compactBackend: CacheBackend = {

@@ -41,7 +41,7 @@ export { s3TileKey, s3LockCacheId } from './s3-key.js';
 export { RedisCache, redisTileKey, redisLockCacheId, type RedisCacheOptions } from './redis-cache.js';
 export { TileLocker, type TileLock, type TileLockBackend, type TileLockerOptions } from './lock.js';
 export { RedisTileLocker, type RedisTileLockerOptions } from './redis-lock.js';
-export { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
+export { RedisConnection, type RedisConnectionOptions, type RedisTlsOptions } from './redis-connection.js';
 export { refreshLimitSeconds, parseRefreshTime, isStale, type RefreshBefore } from './refresh-before.js';
 export { formatExtension, formatMimeType, sniffFormat, storedTileFormat } from './tile-format.js';
 export { TileManager, type TileManagerOptions, type LoadTilesOptions } from './tile-manager.js';

@@ -1,7 +1,10 @@
 /**
  * One lazily opened Redis connection (ioredis) for the redis cache and the redis tile locks: it
  * fails fast while Redis is unreachable instead of queueing, and never keeps the process alive idle.
+ * Optionally over TLS, with the CA and client certificate files read on the first connect.
  */
+import { readFile } from 'node:fs/promises';
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import { getLogger } from '../util/index.js';
 
@@ -17,16 +20,48 @@ export interface RedisConnectionOptions {
   readonly timeoutMs?: number | undefined;
   /** After a failed connect, commands fail at once for this long before the next attempt; default 1000. */
   readonly retryDelayMs?: number | undefined;
+  /** Talk TLS (`rediss://`); absent: plain TCP. */
+  readonly tls?: RedisTlsOptions | undefined;
 }
 
-/** The Redis a connection talks to, for messages: `redis://host:port/db` (never the password). */
+/** TLS to Redis: PEM files (absolute paths) and whether the server certificate is checked. */
+export interface RedisTlsOptions {
+  /** CA certificates the server's certificate must chain to; default the system's. */
+  readonly caFile?: string | undefined;
+  /** Client certificate (with its key, unless `keyFile` is given), for servers that ask for one. */
+  readonly certFile?: string | undefined;
+  readonly keyFile?: string | undefined;
+  /** Accept any server certificate (`ssl_no_cert_checks`). */
+  readonly noCertChecks?: boolean | undefined;
+}
+
+/** The Redis a connection talks to, for messages: `redis[s]://host:port/db` (never the password). */
 export function redisAddress(options: RedisConnectionOptions): string {
-  return `redis://${options.host}:${String(options.port)}/${String(options.db ?? 0)}`;
+  const scheme = options.tls === undefined ? 'redis' : 'rediss';
+  return `${scheme}://${options.host}:${String(options.port)}/${String(options.db ?? 0)}`;
+}
+
+/** node:tls options from `tls`, reading its files; rejects naming the file that cannot be read. */
+async function tlsOptions(tls: RedisTlsOptions): Promise<ConnectionOptions> {
+  const read = (file: string | undefined, key: string): Promise<Buffer | undefined> =>
+    file === undefined
+      ? Promise.resolve(undefined)
+      : readFile(file).catch((error: unknown) => {
+          throw new Error(`cannot read ${key} ${file}: ${errorText(error)}`, { cause: error });
+        });
+  const [ca, cert, key] = await Promise.all([
+    read(tls.caFile, 'ssl_ca_certs'),
+    read(tls.certFile, 'ssl_certfile'),
+    read(tls.keyFile ?? tls.certFile, tls.keyFile === undefined ? 'ssl_certfile' : 'ssl_keyfile'),
+  ]);
+  return { ca, cert, key: cert === undefined ? undefined : key, rejectUnauthorized: tls.noCertChecks !== true };
 }
 
 export class RedisConnection {
   readonly address: string;
-  readonly #client: Redis;
+  readonly #options: RedisConnectionOptions;
+  /** Made on the first connect (TLS files are read then). */
+  #client: Redis | null = null;
   readonly #retryDelayMs: number;
   #connecting: Promise<void> | null = null;
   #failedAtMs: number | null = null;
@@ -34,10 +69,16 @@ export class RedisConnection {
   #pending = 0;
 
   constructor(options: RedisConnectionOptions) {
-    const timeoutMs = options.timeoutMs ?? 5000;
     this.address = redisAddress(options);
+    this.#options = options;
     this.#retryDelayMs = options.retryDelayMs ?? 1000;
-    this.#client = new Redis({
+  }
+
+  #createClient(tls: ConnectionOptions | undefined): Redis {
+    const options = this.#options;
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const client = new Redis({
+      tls,
       host: options.host,
       port: options.port,
       db: options.db ?? 0,
@@ -53,10 +94,11 @@ export class RedisConnection {
       commandTimeout: timeoutMs,
     });
     // without a listener ioredis reports every connection error on the console
-    this.#client.on('error', (error: unknown) => {
+    client.on('error', (error: unknown) => {
       this.#lastError = error;
       log.debug(`${this.address}: ${error instanceof Error ? error.message : String(error)}`);
     });
+    return client;
   }
 
   /**
@@ -64,8 +106,7 @@ export class RedisConnection {
    * connection's error while Redis is unreachable (at once within `retryDelayMs` of a failed connect).
    */
   async run<T>(command: (client: Redis) => Promise<T>): Promise<T> {
-    await this.#connected();
-    const client = this.#client;
+    const client = await this.#connected();
     // an idle connection must not keep a finished process (seed, tests) alive; a running command must
     this.#pending += 1;
     client.stream.ref();
@@ -79,15 +120,16 @@ export class RedisConnection {
 
   /** Closes the connection; a later `run` opens it again. */
   async close(): Promise<void> {
-    if (this.#client.status === 'wait' || this.#client.status === 'end') return;
-    await this.#client.quit().catch(() => {
-      this.#client.disconnect();
+    const client = this.#client;
+    if (client === null || client.status === 'wait' || client.status === 'end') return;
+    await client.quit().catch(() => {
+      client.disconnect();
     });
   }
 
-  async #connected(): Promise<void> {
-    const client = this.#client;
-    if (client.status === 'ready') return;
+  async #connected(): Promise<Redis> {
+    const ready = this.#client;
+    if (ready?.status === 'ready') return ready;
     if (this.#connecting === null) {
       const failedAt = this.#failedAtMs;
       if (failedAt !== null && Date.now() - failedAt < this.#retryDelayMs) {
@@ -96,12 +138,8 @@ export class RedisConnection {
         });
       }
       this.#lastError = null;
-      if (client.status !== 'wait' && client.status !== 'end') {
-        // closing after an error: wait for the end before connecting again
-        client.disconnect();
-      }
-      this.#connecting = client.connect().then(
-        () => {
+      this.#connecting = this.#connect().then(
+        (client) => {
           this.#failedAtMs = null;
           if (this.#pending === 0) client.stream.unref();
         },
@@ -121,6 +159,22 @@ export class RedisConnection {
         .catch(() => undefined);
     }
     await this.#connecting;
+    const client = this.#client;
+    if (client === null) throw new Error(`${this.address}: no client after connecting`);
+    return client;
+  }
+
+  /** Connects the client, making it first (with the TLS files read) when there is none yet. */
+  async #connect(): Promise<Redis> {
+    const { tls } = this.#options;
+    this.#client ??= this.#createClient(tls === undefined ? undefined : await tlsOptions(tls));
+    const client = this.#client;
+    if (client.status !== 'wait' && client.status !== 'end') {
+      // closing after an error: wait for the end before connecting again
+      client.disconnect();
+    }
+    await client.connect();
+    return client;
   }
 }
 

@@ -149,9 +149,12 @@ const cacheTypes: Record<string, DictSpec> = {
     default_ttl: int,
     username: str, // MapProxy 7
     password: str,
+    // TLS (mapproxy-ts's own; the file keys are the ones later MapProxy releases declare)
+    ssl: bool,
     ssl_certfile: str,
     ssl_keyfile: str,
     ssl_ca_certs: str,
+    ssl_no_cert_checks: bool,
   }),
   // _compact_cache: "compact cache only supports version 1 or 2"
   compact: dict({ directory: str, version: required(enumOf(1, 2)), tile_lock_dir: str, ...permissions }),

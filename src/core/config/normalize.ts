@@ -237,6 +237,11 @@ export function normalizeProxyConfig(conf: Plain, ctx: NormalizeContext): ProxyC
     }
     if (typeof backend.tile_lock_dir === 'string')
       backend.tile_lock_dir = resolvePath(configDir, backend.tile_lock_dir);
+    // redis TLS files (mapproxy-ts's own), relative to the configuration like http.ssl_ca_certs
+    for (const key of ['ssl_certfile', 'ssl_keyfile', 'ssl_ca_certs']) {
+      const file = backend[key];
+      if (backend.type === 'redis' && typeof file === 'string') backend[key] = resolvePath(configDir, file);
+    }
     if (backend.coverage !== undefined) backend.coverage = normalizeCoverage(backend.coverage, configDir);
     c.cache = backend;
     if (c.refresh_before !== undefined) c.refresh_before = normalizeTimeSpec(c.refresh_before, configDir);
