@@ -40,7 +40,7 @@ const zones = modules.flatMap((mod) =>
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'templates/**', 'coverage/**', 'bin/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'templates/**', 'coverage/**', 'bin/**', 'wasm/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

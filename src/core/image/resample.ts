@@ -3,6 +3,7 @@
  * (`Geometry.c`) on RGBA with nearest/bilinear/bicubic, premultiplying translucent images like
  * Pillow's `Image.transform`. Pure and synchronous; the worker pool runs it off the main thread.
  */
+import { bicubicKernel, type KernelQuad } from './resample-wasm.js';
 import type { ResamplingMethod } from './types.js';
 
 /** Numbers per mesh cell: dst box `x0, y0, x1, y1`, then src pixel corners NW, SW, SE, NE (x, y). */
@@ -37,15 +38,7 @@ type Filter = (
 ) => boolean;
 
 /** A cell's destination box (clipped to the output) and its bilinear map `a0`-`a7` onto the source. */
-interface Quad {
-  readonly bx0: number;
-  readonly by0: number;
-  readonly x0: number;
-  readonly x1: number;
-  readonly y0: number;
-  readonly y1: number;
-  readonly a: readonly number[];
-}
+type Quad = KernelQuad;
 
 /** Source pixels with their size. */
 interface Source {
@@ -59,7 +52,7 @@ interface Source {
  * quadrilateral at pixel centres (Pillow `quad_transform`). Pixels whose source point lies outside
  * the source image stay transparent (0, 0, 0, 0), as Pillow's fill does.
  */
-export function resample(job: ResampleJob): Uint8Array {
+export function resample(job: ResampleJob, options: { readonly wasm?: boolean } = {}): Uint8Array {
   const { srcWidth, srcHeight, dstWidth, dstHeight, method } = job;
   // Pillow's transform resamples RGBA as premultiplied RGBa, except with NEAREST. On an opaque
   // image both conversions are the identity (every result alpha is 0 or 255), so they are skipped
@@ -69,27 +62,39 @@ export function resample(job: ResampleJob): Uint8Array {
     width: srcWidth,
     height: srcHeight,
   };
-  const out = new Uint8Array(dstWidth * dstHeight * 4);
+  // bicubic (MapProxy's default) in WebAssembly SIMD where it runs: the same arithmetic
+  const kernel =
+    method === 'bicubic' && options.wasm !== false
+      ? bicubicKernel(image.data, srcWidth, srcHeight, dstWidth, dstHeight)
+      : null;
+  const out = kernel === null ? new Uint8Array(dstWidth * dstHeight * 4) : null;
   if ('extent' in job && method !== 'nearest') {
     // Pillow EXTENT → AFFINE (xs, 0, x0, 0, ys, y0) through the generic filtered transform
     const [x0, y0, x1, y1] = job.extent;
     const xs = Float64Array.from({ length: dstWidth }, (_, x) => ((x1 - x0) / dstWidth) * (x + 0.5) + x0);
     const ys = Float64Array.from({ length: dstHeight }, (_, y) => ((y1 - y0) / dstHeight) * (y + 0.5) + y0);
-    if (method === 'bicubic') scaleBicubic(image, xs, ys, out);
-    else scaleFiltered(image, xs, ys, FILTERS[method], out);
+    if (kernel !== null) kernel.scale(xs, ys);
+    else if (method === 'bicubic' && out !== null) scaleBicubic(image, xs, ys, out);
+    else if (out !== null) scaleFiltered(image, xs, ys, FILTERS[method], out);
   } else {
     // NEAREST keeps the quad arithmetic (Pillow's ImagingScaleAffine steps differently)
     const cells = 'extent' in job ? extentCell(job.extent, dstWidth, dstHeight) : job.cells;
     for (let c = 0; c + CELL_STRIDE <= cells.length; c += CELL_STRIDE) {
       const quad = cellQuad(cells.subarray(c, c + CELL_STRIDE), dstWidth, dstHeight);
       if (quad === null) continue;
-      if (method === 'bicubic' && isSeparable(quad)) scaleBicubicCell(image, quad, out, dstWidth);
+      if (kernel !== null && isSeparable(quad)) {
+        const [xs, ys] = cellAxes(quad);
+        if (xs.length > 0 && ys.length > 0) kernel.scale(xs, ys, { x0: quad.x0, y0: quad.y0 });
+      } else if (kernel !== null) kernel.transform(quad);
+      else if (out === null) continue;
+      else if (method === 'bicubic' && isSeparable(quad)) scaleBicubicCell(image, quad, out, dstWidth);
       else if (method === 'bicubic' && LITTLE_ENDIAN && image.data.byteOffset % 4 === 0) {
         transformCellBicubic(image, quad, out, dstWidth);
       } else transformCell(image, quad, FILTERS[method], out, dstWidth);
     }
   }
-  return premultiplied ? unpremultiply(out) : out;
+  const result = kernel?.result() ?? out ?? new Uint8Array(0);
+  return premultiplied ? unpremultiply(result) : result;
 }
 
 /** One mesh cell mapping the whole output onto `box` (NW, SW, SE, NE). */
@@ -163,8 +168,15 @@ function isSeparable(quad: Quad): boolean {
  * (each source row filtered horizontally once instead of for every output pixel).
  */
 function scaleBicubicCell(image: Source, quad: Quad, out: Uint8Array, dstWidth: number): void {
+  const [xs, ys] = cellAxes(quad);
+  if (xs.length === 0 || ys.length === 0) return;
+  scaleBicubic(image, xs, ys, out, { x0: quad.x0, y0: quad.y0, width: dstWidth });
+}
+
+/** The source x of each column and source y of each row of a separable cell (empty when clipped away). */
+function cellAxes(quad: Quad): [Float64Array, Float64Array] {
   const { bx0, by0, x0, x1, y0, y1 } = quad;
-  if (x1 <= x0 || y1 <= y0) return;
+  if (x1 <= x0 || y1 <= y0) return [new Float64Array(0), new Float64Array(0)];
   const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0] = quad.a;
   const xin0 = x0 - bx0 + 0.5;
   const yin0 = y0 - by0 + 0.5;
@@ -176,7 +188,7 @@ function scaleBicubicCell(image: Source, quad: Quad, out: Uint8Array, dstWidth: 
     const yin = y0 + k - by0 + 0.5;
     return a4 + a5 * xin0 + a6 * yin + a7 * xin0 * yin;
   });
-  scaleBicubic(image, xs, ys, out, { x0, y0, width: dstWidth });
+  return [xs, ys];
 }
 
 /**

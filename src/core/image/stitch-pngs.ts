@@ -5,6 +5,7 @@
  * (together ~35 ms of a 512x512 map's CPU, most of it the main thread's GC).
  */
 import { decodePngRgba, type RowCache } from './png-decode.js';
+import { kernelCanvas } from './resample-wasm.js';
 
 /** Stored PNG tiles laid out row by row (top first); null stays transparent. */
 export interface PngMosaic {
@@ -100,8 +101,13 @@ export function stitchPngs(mosaic: PngMosaic): Stitched | null {
   return { canvas, opaque };
 }
 
-/** A `bytes` long canvas: the kept one when large enough, else a new one (kept when not huge). */
+/**
+ * A `bytes` long canvas: in the resampling kernel's memory, where the kernel reads it without a
+ * copy; else the kept one when large enough, else a new one (kept when not huge).
+ */
 function canvasOf(bytes: number): Uint8Array {
+  const inKernel = kernelCanvas(bytes);
+  if (inKernel !== null) return inKernel;
   if (kept !== null && kept.length >= bytes) return kept.subarray(0, bytes);
   const canvas = new Uint8Array(bytes);
   if (bytes <= KEEP_MAX_BYTES) kept = canvas;

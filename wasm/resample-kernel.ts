@@ -1,0 +1,262 @@
+/**
+ * AssemblyScript source of the bicubic resampling kernel (src/core/image/resample-wasm.ts loads
+ * it): Pillow's bicubic (Geometry.c) with the four RGBA channels as two f64x2 vectors, in the very
+ * double arithmetic of src/core/image/resample.ts, so the pixels are the same. Build: npm run build:wasm.
+ */
+
+// Memory is laid out and grown by the caller (runtime stub, nothing allocated here). Pointers are
+// byte offsets; source and output are RGBA rows, 4 bytes a pixel.
+
+const TWO: v128 = f64x2.splat(2.0);
+
+/** Pillow's cubic (a = -1) through four samples at fraction `d`, term by term as resample.ts. */
+@inline
+function cubic(v1: v128, v2: v128, v3: v128, v4: v128, d: v128): v128 {
+  const p2 = f64x2.add(f64x2.neg(v1), v3);
+  const p3 = f64x2.sub(f64x2.add(f64x2.mul(TWO, f64x2.sub(v1, v2)), v3), v4);
+  const p4 = f64x2.add(f64x2.sub(f64x2.add(f64x2.neg(v1), v2), v3), v4);
+  return f64x2.add(v2, f64x2.mul(d, f64x2.add(p2, f64x2.mul(d, f64x2.add(p3, f64x2.mul(d, p4))))));
+}
+
+/** The pixel at `ptr` as i32 lanes R, G, B, A. */
+@inline
+function pixel(ptr: usize): v128 {
+  return i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(ptr)));
+}
+
+@inline
+function low(p: v128): v128 {
+  return f64x2.convert_low_i32x4_u(p);
+}
+
+@inline
+function high(p: v128): v128 {
+  return f64x2.convert_low_i32x4_u(i32x4.shuffle(p, p, 2, 3, 0, 1));
+}
+
+/**
+ * Stores R, G (`lo`) and B, A (`hi`) as bytes at `ptr`: truncation with saturation gives what
+ * `v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v)` gives (NaN included: 0).
+ */
+@inline
+function storePixel(ptr: usize, lo: v128, hi: v128): void {
+  const ints = i32x4.shuffle(i32x4.trunc_sat_f64x2_s_zero(lo), i32x4.trunc_sat_f64x2_s_zero(hi), 0, 1, 4, 5);
+  const shorts = i16x8.narrow_i32x4_u(ints, ints);
+  v128.store32_lane(ptr, i8x16.narrow_i16x8_u(shorts, shorts), 0);
+}
+
+@inline
+function clip(v: i32, size: i32): i32 {
+  return v < 0 ? 0 : v < size ? v : size - 1;
+}
+
+@inline
+function inRange(v: i32, size: i32): bool {
+  return v >= 0 && v < size;
+}
+
+/** The last {@link filterRow}: R, G and B, A of a row's horizontal cubic (kept when a row is missing). */
+let rowLo: v128 = f64x2.splat(0);
+let rowHi: v128 = f64x2.splat(0);
+
+/** The horizontal cubic of the pixels at `base` + `c0`-`c3` into {@link rowLo}, {@link rowHi}. */
+@inline
+function filterRow(base: usize, c0: usize, c1: usize, c2: usize, c3: usize, dx: v128): void {
+  const p0 = pixel(base + c0);
+  const p1 = pixel(base + c1);
+  const p2 = pixel(base + c2);
+  const p3 = pixel(base + c3);
+  rowLo = cubic(low(p0), low(p1), low(p2), low(p3), dx);
+  rowHi = cubic(high(p0), high(p1), high(p2), high(p3), dx);
+}
+
+/**
+ * A pure scale (resample.ts `scaleBicubic`): `xs`/`ys` hold the source point (f64) of each of
+ * `cols` output columns and `rows` output rows; the result goes to `out` at column `x0`, row `y0`
+ * of rows `outWidth` pixels wide, pixels without a source transparent. Each source row is
+ * filtered horizontally once into a ring of 8 rows. `scratch`: 16-byte aligned,
+ * `64 + cols * (8 * 32 + 16 + 8 + 1)` bytes (resample-wasm.ts `scaleScratchBytes`).
+ */
+export function scaleBicubic(
+  src: usize,
+  width: i32,
+  height: i32,
+  xs: usize,
+  cols: i32,
+  ys: usize,
+  rows: i32,
+  out: usize,
+  x0: i32,
+  y0: i32,
+  outWidth: i32,
+  scratch: usize,
+): void {
+  const n = <usize>cols;
+  const stride = n << 5;
+  const ringRow = scratch; // i32 x 8 (padded to 64 bytes)
+  const ring = scratch + 64; // 8 rows of f64 x 4 per column
+  const taps = ring + (stride << 3); // i32 x 4 per column
+  const fractions = taps + (n << 4); // f64 per column
+  const valid = fractions + (n << 3); // u8 per column
+  // 1. columns: validity, the four clipped taps (byte offsets in a row) and the fraction
+  for (let k: usize = 0; k < n; k++) {
+    const sx = load<f64>(xs + (k << 3));
+    const ok = sx >= 0 && sx < <f64>width;
+    store<u8>(valid + k, ok ? 1 : 0);
+    if (!ok) {
+      v128.store(taps + (k << 4), i32x4.splat(0));
+      store<f64>(fractions + (k << 3), 0);
+      continue;
+    }
+    const fx = sx - 0.5;
+    const fl = Math.floor(fx);
+    const x = <i32>fl - 1;
+    store<f64>(fractions + (k << 3), fx - fl);
+    store<i32>(taps + (k << 4), clip(x, width) << 2);
+    store<i32>(taps + (k << 4), clip(x + 1, width) << 2, 4);
+    store<i32>(taps + (k << 4), clip(x + 2, width) << 2, 8);
+    store<i32>(taps + (k << 4), clip(x + 3, width) << 2, 12);
+  }
+  for (let s: usize = 0; s < 8; s++) store<i32>(ringRow + (s << 2), -1);
+  // 3. output rows: the vertical cubic over four filtered rows (Pillow: the first row clipped, a
+  // missing later row repeats the previous one)
+  for (let y = 0; y < rows; y++) {
+    const sy = load<f64>(ys + ((<usize>y) << 3));
+    const rowStart = out + ((<usize>(y0 + y) * <usize>outWidth + <usize>x0) << 2);
+    if (!(sy >= 0 && sy < <f64>height)) {
+      memory.fill(rowStart, 0, n << 2);
+      continue;
+    }
+    const fy = sy - 0.5;
+    const fl = Math.floor(fy);
+    const sourceY = <i32>fl - 1;
+    const dy = f64x2.splat(fy - fl);
+    const h1 = filtered(src, width, clip(sourceY, height), n, taps, fractions, valid, ring, ringRow, stride);
+    const h2 = inRange(sourceY + 1, height)
+      ? filtered(src, width, sourceY + 1, n, taps, fractions, valid, ring, ringRow, stride)
+      : h1;
+    const h3 = inRange(sourceY + 2, height)
+      ? filtered(src, width, sourceY + 2, n, taps, fractions, valid, ring, ringRow, stride)
+      : h2;
+    const h4 = inRange(sourceY + 3, height)
+      ? filtered(src, width, sourceY + 3, n, taps, fractions, valid, ring, ringRow, stride)
+      : h3;
+    for (let k: usize = 0; k < n; k++) {
+      const at = rowStart + (k << 2);
+      if (load<u8>(valid + k) === 0) {
+        store<u32>(at, 0);
+        continue;
+      }
+      const o = k << 5;
+      const lo = cubic(v128.load(h1 + o), v128.load(h2 + o), v128.load(h3 + o), v128.load(h4 + o), dy);
+      const hi = cubic(
+        v128.load(h1 + o, 16),
+        v128.load(h2 + o, 16),
+        v128.load(h3 + o, 16),
+        v128.load(h4 + o, 16),
+        dy,
+      );
+      storePixel(at, lo, hi);
+    }
+  }
+}
+
+/** 2. Source row `row` filtered horizontally for every valid column, from the ring when there. */
+function filtered(
+  src: usize,
+  width: i32,
+  row: i32,
+  n: usize,
+  taps: usize,
+  fractions: usize,
+  valid: usize,
+  ring: usize,
+  ringRow: usize,
+  stride: usize,
+): usize {
+  const slot = <usize>(row & 7);
+  const h = ring + slot * stride;
+  if (load<i32>(ringRow + (slot << 2)) === row) return h;
+  store<i32>(ringRow + (slot << 2), row);
+  const base = src + ((<usize>row * <usize>width) << 2);
+  for (let k: usize = 0; k < n; k++) {
+    if (load<u8>(valid + k) === 0) continue;
+    const t = taps + (k << 4);
+    const d = f64x2.splat(load<f64>(fractions + (k << 3)));
+    filterRow(base, <usize>load<i32>(t), <usize>load<i32>(t, 4), <usize>load<i32>(t, 8), <usize>load<i32>(t, 12), d);
+    const at = h + (k << 5);
+    v128.store(at, rowLo);
+    v128.store(at, rowHi, 16);
+  }
+  return h;
+}
+
+/**
+ * One mesh cell, any shape (resample.ts `transformCellBicubic`): output pixels of columns
+ * `x0 <= x < x1`, rows `y0 <= y < y1` (`out` rows `dstWidth` pixels wide) take the source point of
+ * the cell's bilinear map `a0`-`a7` at the pixel centre (relative to the cell's corner `bx0`,
+ * `by0`); pixels whose point is outside the source are transparent.
+ */
+export function transformCell(
+  src: usize,
+  width: i32,
+  height: i32,
+  out: usize,
+  dstWidth: i32,
+  bx0: f64,
+  by0: f64,
+  x0: i32,
+  x1: f64,
+  y0: i32,
+  y1: f64,
+  a0: f64,
+  a1: f64,
+  a2: f64,
+  a3: f64,
+  a4: f64,
+  a5: f64,
+  a6: f64,
+  a7: f64,
+): void {
+  const w = <f64>width;
+  const hgt = <f64>height;
+  const rowBytes = <usize>width << 2;
+  for (let y = y0; <f64>y < y1; y++) {
+    const yin = <f64>y - by0 + 0.5;
+    for (let x = x0; <f64>x < x1; x++) {
+      const xin = <f64>x - bx0 + 0.5;
+      const sx = a0 + a1 * xin + a2 * yin + a3 * xin * yin;
+      const sy = a4 + a5 * xin + a6 * yin + a7 * xin * yin;
+      const at = out + ((<usize>y * <usize>dstWidth + <usize>x) << 2);
+      if (!(sx >= 0 && sx < w && sy >= 0 && sy < hgt)) {
+        store<u32>(at, 0);
+        continue;
+      }
+      const fx = sx - 0.5;
+      const fy = sy - 0.5;
+      const flx = Math.floor(fx);
+      const fly = Math.floor(fy);
+      const tx = <i32>flx - 1;
+      const ty = <i32>fly - 1;
+      const dx = f64x2.splat(fx - flx);
+      const dy = f64x2.splat(fy - fly);
+      const c0 = <usize>clip(tx, width) << 2;
+      const c1 = <usize>clip(tx + 1, width) << 2;
+      const c2 = <usize>clip(tx + 2, width) << 2;
+      const c3 = <usize>clip(tx + 3, width) << 2;
+      // the horizontal cubic of each of the 4 rows; the first row clipped, a missing later row
+      // repeats the previous row's value
+      filterRow(src + <usize>clip(ty, height) * rowBytes, c0, c1, c2, c3, dx);
+      const lo1 = rowLo;
+      const hi1 = rowHi;
+      if (inRange(ty + 1, height)) filterRow(src + <usize>(ty + 1) * rowBytes, c0, c1, c2, c3, dx);
+      const lo2 = rowLo;
+      const hi2 = rowHi;
+      if (inRange(ty + 2, height)) filterRow(src + <usize>(ty + 2) * rowBytes, c0, c1, c2, c3, dx);
+      const lo3 = rowLo;
+      const hi3 = rowHi;
+      if (inRange(ty + 3, height)) filterRow(src + <usize>(ty + 3) * rowBytes, c0, c1, c2, c3, dx);
+      storePixel(at, cubic(lo1, lo2, lo3, rowLo, dy), cubic(hi1, hi2, hi3, rowHi, dy));
+    }
+  }
+}
