@@ -89,6 +89,12 @@ const CASES: Record<string, readonly Case[]> = {
     { kind: 'usage', exit: 2, first: /^error: unsupported --type png \(supported: /, run: async (t) => ({ args: [...EXPORT, '--dest', 'out', '--type', 'png'], cwd: await exportDir(t) }) },
     { kind: 'config', exit: 2, first: BROKEN_LINE, run: () => ({ args: [...EXPORT.map((a) => (a === 'mapproxy.yaml' ? BROKEN : a)), '--dest', 'out'] }) },
     {
+      kind: 'not-found',
+      exit: 1,
+      first: /^error: unknown --grid nope \(known: GLOBAL_GEODETIC, GLOBAL_MERCATOR, GLOBAL_WEBMERCATOR, utm32\)$/,
+      run: async (t) => ({ args: [...EXPORT.map((a) => (a === 'GLOBAL_WEBMERCATOR' ? 'nope' : a)), '--dest', 'out'], cwd: await exportDir(t) }),
+    },
+    {
       kind: 'refused',
       exit: 1,
       first: /^error: destination .*out exists, remove first or use --force$/,

@@ -94,7 +94,7 @@ const KIND_OF: Readonly<Record<ErrorCode, FailureKind>> = {
   TOOLS_OPTION_CONFLICT: 'usage',
   TOOLS_UNKNOWN_GRID: 'not-found',
   TOOLS_UNKNOWN_COVERAGE: 'not-found',
-  TOOLS_UNSUPPORTED_COVERAGE: 'config',
+  TOOLS_EMPTY_COVERAGE: 'config',
   TOOLS_CAPABILITIES_UNREACHABLE: 'failed',
   TOOLS_CAPABILITIES_INVALID: 'failed',
   // the server cannot start on that address or with that script (MapProxy 1.15 exits 1 as well)
@@ -109,6 +109,8 @@ const KIND_OF: Readonly<Record<ErrorCode, FailureKind>> = {
   SEED_INVALID_OPTION: 'usage',
   SEED_DESTINATION_EXISTS: 'refused',
   SEED_UNKNOWN_CACHE: 'not-found',
+  SEED_UNKNOWN_SOURCE: 'not-found',
+  SEED_UNKNOWN_GRID: 'not-found',
   SCAFFOLD_UNKNOWN_TEMPLATE: 'usage',
   SCAFFOLD_NEEDS_CONFIG: 'usage',
   SCAFFOLD_EXISTS: 'refused',

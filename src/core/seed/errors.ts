@@ -9,6 +9,8 @@ export const SEED_ERROR_CODES = [
   'SEED_INVALID_OPTION',
   'SEED_DESTINATION_EXISTS',
   'SEED_UNKNOWN_CACHE',
+  'SEED_UNKNOWN_SOURCE',
+  'SEED_UNKNOWN_GRID',
 ] as const;
 export type SeedErrorCode = (typeof SEED_ERROR_CODES)[number];
 

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildProxy, seedingCoverage } from '../app/index.js';
 import { loadConfig, type CoverageConfig, type Env, type SeedConfig } from '../config/index.js';
+import { DEFAULT_GRIDS } from '../grid/index.js';
 import { getSrs } from '../srs/index.js';
 import { SeedError } from './errors.js';
 import {
@@ -96,7 +97,14 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       if (!Object.hasOwn(sources, options.source) && !Object.hasOwn(caches, options.source))
         throw new SeedError(
           `unknown --source ${options.source} (neither a source nor a cache)`,
-          'SEED_INVALID_OPTION',
+          'SEED_UNKNOWN_SOURCE',
+        );
+      // before the export cache refers to it: an unknown grid is the command line's, not the file's
+      const grids = { ...DEFAULT_GRIDS, ...(plain.grids as object | undefined) };
+      if (customGrid === null && !Object.hasOwn(grids, gridName))
+        throw new SeedError(
+          `unknown --grid ${gridName} (known: ${Object.keys(grids).join(', ')})`,
+          'SEED_UNKNOWN_GRID',
         );
       if (customGrid !== null)
         plain.grids = { ...(plain.grids as object | undefined), [CUSTOM_GRID]: customGrid };
