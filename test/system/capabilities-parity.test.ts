@@ -91,3 +91,7 @@ test('WMTS and TMS capabilities of coverage.yaml (plus wmts): a layer WGS84Bound
 test('multi_cache_layers.yaml: tile_sources publish every cache, a tile_sources-only layer is no WMS layer, TileMatrixSets carry the grid name', async (t) => {
   await assertSameFacts(t, 'multi_cache_layers', [...WMS, 'wmts-rest', 'wmts-kvp', 'tms']);
 });
+
+test('cache_source.yaml: a cache fed by caches has their extents (each cut to its grid) merged, not its grid bbox', async (t) => {
+  await assertSameFacts(t, 'cache_source', [...WMS, 'tms']);
+});

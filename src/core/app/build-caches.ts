@@ -216,7 +216,7 @@ function sourceList(
         name: source,
         tileManager: manager,
         tiledOnly,
-        extent: cacheSourceExtent(context.loaded, source, managers, grid),
+        extent: cacheSourceExtent(context.loaded, source, grid, context.grids),
         maxTileLimit: loaded.config.globals.cache.max_tile_limit,
       });
     }

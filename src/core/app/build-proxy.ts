@@ -46,7 +46,7 @@ export function buildProxy(loaded: LoadedConfig): ProxyRuntime {
   const grids = buildGrids(loaded);
   const sources = buildSources(loaded, grids);
   const caches = buildCaches({ loaded, grids, sources, imageOptions: cacheImageOptions(loaded) });
-  const tileLayers = buildTileLayers(loaded, caches);
+  const tileLayers = buildTileLayers(loaded, caches, grids);
   const served = buildServices(loaded, tileLayers, { grids, sources, caches });
   return { grids, sources, caches, tileLayers, served, close: () => closeRuntime(loaded, caches) };
 }

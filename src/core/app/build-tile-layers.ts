@@ -5,7 +5,14 @@
  */
 import type { TileManager } from '../cache/index.js';
 import type { LayerConfig, LoadedConfig } from '../config/index.js';
-import { CacheTileLayer, layerDimension, type LayerDimension, type TileLayer } from '../layer/index.js';
+import type { TileGrid } from '../grid/index.js';
+import {
+  CacheTileLayer,
+  layerDimension,
+  type LayerDimension,
+  type LayerExtent,
+  type TileLayer,
+} from '../layer/index.js';
 import { getSrs } from '../srs/index.js';
 import type { BBox } from '../util/index.js';
 import type { CacheRegistry } from './build-caches.js';
@@ -13,12 +20,17 @@ import { cacheExtent } from './cache-extent.js';
 import { tileInfoSources } from './info-sources.js';
 
 /** Every tile layer in layer-tree order (parents before children), each grid of its cache in order. */
-export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): TileLayer[] {
+export function buildTileLayers(
+  loaded: LoadedConfig,
+  caches: CacheRegistry,
+  grids: ReadonlyMap<string, TileGrid>,
+): TileLayer[] {
   const layers: TileLayer[] = [];
   const visit = (layer: LayerConfig): void => {
     const names = layer.name === undefined ? [] : tileCachesOf(loaded, layer);
     for (const cacheName of names) {
       for (const [gridName, tileManager] of caches.get(cacheName) ?? []) {
+        const extent = cacheExtent(loaded, cacheName, { grid: tileManager.grid, grids });
         layers.push(
           new CacheTileLayer({
             name: layer.name ?? '',
@@ -26,8 +38,8 @@ export function buildTileLayers(loaded: LoadedConfig, caches: CacheRegistry): Ti
             // MapProxy names the TileMatrixSet (and TMS grid path) by the grid's `name`, not its key
             gridName: tileManager.grid.name ?? gridName,
             tileManager,
-            extent: gridExtent(loaded, cacheName, tileManager),
-            llbbox: llbboxOf(loaded, cacheName),
+            extent: gridExtent(extent, tileManager),
+            llbbox: llbboxOf(extent),
             metadata: layer.md ?? {},
             dimensions: dimensionsOf(layer),
             infoSources: tileInfoSources(loaded, layer, cacheName),
@@ -47,19 +59,17 @@ export function dimensionsOf(layer: LayerConfig): LayerDimension[] {
 }
 
 /**
- * The cache's extent (MapProxy's per-grid `extent`: its coverage or its sources') in the grid's
- * SRS; undefined (the grid bbox) without one.
+ * The cache's extent on a grid (MapProxy's per-grid `extent`: its coverage or its sources') in the
+ * grid's SRS; undefined (the grid bbox) without one.
  */
-function gridExtent(loaded: LoadedConfig, cacheName: string, tileManager: TileManager): BBox | undefined {
-  const extent = cacheExtent(loaded, cacheName);
+function gridExtent(extent: LayerExtent | undefined, tileManager: TileManager): BBox | undefined {
   if (extent === undefined) return undefined;
   const { srs } = tileManager.grid;
   return extent.srs.equals(srs) ? extent.bbox : extent.srs.transformBBox(srs, extent.bbox);
 }
 
 /** The cache's extent in EPSG:4326 (MapProxy `MapExtent.llbbox`); undefined without one. */
-function llbboxOf(loaded: LoadedConfig, cacheName: string): BBox | undefined {
-  const extent = cacheExtent(loaded, cacheName);
+function llbboxOf(extent: LayerExtent | undefined): BBox | undefined {
   if (extent === undefined) return undefined;
   const wgs = getSrs('EPSG:4326');
   return extent.srs.equals(wgs) ? extent.bbox : extent.srs.transformBBox(wgs, extent.bbox);

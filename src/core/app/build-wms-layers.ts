@@ -176,7 +176,7 @@ function cacheLayer(deps: WmsLayerDeps, name: string, manager: TileManager, sour
   }
   return new CacheMapLayer({
     tileManager: manager,
-    extent: cacheExtent(deps.loaded, name),
+    extent: cacheExtent(deps.loaded, name, { grid, grids: deps.grids }),
     maxTileLimit: deps.loaded.config.globals.cache.max_tile_limit,
     direct,
   });

@@ -72,7 +72,10 @@ export class Srs {
     if (this.equals(to)) return points;
     const converter = this.#converter(to);
     const hasFallback = this.#fallbackDefinition !== null || to.#fallbackDefinition !== null;
-    if (!hasFallback) return points.map((point) => project(converter, point));
+    if (!hasFallback) {
+      if (this.epsg === 4326 && to.epsg === 3857) return points.map((point) => mercatorForward(converter, point));
+      return points.map((point) => project(converter, point));
+    }
     const gridArea = this.#gridArea ?? to.#gridArea;
     const area = gridArea === null ? null : this.#areaHere(gridArea);
     return withoutProj4Chatter(() =>
@@ -187,6 +190,20 @@ function project(converter: proj4.Converter, point: Point): Point {
     return [NaN, NaN];
   }
 }
+
+/**
+ * EPSG:4326 → spherical mercator with y as PROJ computes it, `R * asinh(tan(lat))`: proj4js's
+ * `R * ln(tan(π/4 + lat/2))` is off in the last bits, so the equator came out -7e-10 instead of 0
+ * (a capabilities BoundingBox `miny`). proj4js still decides x and which points cannot be projected.
+ */
+function mercatorForward(converter: proj4.Converter, point: Point): Point {
+  const [x, y] = project(converter, point);
+  if (!Number.isFinite(y)) return [x, y];
+  return [x, MERCATOR_RADIUS * Math.asinh(Math.tan((point[1] * Math.PI) / 180))];
+}
+
+/** The sphere of EPSG:3857 (`+a=6378137`). */
+const MERCATOR_RADIUS = 6378137;
 
 const cache = new Map<string, Srs>();
 
