@@ -132,3 +132,22 @@ test('a cache fed by a cache in another SRS renders only inside its own grid bbo
   assert.ok(db >= 35, `PSNR ${db.toFixed(1)} dB against MapProxy's tms_transf_0_0_0_extent.png`);
   upstream.verify();
 });
+
+test('a cache fed by a disable_storage cache fetches a source tile once per meta tile that needs it, as MapProxy 1.15', async (t) => {
+  // MapProxy shares nothing between creations of a cache that stores nothing: the two UTM meta
+  // tiles of this map both need level-7 rows 83 and 84, and each fetched them (18 requests)
+  const captured = JSON.parse(
+    await readFile(join(FIXTURES_DIR, 'cache-source', 'upstream-requests.json'), 'utf8'),
+  ) as { path: string; upstream: string[] }[];
+  for (const { path, upstream: expected } of captured) {
+    const upstream = await startUpstream(t);
+    const counts = new Map<string, number>();
+    for (const tile of expected) counts.set(tile, (counts.get(tile) ?? 0) + 1);
+    for (const [tile, times] of counts) upstream.expect(tile, hashColourTile, { times });
+    const proxy = await startProxy(t, FIXTURE, { UPSTREAM_URL: upstream.url });
+    const res = await fetch(proxy.url + path);
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    upstream.verify();
+  }
+});

@@ -107,10 +107,14 @@ export class TileCreator {
 
   /**
    * Runs `job` once per process at a time: concurrent callers with the same key (and dimensions)
-   * share one creation, which no caller can cancel. Rejects with the source's error (nothing is
+   * share one creation, which no caller can cancel (not for a cache that stores nothing). Rejects with the source's error (nothing is
    * stored then) or a `CacheError` (`CACHE_LOCK_TIMEOUT`).
    */
   create(job: CreationJob, request: CreationRequest): Promise<CreatedTiles> {
+    // disable_storage: MapProxy's creations of a cache that stores nothing have no lock to wait on
+    // and no stored tile to re-read, so each request fetches its tiles itself (a cache fed by such
+    // a cache fetches a tile once per meta tile that needs it, however they overlap in time)
+    if (this.#options.cache.isDummy) return this.#createLocked(job, request);
     const key = `${job.key}|${JSON.stringify(Object.entries(request.dimensions).sort())}`;
     return this.#flights.run(key, () => this.#createLocked(job, request));
   }
