@@ -34,7 +34,7 @@ import { createBandMergeSource, RenderdClient, withRequestFormat, type MapSource
 import { bandMerge, type BandSources } from './band-merge-config.js';
 import type { Size } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
-import { cacheBackend } from './cache-backends.js';
+import { cacheBackend, cacheMetaSize } from './cache-backends.js';
 import { cacheSourceExtent } from './cache-extent.js';
 import { cacheTransparency } from './cache-transparency.js';
 import { checkLockBackend, createTileLocks } from './lock-backends.js';
@@ -106,7 +106,7 @@ function buildManager(
     imageOptions,
     requestFormat: cacheRequestFormat(context, name, cache),
     locker,
-    metaSize: toSize(cache.meta_size),
+    metaSize: checkedMetaSize(loaded, name, cache),
     metaBuffer: cache.meta_buffer,
     minimizeMetaRequests: cache.minimize_meta_requests,
     bulkMetaTiles: cache.bulk_meta_tiles,
@@ -298,6 +298,9 @@ function refreshBefore(spec: CacheConfig['refresh_before']): RefreshBefore | nul
   return { ...spec, time: typeof time === 'string' || time instanceof Date ? time : undefined };
 }
 
-function toSize(value: readonly number[]): Size {
-  return [value[0] ?? 4, value[1] ?? value[0] ?? 4];
+/** The cache's meta_size; throws the ConfigError `check` reports for one below 1x1. */
+function checkedMetaSize(loaded: LoadedConfig, name: string, cache: CacheConfig): Size {
+  const size = cacheMetaSize(loaded, name, cache);
+  if (size instanceof ConfigError) throw size;
+  return size;
 }

@@ -29,6 +29,7 @@ import {
   type LoadedConfig,
 } from '../config/index.js';
 import type { TileGrid } from '../grid/index.js';
+import type { Size } from '../util/index.js';
 import { ImageError, resolveImageOptions } from '../image/index.js';
 import { cacheFormat } from './image-options.js';
 
@@ -396,12 +397,30 @@ export function cacheBackend(
 }
 
 /**
+ * `meta_size` of a cache (its own or `globals.cache.meta_size`) unless it has a part below 1, which
+ * no meta grid can have (MapProxy divides by it); then the ConfigError at the key that set it.
+ */
+export function cacheMetaSize(loaded: LoadedConfig, name: string, cache: CacheConfig): Size | ConfigError {
+  const [width = 4, height = width] = cache.meta_size;
+  if (Number.isInteger(width) && Number.isInteger(height) && width >= 1 && height >= 1) return [width, height];
+  const own = loaded.locate(['caches', name, 'meta_size']) !== undefined;
+  return configErrorAt(
+    loaded,
+    own ? ['caches', name, 'meta_size'] : ['globals', 'cache', 'meta_size'],
+    `meta_size [${cache.meta_size.join(', ')}] must be whole numbers of at least 1`,
+  );
+}
+
+/**
  * Every problem of every cache's backend options, for `check`: unsupported types, and what each
- * backend's `validate` finds. Touches no files.
+ * backend's `validate` finds; and each cache's `meta_size`. Touches no files.
  */
 export function checkCacheBackends(loaded: LoadedConfig): ConfigError[] {
   const errors: ConfigError[] = [];
   for (const [name, cache] of Object.entries(loaded.config.caches)) {
+    const metaSize = cacheMetaSize(loaded, name, cache);
+    if (metaSize instanceof ConfigError && !errors.some((e) => e.message === metaSize.message))
+      errors.push(metaSize);
     // disable_storage caches never use their backend (MapProxy builds a DummyCache)
     if (cache.disable_storage) continue;
     const backend = cacheBackend(loaded, name, cache);
