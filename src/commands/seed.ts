@@ -137,7 +137,7 @@ export default class Seed extends Command {
     let reseedIntervalSeconds: number | undefined;
     let metricsBind: ReturnType<typeof parseBind> | undefined;
     try {
-      metricsBind = flags['metrics-bind'] === undefined ? undefined : parseBind(flags['metrics-bind']);
+      metricsBind = flags['metrics-bind'] === undefined ? undefined : parseBind(flags['metrics-bind'], '--metrics-bind');
       durationSeconds =
         flags.duration === undefined ? undefined : parseDuration('--duration', flags.duration);
       reseedIntervalSeconds =

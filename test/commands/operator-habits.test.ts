@@ -37,6 +37,14 @@ async function seedFixtureDir(t: TestContext): Promise<string> {
   return dir;
 }
 
+test('mapproxy-util --help lists every command with its summary', async () => {
+  const commands = (await readdir(join(ROOT, 'src/commands'))).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  const result = await runCommand(['--help']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^USAGE\n {2}\$ mapproxy-util \[COMMAND\]$/m);
+  for (const file of commands) assert.match(result.stdout, new RegExp(`^ {2}${file.slice(0, -3)} +\\S`, 'm'), file);
+});
+
 test('every command shows examples in --help', async () => {
   const commands = (await readdir(join(ROOT, 'src/commands')))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))

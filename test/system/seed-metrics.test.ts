@@ -269,3 +269,11 @@ test("a server's /metrics shows no seed series, even in a process that seeded", 
   assert.match(text, /^mapproxy_tiles_created_total\{cache="osm_cache_GLOBAL_WEBMERCATOR"\} \d+$/m);
   assert.doesNotMatch(text, /mapproxy_seed_/);
 });
+
+test('a malformed --metrics-bind is a usage error naming that option, before anything is seeded', async (t) => {
+  const { dir, upstream } = await setUp(t);
+  const result = await runCommand(['seed', '-f', 'tile-cache.yaml', '-s', 'seed.yaml', '--metrics-bind', 'localhost:http'], { cwd: dir });
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /invalid --metrics-bind value "localhost:http": expected PORT, HOST or HOST:PORT/);
+  assert.equal(upstream.requests.length, 0);
+});

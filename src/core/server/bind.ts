@@ -16,25 +16,28 @@ export interface BindAddress {
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 8080;
 
-/** Parses a `--bind` value. Throws `ServerError` (`SERVER_BAD_BIND`) for anything else. */
-export function parseBind(value: string | undefined): BindAddress {
+/**
+ * Parses a `--bind` value (`flag` names the option in the message, e.g. `--metrics-bind`). Throws
+ * `ServerError` (`SERVER_BAD_BIND`) for anything else.
+ */
+export function parseBind(value: string | undefined, flag = '--bind'): BindAddress {
   const text = (value ?? '').trim();
   if (text === '') return { host: DEFAULT_HOST, port: DEFAULT_PORT, displayHost: DEFAULT_HOST };
-  if (/^\d+$/.test(text)) return { host: 'localhost', port: toPort(text, value), displayHost: 'localhost' };
+  if (/^\d+$/.test(text)) return { host: 'localhost', port: toPort(text, value, flag), displayHost: 'localhost' };
   const colon = text.lastIndexOf(':');
   if (colon === -1) return { host: text, port: DEFAULT_PORT, displayHost: text };
   const host = text.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-  const port = toPort(text.slice(colon + 1), value);
+  const port = toPort(text.slice(colon + 1), value, flag);
   // MapProxy: an empty host binds all interfaces but the banner says localhost
   if (host === '') return { host: '0.0.0.0', port, displayHost: 'localhost' };
   return { host, port, displayHost: host };
 }
 
-function toPort(text: string, original: string | undefined): number {
+function toPort(text: string, original: string | undefined, flag: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) {
     throw new ServerError(
-      `invalid --bind value "${original ?? ''}": expected PORT, HOST or HOST:PORT (e.g. 127.0.0.1:8080)`,
+      `invalid ${flag} value "${original ?? ''}": expected PORT, HOST or HOST:PORT (e.g. 127.0.0.1:8080)`,
       'SERVER_BAD_BIND',
     );
   }
