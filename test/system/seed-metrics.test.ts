@@ -277,3 +277,16 @@ test('a malformed --metrics-bind is a usage error naming that option, before any
   assert.match(result.stderr, /invalid --metrics-bind value "localhost:http": expected PORT, HOST or HOST:PORT/);
   assert.equal(upstream.requests.length, 0);
 });
+
+test('a run stopped by --duration exits 0 as MapProxy, but its metrics say interrupted, not success', async (t) => {
+  // the upstream never answers: the time limit ends the run (and nothing is written after it)
+  const { dir, upstream } = await setUp(t, { hang: true });
+  const result = await runCommand(seedArgs('--duration', '1s'), { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(upstream.requests.length >= 1);
+  const after = parseMetrics(await readFile(join(dir, 'seed.prom'), 'utf8'));
+  assert.equal(after.get('mapproxy_seed_run_success'), 0);
+  assert.equal(after.get('mapproxy_seed_run_status{status="interrupted"}'), 1);
+  assert.equal(after.get(`mapproxy_seed_task_complete${TASK}`), 0);
+  assert.ok((after.get(`mapproxy_seed_task_progress_ratio${TASK}`) ?? 1) < 1);
+});

@@ -51,6 +51,7 @@ export class SeedMetricsOutput {
   #server: Server | null = null;
   #timer: NodeJS.Timeout | null = null;
   #writing: Promise<void> = Promise.resolve();
+  #isWriting = false;
   /** The endpoint's URL, when serving. */
   url: string | null = null;
 
@@ -75,6 +76,8 @@ export class SeedMetricsOutput {
     }
     if (output.#file !== undefined) {
       output.#timer = setInterval(() => {
+        // a slow disk skips a tick rather than queueing writes
+        if (output.#isWriting) return;
         void output.#write().catch((error: unknown) => {
           log.error(`cannot write seed metrics to ${String(output.#file)}: ${String(error)}`);
         });
@@ -151,11 +154,15 @@ export class SeedMetricsOutput {
   #write(): Promise<void> {
     const file = this.#file;
     if (file === undefined) return Promise.resolve();
-    const next = this.#writing
+    this.#isWriting = true;
+    const next: Promise<void> = this.#writing
       .catch(() => undefined)
       .then(async () => {
         this.#metrics.tick(this.#now());
         await writeFileAtomic(file, Buffer.from(await this.#metrics.text()));
+      })
+      .finally(() => {
+        if (this.#writing === next) this.#isWriting = false;
       });
     this.#writing = next;
     return next;
