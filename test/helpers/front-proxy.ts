@@ -40,10 +40,10 @@ export interface ServeProcess {
   /** `http://127.0.0.1:<port>` of the workers' socket. */
   readonly url: string;
   readonly child: ChildProcess;
-  /** Everything the primary printed so far (stdout and stderr). */
-  output(): string;
-  /** Resolves with the output once `pattern` appears in it. */
-  waitFor(pattern: RegExp): Promise<string>;
+  /** Everything the primary printed so far (stdout and stderr), from offset `from` on. */
+  output(from?: number): string;
+  /** Resolves with the output from offset `from` on once `pattern` appears in it. */
+  waitFor(pattern: RegExp, from?: number): Promise<string>;
 }
 
 /** Runs `mapproxy-util serve ARGS` (bind 127.0.0.1:0 unless given) until the test ends. */
@@ -63,13 +63,13 @@ export async function startServe(t: TestContext, args: readonly string[], cwd?: 
   };
   child.stdout.setEncoding('utf8').on('data', onData);
   child.stderr.setEncoding('utf8').on('data', onData);
-  const waitFor = (pattern: RegExp): Promise<string> =>
+  const waitFor = (pattern: RegExp, from = 0): Promise<string> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
-        if (pattern.test(text)) {
+        if (pattern.test(text.slice(from))) {
           waiters.delete(check);
           child.off('exit', onExit);
-          resolve(text);
+          resolve(text.slice(from));
         }
       };
       const onExit = (): void => {
@@ -82,7 +82,7 @@ export async function startServe(t: TestContext, args: readonly string[], cwd?: 
     });
   const started = await waitFor(/Running on (http:\/\/\S+)\//);
   const url = /Running on (http:\/\/\S+?)\//.exec(started)?.[1] ?? '';
-  return { url, child, output: () => text, waitFor };
+  return { url, child, output: (from = 0) => text.slice(from), waitFor };
 }
 
 /** Resolves once `url` answers at all (the front server is up); gives up after `timeoutMs`. */

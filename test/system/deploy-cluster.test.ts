@@ -8,14 +8,14 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { copyFixture } from '../helpers/fixtures.js';
-import { startServe, type ServeProcess } from '../helpers/front-proxy.js';
+import { startServe } from '../helpers/front-proxy.js';
 import { deferred, solidPng, startUpstream } from '../helpers/upstream.js';
 
 const CONCURRENCY = 4;
 
-/** Worker pids the primary announced as started, in order. */
-function startedPids(serve: ServeProcess): number[] {
-  return [...serve.output().matchAll(/worker (\d+) started/g)].map((m) => Number(m[1]));
+/** Worker pids the primary announced as started in `output`, in order. */
+function startedPids(output: string): number[] {
+  return [...output.matchAll(/worker (\d+) started/g)].map((m) => Number(m[1]));
 }
 
 /** Runs CONCURRENCY request loops against `url` until `until` settles, then `after` more rounds. */
@@ -42,40 +42,116 @@ async function loadLoop(url: string, until: Promise<unknown>, after = 5): Promis
   return result;
 }
 
-test('serve -w 2 replaces a killed worker and loses at most the requests it held', async (t) => {
+/** Pids of the `serve` processes whose parent is `pid` (the primary's workers, not tsx's esbuild), from /proc. */
+async function childPids(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // "pid (comm) state ppid ...": comm may hold spaces, so split after its closing parenthesis
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (ppid === pid && argv.includes('serve')) children.push(Number(entry));
+  }
+  return children.sort((a, b) => a - b);
+}
+
+/**
+ * One `serve -w 2` for the tests that kill, reload and replace its workers: each begins with the two
+ * workers the one before left (read from /proc) and reads only what the primary printed since it
+ * began, so none needs a cluster of its own (a cluster start is three processes).
+ */
+test('serve -w 2 on deploy/mapproxy.yaml: killed workers, reloads and failed starts', async (t) => {
   const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
+  const good = await readFile(configFile, 'utf8');
   const serve = await startServe(t, [configFile, '-w', '2']);
-  const [victim] = startedPids(serve);
-  assert.ok(victim !== undefined && startedPids(serve).length === 2, serve.output());
+  const primary = serve.child.pid ?? 0;
+  assert.equal(startedPids(serve.output()).length, 2, serve.output());
+  /** The two live workers and the output offset at the start of a subtest. */
+  const begin = async (): Promise<{ workers: number[]; mark: number }> => {
+    const workers = await childPids(primary);
+    assert.equal(workers.length, 2, serve.output());
+    return { workers, mark: serve.output().length };
+  };
 
-  const replaced = serve.waitFor(new RegExp(`worker ${victim} died \\(SIGKILL\\), starting a new one[\\s\\S]*worker \\d+ started`));
-  const load = loadLoop(`${serve.url}/tms/1.0.0/`, replaced.then(() => serve.waitFor(/worker \d+ started[\s\S]*$/)), 20);
-  process.kill(victim, 'SIGKILL');
-  const { ok, failed } = await load;
-  t.diagnostic(`${ok} requests answered, ${failed.length} failed while a worker was killed`);
-  assert.ok(failed.length <= CONCURRENCY, `at most the ${CONCURRENCY} requests in flight fail: ${failed.join('; ')}`);
-  assert.equal(startedPids(serve).length, 3, 'one replacement worker');
-  // after the replacement every request is answered
-  const after = await Promise.all(Array.from({ length: 8 }, () => fetch(`${serve.url}/tms/1.0.0/`)));
-  assert.deepEqual(after.map((r) => r.status), Array(8).fill(200));
-});
+  await t.test('a killed worker is replaced and costs at most the requests it held', async (t) => {
+    const { workers, mark } = await begin();
+    const [victim] = workers;
+    assert.ok(victim !== undefined);
+    const replaced = serve.waitFor(new RegExp(`worker ${victim} died \\(SIGKILL\\), starting a new one[\\s\\S]*worker \\d+ started`), mark);
+    const load = loadLoop(`${serve.url}/tms/1.0.0/`, replaced, 20);
+    process.kill(victim, 'SIGKILL');
+    const { ok, failed } = await load;
+    t.diagnostic(`${ok} requests answered, ${failed.length} failed while a worker was killed`);
+    assert.ok(failed.length <= CONCURRENCY, `at most the ${CONCURRENCY} requests in flight fail: ${failed.join('; ')}`);
+    assert.equal(startedPids(serve.output(mark)).length, 1, 'one replacement worker');
+    // after the replacement every request is answered
+    const after = await Promise.all(Array.from({ length: 8 }, () => fetch(`${serve.url}/tms/1.0.0/`)));
+    assert.deepEqual(after.map((r) => r.status), Array(8).fill(200));
+  });
 
-test('SIGHUP replaces both workers one by one under load without a failed request', async (t) => {
-  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
-  const serve = await startServe(t, [configFile, '-w', '2']);
-  const before = startedPids(serve);
-  assert.equal(before.length, 2);
+  await t.test('SIGHUP replaces both workers one by one under load without a failed request', async (t) => {
+    const { workers, mark } = await begin();
+    const finished = serve.waitFor(/reload finished/, mark);
+    const load = loadLoop(`${serve.url}/tms/1.0.0/debug/EPSG3857/1/0/0.png`, finished);
+    serve.child.kill('SIGHUP');
+    const { ok, failed } = await load;
+    t.diagnostic(`${ok} requests answered during the reload`);
+    assert.deepEqual(failed, []);
+    assert.ok(ok > CONCURRENCY * 5, `the loop ran during the reload (${ok} requests)`);
+    assert.equal(startedPids(serve.output(mark)).length, 2, 'two new workers');
+    for (const old of workers) assert.match(serve.output(mark), new RegExp(`worker ${old} draining`));
+  });
 
-  const finished = serve.waitFor(/reload finished/);
-  const load = loadLoop(`${serve.url}/tms/1.0.0/debug/EPSG3857/1/0/0.png`, finished);
-  serve.child.kill('SIGHUP');
-  const { ok, failed } = await load;
-  t.diagnostic(`${ok} requests answered during the reload`);
-  assert.deepEqual(failed, []);
-  assert.ok(ok > CONCURRENCY * 5, `the loop ran during the reload (${ok} requests)`);
-  const pids = startedPids(serve);
-  assert.equal(pids.length, 4, 'two new workers');
-  for (const old of before) assert.match(serve.output(), new RegExp(`worker ${old} draining`));
+  await t.test('SIGHUP with a broken configuration keeps the old workers and says so once; a fixed one replaces them', async (t) => {
+    const { workers: before, mark } = await begin();
+    await writeFile(configFile, good.replace('sources: [debug_cache]', 'sources: [nowhere]'));
+    serve.child.kill('SIGHUP');
+    // the failed reload answers with one line; a restarted worker would announce itself first
+    const output = await serve.waitFor(/reload failed|starting a new one/, mark);
+    assert.doesNotMatch(output, /starting a new one/);
+    const failures = output.match(/reload failed.*/g) ?? [];
+    assert.equal(failures.length, 1, output);
+    t.diagnostic(failures.join(''));
+    assert.match(failures.join(''), /reload failed: .*mapproxy\.yaml:\d+:\d+ .*nowhere.*; keeping 2 workers$/);
+    assert.deepEqual(await childPids(primary), before, 'exactly the old workers');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => fetch(`${serve.url}/tms/1.0.0/`)));
+    assert.deepEqual(answers.map((r) => r.status), Array(8).fill(200));
+
+    await writeFile(configFile, good);
+    const finished = serve.waitFor(/reload finished/, mark);
+    serve.child.kill('SIGHUP');
+    await finished;
+    const after = await childPids(primary);
+    assert.equal(after.length, 2, `two workers after the fixed reload: ${after.join(', ')}`);
+    for (const pid of after) assert.ok(!before.includes(pid), `worker ${pid} is new`);
+    assert.equal((serve.output(mark).match(/reload failed/g) ?? []).length, 1, 'no retry in between');
+  });
+
+  await t.test('a replacement worker that cannot start is retried with a growing delay, not in a tight loop', async () => {
+    // two workers: the survivor keeps the shared socket (with port 0 a new one would get a new port)
+    const { workers, mark } = await begin();
+    const [victim, survivor] = workers;
+    assert.ok(victim !== undefined && survivor !== undefined);
+
+    await writeFile(configFile, good.replace('sources: [debug_cache]', 'sources: [nowhere]'));
+    process.kill(victim, 'SIGKILL');
+    // a tight loop announces three replacements before the second delayed retry
+    const output = await serve.waitFor(/(could not start[\s\S]*){2}|(starting a new one[\s\S]*){3}/, mark);
+    const retries = output.match(/worker could not start: .*/g) ?? [];
+    const delays = retries.map((line) => Number(/retrying in (\d+) s$/.exec(line)?.[1]));
+    assert.equal(delays.length, 2, output);
+    assert.ok((delays[0] ?? 0) >= 1 && delays[1] === 2 * (delays[0] ?? 0), `the delay doubles: ${delays.join(', ')}`);
+    assert.match(retries[0] ?? '', /mapproxy\.yaml:\d+:\d+ .*"nowhere"/);
+
+    await writeFile(configFile, good);
+    const replaced = await serve.waitFor(/(could not start[\s\S]*){2}worker \d+ started/, mark);
+    const [replacement] = startedPids(serve.output(mark));
+    assert.ok(replacement !== undefined, replaced);
+    assert.deepEqual(await childPids(primary), [survivor, replacement].sort((a, b) => a - b));
+    const res = await fetch(`${serve.url}/tms/1.0.0/`);
+    assert.equal(res.status, 200);
+  });
 });
 
 test('serve -w 2 with tile_lock_dir: workers lock in that directory, tiles go to base_dir, one upstream request', async (t) => {
@@ -104,77 +180,4 @@ test('serve -w 2 with tile_lock_dir: workers lock in that directory, tiles go to
   for (const res of await answers) assert.equal(res.status, 200);
   assert.equal(upstream.requests.length, 1);
   assert.deepEqual(await readdir(join(dir, 'shared')), ['osm_cache_EPSG3857'], 'no tile_locks below base_dir');
-});
-
-/** Pids of the `serve` processes whose parent is `pid` (the primary's workers, not tsx's esbuild), from /proc. */
-async function childPids(pid: number): Promise<number[]> {
-  const children: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // "pid (comm) state ppid ...": comm may hold spaces, so split after its closing parenthesis
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (ppid === pid && argv.includes('serve')) children.push(Number(entry));
-  }
-  return children.sort((a, b) => a - b);
-}
-
-test('SIGHUP with a broken configuration keeps the old workers and says so once; a fixed one replaces them', async (t) => {
-  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
-  const good = await readFile(configFile, 'utf8');
-  const serve = await startServe(t, [configFile, '-w', '2']);
-  const primary = serve.child.pid ?? 0;
-  const before = startedPids(serve).sort((a, b) => a - b);
-  assert.equal(before.length, 2);
-  assert.deepEqual(await childPids(primary), before);
-
-  await writeFile(configFile, good.replace('sources: [debug_cache]', 'sources: [nowhere]'));
-  serve.child.kill('SIGHUP');
-  // the failed reload answers with one line; a restarted worker would announce itself first
-  const output = await serve.waitFor(/reload failed|starting a new one/);
-  assert.doesNotMatch(output, /starting a new one/);
-  const failures = output.match(/reload failed.*/g) ?? [];
-  assert.equal(failures.length, 1, output);
-  t.diagnostic(failures.join(''));
-  assert.match(failures.join(''), /reload failed: .*mapproxy\.yaml:\d+:\d+ .*nowhere.*; keeping 2 workers$/);
-  assert.deepEqual(await childPids(primary), before, 'exactly the old workers');
-  const answers = await Promise.all(Array.from({ length: 8 }, () => fetch(`${serve.url}/tms/1.0.0/`)));
-  assert.deepEqual(answers.map((r) => r.status), Array(8).fill(200));
-
-  await writeFile(configFile, good);
-  const finished = serve.waitFor(/reload finished/);
-  serve.child.kill('SIGHUP');
-  await finished;
-  const after = await childPids(primary);
-  assert.equal(after.length, 2, `two workers after the fixed reload: ${after.join(', ')}`);
-  for (const pid of after) assert.ok(!before.includes(pid), `worker ${pid} is new`);
-  assert.equal((serve.output().match(/reload failed/g) ?? []).length, 1, 'no retry in between');
-});
-
-test('a replacement worker that cannot start is retried with a growing delay, not in a tight loop', async (t) => {
-  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
-  const good = await readFile(configFile, 'utf8');
-  // two workers: the survivor keeps the shared socket (with port 0 a new one would get a new port)
-  const serve = await startServe(t, [configFile, '-w', '2']);
-  const [victim, survivor] = startedPids(serve);
-  assert.ok(victim !== undefined && survivor !== undefined);
-
-  await writeFile(configFile, good.replace('sources: [debug_cache]', 'sources: [nowhere]'));
-  process.kill(victim, 'SIGKILL');
-  // a tight loop announces three replacements before the second delayed retry
-  const output = await serve.waitFor(/(could not start[\s\S]*){2}|(starting a new one[\s\S]*){3}/);
-  const retries = output.match(/worker could not start: .*/g) ?? [];
-  const delays = retries.map((line) => Number(/retrying in (\d+) s$/.exec(line)?.[1]));
-  assert.equal(delays.length, 2, output);
-  assert.ok((delays[0] ?? 0) >= 1 && delays[1] === 2 * (delays[0] ?? 0), `the delay doubles: ${delays.join(', ')}`);
-  assert.match(retries[0] ?? '', /mapproxy\.yaml:\d+:\d+ .*"nowhere"/);
-
-  await writeFile(configFile, good);
-  const replaced = await serve.waitFor(/(could not start[\s\S]*){2}worker \d+ started/);
-  const [, , replacement] = startedPids(serve);
-  assert.ok(replacement !== undefined, replaced);
-  assert.deepEqual(await childPids(serve.child.pid ?? 0), [survivor, replacement].sort((a, b) => a - b));
-  const res = await fetch(`${serve.url}/tms/1.0.0/`);
-  assert.equal(res.status, 200);
 });
