@@ -51,6 +51,7 @@ export class SqliteFile {
   #isWal = false;
   /** Device and inode of the open file, to notice when another process removed or replaced it. */
   #identity: string | null = null;
+  #checking: Promise<void> | null = null;
   readonly #statements = new Map<string, SqliteStatement>();
 
   constructor(options: SqliteFileOptions) {
@@ -164,11 +165,18 @@ export class SqliteFile {
    * Closes a connection whose file another process deleted or replaced since it was opened, so
    * the next statement sees the file that is there now, not the tiles of a removed one. SQLite
    * notices the move itself and neither checkpoints nor deletes the new file's `-wal` on close.
+   * Calls that arrive while a check runs share it: under load one `stat` serves many reads.
    */
-  async #dropIfMoved(): Promise<void> {
-    if (this.#db === null || this.#identity === null) return;
-    const now = await fileIdentity(this.file);
-    if (now !== this.#identity) this.close();
+  #dropIfMoved(): Promise<void> {
+    if (this.#db === null || this.#identity === null) return Promise.resolve();
+    this.#checking ??= (async () => {
+      try {
+        if ((await fileIdentity(this.file)) !== this.#identity) this.close();
+      } finally {
+        this.#checking = null;
+      }
+    })();
+    return this.#checking;
   }
 
   #open(): Promise<SqliteDatabase> {
