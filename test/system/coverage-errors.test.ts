@@ -53,7 +53,8 @@ const CASES: readonly Case[] = [
     columns: [29, 22],
   },
   {
-    coverage: "{ union: [{ bbox: [0, 0, 1, 1], srs: 'EPSG:4326' }, { bbox: [0, 0, 1, 1], srs: 'EPSG:999999' }] }",
+    coverage:
+      "{ union: [{ bbox: [0, 0, 1, 1], srs: 'EPSG:4326' }, { bbox: [0, 0, 1, 1], srs: 'EPSG:999999' }] }",
     key: 'union[1].srs',
     detail: () => 'unknown coverage srs EPSG:999999',
     columns: [94, 87],
@@ -64,14 +65,18 @@ for (const { coverage, key, detail, columns } of CASES) {
   test(`${coverage}: the same message at ${key} from mapproxy.yaml and seed.yaml`, async (t) => {
     // 1. the coverage on a source: serve-develop refuses the configuration
     const served = await fixtureDir(t, coverage, VALID);
-    const serve = await runCommand(['serve-develop', 'mapproxy.yaml', '--bind', '127.0.0.1:0'], { cwd: served });
+    const serve = await runCommand(['serve-develop', 'mapproxy.yaml', '--bind', '127.0.0.1:0'], {
+      cwd: served,
+    });
     assert.equal(serve.code, 2, serve.stderr);
     const fromProxy = `mapproxy.yaml:17:${String(columns[0])} sources.s.coverage.${key}: ${detail(served)}`;
     assert.ok(serve.stderr.includes(`error: ${fromProxy}`), serve.stderr);
 
     // 2. the same coverage in seed.yaml: seed refuses it before planning, and check refuses it too
     const seeded = await fixtureDir(t, VALID, coverage);
-    const seed = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--summary'], { cwd: seeded });
+    const seed = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--summary'], {
+      cwd: seeded,
+    });
     assert.equal(seed.code, 2, seed.stderr);
     const fromSeed = `seed.yaml:8:${String(columns[1])} coverages.cov.${key}: ${detail(seeded)}`;
     assert.ok(seed.stderr.includes(`error: ${fromSeed}`), seed.stderr);
@@ -87,11 +92,17 @@ for (const { coverage, key, detail, columns } of CASES) {
 }
 
 test('a seed coverage without area is no error: its task is skipped, as MapProxy does', async (t) => {
-  const empty = "{ intersection: [{ bbox: [0, 0, 1, 1], srs: 'EPSG:4326' }, { bbox: [2, 2, 3, 3], srs: 'EPSG:4326' }] }";
+  const empty =
+    "{ intersection: [{ bbox: [0, 0, 1, 1], srs: 'EPSG:4326' }, { bbox: [2, 2, 3, 3], srs: 'EPSG:4326' }] }";
   const dir = await fixtureDir(t, VALID, empty);
-  const seed = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--summary'], { cwd: dir });
+  const seed = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--summary'], {
+    cwd: dir,
+  });
   assert.equal(seed.code, 0, seed.stderr);
   assert.match(seed.stdout + seed.stderr, /s1: coverage contains no geometries, task skipped/);
-  const check = await checkConfig({ configFile: join(dir, 'mapproxy.yaml'), seedFile: join(dir, 'seed.yaml') });
+  const check = await checkConfig({
+    configFile: join(dir, 'mapproxy.yaml'),
+    seedFile: join(dir, 'seed.yaml'),
+  });
   assert.deepEqual(check.errors, []);
 });

@@ -77,6 +77,9 @@ test('a line that is not three numbers, or a level outside 0-19, is reported at 
 test('no tiles at all is an empty coverage: a failure, and no coverage for seeding (MapProxy skips the task)', async (t) => {
   const dir = await tempDir(t);
   await writeFile(join(dir, 'empty'), '');
-  assert.throws(() => loadExpireTiles(join(dir, 'empty')), /^Error: expire_tiles: coverage contains no geometries/);
+  assert.throws(
+    () => loadExpireTiles(join(dir, 'empty')),
+    /^Error: expire_tiles: coverage contains no geometries/,
+  );
   assert.equal(seedingCoverage({ expire_tiles: join(dir, 'empty') }, fail), null);
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ConfigError } from '../config/index.js';
 import { PyInt } from '../util/index.js';
@@ -93,4 +93,32 @@ test('the report keeps YAML ints, marks defaults and counts tiles per level', as
     '        00:  1,   #      1 * 1      =          1',
     '        01:  0.5, #      1 * 1      =          1',
   ]);
+});
+
+test('-c reads the seed coverage as seed does: a broken one is a ConfigError at its key, an empty one TOOLS_EMPTY_COVERAGE', async (t) => {
+  const file = await writeConfig(t, CONFIG.replace(/ {2}broken:[^]*$/, ''));
+  const seedFile = join(dirname(file), 'seed.yaml');
+  await writeFile(
+    seedFile,
+    [
+      'coverages:',
+      "  nowhere: { bbox: [0, 0, 1, 1], srs: 'EPSG:999999' }",
+      '  empty:',
+      "    intersection: [{ bbox: [0, 0, 1, 1], srs: 'EPSG:4326' }, { bbox: [2, 2, 3, 3], srs: 'EPSG:4326' }]",
+      "  half: { bbox: [0, 0, 10, 5], srs: 'EPSG:4326' }",
+      '',
+    ].join('\n'),
+  );
+  const error = await describeGrids({ configFile: file, seedFile, coverageName: 'nowhere' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof ConfigError, String(error));
+  assert.deepEqual([error.file, error.line, error.path], [seedFile, 2, ['coverages', 'nowhere', 'srs']]);
+  await assert.rejects(describeGrids({ configFile: file, seedFile, coverageName: 'empty' }), {
+    code: 'TOOLS_EMPTY_COVERAGE',
+    message: "coverage 'empty' contains no geometries.",
+  });
+  const report = await describeGrids({ configFile: file, seedFile, coverageName: 'half' });
+  assert.equal(report.kind === 'grids' ? report.grids[0]?.coverageRatio : undefined, 0.5);
 });

@@ -2,17 +2,17 @@
  * `mapproxy-util grids`: which grids a configuration has, their configuration (defaults marked)
  * and per-level resolutions and tile counts, as MapProxy 1.15 `script/grids.py` computes them.
  */
+import { buildGrids, seedConfigCoverage } from '../app/index.js';
 import {
   loadConfig,
   loadSeedConfig,
   type ConfigWarning,
-  type CoverageConfig,
   type Env,
   type LoadedConfig,
+  type LoadedSeedConfig,
 } from '../config/index.js';
-import type { TileGrid } from '../grid/index.js';
+import type { Coverage, TileGrid } from '../grid/index.js';
 import { PyInt, type PyValue } from '../util/index.js';
-import { buildGrids } from '../app/index.js';
 import { coverageAreaRatio } from './coverage-ratio.js';
 import { ToolsError } from './errors.js';
 import { GridConfState } from './grid-conf-state.js';
@@ -77,7 +77,8 @@ export type GridsReport =
  * `gridName` only the grids of caches are included. Throws `ConfigErrors` (file missing or invalid),
  * `ConfigError` (a grid cannot be built), `ToolsError` `TOOLS_UNKNOWN_GRID` (with the lower-cased name
  * in the message), `TOOLS_OPTION_CONFLICT` (only one of seedFile/coverageName),
- * `TOOLS_UNKNOWN_COVERAGE` or `TOOLS_UNSUPPORTED_COVERAGE`.
+ * `TOOLS_UNKNOWN_COVERAGE` or `TOOLS_EMPTY_COVERAGE`, and `ConfigError` for a coverage that cannot
+ * be read.
  */
 export async function describeGrids(options: DescribeGridsOptions): Promise<GridsReport> {
   const loaded = await loadConfig(options.configFile, { env: options.env, gridsOnly: true });
@@ -100,14 +101,11 @@ export async function describeGrids(options: DescribeGridsOptions): Promise<Grid
   if ((options.seedFile === undefined) !== (options.coverageName === undefined)) {
     throw new ToolsError('--coverage and --seed-conf can only be used together', 'TOOLS_OPTION_CONFLICT');
   }
-  let coverage: { readonly name: string; readonly config: CoverageConfig } | null = null;
+  let coverage: { readonly name: string; readonly area: Coverage } | null = null;
   if (options.seedFile !== undefined && options.coverageName !== undefined) {
     const seed = await loadSeedConfig(options.seedFile, loaded, { env: options.env, gridsOnly: true });
     warnings.push(...seed.warnings);
-    coverage = {
-      name: options.coverageName,
-      config: findCoverage(seed.config.coverages, options.coverageName),
-    };
+    coverage = { name: options.coverageName, area: seedCoverage(seed, options.coverageName) };
     state.buildAll();
   }
 
@@ -129,7 +127,7 @@ export async function describeGrids(options: DescribeGridsOptions): Promise<Grid
         tilesX: grid.gridSizes[level]?.[0] ?? 0,
         tilesY: grid.gridSizes[level]?.[1] ?? 0,
       })),
-      coverageRatio: coverage === null ? null : coverageAreaRatio(coverage.name, coverage.config, grid),
+      coverageRatio: coverage === null ? null : coverageAreaRatio(coverage.area, grid),
     };
   });
   return { kind: 'grids', grids, coverageName: coverage?.name ?? null, warnings };
@@ -159,15 +157,23 @@ function cacheGridNames(loaded: LoadedConfig): string[] {
   return Object.values(loaded.config.caches).flatMap((cache) => cache.grids);
 }
 
-function findCoverage(coverages: Readonly<Record<string, CoverageConfig>>, name: string): CoverageConfig {
-  const found = coverages[name];
-  if (found === undefined) {
+/**
+ * seed/config.py `SeedingConfiguration.coverage`: the seed.yaml coverage `name`, read as `seed`
+ * reads it (any coverage form; a broken one is a `ConfigError` at its seed.yaml key).
+ */
+function seedCoverage(seed: LoadedSeedConfig, name: string): Coverage {
+  const { coverages } = seed.config;
+  if (!Object.hasOwn(coverages, name)) {
     throw new ToolsError(
       `coverage ${name} not found. available coverages: ${Object.keys(coverages).join(',')}`,
       'TOOLS_UNKNOWN_COVERAGE',
     );
   }
-  return found;
+  const coverage = seedConfigCoverage(seed, name);
+  // MapProxy raises EmptyCoverageError here (uncaught: a traceback)
+  if (coverage === null)
+    throw new ToolsError(`coverage '${name}' contains no geometries.`, 'TOOLS_EMPTY_COVERAGE');
+  return coverage;
 }
 
 /** Python `sorted()` on str: by code point. */

@@ -7,7 +7,7 @@ export { ToolsError, TOOLS_ERROR_CODES, type ToolsErrorCode } from './errors.js'
  * `describeGrids(options)`: the grids of a configuration with their levels (`mapproxy-util grids`),
  * `formatGridsReport` prints it as MapProxy does. Rejects with `ConfigErrors`/`ConfigError` and
  * `ToolsError` (`TOOLS_UNKNOWN_GRID`, `TOOLS_OPTION_CONFLICT`, `TOOLS_UNKNOWN_COVERAGE`,
- * `TOOLS_UNSUPPORTED_COVERAGE`).
+ * `TOOLS_EMPTY_COVERAGE`).
  */
 export {
   describeGrids,
