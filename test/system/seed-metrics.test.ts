@@ -4,13 +4,13 @@
  * `--metrics-bind` endpoint scraped during the run; a server's `/metrics` shows no seed series.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, watch, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, watch, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { runSeed, type SeedEvent } from '../../src/core/index.js';
 import { metricsText } from '../../src/core/util/index.js';
 import { runCommand } from '../helpers/cli.js';
-import { copyFixture } from '../helpers/fixtures.js';
+import { copyFixture, FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 import { startProxy } from '../helpers/proxy.js';
 import { deferred, solidPng, startUpstream, type Upstream, type UpstreamHandler } from '../helpers/upstream.js';
 
@@ -289,4 +289,27 @@ test('a run stopped by --duration exits 0 as MapProxy, but its metrics say inter
   assert.equal(after.get('mapproxy_seed_run_status{status="interrupted"}'), 1);
   assert.equal(after.get(`mapproxy_seed_task_complete${TASK}`), 0);
   assert.ok((after.get(`mapproxy_seed_task_progress_ratio${TASK}`) ?? 1) < 1);
+});
+
+test('tiles planned bound the tiles a seed writes, whole meta tiles included (dry run, bbox and polygon coverages)', async (t) => {
+  const dir = await makeTempDir(t, 'seed-metrics-');
+  for (const f of ['seed.yaml', 'world.geojson', 'area.wkt']) await cp(join(FIXTURES_DIR, 'seed', f), join(dir, f));
+  const yaml = await readFile(join(FIXTURES_DIR, 'seed/mapproxy.yaml'), 'utf8');
+  // a dry run never reaches the upstream (nothing listens on port 9)
+  await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', 'http://127.0.0.1:9'));
+  const result = await runCommand(
+    ['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'world,europe', '-n', '--metrics-file', 'seed.prom'],
+    { cwd: dir },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  const after = parseMetrics(await readFile(join(dir, 'seed.prom'), 'utf8'));
+  assert.equal(after.get('mapproxy_seed_run_dry_run'), 1);
+  const world = '{task="world",kind="seed",cache="world_cache",grid="GLOBAL_WEBMERCATOR",levels="0-4"}';
+  const europe = '{task="europe",kind="seed",cache="poly_cache",grid="GLOBAL_GEODETIC",levels="3-7"}';
+  // the whole grid (a bbox): exactly the 341 tiles the dry run counts
+  assert.equal(after.get(`mapproxy_seed_task_tiles_planned${world}`), 341);
+  assert.equal(after.get(`mapproxy_seed_task_tiles_done${world}`), 341);
+  // a GeoJSON polygon in 2x2 meta tiles: 11 meta tiles of 4 tiles each are written
+  assert.equal(after.get(`mapproxy_seed_task_tiles_done${europe}`), 44);
+  assert.ok((after.get(`mapproxy_seed_task_tiles_planned${europe}`) ?? 0) >= 44);
 });

@@ -29,34 +29,43 @@ function formatTask(task: PlannedTask): string[] {
   const bbox = task.coverage.extent(grid.srs);
   const bound = task.coverage.kind === 'bbox' ? '' : 'at most ';
   for (const level of task.levels) {
-    const tiles = countTiles(grid, bbox, level, [1, 1]);
-    const metas = countTiles(grid, bbox, level, task.manager.metaSize);
+    const tiles = countTiles(grid, bbox, level, [1, 1]).blocks;
+    const metas = countTiles(grid, bbox, level, task.manager.metaSize).blocks;
     lines.push(`    Level ${level}: ${bound}${tiles} tiles, ${bound}${metas} meta tiles`);
   }
   return lines;
 }
 
-/** Tiles (or meta tiles of `step`) of `level` touched by `bbox`, counted without listing them. */
-function countTiles(grid: TileGrid, bbox: BBox, level: number, step: Size): number {
+/**
+ * The blocks of `step` tiles of `level` touched by `bbox`, counted without listing them: how many
+ * (`blocks`), and how many tiles they hold within the grid (`tiles`).
+ */
+function countTiles(grid: TileGrid, bbox: BBox, level: number, step: Size): { blocks: number; tiles: number } {
   // as affectedLevelTiles: a tenth of a pixel less, so tiles only touched do not count
   const delta = resolution(grid, level) / 10;
   const a = tileCoordAt(grid, bbox[0] + delta, bbox[1] + delta, level);
   const b = tileCoordAt(grid, bbox[2] - delta, bbox[3] - delta, level);
   const [columns, rows] = levelGridSize(grid, level);
-  const span = (p: number, q: number, size: number, s: number): number => {
+  const span = (p: number, q: number, size: number, s: number): { blocks: number; tiles: number } => {
     const m = Math.min(s, size);
     const lo = Math.floor(Math.max(0, Math.min(p, q)) / m);
     const hi = Math.floor(Math.min(size - 1, Math.max(p, q)) / m);
-    return Math.max(0, hi - lo + 1);
+    if (hi < lo) return { blocks: 0, tiles: 0 };
+    return { blocks: hi - lo + 1, tiles: Math.min((hi + 1) * m, size) - lo * m };
   };
-  return span(a.x, b.x, columns, step[0]) * span(a.y, b.y, rows, step[1]);
+  const x = span(a.x, b.x, columns, step[0]);
+  const y = span(a.y, b.y, rows, step[1]);
+  return { blocks: x.blocks * y.blocks, tiles: x.tiles * y.tiles };
 }
 
-/** Tiles of `task`'s levels in its coverage extent: exact for bboxes, an upper bound for polygons. */
+/**
+ * Tiles a seed of `task` writes at most: those of the meta tiles touching its coverage extent
+ * (seeding writes whole meta tiles). Exact for bbox coverages, an upper bound for polygons.
+ */
 export function taskTileCount(task: PlannedTask): number {
-  const { grid } = task.manager;
+  const { grid, metaSize } = task.manager;
   const bbox = task.coverage.extent(grid.srs);
-  return task.levels.reduce((sum, level) => sum + countTiles(grid, bbox, level, [1, 1]), 0);
+  return task.levels.reduce((sum, level) => sum + countTiles(grid, bbox, level, metaSize).tiles, 0);
 }
 
 /** One task as `--summary` and the start of a run print it (MapProxy `format_seed_task`). */

@@ -38,7 +38,7 @@ export type SeedEvent =
       readonly count: number;
       /** The task as `--summary` prints it (MapProxy prints it as the task starts). */
       readonly summary: string;
-      /** Tiles of the task's levels in its coverage extent (exact for bboxes, an upper bound for polygons). */
+      /** Tiles of the meta tiles touching the coverage extent (exact for bboxes, an upper bound for polygons). */
       readonly tilesPlanned: number;
     }
   | {

@@ -54,7 +54,7 @@ export class SeedRunMetrics {
   );
   readonly #tilesPlanned = this.#gauge(
     'mapproxy_seed_task_tiles_planned',
-    'Tiles of the task levels in the coverage extent (as --summary counts them; an upper bound for polygon coverages)',
+    'Tiles of the meta tiles touching the coverage extent, what seeding writes at most (exact for bbox coverages)',
     TASK_LABELS,
   );
   readonly #metaTilesDone = this.#gauge(
