@@ -5,15 +5,16 @@
  * level file open serves what is on disk now.
  */
 import assert from 'node:assert/strict';
-import { readFile, stat, writeFile, copyFile } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { runSeed, startServer } from '../../src/core/index.js';
 import { cacheState, type CacheState } from '../helpers/cache-state.js';
 import { runCli, runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
-import { solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
+import { solidPng, startUpstream, type Upstream, type UpstreamRequest } from '../helpers/upstream.js';
 
 interface Captured extends CacheState {
   readonly code: number;
@@ -26,24 +27,48 @@ const expected = JSON.parse(
 const wmsImage = (request: UpstreamRequest): Promise<Buffer> =>
   solidPng([10, 120, 200, 255], [Number(request.query.get('width')), Number(request.query.get('height'))]);
 
-/** A fresh directory with the fixture, every cache seeded to level 3 and sq's level 3 aged to 2000. */
-async function seededDir(t: TestContext) {
-  const upstream = await startUpstream(t, { '/service': wmsImage });
-  const dir = await makeTempDir(t, 'level-cleanup-');
-  await copyFile(join(FIXTURES_DIR, 'level-cleanup/seed.yaml'), join(dir, 'seed.yaml'));
+/**
+ * The fixture with every cache seeded to level 3 and sq's level 3 aged to 2000, seeded once for the
+ * file (seeding is most of its work) into a directory removed after the last test.
+ */
+let seeded: Promise<string> | undefined;
+after(async () => {
+  const dir = await seeded?.catch(() => undefined);
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes the fixture's mapproxy.yaml into `dir` with its source at `upstream`. */
+async function writeConfig(dir: string, upstream: Upstream): Promise<void> {
   const yaml = await readFile(join(FIXTURES_DIR, 'level-cleanup/mapproxy.yaml'), 'utf8');
   await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', upstream.url));
-  const seeded = await runSeed({
+}
+
+async function seedOnce(t: TestContext): Promise<string> {
+  const upstream = await startUpstream(t, { '/service': wmsImage });
+  const dir = await mkdtemp(join(tmpdir(), 'level-cleanup-seeded-'));
+  await copyFile(join(FIXTURES_DIR, 'level-cleanup/seed.yaml'), join(dir, 'seed.yaml'));
+  await writeConfig(dir, upstream);
+  const result = await runSeed({
     proxyConfigFile: join(dir, 'mapproxy.yaml'),
     seedConfigFile: join(dir, 'seed.yaml'),
     seeds: ['all'],
     concurrency: 1,
     retries: 0,
   });
-  assert.equal(seeded.status, 'done');
+  assert.equal(result.status, 'done');
   const db = new Database(join(dir, 'cache_data/sq/GLOBAL_WEBMERCATOR/3.mbtile'));
   db.prepare("UPDATE tiles SET last_modified = '2000-01-01 00:00:00'").run();
   db.close();
+  return dir;
+}
+
+/** A fresh copy of the seeded fixture, its mapproxy.yaml pointing at an upstream of this test. */
+async function seededDir(t: TestContext) {
+  seeded ??= seedOnce(t);
+  const upstream = await startUpstream(t, { '/service': wmsImage });
+  const dir = await makeTempDir(t, 'level-cleanup-');
+  await cp(await seeded, dir, { recursive: true });
+  await writeConfig(dir, upstream);
   return { dir, upstream };
 }
 
