@@ -136,24 +136,37 @@ async function openOrNull(path: string, flags: string): Promise<FileHandle | nul
   }
 }
 
-/** The data the v1 index `index` points at for `coord`, from `<base>.bundle`; null when none. */
-async function readV1Tile(index: FileHandle, base: string, coord: TileCoord): Promise<Buffer | null> {
-  const entry = await readAt(index, v1IndexPosition(coord.x, coord.y), 5);
-  if (entry.length < 5) return null;
-  const offset = entry.readUIntLE(0, 5);
-  if (offset === 0) return null;
+/** The data the v1 index `index` points at for each of `coords`, from `<base>.bundle`; null where none. */
+async function readV1Tiles(
+  index: FileHandle,
+  base: string,
+  coords: readonly TileCoord[],
+): Promise<(Buffer | null)[]> {
+  const offsets: number[] = [];
+  for (const coord of coords) {
+    const entry = await readAt(index, v1IndexPosition(coord.x, coord.y), 5);
+    offsets.push(entry.length < 5 ? 0 : entry.readUIntLE(0, 5));
+  }
+  if (offsets.every((offset) => offset === 0)) return coords.map(() => null);
   const bundle = await openOrNull(`${base}.bundle`, 'r');
-  if (bundle === null) return null;
+  if (bundle === null) return coords.map(() => null);
   try {
-    const sizeBytes = await readAt(bundle, offset, 4);
-    if (sizeBytes.length < 4) return null;
-    const size = sizeBytes.readUInt32LE(0);
-    if (size === 0) return null;
-    const data = await readAt(bundle, offset + 4, size);
-    return data.length === size ? data : null;
+    const data: (Buffer | null)[] = [];
+    for (const offset of offsets) data.push(offset === 0 ? null : await readSizedTile(bundle, offset));
+    return data;
   } finally {
     await bundle.close();
   }
+}
+
+/** The tile at `offset` of a v1 bundle: its 4-byte size, then the data; null when empty or cut. */
+async function readSizedTile(bundle: FileHandle, offset: number): Promise<Buffer | null> {
+  const sizeBytes = await readAt(bundle, offset, 4);
+  if (sizeBytes.length < 4) return null;
+  const size = sizeBytes.readUInt32LE(0);
+  if (size === 0) return null;
+  const data = await readAt(bundle, offset + 4, size);
+  return data.length === size ? data : null;
 }
 
 /**
@@ -211,14 +224,35 @@ export class CompactCache implements TileCache {
   }
 
   async loadTiles(coords: readonly TileCoord[]): Promise<(CachedTile | null)[]> {
-    const result: (CachedTile | null)[] = [];
-    for (const coord of coords) {
+    const result = new Array<CachedTile | null>(coords.length).fill(null);
+    // v1: the tiles of one bundle are read with its two files opened once
+    const groups = new Map<string, number[]>();
+    coords.forEach((coord, i) => {
       const { base } = bundleBase(this.directory, coord);
+      const key = this.version === 1 ? base : `${base}#${String(i)}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [i]);
+      else group.push(i);
+    });
+    for (const indices of groups.values()) {
+      const group = indices.map((i) => coords[i] as TileCoord);
+      const { base } = bundleBase(this.directory, group[0] as TileCoord);
       try {
-        const data = this.version === 1 ? await this.#readV1(base, coord) : await this.#readV2(base, coord);
-        result.push(data === null ? null : { coord, data, timestampMs: null, sizeBytes: data.length });
+        const data =
+          this.version === 1
+            ? await this.#readV1(base, group)
+            : [await this.#readV2(base, group[0] as TileCoord)];
+        indices.forEach((index, j) => {
+          const tile = data[j] ?? null;
+          result[index] =
+            tile === null
+              ? null
+              : { coord: group[j] as TileCoord, data: tile, timestampMs: null, sizeBytes: tile.length };
+        });
       } catch (error) {
-        throw new CacheError(`could not read tile ${tileName(coord)} from ${base}.bundle`, 'CACHE_READ', {
+        const what =
+          group.length === 1 ? `tile ${tileName(group[0] as TileCoord)}` : `${String(group.length)} tiles`;
+        throw new CacheError(`could not read ${what} from ${base}.bundle`, 'CACHE_READ', {
           cause: error,
           path: `${base}.bundle`,
         });
@@ -228,27 +262,31 @@ export class CompactCache implements TileCache {
   }
 
   /**
-   * A v1 tile: the `.bundlx` entry, then the data in `.bundle`. A defrag replaces the two files
-   * with two renames (see compact-defrag.ts), so a read whose index may belong to another
-   * `.bundle` than the one it read is repeated: while `<base>.defrag` exists, or when the
+   * v1 tiles of one bundle: the `.bundlx` entries, then the data in `.bundle`. A defrag replaces
+   * the two files with two renames (see compact-defrag.ts), so a read whose index may belong to
+   * another `.bundle` than the one it read is repeated: while `<base>.defrag` exists, or when the
    * `.bundlx` it read is no longer the one at its path.
    */
-  async #readV1(base: string, coord: TileCoord): Promise<Buffer | null> {
+  async #readV1(base: string, coords: readonly TileCoord[]): Promise<(Buffer | null)[]> {
     const deadline = performance.now() + this.#lockTimeoutMs;
     let pauseMs = 1;
     for (;;) {
       const index = await openOrNull(`${base}.bundlx`, 'r');
-      if (index === null) return null;
+      if (index === null) return coords.map(() => null);
       try {
-        const data = await readV1Tile(index, base, coord);
+        const data = await readV1Tiles(index, base, coords);
         if (await isCurrentV1Pair(index, base, this.#lockStaleMs)) return data;
       } finally {
         await index.close();
       }
       if (performance.now() > deadline) {
-        throw new CacheError(`${base}.bundle stays in the middle of a defragmentation (${base}.defrag)`, 'CACHE_READ', {
-          path: `${base}.defrag`,
-        });
+        throw new CacheError(
+          `${base}.bundle stays in the middle of a defragmentation (${base}.defrag)`,
+          'CACHE_READ',
+          {
+            path: `${base}.defrag`,
+          },
+        );
       }
       await sleep(pauseMs);
       pauseMs = Math.min(pauseMs * 2, 50);
