@@ -63,7 +63,7 @@ const CASES: readonly Case[] = [
 
 for (const { coverage, key, detail, columns } of CASES) {
   test(`${coverage}: the same message at ${key} from mapproxy.yaml and seed.yaml`, async (t) => {
-    // 1. the coverage on a source: serve-develop refuses the configuration
+    // 1. the coverage on a source: serve-develop refuses the configuration, and check refuses it too
     const served = await fixtureDir(t, coverage, VALID);
     const serve = await runCommand(['serve-develop', 'mapproxy.yaml', '--bind', '127.0.0.1:0'], {
       cwd: served,
@@ -71,6 +71,11 @@ for (const { coverage, key, detail, columns } of CASES) {
     assert.equal(serve.code, 2, serve.stderr);
     const fromProxy = `mapproxy.yaml:17:${String(columns[0])} sources.s.coverage.${key}: ${detail(served)}`;
     assert.ok(serve.stderr.includes(`error: ${fromProxy}`), serve.stderr);
+    const checkProxy = await checkConfig({ configFile: join(served, 'mapproxy.yaml') });
+    assert.deepEqual(
+      checkProxy.errors.map((error) => error.format(served)),
+      [fromProxy],
+    );
 
     // 2. the same coverage in seed.yaml: seed refuses it before planning, and check refuses it too
     const seeded = await fixtureDir(t, VALID, coverage);

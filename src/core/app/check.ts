@@ -4,8 +4,8 @@
  * `check` with its YAML position instead of failing later at serve time; so does a cache backend
  * that `serve` could not build (an unsupported `cache.type`, options its factory refuses), and so
  * does an option `serve` refuses because it cannot honour it (`unsupported-options.ts`), and a
- * `mapserver` source whose binary or working directory does not exist. With a seed.yaml, the
- * coverages its tasks use are read as `seed` reads them.
+ * `mapserver` source whose binary or working directory does not exist. Source coverages are read
+ * as `serve` reads them and, with a seed.yaml, the coverages its tasks use as `seed` reads them.
  */
 import {
   checkConfig,
@@ -17,7 +17,7 @@ import {
 } from '../config/index.js';
 import { buildGrids } from './build-grids.js';
 import { checkCacheBackends } from './cache-backends.js';
-import { seedConfigCoverage } from './coverage-from-config.js';
+import { configCoverage, seedConfigCoverage } from './coverage-from-config.js';
 import { checkLockBackend } from './lock-backends.js';
 import { mapServerSetup } from './mapserver-source.js';
 import { projDataDirProblems } from './proj-data-dir.js';
@@ -39,17 +39,30 @@ const buildsCacheBackends: ConfigCheck = (loaded) => ({
   errors: [...checkCacheBackends(loaded), ...checkLockBackend(loaded)],
 });
 
+/** The `ConfigError` that `build` throws, if any. */
+function configProblems(build: () => unknown): ConfigError[] {
+  try {
+    build();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return [error];
+    throw error;
+  }
+}
+
 // mapserver sources whose binary or working_dir does not exist
 const findsMapServer: ConfigCheck = (loaded) => ({
+  errors: Object.entries(loaded.config.sources).flatMap(([name, source]) =>
+    source.type === 'mapserver' ? configProblems(() => mapServerSetup(loaded, name, source)) : [],
+  ),
+});
+
+// every source's coverage, read as serve reads it (a debug source ignores its coverage)
+const buildsSourceCoverages: ConfigCheck = (loaded) => ({
   errors: Object.entries(loaded.config.sources).flatMap(([name, source]) => {
-    if (source.type !== 'mapserver') return [];
-    try {
-      mapServerSetup(loaded, name, source);
-      return [];
-    } catch (error) {
-      if (error instanceof ConfigError) return [error];
-      throw error;
-    }
+    const section = source.type === 'debug' || !('coverage' in source) ? undefined : source.coverage;
+    if (section === undefined) return [];
+    return configProblems(() => configCoverage(loaded, ['sources', name, 'coverage'], section));
   }),
 });
 
@@ -58,17 +71,7 @@ const buildsSeedCoverages: ConfigCheck = (_loaded, seed) => {
   if (seed === undefined) return undefined;
   const tasks = [...Object.values(seed.config.seeds), ...Object.values(seed.config.cleanups)];
   const names = new Set(tasks.flatMap((task) => task.coverages ?? []));
-  return {
-    errors: [...names].flatMap((name) => {
-      try {
-        seedConfigCoverage(seed, name);
-        return [];
-      } catch (error) {
-        if (error instanceof ConfigError) return [error];
-        throw error;
-      }
-    }),
-  };
+  return { errors: [...names].flatMap((name) => configProblems(() => seedConfigCoverage(seed, name))) };
 };
 
 // globals.srs.proj_data_dir that is not a directory
@@ -87,6 +90,7 @@ export function checkConfiguration(options: Omit<CheckConfigOptions, 'checks'>):
       buildsCacheBackends,
       findsMapServer,
       findsProjDataDir,
+      buildsSourceCoverages,
       buildsSeedCoverages,
     ],
   });
