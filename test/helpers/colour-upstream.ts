@@ -9,16 +9,19 @@ import sharp from 'sharp';
 
 export const LAYERS = ['mb', 'sq', 'gp', 'gpl', 'c1', 'c2'] as const;
 
-/** WMTS RESTful paths of levels 0-2 of every layer. */
-export const TILE_PATHS: readonly string[] = LAYERS.flatMap((layer) =>
-  [0, 1, 2].flatMap((z) =>
+/** WMTS RESTful paths of levels 0-2 of `layer`. */
+export function tilePaths(layer: string): string[] {
+  return [0, 1, 2].flatMap((z) =>
     Array.from(
       { length: 4 ** z },
       (_, i) =>
         `/wmts/${layer}/GLOBAL_WEBMERCATOR/${String(z)}/${String(i % 2 ** z)}/${String(Math.floor(i / 2 ** z))}.png`,
     ),
-  ),
-);
+  );
+}
+
+/** WMTS RESTful paths of levels 0-2 of every layer. */
+export const TILE_PATHS: readonly string[] = LAYERS.flatMap(tilePaths);
 
 export async function startColourUpstream(): Promise<{
   url: string;
@@ -51,6 +54,11 @@ export async function startColourUpstream(): Promise<{
   return {
     url: `http://127.0.0.1:${String(port)}`,
     count: () => count,
-    close: () => new Promise((resolve) => server.close(() => { resolve(); })),
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }

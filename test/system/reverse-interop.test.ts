@@ -1,7 +1,7 @@
 /**
- * MapProxy 1.15 serves the sqlite-family and compact caches mapproxy-ts writes: mbtiles, sqlite
- * levels, geopackage (one file and levels) and compact v1/v2, seeded by our `seed`, were served by
- * MapProxy with no upstream request, each tile byte for byte our answer (captured once by
+ * MapProxy 1.15 serves the caches mapproxy-ts writes: mbtiles, sqlite levels, geopackage (one file
+ * and levels), compact v1/v2 and redis, seeded by our `seed`, were served by MapProxy with no
+ * upstream request, each tile byte for byte our answer (captured once by
  * test/fixtures/mapproxy-1.15/reverse-caches/capture.ts.txt). Here our seed writes the same caches
  * and our server must give exactly the answers MapProxy gave from them.
  */
@@ -9,10 +9,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { runSeed, startServer } from '../../src/core/index.js';
-import { startColourUpstream, TILE_PATHS } from '../helpers/colour-upstream.js';
+import { startColourUpstream, TILE_PATHS, tilePaths } from '../helpers/colour-upstream.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
+import { startRedis } from '../helpers/redis-server.js';
+import { needs } from '../helpers/system-programs.js';
 import { startUpstream } from '../helpers/upstream.js';
 
 const FIXTURE = join(FIXTURES_DIR, 'mapproxy-1.15/reverse-caches');
@@ -22,12 +24,18 @@ interface Capture {
   readonly upstreamRequestsWhileServing: number;
   readonly tiles: Readonly<Record<string, { status: number; sha256: string; equalsOurs: boolean }>>;
 }
-const expected = JSON.parse(await readFile(join(FIXTURE, 'expected.json'), 'utf8')) as Capture;
 
-test('caches our seed writes are the caches MapProxy 1.15 served, tile for tile, without an upstream', async (t) => {
+/** Seeds `config` with our seed, serves it with an upstream that fails on any request, compares. */
+async function servesAsMapProxyDid(
+  t: TestContext,
+  files: { config: string; seed: string; capture: string },
+  paths: readonly string[],
+  vars: Readonly<Record<string, string>> = {},
+): Promise<void> {
+  const expected = JSON.parse(await readFile(join(FIXTURE, files.capture), 'utf8')) as Capture;
   // what the capture shows of MapProxy
   assert.equal(expected.upstreamRequestsWhileServing, 0);
-  assert.deepEqual(Object.keys(expected.tiles), TILE_PATHS);
+  assert.deepEqual(Object.keys(expected.tiles), paths);
   for (const [path, tile] of Object.entries(expected.tiles)) {
     assert.equal(tile.status, 200, path);
     assert.ok(tile.equalsOurs, `MapProxy answered ${path} as we did`);
@@ -37,8 +45,9 @@ test('caches our seed writes are the caches MapProxy 1.15 served, tile for tile,
   const colours = await startColourUpstream();
   t.after(() => colours.close());
   const dir = await makeTempDir(t, 'reverse-caches-');
-  const yaml = await readFile(join(FIXTURE, 'mapproxy.yaml'), 'utf8');
-  await copyFile(join(FIXTURE, 'seed.yaml'), join(dir, 'seed.yaml'));
+  let yaml = await readFile(join(FIXTURE, files.config), 'utf8');
+  for (const [key, value] of Object.entries(vars)) yaml = yaml.replaceAll(`\${${key}}`, value);
+  await copyFile(join(FIXTURE, files.seed), join(dir, 'seed.yaml'));
   await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', colours.url));
   const seeded = await runSeed({
     proxyConfigFile: join(dir, 'mapproxy.yaml'),
@@ -49,7 +58,7 @@ test('caches our seed writes are the caches MapProxy 1.15 served, tile for tile,
   assert.equal(seeded.status, 'done');
   assert.equal(colours.count(), expected.seedRequests);
 
-  // 2. served from those files, with an upstream that fails the test on any request
+  // 2. served from what it wrote, with an upstream that fails the test on any request
   const dead = await startUpstream(t);
   await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', dead.url));
   const server = await startServer({
@@ -57,7 +66,7 @@ test('caches our seed writes are the caches MapProxy 1.15 served, tile for tile,
     bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
   });
   t.after(() => server.close());
-  for (const path of TILE_PATHS) {
+  for (const path of paths) {
     const res = await fetch(`${server.url}${path}`);
     const sha256 = createHash('sha256')
       .update(Buffer.from(await res.arrayBuffer()))
@@ -69,4 +78,26 @@ test('caches our seed writes are the caches MapProxy 1.15 served, tile for tile,
     );
   }
   assert.equal(dead.requests.length, 0);
+}
+
+test('file-based caches our seed writes are the caches MapProxy 1.15 served, tile for tile, without an upstream', async (t) => {
+  await servesAsMapProxyDid(
+    t,
+    { config: 'mapproxy.yaml', seed: 'seed.yaml', capture: 'expected.json' },
+    TILE_PATHS,
+  );
 });
+
+test(
+  'a redis cache our seed writes is the cache MapProxy 1.15 served, tile for tile, without an upstream',
+  { skip: needs('redis-server') },
+  async (t) => {
+    const redis = await startRedis(t);
+    await servesAsMapProxyDid(
+      t,
+      { config: 'redis.yaml', seed: 'redis.seed.yaml', capture: 'expected-redis.json' },
+      tilePaths('rd'),
+      { REDIS_PORT: String(redis.port) },
+    );
+  },
+);
