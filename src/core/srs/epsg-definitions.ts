@@ -1,6 +1,6 @@
 /**
  * proj4 definitions of EPSG codes. The few codes every deployment uses are built in; everything
- * else comes from epsg-index's all.json (8 MB), loaded on first use and kept.
+ * else comes from epsg-index's all.json (8 MB), loaded on first use; only its proj4 strings are kept.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,12 +23,21 @@ interface EpsgIndexEntry {
   readonly proj4?: string | null;
 }
 
-let index: Record<string, EpsgIndexEntry | undefined> | null = null;
+let index: ReadonlyMap<string, string> | null = null;
 
-function loadIndex(): Record<string, EpsgIndexEntry | undefined> {
+/**
+ * The proj4 string of every code that has one. The parsed file (names, WKT, areas) is ~25 MB of
+ * heap in every server process; the proj4 strings alone are ~1.5 MB.
+ */
+function loadIndex(): ReadonlyMap<string, string> {
   if (index === null) {
     const file = createRequire(import.meta.url).resolve('epsg-index/all.json');
-    index = JSON.parse(readFileSync(file, 'utf8')) as Record<string, EpsgIndexEntry | undefined>;
+    const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, EpsgIndexEntry | undefined>;
+    const proj4s = new Map<string, string>();
+    for (const [code, entry] of Object.entries(all)) {
+      if (typeof entry?.proj4 === 'string') proj4s.set(code, entry.proj4);
+    }
+    index = proj4s;
   }
   return index;
 }
@@ -41,7 +50,7 @@ function loadIndex(): Record<string, EpsgIndexEntry | undefined> {
 export function epsgDefinition(epsg: number): ResolvedDefinition | null {
   const builtIn = BUILT_IN.get(epsg);
   if (builtIn !== undefined) return { definition: builtIn, fallback: null };
-  const proj4 = loadIndex()[String(epsg)]?.proj4;
+  const proj4 = loadIndex().get(String(epsg));
   if (typeof proj4 !== 'string' || !proj4.startsWith('+proj=')) return null;
   return resolveDatumGrids(proj4);
 }
