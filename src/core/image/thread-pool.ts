@@ -10,15 +10,17 @@ import { getLogger } from '../util/index.js';
 const RUNS_AS_TYPESCRIPT = import.meta.url.endsWith('.ts');
 
 /**
- * Node flags for the workers. A worker inherits the process's flags, but a bare `--import tsx`
+ * Node flags for the workers, or undefined to inherit the process's. A bare `--import tsx`
  * resolves against the working directory, which may be anywhere (a seed run in the cache
  * directory): the worker then never starts and its tasks never settle. So bare tsx imports are
  * dropped, and under tsx the loader is added back by absolute URL (this also covers bin/dev.js,
- * whose programmatic registration workers do not inherit).
+ * whose programmatic registration workers do not inherit). Otherwise the flags are inherited:
+ * Node refuses V8 flags (`--max-semi-space-size`, process-wide anyway) in an explicit list.
  */
-function workerExecArgv(): string[] {
+function workerExecArgv(): string[] | undefined {
   const flags = withoutBareTsxImports(process.execArgv);
-  return RUNS_AS_TYPESCRIPT ? [...flags, '--import', import.meta.resolve('tsx')] : flags;
+  if (RUNS_AS_TYPESCRIPT) return [...flags, '--import', import.meta.resolve('tsx')];
+  return flags.length === process.execArgv.length ? undefined : flags;
 }
 
 const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
@@ -57,7 +59,7 @@ export function lazyPool(
   workerBaseName: string,
   name: string,
   maxThreads: number,
-  execArgv: readonly string[] = workerExecArgv(),
+  execArgv: readonly string[] | undefined = workerExecArgv(),
 ): LazyPool {
   let pool: Piscina | null = null;
   return {
@@ -69,7 +71,7 @@ export function lazyPool(
           minThreads: 0,
           maxThreads,
           idleTimeout: 10_000,
-          execArgv: [...execArgv],
+          execArgv: execArgv === undefined ? undefined : [...execArgv],
         });
         const created = pool;
         // an error outside any task is a thread that could not start or died between tasks;
