@@ -2,7 +2,8 @@
  * Cleanups of the caches MapProxy cleans level by level (sqlite level files, mbtiles, geopackage,
  * compact): `mapproxy-util seed --cleanup` leaves the files and tiles `mapproxy-seed` 1.15 left
  * (test/fixtures/level-cleanup, captured by its capture.mjs.txt), and a server that has a removed
- * level file open serves what is on disk now.
+ * level file open serves what is on disk now. A redis cache, which MapProxy 1.15 cannot clean, is
+ * cleaned tile by tile.
  */
 import assert from 'node:assert/strict';
 import { copyFile, cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { runSeed, startServer } from '../../src/core/index.js';
 import { cacheState, type CacheState } from '../helpers/cache-state.js';
 import { runCli, runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
+import { startRedis } from '../helpers/redis-server.js';
+import { needs } from '../helpers/system-programs.js';
 import { solidPng, startUpstream, type Upstream, type UpstreamRequest } from '../helpers/upstream.js';
 
 interface Captured extends CacheState {
@@ -80,7 +83,10 @@ for (const [name, capture] of Object.entries(expected)) {
     const result = await runCommand(cleanupArgs(name), { cwd: dir });
     assert.equal(result.code, capture.code, result.stderr);
     if (capture.message !== undefined) {
-      assert.ok(result.stderr.includes(capture.message.replace('error in configuration: ', '')), result.stderr);
+      assert.ok(
+        result.stderr.includes(capture.message.replace('error in configuration: ', '')),
+        result.stderr,
+      );
     }
     const state = await cacheState(join(dir, 'cache_data'));
     assert.deepEqual(state.files, capture.files);
@@ -127,3 +133,39 @@ test('a server with a level file open serves what is on disk after another proce
   assert.equal((await fetch(tile)).status, 200);
   assert.equal(upstream.requests.length, before + 1);
 });
+
+test(
+  'a redis cache is cleaned tile by tile (MapProxy 1.15 stops with NotImplementedError in load_tile_metadata)',
+  { skip: needs('redis-server') },
+  async (t) => {
+    const redis = await startRedis(t);
+    const upstream = await startUpstream(t, { '/service': wmsImage });
+    const dir = await makeTempDir(t, 'redis-cleanup-');
+    const yaml = await readFile(join(FIXTURES_DIR, 'mapproxy-1.15/reverse-caches/redis.yaml'), 'utf8');
+    await writeFile(
+      join(dir, 'mapproxy.yaml'),
+      yaml.replaceAll('${REDIS_PORT}', String(redis.port)).replaceAll('${UPSTREAM_URL}', upstream.url),
+    );
+    await writeFile(
+      join(dir, 'seed.yaml'),
+      'seeds:\n  all:\n    caches: [rd]\n    levels:\n      to: 2\n' +
+        'cleanups:\n  level2:\n    caches: [rd]\n    remove_all: true\n    levels: [2]\n',
+    );
+    const run = (selection: { seeds?: string[]; cleanups?: string[] }) =>
+      runSeed({
+        proxyConfigFile: join(dir, 'mapproxy.yaml'),
+        seedConfigFile: join(dir, 'seed.yaml'),
+        concurrency: 1,
+        retries: 0,
+        ...selection,
+      });
+    assert.equal((await run({ seeds: ['all'] })).status, 'done');
+    assert.equal(await redis.command('DBSIZE'), ':21\r\n');
+    const cleaned = await run({ cleanups: ['level2'] });
+    assert.equal(cleaned.status, 'done');
+    assert.equal(cleaned.tasks[0]?.stats.removed, 16);
+    assert.equal(await redis.command('DBSIZE'), ':5\r\n');
+    assert.equal(await redis.command('EXISTS rd_GLOBAL_WEBMERCATOR-2-1-1'), ':0\r\n');
+    assert.equal(await redis.command('EXISTS rd_GLOBAL_WEBMERCATOR-1-1-1'), ':1\r\n');
+  },
+);
