@@ -83,21 +83,26 @@ async function startTlsRedis(t: TestContext, certs: string, authClients: 'yes' |
 const wmsImage = (request: UpstreamRequest): Promise<Buffer> =>
   solidPng([200, 30, 40, 255], [Number(request.query.get('width')), Number(request.query.get('height'))]);
 
+/**
+ * A TLS redis-server that asks for client certificates, and our server on `fixture` with the CA
+ * and client certificate files next to its configuration (read on the first connect).
+ */
+async function tlsProxy(t: TestContext, fixture: string) {
+  const upstream = await startUpstream(t, { '/service': wmsImage });
+  const certs = await makeTempDir(t, 'redis-tls-');
+  await makeCertificates(certs);
+  const { redis, tlsPort } = await startTlsRedis(t, certs, 'yes');
+  const proxy = await startProxy(t, fixture, { REDIS_TLS_PORT: String(tlsPort), UPSTREAM_URL: upstream.url });
+  for (const file of ['ca.pem', 'client.pem', 'client.key'])
+    await copyFile(join(certs, file), join(proxy.dir, file));
+  return { upstream, redis, proxy };
+}
+
 test(
   'a redis cache with ssl_ca_certs, ssl_certfile and ssl_keyfile stores and serves tiles over TLS',
   { skip },
   async (t) => {
-    const upstream = await startUpstream(t, { '/service': wmsImage });
-    const certs = await makeTempDir(t, 'redis-tls-');
-    await makeCertificates(certs);
-    const { redis, tlsPort } = await startTlsRedis(t, certs, 'yes');
-    const proxy = await startProxy(t, 'system/redis-tls.yaml', {
-      REDIS_TLS_PORT: String(tlsPort),
-      UPSTREAM_URL: upstream.url,
-    });
-    // the files are read on the first connect, relative to the configuration
-    for (const file of ['ca.pem', 'client.pem', 'client.key'])
-      await copyFile(join(certs, file), join(proxy.dir, file));
+    const { upstream, redis, proxy } = await tlsProxy(t, 'system/redis-tls.yaml');
 
     for (const attempt of ['miss', 'hit']) {
       const res = await fetch(`${proxy.url}/wmts/red/GLOBAL_WEBMERCATOR/1/0/1.png`);
@@ -163,3 +168,11 @@ test(
     assert.equal(await redis.command('EXISTS otherca-3-1-2'), ':0\r\n');
   },
 );
+
+test('tile_lock_redis with the same TLS keys takes its leases over TLS', { skip }, async (t) => {
+  const { redis, proxy } = await tlsProxy(t, 'system/redis-tls-locks.yaml');
+  const res = await fetch(`${proxy.url}/wmts/osm/GLOBAL_WEBMERCATOR/1/0/1.png`);
+  assert.equal(res.status, 200);
+  // the file cache stores nothing in Redis: the SET is the lease, taken on the TLS port
+  assert.match(await redis.command('INFO commandstats'), /cmdstat_set:calls=1,/);
+});

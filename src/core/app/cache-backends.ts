@@ -230,13 +230,7 @@ const redisBackend: CacheBackend = {
     if (host === '') refuse('host', 'host is empty');
     if (backend.password === undefined && backend.username !== undefined)
       refuse('username', 'username needs a password');
-    if (backend.ssl_keyfile !== undefined && backend.ssl_certfile === undefined)
-      refuse('ssl_keyfile', 'ssl_keyfile needs ssl_certfile (the client certificate)');
-    if (backend.ssl === false) {
-      for (const key of ['ssl_certfile', 'ssl_keyfile', 'ssl_ca_certs', 'ssl_no_cert_checks']) {
-        if (backend[key] !== undefined) refuse(key, `${key} is set but ssl is false`);
-      }
-    }
+    for (const [key, message] of redisTlsProblems(backend)) refuse(key, message);
     return errors;
   },
   create: (context) => {
@@ -263,11 +257,24 @@ const redisBackend: CacheBackend = {
   },
 };
 
+/** `[key, message]` for each TLS option of a Redis connection (a redis cache, `tile_lock_redis`) that cannot work. */
+export function redisTlsProblems(options: Readonly<Record<string, unknown>>): [string, string][] {
+  const problems: [string, string][] = [];
+  if (options.ssl_keyfile !== undefined && options.ssl_certfile === undefined)
+    problems.push(['ssl_keyfile', 'ssl_keyfile needs ssl_certfile (the client certificate)']);
+  if (options.ssl === false) {
+    for (const key of ['ssl_certfile', 'ssl_keyfile', 'ssl_ca_certs', 'ssl_no_cert_checks']) {
+      if (options[key] !== undefined) problems.push([key, `${key} is set but ssl is false`]);
+    }
+  }
+  return problems;
+}
+
 /**
- * TLS to a redis cache (mapproxy-ts's own): on with `ssl: true` or any `ssl_*` file, whose paths
- * the config loader made absolute; `ssl_no_cert_checks` as for `http`.
+ * TLS to Redis (mapproxy-ts's own, for a redis cache and `tile_lock_redis`): on with `ssl: true`
+ * or any `ssl_*` file, whose paths the config loader made absolute; `ssl_no_cert_checks` as for `http`.
  */
-function redisTls(backend: CacheBackendConfig): RedisTlsOptions | undefined {
+export function redisTls(backend: Readonly<Record<string, unknown>>): RedisTlsOptions | undefined {
   const file = (key: string): string | undefined => {
     const value = backend[key];
     return typeof value === 'string' ? value : undefined;

@@ -12,6 +12,7 @@ import {
   type TileLockBackend,
 } from '../cache/index.js';
 import { configErrorAt, type CacheConfig, type ConfigError, type LoadedConfig } from '../config/index.js';
+import { redisTls, redisTlsProblems } from './cache-backends.js';
 
 /** What a lock factory gets for one cache/grid pair. */
 export interface LockBackendContext {
@@ -66,6 +67,8 @@ const redisLocks: LockBackend = {
       );
     if (options.username !== undefined && options.password === undefined)
       errors.push(configErrorAt(loaded, [...REDIS_PATH, 'username'], 'username needs a password'));
+    for (const [key, message] of redisTlsProblems(options))
+      errors.push(configErrorAt(loaded, [...REDIS_PATH, key], message));
     return errors;
   },
   create: ({ loaded, store }) => {
@@ -79,6 +82,7 @@ const redisLocks: LockBackend = {
         db: options.db ?? 0,
         username: options.username,
         password: options.password,
+        tls: redisTls(options),
       });
       connections.set(loaded, connection);
     }

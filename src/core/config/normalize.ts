@@ -135,6 +135,15 @@ export function normalizeProxyConfig(conf: Plain, ctx: NormalizeContext): ProxyC
     cache.tile_lock_dir = resolvePath(configDir, cache.tile_lock_dir);
   const http = withDefaults({ ...DEFAULTS.http, headers: {} }, g.http);
   if (typeof http.ssl_ca_certs === 'string') http.ssl_ca_certs = resolvePath(configDir, http.ssl_ca_certs);
+  if (cache.tile_lock_redis !== undefined) {
+    // TLS files of the Redis locks (mapproxy-ts's own), relative to the configuration
+    const lockRedis = { ...rec(cache.tile_lock_redis) };
+    for (const key of ['ssl_certfile', 'ssl_keyfile', 'ssl_ca_certs']) {
+      const file = lockRedis[key];
+      if (typeof file === 'string') lockRedis[key] = resolvePath(configDir, file);
+    }
+    cache.tile_lock_redis = lockRedis;
+  }
   const image = withDefaults({ ...DEFAULTS.image, formats: {} }, g.image);
   if (typeof image.font_dir === 'string') image.font_dir = resolvePath(configDir, image.font_dir);
   const srs = withDefaults({ axis_order_ne: [], axis_order_en: [] }, g.srs);

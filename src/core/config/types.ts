@@ -292,6 +292,12 @@ export interface GlobalsConfig {
       readonly password?: string;
       readonly prefix?: string;
       readonly lease_seconds?: number;
+      /** TLS as for a redis cache: on with `ssl: true` or any of the files. */
+      readonly ssl?: boolean;
+      readonly ssl_certfile?: string;
+      readonly ssl_keyfile?: string;
+      readonly ssl_ca_certs?: string;
+      readonly ssl_no_cert_checks?: boolean;
     };
     readonly directory_permissions?: string;
     readonly file_permissions?: string;
