@@ -195,3 +195,16 @@ export async function createS3Server(buckets: readonly string[]): Promise<S3Serv
     close,
   };
 }
+
+/**
+ * Gives this test process's AWS SDK fixed credentials (access key `accessKeyId`) and keeps it from
+ * looking anywhere else: no instance metadata, no ~/.aws files.
+ */
+export function isolateAwsSdk(accessKeyId = 'AKIDSYSTEM'): void {
+  process.env.AWS_ACCESS_KEY_ID = accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+}

@@ -13,15 +13,10 @@ import sharp from 'sharp';
 import { checkConfig, runSeed } from '../../src/core/index.js';
 import { copyFixture, FIXTURES_DIR } from '../helpers/fixtures.js';
 import { startProxy } from '../helpers/proxy.js';
-import { startS3Server, type S3Server } from '../helpers/s3-server.js';
+import { isolateAwsSdk, startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { solidPng, startUpstream, type Upstream } from '../helpers/upstream.js';
 
-process.env.AWS_ACCESS_KEY_ID = 'AKIDSYSTEM';
-process.env.AWS_SECRET_ACCESS_KEY = 'secret';
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
-process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+isolateAwsSdk();
 
 /** The keys mapproxy-seed 1.15 wrote for `seeds: all` (levels 0-1 of both caches). */
 const MAPPROXY_KEYS = [

@@ -253,6 +253,7 @@ const redisBackend: CacheBackend = {
       prefix: redisPrefix(context),
       // MapProxy's default_ttl default: 3600 s; 0 keeps tiles forever
       ttlSeconds: num('default_ttl', 3600),
+      failReads: backend.on_unavailable === 'fail',
     });
   },
 };
@@ -371,6 +372,7 @@ const s3Backend: CacheBackend = {
       endpointUrl: s3Option(context, 'endpoint_url'),
       acl: s3Option(context, 'access_control_list'),
       useHttpGet: backend.use_http_get === true,
+      failReads: backend.on_unavailable === 'fail',
     });
   },
 };

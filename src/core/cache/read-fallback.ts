@@ -1,9 +1,11 @@
 /**
  * Reads of a remote cache tier (Redis, S3) that degrade to a miss while it cannot answer: the
- * tile then comes from the sources and is served unstored (STYLE 5). Warns once when the tier goes
- * away and once when it answers again.
+ * tile then comes from the sources and is served unstored (STYLE 5); or, configured so
+ * (`on_unavailable: fail`), fail as a `CacheError`. Warns once when the tier goes away and once
+ * when it answers again.
  */
 import type { Logger } from '../util/index.js';
+import { CacheError } from './errors.js';
 
 export interface ReadFallbackOptions {
   readonly log: Logger;
@@ -13,6 +15,8 @@ export interface ReadFallbackOptions {
   readonly describe: (error: unknown) => string;
   /** What the "answers again" message says after the label. */
   readonly backAgain: string;
+  /** Reject failed reads with `CacheError` (`CACHE_READ`) instead of reading them as a miss. */
+  readonly failReads?: boolean | undefined;
 }
 
 export class ReadFallback {
@@ -30,11 +34,15 @@ export class ReadFallback {
       this.up();
       return result;
     } catch (error) {
+      const { log, label, describe, failReads } = this.#options;
       if (!this.#isDown) {
         this.#isDown = true;
-        const { log, label, describe } = this.#options;
-        log.warn(`${label}: ${describe(error)}; serving tiles from the sources without storing them`);
+        log.warn(
+          `${label}: ${describe(error)}; ${failReads === true ? 'failing its requests' : 'serving tiles from the sources without storing them'}`,
+        );
       }
+      if (failReads === true)
+        throw new CacheError(`${label}: ${describe(error)}`, 'CACHE_READ', { cause: error });
       return null;
     }
   }

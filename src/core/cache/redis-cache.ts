@@ -19,6 +19,8 @@ export interface RedisCacheOptions extends RedisConnectionOptions {
   readonly prefix: string;
   /** Expiry of stored tiles in seconds; 0: never (MapProxy `default_ttl`, default 3600). */
   readonly ttlSeconds: number;
+  /** `on_unavailable: fail`: while Redis cannot be read, requests fail instead of reading a miss. */
+  readonly failReads?: boolean | undefined;
   /** An existing connection to share (tests); default a new one from the options. */
   readonly connection?: RedisConnection | undefined;
 }
@@ -56,6 +58,7 @@ export class RedisCache implements TileCache {
       label: `redis cache ${options.prefix}`,
       describe: errorText,
       backAgain: `${this.#connection.address} is reachable again`,
+      failReads: options.failReads,
     });
   }
 

@@ -36,6 +36,8 @@ export interface S3CacheOptions extends S3ClientOptions {
    * bucket's virtual-hosted AWS address) instead of signed GetObject calls.
    */
   readonly useHttpGet?: boolean | undefined;
+  /** `on_unavailable: fail`: while the store cannot be read, requests fail instead of reading a miss. */
+  readonly failReads?: boolean | undefined;
 }
 
 /** True for the SDK's "not there" answers (`NoSuchKey` on GET, a bare 404 on HEAD). */
@@ -88,6 +90,7 @@ export class S3Cache implements TileCache {
       label: `s3 cache s3://${options.bucket}/${options.basePath}`,
       describe: errorText,
       backAgain: 'answers again',
+      failReads: options.failReads,
     });
   }
 

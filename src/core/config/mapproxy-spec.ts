@@ -124,6 +124,8 @@ const cacheTypes: Record<string, DictSpec> = {
     tile_lock_dir: str,
     use_http_get: bool, // MapProxy 7
     include_grid_name: bool, // MapProxy 7
+    // mapproxy-ts's own: while the store cannot be read, tiles come from the sources or requests fail
+    on_unavailable: enumOf('source', 'fail'),
   }),
   azureblob: dict({
     // MapProxy 7
@@ -155,6 +157,7 @@ const cacheTypes: Record<string, DictSpec> = {
     ssl_keyfile: str,
     ssl_ca_certs: str,
     ssl_no_cert_checks: bool,
+    on_unavailable: enumOf('source', 'fail'),
   }),
   // _compact_cache: "compact cache only supports version 1 or 2"
   compact: dict({ directory: str, version: required(enumOf(1, 2)), tile_lock_dir: str, ...permissions }),
