@@ -18,6 +18,7 @@ const PROGRAMS = {
   chromium: { files: ['/usr/bin/chromium'], package: 'chromium' },
   owslib: { files: [], python: 'owslib', package: 'python3-owslib' },
   'redis-server': { files: ['redis-server'], package: 'redis-server' },
+  openssl: { files: ['openssl'], package: 'openssl' },
   xsltproc: { files: ['xsltproc'], package: 'xsltproc' },
 } satisfies Record<string, { files: string[]; python?: string; package: string }>;
 

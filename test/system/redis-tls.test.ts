@@ -17,7 +17,7 @@ import { needs } from '../helpers/system-programs.js';
 import { solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
 
 const run = promisify(execFile);
-const skip = needs('redis-server');
+const skip = needs('redis-server', 'openssl');
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate it signed, as PEM files in `dir`. */
 async function makeCertificates(dir: string, name = 'ca'): Promise<void> {
