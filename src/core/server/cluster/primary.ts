@@ -9,6 +9,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { clusterMetricsText, getLogger, PROCESSES_ENV } from '../../util/index.js';
 import { ServerError } from '../errors.js';
 import { DRAIN, metricsRequestId, startFailureReason, type MetricsReply } from './messages.js';
+import { workerNodeFlags } from './worker-flags.js';
 
 export interface PrimaryOptions {
   readonly workers: number;
@@ -114,6 +115,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
   /** Consecutive replacement workers that could not start (or died at once): the backoff step. */
   let failedStarts = 0;
 
+  cluster.setupPrimary({ execArgv: workerNodeFlags(process.execArgv) });
   // a worker joins `current` once it listens; one that never does is its starter's business
   const fork = (): Worker => {
     // each worker sizes its thread pools for its share of the cores
