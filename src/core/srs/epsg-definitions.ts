@@ -19,27 +19,43 @@ const BUILT_IN = new Map<number, string>([
   [102113, SPHERICAL_MERCATOR],
 ]);
 
-interface EpsgIndexEntry {
-  readonly proj4?: string | null;
-}
-
 let index: ReadonlyMap<string, string> | null = null;
 
 /**
- * The proj4 string of every code that has one. The parsed file (names, WKT, areas) is ~25 MB of
- * heap in every server process; the proj4 strings alone are ~1.5 MB.
+ * The proj4 string of every code that has one. Parsing the whole file (names, WKT, areas) put
+ * ~25 MB on the heap (kept, or at least at the peak of every server process); the proj4 strings
+ * alone are ~1.5 MB.
  */
 function loadIndex(): ReadonlyMap<string, string> {
   if (index === null) {
     const file = createRequire(import.meta.url).resolve('epsg-index/all.json');
-    const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, EpsgIndexEntry | undefined>;
-    const proj4s = new Map<string, string>();
-    for (const [code, entry] of Object.entries(all)) {
-      if (typeof entry?.proj4 === 'string') proj4s.set(code, entry.proj4);
-    }
-    index = proj4s;
+    index = proj4Strings(readFileSync(file, 'utf8'));
   }
   return index;
+}
+
+/**
+ * The `"proj4"` value of each entry of epsg-index's all.json text (`{"<code>":{"code":"<code>",
+ * ..., "proj4":"..." or null, ...}, ...}`), each string literal parsed on its own instead of the
+ * whole document.
+ */
+export function proj4Strings(text: string): Map<string, string> {
+  const proj4s = new Map<string, string>();
+  const entry = /"(\d+)":\{"code":"\d+",/g;
+  const key = '"proj4":"';
+  let match = entry.exec(text);
+  while (match !== null) {
+    const code = match[1] ?? '';
+    const next = entry.exec(text);
+    const end = next === null ? text.length : next.index;
+    const at = text.indexOf(key, match.index);
+    if (at !== -1 && at < end) {
+      const literal = /^"(?:[^"\\]|\\.)*"/.exec(text.slice(at + key.length - 1, end));
+      if (literal !== null) proj4s.set(code, JSON.parse(literal[0]) as string);
+    }
+    match = next;
+  }
+  return proj4s;
 }
 
 /**

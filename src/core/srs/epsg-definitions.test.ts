@@ -1,0 +1,25 @@
+/**
+ * The proj4 strings read out of epsg-index's all.json are those a full parse of the file gives.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { proj4Strings } from './epsg-definitions.js';
+
+test('proj4Strings reads every proj4 string of all.json, escapes included, and no other entry', () => {
+  const text = readFileSync(createRequire(import.meta.url).resolve('epsg-index/all.json'), 'utf8');
+  const all = JSON.parse(text) as Record<string, { readonly proj4?: string | null }>;
+  const expected = new Map(
+    Object.entries(all).flatMap(([code, entry]) => (typeof entry.proj4 === 'string' ? [[code, entry.proj4]] : [])),
+  );
+  const read = proj4Strings(text);
+  assert.ok(expected.size > 5000, `${expected.size} definitions in all.json`);
+  assert.equal(read.size, expected.size);
+  for (const [code, proj4] of expected) assert.equal(read.get(code), proj4, `EPSG:${code}`);
+});
+
+test('proj4Strings skips a null proj4 and unescapes a string', () => {
+  const text = '{"1":{"code":"1","wkt":"A[\\"x\\"]","proj4":null,"unit":"m"},"2":{"code":"2","proj4":"+proj=a \\"b\\"","unit":"m"}}';
+  assert.deepEqual([...proj4Strings(text)], [['2', '+proj=a "b"']]);
+});
