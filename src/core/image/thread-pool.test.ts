@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lazyPool, withoutBareTsxImports } from './thread-pool.js';
+import { lazyPool, withoutBareTsxImports, withoutV8Flags } from './thread-pool.js';
 
 test('bare tsx imports are dropped from the workers flags, other flags and absolute loaders kept', () => {
   assert.deepEqual(
@@ -51,4 +51,19 @@ test('a worker that cannot start rejects its task instead of leaving it waiting'
   } finally {
     await pool.close();
   }
+});
+
+test('V8 heap flags (refused by Node in a worker execArgv) are dropped, with a separate value', () => {
+  assert.deepEqual(
+    withoutV8Flags([
+      '--max-semi-space-size=2',
+      '--cpu-prof',
+      '--max_old_space_size',
+      '512',
+      '--trace-gc',
+      '--import',
+      'x.mjs',
+    ]),
+    ['--cpu-prof', '--import', 'x.mjs'],
+  );
 });

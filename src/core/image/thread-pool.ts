@@ -19,8 +19,26 @@ const RUNS_AS_TYPESCRIPT = import.meta.url.endsWith('.ts');
  */
 function workerExecArgv(): string[] | undefined {
   const flags = withoutBareTsxImports(process.execArgv);
-  if (RUNS_AS_TYPESCRIPT) return [...flags, '--import', import.meta.resolve('tsx')];
-  return flags.length === process.execArgv.length ? undefined : flags;
+  if (RUNS_AS_TYPESCRIPT) return [...withoutV8Flags(flags), '--import', import.meta.resolve('tsx')];
+  return flags.length === process.execArgv.length ? undefined : withoutV8Flags(flags);
+}
+
+/** V8's heap and GC flags, which a worker's explicit execArgv may not carry (they apply process-wide). */
+const V8_FLAG =
+  /^--(max|min)[-_](semi|old)[-_]space[-_]size|^--max[-_]heap[-_]size|^--stack[-_]size|^--(trace|expose)[-_]gc/;
+
+/** `execArgv` without V8 heap and GC flags such as serve's `--max-semi-space-size=2` (server/cluster/worker-flags.ts). */
+export function withoutV8Flags(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (const [i, flag] of execArgv.entries()) {
+    if (V8_FLAG.test(flag)) continue;
+    // the value of a dropped `--flag value`
+    const previous = execArgv[i - 1];
+    if (previous !== undefined && V8_FLAG.test(previous) && !previous.includes('=') && !flag.startsWith('-'))
+      continue;
+    kept.push(flag);
+  }
+  return kept;
 }
 
 const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
