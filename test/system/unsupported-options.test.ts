@@ -61,6 +61,13 @@ test('serve refuses to start on the same options, each at its key', async () => 
     const errors = error.errors.map((e) => e.format());
     for (const expected of REFUSED)
       assert.ok(errors.includes(`${AT}:${expected}`), `missing: ${expected}\nin:\n${errors.join('\n')}`);
+    // the build refuses the cache backends in the same step, so serve names them at once too
+    for (const expected of REFUSED_BACKENDS)
+      assert.ok(
+        errors.some((e) => e.startsWith(`${AT}:${expected}`)),
+        `missing: ${expected}`,
+      );
+    assert.equal(errors.length, REFUSED.length + REFUSED_BACKENDS.length, errors.join('\n'));
     return true;
   });
 });

@@ -37,7 +37,7 @@ import { buildTaggedSource } from './build-sources.js';
 import { cacheBackend, cacheMetaSize } from './cache-backends.js';
 import { cacheSourceExtent } from './cache-extent.js';
 import { cacheTransparency } from './cache-transparency.js';
-import { checkLockBackend, createTileLocks } from './lock-backends.js';
+import { createTileLocks } from './lock-backends.js';
 
 /** The TileManagers of every cache, by cache name and then grid name. */
 export type CacheRegistry = Map<string, Map<string, TileManager>>;
@@ -55,10 +55,9 @@ export interface BuildCachesContext {
 /**
  * Builds every cache of the configuration. Caches used as sources of other caches are built
  * first (the config stage already rejected cycles). Throws `ConfigError` at the cache's keys.
+ * The backend options and lock backend of all caches were checked before (`buildProxy` step 0).
  */
 export function buildCaches(context: BuildCachesContext): CacheRegistry {
-  const lockProblems = checkLockBackend(context.loaded);
-  if (lockProblems.length > 0) throw new ConfigErrors(lockProblems);
   const registry: CacheRegistry = new Map();
   const renderer = renderdClient(context.loaded);
   const build = (name: string): Map<string, TileManager> => {
@@ -221,7 +220,9 @@ function sourceList(
       });
     }
     const built =
-      layers === undefined ? context.sources.get(source) : buildTaggedSource(loaded, source, layers, context.grids);
+      layers === undefined
+        ? context.sources.get(source)
+        : buildTaggedSource(loaded, source, layers, context.grids);
     if (built === undefined)
       throw configErrorAt(
         loaded,

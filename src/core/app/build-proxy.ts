@@ -13,7 +13,9 @@ import { buildGrids } from './build-grids.js';
 import { buildServices } from './build-services.js';
 import { buildSources } from './build-sources.js';
 import { buildTileLayers } from './build-tile-layers.js';
+import { checkCacheBackends } from './cache-backends.js';
 import { closeRuntime } from './close-runtime.js';
+import { checkLockBackend } from './lock-backends.js';
 import { useConfiguredProjData } from './proj-data-dir.js';
 import { cacheImageOptions } from './image-options.js';
 import type { ServedApp } from './served-app.js';
@@ -33,15 +35,28 @@ export interface ProxyRuntime {
   close(): Promise<void>;
 }
 
-/** Builds a runtime from a loaded configuration. Throws `ConfigError` positioned at the YAML. */
-export function buildProxy(loaded: LoadedConfig): ProxyRuntime {
-  // 0. what the configuration asks for that we cannot do: refused, never ignored (issue 15)
+/** How the build runs; the build itself is the same for serve, seed and check. */
+export interface BuildProxyOptions {
+  /** Log nothing (`check` reports the warnings itself). */
+  readonly quiet?: boolean;
+}
+
+/**
+ * Builds a runtime from a loaded configuration. Throws `ConfigError` positioned at the YAML.
+ * Opens nothing: cache files and directories, Redis/S3 connections, upstream requests and
+ * thread pools wait for first use, so `check` can run this build and `close()` it untouched.
+ */
+export function buildProxy(loaded: LoadedConfig, options: BuildProxyOptions = {}): ProxyRuntime {
+  // 0. what the configuration asks for that we cannot do: refused, never ignored (issue 15);
+  // with every cache's backend options and the lock backend, so one run names all of them
   const unsupported = unsupportedOptions(loaded);
-  if (unsupported.errors.length > 0) throw new ConfigErrors(unsupported.errors, unsupported.warnings);
-  for (const warning of unsupported.warnings) log.warn(formatConfigProblem(warning));
+  const refused = [...unsupported.errors, ...checkCacheBackends(loaded), ...checkLockBackend(loaded)];
+  if (refused.length > 0) throw new ConfigErrors(refused, unsupported.warnings);
+  if (options.quiet !== true)
+    for (const warning of unsupported.warnings) log.warn(formatConfigProblem(warning));
   useConfiguredProjData(loaded);
   // MapProxy's load_configuration says so on every load
-  if (loaded.config.services.demo !== undefined)
+  if (loaded.config.services.demo !== undefined && options.quiet !== true)
     log.warn('Application has demo page enabled. It is recommended to disable this in production.');
   const grids = buildGrids(loaded);
   const sources = buildSources(loaded, grids);

@@ -7,7 +7,7 @@ export { buildGrids } from './build-grids.js';
 export type { ServedApp, LoadedApp, AppLoader, OperationsSettings } from './served-app.js';
 export { checkConfiguration } from './check.js';
 export { loadServedApp } from './load-served-app.js';
-export { buildProxy, type ProxyRuntime } from './build-proxy.js';
+export { buildProxy, type BuildProxyOptions, type ProxyRuntime } from './build-proxy.js';
 /**
  * `coverageFromConfig(section, fail)`: a config coverage (bbox, WKT/GeoJSON/OGR/bbox `datasource`
  * with `where`, `ogr_datasource`, `polygons`, `expire_tiles`, union/intersection/difference) as a
