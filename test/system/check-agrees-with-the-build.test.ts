@@ -42,7 +42,7 @@ async function fixtureConfigs(root: string): Promise<string[]> {
 async function buildRefusal(file: string): Promise<string[]> {
   try {
     const app = await loadServedApp(file);
-    await app.close();
+    await app.close?.();
     return [];
   } catch (error) {
     if (error instanceof ConfigErrors) return error.errors.map((e) => e.format());
