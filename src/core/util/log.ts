@@ -2,8 +2,26 @@
  * Logging facade with MapProxy's dotted logger names (`mapproxy.config`, `mapproxy.source.request`),
  * backed by log4js. Core code logs only through `getLogger`; `configureLogging` decides where lines go.
  */
-import log4js from 'log4js';
+import { createRequire } from 'node:module';
+import type { Appender, AppenderModule, LoggingEvent } from 'log4js';
 import { pyPercent } from './py-format.js';
+
+type Log4js = typeof import('log4js');
+let log4jsLib: Log4js | undefined;
+
+/**
+ * log4js, loaded on the first log line or configuration: commands that never log (`scales`,
+ * `create`, `--help`) skip its start-up cost. A CJS package, so it can be required synchronously.
+ */
+function log4js(): Log4js {
+  if (log4jsLib === undefined) {
+    log4jsLib = createRequire(import.meta.url)('log4js') as Log4js;
+    log4jsLib.addLayout('python', (config: { format?: string; datefmt?: string }) => (event) =>
+      formatPyRecord(config.format ?? '%(message)s', event, config.datefmt),
+    );
+  }
+  return log4jsLib;
+}
 
 /** Python logging's level names as MapProxy uses them. */
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
@@ -84,7 +102,7 @@ export function formatLogRecord(record: LogRecord): string {
   return `[${asctime(record.time)}] ${record.name} - ${record.level.toUpperCase()} - ${record.message}`;
 }
 
-function toRecord(event: log4js.LoggingEvent): LogRecord {
+function toRecord(event: LoggingEvent): LogRecord {
   return {
     name: event.categoryName,
     level: PY_LEVEL_NAMES[event.level.levelStr] ?? 'error',
@@ -93,13 +111,13 @@ function toRecord(event: log4js.LoggingEvent): LogRecord {
   };
 }
 
-const stdoutAppender: log4js.AppenderModule = {
+const stdoutAppender: AppenderModule = {
   configure: () => (event) => {
     process.stdout.write(`${formatLogRecord(toRecord(event))}\n`);
   },
 };
 
-const listenerAppender: log4js.AppenderModule = {
+const listenerAppender: AppenderModule = {
   configure: () => (event) => {
     if (listeners.size === 0) return;
     const record = toRecord(event);
@@ -120,7 +138,7 @@ export function configureLogging(config: LoggingConfig = {}): void {
     // own appenders without inheriting the parent's, so each line is written once
     categories[name] = { appenders, level: LOG4JS_LEVELS[level], inherit: false };
   }
-  log4js.configure({
+  log4js().configure({
     appenders: { stdout: { type: stdoutAppender }, listeners: { type: listenerAppender } },
     categories,
   });
@@ -137,23 +155,30 @@ export function onLog(listener: (record: LogRecord) => void): () => void {
 
 /** The logger for a dotted MapProxy name such as `mapproxy.source.wms`. */
 export function getLogger(name: string): Logger {
-  if (!log4js.isConfigured()) configureLogging();
-  const logger = log4js.getLogger(name);
+  // resolved on the first line, so that merely importing a module that logs does not load log4js
+  let resolved: ReturnType<Log4js['getLogger']> | undefined;
+  const logger = (): ReturnType<Log4js['getLogger']> => {
+    if (resolved === undefined) {
+      if (!log4js().isConfigured()) configureLogging();
+      resolved = log4js().getLogger(name);
+    }
+    return resolved;
+  };
   return {
     name,
     debug: (message) => {
-      logger.debug(message);
+      logger().debug(message);
     },
     info: (message) => {
-      logger.info(message);
+      logger().info(message);
     },
     warn: (message) => {
-      logger.warn(message);
+      logger().warn(message);
     },
     error: (message) => {
-      logger.error(message);
+      logger().error(message);
     },
-    isEnabled: (level) => logger.isLevelEnabled(LOG4JS_LEVELS[level]),
+    isEnabled: (level) => logger().isLevelEnabled(LOG4JS_LEVELS[level]),
   };
 }
 
@@ -222,7 +247,7 @@ const RECORD_FIELD = /%\((\w+)\)([-0 +#]*\d*(?:\.\d+)?[dfsr])/g;
  * `datefmt`), `%(levelname)s`, `%(levelno)d`, `%(name)s`, `%(message)s`, `%(process)d`,
  * `%(msecs)d`, `%(created)f`; other fields render empty. `%%` is a literal percent sign.
  */
-export function formatPyRecord(format: string, event: log4js.LoggingEvent, datefmt?: string): string {
+export function formatPyRecord(format: string, event: LoggingEvent, datefmt?: string): string {
   const [levelname, levelno] = PY_LEVELS[event.level.levelStr] ?? ['ERROR', 40];
   const time = event.startTime;
   const values: Readonly<Record<string, string | number>> = {
@@ -248,11 +273,7 @@ export function formatPyRecord(format: string, event: log4js.LoggingEvent, datef
     .join('%');
 }
 
-log4js.addLayout('python', (config: { format?: string; datefmt?: string }) => (event) =>
-  formatPyRecord(config.format ?? '%(message)s', event, config.datefmt),
-);
-
-function handlerAppender(spec: LogHandlerSpec): log4js.Appender {
+function handlerAppender(spec: LogHandlerSpec): Appender {
   const layout = { type: 'python', format: spec.format, datefmt: spec.datefmt };
   switch (spec.kind) {
     case 'file':
@@ -280,7 +301,7 @@ function handlerAppender(spec: LogHandlerSpec): log4js.Appender {
  * `notset` loggers come from the nearest ancestor with a level. `onLog` listeners keep working.
  */
 export function configureLoggingSetup(setup: LogSetup): void {
-  const appenders: Record<string, log4js.Appender> = { listeners: { type: listenerAppender } };
+  const appenders: Record<string, Appender> = { listeners: { type: listenerAppender } };
   for (const [name, spec] of Object.entries(setup.handlers)) {
     appenders[`h_${name}`] = handlerAppender(spec);
     appenders[`f_${name}`] =
@@ -316,5 +337,5 @@ export function configureLoggingSetup(setup: LogSetup): void {
       inherit: false,
     };
   }
-  log4js.configure({ appenders, categories });
+  log4js().configure({ appenders, categories });
 }

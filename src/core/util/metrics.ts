@@ -1,70 +1,102 @@
 /**
  * Process-wide operational metrics in Prometheus form; with seed-metrics.ts (a seed run's own
- * gauges) the only importer of prom-client.
+ * gauges) the only user of prom-client, which it loads on first use.
  * Hot-path updates are O(1): labels are bounded (service, status, cache, source names, never a
  * request path) and each label set's child is looked up once and kept.
  */
-import client from 'prom-client';
+import { createRequire } from 'node:module';
 
-const { AggregatorRegistry, Counter, Histogram, register } = client;
+type PromClient = typeof import('prom-client');
+let promClientLib: PromClient | undefined;
 
-/** Content type of `metricsText()` and `clusterMetricsText()`. */
-export const METRICS_CONTENT_TYPE = register.contentType;
+/**
+ * prom-client, loaded when a metric is first touched: commands that never count anything
+ * (`scales`, `create`, `--help`) skip its start-up cost. A CJS package, so it can be required synchronously.
+ */
+export function promClient(): PromClient {
+  promClientLib ??= createRequire(import.meta.url)('prom-client') as PromClient;
+  return promClientLib;
+}
+
+/** Content type of `metricsText()` and `clusterMetricsText()`: Prometheus text format 0.0.4, prom-client's `register.contentType`. */
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** Seconds; tile hits answer in about a millisecond, WMS renders and upstreams take up to a minute. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-const requests = new Counter({
-  name: 'mapproxy_http_requests_total',
-  help: 'HTTP requests answered, by service (first path segment) and status code',
-  labelNames: ['service', 'status'] as const,
-});
-const requestSeconds = new Histogram({
-  name: 'mapproxy_http_request_duration_seconds',
-  help: 'Time to answer an HTTP request, by service',
-  labelNames: ['service'] as const,
-  buckets: LATENCY_BUCKETS,
-});
-const cacheHits = new Counter({
-  name: 'mapproxy_cache_hits_total',
-  help: 'Tiles served from the cache, by cache (<cache>_<grid>)',
-  labelNames: ['cache'] as const,
-});
-const cacheMisses = new Counter({
-  name: 'mapproxy_cache_misses_total',
-  help: 'Tiles not in the cache (or stale) when asked for, by cache (<cache>_<grid>)',
-  labelNames: ['cache'] as const,
-});
-const tilesCreated = new Counter({
-  name: 'mapproxy_tiles_created_total',
-  help: 'Tiles created from the sources, by cache (<cache>_<grid>)',
-  labelNames: ['cache'] as const,
-});
-const upstreamRequests = new Counter({
-  name: 'mapproxy_upstream_requests_total',
-  help: 'Requests sent to upstream servers, by source',
-  labelNames: ['source'] as const,
-});
-const upstreamErrors = new Counter({
-  name: 'mapproxy_upstream_errors_total',
-  help: 'Upstream requests that failed (HTTP status >= 400, timeout, connection error), by source',
-  labelNames: ['source'] as const,
-});
-const upstreamSeconds = new Histogram({
-  name: 'mapproxy_upstream_request_duration_seconds',
-  help: 'Time until an upstream answered (or failed), by source',
-  labelNames: ['source'] as const,
-  buckets: LATENCY_BUCKETS,
-});
-const lockWaits = new Counter({
-  name: 'mapproxy_tile_lock_waits_total',
-  help: 'Tile creations that had to wait for a lock held by another request or process',
-});
-const lockWaitSeconds = new Histogram({
-  name: 'mapproxy_tile_lock_wait_seconds',
-  help: 'Time spent waiting for a tile lock held by someone else',
-  buckets: LATENCY_BUCKETS,
-});
+/** The process's counters and histograms, registered on first use. */
+function createInstruments() {
+  const { Counter, Histogram } = promClient();
+  const requests = new Counter({
+    name: 'mapproxy_http_requests_total',
+    help: 'HTTP requests answered, by service (first path segment) and status code',
+    labelNames: ['service', 'status'] as const,
+  });
+  const requestSeconds = new Histogram({
+    name: 'mapproxy_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by service',
+    labelNames: ['service'] as const,
+    buckets: LATENCY_BUCKETS,
+  });
+  const cacheHits = new Counter({
+    name: 'mapproxy_cache_hits_total',
+    help: 'Tiles served from the cache, by cache (<cache>_<grid>)',
+    labelNames: ['cache'] as const,
+  });
+  const cacheMisses = new Counter({
+    name: 'mapproxy_cache_misses_total',
+    help: 'Tiles not in the cache (or stale) when asked for, by cache (<cache>_<grid>)',
+    labelNames: ['cache'] as const,
+  });
+  const tilesCreated = new Counter({
+    name: 'mapproxy_tiles_created_total',
+    help: 'Tiles created from the sources, by cache (<cache>_<grid>)',
+    labelNames: ['cache'] as const,
+  });
+  const upstreamRequests = new Counter({
+    name: 'mapproxy_upstream_requests_total',
+    help: 'Requests sent to upstream servers, by source',
+    labelNames: ['source'] as const,
+  });
+  const upstreamErrors = new Counter({
+    name: 'mapproxy_upstream_errors_total',
+    help: 'Upstream requests that failed (HTTP status >= 400, timeout, connection error), by source',
+    labelNames: ['source'] as const,
+  });
+  const upstreamSeconds = new Histogram({
+    name: 'mapproxy_upstream_request_duration_seconds',
+    help: 'Time until an upstream answered (or failed), by source',
+    labelNames: ['source'] as const,
+    buckets: LATENCY_BUCKETS,
+  });
+  const lockWaits = new Counter({
+    name: 'mapproxy_tile_lock_waits_total',
+    help: 'Tile creations that had to wait for a lock held by another request or process',
+  });
+  const lockWaitSeconds = new Histogram({
+    name: 'mapproxy_tile_lock_wait_seconds',
+    help: 'Time spent waiting for a tile lock held by someone else',
+    buckets: LATENCY_BUCKETS,
+  });
+
+  const requestChild = childrenOf((key) => {
+    const [service = '', status = ''] = key.split(' ');
+    return requests.labels(service, status);
+  });
+  const requestSecondsChild = childrenOf((service) => requestSeconds.labels(service));
+  const hitChild = childrenOf((cache) => cacheHits.labels(cache));
+  const missChild = childrenOf((cache) => cacheMisses.labels(cache));
+  const createdChild = childrenOf((cache) => tilesCreated.labels(cache));
+  const upstreamChild = childrenOf((source) => ({
+    requests: upstreamRequests.labels(source),
+    errors: upstreamErrors.labels(source),
+    seconds: upstreamSeconds.labels(source),
+  }));
+  return { requestChild, requestSecondsChild, hitChild, missChild, createdChild, upstreamChild, lockWaits, lockWaitSeconds };
+}
+
+let instrumentsMade: ReturnType<typeof createInstruments> | undefined;
+const instruments = (): ReturnType<typeof createInstruments> => (instrumentsMade ??= createInstruments());
 
 /** Memoized children: one prom-client label lookup per label value, then a plain call. */
 function childrenOf<C>(make: (label: string) => C): (label: string) => C {
@@ -79,66 +111,60 @@ function childrenOf<C>(make: (label: string) => C): (label: string) => C {
   };
 }
 
-const requestChild = childrenOf((key) => {
-  const [service = '', status = ''] = key.split(' ');
-  return requests.labels(service, status);
-});
-const requestSecondsChild = childrenOf((service) => requestSeconds.labels(service));
-const hitChild = childrenOf((cache) => cacheHits.labels(cache));
-const missChild = childrenOf((cache) => cacheMisses.labels(cache));
-const createdChild = childrenOf((cache) => tilesCreated.labels(cache));
-const upstreamChild = childrenOf((source) => ({
-  requests: upstreamRequests.labels(source),
-  errors: upstreamErrors.labels(source),
-  seconds: upstreamSeconds.labels(source),
-}));
-
 /** The counters core code updates. Each call is a map lookup and an increment. */
 export const metrics = {
   /** One answered HTTP request; `service` is a route name (or `other`), never a path. */
   request(service: string, status: number, durationMs: number): void {
-    requestChild(`${service} ${String(status)}`).inc();
-    requestSecondsChild(service).observe(durationMs / 1000);
+    instruments().requestChild(`${service} ${String(status)}`).inc();
+    instruments().requestSecondsChild(service).observe(durationMs / 1000);
   },
   /** `count` tiles found (fresh) in cache `cache`. */
   cacheHits(cache: string, count: number): void {
-    if (count > 0) hitChild(cache).inc(count);
+    if (count > 0) instruments().hitChild(cache).inc(count);
   },
   /** `count` tiles missing (or stale) in cache `cache`. */
   cacheMisses(cache: string, count: number): void {
-    if (count > 0) missChild(cache).inc(count);
+    if (count > 0) instruments().missChild(cache).inc(count);
   },
   /** `count` tiles created from the sources and handed out (and stored unless disabled). */
   tilesCreated(cache: string, count: number): void {
-    if (count > 0) createdChild(cache).inc(count);
+    if (count > 0) instruments().createdChild(cache).inc(count);
   },
   /** One upstream request of source `source` (`unknown` when no source name was given). */
   upstreamRequest(source: string, durationMs: number, failed: boolean): void {
-    const child = upstreamChild(source);
+    const child = instruments().upstreamChild(source);
     child.requests.inc();
     child.seconds.observe(durationMs / 1000);
     if (failed) child.errors.inc();
   },
   /** A tile creation waited `waitedMs` for a lock someone else held. */
   lockWait(waitedMs: number): void {
-    lockWaits.inc();
-    lockWaitSeconds.observe(waitedMs / 1000);
+    instruments().lockWaits.inc();
+    instruments().lockWaitSeconds.observe(waitedMs / 1000);
   },
 };
 
 /** This process's metrics in the Prometheus text format. */
 export function metricsText(): Promise<string> {
-  return register.metrics();
+  return processRegistry().metrics();
 }
 
-let aggregator: InstanceType<typeof AggregatorRegistry> | null = null;
+/** prom-client's global registry with this module's counters in it (zeroes until counted). */
+export function processRegistry(): PromClient['register'] {
+  instruments();
+  return promClient().register;
+}
+
+let aggregator: InstanceType<PromClient['AggregatorRegistry']> | null = null;
 
 /**
  * Makes this process take part in node:cluster aggregation: in a worker, it answers the
  * primary's requests for its metrics; in the primary, `clusterMetricsText` can ask. Idempotent.
  */
 export function joinMetricsCluster(): void {
-  aggregator ??= new AggregatorRegistry();
+  // registered now, so a worker that has not counted anything yet still reports its zeroes
+  instruments();
+  aggregator ??= new (promClient().AggregatorRegistry)();
 }
 
 /**
@@ -147,5 +173,5 @@ export function joinMetricsCluster(): void {
  */
 export function clusterMetricsText(): Promise<string> {
   joinMetricsCluster();
-  return (aggregator ?? new AggregatorRegistry()).clusterMetrics();
+  return (aggregator ?? new (promClient().AggregatorRegistry)()).clusterMetrics();
 }

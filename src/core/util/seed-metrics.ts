@@ -2,9 +2,8 @@
  * The gauges of one seed run (MapProxy ProgressLog's progress, level and tile count per task, and
  * how the run ended) in a registry of their own, so a server's `/metrics` never shows them.
  */
-import client from 'prom-client';
-
-const { Gauge, Registry, register } = client;
+import type { Gauge } from 'prom-client';
+import { METRICS_CONTENT_TYPE, processRegistry, promClient } from './metrics.js';
 
 /** The labels of a task's series: seed.yaml name, `seed`/`cleanup`, cache, grid, levels (`0-5`, `1,3`). */
 // a type, not an interface: prom-client's label parameter wants an index signature
@@ -36,10 +35,10 @@ const TASK_LABELS = ['task', 'kind', 'cache', 'grid', 'levels'] as const;
  * source, lock waits) come along in `text()`, since seeding creates tiles through the same code.
  */
 export class SeedRunMetrics {
-  readonly contentType = register.contentType;
-  readonly #registry = new Registry();
+  readonly contentType = METRICS_CONTENT_TYPE;
+  readonly #registry = new (promClient().Registry)();
   readonly #gauge = (name: string, help: string, labelNames: readonly string[] = []) =>
-    new Gauge({ name, help, labelNames, registers: [this.#registry] });
+    new (promClient().Gauge)({ name, help, labelNames, registers: [this.#registry] });
 
   readonly #progress = this.#gauge(
     'mapproxy_seed_task_progress_ratio',
@@ -85,9 +84,9 @@ export class SeedRunMetrics {
   readonly #started = this.#gauge('mapproxy_seed_run_start_timestamp_seconds', 'When the seed run started');
   readonly #runElapsed = this.#gauge('mapproxy_seed_run_elapsed_seconds', 'Seconds the seed run has taken');
   #ended: {
-    readonly success: InstanceType<typeof Gauge>;
-    readonly status: InstanceType<typeof Gauge>;
-    readonly at: InstanceType<typeof Gauge>;
+    readonly success: Gauge;
+    readonly status: Gauge;
+    readonly at: Gauge;
   } | null = null;
   readonly #startMs: number;
 
@@ -159,6 +158,6 @@ export class SeedRunMetrics {
 
   /** The run's gauges and the process-wide counters, in the Prometheus text format. */
   text(): Promise<string> {
-    return Registry.merge([register, this.#registry]).metrics();
+    return promClient().Registry.merge([processRegistry(), this.#registry]).metrics();
   }
 }
