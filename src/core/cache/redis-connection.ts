@@ -4,11 +4,15 @@
  * Optionally over TLS, with the CA and client certificate files read on the first connect.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { ConnectionOptions } from 'node:tls';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { getLogger } from '../util/index.js';
 
 const log = getLogger('mapproxy.cache.redis');
+
+/** ioredis on the first connect (a CJS package, required synchronously): ~0.1 s of start-up a config without redis never pays. */
+const loadIoredis = (): typeof import('ioredis') => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
 
 export interface RedisConnectionOptions {
   readonly host: string;
@@ -77,7 +81,7 @@ export class RedisConnection {
   #createClient(tls: ConnectionOptions | undefined): Redis {
     const options = this.#options;
     const timeoutMs = options.timeoutMs ?? 5000;
-    const client = new Redis({
+    const client = new (loadIoredis().Redis)({
       tls,
       host: options.host,
       port: options.port,
