@@ -56,7 +56,7 @@ export default class Scales extends Command {
     }
     let lines: string[];
     try {
-      lines = describeScales({
+      lines = await describeScales({
         values,
         levels: flags.levels,
         dpi: flags.dpi,

@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { Args, Command, Flags } from '@oclif/core';
-import ora, { type Ora } from 'ora';
+import type { default as OraFactory, Ora } from 'ora';
 import {
   configureLogging,
   CliError,
@@ -159,11 +159,13 @@ export default class Seed extends Command {
     };
     try {
       if (flags.summary) {
-        this.log(formatSeedPlan(await planSeedRun(common)));
+        this.log(await formatSeedPlan(await planSeedRun(common)));
         return;
       }
       // MapProxy: a stdout that is no terminal counts as -q; so does one the spinner cannot draw on
       const quiet = Math.max(quietLevel(this.argv), canAnimate(process.stdout) ? 0 : 1);
+      // ora (and its terminal helpers) only when a spinner will be drawn
+      const ora = quiet === 0 ? (await import('ora')).default : undefined;
       const reporter = new ProgressReporter(
         (line) => {
           this.log(line);
@@ -171,7 +173,7 @@ export default class Seed extends Command {
         (line) => {
           this.logToStderr(line);
         },
-        { quiet, dryRun: flags['dry-run'] },
+        { quiet, dryRun: flags['dry-run'], ora },
       );
       if (flags['dry-run']) this.log('dry run: tiles are counted, nothing is fetched or written');
       const onResize = (): void => {
@@ -327,17 +329,19 @@ class ProgressReporter {
   readonly #dryRun: boolean;
   #quiet: number;
   #spinner: Ora | null = null;
+  readonly #ora: typeof OraFactory | undefined;
   #lastLine = 0;
 
   constructor(
     log: (line: string) => void,
     logError: (line: string) => void,
-    options: { quiet: number; dryRun: boolean },
+    options: { quiet: number; dryRun: boolean; ora?: typeof OraFactory | undefined },
   ) {
     this.#log = log;
     this.#logError = logError;
     this.#quiet = options.quiet;
     this.#dryRun = options.dryRun;
+    this.#ora = options.ora;
   }
 
   handle(event: SeedEvent): void {
@@ -350,8 +354,8 @@ class ProgressReporter {
         this.#log(event.summary);
         // NO_COLOR (no-color.org): ora's symbols honour it, but its spinner frame is coloured by chalk,
         // which does not look at NO_COLOR
-        if (this.#quiet === 0)
-          this.#spinner = ora({ text: 'starting', color: (process.env.NO_COLOR ?? '') === '' ? 'cyan' : false }).start();
+        if (this.#quiet === 0 && this.#ora !== undefined)
+          this.#spinner = this.#ora({ text: 'starting', color: (process.env.NO_COLOR ?? '') === '' ? 'cyan' : false }).start();
         return;
       case 'progress': {
         if (this.#quiet >= 2) return;

@@ -3,24 +3,19 @@
  * Nothing else from src/core may be imported by src/commands.
  */
 export { ProxyError } from './util/index.js';
-export {
-  loadConfig,
-  loadSeedConfig,
-  configErrorAt,
-  formatConfigProblem,
-  ConfigError,
-  ConfigErrors,
-  type LoadedConfig,
-  type LoadedSeedConfig,
-  type CheckConfigOptions,
-  type CheckConfigResult,
-  type ConfigCheck,
-  type ConfigWarning,
-  type ProxyConfig,
-  type SeedConfig,
+// errors and types only: the loaders (and with them yaml) come with the first `loadConfig`
+export { configErrorAt, formatConfigProblem, ConfigError, ConfigErrors, type ConfigWarning } from './config/errors.js';
+export type {
+  LoadedConfig,
+  LoadedSeedConfig,
+  CheckConfigOptions,
+  CheckConfigResult,
+  ConfigCheck,
+  ProxyConfig,
+  SeedConfig,
 } from './config/index.js';
 export { ToolsError, type ToolsErrorCode } from './tools/errors.js';
-export { describeScales, type ScalesOptions } from './tools/scales.js';
+export type { ScalesOptions } from './tools/scales.js';
 export { formatGridsReport } from './tools/format-grids.js';
 export type { DescribeGridsOptions, GridsReport } from './tools/describe-grids.js';
 export type { CapabilitiesVersion } from './tools/wms-capabilities.js';
@@ -59,7 +54,6 @@ export {
   type WriteTemplateOptions,
 } from './scaffold/index.js';
 export { SeedError } from './seed/errors.js';
-export { formatSeedPlan } from './seed/format-plan.js';
 export type {
   RunSeedOptions,
   SeedRunResult,
@@ -72,17 +66,38 @@ export type {
 } from './seed/index.js';
 
 /*
- * The heavy use cases load their modules on first call: serving and seeding bring fastify, sharp
- * and worker pools, which `scales`, `grids` or `create` never need.
+ * The use cases load their modules on first call: serving and seeding bring fastify, sharp and
+ * worker pools, loading a config brings yaml, grids and scales bring proj4; `--help`, `--version`,
+ * `create` and every command's start (oclif may import them all) need none of these.
  */
 type ServerModule = typeof import('./server/index.js');
 type SeedModule = typeof import('./seed/index.js');
 type AppModule = typeof import('./app/index.js');
-type ToolsModule = typeof import('./tools/index.js');
+type GridsModule = typeof import('./tools/describe-grids.js');
+type CapabilitiesModule = typeof import('./tools/wms-capabilities.js');
+type ConfigModule = typeof import('./config/index.js');
+type ScalesModule = typeof import('./tools/scales.js');
+type SeedPlanModule = typeof import('./seed/format-plan.js');
 const server = (): Promise<ServerModule> => import('./server/index.js');
 const seed = (): Promise<SeedModule> => import('./seed/index.js');
 const app = (): Promise<AppModule> => import('./app/index.js');
-const tools = (): Promise<ToolsModule> => import('./tools/index.js');
+const config = (): Promise<ConfigModule> => import('./config/index.js');
+
+/** mapproxy.yaml through all validation stages; rejects with `ConfigErrors`. */
+export const loadConfig: ConfigModule['loadConfig'] = async (...args) => (await config()).loadConfig(...args);
+/** seed.yaml through all validation stages; rejects with `ConfigErrors`. */
+export const loadSeedConfig: ConfigModule['loadSeedConfig'] = async (...args) =>
+  (await config()).loadSeedConfig(...args);
+/** `scales`: the lines MapProxy's `mapproxy-util scales` prints; rejects with `ToolsError`. */
+export const describeScales = async (
+  ...args: Parameters<ScalesModule['describeScales']>
+): Promise<ReturnType<ScalesModule['describeScales']>> =>
+  (await import('./tools/scales.js')).describeScales(...args);
+/** `seed --summary`: MapProxy's text for a seed plan. */
+export const formatSeedPlan = async (
+  ...args: Parameters<SeedPlanModule['formatSeedPlan']>
+): Promise<ReturnType<SeedPlanModule['formatSeedPlan']>> =>
+  (await import('./seed/format-plan.js')).formatSeedPlan(...args);
 
 /** Serves one configuration (see `StartServerOptions`); rejects with its `ConfigErrors`. */
 export const startServer: ServerModule['startServer'] = async (options) =>
@@ -112,8 +127,8 @@ export const benchmarkSeed: SeedModule['benchmarkSeed'] = async (options) =>
 export const checkConfig: AppModule['checkConfiguration'] = async (options) =>
   (await app()).checkConfiguration(options);
 /** `grids`: the grids of a configuration with their levels. */
-export const describeGrids: ToolsModule['describeGrids'] = async (options) =>
-  (await tools()).describeGrids(options);
+export const describeGrids: GridsModule['describeGrids'] = async (options) =>
+  (await import('./tools/describe-grids.js')).describeGrids(options);
 /** `wms-capabilities`: a remote WMS's capabilities; rejects with `ToolsError`. */
-export const fetchWmsCapabilities: ToolsModule['fetchWmsCapabilities'] = async (...args) =>
-  (await tools()).fetchWmsCapabilities(...args);
+export const fetchWmsCapabilities: CapabilitiesModule['fetchWmsCapabilities'] = async (...args) =>
+  (await import('./tools/wms-capabilities.js')).fetchWmsCapabilities(...args);

@@ -149,3 +149,17 @@ export class ConfigErrors extends ProxyError {
     this.warnings = warnings;
   }
 }
+
+/**
+ * A `ConfigError` for a problem found after loading (e.g. while building a grid), positioned
+ * at `path` in the YAML (or its closest written parent).
+ */
+export function configErrorAt(
+  loaded: { locateNearest(path: ConfigPath): SourcePosition },
+  path: ConfigPath,
+  message: string,
+  code: ConfigErrorCode = 'CONFIG_INVALID_VALUE',
+  options?: { cause?: unknown },
+): ConfigError {
+  return new ConfigError(code, loaded.locateNearest(path), path, message, options);
+}

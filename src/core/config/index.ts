@@ -8,6 +8,7 @@ export {
   ConfigErrors,
   formatConfigPath,
   formatConfigProblem,
+  configErrorAt,
   displayFile,
   type ConfigErrorCode,
   type ConfigWarningCode,
@@ -16,7 +17,7 @@ export {
   type ConfigPathSegment,
   type SourcePosition,
 } from './errors.js';
-export { loadConfig, configErrorAt, type LoadedConfig, type LoadConfigOptions } from './load-config.js';
+export { loadConfig, type LoadedConfig, type LoadConfigOptions } from './load-config.js';
 export { loadSeedConfig, type LoadedSeedConfig } from './load-seed-config.js';
 export {
   checkConfig,

@@ -5,9 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import {
   asWarnings,
-  ConfigError,
   ConfigErrors,
-  type ConfigErrorCode,
   type ConfigPath,
   type ConfigWarning,
   type SourcePosition,
@@ -110,16 +108,3 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   };
 }
 
-/**
- * A `ConfigError` for a problem found after loading (e.g. while building a grid), positioned
- * at `path` in the YAML (or its closest written parent).
- */
-export function configErrorAt(
-  loaded: Pick<LoadedConfig, 'locateNearest'>,
-  path: ConfigPath,
-  message: string,
-  code: ConfigErrorCode = 'CONFIG_INVALID_VALUE',
-  options?: { cause?: unknown },
-): ConfigError {
-  return new ConfigError(code, loaded.locateNearest(path), path, message, options);
-}

@@ -2,7 +2,10 @@
  * `mapproxy-util grids`: which grids a configuration has, their configuration (defaults marked)
  * and per-level resolutions and tile counts, as MapProxy 1.15 `script/grids.py` computes them.
  */
-import { buildGrids, seedConfigCoverage } from '../app/index.js';
+// app's grid and coverage builders directly: app/index.js would bring every cache, source and service
+// (sharp, redis, sqlite), none of which `grids` touches
+import { buildGrids } from '../app/build-grids.js';
+import { seedConfigCoverage } from '../app/coverage-from-config.js';
 import {
   loadConfig,
   loadSeedConfig,
