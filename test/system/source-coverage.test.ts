@@ -125,7 +125,7 @@ test('union and difference coverages decide which tiles reach the upstream', asy
   ]);
 });
 
-test('a missing coverage datasource is a config error naming the file, line and key', async (t) => {
+test('missing coverage datasources are config errors naming the file, line and key, every one of them', async (t) => {
   const configFile = await copyFixture(t, 'coverage/clip.yaml', {
     UPSTREAM_URL: 'http://127.0.0.1:9',
     COVERAGE_DIR: '/nonexistent-coverage-dir',
@@ -133,9 +133,12 @@ test('a missing coverage datasource is a config error naming the file, line and 
   await assert.rejects(
     startServer({ configFile, bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' } }),
     (error: Error & { code?: string }) => {
-      assert.equal(error.code, 'CONFIG_INVALID_VALUE');
+      // the build refuses every source it cannot build, not only the first
+      assert.equal(error.code, 'CONFIG_INVALID');
       assert.match(error.message, /clip\.yaml:23:\d+ sources\.clipped\.coverage\.datasource: /);
       assert.match(error.message, /\/nonexistent-coverage-dir\/triangle\.wkt/);
+      assert.match(error.message, /clip\.yaml:29:\d+ sources\.unclipped\.coverage\.datasource: /);
+      assert.match(error.message, /clip\.yaml:47:\d+ sources\.differenced\.coverage\.difference\[1\]\.datasource: /);
       return true;
     },
   );

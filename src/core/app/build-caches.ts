@@ -32,6 +32,7 @@ import { isUnnamedFormat } from './image-options.js';
 import { CacheSource } from '../layer/index.js';
 import { createBandMergeSource, RenderdClient, withRequestFormat, type MapSource } from '../source/index.js';
 import { bandMerge, type BandSources } from './band-merge-config.js';
+import { buildEach } from './build-each.js';
 import type { Size } from '../util/index.js';
 import { buildTaggedSource } from './build-sources.js';
 import { cacheBackend, cacheMetaSize } from './cache-backends.js';
@@ -54,7 +55,8 @@ export interface BuildCachesContext {
 
 /**
  * Builds every cache of the configuration. Caches used as sources of other caches are built
- * first (the config stage already rejected cycles). Throws `ConfigError` at the cache's keys.
+ * first (the config stage already rejected cycles). Throws `ConfigErrors` at the keys of every
+ * cache that cannot be built.
  * The backend options and lock backend of all caches were checked before (`buildProxy` step 0).
  */
 export function buildCaches(context: BuildCachesContext): CacheRegistry {
@@ -72,7 +74,7 @@ export function buildCaches(context: BuildCachesContext): CacheRegistry {
     registry.set(name, managers);
     return managers;
   };
-  for (const name of Object.keys(context.loaded.config.caches)) build(name);
+  buildEach(Object.keys(context.loaded.config.caches), build);
   return registry;
 }
 

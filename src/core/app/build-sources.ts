@@ -24,6 +24,7 @@ import {
 import type { WmsParamValue } from '../client/index.js';
 import { sourceCookieJar } from './cookie-jars.js';
 import { parseColor } from './colors.js';
+import { buildEach } from './build-each.js';
 import { configCoverage } from './coverage-from-config.js';
 import type { ArcgisSourceConfig } from './arcgis-source-config.js';
 import { mapServerSetup } from './mapserver-source.js';
@@ -35,16 +36,16 @@ type OnErrorSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['on_err
 
 /**
  * Builds every source of `loaded`, keyed by name. `grids` resolves tile sources' `grid`.
- * Throws `ConfigError` at `sources.<name>...` for what cannot be built.
+ * Throws `ConfigErrors` at `sources.<name>...` for every source that cannot be built.
  */
 export function buildSources(
   loaded: LoadedConfig,
   grids: ReadonlyMap<string, TileGrid>,
 ): Map<string, MapSource> {
   const sources = new Map<string, MapSource>();
-  for (const [name, source] of Object.entries(loaded.config.sources)) {
+  buildEach(Object.entries(loaded.config.sources), ([name, source]) => {
     sources.set(name, buildSource(loaded, name, source, grids));
-  }
+  });
   return sources;
 }
 
