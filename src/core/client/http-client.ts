@@ -3,7 +3,7 @@
  * origin inside), MapProxy's `http` options, the request log line and `UpstreamError`s.
  */
 import { readFile } from 'node:fs/promises';
-import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
+import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { metrics, VERSION } from '../util/index.js';
 import type { CookieJar } from './cookie-jar.js';
 import { UpstreamError } from './errors.js';
@@ -64,9 +64,20 @@ export interface HttpResponse {
   readonly url: string;
 }
 
-const dispatchers = new Map<string, Promise<{ agent: EnvHttpProxyAgent; dispatcher: Dispatcher }>>();
+/** A pooled agent with the undici `request` that goes with it. */
+interface Pooled {
+  readonly agent: EnvHttpProxyAgent;
+  readonly dispatcher: Dispatcher;
+  readonly request: typeof import('undici').request;
+}
 
-async function dispatcherFor(tls: TlsOptions): Promise<Dispatcher> {
+const dispatchers = new Map<string, Promise<Pooled>>();
+
+let undiciModule: Promise<typeof import('undici')> | undefined;
+/** undici with the first upstream request: ~0.1 s of start-up that `check`, `scales` or a server answering from its cache never need. */
+const loadUndici = (): Promise<typeof import('undici')> => (undiciModule ??= import('undici'));
+
+async function dispatcherFor(tls: TlsOptions): Promise<Pooled> {
   const key = JSON.stringify([tls.caCerts ?? null, tls.noCertChecks ?? false]);
   let entry = dispatchers.get(key);
   if (entry === undefined) {
@@ -75,18 +86,17 @@ async function dispatcherFor(tls: TlsOptions): Promise<Dispatcher> {
     // a CA file that cannot be read must not poison later attempts
     entry.catch(() => dispatchers.delete(key));
   }
-  return (await entry).dispatcher;
+  return entry;
 }
 
-async function createDispatcher(
-  tls: TlsOptions,
-): Promise<{ agent: EnvHttpProxyAgent; dispatcher: Dispatcher }> {
+async function createDispatcher(tls: TlsOptions): Promise<Pooled> {
+  const { EnvHttpProxyAgent, interceptors, request } = await loadUndici();
   const ca = tls.caCerts !== undefined && tls.noCertChecks !== true ? await readFile(tls.caCerts) : undefined;
   const connect = { rejectUnauthorized: tls.noCertChecks !== true, ...(ca === undefined ? {} : { ca }) };
   // EnvHttpProxyAgent honours http_proxy/https_proxy/no_proxy like MapProxy (urllib) does
   const agent = new EnvHttpProxyAgent({ connect, requestTls: connect });
   // urllib follows redirects; so do we
-  return { agent, dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 5 })) };
+  return { agent, dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 5 })), request };
 }
 
 /** Closes all pooled connections (server shutdown, tests). Later requests open new ones. */
@@ -139,6 +149,8 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
     headers['content-type'] = 'application/x-www-form-urlencoded';
   }
 
+  // loaded before any timeout starts: loading it is not the upstream being slow
+  await loadUndici();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const limit = options.concurrentRequests ?? 0;
   let release: (() => Promise<void>) | null = null;
@@ -171,7 +183,7 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
     metrics.upstreamRequest(options.sourceName ?? 'unknown', durationMs, status === null || status >= 400);
   };
   try {
-    const dispatcher = await dispatcherFor(options.tls ?? {});
+    const { dispatcher, request } = await dispatcherFor(options.tls ?? {});
     const response = await request(parsed, { method, headers, body: options.body, signal, dispatcher });
     status = response.statusCode;
     // error responses set cookies too (urllib processes cookies before it raises for the status)
