@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import lockfile from 'proper-lockfile';
 
 export interface FileLockOptions {
   /**
@@ -41,7 +42,7 @@ export async function tryLockFile(path: string, options: FileLockOptions): Promi
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      const release = await (await properLockfile()).lock(path, lockOptions);
+      const release = await lockfile.lock(path, lockOptions);
       return () => release().catch(() => undefined);
     } catch (error) {
       if (isErrno(error, 'ELOCKED')) return null;
@@ -49,13 +50,6 @@ export async function tryLockFile(path: string, options: FileLockOptions): Promi
       await (options.createParent ?? ((dir) => mkdir(dir, { recursive: true })))(dirname(path));
     }
   }
-}
-
-let lockfileModule: Promise<typeof import('proper-lockfile')> | undefined;
-/** proper-lockfile, loaded with the first lock: most commands never take one. */
-function properLockfile(): Promise<typeof import('proper-lockfile')> {
-  lockfileModule ??= import('proper-lockfile').then((module) => module.default);
-  return lockfileModule;
 }
 
 const FIRST_POLL_MS = 10; // MapProxy polls every 10 ms; we back off from there
