@@ -125,7 +125,11 @@ export const benchmarkSeed: SeedModule['benchmarkSeed'] = async (options) =>
   (await seed()).benchmarkSeed(options);
 /** `check`: the whole build `serve` runs, touching no network and no cache. */
 export const checkConfig: AppModule['checkConfiguration'] = async (options) =>
-  (await app()).checkConfiguration(options);
+  // with a seed.yaml, its tasks are planned as seed plans them (seed/ loaded only then)
+  (await app()).checkConfiguration(
+    options,
+    options.seedFile === undefined ? undefined : (await seed()).seedPlanProblems,
+  );
 /** `grids`: the grids of a configuration with their levels. */
 export const describeGrids: GridsModule['describeGrids'] = async (options) =>
   (await import('./tools/describe-grids.js')).describeGrids(options);

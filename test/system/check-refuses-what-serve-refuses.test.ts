@@ -6,10 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkConfig, ConfigError, ConfigErrors, startServer } from '../../src/core/index.js';
-import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import {
+  checkConfig,
+  ConfigError,
+  ConfigErrors,
+  runSeed,
+  SeedError,
+  startServer,
+} from '../../src/core/index.js';
+import { copyFixture, FIXTURES_DIR } from '../helpers/fixtures.js';
 
 const REFUSED_DIR = join(FIXTURES_DIR, 'config', 'refused');
 const CORPUS = [
@@ -57,3 +65,27 @@ for (const file of CORPUS) {
     }
   });
 }
+
+test('check -s refuses, at its seed.yaml key, a task seed would refuse when planning it, and touches no cache', async (t) => {
+  const dir = await copyFixture(t, 'config/refused-seed');
+  const [proxyConfigFile, seedConfigFile] = [join(dir, 'mapproxy.yaml'), join(dir, 'seed.yaml')];
+  const checked = await checkConfig({ configFile: proxyConfigFile, seedFile: seedConfigFile });
+  assert.deepEqual(
+    checked.errors.map((e) => e.format().slice(e.format().indexOf('seed.yaml'))),
+    [
+      "seed.yaml:5:20 cleanups.old.remove_before: cleanup does not support remove_before for 'old' because cache 'c' does not support timestamps",
+    ],
+  );
+  // without the seed file the configuration is fine
+  assert.equal((await checkConfig({ configFile: proxyConfigFile })).ok, true);
+  assert.deepEqual((await readdir(dir)).sort(), ['mapproxy.yaml', 'seed.yaml']);
+
+  await assert.rejects(
+    runSeed({ proxyConfigFile, seedConfigFile, onEvent: () => undefined }),
+    (error: unknown) => {
+      assert.ok(error instanceof SeedError, String(error));
+      assert.ok(checked.errors[0]?.message.includes(error.message), error.message);
+      return true;
+    },
+  );
+});

@@ -2,7 +2,7 @@
  * The `check` use case: the configuration stages, then the very build `serve` and `seed` run
  * (`buildProxy`), so whatever they would refuse `check` refuses first, at its YAML position. The
  * build opens nothing (cache files, connections and pools open on first use) and is closed again.
- * With a seed.yaml, the coverages its tasks use are read as `seed` reads them.
+ * With a seed.yaml, the coverages its tasks use are read, and its tasks planned, as `seed` does.
  */
 import {
   checkConfig,
@@ -14,36 +14,49 @@ import {
   type CheckConfigResult,
   type ConfigCheck,
   type ConfigWarning,
+  type LoadedConfig,
+  type LoadedSeedConfig,
 } from '../config/index.js';
-import { buildProxy } from './build-proxy.js';
+import { buildProxy, type ProxyRuntime } from './build-proxy.js';
 import { seedConfigCoverage } from './coverage-from-config.js';
 import { unsupportedOptions } from './unsupported-options.js';
 
 // everything serve builds; its refusals are ConfigError(s) already, anything else is stated
 // against the file (a build failure without a position is a bug of ours, never a crash of check)
-const buildsTheProxy: ConfigCheck = async (loaded) => {
-  // the build refuses unsupported options but only logs their warnings; check reports them
-  const { warnings } = unsupportedOptions(loaded);
-  try {
-    await buildProxy(loaded, { quiet: true }).close();
-    return { warnings };
-  } catch (error) {
-    if (error instanceof ConfigErrors)
-      return { errors: error.errors, warnings: unique([...warnings, ...error.warnings]) };
-    if (error instanceof ConfigError) return { errors: [error], warnings };
-    const message = error instanceof Error ? error.message : String(error);
-    const unexpected = configErrorAt(
-      loaded,
-      [],
-      `cannot build this configuration: ${message}`,
-      'CONFIG_INVALID_VALUE',
-      {
-        cause: error,
-      },
-    );
-    return { errors: [unexpected], warnings };
-  }
-};
+function buildsTheProxy(seedPlan: SeedPlanCheck | undefined): ConfigCheck {
+  return async (loaded, seed) => {
+    // the build refuses unsupported options but only logs their warnings; check reports them
+    const { warnings } = unsupportedOptions(loaded);
+    let runtime: ProxyRuntime;
+    try {
+      runtime = buildProxy(loaded, { quiet: true });
+    } catch (error) {
+      return {
+        errors: buildRefusals(loaded, error),
+        warnings: unique([...warnings, ...(error instanceof ConfigErrors ? error.warnings : [])]),
+      };
+    }
+    try {
+      // with a seed.yaml: its tasks planned against this runtime, as seed plans them
+      const errors = seed === undefined || seedPlan === undefined ? [] : await seedPlan(runtime, seed);
+      return { errors, warnings };
+    } finally {
+      await runtime.close();
+    }
+  };
+}
+
+/** A build failure as positioned errors; one without a position (a bug of ours) is stated against the file. */
+function buildRefusals(loaded: LoadedConfig, error: unknown): readonly ConfigError[] {
+  if (error instanceof ConfigErrors) return error.errors;
+  if (error instanceof ConfigError) return [error];
+  const message = error instanceof Error ? error.message : String(error);
+  return [
+    configErrorAt(loaded, [], `cannot build this configuration: ${message}`, 'CONFIG_INVALID_VALUE', {
+      cause: error,
+    }),
+  ];
+}
 
 function unique(warnings: readonly ConfigWarning[]): ConfigWarning[] {
   const seen = new Set<string>();
@@ -74,7 +87,19 @@ const buildsSeedCoverages: ConfigCheck = (_loaded, seed) => {
   return { errors: [...names].flatMap((name) => configProblems(() => seedConfigCoverage(seed, name))) };
 };
 
-/** Loads and validates the configuration (and seed config) and runs serve's build on it; reports, never throws for config problems. */
-export function checkConfiguration(options: Omit<CheckConfigOptions, 'checks'>): Promise<CheckConfigResult> {
-  return checkConfig({ ...options, checks: [buildsTheProxy, buildsSeedCoverages] });
+/** Plans a seed.yaml's tasks against a built runtime (seed/ does; app cannot import it). */
+export type SeedPlanCheck = (
+  runtime: ProxyRuntime,
+  seed: LoadedSeedConfig,
+) => Promise<readonly ConfigError[]>;
+
+/**
+ * Loads and validates the configuration (and seed config) and runs serve's build on it, and with
+ * `seedPlan` plans the seed tasks on that build; reports, never throws for config problems.
+ */
+export function checkConfiguration(
+  options: Omit<CheckConfigOptions, 'checks'>,
+  seedPlan?: SeedPlanCheck,
+): Promise<CheckConfigResult> {
+  return checkConfig({ ...options, checks: [buildsTheProxy(seedPlan), buildsSeedCoverages] });
 }

@@ -6,6 +6,7 @@ export { SeedError, type SeedErrorCode } from './errors.js';
 export { runSeed, planSeedRun, type RunSeedOptions, type SeedRunResult, type SeedRunStatus } from './run-seed.js';
 export { planSeed, type PlannedTask, type SeedPlan, type TaskSelection, type PlanContext } from './plan.js';
 export { formatSeedPlan } from './format-plan.js';
+export { seedPlanProblems } from './plan-problems.js';
 export { benchmarkSeed, type SeedBenchmark } from './benchmark.js';
 export { taskLevels } from './levels.js';
 export { walkTiles, canSkip, type ProgressPath, type WalkOptions } from './walk.js';
