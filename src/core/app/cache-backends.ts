@@ -421,8 +421,8 @@ export function cacheMetaSize(loaded: LoadedConfig, name: string, cache: CacheCo
 }
 
 /**
- * Every problem of every cache's backend options, for `check`: unsupported types, and what each
- * backend's `validate` finds; and each cache's `meta_size`. Touches no files.
+ * Every problem of every cache's backend options, for the first step of `buildProxy` (and so `check`):
+ * unsupported types, what each backend's `validate` finds, and each cache's `meta_size`. Touches no files.
  */
 export function checkCacheBackends(loaded: LoadedConfig): ConfigError[] {
   const errors: ConfigError[] = [];
