@@ -1,11 +1,25 @@
 // The AssemblyScript compile of wasm/resample-kernel.ts, shared by build-wasm.ts and the test
 // that checks the committed module is current.
-import asc from 'assemblyscript/asc';
 import { fileURLToPath } from 'node:url';
+
+/** The part of AssemblyScript's compiler API used here. */
+interface AscApi {
+  createMemoryStream(): { toString(): string };
+  main(
+    args: readonly string[],
+    options: { stderr: unknown; writeFile(name: string, contents: Uint8Array | string): void },
+  ): Promise<{ error: Error | null }>;
+}
+
+// Imported through a variable so TypeScript never reads AssemblyScript's declarations: they
+// redeclare the global Array (e.g. `at()` returning T), which changes the types of the whole
+// program for typecheck and lint.
+const ASC_MODULE = 'assemblyscript/asc';
 
 /** The wasm bytes of the kernel: optimised, no runtime (the caller lays out memory), SIMD. */
 export async function compileResampleKernel(): Promise<Uint8Array> {
   const source = fileURLToPath(new URL('../wasm/resample-kernel.ts', import.meta.url));
+  const { default: asc } = (await import(ASC_MODULE)) as { default: AscApi };
   const written: { wasm?: Uint8Array } = {};
   const stderr = asc.createMemoryStream();
   const { error } = await asc.main(
