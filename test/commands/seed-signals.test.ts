@@ -97,7 +97,12 @@ async function interruptSeed(
   });
   t.after(() => child.kill('SIGKILL'));
   const finished = collect(child);
-  await hangReached.promise;
+  // a seed that exits (or stalls) before the upstream hangs fails here instead of waiting out the
+  // test timeout: the watchdog kills a stalled one, which ends `finished`
+  const stalled = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const early = await Promise.race([hangReached.promise.then(() => null), finished]);
+  clearTimeout(stalled);
+  if (early !== null) assert.fail(`the seed ended (exit ${String(early.code)}) before the upstream hung:\n${early.stderr}`);
   const sent = Date.now();
   child.kill(signal);
   // a run that ignores the signal fails here instead of hanging the test
