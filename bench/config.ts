@@ -6,21 +6,32 @@
 import { META_SIZE } from './tiles.js';
 
 /** Cache backends the bench can put the tiles in (`--cache`). */
-export const BENCH_CACHE_TYPES = ['file', 'mbtiles', 'sqlite', 'geopackage', 's3'] as const;
+export const BENCH_CACHE_TYPES = ['file', 'mbtiles', 'sqlite', 'geopackage', 's3', 'compact', 'redis'] as const;
 export type BenchCacheType = (typeof BENCH_CACHE_TYPES)[number];
 
-/** The `cache:` lines of `cacheType`; an s3 cache uses bucket `bench` at `s3Url`. */
-function cacheLines(cacheType: BenchCacheType, s3Url: string | undefined): string {
+/** Where a store-backed cache lives: the S3-compatible store's URL, the redis-server's port. */
+export interface BenchStore {
+  readonly s3Url?: string;
+  readonly redisPort?: number;
+}
+
+/** The `cache:` lines of `cacheType`; s3 and redis caches use the store in `store`. */
+function cacheLines(cacheType: BenchCacheType, store: BenchStore): string {
   if (cacheType === 'file') return '';
-  const s3 = cacheType === 's3' ? `      bucket_name: bench\n      endpoint_url: ${s3Url ?? ''}\n` : '';
-  return `    cache:\n      type: ${cacheType}\n${s3}`;
+  const extra: Partial<Record<BenchCacheType, string>> = {
+    s3: `      bucket_name: bench\n      endpoint_url: ${store.s3Url ?? ''}\n`,
+    // MapProxy's compact cache format 2 (one .bundle per 128x128 tiles, index inside)
+    compact: '      version: 2\n',
+    redis: `      host: 127.0.0.1\n      port: ${String(store.redisPort ?? 6379)}\n`,
+  };
+  return `    cache:\n      type: ${cacheType}\n${extra[cacheType] ?? ''}`;
 }
 
 /**
  * The mapproxy.yaml text for an upstream at `upstreamUrl`; the cache (of `cacheType`) lives in
- * `./cache_data`, or for `s3` in the S3-compatible store at `s3Url`.
+ * `./cache_data`, or for `s3` and `redis` in the store `store` names.
  */
-export function benchConfig(upstreamUrl: string, cacheType: BenchCacheType = 'file', s3Url?: string): string {
+export function benchConfig(upstreamUrl: string, cacheType: BenchCacheType = 'file', store: BenchStore = {}): string {
   return `# written by npm run bench
 services:
   tms:
@@ -40,7 +51,7 @@ caches:
     sources: [osm_wms]
     meta_size: [${META_SIZE}, ${META_SIZE}]
     meta_buffer: 0
-${cacheLines(cacheType, s3Url)}sources:
+${cacheLines(cacheType, store)}sources:
   osm_wms:
     type: wms
     req:

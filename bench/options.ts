@@ -60,8 +60,9 @@ export const usage = (scenarios: readonly string[]): string => `Usage: npm run b
   --workers N            worker processes of both servers with --deploy (default 2)
   --runs N               paired runs per scenario, medians reported (default 3 with --deploy, else 1)
   --upstream mapserver|builtin  the upstream WMS (default mapserver with --deploy, else builtin)
-  --cache TYPE           the cache backend: file (default), mbtiles, sqlite, geopackage or s3 (an
-                         in-process S3-compatible store)
+  --cache TYPE           the cache backend: file (default), mbtiles, sqlite, geopackage, s3 (an
+                         in-process S3-compatible store), compact (version 2) or redis (a
+                         throwaway redis-server on a free port, stopped with the target)
   --output FILE          JSON summary (default bench/results/latest.json; "-" for none)
   --quick                a few seconds per scenario, for a smoke check
   -h, --help             this text

@@ -11,7 +11,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchConfig, type BenchCacheType } from './config.js';
+import { benchConfig, type BenchCacheType, type BenchStore } from './config.js';
+import { spawnRedis } from '../test/helpers/redis-server.js';
 import { createS3Server } from '../test/helpers/s3-server.js';
 import type { ServerMode } from './options.js';
 
@@ -116,6 +117,35 @@ async function waitForListening(url: string): Promise<void> {
   }
 }
 
+/** The store a cache of `cacheType` lives in outside the target, and the env the target needs for it. */
+interface CacheStore {
+  readonly store: BenchStore;
+  readonly env: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the store of an s3 cache (an in-process S3-compatible store) or a redis cache (a
+ * throwaway `redis-server` on a free port, no persistence); none for file-based caches.
+ */
+async function startCacheStore(cacheType: BenchCacheType): Promise<CacheStore | undefined> {
+  if (cacheType === 's3') {
+    const s3 = await createS3Server(['bench']);
+    const env = {
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    return { store: { s3Url: s3.url }, env, close: () => s3.close() };
+  }
+  if (cacheType === 'redis') {
+    const redis = await spawnRedis();
+    return { store: { redisPort: redis.port }, env: {}, close: () => redis.stop() };
+  }
+  return undefined;
+}
+
 /** Starts a `kind` target serving the bench config against `upstreamUrl`, as `deployment` says. */
 export async function startTarget(
   kind: TargetKind,
@@ -124,26 +154,20 @@ export async function startTarget(
   deployment: Deployment = { mode: 'develop' },
   cacheType: BenchCacheType = 'file',
 ): Promise<Target> {
-  if (cacheType !== 's3') return startServing(kind, upstreamUrl, mode, deployment, cacheType);
-  // the s3 cache lives in an in-process S3-compatible store, closed with the target
-  const s3 = await createS3Server(['bench']);
-  const env = {
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  const store = await startCacheStore(cacheType);
+  if (store === undefined) return startServing(kind, upstreamUrl, mode, deployment, cacheType);
+  // the store is closed with the target
   try {
-    const target = await startServing(kind, upstreamUrl, mode, deployment, cacheType, { url: s3.url, env });
+    const target = await startServing(kind, upstreamUrl, mode, deployment, cacheType, store);
     return {
       ...target,
       close: async () => {
         await target.close();
-        await s3.close();
+        await store.close();
       },
     };
   } catch (error) {
-    await s3.close();
+    await store.close();
     throw error;
   }
 }
@@ -154,18 +178,18 @@ async function startServing(
   mode: ServerMode,
   deployment: Deployment,
   cacheType: BenchCacheType,
-  s3?: { readonly url: string; readonly env: Readonly<Record<string, string>> },
+  store?: CacheStore,
 ): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), `bench-${kind}-`));
   const configFile = join(dir, 'mapproxy.yaml');
-  await writeFile(configFile, benchConfig(upstreamUrl, cacheType, s3?.url));
+  await writeFile(configFile, benchConfig(upstreamUrl, cacheType, store?.store));
   let child: ChildProcess;
   let label: string;
   const spawnOptions: SpawnOptions = {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
-    env: { ...process.env, ...s3?.env },
+    env: { ...process.env, ...store?.env },
   };
   if (kind === 'mapproxy-ts' && deployment.mode === 'deploy') {
     const entry = ourEntry(mode);

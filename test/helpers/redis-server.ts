@@ -1,6 +1,7 @@
 /**
  * A real, throwaway `redis-server` for one test: on a free port picked here (never `--port 0`),
- * without persistence, stopped in `t.after`. Tests gate on `needs('redis-server')`.
+ * without persistence, stopped in `t.after` (or by its caller: `spawnRedis`, used by the bench).
+ * Tests gate on `needs('redis-server')`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -77,10 +78,22 @@ function isComplete(reply: string): boolean {
 
 /**
  * Starts `redis-server` on a free port (or `options.port`, to restart one) with `options.args`
- * added, and waits until it answers PING.
+ * added, waits until it answers PING and stops it in `t.after`.
  */
 export async function startRedis(
   t: TestContext,
+  options: { readonly port?: number; readonly args?: readonly string[] } = {},
+): Promise<RunningRedis> {
+  const redis = await spawnRedis(options);
+  t.after(() => redis.stop());
+  return redis;
+}
+
+/**
+ * `startRedis` without a test: the caller stops the server (the bench runs one per target).
+ * Stopped here already when it never answers.
+ */
+export async function spawnRedis(
   options: { readonly port?: number; readonly args?: readonly string[] } = {},
 ): Promise<RunningRedis> {
   const port = options.port ?? (await freePort());
@@ -99,15 +112,19 @@ export async function startRedis(
     child.kill('SIGTERM');
     await exited;
   };
-  t.after(stop);
-  // PING until it answers (the server needs a few ms to listen); give up when it exits. With
-  // --requirepass the answer is NOAUTH, which says as much
-  for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
-    const reply = await redisCommand(port, 'PING').catch((error: unknown) => String(error));
-    if (reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')) break;
-    if (attempt > 200) throw new Error(`redis-server did not answer on ${String(port)}: ${reply}\n${output}`);
-    await delay(25);
+  try {
+    // PING until it answers (the server needs a few ms to listen); give up when it exits. With
+    // --requirepass the answer is NOAUTH, which says as much
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
+      const reply = await redisCommand(port, 'PING').catch((error: unknown) => String(error));
+      if (reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')) break;
+      if (attempt > 200) throw new Error(`redis-server did not answer on ${String(port)}: ${reply}\n${output}`);
+      await delay(25);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
   }
   return { host: '127.0.0.1', port, process: child, command: (line) => redisCommand(port, line), stop };
 }
