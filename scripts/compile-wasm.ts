@@ -1,5 +1,8 @@
 // The AssemblyScript compile of wasm/resample-kernel.ts, shared by build-wasm.ts and the test
 // that checks the committed module is current.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /** The part of AssemblyScript's compiler API used here. */
@@ -46,4 +49,15 @@ export async function compileResampleKernel(): Promise<Uint8Array> {
   if (error !== null) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);
   if (written.wasm === undefined) throw new Error('asc wrote no .wasm');
   return written.wasm;
+}
+
+/**
+ * The SHA-256 of what the module is built from: the AssemblyScript source and the compiler's
+ * version. The build writes it beside the bytes; a unit test compares it (cheap) instead of
+ * compiling again (~10 s of CPU in every test run).
+ */
+export function resampleKernelInputsSha256(): string {
+  const source = readFileSync(new URL('../wasm/resample-kernel.ts', import.meta.url));
+  const { version } = createRequire(import.meta.url)('assemblyscript/package.json') as { version: string };
+  return createHash('sha256').update(source).update(`\0assemblyscript ${version}`).digest('hex');
 }
