@@ -77,3 +77,26 @@ test('an in-image "Could not get any sources" lists each failure on its own line
   assert.equal((await imageDiff(expected.body, Buffer.from(await res.arrayBuffer()))).max, 0);
   assert.equal(upstream.requests.length, expected.upstream?.length);
 });
+
+test('a map wider than its format can be written is refused in XML, and so is an exception image that wide', async (t) => {
+  const { proxy, upstream } = await startWmsProxy(t);
+  // 65501 x 1 is within max_output_pixels, but libjpeg writes at most 65500 pixels a side
+  const base =
+    '/service?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&SRS=EPSG:4326&BBOX=-180,-90,180,90&STYLES=' +
+    '&FORMAT=image/jpeg&WIDTH=65501&HEIGHT=1&EXCEPTIONS=application/vnd.ogc.se_inimage';
+  for (const [layers, message] of [
+    ['pattern', /image size too large for image\/jpeg \(at most 65500 pixels a side\)/],
+    ['nosuchlayer', /unknown layer: nosuchlayer/],
+  ] as const) {
+    const res = await fetch(`${proxy.url}${base}&LAYERS=${layers}`);
+    assert.equal(res.status, 200, layers);
+    assert.equal(res.headers.get('content-type'), 'application/vnd.ogc.se_xml', layers);
+    assert.match(await res.text(), message);
+  }
+  // one pixel less is drawn: the in-image exception of an unknown layer, as wide as asked
+  const res = await fetch(`${proxy.url}${base.replace('WIDTH=65501', 'WIDTH=65500')}&LAYERS=nosuchlayer`);
+  assert.equal(res.headers.get('content-type'), 'image/jpeg');
+  const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+  assert.deepEqual([meta.width, meta.height], [65500, 1]);
+  assert.equal(upstream.requests.length, 0);
+});

@@ -64,3 +64,21 @@ export function formatName(format: string): FormatName | 'mixed' | null {
       return null;
   }
 }
+
+/** libjpeg's, cgif's and libwebp's limits on a side; png and uncompressed tiff have none we reach. */
+const MAX_SIDE = { jpeg: 65500, gif: 65535, webp: 16383 } as const;
+
+/**
+ * The longest side an image encoded with `options` may have (Infinity when the encoder has no
+ * limit below max_output_pixels). A mixed format may become JPEG, so it takes JPEG's.
+ */
+export function maxEncodableSide(options: {
+  readonly format: string;
+  readonly tiffCompression?: string | null;
+}): number {
+  const name = formatName(options.format);
+  if (name === 'jpeg' || name === 'mixed') return MAX_SIDE.jpeg;
+  if (name === 'gif' || name === 'webp') return MAX_SIDE[name];
+  if (name === 'tiff' && options.tiffCompression === 'jpeg') return MAX_SIDE.jpeg;
+  return Infinity;
+}

@@ -17,7 +17,7 @@ export {
   type ImageOptionsSpec,
   type GlobalImageSpec,
 } from './options.js';
-export { formatName, sniffFormat, type FormatName } from './formats.js';
+export { formatName, maxEncodableSide, sniffFormat, type FormatName } from './formats.js';
 export { type Rgba } from './pixels.js';
 export { messageImage, type MessageOptions } from './message.js';
 export { pilMessageImage } from './pil-font.js';

@@ -3,11 +3,13 @@
  * ServiceExceptionReport of each version (HTTP 200, as MapProxy answers), in-image and blank.
  */
 import { messageImage, blankImage, type ImageFormatOptions } from '../../image/index.js';
-import { escapeXml } from '../../util/index.js';
+import { escapeXml, getLogger } from '../../util/index.js';
 import type { OgcError } from '../errors.js';
 import { NO_CACHE } from '../responses.js';
 import type { ServiceResponse } from '../types.js';
 import type { WmsVersion } from './wms-version.js';
+
+const log = getLogger('mapproxy.service.wms');
 
 /** How an error is answered: XML for the version, or an image in the requested format. */
 export interface WmsExceptionContext {
@@ -73,12 +75,17 @@ export async function renderWmsException(
   if (image !== null && (mode.includes('image') || mode.includes('blank'))) {
     const size = image.size ?? [256, 256];
     const text = mode.includes('image') ? error.message : '';
-    const picture =
-      text === ''
-        ? blankImage(size, [...image.bgcolor, image.transparent ? 0 : 255])
-        : await messageImage(text, size, { bgcolor: image.bgcolor, transparent: image.transparent });
-    const encoded = await picture.encode({ ...image.options, transparent: image.transparent });
-    return { status: 200, contentType: image.format, body: encoded.data, cache: NO_CACHE };
+    try {
+      const picture =
+        text === ''
+          ? blankImage(size, [...image.bgcolor, image.transparent ? 0 : 255])
+          : await messageImage(text, size, { bgcolor: image.bgcolor, transparent: image.transparent });
+      const encoded = await picture.encode({ ...image.options, transparent: image.transparent });
+      return { status: 200, contentType: image.format, body: encoded.data, cache: NO_CACHE };
+    } catch (imageError) {
+      // an exception that cannot be drawn is still answered: in the version's XML
+      log.warn(`cannot draw the exception image, answering XML: ${(imageError as Error).message}`);
+    }
   }
   const code = error.ogcCode === 'NoApplicableCode' ? null : error.ogcCode;
   return {

@@ -2,7 +2,13 @@
  * `WmsService`: WMS 1.0.0-1.3.0 (MapProxy `service/wms.py` `WMSServer`): GetCapabilities, GetMap,
  * GetFeatureInfo and GetLegendGraphic, each error rendered by the version's exception handler.
  */
-import { blankImage, concatImages, type ImageFormatOptions, type ImageResult } from '../../image/index.js';
+import {
+  blankImage,
+  concatImages,
+  maxEncodableSide,
+  type ImageFormatOptions,
+  type ImageResult,
+} from '../../image/index.js';
 import type { FeatureInfoDoc, LegendQuery } from '../../layer/index.js';
 import { Gate, getLogger, processCores, type BBox } from '../../util/index.js';
 import { OgcError } from '../errors.js';
@@ -147,32 +153,27 @@ export class WmsService implements Service {
       size = null;
     }
     const mime = formatMime(query);
-    const options = this.#options.imageFormats.get(mime);
-    // an error image is never larger than a map may be: above max_output_pixels the XML answers
+    const known = this.#options.imageFormats.get(mime);
+    const options = known ?? this.#pngOptions();
+    // an error image is never larger than a map may be (above max_output_pixels, or wider than
+    // the format's encoder can write, the XML answers)
     const limit =
       this.#options.maxOutputPixels > 0 ? this.#options.maxOutputPixels : DEFAULT_MAX_OUTPUT_PIXELS;
-    const drawable = size === null || size[0] * size[1] <= limit;
+    const drawable =
+      size === null || (size[0] * size[1] <= limit && Math.max(...size) <= maxEncodableSide(options));
     return {
       version,
       exceptions: query.exceptions,
       forceXml: false,
-      image: !drawable
-        ? null
-        : options === undefined
-          ? {
-              size,
-              format: 'image/png',
-              options: this.#pngOptions(),
-              transparent: query.transparent?.toLowerCase() === 'true',
-              bgcolor: parseBgcolor(query.bgcolor),
-            }
-          : {
-              size,
-              format: mime,
-              options,
-              transparent: query.transparent?.toLowerCase() === 'true',
-              bgcolor: parseBgcolor(query.bgcolor),
-            },
+      image: drawable
+        ? {
+            size,
+            format: known === undefined ? 'image/png' : mime,
+            options,
+            transparent: query.transparent?.toLowerCase() === 'true',
+            bgcolor: parseBgcolor(query.bgcolor),
+          }
+        : null,
     };
   }
 
@@ -250,6 +251,17 @@ export class WmsService implements Service {
     }
     this.#checkMap(params);
     const options = this.#checkFormat(params, query.format);
+    const maxSide = maxEncodableSide(options);
+    if (Math.max(...params.size) > maxSide) {
+      context.forceXml = true;
+      throw new OgcError(
+        `image size too large for ${options.format} (at most ${maxSide} pixels a side)`,
+        'NoApplicableCode',
+        {
+          locator: 'width',
+        },
+      );
+    }
     this.#checkSrs(params, version);
     const srs = requestSrs(params.srsCode, version);
     // MapProxy srs_extents: a `bbox_srs` box of the request's SRS limits what is rendered
