@@ -33,7 +33,7 @@ export default class ServeDevelop extends Command {
     }),
     debug: Flags.boolean({ description: 'debug logging, and error details in 500 responses' }),
     'log-config': Flags.file({
-      description: 'Python logging ini file (create one with `create -t log-ini`); default: everything to stdout',
+      description: 'Python logging ini file (create one with `create -t log-ini`); default: the console, request lines on stderr',
     }),
   };
 
@@ -65,7 +65,8 @@ export default class ServeDevelop extends Command {
     } catch (error) {
       return this.fail(error);
     }
-    this.log(`* Running on ${server.url}/ (Press CTRL+C to quit)`);
+    // werkzeug's line, on stderr as MapProxy's dev server writes it (its loggers go to stdout)
+    this.logToStderr(`[info]  * Running on ${server.url}/ (Press CTRL+C to quit)`);
     const stop = () => void server.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

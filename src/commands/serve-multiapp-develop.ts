@@ -35,7 +35,8 @@ export default class ServeMultiappDevelop extends Command {
     } catch (error) {
       return this.exit(presentFailure(error, 'serve-multiapp-develop', this));
     }
-    this.log(`* Running on ${server.url}/ (Press CTRL+C to quit)`);
+    // werkzeug's line, on stderr as MapProxy's dev server writes it (its loggers go to stdout)
+    this.logToStderr(`[info]  * Running on ${server.url}/ (Press CTRL+C to quit)`);
     const stop = () => void server.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -46,7 +46,8 @@ export default class Serve extends Command {
       return this.exit(presentFailure(error, 'serve', this));
     }
     if (server.role === 'primary') {
-      this.log(`* Running on ${server.url}/ with ${flags.workers} worker(s), pid ${process.pid} (SIGHUP reloads, SIGTERM stops)`);
+      // on stderr with the access lines, as gunicorn's "Listening at"; the application log is stdout
+      this.logToStderr(`* Running on ${server.url}/ with ${flags.workers} worker(s), pid ${process.pid} (SIGHUP reloads, SIGTERM stops)`);
     }
     await server.closed;
   }

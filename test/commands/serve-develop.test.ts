@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -69,14 +70,16 @@ test('node bin/dev.js (no --import tsx) serves the example, WMS reprojection on 
   });
   t.after(() => child.kill());
   let output = '';
+  const streams = { stdout: '', stderr: '' };
   const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
+    const onData = (stream: keyof typeof streams) => (chunk: Buffer) => {
       output += chunk.toString();
+      streams[stream] += chunk.toString();
       const match = /Running on (http:\/\/\S+?)\/ /.exec(output);
       if (match?.[1] !== undefined) resolve(match[1]);
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout.on('data', onData('stdout'));
+    child.stderr.on('data', onData('stderr'));
     child.once('exit', (code) => {
       reject(new Error(`serve-develop exited with ${String(code)}:\n${output}`));
     });
@@ -90,4 +93,10 @@ test('node bin/dev.js (no --import tsx) serves the example, WMS reprojection on 
   }
   assert.equal((await fetch(`${url}/demo/`)).status, 200);
   assert.equal(child.exitCode, null, `the server is still running:\n${output}`);
+  // as MapProxy's dev server: its log on stdout, werkzeug's start and request lines on stderr
+  while (!streams.stderr.includes('"GET /demo/ HTTP/1.1" 200')) await once(child.stderr, 'data');
+  assert.match(streams.stdout, /^\[[\d-]+ [\d:,]+\] mapproxy\.config - INFO - reading: /m);
+  assert.match(streams.stderr, /^\[info\] {2}\* Running on http:\/\/127\.0\.0\.1:\d+\/ \(Press CTRL\+C to quit\)$/m);
+  assert.doesNotMatch(streams.stdout, /Running on|HTTP\/1\.1/);
+  assert.doesNotMatch(streams.stderr, /mapproxy\.config/);
 });

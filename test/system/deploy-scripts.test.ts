@@ -53,12 +53,14 @@ async function runScript(t: TestContext, script: string): Promise<{ url: string;
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      const found = /Running on (http:\/\/\S+?)\//.exec(output)?.[1];
-      if (found !== undefined) resolve(found);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    // `serve` says `Running on` on stderr, the server script on stdout
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        const found = /Running on (http:\/\/\S+?)\//.exec(output)?.[1];
+        if (found !== undefined) resolve(found);
+      });
+    }
     child.once('exit', () => { reject(new Error(`node app.js exited:\n${output}`)); });
   });
   return { url, child };

@@ -99,10 +99,13 @@ test('two server processes on one cache directory make one upstream request for 
         const match = pattern.exec(output);
         if (match) resolve(match);
       };
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        check();
-      });
+      // the debug lines come on stdout, the `Running on` line on stderr
+      for (const stream of [child.stdout, child.stderr]) {
+        stream.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          check();
+        });
+      }
       child.once('exit', (code) => {
         reject(new Error(`second server exited with ${String(code)}:\n${output}`));
       });

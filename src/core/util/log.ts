@@ -111,9 +111,14 @@ function toRecord(event: LoggingEvent): LogRecord {
   };
 }
 
-const stdoutAppender: AppenderModule = {
+/**
+ * The console as in MapProxy's dev server: its loggers write to stdout, werkzeug's request lines
+ * (our access logger) to stderr, so `2>/dev/null` keeps the application log alone.
+ */
+const consoleAppender: AppenderModule = {
   configure: () => (event) => {
-    process.stdout.write(`${formatLogRecord(toRecord(event))}\n`);
+    const stream = event.categoryName === ACCESS_LOGGER ? process.stderr : process.stdout;
+    stream.write(`${formatLogRecord(toRecord(event))}\n`);
   },
 };
 
@@ -127,7 +132,8 @@ const listenerAppender: AppenderModule = {
 
 /**
  * (Re)configures all loggers; loggers obtained earlier follow the new settings. Without a call the
- * defaults apply: INFO and above to stdout in MapProxy's dev-server format.
+ * defaults apply: INFO and above to the console (stdout; access lines to stderr) in MapProxy's
+ * dev-server format.
  */
 export function configureLogging(config: LoggingConfig = {}): void {
   const appenders = config.stdout === false ? ['listeners'] : ['stdout', 'listeners'];
@@ -139,7 +145,7 @@ export function configureLogging(config: LoggingConfig = {}): void {
     categories[name] = { appenders, level: LOG4JS_LEVELS[level], inherit: false };
   }
   log4js().configure({
-    appenders: { stdout: { type: stdoutAppender }, listeners: { type: listenerAppender } },
+    appenders: { stdout: { type: consoleAppender }, listeners: { type: listenerAppender } },
     categories,
   });
 }
