@@ -278,6 +278,16 @@ test('a malformed --metrics-bind is a usage error naming that option, before any
   assert.equal(upstream.requests.length, 0);
 });
 
+test('a --metrics-file where no directory can be made fails at once, naming the file (under /proc mkdir -p never ended)', async (t) => {
+  const { dir, upstream } = await setUp(t);
+  for (const file of ['/proc/no-such-process/seed.prom', join(dir, 'tile-cache.yaml', 'seed.prom')]) {
+    const result = await runCommand(['seed', '-f', 'tile-cache.yaml', '-s', 'seed.yaml', '--metrics-file', file], { cwd: dir });
+    assert.equal(result.code, 1, result.stderr);
+    assert.ok(result.stderr.includes(file), result.stderr);
+  }
+  assert.equal(upstream.requests.length, 0);
+});
+
 test('a run stopped by --duration exits 0 as MapProxy, but its metrics say interrupted, not success', async (t) => {
   // the upstream never answers: the time limit ends the run (and nothing is written after it)
   const { dir, upstream } = await setUp(t, { hang: true });

@@ -3,8 +3,11 @@
  * rename it over the target (MapProxy `util/fs.py` `write_atomic`). Readers never see partial tiles.
  */
 import { randomInt } from 'node:crypto';
-import { chmod, lstat, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ensureDirectory } from '../util/index.js';
+
+export { ensureDirectory };
 
 export interface WriteModes {
   /** Mode of written files (`file_permissions`), applied with chmod so the umask does not narrow it. */
@@ -15,39 +18,6 @@ export interface WriteModes {
 
 function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-}
-
-/**
- * Creates `dir` and missing parents. With `dirMode`, every directory created here gets that mode;
- * a directory another process creates at the same time is fine.
- */
-export async function ensureDirectory(dir: string, dirMode?: number | null): Promise<void> {
-  if (dirMode === undefined || dirMode === null) {
-    await mkdir(dir, { recursive: true });
-    return;
-  }
-  const missing: string[] = [];
-  let current = dir;
-  for (;;) {
-    try {
-      await stat(current);
-      break;
-    } catch (error) {
-      if (!isErrno(error, 'ENOENT')) throw error;
-      missing.push(current);
-      const parent = dirname(current);
-      if (parent === current) break;
-      current = parent;
-    }
-  }
-  for (const path of missing.reverse()) {
-    try {
-      await mkdir(path);
-      await chmod(path, dirMode);
-    } catch (error) {
-      if (!isErrno(error, 'EEXIST')) throw error;
-    }
-  }
 }
 
 /**

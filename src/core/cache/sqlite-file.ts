@@ -4,10 +4,11 @@
  * database locked by another process is waited for asynchronously, never as a long blocking call.
  * A file removed or replaced by another process (a cleanup) is reopened on the next use.
  */
-import { access, mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { access, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { ensureDirectory } from '../util/index.js';
 import { CacheError } from './errors.js';
 
 export type SqliteDatabase = Database.Database;
@@ -190,7 +191,7 @@ export class SqliteFile {
 
   async #connect(): Promise<SqliteDatabase> {
     const { dirMode } = this.#options;
-    await mkdir(dirname(this.file), { recursive: true, ...(dirMode == null ? {} : { mode: dirMode }) });
+    await ensureDirectory(dirname(this.file), dirMode);
     const db = new Database(this.file, { timeout: Math.min(BLOCKING_BUSY_MS, this.#options.timeoutMs) });
     try {
       const initialize = db.transaction(() => {

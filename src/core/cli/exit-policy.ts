@@ -106,6 +106,7 @@ const KIND_OF: Readonly<Record<ErrorCode, FailureKind>> = {
   SEED_UNKNOWN_TASK: 'not-found',
   SEED_COVERAGE: 'config',
   SEED_PROGRESS_FILE: 'config',
+  SEED_METRICS_FILE: 'failed',
   SEED_INVALID_OPTION: 'usage',
   SEED_DESTINATION_EXISTS: 'refused',
   SEED_UNKNOWN_CACHE: 'not-found',
@@ -123,6 +124,7 @@ const HINTS: Partial<Record<ErrorCode, (command: string) => string>> = {
   LOG_CONFIG: () => '`mapproxy-util create -t log-ini log.ini` writes a working example',
   SCAFFOLD_UNKNOWN_TEMPLATE: () => '`mapproxy-util create -l` lists the templates',
   SEED_PROGRESS_FILE: () => 'remove the file, or give another --progress-file',
+  SEED_METRICS_FILE: () => 'give a --metrics-file in a directory this user can write',
   SERVER_LISTEN: () => 'give another address with -b HOST:PORT (port 0 picks a free one)',
 };
 

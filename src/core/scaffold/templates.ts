@@ -2,9 +2,10 @@
  * `create -t NAME DEST`: the templates in templates/ and how each is written, following
  * MapProxy's `mapproxy-util create` (script/util.py): never overwrite without `force`.
  */
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDirectory } from '../util/index.js';
 import { ScaffoldError } from './errors.js';
 
 /** The templates directory of the package (same depth from src/ and dist/). */
@@ -73,7 +74,7 @@ export async function writeTemplate(name: string, dest: string, options: WriteTe
     case 'base-config': {
       const files = ['mapproxy.yaml', 'seed.yaml', 'full_example.yaml', 'full_seed_example.yaml'];
       for (const file of files) await refuseExisting(join(dest, file), options.force);
-      await mkdir(dest, { recursive: true });
+      await ensureDirectory(dest);
       for (const file of files) {
         const to = join(dest, file);
         await put(to, () => copyFile(join(TEMPLATES_DIR, 'base-config', file), to));

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileAtomic } from '../cache/index.js';
 import { getLogger, SeedRunMetrics, type SeedTaskLabels } from '../util/index.js';
+import { SeedError } from './errors.js';
 import type { SeedEvent, SeedTaskInfo } from './types.js';
 
 const log = getLogger('mapproxy.seed');
@@ -65,11 +66,23 @@ export class SeedMetricsOutput {
    * Starts serving (when `bind` is set), writes the first file and the periodic ones. Rejects
    * when the address cannot be bound or the file cannot be written, before any tile is seeded.
    */
-  static async start(options: SeedMetricsOptions, now: () => number, dryRun: boolean): Promise<SeedMetricsOutput> {
+  static async start(
+    options: SeedMetricsOptions,
+    now: () => number,
+    dryRun: boolean,
+  ): Promise<SeedMetricsOutput> {
     const output = new SeedMetricsOutput(options, now, dryRun);
     try {
       if (options.bind !== undefined) await output.#listen(options.bind);
-      await output.#write();
+      await output.#write().catch((error: unknown) => {
+        throw new SeedError(
+          `cannot write --metrics-file ${String(options.file)}: ${(error as Error).message}`,
+          'SEED_METRICS_FILE',
+          {
+            cause: error,
+          },
+        );
+      });
     } catch (error) {
       await output.#stopServer();
       throw error;
@@ -178,7 +191,9 @@ export class SeedMetricsOutput {
       this.#metrics.tick(this.#now());
       this.#metrics.text().then(
         (text) => {
-          res.writeHead(200, { 'Content-Type': this.#metrics.contentType, 'Cache-Control': 'no-store' }).end(text);
+          res
+            .writeHead(200, { 'Content-Type': this.#metrics.contentType, 'Cache-Control': 'no-store' })
+            .end(text);
         },
         (error: unknown) => {
           res.writeHead(503, { 'Content-Type': 'text/plain' }).end(`metrics unavailable: ${String(error)}\n`);

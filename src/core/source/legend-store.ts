@@ -3,9 +3,9 @@
  * `<globals.cache.base_dir>/legends/<md5(identifier + str(scale))>.png`, shared with MapProxy.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pyFloatRepr } from '../util/index.js';
+import { ensureDirectory, pyFloatRepr } from '../util/index.js';
 
 /** Stored legends by identifier and scale. */
 export interface LegendStore {
@@ -37,7 +37,7 @@ export function createLegendFileStore(dir: string): LegendStore {
       // write and rename, as MapProxy's write_atomic: readers never see half a legend
       const path = join(dir, legendFileName(identifier, scale));
       const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-      await mkdir(dir, { recursive: true });
+      await ensureDirectory(dir);
       try {
         await writeFile(temp, png);
         await rename(temp, path);

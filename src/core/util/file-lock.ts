@@ -2,10 +2,10 @@
  * Cross-process locks as proper-lockfile directories: one non-blocking attempt (`tryLockFile`) and
  * a polling wait (`pollFor`). A lock whose holder died goes stale and is taken over.
  */
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
+import { ensureDirectory } from './make-directory.js';
 
 export interface FileLockOptions {
   /**
@@ -47,7 +47,7 @@ export async function tryLockFile(path: string, options: FileLockOptions): Promi
     } catch (error) {
       if (isErrno(error, 'ELOCKED')) return null;
       if (!isErrno(error, 'ENOENT') || attempt >= 2) throw error;
-      await (options.createParent ?? ((dir) => mkdir(dir, { recursive: true })))(dirname(path));
+      await (options.createParent ?? ensureDirectory)(dirname(path));
     }
   }
 }

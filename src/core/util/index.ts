@@ -44,6 +44,7 @@ export {
 export { configureLoggingFromIni, parseLogIni } from './log-ini.js';
 export { VERSION } from './version.js';
 export { tryLockFile, pollFor, type FileLockOptions, type FileLockRelease } from './file-lock.js';
+export { ensureDirectory } from './make-directory.js';
 export {
   metrics,
   metricsText,
