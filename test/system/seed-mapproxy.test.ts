@@ -52,8 +52,60 @@ async function tileFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+/** What one seed run left: its status, its upstream requests, its tile files and a copy of its cache_data. */
+interface SeedOutcome {
+  readonly status: string;
+  readonly requests: number;
+  readonly files: readonly string[];
+  /** cache_data copied out of the run's directory; it outlives the test that ran the seed. */
+  readonly cache: string;
+}
+
+/**
+ * Seed runs made once for this file, by key: the test that checks a run against MapProxy and the
+ * tests that start from its cache share one run (seeding is most of this file's work), and each of
+ * those gets a copy of the cache.
+ */
+const outcomes = new Map<string, Promise<SeedOutcome>>();
+const outcomeDirs: string[] = [];
+after(() => Promise.all(outcomeDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+function seedOnce(
+  key: string,
+  seed: () => Promise<{ readonly dir: string; readonly upstream: { readonly requests: readonly unknown[] }; readonly status: string }>,
+): Promise<SeedOutcome> {
+  let outcome = outcomes.get(key);
+  if (outcome === undefined) {
+    outcome = (async () => {
+      const { dir, upstream, status } = await seed();
+      const requests = upstream.requests.length;
+      const kept = await mkdtemp(join(tmpdir(), 'seed-outcome-'));
+      outcomeDirs.push(kept);
+      await cp(join(dir, 'cache_data'), join(kept, 'cache_data'), { recursive: true });
+      return { status, requests, files: await tileFiles(dir), cache: join(kept, 'cache_data') };
+    })();
+    outcomes.set(key, outcome);
+  }
+  return outcome;
+}
+
+/** The seed "world", run once for the file. */
+function worldSeed(t: TestContext): Promise<SeedOutcome> {
+  return seedOnce('world', async () => {
+    const seeded = await seedDir(t);
+    const result = await seeded.run({ seeds: ['world'] });
+    return { ...seeded, status: result.status };
+  });
+}
+
 for (const [name, capture] of Object.entries(expected.seeds)) {
   test(`seed "${name}" writes MapProxy's tile files with as many upstream requests`, async (t) => {
+    if (name === 'world') {
+      const world = await worldSeed(t);
+      assert.equal(world.status, 'done');
+      assert.deepEqual(world.files, capture.files);
+      assert.equal(world.requests, capture.requests);
+      return;
+    }
     const { dir, upstream, run } = await seedDir(t);
     const result = await run({ seeds: [name] });
     assert.equal(result.status, 'done');
@@ -62,32 +114,13 @@ for (const [name, capture] of Object.entries(expected.seeds)) {
   });
 }
 
-/**
- * The cache_data of one complete seed "world" (as the test above checks it), made once for this
- * file; the tests that start from a seeded cache get a copy instead of seeding it again.
- */
-let seededWorld: Promise<string> | undefined;
-const seededWorldDirs: string[] = [];
-after(() => Promise.all(seededWorldDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
-function seededWorldCache(t: TestContext): Promise<string> {
-  seededWorld ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'seed-world-'));
-    seededWorldDirs.push(dir);
-    const seeded = await seedDir(t);
-    const result = await seeded.run({ seeds: ['world'] });
-    assert.equal(result.status, 'done');
-    assert.deepEqual(await tileFiles(seeded.dir), expected.seeds.world?.files);
-    await cp(join(seeded.dir, 'cache_data'), join(dir, 'cache_data'), { recursive: true });
-    return join(dir, 'cache_data');
-  })();
-  return seededWorld;
-}
-
-/** `seedDir` with a copy of the seeded "world" cache. */
+/** `seedDir` with a copy of the seeded "world" cache (the run the test above checks). */
 async function seededWorldDir(t: TestContext): Promise<Awaited<ReturnType<typeof seedDir>>> {
-  const cache = await seededWorldCache(t);
+  const world = await worldSeed(t);
+  assert.equal(world.status, 'done');
+  assert.deepEqual(world.files, expected.seeds.world?.files);
   const seeded = await seedDir(t);
-  await cp(cache, join(seeded.dir, 'cache_data'), { recursive: true });
+  await cp(world.cache, join(seeded.dir, 'cache_data'), { recursive: true });
   return seeded;
 }
 
@@ -158,20 +191,31 @@ async function expireDir(t: TestContext) {
   return { dir, upstream, run };
 }
 
+/** The expire/-l seed with mapproxy-seed arguments `args`, run once for the file. */
+function expireSeed(t: TestContext, args: readonly string[]): Promise<SeedOutcome> {
+  return seedOnce(`expire ${args.join(' ')}`, async () => {
+    const seeded = await expireDir(t);
+    const result = await seeded.run(args);
+    return { ...seeded, status: result.status };
+  });
+}
+
 for (const [name, capture] of Object.entries(expectedExpire.seeds)) {
   test(`expire/-l seed "${name}" (${capture.args.join(' ')}) writes MapProxy's tile files with as many upstream requests`, async (t) => {
-    const { dir, upstream, run } = await expireDir(t);
-    const result = await run(capture.args);
-    assert.equal(result.status, 'done');
-    assert.deepEqual(await tileFiles(dir), capture.files);
-    assert.equal(upstream.requests.length, capture.requests);
+    const seeded = await expireSeed(t, capture.args);
+    assert.equal(seeded.status, 'done');
+    assert.deepEqual(seeded.files, capture.files);
+    assert.equal(seeded.requests, capture.requests);
   });
 }
 
 for (const [name, capture] of Object.entries(expectedExpire.cleanups)) {
   test(`cleanup "${name}" (${capture.cleanup.join(' ')}) leaves the tile files MapProxy left`, async (t) => {
+    // the seed before the cleanup is one of the seeds above (shared), copied into this directory
+    const seeded = await expireSeed(t, capture.seed);
+    assert.equal(seeded.status, 'done');
     const { dir, run } = await expireDir(t);
-    await run(capture.seed);
+    await cp(seeded.cache, join(dir, 'cache_data'), { recursive: true });
     const old = new Date('2000-01-01T00:00:00Z');
     for (const p of await tileFiles(dir)) await utimes(join(dir, 'cache_data', p), old, old);
     const result = await run(capture.cleanup);
