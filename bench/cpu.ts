@@ -14,17 +14,17 @@
  * .cpuprofile into DIR when it drains).
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchConfig } from './config.js';
 import { fetchAll } from './measure.js';
+import { groupCpuMs } from './group-cpu.js';
 import { startMapServerUpstream } from './mapserver-upstream.js';
 import { getMapPath } from './scenarios/wms.js';
-import { startTarget, type Target } from './target.js';
+import { detachedTarget, startTarget, type Target } from './target.js';
 
 /** The maps of the three WMS scenarios (bench/scenarios/wms.ts), by scenario. */
 const SCENARIOS: Readonly<
@@ -46,25 +46,6 @@ function paths(name: string): string[] {
     }
   }
   return out;
-}
-
-const TICKS_PER_SECOND = 100;
-
-/** User + system CPU in ms of every process in group `pgid` (all their threads). */
-function groupCpuMs(pgid: number): number {
-  let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid) continue;
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // ended between the listing and the read
-    }
-  }
-  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 const { values } = parseArgs({
@@ -108,19 +89,12 @@ async function startOurs(upstreamUrl: string, workers: number, nodeArgs: readonl
       reject(new Error(`serve exited:\n${output}`));
     });
   });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return {
+  return detachedTarget(child, {
     kind: 'mapproxy-ts',
     label: `mapproxy-ts serve -w ${workers} ${nodeArgs.join(' ')}`,
     url,
     dir,
-    pid: child.pid ?? 0,
-    async close() {
-      process.kill(-(child.pid ?? 0), 'SIGTERM');
-      await exited;
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  });
 }
 
 const upstream = await startMapServerUpstream();

@@ -20,7 +20,18 @@ import type { ServerMode } from './options.js';
 export type TargetKind = 'mapproxy-ts' | 'mapproxy';
 
 /** How a target is run: development servers (quick mode) or as users deploy (`workers` processes). */
-export type Deployment = { readonly mode: 'develop' } | { readonly mode: 'deploy'; readonly workers: number };
+export type Deployment =
+  | { readonly mode: 'develop' }
+  /**
+   * `nodeArgs` go before ours' entry point (`--cpu-prof`, which NODE_OPTIONS refuses; workers
+   * inherit them); `bin` replaces the entry point (another build, for before/after pairs).
+   */
+  | {
+      readonly mode: 'deploy';
+      readonly workers: number;
+      readonly nodeArgs?: readonly string[];
+      readonly bin?: string;
+    };
 
 export interface Target {
   readonly kind: TargetKind;
@@ -193,11 +204,20 @@ async function startServing(
   };
   if (kind === 'mapproxy-ts' && deployment.mode === 'deploy') {
     const entry = ourEntry(mode);
-    label = `mapproxy-ts serve -w ${deployment.workers}`;
+    label = `mapproxy-ts serve -w ${deployment.workers}${deployment.bin === undefined ? '' : ` (${deployment.bin})`}`;
     const port = await freePort();
     child = spawn(
       process.execPath,
-      [entry.bin, 'serve', configFile, '-w', String(deployment.workers), '-b', `127.0.0.1:${port}`],
+      [
+        ...(deployment.nodeArgs ?? []),
+        deployment.bin ?? entry.bin,
+        'serve',
+        configFile,
+        '-w',
+        String(deployment.workers),
+        '-b',
+        `127.0.0.1:${port}`,
+      ],
       spawnOptions,
     );
   } else if (kind === 'mapproxy-ts') {
@@ -240,6 +260,23 @@ async function startServing(
     child = spawn('mapproxy-util', ['serve-develop', '-b', `127.0.0.1:${port}`, configFile], spawnOptions);
   }
   return finishStart(kind, label, child, dir, waitForUrl(child, label));
+}
+
+/**
+ * The Target of a `detached` child (the leader of its own process group) serving at `url`:
+ * closing stops the whole group and removes `dir`.
+ */
+export function detachedTarget(child: ChildProcess, fields: Omit<Target, 'pid' | 'close'>): Target {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    ...fields,
+    pid: child.pid ?? 0,
+    async close() {
+      process.kill(-(child.pid ?? 0), 'SIGTERM');
+      await exited;
+      await rm(fields.dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Runs `command` to its end in `cwd`; rejects with its output when it fails. */
