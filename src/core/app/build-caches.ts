@@ -6,6 +6,7 @@ import {
   CacheError,
   DummyCache,
   TileManager,
+  type HotTiles,
   type RefreshBefore,
   type TileCache,
   type TileRenderer,
@@ -38,6 +39,7 @@ import { buildTaggedSource } from './build-sources.js';
 import { cacheBackend, cacheMetaSize } from './cache-backends.js';
 import { cacheSourceExtent } from './cache-extent.js';
 import { cacheTransparency } from './cache-transparency.js';
+import { hotTilesOf } from './hot-tiles-config.js';
 import { createTileLocks } from './lock-backends.js';
 
 /** The TileManagers of every cache, by cache name and then grid name. */
@@ -62,6 +64,8 @@ export interface BuildCachesContext {
 export function buildCaches(context: BuildCachesContext): CacheRegistry {
   const registry: CacheRegistry = new Map();
   const renderer = renderdClient(context.loaded);
+  // one byte budget for the whole configuration, whatever the number of caches
+  const hotTiles = hotTilesOf(context.loaded);
   const build = (name: string): Map<string, TileManager> => {
     const done = registry.get(name);
     if (done !== undefined) return done;
@@ -69,7 +73,7 @@ export function buildCaches(context: BuildCachesContext): CacheRegistry {
     if (cache === undefined) throw new Error(`cache ${name} vanished after validation`);
     const managers = new Map<string, TileManager>();
     for (const gridName of cache.grids) {
-      managers.set(gridName, buildManager(context, name, cache, gridName, build, renderer));
+      managers.set(gridName, buildManager(context, name, cache, gridName, build, renderer, hotTiles));
     }
     registry.set(name, managers);
     return managers;
@@ -85,6 +89,7 @@ function buildManager(
   gridName: string,
   buildCache: (name: string) => Map<string, TileManager>,
   renderer: TileRenderer | undefined,
+  hotTiles: HotTiles | null,
 ): TileManager {
   const { loaded } = context;
   const grid = context.grids.get(gridName);
@@ -119,6 +124,7 @@ function buildManager(
     identifier: `${name}_${gridName}`,
     tileFilter: watermarkFilter(loaded, name, cache),
     renderer,
+    hotTiles,
   });
 }
 

@@ -15,6 +15,7 @@ import { buildSources } from './build-sources.js';
 import { buildTileLayers } from './build-tile-layers.js';
 import { checkCacheBackends } from './cache-backends.js';
 import { closeRuntime } from './close-runtime.js';
+import { hotTilesProblems } from './hot-tiles-config.js';
 import { checkLockBackend } from './lock-backends.js';
 import { useConfiguredProjData } from './proj-data-dir.js';
 import { cacheImageOptions } from './image-options.js';
@@ -50,7 +51,12 @@ export function buildProxy(loaded: LoadedConfig, options: BuildProxyOptions = {}
   // 0. what the configuration asks for that we cannot do: refused, never ignored (issue 15);
   // with every cache's backend options and the lock backend, so one run names all of them
   const unsupported = unsupportedOptions(loaded);
-  const refused = [...unsupported.errors, ...checkCacheBackends(loaded), ...checkLockBackend(loaded)];
+  const refused = [
+    ...unsupported.errors,
+    ...checkCacheBackends(loaded),
+    ...checkLockBackend(loaded),
+    ...hotTilesProblems(loaded),
+  ];
   if (refused.length > 0) throw new ConfigErrors(refused, unsupported.warnings);
   if (options.quiet !== true)
     for (const warning of unsupported.warnings) log.warn(formatConfigProblem(warning));

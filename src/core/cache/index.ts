@@ -45,6 +45,7 @@ export { RedisConnection, type RedisConnectionOptions, type RedisTlsOptions } fr
 export { refreshLimitSeconds, parseRefreshTime, isStale, type RefreshBefore } from './refresh-before.js';
 export { formatExtension, formatMimeType, sniffFormat, storedTileFormat } from './tile-format.js';
 export { TileManager, type TileManagerOptions, type LoadTilesOptions } from './tile-manager.js';
+export { HotTiles, type HotTilesOptions } from './hot-tiles.js';
 export { writeFileAtomic } from './atomic-write.js';
 export { stitchTiles, tilesToImage } from './stitch.js';
 export { storedImage } from './image-ops.js';

@@ -15,6 +15,7 @@ import type { ImageFormatOptions, ImageResult } from '../image/index.js';
 import { getLogger, metrics, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
+import type { HotTiles } from './hot-tiles.js';
 import type { TileLockBackend } from './lock.js';
 import { isStale, refreshLimitSeconds, type RefreshBefore } from './refresh-before.js';
 import { rescaleTile, type RescaleContext } from './rescale.js';
@@ -63,6 +64,11 @@ export interface TileManagerOptions {
   readonly renderer?: TileRenderer | undefined;
   /** Clock in ms since the epoch (tests inject one). */
   readonly now?: (() => number) | undefined;
+  /**
+   * The process's hot-tile cache (`globals.cache.hot_tiles`), shared by every manager; null or
+   * omitted: every hit reads the backend.
+   */
+  readonly hotTiles?: HotTiles | null | undefined;
   /** Receives warnings (failed writes, stale tiles served); default the `mapproxy.cache.tile` logger. */
   readonly onWarning?: ((message: string) => void) | undefined;
 }
@@ -86,6 +92,7 @@ export interface LoadTilesOptions {
 }
 
 const log = getLogger('mapproxy.cache.tile');
+let nextManagerId = 0;
 
 /** How missing tiles are created, decided once from the options and the sources (MapProxy's rules). */
 type CreationMode =
@@ -106,6 +113,9 @@ export class TileManager {
   readonly #cacheRescaled: boolean;
   readonly #now: () => number;
   readonly #warn: (message: string) => void;
+  readonly #hot: HotTiles | null;
+  /** Unique per manager: identifiers repeat across configurations (and tests). */
+  readonly #hotPrefix = `${String(nextManagerId++)}/`;
 
   /** Throws `CacheError` (`CACHE_INVALID_OPTION`) for option combinations MapProxy rejects. */
   constructor(options: TileManagerOptions) {
@@ -118,6 +128,10 @@ export class TileManager {
     this.#concurrency = Math.max(1, options.concurrentTileCreators ?? 2);
     this.#refreshBefore = options.refreshBefore ?? null;
     this.#now = options.now ?? Date.now;
+    this.#hot =
+      options.hotTiles !== undefined && options.hotTiles !== null && options.hotTiles.maxBytes > 0
+        ? options.hotTiles
+        : null;
     const logger = options.onWarning === undefined ? getLogger('mapproxy.cache.tile') : null;
     this.#warn = options.onWarning ?? ((message) => logger?.warn(message));
     const up = options.upscaleTiles ?? 0;
@@ -186,20 +200,26 @@ export class TileManager {
     const results = new Map<string, TileResult | null>();
     const stale = new Map<string, TileResult>();
 
-    // 1. read every grid tile from the cache, bytes as stored
+    // 1. read every grid tile from the hot tiles or the cache, bytes as stored; the hot tiles are
+    // skipped where staleness is checked (refresh_before, seeding), as that needs a fresh mtime
     const valid = uniqueCoords(coords.map((c) => limitTile(this.grid, c)));
     const withMetadata = (options.withMetadata ?? false) || staleLimitSeconds !== null;
-    const cached = await this.cache.loadTiles(valid, { withMetadata, dimensions });
+    const hot = staleLimitSeconds === null && options.isSeeding !== true ? this.#hot : null;
+    const toRead = hot === null ? valid : await this.#readHot(hot, valid, dimensions, withMetadata, results);
+    const cached =
+      toRead.length === 0 ? [] : await this.cache.loadTiles(toRead, { withMetadata, dimensions });
 
     // 2. sort out misses, and stale tiles that are kept as a fallback for source errors
     const missing: TileCoord[] = [];
-    valid.forEach((coord, i) => {
+    toRead.forEach((coord, i) => {
       const tile = cached[i] ?? null;
       if (tile === null) {
         missing.push(coord);
         return;
       }
       const result = this.#hit(tile);
+      // only tiles read with their mtime are kept: a hot tile must serve Last-Modified requests too
+      if (hot !== null && withMetadata) hot.set(this.#hotKey(coord, dimensions), result);
       if (staleLimitSeconds !== null && isStaleTile(tile, staleLimitSeconds, this.cache)) {
         stale.set(coordKey(coord), result);
         missing.push(coord);
@@ -223,6 +243,8 @@ export class TileManager {
         this.#runJob(job, missing, request, stale),
       );
       for (const tiles of created) for (const [key, tile] of tiles) results.set(key, tile);
+      // a created tile's file has a new mtime: the next hit reads it (and its validators) from the cache
+      if (this.#hot !== null) for (const coord of missing) this.#hot.delete(this.#hotKey(coord, dimensions));
       // 5. build tiles nothing could create from other levels (upscale_tiles/downscale_tiles)
       if (this.#rescaleLevels !== 0) await this.#rescaleMissing(missing, results, request);
     }
@@ -267,6 +289,53 @@ export class TileManager {
   /** Removes stored tiles; missing ones are fine. */
   async removeTiles(coords: readonly TileCoord[], dimensions?: Dimensions): Promise<void> {
     await Promise.all(coords.map((coord) => this.cache.removeTile(coord, dimensions)));
+  }
+
+  /**
+   * Moves the hot tiles among `coords` into `results` (without their mtime unless `withMetadata`,
+   * as a backend read would answer) and returns the coords still to be read. A tile past its TTL
+   * is served when the backend's timestamp of it is unchanged.
+   */
+  async #readHot(
+    hot: HotTiles,
+    coords: readonly TileCoord[],
+    dimensions: Dimensions,
+    withMetadata: boolean,
+    results: Map<string, TileResult | null>,
+  ): Promise<TileCoord[]> {
+    const toRead: TileCoord[] = [];
+    const toCheck: { coord: TileCoord; key: string; tile: TileResult }[] = [];
+    const found = (coord: TileCoord, tile: TileResult): void => {
+      results.set(coordKey(coord), withMetadata ? tile : { ...tile, timestampMs: null });
+    };
+    for (const coord of coords) {
+      const key = this.#hotKey(coord, dimensions);
+      const entry = hot.lookup(key);
+      if (entry === undefined) toRead.push(coord);
+      else if (entry.isFresh) found(coord, entry.tile);
+      else toCheck.push({ coord, key, tile: entry.tile });
+    }
+    if (toCheck.length === 0) return toRead;
+    const timestamps = await Promise.all(
+      toCheck.map(({ coord }) => this.cache.tileTimestamp(coord, dimensions)),
+    );
+    toCheck.forEach(({ coord, key, tile }, i) => {
+      if (tile.timestampMs !== null && timestamps[i] === tile.timestampMs) {
+        hot.renew(key);
+        found(coord, tile);
+      } else {
+        hot.delete(key);
+        toRead.push(coord);
+      }
+    });
+    return toRead;
+  }
+
+  /** The hot-tile key: this manager (cache and grid), the tile and its dimension values. */
+  #hotKey(coord: TileCoord, dimensions: Dimensions): string {
+    const key = `${this.#hotPrefix}${coordKey(coord)}`;
+    const values = Object.entries(dimensions);
+    return values.length === 0 ? key : `${key}?${JSON.stringify(values.sort())}`;
   }
 
   #hit(tile: CachedTile): TileResult {

@@ -480,6 +480,8 @@ const globalsSpec = dict({
     }),
     azureblob: dict({ connection_string: str, container_name: str }), // MapProxy 7
     ...permissions,
+    // mapproxy-ts's own: tiles read from the caches kept in memory for a moment (README "Performance")
+    hot_tiles: dict({ max_mb: num, ttl_seconds: num }),
     // mapproxy-ts's own: meta-tile locks as Redis leases shared by every process (MapProxy: files)
     tile_lock_backend: enumOf('file', 'redis'),
     tile_lock_redis: dict({

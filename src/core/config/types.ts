@@ -282,6 +282,11 @@ export interface GlobalsConfig {
     readonly sqlite_timeout: number;
     readonly s3?: Readonly<Record<string, string>>;
     readonly azureblob?: Readonly<Record<string, string>>;
+    /**
+     * mapproxy-ts's own: the in-memory hot-tile cache of each process, `max_mb` of tile bytes
+     * (0: off) kept at most `ttl_seconds`; defaults in app/ (`hotTilesOf`).
+     */
+    readonly hot_tiles?: { readonly max_mb?: number; readonly ttl_seconds?: number };
     /** mapproxy-ts's own: `file` (default, `tile_lock_dir`) or `redis` (`tile_lock_redis`). */
     readonly tile_lock_backend?: 'file' | 'redis';
     readonly tile_lock_redis?: {

@@ -1,0 +1,115 @@
+/**
+ * `globals.cache.hot_tiles` over real sockets: hits served from memory (same bytes, validators
+ * and hit counters), a changed file's new bytes once the TTL has passed, and the byte bound.
+ */
+import assert from 'node:assert/strict';
+import { rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { startProxy, type RunningProxy } from '../helpers/proxy.js';
+import { pixelAt, solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
+
+const TILE = '/wmts/osm/GLOBAL_WEBMERCATOR/2/1/2.png';
+/** Where TILE is stored (tc layout, WMTS row 2 = grid row 2 of the nw-origin grid). */
+const tileFile = (proxy: RunningProxy): string =>
+  join(proxy.dir, 'cache_data', 'osm_cache_EPSG3857', '02', '000', '000', '001', '000', '000', '002.png');
+
+const RED = [200, 30, 30, 255] as const;
+
+/** An upstream that must be asked for the level-2 meta tile exactly `times` times. */
+async function upstreamFor(t: TestContext, times: number) {
+  const upstream = await startUpstream(t);
+  upstream.expect(
+    (r: UpstreamRequest) => r.query.get('request') === 'GetMap' && r.query.get('width') === '1024',
+    (r) => solidPng(RED, [Number(r.query.get('width')), Number(r.query.get('height'))]),
+    { times },
+  );
+  return upstream;
+}
+
+/** The fixture with `hot_tiles: {max_mb, ttl_seconds}`. */
+const proxyWith = (t: TestContext, upstreamUrl: string, maxMb: string, ttlSeconds: string) =>
+  startProxy(t, 'hot-tiles/mapproxy.yaml', {
+    UPSTREAM_URL: upstreamUrl,
+    MAX_MB: maxMb,
+    TTL_SECONDS: ttlSeconds,
+  });
+
+async function get(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers });
+  const body = Buffer.from(await res.arrayBuffer());
+  return {
+    status: res.status,
+    body,
+    etag: res.headers.get('etag'),
+    lastModified: res.headers.get('last-modified'),
+  };
+}
+
+async function cacheHits(proxy: RunningProxy): Promise<number> {
+  const text = await (await fetch(`${proxy.url}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('mapproxy_cache_hits_total{cache="osm_cache_GLOBAL_WEBMERCATOR"}'));
+  return Number(line?.split(' ')[1] ?? 0);
+}
+
+test('within its TTL a hot tile is served from memory: same bytes, validators, 304 and hit count', async (t) => {
+  const upstream = await upstreamFor(t, 1);
+  const proxy = await proxyWith(t, upstream.url, '8', '3600');
+  const created = await get(`${proxy.url}${TILE}`);
+  assert.equal(created.status, 200);
+  const hitsBefore = await cacheHits(proxy);
+  const stored = await get(`${proxy.url}${TILE}`); // read from the file, and kept
+  // gone from disk: only the hot copy can answer, and the upstream is not asked again
+  await rm(tileFile(proxy));
+  const hot = await get(`${proxy.url}${TILE}`);
+  assert.equal(hot.status, 200);
+  assert.ok(hot.body.equals(stored.body));
+  assert.deepEqual([hot.etag, hot.lastModified], [stored.etag, stored.lastModified]);
+  assert.notEqual(stored.etag, null);
+  const conditional = await get(`${proxy.url}${TILE}`, { 'If-None-Match': stored.etag ?? '' });
+  assert.equal(conditional.status, 304);
+  assert.equal((await cacheHits(proxy)) - hitsBefore, 3, 'hot hits count as cache hits');
+  upstream.verify();
+});
+
+test('past its TTL a changed tile file is served with its new bytes and validators', async (t) => {
+  // ttl_seconds 0: every hit checks the file's mtime, so the change shows on the next request
+  const upstream = await upstreamFor(t, 2);
+  const proxy = await proxyWith(t, upstream.url, '8', '0');
+  await get(`${proxy.url}${TILE}`);
+  const first = await get(`${proxy.url}${TILE}`);
+  assert.deepEqual(await pixelAt(first.body, 10, 10), [...RED]);
+  // what a seeding process does: a new file with a new mtime
+  await writeFile(tileFile(proxy), await solidPng([0, 0, 255, 255], [256, 256]));
+  const later = new Date(Date.now() + 60_000);
+  await utimes(tileFile(proxy), later, later);
+  const changed = await get(`${proxy.url}${TILE}`);
+  assert.deepEqual(await pixelAt(changed.body, 10, 10), [0, 0, 255, 255]);
+  assert.notEqual(changed.etag, first.etag);
+  assert.equal(changed.lastModified, later.toUTCString());
+  // what cleanup does: the file is gone, so the tile is created again
+  await rm(tileFile(proxy));
+  const recreated = await get(`${proxy.url}${TILE}`);
+  assert.deepEqual(await pixelAt(recreated.body, 10, 10), [...RED]);
+  upstream.verify();
+});
+
+test('a tile larger than max_mb is not kept: every hit reads the cache', async (t) => {
+  const upstream = await upstreamFor(t, 2);
+  // 0.0001 MB = 104 bytes, smaller than any tile
+  const proxy = await proxyWith(t, upstream.url, '0.0001', '3600');
+  await get(`${proxy.url}${TILE}`);
+  assert.equal((await get(`${proxy.url}${TILE}`)).status, 200);
+  await rm(tileFile(proxy));
+  assert.equal((await get(`${proxy.url}${TILE}`)).status, 200);
+  upstream.verify();
+});
+
+test('a negative max_mb is a configuration error at its key', async (t) => {
+  await assert.rejects(proxyWith(t, 'http://127.0.0.1:9', '-1', '1'), {
+    name: 'ConfigErrors',
+    message: /mapproxy\.yaml:25:15 globals\.cache\.hot_tiles\.max_mb: max_mb must be a number >= 0, not -1/,
+  });
+});
