@@ -7,21 +7,43 @@ import { createHash } from 'node:crypto';
 import type { CachePolicy } from '../service/index.js';
 import { pyFloatRepr } from '../util/index.js';
 
+interface TileHeaders {
+  readonly timestampMs: number;
+  readonly maxAgeSeconds: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * The tile headers last computed for a body buffer: a hot tile (and every hit of it) is the same
+ * Buffer, so its md5 ETag and dates are formatted once. Weak, so it holds no tile in memory.
+ */
+const tileHeadersByBody = new WeakMap<Buffer, TileHeaders>();
+
 /** The caching headers for a response with `body` under `policy`. */
-export function cacheHeaders(policy: CachePolicy, body: Buffer | string): Record<string, string> {
+export function cacheHeaders(policy: CachePolicy, body: Buffer | string): Readonly<Record<string, string>> {
   switch (policy.kind) {
     case 'none':
       return {};
     case 'no-cache':
       return { 'Cache-Control': 'no-cache, no-store', Pragma: 'no-cache', Expires: '-1' };
     case 'tile': {
+      const known = typeof body === 'string' ? undefined : tileHeadersByBody.get(body);
+      if (known?.timestampMs === policy.timestampMs && known.maxAgeSeconds === policy.maxAgeSeconds)
+        return known.headers;
       const seconds = policy.timestampMs / 1000;
       const age = Math.trunc(policy.maxAgeSeconds);
-      return {
+      const headers = {
         ETag: tileETag(seconds, Buffer.byteLength(body)),
         'Last-Modified': new Date(policy.timestampMs).toUTCString(),
         'Cache-Control': `public, max-age=${age}, s-maxage=${age}`,
       };
+      if (typeof body !== 'string')
+        tileHeadersByBody.set(body, {
+          timestampMs: policy.timestampMs,
+          maxAgeSeconds: policy.maxAgeSeconds,
+          headers,
+        });
+      return headers;
     }
     case 'document': {
       // MapProxy kml.py: etag_data=(document,), so the ETag is the md5 of the document itself
