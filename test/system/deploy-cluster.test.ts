@@ -1,7 +1,8 @@
 /**
  * `mapproxy-util serve -w 2` as a process: a killed worker is replaced and costs at most the
  * requests it held; SIGHUP replaces every worker under a bounded load loop without a failed request;
- * the workers share tile locks kept apart from the tiles (`tile_lock_dir`).
+ * the workers share tile locks kept apart from the tiles (`tile_lock_dir`) and start with the malloc
+ * tunables serve sets for them.
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -73,6 +74,31 @@ test('serve -w 2 on deploy/mapproxy.yaml: killed workers, reloads and failed sta
     assert.equal(workers.length, 2, serve.output());
     return { workers, mark: serve.output().length };
   };
+
+  await t.test('workers start with two malloc arenas and a fixed mmap threshold; the primary keeps its environment', async (t) => {
+    if (process.env.MALLOC_ARENA_MAX !== undefined || process.env.MALLOC_MMAP_THRESHOLD_ !== undefined) {
+      t.skip('the test process sets malloc variables, which serve leaves to the user');
+      return;
+    }
+    const { workers } = await begin();
+    // glibc (before 2.38) ends each tunable it applies with a NUL in the environment block itself,
+    // so /proc shows `GLIBC_TUNABLES=a=1`, `b=2` as entries of their own: they are joined back
+    const tunables = async (pid: number): Promise<string | undefined> => {
+      const entries = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
+      const at = entries.findIndex((entry) => entry.startsWith('GLIBC_TUNABLES='));
+      if (at === -1) return undefined;
+      const parts = [entries[at]?.slice('GLIBC_TUNABLES='.length) ?? ''];
+      for (const entry of entries.slice(at + 1)) {
+        if (!entry.startsWith('glibc.')) break;
+        parts.push(entry);
+      }
+      return parts.join(':');
+    };
+    const own = process.env.GLIBC_TUNABLES;
+    const expected = [...(own === undefined || own === '' ? [] : [own]), 'glibc.malloc.arena_max=2', 'glibc.malloc.mmap_threshold=131072'];
+    for (const pid of workers) assert.equal(await tunables(pid), expected.join(':'), `worker ${pid}`);
+    assert.equal(await tunables(primary), own, 'the primary');
+  });
 
   await t.test('a killed worker is replaced and costs at most the requests it held', async (t) => {
     const { workers, mark } = await begin();

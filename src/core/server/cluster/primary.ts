@@ -9,7 +9,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { clusterMetricsText, getLogger, PROCESSES_ENV } from '../../util/index.js';
 import { ServerError } from '../errors.js';
 import { DRAIN, metricsRequestId, startFailureReason, type MetricsReply } from './messages.js';
-import { workerNodeFlags } from './worker-flags.js';
+import { workerAllocatorEnv, workerNodeFlags } from './worker-flags.js';
 
 export interface PrimaryOptions {
   readonly workers: number;
@@ -118,8 +118,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
   cluster.setupPrimary({ execArgv: workerNodeFlags(process.execArgv) });
   // a worker joins `current` once it listens; one that never does is its starter's business
   const fork = (): Worker => {
-    // each worker sizes its thread pools for its share of the cores
-    const worker = cluster.fork({ [PROCESSES_ENV]: String(options.workers) });
+    // each worker sizes its thread pools for its share of the cores; malloc: see worker-flags.ts
+    const worker = cluster.fork({ [PROCESSES_ENV]: String(options.workers), ...workerAllocatorEnv(process.env) });
     worker.on('message', (message: unknown) => { answerMetrics(worker, message); });
     worker.once('listening', () => {
       if (stopping) return;
