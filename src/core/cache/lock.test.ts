@@ -4,6 +4,7 @@ import { mkdir, readdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
+import { watchedDirectoryCount } from '../util/index.js';
 import { TileLocker } from './lock.js';
 
 const coord = { x: 4, y: 0, z: 2 };
@@ -37,6 +38,27 @@ test('a second locker waits until the first releases', async (t) => {
   const lock = await waiting;
   await lock.release();
   assert.deepEqual(events, ['first releasing', 'second acquired']);
+});
+
+test('a waiter takes the lock when the holder removes it, not at its next poll', async (t) => {
+  const lockDir = await makeTempDir(t);
+  const holder = new TileLocker({ lockDir, lockCacheId: 'abc' });
+  // an hour between polls: only the lock dir's change notice can hand the lock over in time
+  const waiter = new TileLocker({ lockDir, lockCacheId: 'abc', pollMs: [3_600_000, 3_600_000] });
+  const held = await holder.acquire(coord);
+  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const waiting = waiter.acquire(coord);
+  // release only once the waiter sleeps (its hour-long poll timer exists) and watches the lock
+  // dir: counted over turns of the event loop, nothing waits on a clock
+  while (watchedDirectoryCount() === 0 || timers() === before) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await held.release();
+  const lock = await waiting;
+  assert.equal(lock.path, waiter.lockPath(coord));
+  await lock.release();
+  assert.equal(watchedDirectoryCount(), 0);
 });
 
 test('locks of other tiles or other caches do not block', async (t) => {

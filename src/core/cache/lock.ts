@@ -2,11 +2,11 @@
  * Cross-process tile-creation locks, one per meta tile: the `TileLockBackend` seam, and its file
  * implementation in `tile_lock_dir` (MapProxy `cache/base.py` `TileLocker`) on util's proper-lockfile locks.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { TileCoord } from '../grid/index.js';
 import { ensureDirectory } from './atomic-write.js';
 import { CacheError } from './errors.js';
-import { getLogger, metrics, pollFor, tryLockFile, type FileLockRelease } from '../util/index.js';
+import { getLogger, metrics, pollFor, tryLockFile, watchDirectory, type FileLockRelease } from '../util/index.js';
 
 const log = getLogger('mapproxy.cache.lock');
 
@@ -22,6 +22,11 @@ export interface TileLockerOptions {
    * Holders refresh every `lockStaleMs / 2`. Minimum 2000 (proper-lockfile), default 10000.
    */
   readonly lockStaleMs?: number | undefined;
+  /**
+   * `[first, max]` ms between attempts when no change notice arrives (holders on other hosts,
+   * crashed holders); default `[10, 100]`, doubling.
+   */
+  readonly pollMs?: readonly [first: number, max: number] | undefined;
   /** `directory_permissions` for a lock dir created here. */
   readonly directoryPermissions?: number | null | undefined;
   /** Called when a held lock was lost (its refresh failed or someone took it over). */
@@ -53,6 +58,7 @@ export class TileLocker implements TileLockBackend {
   readonly timeoutMs: number;
   readonly lockStaleMs: number;
   readonly #dirMode: number | null;
+  readonly #pollMs: readonly [number, number] | undefined;
   readonly #onCompromised: ((error: Error) => void) | undefined;
 
   constructor(options: TileLockerOptions) {
@@ -61,6 +67,7 @@ export class TileLocker implements TileLockBackend {
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.lockStaleMs = Math.max(options.lockStaleMs ?? 10_000, 2000);
     this.#dirMode = options.directoryPermissions ?? null;
+    this.#pollMs = options.pollMs;
     // undefined: tryLockFile ignores it (proper-lockfile's default would throw from a timer)
     this.#onCompromised = options.onCompromised;
   }
@@ -79,6 +86,7 @@ export class TileLocker implements TileLockBackend {
     // an object, not a let: TypeScript does not see the callback set it
     const wait = { started: false };
     const start = performance.now();
+    const name = basename(path);
     const release = await pollFor(async () => {
       const held = await this.#tryLock(path);
       if (held === null && !wait.started) {
@@ -86,7 +94,16 @@ export class TileLocker implements TileLockBackend {
         log.debug(`waiting for tile lock ${path}`);
       }
       return held;
-    }, { timeoutMs: this.timeoutMs });
+    }, {
+      timeoutMs: this.timeoutMs,
+      pollMs: this.#pollMs,
+      // the holder (often another serve worker) removes the lock when its tiles are stored: retry
+      // then, not up to a poll interval later; polling stays for holders that die (stale locks)
+      wakeOn: (notify) =>
+        watchDirectory(this.lockDir, (entry) => {
+          if (entry === null || entry === name) notify();
+        }),
+    });
     if (wait.started) {
       const waitedMs = performance.now() - start;
       metrics.lockWait(waitedMs);

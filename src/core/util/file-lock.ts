@@ -1,9 +1,9 @@
 /**
  * Cross-process locks as proper-lockfile directories: one non-blocking attempt (`tryLockFile`) and
- * a polling wait (`pollFor`). A lock whose holder died goes stale and is taken over.
+ * a polling wait (`pollFor`, cut short by change notices). A lock whose holder died goes stale and
+ * is taken over.
  */
 import { dirname } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 import { ensureDirectory } from './make-directory.js';
 
@@ -55,28 +55,83 @@ export async function tryLockFile(path: string, options: FileLockOptions): Promi
 const FIRST_POLL_MS = 10; // MapProxy polls every 10 ms; we back off from there
 const MAX_POLL_MS = 100;
 
+export interface PollOptions {
+  /** Give up (resolve null) after this long; default never. */
+  readonly timeoutMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Subscribes to hints that another attempt may now succeed (a lock file removed): `notify` cuts
+   * the current wait short. Returns the unsubscribe function, or null when no hints can be had
+   * (then only the timer wakes). Subscribed after the first failed attempt, unsubscribed at the end.
+   */
+  readonly wakeOn?: ((notify: () => void) => (() => void) | null) | undefined;
+  /** `[first, max]` ms between attempts without a notice, doubling; default `[10, 100]`. */
+  readonly pollMs?: readonly [first: number, max: number] | undefined;
+}
+
 /**
  * Calls `attempt` until it resolves with something other than `null`, waiting 10 ms at first and
- * up to 100 ms between attempts. Resolves `null` once `timeoutMs` has passed (default: never).
- * Rejects with the signal's reason when `signal` aborts, and with `attempt`'s errors.
+ * up to 100 ms between attempts, or less when `wakeOn` notifies. Resolves `null` once `timeoutMs`
+ * has passed (default: never). Rejects with the signal's reason when `signal` aborts, and with
+ * `attempt`'s errors.
  */
-export async function pollFor<T>(
-  attempt: () => Promise<T | null>,
-  options: { readonly timeoutMs?: number | undefined; readonly signal?: AbortSignal | undefined } = {},
-): Promise<T | null> {
+export async function pollFor<T>(attempt: () => Promise<T | null>, options: PollOptions = {}): Promise<T | null> {
   const { signal } = options;
   const deadline = Date.now() + (options.timeoutMs ?? Infinity);
-  for (let pollMs = FIRST_POLL_MS; ; pollMs = Math.min(pollMs * 2, MAX_POLL_MS)) {
-    signal?.throwIfAborted();
-    const result = await attempt();
-    if (result !== null) return result;
-    const left = deadline - Date.now();
-    if (left <= 0) return null;
-    try {
-      await delay(Math.min(pollMs, left), undefined, { signal });
-    } catch (error) {
-      signal?.throwIfAborted(); // the signal's reason rather than the timer's AbortError
-      throw error;
+  const wake = new Wake();
+  let unsubscribe: (() => void) | null | undefined;
+  const [firstMs, maxMs] = options.pollMs ?? [FIRST_POLL_MS, MAX_POLL_MS];
+  try {
+    for (let pollMs = firstMs; ; pollMs = Math.min(pollMs * 2, maxMs)) {
+      signal?.throwIfAborted();
+      // a notice that arrives while the attempt runs is kept: the next wait is then skipped
+      wake.reset();
+      const result = await attempt();
+      if (result !== null) return result;
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      if (unsubscribe === undefined && options.wakeOn !== undefined) {
+        unsubscribe = options.wakeOn(wake.notify);
+        // what changed between the failed attempt and the subscription sent no notice: look again
+        if (unsubscribe !== null) continue;
+      }
+      await wake.wait(Math.min(pollMs, left), signal);
     }
+  } finally {
+    unsubscribe?.();
+  }
+}
+
+/** The wait between attempts, cut short by `notify`; a notice while not waiting skips the next wait. */
+class Wake {
+  #noticed = false;
+  #cut: (() => void) | null = null;
+
+  readonly notify = (): void => {
+    this.#noticed = true;
+    this.#cut?.();
+  };
+
+  reset(): void {
+    this.#noticed = false;
+  }
+
+  /** Resolves after `ms`, at a notice or an abort, or at once when a notice came since `reset`. */
+  wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#noticed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      // the timer, a notice or an abort ends the wait; after an abort the loop throws the
+      // signal's reason (throwIfAborted)
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#cut = null;
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#cut = done;
+      if (signal?.aborted === true) done();
+      else signal?.addEventListener('abort', done, { once: true });
+    });
   }
 }

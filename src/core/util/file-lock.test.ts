@@ -1,0 +1,131 @@
+/** pollFor's wake-ups: change notices end a wait at once, and the watch is closed afterwards. */
+import assert from 'node:assert/strict';
+import { mkdir, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { makeTempDir } from '../../../test/helpers/fixtures.js';
+import { deferred } from '../../../test/helpers/upstream.js';
+import { watchDirectory, watchedDirectoryCount } from './directory-watch.js';
+import { pollFor } from './file-lock.js';
+
+/** An hour between attempts: only a notice can end a wait within a test's lifetime. */
+const NO_TIMER: readonly [number, number] = [3_600_000, 3_600_000];
+
+/** mkdir as a lock: true once this caller created `path`, null while it exists. */
+async function tryMkdir(path: string): Promise<true | null> {
+  try {
+    await mkdir(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
+    throw error;
+  }
+}
+
+/**
+ * pollFor on the mkdir lock `dir/name`, woken only by notices about that name (no timer): the
+ * attempts so far, resolved once it subscribed, and its result. `afterAttempt` runs after each.
+ */
+function pollLock(dir: string, name: string, afterAttempt?: (attempt: number) => Promise<void>) {
+  const attempts: ('busy' | 'got')[] = [];
+  const subscribed = deferred();
+  const waiting = pollFor(
+    async () => {
+      const got = await tryMkdir(join(dir, name));
+      attempts.push(got === null ? 'busy' : 'got');
+      await afterAttempt?.(attempts.length);
+      return got;
+    },
+    {
+      pollMs: NO_TIMER,
+      wakeOn: (notify) => {
+        const stop = watchDirectory(dir, (entry) => {
+          if (entry === name) notify();
+        });
+        subscribed.resolve();
+        return stop;
+      },
+    },
+  );
+  return { attempts, subscribed: subscribed.promise, waiting };
+}
+
+test('a waiter retries when the held entry is removed, not on its timer', async (t) => {
+  const dir = await makeTempDir(t);
+  await mkdir(join(dir, 'a.lck'));
+  const { attempts, subscribed, waiting } = pollLock(dir, 'a.lck');
+  await subscribed;
+  assert.equal(watchedDirectoryCount(), 1);
+  await rmdir(join(dir, 'a.lck'));
+  assert.equal(await waiting, true);
+  // the first attempt, the look right after subscribing, and the one the removal woke
+  assert.deepEqual(attempts, ['busy', 'busy', 'got']);
+  assert.equal(watchedDirectoryCount(), 0);
+});
+
+test('notices about other entries do not wake the waiter', async (t) => {
+  const dir = await makeTempDir(t);
+  await mkdir(join(dir, 'a.lck'));
+  const { attempts, subscribed, waiting } = pollLock(dir, 'a.lck');
+  await subscribed;
+  // the same watcher tells this listener after the waiter's: once it has seen b.lck go, the
+  // waiter has seen it too, and one turn of the loop later any retry would have started
+  const otherGone = deferred();
+  const stop = watchDirectory(dir, (name) => {
+    if (name === 'b.lck') otherGone.resolve();
+  });
+  await mkdir(join(dir, 'b.lck'));
+  await rmdir(join(dir, 'b.lck'));
+  await otherGone.promise;
+  stop?.();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.deepEqual(attempts, ['busy', 'busy']);
+  await rmdir(join(dir, 'a.lck'));
+  assert.equal(await waiting, true);
+  assert.deepEqual(attempts, ['busy', 'busy', 'got']);
+});
+
+test('a lock removed right after a failed attempt is not missed', async (t) => {
+  const dir = await makeTempDir(t);
+  await mkdir(join(dir, 'a.lck'));
+  // the holder lets go right after the second failure, before the wait (its notice may come
+  // during either)
+  const { attempts, waiting } = pollLock(dir, 'a.lck', async (attempt) => {
+    if (attempt === 2) await rmdir(join(dir, 'a.lck'));
+  });
+  assert.equal(await waiting, true);
+  assert.deepEqual(attempts, ['busy', 'busy', 'got']);
+});
+
+test('without notices the timer still retries (a directory that cannot be watched)', async (t) => {
+  const dir = await makeTempDir(t);
+  assert.equal(watchDirectory(join(dir, 'missing'), () => undefined), null);
+  let attempts = 0;
+  const result = await pollFor(() => Promise.resolve(++attempts === 3 ? 'done' : null), {
+    pollMs: [1, 1],
+    wakeOn: () => null,
+  });
+  assert.equal(result, 'done');
+  assert.equal(attempts, 3);
+});
+
+test('an abort ends a wait with the signal reason and closes the watch', async (t) => {
+  const dir = await makeTempDir(t);
+  await mkdir(join(dir, 'a.lck'));
+  const controller = new AbortController();
+  const waiting = pollFor(() => tryMkdir(join(dir, 'a.lck')), {
+    pollMs: NO_TIMER,
+    signal: controller.signal,
+    wakeOn: (notify) => {
+      const stop = watchDirectory(dir, () => {
+        notify();
+      });
+      queueMicrotask(() => {
+        controller.abort(new Error('client gone'));
+      });
+      return stop;
+    },
+  });
+  await assert.rejects(waiting, /client gone/);
+  assert.equal(watchedDirectoryCount(), 0);
+});
