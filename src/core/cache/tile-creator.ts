@@ -3,7 +3,7 @@
  * tile or single tile, shared in-process by key and guarded across processes by a file lock.
  */
 import { tileBBox, type MetaTile, type TileCoord, type TileGrid } from '../grid/index.js';
-import { imageFromRaw, type ImageFormatOptions, type ImageResult } from '../image/index.js';
+import { imageFromRaw, warmEncoder, type ImageFormatOptions, type ImageResult } from '../image/index.js';
 import { onErrorInfo, type MapQuery, type MapSource } from '../source/index.js';
 import type { Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
@@ -229,8 +229,10 @@ export class TileCreator {
         };
       }
       case 'meta': {
-        // 3. one source request for the whole meta tile, buffer included
+        // 3. one source request for the whole meta tile, buffer included; its tiles are always
+        // re-encoded, so the encoder threads start now and are ready when the answer arrives
         const meta = job.metaTile;
+        warmEncoder(this.#options.imageOptions);
         const answer = await this.#querySources(this.#query(meta.bbox, meta.size, request));
         if (answer === null) return NOTHING;
         const { image } = answer;

@@ -7,7 +7,7 @@ import sharp, { type TiffOptions } from 'sharp';
 import type { Size } from '../util/index.js';
 import { ImageError } from './errors.js';
 import { formatName, mimeType, type FormatName } from './formats.js';
-import { encodePalettePngAsync } from './palette-pool.js';
+import { encodePalettePngAsync, warmPaletteWorkers } from './palette-pool.js';
 import { hasTransparency } from './pixels.js';
 import { decodePngRgba } from './png-decode.js';
 import type { ImageFormatOptions, RawImage } from './types.js';
@@ -87,6 +87,18 @@ export async function encodeRaw(raw: RawImage, options: ImageFormatOptions): Pro
       cause: error,
     });
   }
+}
+
+/**
+ * Starts the worker threads that encodes with `options` will run on (8-bit PNG and GIF: the
+ * palette threads) and returns at once; for callers that know encodes are coming, so that a
+ * thread's start-up overlaps their wait (tile creation: the upstream request). Never throws.
+ */
+export function warmEncoder(options: ImageFormatOptions): void {
+  const name = formatName(options.format);
+  const colors = options.mode === 'P' && options.colors <= 0 ? 256 : options.colors;
+  // as encodeRaw: png (also mixed's png) with colors > 0 and every gif go to the palette threads
+  if (name === 'gif' || ((name === 'png' || name === 'mixed') && colors > 0)) void warmPaletteWorkers();
 }
 
 function runEncoder(

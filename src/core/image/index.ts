@@ -28,6 +28,10 @@ export {
   type WatermarkPlacement,
 } from './watermark.js';
 export { closeImageWorkers } from './worker-pool.js';
+/** `warmEncoder(options)`: starts the threads encodes with `options` will use, without waiting. */
+export { warmEncoder } from './codec.js';
+/** `closePaletteWorkers()` stops the palette threads; `paletteThreadCount()` counts them (tests, metrics). */
+export { closePaletteWorkers, paletteThreadCount } from './palette-pool.js';
 export { concatImages } from './concat.js';
 /** `attributionImage(text, size)`: MapProxy's WMS attribution box, lower right, to merge over a map. */
 export { attributionImage } from './attribution.js';

@@ -9,7 +9,8 @@ import { lazyPool } from './thread-pool.js';
 /** Below this many pixels a thread hop costs more than the encode itself. */
 const INLINE_MAX_PIXELS = 64 * 64;
 
-const pool = lazyPool('palette-worker', 'runPalettePng', processCores());
+const MAX_THREADS = processCores();
+const pool = lazyPool('palette-worker', 'runPalettePng', MAX_THREADS);
 
 /** The paletted PNG of `job`; rejects when the worker fails. */
 export async function encodePalettePngAsync(job: PaletteJob): Promise<Buffer> {
@@ -20,6 +21,26 @@ export async function encodePalettePngAsync(job: PaletteJob): Promise<Buffer> {
   const result: unknown = await pool.get().run({ ...job, data: own });
   if (!(result instanceof Uint8Array)) throw new Error('palette worker returned no PNG');
   return Buffer.from(result.buffer, result.byteOffset, result.byteLength);
+}
+
+/**
+ * Starts the palette threads when none is running, without waiting for them: idle threads exit,
+ * and a cold thread (start, module load, quantiser set-up) took 50 ms on an idle machine and up to
+ * 1.5 s on a loaded one before the first tile of a cold burst was encoded. Called when the
+ * encodes are known to come (a meta tile requested upstream), so the start overlaps the wait.
+ * Resolves when the started threads are ready; never rejects (a real encode reports failures).
+ */
+export async function warmPaletteWorkers(): Promise<void> {
+  const running = pool.get();
+  if (running.threads.length > 0) return;
+  // one warm-up task per thread: piscina starts a thread for each task no idle thread can take
+  const tasks = Array.from({ length: MAX_THREADS }, () => running.run(null, { name: 'warmUp' }));
+  await Promise.allSettled(tasks);
+}
+
+/** Palette threads started or running in this process (tests and metrics). */
+export function paletteThreadCount(): number {
+  return pool.get().threads.length;
 }
 
 /** Stops the palette threads; a later encode starts a fresh pool. */

@@ -1,0 +1,85 @@
+/**
+ * A meta tile's encoder threads start with its upstream request: by the time the source answers,
+ * the palette threads of an 8-bit PNG cache exist, so the first tile is not held up by a cold
+ * thread (issue 13's cold burst).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { makeTempDir } from '../../../test/helpers/fixtures.js';
+import { createTileGrid, GLOBAL_WEBMERCATOR } from '../grid/index.js';
+import {
+  closePaletteWorkers,
+  imageFromRaw,
+  paletteThreadCount,
+  type ImageFormatOptions,
+} from '../image/index.js';
+import type { MapSource } from '../source/index.js';
+import { FileCache } from './file-cache.js';
+import { TileManager } from './tile-manager.js';
+
+const EIGHT_BIT_PNG: ImageFormatOptions = {
+  format: 'image/png',
+  mode: 'P',
+  colors: 256,
+  transparent: false,
+  resampling: 'bicubic',
+  jpegQuality: 90,
+  quantizer: null,
+};
+
+test.after(() => closePaletteWorkers());
+
+/** A source that notes how many palette threads exist when it is asked for a map. */
+function threadCountingSource(seen: number[]): MapSource {
+  return {
+    name: 'counting',
+    isTransparent: false,
+    tileGrid: null,
+    getMap(query) {
+      seen.push(paletteThreadCount());
+      const [width, height] = query.size;
+      const data = Buffer.alloc(width * height * 4);
+      // a gradient, so every tile has real colours to quantise
+      for (let i = 0; i < data.length; i += 4) data.set([(i >> 2) % 251, (i >> 10) % 241, 90, 255], i);
+      return Promise.resolve(imageFromRaw({ data, size: query.size }));
+    },
+  };
+}
+
+test('creating a meta tile of an 8-bit PNG cache starts the palette threads before the source answers', async (t) => {
+  await closePaletteWorkers();
+  assert.equal(paletteThreadCount(), 0);
+  const seen: number[] = [];
+  const manager = new TileManager({
+    grid: createTileGrid(GLOBAL_WEBMERCATOR),
+    cache: new FileCache({ directory: await makeTempDir(t), extension: 'png' }),
+    sources: [{ source: threadCountingSource(seen) }],
+    imageOptions: EIGHT_BIT_PNG,
+    metaSize: [2, 2],
+    metaBuffer: 0,
+  });
+  const tiles = await manager.loadTiles([
+    { x: 0, y: 0, z: 1 },
+    { x: 1, y: 1, z: 1 },
+  ]);
+  assert.equal(seen.length, 1);
+  assert.ok((seen[0] ?? 0) >= 1, `palette threads when the source was asked: ${String(seen[0])}`);
+  for (const tile of tiles) assert.equal(tile?.data.readUInt8(25), 3, 'colour type 3: a paletted PNG');
+});
+
+test('a 24-bit PNG cache starts no palette threads', async (t) => {
+  await closePaletteWorkers();
+  const seen: number[] = [];
+  const manager = new TileManager({
+    grid: createTileGrid(GLOBAL_WEBMERCATOR),
+    cache: new FileCache({ directory: await makeTempDir(t), extension: 'png' }),
+    sources: [{ source: threadCountingSource(seen) }],
+    imageOptions: { ...EIGHT_BIT_PNG, mode: 'RGB', colors: 0 },
+    metaSize: [2, 2],
+    metaBuffer: 0,
+  });
+  const tile = await manager.loadTile({ x: 0, y: 0, z: 1 });
+  assert.deepEqual(seen, [0]);
+  assert.equal(paletteThreadCount(), 0);
+  assert.equal(tile?.data.readUInt8(25), 2, 'colour type 2: a truecolour PNG');
+});
