@@ -1,7 +1,8 @@
 /** Folds the repeated runs of one scenario on one server into a row of medians. */
 import type { BenchRow } from './report.js';
 
-function median(values: readonly number[]): number {
+/** The median of `values`, NaN values left out; NaN when none is left. */
+export function median(values: readonly number[]): number {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   const mid = sorted.length >> 1;
