@@ -111,14 +111,35 @@ function toRecord(event: LoggingEvent): LogRecord {
   };
 }
 
+/** Access lines of this turn of the event loop, written together when it ends (see below). */
+let pendingAccess = '';
+let flushesOnExit = false;
+
+function flushAccessLines(): void {
+  const text = pendingAccess;
+  pendingAccess = '';
+  if (text !== '') process.stderr.write(text);
+}
+
 /**
  * The console as in MapProxy's dev server: its loggers write to stdout, werkzeug's request lines
- * (our access logger) to stderr, so `2>/dev/null` keeps the application log alone.
+ * (our access logger) to stderr, so `2>/dev/null` keeps the application log alone. Access lines
+ * go out once per turn of the event loop: stderr writes are synchronous for files and pipes, and
+ * one write per request was ~5% of the CPU of a cached tile hit under load (issue 13).
  */
 const consoleAppender: AppenderModule = {
   configure: () => (event) => {
-    const stream = event.categoryName === ACCESS_LOGGER ? process.stderr : process.stdout;
-    stream.write(`${formatLogRecord(toRecord(event))}\n`);
+    const line = `${formatLogRecord(toRecord(event))}\n`;
+    if (event.categoryName !== ACCESS_LOGGER) {
+      process.stdout.write(line);
+      return;
+    }
+    if (pendingAccess === '') setImmediate(flushAccessLines);
+    pendingAccess += line;
+    if (!flushesOnExit) {
+      flushesOnExit = true;
+      process.once('exit', flushAccessLines);
+    }
   },
 };
 
