@@ -46,7 +46,8 @@ const { values } = parseArgs({
 });
 const workers = Number(values.workers);
 const [fromLevel, toLevel] = values['hit-levels'].split('-').map(Number) as [number, number];
-const names = values.scenario ?? Object.keys(SCENARIOS);
+const names = (values.scenario ?? Object.keys(SCENARIOS)).flatMap((name) => name.split(','));
+for (const name of names) if (!(name in SCENARIOS)) throw new Error(`unknown scenario ${name}`);
 
 interface Figures {
   readonly perSecond: number;
