@@ -1,7 +1,7 @@
 /**
- * A meta tile's encoder threads start with its upstream request: by the time the source answers,
- * the palette threads of an 8-bit PNG cache exist, so the first tile is not held up by a cold
- * thread (issue 13's cold burst).
+ * Tile creation in a cold burst (issue 13): a meta tile's encoder threads start with its upstream
+ * request, so by the time the source answers the palette threads of an 8-bit PNG cache exist and
+ * the first tile is not held up by a cold thread; at debug level each creation logs its steps.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -14,7 +14,9 @@ import {
   type ImageFormatOptions,
 } from '../image/index.js';
 import type { MapSource } from '../source/index.js';
+import { configureLogging, onLog, type LogRecord } from '../util/index.js';
 import { FileCache } from './file-cache.js';
+import { TileLocker } from './lock.js';
 import { TileManager } from './tile-manager.js';
 
 const EIGHT_BIT_PNG: ImageFormatOptions = {
@@ -82,4 +84,32 @@ test('a 24-bit PNG cache starts no palette threads', async (t) => {
   assert.deepEqual(seen, [0]);
   assert.equal(paletteThreadCount(), 0);
   assert.equal(tile?.data.readUInt8(25), 2, 'colour type 2: a truecolour PNG');
+});
+
+test('at debug level a creation logs how long each of its steps took', async (t) => {
+  configureLogging({ stdout: false, levels: { 'mapproxy.cache.tile': 'debug' } });
+  t.after(() => {
+    configureLogging({ stdout: false });
+  });
+  const records: LogRecord[] = [];
+  t.after(onLog((record) => records.push(record)));
+  const dir = await makeTempDir(t);
+  const cache = new FileCache({ directory: dir, extension: 'png' });
+  const manager = new TileManager({
+    grid: createTileGrid(GLOBAL_WEBMERCATOR),
+    cache,
+    sources: [{ source: threadCountingSource([]) }],
+    imageOptions: EIGHT_BIT_PNG,
+    metaSize: [2, 2],
+    metaBuffer: 0,
+    locker: new TileLocker({ lockDir: `${dir}/locks`, lockCacheId: cache.lockCacheId }),
+    identifier: 'osm_cache_webmercator',
+  });
+  await manager.loadTile({ x: 1, y: 0, z: 1 });
+  const created = records.filter((r) => r.name === 'mapproxy.cache.tile' && r.message.includes(': created '));
+  assert.equal(created.length, 1);
+  assert.match(
+    created[0]?.message ?? '',
+    /^osm_cache_webmercator: created meta:1\/0\/0: lock \d+ ms, re-check \(missing\) \d+ ms, sources \d+ ms, decode and split \d+ ms, encode 4 tiles \d+ ms, store \d+ ms, unlock \d+ ms$/,
+  );
 });

@@ -5,7 +5,7 @@
 import { tileBBox, type MetaTile, type TileCoord, type TileGrid } from '../grid/index.js';
 import { imageFromRaw, warmEncoder, type ImageFormatOptions, type ImageResult } from '../image/index.js';
 import { onErrorInfo, type MapQuery, type MapSource } from '../source/index.js';
-import type { Size } from '../util/index.js';
+import { getLogger, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
 import { mergeLayers, splitTiles, tileSingleColor } from './image-ops.js';
@@ -78,6 +78,8 @@ export interface TileCreatorOptions {
   readonly identifier?: string | undefined;
 }
 
+const log = getLogger('mapproxy.cache.tile');
+
 /** MapProxy's renderd priorities: interactive requests before seeding. */
 const RENDERD_PRIORITY = { serving: 100, seeding: 10 } as const;
 
@@ -121,12 +123,15 @@ export class TileCreator {
 
   async #createLocked(job: CreationJob, request: CreationRequest): Promise<CreatedTiles> {
     const { locker } = this.#options;
+    const steps = log.isEnabled('debug') ? new StepTimes() : null;
     // 1. lock the meta tile across processes (no lock when nothing is stored)
     const lock = locker === null ? null : await locker.acquire(job.lockCoord);
+    steps?.done('lock');
     try {
       // 2. re-check the cache under the lock: another process may have created the tiles meanwhile
       const tiles = jobTiles(job);
       const cached = await this.#loadIfAllCached(tiles, request);
+      steps?.done(cached === null ? 're-check (missing)' : 're-check (created meanwhile)');
       if (cached !== null) return cached;
       const { renderer } = this.#options;
       // MapProxy's RenderdTileCreator overrides only the meta and single tile paths: bulk meta
@@ -134,7 +139,7 @@ export class TileCreator {
       if (renderer !== undefined && job.kind !== 'bulk')
         return await this.#renderExternally(renderer, job, request);
       // 3.-5. query the sources, split and encode
-      const rendered = await this.#render(job, request);
+      const rendered = await this.#render(job, request, steps);
       if (rendered.authorizeStale) {
         // on_error with authorize_stale: an existing (stale) copy beats the stand-in image
         const existing = await this.#loadIfAllCached(tiles, { ...request, staleLimitSeconds: null });
@@ -142,11 +147,16 @@ export class TileCreator {
       }
       // 6. store; a failed write is logged and the tiles are still served
       const created = await this.#store(rendered, request);
+      steps?.done('store');
       this.#options.onCreated?.(created.size);
       return created;
     } finally {
       // 7. unlock, whatever happened
       await lock?.release();
+      if (steps !== null) {
+        steps.done('unlock');
+        log.debug(`${this.#options.identifier ?? 'cache'}: created ${job.key}: ${steps.summary()}`);
+      }
     }
   }
 
@@ -201,7 +211,7 @@ export class TileCreator {
   }
 
   /** Steps 3-5: the tile images of a job, encoded in the cache format. */
-  async #render(job: CreationJob, request: CreationRequest): Promise<Rendered> {
+  async #render(job: CreationJob, request: CreationRequest, steps: StepTimes | null): Promise<Rendered> {
     const { grid, concurrentTileCreators } = this.#options;
     switch (job.kind) {
       case 'single': {
@@ -234,6 +244,7 @@ export class TileCreator {
         const meta = job.metaTile;
         warmEncoder(this.#options.imageOptions);
         const answer = await this.#querySources(this.#query(meta.bbox, meta.size, request));
+        steps?.done('sources');
         if (answer === null) return NOTHING;
         const { image } = answer;
         // 4. split at the tile offsets (positions outside the grid have no coord and are skipped)
@@ -244,10 +255,12 @@ export class TileCreator {
           patterns.map((p) => p.offset),
           this.#options.imageOptions,
         );
+        steps?.done('decode and split');
         // 5. encode every tile in the cache format
         const tiles = await Promise.all(
           patterns.map((p, i) => this.#encode(p.coord as TileCoord, parts[i] as ImageResult, false)),
         );
+        steps?.done(`encode ${String(tiles.length)} tiles`);
         return { ...answer, tiles };
       }
     }
@@ -345,6 +358,26 @@ export class TileCreator {
         { coord, data, format, timestampMs, cacheable, isCreated: true, image },
       ]),
     );
+  }
+}
+
+/**
+ * Debug timings of one creation's steps (`lock 0 ms, re-check (missing) 2 ms, sources 812 ms, ...`):
+ * where a creation's time goes, e.g. in a cold burst (issue 13).
+ */
+class StepTimes {
+  #last = performance.now();
+  readonly #steps: string[] = [];
+
+  /** Ends the step `name`, begun when the previous one ended. */
+  done(name: string): void {
+    const now = performance.now();
+    this.#steps.push(`${name} ${String(Math.round(now - this.#last))} ms`);
+    this.#last = now;
+  }
+
+  summary(): string {
+    return this.#steps.join(', ');
   }
 }
 
