@@ -11,13 +11,18 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 }
 
-/** The median of every figure of `rows` (one scenario, one server); counts of failures are summed. */
+/**
+ * The median of every figure of `rows` (one scenario, one server); counts of failures are summed.
+ * The free-form fields (the note with its per-run timings) come from the median run by rate, not
+ * from the first run, so that the note agrees with the figures beside it.
+ */
 export function medianRow(rows: readonly BenchRow[]): BenchRow {
-  const first = rows[0];
-  if (first === undefined) throw new Error('medianRow needs at least one run');
+  const byRate = [...rows].sort((a, b) => a.perSecond - b.perSecond);
+  const middle = byRate[(byRate.length - 1) >> 1];
+  if (middle === undefined) throw new Error('medianRow needs at least one run');
   const of = (pick: (row: BenchRow) => number) => median(rows.map(pick));
   return {
-    ...first,
+    ...middle,
     requests: of((r) => r.requests),
     seconds: of((r) => r.seconds),
     perSecond: of((r) => r.perSecond),
