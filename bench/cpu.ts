@@ -24,7 +24,7 @@ import { fetchAll } from './measure.js';
 import { groupCpuMs } from './group-cpu.js';
 import { startMapServerUpstream } from './mapserver-upstream.js';
 import { getMapPath } from './scenarios/wms.js';
-import { detachedTarget, startTarget, type Target } from './target.js';
+import { detachedTarget, startTarget, waitForUrl, type Target } from './target.js';
 
 /** The maps of the three WMS scenarios (bench/scenarios/wms.ts), by scenario. */
 const SCENARIOS: Readonly<
@@ -74,21 +74,12 @@ async function startOurs(upstreamUrl: string, workers: number, nodeArgs: readonl
     [...nodeArgs, bin, 'serve', configFile, '-w', String(workers), '-b', '127.0.0.1:0'],
     {
       cwd: dir,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once('exit', () => {
-      reject(new Error(`serve exited:\n${output}`));
-    });
-  });
+  // serve prints its start line on stderr (as gunicorn does)
+  const url = await waitForUrl(child, 'serve');
   return detachedTarget(child, {
     kind: 'mapproxy-ts',
     label: `mapproxy-ts serve -w ${workers} ${nodeArgs.join(' ')}`,

@@ -80,7 +80,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Resolves with the URL the child prints (`Running on http://...`); rejects if it exits first. */
-function waitForUrl(child: ChildProcess, what: string): Promise<string> {
+export function waitForUrl(child: ChildProcess, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {
