@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, stat, watch } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { lazyPool, withoutBareTsxImports, withoutV8Flags } from './thread-pool.js';
 
@@ -36,6 +39,7 @@ test('a flag that only starts like tsx is kept', () => {
 
 test('a worker that cannot start rejects its task instead of leaving it waiting', async () => {
   const pool = lazyPool('palette-worker', 'runPalettePng', 1, ['--import', 'no-such-loader-package']);
+  let timer: NodeJS.Timeout | undefined;
   try {
     const outcome = await Promise.race([
       pool
@@ -45,10 +49,12 @@ test('a worker that cannot start rejects its task instead of leaving it waiting'
           () => 'resolved',
           () => 'rejected',
         ),
-      new Promise((resolve) => setTimeout(resolve, 10_000, 'still waiting')),
+      new Promise((resolve) => (timer = setTimeout(resolve, 10_000, 'still waiting'))),
     ]);
     assert.equal(outcome, 'rejected');
   } finally {
+    // a pending timer would keep the test process alive for its 10 s
+    clearTimeout(timer);
     await pool.close();
   }
 });
@@ -66,4 +72,57 @@ test('V8 heap flags (refused by Node in a worker execArgv) are dropped, with a s
     ]),
     ['--cpu-prof', '--import', 'x.mjs'],
   );
+});
+
+/** Every file below `dir` (recursively) and whether it is empty. */
+async function filesBelow(dir: string): Promise<{ readonly count: number; readonly empty: number }> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const sizes = await Promise.all(
+    entries.filter((e) => e.isFile()).map(async (e) => (await stat(join(e.parentPath, e.name))).size),
+  );
+  return { count: sizes.length, empty: sizes.filter((size) => size === 0).length };
+}
+
+test('under tsx a worker thread finishes writing the compiled modules to tsx\'s cache', async (t) => {
+  // this file runs under tsx, so the pool's workers load TypeScript; tsx keeps what it compiled
+  // below TMPDIR, which the worker takes from the environment when it starts
+  const dir = await mkdtemp(join(tmpdir(), 'thread-pool-tsx-cache-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  const pool = lazyPool('palette-worker', 'runPalettePng', 1);
+  t.after(() => pool.close());
+  const settled = new AbortController();
+  const changes = watch(dir, { recursive: true, signal: settled.signal });
+  try {
+    const png: unknown = await pool
+      .get()
+      .run({ data: new Uint8Array(4), width: 1, height: 1, colors: 256, withAlpha: false });
+    assert.ok(png instanceof Uint8Array && Buffer.from(png.subarray(1, 4)).toString() === 'PNG');
+  } finally {
+    if (saved === undefined) Reflect.deleteProperty(process.env, 'TMPDIR');
+    else process.env.TMPDIR = saved;
+  }
+  // a thread blocked between tasks (piscina's 'sync' atomics) leaves the cache files it opened
+  // empty for ever, and every later thread compiles its modules again
+  const complete = (files: { readonly count: number; readonly empty: number }): boolean =>
+    files.count > 0 && files.empty === 0;
+  const timeout = setTimeout(() => {
+    settled.abort();
+  }, 10_000);
+  t.after(() => {
+    clearTimeout(timeout);
+  });
+  try {
+    if (!complete(await filesBelow(dir))) {
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      for await (const _change of changes) if (complete(await filesBelow(dir))) break;
+    }
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'AbortError')) throw error;
+  }
+  settled.abort();
+  const files = await filesBelow(dir);
+  assert.ok(files.count > 0, 'the worker compiled its modules into the cache');
+  assert.equal(files.empty, 0, `${String(files.empty)} of ${String(files.count)} cache files left empty`);
 });

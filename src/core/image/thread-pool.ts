@@ -14,12 +14,14 @@ const RUNS_AS_TYPESCRIPT = import.meta.url.endsWith('.ts');
  * resolves against the working directory, which may be anywhere (a seed run in the cache
  * directory): the worker then never starts and its tasks never settle. So bare tsx imports are
  * dropped, and under tsx the loader is added back by absolute URL (this also covers bin/dev.js,
- * whose programmatic registration workers do not inherit). Otherwise the flags are inherited:
+ * whose programmatic registration workers do not inherit). Only tsx's require hook: piscina
+ * loads the worker file with require() first, and on Node 20 a worker's own ESM hooks would cost a
+ * loader thread per worker without ever serving its entry. Otherwise the flags are inherited:
  * Node refuses V8 flags (`--max-semi-space-size`, process-wide anyway) in an explicit list.
  */
 function workerExecArgv(): string[] | undefined {
   const flags = withoutBareTsxImports(process.execArgv);
-  if (RUNS_AS_TYPESCRIPT) return [...withoutV8Flags(flags), '--import', import.meta.resolve('tsx')];
+  if (RUNS_AS_TYPESCRIPT) return [...withoutV8Flags(flags), '--import', import.meta.resolve('tsx/cjs')];
   return flags.length === process.execArgv.length ? undefined : withoutV8Flags(flags);
 }
 
@@ -97,6 +99,11 @@ export function lazyPool(
           maxThreads,
           idleTimeout: 10_000,
           execArgv: execArgv === undefined ? undefined : [...execArgv],
+          // Under tsx only: tsx writes its compiled-module cache asynchronously, and a thread that
+          // waits for tasks in a blocking Atomics.wait ('sync') never finishes those writes (they
+          // stay empty files), so every thread of every test process compiled its TypeScript with
+          // a fresh esbuild process again. 'async' waits without blocking the thread's event loop.
+          ...(RUNS_AS_TYPESCRIPT ? { atomics: 'async' as const } : {}),
           resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
         });
         const created = pool;
