@@ -70,7 +70,7 @@ test('a terminal with 0 columns gets plain progress lines and the seed finishes'
 });
 
 /**
- * Seeds world_cache levels 0-4 with -c 1: the upstream answers `answered` meta tiles, then hangs;
+ * Seeds world_cache levels 0-3 with -c 1: the upstream answers `answered` meta tiles, then hangs;
  * `signal` is sent while the next one waits. Returns the run and the time it took to exit.
  */
 async function interruptSeed(
@@ -89,7 +89,7 @@ async function interruptSeed(
       return wmsImage(request);
     },
   });
-  const dir = await seedDir(t, upstream, 'seeds:\n  world:\n    caches: [world_cache]\n    levels:\n      to: 4\n');
+  const dir = await seedDir(t, upstream, 'seeds:\n  world:\n    caches: [world_cache]\n    levels:\n      to: 3\n');
   const child = spawn(process.execPath, [...CLI_ARGV, ...SEED, '-c', '1', '--progress-file', 'progress.json'], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1' },
@@ -135,8 +135,9 @@ for (const [signal, exitCode] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
     const before = upstream.requests.length;
     const again = await runCommand([...SEED, '-c', '1', '--continue', '--progress-file', 'progress.json'], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
-    // 23 meta tiles on levels 0-4 (test/fixtures/seed/mapproxy-1.15.json "world")
-    assert.equal(upstream.requests.length - before, 23 - answered);
-    assert.equal((await pngFiles(dir)).length, 341);
+    // 7 meta tiles of 4x4 on levels 0-3 (1 + 1 + 1 + 4), holding 1 + 4 + 16 + 64 tiles (as
+    // test/fixtures/seed/mapproxy-1.15.json "world" has them on those levels)
+    assert.equal(upstream.requests.length - before, 7 - answered);
+    assert.equal((await pngFiles(dir)).length, 85);
   });
 }
