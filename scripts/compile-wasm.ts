@@ -1,5 +1,5 @@
-// The AssemblyScript compile of wasm/resample-kernel.ts, shared by build-wasm.ts and the test
-// that checks the committed module is current.
+// The AssemblyScript compile of the image kernels in wasm/ into one module, shared by build-wasm.ts
+// and the test that checks the committed module is current.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,15 +19,23 @@ interface AscApi {
 // program for typecheck and lint.
 const ASC_MODULE = 'assemblyscript/asc';
 
-/** The wasm bytes of the kernel: optimised, no runtime (the caller lays out memory), SIMD. */
+/**
+ * The module's sources, one entry file each (their exports are the module's): the bicubic kernel,
+ * the paletted PNG row expansion and FASTOCTREE's pixel loops share one memory a thread lays out.
+ */
+const SOURCES = ['resample-kernel.ts', 'palette-expand.ts', 'octree-count.ts'];
+
+const sourceUrl = (name: string): URL => new URL(`../wasm/${name}`, import.meta.url);
+
+/** The wasm bytes of the kernels: optimised, no runtime (the caller lays out memory), SIMD. */
 export async function compileResampleKernel(): Promise<Uint8Array> {
-  const source = fileURLToPath(new URL('../wasm/resample-kernel.ts', import.meta.url));
+  const sources = SOURCES.map((name) => fileURLToPath(sourceUrl(name)));
   const { default: asc } = (await import(ASC_MODULE)) as { default: AscApi };
   const written: { wasm?: Uint8Array } = {};
   const stderr = asc.createMemoryStream();
   const { error } = await asc.main(
     [
-      source,
+      ...sources,
       '-O3',
       '--runtime',
       'stub',
@@ -52,12 +60,17 @@ export async function compileResampleKernel(): Promise<Uint8Array> {
 }
 
 /**
- * The SHA-256 of what the module is built from: the AssemblyScript source and the compiler's
+ * The SHA-256 of what the module is built from: the AssemblyScript sources and the compiler's
  * version. The build writes it beside the bytes; a unit test compares it (cheap) instead of
  * compiling again (~10 s of CPU in every test run).
  */
 export function resampleKernelInputsSha256(): string {
-  const source = readFileSync(new URL('../wasm/resample-kernel.ts', import.meta.url));
   const { version } = createRequire(import.meta.url)('assemblyscript/package.json') as { version: string };
-  return createHash('sha256').update(source).update(`\0assemblyscript ${version}`).digest('hex');
+  const hash = createHash('sha256');
+  for (const name of SOURCES)
+    hash
+      .update(`${name}\0`)
+      .update(readFileSync(sourceUrl(name)))
+      .update('\0');
+  return hash.update(`\0assemblyscript ${version}`).digest('hex');
 }

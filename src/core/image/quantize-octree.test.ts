@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { encodePalettePng } from './palette-png.js';
-import { quantizeOctree } from './quantize-octree.js';
+import { javascriptLoops, quantizeOctree } from './quantize-octree.js';
+import { wasmOctreeLoops } from './quantize-octree-wasm.js';
 
 async function rgba(name: string): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await sharp(await readFile(new URL(`testdata/octree/${name}`, import.meta.url)))
@@ -48,4 +49,35 @@ test('two colours in one fine bucket become their mean, as in Pillow (no exact p
   const decoded = await sharp(png).ensureAlpha().raw().toBuffer();
   assert.deepEqual([...decoded.subarray(0, 4)], [10, 20, 30, 255]);
   assert.deepEqual([...decoded.subarray(16 * 4, 16 * 4 + 4)], [253, 253, 253, 255]);
+});
+
+test('the WebAssembly pixel loops give the JavaScript loops’ palette and indices, byte for byte', async () => {
+  const loops = wasmOctreeLoops();
+  assert.ok(loops !== null, 'WebAssembly SIMD runs here');
+  const images: [string, Uint8Array][] = [];
+  for (const name of ['map.png', 'alpha.png', 'near-white.png', 'map.pillow.png'])
+    images.push([name, (await rgba(name)).data]);
+  // more than one chunk of the wasm loops (65536 pixels): the first fully transparent pixel in the
+  // first, more in the second (all take the first one's colour); long runs and noise
+  const big = new Uint8Array(300 * 301 * 4);
+  let state = 7;
+  for (let i = 0; i < big.length; i += 4) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    const run = Math.floor(i / 4 / 97) % 3 === 0;
+    big.set(run ? [200, 30, 90, 255] : [state >>> 24, (state >>> 16) & 255, (state >>> 8) & 255, 255], i);
+    if (i / 4 >= 60_000 && (i / 4) % 13 === 0)
+      big.set([(state >>> 20) & 255, 1, 2, (i / 4) % 26 === 0 ? 0 : 77], i);
+  }
+  images.push(['big', big], ['one pixel', Uint8Array.of(9, 8, 7, 0)], ['empty', new Uint8Array(0)]);
+  for (const [name, data] of images) {
+    for (const withAlpha of [false, true]) {
+      for (const colors of [256, 17, 1]) {
+        const js = quantizeOctree(data, colors, withAlpha, javascriptLoops());
+        const wasm = quantizeOctree(data, colors, withAlpha, loops);
+        const label = `${name}, ${colors} colours${withAlpha ? ', alpha' : ''}`;
+        assert.deepEqual(wasm.palette, js.palette, `${label}: palette`);
+        assert.ok(Buffer.from(wasm.indices).equals(js.indices), `${label}: indices`);
+      }
+    }
+  }
 });

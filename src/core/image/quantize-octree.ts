@@ -119,60 +119,104 @@ function subtract(coarse: Cube, entries: readonly Entry[]): void {
   }
 }
 
-/**
- * Counts every pixel of `rgba` into `fine` (4,4,4,0 bits; 3,4,3,3 with alpha) and notes its
- * bucket in `buckets`: the hottest loop of an 8-bit encode, so bucket arithmetic is inlined for
- * the two layouts. Sums of integers are exact in doubles, so the order of adding does not matter.
- * Pillow gives every fully transparent pixel the colour of the first one (they share one entry).
- */
-function countPixels(rgba: Uint8Array, withAlpha: boolean, fine: Cube, buckets: Uint16Array): void {
-  const { count, sums } = fine;
-  const pixels = buckets.length;
-  let clear = -1;
-  for (let i = 0, o = 0; i < pixels; i += 1, o += 4) {
-    let r = rgba[o] as number;
-    let g = rgba[o + 1] as number;
-    let b = rgba[o + 2] as number;
-    let bucket: number;
-    let a = 255;
-    if (withAlpha) {
-      a = rgba[o + 3] as number;
-      if (a === 0) {
-        if (clear < 0) clear = o;
-        r = rgba[clear] as number;
-        g = rgba[clear + 1] as number;
-        b = rgba[clear + 2] as number;
-      }
-      bucket = ((r >> 5) << 10) | ((g >> 4) << 6) | ((b >> 5) << 3) | (a >> 5);
-    } else {
-      bucket = ((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4);
-    }
-    buckets[i] = bucket;
-    count[bucket] = (count[bucket] as number) + 1;
-    const at = bucket * 4;
-    sums[at] = (sums[at] as number) + r;
-    sums[at + 1] = (sums[at + 1] as number) + g;
-    sums[at + 2] = (sums[at + 2] as number) + b;
-    sums[at + 3] = (sums[at + 3] as number) + a;
+/** Per fine bucket its coarse bucket, by layout: the same two tables serve every image. */
+const parentTables = new Map<Bits, Uint16Array>();
+
+function parentTable(fine: Cube, coarse: Cube): Uint16Array {
+  let table = parentTables.get(fine.bits);
+  if (table === undefined) {
+    table = Uint16Array.from({ length: fine.count.length }, (_, i) => coarse.parentOf(fine, i));
+    parentTables.set(fine.bits, table);
   }
+  return table;
+}
+
+/**
+ * The two pixel loops of the quantiser, which are most of its time: {@link javascriptLoops} here
+ * (the reference), a WebAssembly twin in quantize-octree-wasm.ts with the very same results.
+ */
+export interface OctreePixelLoops {
+  /**
+   * Adds every pixel of `rgba` into the fine cube's zeroed tables `count` (per bucket) and `sums`
+   * (r, g, b, a per bucket): buckets of 4,4,4 bits (alpha counted as 255) or, `withAlpha`, 3,4,3,3
+   * bits, where every fully transparent pixel takes the colour of the first one (Pillow: they
+   * share one entry). Remembers each pixel's bucket for {@link indices}.
+   */
+  count(rgba: Uint8Array, withAlpha: boolean, count: Float64Array, sums: Float64Array): void;
+  /** Each pixel counted last by {@link count}: `lookup` of its bucket. */
+  indices(lookup: Uint8Array): Uint8Array;
+}
+
+/**
+ * The pixel loops in JavaScript: the hottest loop of an 8-bit encode, so bucket arithmetic is
+ * inlined for the two layouts. Sums of integers are exact in doubles, so the order of adding
+ * does not matter.
+ */
+export function javascriptLoops(): OctreePixelLoops {
+  let buckets = new Uint16Array(0);
+  return {
+    count(rgba, withAlpha, count, sums) {
+      const pixels = rgba.length >>> 2;
+      buckets = new Uint16Array(pixels);
+      let clear = -1;
+      for (let i = 0, o = 0; i < pixels; i += 1, o += 4) {
+        let r = rgba[o] as number;
+        let g = rgba[o + 1] as number;
+        let b = rgba[o + 2] as number;
+        let bucket: number;
+        let a = 255;
+        if (withAlpha) {
+          a = rgba[o + 3] as number;
+          if (a === 0) {
+            if (clear < 0) clear = o;
+            r = rgba[clear] as number;
+            g = rgba[clear + 1] as number;
+            b = rgba[clear + 2] as number;
+          }
+          bucket = ((r >> 5) << 10) | ((g >> 4) << 6) | ((b >> 5) << 3) | (a >> 5);
+        } else {
+          bucket = ((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4);
+        }
+        buckets[i] = bucket;
+        count[bucket] = (count[bucket] as number) + 1;
+        const at = bucket * 4;
+        sums[at] = (sums[at] as number) + r;
+        sums[at + 1] = (sums[at + 1] as number) + g;
+        sums[at + 2] = (sums[at + 2] as number) + b;
+        sums[at + 3] = (sums[at + 3] as number) + a;
+      }
+    },
+    indices(lookup) {
+      const indices = new Uint8Array(buckets.length);
+      for (let i = 0; i < buckets.length; i++) indices[i] = lookup[buckets[i] ?? 0] ?? 0;
+      return indices;
+    },
+  };
 }
 
 /**
  * `colors` (at most 256) palette entries for `rgba` (4 bytes per pixel) and each pixel's index,
  * as Pillow's FASTOCTREE. With `withAlpha` false the alpha channel is ignored (PIL mode `RGB`)
  * and every entry is opaque. The palette always has `colors` entries; unused ones are black.
+ * `loops` runs the pixel loops (default: in JavaScript).
  */
-export function quantizeOctree(rgba: Uint8Array, colors: number, withAlpha: boolean): Quantized {
+export function quantizeOctree(
+  rgba: Uint8Array,
+  colors: number,
+  withAlpha: boolean,
+  loops: OctreePixelLoops = javascriptLoops(),
+): Quantized {
   const wanted = Math.max(1, Math.min(256, Math.floor(colors)));
-  const pixels = rgba.length >>> 2;
   // 1. count every pixel into the fine cube; the coarse cube sums its buckets. Pillow gives every
   //    fully transparent pixel the colour of the first one, so that they all share one entry
   const fine = new Cube(withAlpha ? FINE_ALPHA : FINE);
-  const buckets = new Uint16Array(pixels);
-  countPixels(rgba, withAlpha, fine, buckets);
+  loops.count(rgba, withAlpha, fine.count, fine.sums);
   const coarse = new Cube(withAlpha ? COARSE_ALPHA : COARSE);
-  for (let i = 0; i < fine.count.length; i++)
-    coarse.add(coarse.parentOf(fine, i), fine.count[i] ?? 0, fine.sums, i * 4);
+  const parents = parentTable(fine, coarse);
+  for (let i = 0; i < fine.count.length; i++) {
+    // an empty bucket adds nothing (zeros): skipped, as most of a map's are
+    if (fine.count[i] !== 0) coarse.add(parents[i] ?? 0, fine.count[i] ?? 0, fine.sums, i * 4);
+  }
   // 2. every used coarse bucket, the rest of the palette for the most used fine buckets; each
   //    fine bucket taken leaves its coarse bucket, and an emptied one makes room for another
   let coarseColors = Math.min(coarse.used(), wanted);
@@ -191,13 +235,13 @@ export function quantizeOctree(rgba: Uint8Array, colors: number, withAlpha: bool
   //    first, so of two entries in one bucket the earlier wins)
   const coarseLookup = new Uint8Array(coarse.count.length);
   for (let i = coarseColors - 1; i >= 0; i--) coarseLookup[coarse.bucket(means[i] ?? [0, 0, 0, 0])] = i;
-  const lookup = Uint8Array.from(fine.count, (_, i) => coarseLookup[coarse.parentOf(fine, i)] ?? 0);
+  const lookup = new Uint8Array(fine.count.length);
+  for (let i = 0; i < lookup.length; i++) lookup[i] = coarseLookup[parents[i] ?? 0] ?? 0;
   for (let i = coarseColors + fineColors - 1; i >= coarseColors; i--) {
     lookup[fine.bucket(means[i] ?? [0, 0, 0, 0])] = i;
   }
   // 4. indices and palette
-  const indices = new Uint8Array(pixels);
-  for (let i = 0; i < pixels; i++) indices[i] = lookup[buckets[i] ?? 0] ?? 0;
+  const indices = loops.indices(lookup);
   const palette = new Uint8Array(wanted * 4);
   means.forEach(([r, g, b, a], i) => {
     palette.set([r, g, b, withAlpha ? a : 255], i * 4);

@@ -1,5 +1,5 @@
 /**
- * The committed WebAssembly kernel is the build of its AssemblyScript source (wasm/resample-kernel.ts)
+ * The committed WebAssembly module is the build of its AssemblyScript sources (wasm/*.ts)
  * with the installed compiler: the fingerprint written by the build still matches both.
  */
 import assert from 'node:assert/strict';

@@ -3,47 +3,8 @@
  * resample.ts's JavaScript kernel, two channels a vector. One instance per thread; its memory holds
  * the source at offset 0 (a stitched canvas can be built there directly), the output and scratch.
  */
-import { RESAMPLE_KERNEL_WASM_BASE64 } from './resample-kernel-wasm.js';
-
-/** The part of the WebAssembly JS API used here (the ES2023 lib does not declare it). */
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => WasmModule;
-  readonly Instance: new (module: WasmModule, imports: object) => { readonly exports: unknown };
-}
-type WasmModule = { readonly __brand: 'WebAssembly.Module' };
-const { WebAssembly: wasmApi } = globalThis as unknown as { readonly WebAssembly: WasmApi };
-
-interface KernelExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  scaleBicubic(
-    src: number,
-    width: number,
-    height: number,
-    xs: number,
-    cols: number,
-    ys: number,
-    rows: number,
-    out: number,
-    x0: number,
-    y0: number,
-    outWidth: number,
-    scratch: number,
-  ): void;
-  transformCell(
-    src: number,
-    width: number,
-    height: number,
-    out: number,
-    dstWidth: number,
-    bx0: number,
-    by0: number,
-    x0: number,
-    x1: number,
-    y0: number,
-    y1: number,
-    ...a: number[]
-  ): void;
-}
+import { align16, fitsKeptInstance, isAtKeptMemoryStart, kernelInstance } from './kernel-instance.js';
+import type { PaletteExpander } from './png-decode.js';
 
 /**
  * A mesh cell: its destination box clipped to the output (`x0`-`y1`), its unclipped corner
@@ -69,52 +30,44 @@ export interface BicubicKernel {
   result(): Uint8Array;
 }
 
-const PAGE = 65_536;
-/** Instances whose memory would pass this are made for the one job and dropped (memory never shrinks). */
-const KEEP_MAX_BYTES = 48 * 1024 * 1024;
-
-let compiled: WasmModule | null | undefined;
-let kept: KernelExports | null = null;
-
-/** The compiled module, or null where this engine has no WebAssembly SIMD. */
-function kernelModule(): WasmModule | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new wasmApi.Module(Buffer.from(RESAMPLE_KERNEL_WASM_BASE64, 'base64'));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-function instantiate(module: WasmModule): KernelExports {
-  return new wasmApi.Instance(module, {}).exports as KernelExports;
-}
-
-/** An instance with at least `bytes` of memory: the thread's own one unless that would be huge. */
-function instanceFor(bytes: number): KernelExports | null {
-  const module = kernelModule();
-  if (module === null) return null;
-  const keep = bytes <= KEEP_MAX_BYTES;
-  const instance = keep ? (kept ??= instantiate(module)) : instantiate(module);
-  const missing = bytes - instance.memory.buffer.byteLength;
-  if (missing > 0) instance.memory.grow(Math.ceil(missing / PAGE));
-  return instance;
-}
-
 /**
- * A `bytes` long canvas at offset 0 of this thread's kernel memory, so a source stitched there
- * reaches the kernel without a copy; null without WebAssembly SIMD or for a huge canvas. Valid
- * until the next call into this module.
+ * A canvas of `bytes` at offset 0 of this thread's kernel memory, so a source stitched there
+ * reaches the kernel without a copy, followed by `scratchBytes` for its `expandPalette`;
+ * null without WebAssembly SIMD or for a huge canvas. Valid until the next call into this module.
  */
-export function kernelCanvas(bytes: number): Uint8Array | null {
-  if (bytes > KEEP_MAX_BYTES) return null;
-  const instance = instanceFor(bytes);
-  return instance === null ? null : new Uint8Array(instance.memory.buffer, 0, bytes);
+export function kernelCanvas(bytes: number, scratchBytes = 0): KernelCanvas | null {
+  const total = align16(bytes) + scratchBytes;
+  if (!fitsKeptInstance(total)) return null;
+  const instance = kernelInstance(total);
+  if (instance === null) return null;
+  const pixels = new Uint8Array(instance.memory.buffer, 0, bytes);
+  const scratch = align16(bytes);
+  return {
+    pixels,
+    expandPalette: (rows, rowStride, lut, at, outStride, width, height) => {
+      // the table, then the rows (from their first index byte) in the scratch after the canvas
+      const rowsBytes = (height - 1) * rowStride + width;
+      const fits = at >= 0 && at + (height - 1) * outStride + width * 4 <= bytes;
+      if (!fits || lut.length !== 256 || 1024 + rowsBytes > scratchBytes || rows.length < rowsBytes)
+        return false;
+      const memory = new Uint8Array(instance.memory.buffer);
+      memory.set(new Uint8Array(lut.buffer, lut.byteOffset, 1024), scratch);
+      memory.set(rows.subarray(0, rowsBytes), scratch + 1024);
+      instance.expandPalette8(scratch + 1024, rowStride, scratch, at, outStride, width, height);
+      return true;
+    },
+  };
 }
 
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+/** A canvas in kernel memory that paletted rows can be expanded into there. */
+export interface KernelCanvas {
+  readonly pixels: Uint8Array;
+  /**
+   * Expands into {@link pixels} (`at` a byte offset there), refusing rows that do not fit the
+   * scratch the canvas was made with.
+   */
+  readonly expandPalette: PaletteExpander;
+}
 
 /** The scratch `scaleBicubic` lays out for `cols` columns: ring row numbers, 8 rows of 4 f64, taps, fractions, flags. */
 function scaleScratchBytes(cols: number): number {
@@ -139,11 +92,12 @@ export function bicubicKernel(
   const ysPtr = xsPtr + dstWidth * 8;
   const scratch = align16(ysPtr + dstHeight * 8);
   // the canvas of kernelCanvas() is in place already: note it before growing detaches the view
-  const inPlace = kept !== null && src.buffer === kept.memory.buffer && src.byteOffset === 0;
-  const instance = instanceFor(scratch + scaleScratchBytes(dstWidth));
+  const total = scratch + scaleScratchBytes(dstWidth);
+  const inPlace = isAtKeptMemoryStart(src) && fitsKeptInstance(total);
+  const instance = kernelInstance(total);
   if (instance === null) return null;
   const memory = (): ArrayBuffer => instance.memory.buffer;
-  if (!inPlace || instance !== kept) new Uint8Array(memory()).set(src.subarray(0, srcBytes), 0);
+  if (!inPlace) new Uint8Array(memory()).set(src.subarray(0, srcBytes), 0);
   new Uint8Array(memory(), outPtr, outBytes).fill(0);
   return {
     scale(xs, ys, place = { x0: 0, y0: 0 }) {

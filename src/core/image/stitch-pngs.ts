@@ -4,7 +4,7 @@
  * canvas of several MB built on the event loop, cloned to the thread and garbage collected there
  * (together ~35 ms of a 512x512 map's CPU, most of it the main thread's GC).
  */
-import { decodePngRgba, type RowCache } from './png-decode.js';
+import { decodePngRgba, type PaletteExpander, type RowCache } from './png-decode.js';
 import { kernelCanvas } from './resample-wasm.js';
 
 /** Stored PNG tiles laid out row by row (top first); null stays transparent. */
@@ -72,7 +72,7 @@ export function stitchPngs(mosaic: PngMosaic): Stitched | null {
   const { tiles, columns, rows, tileWidth, tileHeight } = mosaic;
   const width = columns * tileWidth;
   const bytes = width * rows * tileHeight * 4;
-  const canvas = canvasOf(bytes);
+  const { canvas, expandPalette } = canvasOf(bytes, tileWidth, tileHeight);
   const rowStride = width * 4;
   let opaque = true;
   for (let i = 0; i < columns * rows; i += 1) {
@@ -89,7 +89,7 @@ export function stitchPngs(mosaic: PngMosaic): Stitched | null {
     try {
       const decoded = decodePngRgba(
         tile,
-        { out: canvas, offset, rowStride, expect: [tileWidth, tileHeight] },
+        { out: canvas, offset, rowStride, expect: [tileWidth, tileHeight], expandPalette },
         rowCache,
       );
       if (decoded === null) return null;
@@ -103,13 +103,19 @@ export function stitchPngs(mosaic: PngMosaic): Stitched | null {
 
 /**
  * A `bytes` long canvas: in the resampling kernel's memory, where the kernel reads it without a
- * copy; else the kept one when large enough, else a new one (kept when not huge).
+ * copy and expands a paletted tile's rows (8-bit, `tileWidth` x `tileHeight`) into it; else the
+ * kept one when large enough, else a new one (kept when not huge).
  */
-function canvasOf(bytes: number): Uint8Array {
-  const inKernel = kernelCanvas(bytes);
-  if (inKernel !== null) return inKernel;
-  if (kept !== null && kept.length >= bytes) return kept.subarray(0, bytes);
+function canvasOf(
+  bytes: number,
+  tileWidth: number,
+  tileHeight: number,
+): { canvas: Uint8Array; expandPalette?: PaletteExpander } {
+  // scratch for one tile's palette table and rows (index bytes, the filter byte of each row)
+  const inKernel = kernelCanvas(bytes, 1024 + (tileWidth + 1) * tileHeight);
+  if (inKernel !== null) return { canvas: inKernel.pixels, expandPalette: inKernel.expandPalette };
+  if (kept !== null && kept.length >= bytes) return { canvas: kept.subarray(0, bytes) };
   const canvas = new Uint8Array(bytes);
   if (bytes <= KEEP_MAX_BYTES) kept = canvas;
-  return canvas;
+  return { canvas };
 }

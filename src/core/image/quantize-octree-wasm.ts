@@ -1,0 +1,64 @@
+/**
+ * FASTOCTREE's pixel loops in WebAssembly (wasm/octree-count.ts), the twin of quantize-octree.ts's
+ * JavaScript loops: same buckets, same exact sums. The image passes through the kernel's memory a
+ * chunk at a time, so the memory kept per palette thread stays under 1 MB whatever the image size.
+ */
+import { align16, kernelInstance, type KernelExports } from './kernel-instance.js';
+import type { OctreePixelLoops } from './quantize-octree.js';
+
+/** Pixels per chunk: 256 kB of RGBA, 128 kB of buckets. */
+const CHUNK_PIXELS = 65_536;
+/** Buckets of the larger fine cube (3,4,3,3 bits). */
+const MAX_BUCKETS = 1 << 13;
+
+/** Byte offsets in kernel memory: RGBA chunk, bucket chunk, count and sums tables, index chunk, lookup. */
+const RGBA = 0;
+const BUCKETS = RGBA + CHUNK_PIXELS * 4;
+const COUNT = BUCKETS + CHUNK_PIXELS * 2;
+const SUMS = COUNT + MAX_BUCKETS * 8;
+const INDICES = SUMS + MAX_BUCKETS * 32;
+const LOOKUP = INDICES + CHUNK_PIXELS;
+const BYTES = align16(LOOKUP + MAX_BUCKETS);
+
+/** The loops on this thread's kernel instance, or null without WebAssembly SIMD. */
+export function wasmOctreeLoops(): OctreePixelLoops | null {
+  const instance = kernelInstance(BYTES);
+  if (instance === null) return null;
+  let buckets = new Uint16Array(0);
+  return {
+    count(rgba, withAlpha, count, sums) {
+      if (count.length > MAX_BUCKETS || sums.length !== count.length * 4)
+        throw new Error('unknown octree layout');
+      const pixels = rgba.length >>> 2;
+      buckets = new Uint16Array(pixels);
+      const memory = memoryOf(instance);
+      memory.fill(0, COUNT, INDICES);
+      let clear = -1;
+      for (let start = 0; start < pixels; start += CHUNK_PIXELS) {
+        const n = Math.min(CHUNK_PIXELS, pixels - start);
+        memory.set(rgba.subarray(start * 4, (start + n) * 4), RGBA);
+        clear = instance.octreeCount(RGBA, n, withAlpha, COUNT, SUMS, BUCKETS, clear);
+        buckets.set(new Uint16Array(memory.buffer, BUCKETS, n), start);
+      }
+      count.set(new Float64Array(memory.buffer, COUNT, count.length));
+      sums.set(new Float64Array(memory.buffer, SUMS, sums.length));
+    },
+    indices(lookup) {
+      const memory = memoryOf(instance);
+      memory.set(lookup.subarray(0, MAX_BUCKETS), LOOKUP);
+      const indices = new Uint8Array(buckets.length);
+      for (let start = 0; start < buckets.length; start += CHUNK_PIXELS) {
+        const n = Math.min(CHUNK_PIXELS, buckets.length - start);
+        new Uint16Array(memory.buffer, BUCKETS, n).set(buckets.subarray(start, start + n));
+        instance.octreeIndices(BUCKETS, n, LOOKUP, INDICES);
+        indices.set(memory.subarray(INDICES, INDICES + n), start);
+      }
+      return indices;
+    },
+  };
+}
+
+/** The instance's memory as bytes (a fresh view: growing elsewhere on this thread detaches old ones). */
+function memoryOf(instance: KernelExports): Uint8Array {
+  return new Uint8Array(instance.memory.buffer);
+}
