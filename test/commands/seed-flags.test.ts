@@ -108,14 +108,16 @@ test('--duration stops seeding after the time, exits 0 like MapProxy and leaves 
   let first = true;
   const upstream = await startUpstream(t, {
     '/service': async (request) => {
-      // the first meta tile outlasts --duration; no further meta tile may start after it
-      if (first) await delay(400);
+      // the first meta tile outlasts --duration (held for longer than the whole duration after it
+      // arrived, so the time is up whenever the seed started); no further meta tile may start.
+      // --duration leaves the seed's start-up 1 s to send that request even on a loaded machine
+      if (first) await delay(1500);
       first = false;
       return wmsImage(request);
     },
   });
   const dir = await seedDir(t, upstream, 'seeds:\n  p:\n    caches: [poly_cache]\n    levels: [0, 1, 2, 3]\n');
-  const result = await runCommand([...SEED, '-c', '1', '--duration', '0.2s', '--progress-file', 'progress'], { cwd: dir });
+  const result = await runCommand([...SEED, '-c', '1', '--duration', '1s', '--progress-file', 'progress'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^exiting\.\.\./m);
   assert.equal(upstream.requests.length, 1);
