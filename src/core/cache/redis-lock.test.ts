@@ -56,8 +56,10 @@ test(
   { skip: needs('redis-server') },
   async (t) => {
     const redis = await startRedis(t);
-    const holder = locker(t, redis.port, { leaseMs: 300 });
-    const waiter = locker(t, redis.port, { leaseMs: 300, timeoutMs: 1200 });
+    // renewed every 333 ms: a stall of the holder's event loop up to ~600 ms on a loaded machine
+    // still renews in time (a 300 ms lease, renewed every 100 ms, was lost to any stall over 200 ms)
+    const holder = locker(t, redis.port, { leaseMs: 1000 });
+    const waiter = locker(t, redis.port, { leaseMs: 1000, timeoutMs: 2500 });
     const held = await holder.acquire(coord);
     await assert.rejects(waiter.acquire(coord), { code: 'CACHE_LOCK_TIMEOUT' });
     await held.release();
