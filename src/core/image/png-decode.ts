@@ -159,9 +159,10 @@ export interface RowCache {
 }
 
 /**
- * A key for the pixel data of a PNG: its `header` (the IHDR fields that are not always 0), the CRC-32 of every IDAT chunk (over the
- * compressed bytes), the zlib stream's Adler-32 (over the inflated bytes) and its length; two
- * different tiles share it with a chance of about 2^-64. Null when the stream is too short.
+ * A key for the pixel data of a PNG: its `header` (the IHDR fields that are not always 0), the
+ * CRC-32 of every IDAT chunk (over the compressed bytes), the zlib stream's Adler-32 (over the
+ * inflated bytes) and its length; two different tiles share it with a chance of about 2^-64. Null
+ * when the stream is too short.
  */
 function rowsKey(header: string, idat: readonly Uint8Array[], crcs: readonly number[]): string | null {
   const last = idat.at(-1);
