@@ -49,13 +49,13 @@ function paletted(job: PaletteJob): Paletted {
     // Pillow GifImagePlugin _normalize_mode: convert('P', palette=ADAPTIVE), which is median cut
     // for RGB but FASTOCTREE for RGBA; the first fully transparent entry becomes transparent
     if (!withAlpha) return { quantized: quantizeMedianCut(data, 256), transparentIndex: null };
-    const quantized = quantizeOctree(data, 256, true, octreeLoops());
+    const quantized = quantizeOctree(data, 256, true, octreeLoops(data));
     return { quantized, transparentIndex: firstTransparent(quantized.palette) };
   }
   // MapProxy image/__init__.py quantize(); a quantised image is saved as it is (a GIF keeps no
   // alpha unless `transparency` is passed, which only the median cut branch does)
   if (job.quantizer !== 'mediancut') {
-    return { quantized: quantizeOctree(data, colors, withAlpha, octreeLoops()), transparentIndex: null };
+    return { quantized: quantizeOctree(data, colors, withAlpha, octreeLoops(data)), transparentIndex: null };
   }
   if (!withAlpha) return { quantized: quantizeMedianCut(data, colors), transparentIndex: null };
   return { quantized: medianCutWithAlpha(data, colors), transparentIndex: MEDIANCUT_TRANSPARENT };
@@ -78,9 +78,16 @@ function medianCutWithAlpha(data: Uint8Array, colors: number): Quantized {
   return { palette, indices };
 }
 
-/** FASTOCTREE's pixel loops in WebAssembly where the engine runs it (the same results, faster). */
-function octreeLoops(): OctreePixelLoops {
-  return wasmOctreeLoops() ?? javascriptLoops();
+/** Below this many pixels the JavaScript loops take well under a millisecond. */
+const WASM_MIN_PIXELS = 128 * 128;
+
+/**
+ * FASTOCTREE's pixel loops for `rgba`: in WebAssembly where the engine runs it (the same results,
+ * faster), except for small images, which palette-pool.ts encodes on the event loop: that thread
+ * then keeps no kernel instance (~1 MB) for them.
+ */
+function octreeLoops(rgba: Uint8Array): OctreePixelLoops {
+  return (rgba.length >>> 2 >= WASM_MIN_PIXELS ? wasmOctreeLoops() : null) ?? javascriptLoops();
 }
 
 /** Index of the first palette entry with alpha 0, or null. */
