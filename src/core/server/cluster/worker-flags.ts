@@ -1,6 +1,6 @@
 /**
  * Node flags and allocator settings of the `serve` worker processes: the primary's own, plus a
- * small young generation and a tighter glibc malloc unless the user sets them.
+ * small young generation and a fixed glibc mmap threshold unless the user sets them.
  */
 
 /**
@@ -17,26 +17,27 @@ export function workerNodeFlags(execArgv: readonly string[]): string[] {
 }
 
 /**
- * glibc malloc tunables of a worker. Measured on the bench (dist, `serve -w 2`, MapServer upstream,
- * malloc_info through gdb after the WMS load): each worker had 13 malloc arenas (one per thread
- * that allocates: libuv, libvips, V8 and the image threads) holding 108-133 MB, of which 82-103 MB
- * were free chunks glibc kept resident. Two arenas, and large blocks (128 kB and up, i.e. image
- * buffers) always given their own mapping so that freeing them returns them (glibc starts at 128 kB
- * but raises the threshold up to 32 MB after the first large free), left 26-30 MB with ~10 MB free:
- * peak RSS per worker 161-176 -> 136-139 MB on tile hits, 210-227 -> 162-172 MB on WMS GetMap in
- * EPSG:3857/4326, at the same CPU per map (bench/cpu.ts, paired). GLIBC_TUNABLES rather than
- * MALLOC_ARENA_MAX: sharp raises libvips' threads per operation from 1 to all cores when it sees
- * MALLOC_ARENA_MAX. Elsewhere than glibc the variable means nothing.
+ * glibc malloc tunables of a worker. glibc gives a block of 128 kB or more its own mapping, but
+ * after the first such block is freed it raises that threshold (up to 32 MB), so from then on the
+ * 1-4 MB image buffers of every map are recycled inside the malloc arenas (one per thread that
+ * allocates: libuv, libvips, V8 and the image threads; 13 in a worker) and stay resident once freed.
+ * Measured on the bench (dist, `serve -w 2`, MapServer upstream, malloc_info through gdb after the
+ * WMS load): 108-133 MB in the arenas, 82-103 MB of it free; with the threshold fixed at 512 kB,
+ * 42-45 MB. Peak RSS per worker: tile hits 161-176 -> 144-149 MB, WMS GetMap in EPSG:3857/4326
+ * 210-227 -> 171-194 MB, EPSG:25832 290-295 -> 243-254 MB; CPU per map the same within noise
+ * (30.7-31.8 ms before, 29.7-32.1 after, paired; 128 kB: +1.5 ms of page faults per map; capping
+ * the arenas at 2 as well cost +10-16% CPU in lock contention and was left out). Elsewhere than
+ * glibc the variable means nothing.
  */
 const MALLOC_TUNABLES = [
-  { tunable: 'glibc.malloc.arena_max', value: '2', legacy: 'MALLOC_ARENA_MAX' },
-  { tunable: 'glibc.malloc.mmap_threshold', value: String(128 * 1024), legacy: 'MALLOC_MMAP_THRESHOLD_' },
+  { tunable: 'glibc.malloc.mmap_threshold', value: String(512 * 1024), legacy: 'MALLOC_MMAP_THRESHOLD_' },
 ] as const;
 
 /**
  * What a worker's environment adds to `env` (the primary's): `GLIBC_TUNABLES` with the malloc
- * settings above appended to the user's own, each only when the user set neither the tunable nor
- * its older variable; empty when there is nothing to add.
+ * setting above appended to the user's own, unless the user set the tunable or its older variable;
+ * empty when there is nothing to add. (Not MALLOC_MMAP_THRESHOLD_: GLIBC_TUNABLES keeps the user's
+ * other tunables in one place.)
  */
 export function workerAllocatorEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const given = env.GLIBC_TUNABLES ?? '';
