@@ -6,12 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { Console } from 'node:console';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { Config, run } from '@oclif/core';
 import { Exit, handle } from '@oclif/core/handle';
 import { fileURLToPath } from 'node:url';
+import { DIST_IS_CURRENT } from './dist.js';
+
+export { isDistCurrent } from './dist.js';
 
 export const DEV_BIN = fileURLToPath(new URL('../../bin/dev.js', import.meta.url));
 /** tsx's loader as an absolute URL, so the CLI also runs with a cwd outside the repository. */
@@ -19,39 +22,11 @@ const TSX_LOADER = import.meta.resolve('tsx');
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Whether `dist/` holds the build of the current sources: every non-test `.ts` under src/ has its
- * `.js` in dist/ written after it (`npm ci` builds dist through `prepare`; an edit since then
- * makes it stale). No oclif manifest may exist either, since bin/run.js would trust its flags.
- */
-export function isDistCurrent(root = ROOT): boolean {
-  try {
-    statSync(join(root, 'oclif.manifest.json'));
-    return false;
-  } catch {
-    // no manifest: oclif reads the command classes themselves
-  }
-  // what tsconfig.build.json compiles
-  const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter(
-    (file) => /(?<!\.test|\.d)\.ts$/.test(file) && !/(^|[/\\])(testing|testdata)[/\\]/.test(file),
-  );
-  return sources.every((file) => {
-    try {
-      return (
-        statSync(join(root, 'dist', file.replace(/\.ts$/, '.js'))).mtimeMs >=
-        statSync(join(root, 'src', file)).mtimeMs
-      );
-    } catch {
-      return false; // not built (yet)
-    }
-  });
-}
-
-/**
  * Node arguments that start `mapproxy-util` in a child process: the built bin/run.js when dist/
  * is current (about half the start-up CPU of compiling src/ through tsx), otherwise bin/dev.js
  * through tsx, so a test never runs stale code.
  */
-export const CLI_ARGV: readonly string[] = isDistCurrent()
+export const CLI_ARGV: readonly string[] = DIST_IS_CURRENT
   ? [join(ROOT, 'bin/run.js')]
   : ['--import', TSX_LOADER, '--no-warnings', DEV_BIN];
 

@@ -4,9 +4,13 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, utimes } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childImport } from '../../../test/helpers/dist.js';
 import { bundleBase, CompactCache, emptyBundleV1, emptyBundleV2, emptyIndexV1 } from './compact-cache.js';
 import type { TileToStore } from './types.js';
+
+/** What the killed writer process imports: the built module when dist/ is current. */
+const COMPACT_CACHE = childImport(fileURLToPath(new URL('./compact-cache.ts', import.meta.url)));
 
 const FIXTURE = fileURLToPath(
   new URL('../../../test/fixtures/mapproxy-1.15/compact-caches/cache_data/', import.meta.url),
@@ -138,7 +142,7 @@ for (const version of [1, 2] as const) {
     const dir = await tempDir(t);
     // tile (x, 0) holds `x:<n>:` and a filler of n bytes, so a torn tile would not match its text
     const script = `
-      import { CompactCache } from ${JSON.stringify(new URL('./compact-cache.ts', import.meta.url).href)};
+      import { CompactCache } from ${JSON.stringify(pathToFileURL(COMPACT_CACHE.module).href)};
       const cache = new CompactCache({ directory: ${JSON.stringify(dir)}, version: ${version} });
       for (let n = 1; ; n++) {
         const tiles = [];
@@ -148,7 +152,7 @@ for (const version of [1, 2] as const) {
       }`;
     const child = spawn(
       process.execPath,
-      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script],
+      [...COMPACT_CACHE.execArgv, '--input-type=module', '-e', script],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },

@@ -13,10 +13,10 @@ import Database from 'better-sqlite3';
 import { createTileGrid, GLOBAL_GEODETIC, GLOBAL_WEBMERCATOR } from '../grid/index.js';
 import { GeopackageCache } from './geopackage-cache.js';
 import { LevelCache } from './level-cache.js';
+import { childImport } from '../../../test/helpers/dist.js';
 import { localDatetimeToMs, MBTilesCache } from './mbtiles-cache.js';
 
-const TSX_LOADER = import.meta.resolve('tsx');
-const MBTILES_MODULE = fileURLToPath(new URL('./mbtiles-cache.ts', import.meta.url));
+const MBTILES = childImport(fileURLToPath(new URL('./mbtiles-cache.ts', import.meta.url)));
 const TILES_PER_WRITER = 150;
 
 async function tempDir(t: TestContext): Promise<string> {
@@ -34,13 +34,13 @@ interface Writer {
 /** A process storing `count` tiles of column `x`, one transaction each, into `file`. */
 function writerProcess(file: string, x: number, count: number, wal: boolean, timeoutMs: number): Writer {
   const script = `
-    const { MBTilesCache } = await import(${JSON.stringify(MBTILES_MODULE)});
+    const { MBTilesCache } = await import(${JSON.stringify(MBTILES.module)});
     const cache = new MBTilesCache({ file: ${JSON.stringify(file)}, wal: ${String(wal)}, timeoutMs: ${timeoutMs} });
     for (let y = 0; y < ${count}; y++) {
       await cache.storeTiles([{ coord: { x: ${x}, y, z: 12 }, data: Buffer.from('tile ${x}/' + y) }]);
       if (y === 0) process.stdout.write('started\\n');
     }`;
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, '--input-type=module', '-e', script], {
+  const child = spawn(process.execPath, [...MBTILES.execArgv, '--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
