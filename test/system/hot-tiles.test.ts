@@ -10,9 +10,21 @@ import { startProxy, type RunningProxy } from '../helpers/proxy.js';
 import { pixelAt, solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
 
 const TILE = '/wmts/osm/GLOBAL_WEBMERCATOR/2/1/2.png';
-/** Where TILE is stored (tc layout, WMTS row 2 = grid row 2 of the nw-origin grid). */
-const tileFile = (proxy: RunningProxy): string =>
-  join(proxy.dir, 'cache_data', 'osm_cache_EPSG3857', '02', '000', '000', '001', '000', '000', '002.png');
+/** Where the level-2 tile at WMTS column `x`, row `y` is stored (tc layout; WMTS rows = grid rows, nw origin). */
+const tileFile = (proxy: RunningProxy, x = 1, y = 2): string =>
+  join(
+    proxy.dir,
+    'cache_data',
+    'osm_cache_EPSG3857',
+    '02',
+    '000',
+    '000',
+    pad(x),
+    '000',
+    '000',
+    pad(y) + '.png',
+  );
+const pad = (n: number): string => String(n).padStart(3, '0');
 
 const RED = [200, 30, 30, 255] as const;
 
@@ -93,6 +105,29 @@ test('past its TTL a changed tile file is served with its new bytes and validato
   await rm(tileFile(proxy));
   const recreated = await get(`${proxy.url}${TILE}`);
   assert.deepEqual(await pixelAt(recreated.body, 10, 10), [...RED]);
+  upstream.verify();
+});
+
+test('a meta tile created again drops the hot copies of all its tiles, not only the requested one', async (t) => {
+  const upstream = await startUpstream(t);
+  const colours = [RED, [0, 0, 255, 255] as const];
+  let calls = 0;
+  upstream.expect(
+    (r: UpstreamRequest) => r.query.get('request') === 'GetMap' && r.query.get('width') === '1024',
+    (r) => solidPng(colours[calls++] ?? RED, [Number(r.query.get('width')), Number(r.query.get('height'))]),
+    { times: 2 },
+  );
+  const proxy = await proxyWith(t, upstream.url, '8', '3600');
+  await get(`${proxy.url}${TILE}`);
+  const hot = await get(`${proxy.url}${TILE}`);
+  assert.deepEqual(await pixelAt(hot.body, 10, 10), [...RED]);
+  // another tile of the same 4x4 meta tile (level 2 is one meta tile) goes missing: its
+  // creation rewrites every tile of the meta tile, TILE included
+  await rm(tileFile(proxy, 0, 0));
+  await get(`${proxy.url}/wmts/osm/GLOBAL_WEBMERCATOR/2/0/0.png`);
+  const rewritten = await get(`${proxy.url}${TILE}`);
+  assert.deepEqual(await pixelAt(rewritten.body, 10, 10), [0, 0, 255, 255]);
+  assert.notEqual(rewritten.etag, hot.etag);
   upstream.verify();
 });
 

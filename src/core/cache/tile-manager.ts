@@ -243,8 +243,7 @@ export class TileManager {
         this.#runJob(job, missing, request, stale),
       );
       for (const tiles of created) for (const [key, tile] of tiles) results.set(key, tile);
-      // a created tile's file has a new mtime: the next hit reads it (and its validators) from the cache
-      if (this.#hot !== null) for (const coord of missing) this.#hot.delete(this.#hotKey(coord, dimensions));
+      this.#dropHot(jobs.flatMap(jobTiles), dimensions);
       // 5. build tiles nothing could create from other levels (upscale_tiles/downscale_tiles)
       if (this.#rescaleLevels !== 0) await this.#rescaleMissing(missing, results, request);
     }
@@ -289,6 +288,15 @@ export class TileManager {
   /** Removes stored tiles; missing ones are fine. */
   async removeTiles(coords: readonly TileCoord[], dimensions?: Dimensions): Promise<void> {
     await Promise.all(coords.map((coord) => this.cache.removeTile(coord, dimensions)));
+    this.#dropHot(coords, dimensions ?? {});
+  }
+
+  /**
+   * Forgets the hot copies of tiles this process just stored or removed (a meta tile rewrites
+   * all its tiles, the requested ones and the rest): their next hit reads the new file.
+   */
+  #dropHot(coords: readonly TileCoord[], dimensions: Dimensions): void {
+    if (this.#hot !== null) for (const coord of coords) this.#hot.delete(this.#hotKey(coord, dimensions));
   }
 
   /**
@@ -462,6 +470,7 @@ export class TileManager {
         this.#runJob(job, missing, request, new Map()),
       );
       for (const tiles of results) for (const [key, tile] of tiles) created.set(key, tile);
+      this.#dropHot(jobs.flatMap(jobTiles), request.dimensions);
     }
     return coords.map((coord, i) => {
       const hit = cached[i] ?? null;
