@@ -19,11 +19,14 @@ import { solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstre
 const run = promisify(execFile);
 const skip = needs('redis-server', 'openssl');
 
+/** openssl's `-newkey` for a P-256 key: made at once, where an RSA 2048 key costs 0.1-0.6 CPU-s. */
+const NEW_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
+
 /** A CA, a server certificate for 127.0.0.1 and a client certificate it signed, as PEM files in `dir`. */
 async function makeCertificates(dir: string, name = 'ca'): Promise<void> {
   const openssl = (...args: string[]) => run('openssl', args, { cwd: dir });
   await openssl(
-    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${name}`],
+    ...['req', '-x509', ...NEW_KEY, '-nodes', '-days', '1', '-subj', `/CN=${name}`],
     ...['-keyout', `${name}.key`, '-out', `${name}.pem`],
   );
   for (const [who, extension] of [
@@ -32,8 +35,7 @@ async function makeCertificates(dir: string, name = 'ca'): Promise<void> {
   ] as const) {
     await openssl(
       'req',
-      '-newkey',
-      'rsa:2048',
+      ...NEW_KEY,
       '-nodes',
       '-subj',
       `/CN=${who}`,
