@@ -55,3 +55,16 @@ test('a budget of 0 keeps nothing', () => {
   hot.set('a', tile(1));
   assert.deepEqual([hot.size, hot.bytes, hot.lookup('a')], [0, 0, undefined]);
 });
+
+test('a tile that is a view into a larger buffer is kept as a copy of its own bytes', () => {
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000 });
+  const shared = Buffer.alloc(4096, 7);
+  hot.set('a', { ...tile(0), data: shared.subarray(10, 20) });
+  const kept = hot.lookup('a');
+  assert.ok(kept !== undefined);
+  assert.equal(kept.tile.data.buffer.byteLength, 10);
+  assert.deepEqual([...kept.tile.data], Array(10).fill(7));
+  const own = tile(10);
+  hot.set('b', own);
+  assert.equal(hot.lookup('b')?.tile, own, 'a buffer of its own is kept as it is');
+});

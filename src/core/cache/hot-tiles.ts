@@ -16,6 +16,13 @@ export interface HotTilesOptions {
   readonly now?: (() => number) | undefined;
 }
 
+/** `data`'s bytes in a buffer of their own (Buffer.from would take a slice of the shared pool). */
+function ownCopy(data: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(data.length);
+  data.copy(copy);
+  return copy;
+}
+
 interface Entry {
   readonly tile: TileResult;
   readonly expiresMs: number;
@@ -65,12 +72,16 @@ export class HotTiles {
       this.#entries.set(key, { tile: entry.tile, expiresMs: this.#now() + this.#ttlMs });
   }
 
-  /** Keeps `tile` under `key` (a tile larger than the whole budget is not kept). */
+  /**
+   * Keeps `tile` under `key` (a tile larger than the whole budget is not kept). Bytes that are a
+   * view into a larger buffer (a backend's read buffer) are copied, so the bound counts what is held.
+   */
   set(key: string, tile: TileResult): void {
     this.delete(key);
     const size = tile.data.length;
     if (size > this.maxBytes) return;
-    this.#entries.set(key, { tile, expiresMs: this.#now() + this.#ttlMs });
+    const kept = tile.data.buffer.byteLength === size ? tile : { ...tile, data: ownCopy(tile.data) };
+    this.#entries.set(key, { tile: kept, expiresMs: this.#now() + this.#ttlMs });
     this.#bytes += size;
     for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.maxBytes) break;
