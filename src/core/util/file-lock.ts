@@ -4,8 +4,17 @@
  * is taken over.
  */
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { ensureDirectory } from './make-directory.js';
+
+/**
+ * proper-lockfile (and the graceful-fs it patches in) is loaded with the first lock: every command
+ * imports this module through util/, and most (grids, scales, check, create) never lock.
+ */
+let loaded: Promise<typeof import('proper-lockfile')> | undefined;
+function properLockfile(): Promise<typeof import('proper-lockfile')> {
+  loaded ??= import('proper-lockfile');
+  return loaded;
+}
 
 export interface FileLockOptions {
   /**
@@ -42,7 +51,7 @@ export async function tryLockFile(path: string, options: FileLockOptions): Promi
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      const release = await lockfile.lock(path, lockOptions);
+      const release = await (await properLockfile()).lock(path, lockOptions);
       return () => release().catch(() => undefined);
     } catch (error) {
       if (isErrno(error, 'ELOCKED')) return null;
