@@ -7,8 +7,6 @@ import { chmod, lstat, readdir, rename, unlink, writeFile } from 'node:fs/promis
 import { dirname, join } from 'node:path';
 import { ensureDirectory } from '../util/index.js';
 
-export { ensureDirectory };
-
 export interface WriteModes {
   /** Mode of written files (`file_permissions`), applied with chmod so the umask does not narrow it. */
   readonly fileMode?: number | null | undefined;

@@ -4,9 +4,16 @@
  */
 import { basename, join } from 'node:path';
 import type { TileCoord } from '../grid/index.js';
-import { ensureDirectory } from './atomic-write.js';
 import { CacheError } from './errors.js';
-import { getLogger, metrics, pollFor, tryLockFile, watchDirectory, type FileLockRelease } from '../util/index.js';
+import {
+  ensureDirectory,
+  getLogger,
+  metrics,
+  pollFor,
+  tryLockFile,
+  watchDirectory,
+  type FileLockRelease,
+} from '../util/index.js';
 
 const log = getLogger('mapproxy.cache.lock');
 
@@ -87,27 +94,32 @@ export class TileLocker implements TileLockBackend {
     const wait = { started: false };
     const start = performance.now();
     const name = basename(path);
-    const release = await pollFor(async () => {
-      const held = await this.#tryLock(path);
-      if (held === null && !wait.started) {
-        wait.started = true;
-        log.debug(`waiting for tile lock ${path}`);
-      }
-      return held;
-    }, {
-      timeoutMs: this.timeoutMs,
-      pollMs: this.#pollMs,
-      // the holder (often another serve worker) removes the lock when its tiles are stored: retry
-      // then, not up to a poll interval later; polling stays for holders that die (stale locks)
-      wakeOn: (notify) =>
-        watchDirectory(this.lockDir, (entry) => {
-          if (entry === null || entry === name) notify();
-        }),
-    });
+    const release = await pollFor(
+      async () => {
+        const held = await this.#tryLock(path);
+        if (held === null && !wait.started) {
+          wait.started = true;
+          log.debug(`waiting for tile lock ${path}`);
+        }
+        return held;
+      },
+      {
+        timeoutMs: this.timeoutMs,
+        pollMs: this.#pollMs,
+        // the holder (often another serve worker) removes the lock when its tiles are stored: retry
+        // then, not up to a poll interval later; polling stays for holders that die (stale locks)
+        wakeOn: (notify) =>
+          watchDirectory(this.lockDir, (entry) => {
+            if (entry === null || entry === name) notify();
+          }),
+      },
+    );
     if (wait.started) {
       const waitedMs = performance.now() - start;
       metrics.lockWait(waitedMs);
-      log.debug(`${release === null ? 'gave up waiting' : 'got tile lock'} ${path} after ${String(Math.round(waitedMs))} ms`);
+      log.debug(
+        `${release === null ? 'gave up waiting' : 'got tile lock'} ${path} after ${String(Math.round(waitedMs))} ms`,
+      );
     }
     if (release === null) {
       throw new CacheError('another process is still running with our lock', 'CACHE_LOCK_TIMEOUT', { path });
