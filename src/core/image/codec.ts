@@ -66,7 +66,7 @@ export async function encodeRaw(raw: RawImage, options: ImageFormatOptions): Pro
   }
   let name: FormatName;
   let keepAlpha = options.mode === 'RGBA' || (options.mode !== 'RGB' && options.transparent);
-  let colors = options.mode === 'P' && options.colors <= 0 ? 256 : options.colors;
+  let colors = paletteColors(options);
   if (requested === 'mixed') {
     // MapProxy: png when any pixel is transparent; jpeg (no palette, no alpha) otherwise
     if (hasTransparency(raw)) {
@@ -89,6 +89,11 @@ export async function encodeRaw(raw: RawImage, options: ImageFormatOptions): Pro
   }
 }
 
+/** The palette size `options` ask for: mode P without a size means 256; 0 means no palette. */
+function paletteColors(options: ImageFormatOptions): number {
+  return options.mode === 'P' && options.colors <= 0 ? 256 : options.colors;
+}
+
 /**
  * Starts the worker threads that encodes with `options` will run on (8-bit PNG and GIF: the
  * palette threads) and returns at once; for callers that know encodes are coming, so that a
@@ -96,7 +101,7 @@ export async function encodeRaw(raw: RawImage, options: ImageFormatOptions): Pro
  */
 export function warmEncoder(options: ImageFormatOptions): void {
   const name = formatName(options.format);
-  const colors = options.mode === 'P' && options.colors <= 0 ? 256 : options.colors;
+  const colors = paletteColors(options);
   // as encodeRaw: png (also mixed's png) with colors > 0 and every gif go to the palette threads
   if (name === 'gif' || ((name === 'png' || name === 'mixed') && colors > 0)) void warmPaletteWorkers();
 }

@@ -1,6 +1,7 @@
 /** Piscina worker entry: quantises RGBA pixels and writes the paletted PNG, off the main thread. */
 import { Piscina } from 'piscina';
 import { encodePalettePng, type PaletteJob } from './palette-png.js';
+import { wasmOctreeLoops } from './quantize-octree-wasm.js';
 
 /** Encodes `job` and transfers the PNG bytes to the caller without copying. */
 export function runPalettePng(job: PaletteJob): unknown {
@@ -9,10 +10,13 @@ export function runPalettePng(job: PaletteJob): unknown {
 }
 
 /**
- * `warmPaletteWorkers`' task: a 1x1 encode through the real path, so whatever the quantiser and
- * the PNG writer set up on first use (WebAssembly instances, tables) is ready for the first tile.
+ * `warmPaletteWorkers`' task: a 1x1 encode through the real path (the PNG writer's and the
+ * quantiser's tables), and the WebAssembly loops that tile-sized images use, which a 1x1 image
+ * does not reach (palette-png.ts keeps small images on the JavaScript loops), compiled and
+ * instantiated, so both are ready for the first tile.
  */
 export function warmUp(): null {
   encodePalettePng({ data: new Uint8Array(4), width: 1, height: 1, colors: 256, withAlpha: false });
+  wasmOctreeLoops();
   return null;
 }
