@@ -29,22 +29,20 @@ export function workerNodeFlags(execArgv: readonly string[]): string[] {
  * the arenas at 2 as well cost +10-16% CPU in lock contention and was left out). Elsewhere than
  * glibc the variable means nothing.
  */
-const MALLOC_TUNABLES = [
-  { tunable: 'glibc.malloc.mmap_threshold', value: String(512 * 1024), legacy: 'MALLOC_MMAP_THRESHOLD_' },
-] as const;
+const MMAP_THRESHOLD = 'glibc.malloc.mmap_threshold';
+const MMAP_THRESHOLD_BYTES = 512 * 1024;
 
 /**
- * What a worker's environment adds to `env` (the primary's): `GLIBC_TUNABLES` with the malloc
- * setting above appended to the user's own, unless the user set the tunable or its older variable;
- * empty when there is nothing to add. (Not MALLOC_MMAP_THRESHOLD_: GLIBC_TUNABLES keeps the user's
- * other tunables in one place.)
+ * What a worker's environment adds to `env` (the primary's): `GLIBC_TUNABLES` with the mmap
+ * threshold above appended to the user's own tunables, unless the user set it there or through
+ * its older variable `MALLOC_MMAP_THRESHOLD_`; empty when there is nothing to add.
  */
 export function workerAllocatorEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const given = env.GLIBC_TUNABLES ?? '';
-  const isSet = (tunable: string): boolean => given.split(':').some((entry) => entry.startsWith(`${tunable}=`));
-  const added = MALLOC_TUNABLES.filter(({ tunable, legacy }) => !isSet(tunable) && env[legacy] === undefined).map(
-    ({ tunable, value }) => `${tunable}=${value}`,
-  );
-  if (added.length === 0) return {};
-  return { GLIBC_TUNABLES: [...(given === '' ? [] : [given]), ...added].join(':') };
+  const isSet =
+    env.MALLOC_MMAP_THRESHOLD_ !== undefined ||
+    given.split(':').some((entry) => entry.startsWith(`${MMAP_THRESHOLD}=`));
+  if (isSet) return {};
+  const threshold = `${MMAP_THRESHOLD}=${String(MMAP_THRESHOLD_BYTES)}`;
+  return { GLIBC_TUNABLES: given === '' ? threshold : `${given}:${threshold}` };
 }
