@@ -353,9 +353,15 @@ class ProgressReporter {
         );
         this.#log(event.summary);
         // NO_COLOR (no-color.org): ora's symbols honour it, but its spinner frame is coloured by chalk,
-        // which does not look at NO_COLOR
+        // which does not look at NO_COLOR. The terminal's input is left alone: ora's stdin discarder
+        // puts it in raw mode, and a seed in a background process group (`&`, or under `timeout`)
+        // is then stopped by SIGTTOU for good
         if (this.#quiet === 0 && this.#ora !== undefined)
-          this.#spinner = this.#ora({ text: 'starting', color: (process.env.NO_COLOR ?? '') === '' ? 'cyan' : false }).start();
+          this.#spinner = this.#ora({
+            text: 'starting',
+            color: (process.env.NO_COLOR ?? '') === '' ? 'cyan' : false,
+            discardStdin: false,
+          }).start();
         return;
       case 'progress': {
         if (this.#quiet >= 2) return;

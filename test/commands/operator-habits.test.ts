@@ -90,14 +90,18 @@ test("seed prints MapProxy's heading, task count and each task's summary before 
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
-/** The seed CLI on a pseudo-terminal 100 columns wide (ora then draws its spinner); stdout as bytes. */
+/**
+ * The seed CLI on a pseudo-terminal 100 columns wide (ora then draws its spinner); stdout as bytes.
+ * script(1) runs the command with $SHELL; with /bin/sh (dash) `timeout` puts the CLI in a
+ * background process group of that terminal, as `mapproxy-seed ... &` in a shell does.
+ */
 async function seedOnTerminal(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
   const cli = [process.execPath, ...CLI_ARGV, 'seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'world', '-n']
     .map((a) => `'${a}'`)
     .join(' ');
-  const child = spawn('script', ['-qec', `stty cols 100 rows 40; timeout -s KILL 120 ${cli}`, '/dev/null'], {
+  const child = spawn('script', ['-qec', `stty cols 100 rows 40; timeout -s KILL 60 ${cli}`, '/dev/null'], {
     cwd: dir,
-    env,
+    env: { ...env, SHELL: '/bin/sh' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const chunks: Buffer[] = [];
@@ -108,6 +112,8 @@ async function seedOnTerminal(dir: string, env: NodeJS.ProcessEnv): Promise<stri
   return text;
 }
 
+// the background process group also pins that the spinner leaves the terminal's mode alone: ora's
+// stdin discarder made the CLI stop on SIGTTOU there (killed after 60 s)
 test('NO_COLOR: on a terminal the seed spinner draws no colours; without it, it does', { skip: !hasScript && 'needs script(1) from util-linux' }, async (t) => {
   const dir = await seedFixtureDir(t);
   const base: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
