@@ -91,6 +91,11 @@ export function waitForUrl(child: ChildProcess, what: string): Promise<string> {
       const match = /Running on (http:\/\/[^\s/]+)/.exec(output);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
+        // from now on only drained: collecting and scanning every access line (megabytes under
+        // load) cost this process a core that the servers on the same machine then lacked
+        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
+        output = '';
         resolve(match[1]);
       }
     };
