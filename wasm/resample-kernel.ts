@@ -15,7 +15,13 @@ function cubic(v1: v128, v2: v128, v3: v128, v4: v128, d: v128): v128 {
   const p2 = f64x2.add(f64x2.neg(v1), v3);
   const p3 = f64x2.sub(f64x2.add(f64x2.mul(TWO, f64x2.sub(v1, v2)), v3), v4);
   const p4 = f64x2.add(f64x2.sub(f64x2.add(f64x2.neg(v1), v2), v3), v4);
-  return f64x2.add(v2, f64x2.mul(d, f64x2.add(p2, f64x2.mul(d, f64x2.add(p3, f64x2.mul(d, p4))))));
+  return horner(v2, p2, p3, p4, d);
+}
+
+/** The cubic's polynomial in `d` from its terms: `p1 + d * (p2 + d * (p3 + d * p4))`. */
+@inline
+function horner(p1: v128, p2: v128, p3: v128, p4: v128, d: v128): v128 {
+  return f64x2.add(p1, f64x2.mul(d, f64x2.add(p2, f64x2.mul(d, f64x2.add(p3, f64x2.mul(d, p4))))));
 }
 
 /** The pixel at `ptr` as i32 lanes R, G, B, A. */
@@ -24,14 +30,16 @@ function pixel(ptr: usize): v128 {
   return i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(ptr)));
 }
 
+/** Lanes 0, 1 of signed i32 lanes as doubles. */
 @inline
 function low(p: v128): v128 {
-  return f64x2.convert_low_i32x4_u(p);
+  return f64x2.convert_low_i32x4_s(p);
 }
 
+/** Lanes 2, 3 of signed i32 lanes as doubles. */
 @inline
 function high(p: v128): v128 {
-  return f64x2.convert_low_i32x4_u(i32x4.shuffle(p, p, 2, 3, 0, 1));
+  return f64x2.convert_low_i32x4_s(i32x4.shuffle(p, p, 2, 3, 0, 1));
 }
 
 /**
@@ -59,15 +67,36 @@ function inRange(v: i32, size: i32): bool {
 let rowLo: v128 = f64x2.splat(0);
 let rowHi: v128 = f64x2.splat(0);
 
-/** The horizontal cubic of the pixels at `base` + `c0`-`c3` into {@link rowLo}, {@link rowHi}. */
+/**
+ * The horizontal cubic of the pixels at `base` + `c0`-`c3` into {@link rowLo}, {@link rowHi}.
+ * The pixels are whole numbers, so {@link cubic}'s terms p2-p4 (sums and differences of them) are
+ * whole numbers that doubles hold exactly: computed here on the four channels at once in 32-bit
+ * integers, they are the very doubles the f64 arithmetic gives, and only the polynomial in `d`
+ * runs in f64 ({@link horner}, as in {@link cubic}).
+ */
 @inline
 function filterRow(base: usize, c0: usize, c1: usize, c2: usize, c3: usize, dx: v128): void {
-  const p0 = pixel(base + c0);
-  const p1 = pixel(base + c1);
-  const p2 = pixel(base + c2);
-  const p3 = pixel(base + c3);
-  rowLo = cubic(low(p0), low(p1), low(p2), low(p3), dx);
-  rowHi = cubic(high(p0), high(p1), high(p2), high(p3), dx);
+  let v1: v128, v2: v128, v3: v128, v4: v128;
+  if (c3 === c0 + 12) {
+    // four neighbouring pixels (no tap clipped at an edge): one load
+    const row = v128.load(base + c0);
+    const left = i16x8.extend_low_i8x16_u(row);
+    const right = i16x8.extend_high_i8x16_u(row);
+    v1 = i32x4.extend_low_i16x8_u(left);
+    v2 = i32x4.extend_high_i16x8_u(left);
+    v3 = i32x4.extend_low_i16x8_u(right);
+    v4 = i32x4.extend_high_i16x8_u(right);
+  } else {
+    v1 = pixel(base + c0);
+    v2 = pixel(base + c1);
+    v3 = pixel(base + c2);
+    v4 = pixel(base + c3);
+  }
+  const p2 = i32x4.sub(v3, v1);
+  const p3 = i32x4.sub(i32x4.add(i32x4.shl(i32x4.sub(v1, v2), 1), v3), v4);
+  const p4 = i32x4.add(i32x4.sub(i32x4.sub(v2, v1), v3), v4);
+  rowLo = horner(low(v2), low(p2), low(p3), low(p4), dx);
+  rowHi = horner(high(v2), high(p2), high(p3), high(p4), dx);
 }
 
 /**
