@@ -1,6 +1,7 @@
 /**
- * Load runs: a timed autocannon run rotating over a set of paths (cache hits), and a run that asks
- * each of a set of paths exactly once (cold tiles, own clients), both reduced to one `Measurement`.
+ * Load runs in the bench process: a timed autocannon run rotating over a set of paths (cache hits;
+ * bench/wrk.ts is the separate-process one), and a run that asks each of a set of paths exactly
+ * once (cold tiles, own clients), both reduced to one `Measurement`.
  */
 import autocannon from 'autocannon';
 
@@ -16,6 +17,10 @@ export interface Measurement {
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** The server's CPU (user + system of its process group) per response, ms; absent where not measured. */
+  readonly cpuMsPerRequest?: number;
+  /** What generated the load, for the report (`wrk -t 2 -c 64`, `32 fetch clients in the bench process`). */
+  readonly load?: string;
 }
 
 /** Hands out `paths` in order, wrapping around; the same function serves every connection. */
@@ -102,6 +107,7 @@ export async function onceEachRun(
     perSecond: (latencies.length - errors - non2xx) / seconds,
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),
+    load: `${concurrency} fetch clients in the bench process`,
   };
 }
 

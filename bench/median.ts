@@ -30,6 +30,7 @@ export function medianRow(rows: readonly BenchRow[]): BenchRow {
     p99Ms: of((r) => r.p99Ms),
     upstreamRequests: of((r) => r.upstreamRequests),
     peakRssMb: of((r) => r.peakRssMb ?? NaN),
+    cpuMsPerRequest: of((r) => r.cpuMsPerRequest ?? NaN),
     non2xx: rows.reduce((sum, r) => sum + r.non2xx, 0),
     errors: rows.reduce((sum, r) => sum + r.errors, 0),
     runs: rows.map((r) => r.perSecond),

@@ -5,16 +5,26 @@
 import { parseArgs } from 'node:util';
 import { BENCH_CACHE_TYPES, type BenchCacheType } from './config.js';
 
+/** What loads timed runs: wrk (a separate process) or autocannon (inside the bench process). */
+export type LoadGenerator = 'wrk' | 'autocannon';
+
 /** How the mapproxy-ts server under test is started: built `dist` (bin/run.js) or TypeScript through tsx (bin/dev.js). */
 export type ServerMode = 'auto' | 'dist' | 'dev';
 
 export interface BenchOptions {
   /** Names from the scenario registry (bench/scenarios/index.ts), in registry order. */
   readonly scenarios: readonly string[];
-  /** Length of each cache-hit autocannon run. */
+  /** Length of each timed run (cache hits, WMS GetMap). */
   readonly durationSeconds: number;
-  /** autocannon connections of a cache-hit run. */
+  /** Connections of a timed run. */
   readonly connections: number;
+  /** What generates the load of timed runs (wrk by default with --deploy, else autocannon). */
+  readonly load: LoadGenerator;
+  /**
+   * Also run nginx on ours' cache files after each cache-hit run on ours, as the reference row
+   * (default with --deploy and the file cache).
+   */
+  readonly nginx: boolean;
   /** Grid levels whose tiles a cache-hit run rotates over (created before the run). */
   readonly hitLevels: readonly [number, number];
   /** Grid levels (GLOBAL_WEBMERCATOR) every tile of which a cold run requests once. */
@@ -46,8 +56,13 @@ export interface BenchOptions {
 export const usage = (scenarios: readonly string[]): string => `Usage: npm run bench -- [options]
 
   --scenario NAME        run only NAME (repeatable or comma-separated; default all)
-  --duration SECONDS     length of each cache-hit run (default 10; 3 with --quick)
-  --connections N        autocannon connections for cache-hit runs (default 50)
+  --duration SECONDS     length of each timed run (default 10; 3 with --quick)
+  --connections N        connections of timed runs (default 50; 64 with --deploy)
+  --load wrk|autocannon  what loads timed runs: wrk, a separate process (apt-get install wrk), or
+                         autocannon inside the bench process (default wrk with --deploy, else
+                         autocannon); cold runs always use the bench's own fetch clients
+  --nginx, --no-nginx    nginx serving ours' cache files as the reference row of the cache-hit
+                         scenarios (apt-get install nginx; default with --deploy and --cache file)
   --hit-levels N-M       levels pre-created and requested by cache-hit runs (default 0-4)
   --cold-levels N-M      levels requested once each by cold runs (default 2-5; 2-4 with --quick)
   --cold-concurrency N   concurrent clients of cold runs (default 32)
@@ -123,10 +138,13 @@ export function parseBenchOptions(argv: readonly string[], known: readonly strin
       args: [...argv],
       strict: true,
       allowPositionals: false,
+      allowNegative: true,
       options: {
         scenario: { type: 'string', multiple: true },
         duration: { type: 'string' },
         connections: { type: 'string' },
+        load: { type: 'string' },
+        nginx: { type: 'boolean' },
         'hit-levels': { type: 'string' },
         'cold-levels': { type: 'string' },
         'cold-concurrency': { type: 'string' },
@@ -162,8 +180,17 @@ export function parseBenchOptions(argv: readonly string[], known: readonly strin
   if (!(BENCH_CACHE_TYPES as readonly string[]).includes(cache)) {
     throw new BenchUsageError(`--cache must be one of ${BENCH_CACHE_TYPES.join(', ')}, got "${cache}"`);
   }
+  const load = values.load ?? (deploy ? 'wrk' : 'autocannon');
+  if (load !== 'wrk' && load !== 'autocannon') {
+    throw new BenchUsageError(`--load must be wrk or autocannon, got "${load}"`);
+  }
+  if (values.nginx === true && cache !== 'file') {
+    throw new BenchUsageError(`--nginx serves the file cache's tiles; --cache ${cache} stores none`);
+  }
   return {
     cache: cache as BenchCacheType,
+    load,
+    nginx: values.nginx ?? (deploy && cache === 'file'),
     scenarios: scenarioList(values.scenario, known),
     durationSeconds: positiveInteger('duration', values.duration, quick ? 3 : 10),
     connections: positiveInteger('connections', values.connections, deploy ? 64 : 50),

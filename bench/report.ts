@@ -16,6 +16,8 @@ export interface BenchRow extends ScenarioResult {
   readonly peakRssMb?: number;
   /** perSecond over MapProxy's in the same scenario (medians). */
   readonly ratio?: number;
+  /** perSecond over nginx's serving the same tile files (medians; cache-hit scenarios). */
+  readonly nginxShare?: number;
   /** perSecond of every run, when several were folded into medians. */
   readonly runs?: readonly number[];
 }
@@ -23,19 +25,29 @@ export interface BenchRow extends ScenarioResult {
 /** A latency cell; '-' where the scenario times no single requests (seeding). */
 const millis = (value: number): string => (Number.isFinite(value) ? value.toFixed(1) : '-');
 
-const COLUMNS: readonly [string, (row: BenchRow) => string][] = [
-  ['scenario', (r) => r.scenario],
-  ['server', (r) => r.server],
+/** A cell for an optional figure; '-' where it was not measured. */
+const figure = (value: number | undefined, format: (value: number) => string): string =>
+  value === undefined || !Number.isFinite(value) ? '-' : format(value);
+
+/** Title, cell, and whether the column is numeric (right-aligned). */
+const COLUMNS: readonly [string, (row: BenchRow) => string, boolean][] = [
+  ['scenario', (r) => r.scenario, false],
+  ['server', (r) => r.server, false],
   // tiles, maps or seeded tiles per second, by scenario
-  ['per s', (r) => r.perSecond.toFixed(0)],
-  ['p50 ms', (r) => millis(r.p50Ms)],
-  ['p99 ms', (r) => millis(r.p99Ms)],
-  ['requests', (r) => String(r.requests)],
-  ['non-2xx', (r) => String(r.non2xx + r.errors)],
-  ['upstream', (r) => String(r.upstreamRequests)],
-  ['rss MB', (r) => (r.peakRssMb === undefined || Number.isNaN(r.peakRssMb) ? '-' : r.peakRssMb.toFixed(0))],
-  ['x MapProxy', (r) => (r.ratio === undefined || Number.isNaN(r.ratio) ? '-' : `${r.ratio.toFixed(2)}x`)],
-  ['note', (r) => r.note],
+  ['per s', (r) => r.perSecond.toFixed(0), true],
+  ['p50 ms', (r) => millis(r.p50Ms), true],
+  ['p99 ms', (r) => millis(r.p99Ms), true],
+  // the server's CPU (its process group, /proc) per response: steadier than per s on a shared machine
+  ['CPU ms/req', (r) => figure(r.cpuMsPerRequest, (v) => v.toFixed(3)), true],
+  ['requests', (r) => String(r.requests), true],
+  ['non-2xx', (r) => String(r.non2xx), true],
+  ['sock err', (r) => String(r.errors), true],
+  ['upstream', (r) => String(r.upstreamRequests), true],
+  ['rss MB', (r) => figure(r.peakRssMb, (v) => v.toFixed(0)), true],
+  ['x MapProxy', (r) => figure(r.ratio, (v) => `${v.toFixed(2)}x`), true],
+  ['of nginx', (r) => figure(r.nginxShare, (v) => `${(v * 100).toFixed(0)}%`), true],
+  ['load', (r) => r.load ?? '-', false],
+  ['note', (r) => r.note, false],
 ];
 
 /** The rows as an aligned text table with a header line. */
@@ -44,7 +56,9 @@ export function formatTable(rows: readonly BenchRow[]): string {
   const widths = COLUMNS.map((_, i) => Math.max(...cells.map((line) => (line[i] ?? '').length)));
   const render = (line: readonly string[]) =>
     line
-      .map((cell, i) => (i >= 2 && i <= 9 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .map((cell, i) =>
+        COLUMNS[i]?.[2] === true ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+      )
       .join('  ');
   return [
     render(cells[0] ?? []),

@@ -1,15 +1,44 @@
 /**
  * `npm run bench`: starts the bench upstream, then for every selected scenario a fresh target
- * (mapproxy-ts, and MapProxy 1.15 with --compare-mapproxy), runs it, prints a table, writes JSON.
+ * (mapproxy-ts, and MapProxy 1.15 with --compare-mapproxy; nginx on ours' tile files as the
+ * cache-hit reference), runs it, prints a table of medians and ratios, writes JSON.
  */
+import { join } from 'node:path';
 import { BenchUsageError, parseBenchOptions, usage, type BenchOptions } from './options.js';
 import { formatTable, writeJson, type BenchRow } from './report.js';
-import { SCENARIOS } from './scenarios/index.js';
+import { SCENARIOS, type ScenarioResult } from './scenarios/index.js';
 import { medianRow } from './median.js';
 import { hasMapServer, startMapServerUpstream } from './mapserver-upstream.js';
+import { hasNginx, nginxHitRun, startNginx } from './nginx.js';
 import { sampleWorkerRss } from './rss.js';
-import { startTarget, type Deployment, type TargetKind } from './target.js';
+import { startTarget, type Deployment, type Server, type Target, type TargetKind } from './target.js';
 import { startBenchUpstream } from './upstream.js';
+import { hasWrk } from './wrk.js';
+
+/** Who served a row: ours, MapProxy, or nginx on ours' cache files (the cache-hit reference). */
+type Role = TargetKind | 'nginx';
+
+/** Runs `measure` on `server` while sampling its workers' RSS: one row. */
+async function measuredRow(
+  scenario: string,
+  server: Server,
+  measure: () => Promise<ScenarioResult>,
+): Promise<BenchRow> {
+  const rss = sampleWorkerRss(server.pid);
+  const result = await measure();
+  return { scenario, server: server.label, ...result, peakRssMb: rss.stop() };
+}
+
+/** nginx serving the cache files `target` just wrote, loaded as the scenario loaded `target`. */
+async function nginxRow(scenario: string, target: Target, options: BenchOptions): Promise<BenchRow> {
+  const root = join(target.dir, 'cache_data');
+  const nginx = await startNginx(root, options.workers);
+  try {
+    return await measuredRow(scenario, nginx, () => nginxHitRun(nginx, root, options));
+  } finally {
+    await nginx.close();
+  }
+}
 
 async function runAll(options: BenchOptions): Promise<BenchRow[]> {
   const upstream =
@@ -23,8 +52,10 @@ async function runAll(options: BenchOptions): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   try {
     for (const scenario of SCENARIOS.filter((s) => options.scenarios.includes(s.name))) {
-      const runs = new Map<TargetKind, BenchRow[]>();
-      // paired: ours then MapProxy, back to back, `runs` times (the machine may be shared)
+      const runs = new Map<Role, BenchRow[]>();
+      const add = (role: Role, row: BenchRow) => runs.set(role, [...(runs.get(role) ?? []), row]);
+      // paired: ours (then nginx on ours' files) then MapProxy, back to back, `runs` times (the
+      // machine may be shared)
       for (let run = 0; run < options.runs; run++) {
         for (const kind of kinds) {
           // a fresh target per run: own temp dir, empty cache, no warm state from the last one
@@ -33,26 +64,34 @@ async function runAll(options: BenchOptions): Promise<BenchRow[]> {
             process.stderr.write(
               `${scenario.name} on ${target.label} (run ${run + 1}/${options.runs}) ...\n`,
             );
-            const rss = sampleWorkerRss(target.pid);
-            const result = await scenario.run({ target, upstream, options });
-            const row = { scenario: scenario.name, server: target.label, ...result, peakRssMb: rss.stop() };
-            runs.set(kind, [...(runs.get(kind) ?? []), row]);
+            add(
+              kind,
+              await measuredRow(scenario.name, target, () => scenario.run({ target, upstream, options })),
+            );
+            if (kind === 'mapproxy-ts' && options.nginx && scenario.nginxReference === true) {
+              process.stderr.write(
+                `${scenario.name} on nginx, ours' cache files (run ${run + 1}/${options.runs}) ...\n`,
+              );
+              add('nginx', await nginxRow(scenario.name, target, options));
+            }
           } finally {
             await target.close();
           }
         }
       }
-      const medians = kinds.flatMap((kind) => {
-        const list = runs.get(kind) ?? [];
-        return list.length === 0 ? [] : [medianRow(list)];
-      });
-      const reference = medians.find((row) => !row.server.startsWith('mapproxy-ts'));
-      rows.push(
-        ...medians.map((row) => ({
+      const median = (role: Role) => {
+        const list = runs.get(role) ?? [];
+        return list.length === 0 ? undefined : medianRow(list);
+      };
+      const [ours, nginx, mapproxy] = [median('mapproxy-ts'), median('nginx'), median('mapproxy')];
+      for (const row of [ours, nginx, mapproxy]) {
+        if (row === undefined) continue;
+        rows.push({
           ...row,
-          ratio: reference === undefined ? NaN : row.perSecond / reference.perSecond,
-        })),
-      );
+          ratio: mapproxy === undefined ? NaN : row.perSecond / mapproxy.perSecond,
+          ...(nginx !== undefined && row !== nginx ? { nginxShare: row.perSecond / nginx.perSecond } : {}),
+        });
+      }
     }
   } finally {
     await upstream.close();
@@ -82,6 +121,16 @@ async function main(): Promise<number> {
     process.stderr.write(
       '--upstream mapserver: /usr/lib/cgi-bin/mapserv is not installed (apt-get install cgi-mapserver)\n',
     );
+    return 2;
+  }
+  if (options.load === 'wrk' && !hasWrk()) {
+    process.stderr.write(
+      '--load wrk: wrk is not installed (apt-get install wrk), or pass --load autocannon\n',
+    );
+    return 2;
+  }
+  if (options.nginx && !hasNginx()) {
+    process.stderr.write('--nginx: nginx is not installed (apt-get install nginx), or pass --no-nginx\n');
     return 2;
   }
   const rows = await runAll(options);

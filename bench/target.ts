@@ -33,8 +33,8 @@ export type Deployment =
       readonly bin?: string;
     };
 
-export interface Target {
-  readonly kind: TargetKind;
+/** A server the bench started as its own process group. */
+export interface Server {
   /** What ran, for the report (`mapproxy-ts (dist)`, `MapProxy 1.15 serve-develop`). */
   readonly label: string;
   /** `http://127.0.0.1:<port>`, no trailing slash. */
@@ -44,6 +44,11 @@ export interface Target {
   /** The process group of the server (the primary or gunicorn master and its workers). */
   readonly pid: number;
   close(): Promise<void>;
+}
+
+/** A server under test: ours or MapProxy. */
+export interface Target extends Server {
+  readonly kind: TargetKind;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -66,7 +71,7 @@ export function seedCommand(kind: TargetKind, mode: ServerMode): { command: stri
 }
 
 /** A free TCP port on 127.0.0.1 (MapProxy's serve-develop cannot bind port 0 and tell us). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -271,7 +276,10 @@ async function startServing(
  * The Target of a `detached` child (the leader of its own process group) serving at `url`:
  * closing stops the whole group and removes `dir`.
  */
-export function detachedTarget(child: ChildProcess, fields: Omit<Target, 'pid' | 'close'>): Target {
+export function detachedTarget<const T extends Omit<Server, 'pid' | 'close'>>(
+  child: ChildProcess,
+  fields: T,
+): T & Pick<Server, 'pid' | 'close'> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
     ...fields,

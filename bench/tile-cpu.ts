@@ -13,14 +13,14 @@
  *
  * Runs are paired: each round runs every scenario on every target back to back, medians printed.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { groupCpuMs } from './group-cpu.js';
-import { fetchAll } from './measure.js';
-import { detachedTarget, startTarget, type Target } from './target.js';
+import { timedLoad } from './load.js';
+import { fetchAll, type Measurement } from './measure.js';
+import { median } from './median.js';
+import { startNginx, tileFilePaths } from './nginx.js';
+import { startTarget, type Server } from './target.js';
 import { gridTiles, shuffled, tilePath, type TileProtocol } from './tiles.js';
 import { startBenchUpstream } from './upstream.js';
 
@@ -49,118 +49,8 @@ const [fromLevel, toLevel] = values['hit-levels'].split('-').map(Number) as [num
 const names = (values.scenario ?? Object.keys(SCENARIOS)).flatMap((name) => name.split(','));
 for (const name of names) if (!(name in SCENARIOS)) throw new Error(`unknown scenario ${name}`);
 
-interface Figures {
-  readonly perSecond: number;
-  readonly p99Ms: number;
-  readonly cpuMsPerRequest: number;
-  readonly bad: number;
-}
-
-/** wrk's latency text (`812.00us`, `3.21ms`, `1.02s`) in ms. */
-function wrkMs(text: string): number {
-  const match = /^([\d.]+)(us|ms|s|m)$/.exec(text);
-  if (match === null) return NaN;
-  const scale = { us: 0.001, ms: 1, s: 1000, m: 60_000 }[match[2] as 'us' | 'ms' | 's' | 'm'];
-  return Number(match[1]) * scale;
-}
-
-/** Runs wrk on `paths` of `baseUrl` (each thread starts at its own offset and wraps around). */
-async function wrk(baseUrl: string, paths: readonly string[], pgid: number, dir: string): Promise<Figures> {
-  const script = join(dir, 'paths.lua');
-  await writeFile(
-    script,
-    `local paths = {\n${paths.map((p) => `  ${JSON.stringify(p)},`).join('\n')}\n}\n` +
-      'local i = 0\n' +
-      'function init(args) i = math.random(#paths) end\n' +
-      'function request() i = i % #paths + 1; return wrk.format(nil, paths[i]) end\n',
-  );
-  const args = [
-    '-t',
-    '2',
-    '-c',
-    values.connections,
-    '-d',
-    `${values.duration}s`,
-    '--latency',
-    '-s',
-    script,
-    baseUrl,
-  ];
-  const before = groupCpuMs(pgid);
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0) resolve(text);
-      else reject(new Error(`wrk exited with ${String(code)}:\n${text}`));
-    });
-  });
-  const cpuMs = groupCpuMs(pgid) - before;
-  const total = Number(/(\d+) requests in/.exec(output)?.[1] ?? NaN);
-  const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
-  const errors = /Socket errors: .*/.exec(output)?.[0];
-  if (errors !== undefined) console.log(`  wrk: ${errors}`);
-  return {
-    perSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1] ?? NaN),
-    p99Ms: wrkMs(/\s99%\s+(\S+)/.exec(output)?.[1] ?? ''),
-    cpuMsPerRequest: cpuMs / total,
-    bad,
-  };
-}
-
-/** nginx with `workers` processes serving `root` as static files (access log off, sendfile). */
-async function startNginx(root: string): Promise<Target> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-nginx-'));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  await writeFile(
-    join(dir, 'nginx.conf'),
-    // as root nginx would switch its workers to nobody, who cannot read the 0700 temp dir
-    `${process.getuid?.() === 0 ? 'user root;\n' : ''}daemon off;\nworker_processes ${workers};\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\n` +
-      'events { worker_connections 1024; }\n' +
-      `http {\n  access_log off;\n  sendfile on;\n  types { image/png png; }\n` +
-      `  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  fastcgi_temp_path ${dir}/fcgi;\n` +
-      `  uwsgi_temp_path ${dir}/uwsgi;\n  scgi_temp_path ${dir}/scgi;\n` +
-      `  server {\n    listen 127.0.0.1:${port};\n    root ${root};\n  }\n}\n`,
-  );
-  const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], {
-    stdio: 'inherit',
-    detached: true,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    const up = await fetch(`${url}/`).then(
-      () => true,
-      () => false,
-    );
-    if (up) break;
-    if (i > 100 || child.exitCode !== null) throw new Error('nginx did not start');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return detachedTarget(child, {
-    kind: 'mapproxy-ts',
-    label: `nginx -w ${workers} (ours' cache files)`,
-    url,
-    dir,
-  });
-}
-
-/** Paths (from `root`) of every .png under it. */
-async function pngFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.png'))
-    .map((e) => `/${relative(root, join(e.parentPath, e.name))}`);
-}
-
-function median(list: readonly number[]): number {
-  const sorted = [...list].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? NaN;
-}
-
 const upstream = await startBenchUpstream(0);
-const targets: Target[] = [];
+const targets: Server[] = [];
 try {
   const nodeArgs = values.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values.profile];
   targets.push(await startTarget('mapproxy-ts', upstream.url, 'dist', { mode: 'deploy', workers, nodeArgs }));
@@ -176,16 +66,16 @@ try {
     );
   // 1. create every tile on every server, then one pass outside the measurement (JIT, page cache)
   for (const target of targets) for (const name of names) await fetchAll(target.url, pathsOf(name), 8);
-  const jobs: { label: string; target: Target; paths: string[] }[] = [];
+  const jobs: { label: string; target: Server; paths: string[] }[] = [];
   for (const name of names)
     for (const target of targets)
       jobs.push({ label: `${name} ${target.label}`, target, paths: pathsOf(name) });
-  const ours = targets[0] as Target;
+  const ours = targets[0] as Server;
   if (values.nginx === true) {
     const root = join(ours.dir, 'cache_data');
-    const nginx = await startNginx(root);
+    const nginx = await startNginx(root, workers);
     targets.push(nginx);
-    const files = await pngFiles(root);
+    const files = await tileFilePaths(root);
     const bytes = (await Promise.all(files.map((f) => stat(join(root, f))))).reduce(
       (sum, s) => sum + s.size,
       0,
@@ -194,13 +84,20 @@ try {
     jobs.push({ label: nginx.label, target: nginx, paths: shuffled(files) });
   }
   for (const job of jobs) await fetchAll(job.target.url, job.paths, 8);
-  const results = new Map<string, Figures[]>();
+  const load = {
+    load: 'wrk',
+    durationSeconds: Number(values.duration),
+    connections: Number(values.connections),
+  } as const;
+  const results = new Map<string, Measurement[]>();
   for (let run = 0; run < Number(values.runs); run++) {
     for (const job of jobs) {
-      const figures = await wrk(job.target.url, job.paths, job.target.pid, ours.dir);
+      const figures = await timedLoad(job.target, job.paths, load);
+      const bad = figures.non2xx + figures.errors;
       console.log(
         `run ${run + 1} ${job.label}: ${figures.perSecond.toFixed(0)} req/s, p99 ${figures.p99Ms.toFixed(2)} ms, ` +
-          `${figures.cpuMsPerRequest.toFixed(3)} ms CPU/req${figures.bad > 0 ? `, ${figures.bad} non-2xx` : ''}`,
+          `${(figures.cpuMsPerRequest ?? NaN).toFixed(3)} ms CPU/req` +
+          (bad > 0 ? `, ${figures.non2xx} non-2xx, ${figures.errors} socket errors` : ''),
       );
       results.set(job.label, [...(results.get(job.label) ?? []), figures]);
     }
@@ -211,7 +108,7 @@ try {
   for (const [label, list] of results) {
     console.log(
       `${label}: ${median(list.map((f) => f.perSecond)).toFixed(0)} req/s, p99 ${median(list.map((f) => f.p99Ms)).toFixed(2)} ms, ` +
-        `${median(list.map((f) => f.cpuMsPerRequest)).toFixed(3)} ms CPU/req`,
+        `${median(list.map((f) => f.cpuMsPerRequest ?? NaN)).toFixed(3)} ms CPU/req`,
     );
   }
 } finally {

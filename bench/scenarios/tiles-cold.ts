@@ -2,6 +2,7 @@
  * The cold meta-tile path: every tile of the cold levels, each asked once by N concurrent clients
  * against an empty cache, so each 4x4 meta tile is created once from the upstream and split.
  */
+import { withServerCpu } from '../load.js';
 import { onceEachRun } from '../measure.js';
 import { gridTiles, metaTileCount, tilePath, type TileProtocol } from '../tiles.js';
 import type { Scenario } from './types.js';
@@ -15,7 +16,9 @@ function coldScenario(protocol: TileProtocol, name: string, description: string)
       // row by row: neighbours (same meta tile) arrive close together, as from a map client
       const paths = tiles.map((tile) => tilePath(protocol, tile));
       upstream.resetCount();
-      const measurement = await onceEachRun(target.url, paths, options.coldConcurrency);
+      const measurement = await withServerCpu(target.pid, () =>
+        onceEachRun(target.url, paths, options.coldConcurrency),
+      );
       const [from, to] = options.coldLevels;
       return {
         ...measurement,

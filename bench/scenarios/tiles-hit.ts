@@ -1,8 +1,10 @@
 /**
  * Cache-hit tile throughput for TMS, WMTS REST and WMTS KVP: every tile of the hit levels is
- * created first, then autocannon rotates over them (shuffled) for the configured duration.
+ * created first, then the load generator rotates over them (shuffled): a short warm-up, then the
+ * measured run of the configured duration.
  */
-import { fetchAll, timedRun } from '../measure.js';
+import { timedLoad, WARM_UP_SECONDS } from '../load.js';
+import { fetchAll } from '../measure.js';
 import { gridTiles, shuffled, tilePath, type TileProtocol } from '../tiles.js';
 import type { Scenario } from './types.js';
 
@@ -10,13 +12,14 @@ function hitScenario(protocol: TileProtocol, name: string, description: string):
   return {
     name,
     description,
+    nginxReference: true,
     async run({ target, upstream, options }) {
       const paths = shuffled(gridTiles(protocol, options.hitLevels)).map((tile) => tilePath(protocol, tile));
       // 1. create every tile, so the measured run only reads the cache
       await fetchAll(target.url, paths, 8);
       upstream.resetCount();
-      // 2. measure
-      const measurement = await timedRun(target.url, paths, options.durationSeconds, options.connections);
+      // 2. warm up (not measured), then measure
+      const measurement = await timedLoad(target, paths, options, WARM_UP_SECONDS);
       const [from, to] = options.hitLevels;
       return {
         ...measurement,

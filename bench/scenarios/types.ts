@@ -28,5 +28,7 @@ export interface Scenario {
   readonly name: string;
   /** One line for `--help` and the table. */
   readonly description: string;
+  /** Its requests are hits of stored tile files, which nginx can serve as they are: the reference row. */
+  readonly nginxReference?: boolean;
   run(context: ScenarioContext): Promise<ScenarioResult>;
 }

@@ -1,9 +1,10 @@
 /**
  * WMS GetMap from a warm cache: 512x512 maps over Europe in the cache's own SRS (tiles stitched and
  * encoded) and reprojected to EPSG:4326 and EPSG:25832 (tiles warped). Every map is requested once
- * before the run, so the measured run never waits for the upstream.
+ * before the run (then a short unmeasured warm-up), so the measured run never waits for the upstream.
  */
-import { fetchAll, timedRun } from '../measure.js';
+import { timedLoad, WARM_UP_SECONDS } from '../load.js';
+import { fetchAll } from '../measure.js';
 import type { Scenario } from './types.js';
 
 type BBox = readonly [number, number, number, number];
@@ -49,7 +50,7 @@ function getMapScenario(name: string, description: string, srs: string, bboxes: 
       const paths = bboxes.map((bbox) => getMapPath(srs, bbox));
       await fetchAll(target.url, paths, 4);
       upstream.resetCount();
-      const measurement = await timedRun(target.url, paths, options.durationSeconds, options.connections);
+      const measurement = await timedLoad(target, paths, options, WARM_UP_SECONDS);
       return {
         ...measurement,
         upstreamRequests: upstream.count,

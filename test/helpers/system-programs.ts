@@ -20,6 +20,7 @@ const PROGRAMS = {
   'redis-server': { files: ['redis-server'], package: 'redis-server' },
   openssl: { files: ['openssl'], package: 'openssl' },
   xsltproc: { files: ['xsltproc'], package: 'xsltproc' },
+  wrk: { files: ['wrk'], package: 'wrk' },
 } satisfies Record<string, { files: string[]; python?: string; package: string }>;
 
 export type SystemProgram = keyof typeof PROGRAMS;
