@@ -1,17 +1,22 @@
 /**
  * `globals.cache.hot_tiles` over real sockets: hits served from memory (same bytes, validators
  * and hit counters), a changed file's new bytes once the TTL has passed, and the byte bound.
+ * Repeats of a hot tile's URL are answered with the remembered reply: the same headers and
+ * bytes from serve-develop and from `makeApp` (what `serve` runs), until a reload replaces them.
  */
 import assert from 'node:assert/strict';
-import { rm, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { makeApp, startServer } from '../../src/core/index.js';
+import { copyFixture } from '../helpers/fixtures.js';
 import { startProxy, type RunningProxy } from '../helpers/proxy.js';
 import { pixelAt, solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
 
 const TILE = '/wmts/osm/GLOBAL_WEBMERCATOR/2/1/2.png';
 /** Where the level-2 tile at WMTS column `x`, row `y` is stored (tc layout; WMTS rows = grid rows, nw origin). */
-const tileFile = (proxy: RunningProxy, x = 1, y = 2): string =>
+const tileFile = (proxy: Pick<RunningProxy, 'dir'>, x = 1, y = 2): string =>
   join(
     proxy.dir,
     'cache_data',
@@ -58,7 +63,7 @@ async function get(url: string, headers: Record<string, string> = {}) {
   };
 }
 
-async function cacheHits(proxy: RunningProxy): Promise<number> {
+async function cacheHits(proxy: Pick<RunningProxy, 'url'>): Promise<number> {
   const text = await (await fetch(`${proxy.url}/metrics`)).text();
   const line = text
     .split('\n')
@@ -147,4 +152,90 @@ test('a negative max_mb is a configuration error at its key', async (t) => {
     name: 'ConfigErrors',
     message: /mapproxy\.yaml:25:15 globals\.cache\.hot_tiles\.max_mb: max_mb must be a number >= 0, not -1/,
   });
+});
+
+/** A copy of the fixture that keeps hot tiles for an hour. */
+const longTtlConfig = (t: TestContext, upstreamUrl: string) =>
+  copyFixture(t, 'hot-tiles/mapproxy.yaml', { UPSTREAM_URL: upstreamUrl, MAX_MB: '8', TTL_SECONDS: '3600' });
+
+/** Status, headers (without Date) and body of a GET or HEAD. */
+async function exchange(url: string, method = 'GET') {
+  const res = await fetch(url, { method });
+  const headers = Object.fromEntries([...res.headers].filter(([name]) => name !== 'date'));
+  return { status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/**
+ * GETs `url` until the reply is remembered (created, read from the file, served hot), then
+ * answers repeats with the file gone: each must equal the hot reply, HEAD without the body.
+ */
+async function assertRepeatsAsServed(t: TestContext, base: string, tileOnDisk: string, hits: () => Promise<number>) {
+  const url = `${base}${TILE}`;
+  await exchange(url);
+  await exchange(url);
+  const hot = await exchange(url);
+  await rm(tileOnDisk);
+  const before = await hits();
+  const repeats = [await exchange(url), await exchange(url)];
+  const head = await exchange(url, 'HEAD');
+  for (const repeat of repeats) {
+    assert.deepEqual(repeat.headers, hot.headers);
+    assert.ok(repeat.body.equals(hot.body));
+  }
+  assert.equal(hot.headers['content-length'], String(hot.body.length));
+  // fetch closes the connection after a HEAD (so does the routed path): compare the reply's own headers
+  const own = (headers: Record<string, string>) =>
+    Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'connection' && name !== 'keep-alive'));
+  assert.deepEqual([head.status, own(head.headers), head.body.length], [200, own(hot.headers), 0]);
+  assert.equal((await hits()) - before, 3, 'answers given again count as cache hits');
+  t.diagnostic(`headers: ${JSON.stringify(hot.headers)}`);
+}
+
+test('serve-develop answers repeats of a hot tile with the same headers and bytes, HEAD included', async (t) => {
+  const upstream = await upstreamFor(t, 1);
+  const proxy = await proxyWith(t, upstream.url, '8', '3600');
+  await assertRepeatsAsServed(t, proxy.url, tileFile(proxy), () => cacheHits(proxy));
+  upstream.verify();
+});
+
+test("makeApp (serve's handler) answers repeats of a hot tile with the same headers and bytes", async (t) => {
+  const upstream = await upstreamFor(t, 1);
+  const configFile = await longTtlConfig(t, upstream.url);
+  const application = await makeApp(configFile);
+  const server = createServer(application).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  t.after(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await application.close();
+  });
+  const address = server.address();
+  const base = `http://127.0.0.1:${String(typeof address === 'object' && address !== null ? address.port : 0)}`;
+  const proxy = { url: base, dir: dirname(configFile) };
+  await assertRepeatsAsServed(t, base, tileFile(proxy), () => cacheHits(proxy));
+  upstream.verify();
+});
+
+test('a reload replaces the remembered replies: the new configuration answers at once', async (t) => {
+  const upstream = await upstreamFor(t, 1);
+  const configFile = await longTtlConfig(t, upstream.url);
+  const server = await startServer({
+    configFile,
+    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
+    reload: true,
+  });
+  t.after(() => server.close());
+  const url = `${server.url}${TILE}`;
+  for (let i = 0; i < 4; i++) await exchange(url);
+  assert.equal((await exchange(url)).headers['cache-control'], 'public, max-age=259200, s-maxage=259200');
+  const reloaded = new Promise<boolean>((resolve) => {
+    const off = server.onReload((outcome) => {
+      off();
+      resolve(outcome.ok);
+    });
+  });
+  // globals is the file's last section: two hours instead of MapProxy's default 72
+  await appendFile(configFile, '  tiles:\n    expires_hours: 2\n');
+  assert.equal(await reloaded, true);
+  assert.equal((await exchange(url)).headers['cache-control'], 'public, max-age=7200, s-maxage=7200');
+  upstream.verify();
 });

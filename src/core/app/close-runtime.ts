@@ -16,7 +16,12 @@ export async function closeRuntime(
   caches: ReadonlyMap<string, ReadonlyMap<string, TileManager>>,
 ): Promise<void> {
   const stores = new Set<TileCache>();
-  for (const grids of caches.values()) for (const manager of grids.values()) stores.add(manager.cache);
+  for (const grids of caches.values())
+    for (const manager of grids.values()) {
+      stores.add(manager.cache);
+      // responses the server remembers from these tiles stop being fresh with them
+      manager.releaseHotTiles();
+    }
   const closing = [...stores].map(async (store) => store.close?.());
   closing.push(closeLockConnections(loaded));
   for (const result of await Promise.allSettled(closing)) {

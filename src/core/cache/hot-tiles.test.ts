@@ -68,3 +68,43 @@ test('a tile that is a view into a larger buffer is kept as a copy of its own by
   hot.set('b', own);
   assert.equal(hot.lookup('b')?.tile, own, 'a buffer of its own is kept as it is');
 });
+
+test("a lookup's freshness holds while its entry stands: not after the TTL, a renew, a replacement, a drop or a clear", () => {
+  let now = 0;
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  const freshness = (key: string) => {
+    const found = hot.lookup(key);
+    assert.ok(found !== undefined, key);
+    return found.freshness;
+  };
+  hot.set('a', tile(10));
+  const a = freshness('a');
+  assert.equal(a.isFresh(), true);
+  now = 999;
+  assert.equal(a.isFresh(), true);
+  now = 1000;
+  assert.equal(a.isFresh(), false, 'past the TTL');
+  const renewed = hot.renew('a');
+  assert.equal(a.isFresh(), false, 'the old entry stays stale after a renew');
+  assert.equal(renewed?.isFresh(), true);
+  hot.set('a', tile(10));
+  assert.equal(renewed.isFresh(), false, 'replaced');
+  const replaced = freshness('a');
+  hot.delete('a');
+  assert.equal(replaced.isFresh(), false, 'dropped');
+  hot.set('b', tile(10));
+  const b = freshness('b');
+  hot.clear();
+  assert.deepEqual([b.isFresh(), hot.size, hot.bytes], [false, 0, 0], 'cleared');
+});
+
+test('a fresh entry used through its freshness counts as recently used; an evicted one is not fresh', () => {
+  const hot = new HotTiles({ maxBytes: 250, ttlMs: 60_000 });
+  hot.set('a', tile(100, 1));
+  const a = hot.lookup('a')?.freshness;
+  hot.set('b', tile(100, 2));
+  const b = hot.lookup('b')?.freshness;
+  assert.equal(a?.isFresh(), true); // a is now more recent than b
+  hot.set('c', tile(100, 3));
+  assert.deepEqual([a.isFresh(), b?.isFresh()], [true, false], 'b, the least recently used, went');
+});

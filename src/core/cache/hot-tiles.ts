@@ -5,6 +5,7 @@
  * stored tile's timestamp once (one `lstat` for a file cache) and renews or drops it, so what
  * seeding or cleanup changed on disk is served at most `ttlMs` later.
  */
+import type { Freshness } from '../util/index.js';
 import type { TileResult } from './types.js';
 
 export interface HotTilesOptions {
@@ -23,9 +24,27 @@ function ownCopy(data: Buffer): Buffer {
   return copy;
 }
 
-interface Entry {
+/**
+ * One kept tile. It is also the `Freshness` of the responses built from it: they stay right while
+ * it is still the entry under its key (not renewed, replaced, dropped or cleared) and young.
+ */
+class HotEntry implements Freshness {
+  readonly #owner: HotTiles;
+  readonly key: string;
   readonly tile: TileResult;
   readonly expiresMs: number;
+
+  constructor(owner: HotTiles, key: string, tile: TileResult, expiresMs: number) {
+    this.#owner = owner;
+    this.key = key;
+    this.tile = tile;
+    this.expiresMs = expiresMs;
+  }
+
+  /** Also marks the entry as recently used: a response served from it is a use of the tile. */
+  isFresh(): boolean {
+    return this.#owner.reuse(this);
+  }
 }
 
 /** Least recently used tiles by key, within a byte budget and a TTL. */
@@ -34,7 +53,7 @@ export class HotTiles {
   readonly #ttlMs: number;
   readonly #now: () => number;
   // a Map iterates in insertion order: a hit re-inserts, so the first key is the least recent
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, HotEntry>();
   #bytes = 0;
 
   constructor(options: HotTilesOptions) {
@@ -54,22 +73,34 @@ export class HotTiles {
 
   /**
    * The tile under `key`, `isFresh` while it is younger than the TTL (an older one must be
-   * checked against the backend before it is served); undefined when there is none.
+   * checked against the backend before it is served); undefined when there is none. `freshness`
+   * tells later whether the entry still stands as it is now.
    */
-  lookup(key: string): { readonly tile: TileResult; readonly isFresh: boolean } | undefined {
+  lookup(key: string): { readonly tile: TileResult; readonly isFresh: boolean; readonly freshness: Freshness } | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    // re-inserted: the most recently used entry is the last to go
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    return { tile: entry.tile, isFresh: this.#now() < entry.expiresMs };
+    this.#touch(entry);
+    return { tile: entry.tile, isFresh: this.#now() < entry.expiresMs, freshness: entry };
   }
 
-  /** Trusts the entry under `key` for another TTL (its tile was found unchanged). */
-  renew(key: string): void {
+  /**
+   * Trusts the entry under `key` for another TTL (its tile was found unchanged). Returns the new
+   * entry's freshness; responses built from the old one are not fresh any more, so they are
+   * rebuilt once per TTL, as the tile is checked once per TTL.
+   */
+  renew(key: string): Freshness | undefined {
     const entry = this.#entries.get(key);
-    if (entry !== undefined)
-      this.#entries.set(key, { tile: entry.tile, expiresMs: this.#now() + this.#ttlMs });
+    if (entry === undefined) return undefined;
+    const renewed = new HotEntry(this, key, entry.tile, this.#now() + this.#ttlMs);
+    this.#entries.set(key, renewed);
+    return renewed;
+  }
+
+  /** Whether `entry` is still the one under its key and young; if so it becomes the most recent. */
+  reuse(entry: HotEntry): boolean {
+    if (this.#entries.get(entry.key) !== entry || this.#now() >= entry.expiresMs) return false;
+    this.#touch(entry);
+    return true;
   }
 
   /**
@@ -81,7 +112,7 @@ export class HotTiles {
     const size = tile.data.length;
     if (size > this.maxBytes) return;
     const kept = tile.data.buffer.byteLength === size ? tile : { ...tile, data: ownCopy(tile.data) };
-    this.#entries.set(key, { tile: kept, expiresMs: this.#now() + this.#ttlMs });
+    this.#entries.set(key, new HotEntry(this, key, kept, this.#now() + this.#ttlMs));
     this.#bytes += size;
     for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.maxBytes) break;
@@ -95,5 +126,16 @@ export class HotTiles {
     if (entry === undefined) return;
     this.#entries.delete(key);
     this.#bytes -= entry.tile.data.length;
+  }
+
+  /** Forgets every tile (the configuration was replaced or closed). */
+  clear(): void {
+    this.#entries.clear();
+    this.#bytes = 0;
+  }
+
+  #touch(entry: HotEntry): void {
+    this.#entries.delete(entry.key);
+    this.#entries.set(entry.key, entry);
   }
 }

@@ -12,7 +12,7 @@ import {
   type TileGrid,
 } from '../grid/index.js';
 import type { ImageFormatOptions, ImageResult } from '../image/index.js';
-import { getLogger, metrics, type Size } from '../util/index.js';
+import { getLogger, metrics, type Freshness, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
 import type { HotTiles } from './hot-tiles.js';
@@ -299,6 +299,11 @@ export class TileManager {
     if (this.#hot !== null) for (const coord of coords) this.#hot.delete(this.#hotKey(coord, dimensions));
   }
 
+  /** Forgets the tiles of the shared hot-tile cache: its configuration was replaced or closed. */
+  releaseHotTiles(): void {
+    this.#hot?.clear();
+  }
+
   /**
    * Moves the hot tiles among `coords` into `results` (without their mtime unless `withMetadata`,
    * as a backend read would answer) and returns the coords still to be read. A tile past its TTL
@@ -313,14 +318,20 @@ export class TileManager {
   ): Promise<TileCoord[]> {
     const toRead: TileCoord[] = [];
     const toCheck: { coord: TileCoord; key: string; tile: TileResult }[] = [];
-    const found = (coord: TileCoord, tile: TileResult): void => {
-      results.set(coordKey(coord), withMetadata ? tile : { ...tile, timestampMs: null });
+    // with its mtime the tile is as a tile service answers it: the freshness goes up with it
+    const found = (coord: TileCoord, tile: TileResult, freshness: Freshness | undefined): void => {
+      results.set(
+        coordKey(coord),
+        withMetadata
+          ? { ...tile, freshness: freshness === undefined ? undefined : this.#countedReuse(freshness, coord) }
+          : { ...tile, timestampMs: null },
+      );
     };
     for (const coord of coords) {
       const key = this.#hotKey(coord, dimensions);
       const entry = hot.lookup(key);
       if (entry === undefined) toRead.push(coord);
-      else if (entry.isFresh) found(coord, entry.tile);
+      else if (entry.isFresh) found(coord, entry.tile, entry.freshness);
       else toCheck.push({ coord, key, tile: entry.tile });
     }
     if (toCheck.length === 0) return toRead;
@@ -329,14 +340,28 @@ export class TileManager {
     );
     toCheck.forEach(({ coord, key, tile }, i) => {
       if (tile.timestampMs !== null && timestamps[i] === tile.timestampMs) {
-        hot.renew(key);
-        found(coord, tile);
+        found(coord, tile, hot.renew(key));
       } else {
         hot.delete(key);
         toRead.push(coord);
       }
     });
     return toRead;
+  }
+
+  /**
+   * `freshness` as handed up with a hot tile: a response built from it and given again is a hit
+   * of this cache like any other, counted and (with debug logging) logged.
+   */
+  #countedReuse(freshness: Freshness, coord: TileCoord): Freshness {
+    return {
+      isFresh: () => {
+        if (!freshness.isFresh()) return false;
+        metrics.cacheHits(this.identifier, 1);
+        if (log.isEnabled('debug')) log.debug(`${this.identifier}: hit ${coordKey(coord)}`);
+        return true;
+      },
+    };
   }
 
   /** The hot-tile key: this manager (cache and grid), the tile and its dimension values. */

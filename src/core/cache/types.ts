@@ -5,6 +5,7 @@
 import type { TileCoord } from '../grid/index.js';
 import type { ImageResult } from '../image/index.js';
 import type { MapSource } from '../source/index.js';
+import type { Freshness } from '../util/index.js';
 
 /** Dimension values (`time`, `elevation`, `dim_*`) that select a sub-cache; empty for none. */
 export type Dimensions = Readonly<Record<string, string>>;
@@ -113,4 +114,9 @@ export interface TileResult {
    * only as long as the result; waiters of one creation share it and must not change its pixels.
    */
   readonly image?: ImageResult;
+  /**
+   * Set on a tile served from the hot-tile cache: a response built from it stays right while this
+   * is fresh (the server may answer the same URL again without asking the tile manager).
+   */
+  readonly freshness?: Freshness | undefined;
 }

@@ -84,7 +84,13 @@ export class CacheTileLayer implements TileLayer {
     if (tile === null) {
       return { data: await this.#empty(), format: 'image/png', timestampMs: null, cacheable: true };
     }
-    return { data: tile.data, format: tile.format, timestampMs: tile.timestampMs, cacheable: tile.cacheable };
+    return {
+      data: tile.data,
+      format: tile.format,
+      timestampMs: tile.timestampMs,
+      cacheable: tile.cacheable,
+      freshness: tile.freshness,
+    };
   }
 
   #empty(): Promise<Buffer> {

@@ -4,7 +4,7 @@
  */
 import type { TileCoord, TileGrid } from '../grid/index.js';
 import type { FeatureInfoSource } from '../source/index.js';
-import type { BBox } from '../util/index.js';
+import type { BBox, Freshness } from '../util/index.js';
 import type { LayerDimension } from './dimensions.js';
 
 /** A tile ready to send: bytes as stored (never re-encoded on a cache hit) plus what HTTP needs. */
@@ -16,6 +16,8 @@ export interface TileResponse {
   readonly timestampMs: number | null;
   /** False for results that must not be cached by clients (e.g. uncached `on_error` tiles). */
   readonly cacheable: boolean;
+  /** The hot-tile entry the tile came from, if any (`TileResult.freshness`). */
+  readonly freshness?: Freshness | undefined;
 }
 
 export interface TileLayer {

@@ -4,9 +4,15 @@
  * between requests). Request bodies are ignored, as MapProxy reads only the query string.
  * What fastify or Node's parser refuse on their own is answered in plain text, never fastify's JSON.
  */
-import { STATUS_CODES } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerFactory,
+} from 'fastify';
 import { getLogger } from '../util/index.js';
 import {
   appOperations,
@@ -17,6 +23,7 @@ import {
   type HttpRequest,
   type OperationsView,
 } from './handle-request.js';
+import { RememberedReplies } from './remembered-replies.js';
 import type { ServedApp } from '../app/index.js';
 
 /** Answers one framework-free request; never rejects. */
@@ -45,6 +52,30 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   socket.destroy(error);
 }
 
+/** A number fastify filled in among its options (its defaults are set before the server is made). */
+function numberOption(options: Record<string, unknown>, name: string): number | undefined {
+  const value = options[name];
+  return typeof value === 'number' ? value : undefined;
+}
+
+/**
+ * Fastify's own node:http server with `remembered` asked first: a repeat of a remembered URL is
+ * answered before fastify's routing. The timeouts are set as fastify sets them on its own server.
+ */
+function rememberingServer(remembered: RememberedReplies): FastifyServerFactory {
+  return (handler, options) => {
+    const server = createServer((req, res) => {
+      if (!remembered.answer(req, res)) handler(req, res);
+    });
+    server.keepAliveTimeout = numberOption(options, 'keepAliveTimeout') ?? server.keepAliveTimeout;
+    server.requestTimeout = numberOption(options, 'requestTimeout') ?? server.requestTimeout;
+    server.setTimeout(numberOption(options, 'connectionTimeout') ?? 0);
+    const perSocket = numberOption(options, 'maxRequestsPerSocket') ?? 0;
+    if (perSocket > 0) server.maxRequestsPerSocket = perSocket;
+    return server;
+  };
+}
+
 /** Metrics at `/metrics`, always ready: the operator endpoints of a server without settings of its own. */
 const DEFAULT_OPERATIONS: OperationsView = { metricsPath: '/metrics', notReady: () => Promise.resolve(null) };
 
@@ -52,10 +83,13 @@ const DEFAULT_OPERATIONS: OperationsView = { metricsPath: '/metrics', notReady: 
  * Builds (without listening) a server that answers every request through `handle`, whatever the
  * method (MapProxy, a WSGI app, never looks at it) and however malformed the path's escapes.
  * Every request is access-logged and counted, and `operations` places `/metrics` and `/ready`.
+ * Replies that may answer repeats are kept in `remembered`, which the server's own listener asks
+ * first (whoever passes requests to `routing` instead asks it too).
  */
 export function buildHttpServer(
   handle: RequestHandler,
   operations: () => OperationsView = () => DEFAULT_OPERATIONS,
+  remembered?: RememberedReplies,
 ): FastifyInstance {
   const observed = observeRequests(handle, operations);
   const server = Fastify({
@@ -68,6 +102,7 @@ export function buildHttpServer(
       else void answerPlain(reply, error.statusCode ?? 400);
     },
     clientErrorHandler: answerClientError,
+    ...(remembered === undefined ? {} : { serverFactory: rememberingServer(remembered) }),
   });
   const answerPlain = (reply: FastifyReply, status: number): FastifyReply =>
     reply.code(status).header('Content-Type', PLAIN_TEXT).send(plainBody(status));
@@ -93,6 +128,7 @@ export function buildHttpServer(
       remoteAddress: request.socket.remoteAddress,
       httpVersion: request.raw.httpVersion,
     });
+    remembered?.remember(request, result);
     await reply
       .code(result.status)
       .headers(result.headers)
@@ -108,5 +144,6 @@ export function buildServer(currentApp: () => ServedApp, options: HandleOptions 
   return buildHttpServer(
     (request) => handleRequest(currentApp(), request, options),
     () => appOperations(currentApp()),
+    new RememberedReplies(),
   );
 }

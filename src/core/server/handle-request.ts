@@ -9,7 +9,16 @@ import { access } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { dirname } from 'node:path';
 import type { ServiceRequest, ServiceResponse } from '../service/index.js';
-import { ACCESS_LOGGER, escapeXml, getLogger, metrics, metricsText, METRICS_CONTENT_TYPE, VERSION } from '../util/index.js';
+import {
+  ACCESS_LOGGER,
+  escapeXml,
+  getLogger,
+  metrics,
+  metricsText,
+  METRICS_CONTENT_TYPE,
+  VERSION,
+  type Freshness,
+} from '../util/index.js';
 import { cacheHeaders, isNotModified } from './http-cache.js';
 import { publicUrl } from './public-url.js';
 import { parseQuery } from './query.js';
@@ -34,6 +43,8 @@ export interface HttpReply {
   readonly body: Buffer | string;
   /** The route that answered (`tms`, `service`, ...), the metrics label; default `other`. */
   readonly service?: string | undefined;
+  /** While fresh, this reply answers a repeat of the same request (`ServiceResponse.freshness`). */
+  readonly freshness?: Freshness | undefined;
 }
 
 export interface HandleOptions {
@@ -111,7 +122,7 @@ function toReply(app: ServedApp, request: HttpRequest, response: ServiceResponse
     delete headers['Content-Type'];
     return { status: 304, headers, body: '' };
   }
-  return { status: response.status, headers, body: response.body };
+  return { status: response.status, headers, body: response.body, freshness: response.freshness };
 }
 
 function welcomePage(app: ServedApp, scriptUrl: string): ServiceResponse {
@@ -229,10 +240,43 @@ export function formatAccessLine(entry: AccessEntry): string {
   return `${entry.remoteAddress} - - [${when}] "${entry.method} ${entry.url} HTTP/${entry.httpVersion}" ${String(entry.status)} ${size} ${String(Math.round(entry.durationMs))}ms`;
 }
 
+/** What the access log and the request metrics need of a request that was answered. */
+export interface AnsweredRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly remoteAddress?: string | undefined;
+  readonly httpVersion?: string | undefined;
+}
+
+/**
+ * What every server kind does per answered request: one `mapproxy.access` line (INFO) and the
+ * request counters, O(1) per request, labelled by route name and status, never by path.
+ */
+export function recordRequest(
+  request: AnsweredRequest,
+  reply: Pick<HttpReply, 'status' | 'body' | 'service'>,
+  durationMs: number,
+): void {
+  metrics.request(reply.service ?? 'other', reply.status, durationMs);
+  if (!accessLog.isEnabled('info')) return;
+  const bytes = reply.status === 304 ? 0 : typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
+  accessLog.info(
+    formatAccessLine({
+      remoteAddress: request.remoteAddress ?? '-',
+      time: new Date(),
+      method: request.method,
+      url: request.url,
+      httpVersion: request.httpVersion ?? '1.1',
+      status: reply.status,
+      bytes,
+      durationMs,
+    }),
+  );
+}
+
 /**
  * Wraps a request handler with what every server kind does per request: the operator
- * endpoints, one `mapproxy.access` line (INFO) and the request counters. The metrics are O(1)
- * per request, labelled by route name and status, never by path.
+ * endpoints and `recordRequest`.
  */
 export function observeRequests(
   handle: (request: HttpRequest) => Promise<HttpReply>,
@@ -243,24 +287,7 @@ export function observeRequests(
     const queryAt = request.url.indexOf('?');
     const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
     const reply = (await operatorReply(path, operations())) ?? (await handle(request));
-    const durationMs = performance.now() - start;
-    const service = reply.service ?? 'other';
-    metrics.request(service, reply.status, durationMs);
-    if (accessLog.isEnabled('info')) {
-      const bytes = reply.status === 304 ? 0 : typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
-      accessLog.info(
-        formatAccessLine({
-          remoteAddress: request.remoteAddress ?? '-',
-          time: new Date(),
-          method: request.method,
-          url: request.url,
-          httpVersion: request.httpVersion ?? '1.1',
-          status: reply.status,
-          bytes,
-          durationMs,
-        }),
-      );
-    }
+    recordRequest(request, reply, performance.now() - start);
     return reply;
   };
 }

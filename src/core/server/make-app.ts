@@ -7,6 +7,7 @@ import { loadServedApp, type AppLoader } from '../app/index.js';
 import { buildHttpServer } from './build-server.js';
 import { appOperations, handleRequest } from './handle-request.js';
 import { loadReloadableApp } from './reloadable-app.js';
+import { RememberedReplies } from './remembered-replies.js';
 
 export interface MakeAppOptions {
   /** Check the modification times of the config and its `base:` files on every request and rebuild on change. */
@@ -33,13 +34,19 @@ export interface MapProxyApplication {
 export async function makeApp(configFile: string, options: MakeAppOptions = {}): Promise<MapProxyApplication> {
   const app = await loadReloadableApp(configFile, options.loadApp ?? loadServedApp);
   const handleOptions = { debug: options.debug === true };
-  const server = buildHttpServer(async (request) => {
-    if (options.reloader === true) await app.refresh();
-    return handleRequest(app.current(), request, handleOptions);
-  }, () => appOperations(app.current()));
+  // with the reloader every request must look at the configuration files first
+  const remembered = options.reloader === true ? undefined : new RememberedReplies();
+  const server = buildHttpServer(
+    async (request) => {
+      if (options.reloader === true) await app.refresh();
+      return handleRequest(app.current(), request, handleOptions);
+    },
+    () => appOperations(app.current()),
+    remembered,
+  );
   await server.ready();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    server.routing(req, res);
+    if (remembered?.answer(req, res) !== true) server.routing(req, res);
   };
   return Object.assign(handler, {
     configFiles: () => app.files(),

@@ -66,5 +66,7 @@ export async function serveTile(
     cache: cacheable
       ? { kind: 'tile', timestampMs: tile.timestampMs ?? caching.now(), maxAgeSeconds: caching.maxAgeSeconds }
       : { kind: 'no-cache' },
+    // a tile without a timestamp gets the clock's Last-Modified: that answer is not to repeat
+    freshness: tile.timestampMs === null ? undefined : tile.freshness,
   };
 }

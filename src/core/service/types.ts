@@ -3,6 +3,8 @@
  * into ServiceRequests and ServiceResponses into replies; services never see fastify.
  */
 
+import type { Freshness } from '../util/index.js';
+
 export interface ServiceRequest {
   readonly method: string;
   /** Path below the script name, starting with `/` (e.g. `/tms/1.0.0/osm/EPSG900913/0/0/0.png`). */
@@ -39,6 +41,11 @@ export interface ServiceResponse {
   readonly cache: CachePolicy;
   /** Extra headers (e.g. `Location` for redirects). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Set when this very response answers the same request again while it is fresh (a tile read
+   * from the hot-tile cache); the server may then skip the service for a repeat of the URL.
+   */
+  readonly freshness?: Freshness | undefined;
 }
 
 /** One service (TMS, WMTS, KML, WMS, demo): answers the requests routed to it. */

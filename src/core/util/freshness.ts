@@ -1,0 +1,8 @@
+/**
+ * How long a response built from stored data stays right: the cache layer hands it up with a tile
+ * read from memory, and the server answers the same URL again with the same bytes while it holds.
+ */
+export interface Freshness {
+  /** True while what the response was built from is unchanged and trusted (e.g. within a TTL). */
+  isFresh(): boolean;
+}
