@@ -102,14 +102,30 @@ function mean({ count, sums }: Entry): Rgba {
  * become entries.
  */
 function sortedEntries(cube: Cube, limit = 256): Entry[] {
-  const used: number[] = [];
-  const empty: number[] = [];
-  cube.count.forEach((count, i) => (count > 0 ? used : empty).push(i));
-  // V8's sort is stable: ties stay in bucket order
-  used.sort((a, b) => (cube.count[b] ?? 0) - (cube.count[a] ?? 0));
-  return [...used, ...empty.slice(0, Math.max(0, limit - used.length))]
-    .slice(0, limit)
-    .map((i) => cube.entry(i));
+  const { count } = cube;
+  const size = count.length;
+  // one number per used bucket that orders by count (descending), then by bucket (ascending):
+  // (above - count) * size + bucket, exact in a double for any image; a typed array sorts such
+  // keys numerically without a comparator call per pair (a fifth of an 8-bit encode's quantising)
+  let above = 1;
+  let used = 0;
+  for (let i = 0; i < size; i++) {
+    const n = count[i] as number;
+    if (n > 0) {
+      used += 1;
+      above += n;
+    }
+  }
+  const keys = new Float64Array(used);
+  for (let i = 0, k = 0; i < size; i++) {
+    const n = count[i] as number;
+    if (n > 0) keys[k++] = (above - n) * size + i;
+  }
+  keys.sort();
+  const entries: Entry[] = [];
+  for (let k = 0; k < Math.min(limit, used); k++) entries.push(cube.entry((keys[k] as number) % size));
+  for (let i = 0; i < size && entries.length < limit; i++) if (!((count[i] as number) > 0)) entries.push(cube.entry(i));
+  return entries;
 }
 
 /** Takes the pixels of `entries` out of the coarse bucket their mean colour falls in. */
