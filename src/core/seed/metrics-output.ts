@@ -5,8 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileAtomic } from '../cache/index.js';
-import { getLogger, SeedRunMetrics, type SeedTaskLabels } from '../util/index.js';
+import { getLogger, SeedRunMetrics, writeFileAtomic, type SeedTaskLabels } from '../util/index.js';
 import { SeedError } from './errors.js';
 import type { SeedEvent, SeedTaskInfo } from './types.js';
 

@@ -3,7 +3,7 @@
  * position before which everything is done, or `done`. Written atomically.
  */
 import { readFile, rm } from 'node:fs/promises';
-import { writeFileAtomic } from '../cache/index.js';
+import { writeFileAtomic } from '../util/index.js';
 import { SeedError } from './errors.js';
 import type { ProgressPath } from './walk.js';
 

@@ -2,10 +2,10 @@
  * The legend cache of MapProxy 1.15 (`cache/legend.py`): one PNG a legend source and scale in
  * `<globals.cache.base_dir>/legends/<md5(identifier + str(scale))>.png`, shared with MapProxy.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureDirectory, pyFloatRepr } from '../util/index.js';
+import { pyFloatRepr, writeFileAtomic } from '../util/index.js';
 
 /** Stored legends by identifier and scale. */
 export interface LegendStore {
@@ -34,17 +34,8 @@ export function createLegendFileStore(dir: string): LegendStore {
       }
     },
     async store(identifier, scale, png) {
-      // write and rename, as MapProxy's write_atomic: readers never see half a legend
-      const path = join(dir, legendFileName(identifier, scale));
-      const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-      await ensureDirectory(dir);
-      try {
-        await writeFile(temp, png);
-        await rename(temp, path);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+      // as MapProxy's write_atomic: readers never see half a legend
+      await writeFileAtomic(join(dir, legendFileName(identifier, scale)), png);
     },
   };
 }

@@ -46,6 +46,7 @@ export { VERSION } from './version.js';
 export { tryLockFile, pollFor, type FileLockOptions, type FileLockRelease, type PollOptions } from './file-lock.js';
 export { watchDirectory, watchedDirectoryCount } from './directory-watch.js';
 export { ensureDirectory } from './make-directory.js';
+export { writeFileAtomic, removeStaleTempFiles, type WriteModes } from './atomic-write.js';
 export type { Freshness } from './freshness.js';
 export {
   metrics,

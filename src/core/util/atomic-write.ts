@@ -1,11 +1,12 @@
 /**
- * Atomic file writes for tile storage: write a uniquely named temp file beside the target, then
- * rename it over the target (MapProxy `util/fs.py` `write_atomic`). Readers never see partial tiles.
+ * Atomic file writes (tiles, legends, seed progress): write a uniquely named temp file beside the
+ * target, then rename it over the target (MapProxy `util/fs.py` `write_atomic`). Readers never see
+ * a partial file.
  */
 import { randomInt } from 'node:crypto';
 import { chmod, lstat, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ensureDirectory } from '../util/index.js';
+import { ensureDirectory } from './make-directory.js';
 
 export interface WriteModes {
   /** Mode of written files (`file_permissions`), applied with chmod so the umask does not narrow it. */
