@@ -3,12 +3,15 @@
  * the reprojection of such a mosaic shows its transparent parts white and pixels without a source
  * black. Runs on the resampling thread, beside the kernel.
  */
+import { nextTranslucent, rgbaWords } from './pixels.js';
 
 /** Composites RGBA `data` (straight alpha) onto the grey `background` in place, opaque. */
 export function flattenOnto<T extends Uint8Array>(data: T, background: number): T {
-  for (let i = 0; i < data.length; i += 4) {
+  // maps are mostly opaque: only the pixels the scan stops at are composited
+  const words = rgbaWords(data);
+  for (let p = nextTranslucent(data, words, 0); p >= 0; p = nextTranslucent(data, words, p + 1)) {
+    const i = p * 4;
     const alpha = data[i + 3] ?? 255;
-    if (alpha === 255) continue;
     const under = background * (255 - alpha);
     for (let c = i; c < i + 3; c++) data[c] = Math.round(((data[c] ?? 0) * alpha + under) / 255);
     data[i + 3] = 255;

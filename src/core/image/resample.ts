@@ -3,6 +3,7 @@
  * (`Geometry.c`) on RGBA with nearest/bilinear/bicubic, premultiplying translucent images like
  * Pillow's `Image.transform`. Pure and synchronous; the worker pool runs it off the main thread.
  */
+import { nextTranslucent, rgbaWords } from './pixels.js';
 import { bicubicKernel, type KernelQuad } from './resample-wasm.js';
 import type { ResamplingMethod } from './types.js';
 
@@ -490,14 +491,7 @@ const FILTERS: Readonly<Record<ResamplingMethod, Filter>> = { nearest, bilinear,
 
 /** True when any pixel has an alpha below 255. */
 function hasTranslucency(data: Uint8Array): boolean {
-  if (data.byteOffset % 4 === 0 && LITTLE_ENDIAN) {
-    // one 32-bit read per pixel: alpha is the top byte
-    const pixels = new Uint32Array(data.buffer, data.byteOffset, data.length >>> 2);
-    for (let i = 0; i < pixels.length; i += 1) if ((pixels[i] as number) < 0xff000000) return true;
-    return false;
-  }
-  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return true;
-  return false;
+  return nextTranslucent(data, rgbaWords(data), 0) >= 0;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
