@@ -49,6 +49,17 @@ export default class Export extends Command {
     srs: Flags.string({ description: 'the SRS of the coverage' }),
     where: Flags.string({ description: 'filter for OGR coverages' }),
     quiet: Flags.boolean({ char: 'q', description: 'print no progress' }),
+    retries: Flags.integer({
+      summary: 'retries of a failed meta tile, with backoff, as seed (not in MapProxy)',
+      default: 5,
+      min: 0,
+    }),
+    'retry-delay': Flags.integer({
+      summary: 'first retry backoff in ms, doubling (not in MapProxy)',
+      default: 1000,
+      min: 0,
+      hidden: true,
+    }),
   };
 
   async run(): Promise<void> {
@@ -71,6 +82,8 @@ export default class Export extends Command {
         coverage: flags.coverage,
         srs: flags.srs,
         where: flags.where,
+        retries: flags.retries,
+        retryDelayMs: flags['retry-delay'],
         onEvent: (event) => {
           if (event.type === 'note') {
             if (event.message.startsWith('WARN')) this.logToStderr(event.message);
