@@ -1,7 +1,7 @@
 /**
  * The deploy bench's upstream: real MapServer (Debian's CGI mapserv, one process per request)
  * rendering a generated raster (noise over a colour ramp, EPSG:4326, with a world file) in any
- * requested SRS, so every upstream request has a real cost. Same interface as the in-process one.
+ * requested SRS, so every upstream request has a real cost. Also measures how busy it was.
  */
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
@@ -43,12 +43,31 @@ async function writeRaster(dir: string): Promise<string> {
 export async function startMapServerUpstream(): Promise<BenchUpstream> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-mapserver-'));
   const mapfile = await writeRasterMapfile(dir, 'osm', await writeRaster(dir));
-  const counter = { count: 0 };
+  const counter = { count: 0, busyMs: 0 };
   const server = createServer((req, res) => {
     const query = (req.url ?? '').split('?')[1] ?? '';
     req.resume();
-    if (/request=getmap/i.test(query)) counter.count += 1;
+    if (/request=getmap/i.test(query)) {
+      counter.count += 1;
+      // issue 13: a seeder keeps the upstream busy when its wall time is near busy time / concurrency
+      const started = performance.now();
+      res.once('finish', () => (counter.busyMs += performance.now() - started));
+    }
     answerWithMapServer(mapfile, query, res);
   });
-  return listenAsBenchUpstream(server, counter, () => rm(dir, { recursive: true, force: true }));
+  const base = await listenAsBenchUpstream(server, counter, () => rm(dir, { recursive: true, force: true }));
+  return {
+    url: base.url,
+    get count() {
+      return counter.count;
+    },
+    get busyMs() {
+      return counter.busyMs;
+    },
+    resetCount() {
+      counter.count = 0;
+      counter.busyMs = 0;
+    },
+    close: () => base.close(),
+  };
 }

@@ -12,6 +12,8 @@ export interface BenchUpstream {
   readonly url: string;
   /** GetMap requests answered since the last `resetCount()`. */
   readonly count: number;
+  /** Sum of the GetMap durations since `resetCount()`, ms, where the upstream measures it (MapServer). */
+  readonly busyMs?: number;
   resetCount(): void;
   close(): Promise<void>;
 }
