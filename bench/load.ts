@@ -7,7 +7,10 @@ import { timedRun, type Measurement } from './measure.js';
 import type { BenchOptions } from './options.js';
 import { wrkRun } from './wrk.js';
 
-/** The unmeasured load before a scenario's timed run, in seconds. */
+/**
+ * The unmeasured load before a cache-hit run, in seconds. Only where requests take milliseconds:
+ * when wrk stops, up to one request per connection is left for the server to finish.
+ */
 export const WARM_UP_SECONDS = 2;
 
 /** Where load goes: the server's URL and its process group, whose CPU is counted. */
