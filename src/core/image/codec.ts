@@ -56,10 +56,15 @@ function pngPixels(data: Buffer): number {
 /**
  * Encodes RGBA pixels as `options` ask, the way MapProxy's `img_to_buf` does: `mixed` picks png for
  * any alpha < 255, else jpeg; png with `colors` > 0 is paletted (alpha kept when `transparent`);
- * jpeg drops alpha without compositing (PIL `convert('RGB')`). Rejects with `ImageError`
+ * jpeg drops alpha without compositing (PIL `convert('RGB')`). `movePixels`: `raw.data`'s buffer
+ * may be moved to an encoder thread (the caller gives it up). Rejects with `ImageError`
  * (`IMAGE_FORMAT` for an unknown format, `IMAGE_ENCODE` when the encoder fails).
  */
-export async function encodeRaw(raw: RawImage, options: ImageFormatOptions): Promise<Encoded> {
+export async function encodeRaw(
+  raw: RawImage,
+  options: ImageFormatOptions,
+  { movePixels = false }: { readonly movePixels?: boolean } = {},
+): Promise<Encoded> {
   const requested = formatName(options.format);
   if (requested === null) {
     throw new ImageError(`cannot encode to unknown format ${options.format}`, 'IMAGE_FORMAT');
@@ -81,7 +86,10 @@ export async function encodeRaw(raw: RawImage, options: ImageFormatOptions): Pro
     name = requested;
   }
   try {
-    return { data: await runEncoder(raw, name, keepAlpha, colors, options), format: mimeType(name) };
+    return {
+      data: await runEncoder(raw, name, keepAlpha, colors, options, movePixels),
+      format: mimeType(name),
+    };
   } catch (error) {
     throw new ImageError(`cannot encode ${mimeType(name)}: ${(error as Error).message}`, 'IMAGE_ENCODE', {
       cause: error,
@@ -112,13 +120,17 @@ function runEncoder(
   keepAlpha: boolean,
   colors: number,
   options: ImageFormatOptions,
+  movePixels: boolean,
 ): Promise<Buffer> {
   const [width, height] = raw.size;
   const quantizer = options.quantizer ?? 'fastoctree';
   if (name === 'png' && colors > 0) {
     // MapProxy quantises with PIL (fastoctree by default, no dithering; mediancut on request): the
     // same quantisers on worker threads, so the same pixels
-    return encodePalettePngAsync({ data: raw.data, width, height, colors, withAlpha: keepAlpha, quantizer });
+    return encodePalettePngAsync(
+      { data: raw.data, width, height, colors, withAlpha: keepAlpha, quantizer },
+      { movePixels },
+    );
   }
   if (name === 'gif') {
     // MapProxy quantises when `colors` is set (as for png); else PIL's GIF writer converts with
@@ -126,15 +138,18 @@ function runEncoder(
     // nothing made it transparent (e.g. a jpeg cache inside its coverage), even when asked for
     // TRANSPARENT: an opaque image takes the RGB path
     const gifColors = Math.max(0, options.colors);
-    return encodePalettePngAsync({
-      data: raw.data,
-      width,
-      height,
-      colors: gifColors,
-      withAlpha: keepAlpha && (gifColors > 0 || hasTransparency(raw)),
-      quantizer,
-      format: 'gif',
-    });
+    return encodePalettePngAsync(
+      {
+        data: raw.data,
+        width,
+        height,
+        colors: gifColors,
+        withAlpha: keepAlpha && (gifColors > 0 || hasTransparency(raw)),
+        quantizer,
+        format: 'gif',
+      },
+      { movePixels },
+    );
   }
   let image = sharp(raw.data, { raw: { width, height, channels: 4 } });
   // PIL convert('RGB') drops alpha without compositing; so does removeAlpha

@@ -30,11 +30,12 @@ export async function cropAndScale(
   checkSize(dstSize);
   const [x0, y0, x1, y1] = srcBox;
   if (srcBox.every(Number.isInteger) && x1 - x0 === dstSize[0] && y1 - y0 === dstSize[1]) {
-    return imageFromRaw(crop(await image.raw(), x0, y0, dstSize));
+    return imageFromRaw(crop(await image.raw(), x0, y0, dstSize), { owned: true });
   }
   // Pillow EXTENT: the whole output onto the box
   const data = await runResample(image, dstSize, { extent: [x0, y0, x1, y1] }, resampling, false);
-  return imageFromRaw({ data, size: dstSize });
+  // the kernel's pixels are this image's alone: its last encode may move them
+  return imageFromRaw({ data, size: dstSize }, { owned: true });
 }
 
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import sharp from 'sharp';
 import {
+  encodeReleasing,
   imageFromBytes,
   imageFromRaw,
   loadImage,
@@ -86,4 +87,34 @@ test('singleColor finds one RGBA value and nothing when there are two', async ()
   const two = imageFromRaw({ data: Buffer.from([1, 2, 3, 4, 1, 2, 3, 5]), size: [2, 1] });
   assert.equal(await singleColor(two), null);
   assert.deepEqual(await singleColor(imageFromBytes(await solid('png'))), [10, 20, 30, 255]);
+});
+
+/** A `size` x `size` RGBA image of varying colours, alpha 255. */
+function pixels(size: number): Buffer {
+  const data = Buffer.alloc(size * size * 4);
+  for (let i = 0; i < data.length; i++) data[i] = i % 4 === 3 ? 255 : (i * 7919) % 251;
+  return data;
+}
+
+test('a last encode moves the pixels an image owns to the encoder thread, with the same bytes', async () => {
+  // 8-bit PNG of more than 64x64 pixels: quantised on a palette thread
+  const eightBit = opts({ format: 'image/png; mode=8bit', colors: 256 });
+  const expected = await imageFromRaw({ data: pixels(100), size: [100, 100] }).encode(eightBit);
+  const data = pixels(100);
+  const owned = imageFromRaw({ data, size: [100, 100] }, { owned: true });
+  const encoded = await encodeReleasing(owned, eightBit);
+  assert.ok(encoded.data.equals(expected.data), 'the same PNG');
+  assert.equal(data.buffer.byteLength, 0, 'the pixel buffer was moved, not copied');
+  await assert.rejects(owned.raw(), { code: 'IMAGE_INVALID' });
+  await assert.rejects(owned.encode(eightBit), { code: 'IMAGE_INVALID' });
+});
+
+test('a last encode of pixels the image does not own leaves them where they are', async () => {
+  const eightBit = opts({ format: 'image/png; mode=8bit', colors: 256 });
+  const data = pixels(100);
+  const image = imageFromRaw({ data, size: [100, 100] });
+  const encoded = await encodeReleasing(image, eightBit);
+  assert.ok(encoded.data.equals((await image.encode(eightBit)).data), 'the same PNG, encoded again');
+  assert.equal(data.length, 100 * 100 * 4, 'the pixels stay');
+  assert.equal((await image.raw()).data, data);
 });

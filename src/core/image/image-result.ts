@@ -64,20 +64,50 @@ class EncodedImage implements ImageResult {
 class PixelImage implements ImageResult {
   readonly size: Size;
   readonly format = null;
-  readonly #raw: RawImage;
+  #raw: RawImage | null;
+  /** Nobody else holds `#raw`'s buffer (pixels just computed for this image). */
+  readonly #owned: boolean;
 
-  constructor(raw: RawImage) {
+  constructor(raw: RawImage, owned: boolean) {
     this.#raw = raw;
+    this.#owned = owned;
     this.size = raw.size;
   }
 
   encode(options: ImageFormatOptions): Promise<Encoded> {
-    return encodeRaw(this.#raw, options);
+    return this.#pixels().then((raw) => encodeRaw(raw, options));
   }
 
   raw(): Promise<RawImage> {
+    return this.#pixels();
+  }
+
+  /** {@link encodeReleasing}: owned pixels go to the encoder without a copy, and leave this image. */
+  encodeReleasing(options: ImageFormatOptions): Promise<Encoded> {
+    const raw = this.#raw;
+    if (raw === null || !this.#owned) return this.encode(options);
+    this.#raw = null;
+    return encodeRaw(raw, options, { movePixels: true });
+  }
+
+  #pixels(): Promise<RawImage> {
+    if (this.#raw === null) {
+      return Promise.reject(
+        new ImageError('the pixels went to the last encode of this image', 'IMAGE_INVALID'),
+      );
+    }
     return Promise.resolve(this.#raw);
   }
+}
+
+/**
+ * Encodes `image` for the last time (a response's map): pixels the image owns (`imageFromRaw`
+ * with `owned`) are moved to the encoder's thread instead of copied there (a 512x512 map is 1 MB),
+ * after which the image has none (`raw()` and `encode()` reject); any other image encodes as
+ * `image.encode` does. Rejects as `encode` does.
+ */
+export function encodeReleasing(image: ImageResult, options: ImageFormatOptions): Promise<Encoded> {
+  return image instanceof PixelImage ? image.encodeReleasing(options) : image.encode(options);
 }
 
 /** The stored bytes of `image` when it is a PNG not decoded yet, else null. */
@@ -140,10 +170,14 @@ export async function loadImage(data: Buffer, format?: string): Promise<ImageRes
   return image;
 }
 
-/** Wraps RGBA pixels. Throws `ImageError` (`IMAGE_INVALID`) when `data` does not match `size`. */
-export function imageFromRaw(raw: RawImage): ImageResult {
+/**
+ * Wraps RGBA pixels; `owned`: nothing else holds `raw.data`'s buffer (pixels just computed for
+ * this image), so {@link encodeReleasing} may move it. Throws `ImageError` (`IMAGE_INVALID`) when
+ * `data` does not match `size`.
+ */
+export function imageFromRaw(raw: RawImage, options: { readonly owned?: boolean } = {}): ImageResult {
   checkRaw(raw);
-  return new PixelImage(raw);
+  return new PixelImage(raw, options.owned === true);
 }
 
 function describe(data: Buffer): string {

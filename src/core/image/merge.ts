@@ -93,7 +93,7 @@ export async function mergeImages(
       pasteWithAlphaInto(canvas, pixels);
     }
   }
-  return imageFromRaw({ data: canvas, size });
+  return imageFromRaw({ data: canvas, size }, { owned: true });
 }
 
 async function isPassThrough(

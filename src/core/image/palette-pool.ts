@@ -12,13 +12,24 @@ const INLINE_MAX_PIXELS = 64 * 64;
 const MAX_THREADS = processCores();
 const pool = lazyPool('palette-worker', 'runPalettePng', MAX_THREADS);
 
-/** The paletted PNG of `job`; rejects when the worker fails. */
-export async function encodePalettePngAsync(job: PaletteJob): Promise<Buffer> {
+/**
+ * The paletted PNG of `job`; rejects when the worker fails. `movePixels`: the caller gives up
+ * `job.data`'s buffer, which is then moved to the thread instead of copied.
+ */
+export async function encodePalettePngAsync(
+  job: PaletteJob,
+  { movePixels = false }: { readonly movePixels?: boolean } = {},
+): Promise<Buffer> {
   if (job.width * job.height <= INLINE_MAX_PIXELS) return encodePalettePng(job);
-  // a view into a larger buffer would be cloned whole: send only the pixels
+  // a view into a larger buffer would be cloned whole: send only the pixels, in a copy of their
+  // own that is moved (as are pixels the caller gives up); others are cloned
   const { data } = job;
-  const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
-  const result: unknown = await pool.get().run({ ...job, data: own });
+  const exact = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+  const own = exact ? data : data.slice();
+  const move = !exact || movePixels;
+  const result: unknown = await pool
+    .get()
+    .run({ ...job, data: own }, move ? { transferList: [own.buffer as ArrayBuffer] } : {});
   if (!(result instanceof Uint8Array)) throw new Error('palette worker returned no PNG');
   return Buffer.from(result.buffer, result.byteOffset, result.byteLength);
 }

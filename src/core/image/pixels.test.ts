@@ -61,7 +61,11 @@ test('flattening composites exactly the pixels a pixel-by-pixel pass composites'
       const copy = new Uint8Array(data.length + offset).subarray(offset);
       copy.set(data);
       const flattened = flattenOnto(copy, background);
-      assert.deepEqual(Buffer.from(flattened), Buffer.from(expected), `background ${background}, offset ${offset}`);
+      assert.deepEqual(
+        Buffer.from(flattened),
+        Buffer.from(expected),
+        `background ${background}, offset ${offset}`,
+      );
     }
   }
 });

@@ -124,7 +124,8 @@ function sortedEntries(cube: Cube, limit = 256): Entry[] {
   keys.sort();
   const entries: Entry[] = [];
   for (let k = 0; k < Math.min(limit, used); k++) entries.push(cube.entry((keys[k] as number) % size));
-  for (let i = 0; i < size && entries.length < limit; i++) if (!((count[i] as number) > 0)) entries.push(cube.entry(i));
+  for (let i = 0; i < size && entries.length < limit; i++)
+    if (!((count[i] as number) > 0)) entries.push(cube.entry(i));
   return entries;
 }
 

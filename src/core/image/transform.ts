@@ -87,7 +87,8 @@ export async function transformImage(
     maxErrorPx: options.maxErrorPx ?? 1,
   });
   const data = await resampleMesh(image, dst.size, cells, options.resampling, options.opaque === true);
-  return imageFromRaw({ data, size: dst.size });
+  // the kernel's pixels are this image's alone: its last encode may move them
+  return imageFromRaw({ data, size: dst.size }, { owned: true });
 }
 
 function bboxEquals(a: BBox, b: BBox, xTolerance: number, yTolerance: number): boolean {

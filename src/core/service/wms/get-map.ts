@@ -4,6 +4,7 @@
  */
 import {
   attributionImage,
+  encodeReleasing,
   mergeImages,
   messageImage,
   placeImage,
@@ -177,8 +178,12 @@ export async function renderMap(
   if (context.placeInto === undefined) {
     // the same for a lone opaque layer passed through as it came (merged is its image)
     const lone = merge.length === 1 && merged === merge[0]?.image;
-    return merged.encode({ ...options, transparent: params.transparent || (lone && options.colors <= 0) });
+    // the map's last use: pixels of its own go to the encoder's thread without a copy
+    return encodeReleasing(merged, {
+      ...options,
+      transparent: params.transparent || (lone && options.colors <= 0),
+    });
   }
   const map = await placeImage(merged, context.placeInto.size, context.placeInto.offset, [r, g, b, 0]);
-  return map.encode({ ...options, transparent: params.transparent || options.colors <= 0 });
+  return encodeReleasing(map, { ...options, transparent: params.transparent || options.colors <= 0 });
 }
