@@ -20,7 +20,26 @@ const INDICES = SUMS + MAX_BUCKETS * 32;
 const LOOKUP = INDICES + CHUNK_PIXELS;
 const BYTES = align16(LOOKUP + MAX_BUCKETS);
 
-/** The loops on this thread's kernel instance, or null without WebAssembly SIMD. */
+/**
+ * Images up to this many pixels keep their buckets in one table per thread, reused by the next
+ * image: a fresh one of 512 kB (a 512x512 map) is mapped from the kernel and faulted in page by
+ * page on every encode (glibc serves blocks from 512 kB on with mmap, see worker-flags.ts).
+ */
+const KEEP_BUCKETS_MAX_PIXELS = 1024 * 1024;
+
+let keptBuckets = new Uint16Array(0);
+
+/** A bucket table for `pixels` pixels: the kept one (grown when needed) or, for a huge image, its own. */
+function bucketTable(pixels: number): Uint16Array {
+  if (pixels > KEEP_BUCKETS_MAX_PIXELS) return new Uint16Array(pixels);
+  if (keptBuckets.length < pixels) keptBuckets = new Uint16Array(pixels);
+  return keptBuckets.subarray(0, pixels);
+}
+
+/**
+ * The loops on this thread's kernel instance, or null without WebAssembly SIMD. One image at a time
+ * per thread: its `indices` come before the next image's `count` (the bucket table is shared).
+ */
 export function wasmOctreeLoops(): OctreePixelLoops | null {
   const instance = kernelInstance(BYTES);
   if (instance === null) return null;
@@ -30,7 +49,7 @@ export function wasmOctreeLoops(): OctreePixelLoops | null {
       if (count.length > MAX_BUCKETS || sums.length !== count.length * 4)
         throw new Error('unknown octree layout');
       const pixels = rgba.length >>> 2;
-      buckets = new Uint16Array(pixels);
+      buckets = bucketTable(pixels);
       const memory = memoryOf(instance);
       memory.fill(0, COUNT, INDICES);
       let clear = -1;
