@@ -41,6 +41,8 @@ export interface S3Server {
   bucket(name: string): Map<string, S3Object>;
   /** Answers matching requests with an error until `clear` is called. */
   fail(failure: S3Failure): { clear: () => void };
+  /** Leaves matching requests unanswered until `until` settles (a cache write in progress). */
+  hold(when: (request: S3Request) => boolean, until: Promise<unknown>): void;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function createS3Server(buckets: readonly string[]): Promise<S3Serv
   const store = new Map<string, Map<string, S3Object>>(buckets.map((b) => [b, new Map()]));
   const requests: S3Request[] = [];
   const failures = new Set<S3Failure>();
+  const holds: { when: (request: S3Request) => boolean; until: Promise<unknown> }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -102,67 +105,77 @@ export async function createS3Server(buckets: readonly string[]): Promise<S3Serv
         headers: req.headers,
       };
       requests.push(request);
-      const head = method === 'HEAD';
-      const failure = [...failures].find((f) => f.when(request));
-      if (failure !== undefined) {
-        sendError(res, failure.status, failure.code, head);
-        return;
-      }
-      const objects = store.get(bucket);
-      if (objects === undefined) {
-        sendError(res, 404, 'NoSuchBucket', head);
-        return;
-      }
-      if (key === '') {
+      const held = holds.find((h) => h.when(request))?.until;
+      const reply = (): void => {
+        answer(request, chunks, res);
+      };
+      if (held === undefined) reply();
+      else void held.then(reply, reply);
+    });
+  });
+  const answer = (request: S3Request, chunks: Buffer[], res: ServerResponse): void => {
+    const { method, bucket, key, headers } = request;
+    const head = method === 'HEAD';
+    const failure = [...failures].find((f) => f.when(request));
+    if (failure !== undefined) {
+      sendError(res, failure.status, failure.code, head);
+      return;
+    }
+    const objects = store.get(bucket);
+    if (objects === undefined) {
+      sendError(res, 404, 'NoSuchBucket', head);
+      return;
+    }
+    if (key === '') {
+      res.statusCode = 200;
+      res.end();
+      return;
+    }
+    let body: Buffer = Buffer.concat(chunks);
+    switch (method) {
+      case 'PUT': {
+        if ((headers['content-encoding'] ?? '').includes('aws-chunked')) body = decodeChunked(body);
+        const header = (name: string): string | undefined => {
+          const value = headers[name];
+          return typeof value === 'string' ? value : undefined;
+        };
+        objects.set(key, {
+          body,
+          contentType: header('content-type'),
+          acl: header('x-amz-acl'),
+          lastModified: new Date(),
+        });
         res.statusCode = 200;
+        res.setHeader('etag', `"${String(body.length)}"`);
         res.end();
         return;
       }
-      let body: Buffer = Buffer.concat(chunks);
-      switch (method) {
-        case 'PUT': {
-          if ((req.headers['content-encoding'] ?? '').includes('aws-chunked')) body = decodeChunked(body);
-          const header = (name: string): string | undefined => {
-            const value = req.headers[name];
-            return typeof value === 'string' ? value : undefined;
-          };
-          objects.set(key, {
-            body,
-            contentType: header('content-type'),
-            acl: header('x-amz-acl'),
-            lastModified: new Date(),
-          });
-          res.statusCode = 200;
-          res.setHeader('etag', `"${String(body.length)}"`);
-          return res.end();
-        }
-        case 'GET':
-        case 'HEAD': {
-          const object = objects.get(key);
-          if (object === undefined) {
-            sendError(res, 404, 'NoSuchKey', head);
-            return;
-          }
-          res.statusCode = 200;
-          res.setHeader('content-length', object.body.length);
-          res.setHeader('last-modified', object.lastModified.toUTCString());
-          res.setHeader('etag', `"${String(object.body.length)}"`);
-          if (object.contentType !== undefined) res.setHeader('content-type', object.contentType);
-          res.end(head ? undefined : object.body);
+      case 'GET':
+      case 'HEAD': {
+        const object = objects.get(key);
+        if (object === undefined) {
+          sendError(res, 404, 'NoSuchKey', head);
           return;
         }
-        case 'DELETE':
-          objects.delete(key);
-          res.statusCode = 204;
-          res.end();
-          return;
-        default: {
-          sendError(res, 405, 'MethodNotAllowed', false);
-          return;
-        }
+        res.statusCode = 200;
+        res.setHeader('content-length', object.body.length);
+        res.setHeader('last-modified', object.lastModified.toUTCString());
+        res.setHeader('etag', `"${String(object.body.length)}"`);
+        if (object.contentType !== undefined) res.setHeader('content-type', object.contentType);
+        res.end(head ? undefined : object.body);
+        return;
       }
-    });
-  });
+      case 'DELETE':
+        objects.delete(key);
+        res.statusCode = 204;
+        res.end();
+        return;
+      default: {
+        sendError(res, 405, 'MethodNotAllowed', false);
+        return;
+      }
+    }
+  };
   let open = 0;
   server.on('connection', (socket) => {
     open += 1;
@@ -191,6 +204,9 @@ export async function createS3Server(buckets: readonly string[]): Promise<S3Serv
     fail: (failure) => {
       failures.add(failure);
       return { clear: () => failures.delete(failure) };
+    },
+    hold: (when, until) => {
+      holds.push({ when, until });
     },
     close,
   };

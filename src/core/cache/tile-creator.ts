@@ -5,7 +5,7 @@
 import { tileBBox, type MetaTile, type TileCoord, type TileGrid } from '../grid/index.js';
 import { imageFromRaw, warmEncoder, type ImageFormatOptions, type ImageResult } from '../image/index.js';
 import { onErrorInfo, type MapQuery, type MapSource } from '../source/index.js';
-import { getLogger, type Size } from '../util/index.js';
+import { getLogger, type Gate, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
 import { mergeLayers, splitTiles, tileSingleColor } from './image-ops.js';
@@ -51,6 +51,12 @@ export interface CreationRequest {
   readonly sourcesSeeding?: boolean | undefined;
   /** `refresh_before` limit in seconds (tiles with `int(mtime) <= limit` are stale), or null. */
   readonly staleLimitSeconds: number | null;
+  /**
+   * Seeding (`-c N`): a source query waits for one of the gate's N slots and frees it when the
+   * answer is in, so the next meta tile is fetched while this one is split, encoded and stored.
+   * Bulk meta tiles and external renderers hold a slot for the whole creation.
+   */
+  readonly sourceGate?: Pick<Gate, 'run'> | undefined;
 }
 
 /** Created (or, after the re-check, loaded) tiles by `coordKey`. Tiles a source had nothing for are absent. */
@@ -137,9 +143,11 @@ export class TileCreator {
       // MapProxy's RenderdTileCreator overrides only the meta and single tile paths: bulk meta
       // tiles still query the sources
       if (renderer !== undefined && job.kind !== 'bulk')
-        return await this.#renderExternally(renderer, job, request);
+        return await gated(request, () => this.#renderExternally(renderer, job, request));
       // 3.-5. query the sources, split and encode
-      const rendered = await this.#render(job, request, steps);
+      const rendered = await (job.kind === 'bulk'
+        ? gated(request, () => this.#render(job, request, steps))
+        : this.#render(job, request, steps));
       if (rendered.authorizeStale) {
         // on_error with authorize_stale: an existing (stale) copy beats the stand-in image
         const existing = await this.#loadIfAllCached(tiles, { ...request, staleLimitSeconds: null });
@@ -216,9 +224,8 @@ export class TileCreator {
     switch (job.kind) {
       case 'single': {
         // 3. one source request for one tile (tiled sources, or no meta tiling configured)
-        const answer = await this.#querySources(
-          this.#query(tileBBox(grid, job.coord), grid.tileSize, request),
-        );
+        const query = this.#query(tileBBox(grid, job.coord), grid.tileSize, request);
+        const answer = await gated(request, () => this.#querySources(query));
         if (answer === null) return NOTHING;
         return { ...answer, tiles: [await this.#encode(job.coord, answer.image, answer.isStandIn)] };
       }
@@ -243,7 +250,8 @@ export class TileCreator {
         // re-encoded, so the encoder threads start now and are ready when the answer arrives
         const meta = job.metaTile;
         warmEncoder(this.#options.imageOptions);
-        const answer = await this.#querySources(this.#query(meta.bbox, meta.size, request));
+        const query = this.#query(meta.bbox, meta.size, request);
+        const answer = await gated(request, () => this.#querySources(query));
         steps?.done('sources');
         if (answer === null) return NOTHING;
         const { image } = answer;
@@ -359,6 +367,11 @@ export class TileCreator {
       ]),
     );
   }
+}
+
+/** `task` in a slot of the request's source gate, or at once without one. */
+function gated<T>(request: CreationRequest, task: () => Promise<T>): Promise<T> {
+  return request.sourceGate === undefined ? task() : request.sourceGate.run(task);
 }
 
 /**

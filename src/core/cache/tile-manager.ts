@@ -12,7 +12,7 @@ import {
   type TileGrid,
 } from '../grid/index.js';
 import type { ImageFormatOptions, ImageResult } from '../image/index.js';
-import { getLogger, metrics, type Freshness, type Size } from '../util/index.js';
+import { getLogger, metrics, type Freshness, type Gate, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
 import type { HotTiles } from './hot-tiles.js';
@@ -89,6 +89,8 @@ export interface LoadTilesOptions {
    * stale). The cache's own `refresh_before` wins when both are set, as in MapProxy.
    */
   readonly staleLimitSeconds?: number | null | undefined;
+  /** Source queries of the creations wait for a slot here (see `CreationRequest.sourceGate`). */
+  readonly sourceGate?: Pick<Gate, 'run'> | undefined;
 }
 
 const log = getLogger('mapproxy.cache.tile');
@@ -196,6 +198,7 @@ export class TileManager {
       isSeeding: options.isSeeding ?? false,
       sourcesSeeding: options.sourcesSeeding,
       staleLimitSeconds,
+      sourceGate: options.sourceGate,
     };
     const results = new Map<string, TileResult | null>();
     const stale = new Map<string, TileResult>();

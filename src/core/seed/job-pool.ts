@@ -26,8 +26,8 @@ export interface JobPoolOptions {
 /** Told before each backoff: attempt 1 is the first retry, `retriesLeft` counts it. */
 export type RetryListener = (retry: { attempt: number; retriesLeft: number; delayMs: number; error: unknown }) => void;
 
-/** A job given up because the pool's signal aborted; nobody is told about it. */
-class Abandoned extends Error {}
+/** A job given up because the pool's signal aborted; nobody is told about it. Jobs may throw it too. */
+export class JobAbandoned extends Error {}
 
 export class JobPool {
   readonly #options: JobPoolOptions;
@@ -62,7 +62,7 @@ export class JobPool {
         if (!this.#abandoned) done(null);
       },
       (error: unknown) => {
-        if (!(error instanceof Abandoned) && !this.#abandoned) done(error ?? new Error('job failed'));
+        if (!(error instanceof JobAbandoned) && !this.#abandoned) done(error ?? new Error('job failed'));
       },
     );
     const tracked = run.finally(() => this.#running.delete(tracked));
@@ -102,13 +102,13 @@ export class JobPool {
         await job();
         return;
       } catch (error) {
-        if (attempt >= retries) throw error;
-        if (signal?.aborted === true) throw new Abandoned('aborted', { cause: error });
+        if (attempt >= retries || error instanceof JobAbandoned) throw error;
+        if (signal?.aborted === true) throw new JobAbandoned('aborted', { cause: error });
         const delayMs = Math.min(maxDelayMs, retryDelayMs * 2 ** attempt);
         onRetry?.({ attempt: attempt + 1, retriesLeft: retries - attempt, delayMs, error });
         if (delayMs > 0) {
           await delay(delayMs, undefined, { signal }).catch(() => {
-            throw new Abandoned('aborted', { cause: error });
+            throw new JobAbandoned('aborted', { cause: error });
           });
         }
       }

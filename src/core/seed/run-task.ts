@@ -5,8 +5,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { FileCache, isStale, type TileCache } from '../cache/index.js';
 import { createMetaGrid, metaTileCoords, type TileCoord } from '../grid/index.js';
+import { Gate } from '../util/index.js';
 import { cleanupDirectory } from './cleanup-directory.js';
-import { JobPool } from './job-pool.js';
+import { JobAbandoned, JobPool } from './job-pool.js';
 import type { PlannedTask } from './plan.js';
 import type { ProgressStore } from './progress-store.js';
 import type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';
@@ -72,8 +73,12 @@ export async function runTask(task: PlannedTask, options: RunTaskOptions): Promi
   const walkGrid = createMetaGrid(manager.grid, metaSize, 0);
   const tilesOf = (coord: TileCoord): TileCoord[] =>
     metaTileCoords(walkGrid, coord).filter((c): c is TileCoord => c !== null);
+  // seeds with -c N >= 2: N upstream requests in flight at all times, and N more meta tiles split,
+  // encoded and stored meanwhile, so the upstream never waits for that CPU work (MapProxy: N
+  // processes, each fetching, then encoding). -c 1 stays one meta tile at a time, as in MapProxy
+  const sourceGate = task.kind === 'seed' && options.concurrency >= 2 ? new Gate(options.concurrency) : undefined;
   const pool = new JobPool({
-    concurrency: options.concurrency,
+    concurrency: options.concurrency * (sourceGate === undefined ? 1 : 2),
     retries: task.kind === 'seed' ? options.retries : 0,
     retryDelayMs: options.retryDelayMs,
     maxDelayMs: 600_000,
@@ -106,7 +111,7 @@ export async function runTask(task: PlannedTask, options: RunTaskOptions): Promi
     }
     level = visitLevel;
     lastVisited = path;
-    const job = await planJob(task, options, coord, tilesOf);
+    const job = await planJob(task, options, coord, tilesOf, sourceGate);
     if (job === null) {
       stats.skipped += 1;
       return;
@@ -183,6 +188,7 @@ async function planJob(
   options: RunTaskOptions,
   coord: TileCoord,
   tilesOf: (coord: TileCoord) => TileCoord[],
+  sourceGate: Gate | undefined,
 ): Promise<PlannedJob | null> {
   const { manager } = task;
   const limit = task.limitSeconds;
@@ -211,11 +217,23 @@ async function planJob(
   return {
     tiles: manager.rescalesTiles ? todo.length : tilesOf(coord).length,
     run: async () => {
+      // stopped (--duration, a signal) while waiting for the upstream: no request starts then
+      const state = { stopped: false };
+      const gate = sourceGate && {
+        run: <T>(query: () => Promise<T>): Promise<T> =>
+          sourceGate.run(() => {
+            state.stopped ||= options.signal?.aborted === true;
+            return state.stopped ? Promise.reject(new JobAbandoned('seed stopped')) : query();
+          }),
+      };
       await manager.loadTiles(todo, {
         isSeeding: true,
         sourcesSeeding: options.sourcesSeeding,
         staleLimitSeconds: limit,
+        sourceGate: gate,
       });
+      // a stale copy may have stood in for the tiles: still not seeded
+      if (state.stopped) throw new JobAbandoned('seed stopped');
     },
   };
 }
