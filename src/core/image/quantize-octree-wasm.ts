@@ -43,7 +43,7 @@ function bucketTable(pixels: number): Uint16Array {
 export function wasmOctreeLoops(): OctreePixelLoops | null {
   const instance = kernelInstance(BYTES);
   if (instance === null) return null;
-  let buckets = new Uint16Array(0);
+  let buckets: Uint16Array = new Uint16Array(0);
   return {
     count(rgba, withAlpha, count, sums) {
       if (count.length > MAX_BUCKETS || sums.length !== count.length * 4)
