@@ -278,6 +278,14 @@ export class TileManager {
     return this.#mode.kind === 'single' ? [1, 1] : this.#mode.metaGrid.metaSize;
   }
 
+  /**
+   * True when tiles read with their mtime (`withMetadata`) are kept in the hot-tile cache
+   * (`globals.cache.hot_tiles` on), so that later reads of them need no cache backend.
+   */
+  get keepsHotTiles(): boolean {
+    return this.#hot !== null;
+  }
+
   /** True when `upscale_tiles`/`downscale_tiles` is set (the seeder then works tile by tile). */
   get rescalesTiles(): boolean {
     return this.#rescaleLevels !== 0;

@@ -62,8 +62,14 @@ export class CacheMapLayer implements MapLayer {
     const affected = affectedTilesWithin(grid, query, this.#maxTiles);
     if (affected === null) return null;
     const coords = affected.tiles.filter((t): t is TileCoord => t !== null);
-    // 2. load (creating missing tiles through the TileManager)
-    const loaded = await this.#manager.loadTiles(coords, { dimensions: query.dimensions });
+    // 2. load (creating missing tiles through the TileManager); read with their mtime where the
+    //    hot-tile cache (globals.cache.hot_tiles) keeps such tiles: maps of one area share most
+    //    tiles, and a kept one costs the next map no cache read (a file cache's lstat the first time)
+    const manager = this.#manager;
+    const loaded = await manager.loadTiles(coords, {
+      dimensions: query.dimensions,
+      withMetadata: manager.keepsHotTiles,
+    });
     if (loaded.every((t) => t === null)) return null;
     const byKey = new Map(coords.map((c, i) => [`${c.x}/${c.y}`, loaded[i] ?? null]));
     const tiles = affected.tiles.map((c) => (c === null ? null : (byKey.get(`${c.x}/${c.y}`) ?? null)));
