@@ -7,12 +7,6 @@ import { timedRun, type Measurement } from './measure.js';
 import type { BenchOptions } from './options.js';
 import { wrkRun } from './wrk.js';
 
-/**
- * The unmeasured load before a cache-hit run, in seconds. Only where requests take milliseconds:
- * when wrk stops, up to one request per connection is left for the server to finish.
- */
-export const WARM_UP_SECONDS = 2;
-
 /** Where load goes: the server's URL and its process group, whose CPU is counted. */
 export interface LoadTarget {
   readonly url: string;
@@ -31,9 +25,7 @@ export async function withServerCpu(pid: number, run: () => Promise<Measurement>
 
 /**
  * `options.connections` clients for `options.durationSeconds` rotating over `paths` of `server`,
- * after `warmUpSeconds` of the same load that is not measured: right after the tiles were created
- * a server still spends CPU on the creation's aftermath (GC, JIT, idle threads), which doubled our
- * CPU per hit in a first run.
+ * after `warmUpSeconds` of the same load that is not measured (see `BenchOptions.warmUpSeconds`).
  */
 export async function timedLoad(
   server: LoadTarget,

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { timedLoad, WARM_UP_SECONDS } from './load.js';
+import { timedLoad } from './load.js';
 import { fetchAll } from './measure.js';
 import type { BenchOptions } from './options.js';
 import type { ScenarioResult } from './scenarios/index.js';
@@ -66,11 +66,11 @@ export async function tileFilePaths(root: string): Promise<string[]> {
 export async function nginxHitRun(
   nginx: Server,
   root: string,
-  options: Pick<BenchOptions, 'load' | 'durationSeconds' | 'connections'>,
+  options: Pick<BenchOptions, 'load' | 'durationSeconds' | 'connections' | 'warmUpSeconds'>,
 ): Promise<ScenarioResult> {
   const paths = shuffled(await tileFilePaths(root));
   await fetchAll(nginx.url, paths, 8);
-  const measurement = await timedLoad(nginx, paths, options, WARM_UP_SECONDS);
+  const measurement = await timedLoad(nginx, paths, options, options.warmUpSeconds);
   return {
     ...measurement,
     upstreamRequests: 0,

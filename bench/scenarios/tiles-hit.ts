@@ -3,7 +3,7 @@
  * created first, then the load generator rotates over them (shuffled): a short warm-up, then the
  * measured run of the configured duration.
  */
-import { timedLoad, WARM_UP_SECONDS } from '../load.js';
+import { timedLoad } from '../load.js';
 import { fetchAll } from '../measure.js';
 import { gridTiles, shuffled, tilePath, type TileProtocol } from '../tiles.js';
 import type { Scenario } from './types.js';
@@ -19,7 +19,7 @@ function hitScenario(protocol: TileProtocol, name: string, description: string):
       await fetchAll(target.url, paths, 8);
       upstream.resetCount();
       // 2. warm up (not measured), then measure
-      const measurement = await timedLoad(target, paths, options, WARM_UP_SECONDS);
+      const measurement = await timedLoad(target, paths, options, options.warmUpSeconds);
       const [from, to] = options.hitLevels;
       return {
         ...measurement,

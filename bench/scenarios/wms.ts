@@ -50,8 +50,7 @@ function getMapScenario(name: string, description: string, srs: string, bboxes: 
       const paths = bboxes.map((bbox) => getMapPath(srs, bbox));
       await fetchAll(target.url, paths, 4);
       upstream.resetCount();
-      // no warm-up load: its 64 abandoned maps (seconds of work for a sync worker, which cannot
-      // tell the client left) would open the measured run
+      // no warm-up load (see BenchOptions.warmUpSeconds)
       const measurement = await timedLoad(target, paths, options);
       return {
         ...measurement,
