@@ -9,9 +9,9 @@ import { recordRequest, type HttpReply } from './handle-request.js';
 
 /**
  * Bound of the bodies held. They are the hot-tile cache's own buffers (`globals.cache.hot_tiles`,
- * 8 MB by default), so this costs memory only for entries the hot tiles have already let go.
+ * 32 MB by default), so this costs memory only for entries the hot tiles have already let go.
  */
-export const REMEMBERED_REPLIES_MAX_BYTES = 16 * 1024 * 1024;
+export const REMEMBERED_REPLIES_MAX_BYTES = 32 * 1024 * 1024;
 
 interface Remembered {
   /** As fastify writes them: the reply's headers with lower-case names, then content-length. */
