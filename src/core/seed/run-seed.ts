@@ -11,6 +11,7 @@ import { loadConfig, loadSeedConfig, type Env } from '../config/index.js';
 import { configureLoggingFromIni } from '../util/index.js';
 import { planSeed, type PlannedTask, type SeedPlan } from './plan.js';
 import { formatPlannedTask, taskTileCount } from './format-plan.js';
+import { growHeapForSeeding } from './heap-growth.js';
 import { SeedMetricsOutput, type SeedMetricsOptions } from './metrics-output.js';
 import { ProgressStore } from './progress-store.js';
 import { runTask, taskInfo } from './run-task.js';
@@ -184,6 +185,7 @@ async function runSeedTasks(options: RunSeedOptions): Promise<SeedRunResult> {
   // is put back behind the other seeds and only the last one waits (MapProxy seeder.seed); unlike
   // MapProxy, which spins, a seed skipped once waits on its next turn. Cleanups take no lock
   // (MapProxy's cleanup() has no cache locker)
+  if (options.dryRun !== true && selected.some((task) => task.kind === 'seed')) growHeapForSeeding();
   const results: { task: SeedTaskInfo; stats: TaskStats }[] = [];
   const pending = [...selected];
   const count = pending.length;
