@@ -80,6 +80,13 @@ function filterRow(base: usize, c0: usize, c1: usize, c2: usize, c3: usize, dx: 
   if (c3 === c0 + 12) {
     // four neighbouring pixels (no tap clipped at an edge): one load
     const row = v128.load(base + c0);
+    if (i32x4.all_true(i32x4.eq(row, i32x4.shuffle(row, row, 0, 0, 0, 0)))) {
+      // one colour (a flat area of a map): p2-p4 are 0, so the polynomial is exactly v2
+      const v = pixel(base + c0);
+      rowLo = low(v);
+      rowHi = high(v);
+      return;
+    }
     const left = i16x8.extend_low_i8x16_u(row);
     const right = i16x8.extend_high_i8x16_u(row);
     v1 = i32x4.extend_low_i16x8_u(left);
@@ -177,17 +184,30 @@ export function scaleBicubic(
         continue;
       }
       const o = k << 5;
-      const lo = cubic(v128.load(h1 + o), v128.load(h2 + o), v128.load(h3 + o), v128.load(h4 + o), dy);
-      const hi = cubic(
-        v128.load(h1 + o, 16),
-        v128.load(h2 + o, 16),
-        v128.load(h3 + o, 16),
-        v128.load(h4 + o, 16),
-        dy,
-      );
-      storePixel(at, lo, hi);
+      const lo1 = v128.load(h1 + o);
+      const hi1 = v128.load(h1 + o, 16);
+      const lo2 = v128.load(h2 + o);
+      const hi2 = v128.load(h2 + o, 16);
+      const lo3 = v128.load(h3 + o);
+      const hi3 = v128.load(h3 + o, 16);
+      const lo4 = v128.load(h4 + o);
+      const hi4 = v128.load(h4 + o, 16);
+      if (isFlat(lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4)) {
+        // four equal rows: the cubic's terms are 0, so it is exactly the row's value
+        storePixel(at, lo1, hi1);
+        continue;
+      }
+      storePixel(at, cubic(lo1, lo2, lo3, lo4, dy), cubic(hi1, hi2, hi3, hi4, dy));
     }
   }
+}
+
+/** True when the four filtered rows (R, G in `lo*`, B, A in `hi*`) hold the same values. */
+@inline
+function isFlat(lo1: v128, hi1: v128, lo2: v128, hi2: v128, lo3: v128, hi3: v128, lo4: v128, hi4: v128): bool {
+  const lo = v128.and(v128.and(f64x2.eq(lo1, lo2), f64x2.eq(lo1, lo3)), f64x2.eq(lo1, lo4));
+  const hi = v128.and(v128.and(f64x2.eq(hi1, hi2), f64x2.eq(hi1, hi3)), f64x2.eq(hi1, hi4));
+  return i64x2.all_true(v128.and(lo, hi));
 }
 
 /** 2. Source row `row` filtered horizontally for every valid column, from the ring when there. */
@@ -273,18 +293,36 @@ export function transformCell(
       const c1 = <usize>clip(tx + 1, width) << 2;
       const c2 = <usize>clip(tx + 2, width) << 2;
       const c3 = <usize>clip(tx + 3, width) << 2;
-      // the horizontal cubic of each of the 4 rows; the first row clipped, a missing later row
-      // repeats the previous row's value
-      filterRow(src + <usize>clip(ty, height) * rowBytes, c0, c1, c2, c3, dx);
+      // the 4 rows: the first clipped, a missing later row repeats the previous row (its value
+      // is that row's again)
+      const b0 = src + <usize>clip(ty, height) * rowBytes;
+      const b1 = inRange(ty + 1, height) ? src + <usize>(ty + 1) * rowBytes : b0;
+      const b2 = inRange(ty + 2, height) ? src + <usize>(ty + 2) * rowBytes : b1;
+      const b3 = inRange(ty + 3, height) ? src + <usize>(ty + 3) * rowBytes : b2;
+      if (c3 === c0 + 12) {
+        // 16 pixels of one colour (a flat area of a map, most of many maps): every cubic's
+        // terms are 0, so the result is exactly that colour
+        const first = v128.load32_splat(b0 + c0);
+        const same = v128.and(
+          v128.and(i32x4.eq(v128.load(b0 + c0), first), i32x4.eq(v128.load(b1 + c0), first)),
+          v128.and(i32x4.eq(v128.load(b2 + c0), first), i32x4.eq(v128.load(b3 + c0), first)),
+        );
+        if (i32x4.all_true(same)) {
+          store<u32>(at, i32x4.extract_lane(first, 0));
+          continue;
+        }
+      }
+      // the horizontal cubic of each of the 4 rows
+      filterRow(b0, c0, c1, c2, c3, dx);
       const lo1 = rowLo;
       const hi1 = rowHi;
-      if (inRange(ty + 1, height)) filterRow(src + <usize>(ty + 1) * rowBytes, c0, c1, c2, c3, dx);
+      filterRow(b1, c0, c1, c2, c3, dx);
       const lo2 = rowLo;
       const hi2 = rowHi;
-      if (inRange(ty + 2, height)) filterRow(src + <usize>(ty + 2) * rowBytes, c0, c1, c2, c3, dx);
+      filterRow(b2, c0, c1, c2, c3, dx);
       const lo3 = rowLo;
       const hi3 = rowHi;
-      if (inRange(ty + 3, height)) filterRow(src + <usize>(ty + 3) * rowBytes, c0, c1, c2, c3, dx);
+      filterRow(b3, c0, c1, c2, c3, dx);
       storePixel(at, cubic(lo1, lo2, lo3, rowLo, dy), cubic(hi1, hi2, hi3, rowHi, dy));
     }
   }

@@ -55,44 +55,102 @@ test('an opaque source keeps alpha 255 inside and leaves the outside transparent
   assert.equal(out[(8 * 16 - 1) * 4 + 3], 0, 'right half outside stays transparent');
 });
 
+/**
+ * Case `n` of the wasm/JS comparisons for a `w x h` source: a pure scale; a shift by whole pixels;
+ * a shear by whole pixels (fractions exactly 0: results exactly whole numbers before truncation,
+ * where any change in the arithmetic shows); a separable mesh of two cells; a skewed cell with a
+ * corner that did not project.
+ */
+function kernelMappings(
+  n: number,
+  w: number,
+  h: number,
+  dw: number,
+  dh: number,
+): ({ extent: readonly [number, number, number, number] } | { cells: Float64Array })[] {
+  const x0 = ((n % 5) - 2) * 0.73;
+  const y0 = ((n % 4) - 1) * 0.41;
+  const [x1, y1] = [x0 + w * (0.3 + (n % 5) * 0.4), y0 + h * (0.4 + (n % 3) * 0.5)];
+  const [mx, my] = [Math.floor(dw / 2), Math.floor(dh / 2)];
+  return [
+    { extent: [x0, y0, x1, y1] },
+    { extent: [1, -2, 1 + dw, dh - 2] },
+    { cells: new Float64Array([0, 0, dw, dh, 0.5, 0, 0.5 + dh, dh, 0.5 + dw + dh, dh, 0.5 + dw, 0]) },
+    {
+      cells: new Float64Array([
+        ...[0, 0, mx, dh, x0, y0, x0, y1, x0 + (x1 - x0) / 3, y1, x0 + (x1 - x0) / 3, y0],
+        ...[mx, 0, dw, dh, x0 + (x1 - x0) / 3, y0, x0 + (x1 - x0) / 3, y1, x1, y1, x1, y0],
+      ]),
+    },
+    {
+      cells: new Float64Array([
+        ...[0, 0, dw, my, x0, y0 + 1.3, x0 + 0.7, y1, x1 + 2.1, y1 - 0.9, x1, y0],
+        ...[0, my, dw, dh, Number.NaN, y0, x0, y1, x1, y1, x1, y0 - 3],
+      ]),
+    },
+  ];
+}
+
+/** Runs every mapping of {@link kernelMappings} through both kernels; returns the cases compared. */
+function compareKernels(n: number, src: Uint8Array, w: number, h: number, dw: number, dh: number): number {
+  const base = { src, srcWidth: w, srcHeight: h, dstWidth: dw, dstHeight: dh, method: 'bicubic' } as const;
+  let compared = 0;
+  for (const mapping of kernelMappings(n, w, h, dw, dh)) {
+    const viaWasm = resample({ ...base, ...mapping });
+    const viaJs = resample({ ...base, ...mapping }, { wasm: false });
+    assert.deepEqual(Buffer.from(viaWasm), Buffer.from(viaJs), `case ${n}: ${w}x${h} -> ${dw}x${dh}`);
+    compared += 1;
+  }
+  return compared;
+}
+
 test('the WebAssembly bicubic kernel gives the pixels of the JavaScript kernel, byte for byte', () => {
   assert.notEqual(bicubicKernel(new Uint8Array(4), 1, 1, 1, 1), null, 'WebAssembly SIMD runs here');
   let compared = 0;
   for (let n = 0; n < 40; n++) {
     const [w, h] = [5 + ((n * 13) % 71), 6 + ((n * 7) % 67)];
-    const src = randomSource(n + 7, w, h, n % 3 !== 0);
     const [dw, dh] = [1 + ((n * 11) % 127), 1 + ((n * 5) % 113)];
-    const x0 = ((n % 5) - 2) * 0.73;
-    const y0 = ((n % 4) - 1) * 0.41;
-    const [x1, y1] = [x0 + w * (0.3 + (n % 5) * 0.4), y0 + h * (0.4 + (n % 3) * 0.5)];
-    const base = { src, srcWidth: w, srcHeight: h, dstWidth: dw, dstHeight: dh, method: 'bicubic' } as const;
-    // a pure scale; a separable mesh of two cells; a skewed cell with a corner that did not project;
-    // a shift and a shear by whole pixels (fractions exactly 0: results exactly whole numbers
-    // before truncation, where any change in the arithmetic shows)
-    const [mx, my] = [Math.floor(dw / 2), Math.floor(dh / 2)];
-    const mappings = [
-      { extent: [x0, y0, x1, y1] as const },
-      { extent: [1, -2, 1 + dw, dh - 2] as const },
-      { cells: new Float64Array([0, 0, dw, dh, 0.5, 0, 0.5 + dh, dh, 0.5 + dw + dh, dh, 0.5 + dw, 0]) },
-      {
-        cells: new Float64Array([
-          ...[0, 0, mx, dh, x0, y0, x0, y1, x0 + (x1 - x0) / 3, y1, x0 + (x1 - x0) / 3, y0],
-          ...[mx, 0, dw, dh, x0 + (x1 - x0) / 3, y0, x0 + (x1 - x0) / 3, y1, x1, y1, x1, y0],
-        ]),
-      },
-      {
-        cells: new Float64Array([
-          ...[0, 0, dw, my, x0, y0 + 1.3, x0 + 0.7, y1, x1 + 2.1, y1 - 0.9, x1, y0],
-          ...[0, my, dw, dh, Number.NaN, y0, x0, y1, x1, y1, x1, y0 - 3],
-        ]),
-      },
-    ];
-    for (const mapping of mappings) {
-      const viaWasm = resample({ ...base, ...mapping });
-      const viaJs = resample({ ...base, ...mapping }, { wasm: false });
-      assert.deepEqual(Buffer.from(viaWasm), Buffer.from(viaJs), `case ${n}: ${w}x${h} -> ${dw}x${dh}`);
-      compared += 1;
+    compared += compareKernels(n, randomSource(n + 7, w, h, n % 3 !== 0), w, h, dw, dh);
+  }
+  assert.equal(compared, 200);
+});
+
+/**
+ * A source of rectangles of one colour each (a rendered map's flat areas), 1-9 pixels a side; the
+ * next rectangle keeps the colour, takes a new one or changes one channel; translucent unless `opaque`.
+ */
+function blockSource(seed: number, width: number, height: number, opaque: boolean): Uint8Array {
+  let state = seed;
+  const next = () => (state = (state * 1103515245 + 12345) >>> 0) >>> 24;
+  const data = new Uint32Array(width * height);
+  let colour = 0;
+  for (let by = 0; by < height;) {
+    const bh = 1 + (next() % 9);
+    for (let bx = 0; bx < width;) {
+      const bw = 1 + (next() % 9);
+      const change = next() % 4;
+      if (change === 1)
+        colour = (next() | (next() << 8) | (next() << 16) | ((opaque ? 255 : next()) << 24)) >>> 0;
+      else if (change > 1) {
+        // one channel only, so each of the kernel's lanes is the only one that differs somewhere
+        const shift = 8 * (next() % (opaque ? 3 : 4));
+        colour = ((colour & ~(255 << shift)) | (next() << shift)) >>> 0;
+      }
+      for (let y = by; y < Math.min(height, by + bh); y++)
+        data.fill(colour, y * width + bx, y * width + bx + bw);
+      bx += bw;
     }
+    by += bh;
+  }
+  return new Uint8Array(data.buffer);
+}
+
+test('flat areas (16 source pixels of one colour, four equal rows) come out as the JavaScript kernel computes them', () => {
+  let compared = 0;
+  for (let n = 0; n < 40; n++) {
+    const [w, h] = [6 + ((n * 17) % 83), 5 + ((n * 11) % 61)];
+    const [dw, dh] = [1 + ((n * 7) % 131), 1 + ((n * 13) % 97)];
+    compared += compareKernels(n, blockSource(n + 3, w, h, n % 2 === 0), w, h, dw, dh);
   }
   assert.equal(compared, 200);
 });
