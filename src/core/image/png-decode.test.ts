@@ -25,14 +25,17 @@ function source(width: number, height: number, levels: number): Buffer {
   return data;
 }
 
-/** A hand-written PNG: `colorType` 0 or 2 with a tRNS key colour, unfiltered rows. */
-function keyedPng(colorType: 0 | 2, width: number, height: number, trns: number[]): Buffer {
+/**
+ * A hand-written PNG: `colorType` 0 or 2 with a tRNS key colour, unfiltered rows, and `extraBytes`
+ * zeros inflated after the rows.
+ */
+function keyedPng(colorType: 0 | 2, width: number, height: number, trns: number[], extraBytes = 0): Buffer {
   const channels = colorType === 0 ? 1 : 3;
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, colorType, 0, 0, 0], 8);
-  const rows = Buffer.alloc((width * channels + 1) * height);
+  const rows = Buffer.alloc((width * channels + 1) * height + extraBytes);
   for (let y = 0; y < height; y++)
     for (let i = 0; i < width * channels; i++)
       rows[y * (width * channels + 1) + 1 + i] = (i * 13 + y * 7) % 6 === 0 ? 60 : (i + y) & 255;
@@ -81,6 +84,16 @@ test('writes into a larger canvas at an offset and row stride', async () => {
   assert.ok(alone !== null);
   assert.deepEqual(out.subarray((8 + 2) * 4, (8 + 7) * 4), alone.pixels.subarray(0, 20));
   assert.deepEqual(out.subarray(0, 40), new Uint8Array(40), 'first row and left margin untouched');
+});
+
+test('decodes a zlib stream that inflates to more than its rows, as if it ended there', () => {
+  // the inflate's output buffer is sized for the rows: the extra takes further chunks
+  for (const [w, h, extra] of [[300, 200, 70_000], [2, 2, 100]] as const) {
+    const exact = decodePngRgba(keyedPng(2, w, h, [0, 60, 0, 60, 0, 60]));
+    const longer = decodePngRgba(keyedPng(2, w, h, [0, 60, 0, 60, 0, 60], extra));
+    assert.ok(exact !== null && longer !== null);
+    assert.ok(Buffer.from(longer.pixels).equals(exact.pixels), `${w}x${h}`);
+  }
 });
 
 test('leaves 16-bit, interlaced and non-PNG data to sharp', async () => {
