@@ -1,6 +1,7 @@
 /**
  * `globals.cache.hot_tiles` over real sockets: hits served from memory (same bytes, validators
- * and hit counters), a changed file's new bytes once the TTL has passed, and the byte bound.
+ * and hit counters), a changed file's new bytes once the TTL has passed (also when background
+ * rechecks keep a tile in steady use), and the byte bound.
  * Repeats of a hot tile's URL are answered with the remembered reply: the same headers and
  * bytes from serve-develop and from `makeApp` (what `serve` runs), until a reload replaces them.
  */
@@ -113,6 +114,32 @@ test('past its TTL a changed tile file is served with its new bytes and validato
   upstream.verify();
 });
 
+test('a hot tile in steady use is rechecked in the background: a changed file shows within the TTL', async (t) => {
+  const upstream = await upstreamFor(t, 1);
+  const proxy = await proxyWith(t, upstream.url, '8', '1');
+  await get(`${proxy.url}${TILE}`);
+  const first = await get(`${proxy.url}${TILE}`);
+  assert.deepEqual(await pixelAt(first.body, 10, 10), [...RED]);
+  // repeats for a while, so the entry is renewed by background checks, not on expiry
+  const until = Date.now() + 1500;
+  while (Date.now() < until) assert.ok((await get(`${proxy.url}${TILE}`)).body.equals(first.body));
+  await writeFile(tileFile(proxy), await solidPng([0, 0, 255, 255], [256, 256]));
+  const later = new Date(Date.now() + 60_000);
+  await utimes(tileFile(proxy), later, later);
+  const changedAt = Date.now();
+  let seen: Awaited<ReturnType<typeof get>> | undefined;
+  while (seen === undefined && Date.now() - changedAt < 10_000) {
+    const answer = await get(`${proxy.url}${TILE}`);
+    if (!answer.body.equals(first.body)) seen = answer;
+  }
+  assert.ok(seen !== undefined, 'the changed file was never served');
+  // the TTL (1 s) plus room for a loaded machine; a renewal that ignored the change never ends
+  assert.ok(Date.now() - changedAt < 4000, `served ${Date.now() - changedAt} ms after the change`);
+  assert.deepEqual(await pixelAt(seen.body, 10, 10), [0, 0, 255, 255]);
+  assert.equal(seen.lastModified, later.toUTCString());
+  upstream.verify();
+});
+
 test('a meta tile created again drops the hot copies of all its tiles, not only the requested one', async (t) => {
   const upstream = await startUpstream(t);
   const colours = [RED, [0, 0, 255, 255] as const];
@@ -169,7 +196,12 @@ async function exchange(url: string, method = 'GET') {
  * GETs `url` until the reply is remembered (created, read from the file, served hot), then
  * answers repeats with the file gone: each must equal the hot reply, HEAD without the body.
  */
-async function assertRepeatsAsServed(t: TestContext, base: string, tileOnDisk: string, hits: () => Promise<number>) {
+async function assertRepeatsAsServed(
+  t: TestContext,
+  base: string,
+  tileOnDisk: string,
+  hits: () => Promise<number>,
+) {
   const url = `${base}${TILE}`;
   await exchange(url);
   await exchange(url);
@@ -185,7 +217,9 @@ async function assertRepeatsAsServed(t: TestContext, base: string, tileOnDisk: s
   assert.equal(hot.headers['content-length'], String(hot.body.length));
   // fetch closes the connection after a HEAD (so does the routed path): compare the reply's own headers
   const own = (headers: Record<string, string>) =>
-    Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'connection' && name !== 'keep-alive'));
+    Object.fromEntries(
+      Object.entries(headers).filter(([name]) => name !== 'connection' && name !== 'keep-alive'),
+    );
   assert.deepEqual([head.status, own(head.headers), head.body.length], [200, own(hot.headers), 0]);
   assert.equal((await hits()) - before, 3, 'answers given again count as cache hits');
   t.diagnostic(`headers: ${JSON.stringify(hot.headers)}`);

@@ -69,7 +69,7 @@ test('a tile that is a view into a larger buffer is kept as a copy of its own by
   assert.equal(hot.lookup('b')?.tile, own, 'a buffer of its own is kept as it is');
 });
 
-test("a lookup's freshness holds while its entry stands: not after the TTL, a renew, a replacement, a drop or a clear", () => {
+test("a lookup's freshness holds while its entry stands and is young: not after the TTL, a replacement, a drop or a clear", () => {
   let now = 0;
   const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
   const freshness = (key: string) => {
@@ -85,8 +85,8 @@ test("a lookup's freshness holds while its entry stands: not after the TTL, a re
   now = 1000;
   assert.equal(a.isFresh(), false, 'past the TTL');
   const renewed = hot.renew('a');
-  assert.equal(a.isFresh(), false, 'the old entry stays stale after a renew');
-  assert.equal(renewed?.isFresh(), true);
+  assert.equal(renewed, a, 'a renewal keeps the entry: its tile was found unchanged');
+  assert.equal(a.isFresh(), true, 'responses built from it are right again');
   hot.set('a', tile(10));
   assert.equal(renewed.isFresh(), false, 'replaced');
   const replaced = freshness('a');
@@ -107,4 +107,85 @@ test('a fresh entry used through its freshness counts as recently used; an evict
   assert.equal(a?.isFresh(), true); // a is now more recent than b
   hot.set('c', tile(100, 3));
   assert.deepEqual([a.isFresh(), b?.isFresh()], [true, false], 'b, the least recently used, went');
+});
+
+/** A recheck the test settles by hand, counting its calls. */
+function manualRecheck() {
+  const pending: ((unchanged: boolean) => void)[] = [];
+  return {
+    recheck: () => new Promise<boolean>((resolve) => pending.push(resolve)),
+    get calls() {
+      return pending.length;
+    },
+    settle: (unchanged: boolean) => pending.at(-1)?.(unchanged),
+  };
+}
+
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+test('an entry used in the second half of its TTL is rechecked once in the background and, unchanged, trusted a TTL from the check', async () => {
+  let now = 0;
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  const check = manualRecheck();
+  hot.set('a', tile(10), check.recheck);
+  const a = hot.lookup('a')?.freshness;
+  now = 499;
+  assert.equal(a?.isFresh(), true);
+  assert.equal(check.calls, 0, 'not in the first half of the TTL');
+  now = 500;
+  assert.equal(a.isFresh(), true, 'still served while the check runs');
+  assert.equal(hot.lookup('a')?.isFresh, true);
+  now = 700;
+  assert.equal(a.isFresh(), true);
+  assert.equal(check.calls, 1, 'one check at a time');
+  check.settle(true);
+  await settled();
+  now = 1499;
+  assert.equal(a.isFresh(), true, 'trusted until 1000 ms after the check started (500)');
+  assert.equal(check.calls, 2, 'and checked again in the second half of that');
+  now = 1500;
+  assert.equal(a.isFresh(), false, 'the second check did not answer: expired as without it');
+});
+
+test('a background recheck that finds the tile changed, or fails, drops the entry', async () => {
+  let now = 0;
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  const check = manualRecheck();
+  hot.set('a', tile(10), check.recheck);
+  const a = hot.lookup('a')?.freshness;
+  now = 600;
+  assert.equal(a?.isFresh(), true);
+  check.settle(false);
+  await settled();
+  assert.equal(a.isFresh(), false);
+  assert.deepEqual([hot.lookup('a'), hot.bytes], [undefined, 0]);
+
+  hot.set('b', tile(10), () => Promise.reject(new Error('EIO')));
+  now = 1200;
+  assert.equal(hot.lookup('b')?.isFresh, true);
+  await settled();
+  assert.equal(hot.lookup('b'), undefined);
+});
+
+test('a recheck answering after its entry was replaced leaves the new entry alone', async () => {
+  let now = 0;
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  const check = manualRecheck();
+  hot.set('a', tile(10, 1), check.recheck);
+  now = 600;
+  hot.lookup('a');
+  hot.set('a', tile(10, 2));
+  check.settle(false);
+  await settled();
+  assert.equal(hot.lookup('a')?.tile.data[0], 2);
+});
+
+test('an entry kept without a recheck only expires', () => {
+  let now = 0;
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  hot.set('a', tile(10));
+  now = 900;
+  assert.equal(hot.lookup('a')?.isFresh, true);
+  now = 1000;
+  assert.equal(hot.lookup('a')?.isFresh, false);
 });

@@ -3,7 +3,9 @@
  * cache backend kept with their validators, bounded in bytes per process, so a repeated hit costs
  * no file system call. An entry is trusted for `ttlMs`; after that the TileManager checks the
  * stored tile's timestamp once (one `lstat` for a file cache) and renews or drops it, so what
- * seeding or cleanup changed on disk is served at most `ttlMs` later.
+ * seeding or cleanup changed on disk is served at most `ttlMs` later. An entry used in the second
+ * half of its TTL is checked in the background (when it was kept with a `recheck`), so a tile in
+ * steady use never waits for that check on the request path.
  */
 import type { Freshness } from '../util/index.js';
 import type { TileResult } from './types.js';
@@ -24,21 +26,35 @@ function ownCopy(data: Buffer): Buffer {
   return copy;
 }
 
+/** Whether the stored tile is still the one kept (e.g. its timestamp is unchanged). */
+export type HotRecheck = () => Promise<boolean>;
+
 /**
  * One kept tile. It is also the `Freshness` of the responses built from it: they stay right while
- * it is still the entry under its key (not renewed, replaced, dropped or cleared) and young.
+ * it is still the entry under its key (not replaced, dropped or cleared) and young. A renewal
+ * keeps the entry (its tile was found unchanged, so responses built from it are still right).
  */
 class HotEntry implements Freshness {
   readonly #owner: HotTiles;
   readonly key: string;
   readonly tile: TileResult;
-  readonly expiresMs: number;
+  readonly recheck: HotRecheck | undefined;
+  expiresMs: number;
+  /** A background recheck is running: one at a time. */
+  rechecking = false;
 
-  constructor(owner: HotTiles, key: string, tile: TileResult, expiresMs: number) {
+  constructor(
+    owner: HotTiles,
+    key: string,
+    tile: TileResult,
+    expiresMs: number,
+    recheck: HotRecheck | undefined,
+  ) {
     this.#owner = owner;
     this.key = key;
     this.tile = tile;
     this.expiresMs = expiresMs;
+    this.recheck = recheck;
   }
 
   /** Also marks the entry as recently used: a response served from it is a use of the tile. */
@@ -76,29 +92,35 @@ export class HotTiles {
    * checked against the backend before it is served); undefined when there is none. `freshness`
    * tells later whether the entry still stands as it is now.
    */
-  lookup(key: string): { readonly tile: TileResult; readonly isFresh: boolean; readonly freshness: Freshness } | undefined {
+  lookup(
+    key: string,
+  ): { readonly tile: TileResult; readonly isFresh: boolean; readonly freshness: Freshness } | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     this.#touch(entry);
-    return { tile: entry.tile, isFresh: this.#now() < entry.expiresMs, freshness: entry };
+    const now = this.#now();
+    const isFresh = now < entry.expiresMs;
+    if (isFresh) this.#recheckIfOld(entry, now);
+    return { tile: entry.tile, isFresh, freshness: entry };
   }
 
   /**
-   * Trusts the entry under `key` for another TTL (its tile was found unchanged). Returns the new
-   * entry's freshness; responses built from the old one are not fresh any more, so they are
-   * rebuilt once per TTL, as the tile is checked once per TTL.
+   * Trusts the entry under `key` for another TTL (its tile was found unchanged). Returns its
+   * freshness: responses built from it stay right, since the tile is the same.
    */
   renew(key: string): Freshness | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    const renewed = new HotEntry(this, key, entry.tile, this.#now() + this.#ttlMs);
-    this.#entries.set(key, renewed);
-    return renewed;
+    entry.expiresMs = this.#now() + this.#ttlMs;
+    return entry;
   }
 
   /** Whether `entry` is still the one under its key and young; if so it becomes the most recent. */
   reuse(entry: HotEntry): boolean {
-    if (this.#entries.get(entry.key) !== entry || this.#now() >= entry.expiresMs) return false;
+    if (this.#entries.get(entry.key) !== entry) return false;
+    const now = this.#now();
+    if (now >= entry.expiresMs) return false;
+    this.#recheckIfOld(entry, now);
     this.#touch(entry);
     return true;
   }
@@ -107,12 +129,12 @@ export class HotTiles {
    * Keeps `tile` under `key` (a tile larger than the whole budget is not kept). Bytes that are a
    * view into a larger buffer (a backend's read buffer) are copied, so the bound counts what is held.
    */
-  set(key: string, tile: TileResult): void {
+  set(key: string, tile: TileResult, recheck?: HotRecheck): void {
     this.delete(key);
     const size = tile.data.length;
     if (size > this.maxBytes) return;
     const kept = tile.data.buffer.byteLength === size ? tile : { ...tile, data: ownCopy(tile.data) };
-    this.#entries.set(key, new HotEntry(this, key, kept, this.#now() + this.#ttlMs));
+    this.#entries.set(key, new HotEntry(this, key, kept, this.#now() + this.#ttlMs, recheck));
     this.#bytes += size;
     for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.maxBytes) break;
@@ -132,6 +154,26 @@ export class HotTiles {
   clear(): void {
     this.#entries.clear();
     this.#bytes = 0;
+  }
+
+  /**
+   * Starts `entry`'s background recheck once it is past half its TTL. Unchanged, it is trusted
+   * for a TTL from when the check started (what changed after that is seen by the next check);
+   * changed or unreadable, it goes, and the next use reads the backend.
+   */
+  #recheckIfOld(entry: HotEntry, now: number): void {
+    if (entry.recheck === undefined || entry.rechecking || entry.expiresMs - now > this.#ttlMs / 2) return;
+    entry.rechecking = true;
+    const started = now;
+    const settle = (unchanged: boolean): void => {
+      entry.rechecking = false;
+      if (this.#entries.get(entry.key) !== entry) return;
+      if (unchanged) entry.expiresMs = Math.max(entry.expiresMs, started + this.#ttlMs);
+      else this.delete(entry.key);
+    };
+    entry.recheck().then(settle, () => {
+      settle(false);
+    });
   }
 
   #touch(entry: HotEntry): void {

@@ -222,7 +222,12 @@ export class TileManager {
       }
       const result = this.#hit(tile);
       // only tiles read with their mtime are kept: a hot tile must serve Last-Modified requests too
-      if (hot !== null && withMetadata) hot.set(this.#hotKey(coord, dimensions), result);
+      if (hot !== null && withMetadata) {
+        // a backend without timestamps cannot tell that a tile is unchanged: it just expires
+        const recheck =
+          result.timestampMs === null ? undefined : () => this.#isUnchanged(coord, dimensions, result);
+        hot.set(this.#hotKey(coord, dimensions), result, recheck);
+      }
       if (staleLimitSeconds !== null && isStaleTile(tile, staleLimitSeconds, this.cache)) {
         stale.set(coordKey(coord), result);
         missing.push(coord);
@@ -346,11 +351,11 @@ export class TileManager {
       else toCheck.push({ coord, key, tile: entry.tile });
     }
     if (toCheck.length === 0) return toRead;
-    const timestamps = await Promise.all(
-      toCheck.map(({ coord }) => this.cache.tileTimestamp(coord, dimensions)),
+    const unchanged = await Promise.all(
+      toCheck.map(({ coord, tile }) => this.#isUnchanged(coord, dimensions, tile)),
     );
     toCheck.forEach(({ coord, key, tile }, i) => {
-      if (tile.timestampMs !== null && timestamps[i] === tile.timestampMs) {
+      if (unchanged[i] === true) {
         found(coord, tile, hot.renew(key));
       } else {
         hot.delete(key);
@@ -358,6 +363,13 @@ export class TileManager {
       }
     });
     return toRead;
+  }
+
+  /** Whether the backend still holds `tile` as it was read: the same timestamp. */
+  async #isUnchanged(coord: TileCoord, dimensions: Dimensions, tile: TileResult): Promise<boolean> {
+    return (
+      tile.timestampMs !== null && (await this.cache.tileTimestamp(coord, dimensions)) === tile.timestampMs
+    );
   }
 
   /**
