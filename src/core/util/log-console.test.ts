@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { ACCESS_LOGGER, configureLogging, getLogger } from './log.js';
+import { ACCESS_FLUSH_MS, ACCESS_LOGGER, configureLogging, getLogger } from './log.js';
 
-test('access lines of one event-loop turn reach stderr in one write, in order, after the turn', async (t) => {
+test('access lines reach stderr together, in order, ACCESS_FLUSH_MS after the first, or at once past 64 kB', async (t) => {
   const writes: string[] = [];
   const original = process.stderr.write.bind(process.stderr);
   t.mock.method(process.stderr, 'write', (chunk: string | Uint8Array) => {
@@ -11,13 +11,23 @@ test('access lines of one event-loop turn reach stderr in one write, in order, a
     else original(chunk);
     return true;
   });
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   configureLogging();
   const access = getLogger(ACCESS_LOGGER);
   for (const n of [1, 2, 3]) access.info(`line ${n}`);
-  assert.deepEqual(writes, [], 'nothing written during the turn');
   await nextTurn();
-  assert.deepEqual(writes, ['[info] line 1\n[info] line 2\n[info] line 3\n']);
+  t.mock.timers.tick(ACCESS_FLUSH_MS - 1);
+  assert.deepEqual(writes, [], 'the lines wait for others');
   access.info('line 4');
-  await nextTurn();
-  assert.deepEqual(writes.slice(1), ['[info] line 4\n']);
+  t.mock.timers.tick(1);
+  assert.deepEqual(writes, ['[info] line 1\n[info] line 2\n[info] line 3\n[info] line 4\n']);
+  access.info('line 5');
+  t.mock.timers.tick(ACCESS_FLUSH_MS);
+  assert.deepEqual(writes.slice(1), ['[info] line 5\n'], 'a new wait starts with the next line');
+  // a burst larger than the bound does not wait
+  const long = 'x'.repeat(1000);
+  for (let n = 0; n < 70; n++) access.info(`line ${long}`);
+  assert.equal(writes.length, 3, 'written once the text passed 64 kB, without the timer');
+  t.mock.timers.tick(ACCESS_FLUSH_MS);
+  assert.equal(writes.join('').split('\n').length - 1, 75, 'every line written once');
 });
