@@ -80,7 +80,7 @@ function filterRow(base: usize, c0: usize, c1: usize, c2: usize, c3: usize, dx: 
   if (c3 === c0 + 12) {
     // four neighbouring pixels (no tap clipped at an edge): one load
     const row = v128.load(base + c0);
-    if (i32x4.all_true(i32x4.eq(row, i32x4.shuffle(row, row, 0, 0, 0, 0)))) {
+    if (!v128.any_true(v128.xor(row, i32x4.shuffle(row, row, 0, 0, 0, 0)))) {
       // one colour (a flat area of a map): p2-p4 are 0, so the polynomial is exactly v2
       const v = pixel(base + c0);
       rowLo = low(v);
@@ -202,12 +202,15 @@ export function scaleBicubic(
   }
 }
 
-/** True when the four filtered rows (R, G in `lo*`, B, A in `hi*`) hold the same values. */
+/**
+ * True when the four filtered rows (R, G in `lo*`, B, A in `hi*`) hold the very same doubles, bit
+ * for bit (a +0 beside a -0 counts as different and takes the arithmetic, which is exact anyway).
+ */
 @inline
 function isFlat(lo1: v128, hi1: v128, lo2: v128, hi2: v128, lo3: v128, hi3: v128, lo4: v128, hi4: v128): bool {
-  const lo = v128.and(v128.and(f64x2.eq(lo1, lo2), f64x2.eq(lo1, lo3)), f64x2.eq(lo1, lo4));
-  const hi = v128.and(v128.and(f64x2.eq(hi1, hi2), f64x2.eq(hi1, hi3)), f64x2.eq(hi1, hi4));
-  return i64x2.all_true(v128.and(lo, hi));
+  const lo = v128.or(v128.or(v128.xor(lo1, lo2), v128.xor(lo1, lo3)), v128.xor(lo1, lo4));
+  const hi = v128.or(v128.or(v128.xor(hi1, hi2), v128.xor(hi1, hi3)), v128.xor(hi1, hi4));
+  return !v128.any_true(v128.or(lo, hi));
 }
 
 /** 2. Source row `row` filtered horizontally for every valid column, from the ring when there. */
@@ -272,11 +275,11 @@ export function transformCell(
   const rowBytes = <usize>width << 2;
   for (let y = y0; <f64>y < y1; y++) {
     const yin = <f64>y - by0 + 0.5;
-    for (let x = x0; <f64>x < x1; x++) {
+    let at = out + ((<usize>y * <usize>dstWidth + <usize>x0) << 2);
+    for (let x = x0; <f64>x < x1; x++, at += 4) {
       const xin = <f64>x - bx0 + 0.5;
       const sx = a0 + a1 * xin + a2 * yin + a3 * xin * yin;
       const sy = a4 + a5 * xin + a6 * yin + a7 * xin * yin;
-      const at = out + ((<usize>y * <usize>dstWidth + <usize>x) << 2);
       if (!(sx >= 0 && sx < w && sy >= 0 && sy < hgt)) {
         store<u32>(at, 0);
         continue;
@@ -287,32 +290,44 @@ export function transformCell(
       const fly = Math.floor(fy);
       const tx = <i32>flx - 1;
       const ty = <i32>fly - 1;
-      const dx = f64x2.splat(fx - flx);
-      const dy = f64x2.splat(fy - fly);
-      const c0 = <usize>clip(tx, width) << 2;
-      const c1 = <usize>clip(tx + 1, width) << 2;
-      const c2 = <usize>clip(tx + 2, width) << 2;
-      const c3 = <usize>clip(tx + 3, width) << 2;
-      // the 4 rows: the first clipped, a missing later row repeats the previous row (its value
-      // is that row's again)
-      const b0 = src + <usize>clip(ty, height) * rowBytes;
-      const b1 = inRange(ty + 1, height) ? src + <usize>(ty + 1) * rowBytes : b0;
-      const b2 = inRange(ty + 2, height) ? src + <usize>(ty + 2) * rowBytes : b1;
-      const b3 = inRange(ty + 3, height) ? src + <usize>(ty + 3) * rowBytes : b2;
-      if (c3 === c0 + 12) {
+      let c0: usize, c1: usize, c2: usize, c3: usize, b0: usize, b1: usize, b2: usize, b3: usize;
+      if (tx >= 0 && tx + 3 < width && ty >= 0 && ty + 3 < height) {
+        // the 4x4 taps inside the source (most pixels): nothing clipped, no row missing
+        c0 = <usize>tx << 2;
+        b0 = src + <usize>ty * rowBytes;
+        b1 = b0 + rowBytes;
+        b2 = b1 + rowBytes;
+        b3 = b2 + rowBytes;
         // 16 pixels of one colour (a flat area of a map, most of many maps): every cubic's
         // terms are 0, so the result is exactly that colour
         const first = v128.load32_splat(b0 + c0);
-        const same = v128.and(
-          v128.and(i32x4.eq(v128.load(b0 + c0), first), i32x4.eq(v128.load(b1 + c0), first)),
-          v128.and(i32x4.eq(v128.load(b2 + c0), first), i32x4.eq(v128.load(b3 + c0), first)),
+        // (no bit differs: V8's any_true is a few instructions, its i32x4.all_true many more)
+        const diff = v128.or(
+          v128.or(v128.xor(v128.load(b0 + c0), first), v128.xor(v128.load(b1 + c0), first)),
+          v128.or(v128.xor(v128.load(b2 + c0), first), v128.xor(v128.load(b3 + c0), first)),
         );
-        if (i32x4.all_true(same)) {
+        if (!v128.any_true(diff)) {
           store<u32>(at, i32x4.extract_lane(first, 0));
           continue;
         }
+        c1 = c0 + 4;
+        c2 = c0 + 8;
+        c3 = c0 + 12;
+      } else {
+        // at an edge: taps clipped to the source; the first row clipped, a missing later row
+        // repeats the previous row (its value is that row's again)
+        c0 = <usize>clip(tx, width) << 2;
+        c1 = <usize>clip(tx + 1, width) << 2;
+        c2 = <usize>clip(tx + 2, width) << 2;
+        c3 = <usize>clip(tx + 3, width) << 2;
+        b0 = src + <usize>clip(ty, height) * rowBytes;
+        b1 = inRange(ty + 1, height) ? src + <usize>(ty + 1) * rowBytes : b0;
+        b2 = inRange(ty + 2, height) ? src + <usize>(ty + 2) * rowBytes : b1;
+        b3 = inRange(ty + 3, height) ? src + <usize>(ty + 3) * rowBytes : b2;
       }
-      // the horizontal cubic of each of the 4 rows
+      // the horizontal cubic of each of the 4 rows, then the vertical one
+      const dx = f64x2.splat(fx - flx);
+      const dy = f64x2.splat(fy - fly);
       filterRow(b0, c0, c1, c2, c3, dx);
       const lo1 = rowLo;
       const hi1 = rowHi;
