@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { ACCESS_FLUSH_MS, ACCESS_LOGGER, configureLogging, getLogger } from './log.js';
+import { ACCESS_FLUSH_MS, ACCESS_LOGGER, configureLogging, getLogger, onLog } from './log.js';
 
 test('access lines reach stderr together, in order, ACCESS_FLUSH_MS after the first, or at once past 64 kB', async (t) => {
   const writes: string[] = [];
@@ -30,4 +30,26 @@ test('access lines reach stderr together, in order, ACCESS_FLUSH_MS after the fi
   assert.equal(writes.length, 3, 'written once the text passed 64 kB, without the timer');
   t.mock.timers.tick(ACCESS_FLUSH_MS);
   assert.equal(writes.join('').split('\n').length - 1, 75, 'every line written once');
+});
+
+test("access lines also reach onLog listeners, and follow the access logger's level", async (t) => {
+  const writes: string[] = [];
+  const original = process.stderr.write.bind(process.stderr);
+  t.mock.method(process.stderr, 'write', (chunk: string | Uint8Array) => {
+    if (String(chunk).includes('GET /level')) writes.push(String(chunk));
+    else original(chunk);
+    return true;
+  });
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const heard: string[] = [];
+  t.after(onLog((record) => heard.push(`${record.name} ${record.level} ${record.message}`)));
+  configureLogging({ levels: { [ACCESS_LOGGER]: 'warning' } });
+  const access = getLogger(ACCESS_LOGGER);
+  access.info('GET /level/quiet');
+  configureLogging();
+  access.info('GET /level/loud');
+  t.mock.timers.tick(ACCESS_FLUSH_MS);
+  assert.deepEqual(writes, ['[info] GET /level/loud\n']);
+  assert.deepEqual(heard, [`${ACCESS_LOGGER} info GET /level/loud`]);
+  await nextTurn();
 });
