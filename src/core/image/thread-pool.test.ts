@@ -126,3 +126,27 @@ test('under tsx a worker thread finishes writing the compiled modules to tsx\'s 
   assert.ok(files.count > 0, 'the worker compiled its modules into the cache');
   assert.equal(files.empty, 0, `${String(files.empty)} of ${String(files.count)} cache files left empty`);
 });
+
+test('the resampling and palette pools run on the same threads, each within its own limit', async () => {
+  const palette = lazyPool('palette-worker', 'warmUp', 2);
+  const resample = lazyPool('resample-worker', 'runResample', 1);
+  try {
+    assert.equal(await palette.get().run(null), null);
+    const [thread] = palette.get().threads;
+    assert.ok(thread !== undefined);
+    assert.deepEqual(resample.get().threads, [thread], 'the resampling pool sees the palette thread');
+    // a palette task through the resampling pool's handle: the thread has both kinds of task
+    assert.equal(await resample.get().run(null, { name: 'warmUp' }), null);
+    // two tasks at once through a pool limited to 1: the second waits for the first, and the
+    // idle thread takes it instead of a second thread starting
+    await Promise.all([resample.get().run(null, { name: 'warmUp' }), resample.get().run(null, { name: 'warmUp' })]);
+    assert.equal(resample.get().threads.length, 1);
+    await palette.close();
+    assert.equal(resample.get().threads.length, 1, 'kept while the other pool uses them');
+  } finally {
+    await palette.close();
+    await resample.close();
+  }
+  assert.equal(resample.get().threads.length, 0, 'stopped once both pools are closed');
+  await resample.close();
+});

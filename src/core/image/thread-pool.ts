@@ -1,10 +1,10 @@
 /**
  * Lazily created piscina pools for the image workers: the worker file beside this module (.ts
- * under tsx, .js when built), idle threads exit, and a thread failing outside a task is logged and
- * its pool replaced instead of ending the process or leaving tasks unsettled.
+ * under tsx, .js when built), the resampling and palette pools on shared threads, idle threads
+ * exit, and a thread failing outside a task is logged and its pool replaced (tasks reject).
  */
 import { Piscina } from 'piscina';
-import { getLogger } from '../util/index.js';
+import { Gate, getLogger } from '../util/index.js';
 
 /** Under tsx (tests, bin/dev.js) this module is a .ts file and so are the workers. */
 const RUNS_AS_TYPESCRIPT = import.meta.url.endsWith('.ts');
@@ -75,55 +75,129 @@ export function withoutBareTsxImports(execArgv: readonly string[]): string[] {
  */
 const WORKER_YOUNG_GENERATION_MB = 3;
 
+/** What a pool's users call: piscina's `run` (with the pool's function as the default name) and its threads. */
+export interface ImageThreads {
+  run(task: unknown, options?: Parameters<Piscina['run']>[1]): Promise<unknown>;
+  readonly threads: Piscina['threads'];
+}
+
 /** A pool created on first `get()`; `close()` stops its threads and a later `get()` starts anew. */
 export interface LazyPool {
-  get(): Piscina;
+  get(): ImageThreads;
   close(): Promise<void>;
 }
 
-/** A pool running the function `name` exported by `./<workerBaseName>.(ts|js)`. */
+/**
+ * Thread entries whose task functions image-worker.ts re-exports: their pools (with the same
+ * flags) run on one set of threads. Each thread is an isolate with its own heap, modules and
+ * garbage; the resampling and palette pools kept one each per `serve -w 2` worker (2 cores). On one
+ * shared thread, peak RSS per worker in bench/rss-phases.ts's WMS phases went from 210-233 to
+ * 182-215 MB (two paired runs, loaded machine).
+ */
+const SHARED_MODULES: ReadonlySet<string> = new Set(['resample-worker', 'palette-worker']);
+
+/** One piscina, started on demand, and the pool handles using it now. */
+class ThreadGroup {
+  readonly #file: string;
+  readonly #execArgv: readonly string[] | undefined;
+  maxThreads = 0;
+  /** A function of the file: piscina looks it up when a thread starts, before any task. */
+  defaultName: string | undefined;
+  readonly users = new Set<object>();
+  #pool: Piscina | null = null;
+
+  constructor(workerBaseName: string, execArgv: readonly string[] | undefined) {
+    this.#file = new URL(`./${workerBaseName}${RUNS_AS_TYPESCRIPT ? '.ts' : '.js'}`, import.meta.url).href;
+    this.#execArgv = execArgv;
+  }
+
+  get threads(): Piscina['threads'] {
+    return this.#pool?.threads ?? [];
+  }
+
+  pool(): Piscina {
+    if (this.#pool !== null) return this.#pool;
+    const created = new Piscina({
+      filename: this.#file,
+      name: this.defaultName,
+      minThreads: 0,
+      maxThreads: this.maxThreads,
+      idleTimeout: 10_000,
+      execArgv: this.#execArgv === undefined ? undefined : [...this.#execArgv],
+      // Under tsx only: tsx writes its compiled-module cache asynchronously, and a thread that
+      // waits for tasks in a blocking Atomics.wait ('sync') never finishes those writes (they
+      // stay empty files), so every thread of every test process compiled its TypeScript with
+      // a fresh esbuild process again. 'async' waits without blocking the thread's event loop.
+      ...(RUNS_AS_TYPESCRIPT ? { atomics: 'async' as const } : {}),
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+    this.#pool = created;
+    // an error outside any task is a thread that could not start or died between tasks;
+    // piscina would leave the queued tasks waiting for ever, so the pool is dropped (its
+    // tasks reject) and the next task starts a new one
+    created.on('error', (error: unknown) => {
+      getLogger('mapproxy.image').error(
+        `${this.#file.slice(this.#file.lastIndexOf('/') + 1)} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      if (this.#pool === created) this.#pool = null;
+      void created.destroy();
+    });
+    return created;
+  }
+
+  async stop(): Promise<void> {
+    const current = this.#pool;
+    this.#pool = null;
+    await current?.destroy();
+  }
+}
+
+/** The shared groups by their flags. */
+const sharedGroups = new Map<string, ThreadGroup>();
+
+function threadGroup(workerBaseName: string, execArgv: readonly string[] | undefined): ThreadGroup {
+  if (!SHARED_MODULES.has(workerBaseName)) return new ThreadGroup(workerBaseName, execArgv);
+  const key = JSON.stringify(execArgv ?? null);
+  let group = sharedGroups.get(key);
+  if (group === undefined) {
+    group = new ThreadGroup('image-worker', execArgv);
+    sharedGroups.set(key, group);
+  }
+  return group;
+}
+
+/**
+ * A pool running the function `name` exported by `./<workerBaseName>.(ts|js)`, at most
+ * `maxThreads` tasks at once. Pools of the modules image-worker.ts gathers share their threads
+ * (as many as the largest of them asks for); the threads stop when every pool sharing them is closed.
+ */
 export function lazyPool(
   workerBaseName: string,
   name: string,
   maxThreads: number,
   execArgv: readonly string[] | undefined = workerExecArgv(),
 ): LazyPool {
-  let pool: Piscina | null = null;
+  const group = threadGroup(workerBaseName, execArgv);
+  group.maxThreads = Math.max(group.maxThreads, maxThreads);
+  group.defaultName ??= name;
+  // the pool's own limit, now that its threads may be more than it asked for
+  const gate = new Gate(maxThreads);
+  const handle = {};
+  const threads: ImageThreads = {
+    run: (task, options) => gate.run(() => group.pool().run(task, { name, ...options })),
+    get threads() {
+      return group.threads;
+    },
+  };
   return {
     get() {
-      if (pool === null) {
-        pool = new Piscina({
-          filename: new URL(`./${workerBaseName}${RUNS_AS_TYPESCRIPT ? '.ts' : '.js'}`, import.meta.url).href,
-          name,
-          minThreads: 0,
-          maxThreads,
-          idleTimeout: 10_000,
-          execArgv: execArgv === undefined ? undefined : [...execArgv],
-          // Under tsx only: tsx writes its compiled-module cache asynchronously, and a thread that
-          // waits for tasks in a blocking Atomics.wait ('sync') never finishes those writes (they
-          // stay empty files), so every thread of every test process compiled its TypeScript with
-          // a fresh esbuild process again. 'async' waits without blocking the thread's event loop.
-          ...(RUNS_AS_TYPESCRIPT ? { atomics: 'async' as const } : {}),
-          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-        });
-        const created = pool;
-        // an error outside any task is a thread that could not start or died between tasks;
-        // piscina would leave the queued tasks waiting for ever, so the pool is dropped (its
-        // tasks reject) and the next get() starts a new one
-        created.on('error', (error: unknown) => {
-          getLogger('mapproxy.image').error(
-            `${workerBaseName} failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
-          if (pool === created) pool = null;
-          void created.destroy();
-        });
-      }
-      return pool;
+      group.users.add(handle);
+      group.pool();
+      return threads;
     },
     async close() {
-      const current = pool;
-      pool = null;
-      await current?.destroy();
+      group.users.delete(handle);
+      if (group.users.size === 0) await group.stop();
     },
   };
 }
