@@ -8,10 +8,12 @@ import {
   imageFromRaw,
   mergeImages,
   singleColor,
+  splitAndEncodePalettePng,
   splitImage,
   type ImageFormatOptions,
   type ImageResult,
   type RawImage,
+  type SplitEncoded,
 } from '../image/index.js';
 import type { Size } from '../util/index.js';
 
@@ -33,6 +35,23 @@ export function splitTiles(
   options: ImageFormatOptions,
 ): Promise<ImageResult[]> {
   return splitImage(image, tileSize, offsets, { transparent: options.transparent });
+}
+
+/**
+ * As {@link splitTiles}, with each tile encoded in the cache format, when that is an 8-bit PNG: one
+ * task on a palette thread decodes, cuts and encodes (null for other formats: split, then encode).
+ * `keepPixels`: the tiles' pixels are likely asked for (maps drawn on a miss).
+ */
+export function splitAndEncodeTiles(
+  image: ImageResult,
+  tileSize: Size,
+  offsets: readonly (readonly [number, number])[],
+  options: ImageFormatOptions,
+  keepPixels: boolean,
+): Promise<SplitEncoded | null> {
+  return splitAndEncodePalettePng(image, tileSize, offsets, { transparent: options.transparent }, options, {
+    keepPixels,
+  });
 }
 
 /** Merges layers bottom → top onto a `size` canvas (transparent or opaque white as the cache wants). */

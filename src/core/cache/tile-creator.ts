@@ -8,7 +8,7 @@ import { onErrorInfo, type MapQuery, type MapSource } from '../source/index.js';
 import { getLogger, type Gate, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
-import { mergeLayers, splitTiles, tileSingleColor } from './image-ops.js';
+import { mergeLayers, splitAndEncodeTiles, splitTiles, tileSingleColor } from './image-ops.js';
 import type { TileLockBackend } from './lock.js';
 import { isStale } from './refresh-before.js';
 import { SingleFlight } from './single-flight.js';
@@ -257,12 +257,29 @@ export class TileCreator {
         const { image } = answer;
         // 4. split at the tile offsets (positions outside the grid have no coord and are skipped)
         const patterns = meta.tilePatterns.filter((p) => p.coord !== null);
-        const parts = await splitTiles(
-          image,
-          grid.tileSize,
-          patterns.map((p) => p.offset),
-          this.#options.imageOptions,
-        );
+        const offsets = patterns.map((p) => p.offset);
+        const { cache, tileFilter, imageOptions } = this.#options;
+        // 4.-5. in one task on a palette thread for 8-bit PNG tiles nothing else needs to see
+        // before they are encoded; a seed run keeps no pixels (nothing draws its tiles into a map)
+        const direct =
+          tileFilter === undefined && !cache.wantsSingleColor
+            ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, !request.isSeeding)
+            : null;
+        if (direct !== null) {
+          // the thread cuts each tile just before encoding it: its cut and encode time is the
+          // encode step, the wait for the thread and the decode the step before
+          steps?.doneWithLast(
+            'decode and split',
+            `encode ${String(direct.tiles.length)} tiles`,
+            direct.encodeMs,
+          );
+          const tiles = direct.tiles.map(({ image: tile, encoded }, i): EncodedTile => {
+            const { coord } = patterns[i] as { coord: TileCoord };
+            return { coord, data: encoded.data, format: encoded.format, singleColor: undefined, image: tile };
+          });
+          return { ...answer, tiles };
+        }
+        const parts = await splitTiles(image, grid.tileSize, offsets, imageOptions);
         steps?.done('decode and split');
         // 5. encode every tile in the cache format
         const tiles = await Promise.all(
@@ -386,6 +403,17 @@ class StepTimes {
   done(name: string): void {
     const now = performance.now();
     this.#steps.push(`${name} ${String(Math.round(now - this.#last))} ms`);
+    this.#last = now;
+  }
+
+  /** Ends two steps at once: `last` took the final `lastMs` of the time since the previous step. */
+  doneWithLast(first: string, last: string, lastMs: number): void {
+    const now = performance.now();
+    const firstMs = Math.max(0, now - this.#last - lastMs);
+    this.#steps.push(
+      `${first} ${String(Math.round(firstMs))} ms`,
+      `${last} ${String(Math.round(now - this.#last - firstMs))} ms`,
+    );
     this.#last = now;
   }
 

@@ -97,6 +97,21 @@ export async function encodeRaw(
   }
 }
 
+/** What an 8-bit PNG encode of `options` quantises to; null unless `options` ask for exactly that. */
+export function palettePngParams(
+  options: ImageFormatOptions,
+): {
+  readonly colors: number;
+  readonly withAlpha: boolean;
+  readonly quantizer: 'fastoctree' | 'mediancut';
+} | null {
+  const colors = paletteColors(options);
+  if (formatName(options.format) !== 'png' || colors <= 0) return null;
+  // as encodeRaw for png: alpha is kept for mode RGBA, or when transparent unless mode RGB
+  const withAlpha = options.mode === 'RGBA' || (options.mode !== 'RGB' && options.transparent);
+  return { colors, withAlpha, quantizer: options.quantizer ?? 'fastoctree' };
+}
+
 /** The palette size `options` ask for: mode P without a size means 256; 0 means no palette. */
 function paletteColors(options: ImageFormatOptions): number {
   return options.mode === 'P' && options.colors <= 0 ? 256 : options.colors;

@@ -2,6 +2,7 @@
  * Runs paletted PNG encodes on a pool of worker threads (one per core), so the tiles of a meta
  * tile are quantised in parallel and never on the event loop. Tiny images are encoded inline.
  */
+import { encodeMetaTiles, type MetaTilesJob, type MetaTilesResult } from './meta-tiles-job.js';
 import { encodePalettePng, type PaletteJob } from './palette-png.js';
 import { processCores } from '../util/index.js';
 import { lazyPool } from './thread-pool.js';
@@ -32,6 +33,25 @@ export async function encodePalettePngAsync(
     .run({ ...job, data: own }, move ? { transferList: [own.buffer as ArrayBuffer] } : {});
   if (!(result instanceof Uint8Array)) throw new Error('palette worker returned no PNG');
   return Buffer.from(result.buffer, result.byteOffset, result.byteLength);
+}
+
+/**
+ * The tiles of a meta tile encoded in one task on a palette thread (null: its PNG is left to
+ * sharp, see `encodeMetaTiles`). `job.png` or `job.pixels` must own its whole buffer: it is moved
+ * to the thread. Rejects when the worker fails.
+ */
+export async function encodeMetaTilesAsync(job: MetaTilesJob): Promise<MetaTilesResult | null> {
+  if (job.size[0] * job.size[1] <= INLINE_MAX_PIXELS) return encodeMetaTiles(job);
+  const input = job.png ?? job.pixels;
+  const transferList = input === null ? [] : [input.buffer as ArrayBuffer];
+  const result: unknown = await pool.get().run(job, { name: 'runMetaTiles', transferList });
+  if (result === null) return null;
+  if (!isMetaTilesResult(result)) throw new Error('palette worker returned no tiles');
+  return result;
+}
+
+function isMetaTilesResult(value: unknown): value is MetaTilesResult {
+  return typeof value === 'object' && value !== null && 'pngs' in value && value.pngs instanceof Uint8Array;
 }
 
 /**

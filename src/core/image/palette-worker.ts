@@ -1,5 +1,6 @@
 /** Piscina worker entry: quantises RGBA pixels and writes the paletted PNG, off the main thread. */
-import { Piscina } from 'piscina';
+import { Piscina, transferableSymbol, valueSymbol } from 'piscina';
+import { encodeMetaTiles, type MetaTilesJob } from './meta-tiles-job.js';
 import { encodePalettePng, type PaletteJob } from './palette-png.js';
 import { wasmOctreeLoops } from './quantize-octree-wasm.js';
 
@@ -7,6 +8,21 @@ import { wasmOctreeLoops } from './quantize-octree-wasm.js';
 export function runPalettePng(job: PaletteJob): unknown {
   // a small Buffer is a slice of Node's shared pool, which must not be transferred: copy it out
   return Piscina.move(new Uint8Array(encodePalettePng(job)));
+}
+
+/** Encodes a meta tile's tiles; the PNGs (and the pixels, if asked) go back moved, not copied. */
+export function runMetaTiles(job: MetaTilesJob): unknown {
+  const result = encodeMetaTiles(job);
+  if (result === null) return null;
+  const { pngs, pixels } = result;
+  return Piscina.move({
+    get [transferableSymbol]() {
+      return pixels === null ? [pngs.buffer] : [pngs.buffer, pixels.buffer];
+    },
+    get [valueSymbol]() {
+      return result;
+    },
+  });
 }
 
 /**

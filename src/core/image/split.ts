@@ -3,9 +3,11 @@
  * and each tile is copied row by row from the raw buffer; parts outside the image get the fill.
  */
 import type { Size } from '../util/index.js';
+import { encodeRaw, type Encoded } from './codec.js';
+import { cutTile } from './cut-tile.js';
 import { imageFromRaw } from './image-result.js';
-import { checkSize, filledBuffer, TRANSPARENT_WHITE, type Rgba } from './pixels.js';
-import type { ImageResult } from './types.js';
+import { checkSize, TRANSPARENT_WHITE, type Rgba } from './pixels.js';
+import type { ImageFormatOptions, ImageResult, RawImage } from './types.js';
 
 /** What fills tile areas outside the meta image. */
 export interface SplitOptions {
@@ -13,6 +15,12 @@ export interface SplitOptions {
   readonly transparent?: boolean;
   /** RGB of the fill, default white (MapProxy `create_image`). */
   readonly bgcolor?: readonly [r: number, g: number, b: number];
+}
+
+/** The colour of tile areas outside the meta image. */
+export function splitFill(options: SplitOptions): Rgba {
+  const [r, g, b] = options.bgcolor ?? TRANSPARENT_WHITE;
+  return [r, g, b, options.transparent === false ? 255 : 0];
 }
 
 /**
@@ -30,22 +38,61 @@ export async function splitImage(
 ): Promise<ImageResult[]> {
   checkSize(tileSize);
   const meta = await image.raw();
-  const [r, g, b] = options.bgcolor ?? TRANSPARENT_WHITE;
-  const fill: Rgba = [r, g, b, options.transparent === false ? 255 : 0];
-  return offsets.map(([x, y]) => {
-    const [width, height] = tileSize;
-    const [metaWidth, metaHeight] = meta.size;
-    const inside = x >= 0 && y >= 0 && x + width <= metaWidth && y + height <= metaHeight;
-    const data = inside ? Buffer.allocUnsafe(width * height * 4) : filledBuffer(tileSize, fill);
-    // copy the intersection of the tile with the meta image, row by row
-    const x0 = Math.max(0, x);
-    const x1 = Math.min(metaWidth, x + width);
-    const y0 = Math.max(0, y);
-    const y1 = Math.min(metaHeight, y + height);
-    for (let row = y0; row < y1 && x1 > x0; row += 1) {
-      const source = (row * metaWidth + x0) * 4;
-      meta.data.copy(data, ((row - y) * width + (x0 - x)) * 4, source, source + (x1 - x0) * 4);
-    }
+  const fill = splitFill(options);
+  return offsets.map((offset) => {
+    const data = Buffer.allocUnsafe(tileSize[0] * tileSize[1] * 4);
+    cutTile(meta, tileSize, offset, fill, data);
     return imageFromRaw({ data, size: tileSize });
   });
+}
+
+/**
+ * As {@link splitImage}, but each tile is cut only when its pixels are asked for (decoding `image`
+ * then, at most once): tiles whose encoded bytes were made elsewhere (a palette thread) mostly never
+ * are. Throws `ImageError` (`IMAGE_INVALID`) for a bad tile size; a tile's `raw()` rejects as
+ * `image.raw()` does.
+ */
+export function splitLazily(
+  image: ImageResult,
+  tileSize: Size,
+  offsets: readonly (readonly [x: number, y: number])[],
+  options: SplitOptions = {},
+): ImageResult[] {
+  checkSize(tileSize);
+  const fill = splitFill(options);
+  return offsets.map((offset) => new LazyTile(image, tileSize, offset, fill));
+}
+
+/** A tile of a meta image, cut on its first `raw()` (an image of pixels, like `imageFromRaw`'s). */
+class LazyTile implements ImageResult {
+  readonly size: Size;
+  readonly format = null;
+  #meta: ImageResult | null;
+  readonly #offset: readonly [number, number];
+  readonly #fill: Rgba;
+  #raw: Promise<RawImage> | null = null;
+
+  constructor(meta: ImageResult, size: Size, offset: readonly [number, number], fill: Rgba) {
+    this.#meta = meta;
+    this.size = size;
+    this.#offset = offset;
+    this.#fill = fill;
+  }
+
+  raw(): Promise<RawImage> {
+    if (this.#raw === null) {
+      const meta = this.#meta as ImageResult;
+      this.#meta = null; // once cut, the tile no longer keeps the meta image alive
+      this.#raw = meta.raw().then((pixels) => {
+        const data = Buffer.allocUnsafe(this.size[0] * this.size[1] * 4);
+        cutTile(pixels, this.size, this.#offset, this.#fill, data);
+        return { data, size: this.size };
+      });
+    }
+    return this.#raw;
+  }
+
+  async encode(options: ImageFormatOptions): Promise<Encoded> {
+    return encodeRaw(await this.raw(), options);
+  }
 }

@@ -1,0 +1,86 @@
+/**
+ * A meta tile split and encoded as 8-bit PNG tiles in one palette-thread task: the upstream's PNG
+ * is decoded on that thread, so the event loop neither decodes, cuts nor copies tile pixels.
+ */
+import type { Size } from '../util/index.js';
+import { mimeType } from './formats.js';
+import { palettePngParams, type Encoded } from './codec.js';
+import { ImageError } from './errors.js';
+import { imageFromRaw, undecodedPng } from './image-result.js';
+import { encodeMetaTilesAsync } from './palette-pool.js';
+import { checkSize } from './pixels.js';
+import { splitFill, splitLazily, type SplitOptions } from './split.js';
+import type { ImageFormatOptions, ImageResult } from './types.js';
+
+/** One tile: its pixels (cut when first asked for) and its encoded bytes. */
+export interface SplitEncodedTile {
+  readonly image: ImageResult;
+  readonly encoded: Encoded;
+}
+
+/** The tiles, and how long the thread took to cut and encode them once the meta image was decoded. */
+export interface SplitEncoded {
+  readonly tiles: SplitEncodedTile[];
+  readonly encodeMs: number;
+}
+
+/**
+ * The tiles of `tileSize` at `offsets` of `image` (as {@link splitImage} cuts them), each with its
+ * 8-bit PNG encoded as `options` ask (as `image.encode(options)` of each tile would: the same
+ * quantiser, so the same bytes). Null when `options` ask for anything but an 8-bit PNG (the
+ * caller splits and encodes). `keepPixels`: the decoded meta image comes back from the thread for
+ * tiles whose pixels are asked for (a map drawn on the miss); otherwise such a tile decodes
+ * `image` again. Rejects with `ImageError` (`IMAGE_DECODE`) when `image` cannot be decoded,
+ * (`IMAGE_ENCODE`) when the encoder fails.
+ */
+export async function splitAndEncodePalettePng(
+  image: ImageResult,
+  tileSize: Size,
+  offsets: readonly (readonly [x: number, y: number])[],
+  split: SplitOptions,
+  options: ImageFormatOptions,
+  { keepPixels }: { readonly keepPixels: boolean },
+): Promise<SplitEncoded | null> {
+  const params = palettePngParams(options);
+  if (params === null) return null;
+  checkSize(tileSize);
+  const job = { size: image.size, tileSize, offsets, fill: splitFill(split), ...params };
+  const png = undecodedPng(image);
+  let meta = image;
+  // 1. the thread decodes the PNG itself (a copy of its own is moved there) ...
+  let result =
+    png === null
+      ? null
+      : await encode({ ...job, png: new Uint8Array(png), pixels: null, returnPixels: keepPixels });
+  if (result?.pixels) meta = imageFromRaw({ data: Buffer.from(result.pixels.buffer), size: image.size });
+  if (result === null) {
+    // 2. ... unless it is no PNG, or one only sharp reads: then its pixels go (rejects IMAGE_DECODE)
+    const raw = await image.raw();
+    result = await encode({ ...job, png: null, pixels: new Uint8Array(raw.data), returnPixels: false });
+    if (result === null) throw new ImageError('the palette thread took no pixels', 'IMAGE_ENCODE');
+  }
+  const tiles = splitLazily(meta, tileSize, offsets, split);
+  const format = mimeType('png');
+  const { pngs, lengths } = result;
+  let at = 0;
+  const encoded = tiles.map((tile, i) => {
+    const length = lengths[i] ?? 0;
+    // each tile its own copy: a view would keep all 16 alive in whatever holds one (hot tiles)
+    const data = Buffer.from(pngs.subarray(at, at + length));
+    at += length;
+    return { image: tile, encoded: { data, format } };
+  });
+  return { tiles: encoded, encodeMs: result.encodeMs };
+}
+
+async function encode(
+  job: Parameters<typeof encodeMetaTilesAsync>[0],
+): ReturnType<typeof encodeMetaTilesAsync> {
+  try {
+    return await encodeMetaTilesAsync(job);
+  } catch (error) {
+    throw new ImageError(`cannot encode image/png: ${(error as Error).message}`, 'IMAGE_ENCODE', {
+      cause: error,
+    });
+  }
+}
