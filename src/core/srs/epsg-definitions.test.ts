@@ -8,12 +8,12 @@ import { test } from 'node:test';
 import { proj4Strings } from './epsg-definitions.js';
 
 test('proj4Strings reads every proj4 string of all.json, escapes included, and no other entry', () => {
-  const text = readFileSync(createRequire(import.meta.url).resolve('epsg-index/all.json'), 'utf8');
-  const all = JSON.parse(text) as Record<string, { readonly proj4?: string | null }>;
+  const bytes = readFileSync(createRequire(import.meta.url).resolve('epsg-index/all.json'));
+  const all = JSON.parse(bytes.toString('utf8')) as Record<string, { readonly proj4?: string | null }>;
   const expected = new Map(
     Object.entries(all).flatMap(([code, entry]) => (typeof entry.proj4 === 'string' ? [[code, entry.proj4]] : [])),
   );
-  const read = proj4Strings(text);
+  const read = proj4Strings(bytes);
   assert.ok(expected.size > 5000, `${expected.size} definitions in all.json`);
   assert.equal(read.size, expected.size);
   for (const [code, proj4] of expected) assert.equal(read.get(code), proj4, `EPSG:${code}`);
@@ -21,5 +21,12 @@ test('proj4Strings reads every proj4 string of all.json, escapes included, and n
 
 test('proj4Strings skips a null proj4 and unescapes a string', () => {
   const text = '{"1":{"code":"1","wkt":"A[\\"x\\"]","proj4":null,"unit":"m"},"2":{"code":"2","proj4":"+proj=a \\"b\\"","unit":"m"}}';
-  assert.deepEqual([...proj4Strings(text)], [['2', '+proj=a "b"']]);
+  assert.deepEqual([...proj4Strings(Buffer.from(text))], [['2', '+proj=a "b"']]);
+});
+
+test('proj4Strings reads UTF-8 bytes: non-ASCII text and escaped quotes around an entry stay out of its proj4', () => {
+  const text =
+    '{"7":{"code":"7","name":"Française \\"\\\\\\"","proj4":"+proj=b +towgs84=1 \\u00e9"},' +
+    '"8":{"code":"8","name":"\\"proj4\\":\\"x","proj4":"+proj=c"}}';
+  assert.deepEqual([...proj4Strings(Buffer.from(text))], [['7', '+proj=b +towgs84=1 é'], ['8', '+proj=c']]);
 });

@@ -24,38 +24,64 @@ let index: ReadonlyMap<string, string> | null = null;
 /**
  * The proj4 string of every code that has one. Parsing the whole file (names, WKT, areas) put
  * ~25 MB on the heap (kept, or at least at the peak of every server process); the proj4 strings
- * alone are ~1.5 MB.
+ * alone are ~1.5 MB. The file is scanned as bytes: read as one string it took 16 MB of heap (a
+ * few non-ASCII names make it two bytes a character) until the next full collection, in a `serve`
+ * worker's first map in such an SRS (main heap 37 -> 54 MB in bench/rss-phases.ts's wms-25832).
+ * Loading the index alone (EPSG:25832, fresh process): heap total +29 -> +5 MB, RSS +15-18 ->
+ * +7-10 MB (the bytes are one buffer, unmapped when collected), 74-133 -> 39-48 ms CPU.
  */
 function loadIndex(): ReadonlyMap<string, string> {
   if (index === null) {
     const file = createRequire(import.meta.url).resolve('epsg-index/all.json');
-    index = proj4Strings(readFileSync(file, 'utf8'));
+    index = proj4Strings(readFileSync(file));
   }
   return index;
 }
 
+const ENTRY = Buffer.from('{"code":"');
+const PROJ4 = Buffer.from('"proj4":"');
+const [QUOTE, BACKSLASH, COLON] = [0x22, 0x5c, 0x3a];
+
 /**
- * The `"proj4"` value of each entry of epsg-index's all.json text (`{"<code>":{"code":"<code>",
- * ..., "proj4":"..." or null, ...}, ...}`), each string literal parsed on its own instead of the
- * whole document.
+ * The `"proj4"` value of each entry of epsg-index's all.json (`{"<code>":{"code":"<code>",
+ * ..., "proj4":"..." or null, ...}, ...}`, UTF-8), each string literal parsed on its own instead
+ * of the whole document. UTF-8 continuation bytes are never `"` or `\`, so a byte scan finds the
+ * same quotes as a character scan.
  */
-export function proj4Strings(text: string): Map<string, string> {
+export function proj4Strings(json: Buffer): Map<string, string> {
   const proj4s = new Map<string, string>();
-  const entry = /"(\d+)":\{"code":"\d+",/g;
-  const key = '"proj4":"';
-  let match = entry.exec(text);
-  while (match !== null) {
-    const code = match[1] ?? '';
-    const next = entry.exec(text);
-    const end = next === null ? text.length : next.index;
-    const at = text.indexOf(key, match.index);
-    if (at !== -1 && at < end) {
-      const literal = /^"(?:[^"\\]|\\.)*"/.exec(text.slice(at + key.length - 1, end));
-      if (literal !== null) proj4s.set(code, JSON.parse(literal[0]) as string);
+  let entry = json.indexOf(ENTRY);
+  while (entry !== -1) {
+    const next = json.indexOf(ENTRY, entry + ENTRY.length);
+    const end = next === -1 ? json.length : next;
+    const code = entryKey(json, entry);
+    const at = json.indexOf(PROJ4, entry);
+    if (code !== null && at !== -1 && at < end) {
+      const close = closingQuote(json, at + PROJ4.length, end);
+      if (close !== -1) proj4s.set(code, JSON.parse(json.toString('utf8', at + PROJ4.length - 1, close + 1)) as string);
     }
-    match = next;
+    entry = next;
   }
   return proj4s;
+}
+
+/** The digits of the `"<code>":` key just before the entry object at `entry`, or null. */
+function entryKey(json: Buffer, entry: number): string | null {
+  if (json[entry - 1] !== COLON || json[entry - 2] !== QUOTE) return null;
+  let start = entry - 2;
+  while (start > 0 && (json[start - 1] ?? 0) >= 0x30 && (json[start - 1] ?? 0) <= 0x39) start -= 1;
+  if (start === entry - 2 || json[start - 1] !== QUOTE) return null;
+  return json.toString('latin1', start, entry - 2);
+}
+
+/** The index of the `"` that ends the string literal whose content starts at `from`; -1 before `end`. */
+function closingQuote(json: Buffer, from: number, end: number): number {
+  for (let i = from; i < end; i += 1) {
+    const byte = json[i];
+    if (byte === BACKSLASH) i += 1;
+    else if (byte === QUOTE) return i;
+  }
+  return -1;
 }
 
 /**
