@@ -107,6 +107,40 @@ function filterRow(base: usize, c0: usize, c1: usize, c2: usize, c3: usize, dx: 
 }
 
 /**
+ * R, G (`rowLoOf`) and B, A (`rowHiOf`) of the horizontal cubic of the 4 neighbouring pixels in
+ * `row`: {@link filterRow}'s arithmetic as values instead of globals, so that the four rows of
+ * an output pixel stay in registers (each pair shares its loads and integer terms once compiled).
+ */
+@inline
+function rowLoOf(row: v128, dx: v128): v128 {
+  const left = i16x8.extend_low_i8x16_u(row);
+  const right = i16x8.extend_high_i8x16_u(row);
+  const v1 = i32x4.extend_low_i16x8_u(left);
+  const v2 = i32x4.extend_high_i16x8_u(left);
+  const v3 = i32x4.extend_low_i16x8_u(right);
+  const v4 = i32x4.extend_high_i16x8_u(right);
+  const p2 = i32x4.sub(v3, v1);
+  const p3 = i32x4.sub(i32x4.add(i32x4.shl(i32x4.sub(v1, v2), 1), v3), v4);
+  const p4 = i32x4.add(i32x4.sub(i32x4.sub(v2, v1), v3), v4);
+  return horner(low(v2), low(p2), low(p3), low(p4), dx);
+}
+
+/** B, A of the horizontal cubic of `row`, as {@link rowLoOf}. */
+@inline
+function rowHiOf(row: v128, dx: v128): v128 {
+  const left = i16x8.extend_low_i8x16_u(row);
+  const right = i16x8.extend_high_i8x16_u(row);
+  const v1 = i32x4.extend_low_i16x8_u(left);
+  const v2 = i32x4.extend_high_i16x8_u(left);
+  const v3 = i32x4.extend_low_i16x8_u(right);
+  const v4 = i32x4.extend_high_i16x8_u(right);
+  const p2 = i32x4.sub(v3, v1);
+  const p3 = i32x4.sub(i32x4.add(i32x4.shl(i32x4.sub(v1, v2), 1), v3), v4);
+  const p4 = i32x4.add(i32x4.sub(i32x4.sub(v2, v1), v3), v4);
+  return horner(high(v2), high(p2), high(p3), high(p4), dx);
+}
+
+/**
  * A pure scale (resample.ts `scaleBicubic`): `xs`/`ys` hold the source point (f64) of each of
  * `cols` output columns and `rows` output rows; the result goes to `out` at column `x0`, row `y0`
  * of rows `outWidth` pixels wide, pixels without a source transparent. Each source row is
@@ -328,6 +362,18 @@ export function transformCell(
       // the horizontal cubic of each of the 4 rows, then the vertical one
       const dx = f64x2.splat(fx - flx);
       const dy = f64x2.splat(fy - fly);
+      if (c3 === c0 + 12) {
+        const r0 = v128.load(b0 + c0);
+        const r1 = v128.load(b1 + c0);
+        const r2 = v128.load(b2 + c0);
+        const r3 = v128.load(b3 + c0);
+        storePixel(
+          at,
+          cubic(rowLoOf(r0, dx), rowLoOf(r1, dx), rowLoOf(r2, dx), rowLoOf(r3, dx), dy),
+          cubic(rowHiOf(r0, dx), rowHiOf(r1, dx), rowHiOf(r2, dx), rowHiOf(r3, dx), dy),
+        );
+        continue;
+      }
       filterRow(b0, c0, c1, c2, c3, dx);
       const lo1 = rowLo;
       const hi1 = rowHi;
