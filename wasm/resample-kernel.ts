@@ -269,8 +269,24 @@ function filtered(
     if (load<u8>(valid + k) === 0) continue;
     const t = taps + (k << 4);
     const d = f64x2.splat(load<f64>(fractions + (k << 3)));
-    filterRow(base, <usize>load<i32>(t), <usize>load<i32>(t, 4), <usize>load<i32>(t, 8), <usize>load<i32>(t, 12), d);
     const at = h + (k << 5);
+    const c0 = <usize>load<i32>(t);
+    const c3 = <usize>load<i32>(t, 12);
+    if (c3 === c0 + 12) {
+      // four neighbouring taps (most columns): values straight into the ring, no globals
+      const r = v128.load(base + c0);
+      if (!v128.any_true(v128.xor(r, i32x4.shuffle(r, r, 0, 0, 0, 0)))) {
+        // one colour: exactly that pixel, as in filterRow
+        const v = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(r));
+        v128.store(at, low(v));
+        v128.store(at, high(v), 16);
+        continue;
+      }
+      v128.store(at, rowLoOf(r, d));
+      v128.store(at, rowHiOf(r, d), 16);
+      continue;
+    }
+    filterRow(base, c0, <usize>load<i32>(t, 4), <usize>load<i32>(t, 8), c3, d);
     v128.store(at, rowLo);
     v128.store(at, rowHi, 16);
   }
