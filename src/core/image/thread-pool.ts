@@ -184,7 +184,7 @@ export function lazyPool(
   const gate = new Gate(maxThreads);
   const handle = {};
   const threads: ImageThreads = {
-    run: (task, options) => gate.run(() => group.pool().run(task, { name, ...options })),
+    run: (task, options) => gate.run(() => group.pool().run(task, { ...options, name: options?.name ?? name })),
     get threads() {
       return group.threads;
     },
