@@ -3,6 +3,7 @@
  * else comes from epsg-index's all.json (8 MB), loaded on first use; only its proj4 strings are kept.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolveDatumGrids, type ResolvedDefinition } from './datum-grids.js';
 
@@ -31,11 +32,39 @@ let index: ReadonlyMap<string, string> | null = null;
  * +7-10 MB (the bytes are one buffer, unmapped when collected), 74-133 -> 39-48 ms CPU.
  */
 function loadIndex(): ReadonlyMap<string, string> {
-  if (index === null) {
-    const file = createRequire(import.meta.url).resolve('epsg-index/all.json');
-    index = proj4Strings(readFileSync(file));
-  }
+  index ??= proj4Strings(readFileSync(indexFile()));
   return index;
+}
+
+const indexFile = (): string => createRequire(import.meta.url).resolve('epsg-index/all.json');
+
+let loading: Promise<void> | null = null;
+
+/** Whether `code` (`EPSG:25832`, any case) is an EPSG code that only the index defines. */
+function needsIndex(code: string): boolean {
+  const match = /^EPSG:(\d+)$/i.exec(code.trim());
+  return match?.[1] !== undefined && !BUILT_IN.has(Number(match[1]));
+}
+
+/**
+ * Reads the index without blocking the event loop when one of `codes` needs it, so that a request
+ * naming such an SRS finds its definition in memory: `epsgDefinition` would read all.json
+ * synchronously (about 40 ms, once per process) on that request's path. A file that cannot be read
+ * is left to `epsgDefinition`, which reports it as before.
+ */
+export async function preloadEpsgDefinitions(codes: Iterable<string | undefined>): Promise<void> {
+  if (index !== null) return;
+  for (const code of codes) {
+    if (code === undefined || !needsIndex(code)) continue;
+    loading ??= readFile(indexFile()).then(
+      (bytes) => {
+        index ??= proj4Strings(bytes);
+      },
+      () => undefined,
+    );
+    await loading;
+    return;
+  }
 }
 
 const ENTRY = Buffer.from('{"code":"');
@@ -58,7 +87,8 @@ export function proj4Strings(json: Buffer): Map<string, string> {
     const at = json.indexOf(PROJ4, entry);
     if (code !== null && at !== -1 && at < end) {
       const close = closingQuote(json, at + PROJ4.length, end);
-      if (close !== -1) proj4s.set(code, JSON.parse(json.toString('utf8', at + PROJ4.length - 1, close + 1)) as string);
+      if (close !== -1)
+        proj4s.set(code, JSON.parse(json.toString('utf8', at + PROJ4.length - 1, close + 1)) as string);
     }
     entry = next;
   }

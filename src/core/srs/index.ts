@@ -4,5 +4,6 @@
  */
 export { SrsError, type SrsErrorCode } from './errors.js';
 export { Srs, getSrs, useProjDataDir } from './srs.js';
+export { preloadEpsgDefinitions } from './epsg-definitions.js';
 export { type Point } from './envelope.js';
 export { preferredSource, type SrsOptions } from './preferred-source.js';
