@@ -40,22 +40,16 @@ const indexFile = (): string => createRequire(import.meta.url).resolve('epsg-ind
 
 let loading: Promise<void> | null = null;
 
-/** Whether `code` (`EPSG:25832`, any case) is an EPSG code that only the index defines. */
-function needsIndex(code: string): boolean {
-  const match = /^EPSG:(\d+)$/i.exec(code.trim());
-  return match?.[1] !== undefined && !BUILT_IN.has(Number(match[1]));
-}
-
 /**
- * Reads the index without blocking the event loop when one of `codes` needs it, so that a request
- * naming such an SRS finds its definition in memory: `epsgDefinition` would read all.json
- * synchronously (about 40 ms, once per process) on that request's path. A file that cannot be read
- * is left to `epsgDefinition`, which reports it as before.
+ * Reads the index without blocking the event loop when one of the EPSG codes `epsgCodes` is not
+ * built in, so that their definitions are then found in memory: `epsgDefinition` would read all.json
+ * synchronously (about 40 ms, once per process). A file that cannot be read is left to
+ * `epsgDefinition`, which reports it as before.
  */
-export async function preloadEpsgDefinitions(codes: Iterable<string | undefined>): Promise<void> {
+export async function preloadEpsgDefinitions(epsgCodes: Iterable<number>): Promise<void> {
   if (index !== null) return;
-  for (const code of codes) {
-    if (code === undefined || !needsIndex(code)) continue;
+  for (const epsg of epsgCodes) {
+    if (BUILT_IN.has(epsg)) continue;
     loading ??= readFile(indexFile()).then(
       (bytes) => {
         index ??= proj4Strings(bytes);

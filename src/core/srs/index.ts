@@ -3,7 +3,6 @@
  * The only module that touches proj4.
  */
 export { SrsError, type SrsErrorCode } from './errors.js';
-export { Srs, getSrs, useProjDataDir } from './srs.js';
-export { preloadEpsgDefinitions } from './epsg-definitions.js';
+export { Srs, getSrs, preloadSrsDefinitions, useProjDataDir } from './srs.js';
 export { type Point } from './envelope.js';
 export { preferredSource, type SrsOptions } from './preferred-source.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose } from '../../../test/helpers/assert-close.js';
-import { getSrs, preferredSource, SrsError, type SrsOptions } from './index.js';
+import { getSrs, preferredSource, preloadSrsDefinitions, SrsError, type SrsOptions } from './index.js';
 
 // Expected values: MapProxy 1.15 with pyproj 3.4.1 / PROJ 9.1.1: `SRS(code).srs_code`,
 // `.is_axis_order_ne`, `.is_latlong`, `SRS(a).transform_bbox_to(SRS(b), bbox)`,
@@ -281,4 +281,10 @@ test('the source SRS is chosen like MapProxy PreferredSrcSRS', () => {
 
 test('choosing a source SRS from an empty list is a programming error', () => {
   assert.throws(() => preferredSource(getSrs(4326), []), RangeError);
+});
+
+test('preloadSrsDefinitions takes every form getSrs takes, and leaves unknown codes to getSrs', async () => {
+  await preloadSrsDefinitions(['epsg:25832', 25832, '31467', 'CRS:84', undefined, 'bogus', 'EPSG:999999']);
+  assert.equal(getSrs('25832').epsg, 25832);
+  assert.throws(() => getSrs('EPSG:999999'), /unknown or unsupported SRS EPSG:999999/);
 });

@@ -6,7 +6,7 @@ import proj4 from 'proj4';
 import type { BBox } from '../util/index.js';
 import { isEpsgAxisOrderNE } from './axis-order.js';
 import { addProjDataDir, gridAreaOfUse, type ResolvedDefinition } from './datum-grids.js';
-import { epsgDefinition } from './epsg-definitions.js';
+import { epsgDefinition, preloadEpsgDefinitions } from './epsg-definitions.js';
 import { envelopePoints, pointsExtent, type Point } from './envelope.js';
 import { SrsError } from './errors.js';
 
@@ -73,7 +73,8 @@ export class Srs {
     const converter = this.#converter(to);
     const hasFallback = this.#fallbackDefinition !== null || to.#fallbackDefinition !== null;
     if (!hasFallback) {
-      if (this.epsg === 4326 && to.epsg === 3857) return points.map((point) => mercatorForward(converter, point));
+      if (this.epsg === 4326 && to.epsg === 3857)
+        return points.map((point) => mercatorForward(converter, point));
       return points.map((point) => project(converter, point));
     }
     const gridArea = this.#gridArea ?? to.#gridArea;
@@ -227,8 +228,7 @@ export function useProjDataDir(dir: string): void {
  * Throws `SrsError` (`SRS_UNKNOWN`) for anything else.
  */
 export function getSrs(code: string | number): Srs {
-  // MapProxy _clean_srs_code: 'auth:x' is upper-cased, anything else is an EPSG number
-  const normalised = typeof code === 'string' && code.includes(':') ? code.toUpperCase() : `EPSG:${code}`;
+  const normalised = normalisedCode(code);
   let srs = cache.get(normalised);
   if (srs === undefined) {
     srs = createSrs(normalised);
@@ -237,11 +237,35 @@ export function getSrs(code: string | number): Srs {
   return srs;
 }
 
+/**
+ * Reads the definitions `getSrs` will need for `codes` (any form it takes; undefined skipped)
+ * without blocking the event loop: an EPSG code that is not built in comes from epsg-index's
+ * all.json, which `getSrs` would otherwise read synchronously (~40 ms, once per process).
+ */
+export async function preloadSrsDefinitions(codes: Iterable<string | number | undefined>): Promise<void> {
+  const epsgCodes: number[] = [];
+  for (const code of codes) {
+    const epsg = code === undefined ? null : epsgNumber(normalisedCode(code));
+    if (epsg !== null) epsgCodes.push(epsg);
+  }
+  await preloadEpsgDefinitions(epsgCodes);
+}
+
+/** MapProxy _clean_srs_code: 'auth:x' is upper-cased, anything else is an EPSG number. */
+function normalisedCode(code: string | number): string {
+  return typeof code === 'string' && code.includes(':') ? code.toUpperCase() : `EPSG:${code}`;
+}
+
+/** n of a normalised `EPSG:n`, else null. */
+function epsgNumber(normalised: string): number | null {
+  const match = /^EPSG:(\d+)$/.exec(normalised);
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
 function createSrs(code: string): Srs {
   if (code === 'CRS:84') return new Srs(code, 4326, epsgOrThrow(4326, code), false);
-  const match = /^EPSG:(\d+)$/.exec(code);
-  if (match?.[1] === undefined) throw unknown(code);
-  const epsg = Number(match[1]);
+  const epsg = epsgNumber(code);
+  if (epsg === null) throw unknown(code);
   const mathEpsg = WEB_MERCATOR_CODES.has(code) ? 3857 : epsg;
   return new Srs(code, mathEpsg, epsgOrThrow(epsg, code), isEpsgAxisOrderNE(mathEpsg));
 }

@@ -10,7 +10,7 @@ import {
   type ImageResult,
 } from '../../image/index.js';
 import type { FeatureInfoDoc, LegendQuery } from '../../layer/index.js';
-import { preloadEpsgDefinitions } from '../../srs/index.js';
+import { preloadSrsDefinitions } from '../../srs/index.js';
 import { Gate, getLogger, processCores, type BBox } from '../../util/index.js';
 import { OgcError } from '../errors.js';
 import { infoContentType, mergeFeatureInfo, queryFeatureInfo } from '../feature-info.js';
@@ -112,7 +112,7 @@ export class WmsService implements Service {
     try {
       const type = parseRequestType(query);
       // SRS definitions the request will need, read without blocking the event loop
-      await preloadEpsgDefinitions([query.srs, query.crs, ...(type === 'capabilities' ? this.#srs : [])]);
+      await preloadSrsDefinitions([query.srs, query.crs, ...(type === 'capabilities' ? this.#srs : [])]);
       switch (type) {
         case 'capabilities':
           return await this.#capabilities(request, version);
