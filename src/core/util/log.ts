@@ -16,8 +16,10 @@ let log4jsLib: Log4js | undefined;
 function log4js(): Log4js {
   if (log4jsLib === undefined) {
     log4jsLib = createRequire(import.meta.url)('log4js') as Log4js;
-    log4jsLib.addLayout('python', (config: { format?: string; datefmt?: string }) => (event) =>
-      formatPyRecord(config.format ?? '%(message)s', event, config.datefmt),
+    log4jsLib.addLayout(
+      'python',
+      (config: { format?: string; datefmt?: string }) => (event) =>
+        formatPyRecord(config.format ?? '%(message)s', event, config.datefmt),
     );
   }
   return log4jsLib;
@@ -97,9 +99,16 @@ export function asctime(time: Date): string {
  * e.g. `[2026-11-24 02:01:43,448] mapproxy.config - WARNING - ...` (Python level names).
  */
 export function formatLogRecord(record: LogRecord): string {
-  // access lines look like werkzeug's own handler writes them in MapProxy's dev server: `[info] 127.0.0.1 - - [...] "GET ..."`
-  if (record.name === ACCESS_LOGGER) return `[${record.level}] ${record.message}`;
+  if (record.name === ACCESS_LOGGER) return accessLine(record.level, record.message);
   return `[${asctime(record.time)}] ${record.name} - ${record.level.toUpperCase()} - ${record.message}`;
+}
+
+/**
+ * An access line as werkzeug's own handler writes it in MapProxy's dev server:
+ * `[info] 127.0.0.1 - - [...] "GET ..."`.
+ */
+function accessLine(level: LogLevel, message: string): string {
+  return `[${level}] ${message}`;
 }
 
 function toRecord(event: LoggingEvent): LogRecord {
@@ -144,29 +153,28 @@ function queueAccessLine(line: string): void {
  */
 let accessLinesDirect = false;
 
+/**
+ * The console as in MapProxy's dev server: werkzeug's request lines (our access logger) go to
+ * stderr, so `2>/dev/null` keeps the application log alone. They go out together at most
+ * `ACCESS_FLUSH_MS` after the first of them: stderr writes are synchronous for files and pipes,
+ * and a reader of a pipe wakes for each. Written once per turn of the event loop, a cached tile
+ * hit still cost 0.2-0.36 writes (a loop turn answers few requests when the machine is not
+ * saturated); with the 10 ms wait, 0.05-0.1 writes of any kind (issue 13).
+ */
 function logAccessDirect(message: string): void {
-  queueAccessLine(`[info] ${message}\n`);
+  queueAccessLine(`${accessLine('info', message)}\n`);
   if (listeners.size === 0) return;
   const record: LogRecord = { name: ACCESS_LOGGER, level: 'info', message, time: new Date() };
   for (const listener of listeners) listener(record);
 }
 
 /**
- * The console as in MapProxy's dev server: its loggers write to stdout, werkzeug's request lines
- * (our access logger) to stderr, so `2>/dev/null` keeps the application log alone. Access lines
- * go out together at most `ACCESS_FLUSH_MS` after the first of them: stderr writes are synchronous
- * for files and pipes, and a reader of a pipe wakes for each. Written once per turn of the event
- * loop, a cached tile hit still cost 0.2-0.36 writes (a loop turn answers few requests when the
- * machine is not saturated); with the 10 ms wait, 0.05-0.1 writes of any kind (issue 13).
+ * The console's other loggers, to stdout in MapProxy's dev-server format. Access lines never
+ * reach it: with this appender configured they take `logAccessDirect`.
  */
 const consoleAppender: AppenderModule = {
   configure: () => (event) => {
-    const line = `${formatLogRecord(toRecord(event))}\n`;
-    if (event.categoryName !== ACCESS_LOGGER) {
-      process.stdout.write(line);
-      return;
-    }
-    queueAccessLine(line);
+    process.stdout.write(`${formatLogRecord(toRecord(event))}\n`);
   },
 };
 
@@ -383,7 +391,8 @@ export function configureLoggingSetup(setup: LogSetup): void {
     const parent = parentOf(logger.qualname);
     const inherited = parent === undefined ? { level: 'warn', handlers: [] } : effective(parent);
     return {
-      level: logger.level === 'notset' && logger.qualname !== '' ? inherited.level : PY_TO_LOG4JS[logger.level],
+      level:
+        logger.level === 'notset' && logger.qualname !== '' ? inherited.level : PY_TO_LOG4JS[logger.level],
       handlers: [...logger.handlers, ...(logger.propagate ? inherited.handlers : [])],
     };
   };
