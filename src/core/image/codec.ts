@@ -70,7 +70,7 @@ export async function encodeRaw(
     throw new ImageError(`cannot encode to unknown format ${options.format}`, 'IMAGE_FORMAT');
   }
   let name: FormatName;
-  let keepAlpha = options.mode === 'RGBA' || (options.mode !== 'RGB' && options.transparent);
+  let keepAlpha = keepsAlpha(options);
   let colors = paletteColors(options);
   if (requested === 'mixed') {
     // MapProxy: png when any pixel is transparent; jpeg (no palette, no alpha) otherwise
@@ -98,18 +98,22 @@ export async function encodeRaw(
 }
 
 /** What an 8-bit PNG encode of `options` quantises to; null unless `options` ask for exactly that. */
-export function palettePngParams(
-  options: ImageFormatOptions,
-): {
+export function palettePngParams(options: ImageFormatOptions): {
   readonly colors: number;
   readonly withAlpha: boolean;
   readonly quantizer: 'fastoctree' | 'mediancut';
 } | null {
   const colors = paletteColors(options);
   if (formatName(options.format) !== 'png' || colors <= 0) return null;
-  // as encodeRaw for png: alpha is kept for mode RGBA, or when transparent unless mode RGB
-  const withAlpha = options.mode === 'RGBA' || (options.mode !== 'RGB' && options.transparent);
-  return { colors, withAlpha, quantizer: options.quantizer ?? 'fastoctree' };
+  return { colors, withAlpha: keepsAlpha(options), quantizer: options.quantizer ?? 'fastoctree' };
+}
+
+/**
+ * Whether an encode of `options` keeps alpha: mode RGBA, or transparent unless mode RGB (`mixed`
+ * also keeps it for an unquantised png).
+ */
+function keepsAlpha(options: ImageFormatOptions): boolean {
+  return options.mode === 'RGBA' || (options.mode !== 'RGB' && options.transparent);
 }
 
 /** The palette size `options` ask for: mode P without a size means 256; 0 means no palette. */

@@ -42,7 +42,12 @@ export function checkRaw(raw: RawImage): void {
 
 /** True when any pixel has alpha < 255 (MapProxy `img_has_transparency`). */
 export function hasTransparency(raw: RawImage): boolean {
-  return nextTranslucent(raw.data, rgbaWords(raw.data), 0) >= 0;
+  return hasTranslucentPixel(raw.data);
+}
+
+/** {@link hasTransparency} of bare RGBA bytes. */
+export function hasTranslucentPixel(data: Uint8Array): boolean {
+  return nextTranslucent(data, rgbaWords(data), 0) >= 0;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;

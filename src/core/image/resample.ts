@@ -3,7 +3,7 @@
  * (`Geometry.c`) on RGBA with nearest/bilinear/bicubic, premultiplying translucent images like
  * Pillow's `Image.transform`. Pure and synchronous; the worker pool runs it off the main thread.
  */
-import { nextTranslucent, rgbaWords } from './pixels.js';
+import { hasTranslucentPixel } from './pixels.js';
 import { bicubicKernel, type KernelQuad } from './resample-wasm.js';
 import type { ResamplingMethod } from './types.js';
 
@@ -57,7 +57,7 @@ export function resample(job: ResampleJob, options: { readonly wasm?: boolean } 
   const { srcWidth, srcHeight, dstWidth, dstHeight, method } = job;
   // Pillow's transform resamples RGBA as premultiplied RGBa, except with NEAREST. On an opaque
   // image both conversions are the identity (every result alpha is 0 or 255), so they are skipped
-  const premultiplied = method !== 'nearest' && job.srcOpaque !== true && hasTranslucency(job.src);
+  const premultiplied = method !== 'nearest' && job.srcOpaque !== true && hasTranslucentPixel(job.src);
   const image: Source = {
     data: premultiplied ? premultiply(job.src) : job.src,
     width: srcWidth,
@@ -488,11 +488,6 @@ function cubicRow(
 }
 
 const FILTERS: Readonly<Record<ResamplingMethod, Filter>> = { nearest, bilinear, bicubic };
-
-/** True when any pixel has an alpha below 255. */
-function hasTranslucency(data: Uint8Array): boolean {
-  return nextTranslucent(data, rgbaWords(data), 0) >= 0;
-}
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
