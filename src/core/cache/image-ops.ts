@@ -4,6 +4,7 @@
  */
 import {
   cropAndScale,
+  encodesMetaTilesOnThread,
   imageFromBytes,
   imageFromRaw,
   mergeImages,
@@ -52,6 +53,11 @@ export function splitAndEncodeTiles(
   return splitAndEncodePalettePng(image, tileSize, offsets, { transparent: options.transparent }, options, {
     keepPixels,
   });
+}
+
+/** Whether {@link splitAndEncodeTiles} takes tiles of `options` (else it answers null). */
+export function splitsOnThread(options: ImageFormatOptions): boolean {
+  return encodesMetaTilesOnThread(options);
 }
 
 /** Merges layers bottom → top onto a `size` canvas (transparent or opaque white as the cache wants). */

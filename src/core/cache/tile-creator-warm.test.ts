@@ -1,19 +1,24 @@
 /**
- * Tile creation in a cold burst (issue 13): a meta tile's encoder threads start with its upstream
- * request, so by the time the source answers the palette threads of an 8-bit PNG cache exist and
- * the first tile is not held up by a cold thread; at debug level each creation logs its steps.
+ * Meta tiles of an 8-bit PNG cache (issue 13): the encoder threads start with the upstream request,
+ * so the first tile of a cold burst is not held up by a cold thread; the thread that cuts and encodes
+ * the tiles decodes the answer too (the source checks only its header); at debug level each
+ * creation logs its steps.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { readdir, readFile } from 'node:fs/promises';
+import { test, type TestContext } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
+import { noisyPng } from '../../../test/helpers/upstream.js';
 import { createTileGrid, GLOBAL_WEBMERCATOR } from '../grid/index.js';
 import {
   closePaletteWorkers,
+  imageFromBytes,
   imageFromRaw,
+  loadImage,
   paletteThreadCount,
   type ImageFormatOptions,
 } from '../image/index.js';
-import type { MapSource } from '../source/index.js';
+import { SourceError, type GetMapOptions, type MapSource } from '../source/index.js';
 import { configureLogging, onLog, type LogRecord } from '../util/index.js';
 import { FileCache } from './file-cache.js';
 import { TileLocker } from './lock.js';
@@ -112,4 +117,85 @@ test('at debug level a creation logs how long each of its steps took', async (t)
     created[0]?.message ?? '',
     /^osm_cache_webmercator: created meta:1\/0\/0: lock \d+ ms, re-check \(missing\) \d+ ms, sources \d+ ms, decode and split \d+ ms, encode 4 tiles \d+ ms, store \d+ ms, unlock \d+ ms$/,
   );
+});
+
+/**
+ * A source answering `png` as a WMS source does: decoded and checked at once, or with `decodeLater`
+ * only its header checked, a failed decode then becoming `SOURCE_NOT_IMAGE`. Notes each call's option.
+ */
+function pngSource(png: Buffer, asked: (boolean | undefined)[]): MapSource {
+  return {
+    name: 'png',
+    isTransparent: false,
+    tileGrid: null,
+    getMap(_query, options: GetMapOptions = {}) {
+      asked.push(options.decodeLater);
+      if (options.decodeLater !== true) return loadImage(png, 'image/png');
+      const unchecked = (error: Error) =>
+        new SourceError(`invalid image: ${error.message}`, 'SOURCE_NOT_IMAGE', { sourceName: 'png', cause: error });
+      return Promise.resolve(imageFromBytes(png, 'image/png', { unchecked }));
+    },
+  };
+}
+
+async function manager(t: TestContext, source: MapSource, imageOptions: ImageFormatOptions) {
+  const directory = await makeTempDir(t);
+  const tiles = new TileManager({
+    grid: createTileGrid(GLOBAL_WEBMERCATOR),
+    cache: new FileCache({ directory, extension: 'png' }),
+    sources: [{ source }],
+    imageOptions,
+    metaSize: [2, 2],
+    metaBuffer: 0,
+  });
+  return { tiles, directory };
+}
+
+const LEVEL_1 = [
+  { x: 0, y: 0, z: 1 },
+  { x: 1, y: 0, z: 1 },
+  { x: 0, y: 1, z: 1 },
+  { x: 1, y: 1, z: 1 },
+];
+
+test('an 8-bit PNG meta tile leaves the decode to the palette thread and stores the same tiles', async (t) => {
+  const png = await noisyPng([512, 512]);
+  const asked: (boolean | undefined)[] = [];
+  const later = await manager(t, pngSource(png, asked), EIGHT_BIT_PNG);
+  const created = await later.tiles.loadTiles(LEVEL_1);
+  assert.deepEqual(asked, [true]);
+  // the same tiles as from an answer the source decoded itself (a source that ignores the option)
+  const eagerSource = pngSource(png, []);
+  const eager = await manager(t, { ...eagerSource, getMap: (q) => eagerSource.getMap(q) }, EIGHT_BIT_PNG);
+  const expected = await eager.tiles.loadTiles(LEVEL_1);
+  assert.equal(created.length, 4);
+  for (const [i, tile] of created.entries()) {
+    assert.equal(tile?.data.readUInt8(25), 3, 'colour type 3: a paletted PNG');
+    assert.deepEqual(tile.data, expected[i]?.data);
+  }
+});
+
+test('a truncated meta tile answer fails with the source error and stores nothing', async (t) => {
+  const png = await noisyPng([512, 512]);
+  const asked: (boolean | undefined)[] = [];
+  const { tiles, directory } = await manager(t, pngSource(png.subarray(0, png.length >> 1), asked), EIGHT_BIT_PNG);
+  await assert.rejects(tiles.loadTiles(LEVEL_1), { name: 'SourceError', code: 'SOURCE_NOT_IMAGE' });
+  assert.deepEqual(asked, [true]);
+  const files = await readdir(directory, { recursive: true });
+  assert.deepEqual(
+    files.filter((f) => f.endsWith('.png')),
+    [],
+  );
+});
+
+test('a cache whose tiles are not cut on a palette thread has its source decode the answer', async (t) => {
+  const png = await noisyPng([512, 512]);
+  const asked: (boolean | undefined)[] = [];
+  const { tiles, directory } = await manager(t, pngSource(png, asked), { ...EIGHT_BIT_PNG, mode: 'RGB', colors: 0 });
+  const created = await tiles.loadTiles(LEVEL_1);
+  assert.deepEqual(asked, [false]);
+  assert.equal(created[0]?.data.readUInt8(25), 2, 'colour type 2: a truecolour PNG');
+  const files = (await readdir(directory, { recursive: true })).filter((f) => f.endsWith('.png'));
+  assert.equal(files.length, 4);
+  assert.ok((await readFile(`${directory}/${files[0] ?? ''}`)).length > 0);
 });

@@ -8,7 +8,7 @@ import { onErrorInfo, type MapQuery, type MapSource } from '../source/index.js';
 import { getLogger, type Gate, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
-import { mergeLayers, splitAndEncodeTiles, splitTiles, tileSingleColor } from './image-ops.js';
+import { mergeLayers, splitAndEncodeTiles, splitsOnThread, splitTiles, tileSingleColor } from './image-ops.js';
 import type { TileLockBackend } from './lock.js';
 import { isStale } from './refresh-before.js';
 import { SingleFlight } from './single-flight.js';
@@ -249,22 +249,23 @@ export class TileCreator {
         // 3. one source request for the whole meta tile, buffer included; its tiles are always
         // re-encoded, so the encoder threads start now and are ready when the answer arrives
         const meta = job.metaTile;
-        warmEncoder(this.#options.imageOptions);
+        const { cache, tileFilter, imageOptions } = this.#options;
+        warmEncoder(imageOptions);
+        // 4.-5. in one task on a palette thread for 8-bit PNG tiles nothing else needs to see
+        // before they are encoded: that task decodes the answer, so its source need not
+        const onThread = tileFilter === undefined && !cache.wantsSingleColor && splitsOnThread(imageOptions);
         const query = this.#query(meta.bbox, meta.size, request);
-        const answer = await gated(request, () => this.#querySources(query));
+        const answer = await gated(request, () => this.#querySources(query, onThread));
         steps?.done('sources');
         if (answer === null) return NOTHING;
         const { image } = answer;
         // 4. split at the tile offsets (positions outside the grid have no coord and are skipped)
         const patterns = meta.tilePatterns.filter((p) => p.coord !== null);
         const offsets = patterns.map((p) => p.offset);
-        const { cache, tileFilter, imageOptions } = this.#options;
-        // 4.-5. in one task on a palette thread for 8-bit PNG tiles nothing else needs to see
-        // before they are encoded; a seed run keeps no pixels (nothing draws its tiles into a map)
-        const direct =
-          tileFilter === undefined && !cache.wantsSingleColor
-            ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, !request.isSeeding)
-            : null;
+        // a seed run keeps no pixels (nothing draws its tiles into a map)
+        const direct = onThread
+          ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, !request.isSeeding)
+          : null;
         if (direct !== null) {
           // the thread cuts each tile just before encoding it: its cut and encode time is the
           // encode step, the wait for the thread and the decode the step before
@@ -307,13 +308,14 @@ export class TileCreator {
   /**
    * One source: its image as is (null = nothing there, nothing is stored). Several: all queried in
    * parallel and merged bottom → top; when none has anything the result is a blank tile (MapProxy
-   * stores that blank tile).
+   * stores that blank tile). `decodeLater`: the caller decodes one source's image itself (see
+   * `GetMapOptions`); a merge decodes them here.
    */
-  async #querySources(query: MapQuery): Promise<SourceAnswer | null> {
+  async #querySources(query: MapQuery, decodeLater = false): Promise<SourceAnswer | null> {
     const { sources, imageOptions } = this.#options;
     const only = sources.length === 1 ? sources[0] : undefined;
     if (only !== undefined) {
-      const image = await only.source.getMap(query);
+      const image = await only.source.getMap(query, { decodeLater });
       if (image === null) return null;
       const info = onErrorInfo(image);
       return {

@@ -11,19 +11,28 @@ import { decodePngRgba } from './png-decode.js';
 import { checkRaw } from './pixels.js';
 import type { ImageFormatOptions, ImageResult, RawImage } from './types.js';
 
+/**
+ * What a failed decode of bytes not checked yet becomes: the error of whoever supplied them (a
+ * source's `SOURCE_NOT_IMAGE`), made from the decoder's `ImageError`.
+ */
+export type DecodeFailure = (error: ImageError) => Error;
+
 /** Encoded bytes; `size` comes from the header, pixels are decoded at most once. */
 class EncodedImage implements ImageResult {
   readonly size: Size;
   readonly format: string;
   readonly #data: Buffer;
   readonly #name: FormatName;
+  /** Set while the bytes are not known to decode: what a failed decode rejects with. */
+  readonly #unchecked: DecodeFailure | null;
   #raw: Promise<RawImage> | null = null;
 
-  constructor(data: Buffer, name: FormatName, size: Size) {
+  constructor(data: Buffer, name: FormatName, size: Size, unchecked: DecodeFailure | null) {
     this.#data = data;
     this.#name = name;
     this.size = size;
     this.format = mimeType(name);
+    this.#unchecked = unchecked;
   }
 
   encode(options: ImageFormatOptions): Promise<Encoded> {
@@ -31,7 +40,9 @@ class EncodedImage implements ImageResult {
     // a cache hit in its own format goes out as stored; mixed accepts png and jpeg as they are
     // (MapProxy compares ImageFormat.ext, so a truecolour png also satisfies `png; mode=8bit`)
     if (wanted === this.#name || (wanted === 'mixed' && (this.#name === 'png' || this.#name === 'jpeg'))) {
-      return Promise.resolve({ data: this.#data, format: this.format });
+      const passed = { data: this.#data, format: this.format };
+      // unchecked bytes (a source's answer) are decoded once before they are passed on whole
+      return this.#unchecked === null ? Promise.resolve(passed) : this.raw().then(() => passed);
     }
     return this.raw().then((raw) => encodeRaw(raw, options));
   }
@@ -47,16 +58,25 @@ class EncodedImage implements ImageResult {
   }
 
   raw(): Promise<RawImage> {
-    this.#raw ??= decodeToRaw(this.#data).then((raw) => {
-      if (raw.size[0] !== this.size[0] || raw.size[1] !== this.size[1]) {
-        throw new ImageError(
-          `decoded ${raw.size.join('x')} pixels, header said ${this.size.join('x')}`,
-          'IMAGE_DECODE',
-        );
-      }
-      return raw;
-    });
+    this.#raw ??= decodeToRaw(this.#data).then(
+      (raw) => {
+        if (raw.size[0] !== this.size[0] || raw.size[1] !== this.size[1]) {
+          throw this.decodeFailed(
+            new ImageError(`decoded ${raw.size.join('x')} pixels, header said ${this.size.join('x')}`, 'IMAGE_DECODE'),
+          );
+        }
+        return raw;
+      },
+      (error: unknown) => {
+        throw this.decodeFailed(error);
+      },
+    );
     return this.#raw;
+  }
+
+  /** `error` of a failed decode as this image reports it (its supplier's error while unchecked). */
+  decodeFailed(error: unknown): unknown {
+    return this.#unchecked !== null && error instanceof ImageError ? this.#unchecked(error) : error;
   }
 }
 
@@ -127,9 +147,10 @@ export function decodeInto(image: ImageResult, out: Uint8Array, offset: number, 
   try {
     decoded = decodePngRgba(png, { out, offset, rowStride, expect: image.size });
   } catch (error) {
-    throw new ImageError(`cannot decode image: ${(error as Error).message}`, 'IMAGE_DECODE', {
+    const failed = new ImageError(`cannot decode image: ${(error as Error).message}`, 'IMAGE_DECODE', {
       cause: error,
     });
+    throw image instanceof EncodedImage ? image.decodeFailed(failed) : failed;
   }
   return decoded !== null;
 }
@@ -147,9 +168,16 @@ export function isRgbaMode(image: ImageResult): boolean {
  * Wraps encoded bytes without decoding them. The encoding is sniffed from the magic bytes (png,
  * jpeg, gif, tiff, webp); the sniffed format wins over `format`, which is only a hint (a `mixed`
  * cache stores png and jpeg side by side). Throws `ImageError` (`IMAGE_DECODE`) when the bytes
- * are no image of those formats or the header holds no size.
+ * are no image of those formats or the header holds no size. `unchecked`: the bytes may still be
+ * broken past their header (a source's answer whose user decodes it anyway): a failed decode then
+ * rejects with what `unchecked` makes of the `ImageError`, and an encode to their own format
+ * decodes them before it passes them on.
  */
-export function imageFromBytes(data: Buffer, format?: string): ImageResult {
+export function imageFromBytes(
+  data: Buffer,
+  format?: string,
+  { unchecked = null }: { readonly unchecked?: DecodeFailure | null } = {},
+): ImageResult {
   const name = sniffFormat(data);
   if (name === null) {
     const hint = format === undefined ? '' : ` (expected ${format})`;
@@ -157,7 +185,7 @@ export function imageFromBytes(data: Buffer, format?: string): ImageResult {
   }
   const size = headerSize(data, name);
   if (size === null) throw new ImageError(`unreadable ${name} header`, 'IMAGE_DECODE');
-  return new EncodedImage(data, name, size);
+  return new EncodedImage(data, name, size, unchecked);
 }
 
 /**

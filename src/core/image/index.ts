@@ -6,7 +6,12 @@ export { blankImage } from './blank.js';
 export { singleColor } from './single-color.js';
 export { splitImage, type SplitOptions } from './split.js';
 /** `splitAndEncodePalettePng(...)`: a meta tile's 8-bit PNG tiles made in one palette-thread task. */
-export { splitAndEncodePalettePng, type SplitEncoded, type SplitEncodedTile } from './meta-tiles.js';
+export {
+  encodesMetaTilesOnThread,
+  splitAndEncodePalettePng,
+  type SplitEncoded,
+  type SplitEncodedTile,
+} from './meta-tiles.js';
 export { asSourceAnswer, asSubImage, mergeImages, type MergeLayer, type MergeOptions } from './merge.js';
 /** `placeImage(image, size, offset, background)`: MapProxy `SubImageSource`, the image copied into a larger canvas. */
 export { placeImage } from './place.js';

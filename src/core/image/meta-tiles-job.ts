@@ -43,7 +43,7 @@ export interface MetaTilesResult {
  * pixels, so such files behave (and fail) as they always did.
  */
 export function encodeMetaTiles(job: MetaTilesJob): MetaTilesResult | null {
-  const pixels = job.pixels ?? decodeOrNull(job.png, job.size);
+  const pixels = job.pixels ?? decodeOrNull(job.png, job.size, job.returnPixels);
   if (pixels === null) return null;
   const started = performance.now();
   const meta = { data: pixels, size: job.size };
@@ -74,9 +74,18 @@ export function encodeMetaTiles(job: MetaTilesJob): MetaTilesResult | null {
   };
 }
 
-function decodeOrNull(png: Uint8Array | null, size: Size): Uint8Array | null {
+/**
+ * This thread's decode buffer for meta images whose pixels stay here: a fresh 4 MB buffer per meta
+ * tile was page faults to fill and external memory that drove the thread's full collections.
+ */
+let scratch = new Uint8Array(0);
+
+function decodeOrNull(png: Uint8Array | null, size: Size, returnPixels: boolean): Uint8Array | null {
   if (png === null) return null;
-  const out = new Uint8Array(size[0] * size[1] * 4);
+  const bytes = size[0] * size[1] * 4;
+  // pixels that go back to the event loop are moved there: they need a buffer of their own
+  if (!returnPixels && scratch.length < bytes) scratch = new Uint8Array(bytes);
+  const out = returnPixels ? new Uint8Array(bytes) : scratch.subarray(0, bytes);
   try {
     return decodePngRgba(png, { out, offset: 0, rowStride: size[0] * 4, expect: size }) === null ? null : out;
   } catch {

@@ -73,6 +73,11 @@ export async function splitAndEncodePalettePng(
   return { tiles: encoded, encodeMs: result.encodeMs };
 }
 
+/** Whether {@link splitAndEncodePalettePng} takes tiles of `options`: 8-bit PNG (else it answers null). */
+export function encodesMetaTilesOnThread(options: ImageFormatOptions): boolean {
+  return palettePngParams(options) !== null;
+}
+
 async function encode(
   job: Parameters<typeof encodeMetaTilesAsync>[0],
 ): ReturnType<typeof encodeMetaTilesAsync> {

@@ -29,28 +29,40 @@ import { SourceError, type SourceErrorCode } from './errors.js';
  * so splitting, merging or reprojecting it later decodes nothing again. MapProxy 1.15 stores such
  * answers; we refuse them like any other source failure. Rejects with `SourceError`
  * (`SOURCE_NOT_IMAGE`, `SOURCE_IMAGE_SIZE`) whose message is `invalid image returned from
- * <origin>: <reason>`.
+ * <origin>: <reason>`. `decodeLater` (see `GetMapOptions`): the header is checked now and the
+ * pixels when the caller decodes them; a failed decode then rejects with that same
+ * `SOURCE_NOT_IMAGE` error, after `onLateFailure` has seen it.
  */
 export async function imageFromUpstream(
   data: Buffer,
   format: string,
   expected: { readonly size: Size; readonly sourceName: string; readonly origin: string },
+  {
+    decodeLater = false,
+    onLateFailure,
+  }: { readonly decodeLater?: boolean; readonly onLateFailure?: (error: SourceError) => void } = {},
 ): Promise<ImageResult> {
   const invalid = (reason: string, code: SourceErrorCode, cause?: unknown): SourceError =>
     new SourceError(`invalid image returned from ${expected.origin}: ${reason}`, code, {
       sourceName: expected.sourceName,
       cause,
     });
+  const unchecked = (error: ImageError): SourceError => {
+    const failure = invalid(error.message, 'SOURCE_NOT_IMAGE', error);
+    onLateFailure?.(failure);
+    return failure;
+  };
   try {
     // 1. magic bytes and header: not an image, or no size
-    const image = imageFromBytes(data, format);
+    const image = imageFromBytes(data, format, { unchecked: decodeLater ? unchecked : null });
     // 2. the header size, before paying for a decode
     const [width, height] = image.size;
     if (width !== expected.size[0] || height !== expected.size[1]) {
       throw invalid(`${width}x${height} pixels, requested ${expected.size.join('x')}`, 'SOURCE_IMAGE_SIZE');
     }
-    // 3. every pixel: truncated or corrupt data fails here, not when a client decodes the tile
-    await image.raw();
+    // 3. every pixel: truncated or corrupt data fails here (or in the caller's decode), not when a
+    // client decodes the tile
+    if (!decodeLater) await image.raw();
     return image;
   } catch (error) {
     if (!(error instanceof ImageError)) throw error;

@@ -26,6 +26,13 @@ export interface MapQuery {
 /** Per-call options; the signal aborts the upstream request (timeouts, shutdown). */
 export interface GetMapOptions {
   readonly signal?: AbortSignal;
+  /**
+   * The caller decodes the answer's pixels itself (a meta tile cut on an image thread), so a
+   * source may leave its own full decode out and check only the header: a corrupt answer then
+   * rejects that decode (`raw()`, or an encode to its own format) with the `SourceError` the
+   * source would have thrown. Sources that transform their answer decode it as always.
+   */
+  readonly decodeLater?: boolean;
 }
 
 export interface MapSource {

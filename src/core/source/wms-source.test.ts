@@ -340,6 +340,43 @@ test('a truncated image is a SourceError although its header and Content-Type ar
   });
 });
 
+test('decodeLater: a truncated image fails its later decode with the error getMap would have thrown', async (t) => {
+  const logs = captureLogs(t);
+  const png = await noisyPng([256, 128]);
+  const upstream = await startUpstream(t, {
+    '/cut': { headers: { 'content-type': 'image/png' }, body: png.subarray(0, Math.floor(png.length / 2)) },
+  });
+  const source = createWmsSource({ name: 'wcut', req: { url: `${upstream.url}/cut`, layers: 'a' } });
+  const eager = await source.getMap(query([0, 40, 20, 50])).then(
+    () => assert.fail('an eager getMap decodes and refuses the image'),
+    (error: unknown) => error,
+  );
+  assert.ok(eager instanceof SourceError);
+  assert.equal(eager.code, 'SOURCE_NOT_IMAGE');
+  // the header is fine, so the answer comes; its pixels are checked where they are decoded
+  const image = await source.getMap(query([0, 40, 20, 50]), { decodeLater: true });
+  assert.ok(image !== null);
+  const expected = { name: 'SourceError', code: 'SOURCE_NOT_IMAGE', sourceName: 'wcut', message: eager.message };
+  await assert.rejects(image.raw(), expected);
+  // nor does an encode to its own format pass the broken bytes on
+  await assert.rejects(image.encode(PNG_OPTIONS), expected);
+  assert.deepEqual(
+    logs.filter((r) => r.name === 'mapproxy.source.wms').map((r) => `${r.level} ${r.message}`),
+    [`warning ${eager.message}`, `warning ${eager.message}`],
+  );
+});
+
+test('decodeLater: a whole image decodes to the same pixels as an eagerly checked one', async (t) => {
+  const png = await noisyPng([256, 128]);
+  const upstream = await startUpstream(t, { '/ok': { headers: { 'content-type': 'image/png' }, body: png } });
+  const source = createWmsSource({ name: 'wok', req: { url: `${upstream.url}/ok`, layers: 'a' } });
+  const later = await source.getMap(query([0, 40, 20, 50]), { decodeLater: true });
+  const eager = await source.getMap(query([0, 40, 20, 50]));
+  assert.ok(later !== null && eager !== null);
+  assert.deepEqual((await later.raw()).data, (await eager.raw()).data);
+  assert.deepEqual((await later.encode(PNG_OPTIONS)).data, png);
+});
+
 test('a timeout fails fast with UPSTREAM_TIMEOUT as the cause', async (t) => {
   const upstream = await startUpstream(t, { '/slow': { hang: true } });
   const source = createWmsSource({

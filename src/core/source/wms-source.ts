@@ -109,7 +109,11 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
     return template;
   };
 
-  async function retrieve(query: RequestQuery, signal: AbortSignal | undefined): Promise<ImageResult> {
+  async function retrieve(
+    query: RequestQuery,
+    signal: AbortSignal | undefined,
+    decodeLater = false,
+  ): Promise<ImageResult> {
     const tpl = await requestTemplate();
     const extra: Record<string, string> = {};
     for (const [key, value] of Object.entries(query.dimensions))
@@ -133,13 +137,14 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
       requestUrl = options.mapUrl?.(params) ?? wmsGetMapUrl(tpl, params);
       response = await (options.transport ?? httpRequest)(requestUrl, httpOptions(options, signal));
     }
-    return checkImage(response, requestUrl, query);
+    return checkImage(response, requestUrl, query, decodeLater);
   }
 
   async function checkImage(
     response: HttpResponse,
     requestUrl: string,
     query: RequestQuery,
+    decodeLater: boolean,
   ): Promise<ImageResult> {
     const contentType = response.headers['content-type'] ?? 'image/';
     if (!contentType.startsWith('image/')) {
@@ -155,11 +160,20 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
     }
     const format = contentType === 'image/' ? query.format : mimeType(contentType);
     const origin = `source WMS: ${requestUrl}`;
+    // logged like the non-image replies above, also when the caller's decode finds it later
+    const warn = (error: SourceError): void => {
+      log.warn(error.message);
+    };
     try {
-      return await imageFromUpstream(response.body, format, { size: query.size, sourceName: name, origin });
+      return await imageFromUpstream(
+        response.body,
+        format,
+        { size: query.size, sourceName: name, origin },
+        { decodeLater, onLateFailure: warn },
+      );
     } catch (error) {
       // logged like the non-image replies above: the getMap handler below logs only HTTP failures
-      if (error instanceof SourceError) log.warn(error.message);
+      if (error instanceof SourceError) warn(error);
       throw error;
     }
   }
@@ -197,6 +211,7 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
   async function getMapUnchecked(
     query: MapQuery,
     signal: AbortSignal | undefined,
+    decodeLater: boolean,
   ): Promise<ImageResult | null> {
     // 1. format: the source's own, else the query's, replaced by the first supported one
     let format = mimeType(fixedFormat ?? query.format);
@@ -217,7 +232,8 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
     }
     // 3. partly outside the coverage: request only the inside
     if (coverage !== null && !coverage.contains(request.bbox, request.srs)) return subQuery(request, signal);
-    return retrieve(request, signal);
+    // 4. the answer as it came: only then can its decode be left to the caller
+    return retrieve(request, signal, decodeLater);
   }
 
   const { transparentColor } = options;
@@ -231,7 +247,9 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
       if (resRange !== null && !resRange.contains(query.bbox, query.size, query.srs)) return null;
       if (coverage !== null && !coverage.intersects(query.bbox, query.srs)) return null;
       try {
-        const image = await getMapUnchecked(query, getMapOptions.signal);
+        // a colour keyed out needs the pixels here
+        const decodeLater = getMapOptions.decodeLater === true && transparentColor === undefined;
+        const image = await getMapUnchecked(query, getMapOptions.signal, decodeLater);
         // MapProxy keys the colour out of the finished answer (sub-query, reprojected), not of on_error tiles
         if (image === null || transparentColor === undefined) return image;
         return await makeTransparent(image, transparentColor, options.transparentColorTolerance ?? 5);
