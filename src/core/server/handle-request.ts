@@ -218,7 +218,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** What the access log says about one request. */
 export interface AccessEntry {
   readonly remoteAddress: string;
-  readonly time: Date;
+  /** When it was answered, in ms since the epoch. */
+  readonly timeMs: number;
   readonly method: string;
   readonly url: string;
   readonly httpVersion: string;
@@ -227,17 +228,30 @@ export interface AccessEntry {
   readonly durationMs: number;
 }
 
+/** The last second an access line was written in, and its text: one Date a second, not one a line. */
+let stampedSecond = Number.NaN;
+let stamp = '';
+
+/** `06/Dec/2026 00:09:07` in local time for `timeMs`, worked out once a second. */
+function accessTimestamp(timeMs: number): string {
+  const second = Math.floor(timeMs / 1000);
+  if (second !== stampedSecond) {
+    const t = new Date(second * 1000);
+    const p = (n: number): string => String(n).padStart(2, '0');
+    stamp = `${p(t.getDate())}/${MONTHS[t.getMonth()] ?? ''}/${String(t.getFullYear())} ${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
+    stampedSecond = second;
+  }
+  return stamp;
+}
+
 /**
  * werkzeug's request line (MapProxy's development server) plus size and duration:
  * `127.0.0.1 - - [06/Dec/2026 00:09:07] "GET /tms/1.0.0/ HTTP/1.1" 200 1234 3ms`
  * (local time; `-` for an empty body, as werkzeug writes for an unknown size).
  */
 export function formatAccessLine(entry: AccessEntry): string {
-  const t = entry.time;
-  const p = (n: number): string => String(n).padStart(2, '0');
-  const when = `${p(t.getDate())}/${MONTHS[t.getMonth()] ?? ''}/${String(t.getFullYear())} ${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
   const size = entry.bytes > 0 ? String(entry.bytes) : '-';
-  return `${entry.remoteAddress} - - [${when}] "${entry.method} ${entry.url} HTTP/${entry.httpVersion}" ${String(entry.status)} ${size} ${String(Math.round(entry.durationMs))}ms`;
+  return `${entry.remoteAddress} - - [${accessTimestamp(entry.timeMs)}] "${entry.method} ${entry.url} HTTP/${entry.httpVersion}" ${String(entry.status)} ${size} ${String(Math.round(entry.durationMs))}ms`;
 }
 
 /** What the access log and the request metrics need of a request that was answered. */
@@ -263,7 +277,7 @@ export function recordRequest(
   accessLog.info(
     formatAccessLine({
       remoteAddress: request.remoteAddress ?? '-',
-      time: new Date(),
+      timeMs: Date.now(),
       method: request.method,
       url: request.url,
       httpVersion: request.httpVersion ?? '1.1',

@@ -82,6 +82,27 @@ test('a logger obtained before reconfiguring follows the new settings', (t) => {
   );
 });
 
+test('what a logger answered about its levels follows each new configuration', (t) => {
+  t.after(() => {
+    configureLogging({ stdout: false });
+  });
+  configureLogging({ stdout: false });
+  const log = getLogger('mapproxy.access');
+  assert.equal(log.isEnabled('debug'), false);
+  assert.equal(log.isEnabled('info'), true);
+  configureLogging({ stdout: false, level: 'debug' });
+  assert.equal(log.isEnabled('debug'), true);
+  configureLogging({ stdout: false, levels: { 'mapproxy.access': 'warning' } });
+  assert.equal(log.isEnabled('info'), false);
+  assert.equal(log.isEnabled('warning'), true);
+  configureLoggingSetup({
+    handlers: { none: { kind: 'null', format: '%(message)s' } },
+    loggers: [{ qualname: '', level: 'error', handlers: ['none'], propagate: false }],
+  });
+  assert.equal(log.isEnabled('warning'), false);
+  assert.equal(log.isEnabled('error'), true);
+});
+
 test('a log file a handler creates is 0644 (0666 less the umask, as Python), not 0600', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'log-mode-'));
   t.after(() => rm(dir, { recursive: true, force: true }));

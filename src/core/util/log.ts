@@ -61,6 +61,9 @@ export interface LoggingConfig {
   readonly stdout?: boolean;
 }
 
+const LEVEL_NAMES: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
+/** Bumped by each configuration of log4js: loggers' cached level answers older than it are stale. */
+let levelsVersion = 0;
 const LOG4JS_LEVELS = { debug: 'debug', info: 'info', warning: 'warn', error: 'error', off: 'off' } as const;
 const PY_LEVEL_NAMES: Readonly<Record<string, LogLevel>> = {
   DEBUG: 'debug',
@@ -201,6 +204,7 @@ export function configureLogging(config: LoggingConfig = {}): void {
     // own appenders without inheriting the parent's, so each line is written once
     categories[name] = { appenders, level: LOG4JS_LEVELS[level], inherit: false };
   }
+  levelsVersion += 1;
   log4js().configure({
     appenders: { stdout: { type: consoleAppender }, listeners: { type: listenerAppender } },
     categories,
@@ -231,15 +235,26 @@ export function getLogger(name: string): Logger {
     }
     return resolved;
   };
+  // log4js works a level out anew (and allocates) on each ask; a cached tile hit asks up to three
+  // times, so the answers are kept until the next configuration (issue 13)
+  let enabledVersion = -1;
+  const enabled: Record<LogLevel, boolean> = { debug: false, info: false, warning: false, error: false };
+  const isEnabled = (level: LogLevel): boolean => {
+    if (enabledVersion !== levelsVersion) {
+      const resolvedLogger = logger();
+      for (const known of LEVEL_NAMES) enabled[known] = resolvedLogger.isLevelEnabled(LOG4JS_LEVELS[known]);
+      enabledVersion = levelsVersion;
+    }
+    return enabled[level];
+  };
   return {
     name,
     debug: (message) => {
       logger().debug(message);
     },
     info: (message) => {
-      const resolvedLogger = logger();
-      if (!accessLinesDirect || name !== ACCESS_LOGGER) resolvedLogger.info(message);
-      else if (resolvedLogger.isLevelEnabled('info')) logAccessDirect(message);
+      if (!accessLinesDirect || name !== ACCESS_LOGGER) logger().info(message);
+      else if (isEnabled('info')) logAccessDirect(message);
     },
     warn: (message) => {
       logger().warn(message);
@@ -247,7 +262,7 @@ export function getLogger(name: string): Logger {
     error: (message) => {
       logger().error(message);
     },
-    isEnabled: (level) => logger().isLevelEnabled(LOG4JS_LEVELS[level]),
+    isEnabled,
   };
 }
 
@@ -408,5 +423,6 @@ export function configureLoggingSetup(setup: LogSetup): void {
       inherit: false,
     };
   }
+  levelsVersion += 1;
   log4js().configure({ appenders, categories });
 }

@@ -31,6 +31,9 @@ function createInstruments() {
     name: 'mapproxy_http_requests_total',
     help: 'HTTP requests answered, by service (first path segment) and status code',
     labelNames: ['service', 'status'] as const,
+    collect: () => {
+      requestTallies.flush();
+    },
   });
   const requestSeconds = new Histogram({
     name: 'mapproxy_http_request_duration_seconds',
@@ -42,16 +45,25 @@ function createInstruments() {
     name: 'mapproxy_cache_hits_total',
     help: 'Tiles served from the cache, by cache (<cache>_<grid>)',
     labelNames: ['cache'] as const,
+    collect: () => {
+      hitTallies.flush();
+    },
   });
   const cacheMisses = new Counter({
     name: 'mapproxy_cache_misses_total',
     help: 'Tiles not in the cache (or stale) when asked for, by cache (<cache>_<grid>)',
     labelNames: ['cache'] as const,
+    collect: () => {
+      missTallies.flush();
+    },
   });
   const tilesCreated = new Counter({
     name: 'mapproxy_tiles_created_total',
     help: 'Tiles created from the sources, by cache (<cache>_<grid>)',
     labelNames: ['cache'] as const,
+    collect: () => {
+      createdTallies.flush();
+    },
   });
   const upstreamRequests = new Counter({
     name: 'mapproxy_upstream_requests_total',
@@ -79,20 +91,29 @@ function createInstruments() {
     buckets: LATENCY_BUCKETS,
   });
 
-  const requestChild = childrenOf((key) => {
+  const requestTallies = tallies((key) => {
     const [service = '', status = ''] = key.split(' ');
     return requests.labels(service, status);
   });
   const requestSecondsChild = childrenOf((service) => requestSeconds.labels(service));
-  const hitChild = childrenOf((cache) => cacheHits.labels(cache));
-  const missChild = childrenOf((cache) => cacheMisses.labels(cache));
-  const createdChild = childrenOf((cache) => tilesCreated.labels(cache));
+  const hitTallies = tallies((cache) => cacheHits.labels(cache));
+  const missTallies = tallies((cache) => cacheMisses.labels(cache));
+  const createdTallies = tallies((cache) => tilesCreated.labels(cache));
   const upstreamChild = childrenOf((source) => ({
     requests: upstreamRequests.labels(source),
     errors: upstreamErrors.labels(source),
     seconds: upstreamSeconds.labels(source),
   }));
-  return { requestChild, requestSecondsChild, hitChild, missChild, createdChild, upstreamChild, lockWaits, lockWaitSeconds };
+  return {
+    requestTallies,
+    requestSecondsChild,
+    hitTallies,
+    missTallies,
+    createdTallies,
+    upstreamChild,
+    lockWaits,
+    lockWaitSeconds,
+  };
 }
 
 let instrumentsMade: ReturnType<typeof createInstruments> | undefined;
@@ -111,24 +132,56 @@ function childrenOf<C>(make: (label: string) => C): (label: string) => C {
   };
 }
 
+/** A count that waits as a plain number until prom-client reads its counter. */
+interface Tally {
+  pending: number;
+  readonly child: { inc(value: number): void };
+}
+
+/**
+ * A labelled counter's increments by label value, kept as plain numbers and handed to prom-client
+ * by `flush` (the counter's `collect`, run whenever it is read). prom-client hashes and checks the
+ * labels on each `inc` (0.3 us and 200 B); a cached tile hit counts twice (issue 13).
+ */
+function tallies(make: (label: string) => { inc(value: number): void }) {
+  const byLabel = new Map<string, Tally>();
+  return {
+    add(label: string, count: number): void {
+      let tally = byLabel.get(label);
+      if (tally === undefined) {
+        tally = { pending: 0, child: make(label) };
+        byLabel.set(label, tally);
+      }
+      tally.pending += count;
+    },
+    flush(): void {
+      for (const tally of byLabel.values()) {
+        if (tally.pending === 0) continue;
+        tally.child.inc(tally.pending);
+        tally.pending = 0;
+      }
+    },
+  };
+}
+
 /** The counters core code updates. Each call is a map lookup and an increment. */
 export const metrics = {
   /** One answered HTTP request; `service` is a route name (or `other`), never a path. */
   request(service: string, status: number, durationMs: number): void {
-    instruments().requestChild(`${service} ${String(status)}`).inc();
+    instruments().requestTallies.add(`${service} ${String(status)}`, 1);
     instruments().requestSecondsChild(service).observe(durationMs / 1000);
   },
   /** `count` tiles found (fresh) in cache `cache`. */
   cacheHits(cache: string, count: number): void {
-    if (count > 0) instruments().hitChild(cache).inc(count);
+    if (count > 0) instruments().hitTallies.add(cache, count);
   },
   /** `count` tiles missing (or stale) in cache `cache`. */
   cacheMisses(cache: string, count: number): void {
-    if (count > 0) instruments().missChild(cache).inc(count);
+    if (count > 0) instruments().missTallies.add(cache, count);
   },
   /** `count` tiles created from the sources and handed out (and stored unless disabled). */
   tilesCreated(cache: string, count: number): void {
-    if (count > 0) instruments().createdChild(cache).inc(count);
+    if (count > 0) instruments().createdTallies.add(cache, count);
   },
   /** One upstream request of source `source` (`unknown` when no source name was given). */
   upstreamRequest(source: string, durationMs: number, failed: boolean): void {
