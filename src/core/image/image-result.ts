@@ -120,14 +120,19 @@ class PixelImage implements ImageResult {
   }
 }
 
+/** An image with a last encode of its own (a resampling's, resampled-image.ts, or pixels'). */
+interface ReleasingImage extends ImageResult {
+  encodeReleasing(options: ImageFormatOptions): Promise<Encoded>;
+}
+
 /**
  * Encodes `image` for the last time (a response's map): pixels the image owns (`imageFromRaw`
  * with `owned`) are moved to the encoder's thread instead of copied there (a 512x512 map is 1 MB),
- * after which the image has none (`raw()` and `encode()` reject); any other image encodes as
- * `image.encode` does. Rejects as `encode` does.
+ * after which the image has none (`raw()` and `encode()` reject); an image with a last encode of
+ * its own runs that; any other image encodes as `image.encode` does. Rejects as `encode` does.
  */
 export function encodeReleasing(image: ImageResult, options: ImageFormatOptions): Promise<Encoded> {
-  return image instanceof PixelImage ? image.encodeReleasing(options) : image.encode(options);
+  return 'encodeReleasing' in image ? (image as ReleasingImage).encodeReleasing(options) : image.encode(options);
 }
 
 /** The stored bytes of `image` when it is a PNG not decoded yet, else null. */

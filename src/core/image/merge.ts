@@ -7,6 +7,7 @@ import { alphaCompositeInto, blendInto, fadeAlpha, pasteWithAlphaInto } from './
 import { blankImage } from './blank.js';
 import { imageFromRaw } from './image-result.js';
 import { checkSize, filledBuffer, hasTransparency } from './pixels.js';
+import { isKnownOpaque } from './resampled-image.js';
 import type { ImageResult, RawImage } from './types.js';
 
 /** One input of {@link mergeImages}. */
@@ -81,8 +82,10 @@ export async function mergeImages(
   if (layers.length === 1 && (await isPassThrough(first, size, options.transparent))) return first.image;
 
   const canvas = filledBuffer(size, [r, g, b, options.transparent ? 0 : 255]);
-  for (const layer of layers) {
-    const pixels = fitted(await layer.image.raw(), size);
+  // all at once: layers resampled when first needed (resampled-image.ts) run side by side
+  const raws = await Promise.all(layers.map((layer) => layer.image.raw()));
+  for (const [i, layer] of layers.entries()) {
+    const pixels = fitted(raws[i] as RawImage, size);
     const opacity = layer.opacity ?? null;
     const fades = opacity !== null && opacity < 1;
     if (options.transparent) {
@@ -108,7 +111,8 @@ async function isPassThrough(
   // composed are held to the rule below: a sub image is flagged transparent by MapProxy, and a
   // mosaic reaching beyond its grid is one of MapProxy's sub images there.
   if (opaque === true && (image.format !== null || ANSWERS.has(image)) && !SUB_IMAGES.has(image)) return true;
-  return !hasTransparency(await image.raw());
+  // an opaque resampling answers without its pixels (they may never come to this thread)
+  return isKnownOpaque(image) || !hasTransparency(await image.raw());
 }
 
 /** `raw.data` as a `size` RGBA buffer: as is when sizes match, else placed at the top left. */

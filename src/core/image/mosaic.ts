@@ -6,6 +6,7 @@
  */
 import type { Size } from '../util/index.js';
 import { decodeInto, imageFromRaw, undecodedPng } from './image-result.js';
+import { isOpaquePng } from './png-decode.js';
 import type { PngMosaic } from './stitch-pngs.js';
 import type { ImageFormatOptions, ImageResult, RawImage } from './types.js';
 
@@ -37,6 +38,14 @@ class MosaicImage implements ImageResult {
     return this.#raw;
   }
 
+  /** Every tile there, an undecoded PNG without alpha or translucent palette entries. */
+  get isOpaque(): boolean {
+    return this.#tiles.every((tile) => {
+      const png = tile === null ? null : undecodedPng(tile);
+      return png !== null && isOpaquePng(png);
+    });
+  }
+
   /** The tiles as PNG bytes for a worker to stitch; null once decoded here or when a tile is no PNG. */
   get pngMosaic(): PngMosaic | null {
     if (this.#raw !== null) return null;
@@ -51,6 +60,14 @@ class MosaicImage implements ImageResult {
     const [tileWidth, tileHeight] = this.#tileSize;
     return { tiles: pngs, columns, rows, tileWidth, tileHeight };
   }
+}
+
+/**
+ * True when `image` is a mosaic whose every tile is there as a stored PNG that can hold no
+ * translucent pixel (read from the PNGs' headers: nothing is decoded).
+ */
+export function isOpaqueMosaic(image: ImageResult): boolean {
+  return image instanceof MosaicImage && image.isOpaque;
 }
 
 /** {@link MosaicImage.pngMosaic} of `image`, null for any other image. */

@@ -8,7 +8,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { decodeToRaw } from './codec.js';
 import { encodePalettePng } from './palette-png.js';
-import { decodePngRgba } from './png-decode.js';
+import { decodePngRgba, isOpaquePng } from './png-decode.js';
 import { pngChunk } from './png-indexed.js';
 
 /** A noisy RGBA image with a few transparent and translucent pixels. */
@@ -88,7 +88,10 @@ test('writes into a larger canvas at an offset and row stride', async () => {
 
 test('decodes a zlib stream that inflates to more than its rows, as if it ended there', () => {
   // the inflate's output buffer is sized for the rows: the extra takes further chunks
-  for (const [w, h, extra] of [[300, 200, 70_000], [2, 2, 100]] as const) {
+  for (const [w, h, extra] of [
+    [300, 200, 70_000],
+    [2, 2, 100],
+  ] as const) {
     const exact = decodePngRgba(keyedPng(2, w, h, [0, 60, 0, 60, 0, 60]));
     const longer = decodePngRgba(keyedPng(2, w, h, [0, 60, 0, 60, 0, 60], extra));
     assert.ok(exact !== null && longer !== null);
@@ -108,22 +111,37 @@ test('leaves 16-bit, interlaced and non-PNG data to sharp', async () => {
   assert.equal(decodePngRgba(await sharp(rgba, raw).jpeg().toBuffer()), null, 'jpeg');
 });
 
-test('reports a PNG as opaque only when it can hold no translucent pixel', async () => {
+test('reports a PNG as opaque only when it can hold no translucent pixel, decoded or from its header', async () => {
   const rgba = source(8, 8, 4);
   const opaque = Buffer.from(rgba);
   for (let i = 3; i < opaque.length; i += 4) opaque[i] = 255;
-  const paletted = (data: Buffer, withAlpha: boolean) =>
-    decodePngRgba(encodePalettePng({ data, width: 8, height: 8, colors: 256, withAlpha }))?.opaque;
-  assert.equal(paletted(opaque, false), true, 'palette without tRNS');
-  assert.equal(paletted(rgba, true), false, 'palette with translucent entries');
   const raw = { raw: { width: 8, height: 8, channels: 4 } } as const;
-  assert.equal(decodePngRgba(await sharp(opaque, raw).removeAlpha().png().toBuffer())?.opaque, true, 'RGB');
-  assert.equal(
-    decodePngRgba(await sharp(opaque, raw).png().toBuffer())?.opaque,
-    false,
-    'RGBA, even when all 255',
-  );
-  assert.equal(decodePngRgba(keyedPng(2, 2, 2, [0, 1, 0, 2, 0, 3]))?.opaque, false, 'RGB with a key colour');
+  const paletted = (data: Buffer, withAlpha: boolean) =>
+    encodePalettePng({ data, width: 8, height: 8, colors: 256, withAlpha });
+  const opaquePalette = Buffer.from(paletted(opaque, true));
+  // a tRNS chunk whose every entry is 255 (PIL writes none then; other writers may)
+  const idat = opaquePalette.indexOf('IDAT') - 4;
+  const allOpaqueTrns = Buffer.concat([
+    opaquePalette.subarray(0, idat),
+    pngChunk('tRNS', Buffer.alloc(4, 255)),
+    opaquePalette.subarray(idat),
+  ]);
+  const cases: [string, Buffer, boolean][] = [
+    ['palette without tRNS', paletted(opaque, false), true],
+    ['palette with translucent entries', paletted(rgba, true), false],
+    ['palette with a tRNS of 255s', allOpaqueTrns, true],
+    ['RGB', await sharp(opaque, raw).removeAlpha().png().toBuffer(), true],
+    ['RGBA, even when all 255', await sharp(opaque, raw).png().toBuffer(), false],
+    ['RGB with a key colour', keyedPng(2, 2, 2, [0, 1, 0, 2, 0, 3]), false],
+    ['grey', await sharp(opaque, raw).removeAlpha().toColourspace('b-w').png().toBuffer(), true],
+    ['grey with a key colour', keyedPng(0, 2, 2, [0, 1]), false],
+  ];
+  for (const [name, png, expected] of cases) {
+    assert.equal(decodePngRgba(png)?.opaque, expected, name);
+    assert.equal(isOpaquePng(png), expected, `${name}, from the header`);
+  }
+  assert.equal(isOpaquePng(await sharp(opaque, raw).jpeg().toBuffer()), false, 'no PNG');
+  assert.equal(isOpaquePng(opaquePalette.subarray(0, 20)), false, 'truncated');
 });
 
 test('a row cache gives the same pixels, keyed by the pixel data and not the file', async () => {

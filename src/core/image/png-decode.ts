@@ -126,13 +126,41 @@ export function decodePngRgba(
       );
     }
   }
-  // no alpha channel, and no transparent key colour (grey, RGB) or palette alpha below 255
-  const opaque =
-    colorType === 3
-      ? (transparency?.every((alpha) => alpha === 255) ?? true)
-      : (colorType === 0 || colorType === 2) && transparency === null;
-  return { width, height, pixels: out, opaque };
+  return { width, height, pixels: out, opaque: isOpaqueLayout(colorType, transparency) };
 }
+
+/** No alpha channel, and no transparent key colour (grey, RGB) or palette alpha below 255. */
+function isOpaqueLayout(colorType: number, transparency: Uint8Array | null): boolean {
+  return colorType === 3
+    ? (transparency?.every((alpha) => alpha === 255) ?? true)
+    : (colorType === 0 || colorType === 2) && transparency === null;
+}
+
+/**
+ * True when the PNG `data` can hold no translucent pixel, from its chunks before the first IDAT
+ * (colour type and tRNS, as {@link DecodedPng.opaque}), without decoding it; false for anything
+ * that is no readable PNG.
+ */
+export function isOpaquePng(data: Uint8Array): boolean {
+  if (data.length < 33 || data[0] !== 0x89 || data[1] !== 0x50 || data[2] !== 0x4e || data[3] !== 0x47)
+    return false;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let colorType = -1;
+  let transparency: Uint8Array | null = null;
+  for (let at = 8; at + 8 <= data.length; at += 12 + view.getUint32(at)) {
+    const type = view.getUint32(at + 4);
+    if (type === IHDR) colorType = data[at + 17] ?? -1;
+    else if (type === TRNS) transparency = data.subarray(at + 8, at + 8 + view.getUint32(at));
+    else if (type === IDAT || type === IEND) break;
+  }
+  return isOpaqueLayout(colorType, transparency);
+}
+
+/** Chunk types as big-endian words. */
+const IHDR = 0x49484452;
+const TRNS = 0x74524e53;
+const IDAT = 0x49444154;
+const IEND = 0x49454e44;
 
 /**
  * Writes `height` rows of `width` pixels at byte `at` of the target (rows `outStride` bytes
@@ -195,7 +223,9 @@ function unfilteredRows(
   // tile's rows again in garbage per inflate (piling up on the resampling thread until V8
   // collects), and 256x256 paletted rows took 87-101 us to inflate instead of 58-70 (5000 runs)
   const chunkSize = Math.max(zlibConstants.Z_MIN_CHUNK, (rowBytes + 1) * height + 1);
-  const inflated = inflateSync(idat.length === 1 ? (idat[0] as Uint8Array) : Buffer.concat(idat), { chunkSize });
+  const inflated = inflateSync(idat.length === 1 ? (idat[0] as Uint8Array) : Buffer.concat(idat), {
+    chunkSize,
+  });
   if (inflated.length < (rowBytes + 1) * height) return null;
   // a plain view: Buffer's own subarray is several times slower
   const rows = new Uint8Array(inflated.buffer, inflated.byteOffset, (rowBytes + 1) * height);

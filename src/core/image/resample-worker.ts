@@ -1,9 +1,10 @@
 /**
  * Piscina worker entry: stitches the stored tiles when they come as PNG bytes, runs the
- * resampling kernel and moves the result buffer back.
+ * resampling kernel and moves the result buffer back, or encodes it as an 8-bit PNG first.
  */
 import { Piscina } from 'piscina';
 import { flattenOnto } from './flatten.js';
+import { encodePalettePng, type PaletteJob } from './palette-png.js';
 import { resample, type ResampleJob } from './resample.js';
 import { stitchPngs, type PngMosaic } from './stitch-pngs.js';
 
@@ -15,6 +16,12 @@ import { stitchPngs, type PngMosaic } from './stitch-pngs.js';
 export type WorkerJob = WithoutSrc<ResampleJob> &
   ({ readonly src: Uint8Array } | { readonly mosaic: PngMosaic }) & { readonly opaque?: boolean };
 
+/** The 8-bit PNG encode of a resampled image (palette-png.ts's job without its pixels). */
+export type PaletteEncode = Omit<PaletteJob, 'data' | 'width' | 'height' | 'format'>;
+
+/** A kernel job whose result is encoded on the thread as `encode` says. */
+export type WorkerEncodeJob = WorkerJob & { readonly encode: PaletteEncode };
+
 /** `Omit<T, 'src'>` for each member of a union (a plain Omit merges the mapping variants). */
 type WithoutSrc<T> = T extends unknown ? Omit<T, 'src'> : never;
 
@@ -23,12 +30,45 @@ type WithoutSrc<T> = T extends unknown ? Omit<T, 'src'> : never;
  * mosaic has a tile the worker cannot decode (the caller stitches it on the main thread instead).
  */
 export function runResample(job: WorkerJob): unknown {
+  const out = resampled(job);
+  return out === null ? null : Piscina.move(out);
+}
+
+/** Results up to this size are written into one buffer this thread keeps for the next encode. */
+const KEEP_OUTPUT_MAX_BYTES = 4 * 1024 * 1024;
+
+let keptOutput = new Uint8Array(0);
+
+/** `bytes` of the kept output buffer (grown when needed), or undefined for a huge result. */
+function outputBuffer(bytes: number): Uint8Array | undefined {
+  if (bytes > KEEP_OUTPUT_MAX_BYTES) return undefined;
+  if (keptOutput.length < bytes) keptOutput = new Uint8Array(bytes);
+  return keptOutput.subarray(0, bytes);
+}
+
+/**
+ * Resamples `job` and encodes the result as its 8-bit PNG in the same task (a WMS map's last
+ * steps): the pixels never leave this thread, so neither a fresh buffer for them nor two moves
+ * between the threads; transfers the PNG bytes, or null as {@link runResample}.
+ */
+export function runResampleEncode(job: WorkerEncodeJob): unknown {
+  const out = resampled(job, outputBuffer(job.dstWidth * job.dstHeight * 4));
+  if (out === null) return null;
+  const png = encodePalettePng({ ...job.encode, data: out, width: job.dstWidth, height: job.dstHeight });
+  // a Buffer may be a slice of a larger one, which would be transferred whole: send an exact copy
+  return Piscina.move(
+    png.byteOffset === 0 && png.byteLength === png.buffer.byteLength ? png : new Uint8Array(png),
+  );
+}
+
+/** The RGBA result of `job` (in `into` when the kernel can write it there); null as {@link runResample}. */
+function resampled(job: WorkerJob, into?: Uint8Array): Uint8Array | null {
   // the source is this thread's own: a structured clone, or the kept canvas
   const stitched = 'mosaic' in job ? stitchPngs(job.mosaic) : { canvas: job.src, opaque: false };
   if (stitched === null) return null;
   const flatten = job.opaque === true;
   // a mosaic of opaque tiles needs neither the flattening nor the kernel's translucency scan
   const src = flatten && !stitched.opaque ? flattenOnto(stitched.canvas, 255) : stitched.canvas;
-  const out = resample({ ...job, src, srcOpaque: flatten || stitched.opaque });
-  return Piscina.move(flatten ? flattenOnto(out, 0) : out);
+  const out = resample({ ...job, src, srcOpaque: flatten || stitched.opaque }, { into });
+  return flatten ? flattenOnto(out, 0) : out;
 }

@@ -51,9 +51,13 @@ interface Source {
 /**
  * Fills a `dstWidth x dstHeight` RGBA buffer: each cell's box is mapped bilinearly onto its source
  * quadrilateral at pixel centres (Pillow `quad_transform`). Pixels whose source point lies outside
- * the source image stay transparent (0, 0, 0, 0), as Pillow's fill does.
+ * the source image stay transparent (0, 0, 0, 0), as Pillow's fill does. `into`: a buffer of the
+ * output's length the WebAssembly kernel writes the result to (else it gets one of its own).
  */
-export function resample(job: ResampleJob, options: { readonly wasm?: boolean } = {}): Uint8Array {
+export function resample(
+  job: ResampleJob,
+  options: { readonly wasm?: boolean; readonly into?: Uint8Array } = {},
+): Uint8Array {
   const { srcWidth, srcHeight, dstWidth, dstHeight, method } = job;
   // Pillow's transform resamples RGBA as premultiplied RGBa, except with NEAREST. On an opaque
   // image both conversions are the identity (every result alpha is 0 or 255), so they are skipped
@@ -71,9 +75,7 @@ export function resample(job: ResampleJob, options: { readonly wasm?: boolean } 
   const out = kernel === null ? new Uint8Array(dstWidth * dstHeight * 4) : null;
   if ('extent' in job && method !== 'nearest') {
     // Pillow EXTENT → AFFINE (xs, 0, x0, 0, ys, y0) through the generic filtered transform
-    const [x0, y0, x1, y1] = job.extent;
-    const xs = Float64Array.from({ length: dstWidth }, (_, x) => ((x1 - x0) / dstWidth) * (x + 0.5) + x0);
-    const ys = Float64Array.from({ length: dstHeight }, (_, y) => ((y1 - y0) / dstHeight) * (y + 0.5) + y0);
+    const [xs, ys] = extentAxes(job.extent, dstWidth, dstHeight);
     if (kernel !== null) kernel.scale(xs, ys);
     else if (method === 'bicubic' && out !== null) scaleBicubic(image, xs, ys, out);
     else if (out !== null) scaleFiltered(image, xs, ys, FILTERS[method], out);
@@ -94,8 +96,23 @@ export function resample(job: ResampleJob, options: { readonly wasm?: boolean } 
       } else transformCell(image, quad, FILTERS[method], out, dstWidth);
     }
   }
-  const result = kernel?.result() ?? out ?? new Uint8Array(0);
+  const result = kernel?.result(options.into) ?? out ?? new Uint8Array(0);
   return premultiplied ? unpremultiply(result) : result;
+}
+
+/**
+ * The source x of each output column and source y of each row of Pillow's EXTENT transform
+ * (`sx = xs * (x + 0.5) + x0`) of `box` onto `dstWidth x dstHeight` pixels.
+ */
+export function extentAxes(
+  box: ExtentBox,
+  dstWidth: number,
+  dstHeight: number,
+): [Float64Array, Float64Array] {
+  const [x0, y0, x1, y1] = box;
+  const xs = Float64Array.from({ length: dstWidth }, (_, x) => ((x1 - x0) / dstWidth) * (x + 0.5) + x0);
+  const ys = Float64Array.from({ length: dstHeight }, (_, y) => ((y1 - y0) / dstHeight) * (y + 0.5) + y0);
+  return [xs, ys];
 }
 
 /** One mesh cell mapping the whole output onto `box` (NW, SW, SE, NE). */

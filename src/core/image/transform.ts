@@ -4,11 +4,11 @@
  */
 import type { Srs } from '../srs/index.js';
 import type { BBox, Size } from '../util/index.js';
-import { cropAndScale, resampleMesh } from './crop-scale.js';
+import { cropAndScale } from './crop-scale.js';
 import { ImageError } from './errors.js';
-import { imageFromRaw } from './image-result.js';
 import { transformMesh } from './mesh.js';
 import { checkSize } from './pixels.js';
+import { resampleImage } from './resampled-image.js';
 import type { ImageResult, ResamplingMethod } from './types.js';
 
 /** Where an image is: its bbox (x/y order) in `srs`. */
@@ -28,6 +28,11 @@ export interface TransformOptions {
    * have no source black, as Pillow fills an RGB transform; the result is opaque.
    */
   readonly opaque?: boolean | undefined;
+  /**
+   * Resample only when the pixels or an encode are first asked for: an 8-bit PNG encode then
+   * runs in the resampling's own thread task (a WMS map's last steps, see resampled-image.ts).
+   */
+  readonly lazy?: boolean | undefined;
 }
 
 /**
@@ -52,6 +57,7 @@ export async function transformImage(
   const [srcW, srcH] = image.size;
   const [dstW, dstH] = dst.size;
   const sameSrs = src.srs.equals(dst.srs);
+  const lazy = options.lazy === true;
   const xRes = (dst.bbox[2] - dst.bbox[0]) / dstW;
   const yRes = (dst.bbox[3] - dst.bbox[1]) / dstH;
   // 1. nothing to do (MapProxy _no_transformation_needed)
@@ -72,9 +78,9 @@ export async function transformImage(
       // same resolution: round to whole pixels, as MapProxy does against subpixel drift
       const x0 = pyRound(box[0]);
       const y0 = pyRound(box[1]);
-      return cropAndScale(image, [x0, y0, x0 + dstW, y0 + dstH], dst.size, options.resampling);
+      return cropAndScale(image, [x0, y0, x0 + dstW, y0 + dstH], dst.size, options.resampling, { lazy });
     }
-    return cropAndScale(image, box, dst.size, options.resampling);
+    return cropAndScale(image, box, dst.size, options.resampling, { lazy });
   }
   // 3. reprojection through a mesh
   const cells = transformMesh({
@@ -86,9 +92,13 @@ export async function transformImage(
     dstSrs: dst.srs,
     maxErrorPx: options.maxErrorPx ?? 1,
   });
-  const data = await resampleMesh(image, dst.size, cells, options.resampling, options.opaque === true);
-  // the kernel's pixels are this image's alone: its last encode may move them
-  return imageFromRaw({ data, size: dst.size }, { owned: true });
+  const spec = {
+    dstSize: dst.size,
+    mapping: { cells },
+    method: options.resampling,
+    opaque: options.opaque === true,
+  };
+  return resampleImage(image, spec, { lazy });
 }
 
 function bboxEquals(a: BBox, b: BBox, xTolerance: number, yTolerance: number): boolean {

@@ -3,7 +3,7 @@
  * use; idle threads exit after a while and never keep the process alive.
  */
 import { ImageError } from './errors.js';
-import type { WorkerJob } from './resample-worker.js';
+import type { WorkerEncodeJob, WorkerJob } from './resample-worker.js';
 import { processCores } from '../util/index.js';
 import { lazyPool } from './thread-pool.js';
 
@@ -13,11 +13,23 @@ const pool = lazyPool('resample-worker', 'runResample', Math.max(1, Math.min(4, 
  * Runs `job` on a worker thread; null when its mosaic has a tile the worker cannot decode. Rejects
  * with `ImageError` (`IMAGE_TRANSFORM`) when the worker fails.
  */
-export async function resampleInWorker(job: WorkerJob): Promise<Uint8Array | null> {
+export function resampleInWorker(job: WorkerJob): Promise<Uint8Array | null> {
+  return runTask(job, 'runResample', 'pixel buffer');
+}
+
+/**
+ * Runs `job` and encodes its result as `job.encode` says on a worker thread: the PNG bytes, or
+ * null as {@link resampleInWorker}. Rejects with `ImageError` (`IMAGE_TRANSFORM`) when the worker fails.
+ */
+export function resampleEncodeInWorker(job: WorkerEncodeJob): Promise<Uint8Array | null> {
+  return runTask(job, 'runResampleEncode', 'PNG');
+}
+
+async function runTask(job: WorkerJob, name: string, what: string): Promise<Uint8Array | null> {
   try {
-    const result: unknown = await pool.get().run(job);
+    const result: unknown = await pool.get().run(job, { name });
     if (result === null && 'mosaic' in job) return null;
-    if (!(result instanceof Uint8Array)) throw new Error('worker returned no pixel buffer');
+    if (!(result instanceof Uint8Array)) throw new Error(`worker returned no ${what}`);
     return result;
   } catch (error) {
     throw new ImageError(`resampling failed: ${(error as Error).message}`, 'IMAGE_TRANSFORM', {

@@ -83,8 +83,9 @@ export class CacheMapLayer implements MapLayer {
       stitched,
       { bbox: affected.bbox, srs: grid.srs },
       { bbox: query.bbox, srs: query.srs, size: query.size },
-      // an opaque cache's mosaic is RGB in MapProxy: black where the reprojection has no source
-      { resampling: this.#resampling, opaque: !this.isTransparent || isLoneJpeg },
+      // an opaque cache's mosaic is RGB in MapProxy: black where the reprojection has no source;
+      // resampled when first needed, so that a map's 8-bit PNG encode runs in the same thread task
+      { resampling: this.#resampling, opaque: !this.isTransparent || isLoneJpeg, lazy: true },
     );
   }
 }
