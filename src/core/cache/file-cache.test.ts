@@ -1,6 +1,7 @@
 /** FileCache: storing, loading, atomic writes, single-colour links and permissions on a real directory. */
 import assert from 'node:assert/strict';
-import { lstat, mkdir, readdir, readFile, readlink, stat, utimes, writeFile } from 'node:fs/promises';
+import fsPromises, { lstat, mkdir, readdir, readFile, readlink, stat, utimes, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
@@ -155,4 +156,33 @@ test('the first write into a directory removes temp files older than the lock ti
   await cache.storeTiles([{ coord: { x: 3, y: 5, z: 2 }, data: Buffer.from('y') }]);
   await cache.sweepsDone();
   assert.ok((await listFiles(dir)).includes('2/3/5.png.tmp-1'));
+});
+
+test('a new directory is created once for all the tiles stored into it', async (t) => {
+  const dir = await makeTempDir(t);
+  const cache = new FileCache({ directory: dir, extension: 'png' });
+  const created: string[] = [];
+  const original = fsPromises.mkdir;
+  t.mock.method(fsPromises, 'mkdir', (...args: Parameters<typeof fsPromises.mkdir>) => {
+    created.push(String(args[0]).slice(dir.length + 1));
+    return original(...args);
+  });
+  syncBuiltinESMExports();
+  t.after(() => {
+    t.mock.restoreAll();
+    syncBuiltinESMExports();
+  });
+  // a 4x4 meta tile's tiles: four columns, each its own directory (tc: z/x/x/x/y/y/y.png)
+  const tiles = [];
+  for (let x = 0; x < 4; x++) for (let y = 0; y < 4; y++) tiles.push({ coord: { x, y, z: 2 }, data: Buffer.from(`${x}${y}`) });
+  await cache.storeTiles(tiles);
+  const columns = ['000', '001', '002', '003'].map((x) => `02/000/000/${x}/000/000`);
+  for (const column of columns) assert.equal(created.filter((d) => d === column).length, 1, column);
+  assert.equal((await listFiles(dir)).length, 16);
+  assert.equal((await readFile(join(dir, '02/000/000/003/000/000/002.png'))).toString(), '32');
+  // once written to, a directory is not created again
+  created.length = 0;
+  await cache.storeTiles(tiles.map((tile) => ({ ...tile, data: Buffer.from('again') })));
+  assert.deepEqual(created, []);
+  assert.equal((await readFile(join(dir, '02/000/000/003/000/000/002.png'))).toString(), 'again');
 });

@@ -143,9 +143,34 @@ export class FileCache implements TileCache {
   }
 
   async storeTiles(tiles: readonly TileToStore[], dimensions?: Dimensions): Promise<void> {
-    const results = await Promise.allSettled(tiles.map((tile) => this.#storeTile(tile, dimensions)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // tiles by directory: in one this process has not written to yet, the first tile creates it
+    // when missing and the others follow; before, each tile of a new directory found it missing and
+    // created it and its parents again (a seed's meta tile took ~100 more fs round trips)
+    const groups = new Map<string, TileToStore[]>();
+    for (const tile of tiles) {
+      const dir = this.#directoryOf(tile, dimensions);
+      groups.set(dir, [...(groups.get(dir) ?? []), tile]);
+    }
+    const store = (group: readonly TileToStore[]) =>
+      Promise.allSettled(group.map((tile) => this.#storeTile(tile, dimensions)));
+    const results = await Promise.all(
+      [...groups].map(async ([dir, group]) => {
+        if (this.#swept.has(dir) || group.length === 1) return store(group);
+        const first = await store(group.slice(0, 1));
+        return [...first, ...(await store(group.slice(1)))];
+      }),
+    );
+    const failed = results.flat().find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
+  }
+
+  /** The directory `tile` goes to; '' when its path is invalid (`#storeTile` reports that). */
+  #directoryOf(tile: TileToStore, dimensions?: Dimensions): string {
+    try {
+      return dirname(this.tilePath(tile.coord, dimensions));
+    } catch {
+      return '';
+    }
   }
 
   async removeTile(coord: TileCoord, dimensions?: Dimensions): Promise<void> {

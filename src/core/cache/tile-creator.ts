@@ -14,6 +14,7 @@ import { isStale } from './refresh-before.js';
 import { SingleFlight } from './single-flight.js';
 import { storedTileFormat } from './tile-format.js';
 import type {
+  CachedTile,
   Dimensions,
   TileCache,
   TileRenderer,
@@ -201,12 +202,19 @@ export class TileCreator {
   ): Promise<CreatedTiles | null> {
     const { cache } = this.#options;
     if (cache.isDummy) return null;
-    const loaded = await cache.loadTiles(tiles, { withMetadata: true, dimensions: request.dimensions });
+    const options = { withMetadata: true, dimensions: request.dimensions };
+    const usable = (tile: CachedTile | null): tile is CachedTile => {
+      const limit = request.staleLimitSeconds;
+      return tile !== null && (limit === null || (tile.timestampMs !== null && !isStale(tile.timestampMs, limit)));
+    };
+    // MapProxy's all(is_cached(t) for t in tiles) stops at the first missing tile: when nothing was
+    // created meanwhile (nearly always) one lookup, not one per tile of the meta tile
+    const [first] = tiles;
+    if (tiles.length > 1 && first !== undefined && !usable(await cache.loadTile(first, options))) return null;
+    const loaded = await cache.loadTiles(tiles, options);
     const result = new Map<string, TileResult>();
     for (const tile of loaded) {
-      if (tile === null) return null;
-      const limit = request.staleLimitSeconds;
-      if (limit !== null && (tile.timestampMs === null || isStale(tile.timestampMs, limit))) return null;
+      if (!usable(tile)) return null;
       result.set(coordKey(tile.coord), {
         coord: tile.coord,
         data: tile.data,

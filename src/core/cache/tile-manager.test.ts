@@ -224,6 +224,33 @@ test('two managers on one cache dir (two processes) create a meta tile once; the
   assert.ok(tileA);
 });
 
+/** A FileCache that notes every tile it is asked for. */
+class LookupCountingCache extends FileCache {
+  readonly lookups: string[] = [];
+  override loadTile(coord: TileCoord, options?: Parameters<FileCache['loadTile']>[1]): Promise<CachedTile | null> {
+    this.lookups.push(`${coord.z}/${coord.x}/${coord.y}`);
+    return super.loadTile(coord, options);
+  }
+}
+
+test('the re-check under the lock stops at the first missing tile, as MapProxy all(is_cached) does', async (t) => {
+  const dir = await makeTempDir(t);
+  const cache = new LookupCountingCache({ directory: join(dir, 'cache'), extension: 'png' });
+  const source = testSource();
+  const manager = new TileManager({
+    grid: web,
+    cache,
+    sources: [{ source }],
+    imageOptions: PNG,
+    locker: new TileLocker({ lockDir: join(dir, 'tile_locks'), lockCacheId: cache.lockCacheId }),
+  });
+  assert.ok(await manager.loadTile({ x: 2, y: 1, z: 3 }));
+  assert.equal(source.calls, 1);
+  // the tile asked for, then under the lock the meta tile's first tile only (not all 16)
+  assert.deepEqual(cache.lookups, ['3/2/1', '3/0/0']);
+  assert.equal((await listFiles(join(dir, 'cache'))).length, 16);
+});
+
 test('a creator waiting longer than the lock timeout fails with CACHE_LOCK_TIMEOUT', async (t) => {
   const source = testSource();
   const dir = await makeTempDir(t);
