@@ -58,6 +58,14 @@ export interface CreationRequest {
    * Bulk meta tiles and external renderers hold a slot for the whole creation.
    */
   readonly sourceGate?: Pick<Gate, 'run'> | undefined;
+  /**
+   * Only the tiles' bytes are used (tile services): a meta tile's decoded pixels are not kept for
+   * drawing them into a map. On a `serve -w 2` worker those pixels (4 MB a 1024x1024 meta tile)
+   * were garbage the moment the tiles were stored, and piled up until V8's next full collection:
+   * ~46 MB of ArrayBuffers while bench/rss-phases.ts created its TMS tiles. A map that joins such
+   * a creation gets tiles that decode the meta image again (the same pixels, more CPU).
+   */
+  readonly bytesOnly?: boolean | undefined;
 }
 
 /** Created (or, after the re-check, loaded) tiles by `coordKey`. Tiles a source had nothing for are absent. */
@@ -270,9 +278,10 @@ export class TileCreator {
         // 4. split at the tile offsets (positions outside the grid have no coord and are skipped)
         const patterns = meta.tilePatterns.filter((p) => p.coord !== null);
         const offsets = patterns.map((p) => p.offset);
-        // a seed run keeps no pixels (nothing draws its tiles into a map)
+        // a seed run or a tile request keeps no pixels (nothing draws its tiles into a map)
+        const keepPixels = !request.isSeeding && request.bytesOnly !== true;
         const direct = onThread
-          ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, !request.isSeeding)
+          ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, keepPixels)
           : null;
         if (direct !== null) {
           // the thread cuts each tile just before encoding it: its cut and encode time is the

@@ -91,6 +91,8 @@ export interface LoadTilesOptions {
   readonly staleLimitSeconds?: number | null | undefined;
   /** Source queries of the creations wait for a slot here (see `CreationRequest.sourceGate`). */
   readonly sourceGate?: Pick<Gate, 'run'> | undefined;
+  /** The caller uses only the tiles' bytes (tile services): see `CreationRequest.bytesOnly`. */
+  readonly bytesOnly?: boolean | undefined;
 }
 
 const log = getLogger('mapproxy.cache.tile');
@@ -199,6 +201,7 @@ export class TileManager {
       sourcesSeeding: options.sourcesSeeding,
       staleLimitSeconds,
       sourceGate: options.sourceGate,
+      bytesOnly: options.bytesOnly,
     };
     const results = new Map<string, TileResult | null>();
     const stale = new Map<string, TileResult>();
@@ -485,7 +488,8 @@ export class TileManager {
       grid: this.grid,
       imageOptions: this.imageOptions,
       levels: this.#rescaleLevels,
-      load: (coords) => this.#loadTilesNoRescale(coords, request),
+      // rescaling draws the tiles it loads
+      load: (coords) => this.#loadTilesNoRescale(coords, { ...request, bytesOnly: false }),
       memo: new Map(),
     };
     for (const coord of unresolved) {

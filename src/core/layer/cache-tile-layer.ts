@@ -77,9 +77,11 @@ export class CacheTileLayer implements TileLayer {
     options: { dimensions?: Readonly<Record<string, string>> } = {},
   ): Promise<TileResponse | null> {
     if (limitTile(this.grid, coord) === null) return null;
+    // a tile service sends the bytes: a creation for it keeps no pixels to draw maps with
     const tile = await this.tileManager.loadTile(coord, {
       withMetadata: true,
       dimensions: options.dimensions ?? {},
+      bytesOnly: true,
     });
     if (tile === null) {
       return { data: await this.#empty(), format: 'image/png', timestampMs: null, cacheable: true };

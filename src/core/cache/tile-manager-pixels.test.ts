@@ -1,0 +1,91 @@
+/**
+ * Which creations keep a meta tile's decoded pixels for drawing: maps do, tile services
+ * (`bytesOnly`) do not, and either way a created tile's pixels and bytes are the same.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { makeTempDir } from '../../../test/helpers/fixtures.js';
+import { createTileGrid, GLOBAL_WEBMERCATOR } from '../grid/index.js';
+import { imageFromBytes, imageFromRaw, type ImageFormatOptions, type ImageResult } from '../image/index.js';
+import type { MapSource } from '../source/index.js';
+import type { Size } from '../util/index.js';
+import { FileCache } from './file-cache.js';
+import { TileManager, type LoadTilesOptions } from './tile-manager.js';
+
+const web = createTileGrid(GLOBAL_WEBMERCATOR);
+
+/** An 8-bit PNG cache: its meta tiles are cut and encoded on a palette thread. */
+const PNG8: ImageFormatOptions = {
+  format: 'image/png',
+  mode: 'P',
+  colors: 256,
+  transparent: true,
+  resampling: 'bicubic',
+  jpegQuality: 90,
+  quantizer: null,
+};
+
+/** A gradient with alpha, as PNG bytes, so that every tile differs. */
+async function gradientPng(size: Size): Promise<Buffer> {
+  const [width, height] = size;
+  const data = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      data.set([x % 256, y % 256, (x + y) % 256, 128 + (x % 128)], (y * width + x) * 4);
+    }
+  }
+  const { data: png } = await imageFromRaw({ data, size }).encode({ ...PNG8, mode: 'RGBA', colors: 0 });
+  return png;
+}
+
+/** A source answering one PNG meta image; `decodes` counts how often its pixels are asked for. */
+function pngSource(png: Buffer): MapSource & { decodes: number } {
+  const source = {
+    name: 'test',
+    isTransparent: true,
+    tileGrid: null,
+    decodes: 0,
+    getMap(): Promise<ImageResult> {
+      const image = imageFromBytes(png);
+      const decode = image.raw.bind(image);
+      // the image stays the encoded bytes it was (the thread decodes those); only raw() is counted
+      image.raw = () => {
+        source.decodes++;
+        return decode();
+      };
+      return Promise.resolve(image);
+    },
+  };
+  return source;
+}
+
+async function createdTile(t: TestContext, png: Buffer, options: LoadTilesOptions) {
+  const dir = await makeTempDir(t);
+  const source = pngSource(png);
+  const manager = new TileManager({
+    grid: web,
+    cache: new FileCache({ directory: join(dir, 'cache'), extension: 'png', layout: 'tms' }),
+    sources: [{ source }],
+    imageOptions: PNG8,
+    metaSize: [2, 2],
+    metaBuffer: 0,
+  });
+  const tile = await manager.loadTile({ x: 1, y: 0, z: 1 }, options);
+  assert.ok(tile?.isCreated === true && tile.image !== undefined, 'a created tile with its image');
+  const pixels = (await tile.image.raw()).data;
+  return { source, tile, pixels };
+}
+
+test('a map keeps the meta tile pixels the thread decoded; a tile service keeps none and decodes again', async (t) => {
+  const png = await gradientPng([512, 512]);
+  const map = await createdTile(t, png, {});
+  const service = await createdTile(t, png, { withMetadata: true, bytesOnly: true });
+  // the map's tiles are cut from the pixels the thread sent back: the source image is not decoded
+  assert.equal(map.source.decodes, 0);
+  // the tile service's creation got no pixels: asking for them decodes the meta image here
+  assert.equal(service.source.decodes, 1);
+  // either way the same tile, pixel for pixel and byte for byte
+  assert.ok(service.pixels.equals(map.pixels), 'same pixels');
+  assert.ok(service.tile.data.equals(map.tile.data), 'same PNG bytes');
+});
