@@ -110,8 +110,11 @@ export function extentAxes(
   dstHeight: number,
 ): [Float64Array, Float64Array] {
   const [x0, y0, x1, y1] = box;
-  const xs = Float64Array.from({ length: dstWidth }, (_, x) => ((x1 - x0) / dstWidth) * (x + 0.5) + x0);
-  const ys = Float64Array.from({ length: dstHeight }, (_, y) => ((y1 - y0) / dstHeight) * (y + 0.5) + y0);
+  // plain loops: Float64Array.from with a callback cost ~0.1 ms a 512x512 map
+  const xs = new Float64Array(dstWidth);
+  for (let x = 0; x < dstWidth; x += 1) xs[x] = ((x1 - x0) / dstWidth) * (x + 0.5) + x0;
+  const ys = new Float64Array(dstHeight);
+  for (let y = 0; y < dstHeight; y += 1) ys[y] = ((y1 - y0) / dstHeight) * (y + 0.5) + y0;
   return [xs, ys];
 }
 
@@ -198,14 +201,16 @@ function cellAxes(quad: Quad): [Float64Array, Float64Array] {
   const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0] = quad.a;
   const xin0 = x0 - bx0 + 0.5;
   const yin0 = y0 - by0 + 0.5;
-  const xs = Float64Array.from({ length: x1 - x0 }, (_, k) => {
+  const xs = new Float64Array(x1 - x0);
+  for (let k = 0; k < xs.length; k += 1) {
     const xin = x0 + k - bx0 + 0.5;
-    return a0 + a1 * xin + a2 * yin0 + a3 * xin * yin0;
-  });
-  const ys = Float64Array.from({ length: y1 - y0 }, (_, k) => {
+    xs[k] = a0 + a1 * xin + a2 * yin0 + a3 * xin * yin0;
+  }
+  const ys = new Float64Array(y1 - y0);
+  for (let k = 0; k < ys.length; k += 1) {
     const yin = y0 + k - by0 + 0.5;
-    return a4 + a5 * xin0 + a6 * yin + a7 * xin0 * yin;
-  });
+    ys[k] = a4 + a5 * xin0 + a6 * yin + a7 * xin0 * yin;
+  }
   return [xs, ys];
 }
 

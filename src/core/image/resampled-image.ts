@@ -105,7 +105,10 @@ function coversOpaqueSource(source: ImageResult, spec: ResampleSpec): boolean {
   const { mapping, method, dstSize } = spec;
   if (!('extent' in mapping) || method === 'nearest' || !isOpaqueMosaic(source)) return false;
   const [xs, ys] = extentAxes(mapping.extent, dstSize[0], dstSize[1]);
-  const inside = (values: Float64Array, size: number): boolean => values.every((v) => v >= 0 && v < size);
+  const inside = (values: Float64Array, size: number): boolean => {
+    for (const v of values) if (!(v >= 0 && v < size)) return false;
+    return true;
+  };
   return inside(xs, source.size[0]) && inside(ys, source.size[1]);
 }
 
