@@ -37,7 +37,7 @@ test('replacing a key counts its bytes once; a tile larger than the bound is not
 
 test('a tile is fresh for the TTL, then must be checked; renew trusts it for another TTL', () => {
   let now = 0;
-  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now, scheduleRechecks: startAtOnce });
   hot.set('a', tile(10));
   now = 999;
   assert.equal(hot.lookup('a')?.isFresh, true);
@@ -71,7 +71,7 @@ test('a tile that is a view into a larger buffer is kept as a copy of its own by
 
 test("a lookup's freshness holds while its entry stands and is young: not after the TTL, a replacement, a drop or a clear", () => {
   let now = 0;
-  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now, scheduleRechecks: startAtOnce });
   const freshness = (key: string) => {
     const found = hot.lookup(key);
     assert.ok(found !== undefined, key);
@@ -123,9 +123,14 @@ function manualRecheck() {
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Starts due rechecks as they come, without waiting for others. */
+const startAtOnce = (startWaiting: () => void): void => {
+  startWaiting();
+};
+
 test('an entry used in the second half of its TTL is rechecked once in the background and, unchanged, trusted a TTL from the check', async () => {
   let now = 0;
-  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now, scheduleRechecks: startAtOnce });
   const check = manualRecheck();
   hot.set('a', tile(10), check.recheck);
   const a = hot.lookup('a')?.freshness;
@@ -149,7 +154,7 @@ test('an entry used in the second half of its TTL is rechecked once in the backg
 
 test('a background recheck that finds the tile changed, or fails, drops the entry', async () => {
   let now = 0;
-  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now, scheduleRechecks: startAtOnce });
   const check = manualRecheck();
   hot.set('a', tile(10), check.recheck);
   const a = hot.lookup('a')?.freshness;
@@ -169,7 +174,7 @@ test('a background recheck that finds the tile changed, or fails, drops the entr
 
 test('a recheck answering after its entry was replaced leaves the new entry alone', async () => {
   let now = 0;
-  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now, scheduleRechecks: startAtOnce });
   const check = manualRecheck();
   hot.set('a', tile(10, 1), check.recheck);
   now = 600;
@@ -182,10 +187,37 @@ test('a recheck answering after its entry was replaced leaves the new entry alon
 
 test('an entry kept without a recheck only expires', () => {
   let now = 0;
-  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now });
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now, scheduleRechecks: startAtOnce });
   hot.set('a', tile(10));
   now = 900;
   assert.equal(hot.lookup('a')?.isFresh, true);
   now = 1000;
+  assert.equal(hot.lookup('a')?.isFresh, false);
+});
+
+test('rechecks that come due go out together when the scheduled wave starts, trusted a TTL from then', async () => {
+  let now = 0;
+  const waves: (() => void)[] = [];
+  const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now, scheduleRechecks: (start) => waves.push(start) });
+  const [a, b, c] = [manualRecheck(), manualRecheck(), manualRecheck()];
+  hot.set('a', tile(10), a.recheck);
+  hot.set('b', tile(10), b.recheck);
+  hot.set('c', tile(10), c.recheck);
+  now = 600;
+  for (const key of ['a', 'b', 'c']) assert.equal(hot.lookup(key)?.isFresh, true);
+  assert.equal(waves.length, 1, 'one wave for the three');
+  assert.deepEqual([a.calls, b.calls, c.calls], [0, 0, 0], 'nothing checked before the wave');
+  hot.delete('c');
+  now = 650;
+  waves[0]?.();
+  assert.deepEqual([a.calls, b.calls, c.calls], [1, 1, 0], 'a dropped entry is not checked');
+  a.settle(true);
+  b.settle(false);
+  await settled();
+  now = 1649;
+  assert.equal(hot.lookup('a')?.isFresh, true, 'trusted until 1000 ms after the wave started (650)');
+  assert.equal(hot.lookup('b'), undefined, 'changed: dropped');
+  assert.equal(waves.length, 2, 'a is due again: a new wave');
+  now = 1650;
   assert.equal(hot.lookup('a')?.isFresh, false);
 });
