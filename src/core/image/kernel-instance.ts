@@ -103,6 +103,11 @@ export function isAtKeptMemoryStart(view: Uint8Array): boolean {
   return kept !== null && view.buffer === kept.memory.buffer && view.byteOffset === 0;
 }
 
+/** True when `view` lies in the kept instance's current memory from byte `from` on. */
+export function isInKeptMemory(view: Uint8Array, from: number): boolean {
+  return kept !== null && view.buffer === kept.memory.buffer && view.byteOffset >= from;
+}
+
 /** Whether a job of `bytes` gets the kept instance (larger ones get an instance of their own). */
 export function fitsKeptInstance(bytes: number): boolean {
   return bytes <= KEEP_MAX_BYTES;

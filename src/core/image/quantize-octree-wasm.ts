@@ -3,7 +3,7 @@
  * JavaScript loops: same buckets, same exact sums. The image passes through the kernel's memory a
  * chunk at a time, so the memory kept per palette thread stays under 1 MB whatever the image size.
  */
-import { align16, kernelInstance, type KernelExports } from './kernel-instance.js';
+import { align16, isInKeptMemory, kernelInstance, type KernelExports } from './kernel-instance.js';
 import type { OctreePixelLoops } from './quantize-octree.js';
 
 /** Pixels per chunk: 256 kB of RGBA, 128 kB of buckets. */
@@ -29,6 +29,15 @@ const KEEP_BUCKETS_MAX_PIXELS = 1024 * 1024;
 
 let keptBuckets = new Uint16Array(0);
 
+/**
+ * True when `rgba` lies in this thread's kernel memory past the loops' scratch (a resampling's
+ * output): the loops then read it where it is instead of copying it through their chunk, and
+ * the memory needs no growing for them (so `rgba` stays valid).
+ */
+export function isReadInPlace(rgba: Uint8Array): boolean {
+  return isInKeptMemory(rgba, BYTES);
+}
+
 /** A bucket table for `pixels` pixels: the kept one (grown when needed) or, for a huge image, its own. */
 function bucketTable(pixels: number): Uint16Array {
   if (pixels > KEEP_BUCKETS_MAX_PIXELS) return new Uint16Array(pixels);
@@ -52,11 +61,13 @@ export function wasmOctreeLoops(): OctreePixelLoops | null {
       buckets = bucketTable(pixels);
       const memory = memoryOf(instance);
       memory.fill(0, COUNT, INDICES);
+      const inPlace = isReadInPlace(rgba);
       let clear = -1;
       for (let start = 0; start < pixels; start += CHUNK_PIXELS) {
         const n = Math.min(CHUNK_PIXELS, pixels - start);
-        memory.set(rgba.subarray(start * 4, (start + n) * 4), RGBA);
-        clear = instance.octreeCount(RGBA, n, withAlpha, COUNT, SUMS, BUCKETS, clear);
+        const chunk = inPlace ? rgba.byteOffset + start * 4 : RGBA;
+        if (!inPlace) memory.set(rgba.subarray(start * 4, (start + n) * 4), RGBA);
+        clear = instance.octreeCount(chunk, n, withAlpha, COUNT, SUMS, BUCKETS, clear);
         buckets.set(new Uint16Array(memory.buffer, BUCKETS, n), start);
       }
       count.set(new Float64Array(memory.buffer, COUNT, count.length));

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { encodePalettePng } from './palette-png.js';
 import { javascriptLoops, quantizeOctree } from './quantize-octree.js';
-import { wasmOctreeLoops } from './quantize-octree-wasm.js';
+import { kernelInstance } from './kernel-instance.js';
+import { isReadInPlace, wasmOctreeLoops } from './quantize-octree-wasm.js';
 
 async function rgba(name: string): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await sharp(await readFile(new URL(`testdata/octree/${name}`, import.meta.url)))
@@ -69,6 +70,16 @@ test('the WebAssembly pixel loops give the JavaScript loops’ palette and indic
       big.set([(state >>> 20) & 255, 1, 2, (i / 4) % 26 === 0 ? 0 : 77], i);
   }
   images.push(['big', big], ['one pixel', Uint8Array.of(9, 8, 7, 0)], ['empty', new Uint8Array(0)]);
+  // a resampled map in kernel memory past the loops' scratch is read where it is (no chunk copies)
+  const at = 4 << 20;
+  const memory = kernelInstance(at + big.length)?.memory;
+  assert.ok(memory !== undefined);
+  const inKernel = new Uint8Array(memory.buffer, at, big.length);
+  inKernel.set(big);
+  assert.ok(isReadInPlace(inKernel), 'read in place');
+  assert.ok(!isReadInPlace(new Uint8Array(memory.buffer, 0, 16)), 'not inside the scratch');
+  assert.ok(!isReadInPlace(big), 'not outside kernel memory');
+  images.push(['big, in kernel memory', inKernel]);
   for (const [name, data] of images) {
     for (const withAlpha of [false, true]) {
       for (const colors of [256, 17, 1]) {

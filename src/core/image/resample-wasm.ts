@@ -26,11 +26,10 @@ export interface BicubicKernel {
   scale(xs: Float64Array, ys: Float64Array, place?: { readonly x0: number; readonly y0: number }): void;
   /** resample.ts `transformCellBicubic` for one cell (integer `x0`, `y0`). */
   transform(quad: KernelQuad): void;
-  /**
-   * A copy of the output (RGBA, `dstWidth * dstHeight * 4`): in `into` when it has that length,
-   * else in a buffer of its own.
-   */
-  result(into?: Uint8Array): Uint8Array;
+  /** A copy of the output (RGBA, `dstWidth * dstHeight * 4`), in a buffer of its own. */
+  result(): Uint8Array;
+  /** The output where it is in kernel memory: valid until this thread's next kernel call. */
+  output(): Uint8Array;
 }
 
 /**
@@ -145,12 +144,11 @@ export function bicubicKernel(
         a7,
       );
     },
-    result(into) {
-      if (into?.length === outBytes) {
-        into.set(new Uint8Array(memory(), outPtr, outBytes));
-        return into;
-      }
+    result() {
       return new Uint8Array(memory().slice(outPtr, outPtr + outBytes));
+    },
+    output() {
+      return new Uint8Array(memory(), outPtr, outBytes);
     },
   };
 }

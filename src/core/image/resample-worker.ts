@@ -5,6 +5,7 @@
 import { Piscina } from 'piscina';
 import { flattenOnto } from './flatten.js';
 import { encodePalettePng, type PaletteJob } from './palette-png.js';
+import { isReadInPlace } from './quantize-octree-wasm.js';
 import { resample, type ResampleJob } from './resample.js';
 import { stitchPngs, type PngMosaic } from './stitch-pngs.js';
 
@@ -39,11 +40,13 @@ const KEEP_OUTPUT_MAX_BYTES = 4 * 1024 * 1024;
 
 let keptOutput = new Uint8Array(0);
 
-/** `bytes` of the kept output buffer (grown when needed), or undefined for a huge result. */
-function outputBuffer(bytes: number): Uint8Array | undefined {
-  if (bytes > KEEP_OUTPUT_MAX_BYTES) return undefined;
-  if (keptOutput.length < bytes) keptOutput = new Uint8Array(bytes);
-  return keptOutput.subarray(0, bytes);
+/** `pixels` in the kept output buffer (grown when needed), or in a buffer of their own when huge. */
+function copied(pixels: Uint8Array): Uint8Array {
+  if (pixels.length > KEEP_OUTPUT_MAX_BYTES) return pixels.slice();
+  if (keptOutput.length < pixels.length) keptOutput = new Uint8Array(pixels.length);
+  const copy = keptOutput.subarray(0, pixels.length);
+  copy.set(pixels);
+  return copy;
 }
 
 /**
@@ -52,23 +55,31 @@ function outputBuffer(bytes: number): Uint8Array | undefined {
  * between the threads; transfers the PNG bytes, or null as {@link runResample}.
  */
 export function runResampleEncode(job: WorkerEncodeJob): unknown {
-  const out = resampled(job, outputBuffer(job.dstWidth * job.dstHeight * 4));
+  const out = resampled(job, 'kernel');
   if (out === null) return null;
-  const png = encodePalettePng({ ...job.encode, data: out, width: job.dstWidth, height: job.dstHeight });
+  // the quantiser reads the kernel's output where it is when it can, else a copy
+  const pixels = isReadInPlace(out) ? out : copied(out);
+  const png = encodePalettePng({ ...job.encode, data: pixels, width: job.dstWidth, height: job.dstHeight });
   // a Buffer may be a slice of a larger one, which would be transferred whole: send an exact copy
   return Piscina.move(
     png.byteOffset === 0 && png.byteLength === png.buffer.byteLength ? png : new Uint8Array(png),
   );
 }
 
-/** The RGBA result of `job` (in `into` when the kernel can write it there); null as {@link runResample}. */
-function resampled(job: WorkerJob, into?: Uint8Array): Uint8Array | null {
+/**
+ * The RGBA result of `job` in a buffer of its own, or with `'kernel'` where the WebAssembly kernel
+ * wrote it (valid until this thread's next kernel call); null as {@link runResample}.
+ */
+function resampled(job: WorkerJob, where?: 'kernel'): Uint8Array | null {
   // the source is this thread's own: a structured clone, or the kept canvas
   const stitched = 'mosaic' in job ? stitchPngs(job.mosaic) : { canvas: job.src, opaque: false };
   if (stitched === null) return null;
   const flatten = job.opaque === true;
   // a mosaic of opaque tiles needs neither the flattening nor the kernel's translucency scan
   const src = flatten && !stitched.opaque ? flattenOnto(stitched.canvas, 255) : stitched.canvas;
-  const out = resample({ ...job, src, srcOpaque: flatten || stitched.opaque }, { into });
+  const out = resample(
+    { ...job, src, srcOpaque: flatten || stitched.opaque },
+    { inKernel: where === 'kernel' },
+  );
   return flatten ? flattenOnto(out, 0) : out;
 }

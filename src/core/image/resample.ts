@@ -51,12 +51,13 @@ interface Source {
 /**
  * Fills a `dstWidth x dstHeight` RGBA buffer: each cell's box is mapped bilinearly onto its source
  * quadrilateral at pixel centres (Pillow `quad_transform`). Pixels whose source point lies outside
- * the source image stay transparent (0, 0, 0, 0), as Pillow's fill does. `into`: a buffer of the
- * output's length the WebAssembly kernel writes the result to (else it gets one of its own).
+ * the source image stay transparent (0, 0, 0, 0), as Pillow's fill does. `inKernel`: the
+ * WebAssembly kernel's result is left in its memory (not copied out), valid until this thread's
+ * next kernel call.
  */
 export function resample(
   job: ResampleJob,
-  options: { readonly wasm?: boolean; readonly into?: Uint8Array } = {},
+  options: { readonly wasm?: boolean; readonly inKernel?: boolean } = {},
 ): Uint8Array {
   const { srcWidth, srcHeight, dstWidth, dstHeight, method } = job;
   // Pillow's transform resamples RGBA as premultiplied RGBa, except with NEAREST. On an opaque
@@ -96,7 +97,8 @@ export function resample(
       } else transformCell(image, quad, FILTERS[method], out, dstWidth);
     }
   }
-  const result = kernel?.result(options.into) ?? out ?? new Uint8Array(0);
+  const result =
+    (options.inKernel === true ? kernel?.output() : kernel?.result()) ?? out ?? new Uint8Array(0);
   return premultiplied ? unpremultiply(result) : result;
 }
 

@@ -29,22 +29,24 @@ test('the encode options are an 8-bit PNG', () => {
 const EPSG3857 = getSrs('EPSG:3857');
 const EPSG4326 = getSrs('EPSG:4326');
 const TILE = 64;
+/** Tiles this large make the map's pixels lie past the quantiser's scratch in kernel memory (read in place). */
+const LARGE_TILE = 256;
 /** The 2x2 tiles' extent in EPSG:3857 (a piece of Europe). */
 const TILES_BBOX: BBox = [0, 5_000_000, 1_000_000, 6_000_000];
 
 /** A tile of noise and smooth gradients; `kind` says how it is stored. */
-async function tile(seed: number, kind: 'palette' | 'rgb' | 'translucent'): Promise<Buffer> {
-  const data = Buffer.alloc(TILE * TILE * 4);
+async function tile(seed: number, kind: 'palette' | 'rgb' | 'translucent', size = TILE): Promise<Buffer> {
+  const data = Buffer.alloc(size * size * 4);
   let state = seed;
   const next = (): number => (state = (state * 1103515245 + 12345) >>> 0) >>> 24;
   for (let i = 0; i < data.length; i += 4) {
-    const x = (i >> 2) % TILE;
+    const x = (i >> 2) % size;
     data.set(
       [next() & 0xf0, x * 4, (seed * 40 + (i >> 8)) & 255, kind === 'translucent' && x > 40 ? 90 : 255],
       i,
     );
   }
-  const image = sharp(data, { raw: { width: TILE, height: TILE, channels: 4 } });
+  const image = sharp(data, { raw: { width: size, height: size, channels: 4 } });
   if (kind === 'translucent') return image.png().toBuffer();
   return image
     .removeAlpha()
@@ -52,11 +54,14 @@ async function tile(seed: number, kind: 'palette' | 'rgb' | 'translucent'): Prom
     .toBuffer();
 }
 
-async function mosaic(kinds: readonly ('palette' | 'rgb' | 'translucent' | null)[]): Promise<ImageResult> {
+async function mosaic(
+  kinds: readonly ('palette' | 'rgb' | 'translucent' | null)[],
+  size = TILE,
+): Promise<ImageResult> {
   const tiles = await Promise.all(
-    kinds.map(async (kind, i) => (kind === null ? null : imageFromBytes(await tile(i + 1, kind)))),
+    kinds.map(async (kind, i) => (kind === null ? null : imageFromBytes(await tile(i + 1, kind, size)))),
   );
-  return stitchImages(tiles, [2, 2], [TILE, TILE]);
+  return stitchImages(tiles, [2, 2], [size, size]);
 }
 
 /** MapProxy's default PNG: paletted, 256 colours (FASTOCTREE). */
@@ -70,6 +75,10 @@ interface Case {
   readonly opaque: boolean;
   /** What the lazy image knows of its alpha without pixels. */
   readonly knownOpaque: boolean;
+  /** Default: TILE. */
+  readonly tile?: number;
+  /** Default: 90x70. */
+  readonly size?: [number, number];
 }
 
 // a box in EPSG:4326 inside TILES_BBOX, and the same SRS scaled inside or beyond the tiles
@@ -78,15 +87,26 @@ const BEYOND_3857: BBox = [-100_000, 5_100_000, 900_000, 5_900_000];
 const INSIDE_4326: BBox = [1, 42, 7, 46];
 const OPAQUE = ['palette', 'rgb', 'palette', 'palette'] as const;
 
+const OPAQUE_SCALE: Case = {
+  name: 'a scale inside opaque tiles',
+  tiles: OPAQUE,
+  bbox: INSIDE_3857,
+  srs: EPSG3857,
+  opaque: false,
+  knownOpaque: true,
+};
+
+const OPAQUE_REPROJECTION: Case = {
+  name: "a reprojection of an opaque cache's tiles",
+  tiles: OPAQUE,
+  bbox: INSIDE_4326,
+  srs: EPSG4326,
+  opaque: true,
+  knownOpaque: true,
+};
+
 const CASES: readonly Case[] = [
-  {
-    name: 'a scale inside opaque tiles',
-    tiles: OPAQUE,
-    bbox: INSIDE_3857,
-    srs: EPSG3857,
-    opaque: false,
-    knownOpaque: true,
-  },
+  OPAQUE_SCALE,
   {
     name: 'a scale beyond opaque tiles',
     tiles: OPAQUE,
@@ -111,14 +131,7 @@ const CASES: readonly Case[] = [
     opaque: false,
     knownOpaque: false,
   },
-  {
-    name: "a reprojection of an opaque cache's tiles",
-    tiles: OPAQUE,
-    bbox: INSIDE_4326,
-    srs: EPSG4326,
-    opaque: true,
-    knownOpaque: true,
-  },
+  OPAQUE_REPROJECTION,
   {
     name: "a reprojection of a transparent cache's tiles",
     tiles: ['palette', 'translucent', null, 'rgb'],
@@ -127,13 +140,22 @@ const CASES: readonly Case[] = [
     opaque: false,
     knownOpaque: false,
   },
+  // the map's pixels past the quantiser's scratch in kernel memory (read where they are), and
+  // a map whose pixels would reach into that scratch (copied out first)
+  { ...OPAQUE_SCALE, name: 'large tiles: a scale', tile: LARGE_TILE, size: [300, 200] },
+  { ...OPAQUE_REPROJECTION, name: 'large tiles: a reprojection', tile: LARGE_TILE, size: [300, 200] },
+  { ...OPAQUE_REPROJECTION, name: 'a map larger than its tiles', size: [300, 250] },
 ];
+
+function sizeOf(c: Case): [number, number] {
+  return c.size ?? [90, 70];
+}
 
 async function transformed(c: Case, lazy: boolean): Promise<ImageResult> {
   return transformImage(
-    await mosaic(c.tiles),
+    await mosaic(c.tiles, c.tile ?? TILE),
     { bbox: TILES_BBOX, srs: EPSG3857 },
-    { bbox: c.bbox, srs: c.srs, size: [90, 70] },
+    { bbox: c.bbox, srs: c.srs, size: sizeOf(c) },
     { resampling: 'bicubic', opaque: c.opaque, lazy },
   );
 }
@@ -142,7 +164,7 @@ for (const c of CASES) {
   test(`${c.name}: resampled lazily, its 8-bit PNG and pixels are those of a resampling at once`, async () => {
     const eager = await transformed(c, false);
     const pixels = Buffer.from((await eager.raw()).data);
-    const expected = await imageFromRaw({ data: pixels, size: [90, 70] }).encode(PNG8);
+    const expected = await imageFromRaw({ data: pixels, size: sizeOf(c) }).encode(PNG8);
     // the one-task encode, as a plain and as a last encode
     const png = await (await transformed(c, true)).encode(PNG8);
     assert.equal(png.format, 'image/png');
