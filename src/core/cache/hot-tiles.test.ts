@@ -128,27 +128,27 @@ const startAtOnce = (startWaiting: () => void): void => {
   startWaiting();
 };
 
-test('an entry used in the second half of its TTL is rechecked once in the background and, unchanged, trusted a TTL from the check', async () => {
+test('an entry used in the last quarter of its TTL is rechecked once in the background and, unchanged, trusted a TTL from the check', async () => {
   let now = 0;
   const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now, scheduleRechecks: startAtOnce });
   const check = manualRecheck();
   hot.set('a', tile(10), check.recheck);
   const a = hot.lookup('a')?.freshness;
-  now = 499;
+  now = 749;
   assert.equal(a?.isFresh(), true);
-  assert.equal(check.calls, 0, 'not in the first half of the TTL');
-  now = 500;
+  assert.equal(check.calls, 0, 'not before the last quarter of the TTL');
+  now = 750;
   assert.equal(a.isFresh(), true, 'still served while the check runs');
   assert.equal(hot.lookup('a')?.isFresh, true);
-  now = 700;
+  now = 800;
   assert.equal(a.isFresh(), true);
   assert.equal(check.calls, 1, 'one check at a time');
   check.settle(true);
   await settled();
-  now = 1499;
-  assert.equal(a.isFresh(), true, 'trusted until 1000 ms after the check started (500)');
-  assert.equal(check.calls, 2, 'and checked again in the second half of that');
-  now = 1500;
+  now = 1749;
+  assert.equal(a.isFresh(), true, 'trusted until 1000 ms after the check started (750)');
+  assert.equal(check.calls, 2, 'and checked again in the last quarter of that');
+  now = 1750;
   assert.equal(a.isFresh(), false, 'the second check did not answer: expired as without it');
 });
 
@@ -158,7 +158,7 @@ test('a background recheck that finds the tile changed, or fails, drops the entr
   const check = manualRecheck();
   hot.set('a', tile(10), check.recheck);
   const a = hot.lookup('a')?.freshness;
-  now = 600;
+  now = 800;
   assert.equal(a?.isFresh(), true);
   check.settle(false);
   await settled();
@@ -166,7 +166,7 @@ test('a background recheck that finds the tile changed, or fails, drops the entr
   assert.deepEqual([hot.lookup('a'), hot.bytes], [undefined, 0]);
 
   hot.set('b', tile(10), () => Promise.reject(new Error('EIO')));
-  now = 1200;
+  now = 1600;
   assert.equal(hot.lookup('b')?.isFresh, true);
   await settled();
   assert.equal(hot.lookup('b'), undefined);
@@ -177,7 +177,7 @@ test('a recheck answering after its entry was replaced leaves the new entry alon
   const hot = new HotTiles({ maxBytes: 1000, ttlMs: 1000, now: () => now, scheduleRechecks: startAtOnce });
   const check = manualRecheck();
   hot.set('a', tile(10, 1), check.recheck);
-  now = 600;
+  now = 800;
   hot.lookup('a');
   hot.set('a', tile(10, 2));
   check.settle(false);
@@ -203,21 +203,21 @@ test('rechecks that come due go out together when the scheduled wave starts, tru
   hot.set('a', tile(10), a.recheck);
   hot.set('b', tile(10), b.recheck);
   hot.set('c', tile(10), c.recheck);
-  now = 600;
+  now = 800;
   for (const key of ['a', 'b', 'c']) assert.equal(hot.lookup(key)?.isFresh, true);
   assert.equal(waves.length, 1, 'one wave for the three');
   assert.deepEqual([a.calls, b.calls, c.calls], [0, 0, 0], 'nothing checked before the wave');
   hot.delete('c');
-  now = 650;
+  now = 850;
   waves[0]?.();
   assert.deepEqual([a.calls, b.calls, c.calls], [1, 1, 0], 'a dropped entry is not checked');
   a.settle(true);
   b.settle(false);
   await settled();
-  now = 1649;
-  assert.equal(hot.lookup('a')?.isFresh, true, 'trusted until 1000 ms after the wave started (650)');
+  now = 1849;
+  assert.equal(hot.lookup('a')?.isFresh, true, 'trusted until 1000 ms after the wave started (850)');
   assert.equal(hot.lookup('b'), undefined, 'changed: dropped');
   assert.equal(waves.length, 2, 'a is due again: a new wave');
-  now = 1650;
+  now = 1850;
   assert.equal(hot.lookup('a')?.isFresh, false);
 });
