@@ -143,7 +143,8 @@ function rowHiOf(row: v128, dx: v128): v128 {
 /**
  * A pure scale (resample.ts `scaleBicubic`): `xs`/`ys` hold the source point (f64) of each of
  * `cols` output columns and `rows` output rows; the result goes to `out` at column `x0`, row `y0`
- * of rows `outWidth` pixels wide, pixels without a source transparent. Each source row is
+ * of rows `outWidth` pixels wide, pixels without a source `fill` (a little-endian RGBA word: 0 is
+ * transparent). Each source row is
  * filtered horizontally once into a ring of 8 rows. `scratch`: 16-byte aligned,
  * `64 + cols * (8 * 32 + 16 + 8 + 1)` bytes (resample-wasm.ts `scaleScratchBytes`).
  */
@@ -160,6 +161,7 @@ export function scaleBicubic(
   y0: i32,
   outWidth: i32,
   scratch: usize,
+  fill: u32,
 ): void {
   const n = <usize>cols;
   const stride = n << 5;
@@ -194,7 +196,7 @@ export function scaleBicubic(
     const sy = load<f64>(ys + ((<usize>y) << 3));
     const rowStart = out + ((<usize>(y0 + y) * <usize>outWidth + <usize>x0) << 2);
     if (!(sy >= 0 && sy < <f64>height)) {
-      memory.fill(rowStart, 0, n << 2);
+      for (let k: usize = 0; k < n; k++) store<u32>(rowStart + (k << 2), fill);
       continue;
     }
     const fy = sy - 0.5;
@@ -214,7 +216,7 @@ export function scaleBicubic(
     for (let k: usize = 0; k < n; k++) {
       const at = rowStart + (k << 2);
       if (load<u8>(valid + k) === 0) {
-        store<u32>(at, 0);
+        store<u32>(at, fill);
         continue;
       }
       const o = k << 5;
@@ -297,7 +299,7 @@ function filtered(
  * One mesh cell, any shape (resample.ts `transformCellBicubic`): output pixels of columns
  * `x0 <= x < x1`, rows `y0 <= y < y1` (`out` rows `dstWidth` pixels wide) take the source point of
  * the cell's bilinear map `a0`-`a7` at the pixel centre (relative to the cell's corner `bx0`,
- * `by0`); pixels whose point is outside the source are transparent.
+ * `by0`); pixels whose point is outside the source are `fill` (as in {@link scaleBicubic}).
  */
 export function transformCell(
   src: usize,
@@ -319,6 +321,7 @@ export function transformCell(
   a5: f64,
   a6: f64,
   a7: f64,
+  fill: u32,
 ): void {
   const w = <f64>width;
   const hgt = <f64>height;
@@ -331,7 +334,7 @@ export function transformCell(
       const sx = a0 + a1 * xin + a2 * yin + a3 * xin * yin;
       const sy = a4 + a5 * xin + a6 * yin + a7 * xin * yin;
       if (!(sx >= 0 && sx < w && sy >= 0 && sy < hgt)) {
-        store<u32>(at, 0);
+        store<u32>(at, fill);
         continue;
       }
       const fx = sx - 0.5;

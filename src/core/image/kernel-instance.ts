@@ -28,6 +28,7 @@ export interface KernelExports {
     y0: number,
     outWidth: number,
     scratch: number,
+    fill: number,
   ): void;
   transformCell(
     src: number,
@@ -41,7 +42,7 @@ export interface KernelExports {
     x1: number,
     y0: number,
     y1: number,
-    ...a: number[]
+    ...aAndFill: number[]
   ): void;
   expandPalette8(
     rows: number,

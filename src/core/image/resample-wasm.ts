@@ -77,8 +77,9 @@ function scaleScratchBytes(cols: number): number {
 }
 
 /**
- * A kernel for `src` (RGBA `srcWidth x srcHeight`) onto a transparent `dstWidth x dstHeight`
- * output; null without WebAssembly SIMD (the caller runs the JavaScript kernel).
+ * A kernel for `src` (RGBA `srcWidth x srcHeight`) onto a `dstWidth x dstHeight` output whose
+ * pixels without a source are `fill` (a little-endian RGBA word; default 0, transparent); null
+ * without WebAssembly SIMD (the caller runs the JavaScript kernel).
  */
 export function bicubicKernel(
   src: Uint8Array,
@@ -86,6 +87,7 @@ export function bicubicKernel(
   srcHeight: number,
   dstWidth: number,
   dstHeight: number,
+  fill = 0,
 ): BicubicKernel | null {
   const srcBytes = srcWidth * srcHeight * 4;
   const outBytes = dstWidth * dstHeight * 4;
@@ -100,7 +102,8 @@ export function bicubicKernel(
   if (instance === null) return null;
   const memory = (): ArrayBuffer => instance.memory.buffer;
   if (!inPlace) new Uint8Array(memory()).set(src.subarray(0, srcBytes), 0);
-  new Uint8Array(memory(), outPtr, outBytes).fill(0);
+  // pixels no cell covers keep this too (outPtr is 16-byte aligned)
+  new Uint32Array(memory(), outPtr, outBytes >>> 2).fill(fill);
   return {
     scale(xs, ys, place = { x0: 0, y0: 0 }) {
       new Float64Array(memory(), xsPtr, xs.length).set(xs);
@@ -118,6 +121,7 @@ export function bicubicKernel(
         place.y0,
         dstWidth,
         scratch,
+        fill,
       );
     },
     transform(quad) {
@@ -142,6 +146,7 @@ export function bicubicKernel(
         a5,
         a6,
         a7,
+        fill,
       );
     },
     result() {

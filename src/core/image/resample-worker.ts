@@ -77,9 +77,6 @@ function resampled(job: WorkerJob, where?: 'kernel'): Uint8Array | null {
   const flatten = job.opaque === true;
   // a mosaic of opaque tiles needs neither the flattening nor the kernel's translucency scan
   const src = flatten && !stitched.opaque ? flattenOnto(stitched.canvas, 255) : stitched.canvas;
-  const out = resample(
-    { ...job, src, srcOpaque: flatten || stitched.opaque },
-    { inKernel: where === 'kernel' },
-  );
-  return flatten ? flattenOnto(out, 0) : out;
+  const kernelJob = { ...job, src, srcOpaque: flatten || stitched.opaque, onBlack: flatten };
+  return resample(kernelJob, { inKernel: where === 'kernel' });
 }

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { flattenOnto } from './flatten.js';
 import { resample } from './resample.js';
 import { bicubicKernel } from './resample-wasm.js';
 
@@ -153,4 +154,28 @@ test('flat areas (16 source pixels of one colour, four equal rows) come out as t
     compared += compareKernels(n, blockSource(n + 3, w, h, n % 2 === 0), w, h, dw, dh);
   }
   assert.equal(compared, 200);
+});
+
+test('an opaque source on black: the WebAssembly kernel writes black where a pixel has no source, as flattening the result onto black does', () => {
+  let black = 0;
+  for (let n = 0; n < 20; n++) {
+    const [w, h] = [5 + ((n * 13) % 71), 6 + ((n * 7) % 67)];
+    const [dw, dh] = [1 + ((n * 11) % 127), 1 + ((n * 5) % 113)];
+    const src = randomSource(n + 11, w, h, true);
+    const base = { src, srcWidth: w, srcHeight: h, dstWidth: dw, dstHeight: dh, method: 'bicubic' } as const;
+    for (const mapping of kernelMappings(n, w, h, dw, dh)) {
+      const label = `case ${n}: ${w}x${h} -> ${dw}x${dh}`;
+      const flattened = flattenOnto(resample({ ...base, ...mapping, srcOpaque: true }), 0);
+      const onBlack = resample({ ...base, ...mapping, srcOpaque: true, onBlack: true });
+      assert.ok(Buffer.from(onBlack).equals(flattened), label);
+      assert.ok(
+        Buffer.from(resample({ ...base, ...mapping, onBlack: true }, { wasm: false })).equals(flattened),
+        `${label}, JS`,
+      );
+      const words = new Uint32Array(onBlack.buffer, onBlack.byteOffset, onBlack.length >>> 2);
+      black += words.filter((word) => word === 0xff000000).length;
+    }
+  }
+  // the mappings reach beyond the source and have an unprojected corner: many pixels without one
+  assert.ok(black > 1000, `${black} black pixels`);
 });

@@ -3,6 +3,7 @@
  * (`Geometry.c`) on RGBA with nearest/bilinear/bicubic, premultiplying translucent images like
  * Pillow's `Image.transform`. Pure and synchronous; the worker pool runs it off the main thread.
  */
+import { flattenOnto } from './flatten.js';
 import { hasTranslucentPixel } from './pixels.js';
 import { bicubicKernel, type KernelQuad } from './resample-wasm.js';
 import type { ResamplingMethod } from './types.js';
@@ -26,6 +27,12 @@ export type ResampleJob = {
   readonly method: ResamplingMethod;
   /** The caller knows every source alpha is 255 (skips a scan of the whole source). */
   readonly srcOpaque?: boolean | undefined;
+  /**
+   * The result composited onto black (flatten.ts): an opaque cache's mosaic, which MapProxy
+   * reprojects in RGB, shows black where a pixel has no source. With an opaque source that is only
+   * those pixels, which the WebAssembly kernel then writes black at once (no pass over the result).
+   */
+  readonly onBlack?: boolean | undefined;
 } & ({ readonly cells: Float64Array } | { readonly extent: ExtentBox });
 
 type Filter = (
@@ -68,10 +75,13 @@ export function resample(
     width: srcWidth,
     height: srcHeight,
   };
+  // an opaque source's results are opaque (every alpha a cubic of 255s): on black, only the
+  // pixels without a source change, to opaque black
+  const fillsBlack = job.onBlack === true && job.srcOpaque === true;
   // bicubic (MapProxy's default) in WebAssembly SIMD where it runs: the same arithmetic
   const kernel =
     method === 'bicubic' && options.wasm !== false
-      ? bicubicKernel(image.data, srcWidth, srcHeight, dstWidth, dstHeight)
+      ? bicubicKernel(image.data, srcWidth, srcHeight, dstWidth, dstHeight, fillsBlack ? OPAQUE_BLACK : 0)
       : null;
   const out = kernel === null ? new Uint8Array(dstWidth * dstHeight * 4) : null;
   if ('extent' in job && method !== 'nearest') {
@@ -99,8 +109,12 @@ export function resample(
   }
   const result =
     (options.inKernel === true ? kernel?.output() : kernel?.result()) ?? out ?? new Uint8Array(0);
-  return premultiplied ? unpremultiply(result) : result;
+  const straight = premultiplied ? unpremultiply(result) : result;
+  return job.onBlack === true && !(fillsBlack && kernel !== null) ? flattenOnto(straight, 0) : straight;
 }
+
+/** (0, 0, 0, 255) as a little-endian RGBA word. */
+const OPAQUE_BLACK = 0xff000000;
 
 /**
  * The source x of each output column and source y of each row of Pillow's EXTENT transform
