@@ -43,15 +43,7 @@ export function octreeCount(
   let g: u32 = 0;
   let b: u32 = 0;
   let a: u32 = 255;
-  let bucket4: u64 = 0;
   for (let i: usize = 0; i < total; i++) {
-    // four more pixels of the run (maps are mostly runs): their buckets at once
-    while (n > 0 && i + 4 <= total && !v128.any_true(v128.xor(v128.load(rgba + (i << 2)), i32x4.splat(word)))) {
-      store<u64>(buckets + (i << 1), bucket4);
-      n += 4;
-      i += 4;
-    }
-    if (i >= total) break;
     const p = load<u32>(rgba + (i << 2));
     if (p !== word) {
       if (n > 0) flush(bucket, n, r, g, b, a, count, sums);
@@ -72,7 +64,6 @@ export function octreeCount(
       } else {
         bucket = <usize>(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
       }
-      bucket4 = <u64>bucket * 0x0001_0001_0001_0001;
     }
     store<u16>(buckets + (i << 1), <u16>bucket);
     n++;

@@ -70,18 +70,25 @@ async function assertStitchedAsSharp(mosaic: PngMosaic, label: string): Promise<
 }
 
 test('the kernel expands palette rows as a table lookup at any width, offset and stride', () => {
-  for (const [width, height] of [
+  const sizes = [
     [1, 1],
     [3, 2],
     [5, 3],
     [8, 4],
     [13, 7],
-  ] as const) {
+    [16, 2],
+    [37, 3],
+    [60, 5],
+  ] as const;
+  // indices changing at every pixel, and in runs of 19 (a map's flat areas: sixteen equal
+  // indices at a time, and runs that end inside a group of sixteen)
+  const patterns = [(i: number) => (i * 91 + 5) & 255, (i: number) => (Math.floor(i / 19) * 91 + 5) & 255];
+  for (const [[width, height], index] of sizes.flatMap((size) => patterns.map((p) => [size, p] as const))) {
     const rowStride = width + 3;
     const canvas = kernelCanvas(64 * 16 * 4, 1024 + rowStride * height);
     assert.ok(canvas !== null, 'WebAssembly SIMD runs here');
     canvas.pixels.fill(0xee);
-    const rows = Uint8Array.from({ length: rowStride * height }, (_, i) => (i * 91 + 5) & 255);
+    const rows = Uint8Array.from({ length: rowStride * height }, (_, i) => index(i));
     const lut = Uint32Array.from({ length: 256 }, (_, i) => (i * 0x9e3779b1) >>> 0);
     const [at, outStride] = [(64 * 2 + 3) * 4, 64 * 4];
     assert.equal(canvas.expandPalette(rows, rowStride, lut, at, outStride, width, height), true);
