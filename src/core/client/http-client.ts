@@ -99,6 +99,15 @@ async function createDispatcher(tls: TlsOptions): Promise<Pooled> {
   return { agent, dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 5 })), request };
 }
 
+/**
+ * Loads undici and builds the default agent now, not with the first upstream request: a `serve`
+ * worker does this before it listens. Loading undici took ~0.1 s of CPU, paid by the first cold
+ * tile of each fresh worker while the upstream renders (issue 13's cold burst).
+ */
+export async function preloadHttpClient(): Promise<void> {
+  await dispatcherFor({});
+}
+
 /** Closes all pooled connections (server shutdown, tests). Later requests open new ones. */
 export async function closeHttpClients(): Promise<void> {
   const entries = [...dispatchers.values()];

@@ -8,6 +8,7 @@ export {
   httpGet,
   httpRequest,
   closeHttpClients,
+  preloadHttpClient,
   USER_AGENT,
   DEFAULT_TIMEOUT_MS,
   type HttpRequestOptions,

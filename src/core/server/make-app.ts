@@ -16,6 +16,8 @@ export interface MakeAppOptions {
   readonly debug?: boolean;
   /** Replaces the composition root (tests). */
   readonly loadApp?: AppLoader;
+  /** Load what the first requests need before answering any (see `LoadServedAppOptions`). */
+  readonly warmUp?: boolean;
 }
 
 /** A Node request handler serving one configuration; `close()` releases it. */
@@ -32,7 +34,8 @@ export interface MapProxyApplication {
  * Rejects with `ConfigErrors`/`ConfigError` when the configuration is broken.
  */
 export async function makeApp(configFile: string, options: MakeAppOptions = {}): Promise<MapProxyApplication> {
-  const app = await loadReloadableApp(configFile, options.loadApp ?? loadServedApp);
+  const loadApp: AppLoader = options.loadApp ?? ((file) => loadServedApp(file, { warmUp: options.warmUp === true }));
+  const app = await loadReloadableApp(configFile, loadApp);
   const handleOptions = { debug: options.debug === true };
   // with the reloader every request must look at the configuration files first
   const remembered = options.reloader === true ? undefined : new RememberedReplies();

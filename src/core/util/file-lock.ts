@@ -16,6 +16,11 @@ function properLockfile(): Promise<typeof import('proper-lockfile')> {
   return loaded;
 }
 
+/** Loads proper-lockfile now (a `serve` worker before it listens), not with the first lock. */
+export async function preloadFileLocks(): Promise<void> {
+  await properLockfile();
+}
+
 export interface FileLockOptions {
   /**
    * A lock whose holder stopped refreshing it for this long is taken over (a killed process).

@@ -51,7 +51,8 @@ function registerScriptHooks(scriptUrl: string): void {
  * configuration's errors, or `ServerError` (`SERVER_BAD_SCRIPT`) for a script without `application`.
  */
 export async function loadTarget(target: string, options: { debug?: boolean } = {}): Promise<LoadedApplication> {
-  if (!isServerScript(target)) return makeApp(target, { debug: options.debug === true });
+  // a worker is ready when it listens: what its first requests would load comes first
+  if (!isServerScript(target)) return makeApp(target, { debug: options.debug === true, warmUp: true });
   const scriptUrl = pathToFileURL(resolve(target)).href;
   registerScriptHooks(scriptUrl);
   let module: { application?: unknown };
