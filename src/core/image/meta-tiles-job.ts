@@ -26,6 +26,8 @@ export interface MetaTilesJob {
   readonly quantizer: 'fastoctree' | 'mediancut';
   /** Send the decoded pixels back (for tiles drawn into a map on the miss). */
   readonly returnPixels: boolean;
+  /** A spare buffer (the event loop's pool) the PNGs are written into when they fit; else null. */
+  readonly pngsBuffer?: ArrayBuffer | null;
 }
 
 /** The PNGs one after another in `pngs`, `lengths` bytes each; the decoded pixels if asked. */
@@ -35,6 +37,11 @@ export interface MetaTilesResult {
   readonly pixels: Uint8Array | null;
   /** Time spent cutting and encoding the tiles, after the decode (step timings). */
   readonly encodeMs: number;
+  /**
+   * The job's buffers that go back for reuse (moved): its PNG's, and `pngsBuffer` when the PNGs
+   * did not fit in it. Not the `pngs` buffer, which the caller gives back itself after use.
+   */
+  readonly spares: ArrayBuffer[];
 }
 
 /**
@@ -59,8 +66,11 @@ export function encodeMetaTiles(job: MetaTilesJob): MetaTilesResult | null {
       quantizer: job.quantizer,
     }),
   );
-  // one buffer for all PNGs: a single transfer back to the event loop
-  const pngs = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  // one buffer for all PNGs: a single transfer back to the event loop, the spare one when they fit
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const spare = job.pngsBuffer ?? null;
+  const fits = spare !== null && spare.byteLength >= total;
+  const pngs = fits ? new Uint8Array(spare, 0, total) : new Uint8Array(total);
   let at = 0;
   for (const part of parts) {
     pngs.set(part, at);
@@ -71,6 +81,10 @@ export function encodeMetaTiles(job: MetaTilesJob): MetaTilesResult | null {
     lengths: parts.map((part) => part.length),
     pixels: job.returnPixels ? pixels : null,
     encodeMs: performance.now() - started,
+    spares: [
+      ...(job.png === null ? [] : [job.png.buffer as ArrayBuffer]),
+      ...(spare === null || fits ? [] : [spare]),
+    ],
   };
 }
 

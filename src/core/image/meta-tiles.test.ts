@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import sharp, { type PngOptions } from 'sharp';
 import { undecodedPng } from './image-result.js';
+import { metaTileBuffers } from './meta-tiles.js';
 import {
   closePaletteWorkers,
   imageFromBytes,
@@ -157,4 +158,26 @@ test('a corrupt meta image rejects with IMAGE_DECODE', async () => {
     splitAndEncodePalettePng(imageFromBytes(broken), TILE, OFFSETS, {}, PNG8, { keepPixels: false }),
     { code: 'IMAGE_DECODE' },
   );
+});
+
+test('a meta tile task gives its buffers back and the next one reuses them, leaving earlier tiles intact', async () => {
+  const tilePngs = async (image: ImageResult): Promise<Buffer[]> => {
+    const result = await splitAndEncodePalettePng(image, TILE, OFFSETS, {}, PNG8, { keepPixels: false });
+    assert.ok(result);
+    return result.tiles.map((tile) => tile.encoded.data);
+  };
+  const inverted = Buffer.from(metaPixels().map((value) => 255 - value));
+  const other = imageFromBytes(
+    await sharp(inverted, { raw: { width: SIZE[0], height: SIZE[1], channels: 4 } }).png().toBuffer(),
+  );
+  const first = (await tilePngs(await metaPng())).map((png) => Buffer.from(png));
+  // the PNG's copy and the PNGs' buffer came back from the thread
+  assert.ok(metaTileBuffers.size >= 2, `pooled ${String(metaTileBuffers.size)}`);
+  const again = await tilePngs(await metaPng());
+  const allocated = metaTileBuffers.allocated;
+  assert.notDeepEqual(await tilePngs(other), first);
+  assert.equal(metaTileBuffers.allocated, allocated, 'the third task allocated no pool buffer');
+  assert.ok(metaTileBuffers.size <= 4);
+  // the tiles of an earlier task are copies: the reused buffers did not change them
+  assert.deepEqual(again, first);
 });

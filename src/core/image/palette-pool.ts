@@ -37,13 +37,16 @@ export async function encodePalettePngAsync(
 
 /**
  * The tiles of a meta tile encoded in one task on a palette thread (null: its PNG is left to
- * sharp, see `encodeMetaTiles`). `job.png` or `job.pixels` must own its whole buffer: it is moved
- * to the thread. Rejects when the worker fails.
+ * sharp, see `encodeMetaTiles`). The buffers of `job.png` or `job.pixels`, and `job.pngsBuffer`, are
+ * moved to the thread (a view moves its whole buffer). Rejects when the worker fails.
  */
 export async function encodeMetaTilesAsync(job: MetaTilesJob): Promise<MetaTilesResult | null> {
   if (job.size[0] * job.size[1] <= INLINE_MAX_PIXELS) return encodeMetaTiles(job);
   const input = job.png ?? job.pixels;
-  const transferList = input === null ? [] : [input.buffer as ArrayBuffer];
+  const transferList = [
+    ...(input === null ? [] : [input.buffer as ArrayBuffer]),
+    ...(job.pngsBuffer === null || job.pngsBuffer === undefined ? [] : [job.pngsBuffer]),
+  ];
   const result: unknown = await pool.get().run(job, { name: 'runMetaTiles', transferList });
   if (result === null) return null;
   if (!isMetaTilesResult(result)) throw new Error('palette worker returned no tiles');

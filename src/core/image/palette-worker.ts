@@ -10,14 +10,17 @@ export function runPalettePng(job: PaletteJob): unknown {
   return Piscina.move(new Uint8Array(encodePalettePng(job)));
 }
 
-/** Encodes a meta tile's tiles; the PNGs (and the pixels, if asked) go back moved, not copied. */
+/**
+ * Encodes a meta tile's tiles; the PNGs (and the pixels, if asked) go back moved, not copied, with
+ * the job's spare buffers for the caller's pool.
+ */
 export function runMetaTiles(job: MetaTilesJob): unknown {
   const result = encodeMetaTiles(job);
   if (result === null) return null;
-  const { pngs, pixels } = result;
+  const { pngs, pixels, spares } = result;
   return Piscina.move({
     get [transferableSymbol]() {
-      return pixels === null ? [pngs.buffer] : [pngs.buffer, pixels.buffer];
+      return [pngs.buffer, ...(pixels === null ? [] : [pixels.buffer]), ...spares];
     },
     get [valueSymbol]() {
       return result;

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TransferPool } from './transfer-pool.js';
+
+test('take gives the smallest pooled buffer that fits, else a new one rounded up to 64 kB', () => {
+  const pool = new TransferPool(4);
+  const small = new ArrayBuffer(100_000);
+  const large = new ArrayBuffer(600_000);
+  pool.give(large);
+  pool.give(small);
+  assert.equal(pool.take(90_000), small);
+  assert.equal(pool.take(90_000), large);
+  const fresh = pool.take(90_000);
+  assert.equal(fresh.byteLength, 131_072);
+  assert.equal(pool.allocated, 1);
+  assert.equal(pool.size, 0);
+});
+
+test('the pool stays bounded, keeps the largest buffers and ignores detached or repeated ones', () => {
+  const pool = new TransferPool(2);
+  const buffers = [300, 100, 400, 200].map((n) => new ArrayBuffer(n * 1024));
+  for (const buffer of buffers) pool.give(buffer);
+  assert.equal(pool.size, 2);
+  assert.equal(pool.take(1), buffers[0]); // 300 kB: 100 and 200 were dropped as the smallest
+  pool.give(buffers[2]); // already pooled
+  assert.equal(pool.size, 1);
+  const moved = new ArrayBuffer(1024);
+  structuredClone(moved, { transfer: [moved] });
+  pool.give(moved);
+  pool.give(null);
+  assert.equal(pool.size, 1);
+});
