@@ -3,7 +3,7 @@
  * Pure and free of sharp, so the palette threads split meta tiles with it too.
  */
 import type { Size } from '../util/index.js';
-import type { Rgba } from './pixels.js';
+import { fillRgba, type Rgba } from './pixels.js';
 
 /**
  * The `tileSize` pixels whose upper-left corner is at `[x, y]` of `image` (may be negative or reach
@@ -24,24 +24,11 @@ export function cutTile(
   const y0 = Math.max(0, y);
   const y1 = Math.min(imageHeight, y + height);
   const inside = x0 === x && y0 === y && x1 === x + width && y1 === y + height;
-  if (!inside) fillPixels(out.subarray(0, width * height * 4), fill);
+  if (!inside) fillRgba(out.subarray(0, width * height * 4), fill);
   // copy the intersection of the tile with the image, row by row
   for (let row = y0; row < y1 && x1 > x0; row += 1) {
     const source = (row * imageWidth + x0) * 4;
     out.set(image.data.subarray(source, source + (x1 - x0) * 4), ((row - y) * width + (x0 - x)) * 4);
   }
   return out;
-}
-
-function fillPixels(data: Uint8Array, [r, g, b, a]: Rgba): void {
-  if (r === 0 && g === 0 && b === 0 && a === 0) {
-    data.fill(0);
-    return;
-  }
-  for (let i = 0; i < data.length; i += 4) {
-    data[i] = r;
-    data[i + 1] = g;
-    data[i + 2] = b;
-    data[i + 3] = a;
-  }
 }

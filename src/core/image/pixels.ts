@@ -14,10 +14,22 @@ export function filledBuffer(size: Size, color: Rgba): Buffer {
   checkSize(size);
   const data = Buffer.alloc(size[0] * size[1] * 4);
   const [r, g, b, a] = color;
-  if (r === 0 && g === 0 && b === 0 && a === 0) return data;
-  const pixel = ((r << 24) | (g << 16) | (b << 8) | a) >>> 0;
-  for (let i = 0; i < data.length; i += 4) data.writeUInt32BE(pixel, i);
+  if (r !== 0 || g !== 0 || b !== 0 || a !== 0) fillRgba(data, color);
   return data;
+}
+
+/** Sets every RGBA pixel of `data` to `color`. */
+export function fillRgba(data: Uint8Array, [r, g, b, a]: Rgba): void {
+  if (r === 0 && g === 0 && b === 0 && a === 0) {
+    data.fill(0);
+    return;
+  }
+  for (let i = 0; i < data.length; i += 4) {
+    data[i] = r;
+    data[i + 1] = g;
+    data[i + 2] = b;
+    data[i + 3] = a;
+  }
 }
 
 /** Throws `ImageError` (`IMAGE_INVALID`) unless `size` is two positive integers. */
