@@ -3,7 +3,7 @@
  * backed by log4js. Core code logs only through `getLogger`; `configureLogging` decides where lines go.
  */
 import { createRequire } from 'node:module';
-import type { Appender, AppenderModule, LoggingEvent } from 'log4js';
+import type { Appender, AppenderModule, Configuration, LoggingEvent } from 'log4js';
 import { pyPercent } from './py-format.js';
 
 type Log4js = typeof import('log4js');
@@ -64,6 +64,12 @@ export interface LoggingConfig {
 const LEVEL_NAMES: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
 /** Bumped by each configuration of log4js: loggers' cached level answers older than it are stale. */
 let levelsVersion = 0;
+
+/** Every (re)configuration of log4js: the loggers' cached level answers go stale with it. */
+function configureLog4js(config: Configuration): void {
+  levelsVersion += 1;
+  log4js().configure(config);
+}
 const LOG4JS_LEVELS = { debug: 'debug', info: 'info', warning: 'warn', error: 'error', off: 'off' } as const;
 const PY_LEVEL_NAMES: Readonly<Record<string, LogLevel>> = {
   DEBUG: 'debug',
@@ -204,8 +210,7 @@ export function configureLogging(config: LoggingConfig = {}): void {
     // own appenders without inheriting the parent's, so each line is written once
     categories[name] = { appenders, level: LOG4JS_LEVELS[level], inherit: false };
   }
-  levelsVersion += 1;
-  log4js().configure({
+  configureLog4js({
     appenders: { stdout: { type: consoleAppender }, listeners: { type: listenerAppender } },
     categories,
     // each `serve` worker writes its own console lines (one write per line, as gunicorn's workers
@@ -423,6 +428,5 @@ export function configureLoggingSetup(setup: LogSetup): void {
       inherit: false,
     };
   }
-  levelsVersion += 1;
-  log4js().configure({ appenders, categories });
+  configureLog4js({ appenders, categories });
 }
