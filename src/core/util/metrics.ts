@@ -27,44 +27,45 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 /** The process's counters and histograms, registered on first use. */
 function createInstruments() {
   const { Counter, Histogram } = promClient();
-  const requests = new Counter({
-    name: 'mapproxy_http_requests_total',
-    help: 'HTTP requests answered, by service (first path segment) and status code',
-    labelNames: ['service', 'status'] as const,
-    collect: () => {
-      requestTallies.flush();
+  const requestTallies = talliedCounter(
+    {
+      name: 'mapproxy_http_requests_total',
+      help: 'HTTP requests answered, by service (first path segment) and status code',
+      labelNames: ['service', 'status'],
     },
-  });
+    // the tally's label is `<service> <status>`
+    (key) => key.split(' '),
+  );
   const requestSeconds = new Histogram({
     name: 'mapproxy_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by service',
     labelNames: ['service'] as const,
     buckets: LATENCY_BUCKETS,
   });
-  const cacheHits = new Counter({
-    name: 'mapproxy_cache_hits_total',
-    help: 'Tiles served from the cache, by cache (<cache>_<grid>)',
-    labelNames: ['cache'] as const,
-    collect: () => {
-      hitTallies.flush();
+  const hitTallies = talliedCounter(
+    {
+      name: 'mapproxy_cache_hits_total',
+      help: 'Tiles served from the cache, by cache (<cache>_<grid>)',
+      labelNames: ['cache'],
     },
-  });
-  const cacheMisses = new Counter({
-    name: 'mapproxy_cache_misses_total',
-    help: 'Tiles not in the cache (or stale) when asked for, by cache (<cache>_<grid>)',
-    labelNames: ['cache'] as const,
-    collect: () => {
-      missTallies.flush();
+    (cache) => [cache],
+  );
+  const missTallies = talliedCounter(
+    {
+      name: 'mapproxy_cache_misses_total',
+      help: 'Tiles not in the cache (or stale) when asked for, by cache (<cache>_<grid>)',
+      labelNames: ['cache'],
     },
-  });
-  const tilesCreated = new Counter({
-    name: 'mapproxy_tiles_created_total',
-    help: 'Tiles created from the sources, by cache (<cache>_<grid>)',
-    labelNames: ['cache'] as const,
-    collect: () => {
-      createdTallies.flush();
+    (cache) => [cache],
+  );
+  const createdTallies = talliedCounter(
+    {
+      name: 'mapproxy_tiles_created_total',
+      help: 'Tiles created from the sources, by cache (<cache>_<grid>)',
+      labelNames: ['cache'],
     },
-  });
+    (cache) => [cache],
+  );
   const upstreamRequests = new Counter({
     name: 'mapproxy_upstream_requests_total',
     help: 'Requests sent to upstream servers, by source',
@@ -91,14 +92,7 @@ function createInstruments() {
     buckets: LATENCY_BUCKETS,
   });
 
-  const requestTallies = tallies((key) => {
-    const [service = '', status = ''] = key.split(' ');
-    return requests.labels(service, status);
-  });
   const requestSecondsChild = childrenOf((service) => requestSeconds.labels(service));
-  const hitTallies = tallies((cache) => cacheHits.labels(cache));
-  const missTallies = tallies((cache) => cacheMisses.labels(cache));
-  const createdTallies = tallies((cache) => tilesCreated.labels(cache));
   const upstreamChild = childrenOf((source) => ({
     requests: upstreamRequests.labels(source),
     errors: upstreamErrors.labels(source),
@@ -162,6 +156,24 @@ function tallies(make: (label: string) => { inc(value: number): void }) {
       }
     },
   };
+}
+
+/**
+ * A labelled counter counted through `tallies`, which prom-client receives whenever it reads the
+ * counter. `labelValues` turns a tally's label into the counter's label values.
+ */
+function talliedCounter(
+  config: { readonly name: string; readonly help: string; readonly labelNames: readonly string[] },
+  labelValues: (label: string) => string[],
+) {
+  const counted = tallies((label) => counter.labels(...labelValues(label)));
+  const counter = new (promClient().Counter)({
+    ...config,
+    collect: () => {
+      counted.flush();
+    },
+  });
+  return counted;
 }
 
 /** The counters core code updates. Each call is a map lookup and an increment. */
