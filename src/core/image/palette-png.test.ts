@@ -107,3 +107,13 @@ test('the palette never exceeds `colors` entries and translucent gradients keep 
     for (let i = 3; i < palette.length; i += 4) assert.equal(palette[i], 128);
   }
 });
+
+test('pixels in a Buffer view of a larger buffer are encoded from a copy: the larger buffer stays whole', async () => {
+  const whole = Buffer.alloc(100 * 100 * 4 + 64, 7);
+  const view = whole.subarray(32, 32 + 100 * 100 * 4);
+  const png = await encodePalettePngAsync({ data: view, width: 100, height: 100, colors: 256, withAlpha: false });
+  assert.equal(whole.buffer.byteLength > 0 && whole.length, 100 * 100 * 4 + 64, 'not moved away');
+  assert.ok(whole.every((byte) => byte === 7));
+  const { data: pixels } = await decode(png);
+  assert.deepEqual([...pixels.subarray(0, 4)], [7, 7, 7, 255]);
+});

@@ -6,6 +6,7 @@ import { encodeMetaTiles, type MetaTilesJob, type MetaTilesResult } from './meta
 import { encodePalettePng, type PaletteJob } from './palette-png.js';
 import { processCores } from '../util/index.js';
 import { lazyPool } from './thread-pool.js';
+import { ownBytes } from './transfer-pool.js';
 
 /** Below this many pixels a thread hop costs more than the encode itself. */
 const INLINE_MAX_PIXELS = 64 * 64;
@@ -25,9 +26,8 @@ export async function encodePalettePngAsync(
   // a view into a larger buffer would be cloned whole: send only the pixels, in a copy of their
   // own that is moved (as are pixels the caller gives up); others are cloned
   const { data } = job;
-  const exact = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-  const own = exact ? data : data.slice();
-  const move = !exact || movePixels;
+  const own = ownBytes(data);
+  const move = own !== data || movePixels;
   const result: unknown = await pool
     .get()
     .run({ ...job, data: own }, move ? { transferList: [own.buffer as ArrayBuffer] } : {});

@@ -3,11 +3,12 @@ import { Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import { encodeMetaTiles, type MetaTilesJob } from './meta-tiles-job.js';
 import { encodePalettePng, type PaletteJob } from './palette-png.js';
 import { wasmOctreeLoops } from './quantize-octree-wasm.js';
+import { ownBytes } from './transfer-pool.js';
 
 /** Encodes `job` and transfers the PNG bytes to the caller without copying. */
 export function runPalettePng(job: PaletteJob): unknown {
   // a small Buffer is a slice of Node's shared pool, which must not be transferred: copy it out
-  return Piscina.move(new Uint8Array(encodePalettePng(job)));
+  return Piscina.move(ownBytes(encodePalettePng(job)));
 }
 
 /**

@@ -8,6 +8,7 @@ import { encodePalettePng, type PaletteJob } from './palette-png.js';
 import { isReadInPlace } from './quantize-octree-wasm.js';
 import { resample, type ResampleJob } from './resample.js';
 import { stitchPngs, type PngMosaic } from './stitch-pngs.js';
+import { ownBytes } from './transfer-pool.js';
 
 /**
  * A kernel job whose source is RGBA pixels (`src`) or PNG tiles to stitch first (`mosaic`);
@@ -60,10 +61,8 @@ export function runResampleEncode(job: WorkerEncodeJob): unknown {
   // the quantiser reads the kernel's output where it is when it can, else a copy
   const pixels = isReadInPlace(out) ? out : copied(out);
   const png = encodePalettePng({ ...job.encode, data: pixels, width: job.dstWidth, height: job.dstHeight });
-  // a Buffer may be a slice of a larger one, which would be transferred whole: send an exact copy
-  return Piscina.move(
-    png.byteOffset === 0 && png.byteLength === png.buffer.byteLength ? png : new Uint8Array(png),
-  );
+  // a Buffer may be a slice of a larger one, which would be transferred whole
+  return Piscina.move(ownBytes(png));
 }
 
 /**

@@ -10,6 +10,7 @@ import { encodeReleasing, imageFromRaw } from './image-result.js';
 import { isOpaqueMosaic, pngMosaicOf } from './mosaic.js';
 import { extentAxes, type ExtentBox } from './resample.js';
 import type { PaletteEncode, WorkerJob } from './resample-worker.js';
+import { ownBytes } from './transfer-pool.js';
 import type { ImageFormatOptions, ImageResult, RawImage, ResamplingMethod } from './types.js';
 import { resampleEncodeInWorker, resampleInWorker } from './worker-pool.js';
 
@@ -141,8 +142,7 @@ async function onThread(
     const { data } = raw;
     // structured clone copies a view's whole ArrayBuffer: hand over an exact one; the worker
     // may flatten its copy in place
-    const src =
-      data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
+    const src = ownBytes(data);
     out = await run({ ...job, src });
     if (out === null) throw new ImageError('resampling returned no pixels', 'IMAGE_TRANSFORM');
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TransferPool } from './transfer-pool.js';
+import { ownBytes, TransferPool } from './transfer-pool.js';
 
 test('take gives the smallest pooled buffer that fits, else a new one rounded up to 64 kB', () => {
   const pool = new TransferPool(4);
@@ -29,4 +29,15 @@ test('the pool stays bounded, keeps the largest buffers and ignores detached or 
   pool.give(moved);
   pool.give(null);
   assert.equal(pool.size, 1);
+});
+
+test('ownBytes: bytes that fill their buffer as they are, a view copied into a buffer of its own', () => {
+  const exact = new Uint8Array([1, 2, 3]);
+  assert.equal(ownBytes(exact), exact);
+  const whole = Buffer.from([9, 1, 2, 3, 9]);
+  const view = whole.subarray(1, 4);
+  const own = ownBytes(view);
+  assert.deepEqual([...own], [1, 2, 3]);
+  assert.notEqual(own.buffer, whole.buffer, 'a Buffer view is copied, not sliced (Buffer#slice shares memory)');
+  assert.equal(own.byteLength, own.buffer.byteLength);
 });

@@ -3,6 +3,15 @@
  * with its result, so each task reuses them instead of leaving fresh buffers to either side's GC.
  */
 
+/**
+ * `bytes` in an ArrayBuffer of exactly their size, ready to be moved or cloned to another thread
+ * (either takes a view's whole buffer): themselves when they fill theirs, else a copy. Not
+ * `bytes.slice()`: on a Buffer that is a view sharing the same memory.
+ */
+export function ownBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
+
 /** New buffers are rounded up to this, so that one fits the next task's slightly larger data. */
 const GRANULE_BYTES = 64 * 1024;
 
