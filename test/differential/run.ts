@@ -20,6 +20,12 @@ import { startBackend, startFront, type Upstream } from './upstream.js';
 const CORPUS = fileURLToPath(new URL('corpus/', import.meta.url));
 /** The address the fixture configurations use for their upstream. */
 const FIXTURE_UPSTREAM = /http:\/\/localhost:4242[23]/g;
+/**
+ * An absolute cache directory in a fixture (combined_sources: `/tmp/cache_data/`): both servers
+ * and every run would share it, so one side found the tiles the other had created. Each side
+ * gets it relative to its own directory instead.
+ */
+const ABSOLUTE_BASE_DIR = /^(\s*base_dir:\s*)\/\S*/gm;
 
 type Kind = CaseKind | 'load' | 'cache-files';
 
@@ -96,7 +102,8 @@ async function runConfig(name: string, file: string): Promise<void> {
         if (!extra.endsWith('.yaml'))
           await cp(join(CORPUS, extra), join(dirs[side], extra), { recursive: true });
       }
-      await writeFile(join(dirs[side], file), source.replace(FIXTURE_UPSTREAM, fronts[side].url));
+      const config = source.replace(FIXTURE_UPSTREAM, fronts[side].url).replace(ABSOLUTE_BASE_DIR, '$1cache_data/');
+      await writeFile(join(dirs[side], file), config);
     }
     // 2. both load it, or both refuse it
     const mapproxy = await startMapProxy(join(dirs.mapproxy, file), dirs.mapproxy);
