@@ -2,6 +2,9 @@
  * AssemblyScript source of the bicubic resampling kernel (src/core/image/resample-wasm.ts loads
  * it): Pillow's bicubic (Geometry.c) with the four RGBA channels as two f64x2 vectors, in the very
  * double arithmetic of src/core/image/resample.ts, so the pixels are the same. Build: npm run build:wasm.
+ * Why not f32x4 (all four channels a vector) with a rigorous error bound and a fallback to double
+ * near a truncation step: tried (issue 13): same bytes, 4.3% of its pixels fell back, but V8 11
+ * (Node 20) ran it no faster on real reprojected maps: halving the FP ops did not shorten a pixel.
  */
 
 // Memory is laid out and grown by the caller (runtime stub, nothing allocated here). Pointers are

@@ -3,7 +3,7 @@
  * module (bicubic resampling, paletted row expansion, FASTOCTREE's pixel loops), base64. Do not edit.
  */
 /** SHA-256 of the sources and compiler version this module was built from. */
-export const RESAMPLE_KERNEL_INPUTS_SHA256 = '6235c376a09104e9049664a7bd723d9a94d95f4e180fbc37b351dc914e2617b7';
+export const RESAMPLE_KERNEL_INPUTS_SHA256 = 'afb19c1df91403d62b198154477c45f6c7ef1190e48ae0a27bc52d1a7e48c979';
 
 export const RESAMPLE_KERNEL_WASM_BASE64 =
   'AGFzbQEAAAABVQdgCn9/f39/f39/f38Bf2AAAGAUf39/f398fH98f3x8fHx8fHx8fH8AYA1/f39/f39/f39/f39/AGAHf39/f39/' +
