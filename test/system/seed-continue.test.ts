@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { access, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
 import { CLI_ARGV, runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
@@ -55,7 +56,9 @@ test('SIGKILL mid-seed, then --continue finishes without recreating stored meta 
   await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', upstream.url));
   const args = ['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'world', '-c', '1', '--continue', '--progress-file', 'progress.json'];
 
-  // 1. first run: killed while it waits for meta tile answered+1 (with -c 1 all earlier ones are stored)
+  // 1. first run: killed while it waits for meta tile answered+1, once the earlier ones are stored
+  //    (-c 1 asks for the next meta tile while the last one is stored). The walk takes the deeper
+  //    levels first: the answered five are levels 3 and 2
   const child = spawn(process.execPath, [...CLI_ARGV, ...args], {
     cwd: dir,
     stdio: 'ignore',
@@ -63,6 +66,8 @@ test('SIGKILL mid-seed, then --continue finishes without recreating stored meta 
   const exited = new Promise((resolve) => child.on('exit', resolve));
   t.after(() => child.kill('SIGKILL'));
   await hangReached.promise;
+  const storedBeforeKill = WORLD.files.filter((file) => Number(file.split('/')[1]) >= 2).length;
+  while ((await tileFiles(dir)).length < storedBeforeKill) await delay(20);
   child.kill('SIGKILL');
   await exited;
   serving = false;

@@ -1,5 +1,5 @@
 /**
- * Seeding keeps the upstream busy (issue 13): `-c N` (N >= 2) means N upstream requests in flight,
+ * Seeding keeps the upstream busy (issue 13): `-c N` means N upstream requests in flight,
  * never more, and the next meta tiles are fetched while the last ones are still split, encoded and
  * stored. The stores are held by the test's S3 server until the upstream has seen the next requests.
  */
@@ -56,17 +56,18 @@ async function seedWithHeldWrites(t: TestContext, concurrency: number, pairUp: b
   return { result, upstream, objects: s3.bucket('mp-tiles') };
 }
 
-test(
-  '-c 2: two requests in flight while the last two meta tiles are stored, never more',
-  { timeout: 60_000 },
-  async (t) => {
-    const { result, upstream, objects } = await seedWithHeldWrites(t, 2, true);
+for (const [concurrency, name] of [
+  [2, '-c 2: two requests in flight while the last two meta tiles are stored, never more'],
+  [1, '-c 1: the next request in flight while the last meta tile is stored, never two at once'],
+] as const) {
+  test(name, { timeout: 60_000 }, async (t) => {
+    const { result, upstream, objects } = await seedWithHeldWrites(t, concurrency, concurrency > 1);
     assert.equal(result.failureCount, 0);
     assert.equal(upstream.requests.length, META_TILES);
-    assert.equal(upstream.maxInFlight, 2);
+    assert.equal(upstream.maxInFlight, concurrency);
     assert.equal(objects.size, TILES);
-  },
-);
+  });
+}
 
 test('-c 2: once the run is stopped, meta tiles waiting for the upstream send no request', async (t) => {
   const s3 = await startS3Server(t, ['mp-tiles']);

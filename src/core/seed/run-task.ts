@@ -73,10 +73,11 @@ export async function runTask(task: PlannedTask, options: RunTaskOptions): Promi
   const walkGrid = createMetaGrid(manager.grid, metaSize, 0);
   const tilesOf = (coord: TileCoord): TileCoord[] =>
     metaTileCoords(walkGrid, coord).filter((c): c is TileCoord => c !== null);
-  // seeds with -c N >= 2: N upstream requests in flight at all times, and N more meta tiles split,
+  // seeds with -c N: N upstream requests in flight at all times, and N more meta tiles split,
   // encoded and stored meanwhile, so the upstream never waits for that CPU work (MapProxy: N
-  // processes, each fetching, then encoding). -c 1 stays one meta tile at a time, as in MapProxy
-  const sourceGate = task.kind === 'seed' && options.concurrency >= 2 ? new Gate(options.concurrency) : undefined;
+  // processes, each fetching, then encoding, so its upstream idles while they encode). -c 1 too:
+  // one request at a time, in walk order, the next sent while the last meta tile is stored
+  const sourceGate = task.kind === 'seed' ? new Gate(options.concurrency) : undefined;
   const pool = new JobPool({
     concurrency: options.concurrency * (sourceGate === undefined ? 1 : 2),
     retries: task.kind === 'seed' ? options.retries : 0,
