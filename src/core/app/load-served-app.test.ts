@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -33,7 +33,10 @@ const config = (source: readonly string[]): string =>
 const undiciLoaded = (): boolean =>
   Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/undici/'));
 
-test('warmUp loads undici only for a configuration with an HTTP source, and starts the image threads', async (t) => {
+/** Whether sharp's libvips is mapped into this process. */
+const sharpLoaded = async (): Promise<boolean> => (await readFile('/proc/self/maps', 'utf8')).includes('libvips');
+
+test('warmUp loads undici only for a configuration with an HTTP source, loads sharp and starts the image threads', async (t) => {
   const dir = await makeTempDir(t, 'warm-up-');
   const local = join(dir, 'local.yaml');
   const remote = join(dir, 'remote.yaml');
@@ -45,12 +48,17 @@ test('warmUp loads undici only for a configuration with an HTTP source, and star
 
   const plain = await loadServedApp(remote);
   await plain.close?.();
-  assert.deepEqual([undiciLoaded(), paletteThreadCount()], [false, 0], 'without warmUp nothing is loaded or started');
+  assert.deepEqual(
+    [undiciLoaded(), await sharpLoaded(), paletteThreadCount()],
+    [false, false, 0],
+    'without warmUp nothing is loaded or started',
+  );
 
   const debugOnly = await loadServedApp(local, { warmUp: true });
   await debugOnly.close?.();
   assert.equal(undiciLoaded(), false, 'a debug source asks no upstream');
   assert.ok(paletteThreadCount() > 0, 'the image threads run');
+  assert.equal(await sharpLoaded(), true);
 
   const warmed = await loadServedApp(remote, { warmUp: true });
   await warmed.close?.();

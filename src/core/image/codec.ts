@@ -1,15 +1,16 @@
 /**
- * Decoding, encoding and SVG rendering with sharp; the only file that imports sharp. Every call is
- * asynchronous (libvips in libuv's threadpool; 8-bit PNG on palette worker threads), so no encode
- * blocks the event loop.
+ * Decoding, encoding and SVG rendering with sharp (loaded on first use, sharp-module.ts). Every
+ * call is asynchronous (libvips in libuv's threadpool; 8-bit PNG on palette worker threads), so no
+ * encode blocks the event loop.
  */
-import sharp, { type TiffOptions } from 'sharp';
+import type { TiffOptions } from 'sharp';
 import type { Size } from '../util/index.js';
 import { ImageError } from './errors.js';
 import { formatName, mimeType, type FormatName } from './formats.js';
 import { encodePalettePngAsync, warmPaletteWorkers } from './palette-pool.js';
 import { hasTransparency } from './pixels.js';
 import { decodePngRgba } from './png-decode.js';
+import { loadSharp } from './sharp-module.js';
 import type { ImageFormatOptions, RawImage } from './types.js';
 
 /** Encoded bytes and the mime type they are in. */
@@ -33,6 +34,7 @@ export async function decodeToRaw(data: Buffer): Promise<RawImage> {
       const { pixels, width, height } = inline;
       return { data: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), size: [width, height] };
     }
+    const sharp = await loadSharp();
     const { data: pixels, info } = await sharp(data)
       .toColourspace('srgb')
       .ensureAlpha()
@@ -170,6 +172,18 @@ function runEncoder(
       { movePixels },
     );
   }
+  return encodeWithSharp(raw, name, keepAlpha, options);
+}
+
+/** png (24/32-bit), jpeg, webp and tiff through sharp. */
+async function encodeWithSharp(
+  raw: RawImage,
+  name: Exclude<FormatName, 'gif'>,
+  keepAlpha: boolean,
+  options: ImageFormatOptions,
+): Promise<Buffer> {
+  const [width, height] = raw.size;
+  const sharp = await loadSharp();
   let image = sharp(raw.data, { raw: { width, height, channels: 4 } });
   // PIL convert('RGB') drops alpha without compositing; so does removeAlpha
   if (!keepAlpha || name === 'jpeg') image = image.removeAlpha();
@@ -202,6 +216,7 @@ function tiffOptions(options: ImageFormatOptions): TiffOptions {
 /** Rasterises an SVG document to `size` RGBA pixels (librsvg through sharp, 72 dpi: 1 unit = 1 px). */
 export async function renderSvg(svg: string, size: Size): Promise<RawImage> {
   try {
+    const sharp = await loadSharp();
     const { data, info } = await sharp(Buffer.from(svg))
       .resize(size[0], size[1], { fit: 'fill' })
       .ensureAlpha()

@@ -2,8 +2,8 @@
  * Clipping an image to polygons (MapProxy `image/mask.py` `mask_image`): pixels outside become
  * transparent. The polygons are rendered as an SVG mask and applied by sharp, with no pixel loops.
  */
-import sharp from 'sharp';
 import { imageFromRaw } from './image-result.js';
+import { loadSharp } from './sharp-module.js';
 import type { ImageResult } from './types.js';
 
 /** A ring of `[x, y]` points in pixels from the top-left corner of the image. */
@@ -45,6 +45,7 @@ export async function maskImage(image: ImageResult, polygons: readonly PixelPoly
     `<path d="${exteriors}" fill="none" stroke="#fff" stroke-width="${String(EXTERIOR_STROKE_PX)}" ${crisp}/>` +
     `<path d="${holes}" fill="none" stroke="#000" stroke-width="${String(HOLE_STROKE_PX)}" ${crisp}/>` +
     `</mask></defs><rect width="${String(width)}" height="${String(height)}" fill="#000" mask="url(#m)"/></svg>`;
+  const sharp = await loadSharp();
   const data = await sharp(raw.data, { raw: { width, height, channels: 4 } })
     .composite([{ input: Buffer.from(svg), blend: 'dest-in' }])
     .raw()
