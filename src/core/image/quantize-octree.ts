@@ -223,6 +223,9 @@ export function quantizeOctree(
   withAlpha: boolean,
   loops: OctreePixelLoops = javascriptLoops(),
 ): Quantized {
+  // each step is a function of its own: V8 optimises them one by one as they get hot, where one
+  // large function was compiled on-stack in its first call, before its later loops had run, and
+  // then deoptimised and compiled again (4 TurboFan compiles of ~40 ms per palette thread)
   const wanted = Math.max(1, Math.min(256, Math.floor(colors)));
   // 1. count every pixel into the fine cube; the coarse cube sums its buckets. Pillow gives every
   //    fully transparent pixel the colour of the first one, so that they all share one entry
@@ -230,12 +233,35 @@ export function quantizeOctree(
   loops.count(rgba, withAlpha, fine.count, fine.sums);
   const coarse = new Cube(withAlpha ? COARSE_ALPHA : COARSE);
   const parents = parentTable(fine, coarse);
-  for (let i = 0; i < fine.count.length; i++) {
+  sumIntoParents(fine, coarse, parents);
+  // 2. the palette entries; 3. each fine bucket's entry
+  const { entries, coarseColors } = paletteEntries(fine, coarse, wanted);
+  const means = entries.map(mean);
+  const lookup = bucketLookup(fine, coarse, parents, means, coarseColors);
+  // 4. indices and palette
+  return { palette: paletteBytes(means, wanted, withAlpha), indices: loops.indices(lookup) };
+}
+
+/** Adds every used fine bucket into its coarse bucket (`parents`). */
+function sumIntoParents(fine: Cube, coarse: Cube, parents: Uint16Array): void {
+  const { count, sums } = fine;
+  for (let i = 0; i < count.length; i++) {
     // an empty bucket adds nothing (zeros): skipped, as most of a map's are
-    if (fine.count[i] !== 0) coarse.add(parents[i] ?? 0, fine.count[i] ?? 0, fine.sums, i * 4);
+    const n = count[i] as number;
+    if (n !== 0) coarse.add(parents[i] as number, n, sums, i * 4);
   }
-  // 2. every used coarse bucket, the rest of the palette for the most used fine buckets; each
-  //    fine bucket taken leaves its coarse bucket, and an emptied one makes room for another
+}
+
+/**
+ * Every used coarse bucket, the rest of the palette (`wanted` entries) for the most used fine
+ * buckets; each fine bucket taken leaves its coarse bucket, and an emptied one makes room for
+ * another. The coarse entries come first (`coarseColors` of them).
+ */
+function paletteEntries(
+  fine: Cube,
+  coarse: Cube,
+  wanted: number,
+): { readonly entries: readonly Entry[]; readonly coarseColors: number } {
   let coarseColors = Math.min(coarse.used(), wanted);
   let fineColors = wanted - coarseColors;
   const fineEntries = sortedEntries(fine);
@@ -246,22 +272,40 @@ export function quantizeOctree(
     fineColors = wanted - coarseColors;
     subtract(coarse, fineEntries.slice(taken, fineColors));
   }
-  const entries = [...sortedEntries(coarse).slice(0, coarseColors), ...fineEntries.slice(0, fineColors)];
-  const means = entries.map(mean);
-  // 3. the lookup: a fine bucket's own entry, else its coarse bucket's (later entries written
-  //    first, so of two entries in one bucket the earlier wins)
+  return {
+    entries: [...sortedEntries(coarse).slice(0, coarseColors), ...fineEntries.slice(0, fineColors)],
+    coarseColors,
+  };
+}
+
+/**
+ * Per fine bucket its palette index: the fine bucket's own entry, else its coarse bucket's (later
+ * entries written first, so of two entries in one bucket the earlier wins).
+ */
+function bucketLookup(
+  fine: Cube,
+  coarse: Cube,
+  parents: Uint16Array,
+  means: readonly Rgba[],
+  coarseColors: number,
+): Uint8Array {
   const coarseLookup = new Uint8Array(coarse.count.length);
   for (let i = coarseColors - 1; i >= 0; i--) coarseLookup[coarse.bucket(means[i] ?? [0, 0, 0, 0])] = i;
   const lookup = new Uint8Array(fine.count.length);
-  for (let i = 0; i < lookup.length; i++) lookup[i] = coarseLookup[parents[i] ?? 0] ?? 0;
-  for (let i = coarseColors + fineColors - 1; i >= coarseColors; i--) {
-    lookup[fine.bucket(means[i] ?? [0, 0, 0, 0])] = i;
-  }
-  // 4. indices and palette
-  const indices = loops.indices(lookup);
+  for (let i = 0; i < lookup.length; i++) lookup[i] = coarseLookup[parents[i] as number] as number;
+  for (let i = means.length - 1; i >= coarseColors; i--) lookup[fine.bucket(means[i] ?? [0, 0, 0, 0])] = i;
+  return lookup;
+}
+
+/** The palette's RGBA bytes: `wanted` entries, the unused ones black; opaque unless `withAlpha`. */
+function paletteBytes(means: readonly Rgba[], wanted: number, withAlpha: boolean): Uint8Array {
   const palette = new Uint8Array(wanted * 4);
-  means.forEach(([r, g, b, a], i) => {
-    palette.set([r, g, b, withAlpha ? a : 255], i * 4);
-  });
-  return { palette, indices };
+  for (let i = 0; i < means.length; i++) {
+    const [r, g, b, a] = means[i] as Rgba;
+    palette[i * 4] = r;
+    palette[i * 4 + 1] = g;
+    palette[i * 4 + 2] = b;
+    palette[i * 4 + 3] = withAlpha ? a : 255;
+  }
+  return palette;
 }
