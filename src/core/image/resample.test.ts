@@ -179,3 +179,26 @@ test('an opaque source on black: the WebAssembly kernel writes black where a pix
   // the mappings reach beyond the source and have an unprojected corner: many pixels without one
   assert.ok(black > 1000, `${black} black pixels`);
 });
+
+test('pixels that no cell covers are the fill, not what an earlier job left in the kernel output', () => {
+  const [w, h, dw, dh] = [24, 20, 16, 12];
+  const base = { srcWidth: w, srcHeight: h, dstWidth: dw, dstHeight: dh, method: 'bicubic' } as const;
+  // a cell of no width covers nothing; the second one covers the left half
+  const halfCell = [0, 0, dw / 2, dh, 0, 0, 0, h, w / 2, h, w / 2, 0];
+  const meshes = [new Float64Array([0, 0, 0, dh, 0, 0, 0, h, w, h, w, 0]), new Float64Array(halfCell)];
+  for (const [n, cells] of meshes.entries()) {
+    for (const onBlack of [false, true]) {
+      const src = randomSource(n + 21, w, h, true);
+      // a whole-output scale first, so that the kernel's output holds opaque pixels of a map
+      const earlier = resample({ ...base, src, extent: [0, 0, w, h] }, { inKernel: true });
+      assert.ok(earlier.some((v, i) => i % 4 === 3 && v === 255));
+      const job = { ...base, src, cells, srcOpaque: true, onBlack };
+      const viaWasm = resample(job);
+      assert.deepEqual(Buffer.from(viaWasm), Buffer.from(resample(job, { wasm: false })), `mesh ${n}`);
+      const fill = onBlack ? 0xff000000 : 0;
+      const words = new Uint32Array(viaWasm.buffer, viaWasm.byteOffset, viaWasm.length >>> 2);
+      const filled = words.filter((word, i) => (n === 0 || i % dw >= dw / 2) && word === fill).length;
+      assert.equal(filled, n === 0 ? dw * dh : (dw / 2) * dh, `mesh ${n}, onBlack ${onBlack}`);
+    }
+  }
+});
