@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import proj4 from 'proj4';
+import { proj4 } from './proj4-module.js';
 
 /** Fallback `+towgs84` parameters for grids Debian's proj-data ships but a machine may lack. */
 const HELMERT_FALLBACKS: ReadonlyMap<string, string> = new Map([

@@ -1,14 +1,15 @@
 /**
  * The `Srs` value: code, kind, axis order and point/bbox transformations, plus the cached
- * `getSrs` lookup. The only importer of proj4 in the engine.
+ * `getSrs` lookup. With datum-grids.ts the only user of proj4 (loaded by proj4-module.ts).
  */
-import proj4 from 'proj4';
+import type Proj4 from 'proj4';
 import type { BBox } from '../util/index.js';
 import { isEpsgAxisOrderNE } from './axis-order.js';
 import { addProjDataDir, gridAreaOfUse, type ResolvedDefinition } from './datum-grids.js';
 import { epsgDefinition, preloadEpsgDefinitions } from './epsg-definitions.js';
 import { envelopePoints, pointsExtent, type Point } from './envelope.js';
 import { SrsError } from './errors.js';
+import { proj4 } from './proj4-module.js';
 
 /** The spherical mercator aliases; they share EPSG:3857's math but keep their own code. */
 const WEB_MERCATOR_CODES: ReadonlySet<string> = new Set([
@@ -32,7 +33,7 @@ export class Srs {
   readonly #definition: string;
   /** Without the datum grid, for points outside the grid (see datum-grids.ts); null if no grid. */
   readonly #fallbackDefinition: string | null;
-  readonly #converters = new Map<string, proj4.Converter>();
+  readonly #converters = new Map<string, Proj4.Converter>();
   /** Where PROJ applies the grid operation (lon/lat degrees); null without a grid or known area. */
   readonly #gridArea: BBox | null;
   /** Grid areas of use expressed in this SRS's coordinates, by area. */
@@ -148,7 +149,7 @@ export class Srs {
     return this.code;
   }
 
-  #converter(to: Srs, withoutGrids = false): proj4.Converter {
+  #converter(to: Srs, withoutGrids = false): Proj4.Converter {
     const key = withoutGrids ? `${to.code} without grids` : to.code;
     let converter = this.#converters.get(key);
     if (converter === undefined) {
@@ -183,7 +184,7 @@ function isInside([x, y]: Point, [minx, miny, maxx, maxy]: BBox): boolean {
   return x >= minx && x <= maxx && y >= miny && y <= maxy;
 }
 
-function project(converter: proj4.Converter, point: Point): Point {
+function project(converter: Proj4.Converter, point: Point): Point {
   try {
     const [x = NaN, y = NaN] = converter.forward([point[0], point[1]]);
     return [x, y];
@@ -197,7 +198,7 @@ function project(converter: proj4.Converter, point: Point): Point {
  * `R * ln(tan(π/4 + lat/2))` is off in the last bits, so the equator came out -7e-10 instead of 0
  * (a capabilities BoundingBox `miny`). proj4js still decides x and which points cannot be projected.
  */
-function mercatorForward(converter: proj4.Converter, point: Point): Point {
+function mercatorForward(converter: Proj4.Converter, point: Point): Point {
   const [x, y] = project(converter, point);
   if (!Number.isFinite(y)) return [x, y];
   return [x, MERCATOR_RADIUS * Math.asinh(Math.tan((point[1] * Math.PI) / 180))];
