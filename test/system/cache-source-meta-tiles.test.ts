@@ -151,3 +151,34 @@ test('a cache fed by a disable_storage cache fetches a source tile once per meta
     upstream.verify();
   }
 });
+
+test('a map reaching beyond the tiles of an opaque cache is white there, as MapProxy 1.15 draws its tile mosaic', async (t) => {
+  // tms_transf's extent is its source cache's, cut to the UTM grid in EPSG:3857 and transformed
+  // back: it reaches ~23 km (rows 352-362 of this map) below the grid, where there are no tiles.
+  // MapProxy's TileMerger draws the tiles on create_image, for an opaque cache RGB white, so those
+  // rows are white; below the extent the map is transparent
+  // MapProxy 1.15 fetched the level-6 tiles x 32-35, y 41-44 (some twice: the source cache stores nothing)
+  const routes: Record<string, typeof hashColourTile> = {};
+  for (let x = 32; x <= 35; x++)
+    for (let y = 41; y <= 44; y++)
+      routes[`/tiles/06/000/000/0${String(x)}/000/000/0${String(y)}.png`] = hashColourTile;
+  const upstream = await startUpstream(t, routes);
+  const proxy = await startProxy(t, FIXTURE, { UPSTREAM_URL: upstream.url });
+  const path =
+    '/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=tms_transf&STYLES=&SRS=EPSG:25832' +
+    '&BBOX=671191.8915,4947898.991,1481621.203,5847937.205&WIDTH=379&HEIGHT=421&FORMAT=image/png&TRANSPARENT=TRUE';
+  // the second answer, drawn from the stored tiles (the first takes the tiles just created)
+  let body = Buffer.alloc(0);
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(`${proxy.url}${path}`);
+    assert.equal(res.status, 200);
+    body = Buffer.from(await res.arrayBuffer());
+  }
+  assert.deepEqual(await pixelAt(body, 100, 356), [252, 253, 253, 255]);
+  assert.equal((await pixelAt(body, 100, 365))[3], 0);
+  const theirs = await rgba(
+    await readFile(join(FIXTURES_DIR, 'cache-source', 'getmap_tms_transf_beyond_grid.png')),
+  );
+  const db = psnr(await rgba(body), theirs);
+  assert.ok(db >= 35, `PSNR ${db.toFixed(1)} dB against MapProxy's getmap_tms_transf_beyond_grid.png`);
+});

@@ -10,17 +10,19 @@ import type { TileResult } from './types.js';
 
 /**
  * One RGBA image from `tiles` laid out row by row (top first) in `gridSize` `[columns, rows]`;
- * null entries and tiles of another size stay transparent. A tile created for this request is
- * drawn from its image before encoding, a cached one from its stored bytes (MapProxy `TileMerger`
- * takes `as_image()`, the image still in memory on a miss).
+ * null entries are `background` (a tile-sized image; transparent without one), tiles of another
+ * size stay transparent. A tile created for this request is drawn from its image before encoding,
+ * a cached one from its stored bytes (MapProxy `TileMerger` takes `as_image()`, the image still in
+ * memory on a miss).
  */
 export function stitchTiles(
   tiles: readonly (TileResult | null)[],
   gridSize: Size,
   tileSize: Size,
+  background: ImageResult | null = null,
 ): Promise<ImageResult> {
   return stitchImages(
-    tiles.map((tile) => (tile === null ? null : (tile.image ?? storedImage(tile.data, tile.format)))),
+    tiles.map((tile) => (tile === null ? background : (tile.image ?? storedImage(tile.data, tile.format)))),
     gridSize,
     tileSize,
   );

@@ -5,7 +5,7 @@
  */
 import { stitchTiles, type TileManager } from '../cache/index.js';
 import { affectedTiles, GridError, type AffectedTiles, type TileCoord } from '../grid/index.js';
-import { transformImage, type ImageResult, type ResamplingMethod } from '../image/index.js';
+import { blankImage, transformImage, type ImageResult, type ResamplingMethod } from '../image/index.js';
 import type { MapQuery } from '../source/index.js';
 import { MapBBoxError } from './errors.js';
 import { renderWithinExtent } from './limit-to-extent.js';
@@ -23,6 +23,8 @@ export interface CacheMapLayerOptions {
   readonly direct?: { readonly layer: MapLayer; readonly fromRes: number } | undefined;
 }
 
+const WHITE = [255, 255, 255, 255] as const;
+
 export class CacheMapLayer implements MapLayer {
   readonly isTransparent: boolean;
   readonly opacity: number | null;
@@ -31,6 +33,8 @@ export class CacheMapLayer implements MapLayer {
   readonly #maxTiles: number;
   readonly #resampling: ResamplingMethod;
   readonly #direct: CacheMapLayerOptions['direct'];
+  /** The white tile standing in for missing tiles of an opaque cache (see `#render`). */
+  #opaqueBackground: ImageResult | undefined;
 
   constructor(options: CacheMapLayerOptions) {
     const { tileManager } = options;
@@ -74,7 +78,13 @@ export class CacheMapLayer implements MapLayer {
     const byKey = new Map(coords.map((c, i) => [`${c.x}/${c.y}`, loaded[i] ?? null]));
     const tiles = affected.tiles.map((c) => (c === null ? null : (byKey.get(`${c.x}/${c.y}`) ?? null)));
     // 3. stitch, then crop/scale or reproject into the request (MapProxy TiledImage.transform)
-    const stitched = await stitchTiles(tiles, affected.gridSize, grid.tileSize);
+    // MapProxy TileMerger pastes the tiles on `create_image`: for an opaque cache an RGB image in
+    // white, so a map reaching past the tiles (outside the grid, within the layer's extent) is
+    // white there, not transparent
+    const background = this.isTransparent
+      ? null
+      : (this.#opaqueBackground ??= blankImage(grid.tileSize, WHITE));
+    const stitched = await stitchTiles(tiles, affected.gridSize, grid.tileSize, background);
     // MapProxy TileMerger hands a lone tile on as it is: one read back as JPEG (of a mixed or jpeg
     // cache) is RGB even when the cache is transparent; one just created is still the RGBA image
     const lone = tiles.length === 1 ? tiles[0] : undefined;
