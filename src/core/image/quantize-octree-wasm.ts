@@ -1,7 +1,7 @@
 /**
  * FASTOCTREE's pixel loops in WebAssembly (wasm/octree-count.ts), the twin of quantize-octree.ts's
  * JavaScript loops: same buckets, same exact sums. The image passes through the kernel's memory a
- * chunk at a time, so the memory kept per palette thread stays under 1 MB whatever the image size.
+ * chunk at a time (or is read where it is), so the memory kept per thread stays under 1 MB.
  */
 import { align16, isInKeptMemory, kernelInstance, type KernelExports } from './kernel-instance.js';
 import type { OctreePixelLoops } from './quantize-octree.js';
@@ -29,6 +29,18 @@ const KEEP_BUCKETS_MAX_PIXELS = 1024 * 1024;
 
 let keptBuckets = new Uint16Array(0);
 
+/** The loops' scratch in kernel memory (bytes from 0); exported for tests. */
+export const SCRATCH_BYTES = BYTES;
+
+/**
+ * Where the bucket table of `rgba` can lie in kernel memory: right after the scratch when `rgba`
+ * is read in place and starts at least a table later (a resampled map after its source canvas,
+ * which is dead by now), so neither the image nor the scratch is written over; else -1.
+ */
+function bucketsInKernel(rgba: Uint8Array): number {
+  return isReadInPlace(rgba) && BYTES + (rgba.length >>> 2) * 2 <= rgba.byteOffset ? BYTES : -1;
+}
+
 /**
  * True when `rgba` lies in this thread's kernel memory past the loops' scratch (a resampling's
  * output): the loops then read it where it is instead of copying it through their chunk, and
@@ -47,18 +59,25 @@ function bucketTable(pixels: number): Uint16Array {
 
 /**
  * The loops on this thread's kernel instance, or null without WebAssembly SIMD. One image at a time
- * per thread: its `indices` come before the next image's `count` (the bucket table is shared).
+ * per thread: its `indices` come before the next image's `count` and no other kernel call (the
+ * bucket table is shared, and may lie in kernel memory).
  */
 export function wasmOctreeLoops(): OctreePixelLoops | null {
   const instance = kernelInstance(BYTES);
   if (instance === null) return null;
+  // the last counted image's buckets: in kernel memory at `bucketsAt`, or (-1) in `buckets`
   let buckets: Uint16Array = new Uint16Array(0);
+  let bucketsAt = -1;
+  let pixels = 0;
   return {
     count(rgba, withAlpha, count, sums) {
       if (count.length > MAX_BUCKETS || sums.length !== count.length * 4)
         throw new Error('unknown octree layout');
-      const pixels = rgba.length >>> 2;
-      buckets = bucketTable(pixels);
+      pixels = rgba.length >>> 2;
+      // a table in kernel memory is written by the loops and read back by them: no copies of
+      // it out (count) and in again (indices), 1 MB of copies for a 512x512 map
+      bucketsAt = bucketsInKernel(rgba);
+      buckets = bucketsAt < 0 ? bucketTable(pixels) : new Uint16Array(0);
       const memory = memoryOf(instance);
       memory.fill(0, COUNT, INDICES);
       const inPlace = isReadInPlace(rgba);
@@ -67,8 +86,9 @@ export function wasmOctreeLoops(): OctreePixelLoops | null {
         const n = Math.min(CHUNK_PIXELS, pixels - start);
         const chunk = inPlace ? rgba.byteOffset + start * 4 : RGBA;
         if (!inPlace) memory.set(rgba.subarray(start * 4, (start + n) * 4), RGBA);
-        clear = instance.octreeCount(chunk, n, withAlpha, COUNT, SUMS, BUCKETS, clear);
-        buckets.set(new Uint16Array(memory.buffer, BUCKETS, n), start);
+        const out = bucketsAt < 0 ? BUCKETS : bucketsAt + start * 2;
+        clear = instance.octreeCount(chunk, n, withAlpha, COUNT, SUMS, out, clear);
+        if (bucketsAt < 0) buckets.set(new Uint16Array(memory.buffer, BUCKETS, n), start);
       }
       count.set(new Float64Array(memory.buffer, COUNT, count.length));
       sums.set(new Float64Array(memory.buffer, SUMS, sums.length));
@@ -76,11 +96,15 @@ export function wasmOctreeLoops(): OctreePixelLoops | null {
     indices(lookup) {
       const memory = memoryOf(instance);
       memory.set(lookup.subarray(0, MAX_BUCKETS), LOOKUP);
-      const indices = new Uint8Array(buckets.length);
-      for (let start = 0; start < buckets.length; start += CHUNK_PIXELS) {
-        const n = Math.min(CHUNK_PIXELS, buckets.length - start);
-        new Uint16Array(memory.buffer, BUCKETS, n).set(buckets.subarray(start, start + n));
-        instance.octreeIndices(BUCKETS, n, LOOKUP, INDICES);
+      const indices = new Uint8Array(pixels);
+      for (let start = 0; start < pixels; start += CHUNK_PIXELS) {
+        const n = Math.min(CHUNK_PIXELS, pixels - start);
+        let at = bucketsAt + start * 2;
+        if (bucketsAt < 0) {
+          at = BUCKETS;
+          new Uint16Array(memory.buffer, BUCKETS, n).set(buckets.subarray(start, start + n));
+        }
+        instance.octreeIndices(at, n, LOOKUP, INDICES);
         indices.set(memory.subarray(INDICES, INDICES + n), start);
       }
       return indices;

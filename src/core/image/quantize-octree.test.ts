@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { encodePalettePng } from './palette-png.js';
 import { javascriptLoops, quantizeOctree } from './quantize-octree.js';
 import { kernelInstance } from './kernel-instance.js';
-import { isReadInPlace, wasmOctreeLoops } from './quantize-octree-wasm.js';
+import { isReadInPlace, SCRATCH_BYTES, wasmOctreeLoops } from './quantize-octree-wasm.js';
 
 async function rgba(name: string): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await sharp(await readFile(new URL(`testdata/octree/${name}`, import.meta.url)))
@@ -89,6 +89,43 @@ test('the WebAssembly pixel loops give the JavaScript loops’ palette and indic
         assert.deepEqual(wasm.palette, js.palette, `${label}: palette`);
         assert.ok(Buffer.from(wasm.indices).equals(js.indices), `${label}: indices`);
       }
+    }
+  }
+});
+
+test('an image read in place keeps its buckets in the kernel memory before it, never over it', () => {
+  const loops = wasmOctreeLoops();
+  assert.ok(loops !== null, 'WebAssembly SIMD runs here');
+  // more than one chunk (65536 pixels), runs and noise, some fully transparent pixels
+  const pixels = 300 * 301;
+  const image = new Uint8Array(pixels * 4);
+  let state = 11;
+  for (let i = 0; i < image.length; i += 4) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    const run = Math.floor(i / 4 / 61) % 2 === 0;
+    image.set(run ? [20, 130, 90, 255] : [state >>> 24, (state >>> 16) & 255, (state >>> 8) & 255, 255], i);
+    if ((i / 4) % 17 === 0) image[i + 3] = 0;
+  }
+  const table = pixels * 2;
+  // the image right after room for the table (the table goes there), and 16 bytes short of it
+  // (no room: the kept table, as for any other image); both stay as they were
+  for (const at of [SCRATCH_BYTES + table, SCRATCH_BYTES + table - 16]) {
+    const memory = kernelInstance(at + image.length)?.memory;
+    assert.ok(memory !== undefined);
+    new Uint8Array(memory.buffer).fill(0xee, SCRATCH_BYTES, at);
+    new Uint8Array(memory.buffer, at, image.length).set(image);
+    for (const withAlpha of [false, true]) {
+      const inKernel = new Uint8Array(memory.buffer, at, image.length);
+      assert.ok(isReadInPlace(inKernel));
+      const js = quantizeOctree(image, 256, withAlpha, javascriptLoops());
+      const wasm = quantizeOctree(inKernel, 256, withAlpha, loops);
+      const label = `image at scratch + ${at - SCRATCH_BYTES}${withAlpha ? ', alpha' : ''}`;
+      assert.deepEqual(wasm.palette, js.palette, `${label}: palette`);
+      assert.ok(Buffer.from(wasm.indices).equals(js.indices), `${label}: indices`);
+      assert.ok(Buffer.from(new Uint8Array(memory.buffer, at, image.length)).equals(image), `${label}: image kept`);
+      const gap = new Uint8Array(memory.buffer).subarray(SCRATCH_BYTES, at);
+      const written = gap.some((byte) => byte !== 0xee);
+      assert.equal(written, at >= SCRATCH_BYTES + table, `${label}: table before the image`);
     }
   }
 });
