@@ -10,6 +10,22 @@ import type { Quantized } from './quantize.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+/** Rows up to this size (a 1024x1024 image) are laid out in one buffer kept per thread. */
+const KEEP_ROWS_MAX_BYTES = 1025 * 1024;
+
+let keptRows = new Uint8Array(0);
+
+/**
+ * A buffer of `bytes` for the rows to deflate: the kept one (grown when needed), or one of their
+ * own when huge. deflateSync is done with it before the next encode on this thread, and a fresh
+ * zeroed one per encode (257 kB for a 512x512 map) cost its memset and its share of the GC.
+ */
+function rowsBuffer(bytes: number): Uint8Array {
+  if (bytes > KEEP_ROWS_MAX_BYTES) return new Uint8Array(bytes);
+  if (keptRows.length < bytes) keptRows = new Uint8Array(bytes);
+  return keptRows.subarray(0, bytes);
+}
+
 /** One PNG chunk: length, type, `data` and its CRC. */
 export function pngChunk(type: string, data: Uint8Array): Buffer {
   const out = Buffer.alloc(12 + data.length);
@@ -33,10 +49,13 @@ export function encodeIndexedPng(width: number, height: number, { palette, indic
     rgb.set(palette.subarray(i * 4, i * 4 + 3), i * 3);
     if (palette[i * 4 + 3] !== 255) lastTranslucent = i;
   }
-  // each row is filter byte 0 (none) and its indices: palette images rarely gain from filters
-  const rows = new Uint8Array((width + 1) * height);
-  for (let y = 0; y < height; y++)
+  // each row is filter byte 0 (none) and its indices: palette images rarely gain from filters;
+  // every byte is written (the buffer may hold the last encode's rows)
+  const rows = rowsBuffer((width + 1) * height);
+  for (let y = 0; y < height; y++) {
+    rows[y * (width + 1)] = 0;
     rows.set(indices.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  }
   const chunks = [pngChunk('IHDR', header), pngChunk('PLTE', rgb)];
   if (lastTranslucent >= 0) {
     const alpha = new Uint8Array(lastTranslucent + 1);
