@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { preloadHttpClient } from '../client/index.js';
 import { loadConfig, type ProxyConfig } from '../config/index.js';
-import { preloadSharp, warmImageThreads } from '../image/index.js';
+import { warmImageThreads } from '../image/index.js';
 import { getLogger, preloadFileLocks } from '../util/index.js';
 import { buildProxy } from './build-proxy.js';
 import type { LoadedApp } from './served-app.js';
@@ -15,10 +15,12 @@ const log = getLogger('mapproxy.config');
 export interface LoadServedAppOptions {
   /**
    * Load now what the first requests would otherwise load on their path: undici when a source
-   * asks an HTTP upstream, the lock module, sharp, the image threads (they still exit when idle). A
+   * asks an HTTP upstream, the lock module, the image threads (they still exit when idle). A
    * `serve` worker does this before it listens. On a fresh `serve -w 2` in front of MapServer,
    * the first burst of cold tiles cost 0.96-1.08 s of server CPU against 0.13-0.27 s for the
-   * same burst on warm workers (issue 13).
+   * same burst on warm workers (issue 13). Not sharp: PNG tiles and 8-bit PNG maps never call it,
+   * and a worker that loads it holds 13-26 MB more at its peak (bench/rss-phases.ts, WMS phases);
+   * the first JPEG, TIFF or WebP a worker draws loads it then (70-110 ms of CPU, once).
    */
   readonly warmUp?: boolean;
 }
@@ -49,7 +51,6 @@ export async function loadServedApp(configFile: string, options: LoadServedAppOp
     await Promise.all([
       asksHttpUpstreams(loaded.config) ? preloadHttpClient() : undefined,
       preloadFileLocks(),
-      preloadSharp(),
       warmImageThreads(),
     ]);
   }

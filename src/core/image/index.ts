@@ -39,8 +39,6 @@ export { closeImageWorkers } from './worker-pool.js';
 export { warmEncoder } from './codec.js';
 /** `closePaletteWorkers()` stops the palette threads; `paletteThreadCount()` counts them (tests, metrics). */
 export { closePaletteWorkers, paletteThreadCount } from './palette-pool.js';
-/** `preloadSharp()`: loads sharp (libvips), which the image module otherwise loads on first use; rejects when it cannot load. */
-export { loadSharp as preloadSharp } from './sharp-module.js';
 /** `warmImageThreads()`: starts the image threads and loads their modules (they exit when idle). */
 export { warmPaletteWorkers as warmImageThreads } from './palette-pool.js';
 export { concatImages } from './concat.js';
