@@ -105,11 +105,11 @@ export function bicubicKernel(
   // pixels no call writes keep `fill` (outPtr is 16-byte aligned). A scale over the whole output
   // writes every pixel itself (a 1 MB fill less, ~0.03 ms of a 512x512 map), so the fill waits
   // for a call that may leave pixels out, or for the output being read
-  let isWritten = false;
-  let isFilled = false;
+  // true once every output pixel holds a value: filled, or written by a whole-output scale
+  let isSettled = false;
   const ensureFilled = (): void => {
-    if (!isWritten && !isFilled) new Uint32Array(memory(), outPtr, outBytes >>> 2).fill(fill);
-    isFilled = true;
+    if (!isSettled) new Uint32Array(memory(), outPtr, outBytes >>> 2).fill(fill);
+    isSettled = true;
   };
   return {
     scale(xs, ys, place = { x0: 0, y0: 0 }) {
@@ -132,7 +132,7 @@ export function bicubicKernel(
         scratch,
         fill,
       );
-      if (isWhole) isWritten = true;
+      if (isWhole) isSettled = true;
     },
     transform(quad) {
       ensureFilled();
