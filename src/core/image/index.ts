@@ -25,7 +25,7 @@ export {
   type GlobalImageSpec,
 } from './options.js';
 export { formatName, maxEncodableSide, sniffFormat, type FormatName } from './formats.js';
-export { type Rgba } from './pixels.js';
+export { OPAQUE_WHITE, type Rgba } from './pixels.js';
 export { messageImage, type MessageOptions } from './message.js';
 export { pilMessageImage } from './pil-font.js';
 export {

@@ -8,6 +8,8 @@ export type Rgba = readonly [r: number, g: number, b: number, a: number];
 
 /** MapProxy `create_image`'s default background: white, alpha 0 when transparent. */
 export const TRANSPARENT_WHITE: Rgba = [255, 255, 255, 0];
+/** The same for an opaque image (MapProxy's RGB `create_image`). */
+export const OPAQUE_WHITE: Rgba = [255, 255, 255, 255];
 
 /** A `size` RGBA buffer filled with `color`. Throws `ImageError` (`IMAGE_INVALID`) for a bad size. */
 export function filledBuffer(size: Size, color: Rgba): Buffer {

@@ -5,7 +5,13 @@
  */
 import { stitchTiles, type TileManager } from '../cache/index.js';
 import { affectedTiles, GridError, type AffectedTiles, type TileCoord } from '../grid/index.js';
-import { blankImage, transformImage, type ImageResult, type ResamplingMethod } from '../image/index.js';
+import {
+  blankImage,
+  OPAQUE_WHITE,
+  transformImage,
+  type ImageResult,
+  type ResamplingMethod,
+} from '../image/index.js';
 import type { MapQuery } from '../source/index.js';
 import { MapBBoxError } from './errors.js';
 import { renderWithinExtent } from './limit-to-extent.js';
@@ -22,8 +28,6 @@ export interface CacheMapLayerOptions {
   /** Requests at `fromRes` (grid units/pixel) or finer go to `layer` (the cache's sources, uncached). */
   readonly direct?: { readonly layer: MapLayer; readonly fromRes: number } | undefined;
 }
-
-const WHITE = [255, 255, 255, 255] as const;
 
 export class CacheMapLayer implements MapLayer {
   readonly isTransparent: boolean;
@@ -83,7 +87,7 @@ export class CacheMapLayer implements MapLayer {
     // white there, not transparent
     const background = this.isTransparent
       ? null
-      : (this.#opaqueBackground ??= blankImage(grid.tileSize, WHITE));
+      : (this.#opaqueBackground ??= blankImage(grid.tileSize, OPAQUE_WHITE));
     const stitched = await stitchTiles(tiles, affected.gridSize, grid.tileSize, background);
     // MapProxy TileMerger hands a lone tile on as it is: one read back as JPEG (of a mixed or jpeg
     // cache) is RGB even when the cache is transparent; one just created is still the RGBA image

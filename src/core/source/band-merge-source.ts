@@ -3,7 +3,14 @@
  * source: every source is queried in parallel, the channels are then merged by `mergeBands`.
  */
 import type { TileGrid } from '../grid/index.js';
-import { blankImage, mergeBands, type BandMode, type BandOp, type ImageResult } from '../image/index.js';
+import {
+  blankImage,
+  mergeBands,
+  OPAQUE_WHITE,
+  type BandMode,
+  type BandOp,
+  type ImageResult,
+} from '../image/index.js';
 import type { MapQuery, MapSource } from './types.js';
 
 export interface BandMergeSourceOptions {
@@ -34,8 +41,7 @@ export function createBandMergeSource(options: BandMergeSourceOptions): MapSourc
       // MapProxy drops the sources that had nothing (BlankImage) before it indexes the images,
       // and answers a blank image when fewer images remain than the ops need
       const images = answers.filter((image): image is ImageResult => image !== null);
-      if (images.length < needed)
-        return blankImage(query.size, options.transparent ? null : [255, 255, 255, 255]);
+      if (images.length < needed) return blankImage(query.size, options.transparent ? null : OPAQUE_WHITE);
       return mergeBands(images, ops, mode, query.size);
     },
   };
