@@ -6,25 +6,17 @@
  * string matching, which was the largest single cost of a WMS GetMap's encode.
  */
 import { constants, crc32, deflateSync } from 'node:zlib';
+import { keptBuffer } from './kept-buffer.js';
 import type { Quantized } from './quantize.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Rows up to this size (a 1024x1024 image) are laid out in one buffer kept per thread. */
-const KEEP_ROWS_MAX_BYTES = 1025 * 1024;
-
-let keptRows = new Uint8Array(0);
-
 /**
- * A buffer of `bytes` for the rows to deflate: the kept one (grown when needed), or one of their
- * own when huge. deflateSync is done with it before the next encode on this thread, and a fresh
- * zeroed one per encode (257 kB for a 512x512 map) cost its memset and its share of the GC.
+ * The rows to deflate, in one buffer kept per thread up to a 1024x1024 image: deflateSync is done
+ * with them before the next encode on this thread, and a fresh zeroed buffer per encode (257 kB
+ * for a 512x512 map) cost its memset and its share of the GC.
  */
-function rowsBuffer(bytes: number): Uint8Array {
-  if (bytes > KEEP_ROWS_MAX_BYTES) return new Uint8Array(bytes);
-  if (keptRows.length < bytes) keptRows = new Uint8Array(bytes);
-  return keptRows.subarray(0, bytes);
-}
+const rowsBuffer = keptBuffer(1025 * 1024);
 
 /** One PNG chunk: length, type, `data` and its CRC. */
 export function pngChunk(type: string, data: Uint8Array): Buffer {

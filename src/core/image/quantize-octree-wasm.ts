@@ -4,6 +4,7 @@
  * chunk at a time (or is read where it is), so the memory kept per thread stays under 1 MB.
  */
 import { align16, isInKeptMemory, kernelInstance, type KernelExports } from './kernel-instance.js';
+import { keptBuffer } from './kept-buffer.js';
 import type { OctreePixelLoops } from './quantize-octree.js';
 
 /** Pixels per chunk: 256 kB of RGBA, 128 kB of buckets. */
@@ -21,13 +22,12 @@ const LOOKUP = INDICES + CHUNK_PIXELS;
 const BYTES = align16(LOOKUP + MAX_BUCKETS);
 
 /**
- * Images up to this many pixels keep their buckets in one table per thread, reused by the next
- * image: a fresh one of 512 kB (a 512x512 map) is mapped from the kernel and faulted in page by
- * page on every encode (glibc serves blocks from 512 kB on with mmap, see worker-flags.ts).
+ * Images up to 1024x1024 pixels keep their buckets (2 bytes a pixel) in one table per thread,
+ * reused by the next image: a fresh one of 512 kB (a 512x512 map) is mapped from the kernel and
+ * faulted in page by page on every encode (glibc serves blocks from 512 kB on with mmap, see
+ * worker-flags.ts).
  */
-const KEEP_BUCKETS_MAX_PIXELS = 1024 * 1024;
-
-let keptBuckets = new Uint16Array(0);
+const bucketBytes = keptBuffer(1024 * 1024 * 2);
 
 /** The loops' scratch in kernel memory (bytes from 0); exported for tests. */
 export const SCRATCH_BYTES = BYTES;
@@ -50,11 +50,10 @@ export function isReadInPlace(rgba: Uint8Array): boolean {
   return isInKeptMemory(rgba, BYTES);
 }
 
-/** A bucket table for `pixels` pixels: the kept one (grown when needed) or, for a huge image, its own. */
+/** A bucket table for `pixels` pixels: the kept one or, for a huge image, its own. */
 function bucketTable(pixels: number): Uint16Array {
-  if (pixels > KEEP_BUCKETS_MAX_PIXELS) return new Uint16Array(pixels);
-  if (keptBuckets.length < pixels) keptBuckets = new Uint16Array(pixels);
-  return keptBuckets.subarray(0, pixels);
+  const bytes = bucketBytes(pixels * 2);
+  return new Uint16Array(bytes.buffer, bytes.byteOffset, pixels);
 }
 
 /**

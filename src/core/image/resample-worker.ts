@@ -4,6 +4,7 @@
  */
 import { Piscina } from 'piscina';
 import { flattenOnto } from './flatten.js';
+import { keptBuffer } from './kept-buffer.js';
 import { encodePalettePng, type PaletteJob } from './palette-png.js';
 import { isReadInPlace } from './quantize-octree-wasm.js';
 import { resample, type ResampleJob } from './resample.js';
@@ -37,15 +38,11 @@ export function runResample(job: WorkerJob): unknown {
 }
 
 /** Results up to this size are written into one buffer this thread keeps for the next encode. */
-const KEEP_OUTPUT_MAX_BYTES = 4 * 1024 * 1024;
+const outputBuffer = keptBuffer(4 * 1024 * 1024);
 
-let keptOutput = new Uint8Array(0);
-
-/** `pixels` in the kept output buffer (grown when needed), or in a buffer of their own when huge. */
+/** `pixels` in the kept output buffer, or in a buffer of their own when huge. */
 function copied(pixels: Uint8Array): Uint8Array {
-  if (pixels.length > KEEP_OUTPUT_MAX_BYTES) return pixels.slice();
-  if (keptOutput.length < pixels.length) keptOutput = new Uint8Array(pixels.length);
-  const copy = keptOutput.subarray(0, pixels.length);
+  const copy = outputBuffer(pixels.length);
   copy.set(pixels);
   return copy;
 }

@@ -4,6 +4,7 @@
  * canvas of several MB built on the event loop, cloned to the thread and garbage collected there
  * (together ~35 ms of a 512x512 map's CPU, most of it the main thread's GC).
  */
+import { keptBuffer } from './kept-buffer.js';
 import { decodePngRgba, type PaletteExpander, type RowCache } from './png-decode.js';
 import { kernelCanvas } from './resample-wasm.js';
 
@@ -17,9 +18,7 @@ export interface PngMosaic {
 }
 
 /** Canvases up to this size are kept for the next map; larger ones (huge requests) are not. */
-const KEEP_MAX_BYTES = 32 * 1024 * 1024;
-
-let kept: Uint8Array | null = null;
+const keptCanvas = keptBuffer(32 * 1024 * 1024);
 
 /**
  * Inflated rows of recently stitched tiles, least recently used dropped first: maps of one
@@ -104,7 +103,7 @@ export function stitchPngs(mosaic: PngMosaic): Stitched | null {
 /**
  * A `bytes` long canvas: in the resampling kernel's memory, where the kernel reads it without a
  * copy and expands a paletted tile's rows (8-bit, `tileWidth` x `tileHeight`) into it; else the
- * kept one when large enough, else a new one (kept when not huge).
+ * canvas this thread keeps (one of its own for a huge request).
  */
 function canvasOf(
   bytes: number,
@@ -114,8 +113,5 @@ function canvasOf(
   // scratch for one tile's palette table and rows (index bytes, the filter byte of each row)
   const inKernel = kernelCanvas(bytes, 1024 + (tileWidth + 1) * tileHeight);
   if (inKernel !== null) return { canvas: inKernel.pixels, expandPalette: inKernel.expandPalette };
-  if (kept !== null && kept.length >= bytes) return { canvas: kept.subarray(0, bytes) };
-  const canvas = new Uint8Array(bytes);
-  if (bytes <= KEEP_MAX_BYTES) kept = canvas;
-  return { canvas };
+  return { canvas: keptCanvas(bytes) };
 }
