@@ -10,7 +10,6 @@ import {
   presentFailure,
   serve,
   type ServeCluster,
-  type ServeWorker,
 } from '../core/index.js';
 
 export default class Serve extends Command {
@@ -28,27 +27,41 @@ export default class Serve extends Command {
     target: Args.file({ required: true, description: 'mapproxy.yaml or a server script (.js)' }),
   };
   static override flags = {
-    bind: Flags.string({ char: 'b', default: '127.0.0.1:8080', description: 'PORT, HOST or HOST:PORT to listen on' }),
+    bind: Flags.string({
+      char: 'b',
+      default: '127.0.0.1:8080',
+      description: 'PORT, HOST or HOST:PORT to listen on',
+    }),
     workers: Flags.integer({ char: 'w', default: 1, min: 1, description: 'number of worker processes' }),
-    'log-config': Flags.file({ description: 'Python logging ini file (create one with `create -t log-ini`)' }),
+    'log-config': Flags.file({
+      description: 'Python logging ini file (create one with `create -t log-ini`)',
+    }),
     debug: Flags.boolean({ description: 'debug logging, and error details in 500 responses' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Serve);
-    let server: ServeCluster | ServeWorker;
+    let server: ServeCluster;
     try {
       const bind = parseBind(flags.bind);
-      if (flags['log-config'] === undefined) configureLogging({ level: flags.debug ? 'debug' : 'info' });
-      else await configureLoggingFromIni(flags['log-config']);
-      server = await serve({ target: args.target, bind, workers: flags.workers, debug: flags.debug });
+      const logConfig = flags['log-config'];
+      // the primary's logging; each worker configures its own from the same flags
+      if (logConfig === undefined) configureLogging({ level: flags.debug ? 'debug' : 'info' });
+      else await configureLoggingFromIni(logConfig);
+      server = await serve({
+        target: args.target,
+        bind,
+        workers: flags.workers,
+        debug: flags.debug,
+        ...(logConfig === undefined ? {} : { logConfig }),
+      });
     } catch (error) {
       return this.exit(presentFailure(error, 'serve', this));
     }
-    if (server.role === 'primary') {
-      // on stderr with the access lines, as gunicorn's "Listening at"; the application log is stdout
-      this.logToStderr(`* Running on ${server.url}/ with ${flags.workers} worker(s), pid ${process.pid} (SIGHUP reloads, SIGTERM stops)`);
-    }
+    // on stderr with the access lines, as gunicorn's "Listening at"; the application log is stdout
+    this.logToStderr(
+      `* Running on ${server.url}/ with ${flags.workers} worker(s), pid ${process.pid} (SIGHUP reloads, SIGTERM stops)`,
+    );
     await server.closed;
   }
 }

@@ -4,7 +4,13 @@
  */
 export { ProxyError } from './util/index.js';
 // errors and types only: the loaders (and with them yaml) come with the first `loadConfig`
-export { configErrorAt, formatConfigProblem, ConfigError, ConfigErrors, type ConfigWarning } from './config/errors.js';
+export {
+  configErrorAt,
+  formatConfigProblem,
+  ConfigError,
+  ConfigErrors,
+  type ConfigWarning,
+} from './config/errors.js';
 export type {
   LoadedConfig,
   LoadedSeedConfig,
@@ -43,7 +49,6 @@ export type {
   MapProxyApplication,
   ServeOptions,
   ServeCluster,
-  ServeWorker,
 } from './server/index.js';
 export { configureLoggingFromIni, LogConfigError } from './util/index.js';
 export {
@@ -110,7 +115,7 @@ export const makeMultiApp: ServerModule['makeMultiApp'] = async (...args) =>
 /** `serve-multiapp-develop`: `makeMultiApp` on a listening server. */
 export const startMultiAppServer: ServerModule['startMultiAppServer'] = async (options) =>
   (await server()).startMultiAppServer(options);
-/** `mapproxy-util serve`: worker processes on one socket (the primary, or this worker). */
+/** `mapproxy-util serve`: the primary of worker processes on one socket. */
 export const serve: ServerModule['serve'] = async (options) => (await server()).serve(options);
 /** Seeds and cleans as a seed.yaml says; never prints (progress goes to `onEvent`). */
 export const runSeed: SeedModule['runSeed'] = async (options) => (await seed()).runSeed(options);

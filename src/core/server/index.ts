@@ -8,9 +8,14 @@ export { handleRequest, type HttpRequest, type HttpReply, type HandleOptions } f
 export { tileETag, parseHttpDate } from './http-cache.js';
 export { buildHttpServer, type RequestHandler } from './build-server.js';
 export { makeApp, type MakeAppOptions, type MapProxyApplication } from './make-app.js';
-export { serve, type ServeOptions, type ServeWorker } from './cluster/serve.js';
+export { serve, type ServeOptions } from './cluster/serve.js';
 export type { ServeCluster } from './cluster/primary.js';
-export { makeMultiApp, multiAppHandler, type MultiAppOptions, type MultiMapProxyApplication } from './multi-app.js';
+export {
+  makeMultiApp,
+  multiAppHandler,
+  type MultiAppOptions,
+  type MultiMapProxyApplication,
+} from './multi-app.js';
 export {
   startMultiAppServer,
   type StartMultiAppServerOptions,

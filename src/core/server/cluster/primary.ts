@@ -6,15 +6,20 @@
  */
 import { closedSignal } from '../closed-signal.js';
 import cluster, { type Worker } from 'node:cluster';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { clusterMetricsText, getLogger, PROCESSES_ENV } from '../../util/index.js';
 import { ServerError } from '../errors.js';
 import { DRAIN, metricsRequestId, startFailureReason, type MetricsReply } from './messages.js';
 import { workerAllocatorEnv, workerNodeFlags } from './worker-flags.js';
+import { workerOptionsEnv, type WorkerOptions } from './worker-options.js';
 
 export interface PrimaryOptions {
   readonly workers: number;
   /** Display host for the URL. */
   readonly displayHost: string;
+  /** What every worker serves. */
+  readonly worker: WorkerOptions;
   /** How long a retired worker may take to exit after draining before it is killed. */
   readonly exitTimeoutMs?: number;
 }
@@ -35,6 +40,10 @@ export interface ServeCluster {
 }
 
 const log = getLogger('mapproxy.server');
+/** The workers' main module, compiled beside this one, or its source when this runs from src/ through tsx. */
+const WORKER_ENTRY = fileURLToPath(
+  new URL(`./worker-entry${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
 /** A worker that dies sooner than this after it started listening counts as a failed start. */
 const QUICK_DEATH_MS = 2000;
 /** Longest wait between attempts to replace a worker that keeps failing to start. */
@@ -72,7 +81,12 @@ function listening(worker: Worker): Promise<number> {
     };
     const onExit = (code: number | null, signal: string | null): void => {
       done();
-      reject(new ServerError(`worker ${worker.process.pid ?? '?'} exited (${signal ?? String(code)}) before listening`, 'SERVER_WORKER_FAILED'));
+      reject(
+        new ServerError(
+          `worker ${worker.process.pid ?? '?'} exited (${signal ?? String(code)}) before listening`,
+          'SERVER_WORKER_FAILED',
+        ),
+      );
     };
     worker.on('listening', onListening);
     worker.on('message', onMessage);
@@ -82,7 +96,11 @@ function listening(worker: Worker): Promise<number> {
 
 function exited(worker: Worker): Promise<void> {
   if (worker.isDead()) return Promise.resolve();
-  return new Promise((resolve) => worker.once('exit', () => { resolve(); }));
+  return new Promise((resolve) =>
+    worker.once('exit', () => {
+      resolve();
+    }),
+  );
 }
 
 /** A worker's `/metrics` request: every connected worker's metrics, summed, back to the asker. */
@@ -93,8 +111,12 @@ function answerMetrics(worker: Worker, message: unknown): void {
     if (worker.isConnected()) worker.send({ mapproxy: 'metrics', id, ...answer } satisfies MetricsReply);
   };
   clusterMetricsText().then(
-    (text) => { reply({ text }); },
-    (error: unknown) => { reply({ error: messageOf(error) }); },
+    (text) => {
+      reply({ text });
+    },
+    (error: unknown) => {
+      reply({ error: messageOf(error) });
+    },
   );
 }
 
@@ -103,7 +125,7 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * Starts `options.workers` workers (each re-runs this command, see `serve`) and resolves once all
+ * Starts `options.workers` workers (worker-entry.ts, serving `options.worker`) and resolves once all
  * listen. Rejects with `ServerError` (`SERVER_WORKER_FAILED`) when a first worker cannot start.
  */
 export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster> {
@@ -115,12 +137,19 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
   /** Consecutive replacement workers that could not start (or died at once): the backoff step. */
   let failedStarts = 0;
 
-  cluster.setupPrimary({ execArgv: workerNodeFlags(process.execArgv) });
+  // the command line stays as the workers' arguments, so that `ps` shows what they serve
+  cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv: workerNodeFlags(process.execArgv, WORKER_ENTRY) });
   // a worker joins `current` once it listens; one that never does is its starter's business
   const fork = (): Worker => {
     // each worker sizes its thread pools for its share of the cores; malloc: see worker-flags.ts
-    const worker = cluster.fork({ [PROCESSES_ENV]: String(options.workers), ...workerAllocatorEnv(process.env) });
-    worker.on('message', (message: unknown) => { answerMetrics(worker, message); });
+    const worker = cluster.fork({
+      [PROCESSES_ENV]: String(options.workers),
+      ...workerAllocatorEnv(process.env),
+      ...workerOptionsEnv(options.worker),
+    });
+    worker.on('message', (message: unknown) => {
+      answerMetrics(worker, message);
+    });
     worker.once('listening', () => {
       if (stopping) return;
       current.add(worker);
@@ -134,7 +163,9 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
       failedStarts = quick ? failedStarts + 1 : 0;
       const delayMs = restartDelayMs(failedStarts);
       const when = delayMs > 0 ? ` in ${String(delayMs / 1000)} s` : '';
-      log.warn(`worker ${worker.process.pid ?? '?'} died (${signal ? signal : `exit code ${String(code)}`}), starting a new one${when}`);
+      log.warn(
+        `worker ${worker.process.pid ?? '?'} died (${signal ? signal : `exit code ${String(code)}`}), starting a new one${when}`,
+      );
       replace();
     });
     return worker;
@@ -157,7 +188,9 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
           await discard(worker);
           if (stopping) return;
           failedStarts++;
-          log.error(`worker could not start: ${messageOf(error)}; retrying in ${String(restartDelayMs(failedStarts) / 1000)} s`);
+          log.error(
+            `worker could not start: ${messageOf(error)}; retrying in ${String(restartDelayMs(failedStarts) / 1000)} s`,
+          );
           replace();
         },
       );
@@ -181,7 +214,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
   const first = Array.from({ length: options.workers }, () => fork());
   let port: number;
   try {
-    [port] = await Promise.all(first.map(listening)) as [number];
+    [port] = (await Promise.all(first.map(listening))) as [number];
   } catch (error) {
     stopping = true;
     for (const worker of first) worker.process.kill('SIGTERM');

@@ -10,10 +10,18 @@
  */
 const SEMI_SPACE_MB = 2;
 
-/** `execArgv` with `--max-semi-space-size=2` added when no `--max-semi-space-size` is given. */
-export function workerNodeFlags(execArgv: readonly string[]): string[] {
-  const given = execArgv.some((flag) => /^--max[-_]semi[-_]space[-_]size(=|$)/.test(flag));
-  return given ? [...execArgv] : [...execArgv, `--max-semi-space-size=${SEMI_SPACE_MB}`];
+/**
+ * `execArgv` with `--max-semi-space-size=2` added when no `--max-semi-space-size` is given, and
+ * tsx's loader when the worker's main module `entry` is TypeScript (src/ run by bin/dev.js, which
+ * registers tsx in its own process only) and no flag loads tsx already.
+ */
+export function workerNodeFlags(execArgv: readonly string[], entry = ''): string[] {
+  const flags = [...execArgv];
+  if (!flags.some((flag) => /^--max[-_]semi[-_]space[-_]size(=|$)/.test(flag)))
+    flags.push(`--max-semi-space-size=${SEMI_SPACE_MB}`);
+  if (entry.endsWith('.ts') && !flags.some((flag) => flag.includes('tsx')))
+    flags.push('--import', import.meta.resolve('tsx'));
+  return flags;
 }
 
 /**

@@ -6,21 +6,19 @@
 import { createServer, type Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { ConfigError, ConfigErrors } from '../../config/index.js';
-import { getLogger, joinMetricsCluster, LogConfigError } from '../../util/index.js';
-import type { BindAddress } from '../bind.js';
+import {
+  configureLogging,
+  configureLoggingFromIni,
+  getLogger,
+  joinMetricsCluster,
+  LogConfigError,
+} from '../../util/index.js';
 import { answerClientError } from '../build-server.js';
 import { ServerError } from '../errors.js';
 import { useMetricsSource } from '../handle-request.js';
 import { loadTarget, type LoadedApplication } from './load-target.js';
 import { asMetricsReply, isDrain, metricsRequest, startFailed } from './messages.js';
-
-export interface WorkerOptions {
-  readonly target: string;
-  readonly bind: BindAddress;
-  readonly debug?: boolean;
-  /** Longest a drain may take before the remaining connections are closed. */
-  readonly drainTimeoutMs?: number;
-}
+import type { WorkerOptions } from './worker-options.js';
 
 const log = getLogger('mapproxy.server');
 
@@ -57,7 +55,16 @@ function clusterMetricsSource(): () => Promise<string> {
         waiting.delete(id);
         reject(new Error('the primary did not send the metrics in time'));
       }, METRICS_TIMEOUT_MS);
-      const settle = { resolve: (text: string) => { clearTimeout(timer); resolve(text); }, reject: (error: Error) => { clearTimeout(timer); reject(error); } };
+      const settle = {
+        resolve: (text: string) => {
+          clearTimeout(timer);
+          resolve(text);
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
       waiting.set(id, settle);
       if (process.send === undefined) settle.reject(new Error('not a cluster worker'));
       else process.send(metricsRequest(id));
@@ -77,6 +84,10 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     useMetricsSource(clusterMetricsSource());
   }
   try {
+    // as the primary's: the `serve` command configured it there from the same flags
+    if (options.logConfig === undefined)
+      configureLogging({ level: options.debug === true ? 'debug' : 'info' });
+    else await configureLoggingFromIni(options.logConfig);
     const loaded = await loadTarget(options.target, { debug: options.debug === true });
     application = loaded;
     server = createServer((req, res) => {
@@ -94,11 +105,16 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       });
     });
   } catch (error) {
-    log.debug(`worker ${process.pid} could not start: ${error instanceof Error ? String(error.stack) : String(error)}`);
+    log.debug(
+      `worker ${process.pid} could not start: ${error instanceof Error ? String(error.stack) : String(error)}`,
+    );
     await application?.close?.();
     await new Promise<void>((resolve) => {
       if (process.send === undefined) resolve();
-      else process.send(startFailed(startFailureText(error)), undefined, {}, () => { resolve(); });
+      else
+        process.send(startFailed(startFailureText(error)), undefined, {}, () => {
+          resolve();
+        });
     });
     if (process.connected) process.disconnect();
     return;
@@ -115,7 +131,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       NetServer.prototype.close.call(server, () => {
         void (app.close?.() ?? Promise.resolve()).finally(resolve);
       });
-      setTimeout(() => { server.closeAllConnections(); }, options.drainTimeoutMs ?? 30_000).unref();
+      setTimeout(() => {
+        server.closeAllConnections();
+      }, options.drainTimeoutMs ?? 30_000).unref();
     };
     process.on('message', (message) => {
       if (isDrain(message)) drain();
