@@ -1,9 +1,8 @@
 /**
  * The image operations tile creation needs, adapted from `image/` in one place: split a meta tile,
- * merge source layers, detect single-colour tiles, crop and scale for rescaled tiles.
+ * merge source layers, detect single-colour tiles, place stitched tiles for rescaled tiles.
  */
 import {
-  cropAndScale,
   encodesMetaTilesOnThread,
   imageFromBytes,
   imageFromRaw,
@@ -11,12 +10,14 @@ import {
   singleColor,
   splitAndEncodePalettePng,
   splitImage,
+  transformImage,
   type ImageFormatOptions,
   type ImageResult,
   type RawImage,
   type SplitEncoded,
 } from '../image/index.js';
-import type { Size } from '../util/index.js';
+import type { Srs } from '../srs/index.js';
+import type { BBox, Size } from '../util/index.js';
 
 /** One merge input, bottom first. */
 export interface MergeLayer {
@@ -88,14 +89,25 @@ export function storedImage(data: Buffer, format: string): ImageResult {
   return imageFromBytes(data, format);
 }
 
-/** Crops `[x0, y0, x1, y1]` (pixels, y down, may reach outside) of `image` and scales it to `size`. */
-export function cropScale(
+/**
+ * The `bbox` part of `image` (which covers `imageBBox`; both in `srs`) at `size`, as MapProxy's
+ * ImageTransformer places a TiledImage: the image itself, an exact crop where the resolutions
+ * match, else a scale of the fractional pixel box.
+ */
+export function placeImage(
   image: ImageResult,
-  box: readonly [number, number, number, number],
+  imageBBox: BBox,
+  srs: Srs,
+  bbox: BBox,
   size: Size,
   options: ImageFormatOptions,
 ): Promise<ImageResult> {
-  return Promise.resolve(cropAndScale(image, box, size, options.resampling));
+  return transformImage(
+    image,
+    { bbox: imageBBox, srs },
+    { bbox, srs, size },
+    { resampling: options.resampling },
+  );
 }
 
 /** RGBA pixels as an image. */

@@ -2,7 +2,7 @@
  * `upscale_tiles`/`downscale_tiles`: a tile no source can provide, built from the tiles of coarser
  * or finer levels (MapProxy `TileManager._scaled_tile`), recursing level by level up to the limit.
  */
-import { affectedLevelTiles, resolution, tileBBox, type TileCoord, type TileGrid } from '../grid/index.js';
+import { affectedLevelTiles, tileBBox, type TileCoord, type TileGrid } from '../grid/index.js';
 import type { ImageFormatOptions } from '../image/index.js';
 import { tilesToImage } from './stitch.js';
 import { coordKey } from './tile-creator.js';
@@ -49,7 +49,6 @@ async function scaled(context: RescaleContext, coord: TileCoord, stop: number): 
     tiles,
     affected.gridSize,
     affected.bbox,
-    resolution(grid, srcLevel),
     bbox,
     grid.tileSize,
     context.imageOptions,

@@ -5,7 +5,7 @@
 import type { TileGrid } from '../grid/index.js';
 import { stitchImages, type ImageFormatOptions, type ImageResult } from '../image/index.js';
 import type { BBox, Size } from '../util/index.js';
-import { cropScale, storedImage } from './image-ops.js';
+import { placeImage, storedImage } from './image-ops.js';
 import type { TileResult } from './types.js';
 
 /**
@@ -29,25 +29,18 @@ export function stitchTiles(
 }
 
 /**
- * The part `bbox` of the stitched `tiles` (which together cover `tilesBBox` at `resolution`),
- * scaled to `size`. Both bboxes are in the grid SRS.
+ * The part `bbox` of the stitched `tiles` (which together cover `tilesBBox`) at `size`, both
+ * bboxes in the grid SRS (MapProxy `TiledImage.transform`).
  */
 export async function tilesToImage(
   grid: TileGrid,
   tiles: readonly (TileResult | null)[],
   gridSize: Size,
   tilesBBox: BBox,
-  resolution: number,
   bbox: BBox,
   size: Size,
   options: ImageFormatOptions,
 ): Promise<ImageResult> {
   const stitched = await stitchTiles(tiles, gridSize, grid.tileSize);
-  const box = [
-    (bbox[0] - tilesBBox[0]) / resolution,
-    (tilesBBox[3] - bbox[3]) / resolution,
-    (bbox[2] - tilesBBox[0]) / resolution,
-    (tilesBBox[3] - bbox[1]) / resolution,
-  ] as const;
-  return cropScale(stitched, box, size, options);
+  return placeImage(stitched, tilesBBox, grid.srs, bbox, size, options);
 }

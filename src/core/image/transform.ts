@@ -66,8 +66,10 @@ export async function transformImage(
   }
   // 2. same SRS: crop/scale (MapProxy _transform_simple)
   if (sameSrs) {
-    const toPxX = (x: number): number => ((x - src.bbox[0]) / (src.bbox[2] - src.bbox[0])) * srcW;
-    const toPxY = (y: number): number => ((src.bbox[3] - y) / (src.bbox[3] - src.bbox[1])) * srcH;
+    // MapProxy make_lin_transf's order of operations: a box edge that lands on a pixel edge only
+    // up to rounding (tile bboxes summed from resolutions) lands on the same side of it
+    const toPxX = (x: number): number => ((x - src.bbox[0]) * srcW) / (src.bbox[2] - src.bbox[0]);
+    const toPxY = (y: number): number => ((src.bbox[3] - y) * srcH) / (src.bbox[3] - src.bbox[1]);
     const box = [toPxX(dst.bbox[0]), toPxY(dst.bbox[3]), toPxX(dst.bbox[2]), toPxY(dst.bbox[1])] as const;
     const srcXRes = (src.bbox[2] - src.bbox[0]) / srcW;
     const srcYRes = (src.bbox[3] - src.bbox[1]) / srcH;

@@ -94,13 +94,11 @@ export class CacheSource implements MapSource {
     if (loaded.every((t) => t === null)) return null;
     const byKey = new Map(coords.map((c, i) => [`${c.x}/${c.y}`, loaded[i] ?? null]));
     const tiles = affected.tiles.map((c) => (c === null ? null : (byKey.get(`${c.x}/${c.y}`) ?? null)));
-    const level = coords[0]?.z ?? 0;
     return tilesToImage(
       grid,
       tiles,
       affected.gridSize,
       affected.bbox,
-      resolution(grid, level),
       query.bbox,
       query.size,
       this.#manager.imageOptions,
