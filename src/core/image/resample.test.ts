@@ -146,7 +146,7 @@ function blockSource(seed: number, width: number, height: number, opaque: boolea
   return new Uint8Array(data.buffer);
 }
 
-test('flat areas (16 source pixels of one colour, four equal rows) come out as the JavaScript kernel computes them', () => {
+test('flat areas and edges (16 source pixels of one colour, four equal rows, rows equal to the one above) come out as the JavaScript kernel computes them', () => {
   let compared = 0;
   for (let n = 0; n < 40; n++) {
     const [w, h] = [6 + ((n * 17) % 83), 5 + ((n * 11) % 61)];
