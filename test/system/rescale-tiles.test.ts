@@ -1,9 +1,9 @@
 /**
  * `downscale_tiles` and `upscale_tiles` on caches without sources, against MapProxy 1.15's answers
  * captured on the same configuration and stored tiles (test/fixtures/rescale/capture.py): a tile
- * missing in the cache is built from the next level's tiles, a part no stored tile covers stays
- * transparent (also in a cache that is not transparent), the stored tiles' alpha is kept, and
- * nothing rescaled is stored (`cache_rescaled_tiles` is off).
+ * missing in the cache is built from the next level's tiles, a part no stored tile covers is
+ * transparent in a transparent cache (a PNG cache by default) and white in an opaque one, the
+ * stored tiles' alpha is kept, and nothing rescaled is stored (`cache_rescaled_tiles` is off).
  */
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
@@ -21,6 +21,13 @@ const SOURCE_TILES = [
   [3, 3, 3],
   [3, 2, 3],
 ] as const;
+/** What each cache holds: the opaque one only the opaque tiles (see capture.py). */
+const STORED: Readonly<Record<string, readonly (readonly [number, number, number])[]>> = {
+  down_cache: SOURCE_TILES,
+  downt_cache: SOURCE_TILES,
+  up_cache: SOURCE_TILES,
+  downo_cache: SOURCE_TILES.slice(0, 2),
+};
 
 function tcPath(z: number, x: number, y: number): string {
   const part = (n: number): string => String(n).padStart(3, '0');
@@ -36,8 +43,8 @@ async function rgba(png: Buffer): Promise<Buffer> {
 test('tiles rescaled from other levels are MapProxy 1.15 pixel for pixel, and not stored', async (t) => {
   const proxy = await startProxy(t, join('rescale', 'mapproxy.yaml'));
   const cacheDir = (cache: string): string => join(proxy.dir, 'cache_data', `${cache}_EPSG3857`);
-  for (const cache of ['down_cache', 'downt_cache', 'up_cache']) {
-    for (const [z, x, y] of SOURCE_TILES) {
+  for (const [cache, stored] of Object.entries(STORED)) {
+    for (const [z, x, y] of stored) {
       const target = join(cacheDir(cache), tcPath(z, x, y));
       await mkdir(dirname(target), { recursive: true });
       await copyFile(join(FIXTURE_DIR, `source-${z}-${x}-${y}.png`), target);
@@ -48,6 +55,7 @@ test('tiles rescaled from other levels are MapProxy 1.15 pixel for pixel, and no
     ['down', 1, 1, 2],
     ['down', 2, 2, 5],
     ['downt', 1, 1, 2],
+    ['downo', 1, 1, 2],
     ['up', 3, 4, 11],
     ['up', 3, 6, 9],
     ['up', 3, 6, 11],

@@ -3,7 +3,13 @@
  * used to rescale tiles between levels and to read a cache as the source of another.
  */
 import type { TileGrid } from '../grid/index.js';
-import { stitchImages, type ImageFormatOptions, type ImageResult } from '../image/index.js';
+import {
+  blankImage,
+  OPAQUE_WHITE,
+  stitchImages,
+  type ImageFormatOptions,
+  type ImageResult,
+} from '../image/index.js';
 import type { BBox, Size } from '../util/index.js';
 import { placeImage, storedImage } from './image-ops.js';
 import type { TileResult } from './types.js';
@@ -41,6 +47,9 @@ export async function tilesToImage(
   size: Size,
   options: ImageFormatOptions,
 ): Promise<ImageResult> {
-  const stitched = await stitchTiles(tiles, gridSize, grid.tileSize);
+  // MapProxy's TileMerger pastes the tiles on `create_image` of the cache's image options: for an
+  // opaque cache an RGB image in white, so a part no tile covers is white there, not transparent
+  const background = options.transparent ? null : blankImage(grid.tileSize, OPAQUE_WHITE);
+  const stitched = await stitchTiles(tiles, gridSize, grid.tileSize, background);
   return placeImage(stitched, tilesBBox, grid.srs, bbox, size, options);
 }
