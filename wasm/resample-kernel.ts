@@ -269,7 +269,13 @@ function filtered(
   const h = ring + slot * stride;
   if (load<i32>(ringRow + (slot << 2)) === row) return h;
   store<i32>(ringRow + (slot << 2), row);
-  const base = src + ((<usize>row * <usize>width) << 2);
+  const rowBytes = <usize>width << 2;
+  const base = src + <usize>row * rowBytes;
+  // the row above, when it is in the ring: where its four taps hold the same pixels, this row
+  // filters to the same doubles (a map's areas and edges run on over many rows)
+  const aboveSlot = <usize>((row - 1) & 7);
+  const hasAbove = row > 0 && load<i32>(ringRow + (aboveSlot << 2)) === row - 1;
+  const above = ring + aboveSlot * stride;
   for (let k: usize = 0; k < n; k++) {
     if (load<u8>(valid + k) === 0) continue;
     const t = taps + (k << 4);
@@ -280,6 +286,12 @@ function filtered(
     if (c3 === c0 + 12) {
       // four neighbouring taps (most columns): values straight into the ring, no globals
       const r = v128.load(base + c0);
+      if (hasAbove && !v128.any_true(v128.xor(r, v128.load(base - rowBytes + c0)))) {
+        const from = above + (k << 5);
+        v128.store(at, v128.load(from));
+        v128.store(at, v128.load(from, 16), 16);
+        continue;
+      }
       if (!v128.any_true(v128.xor(r, i32x4.shuffle(r, r, 0, 0, 0, 0)))) {
         // one colour: exactly that pixel, as in filterRow
         const v = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(r));
