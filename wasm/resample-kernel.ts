@@ -315,6 +315,7 @@ function filtered(
  * `x0 <= x < x1`, rows `y0 <= y < y1` (`out` rows `dstWidth` pixels wide) take the source point of
  * the cell's bilinear map `a0`-`a7` at the pixel centre (relative to the cell's corner `bx0`,
  * `by0`); pixels whose point is outside the source are `fill` (as in {@link scaleBicubic}).
+ * `scratch`: 16-byte aligned, 32 bytes a column.
  */
 export function transformCell(
   src: usize,
@@ -337,29 +338,45 @@ export function transformCell(
   a6: f64,
   a7: f64,
   fill: u32,
+  scratch: usize,
 ): void {
-  const w = <f64>width;
-  const hgt = <f64>height;
   const rowBytes = <usize>width << 2;
+  // per column, the terms in x of the source point's sums (x, y lanes): `a0 + a1 * xin`, then
+  // `a3 * xin`. Computed once a column in the per-pixel expression's own order, so every pixel's
+  // point is the very double it was (`a0 + a1 * xin + a2 * yin + a3 * xin * yin`), at 2 of its
+  // 6 operations (as two lanes at once)
+  let cols: usize = 0;
+  for (let x = x0; <f64>x < x1; x++, cols++) {
+    const xin = <f64>x - bx0 + 0.5;
+    const at = scratch + (cols << 5);
+    v128.store(at, f64x2.replace_lane(f64x2.splat(a0 + a1 * xin), 1, a4 + a5 * xin));
+    v128.store(at, f64x2.replace_lane(f64x2.splat(a3 * xin), 1, a7 * xin), 16);
+  }
+  const size = f64x2.replace_lane(f64x2.splat(<f64>width), 1, <f64>height);
+  const zero = f64x2.splat(0);
+  const half = f64x2.splat(0.5);
   for (let y = y0; <f64>y < y1; y++) {
     const yin = <f64>y - by0 + 0.5;
+    const yTerms = f64x2.replace_lane(f64x2.splat(a2 * yin), 1, a6 * yin);
+    const yins = f64x2.splat(yin);
     let at = out + ((<usize>y * <usize>dstWidth + <usize>x0) << 2);
-    for (let x = x0; <f64>x < x1; x++, at += 4) {
-      const xin = <f64>x - bx0 + 0.5;
-      const sx = a0 + a1 * xin + a2 * yin + a3 * xin * yin;
-      const sy = a4 + a5 * xin + a6 * yin + a7 * xin * yin;
-      if (!(sx >= 0 && sx < w && sy >= 0 && sy < hgt)) {
+    for (let k: usize = 0; k < cols; k++, at += 4) {
+      const terms = scratch + (k << 5);
+      // sx, sy
+      const s = f64x2.add(f64x2.add(v128.load(terms), yTerms), f64x2.mul(v128.load(terms, 16), yins));
+      // inside the source (NaN is not): both lanes' 0 <= s < size
+      if (i64x2.bitmask(v128.and(f64x2.ge(s, zero), f64x2.lt(s, size))) !== 3) {
         store<u32>(at, fill);
         continue;
       }
-      const fx = sx - 0.5;
-      const fy = sy - 0.5;
-      const flx = Math.floor(fx);
-      const fly = Math.floor(fy);
-      const tx = <i32>flx - 1;
-      const ty = <i32>fly - 1;
-      const dx = f64x2.splat(fx - flx);
-      const dy = f64x2.splat(fy - fly);
+      const f = f64x2.sub(s, half);
+      const fl = f64x2.floor(f);
+      const fraction = f64x2.sub(f, fl);
+      const taps = i32x4.trunc_sat_f64x2_s_zero(fl);
+      const tx = i32x4.extract_lane(taps, 0) - 1;
+      const ty = i32x4.extract_lane(taps, 1) - 1;
+      const dx = f64x2.splat(f64x2.extract_lane(fraction, 0));
+      const dy = f64x2.splat(f64x2.extract_lane(fraction, 1));
       if (tx >= 0 && tx + 3 < width && ty >= 0 && ty + 3 < height) {
         // the 4x4 taps inside the source (most pixels): nothing clipped, no row missing
         const b0 = src + <usize>ty * rowBytes + (<usize>tx << 2);

@@ -42,7 +42,7 @@ export interface KernelExports {
     x1: number,
     y0: number,
     y1: number,
-    ...aAndFill: number[]
+    ...aFillAndScratch: number[]
   ): void;
   expandPalette8(
     rows: number,

@@ -71,7 +71,10 @@ export interface KernelCanvas {
   readonly expandPalette: PaletteExpander;
 }
 
-/** The scratch `scaleBicubic` lays out for `cols` columns: ring row numbers, 8 rows of 4 f64, taps, fractions, flags. */
+/**
+ * The scratch `scaleBicubic` lays out for `cols` columns: ring row numbers, 8 rows of 4 f64, taps,
+ * fractions, flags (more than `transformCell`'s 4 f64 a column).
+ */
 function scaleScratchBytes(cols: number): number {
   return 64 + cols * (8 * 32 + 16 + 8 + 1);
 }
@@ -158,6 +161,7 @@ export function bicubicKernel(
         a6,
         a7,
         fill,
+        scratch,
       );
     },
     result() {
