@@ -3,6 +3,7 @@
  * origin inside), MapProxy's `http` options, the request log line and `UpstreamError`s.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { metrics, VERSION } from '../util/index.js';
 import type { CookieJar } from './cookie-jar.js';
@@ -73,9 +74,14 @@ interface Pooled {
 
 const dispatchers = new Map<string, Promise<Pooled>>();
 
-let undiciModule: Promise<typeof import('undici')> | undefined;
-/** undici with the first upstream request: ~0.1 s of start-up that `check`, `scales` or a server answering from its cache never need. */
-const loadUndici = (): Promise<typeof import('undici')> => (undiciModule ??= import('undici'));
+type Undici = typeof import('undici');
+let undiciModule: Undici | undefined;
+/**
+ * undici with the first upstream request: ~0.1 s of start-up that `check`, `scales` or a server
+ * answering from its cache never need. Required, not imported: from ESM, Node scans its CommonJS
+ * entry for named exports first.
+ */
+const loadUndici = (): Undici => (undiciModule ??= createRequire(import.meta.url)('undici') as Undici);
 
 async function dispatcherFor(tls: TlsOptions): Promise<Pooled> {
   const key = JSON.stringify([tls.caCerts ?? null, tls.noCertChecks ?? false]);
@@ -90,7 +96,7 @@ async function dispatcherFor(tls: TlsOptions): Promise<Pooled> {
 }
 
 async function createDispatcher(tls: TlsOptions): Promise<Pooled> {
-  const { EnvHttpProxyAgent, interceptors, request } = await loadUndici();
+  const { EnvHttpProxyAgent, interceptors, request } = loadUndici();
   const ca = tls.caCerts !== undefined && tls.noCertChecks !== true ? await readFile(tls.caCerts) : undefined;
   const connect = { rejectUnauthorized: tls.noCertChecks !== true, ...(ca === undefined ? {} : { ca }) };
   // EnvHttpProxyAgent honours http_proxy/https_proxy/no_proxy like MapProxy (urllib) does
@@ -159,7 +165,7 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
   }
 
   // loaded before any timeout starts: loading it is not the upstream being slow
-  await loadUndici();
+  loadUndici();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const limit = options.concurrentRequests ?? 0;
   let release: (() => Promise<void>) | null = null;

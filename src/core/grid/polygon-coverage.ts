@@ -2,11 +2,24 @@
  * Polygon coverages (MapProxy `GeomCoverage`) and the `union`/`intersection`/`difference`
  * combinators, on polygon-clipping. Pure: reading WKT/GeoJSON files happens in seed/.
  */
-import polygonClipping, { type MultiPolygon, type Polygon } from 'polygon-clipping';
+import { createRequire } from 'node:module';
+import type PolygonClipping from 'polygon-clipping';
+import type { MultiPolygon, Polygon } from 'polygon-clipping';
 import type { Srs } from '../srs/index.js';
 import type { BBox } from '../util/index.js';
 import { bboxInto, createBBoxCoverage, type Coverage } from './coverage.js';
 import { GridError } from './errors.js';
+
+let polygonClippingLib: typeof PolygonClipping | undefined;
+/**
+ * polygon-clipping, required with the first polygon coverage: a static import from ESM loaded it
+ * into every process that loads the grid module, and had Node scan its 60 kB CommonJS bundle for
+ * named exports first (~20 ms of CPU).
+ */
+function polygonClipping(): typeof PolygonClipping {
+  polygonClippingLib ??= createRequire(import.meta.url)('polygon-clipping') as typeof PolygonClipping;
+  return polygonClippingLib;
+}
 
 /** A coverage whose area is a multipolygon in `srs` (x/y order). */
 export interface PolygonCoverage extends Coverage {
@@ -113,7 +126,7 @@ function boundsOf(polygons: MultiPolygon): BBox {
  */
 export function createPolygonCoverage(polygons: MultiPolygon, srs: Srs): PolygonCoverage {
   // a union with nothing normalises rings (orientation, self-overlaps), as shapely's unary_union
-  const geom = polygons.length === 0 ? [] : polygonClipping.union(polygons);
+  const geom = polygons.length === 0 ? [] : polygonClipping().union(polygons);
   if (geom.length === 0) throw new GridError('coverage contains no geometries', 'GRID_EMPTY_COVERAGE');
   const bbox = boundsOf(geom);
   const inOwnSrs = bboxInto(srs);
@@ -131,7 +144,7 @@ export function createPolygonCoverage(polygons: MultiPolygon, srs: Srs): Polygon
     contains: (other, otherSrs) => {
       const b = inOwnSrs(other, otherSrs);
       if (!(bbox[0] <= b[0] && bbox[1] <= b[1] && bbox[2] >= b[2] && bbox[3] >= b[3])) return false;
-      return polygonClipping.difference(boxPolygon(b), geom).length === 0;
+      return polygonClipping().difference(boxPolygon(b), geom).length === 0;
     },
     extent: (target) => (target.equals(srs) ? bbox : srs.transformBBox(target, bbox)),
   };
@@ -203,9 +216,9 @@ export function combineCoverages(operation: CoverageOperation, parts: readonly C
   const geoms = parts.map((p) => polygonsIn(p, first.srs));
   const [head = [], ...rest] = geoms;
   let result: MultiPolygon;
-  if (operation === 'union') result = polygonClipping.union(head, ...rest);
-  else if (operation === 'intersection') result = polygonClipping.intersection(head, ...rest);
-  else result = rest.length === 0 ? head : polygonClipping.difference(head, ...rest);
+  if (operation === 'union') result = polygonClipping().union(head, ...rest);
+  else if (operation === 'intersection') result = polygonClipping().intersection(head, ...rest);
+  else result = rest.length === 0 ? head : polygonClipping().difference(head, ...rest);
   if (result.length === 0) {
     throw new GridError(`${operation} did not return any geometry`, 'GRID_EMPTY_COVERAGE');
   }
