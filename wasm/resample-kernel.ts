@@ -401,6 +401,7 @@ export function transformCell(
           }
           continue;
         }
+        // (tried: a row of one colour taken as it is, unfiltered: kernel stage x0.93-1.13, not kept)
         const lo0 = rowLoOf(r0, dx);
         const hi0 = rowHiOf(r0, dx);
         const same01 = !v128.any_true(d01);

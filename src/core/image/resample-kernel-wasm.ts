@@ -3,7 +3,7 @@
  * module (bicubic resampling, paletted row expansion, FASTOCTREE's pixel loops), base64. Do not edit.
  */
 /** SHA-256 of the sources and compiler version this module was built from. */
-export const RESAMPLE_KERNEL_INPUTS_SHA256 = 'ae85b58a674e333a50282006baddd9001848eb1e15aa564f7652d2c05e617aea';
+export const RESAMPLE_KERNEL_INPUTS_SHA256 = 'b55775b38ab964bf85652659e2c7bbf6c1748a789e9bca8b13e48d997f25e946';
 
 export const RESAMPLE_KERNEL_WASM_BASE64 =
   'AGFzbQEAAAABVgdgCn9/f39/f39/f38Bf2AAAGAVf39/f398fH98f3x8fHx8fHx8fH9/AGANf39/f39/f39/f39/fwBgB39/f39/' +
