@@ -3,27 +3,17 @@
  * `countPixels` and the final index lookup): the same buckets and the same exact sums. Build: npm run build:wasm.
  */
 
-/** Adds `n` pixels of one colour (`r`-`a`) in `bucket` to the f64 tables. */
-@inline
-function flush(bucket: usize, run: u32, r: u32, g: u32, b: u32, a: u32, count: usize, sums: usize): void {
-  const n = <f64>run;
-  const c = count + (bucket << 3);
-  store<f64>(c, load<f64>(c) + n);
-  const s = sums + (bucket << 5);
-  store<f64>(s, load<f64>(s) + n * <f64>r);
-  store<f64>(s, load<f64>(s, 8) + n * <f64>g, 8);
-  store<f64>(s, load<f64>(s, 16) + n * <f64>b, 16);
-  store<f64>(s, load<f64>(s, 24) + n * <f64>a, 24);
-}
-
 /**
  * Counts `pixels` RGBA pixels at `rgba` into the fine cube: `count` (f64 per bucket) and `sums`
  * (4 f64 per bucket, r g b a), and writes each pixel's bucket (u16) to `buckets`. Buckets are
  * 4,4,4 bits of r,g,b (alpha counted as 255) or, `withAlpha`, 3,4,3,3 bits of r,g,b,a, where every
  * fully transparent pixel takes the colour of the first one (Pillow): `clear`, that pixel as a
  * little-endian word or -1 while none was seen, is returned for the next chunk of the image. A run
- * of one colour is added once, as count times colour (maps are mostly runs); the sums are of
- * integers and exact (below 2^53), so neither the order nor the products change them.
+ * of one colour is added once, as count times colour, to integer tables first (`ints`: 8192 x 4
+ * u32 sums, then 8192 u32 counts; zero on entry and again on return), which go into the f64
+ * tables once a call: a call's sums stay below 2^32 (up to 2^24 pixels of 255), and all sums are
+ * of integers and exact (below 2^53), so neither order nor grouping changes them. Resampled maps
+ * run 2-3 pixels a colour: an integer vector add a run instead of five f64 read-modify-writes.
  */
 export function octreeCount(
   rgba: usize,
@@ -33,43 +23,67 @@ export function octreeCount(
   sums: usize,
   buckets: usize,
   clear: i32,
+  ints: usize,
 ): i32 {
   const total = <usize>pixels;
   if (total === 0) return clear;
+  const bucketCount: usize = withAlpha ? 1 << 13 : 1 << 12;
+  const counts = ints + (1 << 17); // after the sums of the larger cube's 8192 buckets
   let word = ~load<u32>(rgba); // differs from the first pixel
   let n: u32 = 0;
   let bucket: usize = 0;
-  let r: u32 = 0;
-  let g: u32 = 0;
-  let b: u32 = 0;
-  let a: u32 = 255;
+  let colour = i32x4.splat(0);
   for (let i: usize = 0; i < total; i++) {
     const p = load<u32>(rgba + (i << 2));
     if (p !== word) {
-      if (n > 0) flush(bucket, n, r, g, b, a, count, sums);
+      if (n > 0) flush(ints, counts, bucket, n, colour);
       n = 0;
       word = p;
-      r = p & 255;
-      g = (p >> 8) & 255;
-      b = (p >> 16) & 255;
+      let q = p | 0xff00_0000; // the colour counted: alpha 255, or as below
       if (withAlpha) {
-        a = p >> 24;
-        if (a === 0) {
+        q = p;
+        if (p >> 24 === 0) {
           if (clear < 0) clear = <i32>p;
-          r = <u32>clear & 255;
-          g = (<u32>clear >> 8) & 255;
-          b = (<u32>clear >> 16) & 255;
+          q = <u32>clear & 0x00ff_ffff;
         }
-        bucket = <usize>(((r >> 5) << 10) | ((g >> 4) << 6) | ((b >> 5) << 3) | (a >> 5));
+        const r = (q & 255) >> 5;
+        const g = ((q >> 8) & 255) >> 4;
+        const b = ((q >> 16) & 255) >> 5;
+        bucket = <usize>((r << 10) | (g << 6) | (b << 3) | (q >> 29));
       } else {
-        bucket = <usize>(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
+        bucket = <usize>((((q & 255) >> 4) << 8) | ((((q >> 8) & 255) >> 4) << 4) | (((q >> 16) & 255) >> 4));
       }
+      colour = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(i32x4.splat(<i32>q)));
     }
     store<u16>(buckets + (i << 1), <u16>bucket);
     n++;
   }
-  flush(bucket, n, r, g, b, a, count, sums);
+  flush(ints, counts, bucket, n, colour);
+  // the integer tables into the f64 ones, zeroed for the next call
+  for (let k: usize = 0; k < bucketCount; k++) {
+    const c = load<u32>(counts + (k << 2));
+    if (c === 0) continue;
+    store<u32>(counts + (k << 2), 0);
+    const at = count + (k << 3);
+    store<f64>(at, load<f64>(at) + <f64>c);
+    const v = ints + (k << 4);
+    const w = v128.load(v);
+    v128.store(v, i32x4.splat(0));
+    const s = sums + (k << 5);
+    v128.store(s, f64x2.add(v128.load(s), f64x2.convert_low_i32x4_u(w)));
+    const high = i32x4.shuffle(w, w, 2, 3, 0, 1);
+    v128.store(s, f64x2.add(v128.load(s, 16), f64x2.convert_low_i32x4_u(high)), 16);
+  }
   return clear;
+}
+
+/** Adds `n` pixels of `colour` (r, g, b, a as i32 lanes) in `bucket` to the integer tables. */
+@inline
+function flush(ints: usize, counts: usize, bucket: usize, n: u32, colour: v128): void {
+  const c = counts + (bucket << 2);
+  store<u32>(c, load<u32>(c) + n);
+  const s = ints + (bucket << 4);
+  v128.store(s, i32x4.add(v128.load(s), i32x4.mul(colour, i32x4.splat(<i32>n))));
 }
 
 /** Each of `pixels` buckets (u16 at `buckets`) through `lookup` (u8 per bucket) into `indices`. */

@@ -61,6 +61,7 @@ export interface KernelExports {
     sums: number,
     buckets: number,
     clear: number,
+    ints: number,
   ): number;
   octreeIndices(buckets: number, pixels: number, lookup: number, indices: number): void;
 }

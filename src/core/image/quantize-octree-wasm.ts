@@ -12,12 +12,16 @@ const CHUNK_PIXELS = 65_536;
 /** Buckets of the larger fine cube (3,4,3,3 bits). */
 const MAX_BUCKETS = 1 << 13;
 
-/** Byte offsets in kernel memory: RGBA chunk, bucket chunk, count and sums tables, index chunk, lookup. */
+/**
+ * Byte offsets in kernel memory: RGBA chunk, bucket chunk, count and sums tables, their integer
+ * twins (4 u32 sums and a u32 count a bucket, zero between calls), index chunk, lookup.
+ */
 const RGBA = 0;
 const BUCKETS = RGBA + CHUNK_PIXELS * 4;
 const COUNT = BUCKETS + CHUNK_PIXELS * 2;
 const SUMS = COUNT + MAX_BUCKETS * 8;
-const INDICES = SUMS + MAX_BUCKETS * 32;
+const INTS = SUMS + MAX_BUCKETS * 32;
+const INDICES = INTS + MAX_BUCKETS * 20;
 const LOOKUP = INDICES + CHUNK_PIXELS;
 const BYTES = align16(LOOKUP + MAX_BUCKETS);
 
@@ -86,7 +90,7 @@ export function wasmOctreeLoops(): OctreePixelLoops | null {
         const chunk = inPlace ? rgba.byteOffset + start * 4 : RGBA;
         if (!inPlace) memory.set(rgba.subarray(start * 4, (start + n) * 4), RGBA);
         const out = bucketsAt < 0 ? BUCKETS : bucketsAt + start * 2;
-        clear = instance.octreeCount(chunk, n, withAlpha, COUNT, SUMS, out, clear);
+        clear = instance.octreeCount(chunk, n, withAlpha, COUNT, SUMS, out, clear, INTS);
         if (bucketsAt < 0) buckets.set(new Uint16Array(memory.buffer, BUCKETS, n), start);
       }
       count.set(new Float64Array(memory.buffer, COUNT, count.length));
