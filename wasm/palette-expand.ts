@@ -25,6 +25,11 @@ export function expandPalette8(
     for (; x + 4 <= n; x += 4) {
       const q = load<u32>(src + x);
       const at = dst + (x << 2);
+      if (q === (q & 255) * 0x0101_0101) {
+        // four equal indices (a tile's flat areas): one lookup, stored four times
+        v128.store(at, v128.load32_splat(lut + ((q & 255) << 2)));
+        continue;
+      }
       store<u32>(at, load<u32>(lut + ((q & 255) << 2)));
       store<u32>(at, load<u32>(lut + (((q >> 8) & 255) << 2)), 4);
       store<u32>(at, load<u32>(lut + (((q >> 16) & 255) << 2)), 8);
