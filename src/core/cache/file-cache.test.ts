@@ -1,6 +1,15 @@
 /** FileCache: storing, loading, atomic writes, single-colour links and permissions on a real directory. */
 import assert from 'node:assert/strict';
-import fsPromises, { lstat, mkdir, readdir, readFile, readlink, stat, utimes, writeFile } from 'node:fs/promises';
+import fsPromises, {
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  stat,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -84,6 +93,11 @@ test('link_single_color_images stores one file per colour and symlinks tiles to 
   assert.equal(await readlink(join(dir, '1/1/0.png')), '../../single_color_tiles/fe0004.png');
   assert.ok((await lstat(join(dir, '2/3/4.png'))).isFile());
   assert.equal((await cache.loadTile(a))?.data.toString(), 'red');
+  // MapProxy's lstat: a linked tile carries the link's own mtime, not the shared file's
+  await utimes(join(dir, 'single_color_tiles/fe0004.png'), new Date(1_000_000), new Date(1_000_000));
+  const linked = await cache.loadTile(a, { withMetadata: true });
+  assert.equal(linked?.timestampMs, (await lstat(join(dir, '1/0/0.png'))).mtimeMs);
+  assert.notEqual(linked.timestampMs, 1_000_000);
   // a later multi-coloured tile replaces the link, not the shared file
   await cache.storeTiles([{ coord: a, data: Buffer.from('new'), singleColor: null }]);
   assert.equal((await readFile(join(dir, 'single_color_tiles/fe0004.png'))).toString(), 'red');
@@ -174,7 +188,8 @@ test('a new directory is created once for all the tiles stored into it', async (
   });
   // a 4x4 meta tile's tiles: four columns, each its own directory (tc: z/x/x/x/y/y/y.png)
   const tiles = [];
-  for (let x = 0; x < 4; x++) for (let y = 0; y < 4; y++) tiles.push({ coord: { x, y, z: 2 }, data: Buffer.from(`${x}${y}`) });
+  for (let x = 0; x < 4; x++)
+    for (let y = 0; y < 4; y++) tiles.push({ coord: { x, y, z: 2 }, data: Buffer.from(`${x}${y}`) });
   await cache.storeTiles(tiles);
   const columns = ['000', '001', '002', '003'].map((x) => `02/000/000/${x}/000/000`);
   for (const column of columns) assert.equal(created.filter((d) => d === column).length, 1, column);

@@ -7,7 +7,13 @@ import { randomInt } from 'node:crypto';
 import { link, lstat, readFile, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { TileCoord } from '../grid/index.js';
-import { ensureDirectory, getLogger, removeStaleTempFiles, writeFileAtomic } from '../util/index.js';
+import {
+  ensureDirectory,
+  getLogger,
+  readFileWithMtime,
+  removeStaleTempFiles,
+  writeFileAtomic,
+} from '../util/index.js';
 import { lockCacheId } from './cache-dir.js';
 import { CacheError } from './errors.js';
 import { levelRelativePath, tileRelativePath, type DirectoryLayout } from './path-layouts.js';
@@ -46,6 +52,10 @@ function isErrno(error: unknown, ...codes: string[]): boolean {
 
 function tileName(coord: TileCoord): string {
   return `(${coord.x}, ${coord.y}, ${coord.z})`;
+}
+
+function readError(coord: TileCoord, path: string, cause: unknown): CacheError {
+  return new CacheError(`could not read tile ${tileName(coord)} from ${path}`, 'CACHE_READ', { cause, path });
 }
 
 export class FileCache implements TileCache {
@@ -104,16 +114,25 @@ export class FileCache implements TileCache {
   async loadTile(coord: TileCoord, options: LoadOptions = {}): Promise<CachedTile | null> {
     const path = this.tilePath(coord, options.dimensions);
     try {
+      const { data, mtimeMs } = await readFileWithMtime(path);
+      return { coord, data, timestampMs: options.withMetadata ? mtimeMs : null, sizeBytes: data.length };
+    } catch (error) {
+      if (isErrno(error, 'ELOOP')) return this.#loadLinkedTile(coord, path, options);
+      if (isErrno(error, 'ENOENT', 'ENOTDIR')) return null;
+      throw readError(coord, path, error);
+    }
+  }
+
+  /** A tile behind a symbolic link (`link_single_color_images`, here or by MapProxy). */
+  async #loadLinkedTile(coord: TileCoord, path: string, options: LoadOptions): Promise<CachedTile | null> {
+    try {
       // MapProxy uses lstat: a linked single-colour tile carries the link's own mtime
       const timestampMs = options.withMetadata ? (await lstat(path)).mtimeMs : null;
       const data = await readFile(path);
       return { coord, data, timestampMs, sizeBytes: data.length };
     } catch (error) {
       if (isErrno(error, 'ENOENT', 'ENOTDIR')) return null;
-      throw new CacheError(`could not read tile ${tileName(coord)} from ${path}`, 'CACHE_READ', {
-        cause: error,
-        path,
-      });
+      throw readError(coord, path, error);
     }
   }
 
@@ -241,7 +260,9 @@ export class FileCache implements TileCache {
         if (removed > 0) log.info(`removed ${removed} stale temp file(s) in ${dir}`);
       },
       (error: unknown) => {
-        log.warn(`could not remove stale temp files in ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+        log.warn(
+          `could not remove stale temp files in ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       },
     );
     this.#sweeps.add(sweep);

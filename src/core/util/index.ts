@@ -43,10 +43,18 @@ export {
 } from './log.js';
 export { configureLoggingFromIni, parseLogIni } from './log-ini.js';
 export { VERSION } from './version.js';
-export { tryLockFile, pollFor, preloadFileLocks, type FileLockOptions, type FileLockRelease, type PollOptions } from './file-lock.js';
+export {
+  tryLockFile,
+  pollFor,
+  preloadFileLocks,
+  type FileLockOptions,
+  type FileLockRelease,
+  type PollOptions,
+} from './file-lock.js';
 export { watchDirectory, watchedDirectoryCount } from './directory-watch.js';
 export { ensureDirectory } from './make-directory.js';
 export { writeFileAtomic, removeStaleTempFiles, type WriteModes } from './atomic-write.js';
+export { readFileWithMtime, type FileWithMtime } from './read-file-with-mtime.js';
 export type { Freshness } from './freshness.js';
 export {
   metrics,
