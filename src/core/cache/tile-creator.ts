@@ -8,7 +8,13 @@ import { onErrorInfo, type MapQuery, type MapSource } from '../source/index.js';
 import { getLogger, type Gate, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
-import { mergeLayers, splitAndEncodeTiles, splitsOnThread, splitTiles, tileSingleColor } from './image-ops.js';
+import {
+  mergeLayers,
+  splitAndEncodeTiles,
+  splitsOnThread,
+  splitTiles,
+  tileSingleColor,
+} from './image-ops.js';
 import type { TileLockBackend } from './lock.js';
 import { isStale } from './refresh-before.js';
 import { SingleFlight } from './single-flight.js';
@@ -68,8 +74,12 @@ export interface CreationRequest {
   readonly bytesOnly?: boolean | undefined;
 }
 
-/** Created (or, after the re-check, loaded) tiles by `coordKey`. Tiles a source had nothing for are absent. */
-export type CreatedTiles = ReadonlyMap<string, TileResult>;
+/**
+ * Created (or, after the re-check, loaded) tiles by `coordKey`; tiles a source had nothing for are
+ * absent. `'stored'`: every tile of the job was found stored under the lock (another process
+ * created them meanwhile), and each caller reads the tiles it wants from the cache.
+ */
+export type CreatedTiles = ReadonlyMap<string, TileResult> | 'stored';
 
 export interface TileCreatorOptions {
   readonly grid: TileGrid;
@@ -204,20 +214,31 @@ export class TileCreator {
     return result;
   }
 
+  /**
+   * Step 2: the job's tiles when all are stored and fresh (`'stored'` when freshness is not asked:
+   * then only whether they exist is looked up), null when one is missing or stale.
+   */
   async #loadIfAllCached(
     tiles: readonly TileCoord[],
     request: CreationRequest,
   ): Promise<CreatedTiles | null> {
     const { cache } = this.#options;
     if (cache.isDummy) return null;
-    const options = { withMetadata: true, dimensions: request.dimensions };
-    const usable = (tile: CachedTile | null): tile is CachedTile => {
-      const limit = request.staleLimitSeconds;
-      return tile !== null && (limit === null || (tile.timestampMs !== null && !isStale(tile.timestampMs, limit)));
-    };
     // MapProxy's all(is_cached(t) for t in tiles) stops at the first missing tile: when nothing was
     // created meanwhile (nearly always) one lookup, not one per tile of the meta tile
-    const [first] = tiles;
+    const [first, ...rest] = tiles;
+    if (request.staleLimitSeconds === null) {
+      // MapProxy then loads only the tiles asked for: a waiting serve worker wants one or two of
+      // the 16, which it reads itself (`'stored'`), instead of 17 reads here
+      const { dimensions } = request;
+      if (first !== undefined && !(await cache.isCached(first, dimensions))) return null;
+      const stored = await Promise.all(rest.map((coord) => cache.isCached(coord, dimensions)));
+      return stored.every(Boolean) ? 'stored' : null;
+    }
+    const limit = request.staleLimitSeconds;
+    const options = { withMetadata: true, dimensions: request.dimensions };
+    const usable = (tile: CachedTile | null): tile is CachedTile =>
+      tile !== null && tile.timestampMs !== null && !isStale(tile.timestampMs, limit);
     if (tiles.length > 1 && first !== undefined && !usable(await cache.loadTile(first, options))) return null;
     const loaded = await cache.loadTiles(tiles, options);
     const result = new Map<string, TileResult>();
@@ -374,7 +395,10 @@ export class TileCreator {
     return { coord, data: encoded.data, format: encoded.format, singleColor, image };
   }
 
-  async #store({ tiles, cacheable }: Rendered, request: CreationRequest): Promise<CreatedTiles> {
+  async #store(
+    { tiles, cacheable }: Rendered,
+    request: CreationRequest,
+  ): Promise<ReadonlyMap<string, TileResult>> {
     const { cache, now, warn } = this.#options;
     let timestampMs: number | null = null;
     // on_error images with `cache: false` are served but never stored

@@ -3,7 +3,7 @@
  * merging, refresh_before, stale fallback, disable_storage and single-colour links.
  */
 import assert from 'node:assert/strict';
-import { readdir, readlink, utimes, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readlink, stat, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
@@ -176,8 +176,25 @@ test('32 concurrent requests for tiles of one meta tile make exactly one source 
   assert.equal(meta.transparent, true);
 });
 
+/** A FileCache that notes every tile it is asked for, and every tile whose existence it is asked. */
+class LookupCountingCache extends FileCache {
+  readonly lookups: string[] = [];
+  readonly existenceChecks: string[] = [];
+  override loadTile(
+    coord: TileCoord,
+    options?: Parameters<FileCache['loadTile']>[1],
+  ): Promise<CachedTile | null> {
+    this.lookups.push(`${coord.z}/${coord.x}/${coord.y}`);
+    return super.loadTile(coord, options);
+  }
+  override isCached(coord: TileCoord, dimensions?: Parameters<FileCache['isCached']>[1]): Promise<boolean> {
+    this.existenceChecks.push(`${coord.z}/${coord.x}/${coord.y}`);
+    return super.isCached(coord, dimensions);
+  }
+}
+
 /** A FileCache whose first loadTiles call (the initial lookup) is observable. */
-class SpyCache extends FileCache {
+class SpyCache extends LookupCountingCache {
   loads = 0;
   readonly firstLoad = deferred();
   override async loadTiles(
@@ -191,7 +208,7 @@ class SpyCache extends FileCache {
   }
 }
 
-test('two managers on one cache dir (two processes) create a meta tile once; the waiter re-checks under the lock', async (t) => {
+test('two managers on one cache dir (two processes) create a meta tile once; the waiter checks under the lock that all its tiles exist, then reads only the one it wants, as MapProxy does', async (t) => {
   const dir = await makeTempDir(t);
   const cacheDir = join(dir, 'cache');
   const lockDir = join(dir, 'tile_locks');
@@ -213,25 +230,21 @@ test('two managers on one cache dir (two processes) create a meta tile once; the
   const first = a.loadTile({ x: 0, y: 0, z: 3 });
   // A holds the lock once its source is called; B then misses the cache and must wait for the lock
   await sourceA.waitForCalls(1);
-  const second = b.loadTile({ x: 3, y: 3, z: 3 });
+  const second = b.loadTile({ x: 3, y: 3, z: 3 }, { withMetadata: true });
   await cacheB.firstLoad.promise;
   gate.resolve();
   const [tileA, tileB] = await Promise.all([first, second]);
   assert.equal(sourceA.calls + sourceB.calls, 1);
   assert.equal(sourceB.calls, 0);
-  assert.equal(cacheB.loads, 2); // the initial lookup and the re-check under the lock
+  assert.equal(cacheB.loads, 2); // the initial lookup and the read after the re-check
+  // under the lock: whether each of the 16 tiles exists; then one read, of the tile asked for
+  assert.equal(cacheB.existenceChecks.length, 16);
+  assert.deepEqual(cacheB.lookups, ['3/3/3', '3/3/3']);
   assert.deepEqual(await pixelAt((tileB as { data: Buffer }).data, 0, 0), [10, 20, 30, 255]);
+  const stored = await stat(join(cacheDir, '03/000/000/003/000/000/003.png'));
+  assert.equal(tileB?.timestampMs, stored.mtimeMs);
   assert.ok(tileA);
 });
-
-/** A FileCache that notes every tile it is asked for. */
-class LookupCountingCache extends FileCache {
-  readonly lookups: string[] = [];
-  override loadTile(coord: TileCoord, options?: Parameters<FileCache['loadTile']>[1]): Promise<CachedTile | null> {
-    this.lookups.push(`${coord.z}/${coord.x}/${coord.y}`);
-    return super.loadTile(coord, options);
-  }
-}
 
 test('the re-check under the lock stops at the first missing tile, as MapProxy all(is_cached) does', async (t) => {
   const dir = await makeTempDir(t);
@@ -247,7 +260,8 @@ test('the re-check under the lock stops at the first missing tile, as MapProxy a
   assert.ok(await manager.loadTile({ x: 2, y: 1, z: 3 }));
   assert.equal(source.calls, 1);
   // the tile asked for, then under the lock the meta tile's first tile only (not all 16)
-  assert.deepEqual(cache.lookups, ['3/2/1', '3/0/0']);
+  assert.deepEqual(cache.lookups, ['3/2/1']);
+  assert.deepEqual(cache.existenceChecks, ['3/0/0']);
   assert.equal((await listFiles(join(dir, 'cache'))).length, 16);
 });
 

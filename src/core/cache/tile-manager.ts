@@ -461,6 +461,7 @@ export class TileManager {
     const mine = jobTiles(job).filter((c) => wanted.has(coordKey(c)));
     try {
       const created = await this.#creator.create(job, request);
+      if (created === 'stored') return await this.#loadStored(mine, request.dimensions);
       const result = new Map<string, TileResult>();
       for (const coord of mine) {
         const key = coordKey(coord);
@@ -475,6 +476,14 @@ export class TileManager {
       this.#warn(`${this.identifier}: serving stale tiles, could not recreate them: ${reason}`);
       return new Map(fallback.map((t) => [coordKey((t as TileResult).coord), t as TileResult]));
     }
+  }
+
+  /** The tiles of `coords` another process stored while this one waited for the lock. */
+  async #loadStored(coords: readonly TileCoord[], dimensions: Dimensions): Promise<Map<string, TileResult>> {
+    const loaded = await this.cache.loadTiles(coords, { withMetadata: true, dimensions });
+    return new Map(
+      loaded.flatMap((tile) => (tile === null ? [] : [[coordKey(tile.coord), this.#hit(tile)]])),
+    );
   }
 
   async #rescaleMissing(
