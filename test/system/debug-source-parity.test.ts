@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { psnr } from '../differential/compare.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { startProxy } from '../helpers/proxy.js';
 import { startUpstream } from '../helpers/upstream.js';
@@ -41,4 +42,39 @@ test('debug-source tiles are the ones MapProxy 1.15 serves, pixel for pixel', as
   }
   upstream.verify();
   assert.equal(upstream.requests.length, 0);
+});
+
+/**
+ * A map drawn while its tiles are created is the map drawn from the stored tiles (MapProxy answers
+ * both with the same bytes): layer1's cache is opaque, so its tiles are white where the debug
+ * source's image is transparent, also in the map that created them.
+ */
+test('a map of an opaque cache is the same on an empty cache as from the stored tiles (MapProxy 1.15)', async (t) => {
+  const map =
+    '/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=layer1&STYLES=&SRS=EPSG:900913' +
+    '&BBOX=14099258.85,9163106.01,14299522.61,9271487.25&WIDTH=581&HEIGHT=312&TRANSPARENT=TRUE';
+  for (const [format, capture] of [
+    ['image/png', 'auth-map.png'],
+    ['image/jpeg', 'auth-map.jpeg'],
+  ] as const) {
+    const upstream = await startUpstream(t);
+    const proxy = await startProxy(t, 'diff-parity/auth.yaml', { UPSTREAM_URL: upstream.url });
+    const theirs = await sharp(await readFile(join(DIR, capture)))
+      .ensureAlpha()
+      .raw()
+      .toBuffer();
+    for (const when of ['tiles created for it', 'tiles stored']) {
+      const res = await fetch(`${proxy.url}${map}&FORMAT=${encodeURIComponent(format)}`);
+      assert.equal(res.status, 200, `${format}, ${when}`);
+      assert.equal(res.headers.get('content-type'), format);
+      const ours = await sharp(Buffer.from(await res.arrayBuffer()))
+        .ensureAlpha()
+        .raw()
+        .toBuffer();
+      // PNG pixel for pixel; JPEG as close as two JPEG encoders of the same pixels come
+      if (format === 'image/png')
+        assert.ok(ours.equals(theirs), `${format}, ${when}: differs from MapProxy's`);
+      else assert.ok(psnr(ours, theirs) >= 35, `${format}, ${when}: PSNR ${String(psnr(ours, theirs))} dB`);
+    }
+  }
 });

@@ -4,7 +4,7 @@
  */
 import type { Srs } from '../srs/index.js';
 import type { BBox, Size } from '../util/index.js';
-import { cropAndScale } from './crop-scale.js';
+import { cropAndScale, opaqueImage } from './crop-scale.js';
 import { ImageError } from './errors.js';
 import { transformMesh } from './mesh.js';
 import { checkSize } from './pixels.js';
@@ -58,11 +58,12 @@ export async function transformImage(
   const [dstW, dstH] = dst.size;
   const sameSrs = src.srs.equals(dst.srs);
   const lazy = options.lazy === true;
+  const opaque = options.opaque === true;
   const xRes = (dst.bbox[2] - dst.bbox[0]) / dstW;
   const yRes = (dst.bbox[3] - dst.bbox[1]) / dstH;
   // 1. nothing to do (MapProxy _no_transformation_needed)
   if (sameSrs && srcW === dstW && srcH === dstH && bboxEquals(src.bbox, dst.bbox, xRes / 10, yRes / 10)) {
-    return image;
+    return options.opaque === true ? opaqueImage(image) : image;
   }
   // 2. same SRS: crop/scale (MapProxy _transform_simple)
   if (sameSrs) {
@@ -80,9 +81,12 @@ export async function transformImage(
       // same resolution: round to whole pixels, as MapProxy does against subpixel drift
       const x0 = pyRound(box[0]);
       const y0 = pyRound(box[1]);
-      return cropAndScale(image, [x0, y0, x0 + dstW, y0 + dstH], dst.size, options.resampling, { lazy });
+      return cropAndScale(image, [x0, y0, x0 + dstW, y0 + dstH], dst.size, options.resampling, {
+        lazy,
+        opaque,
+      });
     }
-    return cropAndScale(image, box, dst.size, options.resampling, { lazy });
+    return cropAndScale(image, box, dst.size, options.resampling, { lazy, opaque });
   }
   // 3. reprojection through a mesh
   const cells = transformMesh({
