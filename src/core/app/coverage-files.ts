@@ -5,19 +5,13 @@
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { MultiPolygon, Polygon } from 'polygon-clipping';
 import { createTileGrid, GLOBAL_WEBMERCATOR, parseExpireTiles, tileBBox } from '../grid/index.js';
-import { getLogger } from '../util/index.js';
+import { getLogger, requireOnFirstUse } from '../util/index.js';
 import { OgrError, readOgrDatasource } from './ogr-datasource.js';
 
-type Wkt = typeof import('@terraformer/wkt');
-let wktLib: Wkt | undefined;
 /** @terraformer/wkt, required with the first WKT file: imported from ESM it cost every process that builds an app ~20 ms (Node's scan of its CommonJS bundle). */
-function wkt(): Wkt {
-  wktLib ??= createRequire(import.meta.url)('@terraformer/wkt') as Wkt;
-  return wktLib;
-}
+const wkt = requireOnFirstUse<typeof import('@terraformer/wkt')>('@terraformer/wkt');
 
 const log = getLogger('mapproxy.config.coverage');
 

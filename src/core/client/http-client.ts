@@ -3,9 +3,8 @@
  * origin inside), MapProxy's `http` options, the request log line and `UpstreamError`s.
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
-import { metrics, VERSION } from '../util/index.js';
+import { metrics, requireOnFirstUse, VERSION } from '../util/index.js';
 import type { CookieJar } from './cookie-jar.js';
 import { UpstreamError } from './errors.js';
 import { acquireHostSlot } from './host-semaphore.js';
@@ -75,13 +74,12 @@ interface Pooled {
 const dispatchers = new Map<string, Promise<Pooled>>();
 
 type Undici = typeof import('undici');
-let undiciModule: Undici | undefined;
 /**
  * undici with the first upstream request: ~0.1 s of start-up that `check`, `scales` or a server
  * answering from its cache never need. Required, not imported: from ESM, Node scans its CommonJS
  * entry for named exports first.
  */
-const loadUndici = (): Undici => (undiciModule ??= createRequire(import.meta.url)('undici') as Undici);
+const loadUndici = requireOnFirstUse<Undici>('undici');
 
 async function dispatcherFor(tls: TlsOptions): Promise<Pooled> {
   const key = JSON.stringify([tls.caCerts ?? null, tls.noCertChecks ?? false]);

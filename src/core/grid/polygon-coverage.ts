@@ -2,24 +2,19 @@
  * Polygon coverages (MapProxy `GeomCoverage`) and the `union`/`intersection`/`difference`
  * combinators, on polygon-clipping. Pure: reading WKT/GeoJSON files happens in seed/.
  */
-import { createRequire } from 'node:module';
 import type PolygonClipping from 'polygon-clipping';
 import type { MultiPolygon, Polygon } from 'polygon-clipping';
 import type { Srs } from '../srs/index.js';
-import type { BBox } from '../util/index.js';
+import { requireOnFirstUse, type BBox } from '../util/index.js';
 import { bboxInto, createBBoxCoverage, type Coverage } from './coverage.js';
 import { GridError } from './errors.js';
 
-let polygonClippingLib: typeof PolygonClipping | undefined;
 /**
  * polygon-clipping, required with the first polygon coverage: a static import from ESM loaded it
  * into every process that loads the grid module, and had Node scan its 60 kB CommonJS bundle for
  * named exports first (~20 ms of CPU).
  */
-function polygonClipping(): typeof PolygonClipping {
-  polygonClippingLib ??= createRequire(import.meta.url)('polygon-clipping') as typeof PolygonClipping;
-  return polygonClippingLib;
-}
+const polygonClipping = requireOnFirstUse<typeof PolygonClipping>('polygon-clipping');
 
 /** A coverage whose area is a multipolygon in `srs` (x/y order). */
 export interface PolygonCoverage extends Coverage {

@@ -55,6 +55,7 @@ export { watchDirectory, watchedDirectoryCount } from './directory-watch.js';
 export { ensureDirectory } from './make-directory.js';
 export { writeFileAtomic, removeStaleTempFiles, type WriteModes } from './atomic-write.js';
 export { readFileWithMtime, type FileWithMtime } from './read-file-with-mtime.js';
+export { requireOnFirstUse } from './require-on-first-use.js';
 export type { Freshness } from './freshness.js';
 export {
   metrics,

@@ -4,19 +4,15 @@
  * Hot-path updates are O(1): labels are bounded (service, status, cache, source names, never a
  * request path) and each label set's child is looked up once and kept.
  */
-import { createRequire } from 'node:module';
+import { requireOnFirstUse } from './require-on-first-use.js';
 
 type PromClient = typeof import('prom-client');
-let promClientLib: PromClient | undefined;
 
 /**
  * prom-client, loaded when a metric is first touched: commands that never count anything
  * (`scales`, `create`, `--help`) skip its start-up cost. A CJS package, so it can be required synchronously.
  */
-export function promClient(): PromClient {
-  promClientLib ??= createRequire(import.meta.url)('prom-client') as PromClient;
-  return promClientLib;
-}
+export const promClient = requireOnFirstUse<PromClient>('prom-client');
 
 /** Content type of `metricsText()` and `clusterMetricsText()`: Prometheus text format 0.0.4, prom-client's `register.contentType`. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -181,7 +177,9 @@ export const metrics = {
   /** One answered HTTP request; `service` is a route name (or `other`), never a path. */
   request(service: string, status: number, durationMs: number): void {
     instruments().requestTallies.add(`${service} ${String(status)}`, 1);
-    instruments().requestSecondsChild(service).observe(durationMs / 1000);
+    instruments()
+      .requestSecondsChild(service)
+      .observe(durationMs / 1000);
   },
   /** `count` tiles found (fresh) in cache `cache`. */
   cacheHits(cache: string, count: number): void {
