@@ -3,8 +3,7 @@
  */
 import { Args, Command, Flags } from '@oclif/core';
 import {
-  configureLogging,
-  configureLoggingFromIni,
+  configureServerLogging,
   parseBind,
   presentFailure,
   startServer,
@@ -45,13 +44,10 @@ export default class ServeDevelop extends Command {
     } catch (error) {
       return this.fail(error);
     }
-    if (flags['log-config'] === undefined) configureLogging({ level: flags.debug ? 'debug' : 'info' });
-    else {
-      try {
-        await configureLoggingFromIni(flags['log-config']);
-      } catch (error) {
-        return this.fail(error);
-      }
+    try {
+      await configureServerLogging({ debug: flags.debug, logConfig: flags['log-config'] });
+    } catch (error) {
+      return this.fail(error);
     }
     if (flags.debug && !['localhost', '127.0.0.1', '::1'].includes(bind.host)) {
       this.log('#'.repeat(60));

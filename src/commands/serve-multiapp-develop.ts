@@ -3,7 +3,7 @@
  * its own name (MultiMapProxy), for development.
  */
 import { Args, Command, Flags } from '@oclif/core';
-import { configureLogging, configureLoggingFromIni, parseBind, presentFailure, startMultiAppServer, type RunningMultiAppServer } from '../core/index.js';
+import { configureServerLogging, parseBind, presentFailure, startMultiAppServer, type RunningMultiAppServer } from '../core/index.js';
 
 export default class ServeMultiappDevelop extends Command {
   static override summary = 'Serve every configuration in a directory for development (MultiMapProxy).';
@@ -25,8 +25,7 @@ export default class ServeMultiappDevelop extends Command {
     let server: RunningMultiAppServer;
     try {
       const bind = parseBind(flags.bind);
-      if (flags['log-config'] === undefined) configureLogging({ level: flags.debug ? 'debug' : 'info' });
-      else await configureLoggingFromIni(flags['log-config']);
+      await configureServerLogging({ debug: flags.debug, logConfig: flags['log-config'] });
       if (flags.debug && !['localhost', '127.0.0.1', '::1'].includes(bind.host)) {
         this.log('# WARNING! Running debug mode with non-localhost address is a serious security vulnerability.');
       }

@@ -4,8 +4,7 @@
  */
 import { Args, Command, Flags } from '@oclif/core';
 import {
-  configureLogging,
-  configureLoggingFromIni,
+  configureServerLogging,
   parseBind,
   presentFailure,
   serve,
@@ -46,8 +45,7 @@ export default class Serve extends Command {
       const bind = parseBind(flags.bind);
       const logConfig = flags['log-config'];
       // the primary's logging; each worker configures its own from the same flags
-      if (logConfig === undefined) configureLogging({ level: flags.debug ? 'debug' : 'info' });
-      else await configureLoggingFromIni(logConfig);
+      await configureServerLogging({ debug: flags.debug, logConfig });
       server = await serve({
         target: args.target,
         bind,

@@ -50,7 +50,7 @@ export type {
   ServeOptions,
   ServeCluster,
 } from './server/index.js';
-export { configureLoggingFromIni, LogConfigError } from './util/index.js';
+export { configureLoggingFromIni, configureServerLogging, LogConfigError } from './util/index.js';
 export {
   listTemplates,
   writeTemplate,

@@ -41,7 +41,7 @@ export {
   type LoggerSpec,
   type PyLogLevel,
 } from './log.js';
-export { configureLoggingFromIni, parseLogIni } from './log-ini.js';
+export { configureLoggingFromIni, configureServerLogging, parseLogIni } from './log-ini.js';
 export { VERSION } from './version.js';
 export {
   tryLockFile,

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LogConfigError } from './errors.js';
-import { configureLoggingSetup, type LogHandlerSpec, type LoggerSpec, type LogSetup, type PyLogLevel } from './log.js';
+import { configureLogging, configureLoggingSetup, type LogHandlerSpec, type LoggerSpec, type LogSetup, type PyLogLevel } from './log.js';
 
 type Sections = Map<string, Map<string, string>>;
 
@@ -218,6 +218,19 @@ function handlerSpec(
     default:
       throw new LogConfigError(`${where}: unsupported handler class "${className}"`);
   }
+}
+
+/**
+ * A server's logging as the serving commands' flags set it (`--log-config`, `--debug`): the ini
+ * file `logConfig` when given, else the console at INFO, DEBUG with `debug`. Rejects as
+ * {@link configureLoggingFromIni} does.
+ */
+export async function configureServerLogging(options: {
+  readonly debug?: boolean | undefined;
+  readonly logConfig?: string | undefined;
+}): Promise<void> {
+  if (options.logConfig === undefined) configureLogging({ level: options.debug === true ? 'debug' : 'info' });
+  else await configureLoggingFromIni(options.logConfig);
 }
 
 /**

@@ -6,13 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { ConfigError, ConfigErrors } from '../../config/index.js';
-import {
-  configureLogging,
-  configureLoggingFromIni,
-  getLogger,
-  joinMetricsCluster,
-  LogConfigError,
-} from '../../util/index.js';
+import { configureServerLogging, getLogger, joinMetricsCluster, LogConfigError } from '../../util/index.js';
 import { answerClientError } from '../build-server.js';
 import { ServerError } from '../errors.js';
 import { useMetricsSource } from '../handle-request.js';
@@ -85,9 +79,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   }
   try {
     // as the primary's: the `serve` command configured it there from the same flags
-    if (options.logConfig === undefined)
-      configureLogging({ level: options.debug === true ? 'debug' : 'info' });
-    else await configureLoggingFromIni(options.logConfig);
+    await configureServerLogging(options);
     const loaded = await loadTarget(options.target, { debug: options.debug === true });
     application = loaded;
     server = createServer((req, res) => {
