@@ -15,18 +15,21 @@ import { placeImage, storedImage } from './image-ops.js';
 import type { TileResult } from './types.js';
 
 /**
- * One RGBA image from `tiles` laid out row by row (top first) in `gridSize` `[columns, rows]`;
- * null entries are `background` (a tile-sized image; transparent without one), tiles of another
- * size stay transparent. A tile created for this request is drawn from its image before encoding,
- * a cached one from its stored bytes (MapProxy `TileMerger` takes `as_image()`, the image still in
- * memory on a miss).
+ * One RGBA image from `tiles` laid out row by row (top first) in `gridSize` `[columns, rows]`, of a
+ * cache that is `transparent` or not; tiles of another size stay transparent. A tile created for
+ * this request is drawn from its image before encoding, a cached one from its stored bytes
+ * (MapProxy `TileMerger` takes `as_image()`, the image still in memory on a miss).
  */
 export function stitchTiles(
   tiles: readonly (TileResult | null)[],
   gridSize: Size,
   tileSize: Size,
-  background: ImageResult | null = null,
+  transparent: boolean,
 ): Promise<ImageResult> {
+  // MapProxy's TileMerger pastes the tiles on `create_image` of the cache's image options: for an
+  // opaque cache an RGB image in white, so where a tile is missing (outside the grid, or not
+  // stored for a rescale) the mosaic is white, not transparent
+  const background = transparent ? null : blankImage(tileSize, OPAQUE_WHITE);
   return stitchImages(
     tiles.map((tile) => (tile === null ? background : (tile.image ?? storedImage(tile.data, tile.format)))),
     gridSize,
@@ -47,9 +50,6 @@ export async function tilesToImage(
   size: Size,
   options: ImageFormatOptions,
 ): Promise<ImageResult> {
-  // MapProxy's TileMerger pastes the tiles on `create_image` of the cache's image options: for an
-  // opaque cache an RGB image in white, so a part no tile covers is white there, not transparent
-  const background = options.transparent ? null : blankImage(grid.tileSize, OPAQUE_WHITE);
-  const stitched = await stitchTiles(tiles, gridSize, grid.tileSize, background);
+  const stitched = await stitchTiles(tiles, gridSize, grid.tileSize, options.transparent);
   return placeImage(stitched, tilesBBox, grid.srs, bbox, size, options);
 }

@@ -5,13 +5,7 @@
  */
 import { stitchTiles, type TileManager } from '../cache/index.js';
 import { affectedTiles, GridError, type AffectedTiles, type TileCoord } from '../grid/index.js';
-import {
-  blankImage,
-  OPAQUE_WHITE,
-  transformImage,
-  type ImageResult,
-  type ResamplingMethod,
-} from '../image/index.js';
+import { transformImage, type ImageResult, type ResamplingMethod } from '../image/index.js';
 import type { MapQuery } from '../source/index.js';
 import { MapBBoxError } from './errors.js';
 import { renderWithinExtent } from './limit-to-extent.js';
@@ -37,8 +31,6 @@ export class CacheMapLayer implements MapLayer {
   readonly #maxTiles: number;
   readonly #resampling: ResamplingMethod;
   readonly #direct: CacheMapLayerOptions['direct'];
-  /** The white tile standing in for missing tiles of an opaque cache (see `#render`). */
-  #opaqueBackground: ImageResult | undefined;
 
   constructor(options: CacheMapLayerOptions) {
     const { tileManager } = options;
@@ -82,13 +74,9 @@ export class CacheMapLayer implements MapLayer {
     const byKey = new Map(coords.map((c, i) => [`${c.x}/${c.y}`, loaded[i] ?? null]));
     const tiles = affected.tiles.map((c) => (c === null ? null : (byKey.get(`${c.x}/${c.y}`) ?? null)));
     // 3. stitch, then crop/scale or reproject into the request (MapProxy TiledImage.transform)
-    // MapProxy TileMerger pastes the tiles on `create_image`: for an opaque cache an RGB image in
-    // white, so a map reaching past the tiles (outside the grid, within the layer's extent) is
-    // white there, not transparent
-    const background = this.isTransparent
-      ? null
-      : (this.#opaqueBackground ??= blankImage(grid.tileSize, OPAQUE_WHITE));
-    const stitched = await stitchTiles(tiles, affected.gridSize, grid.tileSize, background);
+    // an opaque cache's mosaic is white where a map reaches past the tiles (outside the grid,
+    // within the layer's extent), as MapProxy's
+    const stitched = await stitchTiles(tiles, affected.gridSize, grid.tileSize, this.isTransparent);
     // MapProxy TileMerger hands a lone tile on as it is: one read back as JPEG (of a mixed or jpeg
     // cache) is RGB even when the cache is transparent; one just created is still the RGBA image
     const lone = tiles.length === 1 ? tiles[0] : undefined;
