@@ -63,7 +63,7 @@ export async function transformImage(
   const yRes = (dst.bbox[3] - dst.bbox[1]) / dstH;
   // 1. nothing to do (MapProxy _no_transformation_needed)
   if (sameSrs && srcW === dstW && srcH === dstH && bboxEquals(src.bbox, dst.bbox, xRes / 10, yRes / 10)) {
-    return options.opaque === true ? opaqueImage(image) : image;
+    return opaque ? opaqueImage(image) : image;
   }
   // 2. same SRS: crop/scale (MapProxy _transform_simple)
   if (sameSrs) {
