@@ -102,7 +102,9 @@ async function runConfig(name: string, file: string): Promise<void> {
         if (!extra.endsWith('.yaml'))
           await cp(join(CORPUS, extra), join(dirs[side], extra), { recursive: true });
       }
-      const config = source.replace(FIXTURE_UPSTREAM, fronts[side].url).replace(ABSOLUTE_BASE_DIR, '$1cache_data/');
+      const config = source
+        .replace(FIXTURE_UPSTREAM, fronts[side].url)
+        .replace(ABSOLUTE_BASE_DIR, '$1cache_data/');
       await writeFile(join(dirs[side], file), config);
     }
     // 2. both load it, or both refuse it
@@ -238,12 +240,32 @@ function extension(type: string): string {
 
 /** Files under `dir` except the configuration, its data files and lock files. */
 async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => !e.isDirectory())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
+  const files: string[] = [];
+  await collectFiles(dir, files);
+  return files
+    .map((f) => relative(dir, f))
     .filter((f) => f.includes('/') && !/\.lck$|lock/i.test(f))
     .sort();
+}
+
+/**
+ * The files below `dir`, walked by hand: a tile lock directory can vanish between a listing and
+ * its scan (a server releases the lock just after its answer went out), which makes a recursive
+ * readdir fail with ENOENT. Lock directories are not entered at all.
+ */
+async function collectFiles(dir: string, files: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (!entry.isDirectory()) files.push(path);
+    else if (!/\.lck$/.test(entry.name)) await collectFiles(path, files);
+  }
 }
 
 /**
