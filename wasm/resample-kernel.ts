@@ -315,7 +315,7 @@ function filtered(
  * `x0 <= x < x1`, rows `y0 <= y < y1` (`out` rows `dstWidth` pixels wide) take the source point of
  * the cell's bilinear map `a0`-`a7` at the pixel centre (relative to the cell's corner `bx0`,
  * `by0`); pixels whose point is outside the source are `fill` (as in {@link scaleBicubic}).
- * `scratch`: 16-byte aligned, 32 bytes a column.
+ * `scratch`: 16-byte aligned, 32 bytes a column and 96 more.
  */
 export function transformCell(
   src: usize,
@@ -352,32 +352,43 @@ export function transformCell(
     v128.store(at, f64x2.replace_lane(f64x2.splat(a0 + a1 * xin), 1, a4 + a5 * xin));
     v128.store(at, f64x2.replace_lane(f64x2.splat(a3 * xin), 1, a7 * xin), 16);
   }
-  const size = f64x2.replace_lane(f64x2.splat(<f64>width), 1, <f64>height);
+  // the pixel loop's invariants, in memory after the columns' terms: V8 (TurboFan, Node 20) does
+  // not hoist them, it computed them again in every pixel (the conversions of width and height,
+  // the constants, the row's terms), and a load is one instruction, or none (an operand).
+  // (1.5 * 2^52 - 1: see the taps below; innerX, innerY: tx in [0, innerX) is tx >= 0 and
+  // tx + 3 < width, one unsigned compare; 0 when no tap block fits)
+  const inv = scratch + (cols << 5);
+  v128.store(inv, f64x2.replace_lane(f64x2.splat(<f64>width), 1, <f64>height));
+  v128.store(inv, f64x2.splat(0.5), 16);
+  store<i32>(inv, width > 3 ? width - 3 : 0, 32);
+  store<i32>(inv, height > 3 ? height - 3 : 0, 36);
+  v128.store(inv, f64x2.splat(6755399441055743.0), 80);
   const zero = f64x2.splat(0);
-  const half = f64x2.splat(0.5);
   for (let y = y0; <f64>y < y1; y++) {
     const yin = <f64>y - by0 + 0.5;
-    const yTerms = f64x2.replace_lane(f64x2.splat(a2 * yin), 1, a6 * yin);
-    const yins = f64x2.splat(yin);
+    v128.store(inv, f64x2.replace_lane(f64x2.splat(a2 * yin), 1, a6 * yin), 48);
+    v128.store(inv, f64x2.splat(yin), 64);
     let at = out + ((<usize>y * <usize>dstWidth + <usize>x0) << 2);
     for (let k: usize = 0; k < cols; k++, at += 4) {
       const terms = scratch + (k << 5);
       // sx, sy
-      const s = f64x2.add(f64x2.add(v128.load(terms), yTerms), f64x2.mul(v128.load(terms, 16), yins));
+      const s = f64x2.add(f64x2.add(v128.load(terms), v128.load(inv, 48)), f64x2.mul(v128.load(terms, 16), v128.load(inv, 64)));
       // inside the source (NaN is not): both lanes' 0 <= s < size
-      if (i64x2.bitmask(v128.and(f64x2.ge(s, zero), f64x2.lt(s, size))) !== 3) {
+      if (i64x2.bitmask(v128.and(f64x2.ge(s, zero), f64x2.lt(s, v128.load(inv)))) !== 3) {
         store<u32>(at, fill);
         continue;
       }
-      const f = f64x2.sub(s, half);
+      const f = f64x2.sub(s, v128.load(inv, 16));
       const fl = f64x2.floor(f);
       const fraction = f64x2.sub(f, fl);
-      const taps = i32x4.trunc_sat_f64x2_s_zero(fl);
-      const tx = i32x4.extract_lane(taps, 0) - 1;
-      const ty = i32x4.extract_lane(taps, 1) - 1;
+      // fl - 1 as integers: fl is whole and in [-1, size), so fl + (1.5 * 2^52 - 1) is exact and
+      // holds fl - 1 in the low 32 bits of its mantissa (in V8 fewer instructions than trunc_sat)
+      const taps = f64x2.add(fl, v128.load(inv, 80));
+      const tx = i32x4.extract_lane(taps, 0);
+      const ty = i32x4.extract_lane(taps, 2);
       const dx = f64x2.splat(f64x2.extract_lane(fraction, 0));
       const dy = f64x2.splat(f64x2.extract_lane(fraction, 1));
-      if (tx >= 0 && tx + 3 < width && ty >= 0 && ty + 3 < height) {
+      if ((<u32>tx < load<u32>(inv, 32)) & (<u32>ty < load<u32>(inv, 36))) {
         // the 4x4 taps inside the source (most pixels): nothing clipped, no row missing
         const b0 = src + <usize>ty * rowBytes + (<usize>tx << 2);
         const r0 = v128.load(b0);
@@ -416,28 +427,36 @@ export function transformCell(
         storePixel(at, cubic(lo0, lo1, lo2, lo3, dy), cubic(hi0, hi1, hi2, hi3, dy));
         continue;
       }
-      // at an edge: taps clipped to the source; the first row clipped, a missing later row
-      // repeats the previous row (its value is that row's again)
-      const c0 = <usize>clip(tx, width) << 2;
-      const c1 = <usize>clip(tx + 1, width) << 2;
-      const c2 = <usize>clip(tx + 2, width) << 2;
-      const c3 = <usize>clip(tx + 3, width) << 2;
-      const b0 = src + <usize>clip(ty, height) * rowBytes;
-      const b1 = inRange(ty + 1, height) ? src + <usize>(ty + 1) * rowBytes : b0;
-      const b2 = inRange(ty + 2, height) ? src + <usize>(ty + 2) * rowBytes : b1;
-      const b3 = inRange(ty + 3, height) ? src + <usize>(ty + 3) * rowBytes : b2;
-      // the horizontal cubic of each of the 4 rows (few pixels: no shortcuts), then the vertical one
-      filterRow(b0, c0, c1, c2, c3, dx);
-      const lo1 = rowLo;
-      const hi1 = rowHi;
-      filterRow(b1, c0, c1, c2, c3, dx);
-      const lo2 = rowLo;
-      const hi2 = rowHi;
-      filterRow(b2, c0, c1, c2, c3, dx);
-      const lo3 = rowLo;
-      const hi3 = rowHi;
-      filterRow(b3, c0, c1, c2, c3, dx);
-      storePixel(at, cubic(lo1, lo2, lo3, rowLo, dy), cubic(hi1, hi2, hi3, rowHi, dy));
+      edgePixel(src, width, height, at, tx, ty, dx, dy);
     }
   }
+}
+
+/**
+ * A {@link transformCell} pixel whose 4x4 taps (from `tx`, `ty`) reach over the source's edge:
+ * the taps clipped to the source; the first row clipped, a missing later row repeats the previous
+ * row (its value is that row's again). Not inlined: the pixel loop keeps its registers.
+ */
+function edgePixel(src: usize, width: i32, height: i32, at: usize, tx: i32, ty: i32, dx: v128, dy: v128): void {
+  const rowBytes = <usize>width << 2;
+  const c0 = <usize>clip(tx, width) << 2;
+  const c1 = <usize>clip(tx + 1, width) << 2;
+  const c2 = <usize>clip(tx + 2, width) << 2;
+  const c3 = <usize>clip(tx + 3, width) << 2;
+  const b0 = src + <usize>clip(ty, height) * rowBytes;
+  const b1 = inRange(ty + 1, height) ? src + <usize>(ty + 1) * rowBytes : b0;
+  const b2 = inRange(ty + 2, height) ? src + <usize>(ty + 2) * rowBytes : b1;
+  const b3 = inRange(ty + 3, height) ? src + <usize>(ty + 3) * rowBytes : b2;
+  // the horizontal cubic of each of the 4 rows (few pixels: no shortcuts), then the vertical one
+  filterRow(b0, c0, c1, c2, c3, dx);
+  const lo1 = rowLo;
+  const hi1 = rowHi;
+  filterRow(b1, c0, c1, c2, c3, dx);
+  const lo2 = rowLo;
+  const hi2 = rowHi;
+  filterRow(b2, c0, c1, c2, c3, dx);
+  const lo3 = rowLo;
+  const hi3 = rowHi;
+  filterRow(b3, c0, c1, c2, c3, dx);
+  storePixel(at, cubic(lo1, lo2, lo3, rowLo, dy), cubic(hi1, hi2, hi3, rowHi, dy));
 }

@@ -156,6 +156,17 @@ test('flat areas and edges (16 source pixels of one colour, four equal rows, row
   assert.equal(compared, 200);
 });
 
+test('sources of 1-4 pixels a side (no 4x4 block of taps inside, or one) come out as the JavaScript kernel computes them', () => {
+  let compared = 0;
+  for (let n = 0; n < 32; n++) {
+    const [w, h] = [1 + (n % 4), 1 + ((n >> 2) % 4)];
+    const [dw, dh] = [1 + ((n * 7) % 23), 1 + ((n * 5) % 19)];
+    compared += compareKernels(n, blockSource(n + 5, w, h, n % 2 === 0), w, h, dw, dh);
+    compared += compareKernels(n + 1, randomSource(n + 11, w, h, n % 3 !== 0), w, h, dw, dh);
+  }
+  assert.equal(compared, 320);
+});
+
 test('an opaque source on black: the WebAssembly kernel writes black where a pixel has no source, as flattening the result onto black does', () => {
   let black = 0;
   for (let n = 0; n < 20; n++) {
