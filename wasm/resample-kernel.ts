@@ -149,7 +149,7 @@ function rowHiOf(row: v128, dx: v128): v128 {
  * of rows `outWidth` pixels wide, pixels without a source `fill` (a little-endian RGBA word: 0 is
  * transparent). Each source row is
  * filtered horizontally once into a ring of 8 rows. `scratch`: 16-byte aligned,
- * `64 + cols * (8 * 32 + 16 + 8 + 1)` bytes (resample-wasm.ts `scaleScratchBytes`).
+ * `64 + cols * (8 * 32 + 32)` bytes (resample-wasm.ts `scaleScratchBytes`).
  */
 export function scaleBicubic(
   src: usize,
@@ -170,27 +170,29 @@ export function scaleBicubic(
   const stride = n << 5;
   const ringRow = scratch; // i32 x 8 (padded to 64 bytes)
   const ring = scratch + 64; // 8 rows of f64 x 4 per column
-  const taps = ring + (stride << 3); // i32 x 4 per column
-  const fractions = taps + (n << 4); // f64 per column
-  const valid = fractions + (n << 3); // u8 per column
+  // per column 32 bytes: the four taps (i32), the fraction (f64 at 16), valid (u8 at 24), so
+  // that the row filter's loop keeps one pointer for them (V8 kept three and spilled the loop's
+  // other values to the stack)
+  const columns = ring + (stride << 3);
   // 1. columns: validity, the four clipped taps (byte offsets in a row) and the fraction
   for (let k: usize = 0; k < n; k++) {
     const sx = load<f64>(xs + (k << 3));
     const ok = sx >= 0 && sx < <f64>width;
-    store<u8>(valid + k, ok ? 1 : 0);
+    const c = columns + (k << 5);
+    store<u8>(c, ok ? 1 : 0, 24);
     if (!ok) {
-      v128.store(taps + (k << 4), i32x4.splat(0));
-      store<f64>(fractions + (k << 3), 0);
+      v128.store(c, i32x4.splat(0));
+      store<f64>(c, 0, 16);
       continue;
     }
     const fx = sx - 0.5;
     const fl = Math.floor(fx);
     const x = <i32>fl - 1;
-    store<f64>(fractions + (k << 3), fx - fl);
-    store<i32>(taps + (k << 4), clip(x, width) << 2);
-    store<i32>(taps + (k << 4), clip(x + 1, width) << 2, 4);
-    store<i32>(taps + (k << 4), clip(x + 2, width) << 2, 8);
-    store<i32>(taps + (k << 4), clip(x + 3, width) << 2, 12);
+    store<f64>(c, fx - fl, 16);
+    store<i32>(c, clip(x, width) << 2);
+    store<i32>(c, clip(x + 1, width) << 2, 4);
+    store<i32>(c, clip(x + 2, width) << 2, 8);
+    store<i32>(c, clip(x + 3, width) << 2, 12);
   }
   for (let s: usize = 0; s < 8; s++) store<i32>(ringRow + (s << 2), -1);
   // 3. output rows: the vertical cubic over four filtered rows (Pillow: the first row clipped, a
@@ -206,19 +208,19 @@ export function scaleBicubic(
     const fl = Math.floor(fy);
     const sourceY = <i32>fl - 1;
     const dy = f64x2.splat(fy - fl);
-    const h1 = filtered(src, width, clip(sourceY, height), n, taps, fractions, valid, ring, ringRow, stride);
+    const h1 = filtered(src, width, clip(sourceY, height), n, columns, ring, ringRow, stride);
     const h2 = inRange(sourceY + 1, height)
-      ? filtered(src, width, sourceY + 1, n, taps, fractions, valid, ring, ringRow, stride)
+      ? filtered(src, width, sourceY + 1, n, columns, ring, ringRow, stride)
       : h1;
     const h3 = inRange(sourceY + 2, height)
-      ? filtered(src, width, sourceY + 2, n, taps, fractions, valid, ring, ringRow, stride)
+      ? filtered(src, width, sourceY + 2, n, columns, ring, ringRow, stride)
       : h2;
     const h4 = inRange(sourceY + 3, height)
-      ? filtered(src, width, sourceY + 3, n, taps, fractions, valid, ring, ringRow, stride)
+      ? filtered(src, width, sourceY + 3, n, columns, ring, ringRow, stride)
       : h3;
     for (let k: usize = 0; k < n; k++) {
       const at = rowStart + (k << 2);
-      if (load<u8>(valid + k) === 0) {
+      if (load<u8>(columns + (k << 5), 24) === 0) {
         store<u32>(at, fill);
         continue;
       }
@@ -258,9 +260,7 @@ function filtered(
   width: i32,
   row: i32,
   n: usize,
-  taps: usize,
-  fractions: usize,
-  valid: usize,
+  columns: usize,
   ring: usize,
   ringRow: usize,
   stride: usize,
@@ -276,18 +276,20 @@ function filtered(
   const aboveSlot = <usize>((row - 1) & 7);
   const hasAbove = row > 0 && load<i32>(ringRow + (aboveSlot << 2)) === row - 1;
   const above = ring + aboveSlot * stride;
-  for (let k: usize = 0; k < n; k++) {
-    if (load<u8>(valid + k) === 0) continue;
-    const t = taps + (k << 4);
-    const d = f64x2.splat(load<f64>(fractions + (k << 3)));
-    const at = h + (k << 5);
+  // pointers stepped a column at a time (fewer values live in the loop: V8 spilled them)
+  const baseAbove = base - rowBytes;
+  const fromAbove = above - h;
+  const end = columns + (n << 5);
+  for (let t = columns, at = h; t < end; t += 32, at += 32) {
+    if (load<u8>(t, 24) === 0) continue;
+    const d = f64x2.splat(load<f64>(t, 16));
     const c0 = <usize>load<i32>(t);
     const c3 = <usize>load<i32>(t, 12);
     if (c3 === c0 + 12) {
       // four neighbouring taps (most columns): values straight into the ring, no globals
       const r = v128.load(base + c0);
-      if (hasAbove && !v128.any_true(v128.xor(r, v128.load(base - rowBytes + c0)))) {
-        const from = above + (k << 5);
+      if (hasAbove && !v128.any_true(v128.xor(r, v128.load(baseAbove + c0)))) {
+        const from = at + fromAbove;
         v128.store(at, v128.load(from));
         v128.store(at, v128.load(from, 16), 16);
         continue;

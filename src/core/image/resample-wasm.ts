@@ -72,11 +72,12 @@ export interface KernelCanvas {
 }
 
 /**
- * The scratch `scaleBicubic` lays out for `cols` columns: ring row numbers, 8 rows of 4 f64, taps,
- * fractions, flags (more than `transformCell`'s 4 f64 a column and 96 bytes of invariants).
+ * The scratch `scaleBicubic` lays out for `cols` columns: ring row numbers, 8 rows of 4 f64, and
+ * each column's taps, fraction and flag in 32 bytes (more than `transformCell`'s 4 f64 a column
+ * and 96 bytes).
  */
 function scaleScratchBytes(cols: number): number {
-  return 64 + cols * (8 * 32 + 16 + 8 + 1);
+  return 64 + cols * (8 * 32 + 32);
 }
 
 /**
