@@ -31,7 +31,8 @@ export interface TileLockerOptions {
   readonly lockStaleMs?: number | undefined;
   /**
    * `[first, max]` ms between attempts when no change notice arrives (holders on other hosts,
-   * crashed holders); default `[10, 100]`, doubling.
+   * crashed holders); default `[10, 100]`, doubling, and on up to 500 while the lock dir is
+   * watched (a release on this host wakes the waiter at once).
    */
   readonly pollMs?: readonly [first: number, max: number] | undefined;
   /** `directory_permissions` for a lock dir created here. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
 import { deferred } from '../../../test/helpers/upstream.js';
 import { watchDirectory, watchedDirectoryCount } from './directory-watch.js';
@@ -99,7 +99,10 @@ test('a lock removed right after a failed attempt is not missed', async (t) => {
 
 test('without notices the timer still retries (a directory that cannot be watched)', async (t) => {
   const dir = await makeTempDir(t);
-  assert.equal(watchDirectory(join(dir, 'missing'), () => undefined), null);
+  assert.equal(
+    watchDirectory(join(dir, 'missing'), () => undefined),
+    null,
+  );
   let attempts = 0;
   const result = await pollFor(() => Promise.resolve(++attempts === 3 ? 'done' : null), {
     pollMs: [1, 1],
@@ -128,4 +131,41 @@ test('an abort ends a wait with the signal reason and closes the watch', async (
   });
   await assert.rejects(waiting, /client gone/);
   assert.equal(watchedDirectoryCount(), 0);
+});
+
+/**
+ * The attempts `pollFor` makes in `ms` of mocked time when every attempt fails and no notice
+ * comes, subscribed (`watched`) or not (a directory that cannot be watched).
+ */
+async function attemptsWithin(t: TestContext, ms: number, watched: boolean): Promise<number> {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  const controller = new AbortController();
+  let attempts = 0;
+  const waiting = pollFor(
+    () => {
+      attempts += 1;
+      return Promise.resolve(null);
+    },
+    { signal: controller.signal, wakeOn: () => (watched ? () => undefined : null) },
+  );
+  for (let elapsed = 0; elapsed < ms; elapsed += 5) {
+    // the attempt's promise and the loop's continuation run before the clock moves on
+    for (let turn = 0; turn < 5; turn++) await Promise.resolve();
+    t.mock.timers.tick(5);
+  }
+  for (let turn = 0; turn < 5; turn++) await Promise.resolve();
+  const made = attempts;
+  controller.abort(new Error('done'));
+  t.mock.timers.tick(1000);
+  await assert.rejects(waiting, /done/);
+  return made;
+}
+
+test('while subscribed the waits grow to 500 ms; without a watch they stop at 100 ms', async (t) => {
+  // the first attempt and the look after subscribing at 0 ms, then after waits of 20, 40, 80, 160
+  // and 320 ms (at 20, 60, 140, 300, 620), the next after 500 (at 1120): 7 in the first second
+  assert.equal(await attemptsWithin(t, 1000, true), 7);
+  t.mock.timers.reset();
+  // at 0, after 10, 20, 40 and 80 ms, then every 100 ms (at 10, 30, 70, 150, 250, ..., 950): 1 + 12
+  assert.equal(await attemptsWithin(t, 1000, false), 13);
 });

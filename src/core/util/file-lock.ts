@@ -68,6 +68,14 @@ export async function tryLockFile(path: string, options: FileLockOptions): Promi
 
 const FIRST_POLL_MS = 10; // MapProxy polls every 10 ms; we back off from there
 const MAX_POLL_MS = 100;
+/**
+ * The longest wait between attempts while `wakeOn` delivers notices: a release on this host ends
+ * the wait at once, so the timer only serves holders that send none (another host on NFS, a
+ * crashed holder going stale), which are then seen up to this late. A serve worker waiting 1-2 s
+ * for another's meta tile made ~18 failed attempts (mkdir and stat each) at 100 ms; at 500 ms
+ * about 8 (issue 13).
+ */
+const MAX_WATCHED_POLL_MS = 500;
 
 export interface PollOptions {
   /** Give up (resolve null) after this long; default never. */
@@ -79,24 +87,32 @@ export interface PollOptions {
    * (then only the timer wakes). Subscribed after the first failed attempt, unsubscribed at the end.
    */
   readonly wakeOn?: ((notify: () => void) => (() => void) | null) | undefined;
-  /** `[first, max]` ms between attempts without a notice, doubling; default `[10, 100]`. */
+  /**
+   * `[first, max]` ms between attempts without a notice, doubling; default `[10, 100]`. While
+   * `wakeOn`'s subscription stands the doubling goes on up to 500 ms (never below max).
+   */
   readonly pollMs?: readonly [first: number, max: number] | undefined;
 }
 
 /**
  * Calls `attempt` until it resolves with something other than `null`, waiting 10 ms at first and
- * up to 100 ms between attempts, or less when `wakeOn` notifies. Resolves `null` once `timeoutMs`
- * has passed (default: never). Rejects with the signal's reason when `signal` aborts, and with
- * `attempt`'s errors.
+ * up to 100 ms between attempts (500 ms while subscribed through `wakeOn`), or less when `wakeOn`
+ * notifies. Resolves `null` once `timeoutMs` has passed (default: never). Rejects with the
+ * signal's reason when `signal` aborts, and with `attempt`'s errors.
  */
-export async function pollFor<T>(attempt: () => Promise<T | null>, options: PollOptions = {}): Promise<T | null> {
+export async function pollFor<T>(
+  attempt: () => Promise<T | null>,
+  options: PollOptions = {},
+): Promise<T | null> {
   const { signal } = options;
   const deadline = Date.now() + (options.timeoutMs ?? Infinity);
   const wake = new Wake();
   let unsubscribe: (() => void) | null | undefined;
+  let isWatched = false;
   const [firstMs, maxMs] = options.pollMs ?? [FIRST_POLL_MS, MAX_POLL_MS];
+  const watchedMaxMs = Math.max(maxMs, MAX_WATCHED_POLL_MS);
   try {
-    for (let pollMs = firstMs; ; pollMs = Math.min(pollMs * 2, maxMs)) {
+    for (let pollMs = firstMs; ; pollMs = Math.min(pollMs * 2, isWatched ? watchedMaxMs : maxMs)) {
       signal?.throwIfAborted();
       // a notice that arrives while the attempt runs is kept: the next wait is then skipped
       wake.reset();
@@ -107,7 +123,8 @@ export async function pollFor<T>(attempt: () => Promise<T | null>, options: Poll
       if (unsubscribe === undefined && options.wakeOn !== undefined) {
         unsubscribe = options.wakeOn(wake.notify);
         // what changed between the failed attempt and the subscription sent no notice: look again
-        if (unsubscribe !== null) continue;
+        isWatched = unsubscribe !== null;
+        if (isWatched) continue;
       }
       await wake.wait(Math.min(pollMs, left), signal);
     }
