@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HotTiles } from './hot-tiles.js';
+import type { Freshness } from '../util/index.js';
 import type { TileResult } from './types.js';
 
 const tile = (bytes: number, x = 0): TileResult => ({
@@ -220,4 +221,22 @@ test('rechecks that come due go out together when the scheduled wave starts, tru
   assert.equal(waves.length, 2, 'a is due again: a new wave');
   now = 1850;
   assert.equal(hot.lookup('a')?.isFresh, false);
+});
+
+test('an entry is gone once dropped or replaced, not when it only aged; asking changes nothing', () => {
+  let now = 0;
+  const hot = new HotTiles({ maxBytes: 250, ttlMs: 1000, now: () => now });
+  hot.set('a', tile(100, 1));
+  hot.set('b', tile(100, 2));
+  const a = hot.lookup('a')?.freshness;
+  const b = hot.lookup('b')?.freshness;
+  assert.ok(a !== undefined && b !== undefined);
+  const isGone = (freshness: Freshness): boolean | undefined => freshness.isGone?.();
+  now = 2000;
+  assert.equal(isGone(a), false, 'aged, yet still the entry under its key');
+  hot.set('c', tile(100, 3));
+  assert.equal(isGone(a), true, 'a was the least recently used: dropped for c');
+  assert.equal(isGone(b), false);
+  hot.set('b', tile(100, 4));
+  assert.equal(isGone(b), true, 'replaced');
 });

@@ -77,6 +77,11 @@ class HotEntry implements Freshness {
   isFresh(): boolean {
     return this.#owner.reuse(this);
   }
+
+  /** Dropped or replaced: no longer the entry under its key (a renewal keeps it). */
+  isGone(): boolean {
+    return !this.#owner.holds(this);
+  }
 }
 
 /** Least recently used tiles by key, within a byte budget and a TTL. */
@@ -138,6 +143,11 @@ export class HotTiles {
     if (entry === undefined) return undefined;
     entry.expiresMs = this.#now() + this.#ttlMs;
     return entry;
+  }
+
+  /** Whether `entry` is still the one under its key (young or not); changes nothing. */
+  holds(entry: HotEntry): boolean {
+    return this.#entries.get(entry.key) === entry;
   }
 
   /** Whether `entry` is still the one under its key and young; if so it becomes the most recent. */

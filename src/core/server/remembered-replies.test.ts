@@ -122,3 +122,29 @@ test('only fresh 200 replies are kept, within the byte bound, the oldest going f
   remembered.remember(request('/c'), tileReply(switchable()));
   assert.equal(remembered.size, 2, 'a URL again replaces its reply');
 });
+
+test('replies whose freshness is gone are dropped without their URLs being asked again', () => {
+  // a look for gone replies each 20 bytes remembered (an eighth of the bound); TILE is 10 bytes
+  const remembered = new RememberedReplies(160);
+  const request = (url: string) => ({ method: 'GET', url, headers: {} });
+  const gone = new Set<string>();
+  const hotTile = (url: string): HttpReply =>
+    tileReply({
+      isFresh: () => !gone.has(url),
+      isGone: () => gone.has(url),
+    });
+  const plain = switchable();
+  remembered.remember(request('/a'), hotTile('/a'));
+  remembered.remember(request('/plain'), tileReply(plain));
+  assert.equal(remembered.size, 2);
+  gone.add('/a');
+  remembered.remember(request('/b'), hotTile('/b'));
+  assert.equal(remembered.size, 3, 'no look before the next 20 bytes');
+  remembered.remember(request('/c'), hotTile('/c'));
+  assert.equal(remembered.size, 3, "a's freshness is gone: its reply went at the look");
+  gone.add('/b');
+  plain.fresh = false;
+  remembered.remember(request('/d'), hotTile('/d'));
+  remembered.remember(request('/e'), hotTile('/e'));
+  assert.equal(remembered.size, 4, "b's reply went; one whose freshness cannot tell it is gone stays");
+});

@@ -30,11 +30,21 @@ function isPlain(method: string | undefined, headers: IncomingHttpHeaders): bool
   );
 }
 
+/**
+ * Replies whose freshness is gone (`Freshness.isGone`: a hot tile evicted or replaced) are looked
+ * for each time bodies of this share of the bound were added. Until then such a body is held here
+ * alone: with more tiles in use than the hot tiles hold, that was up to the whole bound again
+ * beside the hot tiles' own bytes (issue 13, peak RSS per worker).
+ */
+const GONE_SWEEP_SHARE = 1 / 8;
+
 /** Fresh replies by request URL, oldest dropped first beyond a byte bound. */
 export class RememberedReplies {
   readonly #maxBytes: number;
   readonly #replies = new Map<string, Remembered>();
   #bytes = 0;
+  /** Body bytes remembered since the last look for gone replies. */
+  #addedSinceSweep = 0;
 
   constructor(maxBytes = REMEMBERED_REPLIES_MAX_BYTES) {
     this.#maxBytes = maxBytes;
@@ -55,6 +65,8 @@ export class RememberedReplies {
     this.#forget(request.url);
     this.#replies.set(request.url, { headers, body, service: reply.service ?? 'other', freshness });
     this.#bytes += body.length;
+    this.#addedSinceSweep += body.length;
+    if (this.#addedSinceSweep >= this.#maxBytes * GONE_SWEEP_SHARE) this.#dropGone();
     for (const [url, oldest] of this.#replies) {
       if (this.#bytes <= this.#maxBytes) break;
       this.#replies.delete(url);
@@ -84,6 +96,16 @@ export class RememberedReplies {
       performance.now() - start,
     );
     return true;
+  }
+
+  /** Drops the replies that can never be fresh again (their bodies are often held nowhere else). */
+  #dropGone(): void {
+    this.#addedSinceSweep = 0;
+    for (const [url, remembered] of this.#replies) {
+      if (remembered.freshness.isGone?.() !== true) continue;
+      this.#replies.delete(url);
+      this.#bytes -= remembered.body.length;
+    }
   }
 
   #forget(url: string): void {

@@ -5,4 +5,10 @@
 export interface Freshness {
   /** True while what the response was built from is unchanged and trusted (e.g. within a TTL). */
   isFresh(): boolean;
+  /**
+   * True once it can never be fresh again (what the response was built from was dropped or
+   * replaced): a holder of such responses may let them go without waiting to be asked. Asks
+   * nothing of the source and changes nothing.
+   */
+  isGone?(): boolean;
 }
