@@ -35,7 +35,10 @@ export function workerNodeFlags(execArgv: readonly string[], entry = ''): string
  * 210-227 -> 171-194 MB, EPSG:25832 290-295 -> 243-254 MB; CPU per map the same within noise
  * (30.7-31.8 ms before, 29.7-32.1 after, paired; 128 kB: +1.5 ms of page faults per map; capping
  * the arenas at 2 as well cost +10-16% CPU in lock contention and was left out). Elsewhere than
- * glibc the variable means nothing.
+ * glibc the variable means nothing. 256 kB was no better (bench/rss-phases.ts phases, 3 alternating
+ * pairs, peak MB per worker: cold tiles 124-136 -> 119-135, WMS 146-166 -> 149-165, hits 108-126 ->
+ * 123-130). What stays is the image thread's own arena: 10-17 MB after cold tiles and WMS maps,
+ * ~5 MB of it the stitching's row cache (smaps and gdb's thread_arena, issue 13).
  */
 const MMAP_THRESHOLD = 'glibc.malloc.mmap_threshold';
 const MMAP_THRESHOLD_BYTES = 512 * 1024;
