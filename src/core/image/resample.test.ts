@@ -194,9 +194,15 @@ test('an opaque source on black: the WebAssembly kernel writes black where a pix
 test('pixels that no cell covers are the fill, not what an earlier job left in the kernel output', () => {
   const [w, h, dw, dh] = [24, 20, 16, 12];
   const base = { srcWidth: w, srcHeight: h, dstWidth: dw, dstHeight: dh, method: 'bicubic' } as const;
-  // a cell of no width covers nothing; the second one covers the left half
+  // a cell of no width covers nothing; the second one covers the left half (a scale); then two
+  // sheared cells (transformed pixel by pixel): the whole output, its left part beyond the source
+  // (the kernel writes every pixel itself), and the left half
   const halfCell = [0, 0, dw / 2, dh, 0, 0, 0, h, w / 2, h, w / 2, 0];
-  const meshes = [new Float64Array([0, 0, 0, dh, 0, 0, 0, h, w, h, w, 0]), new Float64Array(halfCell)];
+  const beyondCell = [0, 0, dw, dh, -w / 2, 0, -w / 2 + 3, h, w / 2 + 3, h, w / 2, 0];
+  const shearedHalf = [0, 0, dw / 2, dh, 0, 0, 3, h, w / 2 + 3, h, w / 2, 0];
+  const meshes = [[0, 0, 0, dh, 0, 0, 0, h, w, h, w, 0], halfCell, beyondCell, shearedHalf].map(
+    (cells) => new Float64Array(cells),
+  );
   for (const [n, cells] of meshes.entries()) {
     for (const onBlack of [false, true]) {
       const src = randomSource(n + 21, w, h, true);
@@ -208,8 +214,10 @@ test('pixels that no cell covers are the fill, not what an earlier job left in t
       assert.deepEqual(Buffer.from(viaWasm), Buffer.from(resample(job, { wasm: false })), `mesh ${n}`);
       const fill = onBlack ? 0xff000000 : 0;
       const words = new Uint32Array(viaWasm.buffer, viaWasm.byteOffset, viaWasm.length >>> 2);
-      const filled = words.filter((word, i) => (n === 0 || i % dw >= dw / 2) && word === fill).length;
-      assert.equal(filled, n === 0 ? dw * dh : (dw / 2) * dh, `mesh ${n}, onBlack ${onBlack}`);
+      const isLeft = (i: number): boolean => i % dw < dw / 2;
+      const filled = words.filter((word, i) => (n === 0 || isLeft(i) === (n === 2)) && word === fill).length;
+      if (n === 2) assert.ok(filled > dw, `mesh ${n}, onBlack ${onBlack}: ${filled}`);
+      else assert.equal(filled, n === 0 ? dw * dh : (dw / 2) * dh, `mesh ${n}, onBlack ${onBlack}`);
     }
   }
 });
