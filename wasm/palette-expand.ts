@@ -26,7 +26,8 @@ export function expandPalette8(
       const q = load<u32>(src + x);
       const at = dst + (x << 2);
       if (q === (q & 255) * 0x0101_0101) {
-        // four equal indices (a tile's flat areas): one lookup, stored four times
+        // four equal indices (a tile's flat areas): one lookup, stored four times. (tried: eight
+        // equal indices as one u64 test and two stores: stitching x1.04-1.26 slower, not kept)
         v128.store(at, v128.load32_splat(lut + ((q & 255) << 2)));
         continue;
       }

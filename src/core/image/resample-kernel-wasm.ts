@@ -3,7 +3,7 @@
  * module (bicubic resampling, paletted row expansion, FASTOCTREE's pixel loops), base64. Do not edit.
  */
 /** SHA-256 of the sources and compiler version this module was built from. */
-export const RESAMPLE_KERNEL_INPUTS_SHA256 = 'f46324612cb46f63b2935070f7701ee6b48dabae1dd0ed9d356c65b7ea6b1f0d';
+export const RESAMPLE_KERNEL_INPUTS_SHA256 = '318828ca9cfffbfa5e1ce7b51f192d3a6c30af71133de099af253ee061d2f861';
 
 export const RESAMPLE_KERNEL_WASM_BASE64 =
   'AGFzbQEAAAABVAdgCH9/f39/f39/AX9gAABgFX9/f39/fHx/fH98fHx8fHx8fHx/fwBgDX9/f39/f39/f39/f38AYAh/f39/f397' +
