@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, stat, watch } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { lazyPool, withoutBareTsxImports, withoutV8Flags } from './thread-pool.js';
+import { IMAGE_THREAD_IDLE_MS, lazyPool, withoutBareTsxImports, withoutV8Flags } from './thread-pool.js';
 
 test('bare tsx imports are dropped from the workers flags, other flags and absolute loaders kept', () => {
   assert.deepEqual(
@@ -83,7 +83,7 @@ async function filesBelow(dir: string): Promise<{ readonly count: number; readon
   return { count: sizes.length, empty: sizes.filter((size) => size === 0).length };
 }
 
-test('under tsx a worker thread finishes writing the compiled modules to tsx\'s cache', async (t) => {
+test("under tsx a worker thread finishes writing the compiled modules to tsx's cache", async (t) => {
   // this file runs under tsx, so the pool's workers load TypeScript; tsx keeps what it compiled
   // below TMPDIR, which the worker takes from the environment when it starts
   const dir = await mkdtemp(join(tmpdir(), 'thread-pool-tsx-cache-'));
@@ -139,7 +139,10 @@ test('the resampling and palette pools run on the same threads, each within its 
     assert.equal(await resample.get().run(null, { name: 'warmUp' }), null);
     // two tasks at once through a pool limited to 1: the second waits for the first, and the
     // idle thread takes it instead of a second thread starting
-    await Promise.all([resample.get().run(null, { name: 'warmUp' }), resample.get().run(null, { name: 'warmUp' })]);
+    await Promise.all([
+      resample.get().run(null, { name: 'warmUp' }),
+      resample.get().run(null, { name: 'warmUp' }),
+    ]);
     assert.equal(resample.get().threads.length, 1);
     await palette.close();
     assert.equal(resample.get().threads.length, 1, 'kept while the other pool uses them');
@@ -149,4 +152,23 @@ test('the resampling and palette pools run on the same threads, each within its 
   }
   assert.equal(resample.get().threads.length, 0, 'stopped once both pools are closed');
   await resample.close();
+});
+
+test('an image thread idle for 30 s is still there (a serve worker between cold meta tiles)', async (t) => {
+  const pool = lazyPool('palette-worker', 'warmUp', 1);
+  // piscina's idle timer is set with the global setTimeout when the task is done
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    assert.equal(await pool.get().run(null), null);
+    assert.equal(pool.get().threads.length, 1);
+    t.mock.timers.tick(30_000);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.equal(pool.get().threads.length, 1);
+    t.mock.timers.tick(IMAGE_THREAD_IDLE_MS);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.equal(pool.get().threads.length, 0, 'it exits after IMAGE_THREAD_IDLE_MS');
+  } finally {
+    t.mock.timers.reset();
+    await pool.close();
+  }
 });

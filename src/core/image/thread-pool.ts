@@ -75,6 +75,16 @@ export function withoutBareTsxImports(execArgv: readonly string[]): string[] {
  */
 const WORKER_YOUNG_GENERATION_MB = 3;
 
+/**
+ * How long an idle image thread lives. Starting one again (isolate, modules, wasm, a heap grown
+ * from 3 to 9 MB) costs 90-100 ms of CPU and 230-370 ms of wall time on a loaded machine; at 10 s
+ * a `serve -w 2` worker creating cold meta tiles a few seconds apart started its thread again
+ * every 13-15 s (bench/cold-threads.ts, --trace-gc), and the bench's cold burst on fresh workers
+ * came after the threads started at load had exited. An idle thread holds 11-14 MB of RSS; it
+ * never keeps a process alive.
+ */
+export const IMAGE_THREAD_IDLE_MS = 60_000;
+
 /** What a pool's users call: piscina's `run` (with the pool's function as the default name) and its threads. */
 export interface ImageThreads {
   run(task: unknown, options?: Parameters<Piscina['run']>[1]): Promise<unknown>;
@@ -122,7 +132,7 @@ class ThreadGroup {
       name: this.defaultName,
       minThreads: 0,
       maxThreads: this.maxThreads,
-      idleTimeout: 10_000,
+      idleTimeout: IMAGE_THREAD_IDLE_MS,
       execArgv: this.#execArgv === undefined ? undefined : [...this.#execArgv],
       // Under tsx only: tsx writes its compiled-module cache asynchronously, and a thread that
       // waits for tasks in a blocking Atomics.wait ('sync') never finishes those writes (they
@@ -184,7 +194,8 @@ export function lazyPool(
   const gate = new Gate(maxThreads);
   const handle = {};
   const threads: ImageThreads = {
-    run: (task, options) => gate.run(() => group.pool().run(task, { ...options, name: options?.name ?? name })),
+    run: (task, options) =>
+      gate.run(() => group.pool().run(task, { ...options, name: options?.name ?? name })),
     get threads() {
       return group.threads;
     },
