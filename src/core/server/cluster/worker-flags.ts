@@ -7,6 +7,9 @@
  * V8's default lets each worker's new space grow to 16 MB semi-spaces, which a WMS worker fills
  * with short-lived request garbage: measured on the bench (`serve -w 1`, 96 maps 512x512), peak
  * RSS per worker went from ~270 to ~200 MB with 2 MB semi-spaces at the same CPU per map.
+ * Cached tile hits pay a little in scavenges (issue 13, serve -w 2 under wrk, paired runs on a
+ * loaded machine): with 16 MB x0.87 the CPU a hit (median of 12 pair ratios, 0.63-1.24), for the
+ * RSS above; 8 MB 0.036 and 4 MB 0.044 ms against 0.034 ms (medians of 7 rounds): no gain.
  */
 const SEMI_SPACE_MB = 2;
 
