@@ -18,7 +18,7 @@ import { hasWrk } from './wrk.js';
 /** Who served a row: ours, MapProxy, or nginx on ours' cache files (the cache-hit reference). */
 type Role = TargetKind | 'nginx';
 
-/** Runs `measure` on `server` while sampling its workers' RSS: one row. */
+/** Runs `measure` on `server` while sampling its workers' RSS (unless the scenario measured its own): one row. */
 async function measuredRow(
   scenario: string,
   server: Server,
@@ -26,7 +26,8 @@ async function measuredRow(
 ): Promise<BenchRow> {
   const rss = sampleWorkerRss(server.pid);
   const result = await measure();
-  return { scenario, server: server.label, ...result, peakRssMb: rss.stop() };
+  const workersPeakMb = rss.stop();
+  return { scenario, server: server.label, ...result, peakRssMb: result.peakRssMb ?? workersPeakMb };
 }
 
 /** nginx serving the cache files `target` just wrote, loaded as the scenario loaded `target`. */

@@ -28,7 +28,11 @@ const { values } = parseArgs({
 const concurrency = Number(values.c);
 const toLevel = Number(values.to);
 const commands: { label: string; command: string; args: string[] }[] = [
-  ...values.bin.map((bin) => ({ label: bin, command: process.execPath, args: [...values['node-arg'], bin, 'seed'] })),
+  ...values.bin.map((bin) => ({
+    label: bin,
+    command: process.execPath,
+    args: [...values['node-arg'], bin, 'seed'],
+  })),
   ...(values.mapproxy ? [{ label: 'mapproxy-seed', command: 'mapproxy-seed', args: [] }] : []),
 ];
 
@@ -45,7 +49,8 @@ try {
         process.stderr.write(
           `${label} run ${run + 1}: ${(m.tiles / m.seconds).toFixed(1)} tiles/s, ${m.seconds.toFixed(2)} s, ` +
             `seed CPU ${m.seedCpuSeconds.toFixed(2)} s, upstream CPU ${m.upstreamCpuSeconds.toFixed(2)} s, ` +
-            `busy ${m.upstreamBusySeconds.toFixed(2)} s, wall/(busy/c) ${m.wallOverBusy.toFixed(2)}\n`,
+            `busy ${m.upstreamBusySeconds.toFixed(2)} s, wall/(busy/c) ${m.wallOverBusy.toFixed(2)}, ` +
+            `peak RSS ${m.peakRssMb.toFixed(0)} MB\n`,
         );
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -63,6 +68,7 @@ for (const [label, list] of results) {
       `${of((m) => m.tiles)} tiles, ${metaTiles} meta tiles, ` +
       `CPU/meta tile: seed ${((of((m) => m.seedCpuSeconds) * 1000) / metaTiles).toFixed(1)} ms, ` +
       `upstream ${((of((m) => m.upstreamCpuSeconds) * 1000) / metaTiles).toFixed(1)} ms; ` +
-      `upstream busy ${of((m) => m.upstreamBusySeconds).toFixed(2)} s, wall/(busy/c) ${of((m) => m.wallOverBusy).toFixed(2)}`,
+      `upstream busy ${of((m) => m.upstreamBusySeconds).toFixed(2)} s, wall/(busy/c) ${of((m) => m.wallOverBusy).toFixed(2)}, ` +
+      `peak RSS ${of((m) => m.peakRssMb).toFixed(0)} MB`,
   );
 }

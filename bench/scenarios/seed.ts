@@ -23,6 +23,11 @@ export interface SeedMeasurement {
   readonly upstreamBusySeconds: number;
   /** Wall time over upstream busy time / concurrency: 1 when the upstream never waited for us. */
   readonly wallOverBusy: number;
+  /**
+   * Peak RSS in MB of the largest seed process (GNU time's %M: the largest of the command and
+   * its waited-for children, e.g. mapproxy-seed's worker processes), not their sum.
+   */
+  readonly peakRssMb: number;
 }
 
 /** CPU seconds of this process's reaped children (/proc/self/stat cutime + cstime). */
@@ -34,7 +39,8 @@ async function childrenCpuSeconds(): Promise<number> {
 
 /**
  * Seeds levels 0..`toLevel` of the bench config in `dir` (its mapproxy.yaml) with `command args`
- * (the seed command without its options) and `-c concurrency`, under /usr/bin/time for its CPU.
+ * (the seed command without its options) and `-c concurrency`, under /usr/bin/time for its CPU
+ * and peak RSS.
  */
 export async function measureSeed(
   command: string,
@@ -51,15 +57,33 @@ export async function measureSeed(
   const started = performance.now();
   await runToEnd(
     '/usr/bin/time',
-    ['-f', '%U %S', '-o', timeFile, command, ...args, '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '-c', String(concurrency)],
+    [
+      '-f',
+      '%U %S %M',
+      '-o',
+      timeFile,
+      command,
+      ...args,
+      '-f',
+      'mapproxy.yaml',
+      '-s',
+      'seed.yaml',
+      '-c',
+      String(concurrency),
+    ],
     dir,
   );
   const seconds = (performance.now() - started) / 1000;
   // every mapserv run ended before the seed did (the seed waits for their answers)
   const childrenCpu = (await childrenCpuSeconds()) - childrenBefore;
-  const [user = NaN, system = NaN] = (await readFile(timeFile, 'utf8')).trim().split(/\s+/).map(Number);
+  const [user = NaN, system = NaN, maxRssKb = NaN] = (await readFile(timeFile, 'utf8'))
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   const seedCpuSeconds = user + system;
-  const tiles = (await readdir(join(dir, 'cache_data'), { recursive: true })).filter((f) => f.endsWith('.png')).length;
+  const tiles = (await readdir(join(dir, 'cache_data'), { recursive: true })).filter((f) =>
+    f.endsWith('.png'),
+  ).length;
   const upstreamBusySeconds = (upstream.busyMs ?? NaN) / 1000;
   return {
     tiles,
@@ -69,6 +93,7 @@ export async function measureSeed(
     upstreamCpuSeconds: childrenCpu - seedCpuSeconds,
     upstreamBusySeconds,
     wallOverBusy: seconds / (upstreamBusySeconds / concurrency),
+    peakRssMb: maxRssKb / 1024,
   };
 }
 
@@ -100,6 +125,7 @@ function seedScenario(concurrency: number): Scenario {
         p99Ms: NaN,
         upstreamRequests: m.metaTiles,
         note: describeSeed(m, toLevel),
+        peakRssMb: m.peakRssMb,
       };
     },
   };

@@ -21,6 +21,11 @@ export interface ScenarioResult extends Measurement {
   readonly upstreamRequests: number;
   /** Free-form detail for the table (`341 tiles, levels 0-4`). */
   readonly note: string;
+  /**
+   * Peak RSS in MB of the largest process that did the work, where that is not a server worker
+   * (a seed run: the seed command's processes); the server's workers are sampled otherwise.
+   */
+  readonly peakRssMb?: number;
 }
 
 export interface Scenario {
