@@ -28,7 +28,9 @@ async function patternPng(request: UpstreamRequest): Promise<Buffer> {
       data[o + 2] = ((x + y) * 5) % 256;
     }
   }
-  return sharp(data, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function rgba(png: Buffer): Promise<Buffer> {
@@ -74,4 +76,40 @@ test('band-merged tiles and maps have MapProxy 1.15 pixels, from one upstream me
     assert.ok(ours.equals(theirs), `${path}: pixels differ from MapProxy's ${expectedFile}`);
   }
   upstream.verify();
+});
+
+/** Decoded RGBA composited onto white: MapProxy answers a lone rgba tile's map in RGBA, ours on white. */
+async function onWhite(png: Buffer): Promise<Buffer> {
+  return sharp(png).flatten({ background: '#ffffff' }).ensureAlpha().raw().toBuffer();
+}
+
+test('band-merged maps past the grid and with alpha have MapProxy 1.15 pixels', async (t) => {
+  const upstream = await startUpstream(t, { '/wms': patternPng });
+  const proxy = await startProxy(t, join(DIR, 'band_merge_maps.yaml'), { UPSTREAM_URL: upstream.url });
+  const map = '/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&STYLES=&SRS=EPSG:4326&FORMAT=image/png&';
+  const pastTheGrid = 'BBOX=-209.4186298,22.15664774,-101.4786298,93.09870538&WIDTH=153&HEIGHT=101';
+  const acrossTiles = 'BBOX=-200,-100,100,60&WIDTH=600&HEIGHT=320';
+  // capture-maps.py's maps, in its order: an opaque band merge (l, rgb) is black where the map
+  // has no source, as Pillow fills an RGB image; the rgba merge's lone tile is transparent there;
+  // its tiles on the opaque cache's mosaic lose their alpha and keep their colours
+  const maps = [
+    `LAYERS=dop_l&${pastTheGrid}`,
+    `LAYERS=dop_021&${pastTheGrid}`,
+    `LAYERS=dop_0122&${pastTheGrid}`,
+    `LAYERS=dop_0122&${acrossTiles}`,
+    `LAYERS=dop_l&${acrossTiles}`,
+  ];
+  const counts = (await readFile(join(FIXTURES_DIR, DIR, 'upstream-requests.txt'), 'utf8')).trim().split(' ');
+  for (const [n, query] of maps.entries()) {
+    const res = await fetch(`${proxy.url}${map}${query}`);
+    assert.equal(res.status, 200, query);
+    assert.equal(res.headers.get('content-type'), 'image/png', query);
+    const ours = await onWhite(Buffer.from(await res.arrayBuffer()));
+    const theirs = await onWhite(await readFile(join(FIXTURES_DIR, DIR, `map-${n}.png`)));
+    assert.equal(ours.length, theirs.length, query);
+    // within one level: MapProxy's RGBA answer meets white in the decoder, ours in the map
+    const worst = ours.reduce((max, value, i) => Math.max(max, Math.abs(value - (theirs[i] ?? 0))), 0);
+    assert.ok(worst <= 1, `${query}: pixels differ from MapProxy's map-${n}.png by up to ${worst}`);
+    assert.equal(upstream.requests.length, Number(counts[n]), `${query}: upstream requests so far`);
+  }
 });

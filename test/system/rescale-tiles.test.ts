@@ -3,7 +3,8 @@
  * captured on the same configuration and stored tiles (test/fixtures/rescale/capture.py): a tile
  * missing in the cache is built from the next level's tiles, a part no stored tile covers is
  * transparent in a transparent cache (a PNG cache by default) and white in an opaque one, the
- * stored tiles' alpha is kept, and nothing rescaled is stored (`cache_rescaled_tiles` is off).
+ * stored tiles' alpha is kept (dropped, colours kept, in an opaque cache's mosaic), and nothing
+ * rescaled is stored (`cache_rescaled_tiles` is off).
  */
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
@@ -21,12 +22,12 @@ const SOURCE_TILES = [
   [3, 3, 3],
   [3, 2, 3],
 ] as const;
-/** What each cache holds: the opaque one only the opaque tiles (see capture.py). */
+/** What each cache holds (see capture.py); the opaque one's mosaic drops the translucent tile's alpha. */
 const STORED: Readonly<Record<string, readonly (readonly [number, number, number])[]>> = {
   down_cache: SOURCE_TILES,
   downt_cache: SOURCE_TILES,
   up_cache: SOURCE_TILES,
-  downo_cache: SOURCE_TILES.slice(0, 2),
+  downo_cache: SOURCE_TILES,
 };
 
 function tcPath(z: number, x: number, y: number): string {

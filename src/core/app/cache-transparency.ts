@@ -8,6 +8,7 @@ import {
   type LoadedConfig,
   type SourceConfig,
 } from '../config/index.js';
+import type { BandSources } from './band-merge-config.js';
 
 /** `true`/`false` when set in the config, `null` when left open (MapProxy's `None`). */
 type Transparency = boolean | null;
@@ -52,9 +53,9 @@ function sourceTransparency(source: SourceConfig): Transparency {
 /**
  * The transparency of the tiles of cache `name` (MapProxy stores and merges with these options):
  * 1. the cache's own `image.transparent` when set;
- * 2. otherwise false as soon as one source says false, else true when one says true; a source
- *    that is another cache counts with its own setting, a cache without sources is transparent
- *    (MapProxy's `DummySource`);
+ * 2. otherwise false as soon as one source says false, else true when one says true (a band
+ *    merge's sources are those its bands name); a source that is another cache counts with its
+ *    own setting, a cache without sources is transparent (MapProxy's `DummySource`);
  * 3. otherwise false (left open means opaque when encoding).
  */
 export function cacheTransparency(loaded: LoadedConfig, name: string): boolean {
@@ -64,8 +65,11 @@ export function cacheTransparency(loaded: LoadedConfig, name: string): boolean {
   // 1. the cache's own setting
   const own = ownTransparency(loaded, cache);
   if (own !== null) return own;
-  // 2. compatible_image_options over the sources, bottom first
-  const entries = Array.isArray(cache.sources) ? (cache.sources as readonly string[]) : [];
+  // 2. compatible_image_options over the sources, bottom first; a band merge's are the distinct
+  //    sources its bands name (MapProxy `_sources_for_band_merge` hands their image options on)
+  const entries = Array.isArray(cache.sources)
+    ? (cache.sources as readonly string[])
+    : [...new Set(Object.values(cache.sources as BandSources).flatMap((band) => band.map((e) => e.source)))];
   if (entries.length === 0) return true;
   let result: Transparency = null;
   for (const entry of entries) {

@@ -92,7 +92,7 @@ export function storedImage(data: Buffer, format: string): ImageResult {
 /**
  * The `bbox` part of `image` (which covers `imageBBox`; both in `srs`) at `size`, as MapProxy's
  * ImageTransformer places a TiledImage: the image itself, an exact crop where the resolutions
- * match, else a scale of the fractional pixel box.
+ * match, else a scale of the fractional pixel box; in RGB when the cache is opaque.
  */
 export function placeImage(
   image: ImageResult,
@@ -106,7 +106,8 @@ export function placeImage(
     image,
     { bbox: imageBBox, srs },
     { bbox, srs, size },
-    { resampling: options.resampling },
+    // an opaque cache's mosaic is RGB in MapProxy: a translucent tile's alpha is dropped
+    { resampling: options.resampling, opaque: !options.transparent },
   );
 }
 

@@ -294,6 +294,18 @@ export class TileManager {
     return this.#hot !== null;
   }
 
+  /**
+   * Whether a tile just created carries an alpha channel before it is encoded (MapProxy hands a
+   * lone such tile on as its PIL image): one source's image comes as the source answers it, a band
+   * merge's `rgba` is the merger's mode; several sources are merged onto the cache's own canvas.
+   */
+  get createsTilesWithAlpha(): boolean {
+    const [only, ...others] = this.#sources;
+    return only !== undefined && others.length === 0
+      ? only.source.isTransparent
+      : this.imageOptions.transparent;
+  }
+
   /** True when `upscale_tiles`/`downscale_tiles` is set (the seeder then works tile by tile). */
   get rescalesTiles(): boolean {
     return this.#rescaleLevels !== 0;

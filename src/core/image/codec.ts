@@ -32,7 +32,10 @@ export async function decodeToRaw(data: Buffer): Promise<RawImage> {
     const inline = pngPixels(data) <= INLINE_PNG_MAX_PIXELS ? decodePngRgba(data) : null;
     if (inline !== null) {
       const { pixels, width, height } = inline;
-      return { data: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), size: [width, height] };
+      return {
+        data: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength),
+        size: [width, height],
+      };
     }
     const sharp = await loadSharp();
     const { data: pixels, info } = await sharp(data)
@@ -57,8 +60,9 @@ function pngPixels(data: Buffer): number {
 
 /**
  * Encodes RGBA pixels as `options` ask, the way MapProxy's `img_to_buf` does: `mixed` picks png for
- * any alpha < 255, else jpeg; png with `colors` > 0 is paletted (alpha kept when `transparent`);
- * jpeg drops alpha without compositing (PIL `convert('RGB')`). `movePixels`: `raw.data`'s buffer
+ * any alpha < 255, else jpeg; png with `colors` > 0 is paletted (alpha kept when `transparent`),
+ * unquantised it keeps alpha also where a pixel is translucent; jpeg drops alpha without
+ * compositing (PIL `convert('RGB')`). `movePixels`: `raw.data`'s buffer
  * may be moved to an encoder thread (the caller gives it up). Rejects with `ImageError`
  * (`IMAGE_FORMAT` for an unknown format, `IMAGE_ENCODE` when the encoder fails).
  */
@@ -86,6 +90,9 @@ export async function encodeRaw(
     }
   } else {
     name = requested;
+    // MapProxy saves an unquantised png in the image's own mode: translucent pixels keep their
+    // alpha even in an opaque cache (an `rgba` band merge, a transparent source)
+    if (name === 'png' && colors <= 0 && !keepAlpha) keepAlpha = hasTransparency(raw);
   }
   try {
     return {

@@ -3,7 +3,7 @@
  * `Image.transform(size, EXTENT, box, filter)` that MapProxy uses for rescaled tiles and WMS.
  */
 import type { Size } from '../util/index.js';
-import { flattenOnto } from './flatten.js';
+import { dropAlpha } from './flatten.js';
 import { imageFromRaw } from './image-result.js';
 import { isOpaqueMosaic } from './mosaic.js';
 import { checkSize } from './pixels.js';
@@ -19,8 +19,7 @@ export type PixelBox = readonly [x0: number, y0: number, x1: number, y1: number]
  * thread (Pillow semantics: no antialiasing when shrinking), with `lazy` only when its pixels or
  * an encode are first asked for (see resampled-image.ts). Areas outside the source are
  * transparent `(0, 0, 0, 0)`; with `opaque` (an opaque cache's mosaic, see `opaqueImage`) the
- * source is taken on white, and a scale fills areas outside it black, as Pillow fills an RGB
- * image. Rejects with `ImageError` (`IMAGE_DECODE`, `IMAGE_INVALID`, `IMAGE_TRANSFORM`).
+ * source's alpha is dropped, and areas outside it are black, as Pillow fills an RGB image. Rejects with `ImageError` (`IMAGE_DECODE`, `IMAGE_INVALID`, `IMAGE_TRANSFORM`).
  */
 export async function cropAndScale(
   image: ImageResult,
@@ -33,7 +32,7 @@ export async function cropAndScale(
   const [x0, y0, x1, y1] = srcBox;
   if (srcBox.every(Number.isInteger) && x1 - x0 === dstSize[0] && y1 - y0 === dstSize[1]) {
     const cropped = crop(await image.raw(), x0, y0, dstSize);
-    if (opaque && !isOpaqueMosaic(image)) flattenOnto(cropped.data, 255);
+    if (opaque && !isOpaqueMosaic(image)) dropAlpha(cropped.data);
     return imageFromRaw(cropped, { owned: true });
   }
   // Pillow EXTENT: the whole output onto the box
@@ -43,13 +42,13 @@ export async function cropAndScale(
 
 /**
  * An opaque cache's mosaic as MapProxy holds it, in RGB (`create_image`): translucent pixels (of
- * tiles created for this request, before they were encoded) on white. A mosaic of opaque stored
- * PNG tiles is returned as it is.
+ * tiles created for this request, before they were encoded, or of translucent stored tiles) keep
+ * their colour without the alpha. A mosaic of opaque stored PNG tiles is returned as it is.
  */
 export async function opaqueImage(image: ImageResult): Promise<ImageResult> {
   if (isOpaqueMosaic(image)) return image;
   const raw = await image.raw();
-  return imageFromRaw({ data: flattenOnto(Buffer.from(raw.data), 255), size: raw.size }, { owned: true });
+  return imageFromRaw({ data: dropAlpha(Buffer.from(raw.data)), size: raw.size }, { owned: true });
 }
 
 /** `size` pixels of `raw` from `(x, y)`; outside is transparent black, as Pillow's `crop` fills. */

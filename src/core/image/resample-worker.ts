@@ -3,7 +3,7 @@
  * resampling kernel and moves the result buffer back, or encodes it as an 8-bit PNG first.
  */
 import { Piscina } from 'piscina';
-import { flattenOnto } from './flatten.js';
+import { dropAlpha } from './flatten.js';
 import { keptBuffer } from './kept-buffer.js';
 import { encodePalettePng, type PaletteJob } from './palette-png.js';
 import { isReadInPlace } from './quantize-octree-wasm.js';
@@ -72,7 +72,7 @@ function resampled(job: WorkerJob, where?: 'kernel'): Uint8Array | null {
   if (stitched === null) return null;
   const flatten = job.opaque === true;
   // a mosaic of opaque tiles needs neither the flattening nor the kernel's translucency scan
-  const src = flatten && !stitched.opaque ? flattenOnto(stitched.canvas, 255) : stitched.canvas;
+  const src = flatten && !stitched.opaque ? dropAlpha(stitched.canvas) : stitched.canvas;
   const kernelJob = { ...job, src, srcOpaque: flatten || stitched.opaque, onBlack: flatten };
   return resample(kernelJob, { inKernel: where === 'kernel' });
 }

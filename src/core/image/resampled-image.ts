@@ -19,7 +19,7 @@ export interface ResampleSpec {
   readonly dstSize: Size;
   readonly mapping: { readonly cells: Float64Array } | { readonly extent: ExtentBox };
   readonly method: ResamplingMethod;
-  /** Flatten source and result as flatten.ts says (an opaque cache's mosaic reprojected). */
+  /** Source without alpha, result on black, as flatten.ts says (an opaque cache's mosaic reprojected). */
   readonly opaque: boolean;
 }
 

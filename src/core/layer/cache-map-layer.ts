@@ -78,16 +78,19 @@ export class CacheMapLayer implements MapLayer {
     // within the layer's extent), as MapProxy's
     const stitched = await stitchTiles(tiles, affected.gridSize, grid.tileSize, this.isTransparent);
     // MapProxy TileMerger hands a lone tile on as it is: one read back as JPEG (of a mixed or jpeg
-    // cache) is RGB even when the cache is transparent; one just created is still the RGBA image
+    // cache) is RGB even when the cache is transparent; one just created is still the source's
+    // image (RGBA from a transparent source or an `rgba` band merge, even in an opaque cache)
     const lone = tiles.length === 1 ? tiles[0] : undefined;
     const isLoneJpeg = lone?.format === 'image/jpeg' && lone.isCreated !== true;
+    const isOpaque =
+      isLoneJpeg || (lone?.isCreated === true ? !this.#manager.createsTilesWithAlpha : !this.isTransparent);
     return transformImage(
       stitched,
       { bbox: affected.bbox, srs: grid.srs },
       { bbox: query.bbox, srs: query.srs, size: query.size },
       // an opaque cache's mosaic is RGB in MapProxy: black where the reprojection has no source;
       // resampled when first needed, so that a map's 8-bit PNG encode runs in the same thread task
-      { resampling: this.#resampling, opaque: !this.isTransparent || isLoneJpeg, lazy: true },
+      { resampling: this.#resampling, opaque: isOpaque, lazy: true },
     );
   }
 }
