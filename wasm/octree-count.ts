@@ -28,16 +28,46 @@ export function octreeCount(
   const total = <usize>pixels;
   if (total === 0) return clear;
   const bucketCount: usize = withAlpha ? 1 << 13 : 1 << 12;
+  // a loop for each layout (the flag a constant in it), pointers stepped a pixel and a run's
+  // length from its first pixel's address: V8 kept the flag, the count and the last word on the
+  // stack and reloaded them in every pixel (tried: an inner loop over each run's pixels, count
+  // stage x0.95/x0.97 against the old loop where this one gave x0.89/x0.93)
+  clear = withAlpha
+    ? countRuns(rgba, total, true, buckets, clear, ints)
+    : countRuns(rgba, total, false, buckets, clear, ints);
+  // the integer tables into the f64 ones, zeroed for the next call
+  const counts = ints + (1 << 17);
+  for (let k: usize = 0; k < bucketCount; k++) {
+    const c = load<u32>(counts + (k << 2));
+    if (c === 0) continue;
+    store<u32>(counts + (k << 2), 0);
+    const at = count + (k << 3);
+    store<f64>(at, load<f64>(at) + <f64>c);
+    const v = ints + (k << 4);
+    const w = v128.load(v);
+    v128.store(v, i32x4.splat(0));
+    const s = sums + (k << 5);
+    v128.store(s, f64x2.add(v128.load(s), f64x2.convert_low_i32x4_u(w)));
+    const high = i32x4.shuffle(w, w, 2, 3, 0, 1);
+    v128.store(s, f64x2.add(v128.load(s, 16), f64x2.convert_low_i32x4_u(high)), 16);
+  }
+  return clear;
+}
+
+/** {@link octreeCount}'s pixel loop into the integer tables, for `withAlpha` a constant. */
+@inline
+function countRuns(rgba: usize, total: usize, withAlpha: bool, buckets: usize, clear: i32, ints: usize): i32 {
   const counts = ints + (1 << 17); // after the sums of the larger cube's 8192 buckets
+  const end = rgba + (total << 2);
   let word = ~load<u32>(rgba); // differs from the first pixel
-  let n: u32 = 0;
+  let start = rgba; // the run's first pixel
   let bucket: usize = 0;
   let colour = i32x4.splat(0);
-  for (let i: usize = 0; i < total; i++) {
-    const p = load<u32>(rgba + (i << 2));
+  for (let at = rgba, to = buckets; at < end; at += 4, to += 2) {
+    const p = load<u32>(at);
     if (p !== word) {
-      if (n > 0) flush(ints, counts, bucket, n, colour);
-      n = 0;
+      if (at !== start) flush(ints, counts, bucket, <u32>((at - start) >> 2), colour);
+      start = at;
       word = p;
       let q = p | 0xff00_0000; // the colour counted: alpha 255, or as below
       if (withAlpha) {
@@ -55,25 +85,9 @@ export function octreeCount(
       }
       colour = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(i32x4.splat(<i32>q)));
     }
-    store<u16>(buckets + (i << 1), <u16>bucket);
-    n++;
+    store<u16>(to, <u16>bucket);
   }
-  flush(ints, counts, bucket, n, colour);
-  // the integer tables into the f64 ones, zeroed for the next call
-  for (let k: usize = 0; k < bucketCount; k++) {
-    const c = load<u32>(counts + (k << 2));
-    if (c === 0) continue;
-    store<u32>(counts + (k << 2), 0);
-    const at = count + (k << 3);
-    store<f64>(at, load<f64>(at) + <f64>c);
-    const v = ints + (k << 4);
-    const w = v128.load(v);
-    v128.store(v, i32x4.splat(0));
-    const s = sums + (k << 5);
-    v128.store(s, f64x2.add(v128.load(s), f64x2.convert_low_i32x4_u(w)));
-    const high = i32x4.shuffle(w, w, 2, 3, 0, 1);
-    v128.store(s, f64x2.add(v128.load(s, 16), f64x2.convert_low_i32x4_u(high)), 16);
-  }
+  flush(ints, counts, bucket, <u32>((end - start) >> 2), colour);
   return clear;
 }
 
