@@ -317,7 +317,7 @@ function filtered(
  * `x0 <= x < x1`, rows `y0 <= y < y1` (`out` rows `dstWidth` pixels wide) take the source point of
  * the cell's bilinear map `a0`-`a7` at the pixel centre (relative to the cell's corner `bx0`,
  * `by0`); pixels whose point is outside the source are `fill` (as in {@link scaleBicubic}).
- * `scratch`: 16-byte aligned, 32 bytes a column and 96 more.
+ * `scratch`: 16-byte aligned, 32 bytes a column and 112 more.
  */
 export function transformCell(
   src: usize,
@@ -357,40 +357,40 @@ export function transformCell(
   // the pixel loop's invariants, in memory after the columns' terms: V8 (TurboFan, Node 20) does
   // not hoist them, it computed them again in every pixel (the conversions of width and height,
   // the constants, the row's terms), and a load is one instruction, or none (an operand).
-  // (1.5 * 2^52 - 1: see the taps below; innerX, innerY: tx in [0, innerX) is tx >= 0 and
-  // tx + 3 < width, one unsigned compare; 0 when no tap block fits)
+  // (1.5 * 2^52 - 1: see the taps below; at 32 and 96 the bounds of a point whose 4x4 taps are
+  // all inside the source, see there)
   const inv = scratch + (cols << 5);
   v128.store(inv, f64x2.replace_lane(f64x2.splat(<f64>width), 1, <f64>height));
   v128.store(inv, f64x2.splat(0.5), 16);
-  store<i32>(inv, width > 3 ? width - 3 : 0, 32);
-  store<i32>(inv, height > 3 ? height - 3 : 0, 36);
+  v128.store(inv, f64x2.splat(1.5), 32);
   v128.store(inv, f64x2.splat(6755399441055743.0), 80);
+  v128.store(inv, f64x2.replace_lane(f64x2.splat(<f64>width - 1.5), 1, <f64>height - 1.5), 96);
   const zero = f64x2.splat(0);
   for (let y = y0; <f64>y < y1; y++) {
     const yin = <f64>y - by0 + 0.5;
     v128.store(inv, f64x2.replace_lane(f64x2.splat(a2 * yin), 1, a6 * yin), 48);
     v128.store(inv, f64x2.splat(yin), 64);
     let at = out + ((<usize>y * <usize>dstWidth + <usize>x0) << 2);
-    for (let k: usize = 0; k < cols; k++, at += 4) {
-      const terms = scratch + (k << 5);
+    // the column's terms stepped as a pointer (they end where the invariants start)
+    for (let terms = scratch; terms < inv; terms += 32, at += 4) {
       // sx, sy
       const s = f64x2.add(f64x2.add(v128.load(terms), v128.load(inv, 48)), f64x2.mul(v128.load(terms, 16), v128.load(inv, 64)));
-      // inside the source (NaN is not): both lanes' 0 <= s < size
-      if (i64x2.bitmask(v128.and(f64x2.ge(s, zero), f64x2.lt(s, v128.load(inv)))) !== 3) {
-        store<u32>(at, fill);
-        continue;
-      }
       const f = f64x2.sub(s, v128.load(inv, 16));
       const fl = f64x2.floor(f);
       const fraction = f64x2.sub(f, fl);
-      // fl - 1 as integers: fl is whole and in [-1, size), so fl + (1.5 * 2^52 - 1) is exact and
-      // holds fl - 1 in the low 32 bits of its mantissa (in V8 fewer instructions than trunc_sat)
+      // fl - 1 as integers: fl is whole and in [-1, size) where used, so fl + (1.5 * 2^52 - 1) is
+      // exact and holds fl - 1 in the low 32 bits of its mantissa (in V8 fewer instructions than
+      // trunc_sat)
       const taps = f64x2.add(fl, v128.load(inv, 80));
       const tx = i32x4.extract_lane(taps, 0);
       const ty = i32x4.extract_lane(taps, 2);
       const dx = f64x2.splat(f64x2.extract_lane(fraction, 0));
       const dy = f64x2.splat(f64x2.extract_lane(fraction, 1));
-      if ((<u32>tx < load<u32>(inv, 32)) & (<u32>ty < load<u32>(inv, 36))) {
+      // the 4x4 taps inside the source, tested on the point: tx = floor(sx - 0.5) - 1 is in
+      // [0, width - 3) exactly when 1.5 <= sx < width - 1.5 (sx - 0.5 is exact there, and
+      // rounding keeps order below), the same for ty (NaN fails); this test comes first, and the
+      // point's range test only for the others (it was two integer compares more a pixel)
+      if (i64x2.bitmask(v128.and(f64x2.ge(s, v128.load(inv, 32)), f64x2.lt(s, v128.load(inv, 96)))) === 3) {
         // the 4x4 taps inside the source (most pixels): nothing clipped, no row missing
         const b0 = src + <usize>ty * rowBytes + (<usize>tx << 2);
         const r0 = v128.load(b0);
@@ -428,6 +428,11 @@ export function transformCell(
         const lo3 = same23 ? lo2 : rowLoOf(r3, dx);
         const hi3 = same23 ? hi2 : rowHiOf(r3, dx);
         storePixel(at, cubic(lo0, lo1, lo2, lo3, dy), cubic(hi0, hi1, hi2, hi3, dy));
+        continue;
+      }
+      // inside the source (NaN is not): both lanes' 0 <= s < size
+      if (i64x2.bitmask(v128.and(f64x2.ge(s, zero), f64x2.lt(s, v128.load(inv)))) !== 3) {
+        store<u32>(at, fill);
         continue;
       }
       edgePixel(src, width, height, at, tx, ty, dx, dy);
