@@ -168,7 +168,7 @@ export function scaleBicubic(
 ): void {
   const n = <usize>cols;
   const stride = n << 5;
-  const ringRow = scratch; // i32 x 8 (padded to 64 bytes)
+  const ringRow = scratch; // i32 x 8 (padded to 64 bytes: filtered keeps two addresses at 32, 36)
   const ring = scratch + 64; // 8 rows of f64 x 4 per column
   // per column 32 bytes: the four taps (i32), the fraction (f64 at 16), valid (u8 at 24), so
   // that the row filter's loop keeps one pointer for them (V8 kept three and spilled the loop's
@@ -276,20 +276,21 @@ function filtered(
   const aboveSlot = <usize>((row - 1) & 7);
   const hasAbove = row > 0 && load<i32>(ringRow + (aboveSlot << 2)) === row - 1;
   const above = ring + aboveSlot * stride;
-  // pointers stepped a column at a time (fewer values live in the loop: V8 spilled them)
-  const baseAbove = base - rowBytes;
-  const fromAbove = above - h;
+  // pointers stepped a column at a time (fewer values live in the loop: V8 spilled them), and the
+  // row's and the row above's addresses in the pad after the ring's row numbers: V8 computed them
+  // (and the filtered row above's offset) again in every column, from values on the stack
+  store<u32>(ringRow, <u32>base, 32);
+  store<u32>(ringRow, <u32>(base - rowBytes), 36);
   const end = columns + (n << 5);
-  for (let t = columns, at = h; t < end; t += 32, at += 32) {
+  for (let t = columns, at = h, from = above; t < end; t += 32, at += 32, from += 32) {
     if (load<u8>(t, 24) === 0) continue;
     const d = f64x2.splat(load<f64>(t, 16));
     const c0 = <usize>load<i32>(t);
     const c3 = <usize>load<i32>(t, 12);
     if (c3 === c0 + 12) {
       // four neighbouring taps (most columns): values straight into the ring, no globals
-      const r = v128.load(base + c0);
-      if (hasAbove && !v128.any_true(v128.xor(r, v128.load(baseAbove + c0)))) {
-        const from = at + fromAbove;
+      const r = v128.load(<usize>load<u32>(ringRow, 32) + c0);
+      if (hasAbove && !v128.any_true(v128.xor(r, v128.load(<usize>load<u32>(ringRow, 36) + c0)))) {
         v128.store(at, v128.load(from));
         v128.store(at, v128.load(from, 16), 16);
         continue;
@@ -305,7 +306,7 @@ function filtered(
       v128.store(at, rowHiOf(r, d), 16);
       continue;
     }
-    filterRow(base, c0, <usize>load<i32>(t, 4), <usize>load<i32>(t, 8), c3, d);
+    filterRow(<usize>load<u32>(ringRow, 32), c0, <usize>load<i32>(t, 4), <usize>load<i32>(t, 8), c3, d);
     v128.store(at, rowLo);
     v128.store(at, rowHi, 16);
   }
