@@ -58,18 +58,18 @@ function isMetaTilesResult(value: unknown): value is MetaTilesResult {
 }
 
 /**
- * Starts the palette threads when none is running, without waiting for them: idle threads exit,
+ * Starts a palette thread when none is running, without waiting for it: idle threads exit,
  * and a cold thread (start, module load, quantiser set-up) took 50 ms on an idle machine and up to
  * 1.5 s on a loaded one before the first tile of a cold burst was encoded. Called when the
  * encodes are known to come (a meta tile requested upstream), so the start overlaps the wait.
- * Resolves when the started threads are ready; never rejects (a real encode reports failures).
+ * Resolves when the started thread is ready; never rejects (a real encode reports failures).
  */
 export async function warmPaletteWorkers(): Promise<void> {
   const running = pool.get();
   if (running.threads.length > 0) return;
-  // one warm-up task per thread: piscina starts a thread for each task no idle thread can take
-  const tasks = Array.from({ length: MAX_THREADS }, () => running.run(null, { name: 'warmUp' }));
-  await Promise.allSettled(tasks);
+  // one thread: more start only while encodes queue behind it (thread-pool.ts); two warmed at
+  // once kept both for a whole seed run
+  await running.run(null, { name: 'warmUp' }).catch(() => undefined);
 }
 
 /** Palette threads started or running in this process (tests and metrics). */

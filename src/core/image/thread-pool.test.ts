@@ -172,3 +172,17 @@ test('an image thread idle for 30 s is still there (a serve worker between cold 
     await pool.close();
   }
 });
+
+test('a group uses one thread while at most one task waits for it, and a second when more queue', async () => {
+  const pool = lazyPool('palette-worker', 'warmUp', 2);
+  try {
+    // two at once (the meta tiles of a `seed -c 2` finishing together): the second waits
+    await Promise.all([pool.get().run(null), pool.get().run(null)]);
+    assert.equal(pool.get().threads.length, 1);
+    // three at once: two wait, and a second thread starts
+    await Promise.all([pool.get().run(null), pool.get().run(null), pool.get().run(null)]);
+    assert.equal(pool.get().threads.length, 2);
+  } finally {
+    await pool.close();
+  }
+});

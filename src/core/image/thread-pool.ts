@@ -106,6 +106,16 @@ export interface LazyPool {
  */
 const SHARED_MODULES: ReadonlySet<string> = new Set(['resample-worker', 'palette-worker']);
 
+/**
+ * Tasks of a group waiting beyond those its threads run before it may use one more thread. Each
+ * thread is an isolate with its heap and modules (~10 MB) and a malloc arena for its buffers (15
+ * and 17 MB at a seed's peak, /proc smaps); piscina starts one for every task no idle thread can take, so two meta tiles of a
+ * `seed -c 2` finishing together kept two threads for the whole run, where one kept up: its peak
+ * RSS went from 202-251 to 174-196 MB (bench/seed-pair.ts, 3 alternating pairs) at the same CPU.
+ * `serve -w 2` on 2 cores has one thread per worker anyway.
+ */
+const QUEUED_TO_GROW = 2;
+
 /** One piscina, started on demand, and the pool handles using it now. */
 class ThreadGroup {
   readonly #file: string;
@@ -115,6 +125,28 @@ class ThreadGroup {
   defaultName: string | undefined;
   readonly users = new Set<object>();
   #pool: Piscina | null = null;
+  /** Tasks on piscina's threads at once: one, more while tasks queue, one again once all are done. */
+  readonly #width = new Gate(1);
+  /** Tasks asked of the group's pools and not settled, waiting in their own gates included. */
+  #outstanding = 0;
+
+  /** Counts `task` from the moment a pool is asked for it (before the pool's own gate). */
+  async track<T>(task: () => Promise<T>): Promise<T> {
+    this.#outstanding += 1;
+    if (this.#outstanding >= this.#width.limit + QUEUED_TO_GROW && this.#width.limit < this.maxThreads)
+      this.#width.limit += 1;
+    try {
+      return await task();
+    } finally {
+      this.#outstanding -= 1;
+      if (this.#outstanding === 0) this.#width.limit = 1;
+    }
+  }
+
+  /** Runs `task` on the threads once fewer than the group's width run there. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return this.#width.run(task);
+  }
 
   constructor(workerBaseName: string, execArgv: readonly string[] | undefined) {
     this.#file = new URL(`./${workerBaseName}${RUNS_AS_TYPESCRIPT ? '.ts' : '.js'}`, import.meta.url).href;
@@ -195,7 +227,9 @@ export function lazyPool(
   const handle = {};
   const threads: ImageThreads = {
     run: (task, options) =>
-      gate.run(() => group.pool().run(task, { ...options, name: options?.name ?? name })),
+      group.track(() =>
+        gate.run(() => group.run(() => group.pool().run(task, { ...options, name: options?.name ?? name }))),
+      ),
     get threads() {
       return group.threads;
     },
