@@ -109,10 +109,10 @@ const SHARED_MODULES: ReadonlySet<string> = new Set(['resample-worker', 'palette
 /**
  * Tasks of a group waiting beyond those its threads run before it may use one more thread. Each
  * thread is an isolate with its heap and modules (~10 MB) and a malloc arena for its buffers (15
- * and 17 MB at a seed's peak, /proc smaps); piscina starts one for every task no idle thread can take, so two meta tiles of a
- * `seed -c 2` finishing together kept two threads for the whole run, where one kept up: its peak
- * RSS went from 202-251 to 174-196 MB (bench/seed-pair.ts, 3 alternating pairs) at the same CPU.
- * `serve -w 2` on 2 cores has one thread per worker anyway.
+ * and 17 MB at a seed's peak, /proc smaps); piscina starts one for every task no idle thread can
+ * take, so two meta tiles of a `seed -c 2` finishing together kept two threads for the whole run,
+ * where one kept up: its peak RSS went from 202-251 to 174-196 MB (bench/seed-pair.ts, 3
+ * alternating pairs) at the same CPU. `serve -w 2` on 2 cores has one thread per worker anyway.
  */
 const QUEUED_TO_GROW = 2;
 
