@@ -108,11 +108,10 @@ export async function pollFor<T>(
   const deadline = Date.now() + (options.timeoutMs ?? Infinity);
   const wake = new Wake();
   let unsubscribe: (() => void) | null | undefined;
-  let isWatched = false;
   const [firstMs, maxMs] = options.pollMs ?? [FIRST_POLL_MS, MAX_POLL_MS];
   const watchedMaxMs = Math.max(maxMs, MAX_WATCHED_POLL_MS);
   try {
-    for (let pollMs = firstMs; ; pollMs = Math.min(pollMs * 2, isWatched ? watchedMaxMs : maxMs)) {
+    for (let pollMs = firstMs; ; pollMs = Math.min(pollMs * 2, unsubscribe ? watchedMaxMs : maxMs)) {
       signal?.throwIfAborted();
       // a notice that arrives while the attempt runs is kept: the next wait is then skipped
       wake.reset();
@@ -123,8 +122,7 @@ export async function pollFor<T>(
       if (unsubscribe === undefined && options.wakeOn !== undefined) {
         unsubscribe = options.wakeOn(wake.notify);
         // what changed between the failed attempt and the subscription sent no notice: look again
-        isWatched = unsubscribe !== null;
-        if (isWatched) continue;
+        if (unsubscribe !== null) continue;
       }
       await wake.wait(Math.min(pollMs, left), signal);
     }
