@@ -19,7 +19,8 @@ export type PixelBox = readonly [x0: number, y0: number, x1: number, y1: number]
  * thread (Pillow semantics: no antialiasing when shrinking), with `lazy` only when its pixels or
  * an encode are first asked for (see resampled-image.ts). Areas outside the source are
  * transparent `(0, 0, 0, 0)`; with `opaque` (an opaque cache's mosaic, see `opaqueImage`) the
- * source's alpha is dropped, and areas outside it are black, as Pillow fills an RGB image. Rejects with `ImageError` (`IMAGE_DECODE`, `IMAGE_INVALID`, `IMAGE_TRANSFORM`).
+ * source's alpha is dropped, and areas outside it are black, as Pillow fills an RGB image.
+ * Rejects with `ImageError` (`IMAGE_DECODE`, `IMAGE_INVALID`, `IMAGE_TRANSFORM`).
  */
 export async function cropAndScale(
   image: ImageResult,
