@@ -34,8 +34,24 @@ const LARGE_TILE = 256;
 /** The 2x2 tiles' extent in EPSG:3857 (a piece of Europe). */
 const TILES_BBOX: BBox = [0, 5_000_000, 1_000_000, 6_000_000];
 
-/** A tile of noise and smooth gradients; `kind` says how it is stored. */
-async function tile(seed: number, kind: 'palette' | 'rgb' | 'translucent', size = TILE): Promise<Buffer> {
+const tiles = new Map<string, Promise<Buffer>>();
+
+/**
+ * A tile of noise and smooth gradients; `kind` says how it is stored. Made once per test file:
+ * libimagequant takes ~0.5 s of CPU for a paletted 256-pixel tile of noise.
+ */
+function tile(seed: number, kind: 'palette' | 'rgb' | 'translucent', size = TILE): Promise<Buffer> {
+  const key = `${seed} ${kind} ${size}`;
+  let made = tiles.get(key);
+  if (made === undefined) tiles.set(key, (made = makeTile(seed, kind, size)));
+  return made;
+}
+
+async function makeTile(
+  seed: number,
+  kind: 'palette' | 'rgb' | 'translucent',
+  size: number,
+): Promise<Buffer> {
   const data = Buffer.alloc(size * size * 4);
   let state = seed;
   const next = (): number => (state = (state * 1103515245 + 12345) >>> 0) >>> 24;
