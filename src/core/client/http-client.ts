@@ -3,8 +3,9 @@
  * origin inside), MapProxy's `http` options, the request log line and `UpstreamError`s.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
-import { metrics, requireOnFirstUse, VERSION } from '../util/index.js';
+import { metrics, VERSION } from '../util/index.js';
 import type { CookieJar } from './cookie-jar.js';
 import { UpstreamError } from './errors.js';
 import { acquireHostSlot } from './host-semaphore.js';
@@ -68,18 +69,54 @@ export interface HttpResponse {
 interface Pooled {
   readonly agent: EnvHttpProxyAgent;
   readonly dispatcher: Dispatcher;
-  readonly request: typeof import('undici').request;
+  readonly request: UndiciParts['request'];
+  readonly parseURL: UndiciParts['parseURL'];
 }
 
 const dispatchers = new Map<string, Promise<Pooled>>();
 
 type Undici = typeof import('undici');
+
+/** The parts of undici this client uses, `request` taking the dispatcher as `this` (its API's own form). */
+interface UndiciParts {
+  readonly EnvHttpProxyAgent: Undici['EnvHttpProxyAgent'];
+  readonly redirect: Undici['interceptors']['redirect'];
+  readonly request: (
+    this: Dispatcher,
+    options: Dispatcher.RequestOptions,
+  ) => Promise<Dispatcher.ResponseData>;
+  /** Checks an URL as the top-level `request(url)` does (http(s) only, a valid port, ...). */
+  readonly parseURL: (url: URL) => URL;
+}
+
 /**
- * undici with the first upstream request: ~0.1 s of start-up that `check`, `scales` or a server
- * answering from its cache never need. Required, not imported: from ESM, Node scans its CommonJS
- * entry for named exports first.
+ * undici's agent, redirect interceptor and request API with the first upstream request: ~0.1 s of
+ * start-up that `check`, `scales` or a server answering from its cache never need. Required, not
+ * imported: from ESM, Node scans a CommonJS entry for named exports first. Not its entry module,
+ * which also loads fetch, WebSocket, EventSource, the cache stores and the mocks: a `serve` worker
+ * (which loads this at start) held 6-8 MB more for them (issue 13, peak RSS per worker).
  */
-const loadUndici = requireOnFirstUse<Undici>('undici');
+const loadUndici = (() => {
+  let parts: UndiciParts | undefined;
+  return (): UndiciParts => {
+    if (parts !== undefined) return parts;
+    const require = createRequire(import.meta.url);
+    const api = require('undici/lib/api/index.js') as Record<string, unknown> & {
+      request: UndiciParts['request'];
+    };
+    // as undici's entry does: its ProxyAgent (behind http_proxy/https_proxy) tunnels with the
+    // dispatchers' `connect`, which comes from this mixin
+    Object.assign((require('undici/lib/dispatcher/dispatcher.js') as { prototype: object }).prototype, api);
+    parts = {
+      EnvHttpProxyAgent:
+        require('undici/lib/dispatcher/env-http-proxy-agent.js') as Undici['EnvHttpProxyAgent'],
+      redirect: require('undici/lib/interceptor/redirect.js') as Undici['interceptors']['redirect'],
+      request: api.request,
+      parseURL: (require('undici/lib/core/util.js') as { parseURL: UndiciParts['parseURL'] }).parseURL,
+    };
+    return parts;
+  };
+})();
 
 async function dispatcherFor(tls: TlsOptions): Promise<Pooled> {
   const key = JSON.stringify([tls.caCerts ?? null, tls.noCertChecks ?? false]);
@@ -94,13 +131,13 @@ async function dispatcherFor(tls: TlsOptions): Promise<Pooled> {
 }
 
 async function createDispatcher(tls: TlsOptions): Promise<Pooled> {
-  const { EnvHttpProxyAgent, interceptors, request } = loadUndici();
+  const { EnvHttpProxyAgent, redirect, request, parseURL } = loadUndici();
   const ca = tls.caCerts !== undefined && tls.noCertChecks !== true ? await readFile(tls.caCerts) : undefined;
   const connect = { rejectUnauthorized: tls.noCertChecks !== true, ...(ca === undefined ? {} : { ca }) };
   // EnvHttpProxyAgent honours http_proxy/https_proxy/no_proxy like MapProxy (urllib) does
   const agent = new EnvHttpProxyAgent({ connect, requestTls: connect });
   // urllib follows redirects; so do we
-  return { agent, dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 5 })), request };
+  return { agent, dispatcher: agent.compose(redirect({ maxRedirections: 5 })), request, parseURL };
 }
 
 /**
@@ -196,8 +233,18 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
     metrics.upstreamRequest(options.sourceName ?? 'unknown', durationMs, status === null || status >= 400);
   };
   try {
-    const { dispatcher, request } = await dispatcherFor(options.tls ?? {});
-    const response = await request(parsed, { method, headers, body: options.body, signal, dispatcher });
+    const { dispatcher, request, parseURL } = await dispatcherFor(options.tls ?? {});
+    // what undici's top-level `request(url, options)` hands its dispatcher
+    const url = parseURL(parsed);
+    const path = `${url.pathname}${url.search}`;
+    const response = await request.call(dispatcher, {
+      origin: url.origin,
+      path,
+      method,
+      headers,
+      body: options.body,
+      signal,
+    });
     status = response.statusCode;
     // error responses set cookies too (urllib processes cookies before it raises for the status)
     options.cookieJar?.store(parsed, [response.headers['set-cookie'] ?? []].flat());
