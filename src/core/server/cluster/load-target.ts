@@ -49,10 +49,16 @@ function registerScriptHooks(scriptUrl: string): void {
  * Loads `target`: a `.js`/`.mjs` script is imported and must export `application` (a handler or a
  * promise of one); anything else is a configuration file for `makeApp`. Rejects with the
  * configuration's errors, or `ServerError` (`SERVER_BAD_SCRIPT`) for a script without `application`.
+ * `warmUp` (a configuration file only, default true): what its first requests would load is
+ * loaded first, as a worker that is about to listen wants; a load that only checks the target
+ * passes false.
  */
-export async function loadTarget(target: string, options: { debug?: boolean } = {}): Promise<LoadedApplication> {
-  // a worker is ready when it listens: what its first requests would load comes first
-  if (!isServerScript(target)) return makeApp(target, { debug: options.debug === true, warmUp: true });
+export async function loadTarget(
+  target: string,
+  options: { debug?: boolean; warmUp?: boolean } = {},
+): Promise<LoadedApplication> {
+  if (!isServerScript(target))
+    return makeApp(target, { debug: options.debug === true, warmUp: options.warmUp ?? true });
   const scriptUrl = pathToFileURL(resolve(target)).href;
   registerScriptHooks(scriptUrl);
   let module: { application?: unknown };
