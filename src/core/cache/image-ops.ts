@@ -42,7 +42,8 @@ export function splitTiles(
 /**
  * As {@link splitTiles}, with each tile encoded in the cache format, when that is an 8-bit PNG: one
  * task on a palette thread decodes, cuts and encodes (null for other formats: split, then encode).
- * `keepPixels`: the tiles' pixels are likely asked for (maps drawn on a miss).
+ * `keepPixels`: the tiles' pixels are likely asked for (maps drawn on a miss). `lendBytes`: the
+ * tiles' PNGs are views of a pooled buffer until the result's `release` (see SplitEncoded).
  */
 export function splitAndEncodeTiles(
   image: ImageResult,
@@ -50,9 +51,11 @@ export function splitAndEncodeTiles(
   offsets: readonly (readonly [number, number])[],
   options: ImageFormatOptions,
   keepPixels: boolean,
+  lendBytes = false,
 ): Promise<SplitEncoded | null> {
   return splitAndEncodePalettePng(image, tileSize, offsets, { transparent: options.transparent }, options, {
     keepPixels,
+    lendBytes,
   });
 }
 

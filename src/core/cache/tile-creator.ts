@@ -72,6 +72,13 @@ export interface CreationRequest {
    * a creation gets tiles that decode the meta image again (the same pixels, more CPU).
    */
   readonly bytesOnly?: boolean | undefined;
+  /**
+   * Seeding: the caller reads none of the created tiles' bytes, it only wants them stored. A meta
+   * tile's 8-bit PNGs then stay views of the palette thread's pooled buffer, which goes back for
+   * the next meta tile once they are stored (not 16 copies left to the GC), and the creation
+   * answers `'stored'`: a caller that wants tiles reads them from the cache.
+   */
+  readonly storesOnly?: boolean | undefined;
 }
 
 /**
@@ -176,7 +183,11 @@ export class TileCreator {
       const created = await this.#store(rendered, request);
       steps?.done('store');
       this.#options.onCreated?.(created.size);
-      return created;
+      if (rendered.release === undefined) return created;
+      // lent PNGs (storesOnly): stored now, so their buffer goes back; had the store failed, it
+      // threw (seeding) and the buffer is left to the GC, never reused under a late write
+      rendered.release();
+      return 'stored';
     } finally {
       // 7. unlock, whatever happened
       await lock?.release();
@@ -301,8 +312,11 @@ export class TileCreator {
         const offsets = patterns.map((p) => p.offset);
         // a seed run or a tile request keeps no pixels (nothing draws its tiles into a map)
         const keepPixels = !request.isSeeding && request.bytesOnly !== true;
+        // only where a failed store throws (seeding) and the tiles are stored at all
+        const lendBytes =
+          request.storesOnly === true && request.isSeeding && !cache.isDummy && answer.cacheable;
         const direct = onThread
-          ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, keepPixels)
+          ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, keepPixels, lendBytes)
           : null;
         if (direct !== null) {
           // the thread cuts each tile just before encoding it: its cut and encode time is the
@@ -316,7 +330,7 @@ export class TileCreator {
             const { coord } = patterns[i] as { coord: TileCoord };
             return { coord, data: encoded.data, format: encoded.format, singleColor: undefined, image: tile };
           });
-          return { ...answer, tiles };
+          return { ...answer, tiles, release: direct.release };
         }
         const parts = await splitTiles(image, grid.tileSize, offsets, imageOptions);
         steps?.done('decode and split');
@@ -480,6 +494,8 @@ interface Rendered {
   readonly tiles: readonly EncodedTile[];
   readonly cacheable: boolean;
   readonly authorizeStale: boolean;
+  /** The tiles' bytes are lent (`CreationRequest.storesOnly`): gives them back once stored. */
+  readonly release?: (() => void) | undefined;
 }
 
 const NOTHING: Rendered = { tiles: [], cacheable: true, authorizeStale: false };

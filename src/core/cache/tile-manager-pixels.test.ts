@@ -89,3 +89,51 @@ test('a map keeps the meta tile pixels the thread decoded; a tile service keeps 
   assert.ok(service.pixels.equals(map.pixels), 'same pixels');
   assert.ok(service.tile.data.equals(map.tile.data), 'same PNG bytes');
 });
+
+test('a seed that reads none of its tiles (storesOnly) stores the same bytes and reads back what it asked for', async (t) => {
+  const png = await gradientPng([512, 512]);
+  const meta = [
+    { x: 0, y: 0, z: 1 },
+    { x: 1, y: 0, z: 1 },
+    { x: 0, y: 1, z: 1 },
+    { x: 1, y: 1, z: 1 },
+  ];
+  const managers = await Promise.all(
+    [0, 1].map(async () => {
+      const cache = new FileCache({
+        directory: join(await makeTempDir(t), 'cache'),
+        extension: 'png',
+        layout: 'tms',
+      });
+      const manager = new TileManager({
+        grid: web,
+        cache,
+        sources: [{ source: pngSource(png) }],
+        imageOptions: PNG8,
+        metaSize: [2, 2],
+        metaBuffer: 0,
+      });
+      return { cache, manager };
+    }),
+  );
+  const [served, seeded] = managers as [(typeof managers)[0], (typeof managers)[0]];
+  const want = await served.manager.loadTiles(meta, {});
+  // two seeded meta tiles one after the other: the second reuses the PNG buffer the first gave back
+  for (const run of [0, 1]) {
+    if (run === 1) for (const coord of meta) await seeded.cache.removeTile(coord);
+    const [tile] = await seeded.manager.loadTiles([meta[1] as (typeof meta)[0]], {
+      isSeeding: true,
+      storesOnly: true,
+    });
+    // the creation lent its PNGs and answered 'stored': the tile asked for was read from the cache
+    assert.ok(
+      tile !== null && tile !== undefined && tile.isCreated !== true,
+      'read back, not the lent bytes',
+    );
+    assert.ok(tile.data.equals(want[1]?.data as Buffer), `run ${String(run)}: the tile asked for`);
+    for (const [i, coord] of meta.entries()) {
+      const stored = await seeded.cache.loadTile(coord);
+      assert.ok(stored?.data.equals(want[i]?.data as Buffer), `run ${String(run)}: stored tile ${String(i)}`);
+    }
+  }
+});

@@ -93,6 +93,8 @@ export interface LoadTilesOptions {
   readonly sourceGate?: Pick<Gate, 'run'> | undefined;
   /** The caller uses only the tiles' bytes (tile services): see `CreationRequest.bytesOnly`. */
   readonly bytesOnly?: boolean | undefined;
+  /** Seeding that reads none of the created tiles' bytes: see `CreationRequest.storesOnly`. */
+  readonly storesOnly?: boolean | undefined;
 }
 
 const log = getLogger('mapproxy.cache.tile');
@@ -202,6 +204,7 @@ export class TileManager {
       staleLimitSeconds,
       sourceGate: options.sourceGate,
       bytesOnly: options.bytesOnly,
+      storesOnly: options.storesOnly,
     };
     const results = new Map<string, TileResult | null>();
     const stale = new Map<string, TileResult>();

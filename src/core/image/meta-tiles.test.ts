@@ -168,7 +168,9 @@ test('a meta tile task gives its buffers back and the next one reuses them, leav
   };
   const inverted = Buffer.from(metaPixels().map((value) => 255 - value));
   const other = imageFromBytes(
-    await sharp(inverted, { raw: { width: SIZE[0], height: SIZE[1], channels: 4 } }).png().toBuffer(),
+    await sharp(inverted, { raw: { width: SIZE[0], height: SIZE[1], channels: 4 } })
+      .png()
+      .toBuffer(),
   );
   const first = (await tilePngs(await metaPng())).map((png) => Buffer.from(png));
   // the PNG's copy and the PNGs' buffer came back from the thread
@@ -180,4 +182,29 @@ test('a meta tile task gives its buffers back and the next one reuses them, leav
   assert.ok(metaTileBuffers.size <= 4);
   // the tiles of an earlier task are copies: the reused buffers did not change them
   assert.deepEqual(again, first);
+});
+
+test('lent PNGs are views of one pooled buffer that the next meta tile reuses once released', async () => {
+  const want = await expected(PNG8, true);
+  const lend = async (): Promise<Buffer[]> => {
+    const result = await splitAndEncodePalettePng(await metaPng(), TILE, OFFSETS, {}, PNG8, {
+      keepPixels: false,
+      lendBytes: true,
+    });
+    assert.ok(result?.release, 'a release for the lent buffer');
+    const pngs = result.tiles.map((tile) => tile.encoded.data);
+    assert.ok(
+      pngs.every((png) => png.buffer === pngs[0]?.buffer),
+      'one buffer',
+    );
+    for (const [i, png] of pngs.entries()) assert.ok(png.equals(want.pngs[i] as Buffer), `tile ${i}`);
+    result.release();
+    return pngs;
+  };
+  const first = await lend();
+  const allocated = metaTileBuffers.allocated;
+  await lend();
+  assert.equal(metaTileBuffers.allocated, allocated, 'the second task allocated no pool buffer');
+  // the released buffer went to the thread with the next task: the first views are void now
+  assert.equal(first[0]?.buffer.byteLength, 0);
 });

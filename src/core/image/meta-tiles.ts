@@ -23,6 +23,11 @@ export interface SplitEncodedTile {
 export interface SplitEncoded {
   readonly tiles: SplitEncodedTile[];
   readonly encodeMs: number;
+  /**
+   * With `lendBytes`: gives the buffer the tiles' PNGs are views of back for the next meta tile's;
+   * call it only once nothing reads those PNGs any more. Absent otherwise (the PNGs are copies).
+   */
+  readonly release?: () => void;
 }
 
 /**
@@ -40,8 +45,9 @@ export const metaTileBuffers = new TransferPool(4);
  * quantiser, so the same bytes). Null when `options` ask for anything but an 8-bit PNG (the
  * caller splits and encodes). `keepPixels`: the decoded meta image comes back from the thread for
  * tiles whose pixels are asked for (a map drawn on the miss); otherwise such a tile decodes
- * `image` again. Rejects with `ImageError` (`IMAGE_DECODE`) when `image` cannot be decoded,
- * (`IMAGE_ENCODE`) when the encoder fails.
+ * `image` again. `lendBytes`: the tiles' PNGs are views of a pooled buffer, valid until the
+ * caller calls `release` (a seed stores them and drops them). Rejects with `ImageError`
+ * (`IMAGE_DECODE`) when `image` cannot be decoded, (`IMAGE_ENCODE`) when the encoder fails.
  */
 export async function splitAndEncodePalettePng(
   image: ImageResult,
@@ -49,7 +55,7 @@ export async function splitAndEncodePalettePng(
   offsets: readonly (readonly [x: number, y: number])[],
   split: SplitOptions,
   options: ImageFormatOptions,
-  { keepPixels }: { readonly keepPixels: boolean },
+  { keepPixels, lendBytes = false }: { readonly keepPixels: boolean; readonly lendBytes?: boolean },
 ): Promise<SplitEncoded | null> {
   const params = palettePngParams(options);
   if (params === null) return null;
@@ -79,13 +85,26 @@ export async function splitAndEncodePalettePng(
   let at = 0;
   const encoded = tiles.map((tile, i) => {
     const length = lengths[i] ?? 0;
-    // each tile its own copy: a view would keep all 16 alive in whatever holds one (hot tiles)
-    const data = Buffer.from(pngs.subarray(at, at + length));
+    // each tile its own copy unless lent: a view would keep all 16 alive in whatever holds one (hot
+    // tiles). A seed's copies (~0.4 MB a meta tile) were garbage once written, but many lived long
+    // enough to be promoted and waited for a full collection: the bench seed's main malloc arena
+    // peaked at 70-72 MB with them, 36-41 MB without (bench/seed-pair.ts -c 2 --to 5, smaps)
+    const data = lendBytes
+      ? Buffer.from(pngs.buffer, pngs.byteOffset + at, length)
+      : Buffer.from(pngs.subarray(at, at + length));
     at += length;
     return { image: tile, encoded: { data, format } };
   });
-  for (const spare of [...result.spares, pngs.buffer as ArrayBuffer]) metaTileBuffers.give(spare);
-  return { tiles: encoded, encodeMs: result.encodeMs };
+  for (const spare of result.spares) metaTileBuffers.give(spare);
+  const buffer = pngs.buffer as ArrayBuffer;
+  if (!lendBytes) {
+    metaTileBuffers.give(buffer);
+    return { tiles: encoded, encodeMs: result.encodeMs };
+  }
+  const release = (): void => {
+    metaTileBuffers.give(buffer);
+  };
+  return { tiles: encoded, encodeMs: result.encodeMs, release };
 }
 
 /** Whether {@link splitAndEncodePalettePng} takes tiles of `options`: 8-bit PNG (else it answers null). */

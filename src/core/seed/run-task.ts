@@ -229,6 +229,8 @@ async function planJob(
       };
       await manager.loadTiles(todo, {
         isSeeding: true,
+        // the seed reads none of the tiles it creates
+        storesOnly: true,
         sourcesSeeding: options.sourcesSeeding,
         staleLimitSeconds: limit,
         sourceGate: gate,
