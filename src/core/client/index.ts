@@ -15,6 +15,7 @@ export {
   type HttpResponse,
   type TlsOptions,
 } from './http-client.js';
+export { warmHttpParser } from './http-parser-warm-up.js';
 export { CookieJar } from './cookie-jar.js';
 export { hostSlotUsage } from './host-semaphore.js';
 /** `cgiRequest(script, url, options)`: a `mapserver` source's request, the binary run as CGI. */
