@@ -33,7 +33,10 @@ export function runMetaTiles(job: MetaTilesJob): unknown {
  * `warmPaletteWorkers`' task: a 1x1 encode through the real path (the PNG writer's and the
  * quantiser's tables), and the WebAssembly loops that tile-sized images use, which a 1x1 image
  * does not reach (palette-png.ts keeps small images on the JavaScript loops), compiled and
- * instantiated, so both are ready for the first tile.
+ * instantiated, so both are ready for the first tile. Tried and dropped (issue 13): a synthetic
+ * 256-pixel RGBA PNG through the whole meta tile path here too (decode, quantise with and without
+ * alpha, encode): the fresh `serve -w 2` workers' cold burst 370 (360-430) -> 340 (250-360) ms of
+ * CPU, but +155 ms of CPU a worker at start and +4 MB RSS (4 alternating pairs).
  */
 export function warmUp(): null {
   encodePalettePng({ data: new Uint8Array(4), width: 1, height: 1, colors: 256, withAlpha: false });
