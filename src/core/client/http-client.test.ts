@@ -45,7 +45,7 @@ test("upstream requests load undici's agent, redirects and request API, not its 
   await assert.rejects(httpGet('ftp://127.0.0.1/x'), { code: 'UPSTREAM_INVALID_URL' });
   const loaded = undiciModules();
   assert.ok(loaded.includes('lib/dispatcher/env-http-proxy-agent.js'), loaded.join(', '));
-  // its entry module loads every one of these (a `serve` worker held 6-8 MB more)
+  // its entry module loads every one of these (a `serve` worker held ~4 MB more)
   assert.deepEqual(
     loaded.filter((path) => path === 'index.js' || /^lib\/(web|mock|cache)\//.test(path)),
     [],

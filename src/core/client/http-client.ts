@@ -94,7 +94,12 @@ interface UndiciParts {
  * start-up that `check`, `scales` or a server answering from its cache never need. Required, not
  * imported: from ESM, Node scans a CommonJS entry for named exports first. Not its entry module,
  * which also loads fetch, WebSocket, EventSource, the cache stores and the mocks: a `serve` worker
- * (which loads this at start) held 6-8 MB more for them (issue 13, peak RSS per worker).
+ * (which loads this at start) held ~4 MB more for them (idle 88.8 -> 85.0 MB; issue 13).
+ * What undici still costs: it parses responses with llhttp compiled to WebAssembly, and V8 tiers
+ * that parser up with TurboFan after the first responses, taking ~36 MB of compiler memory (malloc)
+ * for 0.1-0.3 s in each process (plain node: RSS 70 -> 102 -> 66 MB). Node's own client parses
+ * natively: a scratch node:http transport (no proxies or redirects) lowered a fresh worker's peak
+ * on cold tiles 148.8 -> 136.3 MB (3 alternating pairs, 8-14 MB lower in each), not yet done.
  */
 const loadUndici = (() => {
   let parts: UndiciParts | undefined;

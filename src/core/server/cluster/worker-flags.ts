@@ -10,6 +10,8 @@
  * Cached tile hits pay a little in scavenges (issue 13, serve -w 2 under wrk, paired runs on a
  * loaded machine): with 16 MB x0.87 the CPU a hit (median of 12 pair ratios, 0.63-1.24), for the
  * RSS above; 8 MB 0.036 and 4 MB 0.044 ms against 0.034 ms (medians of 7 rounds): no gain.
+ * Fewer V8 helper threads (`--v8-pool-size=2` or `1`, default 4) did not lower the peak (3
+ * alternating triples, medians: tile hits 140.0 / 135.2 / 150.7 MB, WMS 155.8 / 160.5 / 146.7 MB).
  */
 const SEMI_SPACE_MB = 2;
 
@@ -40,8 +42,10 @@ export function workerNodeFlags(execArgv: readonly string[], entry = ''): string
  * the arenas at 2 as well cost +10-16% CPU in lock contention and was left out). Elsewhere than
  * glibc the variable means nothing. 256 kB was no better (bench/rss-phases.ts phases, 3 alternating
  * pairs, peak MB per worker: cold tiles 124-136 -> 119-135, WMS 146-166 -> 149-165, hits 108-126 ->
- * 123-130). What stays is the image thread's own arena: 10-17 MB after cold tiles and WMS maps,
- * ~5 MB of it the stitching's row cache (smaps and gdb's thread_arena, issue 13).
+ * 123-130); `glibc.malloc.arena_max=4` beside it neither (3 pairs, medians: tile hits 147.2 ->
+ * 145.9 MB, WMS 156.7 -> 166.3 MB). What stays is the image thread's own arena: 10-17 MB after
+ * cold tiles and WMS maps, ~5 MB of it the stitching's row cache (smaps and gdb's thread_arena,
+ * issue 13).
  */
 const MMAP_THRESHOLD = 'glibc.malloc.mmap_threshold';
 const MMAP_THRESHOLD_BYTES = 512 * 1024;
