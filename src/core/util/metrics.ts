@@ -9,8 +9,9 @@ import { requireOnFirstUse } from './require-on-first-use.js';
 type PromClient = typeof import('prom-client');
 
 /**
- * prom-client, loaded when a metric is first touched: commands that never count anything
- * (`scales`, `create`, `--help`) skip its start-up cost. A CJS package, so it can be required synchronously.
+ * prom-client, loaded when the metrics are first read (`/metrics`, a serve worker joining the
+ * cluster, a seed's metrics output): counting needs none of it, so a plain seed never loads it. A
+ * CJS package, so it can be required synchronously.
  */
 export const promClient = requireOnFirstUse<PromClient>('prom-client');
 
@@ -20,15 +21,51 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 /** Seconds; tile hits answer in about a millisecond, WMS renders and upstreams take up to a minute. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-/** The process's counters and histograms, registered on first use. */
+/** Tiles served, missing, created; requests answered; upstream requests and errors; lock waits. */
+const requestTallies = tallies();
+const hitTallies = tallies();
+const missTallies = tallies();
+const createdTallies = tallies();
+const upstreamRequestTallies = tallies();
+const upstreamErrorTallies = tallies();
+const lockWaitTallies = tallies();
+
+/**
+ * Histogram observations (seconds) made before prom-client was loaded, by histogram and label:
+ * a seed without a metrics output never reads them, and loading prom-client (with its
+ * @opentelemetry/api) cost each seed ~40 ms of CPU and ~8 MB of RSS at start (issue 13). Bounded:
+ * past `EARLY_OBSERVATIONS` prom-client is loaded and takes them.
+ */
+const early = {
+  request: new Map<string, number[]>(),
+  upstream: new Map<string, number[]>(),
+  lockWait: new Map<string, number[]>(),
+};
+const EARLY_OBSERVATIONS = 4096;
+let earlyCount = 0;
+
+/** Observes `seconds` in histogram `kind` under `label`, in prom-client or kept until it loads. */
+function observe(kind: keyof typeof early, label: string, seconds: number): void {
+  if (instrumentsMade !== undefined) {
+    instrumentsMade[kind](label).observe(seconds);
+    return;
+  }
+  const values = early[kind].get(label);
+  if (values === undefined) early[kind].set(label, [seconds]);
+  else values.push(seconds);
+  if (++earlyCount >= EARLY_OBSERVATIONS) instruments();
+}
+
+/** The process's counters and histograms in prom-client's global registry, made on first read. */
 function createInstruments() {
-  const { Counter, Histogram } = promClient();
-  const requestTallies = talliedCounter(
+  const { Histogram } = promClient();
+  talliedCounter(
     {
       name: 'mapproxy_http_requests_total',
       help: 'HTTP requests answered, by service (first path segment) and status code',
       labelNames: ['service', 'status'],
     },
+    requestTallies,
     // the tally's label is `<service> <status>`
     (key) => key.split(' '),
   );
@@ -38,72 +75,82 @@ function createInstruments() {
     labelNames: ['service'] as const,
     buckets: LATENCY_BUCKETS,
   });
-  const hitTallies = talliedCounter(
+  talliedCounter(
     {
       name: 'mapproxy_cache_hits_total',
       help: 'Tiles served from the cache, by cache (<cache>_<grid>)',
       labelNames: ['cache'],
     },
+    hitTallies,
     (cache) => [cache],
   );
-  const missTallies = talliedCounter(
+  talliedCounter(
     {
       name: 'mapproxy_cache_misses_total',
       help: 'Tiles not in the cache (or stale) when asked for, by cache (<cache>_<grid>)',
       labelNames: ['cache'],
     },
+    missTallies,
     (cache) => [cache],
   );
-  const createdTallies = talliedCounter(
+  talliedCounter(
     {
       name: 'mapproxy_tiles_created_total',
       help: 'Tiles created from the sources, by cache (<cache>_<grid>)',
       labelNames: ['cache'],
     },
+    createdTallies,
     (cache) => [cache],
   );
-  const upstreamRequests = new Counter({
-    name: 'mapproxy_upstream_requests_total',
-    help: 'Requests sent to upstream servers, by source',
-    labelNames: ['source'] as const,
-  });
-  const upstreamErrors = new Counter({
-    name: 'mapproxy_upstream_errors_total',
-    help: 'Upstream requests that failed (HTTP status >= 400, timeout, connection error), by source',
-    labelNames: ['source'] as const,
-  });
+  talliedCounter(
+    {
+      name: 'mapproxy_upstream_requests_total',
+      help: 'Requests sent to upstream servers, by source',
+      labelNames: ['source'],
+    },
+    upstreamRequestTallies,
+    (source) => [source],
+  );
+  talliedCounter(
+    {
+      name: 'mapproxy_upstream_errors_total',
+      help: 'Upstream requests that failed (HTTP status >= 400, timeout, connection error), by source',
+      labelNames: ['source'],
+    },
+    upstreamErrorTallies,
+    (source) => [source],
+  );
   const upstreamSeconds = new Histogram({
     name: 'mapproxy_upstream_request_duration_seconds',
     help: 'Time until an upstream answered (or failed), by source',
     labelNames: ['source'] as const,
     buckets: LATENCY_BUCKETS,
   });
-  const lockWaits = new Counter({
-    name: 'mapproxy_tile_lock_waits_total',
-    help: 'Tile creations that had to wait for a lock held by another request or process',
-  });
+  talliedCounter(
+    {
+      name: 'mapproxy_tile_lock_waits_total',
+      help: 'Tile creations that had to wait for a lock held by another request or process',
+      labelNames: [],
+    },
+    lockWaitTallies,
+    () => [],
+  );
   const lockWaitSeconds = new Histogram({
     name: 'mapproxy_tile_lock_wait_seconds',
     help: 'Time spent waiting for a tile lock held by someone else',
     buckets: LATENCY_BUCKETS,
   });
-
-  const requestSecondsChild = childrenOf((service) => requestSeconds.labels(service));
-  const upstreamChild = childrenOf((source) => ({
-    requests: upstreamRequests.labels(source),
-    errors: upstreamErrors.labels(source),
-    seconds: upstreamSeconds.labels(source),
-  }));
-  return {
-    requestTallies,
-    requestSecondsChild,
-    hitTallies,
-    missTallies,
-    createdTallies,
-    upstreamChild,
-    lockWaits,
-    lockWaitSeconds,
+  const made = {
+    request: childrenOf((service) => requestSeconds.labels(service)),
+    upstream: childrenOf((source) => upstreamSeconds.labels(source)),
+    lockWait: (): { observe(value: number): void } => lockWaitSeconds,
   };
+  for (const kind of ['request', 'upstream', 'lockWait'] as const) {
+    for (const [label, values] of early[kind]) for (const value of values) made[kind](label).observe(value);
+    early[kind].clear();
+  }
+  earlyCount = 0;
+  return made;
 }
 
 let instrumentsMade: ReturnType<typeof createInstruments> | undefined;
@@ -125,28 +172,30 @@ function childrenOf<C>(make: (label: string) => C): (label: string) => C {
 /** A count that waits as a plain number until prom-client reads its counter. */
 interface Tally {
   pending: number;
-  readonly child: { inc(value: number): void };
+  child?: { inc(value: number): void };
 }
 
 /**
  * A labelled counter's increments by label value, kept as plain numbers and handed to prom-client
  * by `flush` (the counter's `collect`, run whenever it is read). prom-client hashes and checks the
- * labels on each `inc` (0.3 us and 200 B); a cached tile hit counts twice (issue 13).
+ * labels on each `inc` (0.3 us and 200 B); a cached tile hit counts twice (issue 13). Counting
+ * needs no prom-client: a seed that never reads its counters does not load it.
  */
-function tallies(make: (label: string) => { inc(value: number): void }) {
+function tallies() {
   const byLabel = new Map<string, Tally>();
   return {
     add(label: string, count: number): void {
       let tally = byLabel.get(label);
       if (tally === undefined) {
-        tally = { pending: 0, child: make(label) };
+        tally = { pending: 0 };
         byLabel.set(label, tally);
       }
       tally.pending += count;
     },
-    flush(): void {
-      for (const tally of byLabel.values()) {
+    flush(make: (label: string) => { inc(value: number): void }): void {
+      for (const [label, tally] of byLabel) {
         if (tally.pending === 0) continue;
+        tally.child ??= make(label);
         tally.child.inc(tally.pending);
         tally.pending = 0;
       }
@@ -155,55 +204,51 @@ function tallies(make: (label: string) => { inc(value: number): void }) {
 }
 
 /**
- * A labelled counter counted through `tallies`, which prom-client receives whenever it reads the
+ * A labelled counter in prom-client fed from `counted`, which it receives whenever it reads the
  * counter. `labelValues` turns a tally's label into the counter's label values.
  */
 function talliedCounter(
   config: { readonly name: string; readonly help: string; readonly labelNames: readonly string[] },
+  counted: ReturnType<typeof tallies>,
   labelValues: (label: string) => string[],
-) {
-  const counted = tallies((label) => counter.labels(...labelValues(label)));
+): void {
   const counter = new (promClient().Counter)({
     ...config,
     collect: () => {
-      counted.flush();
+      counted.flush((label) => counter.labels(...labelValues(label)));
     },
   });
-  return counted;
 }
 
 /** The counters core code updates. Each call is a map lookup and an increment. */
 export const metrics = {
   /** One answered HTTP request; `service` is a route name (or `other`), never a path. */
   request(service: string, status: number, durationMs: number): void {
-    instruments().requestTallies.add(`${service} ${String(status)}`, 1);
-    instruments()
-      .requestSecondsChild(service)
-      .observe(durationMs / 1000);
+    requestTallies.add(`${service} ${String(status)}`, 1);
+    observe('request', service, durationMs / 1000);
   },
   /** `count` tiles found (fresh) in cache `cache`. */
   cacheHits(cache: string, count: number): void {
-    if (count > 0) instruments().hitTallies.add(cache, count);
+    if (count > 0) hitTallies.add(cache, count);
   },
   /** `count` tiles missing (or stale) in cache `cache`. */
   cacheMisses(cache: string, count: number): void {
-    if (count > 0) instruments().missTallies.add(cache, count);
+    if (count > 0) missTallies.add(cache, count);
   },
   /** `count` tiles created from the sources and handed out (and stored unless disabled). */
   tilesCreated(cache: string, count: number): void {
-    if (count > 0) instruments().createdTallies.add(cache, count);
+    if (count > 0) createdTallies.add(cache, count);
   },
   /** One upstream request of source `source` (`unknown` when no source name was given). */
   upstreamRequest(source: string, durationMs: number, failed: boolean): void {
-    const child = instruments().upstreamChild(source);
-    child.requests.inc();
-    child.seconds.observe(durationMs / 1000);
-    if (failed) child.errors.inc();
+    upstreamRequestTallies.add(source, 1);
+    observe('upstream', source, durationMs / 1000);
+    if (failed) upstreamErrorTallies.add(source, 1);
   },
   /** A tile creation waited `waitedMs` for a lock someone else held. */
   lockWait(waitedMs: number): void {
-    instruments().lockWaits.inc();
-    instruments().lockWaitSeconds.observe(waitedMs / 1000);
+    lockWaitTallies.add('', 1);
+    observe('lockWait', '', waitedMs / 1000);
   },
 };
 
