@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ACCESS_FLUSH_MS, ACCESS_LOGGER, configureLogging, getLogger, onLog } from './log.js';
@@ -52,4 +53,27 @@ test("access lines also reach onLog listeners, and follow the access logger's le
   assert.deepEqual(writes, ['[info] GET /level/loud\n']);
   assert.deepEqual(heard, [`${ACCESS_LOGGER} info GET /level/loud`]);
   await nextTurn();
+});
+
+test('the console setup writes its lines to stdout without loading log4js', (t) => {
+  const writes: string[] = [];
+  const original = process.stdout.write.bind(process.stdout);
+  t.mock.method(process.stdout, 'write', (chunk: string | Uint8Array) => {
+    if (String(chunk).includes('mapproxy.seed')) writes.push(String(chunk));
+    else original(chunk);
+    return true;
+  });
+  configureLogging({ level: 'warning', levels: { 'mapproxy.seed.task': 'info' } });
+  getLogger('mapproxy.seed').info('dropped');
+  getLogger('mapproxy.seed').warn('kept');
+  getLogger('mapproxy.seed.task.walk').info('kept too');
+  assert.deepEqual(
+    writes.map((line) => line.replace(/^\[[^\]]+\] /, '')),
+    ['mapproxy.seed - WARNING - kept\n', 'mapproxy.seed.task.walk - INFO - kept too\n'],
+  );
+  // log4js (with streamroller and fs-extra) cost each seed ~30 ms of CPU at start (issue 13)
+  const loaded = Object.keys(createRequire(import.meta.url).cache).filter((path) =>
+    path.includes('/node_modules/log4js/'),
+  );
+  assert.deepEqual(loaded, []);
 });

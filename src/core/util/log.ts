@@ -68,6 +68,8 @@ let levelsVersion = 0;
 /** Every (re)configuration of log4js: the loggers' cached level answers go stale with it. */
 function configureLog4js(config: Configuration): void {
   levelsVersion += 1;
+  direct = undefined;
+  log4jsConfigured = true;
   log4js().configure(config);
 }
 const LOG4JS_LEVELS = { debug: 'debug', info: 'info', warning: 'warn', error: 'error', off: 'off' } as const;
@@ -177,16 +179,6 @@ function logAccessDirect(message: string): void {
   for (const listener of listeners) listener(record);
 }
 
-/**
- * The console's other loggers, to stdout in MapProxy's dev-server format. Access lines never
- * reach it: with this appender configured they take `logAccessDirect`.
- */
-const consoleAppender: AppenderModule = {
-  configure: () => (event) => {
-    process.stdout.write(`${formatLogRecord(toRecord(event))}\n`);
-  },
-};
-
 const listenerAppender: AppenderModule = {
   configure: () => (event) => {
     if (listeners.size === 0) return;
@@ -201,23 +193,57 @@ const listenerAppender: AppenderModule = {
  * dev-server format.
  */
 export function configureLogging(config: LoggingConfig = {}): void {
+  configureDirect(config);
+}
+
+function configureDirect(config: LoggingConfig): DirectSetup {
   accessLinesDirect = config.stdout !== false;
-  const appenders = config.stdout === false ? ['listeners'] : ['stdout', 'listeners'];
-  const categories: Record<string, { appenders: string[]; level: string; inherit?: boolean }> = {
-    default: { appenders, level: LOG4JS_LEVELS[config.level ?? 'info'] },
+  levelsVersion += 1;
+  log4jsConfigured = false;
+  direct = {
+    stdout: config.stdout !== false,
+    level: LEVEL_RANKS[config.level ?? 'info'],
+    levels: new Map(Object.entries(config.levels ?? {}).map(([name, level]) => [name, LEVEL_RANKS[level]])),
   };
-  for (const [name, level] of Object.entries(config.levels ?? {})) {
-    // own appenders without inheriting the parent's, so each line is written once
-    categories[name] = { appenders, level: LOG4JS_LEVELS[level], inherit: false };
+  return direct;
+}
+
+/**
+ * `configureLogging`'s setup (console and listeners, levels by dotted name), done without log4js:
+ * log4js (with streamroller and fs-extra, which its file appenders need at load) cost each seed,
+ * `check` or `grids` ~30 ms of CPU and ~10 MB of RSS at start (issue 13). Only a log ini
+ * (`configureLoggingSetup`) loads it. Undefined while log4js is configured, or before any setup.
+ */
+let direct: DirectSetup | undefined;
+interface DirectSetup {
+  readonly stdout: boolean;
+  /** Rank a line needs unless a dotted ancestor of its logger's name has its own. */
+  readonly level: number;
+  readonly levels: ReadonlyMap<string, number>;
+}
+let log4jsConfigured = false;
+const LEVEL_RANKS: Readonly<Record<LogLevel | 'off', number>> = {
+  debug: 10,
+  info: 20,
+  warning: 30,
+  error: 40,
+  off: Infinity,
+};
+
+/** The rank a logger passes from, as log4js works it out: the nearest dotted ancestor with a level. */
+function directRank(setup: DirectSetup, name: string): number {
+  for (let at = name.length; at > 0; at = name.lastIndexOf('.', at - 1)) {
+    const rank = setup.levels.get(name.slice(0, at));
+    if (rank !== undefined) return rank;
   }
-  configureLog4js({
-    appenders: { stdout: { type: consoleAppender }, listeners: { type: listenerAppender } },
-    categories,
-    // each `serve` worker writes its own console lines (one write per line, as gunicorn's workers
-    // do) instead of sending every event through the primary: that IPC per access line was about
-    // a sixth of the CPU of a cached tile hit, in the worker and the primary (issue 13)
-    disableClustering: true,
-  });
+  return setup.level;
+}
+
+/** A line of `configureLogging`'s setup: to stdout (unless off) and to the listeners. */
+function logDirect(setup: DirectSetup, name: string, level: LogLevel, message: string): void {
+  const record: LogRecord = { name, level, message, time: new Date() };
+  if (setup.stdout) process.stdout.write(`${formatLogRecord(record)}\n`);
+  for (const listener of listeners) listener(record);
 }
 
 /**
@@ -231,41 +257,46 @@ export function onLog(listener: (record: LogRecord) => void): () => void {
 
 /** The logger for a dotted MapProxy name such as `mapproxy.source.wms`. */
 export function getLogger(name: string): Logger {
-  // resolved on the first line, so that merely importing a module that logs does not load log4js
+  // resolved on the first line under a log ini's setup: merely importing a module that logs, or
+  // logging under configureLogging's, does not load log4js
   let resolved: ReturnType<Log4js['getLogger']> | undefined;
-  const logger = (): ReturnType<Log4js['getLogger']> => {
-    if (resolved === undefined) {
-      if (!log4js().isConfigured()) configureLogging();
-      resolved = log4js().getLogger(name);
-    }
-    return resolved;
-  };
+  const logger = (): ReturnType<Log4js['getLogger']> => (resolved ??= log4js().getLogger(name));
   // log4js works a level out anew (and allocates) on each ask; a cached tile hit asks up to three
   // times, so the answers are kept until the next configuration (issue 13)
   let enabledVersion = -1;
   const enabled: Record<LogLevel, boolean> = { debug: false, info: false, warning: false, error: false };
   const isEnabled = (level: LogLevel): boolean => {
     if (enabledVersion !== levelsVersion) {
-      const resolvedLogger = logger();
-      for (const known of LEVEL_NAMES) enabled[known] = resolvedLogger.isLevelEnabled(LOG4JS_LEVELS[known]);
+      if (!log4jsConfigured) {
+        // without any setup the defaults apply: configureLogging's
+        const rank = directRank(direct ?? configureDirect({}), name);
+        for (const known of LEVEL_NAMES) enabled[known] = LEVEL_RANKS[known] >= rank;
+      } else {
+        const resolvedLogger = logger();
+        for (const known of LEVEL_NAMES) enabled[known] = resolvedLogger.isLevelEnabled(LOG4JS_LEVELS[known]);
+      }
       enabledVersion = levelsVersion;
     }
     return enabled[level];
   };
+  const log = (level: LogLevel, message: string): void => {
+    if (log4jsConfigured) logger()[LOG4JS_LEVELS[level]](message);
+    else if (isEnabled(level)) logDirect(direct ?? configureDirect({}), name, level, message);
+  };
   return {
     name,
     debug: (message) => {
-      logger().debug(message);
+      log('debug', message);
     },
     info: (message) => {
-      if (!accessLinesDirect || name !== ACCESS_LOGGER) logger().info(message);
+      if (!accessLinesDirect || name !== ACCESS_LOGGER) log('info', message);
       else if (isEnabled('info')) logAccessDirect(message);
     },
     warn: (message) => {
-      logger().warn(message);
+      log('warning', message);
     },
     error: (message) => {
-      logger().error(message);
+      log('error', message);
     },
     isEnabled,
   };
