@@ -46,10 +46,17 @@ export interface ServeProcess {
   waitFor(pattern: RegExp, from?: number): Promise<string>;
 }
 
-/** Runs `mapproxy-util serve ARGS` (bind 127.0.0.1:0 unless given) until the test ends. */
-export async function startServe(t: TestContext, args: readonly string[], cwd?: string): Promise<ServeProcess> {
+/**
+ * Runs `mapproxy-util serve ARGS` (bind 127.0.0.1:0 unless given) until the test ends; `cli`: the
+ * node arguments that start mapproxy-util (default CLI_ARGV, e.g. [DEV_BIN] for the sources).
+ */
+export async function startServe(
+  t: TestContext,
+  args: readonly string[],
+  { cwd, cli = CLI_ARGV }: { readonly cwd?: string; readonly cli?: readonly string[] } = {},
+): Promise<ServeProcess> {
   const bind = args.includes('-b') ? [] : ['-b', '127.0.0.1:0'];
-  const child = spawn(process.execPath, [...CLI_ARGV, 'serve', ...args, ...bind], {
+  const child = spawn(process.execPath, [...cli, 'serve', ...args, ...bind], {
     cwd,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test, type TestContext } from 'node:test';
-import { isDistCurrent, runCommand } from '../helpers/cli.js';
+import { DEV_BIN, isDistCurrent, runCommand } from '../helpers/cli.js';
 import { copyFixture } from '../helpers/fixtures.js';
 import { startServe } from '../helpers/front-proxy.js';
 import { solidPng, startUpstream } from '../helpers/upstream.js';
@@ -115,6 +115,17 @@ test('create -t wsgi-app writes a script that mapproxy-util serve and node app.j
   const caps = await fetch(`${url}/tms/1.0.0/`);
   assert.equal(caps.status, 200);
   assert.match(await caps.text(), /<TileMap [^>]*href="http:\/\/127\.0\.0\.1:\d+\/tms\/1\.0\.0\/debug\/EPSG3857"/);
+});
+
+test('node bin/dev.js serve app.js: the sources serve a script that imports mapproxy-ts', async (t) => {
+  // whether dist/ is current or not, as a developer runs the sources
+  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
+  const script = join(dirname(configFile), 'app.js');
+  assert.equal((await runCommand(['create', '-t', 'wsgi-app', '-f', configFile, script])).code, 0);
+  const served = await startServe(t, [script, '-w', '1'], { cli: [DEV_BIN] });
+  const tile = await fetch(`${served.url}/tms/1.0.0/debug/EPSG3857/0/0/0.png`);
+  assert.equal(tile.status, 200);
+  assert.equal(tile.headers.get('content-type'), 'image/png');
 });
 
 test('node app.js runs with plain node where mapproxy-ts is not installed beside it', async (t) => {

@@ -37,7 +37,8 @@ function registerScriptHooks(scriptUrl: string): void {
     'let data;',
     'export function initialize(value) { data = value; }',
     'export async function resolve(specifier, context, next) {',
-    "  if (specifier === 'mapproxy-ts') return { url: data.coreIndex, shortCircuit: true };",
+    // on down the chain: run from the sources, tsx resolves (and so loads) the .ts index it names
+    "  if (specifier === 'mapproxy-ts') return next(data.coreIndex, context);",
     "  if (specifier === data.scriptUrl) return { url: specifier, format: 'module', shortCircuit: true };",
     '  return next(specifier, context);',
     '}',
