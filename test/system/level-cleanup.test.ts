@@ -6,7 +6,7 @@
  * cleaned tile by tile.
  */
 import assert from 'node:assert/strict';
-import { copyFile, cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
@@ -76,6 +76,19 @@ async function seededDir(t: TestContext) {
   await writeConfig(dir, upstream);
   return { dir, upstream };
 }
+
+test('an in-process seed closes its SQLite files: no -wal or -shm is left beside them', async (t) => {
+  // left open, a WAL database was checkpointed (its -wal and -shm removed) whenever the garbage
+  // collector came to the connection, under a copy of the directory made meanwhile
+  const dir = await seedOnce(t);
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const files = await readdir(join(dir, 'cache_data'), { recursive: true });
+  assert.ok(files.includes('mb.mbtiles'), files.join(', '));
+  assert.deepEqual(
+    files.filter((file) => /-(wal|shm)$/.test(file)),
+    [],
+  );
+});
 
 const cleanupArgs = (name: string) => ['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--cleanup', name];
 

@@ -88,25 +88,45 @@ export interface SeedRunResult {
   readonly failureCount: number;
 }
 
+type PlanOptions = Pick<
+  RunSeedOptions,
+  'proxyConfigFile' | 'seedConfigFile' | 'seeds' | 'cleanups' | 'env' | 'now'
+>;
+
 /**
  * Loads the configurations and plans the selected tasks without running them (`--summary`).
  * Rejects with `ConfigErrors`, `ConfigError` (build stage) or `SeedError`.
  */
-export async function planSeedRun(
-  options: Pick<RunSeedOptions, 'proxyConfigFile' | 'seedConfigFile' | 'seeds' | 'cleanups' | 'env' | 'now'>,
-): Promise<SeedPlan> {
+export async function planSeedRun(options: PlanOptions): Promise<SeedPlan> {
+  const { plan, close } = await buildSeedRun(options);
+  await close();
+  return plan;
+}
+
+/**
+ * The plan and `close`, which releases what the built configuration holds open (SQLite handles,
+ * Redis and S3 clients). Left to the garbage collector, a WAL database was checkpointed and its
+ * `-wal`/`-shm` files removed whenever the collector came to it, also long after an in-process run.
+ */
+async function buildSeedRun(options: PlanOptions): Promise<{ plan: SeedPlan; close: () => Promise<void> }> {
   const loaded = await loadConfig(options.proxyConfigFile, { env: options.env });
   const seedConfig = await loadSeedConfig(options.seedConfigFile, loaded, { env: options.env });
   const runtime = buildProxy(loaded);
-  return planSeed(
-    {
-      seedConfig: seedConfig.config,
-      caches: runtime.caches,
-      coverage: (name) => seedConfigCoverage(seedConfig, name),
-      nowMs: (options.now ?? Date.now)(),
-    },
-    { seeds: options.seeds, cleanups: options.cleanups },
-  );
+  try {
+    const plan = await planSeed(
+      {
+        seedConfig: seedConfig.config,
+        caches: runtime.caches,
+        coverage: (name) => seedConfigCoverage(seedConfig, name),
+        nowMs: (options.now ?? Date.now)(),
+      },
+      { seeds: options.seeds, cleanups: options.cleanups },
+    );
+    return { plan, close: () => runtime.close() };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
 }
 
 /**
@@ -142,10 +162,18 @@ export async function runSeed(options: RunSeedOptions): Promise<SeedRunResult> {
 }
 
 async function runSeedTasks(options: RunSeedOptions): Promise<SeedRunResult> {
+  if (options.logConfigFile !== undefined) await configureLoggingFromIni(options.logConfigFile);
+  const { plan, close } = await buildSeedRun(options);
+  try {
+    return await runPlan(plan, options);
+  } finally {
+    await close();
+  }
+}
+
+async function runPlan(plan: SeedPlan, options: RunSeedOptions): Promise<SeedRunResult> {
   const now = options.now ?? Date.now;
   const onEvent = options.onEvent ?? (() => undefined);
-  if (options.logConfigFile !== undefined) await configureLoggingFromIni(options.logConfigFile);
-  const plan = await planSeedRun(options);
   for (const note of plan.notes) onEvent({ type: 'note', message: note });
 
   // 1. --reseed-file/--reseed-interval, as MapProxy's script.py: a missing file is created; an
