@@ -62,14 +62,13 @@ export interface LoggingConfig {
 }
 
 const LEVEL_NAMES: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
-/** Bumped by each configuration of log4js: loggers' cached level answers older than it are stale. */
+/** Bumped by each configuration: loggers' cached level answers older than it are stale. */
 let levelsVersion = 0;
 
-/** Every (re)configuration of log4js: the loggers' cached level answers go stale with it. */
+/** Every (re)configuration of log4js (a log ini): the loggers' cached level answers go stale with it. */
 function configureLog4js(config: Configuration): void {
   levelsVersion += 1;
-  direct = undefined;
-  log4jsConfigured = true;
+  direct = null;
   log4js().configure(config);
 }
 const LOG4JS_LEVELS = { debug: 'debug', info: 'info', warning: 'warn', error: 'error', off: 'off' } as const;
@@ -158,13 +157,6 @@ function queueAccessLine(line: string): void {
 }
 
 /**
- * True while `configureLogging`'s console setup is in force: access lines then go straight to the
- * console's batch (and to `onLog` listeners) without a log4js event. Under the bench's cached tile
- * hits, the event and its dispatch were most of the ~11 us an access line cost (issue 13).
- */
-let accessLinesDirect = false;
-
-/**
  * The console as in MapProxy's dev server: werkzeug's request lines (our access logger) go to
  * stderr, so `2>/dev/null` keeps the application log alone. They go out together at most
  * `ACCESS_FLUSH_MS` after the first of them: stderr writes are synchronous for files and pipes,
@@ -193,35 +185,25 @@ const listenerAppender: AppenderModule = {
  * dev-server format.
  */
 export function configureLogging(config: LoggingConfig = {}): void {
-  configureDirect(config);
-}
-
-function configureDirect(config: LoggingConfig): DirectSetup {
-  accessLinesDirect = config.stdout !== false;
   levelsVersion += 1;
-  log4jsConfigured = false;
-  direct = {
-    stdout: config.stdout !== false,
-    level: LEVEL_RANKS[config.level ?? 'info'],
-    levels: new Map(Object.entries(config.levels ?? {}).map(([name, level]) => [name, LEVEL_RANKS[level]])),
-  };
-  return direct;
+  direct = directSetup(config);
 }
 
-/**
- * `configureLogging`'s setup (console and listeners, levels by dotted name), done without log4js:
- * log4js (with streamroller and fs-extra, which its file appenders need at load) cost each seed,
- * `check` or `grids` ~30 ms of CPU and ~10 MB of RSS at start (issue 13). Only a log ini
- * (`configureLoggingSetup`) loads it. Undefined while log4js is configured, or before any setup.
- */
-let direct: DirectSetup | undefined;
 interface DirectSetup {
   readonly stdout: boolean;
   /** Rank a line needs unless a dotted ancestor of its logger's name has its own. */
   readonly level: number;
   readonly levels: ReadonlyMap<string, number>;
 }
-let log4jsConfigured = false;
+
+function directSetup(config: LoggingConfig): DirectSetup {
+  return {
+    stdout: config.stdout !== false,
+    level: LEVEL_RANKS[config.level ?? 'info'],
+    levels: new Map(Object.entries(config.levels ?? {}).map(([name, level]) => [name, LEVEL_RANKS[level]])),
+  };
+}
+
 const LEVEL_RANKS: Readonly<Record<LogLevel | 'off', number>> = {
   debug: 10,
   info: 20,
@@ -229,6 +211,17 @@ const LEVEL_RANKS: Readonly<Record<LogLevel | 'off', number>> = {
   error: 40,
   off: Infinity,
 };
+
+/**
+ * `configureLogging`'s setup (console and listeners, levels by dotted name), done without log4js:
+ * log4js (with streamroller and fs-extra, which its file appenders need at load) cost each seed,
+ * `check` or `grids` ~30 ms of CPU and ~10 MB of RSS at start (issue 13). Only a log ini
+ * (`configureLoggingSetup`) loads it; null while its setup is in force. Before any call, the
+ * defaults. With stdout on, access lines go straight to the console's batch (and to `onLog`
+ * listeners): under the bench's cached tile hits a log4js event and its dispatch were most of the
+ * ~11 us an access line cost (issue 13).
+ */
+let direct: DirectSetup | null = directSetup({});
 
 /** The rank a logger passes from, as log4js works it out: the nearest dotted ancestor with a level. */
 function directRank(setup: DirectSetup, name: string): number {
@@ -267,9 +260,8 @@ export function getLogger(name: string): Logger {
   const enabled: Record<LogLevel, boolean> = { debug: false, info: false, warning: false, error: false };
   const isEnabled = (level: LogLevel): boolean => {
     if (enabledVersion !== levelsVersion) {
-      if (!log4jsConfigured) {
-        // without any setup the defaults apply: configureLogging's
-        const rank = directRank(direct ?? configureDirect({}), name);
+      if (direct !== null) {
+        const rank = directRank(direct, name);
         for (const known of LEVEL_NAMES) enabled[known] = LEVEL_RANKS[known] >= rank;
       } else {
         const resolvedLogger = logger();
@@ -280,8 +272,8 @@ export function getLogger(name: string): Logger {
     return enabled[level];
   };
   const log = (level: LogLevel, message: string): void => {
-    if (log4jsConfigured) logger()[LOG4JS_LEVELS[level]](message);
-    else if (isEnabled(level)) logDirect(direct ?? configureDirect({}), name, level, message);
+    if (direct === null) logger()[LOG4JS_LEVELS[level]](message);
+    else if (isEnabled(level)) logDirect(direct, name, level, message);
   };
   return {
     name,
@@ -289,7 +281,7 @@ export function getLogger(name: string): Logger {
       log('debug', message);
     },
     info: (message) => {
-      if (!accessLinesDirect || name !== ACCESS_LOGGER) log('info', message);
+      if (direct?.stdout !== true || name !== ACCESS_LOGGER) log('info', message);
       else if (isEnabled('info')) logAccessDirect(message);
     },
     warn: (message) => {
@@ -421,7 +413,6 @@ function handlerAppender(spec: LogHandlerSpec): Appender {
  * `notset` loggers come from the nearest ancestor with a level. `onLog` listeners keep working.
  */
 export function configureLoggingSetup(setup: LogSetup): void {
-  accessLinesDirect = false;
   const appenders: Record<string, Appender> = { listeners: { type: listenerAppender } };
   for (const [name, spec] of Object.entries(setup.handlers)) {
     appenders[`h_${name}`] = handlerAppender(spec);
