@@ -101,27 +101,27 @@ interface UndiciParts {
  * natively: a scratch node:http transport (no proxies or redirects) lowered a fresh worker's peak
  * on cold tiles 148.8 -> 136.3 MB (3 alternating pairs, 8-14 MB lower in each), not yet done.
  */
-const loadUndici = (() => {
-  let parts: UndiciParts | undefined;
-  return (): UndiciParts => {
-    if (parts !== undefined) return parts;
-    const require = createRequire(import.meta.url);
-    const api = require('undici/lib/api/index.js') as Record<string, unknown> & {
-      request: UndiciParts['request'];
-    };
-    // as undici's entry does: its ProxyAgent (behind http_proxy/https_proxy) tunnels with the
-    // dispatchers' `connect`, which comes from this mixin
-    Object.assign((require('undici/lib/dispatcher/dispatcher.js') as { prototype: object }).prototype, api);
-    parts = {
-      EnvHttpProxyAgent:
-        require('undici/lib/dispatcher/env-http-proxy-agent.js') as Undici['EnvHttpProxyAgent'],
-      redirect: require('undici/lib/interceptor/redirect.js') as Undici['interceptors']['redirect'],
-      request: api.request,
-      parseURL: (require('undici/lib/core/util.js') as { parseURL: UndiciParts['parseURL'] }).parseURL,
-    };
-    return parts;
+function loadUndici(): UndiciParts {
+  return (undiciParts ??= requireUndiciParts());
+}
+let undiciParts: UndiciParts | undefined;
+
+function requireUndiciParts(): UndiciParts {
+  const require = createRequire(import.meta.url);
+  const api = require('undici/lib/api/index.js') as Record<string, unknown> & {
+    request: UndiciParts['request'];
   };
-})();
+  // as undici's entry does: its ProxyAgent (behind http_proxy/https_proxy) tunnels with the
+  // dispatchers' `connect`, which comes from this mixin
+  Object.assign((require('undici/lib/dispatcher/dispatcher.js') as { prototype: object }).prototype, api);
+  return {
+    EnvHttpProxyAgent:
+      require('undici/lib/dispatcher/env-http-proxy-agent.js') as Undici['EnvHttpProxyAgent'],
+    redirect: require('undici/lib/interceptor/redirect.js') as Undici['interceptors']['redirect'],
+    request: api.request,
+    parseURL: (require('undici/lib/core/util.js') as { parseURL: UndiciParts['parseURL'] }).parseURL,
+  };
+}
 
 async function dispatcherFor(tls: TlsOptions): Promise<Pooled> {
   const key = JSON.stringify([tls.caCerts ?? null, tls.noCertChecks ?? false]);
