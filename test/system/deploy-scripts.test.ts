@@ -96,12 +96,21 @@ async function tileUpstream(t: TestContext) {
   return upstream;
 }
 
-test('create -t wsgi-app writes a script that mapproxy-util serve and node app.js run as is', async (t) => {
-  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
-  const dir = dirname(configFile);
-  const script = join(dir, 'app.js');
+/** `create -t wsgi-app` for a copy of fixture `name`: the script's path (app.js beside the copy). */
+async function createServerScript(
+  t: TestContext,
+  name = 'deploy/mapproxy.yaml',
+  vars: Readonly<Record<string, string>> = {},
+): Promise<string> {
+  const configFile = await copyFixture(t, name, vars);
+  const script = join(dirname(configFile), 'app.js');
   const created = await runCommand(['create', '-t', 'wsgi-app', '-f', configFile, script]);
   assert.equal(created.code, 0, created.stderr);
+  return script;
+}
+
+test('create -t wsgi-app writes a script that mapproxy-util serve and node app.js run as is', async (t) => {
+  const script = await createServerScript(t);
   assert.match(await readFile(script, 'utf8'), /export const application = await mapproxy\.makeApp\(/);
 
   // serve: no local install needed, `mapproxy-ts` is the serving engine itself
@@ -110,7 +119,7 @@ test('create -t wsgi-app writes a script that mapproxy-util serve and node app.j
   assert.equal(tile.status, 200);
   assert.equal(tile.headers.get('content-type'), 'image/png');
 
-  await installPackageShim(dir);
+  await installPackageShim(dirname(script));
   const { url } = await runScript(t, script);
   const caps = await fetch(`${url}/tms/1.0.0/`);
   assert.equal(caps.status, 200);
@@ -119,9 +128,7 @@ test('create -t wsgi-app writes a script that mapproxy-util serve and node app.j
 
 test('node bin/dev.js serve app.js: the sources serve a script that imports mapproxy-ts', async (t) => {
   // whether dist/ is current or not, as a developer runs the sources
-  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
-  const script = join(dirname(configFile), 'app.js');
-  assert.equal((await runCommand(['create', '-t', 'wsgi-app', '-f', configFile, script])).code, 0);
+  const script = await createServerScript(t);
   const served = await startServe(t, [script, '-w', '1'], { cli: [DEV_BIN] });
   const tile = await fetch(`${served.url}/tms/1.0.0/debug/EPSG3857/0/0/0.png`);
   assert.equal(tile.status, 200);
@@ -135,9 +142,7 @@ test('node app.js runs with plain node where mapproxy-ts is not installed beside
     t.skip('needs dist/ (npm run build)');
     return;
   }
-  const configFile = await copyFixture(t, 'deploy/mapproxy.yaml');
-  const script = join(dirname(configFile), 'app.js');
-  assert.equal((await runCommand(['create', '-t', 'wsgi-app', '-f', configFile, script])).code, 0);
+  const script = await createServerScript(t);
   const { url } = await runScript(t, script);
   const tile = await fetch(`${url}/tms/1.0.0/debug/EPSG3857/0/0/0.png`);
   assert.equal(tile.status, 200);
@@ -168,10 +173,8 @@ test('create -t log-ini passed to serve --log-config writes mapproxy.log and sou
 
 test("the server script's commented logging lines work once uncommented", async (t) => {
   const upstream = await tileUpstream(t);
-  const configFile = await copyFixture(t, 'deploy/tile-source.yaml', { UPSTREAM_URL: upstream.url });
-  const dir = dirname(configFile);
-  const script = join(dir, 'app.js');
-  assert.equal((await runCommand(['create', '-t', 'wsgi-app', '-f', configFile, script])).code, 0);
+  const script = await createServerScript(t, 'deploy/tile-source.yaml', { UPSTREAM_URL: upstream.url });
+  const dir = dirname(script);
   assert.equal((await runCommand(['create', '-t', 'log-ini', join(dir, 'log.ini')])).code, 0);
   const text = await readFile(script, 'utf8');
   const uncommented = text.replace(/^\/\/ ((import|await) .*)$/gm, '$1');
