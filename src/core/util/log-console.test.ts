@@ -1,17 +1,23 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ACCESS_FLUSH_MS, ACCESS_LOGGER, configureLogging, getLogger, onLog } from './log.js';
 
-test('access lines reach stderr together, in order, ACCESS_FLUSH_MS after the first, or at once past 64 kB', async (t) => {
+/** What is written to `stream` while the test runs and `keep` accepts; the rest goes out as usual. */
+function captureWrites(t: TestContext, stream: NodeJS.WriteStream, keep: (text: string) => boolean): string[] {
   const writes: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  t.mock.method(process.stderr, 'write', (chunk: string | Uint8Array) => {
-    if (String(chunk).startsWith('[info] line ')) writes.push(String(chunk));
+  const original = stream.write.bind(stream);
+  t.mock.method(stream, 'write', (chunk: string | Uint8Array) => {
+    if (keep(String(chunk))) writes.push(String(chunk));
     else original(chunk);
     return true;
   });
+  return writes;
+}
+
+test('access lines reach stderr together, in order, ACCESS_FLUSH_MS after the first, or at once past 64 kB', async (t) => {
+  const writes = captureWrites(t, process.stderr, (text) => text.startsWith('[info] line '));
   t.mock.timers.enable({ apis: ['setTimeout'] });
   configureLogging();
   const access = getLogger(ACCESS_LOGGER);
@@ -56,13 +62,7 @@ test("access lines also reach onLog listeners, and follow the access logger's le
 });
 
 test('the console setup writes its lines to stdout without loading log4js', (t) => {
-  const writes: string[] = [];
-  const original = process.stdout.write.bind(process.stdout);
-  t.mock.method(process.stdout, 'write', (chunk: string | Uint8Array) => {
-    if (String(chunk).includes('mapproxy.seed')) writes.push(String(chunk));
-    else original(chunk);
-    return true;
-  });
+  const writes = captureWrites(t, process.stdout, (text) => text.includes('mapproxy.seed'));
   configureLogging({ level: 'warning', levels: { 'mapproxy.seed.task': 'info' } });
   getLogger('mapproxy.seed').info('dropped');
   getLogger('mapproxy.seed').warn('kept');
