@@ -38,6 +38,14 @@ class MosaicImage implements ImageResult {
     return this.#raw;
   }
 
+  /**
+   * Pixels stitched for the caller alone, which may move them to another thread; null once
+   * `raw()` was asked for (others may hold its pixels: the caller uses those).
+   */
+  takeRaw(): Promise<RawImage> | null {
+    return this.#raw === null ? stitchHere(this.#tiles, this.#gridSize, this.#tileSize) : null;
+  }
+
   /** Every tile there, an undecoded PNG without alpha or translucent palette entries. */
   get isOpaque(): boolean {
     return this.#tiles.every((tile) => {
@@ -73,6 +81,14 @@ export function isOpaqueMosaic(image: ImageResult): boolean {
 /** {@link MosaicImage.pngMosaic} of `image`, null for any other image. */
 export function pngMosaicOf(image: ImageResult): PngMosaic | null {
   return image instanceof MosaicImage ? image.pngMosaic : null;
+}
+
+/**
+ * {@link MosaicImage.takeRaw} of `image`: pixels stitched for the caller alone, which may move their
+ * buffer to a thread; null for any other image or a mosaic already stitched by `raw()`.
+ */
+export function takeMosaicRaw(image: ImageResult): Promise<RawImage> | null {
+  return image instanceof MosaicImage ? image.takeRaw() : null;
 }
 
 /**

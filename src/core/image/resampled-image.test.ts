@@ -17,8 +17,10 @@ import {
   transformImage,
   type ImageResult,
 } from './index.js';
+import { takeMosaicRaw } from './mosaic.js';
 import { hasTranslucentPixel } from './pixels.js';
 import { isKnownOpaque } from './resampled-image.js';
+import { resampleInWorker } from './worker-pool.js';
 
 test.after(() => closeImageWorkers());
 
@@ -218,4 +220,77 @@ test('a lazy resampling of a corrupt tile rejects its encode as the resampling a
   });
   const lazy = await transformImage(await corruptMosaic(), ...args, { resampling: 'bicubic', lazy: true });
   await assert.rejects(lazy.encode(PNG8), { code: 'IMAGE_DECODE' });
+});
+
+/** The tiles of {@link mosaic} as pixels (tiles created on a miss are drawn from their images). */
+async function pixelMosaic(kinds: readonly ('palette' | 'rgb' | 'translucent')[]): Promise<ImageResult> {
+  const tiles = await Promise.all(
+    kinds.map(async (kind, i) => {
+      const { data, info } = await sharp(await tile(i + 1, kind))
+        .ensureAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return imageFromRaw({ data, size: [info.width, info.height] });
+    }),
+  );
+  return stitchImages(tiles, [2, 2], [TILE, TILE]);
+}
+
+test('a mosaic of pixel tiles gives its pixels for a move in a canvas of their own, until it is stitched', async () => {
+  const image = await pixelMosaic(OPAQUE);
+  const taking = takeMosaicRaw(image);
+  const takingAgain = takeMosaicRaw(image);
+  assert.ok(taking !== null && takingAgain !== null);
+  const [taken, again] = await Promise.all([taking, takingAgain]);
+  assert.notEqual(again.data.buffer, taken.data.buffer);
+  const raw = await image.raw();
+  assert.notEqual(raw.data.buffer, taken.data.buffer);
+  assert.ok(Buffer.from(raw.data).equals(Buffer.from(taken.data)));
+  // once stitched, others may hold the pixels: nothing is given for a move
+  assert.equal(takeMosaicRaw(image), null);
+  assert.equal(takeMosaicRaw(imageFromRaw(raw)), null);
+});
+
+test('a source moved to the resampling thread leaves the caller, with the result of a copy', async () => {
+  const { data } = await (await pixelMosaic(OPAQUE)).raw();
+  const job = {
+    srcWidth: 2 * TILE,
+    srcHeight: 2 * TILE,
+    dstWidth: 90,
+    dstHeight: 70,
+    method: 'bicubic' as const,
+    extent: [10, 20, 110, 100] as const,
+  };
+  const cloned = await resampleInWorker({ ...job, src: new Uint8Array(data) });
+  const src = new Uint8Array(data);
+  const moved = await resampleInWorker({ ...job, src }, [src.buffer]);
+  assert.equal(src.byteLength, 0, 'moved, not cloned');
+  assert.ok(cloned !== null && moved !== null && Buffer.from(moved).equals(Buffer.from(cloned)));
+});
+
+test("a lazy resampling of a mosaic of pixel tiles encodes as one at once, the mosaic's pixels intact", async () => {
+  for (const c of [OPAQUE_SCALE, OPAQUE_REPROJECTION]) {
+    const args = [
+      { bbox: TILES_BBOX, srs: EPSG3857 },
+      { bbox: c.bbox, srs: c.srs, size: sizeOf(c) },
+    ] as const;
+    const eager = await transformImage(await pixelMosaic(OPAQUE), ...args, {
+      resampling: 'bicubic',
+      opaque: c.opaque,
+    });
+    const expected = await imageFromRaw({
+      data: Buffer.from((await eager.raw()).data),
+      size: sizeOf(c),
+    }).encode(PNG8);
+    const image = await pixelMosaic(OPAQUE);
+    const lazy = await transformImage(image, ...args, {
+      resampling: 'bicubic',
+      opaque: c.opaque,
+      lazy: true,
+    });
+    assert.ok((await lazy.encode(PNG8)).data.equals(expected.data), c.name);
+    // the canvas moved was the task's own: the mosaic still stitches its pixels
+    const raw = await image.raw();
+    assert.equal(raw.data.length, 2 * TILE * 2 * TILE * 4);
+  }
 });

@@ -7,7 +7,7 @@ import { palettePngParams, type Encoded } from './codec.js';
 import { ImageError } from './errors.js';
 import { mimeType } from './formats.js';
 import { encodeReleasing, imageFromRaw } from './image-result.js';
-import { isOpaqueMosaic, pngMosaicOf } from './mosaic.js';
+import { isOpaqueMosaic, pngMosaicOf, takeMosaicRaw } from './mosaic.js';
 import { extentAxes, type ExtentBox } from './resample.js';
 import type { PaletteEncode, WorkerJob } from './resample-worker.js';
 import { ownBytes } from './transfer-pool.js';
@@ -131,19 +131,28 @@ async function onThread(
     opaque: spec.opaque,
     ...spec.mapping,
   };
-  const run = (task: WorkerJob): Promise<Uint8Array | null> =>
-    encode === null ? resampleInWorker(task) : resampleEncodeInWorker({ ...task, encode });
+  const run = (task: WorkerJob, transfer?: readonly ArrayBuffer[]): Promise<Uint8Array | null> =>
+    encode === null
+      ? resampleInWorker(task, transfer)
+      : resampleEncodeInWorker({ ...task, encode }, transfer);
   // 1. stored PNG tiles are stitched on the worker thread; 2. anything else is decoded here
   const mosaic = pngMosaicOf(image);
   let out = mosaic === null ? null : await run({ ...job, mosaic });
   if (out === null) {
-    const raw = await image.raw();
+    // a mosaic of tiles created on the miss is stitched for this task alone and its canvas moved
+    // to the thread: cloned, each cold map left a 4-5 MB serialised copy here and the thread's
+    // copy there (the bench's cold WMS maps, one worker, strace of mmap: 21 of the 34 MB of large
+    // buffers live at once). Tried and dropped: the canvas moved back into a pool of 2 for the
+    // next map's, which kept ~9 MB for good and lowered no peak (5 alternating triples)
+    const taken = takeMosaicRaw(image);
+    const raw = await (taken ?? image.raw());
     checkRawSize(raw, image.size);
     const { data } = raw;
-    // structured clone copies a view's whole ArrayBuffer: hand over an exact one; the worker
-    // may flatten its copy in place
+    // structured clone copies a view's whole ArrayBuffer: hand over an exact one (moved when it is
+    // a copy or pixels of this task's own); the worker may flatten its copy in place
     const src = ownBytes(data);
-    out = await run({ ...job, src });
+    const isOwn = taken !== null || src !== data;
+    out = await run({ ...job, src }, isOwn ? [src.buffer as ArrayBuffer] : []);
     if (out === null) throw new ImageError('resampling returned no pixels', 'IMAGE_TRANSFORM');
   }
   return out;

@@ -10,24 +10,37 @@ import { lazyPool } from './thread-pool.js';
 const pool = lazyPool('resample-worker', 'runResample', Math.max(1, Math.min(4, processCores() - 1)));
 
 /**
- * Runs `job` on a worker thread; null when its mosaic has a tile the worker cannot decode. Rejects
- * with `ImageError` (`IMAGE_TRANSFORM`) when the worker fails.
+ * Runs `job` on a worker thread; null when its mosaic has a tile the worker cannot decode. The
+ * buffers in `transfer` are moved there (the caller gives them up), the rest of `job` is cloned.
+ * Rejects with `ImageError` (`IMAGE_TRANSFORM`) when the worker fails.
  */
-export function resampleInWorker(job: WorkerJob): Promise<Uint8Array | null> {
-  return runTask(job, 'runResample', 'pixel buffer');
+export function resampleInWorker(
+  job: WorkerJob,
+  transfer: readonly ArrayBuffer[] = [],
+): Promise<Uint8Array | null> {
+  return runTask(job, 'runResample', 'pixel buffer', transfer);
 }
 
 /**
  * Runs `job` and encodes its result as `job.encode` says on a worker thread: the PNG bytes, or
- * null as {@link resampleInWorker}. Rejects with `ImageError` (`IMAGE_TRANSFORM`) when the worker fails.
+ * null as {@link resampleInWorker} (`transfer` as there). Rejects with `ImageError`
+ * (`IMAGE_TRANSFORM`) when the worker fails.
  */
-export function resampleEncodeInWorker(job: WorkerEncodeJob): Promise<Uint8Array | null> {
-  return runTask(job, 'runResampleEncode', 'PNG');
+export function resampleEncodeInWorker(
+  job: WorkerEncodeJob,
+  transfer: readonly ArrayBuffer[] = [],
+): Promise<Uint8Array | null> {
+  return runTask(job, 'runResampleEncode', 'PNG', transfer);
 }
 
-async function runTask(job: WorkerJob, name: string, what: string): Promise<Uint8Array | null> {
+async function runTask(
+  job: WorkerJob,
+  name: string,
+  what: string,
+  transfer: readonly ArrayBuffer[],
+): Promise<Uint8Array | null> {
   try {
-    const result: unknown = await pool.get().run(job, { name });
+    const result: unknown = await pool.get().run(job, { name, transferList: [...transfer] });
     if (result === null && 'mosaic' in job) return null;
     if (!(result instanceof Uint8Array)) throw new Error(`worker returned no ${what}`);
     return result;
