@@ -76,7 +76,7 @@ export interface CreationRequest {
    * Seeding: the caller reads none of the created tiles' bytes, it only wants them stored. A meta
    * tile's 8-bit PNGs then stay views of the palette thread's pooled buffer, which goes back for
    * the next meta tile once they are stored (not 16 copies left to the GC), and the creation
-   * answers `'stored'`: a caller that wants tiles reads them from the cache.
+   * answers `'stored'` (TileManager then reads none of them back).
    */
   readonly storesOnly?: boolean | undefined;
 }

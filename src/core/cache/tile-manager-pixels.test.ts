@@ -11,7 +11,7 @@ import { imageFromBytes, imageFromRaw, type ImageFormatOptions, type ImageResult
 import type { MapSource } from '../source/index.js';
 import type { Size } from '../util/index.js';
 import { FileCache } from './file-cache.js';
-import { TileManager, type LoadTilesOptions } from './tile-manager.js';
+import { TileManager, type LoadTilesOptions, type TileManagerOptions } from './tile-manager.js';
 
 const web = createTileGrid(GLOBAL_WEBMERCATOR);
 
@@ -60,17 +60,28 @@ function pngSource(png: Buffer): MapSource & { decodes: number } {
   return source;
 }
 
-async function createdTile(t: TestContext, png: Buffer, options: LoadTilesOptions) {
-  const dir = await makeTempDir(t);
-  const source = pngSource(png);
+/** A TMS file cache of 8-bit PNGs in a new directory, and a manager with 2x2 meta tiles over it. */
+async function png8Manager(t: TestContext, source: MapSource, options: Partial<TileManagerOptions> = {}) {
+  const cache = new FileCache({
+    directory: join(await makeTempDir(t), 'cache'),
+    extension: 'png',
+    layout: 'tms',
+  });
   const manager = new TileManager({
     grid: web,
-    cache: new FileCache({ directory: join(dir, 'cache'), extension: 'png', layout: 'tms' }),
+    cache,
     sources: [{ source }],
     imageOptions: PNG8,
     metaSize: [2, 2],
     metaBuffer: 0,
+    ...options,
   });
+  return { cache, manager };
+}
+
+async function createdTile(t: TestContext, png: Buffer, options: LoadTilesOptions) {
+  const source = pngSource(png);
+  const { manager } = await png8Manager(t, source);
   const tile = await manager.loadTile({ x: 1, y: 0, z: 1 }, options);
   assert.ok(tile?.isCreated === true && tile.image !== undefined, 'a created tile with its image');
   const pixels = (await tile.image.raw()).data;
@@ -90,7 +101,18 @@ test('a map keeps the meta tile pixels the thread decoded; a tile service keeps 
   assert.ok(service.tile.data.equals(map.tile.data), 'same PNG bytes');
 });
 
-test('a seed that reads none of its tiles (storesOnly) stores the same bytes and reads back what it asked for', async (t) => {
+/** `cache` with its `loadTiles` calls counted (the seed's lookups and any read-back). */
+function countingReads(cache: FileCache): { reads: number } {
+  const counter = { reads: 0 };
+  const load = cache.loadTiles.bind(cache);
+  cache.loadTiles = (...args) => {
+    counter.reads++;
+    return load(...args);
+  };
+  return counter;
+}
+
+test('a seed that reads none of its tiles (storesOnly) stores the same bytes and reads none back', async (t) => {
   const png = await gradientPng([512, 512]);
   const meta = [
     { x: 0, y: 0, z: 1 },
@@ -98,42 +120,44 @@ test('a seed that reads none of its tiles (storesOnly) stores the same bytes and
     { x: 0, y: 1, z: 1 },
     { x: 1, y: 1, z: 1 },
   ];
-  const managers = await Promise.all(
-    [0, 1].map(async () => {
-      const cache = new FileCache({
-        directory: join(await makeTempDir(t), 'cache'),
-        extension: 'png',
-        layout: 'tms',
-      });
-      const manager = new TileManager({
-        grid: web,
-        cache,
-        sources: [{ source: pngSource(png) }],
-        imageOptions: PNG8,
-        metaSize: [2, 2],
-        metaBuffer: 0,
-      });
-      return { cache, manager };
-    }),
-  );
+  const managers = await Promise.all([0, 1].map(() => png8Manager(t, pngSource(png))));
   const [served, seeded] = managers as [(typeof managers)[0], (typeof managers)[0]];
   const want = await served.manager.loadTiles(meta, {});
+  const counter = countingReads(seeded.cache);
   // two seeded meta tiles one after the other: the second reuses the PNG buffer the first gave back
   for (const run of [0, 1]) {
     if (run === 1) for (const coord of meta) await seeded.cache.removeTile(coord);
-    const [tile] = await seeded.manager.loadTiles([meta[1] as (typeof meta)[0]], {
+    counter.reads = 0;
+    const answer = await seeded.manager.loadTiles([meta[1] as (typeof meta)[0]], {
       isSeeding: true,
       storesOnly: true,
     });
-    // the creation lent its PNGs and answered 'stored': the tile asked for was read from the cache
-    assert.ok(
-      tile !== null && tile !== undefined && tile.isCreated !== true,
-      'read back, not the lent bytes',
-    );
-    assert.ok(tile.data.equals(want[1]?.data as Buffer), `run ${String(run)}: the tile asked for`);
+    // the creation lent its PNGs and answered 'stored': nothing comes back, nothing is read back
+    assert.deepEqual(answer, [null], `run ${String(run)}: no tile in the answer`);
+    assert.equal(counter.reads, 1, `run ${String(run)}: the lookup only, no read-back`);
     for (const [i, coord] of meta.entries()) {
       const stored = await seeded.cache.loadTile(coord);
       assert.ok(stored?.data.equals(want[i]?.data as Buffer), `run ${String(run)}: stored tile ${String(i)}`);
     }
   }
+});
+
+test('a seed with upscale_tiles builds a tile its source has nothing for from a coarser level it creates', async (t) => {
+  const png = await gradientPng([512, 512]);
+  const coarse = pngSource(png);
+  // the source has something at level 1 only (a 2x2 meta tile there spans the whole world)
+  const source: MapSource = {
+    ...coarse,
+    getMap: (query) => (query.bbox[2] - query.bbox[0] > 3e7 ? coarse.getMap(query) : Promise.resolve(null)),
+  };
+  const { cache, manager } = await png8Manager(t, source, { upscaleTiles: 2, cacheRescaledTiles: true });
+
+  const [tile] = await manager.loadTiles([{ x: 1, y: 1, z: 3 }], { isSeeding: true, storesOnly: true });
+  // the level-1 meta tile was created for the rescaler, which drew the level-3 tile from it
+  assert.ok(tile !== null && tile !== undefined, 'the level-3 tile, upscaled');
+  assert.ok(await cache.loadTile({ x: 0, y: 0, z: 1 }), 'the level-1 tile it was drawn from, stored');
+  assert.ok(
+    (await cache.loadTile({ x: 1, y: 1, z: 3 }))?.data.equals(tile.data),
+    'the rescaled tile, stored',
+  );
 });

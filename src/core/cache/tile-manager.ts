@@ -93,7 +93,10 @@ export interface LoadTilesOptions {
   readonly sourceGate?: Pick<Gate, 'run'> | undefined;
   /** The caller uses only the tiles' bytes (tile services): see `CreationRequest.bytesOnly`. */
   readonly bytesOnly?: boolean | undefined;
-  /** Seeding that reads none of the created tiles' bytes: see `CreationRequest.storesOnly`. */
+  /**
+   * Seeding that reads none of the created tiles' bytes (`CreationRequest.storesOnly`): a tile
+   * stored by its creation comes back as null, not read back from the cache.
+   */
   readonly storesOnly?: boolean | undefined;
 }
 
@@ -471,13 +474,18 @@ export class TileManager {
     missing: readonly TileCoord[],
     request: CreationRequest,
     stale: ReadonlyMap<string, TileResult>,
-  ): Promise<Map<string, TileResult>> {
+  ): Promise<Map<string, TileResult | null>> {
     const wanted = new Set(missing.map(coordKey));
     const mine = jobTiles(job).filter((c) => wanted.has(coordKey(c)));
     try {
       const created = await this.#creator.create(job, request);
-      if (created === 'stored') return await this.#loadStored(mine, request.dimensions);
-      const result = new Map<string, TileResult>();
+      if (created === 'stored') {
+        // every tile of the job is stored; a seed wants no bytes, so none is read back (null
+        // also keeps them from being rescaled from other levels as tiles nothing created)
+        if (request.storesOnly === true) return new Map(mine.map((coord) => [coordKey(coord), null]));
+        return await this.#loadStored(mine, request.dimensions);
+      }
+      const result = new Map<string, TileResult | null>();
       for (const coord of mine) {
         const key = coordKey(coord);
         const tile = created.get(key);
@@ -512,8 +520,8 @@ export class TileManager {
       grid: this.grid,
       imageOptions: this.imageOptions,
       levels: this.#rescaleLevels,
-      // rescaling draws the tiles it loads
-      load: (coords) => this.#loadTilesNoRescale(coords, { ...request, bytesOnly: false }),
+      // rescaling draws the tiles it loads, also those a seed creates on other levels
+      load: (coords) => this.#loadTilesNoRescale(coords, { ...request, bytesOnly: false, storesOnly: false }),
       memo: new Map(),
     };
     for (const coord of unresolved) {
@@ -539,7 +547,7 @@ export class TileManager {
   ): Promise<(TileResult | null)[]> {
     const cached = await this.cache.loadTiles(coords, { withMetadata: true, dimensions: request.dimensions });
     const missing = coords.filter((_, i) => cached[i] === null);
-    const created = new Map<string, TileResult>();
+    const created = new Map<string, TileResult | null>();
     if (missing.length > 0) {
       const jobs = this.#jobs(missing, request);
       const results = await mapLimit(jobs, this.#concurrency, (job) =>
