@@ -69,6 +69,17 @@ const COMPILE_FLAGS = ['--no-liftoff', '--turbo-force-mid-tier-regalloc'];
 const DEFAULT_FLAGS = ['--liftoff', '--wasm-dynamic-tiering', '--no-turbo-force-mid-tier-regalloc'];
 /** The user's own flags about what these set: the warm-up then leaves V8's flags alone. */
 const USER_SETS_FLAGS = /liftoff|dynamic[-_]tiering|mid[-_]tier[-_]regalloc|single[-_]threaded/;
+/**
+ * The V8 these flags were measured on (Node 20's); a later V8 may lack the mid-tier allocator
+ * (an unknown flag prints an error line) or compile otherwise: there the warm-up stays as before.
+ */
+const FLAGS_V8 = /^11\.3\./;
+
+/** Whether the warm-up sets {@link COMPILE_FLAGS}: on {@link FLAGS_V8}, unless the user set such flags. */
+export function setsCompileFlags(): boolean {
+  if (!FLAGS_V8.test(process.versions.v8)) return false;
+  return ![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((flag) => USER_SETS_FLAGS.test(flag));
+}
 
 /** The module whose code undici's parsers share; kept so that they do. */
 let warmed: object | null = null;
@@ -105,14 +116,12 @@ function compileParser(): object | null {
  */
 export function warmHttpParser(): void {
   if (warmed !== null) return;
-  const own = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((flag) =>
-    USER_SETS_FLAGS.test(flag),
-  );
-  if (!own) setFlagsFromString(COMPILE_FLAGS.join(' '));
+  const flags = setsCompileFlags();
+  if (flags) setFlagsFromString(COMPILE_FLAGS.join(' '));
   try {
     warmUp();
   } finally {
-    if (!own) setFlagsFromString(DEFAULT_FLAGS.join(' '));
+    if (flags) setFlagsFromString(DEFAULT_FLAGS.join(' '));
   }
 }
 
