@@ -4,6 +4,7 @@
  */
 import type { Size } from '../util/index.js';
 import { cutTile } from './cut-tile.js';
+import { keptBuffer } from './kept-buffer.js';
 import { encodePalettePng } from './palette-png.js';
 import type { Rgba } from './pixels.js';
 import { decodePngRgba } from './png-decode.js';
@@ -55,30 +56,37 @@ export function encodeMetaTiles(job: MetaTilesJob): MetaTilesResult | null {
   const started = performance.now();
   const meta = { data: pixels, size: job.size };
   const [width, height] = job.tileSize;
-  const tile = new Uint8Array(width * height * 4);
-  const parts = job.offsets.map((offset) =>
-    encodePalettePng({
+  // cutTile writes every byte of the tile, so the last job's pixels in the kept buffer do no harm
+  const tile = tileBuffer(width * height * 4);
+  // each PNG is copied out as soon as it is written, so it dies young: the 16 PNGs of a job held
+  // to its end outlived two scavenges and waited for a full collection, which an idle thread does
+  // not run (after cold TMS the thread's malloc arena held 11-12 MB of such PNGs and 8 MB of
+  // per-job tile buffers, walked with gdb; issue 13)
+  const lengths: number[] = [];
+  let total = 0;
+  for (const offset of job.offsets) {
+    const part = encodePalettePng({
       data: cutTile(meta, job.tileSize, offset, job.fill, tile),
       width,
       height,
       colors: job.colors,
       withAlpha: job.withAlpha,
       quantizer: job.quantizer,
-    }),
-  );
+    });
+    gathered = room(gathered, total, total + part.length);
+    gathered.set(part, total);
+    total += part.length;
+    lengths.push(part.length);
+  }
   // one buffer for all PNGs: a single transfer back to the event loop, the spare one when they fit
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
   const spare = job.pngsBuffer ?? null;
   const fits = spare !== null && spare.byteLength >= total;
   const pngs = fits ? new Uint8Array(spare, 0, total) : new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    pngs.set(part, at);
-    at += part.length;
-  }
+  pngs.set(gathered.subarray(0, total));
+  if (gathered.length > GATHERED_KEPT_BYTES) gathered = new Uint8Array(0);
   return {
     pngs,
-    lengths: parts.map((part) => part.length),
+    lengths,
     pixels: job.returnPixels ? pixels : null,
     encodeMs: performance.now() - started,
     spares: [
@@ -86,6 +94,21 @@ export function encodeMetaTiles(job: MetaTilesJob): MetaTilesResult | null {
       ...(spare === null || fits ? [] : [spare]),
     ],
   };
+}
+
+/** This thread's buffer for the tile being cut (up to 512x512 tiles; larger ones get their own). */
+const tileBuffer = keptBuffer(512 * 512 * 4);
+
+/** This thread's buffer the PNGs of a job are gathered in; kept between jobs up to this size. */
+const GATHERED_KEPT_BYTES = 4 * 1024 * 1024;
+let gathered: Uint8Array = new Uint8Array(0);
+
+/** `buffer` when it holds `needed` bytes, else a larger one (doubled) with its first `used` bytes. */
+function room(buffer: Uint8Array, used: number, needed: number): Uint8Array {
+  if (buffer.length >= needed) return buffer;
+  const larger = new Uint8Array(Math.max(needed, buffer.length * 2, 64 * 1024));
+  larger.set(buffer.subarray(0, used));
+  return larger;
 }
 
 /**

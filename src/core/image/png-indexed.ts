@@ -58,7 +58,8 @@ export function encodeIndexedPng(width: number, height: number, { palette, indic
   // stream) instead of deflateSync's ~262 kB of zlib state per call: same bytes, ~7% less CPU an
   // encode in isolation, but no lower peak RSS per worker (5 pairs of tms-cold/-hit/wms-3857,
   // medians 137/145/168 -> 137/150/176 MB) nor cold-tile CPU (5.44 -> 5.77 ms, 4 pairs): the
-  // palette thread's 21-26 MB arena after cold tiles is live, not free (malloc_trim: -1.1-2.6 MB)
+  // palette thread's 21-26 MB arena after cold tiles was live (malloc_trim: -1.1-2.6 MB): each job's
+  // PNGs and tile buffer waiting for a full collection, since gone (meta-tiles-job.ts)
   chunks.push(
     pngChunk('IDAT', deflateSync(rows, { level: 6, strategy: constants.Z_RLE })),
     pngChunk('IEND', new Uint8Array(0)),
