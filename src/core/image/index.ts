@@ -12,7 +12,14 @@ export {
   type SplitEncoded,
   type SplitEncodedTile,
 } from './meta-tiles.js';
-export { asSourceAnswer, asSubImage, mergeImages, type MergeLayer, type MergeOptions } from './merge.js';
+export {
+  asSourceAnswer,
+  asSubImage,
+  mergeImages,
+  passedThroughHasAlpha,
+  type MergeLayer,
+  type MergeOptions,
+} from './merge.js';
 /** `placeImage(image, size, offset, background)`: MapProxy `SubImageSource`, the image copied into a larger canvas. */
 export { placeImage } from './place.js';
 export { mergeBands, type BandMode, type BandOp } from './band-merge.js';

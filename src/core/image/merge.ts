@@ -5,7 +5,7 @@
 import type { Size } from '../util/index.js';
 import { alphaCompositeInto, blendInto, fadeAlpha, pasteWithAlphaInto } from './composite.js';
 import { blankImage } from './blank.js';
-import { imageFromRaw } from './image-result.js';
+import { imageFromRaw, isRgbaMode } from './image-result.js';
 import { checkSize, filledBuffer, hasTransparency } from './pixels.js';
 import { isKnownOpaque } from './resampled-image.js';
 import type { ImageResult, RawImage } from './types.js';
@@ -79,7 +79,10 @@ export async function mergeImages(
   const [r, g, b] = options.bgcolor ?? [255, 255, 255];
   const first = layers[0];
   if (first === undefined) return blankImage(size, [r, g, b, options.transparent ? 0 : 255]);
-  if (layers.length === 1 && (await isPassThrough(first, size, options.transparent))) return first.image;
+  if (layers.length === 1) {
+    const alone = await passedThrough(first, size, options.transparent);
+    if (alone !== null) return alone;
+  }
 
   const canvas = filledBuffer(size, [r, g, b, options.transparent ? 0 : 255]);
   // all at once: layers resampled when first needed (resampled-image.ts) run side by side
@@ -99,20 +102,46 @@ export async function mergeImages(
   return imageFromRaw({ data: canvas, size }, { owned: true });
 }
 
-async function isPassThrough(
+/**
+ * Whether MapProxy's image of a lone layer that {@link mergeImages} passed through has an alpha
+ * band (PIL mode RGBA), which its `img_to_buf` follows: a true-colour png is written in the
+ * image's mode, and a palette is quantised with alpha only from an RGBA image, even under
+ * TRANSPARENT=true (FASTOCTREE on RGB and on RGBA pick other colours). Encoded bytes: as PIL
+ * opens them (a paletted upstream image, mode P, is left out: which of MapProxy's GIF answers it
+ * gets depends on its transparency entry). Pixels we composed: a sub image, a transparent layer's
+ * image and a source's reprojected answer are RGBA; an opaque layer's mosaic is RGB (MapProxy's
+ * tile merger draws an opaque cache's tiles onto an RGB canvas).
+ */
+export function passedThroughHasAlpha({ image, opaque }: MergeLayer): boolean {
+  if (image.format !== null) return isRgbaMode(image);
+  return opaque !== true || SUB_IMAGES.has(image) || ANSWERS.has(image);
+}
+
+/**
+ * The lone layer's image when the merge would not change it, else null. Where MapProxy merges a
+ * transparent layer's image onto the background colour and the pixels merely come out the same
+ * (no transparent pixel), the result is those pixels as a map of our own, not the source's encoded
+ * bytes: MapProxy encodes its merged image in the request's format (e.g. quantised), never the
+ * upstream's bytes.
+ */
+async function passedThrough(
   { image, opaque }: MergeLayer,
   size: Size,
   transparent: boolean,
-): Promise<boolean> {
-  if (image.size[0] !== size[0] || image.size[1] !== size[1]) return false;
-  if (transparent || image.format === 'image/jpeg') return true;
+): Promise<ImageResult | null> {
+  if (image.size[0] !== size[0] || image.size[1] !== size[1]) return null;
+  if (transparent || image.format === 'image/jpeg') return image;
   // MapProxy LayerMerger.merge returns a lone layer whose options are not `transparent` as is: an
   // opaque source's answer (encoded bytes as they came, or reprojected) keeps its transparent parts. Pixels we
   // composed are held to the rule below: a sub image is flagged transparent by MapProxy, and a
   // mosaic reaching beyond its grid is one of MapProxy's sub images there.
-  if (opaque === true && (image.format !== null || ANSWERS.has(image)) && !SUB_IMAGES.has(image)) return true;
+  if (opaque === true && (image.format !== null || ANSWERS.has(image)) && !SUB_IMAGES.has(image))
+    return image;
   // an opaque resampling answers without its pixels (they may never come to this thread)
-  return isKnownOpaque(image) || !hasTransparency(await image.raw());
+  if (isKnownOpaque(image)) return image;
+  const raw = await image.raw();
+  if (hasTransparency(raw)) return null;
+  return image.format === null || opaque !== false ? image : imageFromRaw(raw);
 }
 
 /** `raw.data` as a `size` RGBA buffer: as is when sizes match, else placed at the top left. */

@@ -7,6 +7,7 @@ import {
   encodeReleasing,
   mergeImages,
   messageImage,
+  passedThroughHasAlpha,
   placeImage,
   type ImageFormatOptions,
   type ImageResult,
@@ -176,13 +177,22 @@ export async function renderMap(
   //    without TRANSPARENT=true; quantising (png8) and JPEG drop it, leaving the bgcolor)
   const [r, g, b] = params.bgcolor;
   if (context.placeInto === undefined) {
-    // the same for a lone opaque layer passed through as it came (merged is its image)
-    const lone = merge.length === 1 && merged === merge[0]?.image;
+    // MapProxy's LayerMerger returns a lone layer as it came when the layer is opaque or the map
+    // transparent (a transparent layer's pixels on an opaque map may merely come out the same);
+    // that image is encoded in its own mode: a true-colour png keeps an alpha band it has, a
+    // palette has alpha if asked for and the image has an alpha band (an opaque cache's map under
+    // TRANSPARENT=true is quantised as RGB)
+    const [lone] = merge;
+    const asItCame =
+      merge.length === 1 &&
+      lone !== undefined &&
+      merged === lone.image &&
+      (lone.opaque === true || params.transparent);
+    const transparent = asItCame
+      ? (params.transparent || options.colors <= 0) && passedThroughHasAlpha(lone)
+      : params.transparent;
     // the map's last use: pixels of its own go to the encoder's thread without a copy
-    return encodeReleasing(merged, {
-      ...options,
-      transparent: params.transparent || (lone && options.colors <= 0),
-    });
+    return encodeReleasing(merged, { ...options, transparent });
   }
   const map = await placeImage(merged, context.placeInto.size, context.placeInto.offset, [r, g, b, 0]);
   return encodeReleasing(map, { ...options, transparent: params.transparent || options.colors <= 0 });
