@@ -35,6 +35,12 @@ export class DirectMapLayer implements MapLayer {
     return this.#source.getMap(query);
   }
 
+  isOpaqueFor(query: Pick<MapQuery, 'bbox' | 'size' | 'srs'>): boolean {
+    // a layer opacity of its own (MapProxy's is the source's `image.opacity`, checked there)
+    if (this.opacity !== null && this.opacity > 0 && this.opacity < 0.99) return false;
+    return this.#source.isOpaqueFor?.(query) ?? false;
+  }
+
   combinedWith(other: MapLayer, query: MapQuery): MapLayer | null {
     // a layer opacity of its own is drawn per layer, never one image for both (MapProxy checks opacity)
     if (!(other instanceof DirectMapLayer) || this.opacity !== null || other.opacity !== null) return null;

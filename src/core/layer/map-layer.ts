@@ -19,6 +19,12 @@ export interface MapLayer {
   /** Layer opacity 0-1 when merged; null = as drawn. */
   readonly opacity: number | null;
   readonly extent: LayerExtent;
+  /**
+   * Whether the image for `query` is sure to have no transparent part (MapProxy `is_opaque`, true
+   * only for a direct WMS source's layer: see `MapSource.isOpaqueFor`), so that the layers under
+   * it are not drawn. Absent: never sure (a cache's layer, as in MapProxy).
+   */
+  isOpaqueFor?(query: Pick<MapQuery, 'bbox' | 'size' | 'srs'>): boolean;
   /** `forward_req_params` of a direct source: request parameters the WMS passes on (config spelling). */
   readonly forwardReqParams?: readonly string[] | undefined;
   /**

@@ -51,6 +51,12 @@ export interface MapSource {
    */
   readonly opacity?: number | null;
   /**
+   * MapProxy `is_opaque`: true only when the answer to `query` is sure to have no transparent part,
+   * so that layers under it need not be drawn (WMS sources: not transparent, no opacity in
+   * (0, 0.99), inside their resolution range and wholly inside their coverage). Absent: never sure.
+   */
+  isOpaqueFor?(query: Pick<MapQuery, 'bbox' | 'size' | 'srs'>): boolean;
+  /**
    * False for sources that must be asked tile by tile although they render free-form (MapProxy's
    * `supports_meta_tiles`, false for the debug source, whose text belongs on every tile).
    * Absent: true for free-form sources.

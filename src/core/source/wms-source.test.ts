@@ -356,7 +356,12 @@ test('decodeLater: a truncated image fails its later decode with the error getMa
   // the header is fine, so the answer comes; its pixels are checked where they are decoded
   const image = await source.getMap(query([0, 40, 20, 50]), { decodeLater: true });
   assert.ok(image !== null);
-  const expected = { name: 'SourceError', code: 'SOURCE_NOT_IMAGE', sourceName: 'wcut', message: eager.message };
+  const expected = {
+    name: 'SourceError',
+    code: 'SOURCE_NOT_IMAGE',
+    sourceName: 'wcut',
+    message: eager.message,
+  };
   await assert.rejects(image.raw(), expected);
   // nor does an encode to its own format pass the broken bytes on
   await assert.rejects(image.encode(PNG_OPTIONS), expected);
@@ -441,6 +446,24 @@ test('min_res/max_res, min_scale/max_scale, seed_only and coverage answer null w
   assert.equal(await createWmsSource({ name: 'd', seedOnly: true, req }).getMap(q), null);
   const coverage = createBBoxCoverage({ bbox: '5,50,10,55', srs: 'EPSG:4326' });
   assert.equal(await createWmsSource({ name: 'e', coverage, req }).getMap(query([20, 20, 30, 30])), null);
+});
+
+test('isOpaqueFor: sure only without transparency, a fading opacity, or a query outside its range or coverage (MapProxy is_opaque)', () => {
+  const req = { url: 'http://127.0.0.1:9/none', layers: 'a' };
+  const q = query([0, 0, 2560, 2560], [256, 256], 'EPSG:3857');
+  const opaque = (options: Partial<Parameters<typeof createWmsSource>[0]>): boolean =>
+    createWmsSource({ name: 's', req, ...options }).isOpaqueFor?.(q) ?? false;
+  assert.equal(opaque({}), true);
+  assert.equal(opaque({ req: { ...req, transparent: 'true' } }), false);
+  assert.equal(opaque({ transparentColor: [255, 255, 255] }), false);
+  assert.equal(opaque({ opacity: 0.5 }), false);
+  // MapProxy's range: 0 < opacity < 0.99 fades, 0.99 and 0 do not
+  assert.equal(opaque({ opacity: 0.99 }), true);
+  assert.equal(opaque({ minRes: 5 }), false);
+  const around = createBBoxCoverage({ bbox: '-10,-10,10,10', srs: 'EPSG:4326' });
+  const beside = createBBoxCoverage({ bbox: '5,50,10,55', srs: 'EPSG:4326' });
+  assert.equal(opaque({ coverage: around }), true);
+  assert.equal(opaque({ coverage: beside }), false);
 });
 
 test('resolution limits are MapProxy inclusive at both ends and seed_only answers while seeding', async (t) => {

@@ -237,11 +237,19 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
   }
 
   const { transparentColor } = options;
+  const isTransparent =
+    transparentColor !== undefined || (options.transparent ?? isTrue(options.req.transparent));
+  const opacity = options.opacity ?? null;
   const source: MapSource = {
     name,
-    isTransparent: transparentColor !== undefined || (options.transparent ?? isTrue(options.req.transparent)),
+    isTransparent,
     tileGrid: null,
-    opacity: options.opacity ?? null,
+    opacity,
+    isOpaqueFor(query) {
+      if (resRange !== null && !resRange.contains(query.bbox, query.size, query.srs)) return false;
+      if (isTransparent || (opacity !== null && opacity > 0 && opacity < 0.99)) return false;
+      return coverage === null || coverage.contains(query.bbox, query.srs);
+    },
     async getMap(query: MapQuery, getMapOptions: GetMapOptions = {}): Promise<ImageResult | null> {
       if (options.seedOnly === true && !query.isSeeding) return null;
       if (resRange !== null && !resRange.contains(query.bbox, query.size, query.srs)) return null;
@@ -294,7 +302,8 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
  */
 export function withRequestFormat(source: MapSource, format: string): MapSource {
   const options = WMS_SOURCES.get(source);
-  if (options === undefined || options.req.format !== undefined || options.requestFormat === format) return source;
+  if (options === undefined || options.req.format !== undefined || options.requestFormat === format)
+    return source;
   return createWmsSource({ ...options, requestFormat: format });
 }
 

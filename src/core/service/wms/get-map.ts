@@ -42,19 +42,19 @@ export interface GetMapContext {
   readonly placeInto?: { readonly size: Size; readonly offset: readonly [number, number] } | undefined;
 }
 
-/** A layer is opaque when nothing below it can show through (MapProxy `is_opaque`). */
-function isOpaque(layer: MapLayer): boolean {
-  return !layer.isTransparent && (layer.opacity === null || layer.opacity >= 1);
-}
-
-/** The map layers of a request in drawing order, dropping those under an opaque one. */
+/**
+ * The map layers of a request in drawing order, dropping those under one that is sure to be
+ * opaque for the query (MapProxy `is_opaque`: only a direct WMS source's layer can be; a cache's
+ * layer is drawn over the layers under it, which are still rendered).
+ */
 export function layersForRequest(params: MapParams, srs: Srs, context: GetMapContext): MapLayer[] {
+  const query = { bbox: params.bbox, size: params.size, srs };
   let out: MapLayer[] = [];
   for (const name of params.layers) {
     const node = context.layers.get(name);
     if (node === undefined) continue;
     const layers = renderLayers(node, params.bbox, params.size, srs);
-    if (layers.some(isOpaque)) out = [];
+    if (layers.some((layer) => layer.isOpaqueFor?.(query) === true)) out = [];
     out.push(...layers);
   }
   return out;
