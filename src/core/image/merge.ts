@@ -106,15 +106,18 @@ export async function mergeImages(
  * Whether MapProxy's image of a lone layer that {@link mergeImages} passed through has an alpha
  * band (PIL mode RGBA), which its `img_to_buf` follows: a true-colour png is written in the
  * image's mode, and a palette is quantised with alpha only from an RGBA image, even under
- * TRANSPARENT=true (FASTOCTREE on RGB and on RGBA pick other colours). Encoded bytes: as PIL
- * opens them (a paletted upstream image, mode P, is left out: which of MapProxy's GIF answers it
- * gets depends on its transparency entry). Pixels we composed: a sub image, a transparent layer's
- * image and a source's reprojected answer are RGBA; an opaque layer's mosaic is RGB (MapProxy's
- * tile merger draws an opaque cache's tiles onto an RGB canvas).
+ * TRANSPARENT=true (FASTOCTREE on RGB and on RGBA pick other colours). Encoded PNG bytes: as PIL
+ * opens them; other encoded bytes are taken to have one unless jpeg. Pixels we composed: a sub
+ * image, a transparent layer's image, a reprojected source answer and any image with a
+ * transparent pixel are RGBA (MapProxy's lone created tile is the source's RGBA image, a direct
+ * source's answer past the world is transparent there); an opaque layer's mosaic without one is
+ * RGB (MapProxy's tile merger draws an opaque cache's tiles onto an RGB canvas).
  */
-export function passedThroughHasAlpha({ image, opaque }: MergeLayer): boolean {
-  if (image.format !== null) return isRgbaMode(image);
-  return opaque !== true || SUB_IMAGES.has(image) || ANSWERS.has(image);
+export async function passedThroughHasAlpha({ image, opaque }: MergeLayer): Promise<boolean> {
+  if (image.format === 'image/png') return isRgbaMode(image);
+  if (image.format !== null) return image.format !== 'image/jpeg';
+  if (opaque !== true || SUB_IMAGES.has(image) || ANSWERS.has(image)) return true;
+  return hasTransparency(await image.raw());
 }
 
 /**
