@@ -179,18 +179,18 @@ export async function renderMap(
   if (context.placeInto === undefined) {
     // MapProxy's LayerMerger returns a lone layer as it came when the layer is opaque or the map
     // transparent (a transparent layer's pixels on an opaque map may merely come out the same);
-    // that image keeps its own mode: a true-colour encode keeps its alpha, a palette has alpha if
-    // asked for and the image has an alpha band (an opaque cache's map under TRANSPARENT=true is
-    // quantised as RGB)
+    // that image keeps its own mode: a true-colour encode keeps an alpha band it has, a palette
+    // has alpha if asked for and the image has an alpha band (an opaque cache's map under
+    // TRANSPARENT=true is quantised as RGB)
     const [lone] = merge;
     const asItCame =
       merge.length === 1 &&
       lone !== undefined &&
       merged === lone.image &&
       (lone.opaque === true || params.transparent);
-    const transparent = !asItCame
-      ? params.transparent
-      : options.colors <= 0 || (params.transparent && (await passedThroughHasAlpha(lone)));
+    const transparent = asItCame
+      ? (params.transparent || options.colors <= 0) && (await passedThroughHasAlpha(lone))
+      : params.transparent;
     // the map's last use: pixels of its own go to the encoder's thread without a copy
     return encodeReleasing(merged, { ...options, transparent });
   }
