@@ -117,6 +117,8 @@ export async function passedThroughHasAlpha({ image, opaque }: MergeLayer): Prom
   if (image.format === 'image/png') return isRgbaMode(image);
   if (image.format !== null) return image.format !== 'image/jpeg';
   if (opaque !== true || SUB_IMAGES.has(image) || ANSWERS.has(image)) return true;
+  // known without its pixels: a lazy resampling then still resamples and encodes in one task
+  if (isKnownOpaque(image)) return false;
   return hasTransparency(await image.raw());
 }
 
