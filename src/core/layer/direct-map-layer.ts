@@ -3,7 +3,7 @@
  * The source reprojects itself when it does not support the requested SRS.
  */
 import type { ImageResult } from '../image/index.js';
-import type { MapQuery, MapSource } from '../source/index.js';
+import { fadesOpacity, type MapQuery, type MapSource } from '../source/index.js';
 import type { LayerExtent, MapLayer } from './map-layer.js';
 
 export interface DirectMapLayerOptions {
@@ -37,7 +37,7 @@ export class DirectMapLayer implements MapLayer {
 
   isOpaqueFor(query: Pick<MapQuery, 'bbox' | 'size' | 'srs'>): boolean {
     // a layer opacity of its own (MapProxy's is the source's `image.opacity`, checked there)
-    if (this.opacity !== null && this.opacity > 0 && this.opacity < 0.99) return false;
+    if (fadesOpacity(this.opacity)) return false;
     return this.#source.isOpaqueFor?.(query) ?? false;
   }
 

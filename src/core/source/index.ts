@@ -1,5 +1,6 @@
 /** Map sources: WMS, tile (XYZ/TMS/quadkey), debug and blank sources behind one interface. */
 export type { MapQuery, MapSource, GetMapOptions } from './types.js';
+export { fadesOpacity } from './opacity.js';
 export { SourceError, type SourceErrorCode } from './errors.js';
 export type {
   CommonSourceOptions,

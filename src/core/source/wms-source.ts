@@ -23,6 +23,7 @@ import { getSrs, preferredSource, type Srs, type SrsOptions } from '../srs/index
 import { getLogger, type BBox, type Size } from '../util/index.js';
 import { SourceError } from './errors.js';
 import { imageFromUpstream, pasteOnTransparent, reprojectImage } from './images.js';
+import { fadesOpacity } from './opacity.js';
 import type { CommonSourceOptions } from './options.js';
 import { createResolutionRange } from './resolution-range.js';
 import { onErrorImage, toSourceError } from './upstream-errors.js';
@@ -247,7 +248,7 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
     opacity,
     isOpaqueFor(query) {
       if (resRange !== null && !resRange.contains(query.bbox, query.size, query.srs)) return false;
-      if (isTransparent || (opacity !== null && opacity > 0 && opacity < 0.99)) return false;
+      if (isTransparent || fadesOpacity(opacity)) return false;
       return coverage === null || coverage.contains(query.bbox, query.srs);
     },
     async getMap(query: MapQuery, getMapOptions: GetMapOptions = {}): Promise<ImageResult | null> {
