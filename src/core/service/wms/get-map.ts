@@ -45,19 +45,24 @@ export interface GetMapContext {
 /**
  * The map layers of a request in drawing order, dropping those under one that is sure to be
  * opaque for the query (MapProxy `is_opaque`: only a direct WMS source's layer can be; a cache's
- * layer is drawn over the layers under it, which are still rendered).
+ * layer is drawn over the layers under it, which are still rendered). MapProxy keys them by the
+ * layer that draws them in an ordered dict: a layer named twice (`LAYERS=a,a`, or a layer and its
+ * group) is drawn once, at its first place.
  */
 export function layersForRequest(params: MapParams, srs: Srs, context: GetMapContext): MapLayer[] {
   const query = { bbox: params.bbox, size: params.size, srs };
-  let out: MapLayer[] = [];
+  let drawn = new Map<WmsLayerNode, readonly MapLayer[]>();
   for (const name of params.layers) {
     const node = context.layers.get(name);
     if (node === undefined) continue;
-    const layers = renderLayers(node, params.bbox, params.size, srs);
-    if (layers.some((layer) => layer.isOpaqueFor?.(query) === true)) out = [];
-    out.push(...layers);
+    const named = renderLayers(node, params.bbox, params.size, srs);
+    if (named.some(([, layers]) => layers.some((layer) => layer.isOpaqueFor?.(query) === true))) {
+      drawn = new Map();
+    }
+    // a Map keeps a key's first place when it is set again, as Python's dict
+    for (const [drawer, layers] of named) drawn.set(drawer, layers);
   }
-  return out;
+  return [...drawn.values()].flat();
 }
 
 /**

@@ -71,12 +71,18 @@ export function hasLegend(node: WmsLayerNode): boolean {
 }
 
 /**
- * The map layers that render `bbox`/`size`/`srs` (MapProxy `map_layers_for_query`): a node's own
- * layers, else its children's in order; nodes outside their resolution range render nothing.
+ * The map layers that render `bbox`/`size`/`srs` by the node that draws them (MapProxy
+ * `map_layers_for_query`, name → layers): a node's own layers, else its children's in order;
+ * nodes outside their resolution range render nothing.
  */
-export function renderLayers(node: WmsLayerNode, bbox: BBox, size: Size, srs: Srs): MapLayer[] {
+export function renderLayers(
+  node: WmsLayerNode,
+  bbox: BBox,
+  size: Size,
+  srs: Srs,
+): [WmsLayerNode, readonly MapLayer[]][] {
   if (node.resRange !== null && !node.resRange.contains(bbox, size, srs)) return [];
-  if (node.mapLayers.length > 0) return [...node.mapLayers];
+  if (node.mapLayers.length > 0) return [[node, node.mapLayers]];
   return node.children.flatMap((child) => renderLayers(child, bbox, size, srs));
 }
 
