@@ -187,8 +187,22 @@ export async function readOffer(base: string): Promise<Offer> {
   return { wmsLayers, wmsFormats, wmtsLayers, matrixSets, tileMaps };
 }
 
+/**
+ * What GetMaps may do beyond one layer with TRANSPARENT=TRUE or unset: several layers stacked,
+ * an explicit TRANSPARENT=FALSE, a BGCOLOR. Off for the corpus, so that a seed there keeps
+ * drawing the requests it always drew.
+ */
+export interface CaseOptions {
+  readonly stacked?: boolean;
+}
+
 /** Draws `count` requests (roughly) from `offer`; the same seed gives the same list. */
-export function generateCases(offer: Offer, rng: Rng, count: number): RequestCase[] {
+export function generateCases(
+  offer: Offer,
+  rng: Rng,
+  count: number,
+  options: CaseOptions = {},
+): RequestCase[] {
   const cases: RequestCase[] = [];
   const add = (kind: CaseKind, path: string): void => {
     cases.push({ kind, path });
@@ -248,13 +262,14 @@ export function generateCases(offer: Offer, rng: Rng, count: number): RequestCas
       const layer = rng.pick(offer.wmsLayers);
       const srs = rng.pick(layer.srs.length > 0 ? layer.srs : ['EPSG:4326']);
       const path = randomGetMap(rng, layer, srs, offer.wmsFormats);
-      if (path === null) return;
+      const stacked = options.stacked === true && path !== null ? stackGetMap(rng, path, offer, srs) : path;
+      if (stacked === null) return;
       const cachedSrs = tileMapsBySrs.get(layer.name);
       const reprojected =
         cachedSrs !== undefined &&
         !cachedSrs.has(srs === 'EPSG:3857' ? 'EPSG:900913' : srs) &&
         !cachedSrs.has(srs);
-      add(reprojected ? 'wms-reproj' : 'wms-getmap', path);
+      add(reprojected ? 'wms-reproj' : 'wms-getmap', stacked);
     };
     makers.push(getMap, getMap, getMap);
   }
@@ -310,6 +325,22 @@ export function generateCases(offer: Offer, rng: Rng, count: number): RequestCas
   }
   for (let i = 0; makers.length > 0 && cases.length < count && i < count * 3; i++) rng.pick(makers)();
   return cases;
+}
+
+/** `path` with more layers offered in `srs` under it, TRANSPARENT and BGCOLOR drawn anew. */
+function stackGetMap(rng: Rng, path: string, offer: Offer, srs: string): string {
+  const url = new URL(path, 'http://x');
+  const layers = [url.searchParams.get('LAYERS')!];
+  const others = offer.wmsLayers.filter((l) => l.srs.includes(srs) && !layers.includes(l.name));
+  for (let n = rng.int(0, 2); n > 0 && others.length > 0; n--) {
+    layers.splice(rng.int(0, layers.length), 0, others.splice(rng.int(0, others.length - 1), 1)[0]!.name);
+  }
+  url.searchParams.set('LAYERS', layers.join(','));
+  url.searchParams.delete('TRANSPARENT');
+  const transparent = rng.pick([null, 'TRUE', 'FALSE', 'true']);
+  if (transparent !== null) url.searchParams.set('TRANSPARENT', transparent);
+  if (rng.next() < 0.3) url.searchParams.set('BGCOLOR', rng.pick(['0xff0000', '0x000000', '0x80C0ff']));
+  return `${url.pathname}?${url.searchParams.toString()}`;
 }
 
 /** A GetMap of `layer` in `srs`: a box around the layer's extent, sometimes partly outside it. */

@@ -1,7 +1,8 @@
 /**
  * Differential runner (not part of npm test; needs MapProxy 1.15, MapServer and gdal_translate):
- * `npm run diff:mapproxy -- [--config NAME]… [--cases N] [--seed S] [--out DIR]`.
- * For each configuration of test/differential/corpus it starts MapProxy and our server on copies
+ * `npm run diff:mapproxy -- [--config NAME]… [--cases N] [--seed S] [--out DIR] [--generate N]`.
+ * For each configuration of test/differential/corpus (or, with `--generate N`, each of N
+ * configurations generate.ts draws from the seed, written to DIR/generated/) it starts MapProxy and our server on copies
  * of it, both in front of MapServer, sends both the same generated requests, compares the answers
  * and the cache files, prints parity per configuration and per kind, and writes every difference
  * with both bodies to DIR.
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { configureLogging } from '../../src/core/index.js';
 import { generateCases, makeRng, readOffer, type CaseKind, type RequestCase } from './cases.js';
 import { compareAnswers, describeSets, type Answer } from './compare.js';
+import { generateValidConfigs } from './generate.js';
 import { startMapProxy, startOurs, type Running } from './servers.js';
 import { startBackend, startFront, type Upstream } from './upstream.js';
 
@@ -48,6 +50,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    generate: { type: 'string' },
   },
 });
 
@@ -57,11 +60,13 @@ const work = await mkdtemp(join(tmpdir(), 'mapproxy-diff-'));
 const out = values.out ?? join(work, 'differences');
 const seed = Number(values.seed);
 const caseCount = Number(values.cases);
-const corpus = (await readdir(CORPUS)).filter((f) => f.endsWith('.yaml')).sort();
+const generated = values.generate === undefined ? null : await generate(Number(values.generate));
+const corpus = generated ?? (await readdir(CORPUS)).filter((f) => f.endsWith('.yaml')).sort();
 const selected =
   values.config === undefined
     ? corpus
     : corpus.filter((f) => values.config!.some((c) => f === c || f === `${c}.yaml`));
+const configDir = generated === null ? CORPUS : join(out, 'generated');
 
 const backend = await startBackend(join(work, 'mapserver'));
 const results: Result[] = [];
@@ -83,8 +88,21 @@ printSummary();
 console.log(`\ndifferences: ${out}\nresults: ${join(work, 'results.json')}`);
 if (!values.keep) await rm(join(work, 'configs'), { recursive: true, force: true });
 
+/** Writes `count` generated configurations to DIR/generated/ and names them. */
+async function generate(count: number): Promise<string[]> {
+  const configs = await generateValidConfigs(makeRng(seed), count);
+  await mkdir(join(out, 'generated'), { recursive: true });
+  const names: string[] = [];
+  for (const [i, text] of configs.entries()) {
+    const file = `gen-${seed}-${String(i).padStart(2, '0')}.yaml`;
+    await writeFile(join(out, 'generated', file), text);
+    names.push(file);
+  }
+  return names;
+}
+
 async function runConfig(name: string, file: string): Promise<void> {
-  const source = await readFile(join(CORPUS, file), 'utf8');
+  const source = await readFile(join(configDir, file), 'utf8');
   const fronts: Record<'mapproxy' | 'ours', Upstream> = {
     mapproxy: await startFront(backend),
     ours: await startFront(backend),
@@ -125,7 +143,7 @@ async function runConfig(name: string, file: string): Promise<void> {
     const offer = await readOffer(mapproxy.server.url);
     fronts.mapproxy.take();
     const rng = makeRng(seed ^ hash(name));
-    const cases = generateCases(offer, rng, caseCount);
+    const cases = generateCases(offer, rng, caseCount, { stacked: generated !== null });
     const normalise = (side: 'mapproxy' | 'ours', text: string): string =>
       text
         .replaceAll(servers[side]!.url, 'SERVER')
