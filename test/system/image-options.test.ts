@@ -70,6 +70,10 @@ const CASES: readonly { name: string; shows: string }[] = [
   { name: 'faded-over-white', shows: 'opacity 0.5: red over white is pink' },
   { name: 'faded-over-blue', shows: 'opacity 0.5: red over blue is purple' },
   { name: 'faded-transparent', shows: 'opacity: a lone layer comes back as drawn' },
+  {
+    name: 'faded-transparent-source-alone',
+    shows: 'opacity 0.5 of a transparent source alone on an opaque map: merged onto white, pink',
+  },
   { name: 'faded-cached-tile', shows: 'opacity of a source merged in a cache' },
   { name: 'cache-opacity-over-blue', shows: "a cache's image.opacity over another layer" },
   { name: 'preferred-src-proj', shows: 'preferred_src_proj: EPSG:31467 is requested upstream in EPSG:25832' },

@@ -145,11 +145,25 @@ test('no layers give a blank image of the background', async () => {
 // MapProxy 1.15's LayerMerger returns a lone layer as is, opacity or not (pinned in
 // test/system/image-options.test.ts: a red source at opacity 0.5 alone comes back pure red)
 test('a single layer that needs no background keeps its pixels whatever its opacity', async () => {
-  for (const transparent of [true, false]) {
+  const cases: [transparent: boolean, opaque: boolean][] = [
+    [true, false],
+    [true, true],
+    [false, true],
+  ];
+  for (const [transparent, opaque] of cases) {
     const layer = strip([[10, 20, 30, 255]]);
-    const merged = await mergeImages([{ image: layer, opacity: 0.5 }], [1, 1], { transparent });
+    const merged = await mergeImages([{ image: layer, opacity: 0.5, opaque }], [1, 1], { transparent });
     assert.equal(merged, layer);
   }
+});
+
+test('a single transparent layer with an opacity below 1 on an opaque map is blended onto it', async () => {
+  // MapProxy LayerMerger: a lone layer whose options are transparent is merged onto the
+  // background, where Image.blend fades it even where it is opaque (MapProxy: 255,127,127)
+  const merged = await mergeImages([{ image: strip([[255, 0, 0, 255]]), opacity: 0.5 }], [1, 1], {
+    transparent: false,
+  });
+  assert.deepEqual(await pixels(merged), [[255, 127, 127, 255]]);
 });
 
 test('blankImage fills with the colour and defaults to transparent white', async () => {

@@ -63,10 +63,10 @@ export interface MergeOptions {
  * - opaque: start from `bgcolor`; a layer with opacity < 1 is blended by its RGB (its alpha is
  *   ignored, as MapProxy converts it to RGB first), any other is pasted through its alpha.
  * No layers: a blank image. One layer of `size` that needs no background (the canvas is
- * transparent, it is encoded bytes of an `opaque` layer, or it has no transparent pixel) is
- * returned unchanged, whatever its opacity
- * (MapProxy 1.15's `LayerMerger` returns a lone layer as is: a red source at opacity 0.5 alone
- * is pure red), so its bytes can go out without a re-encode. Layers smaller or larger than
+ * transparent, it is encoded bytes of an `opaque` layer, or it has no transparent pixel and
+ * does not fade) is returned unchanged, whatever the opacity of a transparent canvas's or an
+ * opaque layer's (MapProxy 1.15's `LayerMerger` returns those as they are: a red opaque source
+ * at opacity 0.5 alone is pure red), so its bytes can go out without a re-encode. Layers smaller or larger than
  * `size` are placed at the top left.
  * Rejects with `ImageError` (`IMAGE_DECODE`) when a layer cannot be decoded.
  */
@@ -130,12 +130,16 @@ export async function passedThroughHasAlpha({ image, opaque }: MergeLayer): Prom
  * upstream's bytes.
  */
 async function passedThrough(
-  { image, opaque }: MergeLayer,
+  { image, opaque, opacity }: MergeLayer,
   size: Size,
   transparent: boolean,
 ): Promise<ImageResult | null> {
   if (image.size[0] !== size[0] || image.size[1] !== size[1]) return null;
-  if (transparent || image.format === 'image/jpeg') return image;
+  if (transparent) return image;
+  // a transparent layer MapProxy merges onto the background: an opacity below 1 blends it there,
+  // so even its opaque pixels change (a red source at opacity 0.5 alone comes out pink)
+  if (opaque !== true && opacity !== undefined && opacity !== null && opacity < 1) return null;
+  if (image.format === 'image/jpeg') return image;
   // MapProxy LayerMerger.merge returns a lone layer whose options are not `transparent` as is: an
   // opaque source's answer (encoded bytes as they came, or reprojected) keeps its transparent parts. Pixels we
   // composed are held to the rule below: a sub image is flagged transparent by MapProxy, and a
