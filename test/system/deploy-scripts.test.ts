@@ -11,14 +11,17 @@ import { pathToFileURL } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import { DEV_BIN, isDistCurrent, runCommand } from '../helpers/cli.js';
 import { copyFixture } from '../helpers/fixtures.js';
-import { startServe } from '../helpers/front-proxy.js';
+import { closeIdleConnections, startServe } from '../helpers/front-proxy.js';
 import { solidPng, startUpstream } from '../helpers/upstream.js';
 
 const TSX_API = import.meta.resolve('tsx/esm/api');
 const CORE_INDEX = pathToFileURL(join(import.meta.dirname, '../../src/core/index.ts')).href;
 const BUILT_INDEX = pathToFileURL(join(import.meta.dirname, '../../dist/core/index.js')).href;
 const ASCTIME = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}`;
-const REQUEST_LINE = new RegExp(String.raw`^\[${ASCTIME}\] GET http://127\.0\.0\.1:\d+/tiles/1/0/0\.png 200 \d+\.\d (\d+|-)$`, 'm');
+const REQUEST_LINE = new RegExp(
+  String.raw`^\[${ASCTIME}\] GET http://127\.0\.0\.1:\d+/tiles/1/0/0\.png 200 \d+\.\d (\d+|-)$`,
+  'm',
+);
 
 /**
  * `node_modules/mapproxy-ts` in `dir`, so `node app.js` runs with plain node: the built dist/ when
@@ -27,7 +30,10 @@ const REQUEST_LINE = new RegExp(String.raw`^\[${ASCTIME}\] GET http://127\.0\.0\
 async function installPackageShim(dir: string): Promise<void> {
   const pkg = join(dir, 'node_modules', 'mapproxy-ts');
   await mkdir(pkg, { recursive: true });
-  await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'mapproxy-ts', type: 'module', exports: './index.js' }));
+  await writeFile(
+    join(pkg, 'package.json'),
+    JSON.stringify({ name: 'mapproxy-ts', type: 'module', exports: './index.js' }),
+  );
   await writeFile(
     join(pkg, 'index.js'),
     isDistCurrent()
@@ -61,7 +67,9 @@ async function runScript(t: TestContext, script: string): Promise<{ url: string;
         if (found !== undefined) resolve(found);
       });
     }
-    child.once('exit', () => { reject(new Error(`node app.js exited:\n${output}`)); });
+    child.once('exit', () => {
+      reject(new Error(`node app.js exited:\n${output}`));
+    });
   });
   return { url, child };
 }
@@ -123,7 +131,10 @@ test('create -t wsgi-app writes a script that mapproxy-util serve and node app.j
   const { url } = await runScript(t, script);
   const caps = await fetch(`${url}/tms/1.0.0/`);
   assert.equal(caps.status, 200);
-  assert.match(await caps.text(), /<TileMap [^>]*href="http:\/\/127\.0\.0\.1:\d+\/tms\/1\.0\.0\/debug\/EPSG3857"/);
+  assert.match(
+    await caps.text(),
+    /<TileMap [^>]*href="http:\/\/127\.0\.0\.1:\d+\/tms\/1\.0\.0\/debug\/EPSG3857"/,
+  );
 });
 
 test('node bin/dev.js serve app.js: the sources serve a script that imports mapproxy-ts', async (t) => {
@@ -160,6 +171,8 @@ test('create -t log-ini passed to serve --log-config writes mapproxy.log and sou
   const res = await fetch(`${served.url}/wmts/osm/GLOBAL_WEBMERCATOR/1/0/0.png`);
   assert.equal(res.status, 200);
   const exited = new Promise((resolve) => served.child.once('exit', resolve));
+  // the worker drains until the fetch's idle keep-alive connection is gone (~4 s if left open)
+  closeIdleConnections();
   served.child.kill('SIGTERM');
   assert.equal(await exited, 0);
 
