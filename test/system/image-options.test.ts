@@ -76,6 +76,11 @@ const CASES: readonly { name: string; shows: string }[] = [
   },
   { name: 'faded-cached-tile', shows: 'opacity of a source merged in a cache' },
   { name: 'cache-opacity-over-blue', shows: "a cache's image.opacity over another layer" },
+  {
+    name: 'rgb-cache-past-grid-over-blue',
+    shows:
+      'a cache with image.mode RGB: its map past the grid is white (SubImageSource in RGB), hiding the blue',
+  },
   { name: 'preferred-src-proj', shows: 'preferred_src_proj: EPSG:31467 is requested upstream in EPSG:25832' },
 ];
 

@@ -46,7 +46,9 @@ export class CacheMapLayer implements MapLayer {
   getMap(query: MapQuery): Promise<ImageResult | null> {
     const direct = this.#direct;
     if (direct !== undefined && this.#resolution(query) <= direct.fromRes) return direct.layer.getMap(query);
-    return renderWithinExtent(query, this.extent, (q) => this.#render(q));
+    // MapProxy CacheMapLayer: the SubImageSource takes the cache's image options
+    const modeRgb = this.#manager.imageOptions.mode === 'RGB';
+    return renderWithinExtent(query, this.extent, (q) => this.#render(q), modeRgb);
   }
 
   /** The query's resolution in grid units per pixel (MapProxy `ResolutionConditional`). */

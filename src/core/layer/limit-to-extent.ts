@@ -9,12 +9,14 @@ import type { LayerExtent } from './map-layer.js';
 
 /**
  * Renders `query` through `render`, limited to `extent`: null when they do not intersect, the
- * sub-query pasted at its offset when the extent covers only a part.
+ * sub-query pasted at its offset when the extent covers only a part (on opaque white for a
+ * layer whose image options name `mode: RGB`, see `pasteOnTransparent`).
  */
 export async function renderWithinExtent(
   query: MapQuery,
   extent: LayerExtent,
   render: (query: MapQuery) => Promise<ImageResult | null>,
+  modeRgb = false,
 ): Promise<ImageResult | null> {
   // 1. MapProxy MapExtent.contains/intersects: the query's bbox transformed into the extent's SRS
   //    (4326 -> 3857 clamped at ±180°/±85.06°), so a query that only overhangs where the extent's
@@ -31,7 +33,7 @@ export async function renderWithinExtent(
   const sub = bboxPositionInImage(query.bbox, query.size, limit);
   if (sub.size[0] <= 0 || sub.size[1] <= 0) return null;
   const image = await render({ ...query, bbox: sub.bbox, size: sub.size });
-  return image === null ? null : pasteOnTransparent(image, query.size, sub.offset);
+  return image === null ? null : pasteOnTransparent(image, query.size, sub.offset, modeRgb);
 }
 
 /**

@@ -107,14 +107,17 @@ export function textImage({
 
 /**
  * `image` pasted at `offset` (pixels from the top-left) onto a transparent white image of `size`
- * (MapProxy `SubImageSource`), marked as a sub image for the WMS merge.
+ * (MapProxy `SubImageSource`), marked as a sub image for the WMS merge. `modeRgb`: the layer's
+ * image options name `mode: RGB`, and MapProxy's create_image then makes an opaque white image
+ * (the mode wins over the sub image's forced `transparent`), which hides the layers below.
  */
 export async function pasteOnTransparent(
   image: ImageResult,
   size: Size,
   offset: readonly [number, number],
+  modeRgb = false,
 ): Promise<ImageResult> {
   // MapProxy create_image: the layer's/source's bgcolor (never configured, so white) with alpha 0.
   // The RGB shows where alpha is dropped: a jpeg is white there, not black (PIL convert('RGB'))
-  return asSubImage(await placeImage(image, size, offset, [255, 255, 255, 0]));
+  return asSubImage(await placeImage(image, size, offset, [255, 255, 255, modeRgb ? 255 : 0]));
 }
