@@ -204,7 +204,12 @@ async function operatorReply(path: string, view: OperationsView): Promise<HttpRe
   if (view.metricsPath !== null && path === view.metricsPath) {
     try {
       const text = await metricsSource();
-      return { status: 200, headers: { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' }, body: text, service: 'metrics' };
+      return {
+        status: 200,
+        headers: { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+        body: text,
+        service: 'metrics',
+      };
     } catch (error) {
       log.error(`cannot collect metrics: ${error instanceof Error ? error.message : String(error)}`);
       return plain(503, 'metrics unavailable\n', 'metrics');
@@ -265,6 +270,8 @@ export interface AnsweredRequest {
 /**
  * What every server kind does per answered request: one `mapproxy.access` line (INFO) and the
  * request counters, O(1) per request, labelled by route name and status, never by path.
+ * The line costs ~0.4 us of a ~30 us cached hit (formatted and batched, in isolation); with no
+ * line at all a hit cost the same within noise (paired, 10 rounds: x1.02, 0.79-1.10; issue 13).
  */
 export function recordRequest(
   request: AnsweredRequest,
@@ -273,7 +280,12 @@ export function recordRequest(
 ): void {
   metrics.request(reply.service ?? 'other', reply.status, durationMs);
   if (!accessLog.isEnabled('info')) return;
-  const bytes = reply.status === 304 ? 0 : typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
+  const bytes =
+    reply.status === 304
+      ? 0
+      : typeof reply.body === 'string'
+        ? Buffer.byteLength(reply.body)
+        : reply.body.length;
   accessLog.info(
     formatAccessLine({
       remoteAddress: request.remoteAddress ?? '-',
