@@ -24,7 +24,9 @@ test('a third caller waits until one of two slots is released', async () => {
   const releaseThird = await third;
   assert.equal(thirdAcquired, true);
   // another host is independent
-  await (await acquireHostSlot('h:2', 1))();
+  await (
+    await acquireHostSlot('h:2', 1)
+  )();
   await second();
   await releaseThird();
 });
@@ -75,16 +77,17 @@ test('a slot held by another process blocks until it is freed; a stale one is ta
   const lockDir = await makeTempDir(t);
   const foreign = `${slotFilePrefix(lockDir, 'busy:80')}0`;
   await mkdir(foreign); // another process holds the only slot
-  await assert.rejects(
-    acquireHostSlot('busy:80', 1, { lockDir, signal: AbortSignal.timeout(100) }),
-    { name: 'TimeoutError' },
-  );
+  await assert.rejects(acquireHostSlot('busy:80', 1, { lockDir, signal: AbortSignal.timeout(100) }), {
+    name: 'TimeoutError',
+  });
   assert.deepEqual(hostSlotUsage('busy:80'), { inFlight: 0, waiting: 0 }, 'the local slot was given back');
 
   // the other process finishes its request while we poll
   const waiting = acquireHostSlot('busy:80', 1, { lockDir, signal: AbortSignal.timeout(5000) });
   await rmdir(foreign);
-  await (await waiting)();
+  await (
+    await waiting
+  )();
   await mkdir(foreign);
 
   // the holder was killed: its slot stopped being refreshed a minute ago
@@ -108,8 +111,12 @@ test('httpGet gives the slot back when the upstream fails, and times out waiting
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   const options = { concurrentRequests: 1, concurrentRequestsLockDir: lockDir, timeoutMs: 200 };
 
+  // the failing requests get time to be answered on a loaded machine (at 200 ms one timed out
+  // under a full suite run at load 16); only the wait for a busy slot below is cut short
   for (let i = 0; i < 3; i++) {
-    await assert.rejects(httpGet(`http://${host}/map`, options), { code: 'UPSTREAM_STATUS' });
+    await assert.rejects(httpGet(`http://${host}/map`, { ...options, timeoutMs: 10_000 }), {
+      code: 'UPSTREAM_STATUS',
+    });
   }
   assert.equal(requests, 3, 'each request got the single slot after the failed one');
   assert.deepEqual(await readdir(lockDir), []);
