@@ -7,7 +7,6 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { CLI_ARGV } from './cli.js';
 import { makeTempDir } from './fixtures.js';
 
@@ -31,9 +30,12 @@ export function freePort(): Promise<number> {
  * a fresh one; requests still in flight finish on the old one). A stopped `serve` worker drains:
  * it exits once its connections are closed, and undici keeps an idle one ~4 s (the server's
  * Keep-Alive timeout less a second), which every stop of a server the test had fetched from waited
- * out (3.0 s of the 5.4 s of deploy-cluster's tile_lock_dir test).
+ * out (3.0 s of the 5.4 s of deploy-cluster's tile_lock_dir test). undici is imported here, not
+ * with this module: importing it installs its own Agent as fetch's dispatcher when fetch has not
+ * set one yet, and the tests' requests go through Node's own until a server is stopped.
  */
-export function closeIdleConnections(): void {
+export async function closeIdleConnections(): Promise<void> {
+  const { Agent, getGlobalDispatcher, setGlobalDispatcher } = await import('undici');
   const previous = getGlobalDispatcher();
   setGlobalDispatcher(new Agent());
   void previous.close();
@@ -43,7 +45,7 @@ export function closeIdleConnections(): void {
 async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  closeIdleConnections();
+  await closeIdleConnections();
   child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
   await exited;

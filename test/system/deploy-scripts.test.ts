@@ -172,7 +172,7 @@ test('create -t log-ini passed to serve --log-config writes mapproxy.log and sou
   assert.equal(res.status, 200);
   const exited = new Promise((resolve) => served.child.once('exit', resolve));
   // the worker drains until the fetch's idle keep-alive connection is gone (~4 s if left open)
-  closeIdleConnections();
+  await closeIdleConnections();
   served.child.kill('SIGTERM');
   assert.equal(await exited, 0);
 
