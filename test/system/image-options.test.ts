@@ -81,6 +81,11 @@ const CASES: readonly { name: string; shows: string }[] = [
     shows:
       'a cache with image.mode RGB: its map past the grid is white (SubImageSource in RGB), hiding the blue',
   },
+  {
+    name: 'jpeg-source-reprojected-past-mercator',
+    shows:
+      'a transparent source answering JPEG, reprojected: black (RGB) where it has no source, not transparent',
+  },
   { name: 'preferred-src-proj', shows: 'preferred_src_proj: EPSG:31467 is requested upstream in EPSG:25832' },
 ];
 

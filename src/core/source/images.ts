@@ -80,14 +80,19 @@ export function solidImage(size: Size, color: readonly [number, number, number, 
   return blankImage(size, color);
 }
 
-/** `image` from `src` (bbox in srs) onto `dst` (bbox, srs, size): reprojection. */
+/**
+ * `image` from `src` (bbox in srs) onto `dst` (bbox, srs, size): reprojection. A JPEG answer has
+ * no alpha band: MapProxy's ImageTransformer transforms it in PIL mode RGB, black where the
+ * reprojection has no source, even for a transparent source.
+ */
 export function reprojectImage(
   image: ImageResult,
   src: { readonly bbox: BBox; readonly srs: Srs },
   dst: { readonly bbox: BBox; readonly srs: Srs; readonly size: Size },
   resampling: ResamplingMethod = 'bicubic',
 ): Promise<ImageResult> {
-  return transformImage(image, src, dst, { resampling }).then(asSourceAnswer);
+  const opaque = image.format === 'image/jpeg';
+  return transformImage(image, src, dst, { resampling, opaque }).then(asSourceAnswer);
 }
 
 /**
