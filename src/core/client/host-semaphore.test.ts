@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { test } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
 import { acquireHostSlot, hostSlotUsage } from './host-semaphore.js';
-import { slotFilePrefix } from './host-slot-files.js';
+import { watchedDirectoryCount } from '../util/index.js';
+import { acquireSlotFile, slotFilePrefix } from './host-slot-files.js';
 import { httpGet } from './http-client.js';
 
 test('a third caller waits until one of two slots is released', async () => {
@@ -97,6 +98,26 @@ test('a slot held by another process blocks until it is freed; a stale one is ta
   assert.ok((await stat(foreign)).mtimeMs > past.getTime(), 'the stale slot file is ours now');
   await release();
   assert.deepEqual(await readdir(lockDir), []);
+});
+
+test('a slot freed by another process on this host is taken at once, not at the next poll', async (t) => {
+  const lockDir = await makeTempDir(t);
+  const foreign = `${slotFilePrefix(lockDir, 'handover:80')}0`;
+  await mkdir(foreign); // another serve worker holds the only slot
+  // an hour between polls: only the lock dir's change notice can hand the slot over in time (the
+  // signal fails the test instead of letting it wait that hour)
+  const signal = AbortSignal.timeout(20_000);
+  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const waiting = acquireSlotFile(lockDir, 'handover:80', 1, signal, [3_600_000, 3_600_000]);
+  // free the slot once the waiter sleeps (its hour-long poll timer exists; it watches the lock dir
+  // from its first failed attempt on): counted over turns of the event loop, nothing waits on a clock
+  while (timers() === before) await new Promise<void>((resolve) => setImmediate(resolve));
+  await rmdir(foreign);
+  const release = await waiting;
+  assert.deepEqual(await readdir(lockDir), [basename(foreign)], 'the waiter holds the slot now');
+  await release();
+  assert.equal(watchedDirectoryCount(), 0, 'the watch ends with the wait');
 });
 
 test('httpGet gives the slot back when the upstream fails, and times out waiting for a busy slot', async (t) => {

@@ -3,8 +3,8 @@
  * i < limit, as MapProxy's `util/lock.py` SemLock (there `fcntl.flock` files, here lock directories).
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { getLogger, pollFor, tryLockFile, type FileLockRelease } from '../util/index.js';
+import { basename, join } from 'node:path';
+import { getLogger, pollFor, tryLockFile, watchDirectory, type FileLockRelease } from '../util/index.js';
 
 const log = getLogger('mapproxy.client.lock');
 
@@ -24,17 +24,30 @@ export function slotFilePrefix(lockDir: string, hostKey: string): string {
 
 /**
  * Waits for one of the slot files `0 … limit-1` of `hostKey` that no process holds, polling while
- * all are taken. Rejects with the signal's reason when `signal` aborts, or with the file system
- * error when `lockDir` cannot be created.
+ * all are taken and trying again at once when a holder on this host removes its slot. `pollMs` is
+ * pollFor's `[first, max]` wait between attempts. Rejects with the signal's reason when `signal`
+ * aborts, or with the file system error when `lockDir` cannot be created.
  */
 export async function acquireSlotFile(
   lockDir: string,
   hostKey: string,
   limit: number,
   signal?: AbortSignal,
+  pollMs?: readonly [first: number, max: number],
 ): Promise<FileLockRelease> {
   const prefix = slotFilePrefix(lockDir, hostKey);
-  const release = await pollFor(() => tryFreeSlot(prefix, limit), { signal });
+  const slotNames = basename(prefix);
+  const release = await pollFor(() => tryFreeSlot(prefix, limit), {
+    signal,
+    pollMs,
+    // a slot freed by another worker is taken now, not up to a poll interval later (10-100 ms: at
+    // concurrent_requests 1 the upstream sat idle that long between two workers' requests);
+    // polling stays for holders that die (stale slots) and where the directory cannot be watched
+    wakeOn: (notify) =>
+      watchDirectory(lockDir, (entry) => {
+        if (entry === null || entry.startsWith(slotNames)) notify();
+      }),
+  });
   // pollFor without a timeout only ends with a slot or a rejection
   if (release === null) throw new Error('unreachable: slot poll without timeout');
   return release;
