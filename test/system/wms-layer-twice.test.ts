@@ -6,9 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import sharp from 'sharp';
 import { startProxy } from '../helpers/proxy.js';
-import { startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
+import { solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
 
 const MAP =
   '/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&STYLES=&SRS=EPSG:4326&BBOX=-10,40,10,60&WIDTH=64&HEIGHT=64&FORMAT=image/png';
@@ -25,13 +24,9 @@ const EXPECTED: Readonly<Record<string, string>> = {
   'la,lc,grp': upstreamRequest('a,c,b'),
 };
 
+/** Solid green at the requested size (the answer's pixels do not matter here). */
 function solidGreen(request: UpstreamRequest): Promise<Buffer> {
-  const width = Number(request.query.get('width'));
-  const height = Number(request.query.get('height'));
-  const background = { r: 10, g: 200, b: 30, alpha: 1 };
-  return sharp({ create: { width, height, channels: 4, background } })
-    .png()
-    .toBuffer();
+  return solidPng([10, 200, 30], [Number(request.query.get('width')), Number(request.query.get('height'))]);
 }
 
 for (const [layers, upstreamPath] of Object.entries(EXPECTED)) {

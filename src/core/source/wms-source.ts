@@ -314,7 +314,8 @@ const WMS_SOURCES = new WeakMap<MapSource, WmsSourceOptions>();
 /**
  * MapProxy `WMSSource._is_compatible` + `WMSClient.combined_client`: the same URL, no opacity,
  * the same supported SRS/formats, transparent colour and coverage, and the same forwarded values.
- * A coverage counts as the same only when it is the same object (both none, in practice).
+ * Bbox coverages compare by SRS and bbox (`BBOXCoverage.__eq__`), so two sources configured
+ * with equal boxes combine; other coverages only when they are the same object.
  */
 function isCombinable(a: WmsSourceOptions, b: WmsSourceOptions, query: MapQuery): boolean {
   const same = (x: unknown, y: unknown): boolean => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
@@ -328,8 +329,19 @@ function isCombinable(a: WmsSourceOptions, b: WmsSourceOptions, query: MapQuery)
     same(a.supportedFormats, b.supportedFormats) &&
     same(a.transparentColor, b.transparentColor) &&
     (a.transparentColorTolerance ?? 5) === (b.transparentColorTolerance ?? 5) &&
-    (a.coverage ?? null) === (b.coverage ?? null) &&
+    sameCoverage(a.coverage ?? null, b.coverage ?? null) &&
     same(forwardedValues(a, query), forwardedValues(b, query))
+  );
+}
+
+function sameCoverage(
+  a: WmsSourceOptions['coverage'] | null,
+  b: WmsSourceOptions['coverage'] | null,
+): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  return (
+    a.kind === 'bbox' && b.kind === 'bbox' && a.srs.equals(b.srs) && a.bbox.every((v, i) => v === b.bbox[i])
   );
 }
 
