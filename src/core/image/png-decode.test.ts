@@ -168,3 +168,47 @@ test('a row cache gives the same pixels, keyed by the pixel data and not the fil
   );
   assert.equal(rows.size, 2);
 });
+
+test('decodes the same through its kept inflate stream: split IDATs, after a corrupt or short stream, large and small in turn', async () => {
+  const raw = (w: number, h: number) => ({ raw: { width: w, height: h, channels: 4 as const } });
+  const small = await sharp(source(67, 45, 7), raw(67, 45))
+    .png()
+    .toBuffer();
+  const large = await sharp(source(1024, 1024, 5), raw(1024, 1024))
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  const expected = async (png: Buffer) =>
+    new Uint8Array((await sharp(png).ensureAlpha().raw().toBuffer()).buffer);
+  const [smallPixels, largePixels] = [await expected(small), await expected(large)];
+  /** `png` with its one IDAT split into `parts` IDAT chunks. */
+  const split = (png: Buffer, parts: number): Buffer => {
+    const at = png.indexOf('IDAT') - 4;
+    const body = png.subarray(at + 8, at + 8 + png.readUInt32BE(at));
+    const step = Math.ceil(body.length / parts);
+    const chunks = Array.from({ length: parts }, (_, i) =>
+      pngChunk('IDAT', body.subarray(i * step, (i + 1) * step)),
+    );
+    return Buffer.concat([png.subarray(0, at), ...chunks, png.subarray(at + 12 + body.length)]);
+  };
+  /** `png` with its IDAT's zlib stream cut to `keep` bytes, or with bytes flipped past the header. */
+  const damaged = (png: Buffer, how: 'short' | 'corrupt'): Buffer => {
+    const at = png.indexOf('IDAT') - 4;
+    const body = Buffer.from(png.subarray(at + 8, at + 8 + png.readUInt32BE(at)));
+    if (how === 'corrupt') for (let i = 2; i < body.length; i += 7) body[i] = (body[i] as number) ^ 0x5a;
+    const idat = how === 'short' ? body.subarray(0, body.length >> 1) : body;
+    return Buffer.concat([png.subarray(0, at), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array(0))]);
+  };
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(decodePngRgba(large)?.pixels, largePixels, 'large');
+    assert.deepEqual(decodePngRgba(small)?.pixels, smallPixels, 'small after large');
+    assert.deepEqual(decodePngRgba(split(large, 5))?.pixels, largePixels, 'large in 5 IDATs');
+    assert.throws(() => decodePngRgba(damaged(small, 'corrupt')), 'corrupt');
+    assert.deepEqual(
+      decodePngRgba(split(small, 3))?.pixels,
+      smallPixels,
+      'small in 3 IDATs after a corrupt one',
+    );
+    assert.throws(() => decodePngRgba(damaged(large, 'short')), /unexpected end/, 'short');
+    assert.deepEqual(decodePngRgba(large)?.pixels, largePixels, 'large after a short one');
+  }
+});
