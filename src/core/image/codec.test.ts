@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
+import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import {
   imageFromBytes,
@@ -66,6 +67,38 @@ test('png without colors is truecolour: RGBA when transparent or translucent, RG
   assert.deepEqual(await pixelOf(translucent.data, 12, 2), [10, 200, 30, 0]);
   const rgb = await noise(16).encode(opts({ colors: 0, transparent: false }));
   assert.equal(pngColorType(rgb.data), 2);
+});
+
+/** The filter type byte of each row of a non-interlaced 8-bit PNG with `channels` samples a pixel. */
+function rowFilters(png: Buffer, channels: number): number[] {
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const idat: Buffer[] = [];
+  for (let at = 8; at < png.length;) {
+    const length = png.readUInt32BE(at);
+    if (png.toString('latin1', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + length));
+    at += length + 12;
+  }
+  const rows = inflateSync(Buffer.concat(idat));
+  const stride = width * channels + 1;
+  return Array.from({ length: height }, (_, y) => rows[y * stride] ?? -1);
+}
+
+test('truecolour png filters its rows, as PIL does', async () => {
+  // a gradient: row filters (Sub, Up, Paeth) turn it into runs of small differences
+  const data = Buffer.alloc(64 * 64 * 4);
+  for (let y = 0; y < 64; y += 1) {
+    for (let x = 0; x < 64; x += 1) data.set([x * 4, y * 4, (x + y) * 2, 255], (y * 64 + x) * 4);
+  }
+  const { data: png } = await imageFromRaw({ data, size: [64, 64] }).encode(
+    opts({ colors: 0, transparent: false }),
+  );
+  assert.equal(pngColorType(png), 2);
+  const filters = rowFilters(png, 3);
+  assert.ok(
+    filters.some((filter) => filter !== 0),
+    `rows filtered (filter types ${[...new Set(filters)].join(',')})`,
+  );
 });
 
 test('jpeg quality changes the size', async () => {

@@ -196,7 +196,10 @@ async function encodeWithSharp(
   if (!keepAlpha || name === 'jpeg') image = image.removeAlpha();
   switch (name) {
     case 'png':
-      return image.png().toBuffer();
+      // PIL (MapProxy) picks a filter per row for truecolour PNGs; sharp's default is none, which
+      // made a 256x256 RGBA tile of MapServer's world 45.9 kB where PIL's is 5.0 kB (same pixels;
+      // ~1.5 ms more CPU a tile, as PIL spends it too)
+      return image.png({ adaptiveFiltering: true }).toBuffer();
     case 'jpeg':
       return image.jpeg({ quality: options.jpegQuality }).toBuffer();
     case 'webp':
