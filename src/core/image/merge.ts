@@ -66,8 +66,8 @@ export interface MergeOptions {
  * transparent, it is encoded bytes of an `opaque` layer, or it has no transparent pixel and
  * does not fade) is returned unchanged, whatever the opacity of a transparent canvas's or an
  * opaque layer's (MapProxy 1.15's `LayerMerger` returns those as they are: a red opaque source
- * at opacity 0.5 alone is pure red), so its bytes can go out without a re-encode. Layers smaller or larger than
- * `size` are placed at the top left.
+ * at opacity 0.5 alone is pure red), so its bytes can go out without a re-encode. Layers
+ * smaller or larger than `size` are placed at the top left.
  * Rejects with `ImageError` (`IMAGE_DECODE`) when a layer cannot be decoded.
  */
 export async function mergeImages(
