@@ -16,6 +16,8 @@ export interface ArcgisSourceConfig {
     readonly featureinfo_return_geometries?: boolean;
   };
   readonly supported_srs?: readonly string[];
+  /** Of its image options only `resampling_method` (a `supported_srs` reprojection) is used. */
+  readonly image?: { readonly resampling_method?: string };
   readonly concurrent_requests?: number;
   readonly seed_only?: boolean;
   readonly min_res?: number;

@@ -29,6 +29,7 @@ import { configCoverage } from './coverage-from-config.js';
 import type { ArcgisSourceConfig } from './arcgis-source-config.js';
 import { mapServerSetup } from './mapserver-source.js';
 import { SUPPORTED_SOURCE_TYPES } from './unsupported-options.js';
+import { sourceResampling } from './image-options.js';
 
 type HttpSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['http']>;
 type SourceCoverage = CoverageConfig | undefined;
@@ -170,6 +171,12 @@ function wmsSource(
     ...upstreamCommon(loaded, name, source, coverage(source.coverage)),
     baseDir: loaded.configDir,
     ...imageKeying(loaded, name, source.image, globals.image.transparent_color_tolerance),
+    resampling: sourceResampling(
+      loaded,
+      name.split(':')[0] ?? name,
+      source.image?.resampling_method,
+      source.req.format,
+    ),
     transport,
   });
 }
@@ -221,6 +228,12 @@ function arcgisSource(
     concurrentRequests: conf.concurrent_requests ?? globals.http.concurrent_requests,
     concurrentRequestsLockDir: globals.cache.lock_dir,
     transparent: conf.req.transparent === true,
+    resampling: sourceResampling(
+      loaded,
+      name.split(':')[0] ?? name,
+      conf.image?.resampling_method,
+      conf.req.format,
+    ),
     ...upstreamCommon(loaded, name, conf, coverage),
   });
 }

@@ -3,7 +3,7 @@
  * resolved the way MapProxy's loader does (in image/). Invalid values are ConfigErrors.
  */
 import { configErrorAt, type CacheConfig, type LoadedConfig } from '../config/index.js';
-import { ImageError, resolveImageOptions } from '../image/index.js';
+import { ImageError, resolveImageOptions, type ResamplingMethod } from '../image/index.js';
 import type { CacheImageOptions } from './build-caches.js';
 
 /** A resolver of cache image options for `loaded`, for `buildCaches`. */
@@ -28,6 +28,33 @@ export function cacheImageOptions(loaded: LoadedConfig): CacheImageOptions {
       );
     }
   };
+}
+
+/**
+ * How a source's `supported_srs` reprojection resamples (MapProxy's source `image_opts`): its
+ * `image.resampling_method`, else that of the `globals.image.formats` entry its `req.format`
+ * names, else `globals.image.resampling_method`.
+ */
+export function sourceResampling(
+  loaded: LoadedConfig,
+  sourceName: string,
+  resamplingMethod: string | undefined,
+  requestFormat: unknown,
+): ResamplingMethod {
+  const format = typeof requestFormat === 'string' ? requestFormat : undefined;
+  try {
+    return resolveImageOptions(
+      { format, image: { resampling_method: resamplingMethod } },
+      loaded.config.globals.image,
+    ).resampling;
+  } catch (error) {
+    if (!(error instanceof ImageError)) throw error;
+    const path =
+      resamplingMethod === undefined
+        ? ['globals', 'image', 'resampling_method']
+        : ['sources', sourceName, 'image', 'resampling_method'];
+    throw configErrorAt(loaded, path, error.message, 'CONFIG_INVALID_VALUE', { cause: error });
+  }
 }
 
 /**

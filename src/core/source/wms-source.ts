@@ -18,7 +18,7 @@ import {
   type WmsRequestTemplate,
   type WmsVersion,
 } from '../client/index.js';
-import { makeTransparent, type ImageResult } from '../image/index.js';
+import { makeTransparent, type ImageResult, type ResamplingMethod } from '../image/index.js';
 import { getSrs, preferredSource, type Srs, type SrsOptions } from '../srs/index.js';
 import { getLogger, type BBox, type Size } from '../util/index.js';
 import { SourceError } from './errors.js';
@@ -67,6 +67,8 @@ export interface WmsSourceOptions extends CommonSourceOptions {
   readonly transparentColorTolerance?: number | undefined;
   /** `image.opacity` 0-1, see `MapSource.opacity`. */
   readonly opacity?: number | undefined;
+  /** How a reprojection to `supportedSrs` resamples (`image.resampling_method`); default bicubic. */
+  readonly resampling?: ResamplingMethod | undefined;
   /** Directory relative `sld: file://` paths are resolved against (the config dir). */
   readonly baseDir?: string | undefined;
   /** Builds the GET URL instead of a WMS GetMap (`arcgis` sources: the REST export). */
@@ -206,6 +208,7 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
       image,
       { bbox: srcBBox, srs: srcSrs },
       { bbox: query.bbox, srs: dstSrs, size: query.size },
+      options.resampling,
     );
   }
 
