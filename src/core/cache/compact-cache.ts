@@ -11,7 +11,7 @@ import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TileCoord } from '../grid/index.js';
-import { ensureDirectory, pollFor, tryLockFile, watchDirectory, writeFileAtomic } from '../util/index.js';
+import { ensureDirectory, pollFor, tryLockFile, wakeOnEntry, writeFileAtomic } from '../util/index.js';
 import { lockCacheId } from './cache-dir.js';
 import { CacheError } from './errors.js';
 import type { CachedTile, TileCache, TileToStore } from './types.js';
@@ -402,10 +402,7 @@ export class CompactCache implements TileCache {
         // as the tile locks: the holder removes the lock when its tiles are in the bundle, so the
         // next writer goes on then, not up to a poll interval later (two cache objects writing 24
         // tiles into one bundle took ~2.2 s of 10-100 ms polls); polling stays for stale locks
-        wakeOn: (notify) =>
-          watchDirectory(dirname(path), (entry) => {
-            if (entry === null || entry === name) notify();
-          }),
+        wakeOn: wakeOnEntry(dirname(path), (entry) => entry === name),
       },
     );
     if (release === null) {

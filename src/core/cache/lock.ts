@@ -11,7 +11,7 @@ import {
   metrics,
   pollFor,
   tryLockFile,
-  watchDirectory,
+  wakeOnEntry,
   type FileLockRelease,
 } from '../util/index.js';
 
@@ -109,10 +109,7 @@ export class TileLocker implements TileLockBackend {
         pollMs: this.#pollMs,
         // the holder (often another serve worker) removes the lock when its tiles are stored: retry
         // then, not up to a poll interval later; polling stays for holders that die (stale locks)
-        wakeOn: (notify) =>
-          watchDirectory(this.lockDir, (entry) => {
-            if (entry === null || entry === name) notify();
-          }),
+        wakeOn: wakeOnEntry(this.lockDir, (entry) => entry === name),
       },
     );
     if (wait.started) {

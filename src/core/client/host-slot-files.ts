@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { getLogger, pollFor, tryLockFile, watchDirectory, type FileLockRelease } from '../util/index.js';
+import { getLogger, pollFor, tryLockFile, wakeOnEntry, type FileLockRelease } from '../util/index.js';
 
 const log = getLogger('mapproxy.client.lock');
 
@@ -43,10 +43,7 @@ export async function acquireSlotFile(
     // a slot freed by another worker is taken now, not up to a poll interval later (10-100 ms: at
     // concurrent_requests 1 the upstream sat idle that long between two workers' requests);
     // polling stays for holders that die (stale slots) and where the directory cannot be watched
-    wakeOn: (notify) =>
-      watchDirectory(lockDir, (entry) => {
-        if (entry === null || entry.startsWith(slotNames)) notify();
-      }),
+    wakeOn: wakeOnEntry(lockDir, (entry) => entry.startsWith(slotNames)),
   });
   // pollFor without a timeout only ends with a slot or a rejection
   if (release === null) throw new Error('unreachable: slot poll without timeout');

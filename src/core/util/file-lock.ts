@@ -4,6 +4,7 @@
  * is taken over.
  */
 import { dirname } from 'node:path';
+import { watchDirectory } from './directory-watch.js';
 import { ensureDirectory } from './make-directory.js';
 
 /**
@@ -92,6 +93,21 @@ export interface PollOptions {
    * `wakeOn`'s subscription stands the doubling goes on up to 500 ms (never below max).
    */
   readonly pollMs?: readonly [first: number, max: number] | undefined;
+}
+
+/**
+ * A `wakeOn` for `pollFor` that watches `dir` and notifies when an entry `matches` goes or comes
+ * (the lock or slot a holder on this host just removed), or when the platform does not name the
+ * entry. Subscribing answers null (the timer alone then) when `dir` cannot be watched.
+ */
+export function wakeOnEntry(
+  dir: string,
+  matches: (entry: string) => boolean,
+): NonNullable<PollOptions['wakeOn']> {
+  return (notify) =>
+    watchDirectory(dir, (entry) => {
+      if (entry === null || matches(entry)) notify();
+    });
 }
 
 /**

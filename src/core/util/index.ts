@@ -47,6 +47,7 @@ export {
   tryLockFile,
   pollFor,
   preloadFileLocks,
+  wakeOnEntry,
   type FileLockOptions,
   type FileLockRelease,
   type PollOptions,
