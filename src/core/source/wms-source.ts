@@ -332,17 +332,14 @@ function isCombinable(a: WmsSourceOptions, b: WmsSourceOptions, query: MapQuery)
     same(a.supportedFormats, b.supportedFormats) &&
     same(a.transparentColor, b.transparentColor) &&
     (a.transparentColorTolerance ?? 5) === (b.transparentColorTolerance ?? 5) &&
-    sameCoverage(a.coverage ?? null, b.coverage ?? null) &&
+    sameCoverage(a.coverage, b.coverage) &&
     same(forwardedValues(a, query), forwardedValues(b, query))
   );
 }
 
-function sameCoverage(
-  a: WmsSourceOptions['coverage'] | null,
-  b: WmsSourceOptions['coverage'] | null,
-): boolean {
+function sameCoverage(a: WmsSourceOptions['coverage'], b: WmsSourceOptions['coverage']): boolean {
   if (a === b) return true;
-  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (a === undefined || b === undefined) return false;
   return (
     a.kind === 'bbox' && b.kind === 'bbox' && a.srs.equals(b.srs) && a.bbox.every((v, i) => v === b.bbox[i])
   );
