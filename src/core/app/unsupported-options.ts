@@ -85,8 +85,41 @@ export function unsupportedOptions(loaded: LoadedConfig): {
       ),
     );
   ignored.push(...ogcApiOnlyKeys(config.layers, ['layers'], unused));
+  ignored.push(...mergeMethodKeys(config, unused));
   const warnings = asWarnings(ignored);
   return { errors, warnings };
+}
+
+/**
+ * `merge_method` wherever an image section takes it: MapProxy only warns that it is deprecated
+ * (a DeprecationWarning Python hides) and always composites; so do we.
+ */
+function mergeMethodKeys(
+  config: LoadedConfig['config'],
+  unused: (path: (string | number)[], why: string) => ConfigError,
+): ConfigError[] {
+  const image = section(config.globals.image);
+  const candidates: [(string | number)[], Section | undefined][] = [
+    [['globals', 'image'], image],
+    ...Object.entries(section(image?.formats) ?? {}).map(([name, value]): [string[], Section | undefined] => [
+      ['globals', 'image', 'formats', name],
+      section(value),
+    ]),
+    ...(['caches', 'sources'] as const).flatMap((kind) =>
+      Object.entries(config[kind]).map(([name, value]): [string[], Section | undefined] => [
+        [kind, name, 'image'],
+        section(section(value)?.image),
+      ]),
+    ),
+  ];
+  return candidates
+    .filter(([, opts]) => opts?.merge_method !== undefined)
+    .map(([path]) =>
+      unused(
+        [...path, 'merge_method'],
+        'layers are always composited; MapProxy deprecated the option and composites too',
+      ),
+    );
 }
 
 /** Layer keys only MapProxy's OGC API Maps service reads (refused above), anywhere in the tree. */
