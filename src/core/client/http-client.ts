@@ -22,6 +22,22 @@ export const USER_AGENT = `MapProxy-ts/${VERSION}`;
 /** MapProxy `http.client_timeout` default: 60 seconds. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/**
+ * Largest response body read when the caller names no `maxBytes` (feature info, legends,
+ * capabilities). MapProxy (urllib) reads any body whole; an upstream sending an endless body held
+ * ~4.7 GB in a worker within a 10 s `client_timeout` (the 60 s default takes the machine down).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `maxBytes` for an image answer of `size` pixels: 16 bytes a pixel (float RGBA, the widest raw
+ * form an upstream could send) plus 4 MiB of headers and metadata. A tile's endless answer is
+ * dropped after ~5 MB, and many cold requests at once hold no more than their images may need.
+ */
+export function imageMaxBytes(size: readonly [number, number]): number {
+  return size[0] * size[1] * 16 + 4 * 1024 * 1024;
+}
+
 /** MapProxy's `http.ssl_ca_certs` / `http.ssl_no_cert_checks`. */
 export interface TlsOptions {
   /** Path of a PEM file with the CA certificates to trust instead of the system ones. */
@@ -54,6 +70,11 @@ export interface HttpRequestOptions {
   readonly sourceName?: string | undefined;
   /** `http.manage_cookies`: sends the jar's cookies and keeps those the response sets. */
   readonly cookieJar?: CookieJar | undefined;
+  /**
+   * A body longer than this (by its Content-Length, or as it arrives) fails the request with
+   * `UPSTREAM_INTERNAL` and the connection is dropped; default {@link DEFAULT_MAX_RESPONSE_BYTES}.
+   */
+  readonly maxBytes?: number | undefined;
 }
 
 export interface HttpResponse {
@@ -180,7 +201,8 @@ export async function httpGet(
  * Logs `METHOD URL STATUS SIZE MS` on `mapproxy.source.request`.
  * Rejects with `UpstreamError`: `UPSTREAM_STATUS` for a status >= 400 or 204,
  * `UPSTREAM_TIMEOUT`, `UPSTREAM_CONNECT`, `UPSTREAM_TLS`, `UPSTREAM_INVALID_URL`,
- * `UPSTREAM_ABORTED` (the caller's signal) or `UPSTREAM_INTERNAL`.
+ * `UPSTREAM_ABORTED` (the caller's signal) or `UPSTREAM_INTERNAL` (also for a body larger than
+ * `maxBytes`).
  */
 export async function httpRequest(url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
   const { url: cleanUrl, username, password } = splitUrlCredentials(url);
@@ -276,7 +298,7 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
         summary: 'HTTP Error "204 No Content"',
       });
     }
-    const body = Buffer.from(await response.body.arrayBuffer());
+    const body = await readBody(response.body, options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES, contentLength);
     // undici hands the socket back to the pool just after the body ends; yielding once lets the
     // caller's next request reuse it instead of opening a second connection
     await new Promise((resolve) => setImmediate(resolve));
@@ -288,6 +310,30 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
   } finally {
     await release?.();
   }
+}
+
+/** Thrown by `readBody`; becomes `UPSTREAM_INTERNAL` with this message as its reason. */
+class BodyTooLarge extends Error {}
+
+/** The whole body, refused (and its connection dropped) once it is longer than `maxBytes`. */
+async function readBody(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+  contentLength: string | null,
+): Promise<Buffer> {
+  const tooLarge = (): BodyTooLarge => {
+    body.destroy();
+    return new BodyTooLarge(`response body larger than ${maxBytes} bytes`);
+  };
+  if (contentLength !== null && Number(contentLength) > maxBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -326,6 +372,7 @@ function classify(
   callerSignal: AbortSignal | undefined,
 ): UpstreamError {
   if (callerSignal?.aborted === true) return upstreamError('ABORTED', url, error);
+  if (error instanceof BodyTooLarge) return upstreamError('INTERNAL', url, error);
   // MapProxy 1.15 says 'No response from URL "…": timed out' for a connect timeout; a read
   // timeout comes out as 'Internal HTTP error "…": TimeoutError(...)', which we do not copy
   if (timeout.aborted) return upstreamError('TIMEOUT', url, error);

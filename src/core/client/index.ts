@@ -11,6 +11,7 @@ export {
   preloadHttpClient,
   USER_AGENT,
   DEFAULT_TIMEOUT_MS,
+  imageMaxBytes,
   type HttpRequestOptions,
   type HttpResponse,
   type TlsOptions,

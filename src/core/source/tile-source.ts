@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import {
   expandTileUrl,
   httpGet,
+  imageMaxBytes,
   splitUrlCredentials,
   TILE_URL_PLACEHOLDERS,
   tileUrlPlaceholders,
@@ -98,6 +99,7 @@ export function createTileSource(options: TileSourceOptions): MapSource {
       credentials: username === null ? undefined : { username, password },
       sourceName: name,
       cookieJar: http.cookieJar,
+      maxBytes: imageMaxBytes(grid.tileSize),
     });
   }
 

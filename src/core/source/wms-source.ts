@@ -8,6 +8,7 @@ import {
   createWmsRequestTemplate,
   hasSldBody,
   httpRequest,
+  imageMaxBytes,
   splitUrlCredentials,
   wmsGetMapPost,
   wmsGetMapUrl,
@@ -130,15 +131,16 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
       extra,
     };
     const method = http.method === 'POST' || (http.method !== 'GET' && hasSldBody(tpl)) ? 'POST' : 'GET';
+    const sendOptions = { ...httpOptions(options, signal), maxBytes: imageMaxBytes(query.size) };
     let response: HttpResponse;
     let requestUrl: string;
     if (method === 'POST') {
       const post = wmsGetMapPost(tpl, params);
       requestUrl = post.url;
-      response = await httpRequest(post.url, { ...httpOptions(options, signal), method, body: post.body });
+      response = await httpRequest(post.url, { ...sendOptions, method, body: post.body });
     } else {
       requestUrl = options.mapUrl?.(params) ?? wmsGetMapUrl(tpl, params);
-      response = await (options.transport ?? httpRequest)(requestUrl, httpOptions(options, signal));
+      response = await (options.transport ?? httpRequest)(requestUrl, sendOptions);
     }
     return checkImage(response, requestUrl, query, decodeLater);
   }
