@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { cacheState } from '../helpers/cache-state.js';
 import { startProxy } from '../helpers/proxy.js';
@@ -99,4 +100,47 @@ test('an endless or oversized body is dropped at a bound the request sets, nothi
   assert.equal(after.status, 200);
   assert.equal(after.headers.get('content-type'), 'image/png');
   await after.arrayBuffer();
+});
+
+/** An RGB PNG of `width`x`height` black pixels: a few kB for any size (a "PNG bomb"). */
+function pngBomb(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, 'latin1'), data])));
+    return Buffer.concat([length, Buffer.from(type, 'latin1'), data, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const rows = Buffer.alloc((1 + width * 3) * height);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('a legend far larger than any map is left out, not stored, listed or decoded', async (t) => {
+  const bomb = pngBomb(5000, 5000);
+  assert.ok(bomb.length < 100_000);
+  const upstream = await startUpstream(t, (req, res) => {
+    res.writeHead(200, { 'content-type': 'image/png' }).end(bomb);
+  });
+  const proxy = await startProxy(t, 'hostile-upstream/mapproxy.yaml', { UPSTREAM_URL: upstream });
+  const legend = `${proxy.url}/service?SERVICE=WMS&REQUEST=GetLegendGraphic&VERSION=1.1.1&LAYER=legend&SLD_VERSION=1.1.0`;
+  for (const format of ['image/png', 'image/jpeg']) {
+    const res = await fetch(`${legend}&FORMAT=${format}`);
+    assert.equal(res.status, 200, format);
+    assert.equal(res.headers.get('content-type'), format);
+    const { width, height } = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+    assert.deepEqual([width, height], [1, 1], format);
+  }
+  const capabilities = await (await fetch(`${proxy.url}/service?SERVICE=WMS&REQUEST=GetCapabilities`)).text();
+  assert.match(capabilities, /<LegendURL width="1" height="1">/);
+  assert.deepEqual((await cacheState(join(proxy.dir, 'cache_data'))).files, []);
 });

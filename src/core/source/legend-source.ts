@@ -23,6 +23,13 @@ import { toSourceError } from './upstream-errors.js';
 
 const log = getLogger('mapproxy.source.wms');
 
+/**
+ * Largest legend image taken from a client, in pixels (MapProxy's default `max_output_pixels`).
+ * A legend's size is not known before it comes; a 16000x16000 PNG of 750 kB was stored, listed in
+ * the capabilities and decoded for every JPEG GetLegendGraphic (2.7 GB, 10 s of CPU each).
+ */
+const LEGEND_MAX_PIXELS = 4000 * 4000;
+
 /** One legend image of a legend source. */
 export interface LegendClient {
   /** MapProxy's `identifier`: the URL (without credentials for GetLegendGraphic) and the layer. */
@@ -105,7 +112,16 @@ export function createLegendSource(options: LegendSourceOptions): LegendSource {
     let isComplete = true;
     for (const client of options.clients) {
       try {
-        images.push(await client.fetch(query));
+        const image = await client.fetch(query);
+        const [width, height] = image.size;
+        if (width * height > LEGEND_MAX_PIXELS) {
+          isComplete = false;
+          log.error(
+            `legend of ${width}x${height} pixels from ${client.identifier[0]} left out: larger than ${LEGEND_MAX_PIXELS} pixels`,
+          );
+          continue;
+        }
+        images.push(image);
       } catch (error) {
         isComplete = false;
         log.error(error instanceof Error ? error.message : String(error));
