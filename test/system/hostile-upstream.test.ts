@@ -144,3 +144,28 @@ test('a legend far larger than any map is left out, not stored, listed or decode
   assert.match(capabilities, /<LegendURL width="1" height="1">/);
   assert.deepEqual((await cacheState(join(proxy.dir, 'cache_data'))).files, []);
 });
+
+test('feature info JSON with a "__proto__" key is merged as data, not into the prototype of every object', async (t) => {
+  const upstream = await startUpstream(t, (req, res, url) => {
+    const layer = url.searchParams.get('query_layers');
+    const doc =
+      layer === 'a'
+        ? '{"features": [1]}'
+        : '{"features": [2], "__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}}';
+    res.writeHead(200, { 'content-type': 'application/json' }).end(doc);
+  });
+  const proxy = await startProxy(t, 'hostile-upstream/mapproxy.yaml', { UPSTREAM_URL: upstream });
+  const res = await fetch(
+    `${proxy.url}/service?SERVICE=WMS&REQUEST=GetFeatureInfo&VERSION=1.1.1&LAYERS=info&QUERY_LAYERS=info` +
+      '&STYLES=&SRS=EPSG:3857&BBOX=0,0,1000000,1000000&WIDTH=256&HEIGHT=256&X=10&Y=10&INFO_FORMAT=application/json',
+  );
+  assert.equal(res.status, 200);
+  const text = await res.text();
+  // the server runs in this process: its objects are ours
+  assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
+  // Python's merge_dict keeps the key as any other
+  assert.equal(
+    text,
+    '{"features": [1, 2], "__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}}',
+  );
+});

@@ -133,10 +133,13 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** MapProxy `merge_dict`: new keys added, objects merged, lists extended, anything else replaced. */
 function mergeInto(base: Record<string, Json>, other: Record<string, Json>): Record<string, Json> {
   for (const [key, value] of Object.entries(other)) {
-    const current = base[key];
+    // own keys only, and defined rather than assigned: an upstream's "__proto__" is a key as in
+    // Python; read through `base[key]` it was Object.prototype, and merging into it reached every
+    // object of the process
+    const current = Object.hasOwn(base, key) ? base[key] : undefined;
     if (isObject(current) && isObject(value)) mergeInto(current, value);
     else if (Array.isArray(current) && Array.isArray(value)) current.push(...value);
-    else base[key] = value;
+    else Object.defineProperty(base, key, { value, writable: true, enumerable: true, configurable: true });
   }
   return base;
 }
