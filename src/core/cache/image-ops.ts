@@ -74,17 +74,21 @@ export function mergeLayers(
 }
 
 /**
- * The colour of a tile that has exactly one colour, as `link_single_color_images` names it:
- * `[r, g, b, a]` for transparent caches, `[r, g, b]` otherwise; null for multi-coloured tiles.
+ * The colour of a tile that has exactly one colour, as `link_single_color_images` names it (null
+ * for multi-coloured tiles): as many values as the image it was cut from has in PIL (`length`, see
+ * `pilColorLength`: a source's JPEG gives `[r, g, b]` even in a transparent cache, an RGBA PNG
+ * `[r, g, b, a]` even in an opaque one), else `[r, g, b, a]` for transparent caches and
+ * `[r, g, b]` otherwise (a merge's or transformation's pixels, in the cache's mode).
  */
 export async function tileSingleColor(
   image: ImageResult,
   options: ImageFormatOptions,
+  length: 3 | 4 | null = null,
 ): Promise<number[] | null> {
   const color = await singleColor(image);
   if (color === null) return null;
   const [r, g, b, a] = color;
-  return options.transparent ? [r, g, b, a] : [r, g, b];
+  return (length ?? (options.transparent ? 4 : 3)) === 4 ? [r, g, b, a] : [r, g, b];
 }
 
 /** Stored tile bytes as an image (decoded lazily). */

@@ -3,7 +3,13 @@
  * tile or single tile, shared in-process by key and guarded across processes by a file lock.
  */
 import { tileBBox, type MetaTile, type TileCoord, type TileGrid } from '../grid/index.js';
-import { imageFromRaw, warmEncoder, type ImageFormatOptions, type ImageResult } from '../image/index.js';
+import {
+  imageFromRaw,
+  pilColorLength,
+  warmEncoder,
+  type ImageFormatOptions,
+  type ImageResult,
+} from '../image/index.js';
 import { onErrorInfo, type MapQuery, type MapSource } from '../source/index.js';
 import { getLogger, type Gate, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
@@ -275,16 +281,14 @@ export class TileCreator {
         const query = this.#query(tileBBox(grid, job.coord), grid.tileSize, request);
         const answer = await gated(request, () => this.#querySources(query));
         if (answer === null) return NOTHING;
-        return { ...answer, tiles: [await this.#encode(job.coord, answer.image, answer.isStandIn)] };
+        return { ...answer, tiles: [await this.#encode(job.coord, answer)] };
       }
       case 'bulk': {
         // 3. tiled sources with bulk_meta_tiles: every tile of the meta tile, in parallel
         const coords = jobTiles(job);
         const answers = await mapLimit(coords, concurrentTileCreators, async (coord) => {
           const answer = await this.#querySources(this.#query(tileBBox(grid, coord), grid.tileSize, request));
-          return answer === null
-            ? null
-            : { ...answer, tile: await this.#encode(coord, answer.image, answer.isStandIn) };
+          return answer === null ? null : { ...answer, tile: await this.#encode(coord, answer) };
         });
         const found = answers.filter((a) => a !== null);
         return {
@@ -336,7 +340,9 @@ export class TileCreator {
         steps?.done('decode and split');
         // 5. encode every tile in the cache format
         const tiles = await Promise.all(
-          patterns.map((p, i) => this.#encode(p.coord as TileCoord, parts[i] as ImageResult, false)),
+          patterns.map((p, i) =>
+            this.#encode(p.coord as TileCoord, { ...answer, image: parts[i] as ImageResult }),
+          ),
         );
         steps?.done(`encode ${String(tiles.length)} tiles`);
         return { ...answer, tiles };
@@ -375,6 +381,8 @@ export class TileCreator {
         cacheable: info?.cacheable ?? true,
         authorizeStale: info?.authorizeStale ?? false,
         isStandIn: info !== null,
+        // before a mixed cache's answer becomes pixels: the mode PIL opens the answer in counts
+        colorLength: pilColorLength(image, only.source.isTransparent),
       };
     }
     const images = await Promise.all(sources.map(({ source }) => source.getMap(query)));
@@ -390,10 +398,15 @@ export class TileCreator {
       cacheable,
       authorizeStale: false,
       isStandIn: false,
+      colorLength: null,
     };
   }
 
-  async #encode(coord: TileCoord, source: ImageResult, isStandIn: boolean): Promise<EncodedTile> {
+  /** A tile of `answer`: `answer.image`, or a part of it cut from a meta tile. */
+  async #encode(
+    coord: TileCoord,
+    { image: source, isStandIn, colorLength }: Pick<SourceAnswer, 'image' | 'isStandIn' | 'colorLength'>,
+  ): Promise<EncodedTile> {
     const { cache, tileFilter } = this.#options;
     // MapProxy encodes a tile-sized on_error image (BlankImageSource, colors=0) without
     // flattening it, whatever the cache's transparency: a 'transparent' response stays transparent
@@ -404,7 +417,9 @@ export class TileCreator {
     const image = tileFilter === undefined ? source : await tileFilter(coord, source);
     const [encoded, singleColor] = await Promise.all([
       image.encode(imageOptions),
-      cache.wantsSingleColor ? tileSingleColor(image, imageOptions) : Promise.resolve(undefined),
+      cache.wantsSingleColor
+        ? tileSingleColor(image, imageOptions, isStandIn || tileFilter !== undefined ? null : colorLength)
+        : Promise.resolve(undefined),
     ]);
     return { coord, data: encoded.data, format: encoded.format, singleColor, image };
   }
@@ -488,6 +503,11 @@ interface SourceAnswer {
   readonly authorizeStale: boolean;
   /** One source's `on_error` stand-in image (not merged with others). */
   readonly isStandIn: boolean;
+  /**
+   * How many values MapProxy names a single-colour tile of this answer with (`pilColorLength`:
+   * one source's answer as it came); null: as the cache's mode says (a merge, our own pixels).
+   */
+  readonly colorLength: 3 | 4 | null;
 }
 
 interface Rendered {

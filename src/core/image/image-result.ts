@@ -52,6 +52,15 @@ class EncodedImage implements ImageResult {
     return this.#name === 'png' && this.#data.length > 25 && this.#data[25] === 6;
   }
 
+  /** See {@link pilColorLength}. */
+  pilColorLength(transparent: boolean): 3 | 4 | null {
+    const colorType = this.#name === 'png' && this.#data.length > 25 ? this.#data[25] : undefined;
+    if (this.#name === 'jpeg' || colorType === 2) return 3;
+    if (colorType === 6) return 4;
+    if (this.#name === 'gif' || colorType === 3) return transparent ? 4 : 3;
+    return null;
+  }
+
   /** The stored bytes when they are a PNG not decoded yet (for {@link decodeInto}). */
   get undecodedPng(): Buffer | null {
     return this.#name === 'png' && this.#raw === null ? this.#data : null;
@@ -62,7 +71,10 @@ class EncodedImage implements ImageResult {
       (raw) => {
         if (raw.size[0] !== this.size[0] || raw.size[1] !== this.size[1]) {
           throw this.decodeFailed(
-            new ImageError(`decoded ${raw.size.join('x')} pixels, header said ${this.size.join('x')}`, 'IMAGE_DECODE'),
+            new ImageError(
+              `decoded ${raw.size.join('x')} pixels, header said ${this.size.join('x')}`,
+              'IMAGE_DECODE',
+            ),
           );
         }
         return raw;
@@ -132,7 +144,9 @@ interface ReleasingImage extends ImageResult {
  * its own runs that; any other image encodes as `image.encode` does. Rejects as `encode` does.
  */
 export function encodeReleasing(image: ImageResult, options: ImageFormatOptions): Promise<Encoded> {
-  return 'encodeReleasing' in image ? (image as ReleasingImage).encodeReleasing(options) : image.encode(options);
+  return 'encodeReleasing' in image
+    ? (image as ReleasingImage).encodeReleasing(options)
+    : image.encode(options);
 }
 
 /** The stored bytes of `image` when it is a PNG not decoded yet, else null. */
@@ -167,6 +181,17 @@ export function decodeInto(image: ImageResult, out: Uint8Array, offset: number, 
 export function isRgbaMode(image: ImageResult): boolean {
   if (image instanceof EncodedImage) return image.isRgbaPng;
   return image.format === null;
+}
+
+/**
+ * How many values MapProxy's `is_single_color_image` gives the colour of `image` when it is a
+ * source's answer as PIL opens it: 3 for JPEG and RGB PNG, 4 for RGBA PNG, and for a paletted
+ * PNG or GIF 4 when its source is `transparent` (`ImageSource.as_image` converts mode P to RGBA
+ * then), else 3 (the palette entry). Null for our own pixels and other encodings: their mode is
+ * the cache's, which the caller knows.
+ */
+export function pilColorLength(image: ImageResult, transparent: boolean): 3 | 4 | null {
+  return image instanceof EncodedImage ? image.pilColorLength(transparent) : null;
 }
 
 /**

@@ -1,0 +1,71 @@
+/**
+ * `link_single_color_images` names a single-colour tile's file after its colour with as many
+ * values as the source's answer has as PIL opens it (MapProxy's `is_single_color_image` on the
+ * meta tile cut from that answer), not after the cache's transparency: a JPEG or an RGB PNG gives
+ * `rrggbb` even in a transparent cache, an RGBA PNG `rrggbbaa` even in an opaque one, and a
+ * paletted PNG `rrggbbaa` only from a transparent source (PIL converts it to RGBA then). Found by
+ * the generated differential run (seed 8, gen-8-10: a JPEG cache over a transparent source, ours
+ * `824c5aff.jpeg` where MapProxy wrote `824c5a.jpeg`). The link targets are MapProxy 1.15's,
+ * captured by test/fixtures/single-color-names/capture.py.
+ */
+import assert from 'node:assert/strict';
+import { readFile, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { startProxy } from '../helpers/proxy.js';
+import { startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
+
+const COLOUR = { r: 200, g: 100, b: 50 };
+
+/** The upstream's answer for a layer: one colour as a JPEG, an RGB, paletted or RGBA PNG. */
+function answer(request: UpstreamRequest): Promise<Buffer> {
+  const width = Number(request.query.get('width'));
+  const height = Number(request.query.get('height'));
+  const layer = request.query.get('layers');
+  const image = sharp({
+    create: { width, height, channels: layer === 'rgba' ? 4 : 3, background: { ...COLOUR, alpha: 1 } },
+  });
+  if (layer === 'jpeg') return image.jpeg().toBuffer();
+  return image.png({ palette: layer === 'pal' }).toBuffer();
+}
+
+/** The PNG colour type each layer's answer must have for the case to mean anything. */
+const COLOUR_TYPES: Readonly<Record<string, number>> = { rgb: 2, pal: 3, rgba: 6 };
+
+test('single-colour tiles link to files named with as many colour values as MapProxy names them', async (t) => {
+  const captures = JSON.parse(
+    await readFile(join(FIXTURES_DIR, 'single-color-names', 'captures.json'), 'utf8'),
+  ) as Record<string, string>;
+  const upstream = await startUpstream(t, {
+    '/service': async (request) => {
+      const body = await answer(request);
+      const type = COLOUR_TYPES[request.query.get('layers') ?? ''];
+      if (type !== undefined) assert.equal(body[25], type, `colour type of ${request.query.get('layers')}`);
+      return body;
+    },
+  });
+  const proxy = await startProxy(t, 'single-color-names/single_color_names.yaml', {
+    UPSTREAM_URL: upstream.url,
+  });
+  for (const [layer, target] of Object.entries(captures)) {
+    const ext = layer.startsWith('jpeg') ? 'jpeg' : 'png';
+    const res = await fetch(`${proxy.url}/wmts/${layer}/GLOBAL_WEBMERCATOR/0/0/0.${ext}`);
+    assert.equal(res.status, 200, layer);
+    await res.arrayBuffer();
+    const tile = join(
+      proxy.dir,
+      'cache_data',
+      `${layer}_EPSG3857`,
+      '00',
+      '000',
+      '000',
+      '000',
+      '000',
+      '000',
+      `000.${ext}`,
+    );
+    assert.equal(await readlink(tile), target, layer);
+  }
+});
