@@ -1,6 +1,7 @@
 /**
  * Upstreams that misbehave on purpose: each failure is a clear exception for the client, nothing
- * lands in the cache, and the server keeps serving.
+ * lands in the cache, and the server keeps serving. And requests that would make one client
+ * request many upstream requests.
  */
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -168,4 +169,24 @@ test('feature info JSON with a "__proto__" key is merged as data, not into the p
     text,
     '{"features": [1, 2], "__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}}',
   );
+});
+
+test('a GetFeatureInfo naming a layer 500 times asks its sources once, as MapProxy does', async (t) => {
+  let requests = 0;
+  const upstream = await startUpstream(t, (req, res, url) => {
+    requests += 1;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`layer ${url.searchParams.get('query_layers')}`);
+  });
+  const proxy = await startProxy(t, 'hostile-upstream/mapproxy.yaml', { UPSTREAM_URL: upstream });
+  const info = (layers: string): Promise<Response> =>
+    fetch(
+      `${proxy.url}/service?SERVICE=WMS&REQUEST=GetFeatureInfo&VERSION=1.1.1&LAYERS=${layers}&QUERY_LAYERS=${layers}` +
+        '&STYLES=&SRS=EPSG:3857&BBOX=0,0,1000000,1000000&WIDTH=256&HEIGHT=256&X=10&Y=10&INFO_FORMAT=text/plain',
+    );
+  const many = await info(Array.from({ length: 500 }, () => 'info').join(','));
+  assert.equal(many.status, 200);
+  assert.equal(await many.text(), 'layer a\nlayer b');
+  assert.equal(requests, 2);
+  const once = await info('info');
+  assert.equal(await once.text(), 'layer a\nlayer b');
 });

@@ -86,8 +86,13 @@ export function renderLayers(
   return node.children.flatMap((child) => renderLayers(child, bbox, size, srs));
 }
 
-/** Feature-info sources of a node (own, else its children's). */
-export function infoSources(node: WmsLayerNode): FeatureInfoSource[] {
-  if (node.mapLayers.length > 0) return [...node.infoSources];
-  return node.children.flatMap(infoSources);
+/**
+ * Feature-info sources of a node with the node that owns them (MapProxy `info_layers_for_query`):
+ * its own, else its children's in order; none for a node without any.
+ */
+export function infoLayers(
+  node: WmsLayerNode,
+): [owner: WmsLayerNode, sources: readonly FeatureInfoSource[]][] {
+  if (node.mapLayers.length > 0) return node.infoSources.length > 0 ? [[node, node.infoSources]] : [];
+  return node.children.flatMap(infoLayers);
 }

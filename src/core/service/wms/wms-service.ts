@@ -9,7 +9,7 @@ import {
   type ImageFormatOptions,
   type ImageResult,
 } from '../../image/index.js';
-import type { FeatureInfoDoc, LegendQuery } from '../../layer/index.js';
+import type { FeatureInfoDoc, FeatureInfoSource, LegendQuery } from '../../layer/index.js';
 import { preloadSrsDefinitions } from '../../srs/index.js';
 import { Gate, getLogger, processCores, type BBox } from '../../util/index.js';
 import { OgcError } from '../errors.js';
@@ -24,7 +24,7 @@ import { featureInfoResponse, type InfoXslt } from './info-response.js';
 import { renderMap, type OnSourceErrors } from './get-map.js';
 import { limitToSrsExtent } from './srs-extent.js';
 import { renderWmsException, type WmsExceptionContext } from './wms-exception.js';
-import { infoSources, namedLayers, type WmsLayerNode } from './wms-layer.js';
+import { infoLayers, namedLayers, type WmsLayerNode } from './wms-layer.js';
 import {
   checkMissing,
   formatMime,
@@ -295,11 +295,18 @@ export class WmsService implements Service {
     if (this.#options.strict) this.#checkFormat(params, query.format);
     this.#checkSrs(params, version);
     const srs = requestSrs(params.srsCode, version);
-    const docs: FeatureInfoDoc[] = [];
+    // MapProxy's `actual_layers`, keyed by the owning layer's name: a layer named twice in
+    // QUERY_LAYERS (or inside a group also named) is queried once, not once per mention (2000
+    // mentions fit in a URL: as many upstream requests for one client request)
+    const actual = new Map<string | WmsLayerNode, readonly FeatureInfoSource[]>();
     for (const name of params.queryLayers) {
       const node = this.#layers.get(name);
-      const sources = node === undefined ? [] : infoSources(node);
-      if (sources.length === 0) throw new OgcError(`layer ${name} is not queryable`);
+      const owned = node === undefined ? [] : infoLayers(node);
+      if (owned.length === 0) throw new OgcError(`layer ${name} is not queryable`);
+      for (const [owner, sources] of owned) actual.set(owner.name ?? owner, sources);
+    }
+    const docs: FeatureInfoDoc[] = [];
+    for (const sources of actual.values()) {
       docs.push(
         ...(await queryFeatureInfo(sources, {
           bbox: params.bbox,
