@@ -52,7 +52,7 @@ class EncodedImage implements ImageResult {
     return this.#name === 'png' && this.#data.length > 25 && this.#data[25] === 6;
   }
 
-  /** See {@link pilColorLength}. */
+  /** See {@link encodedColorLength}. */
   pilColorLength(transparent: boolean): 3 | 4 | null {
     const colorType = this.#name === 'png' && this.#data.length > 25 ? this.#data[25] : undefined;
     if (this.#name === 'jpeg' || colorType === 2) return 3;
@@ -184,13 +184,10 @@ export function isRgbaMode(image: ImageResult): boolean {
 }
 
 /**
- * How many values MapProxy's `is_single_color_image` gives the colour of `image` when it is a
- * source's answer as PIL opens it: 3 for JPEG and RGB PNG, 4 for RGBA PNG, and for a paletted
- * PNG or GIF 4 when its source is `transparent` (`ImageSource.as_image` converts mode P to RGBA
- * then), else 3 (the palette entry). Null for our own pixels and other encodings: their mode is
- * the cache's, which the caller knows.
+ * How many values PIL's `getcolors` gives a pixel of `image` when it holds a source's encoded
+ * answer (see `pilColorLength` in merge.ts); null for our own pixels and other encodings.
  */
-export function pilColorLength(image: ImageResult, transparent: boolean): 3 | 4 | null {
+export function encodedColorLength(image: ImageResult, transparent: boolean): 3 | 4 | null {
   return image instanceof EncodedImage ? image.pilColorLength(transparent) : null;
 }
 

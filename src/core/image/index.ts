@@ -1,7 +1,7 @@
 /** Images: encode/decode, merge, split, reproject. The only importer of sharp. */
 export type { ResamplingMethod, ImageFormatOptions, RawImage, ImageResult } from './types.js';
 export { ImageError, type ImageErrorCode } from './errors.js';
-export { encodeReleasing, imageFromBytes, imageFromRaw, loadImage, pilColorLength } from './image-result.js';
+export { encodeReleasing, imageFromBytes, imageFromRaw, loadImage } from './image-result.js';
 export { blankImage } from './blank.js';
 export { singleColor } from './single-color.js';
 export { splitImage, type SplitOptions } from './split.js';
@@ -17,6 +17,7 @@ export {
   asSubImage,
   mergeImages,
   passedThroughHasAlpha,
+  pilColorLength,
   type MergeLayer,
   type MergeOptions,
 } from './merge.js';

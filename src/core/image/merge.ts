@@ -5,7 +5,7 @@
 import type { Size } from '../util/index.js';
 import { alphaCompositeInto, blendInto, fadeAlpha, pasteWithAlphaInto } from './composite.js';
 import { blankImage } from './blank.js';
-import { imageFromRaw, isRgbaMode } from './image-result.js';
+import { encodedColorLength, imageFromRaw, isRgbaMode } from './image-result.js';
 import { checkSize, filledBuffer, hasTransparency } from './pixels.js';
 import { isKnownOpaque } from './resampled-image.js';
 import type { ImageResult, RawImage } from './types.js';
@@ -22,17 +22,32 @@ export interface MergeLayer {
   readonly opaque?: boolean | undefined;
 }
 
-/** Images placed on a transparent canvas (see {@link asSubImage}). */
-const SUB_IMAGES = new WeakSet<ImageResult>();
+/** Images placed on a transparent canvas (see {@link asSubImage}), with PIL's mode of that canvas. */
+const SUB_IMAGES = new WeakMap<ImageResult, 'RGB' | 'RGBA'>();
 
 /**
  * Marks `image` as a sub image: a smaller answer placed on a transparent canvas of the full size
  * (MapProxy `SubImageSource`, whose options it forces to `transparent`), so that alone on an
- * opaque map it is merged onto the background colour, not passed through. Returns `image`.
+ * opaque map it is merged onto the background colour, not passed through. `mode`: PIL's mode of
+ * the canvas (RGB where the options name `mode: RGB`). Returns `image`.
  */
-export function asSubImage(image: ImageResult): ImageResult {
-  SUB_IMAGES.add(image);
+export function asSubImage(image: ImageResult, mode: 'RGB' | 'RGBA' = 'RGBA'): ImageResult {
+  SUB_IMAGES.set(image, mode);
   return image;
+}
+
+/**
+ * How many values MapProxy's `is_single_color_image` gives the colour of a source's answer (and
+ * of the tiles cut from it) as PIL holds it: 3 for JPEG and RGB PNG, 4 for RGBA PNG, and for a
+ * paletted PNG or GIF 4 when its source is `transparent` (`ImageSource.as_image` converts mode P
+ * to RGBA then), else 3 (the palette entry); a sub image's canvas is RGBA (`SubImageSource`).
+ * Null for other pixels of our own and other encodings: their mode is the cache's, which the
+ * caller knows.
+ */
+export function pilColorLength(image: ImageResult, transparent: boolean): 3 | 4 | null {
+  const sub = SUB_IMAGES.get(image);
+  if (sub !== undefined) return sub === 'RGBA' ? 4 : 3;
+  return encodedColorLength(image, transparent);
 }
 
 /** Source answers computed from the upstream's (see {@link asSourceAnswer}). */

@@ -124,5 +124,8 @@ export async function pasteOnTransparent(
 ): Promise<ImageResult> {
   // MapProxy create_image: the layer's/source's bgcolor (never configured, so white) with alpha 0.
   // The RGB shows where alpha is dropped: a jpeg is white there, not black (PIL convert('RGB'))
-  return asSubImage(await placeImage(image, size, offset, [255, 255, 255, modeRgb ? 255 : 0]));
+  return asSubImage(
+    await placeImage(image, size, offset, [255, 255, 255, modeRgb ? 255 : 0]),
+    modeRgb ? 'RGB' : 'RGBA',
+  );
 }
