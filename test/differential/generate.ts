@@ -24,16 +24,16 @@ const UPSTREAM = 'http://localhost:42423/service';
 type Yaml = Record<string, unknown>;
 
 /** `value` with probability `p`, else undefined (the key is left out: MapProxy's default). */
-function sometimes<T>(rng: Rng, p: number, value: () => T): T | undefined {
+export function sometimes<T>(rng: Rng, p: number, value: () => T): T | undefined {
   return rng.next() < p ? value() : undefined;
 }
 
 /** Drops undefined values so that the YAML only names what the generator picked. */
-function defined(object: Yaml): Yaml {
+export function defined(object: Yaml): Yaml {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));
 }
 
-function some<T>(rng: Rng, items: readonly T[], min: number, max: number): T[] {
+export function some<T>(rng: Rng, items: readonly T[], min: number, max: number): T[] {
   const pool = [...items];
   const picked: T[] = [];
   const n = Math.min(pool.length, rng.int(min, max));

@@ -1,0 +1,322 @@
+/**
+ * Seeding differential (not part of npm test; needs MapProxy 1.15's mapproxy-seed, MapServer and
+ * gdal_translate): `npm run diff:seed -- [--generate N] [--seed S] [--only I]… [--out DIR] [--keep]`.
+ * Draws N seeding cases (seed-generate.ts) that MapProxy accepts, runs /usr/bin/mapproxy-seed
+ * and ours (`bin/dev.js seed`, the sources) on copies of each against one MapServer upstream
+ * (a recording front per side), and compares the tiles written (keys, bytes, pixels by PSNR,
+ * single-colour links, which file tiles a run rewrote) and the upstream requests.
+ */
+import { spawn } from 'node:child_process';
+import { cp, lutimes, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { makeRng } from './cases.js';
+import { describeSets, MIN_PSNR_DB, psnr } from './compare.js';
+import {
+  generateSeedCase,
+  NEW_TIME,
+  OLD_TIME,
+  REFERENCE_TIME,
+  SEED_UPSTREAM,
+  type SeedCase,
+} from './seed-generate.js';
+import { readTiles, type StoredTile } from './seed-tiles.js';
+import { startBackend, startFront, type Upstream } from './upstream.js';
+
+const MAPPROXY_SEED = process.env.MAPPROXY_SEED ?? '/usr/bin/mapproxy-seed';
+const OURS = fileURLToPath(new URL('../../bin/dev.js', import.meta.url));
+/** A case's runs take seconds; one that takes this long hangs. */
+const RUN_TIMEOUT_MS = 180_000;
+/** The exit code a run that was killed for hanging reports (timeout(1)'s). */
+const TIMED_OUT = 124;
+
+type Side = 'mapproxy' | 'ours';
+
+interface Outcome {
+  readonly code: number;
+  readonly output: string;
+  readonly upstream: string[];
+}
+
+interface CaseResult {
+  readonly name: string;
+  readonly tiles: number;
+  readonly identical: number;
+  readonly pixelSame: number;
+  /** Difference class → details. */
+  readonly classes: Record<string, string>;
+}
+
+const { values } = parseArgs({
+  options: {
+    generate: { type: 'string', default: '6' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    /** Runs only these cases of the seed (`--only 4`), drawn as a full run draws them. */
+    only: { type: 'string', multiple: true },
+  },
+});
+
+const seed = Number(values.seed);
+const work = await mkdtemp(join(tmpdir(), 'mapproxy-seeddiff-'));
+const out = values.out ?? join(work, 'differences');
+await mkdir(out, { recursive: true });
+const backend = await startBackend(join(work, 'mapserver'));
+const results: CaseResult[] = [];
+try {
+  const rng = makeRng(seed);
+  const wanted = Number(values.generate);
+  for (let attempt = 0, n = 0; n < wanted && attempt < wanted * 10; attempt++) {
+    const seedCase = generateSeedCase(rng);
+    const name = `seed-${seed}-${String(n).padStart(2, '0')}`;
+    if (!(await mapproxyAccepts(seedCase))) continue;
+    n += 1;
+    if (values.only !== undefined && !values.only.map(Number).includes(n - 1)) continue;
+    process.stdout.write(`${name} `);
+    const result = await runCase(name, seedCase);
+    results.push(result);
+    const classes = Object.keys(result.classes);
+    process.stdout.write(
+      `${result.identical}/${result.tiles} identical, ${result.pixelSame} same pixels${classes.length > 0 ? `; ${classes.join(', ')}` : ''}\n`,
+    );
+  }
+} finally {
+  await backend.close();
+}
+printSummary();
+await writeFile(join(out, 'results.json'), JSON.stringify(results, null, 1));
+console.log(`\ndifferences: ${out}`);
+if (!values.keep) await rm(join(work, 'cases'), { recursive: true, force: true });
+
+/** Whether MapProxy loads the case (its `--summary` builds every task, coverages included). */
+async function mapproxyAccepts(seedCase: SeedCase): Promise<boolean> {
+  const dir = join(work, 'check');
+  await rm(dir, { recursive: true, force: true });
+  await writeCase(dir, seedCase, SEED_UPSTREAM);
+  const outcome = await runSeedTool('mapproxy', dir, ['--summary']);
+  return outcome.code === 0 && !/error|Traceback/i.test(outcome.output);
+}
+
+async function writeCase(dir: string, seedCase: SeedCase, upstream: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'mapproxy.yaml'), seedCase.mapproxy.replaceAll(SEED_UPSTREAM, upstream));
+  await writeFile(join(dir, 'seed.yaml'), seedCase.seed);
+  if (seedCase.prefill !== null) await writeFile(join(dir, 'prefill.yaml'), seedCase.prefill);
+  for (const [file, text] of Object.entries(seedCase.files)) await writeFile(join(dir, file), text);
+  await utimes(join(dir, 'reference.txt'), REFERENCE_TIME, REFERENCE_TIME);
+}
+
+function runSeedTool(side: Side, cwd: string, args: string[], seedFile = 'seed.yaml'): Promise<Outcome> {
+  const [command, argv] =
+    side === 'mapproxy'
+      ? [MAPPROXY_SEED, ['-f', 'mapproxy.yaml', '-s', seedFile, '-c', '1', ...args]]
+      : [process.execPath, [OURS, 'seed', '-f', 'mapproxy.yaml', '-s', seedFile, '-c', '1', ...args]];
+  return new Promise((resolve) => {
+    // its own process group: mapproxy-seed's worker process can hang on a lock it inherited at
+    // fork (seen: futex wait, the parent polling forever), and must go with its parent
+    const child = spawn(command, argv, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.kill(-child.pid!, 'SIGKILL');
+    }, RUN_TIMEOUT_MS);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: timedOut ? TIMED_OUT : (code ?? 1), output, upstream: [] });
+    });
+  });
+}
+
+async function runCase(name: string, seedCase: SeedCase): Promise<CaseResult> {
+  const fronts: Record<Side, Upstream> = {
+    mapproxy: await startFront(backend),
+    ours: await startFront(backend),
+  };
+  const dirs: Record<Side, string> = {
+    mapproxy: join(work, 'cases', name, 'mapproxy'),
+    ours: join(work, 'cases', name, 'ours'),
+  };
+  const classes: Record<string, string> = {};
+  try {
+    for (const side of ['mapproxy', 'ours'] as const) await writeCase(dirs[side], seedCase, fronts[side].url);
+    // 1. the pre-fill: MapProxy's tiles on both sides, half of the file tiles aged
+    if (seedCase.prefill !== null) {
+      let filled = await runSeedTool('mapproxy', dirs.mapproxy, [], 'prefill.yaml');
+      if (filled.code === TIMED_OUT)
+        filled = await runSeedTool('mapproxy', dirs.mapproxy, [], 'prefill.yaml');
+      if (filled.code !== 0) classes['prefill failed'] = filled.output.slice(-400);
+      await cp(join(dirs.mapproxy, 'cache_data'), join(dirs.ours, 'cache_data'), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
+      for (const side of ['mapproxy', 'ours'] as const) await age(dirs[side]);
+    }
+    fronts.mapproxy.take();
+    fronts.ours.take();
+    const before = Date.now();
+    // 2. both seed
+    const outcomes = {} as Record<Side, Outcome>;
+    for (const side of ['mapproxy', 'ours'] as const) {
+      const outcome = await runSeedTool(side, dirs[side], []);
+      outcomes[side] = { ...outcome, upstream: fronts[side].take() };
+    }
+    await writeFile(join(out, `${name}.mapproxy.log`), outcomes.mapproxy.output);
+    await writeFile(join(out, `${name}.ours.log`), outcomes.ours.output);
+    for (const side of ['mapproxy', 'ours'] as const)
+      await writeFile(join(out, `${name}.${side}.upstream`), outcomes[side].upstream.join('\n') + '\n');
+    for (const side of ['mapproxy', 'ours'] as const) {
+      await writeFile(join(out, `${name}.${side}.yaml`), await readFile(join(dirs[side], 'mapproxy.yaml')));
+    }
+    await writeFile(join(out, `${name}.seed.yaml`), seedCase.seed);
+    if (outcomes.mapproxy.code === TIMED_OUT) classes['mapproxy hung'] = outcomes.mapproxy.output.slice(-300);
+    else if (outcomes.mapproxy.code !== outcomes.ours.code)
+      classes.exit = `mapproxy ${outcomes.mapproxy.code}, ours ${outcomes.ours.code}: ${outcomes.ours.output.slice(-300)}`;
+    // 3. upstream requests, as multisets
+    const a = [...outcomes.mapproxy.upstream].sort();
+    const b = [...outcomes.ours.upstream].sort();
+    if (a.join('\n') !== b.join('\n')) {
+      const onlyA = multisetMinus(a, b);
+      const onlyB = multisetMinus(b, a);
+      classes[a.length === b.length ? 'upstream requests differ' : 'upstream request count'] = describeSets(
+        `mapproxy ${a.length}, ours ${b.length}`,
+        onlyA,
+        onlyB,
+        4,
+      );
+    }
+    // 4. the tiles
+    const tilesA = await readTiles(dirs.mapproxy);
+    const tilesB = await readTiles(dirs.ours);
+    const keys = [...new Set([...tilesA.keys(), ...tilesB.keys()])].sort();
+    const onlyA: string[] = [];
+    const onlyB: string[] = [];
+    const pixels: string[] = [];
+    const links: string[] = [];
+    const written: string[] = [];
+    let identical = 0;
+    let pixelSame = 0;
+    for (const key of keys) {
+      const ta = tilesA.get(key);
+      const tb = tilesB.get(key);
+      if (ta === undefined) onlyB.push(key);
+      else if (tb === undefined) onlyA.push(key);
+      else {
+        if (ta.link !== tb.link)
+          links.push(`${key}: mapproxy ${ta.link ?? 'file'}, ours ${tb.link ?? 'file'}`);
+        if (wasWritten(ta, before) !== wasWritten(tb, before))
+          written.push(`${key}: ${wasWritten(ta, before) ? 'mapproxy' : 'ours'} rewrote it`);
+        if (ta.data.equals(tb.data)) {
+          if (ta.link === tb.link) identical += 1;
+          pixelSame += 1;
+        } else {
+          const value = await imagePsnr(ta.data, tb.data);
+          if (value >= MIN_PSNR_DB) pixelSame += 1;
+          else pixels.push(`${key}: PSNR ${value.toFixed(1)}`);
+        }
+      }
+    }
+    if (onlyA.length + onlyB.length > 0)
+      classes['tile sets'] = describeSets(
+        `${onlyA.length} only mapproxy's, ${onlyB.length} only ours`,
+        onlyA,
+        onlyB,
+        6,
+      );
+    if (pixels.length > 0) classes.pixels = describeSets(`${pixels.length} tiles`, pixels, [], 6);
+    if (links.length > 0)
+      classes['single-colour links'] = describeSets(`${links.length} tiles`, links, [], 6);
+    if (written.length > 0)
+      classes['tiles rewritten'] = describeSets(`${written.length} tiles`, written, [], 6);
+    // JPEG bytes differ between libjpeg-turbo under PIL and under sharp at the same quality
+    const bytesDiffer = keys.filter((k) => {
+      const [ta, tb] = [tilesA.get(k), tilesB.get(k)];
+      return ta !== undefined && tb !== undefined && !ta.data.equals(tb.data);
+    });
+    const jpeg = bytesDiffer.filter(
+      (k) => tilesA.get(k)!.data[0] === 0xff && tilesB.get(k)!.data[0] === 0xff,
+    );
+    const other = bytesDiffer.length - jpeg.length - pixels.length;
+    if (jpeg.length > 0) classes['jpeg bytes differ'] = `${jpeg.length} tiles`;
+    if (other > 0)
+      classes['bytes differ, pixels same'] = describeSets(
+        `${other} tiles`,
+        bytesDiffer.filter((k) => !jpeg.includes(k) && !pixels.some((p) => p.startsWith(`${k}:`))),
+        [],
+        6,
+      );
+    if (Object.keys(classes).length > 0) {
+      await writeFile(
+        join(out, `${name}.txt`),
+        Object.entries(classes)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n\n') + '\n',
+      );
+    }
+    return { name, tiles: keys.length, identical, pixelSame, classes };
+  } finally {
+    await fronts.mapproxy.close();
+    await fronts.ours.close();
+  }
+}
+
+/** Ages half of the file tiles (by a hash of their path) to 2001, the rest to 2020. */
+async function age(dir: string): Promise<void> {
+  for (const [key, tile] of await readTiles(join(dir, 'cache_data'))) {
+    if (tile.mtimeMs === null) continue;
+    const t = hash(key) % 2 === 0 ? OLD_TIME : NEW_TIME;
+    await lutimes(join(dir, 'cache_data', key), t, t);
+  }
+}
+
+function wasWritten(tile: StoredTile, sinceMs: number): boolean {
+  return tile.mtimeMs !== null && tile.mtimeMs >= sinceMs - 1000;
+}
+
+function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const x of b) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return a.filter((x) => {
+    const n = counts.get(x) ?? 0;
+    if (n === 0) return true;
+    counts.set(x, n - 1);
+    return false;
+  });
+}
+
+async function imagePsnr(a: Buffer, b: Buffer): Promise<number> {
+  try {
+    const ra = await sharp(a).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const rb = await sharp(b).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    if (ra.info.width !== rb.info.width || ra.info.height !== rb.info.height) return -1;
+    return psnr(ra.data, rb.data);
+  } catch {
+    return -2;
+  }
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (const char of text) h = Math.imul(h ^ char.charCodeAt(0), 16777619);
+  return h >>> 0;
+}
+
+function printSummary(): void {
+  const tiles = results.reduce((s, r) => s + r.tiles, 0);
+  const identical = results.reduce((s, r) => s + r.identical, 0);
+  const same = results.reduce((s, r) => s + r.pixelSame, 0);
+  const clean = results.filter((r) => Object.keys(r.classes).length === 0).length;
+  const classes = new Map<string, string[]>();
+  for (const r of results)
+    for (const c of Object.keys(r.classes)) classes.set(c, [...(classes.get(c) ?? []), r.name]);
+  console.log(
+    `\nseed ${seed}: ${results.length} configurations, ${clean} without differences; ${tiles} tiles, ${identical} identical (${((100 * identical) / Math.max(1, tiles)).toFixed(1)}%), ${same} same pixels`,
+  );
+  for (const [c, names] of [...classes].sort()) console.log(`  ${c}: ${names.join(' ')}`);
+}
