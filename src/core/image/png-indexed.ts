@@ -1,7 +1,7 @@
 /**
  * Writes an 8-bit paletted PNG (colour type 3) from a palette and pixel indices, as PIL saves a
- * `P` image: PLTE, a tRNS chunk only when an entry is translucent, unfiltered rows, zlib level 6
- * with the Z_RLE strategy (MapProxy's `img_to_buf` saves quantised images with
+ * `P` image: PLTE, a tRNS chunk for an RGBA palette or when an entry is translucent, unfiltered rows, zlib level 6
+ * (memLevel 9) with the Z_RLE strategy (MapProxy's `img_to_buf` saves quantised images with
  * `compress_type=Image.RLE`): run-length matches only, 2-3x faster than the default strategy's
  * string matching, which was the largest single cost of a WMS GetMap's encode.
  */
@@ -29,7 +29,11 @@ export function pngChunk(type: string, data: Uint8Array): Buffer {
 }
 
 /** The PNG bytes of `width` x `height` pixels given as `quantized` palette indices, rows top first. */
-export function encodeIndexedPng(width: number, height: number, { palette, indices }: Quantized): Buffer {
+export function encodeIndexedPng(
+  width: number,
+  height: number,
+  { palette, indices, alphaPalette }: Quantized,
+): Buffer {
   const entries = palette.length / 4;
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
@@ -49,9 +53,13 @@ export function encodeIndexedPng(width: number, height: number, { palette, indic
     rows.set(indices.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
   }
   const chunks = [pngChunk('IHDR', header), pngChunk('PLTE', rgb)];
-  if (lastTranslucent >= 0) {
-    const alpha = new Uint8Array(lastTranslucent + 1);
-    for (let i = 0; i <= lastTranslucent; i++) alpha[i] = palette[i * 4 + 3] as number;
+  // Pillow PngImagePlugin: an RGBA palette's alphas all go out (a full palette of opaque entries
+  // too); the 9 bytes up to the last translucent entry were not MapProxy's tile (seeding
+  // differential, seed 3: a level-0 tile using all 256 entries, its transparent one at index 8)
+  const alphaEntries = alphaPalette === true ? entries : lastTranslucent + 1;
+  if (alphaEntries > 0) {
+    const alpha = new Uint8Array(alphaEntries);
+    for (let i = 0; i < alphaEntries; i++) alpha[i] = palette[i * 4 + 3] as number;
     chunks.push(pngChunk('tRNS', alpha));
   }
   // one deflate stream kept per thread and reset (its handle's writeSync; `_processChunk` closes the
@@ -61,7 +69,10 @@ export function encodeIndexedPng(width: number, height: number, { palette, indic
   // palette thread's 21-26 MB arena after cold tiles was live (malloc_trim: -1.1-2.6 MB): each job's
   // PNGs and tile buffer waiting for a full collection, since gone (meta-tiles-job.ts)
   chunks.push(
-    pngChunk('IDAT', deflateSync(rows, { level: 6, strategy: constants.Z_RLE })),
+    // memLevel 9 as Pillow's ZipEncode: it sizes the deflate blocks, so an image whose rows need
+    // more than one block (many colours, e.g. a level-0 tile) came out ~5% smaller and not
+    // MapProxy's bytes with zlib's default 8 (seeding differential, seeds 2 and 3)
+    pngChunk('IDAT', deflateSync(rows, { level: 6, strategy: constants.Z_RLE, memLevel: 9 })),
     pngChunk('IEND', new Uint8Array(0)),
   );
   return Buffer.concat([SIGNATURE, ...chunks]);

@@ -239,7 +239,11 @@ export function quantizeOctree(
   const means = entries.map(mean);
   const lookup = bucketLookup(fine, coarse, parents, means, coarseColors);
   // 4. indices and palette
-  return { palette: paletteBytes(means, wanted, withAlpha), indices: loops.indices(lookup) };
+  return {
+    palette: paletteBytes(means, wanted, withAlpha),
+    indices: loops.indices(lookup),
+    alphaPalette: withAlpha,
+  };
 }
 
 /** Adds every used fine bucket into its coarse bucket (`parents`). */

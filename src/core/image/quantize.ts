@@ -9,6 +9,12 @@ export interface Quantized {
   /** RGBA per entry: `palette.length / 4` entries, at most 256. */
   readonly palette: Uint8Array;
   readonly indices: Uint8Array;
+  /**
+   * Pillow's palette mode `RGBA` (FASTOCTREE with alpha): its PNG lists an alpha for every entry,
+   * translucent or not. Else the tRNS chunk runs to the last translucent entry, as Pillow writes
+   * an RGB palette's `transparency` index (none when all are opaque).
+   */
+  readonly alphaPalette?: boolean;
 }
 
 /**
