@@ -5,7 +5,7 @@
 import type { Size } from '../util/index.js';
 import { alphaCompositeInto, blendInto, fadeAlpha, pasteWithAlphaInto } from './composite.js';
 import { blankImage } from './blank.js';
-import { encodedColorLength, imageFromRaw, isRgbaMode } from './image-result.js';
+import { encodedColorLength, imageFromRaw } from './image-result.js';
 import { checkSize, filledBuffer, hasTransparency } from './pixels.js';
 import { isKnownOpaque } from './resampled-image.js';
 import type { ImageResult, RawImage } from './types.js';
@@ -122,14 +122,15 @@ export async function mergeImages(
  * band (PIL mode RGBA), which its `img_to_buf` follows: a true-colour png is written in the
  * image's mode, and a palette is quantised with alpha only from an RGBA image, even under
  * TRANSPARENT=true (FASTOCTREE on RGB and on RGBA pick other colours). Encoded PNG bytes: as PIL
- * opens them; other encoded bytes are taken to have one unless jpeg. Pixels we composed: a sub
+ * opens them, a paletted one converted to RGBA for a transparent layer; other encoded bytes are taken to have one unless jpeg. Pixels we composed: a sub
  * image, a transparent layer's image, a reprojected source answer and any image with a
  * transparent pixel are RGBA (MapProxy's lone created tile is the source's RGBA image, a direct
  * source's answer past the world is transparent there); an opaque layer's mosaic without one is
  * RGB (MapProxy's tile merger draws an opaque cache's tiles onto an RGB canvas).
  */
 export async function passedThroughHasAlpha({ image, opaque }: MergeLayer): Promise<boolean> {
-  if (image.format === 'image/png') return isRgbaMode(image);
+  // a paletted PNG is RGBA in PIL when its layer is transparent (ImageSource.as_image converts it)
+  if (image.format === 'image/png') return pilColorLength(image, opaque !== true) === 4;
   if (image.format !== null) return image.format !== 'image/jpeg';
   if (opaque !== true || SUB_IMAGES.has(image) || ANSWERS.has(image)) return true;
   // known without its pixels: a lazy resampling then still resamples and encodes in one task
