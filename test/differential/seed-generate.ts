@@ -4,14 +4,14 @@
  * (levels as list or range, resolution ranges, bbox/GeoJSON/WKT coverages and their union,
  * difference and intersection, four grids, every file layout, compact v1/v2, mbtiles, sqlite,
  * geopackage, meta tiles, refresh_before/remove_before against a pre-filled cache, single-colour
- * links, seed_only sources). Small levels keep a case at a few hundred tiles.
+ * links, seed_only sources, tile sources). Small levels keep a case at a few hundred tiles.
  */
 import { stringify } from 'yaml';
 import type { Rng } from './cases.js';
 import { defined, some, sometimes } from './generate.js';
 
 /** The address seed-run.ts replaces with each side's upstream front. */
-export const SEED_UPSTREAM = 'http://localhost:42424/service';
+export const SEED_UPSTREAM = 'http://localhost:42424';
 
 type Yaml = Record<string, unknown>;
 
@@ -94,7 +94,7 @@ export function generateSeedCase(rng: Rng): SeedCase {
     sources[`s${i}`] = defined({
       type: 'wms',
       req: defined({
-        url: SEED_UPSTREAM,
+        url: `${SEED_UPSTREAM}/service`,
         layers: `l${i}`,
         transparent: sometimes(rng, 0.5, () => true),
       }),
@@ -268,6 +268,14 @@ export function generateSeedCase(rng: Rng): SeedCase {
       ),
     ),
   };
+  // 7. a tile source for some single-grid caches: the upstream answers one colour a tile, so
+  // link_single_color_images links every tile (the WMS raster never gives a single-colour tile)
+  for (const [name, grids] of Object.entries(cacheGrids)) {
+    if (grids.length !== 1 || rng.next() >= 0.5) continue;
+    const grid = grids[0]!.name;
+    sources[`tiles_${grid}`] = { type: 'tile', url: `${SEED_UPSTREAM}/tiles/${grid}/%(tc_path)s.png`, grid };
+    (caches[name] as Yaml).sources = [`tiles_${grid}`];
+  }
   return {
     mapproxy: stringify(mapproxy),
     seed: stringify(seedYaml),

@@ -175,7 +175,11 @@ async function runCase(name: string, seedCase: SeedCase): Promise<CaseResult> {
       await writeFile(join(out, `${name}.${side}.yaml`), await readFile(join(dirs[side], 'mapproxy.yaml')));
     }
     await writeFile(join(out, `${name}.seed.yaml`), seedCase.seed);
+    const traceback = /^Traceback[\s\S]*\n(\w+(?:Error|Exception)\b.*)$/m.exec(outcomes.mapproxy.output);
     if (outcomes.mapproxy.code === TIMED_OUT) classes['mapproxy hung'] = outcomes.mapproxy.output.slice(-300);
+    // a Python exception ends MapProxy's run: its later tasks are missing, not ours extra
+    else if (traceback !== null && outcomes.mapproxy.code !== 0)
+      classes[`mapproxy crashed: ${traceback[1]!.slice(0, 80)}`] = `ours exited ${outcomes.ours.code}`;
     else if (outcomes.mapproxy.code !== outcomes.ours.code)
       classes.exit = `mapproxy ${outcomes.mapproxy.code}, ours ${outcomes.ours.code}: ${outcomes.ours.output.slice(-300)}`;
     // 3. upstream requests, as multisets

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,16 +16,18 @@ import { makeTempDir } from '../../../test/helpers/fixtures.js';
 import { deferred } from '../../../test/helpers/upstream.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const moduleUrl = (path: string): string => pathToFileURL(join(REPO_ROOT, path)).href;
+/** A module of src/ in the form this file runs as: .ts under tsx, .js as `npm test` compiles it. */
+const moduleUrl = (path: string): string =>
+  pathToFileURL(join(REPO_ROOT, `${path}${extname(fileURLToPath(import.meta.url))}`)).href;
 
 /**
  * The program both processes run: one TileManager on `cacheDir`/`lockDir` whose source fetches
  * from the upstream. It prints `missed` after its initial cache lookup and `done <bytes>` at the end.
  */
 const CREATOR = `
-import { FileCache, TileLocker, TileManager } from '${moduleUrl('src/core/cache/index.ts')}';
-import { createTileGrid, GLOBAL_WEBMERCATOR } from '${moduleUrl('src/core/grid/index.ts')}';
-import { imageFromRaw } from '${moduleUrl('src/core/image/index.ts')}';
+import { FileCache, TileLocker, TileManager } from '${moduleUrl('src/core/cache/index')}';
+import { createTileGrid, GLOBAL_WEBMERCATOR } from '${moduleUrl('src/core/grid/index')}';
+import { imageFromRaw } from '${moduleUrl('src/core/image/index')}';
 
 export async function createTile(cacheDir, lockDir, upstreamUrl, coord, print) {
   class AnnouncingCache extends FileCache {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat, watch } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readdir, rm, stat, watch, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { IMAGE_THREAD_IDLE_MS, lazyPool, withoutBareTsxImports, withoutV8Flags } from './thread-pool.js';
 
@@ -84,25 +87,40 @@ async function filesBelow(dir: string): Promise<{ readonly count: number; readon
 }
 
 test("under tsx a worker thread finishes writing the compiled modules to tsx's cache", async (t) => {
-  // this file runs under tsx, so the pool's workers load TypeScript; tsx keeps what it compiled
-  // below TMPDIR, which the worker takes from the environment when it starts
+  // The pool runs in a child under tsx (npm test runs this file compiled, whose workers load
+  // JavaScript), so its workers load TypeScript; tsx keeps what it compiled below TMPDIR, which a
+  // worker takes from the environment when it starts. The child sets it after its own tsx took
+  // its cache directory, so only the worker's files land in `dir`, and keeps the idle thread
+  // alive until it is killed.
   const dir = await mkdtemp(join(tmpdir(), 'thread-pool-tsx-cache-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const saved = process.env.TMPDIR;
-  process.env.TMPDIR = dir;
-  const pool = lazyPool('palette-worker', 'runPalettePng', 1);
-  t.after(() => pool.close());
+  // a file beside `dir`, not in it, and not -e: the workers inherit the flags
+  const scriptDir = await mkdtemp(join(tmpdir(), 'thread-pool-tsx-script-'));
+  t.after(() => rm(scriptDir, { recursive: true, force: true }));
+  const script = join(scriptDir, 'pool.mjs');
+  const lines = [
+    `import { lazyPool } from ${JSON.stringify(new URL('./thread-pool.ts', import.meta.url).href)};`,
+    'process.env.TMPDIR = process.argv[2];',
+    "const pool = lazyPool('palette-worker', 'runPalettePng', 1);",
+    'const png = await pool.get().run({ data: new Uint8Array(4), width: 1, height: 1, colors: 256, withAlpha: false });',
+    "process.stdout.write(Buffer.from(png.subarray(1, 4)).toString() + '\\n');",
+    'setInterval(() => {}, 60_000);',
+  ];
+  await writeFile(script, lines.join('\n'));
   const settled = new AbortController();
   const changes = watch(dir, { recursive: true, signal: settled.signal });
-  try {
-    const png: unknown = await pool
-      .get()
-      .run({ data: new Uint8Array(4), width: 1, height: 1, colors: 256, withAlpha: false });
-    assert.ok(png instanceof Uint8Array && Buffer.from(png.subarray(1, 4)).toString() === 'PNG');
-  } finally {
-    if (saved === undefined) Reflect.deleteProperty(process.env, 'TMPDIR');
-    else process.env.TMPDIR = saved;
-  }
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(() => {
+    child.kill();
+  });
+  const exited = once(child, 'exit').then(([code]) => `exited with ${String(code)}`);
+  const [line] = await Promise.race([
+    once(createInterface({ input: child.stdout }), 'line'),
+    exited.then((e) => [e]),
+  ]);
+  assert.equal(line, 'PNG');
   // a thread blocked between tasks (piscina's 'sync' atomics) leaves the cache files it opened
   // empty for ever, and every later thread compiles its modules again
   const complete = (files: { readonly count: number; readonly empty: number }): boolean =>

@@ -1,0 +1,102 @@
+// `npm test`: the test files run by `node --test` as JavaScript, compiled once up front.
+//
+// node --test starts a process per test file (~230). Under `--import tsx` each paid for tsx
+// itself (~0.2 s of CPU: its loader thread, an esbuild service process, its CJS hooks), then for
+// every module it loaded through the loader thread, and each image worker thread compiled its
+// TypeScript again. Here the checkout is copied to a temporary directory (mtimes kept, so
+// test/helpers/dist.ts judges dist/ against the sources as before; node_modules/ and dist/ linked)
+// and each .ts of src/, test/, bench/ and scripts/ gets its .js beside it from esbuild, the
+// transform tsx applies (types stripped; erasableSyntaxOnly). The tests run there, in the copy's
+// root, so their paths relative to the repository hold; a child process that a test starts
+// through tsx on a .ts file finds it there. Arguments: test files to run instead of all.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The directories whose TypeScript the tests import (tsconfig.test.json's `include`). */
+const COMPILED = ['src', 'test', 'bench', 'scripts'];
+/** Linked, not copied: installed and built, large, and read only. */
+const LINKED = new Set(['node_modules', 'dist']);
+/** Not copied: the bench's results, which can be large and no test reads. */
+const NOT_COPIED = new Set(['bench/results']);
+
+const isTs = (file: string): boolean => file.endsWith('.ts') && !file.endsWith('.d.ts');
+
+const files = process.argv.slice(2);
+const testFiles =
+  files.length > 0
+    ? files.map((file) => relative(ROOT, resolve(file)))
+    : ['test', 'src'].flatMap((dir) =>
+        readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+          .filter((file) => file.endsWith('.test.ts'))
+          .map((file) => join(dir, file))
+          .sort(),
+      );
+
+const out = mkdtempSync(join(tmpdir(), 'mapproxy-ts-test-'));
+process.on('exit', () => {
+  rmSync(out, { recursive: true, force: true });
+});
+/** The test runner, once started: a signal is passed on to it (the copy goes when it ends). */
+const runner: { child?: ChildProcess } = {};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => {
+    if (runner.child === undefined) process.exit(128);
+    else runner.child.kill(signal);
+  });
+
+const sources: string[] = [];
+for (const entry of readdirSync(ROOT)) {
+  if (entry === '.git') continue;
+  if (LINKED.has(entry)) {
+    symlinkSync(join(ROOT, entry), join(out, entry));
+    continue;
+  }
+  cpSync(join(ROOT, entry), join(out, entry), {
+    recursive: true,
+    preserveTimestamps: true,
+    filter: (path) => !NOT_COPIED.has(relative(ROOT, path)),
+  });
+  if (COMPILED.includes(entry))
+    for (const file of readdirSync(join(out, entry), { recursive: true, encoding: 'utf8' }))
+      if (isTs(file)) sources.push(join(out, entry, file));
+}
+
+// esbuild as tsx has it (tsx depends on it; the project does not)
+const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx'))(
+  'esbuild',
+) as typeof import('esbuild');
+const tsconfig = {
+  compilerOptions: { target: 'ES2023', verbatimModuleSyntax: true, useDefineForClassFields: true },
+};
+await esbuild.build({
+  entryPoints: sources,
+  outdir: out,
+  outbase: out,
+  format: 'esm',
+  platform: 'node',
+  target: `node${process.versions.node}`,
+  sourcemap: 'inline',
+  tsconfigRaw: tsconfig,
+  logLevel: 'warning',
+});
+
+runner.child = spawn(
+  process.execPath,
+  [
+    '--enable-source-maps',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=4',
+    '--test-timeout=300000',
+    ...testFiles.map((file) => join(out, file.replace(/\.ts$/, '.js'))),
+  ],
+  { cwd: out, stdio: 'inherit' },
+);
+runner.child.on('exit', (code) => {
+  process.exitCode = code ?? 1;
+});
