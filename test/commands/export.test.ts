@@ -72,3 +72,17 @@ test('exports a cached tile as tms and refuses to overwrite it without --force',
   assert.equal(noLevels.code, 2);
   assert.match(noLevels.stderr, /levels/);
 });
+
+test('refuses a --levels range written high to low instead of exporting every level', async (t) => {
+  const configFile = await copyFixture(t, 'export/mapproxy.yaml', { UPSTREAM_URL: 'http://127.0.0.1:9' });
+  const dest = join(dirname(configFile), 'out');
+  const args = ['export', '-f', configFile, '--grid', 'GLOBAL_WEBMERCATOR', '--source', 'osm_cache'];
+  const done = await runCommand([...args, '--dest', dest, '--levels', '5..2', '-n']);
+  assert.equal(done.code, 2);
+  assert.match(
+    done.stderr,
+    /invalid --levels "5\.\.2": 5\.\.2 is empty; write the lower level first \(2\.\.5\)/,
+  );
+  assert.doesNotMatch(done.stdout, /Levels: \[0, 1, 2/);
+  await assert.rejects(readdir(dest), { code: 'ENOENT' });
+});

@@ -11,7 +11,14 @@ export function parseLevels(text: string): number[] {
     const part = raw.trim();
     const range = /^(\d+)\.\.(\d+)$/.exec(part);
     if (range !== null) {
-      for (let z = Number(range[1]); z <= Number(range[2]); z++) levels.add(z);
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      // an empty task seeds every level of the grid: "5..2" exported levels 0-19 (MapProxy 1.15: IndexError)
+      if (from > to)
+        throw new SeedError(
+          `invalid --levels "${text}": ${part} is empty; write the lower level first (${String(to)}..${String(from)})`,
+          'SEED_INVALID_OPTION',
+        );
+      for (let z = from; z <= to; z++) levels.add(z);
     } else if (/^\d+$/.test(part)) {
       levels.add(Number(part));
     } else {
