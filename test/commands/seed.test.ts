@@ -79,3 +79,20 @@ test('-l/--skip-geoms-for-last-levels N reaches the walk (MapProxy 1.15: 9, 12 a
   assert.match(short.stdout, /: 12 meta tiles, 192 tiles/);
   assert.match(long.stdout, /: 38 meta tiles, 608 tiles/);
 });
+
+test('a refresh_before time that is no date is a configuration error at its seed.yaml key (exit 2)', async (t) => {
+  const dir = await fixtureDir(t);
+  // Date rolled it over to 2021-02-18T03:00:00 and seeded with that limit
+  const seedYaml =
+    'seeds:\n  world:\n    caches: [world_cache]\n    levels:\n      to: 1\n    refresh_before:\n      time: 2020-13-45T99:00:00\n';
+  await writeFile(join(dir, 'bad-time.yaml'), seedYaml);
+  for (const command of [['seed', '--summary'], ['seed', '--dry-run'], ['check']]) {
+    const result = await runCommand([...command, '-f', 'mapproxy.yaml', '-s', 'bad-time.yaml'], { cwd: dir });
+    assert.equal(result.code, 2, `${command.join(' ')}: ${result.stdout}`);
+    assert.match(
+      result.stderr,
+      /bad-time\.yaml:7:7 seeds\.world\.refresh_before: can't parse time '2020-13-45T99:00:00': no such date or time/,
+    );
+    assert.doesNotMatch(result.stdout, /2021-02-18/);
+  }
+});

@@ -28,6 +28,16 @@ export function parseRefreshTime(time: string | Date): number {
     throw new CacheError(`can't parse time '${time}'. should be ISO time string`, 'CACHE_INVALID_OPTION');
   }
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  // Date rolls over (2020-13-45T99:00:00 became 2021-02-18T03:00:00); strptime refuses what is
+  // out of range (%S goes up to 61). Checked on the fields, not by a round trip through local
+  // time, which a DST gap would fail where mktime accepts.
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || s > 61) {
+    throw new CacheError(
+      `can't parse time '${time}': no such date or time (month 1-12, a day of that month, hours 0-23)`,
+      'CACHE_INVALID_OPTION',
+    );
+  }
   return new Date(y, mo - 1, d, h, mi, s).getTime() / 1000;
 }
 

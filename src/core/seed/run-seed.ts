@@ -7,8 +7,10 @@ import { stat, utimes, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildProxy, seedConfigCoverage } from '../app/index.js';
 import { CacheError, TileLocker, type TileLock } from '../cache/index.js';
-import { loadConfig, loadSeedConfig, type Env } from '../config/index.js';
+import { ConfigErrors, loadConfig, loadSeedConfig, type Env } from '../config/index.js';
 import { configureLoggingFromIni } from '../util/index.js';
+import { SeedError } from './errors.js';
+import { seedPlanProblems } from './plan-problems.js';
 import { planSeed, type PlannedTask, type SeedPlan } from './plan.js';
 import { formatPlannedTask, taskTileCount } from './format-plan.js';
 import { SeedMetricsOutput, type SeedMetricsOptions } from './metrics-output.js';
@@ -123,8 +125,16 @@ async function buildSeedRun(options: PlanOptions): Promise<{ plan: SeedPlan; clo
     );
     return { plan, close: () => runtime.close() };
   } catch (error) {
+    // a time limit (or remove_before) that planning refuses, at its seed.yaml key as check -s reports it
+    const problems =
+      error instanceof CacheError || (error instanceof SeedError && error.code === 'SEED_INVALID_OPTION')
+        ? (await seedPlanProblems(runtime, seedConfig)).filter(
+            ({ path: [section, name] }) =>
+              (section === 'seeds' ? options.seeds : options.cleanups)?.includes(String(name)) ?? true,
+          )
+        : [];
     await runtime.close();
-    throw error;
+    throw problems.length > 0 ? new ConfigErrors(problems) : error;
   }
 }
 
