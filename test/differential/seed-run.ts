@@ -246,12 +246,20 @@ async function runCase(name: string, seedCase: SeedCase): Promise<CaseResult> {
     const jpeg = bytesDiffer.filter(
       (k) => tilesA.get(k)!.data[0] === 0xff && tilesB.get(k)!.data[0] === 0xff,
     );
-    const other = bytesDiffer.length - jpeg.length - pixels.length;
+    const kind = (data: Buffer): string => (data[0] === 0xff ? 'jpeg' : data[0] === 0x89 ? 'png' : 'other');
+    const formats = bytesDiffer.filter((k) => kind(tilesA.get(k)!.data) !== kind(tilesB.get(k)!.data));
+    for (const k of formats) {
+      const label = `stored format: mapproxy ${kind(tilesA.get(k)!.data)}, ours ${kind(tilesB.get(k)!.data)}`;
+      classes[label] = `${formats.length} tiles, e.g. ${k}`;
+    }
+    const other = bytesDiffer.length - jpeg.length - formats.length - pixels.length;
     if (jpeg.length > 0) classes['jpeg bytes differ'] = `${jpeg.length} tiles`;
     if (other > 0)
       classes['bytes differ, pixels same'] = describeSets(
         `${other} tiles`,
-        bytesDiffer.filter((k) => !jpeg.includes(k) && !pixels.some((p) => p.startsWith(`${k}:`))),
+        bytesDiffer.filter(
+          (k) => !jpeg.includes(k) && !formats.includes(k) && !pixels.some((p) => p.startsWith(`${k}:`)),
+        ),
         [],
         6,
       );
