@@ -18,6 +18,7 @@ export {
   mergeImages,
   passedThroughHasAlpha,
   pilColorLength,
+  withPilColorLength,
   type MergeLayer,
   type MergeOptions,
 } from './merge.js';

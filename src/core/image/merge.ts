@@ -22,8 +22,11 @@ export interface MergeLayer {
   readonly opaque?: boolean | undefined;
 }
 
-/** Images placed on a transparent canvas (see {@link asSubImage}), with PIL's mode of that canvas. */
-const SUB_IMAGES = new WeakMap<ImageResult, 'RGB' | 'RGBA'>();
+/** Images placed on a transparent canvas (see {@link asSubImage}). */
+const SUB_IMAGES = new WeakSet<ImageResult>();
+
+/** Pixels of ours with the number of colour values of MapProxy's image (see {@link pilColorLength}). */
+const COLOR_LENGTHS = new WeakMap<ImageResult, 3 | 4>();
 
 /**
  * Marks `image` as a sub image: a smaller answer placed on a transparent canvas of the full size
@@ -32,7 +35,16 @@ const SUB_IMAGES = new WeakMap<ImageResult, 'RGB' | 'RGBA'>();
  * the canvas (RGB where the options name `mode: RGB`). Returns `image`.
  */
 export function asSubImage(image: ImageResult, mode: 'RGB' | 'RGBA' = 'RGBA'): ImageResult {
-  SUB_IMAGES.set(image, mode);
+  SUB_IMAGES.add(image);
+  return withPilColorLength(image, mode === 'RGBA' ? 4 : 3);
+}
+
+/**
+ * Marks pixels of ours with the {@link pilColorLength} of the image MapProxy holds there (a
+ * reprojection keeps its source image's mode); null leaves `image` unmarked. Returns `image`.
+ */
+export function withPilColorLength(image: ImageResult, length: 3 | 4 | null): ImageResult {
+  if (length !== null && image.format === null) COLOR_LENGTHS.set(image, length);
   return image;
 }
 
@@ -40,14 +52,12 @@ export function asSubImage(image: ImageResult, mode: 'RGB' | 'RGBA' = 'RGBA'): I
  * How many values MapProxy's `is_single_color_image` gives the colour of a source's answer (and
  * of the tiles cut from it) as PIL holds it: 3 for JPEG and RGB PNG, 4 for RGBA PNG, and for a
  * paletted PNG or GIF 4 when its source is `transparent` (`ImageSource.as_image` converts mode P
- * to RGBA then), else 3 (the palette entry); a sub image's canvas is RGBA (`SubImageSource`).
- * Null for other pixels of our own and other encodings: their mode is the cache's, which the
- * caller knows.
+ * to RGBA then), else 3 (the palette entry); a sub image's canvas is RGBA (`SubImageSource`), a
+ * reprojection keeps its source's mode (see {@link withPilColorLength}). Null for other pixels of
+ * our own and other encodings: their mode is the cache's, which the caller knows.
  */
 export function pilColorLength(image: ImageResult, transparent: boolean): 3 | 4 | null {
-  const sub = SUB_IMAGES.get(image);
-  if (sub !== undefined) return sub === 'RGBA' ? 4 : 3;
-  return encodedColorLength(image, transparent);
+  return COLOR_LENGTHS.get(image) ?? encodedColorLength(image, transparent);
 }
 
 /** Source answers computed from the upstream's (see {@link asSourceAnswer}). */

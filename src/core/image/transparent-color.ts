@@ -3,6 +3,7 @@
  * pixel within a tolerance of one colour becomes fully transparent.
  */
 import { imageFromRaw } from './image-result.js';
+import { withPilColorLength } from './merge.js';
 import type { ImageResult } from './types.js';
 
 /**
@@ -29,5 +30,6 @@ export async function makeTransparent(
     }
     if (matches) data[i + 3] = 0;
   }
-  return imageFromRaw({ data, size: raw.size });
+  // MapProxy make_transparent returns RGBA: a single-colour tile of it is named with 4 values
+  return withPilColorLength(imageFromRaw({ data, size: raw.size }), 4);
 }

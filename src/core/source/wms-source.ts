@@ -19,7 +19,13 @@ import {
   type WmsRequestTemplate,
   type WmsVersion,
 } from '../client/index.js';
-import { makeTransparent, type ImageResult, type ResamplingMethod } from '../image/index.js';
+import {
+  makeTransparent,
+  pilColorLength,
+  withPilColorLength,
+  type ImageResult,
+  type ResamplingMethod,
+} from '../image/index.js';
 import { getSrs, preferredSource, type Srs, type SrsOptions } from '../srs/index.js';
 import { getLogger, type BBox, type Size } from '../util/index.js';
 import { SourceError } from './errors.js';
@@ -206,12 +212,14 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
         ? await subQuery(srcQuery, signal)
         : await retrieve(srcQuery, signal);
     if (image === null) return null;
-    return reprojectImage(
+    const reprojected = await reprojectImage(
       image,
       { bbox: srcBBox, srs: srcSrs },
       { bbox: query.bbox, srs: dstSrs, size: query.size },
       options.resampling,
     );
+    // MapProxy's ImageTransformer keeps the answer's PIL mode (link_single_color_images names)
+    return withPilColorLength(reprojected, pilColorLength(image, isTransparent));
   }
 
   async function getMapUnchecked(
