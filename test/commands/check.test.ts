@@ -165,6 +165,43 @@ test('an alias bomb is a configuration error, not an exhausted memory, exit 2', 
   assertNoStack(result.stderr);
 });
 
+test('bytes that are no UTF-8 and an unknown YAML tag are refused at their line and column, exit 2', async (t) => {
+  const dir = await makeTempDir(t);
+  const layers = 'layers:\n  - name: l\n    title: L\n    sources: [s]\n';
+  // a title saved as Latin-1 ("café" as 63 61 66 e9): it became "caf\uFFFD" in the capabilities
+  const latin1 = Buffer.concat([
+    Buffer.from('services:\n  wms:\n    md:\n      title: caf'),
+    Buffer.from([0xe9]),
+    Buffer.from(`\n${layers}sources:\n  s: {type: debug}\n`),
+  ]);
+  await writeFile(join(dir, 'latin1.yaml'), latin1);
+  // `!env` is no YAML of MapProxy's: the URL was the bare string "UPSTREAM"
+  const tagged = `services:\n  wms:\n${layers}sources:\n  s:\n    type: wms\n    req:\n      url: !env UPSTREAM\n      layers: x\n`;
+  await writeFile(join(dir, 'tagged.yaml'), tagged);
+  for (const [file, message] of [
+    ['latin1.yaml', /^error: \S*latin1\.yaml:4:17: not UTF-8: byte 0xe9; save the file as UTF-8/],
+    [
+      'tagged.yaml',
+      /^error: \S*tagged\.yaml:11:12: unknown YAML tag !env: MapProxy's YAML loader refuses it/,
+    ],
+  ] as const) {
+    const result = await runCommand(['check', '-f', join(dir, file)]);
+    assert.equal(result.code, 2, `${file}: ${result.stdout}`);
+    assert.match(result.stderr, message);
+    assertNoStack(result.stderr);
+  }
+});
+
+test('a configuration saved as UTF-16 with a byte order mark is read, as MapProxy reads it', async (t) => {
+  const dir = await makeTempDir(t);
+  const text =
+    'services:\n  demo:\nlayers:\n  - name: l\n    title: Straße\n    sources: [s]\nsources:\n  s: {type: debug}\n';
+  await writeFile(join(dir, 'utf16.yaml'), Buffer.from(`\uFEFF${text}`, 'utf16le'));
+  const result = await runCommand(['check', '-f', join(dir, 'utf16.yaml')]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^OK \S*utf16\.yaml \(1 layer, 0 caches, 1 source, 0 grids\)\n$/);
+});
+
 test('--help shows usage and examples', async () => {
   const result = await runCommand(['check', '--help']);
   assert.equal(result.code, 0);

@@ -2,6 +2,7 @@
  * Reads one YAML file into a positioned `ConfigNode` tree. The only importer of `yaml`.
  * YAML 1.1 like MapProxy's PyYAML (yes/no booleans, `<<` merge keys); timestamps stay strings.
  */
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import {
   isAlias,
@@ -142,9 +143,12 @@ export function parseYaml(text: string, file: string): YamlFileResult {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  if (doc.errors.length > 0) {
-    throw new ConfigErrors(
-      doc.errors.map(
+  // PyYAML's safe loader refuses a tag it has no constructor for (`!env FOO`, `!!python/name:...`);
+  // the yaml package only warns and keeps the bare scalar, so `url: !env FOO` served the URL "FOO"
+  const unknownTags = doc.warnings.filter((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  if (doc.errors.length > 0 || unknownTags.length > 0) {
+    throw new ConfigErrors([
+      ...doc.errors.map(
         (err) =>
           new ConfigError(
             'CONFIG_SYNTAX',
@@ -153,7 +157,16 @@ export function parseYaml(text: string, file: string): YamlFileResult {
             `YAML syntax error: ${firstLine(err.message)}`,
           ),
       ),
-    );
+      ...unknownTags.map(
+        (warning) =>
+          new ConfigError(
+            'CONFIG_SYNTAX',
+            at(warning.pos[0]),
+            [],
+            `unknown YAML tag ${text.slice(warning.pos[0], warning.pos[1])}: MapProxy's YAML loader refuses it (environment variables are written \${NAME}, without a tag)`,
+          ),
+      ),
+    ]);
   }
   const warnings: ConfigWarning[] = [];
   const converter = new Converter(doc, at, warnings);
@@ -184,8 +197,9 @@ export function parseYaml(text: string, file: string): YamlFileResult {
 export async function readYamlFile(file: string): Promise<YamlFileResult> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = decodeYaml(await readFile(file), file);
   } catch (err) {
+    if (err instanceof ConfigErrors) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})`;
     throw new ConfigErrors([
@@ -193,6 +207,37 @@ export async function readYamlFile(file: string): Promise<YamlFileResult> {
     ]);
   }
   return parseYaml(text, file);
+}
+
+/**
+ * The text of a YAML file as PyYAML's reader takes it: UTF-16 by its byte order mark, otherwise
+ * UTF-8 (a BOM kept, as the parser skips it). Bytes that are no UTF-8 are a `CONFIG_SYNTAX` error
+ * at their line and column, as PyYAML refuses them; they became U+FFFD in titles and URLs.
+ */
+function decodeYaml(bytes: Buffer, file: string): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  // the first line that is not UTF-8, and the characters on it before its first bad byte
+  for (let start = 0, line = 1; start <= bytes.length; line++) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline === -1 ? bytes.length : newline;
+    const lineBytes = bytes.subarray(start, end);
+    if (!isUtf8(lineBytes)) {
+      const valid = lineBytes.toString('utf8').split('\uFFFD')[0] ?? '';
+      const bad = lineBytes[Buffer.byteLength(valid)] ?? 0;
+      throw new ConfigErrors([
+        new ConfigError(
+          'CONFIG_SYNTAX',
+          { file, line, column: valid.length + 1 },
+          [],
+          `not UTF-8: byte 0x${bad.toString(16).padStart(2, '0')}; save the file as UTF-8 (MapProxy reads YAML as UTF-8 or UTF-16 with a BOM)`,
+        ),
+      ]);
+    }
+    start = end + 1;
+  }
+  return bytes.toString('utf8');
 }
 
 function firstLine(message: string): string {
