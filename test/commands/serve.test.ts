@@ -1,6 +1,7 @@
 /** `mapproxy-util serve` and `serve-multiapp-develop`: exit codes and messages; serving is in test/system. */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCommand } from '../helpers/cli.js';
@@ -28,6 +29,23 @@ test('serve and serve-develop: a broken --log-config exits 2 naming the section'
     const result = await runCommand([command, join(FIXTURES_DIR, 'config', 'valid.yaml'), '--log-config', ini, '-b', '127.0.0.1:0']);
     assert.equal(result.code, 2, command);
     assert.match(result.stderr, /\[handler_x\]: unsupported handler class "SMTPHandler"/, command);
+  }
+});
+
+test('serve and serve-develop: an address in use is one message with the fix, exit 1', async (t) => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  t.after(() => taken.close());
+  const { port } = taken.address() as { port: number };
+  for (const command of [['serve', '-w', '2'], ['serve-develop']]) {
+    const result = await runCommand([...command, join(FIXTURES_DIR, 'config', 'valid.yaml'), '-b', `127.0.0.1:${String(port)}`]);
+    assert.equal(result.code, 1, command[0]);
+    // serve said "error: Error: bind EADDRINUSE 127.0.0.1:PORT", without the hint
+    assert.match(
+      result.stderr,
+      new RegExp(`error: cannot listen on 127\\.0\\.0\\.1:${String(port)}: .*EADDRINUSE.*\nhint: give another address with -b HOST:PORT`),
+      command[0],
+    );
   }
 });
 

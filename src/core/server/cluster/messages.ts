@@ -8,16 +8,26 @@ export function isDrain(message: unknown): boolean {
   return typeof message === 'object' && message !== null && (message as { mapproxy?: unknown }).mapproxy === 'drain';
 }
 
-/** Worker → primary: the worker could not start (broken configuration, unusable script) and exits. */
-export function startFailed(reason: string): { readonly mapproxy: 'start-failed'; readonly reason: string } {
-  return { mapproxy: 'start-failed', reason };
+/** How a worker failed to start: its address could not be listened on, or anything else. */
+export type StartFailureCode = 'SERVER_LISTEN' | 'SERVER_WORKER_FAILED';
+
+/**
+ * Worker → primary: the worker could not start (broken configuration, unusable script, an
+ * address in use) and exits.
+ */
+export function startFailed(
+  reason: string,
+  code: StartFailureCode = 'SERVER_WORKER_FAILED',
+): { readonly mapproxy: 'start-failed'; readonly reason: string; readonly code: StartFailureCode } {
+  return { mapproxy: 'start-failed', reason, code };
 }
 
-/** The reason of a `startFailed` message; null for any other message. */
-export function startFailureReason(message: unknown): string | null {
+/** The reason and code of a `startFailed` message; null for any other message. */
+export function startFailure(message: unknown): { reason: string; code: StartFailureCode } | null {
   if (typeof message !== 'object' || message === null) return null;
-  const { mapproxy, reason } = message as { mapproxy?: unknown; reason?: unknown };
-  return mapproxy === 'start-failed' && typeof reason === 'string' ? reason : null;
+  const { mapproxy, reason, code } = message as { mapproxy?: unknown; reason?: unknown; code?: unknown };
+  if (mapproxy !== 'start-failed' || typeof reason !== 'string') return null;
+  return { reason, code: code === 'SERVER_LISTEN' ? code : 'SERVER_WORKER_FAILED' };
 }
 
 /** Worker → primary: a `/metrics` request landed here; send every worker's metrics, summed. */

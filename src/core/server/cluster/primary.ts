@@ -10,7 +10,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterMetricsText, getLogger, PROCESSES_ENV } from '../../util/index.js';
 import { ServerError } from '../errors.js';
-import { DRAIN, metricsRequestId, startFailureReason, type MetricsReply } from './messages.js';
+import { DRAIN, metricsRequestId, startFailure, type MetricsReply } from './messages.js';
 import { workerAllocatorEnv, workerNodeFlags } from './worker-flags.js';
 import { workerOptionsEnv, type WorkerOptions } from './worker-options.js';
 
@@ -74,10 +74,11 @@ function listening(worker: Worker): Promise<number> {
       resolve(address.port);
     };
     const onMessage = (message: unknown): void => {
-      const reason = startFailureReason(message);
-      if (reason === null) return;
+      const failure = startFailure(message);
+      if (failure === null) return;
       done();
-      reject(new ServerError(reason, 'SERVER_WORKER_FAILED'));
+      // SERVER_LISTEN keeps its hint (another -b address), as serve-develop gives it
+      reject(new ServerError(failure.reason, failure.code));
     };
     const onExit = (code: number | null, signal: string | null): void => {
       done();

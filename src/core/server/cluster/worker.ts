@@ -90,9 +90,21 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     // oversized headers and the like: plain text, as the development server answers them
     server.on('clientError', answerClientError);
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const refused = (error: Error): void => {
+        // the cluster's words are "bind EADDRINUSE 127.0.0.1:8080"; serve-develop's listenOn's these
+        reject(
+          new ServerError(
+            `cannot listen on ${options.bind.host}:${String(options.bind.port)}: ${error.message}`,
+            'SERVER_LISTEN',
+            {
+              cause: error,
+            },
+          ),
+        );
+      };
+      server.once('error', refused);
       server.listen(options.bind.port, options.bind.host, () => {
-        server.off('error', reject);
+        server.off('error', refused);
         resolve();
       });
     });
@@ -101,10 +113,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       `worker ${process.pid} could not start: ${error instanceof Error ? String(error.stack) : String(error)}`,
     );
     await application?.close?.();
+    const code = error instanceof ServerError && error.code === 'SERVER_LISTEN' ? error.code : undefined;
     await new Promise<void>((resolve) => {
       if (process.send === undefined) resolve();
       else
-        process.send(startFailed(startFailureText(error)), undefined, {}, () => {
+        process.send(startFailed(startFailureText(error), code), undefined, {}, () => {
           resolve();
         });
     });
