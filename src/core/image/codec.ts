@@ -162,9 +162,9 @@ function runEncoder(
   }
   if (name === 'gif') {
     // MapProxy quantises when `colors` is set (as for png); else PIL's GIF writer converts with
-    // Image.ADAPTIVE (median cut for RGB, fastoctree for RGBA). There MapProxy's image is RGB where
-    // nothing made it transparent (e.g. a jpeg cache inside its coverage), even when asked for
-    // TRANSPARENT: an opaque image takes the RGB path
+    // Image.ADAPTIVE: median cut for RGB, fastoctree for RGBA, also when no pixel is transparent
+    // (keepAlpha is PIL's mode: a lone layer's own, see passedThroughHasAlpha; a merged map's is
+    // RGBA under TRANSPARENT=true); the RGB path kept 6 near greens that fastoctree makes one
     const gifColors = Math.max(0, options.colors);
     return encodePalettePngAsync(
       {
@@ -172,7 +172,7 @@ function runEncoder(
         width,
         height,
         colors: gifColors,
-        withAlpha: keepAlpha && (gifColors > 0 || hasTransparency(raw)),
+        withAlpha: keepAlpha,
         quantizer,
         format: 'gif',
       },
