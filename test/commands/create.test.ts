@@ -55,3 +55,21 @@ test('wsgi-app appends .js to a name without extension and names the absolute co
   assert.ok(script.includes(`makeApp(${JSON.stringify(join(dir, 'mapproxy.yaml'))})`));
   assert.match(script, /^\/\/ \/\/ uncomment the following lines for logging$/m);
 });
+
+test('a destination in a missing directory, under a file or that is a directory says so with the fix, exit 1', async (t) => {
+  const dir = await makeTempDir(t);
+  await writeFile(join(dir, 'mapproxy.yaml'), 'services:\n');
+  const cases = [
+    [['log-ini', join(dir, 'missing/sub/log.ini')], `the directory ${join(dir, 'missing/sub')} does not exist \\(create it first: mkdir -p `],
+    [['seed', join(dir, 'mapproxy.yaml/seed.yaml')], `a part of ${join(dir, 'mapproxy.yaml')} is a file, not a directory`],
+    [['log-ini', dir, '--force'], 'it is a directory; give a file name'],
+    [['base-config', join(dir, 'mapproxy.yaml/new')], `a part of ${join(dir, 'mapproxy.yaml')} is a file, not a directory`],
+  ] as const;
+  for (const [args, reason] of cases) {
+    const result = await runCommand(['create', '-t', ...args]);
+    assert.equal(result.code, 1, args.join(' '));
+    // it was oclif's "Error: ENOENT: no such file or directory, copyfile '.../templates/log-ini/log.ini' -> ..."
+    assert.match(result.stderr, new RegExp(`^error: cannot (write|create) \\S+: ${reason}`, 'm'), args.join(' '));
+    assert.doesNotMatch(result.stderr, /templates\/|Code: E/);
+  }
+});

@@ -115,6 +115,7 @@ const KIND_OF: Readonly<Record<ErrorCode, FailureKind>> = {
   SCAFFOLD_UNKNOWN_TEMPLATE: 'usage',
   SCAFFOLD_NEEDS_CONFIG: 'usage',
   SCAFFOLD_EXISTS: 'refused',
+  SCAFFOLD_WRITE: 'failed',
   CLI_USAGE: 'usage',
   CLI_INPUT_ENDED: 'failed',
 };

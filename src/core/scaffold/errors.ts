@@ -1,10 +1,11 @@
-/** Errors of `create`: unknown templates, missing options, files that would be overwritten. */
+/** Errors of `create`: unknown templates, missing options, files that would be overwritten or cannot be written. */
 import { ProxyError } from '../util/index.js';
 
 export const SCAFFOLD_ERROR_CODES = [
   'SCAFFOLD_UNKNOWN_TEMPLATE',
   'SCAFFOLD_NEEDS_CONFIG',
   'SCAFFOLD_EXISTS',
+  'SCAFFOLD_WRITE',
 ] as const;
 export type ScaffoldErrorCode = (typeof SCAFFOLD_ERROR_CODES)[number];
 

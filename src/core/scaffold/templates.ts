@@ -58,23 +58,41 @@ async function refuseExisting(file: string, force: boolean | undefined): Promise
   }
 }
 
+/** Why `file` could not be written, with the fix where there is one (MapProxy: a traceback). */
+function writeFailure(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const dir = dirname(file);
+  if (code === 'ENOENT') return `the directory ${dir} does not exist (create it first: mkdir -p ${dir})`;
+  if (code === 'ENOTDIR') return `a part of ${dir} is a file, not a directory`;
+  if (code === 'EISDIR') return 'it is a directory; give a file name';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `no permission to write in ${dir} (${code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Writes template `name` to `dest` and resolves with the written paths. Throws `ScaffoldError`:
  * `SCAFFOLD_UNKNOWN_TEMPLATE`, `SCAFFOLD_NEEDS_CONFIG` (wsgi-app without `mapproxyConf`), or
- * `SCAFFOLD_EXISTS` when a file is there and `force` is not set (nothing is written then).
+ * `SCAFFOLD_EXISTS` when a file is there and `force` is not set (nothing is written then),
+ * `SCAFFOLD_WRITE` when a file cannot be written (a missing directory, no permission).
  */
 export async function writeTemplate(name: string, dest: string, options: WriteTemplateOptions = {}): Promise<string[]> {
   const written: string[] = [];
   const put = async (file: string, write: () => Promise<void>): Promise<void> => {
     options.onWrite?.(file);
-    await write();
+    try {
+      await write();
+    } catch (error) {
+      throw new ScaffoldError(`cannot write ${file}: ${writeFailure(file, error)}`, 'SCAFFOLD_WRITE', { cause: error });
+    }
     written.push(file);
   };
   switch (name) {
     case 'base-config': {
       const files = ['mapproxy.yaml', 'seed.yaml', 'full_example.yaml', 'full_seed_example.yaml'];
       for (const file of files) await refuseExisting(join(dest, file), options.force);
-      await ensureDirectory(dest);
+      await ensureDirectory(dest).catch((error: unknown) => {
+        throw new ScaffoldError(`cannot create ${dest}: ${writeFailure(dest, error)}`, 'SCAFFOLD_WRITE', { cause: error });
+      });
       for (const file of files) {
         const to = join(dest, file);
         await put(to, () => copyFile(join(TEMPLATES_DIR, 'base-config', file), to));
