@@ -1,10 +1,11 @@
 /**
  * The seed CLI killed with SIGKILL mid-run, then run again with `--continue`: the cache ends
- * complete, every tile decodes, and no meta tile stored before the kill is requested again.
+ * complete, every tile decodes, no meta tile stored before the kill is requested again, and the
+ * one the killed run held the lock of is created without waiting for the lock to go stale.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { access, readdir, readFile, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -36,7 +37,8 @@ async function tileFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-test('SIGKILL mid-seed, then --continue finishes without recreating stored meta tiles', async (t) => {
+// the timeout: before dead holders were known, --continue waited on the killed run's lock for good
+test('SIGKILL mid-seed, then --continue finishes without recreating stored meta tiles', { timeout: 60_000 }, async (t) => {
   const answered = 5;
   const hangReached = deferred();
   let serving = true;
@@ -76,6 +78,14 @@ test('SIGKILL mid-seed, then --continue finishes without recreating stored meta 
   await access(join(dir, 'progress.json'));
   const afterKill = await tileFiles(dir);
   assert.ok(afterKill.length > 0 && afterKill.length < WORLD.files.length, `${afterKill.length} tiles after kill`);
+  // the killed run's locks (the meta tile it waited for, and the next one it had begun) are still
+  // there; made fresh for the next hour, so only knowing their holder died (not the 10 s stale
+  // rule) lets --continue create those meta tiles
+  const lockDir = join(dir, 'cache_data', 'tile_locks');
+  const locks = (await readdir(lockDir)).filter((entry) => entry.endsWith('.lck'));
+  assert.ok(locks.length > 0);
+  const hourAhead = new Date(Date.now() + 3_600_000);
+  for (const lock of locks) await utimes(join(lockDir, lock), hourAhead, hourAhead);
 
   // 2. --continue (in this process): only the missing meta tiles are requested
   const result = await runCommand(args, { cwd: dir });

@@ -25,7 +25,8 @@ export interface TileLockerOptions {
   /** How long to wait for a lock held by someone else: `http.client_timeout`, default 60 s. */
   readonly timeoutMs?: number | undefined;
   /**
-   * A lock whose holder stopped refreshing it for this long is taken over (crashed process).
+   * A lock whose holder stopped refreshing it for this long is taken over (crashed process on
+   * another host, or of an older version); one whose holder died on this host is taken over at once.
    * Holders refresh every `lockStaleMs / 2`. Minimum 2000 (proper-lockfile), default 10000.
    */
   readonly lockStaleMs?: number | undefined;

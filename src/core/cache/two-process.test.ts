@@ -1,16 +1,17 @@
 /**
  * Cross-process locking for real: a child node process and this process create tiles of one meta
  * tile in the same cache directory at the same time; the upstream must see exactly one request.
+ * And a holder killed with SIGKILL: two processes waiting for its lock make one request between them.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
+import { readdir, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
 import { deferred } from '../../../test/helpers/upstream.js';
@@ -68,14 +69,18 @@ const [cacheDir, lockDir, upstreamUrl] = process.argv.slice(2);
 await createTile(cacheDir, lockDir, upstreamUrl, { x: 3, y: 3, z: 3 }, (line) => process.stdout.write(line + '\\n'));
 `;
 
-test('two processes on one cache directory make exactly one upstream request for one meta tile', async (t) => {
+/** A fresh cache directory and lock directory, and the creator program and its child entry written. */
+async function creatorFiles(t: TestContext) {
   const dir = await makeTempDir(t);
-  const cacheDir = join(dir, 'cache');
-  const lockDir = join(dir, 'cache', 'tile_locks');
   const creatorPath = join(dir, 'creator.mjs');
   const childPath = join(dir, 'child.mjs');
   await writeFile(creatorPath, CREATOR);
   await writeFile(childPath, CHILD(creatorPath));
+  return { cacheDir: join(dir, 'cache'), lockDir: join(dir, 'cache', 'tile_locks'), creatorPath, childPath };
+}
+
+test('two processes on one cache directory make exactly one upstream request for one meta tile', async (t) => {
+  const { cacheDir, lockDir, creatorPath, childPath } = await creatorFiles(t);
 
   // 1. an upstream that holds every answer until both processes have missed the cache
   const release = deferred();
@@ -133,4 +138,71 @@ test('two processes on one cache directory make exactly one upstream request for
   assert.match(childLines.at(-1) ?? '', /^done [1-9]\d*$/);
   assert.match(parentLines.at(-1) ?? '', /^done [1-9]\d*$/);
   assert.deepEqual(requests, ['/map?size=1104x1104']);
+});
+
+test('two processes waiting for the lock of a killed holder make one upstream request between them', async (t) => {
+  const { cacheDir, lockDir, childPath } = await creatorFiles(t);
+
+  // 1. an upstream that never answers the first request (the holder's), and the others once both
+  //    waiters have missed the cache (so neither finds the tiles stored before it looks for the lock)
+  const requests: string[] = [];
+  const holderAsked = deferred();
+  const bothMissed = deferred();
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    if (requests.length === 1) holderAsked.resolve();
+    else void bothMissed.promise.then(() => res.end('ok'));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  );
+  const upstreamUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const spawnCreator = () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', childPath, cacheDir, lockDir, upstreamUrl], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    t.after(() => {
+      child.kill('SIGKILL');
+    });
+    const lines: string[] = [];
+    const missed = deferred();
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
+      if (line === 'missed') missed.resolve();
+    });
+    return { child, lines, missed, exit: once(child, 'exit') as Promise<[number | null, string | null]> };
+  };
+
+  // 2. the holder: killed while it waits for the upstream, its lock left behind; made fresh for
+  //    the next hour, so the waiters cannot be let in by the stale rule, only by knowing it died
+  const holder = spawnCreator();
+  await holderAsked.promise;
+  holder.child.kill('SIGKILL');
+  await holder.exit;
+  const locks = (await readdir(lockDir)).filter((entry) => entry.endsWith('.lck'));
+  assert.equal(locks.length, 1, locks.join());
+  const hourAhead = new Date(Date.now() + 3_600_000);
+  await utimes(join(lockDir, locks[0] ?? ''), hourAhead, hourAhead);
+
+  // 3. two waiters at once: one takes the lock over and creates the meta tile, the other waits for
+  //    it and then finds the tiles stored
+  const waiters = [spawnCreator(), spawnCreator()];
+  void Promise.all(waiters.map((waiter) => waiter.missed.promise)).then(() => {
+    bothMissed.resolve();
+  });
+  for (const waiter of waiters) {
+    const [code] = await waiter.exit;
+    assert.equal(code, 0);
+    assert.match(waiter.lines.at(-1) ?? '', /^done [1-9]\d*$/);
+  }
+  assert.deepEqual(requests, ['/map?size=1104x1104', '/map?size=1104x1104']);
 });

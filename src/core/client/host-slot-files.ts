@@ -10,7 +10,8 @@ const log = getLogger('mapproxy.client.lock');
 
 /**
  * A slot whose process died is taken over after this long (MapProxy's flock is freed by the OS at
- * once); holders refresh their slot every 5 s.
+ * once); holders refresh their slot every 5 s. One whose holder died on this host is taken over at
+ * once (its owner record, util's tryLockFile).
  */
 export const SLOT_STALE_MS = 10_000;
 
@@ -43,11 +44,16 @@ export async function acquireSlotFile(
     // a slot freed by another worker is taken now, not up to a poll interval later (10-100 ms: at
     // concurrent_requests 1 the upstream sat idle that long between two workers' requests);
     // polling stays for holders that die (stale slots) and where the directory cannot be watched
-    wakeOn: wakeOnEntry(lockDir, (entry) => entry.startsWith(slotNames)),
+    wakeOn: wakeOnEntry(lockDir, (entry) => isSlotEntry(entry, slotNames)),
   });
   // pollFor without a timeout only ends with a slot or a rejection
   if (release === null) throw new Error('unreachable: slot poll without timeout');
   return release;
+}
+
+/** A slot `<prefix><i>` itself, not the owner record `<prefix><i>.owner` its holder writes beside it. */
+function isSlotEntry(entry: string, slotNames: string): boolean {
+  return entry.startsWith(slotNames) && /^\d+$/.test(entry.slice(slotNames.length));
 }
 
 async function tryFreeSlot(prefix: string, limit: number): Promise<FileLockRelease | null> {

@@ -1,11 +1,16 @@
 /**
  * Cross-process locks as proper-lockfile directories: one non-blocking attempt (`tryLockFile`) and
- * a polling wait (`pollFor`, cut short by change notices). A lock whose holder died goes stale and
- * is taken over.
+ * a polling wait (`pollFor`, cut short by change notices). A lock whose holder died on this host is
+ * taken over at once (its owner record, lock-owner.ts); any other goes stale and is taken over then.
  */
+import { rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { watchDirectory } from './directory-watch.js';
+import { findDeadOwner, removeOwnerRecord, writeOwnerRecord, type DeadOwner } from './lock-owner.js';
+import { getLogger } from './log.js';
 import { ensureDirectory } from './make-directory.js';
+
+const log = getLogger('mapproxy.lock');
 
 /**
  * proper-lockfile (and the graceful-fs it patches in) is loaded with the first lock: every command
@@ -24,8 +29,9 @@ export async function preloadFileLocks(): Promise<void> {
 
 export interface FileLockOptions {
   /**
-   * A lock whose holder stopped refreshing it for this long is taken over (a killed process).
-   * Holders refresh every `staleMs / 2`; proper-lockfile needs at least 2000.
+   * A lock whose holder stopped refreshing it for this long is taken over (a killed process of
+   * another host, or of no known owner). Holders refresh every `staleMs / 2`; proper-lockfile needs
+   * at least 2000.
    */
   readonly staleMs: number;
   /** Called when a held lock was lost (refresh failed, taken over). Default: ignored. */
@@ -44,27 +50,100 @@ function isErrno(error: unknown, code: string): boolean {
 /**
  * One attempt to take the lock `path` (a directory; its parent directory is created when missing).
  * Resolves with the release function, or `null` while someone else holds a lock that is not stale.
- * Rejects with the file system error (or `createParent`'s) when the lock directory cannot be created.
+ * A lock whose owner record names a process of this host that has ended (`kill -9`, the OOM killer)
+ * is taken over at once, by one waiter of those finding it together; other locks (other hosts,
+ * older versions, no record) only once stale. Rejects with the file system error (or
+ * `createParent`'s) when the lock directory cannot be created.
  */
 export async function tryLockFile(path: string, options: FileLockOptions): Promise<FileLockRelease | null> {
+  const release = await lockOnce(path, options);
+  if (release !== null) return release;
+  const dead = await findDeadOwner(path);
+  return dead === null ? null : takeOverFromDead(path, dead, options);
+}
+
+async function lockOnce(path: string, options: FileLockOptions): Promise<FileLockRelease | null> {
+  let compromised = false;
   const lockOptions = {
     realpath: false,
     lockfilePath: path,
     stale: Math.max(options.staleMs, 2000),
     retries: 0,
     // proper-lockfile's default throws from a timer and would crash the process
-    onCompromised: options.onCompromised ?? (() => undefined),
+    onCompromised: (error: Error) => {
+      compromised = true;
+      options.onCompromised?.(error);
+    },
   };
   for (let attempt = 0; ; attempt++) {
     try {
       const release = await (await properLockfile()).lock(path, lockOptions);
-      return () => release().catch(() => undefined);
+      const recorded = await writeOwnerRecord(path).catch(() => false);
+      return async () => {
+        // the record before the directory: a holder killed in between leaves a lock without a
+        // record (stale rule), never a record a later holder of that name could be judged by.
+        // A lost lock's record is its new holder's
+        if (recorded && !compromised) await removeOwnerRecord(path);
+        await release().catch(() => undefined);
+      };
     } catch (error) {
       if (isErrno(error, 'ELOCKED')) return null;
       if (!isErrno(error, 'ENOENT') || attempt >= 2) throw error;
       await (options.createParent ?? ensureDirectory)(dirname(path));
     }
   }
+}
+
+/**
+ * No takeover of a dead holder's lock this close (ms) to its going stale: proper-lockfile's own
+ * takeover (ours, or an older version's) may then be under way, and the two would not see each other.
+ */
+const STALE_MARGIN_MS = 1000;
+
+/**
+ * Takes over the lock `path` of the dead holder `dead` when no other waiter does so at the same
+ * time: the waiters claim the takeover with the lock `<path>.takeover`, and the winner checks again
+ * under it that the same record is there before it removes the lock; the others resolve null and
+ * wait on for the lock (then the winner's). Resolves as `lockOnce`.
+ */
+async function takeOverFromDead(
+  path: string,
+  dead: DeadOwner,
+  options: FileLockOptions,
+): Promise<FileLockRelease | null> {
+  const staleMs = Math.max(options.staleMs, 2000);
+  const claimPath = `${path}.takeover`;
+  let claim: () => Promise<void>;
+  try {
+    // locked under its own name: proper-lockfile keeps its held locks by that name, and would
+    // give this claim's release the lock of `path` that someone here may take meanwhile
+    claim = await (
+      await properLockfile()
+    ).lock(claimPath, {
+      realpath: false,
+      lockfilePath: claimPath,
+      stale: staleMs,
+      retries: 0,
+      onCompromised: () => undefined,
+    });
+  } catch {
+    // ELOCKED: another waiter is at it; anything else: the stale rule stays
+    return null;
+  }
+  try {
+    const now = await findDeadOwner(path);
+    if (now?.record !== dead.record || Date.now() - now.lockMtimeMs > staleMs - STALE_MARGIN_MS) return null;
+    await removeOwnerRecord(path);
+    await rmdir(path).catch((error: unknown) => {
+      if (!isErrno(error, 'ENOENT')) throw error;
+    });
+  } catch {
+    return null;
+  } finally {
+    await claim().catch(() => undefined);
+  }
+  log.info(`took over lock ${path} of process ${String(dead.pid)}, which has ended`);
+  return lockOnce(path, options);
 }
 
 const FIRST_POLL_MS = 10; // MapProxy polls every 10 ms; we back off from there
