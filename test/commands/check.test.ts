@@ -202,6 +202,23 @@ test('a configuration saved as UTF-16 with a byte order mark is read, as MapProx
   assert.match(result.stdout, /^OK \S*utf16\.yaml \(1 layer, 0 caches, 1 source, 0 grids\)\n$/);
 });
 
+test('a num_levels below 0 or beyond 1000 is an error at its key, exit 2', async (t) => {
+  const dir = await makeTempDir(t);
+  for (const levels of ['-3', '1000000000']) {
+    // -3 made a grid of one level; 1e9 was "1:1: cannot build this configuration: Invalid array length"
+    const yaml = `services:\n  demo:\nlayers:\n  - name: l\n    title: l\n    sources: [c]\ncaches:\n  c:\n    grids: [g]\n    sources: [s]\nsources:\n  s: {type: debug}\ngrids:\n  g:\n    base: GLOBAL_WEBMERCATOR\n    num_levels: ${levels}\n`;
+    await writeFile(join(dir, 'mapproxy.yaml'), yaml);
+    const result = await runCommand(['check', '-f', join(dir, 'mapproxy.yaml')]);
+    assert.equal(result.code, 2, `${levels}: ${result.stdout}`);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^error: \\S*mapproxy\\.yaml:16:17 grids\\.g\\.num_levels: grid g: invalid num_levels ${levels}: expected 1 to 1000\n`,
+      ),
+    );
+  }
+});
+
 test('--help shows usage and examples', async () => {
   const result = await runCommand(['check', '--help']);
   assert.equal(result.code, 0);

@@ -83,6 +83,9 @@ export function parseOrigin(origin: string | undefined): Origin {
   throw new GridError(`unknown origin value '${origin}'`, 'GRID_INVALID_OPTION', { key: 'origin' });
 }
 
+/** More levels than any grid uses: a factor 2 from the whole earth reaches 0 after ~1075 levels. */
+const MAX_NUM_LEVELS = 1000;
+
 /**
  * Builds a grid like MapProxy's `tile_grid()`. The bbox defaults only for EPSG:4326 and the
  * mercator codes; `bboxSrs` transforms it (16 points per edge) into the grid SRS.
@@ -102,10 +105,29 @@ export function createTileGrid(options: GridOptions = {}): TileGrid {
       key: 'tile_size',
     });
   }
+  const { numLevels } = options;
+  // 0 is MapProxy's "not given" (Python's falsy); a negative count made one level, and 1e9 levels
+  // failed as "cannot build this configuration: Invalid array length" at no key
+  if (
+    numLevels !== undefined &&
+    !(Number.isInteger(numLevels) && numLevels >= 0 && numLevels <= MAX_NUM_LEVELS)
+  ) {
+    throw new GridError(
+      `invalid num_levels ${String(numLevels)}: expected 1 to ${String(MAX_NUM_LEVELS)}`,
+      'GRID_INVALID_OPTION',
+      { key: 'num_levels' },
+    );
+  }
   const bbox = gridBBox(srs, options);
   const resolutions = gridResolutions(bbox, tileSize, options);
   if (resolutions.length === 0 || !resolutions.every((r) => r > 0 && Number.isFinite(r))) {
-    throw new GridError(`invalid resolutions ${resolutions.join(', ')}`, 'GRID_INVALID_OPTION', {
+    // the first bad one, not all: 5000 levels of res_factor 2 listed 5000 values, the last ~3900 of them 0
+    const bad = resolutions.findIndex((r) => !(r > 0 && Number.isFinite(r)));
+    const listed =
+      resolutions.length <= 8
+        ? resolutions.join(', ')
+        : `${String(resolutions[bad])} at level ${String(bad)} of ${String(resolutions.length)}`;
+    throw new GridError(`invalid resolutions ${listed}`, 'GRID_INVALID_OPTION', {
       key: 'res',
     });
   }
