@@ -3,6 +3,9 @@
  * combination captured in test/fixtures/mapproxy-1.15/cases.tsv (stdout and exit code).
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCommand } from '../helpers/cli.js';
 import { assertSameWithTolerance, loadReferenceCases } from '../helpers/mapproxy-reference.js';
@@ -51,4 +54,13 @@ test('grids warns about configuration problems on stderr, not in the grid listin
     /^warning: .*grids-no-origin\.yaml:25:3 grids\.nrw: grid nrw does not have an origin/m,
   );
   assert.doesNotMatch(result.stdout, /warning/i);
+});
+
+test('grids -f naming a directory says so, not MapProxy\'s "No such file or directory"', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'grids-dir-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const result = await runCommand(['grids', '-f', dir]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^error: \S+: cannot read file \(EISDIR\)\nERROR: invalid configuration \(see above\)\n$/);
+  assert.doesNotMatch(result.stderr, /No such file/);
 });

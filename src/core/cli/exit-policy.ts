@@ -179,7 +179,11 @@ function messageLines(error: ProxyError): string[] {
 /** MapProxy's own words where our output is its captured output (grids). */
 function mapproxyWording(error: ProxyError, command: string): Pick<FailureReport, 'stdout' | 'stderr'> | null {
   if (command !== 'grids') return null;
-  const missing = error instanceof ConfigErrors ? error.errors.find((e) => e.code === 'CONFIG_FILE_NOT_FOUND') : undefined;
+  // MapProxy's words for a missing file only: a directory or an unreadable file is not "No such file"
+  const missing =
+    error instanceof ConfigErrors
+      ? error.errors.find((e) => e.code === 'CONFIG_FILE_NOT_FOUND' && e.detail === 'file not found')
+      : undefined;
   if (missing !== undefined) return { stdout: [], stderr: [`ERROR:  No such file or directory: '${resolve(missing.file)}'`] };
   if (error instanceof ConfigError || error instanceof ConfigErrors) {
     return { stdout: [], stderr: [...messageLines(error), 'ERROR: invalid configuration (see above)'] };
