@@ -8,7 +8,8 @@ import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 
 async function fixtureDir(t: TestContext): Promise<string> {
   const dir = await makeTempDir(t, 'seed-cmd-');
-  for (const f of ['seed.yaml', 'world.geojson', 'area.wkt']) await cp(join(FIXTURES_DIR, 'seed', f), join(dir, f));
+  for (const f of ['seed.yaml', 'world.geojson', 'area.wkt'])
+    await cp(join(FIXTURES_DIR, 'seed', f), join(dir, f));
   const yaml = await readFile(join(FIXTURES_DIR, 'seed/mapproxy.yaml'), 'utf8');
   // nothing listens on port 9: --summary and --dry-run must never reach the upstream
   await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', 'http://127.0.0.1:9'));
@@ -17,7 +18,9 @@ async function fixtureDir(t: TestContext): Promise<string> {
 
 test('--summary prints every task with levels and tile counts and exits 0', async (t) => {
   const dir = await fixtureDir(t);
-  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--summary'], { cwd: dir });
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--summary'], {
+    cwd: dir,
+  });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /========== Seeding tasks ==========/);
   assert.match(result.stdout, /Seeding cache 'world_cache' with grid 'GLOBAL_WEBMERCATOR' in EPSG:3857/);
@@ -28,16 +31,21 @@ test('--summary prints every task with levels and tile counts and exits 0', asyn
 
 test('the seed configuration may be the last argument instead of -s', async (t) => {
   const dir = await fixtureDir(t);
-  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '--summary', '--seed', 'world', 'seed.yaml'], {
-    cwd: dir,
-  });
+  const result = await runCommand(
+    ['seed', '-f', 'mapproxy.yaml', '--summary', '--seed', 'world', 'seed.yaml'],
+    {
+      cwd: dir,
+    },
+  );
   assert.equal(result.code, 0, result.stderr);
   assert.doesNotMatch(result.stdout, /europe:/);
 });
 
 test('an unknown --seed task exits 1 and lists the available ones', async (t) => {
   const dir = await fixtureDir(t);
-  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'nope'], { cwd: dir });
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'nope'], {
+    cwd: dir,
+  });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /unknown seed tasks: nope/);
   assert.match(result.stderr, /available seed tasks: world, europe, combined, holed/);
@@ -52,7 +60,10 @@ test('a missing seed configuration is a usage error (exit 2)', async (t) => {
 
 test('--dry-run counts the tiles without requesting or writing anything', async (t) => {
   const dir = await fixtureDir(t);
-  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'world', '-n'], { cwd: dir });
+  const result = await runCommand(
+    ['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--seed', 'world', '-n'],
+    { cwd: dir },
+  );
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /23 meta tiles, 341 tiles/);
 });
@@ -61,10 +72,26 @@ test('an upstream that cannot be reached makes the run exit 1 naming the failed 
   const dir = await fixtureDir(t);
   const seedYaml = 'seeds:\n  one:\n    caches: [world_cache]\n    levels: [0]\n';
   await writeFile(join(dir, 'one.yaml'), seedYaml);
-  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'one.yaml', '--retries', '0'], { cwd: dir });
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'one.yaml', '--retries', '0'], {
+    cwd: dir,
+  });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /1 meta tile\(s\) could not be created/);
   assert.match(result.stderr, /tile \(0, 0, 0\)/);
+});
+
+test('a cache directory that cannot be created names the system error with the failed tile', async (t) => {
+  const dir = await fixtureDir(t);
+  // base_dir under a plain file: every mkdir below it fails with ENOTDIR
+  await writeFile(join(dir, 'not-a-dir'), '');
+  const yaml = await readFile(join(dir, 'mapproxy.yaml'), 'utf8');
+  await writeFile(join(dir, 'mapproxy.yaml'), yaml.replace('./cache_data', './not-a-dir/cache'));
+  await writeFile(join(dir, 'one.yaml'), 'seeds:\n  one:\n    caches: [world_cache]\n    levels: [0]\n');
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'one.yaml', '--retries', '0'], {
+    cwd: dir,
+  });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /tile \(0, 0, 0\): could not lock .*not-a-dir.* \(ENOTDIR: not a directory\)/);
 });
 
 test('-l/--skip-geoms-for-last-levels N reaches the walk (MapProxy 1.15: 9, 12 and 38 meta tiles)', async (t) => {

@@ -12,6 +12,7 @@ import {
   getLogger,
   readFileWithMtime,
   removeStaleTempFiles,
+  withSystemReason,
   writeFileAtomic,
 } from '../util/index.js';
 import { lockCacheId } from './cache-dir.js';
@@ -55,7 +56,14 @@ function tileName(coord: TileCoord): string {
 }
 
 function readError(coord: TileCoord, path: string, cause: unknown): CacheError {
-  return new CacheError(`could not read tile ${tileName(coord)} from ${path}`, 'CACHE_READ', { cause, path });
+  return new CacheError(
+    withSystemReason(`could not read tile ${tileName(coord)} from ${path}`, cause),
+    'CACHE_READ',
+    {
+      cause,
+      path,
+    },
+  );
 }
 
 export class FileCache implements TileCache {
@@ -146,7 +154,10 @@ export class FileCache implements TileCache {
       return (await lstat(path)).mtimeMs;
     } catch (error) {
       if (isErrno(error, 'ENOENT', 'ENOTDIR')) return null;
-      throw new CacheError(`could not stat tile ${tileName(coord)}`, 'CACHE_READ', { cause: error, path });
+      throw new CacheError(withSystemReason(`could not stat tile ${tileName(coord)}`, error), 'CACHE_READ', {
+        cause: error,
+        path,
+      });
     }
   }
 
@@ -157,7 +168,9 @@ export class FileCache implements TileCache {
       return true;
     } catch (error) {
       if (isErrno(error, 'ENOENT', 'ENOTDIR')) return false;
-      throw new CacheError(`could not stat tile ${tileName(coord)}`, 'CACHE_READ', { cause: error });
+      throw new CacheError(withSystemReason(`could not stat tile ${tileName(coord)}`, error), 'CACHE_READ', {
+        cause: error,
+      });
     }
   }
 
@@ -198,7 +211,14 @@ export class FileCache implements TileCache {
       await unlink(path);
     } catch (error) {
       if (isErrno(error, 'ENOENT', 'ENOTDIR')) return;
-      throw new CacheError(`could not remove tile ${tileName(coord)}`, 'CACHE_WRITE', { cause: error, path });
+      throw new CacheError(
+        withSystemReason(`could not remove tile ${tileName(coord)}`, error),
+        'CACHE_WRITE',
+        {
+          cause: error,
+          path,
+        },
+      );
     }
   }
 
@@ -213,10 +233,14 @@ export class FileCache implements TileCache {
       }
       this.#sweepOnce(dirname(path));
     } catch (error) {
-      throw new CacheError(`could not store tile ${tileName(tile.coord)} at ${path}`, 'CACHE_WRITE', {
-        cause: error,
-        path,
-      });
+      throw new CacheError(
+        withSystemReason(`could not store tile ${tileName(tile.coord)} at ${path}`, error),
+        'CACHE_WRITE',
+        {
+          cause: error,
+          path,
+        },
+      );
     }
   }
 

@@ -12,6 +12,7 @@ import {
   pollFor,
   tryLockFile,
   wakeOnEntry,
+  withSystemReason,
   type FileLockRelease,
 } from '../util/index.js';
 
@@ -146,7 +147,10 @@ export class TileLocker implements TileLockBackend {
       });
     } catch (error) {
       if (error instanceof CacheError) throw error;
-      throw new CacheError(`could not lock ${path}`, 'CACHE_LOCK', { cause: error, path });
+      throw new CacheError(withSystemReason(`could not lock ${path}`, error), 'CACHE_LOCK', {
+        cause: error,
+        path,
+      });
     }
   }
 
@@ -154,10 +158,14 @@ export class TileLocker implements TileLockBackend {
     try {
       await ensureDirectory(this.lockDir, this.#dirMode);
     } catch (error) {
-      throw new CacheError(`could not create tile_lock_dir ${this.lockDir}`, 'CACHE_LOCK', {
-        cause: error,
-        path,
-      });
+      throw new CacheError(
+        withSystemReason(`could not create tile_lock_dir ${this.lockDir}`, error),
+        'CACHE_LOCK',
+        {
+          cause: error,
+          path,
+        },
+      );
     }
   }
 }

@@ -1,3 +1,5 @@
+import { getSystemErrorMap } from 'node:util';
+
 /**
  * The base of every error the engine raises on purpose. Each module subclasses it in its own
  * `errors.ts` with a stable upper-case `code`; anything that is not a ProxyError is a bug.
@@ -21,4 +23,21 @@ export class LogConfigError extends ProxyError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'LOG_CONFIG', options);
   }
+}
+
+/**
+ * The system's own words for a failed system call (`ENOTDIR: not a directory`), without the path
+ * Node appends, for messages that name the path themselves; null for anything else.
+ */
+export function systemErrorText(error: unknown): string | null {
+  const { errno } = error as { errno?: unknown };
+  if (!(error instanceof Error) || typeof errno !== 'number') return null;
+  const entry = getSystemErrorMap().get(errno);
+  return entry === undefined ? null : `${entry[0]}: ${entry[1]}`;
+}
+
+/** `message`, then the system's reason for `cause` when it is a failed system call. */
+export function withSystemReason(message: string, cause: unknown): string {
+  const reason = systemErrorText(cause);
+  return reason === null ? message : `${message} (${reason})`;
 }
