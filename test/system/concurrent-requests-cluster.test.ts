@@ -15,12 +15,17 @@ import { deferred, solidPng, startUpstream } from '../helpers/upstream.js';
 /** Tiles requested at once, each its own meta tile and so its own upstream request. */
 const TILES = 8;
 
-/** Resolves with the entries of `dir` once there are `n` (file system events, no polling). */
+/** Lock and slot files in `dir`, without their holders' owner records (`<lock>.owner`). */
+async function lockEntries(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((entry) => !entry.endsWith('.owner'));
+}
+
+/** Resolves with the locks in `dir` once there are `n` (file system events, no polling). */
 function waitForEntries(dir: string, n: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const watcher = watch(dir);
     const check = (): void => {
-      readdir(dir).then(
+      lockEntries(dir).then(
         (entries) => {
           if (entries.length < n) return;
           watcher.close();
@@ -43,7 +48,11 @@ function waitForEntries(dir: string, n: number): Promise<string[]> {
  * holds every request. Once all tile creations wait, asserts `limit` requests at the upstream and
  * `limit` slot files, then lets the upstream answer.
  */
-async function assertLimitAcrossWorkers(t: TestContext, limit: number, edit: (yaml: string) => string): Promise<void> {
+async function assertLimitAcrossWorkers(
+  t: TestContext,
+  limit: number,
+  edit: (yaml: string) => string,
+): Promise<void> {
   const hold = deferred();
   const png = await solidPng([200, 10, 10, 255]);
   // a route, not an expectation: an unmet one would fail the upstream's cleanup before the
@@ -74,7 +83,7 @@ async function assertLimitAcrossWorkers(t: TestContext, limit: number, edit: (ya
   const host = new URL(upstream.url).host;
   const md5 = createHash('md5').update(host).digest('hex');
   const slots = Array.from({ length: limit }, (_, i) => `${md5}.lck${i}`);
-  assert.deepEqual((await readdir(join(dir, 'request_locks'))).sort(), slots);
+  assert.deepEqual((await lockEntries(join(dir, 'request_locks'))).sort(), slots);
 
   hold.resolve();
   for (const res of await answers) {
@@ -89,7 +98,9 @@ async function assertLimitAcrossWorkers(t: TestContext, limit: number, edit: (ya
 test('serve -w 2 with a source concurrent_requests: 1: never more than one request at the upstream', async (t) => {
   // the source's own value wins over globals.http.concurrent_requests (MapProxy get_value)
   await assertLimitAcrossWorkers(t, 1, (yaml) =>
-    yaml.replace('${LIMIT}', '4').replace('      layers: base', '      layers: base\n    concurrent_requests: 1'),
+    yaml
+      .replace('${LIMIT}', '4')
+      .replace('      layers: base', '      layers: base\n    concurrent_requests: 1'),
   );
 });
 
