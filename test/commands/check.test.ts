@@ -213,7 +213,7 @@ test('a num_levels below 0 or beyond 1000 is an error at its key, exit 2', async
     assert.match(
       result.stderr,
       new RegExp(
-        `^error: \\S*mapproxy\\.yaml:16:17 grids\\.g\\.num_levels: grid g: invalid num_levels ${levels}: expected 1 to 1000\n`,
+        `^error: \\S*mapproxy\\.yaml:16:17 grids\\.g\\.num_levels: grid g: invalid num_levels ${levels}: expected 1 to 1000 \\(or 0 for the default\\)\n`,
       ),
     );
   }

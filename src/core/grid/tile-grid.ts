@@ -113,7 +113,7 @@ export function createTileGrid(options: GridOptions = {}): TileGrid {
     !(Number.isInteger(numLevels) && numLevels >= 0 && numLevels <= MAX_NUM_LEVELS)
   ) {
     throw new GridError(
-      `invalid num_levels ${String(numLevels)}: expected 1 to ${String(MAX_NUM_LEVELS)}`,
+      `invalid num_levels ${String(numLevels)}: expected 1 to ${String(MAX_NUM_LEVELS)} (or 0 for the default)`,
       'GRID_INVALID_OPTION',
       { key: 'num_levels' },
     );
