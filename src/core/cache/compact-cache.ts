@@ -11,7 +11,14 @@ import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TileCoord } from '../grid/index.js';
-import { ensureDirectory, pollFor, tryLockFile, wakeOnEntry, writeFileAtomic } from '../util/index.js';
+import {
+  ensureDirectory,
+  isErrno,
+  pollFor,
+  tryLockFile,
+  wakeOnEntry,
+  writeFileAtomic,
+} from '../util/index.js';
 import { lockCacheId } from './cache-dir.js';
 import { CacheError } from './errors.js';
 import type { CachedTile, TileCache, TileToStore } from './types.js';
@@ -41,10 +48,6 @@ const V1_INDEX_HEADER_SIZE = 16;
 const V2_HEADER_SIZE = 64;
 const V2_INDEX_SIZE = TILES * 8;
 const OFFSET_MASK = 2n ** 40n - 1n;
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-}
 
 function hex4(value: number): string {
   return value.toString(16).padStart(4, '0');

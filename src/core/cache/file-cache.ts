@@ -10,6 +10,7 @@ import type { TileCoord } from '../grid/index.js';
 import {
   ensureDirectory,
   getLogger,
+  isErrno,
   readFileWithMtime,
   removeStaleTempFiles,
   withSystemReason,
@@ -46,10 +47,6 @@ const log = getLogger('mapproxy.cache.file');
 
 /** Directories remembered as swept; past this the memory starts over (a second sweep is harmless). */
 const MAX_SWEPT_DIRECTORIES = 10_000;
-
-function isErrno(error: unknown, ...codes: string[]): boolean {
-  return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '');
-}
 
 function tileName(coord: TileCoord): string {
   return `(${coord.x}, ${coord.y}, ${coord.z})`;

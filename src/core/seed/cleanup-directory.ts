@@ -4,13 +4,14 @@
  */
 import { lstat, readdir, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-
-function isErrno(error: unknown, ...codes: string[]): boolean {
-  return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '');
-}
+import { isErrno } from '../util/index.js';
 
 /** Removes old files below `directory`; resolves with the number of files removed (or that would be). */
-export async function cleanupDirectory(directory: string, limitSeconds: number, dryRun: boolean): Promise<number> {
+export async function cleanupDirectory(
+  directory: string,
+  limitSeconds: number,
+  dryRun: boolean,
+): Promise<number> {
   if (limitSeconds === 0 && !dryRun) {
     const count = await countFiles(directory);
     await rm(directory, { recursive: true, force: true });

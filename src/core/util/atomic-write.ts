@@ -7,16 +7,13 @@ import { randomInt } from 'node:crypto';
 import { chmod, lstat, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ensureDirectory } from './make-directory.js';
+import { isErrno } from './errors.js';
 
 export interface WriteModes {
   /** Mode of written files (`file_permissions`), applied with chmod so the umask does not narrow it. */
   readonly fileMode?: number | null | undefined;
   /** Mode of created directories (`directory_permissions`). */
   readonly dirMode?: number | null | undefined;
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 
 /**

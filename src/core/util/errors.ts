@@ -25,6 +25,11 @@ export class LogConfigError extends ProxyError {
   }
 }
 
+/** Whether `error` is a failed system call with one of `codes` (`ENOENT`, `EEXIST`, ...). */
+export function isErrno(error: unknown, ...codes: string[]): boolean {
+  return error instanceof Error && codes.includes((error as NodeJS.ErrnoException).code ?? '');
+}
+
 /**
  * The system's own words for a failed system call (`ENOTDIR: not a directory`), without the path
  * Node appends, for messages that name the path themselves; null for anything else.

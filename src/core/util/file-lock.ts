@@ -9,6 +9,7 @@ import { watchDirectory } from './directory-watch.js';
 import { findDeadOwner, removeOwnerRecord, writeOwnerRecord, type DeadOwner } from './lock-owner.js';
 import { getLogger } from './log.js';
 import { ensureDirectory } from './make-directory.js';
+import { isErrno } from './errors.js';
 
 const log = getLogger('mapproxy.lock');
 
@@ -42,10 +43,6 @@ export interface FileLockOptions {
 
 /** Gives a held lock back; never rejects. */
 export type FileLockRelease = () => Promise<void>;
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-}
 
 /**
  * One attempt to take the lock `path` (a directory; its parent directory is created when missing).

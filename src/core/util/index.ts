@@ -1,5 +1,12 @@
 /** Small, dependency-free helpers every other core module may use. */
-export { ProxyError, LogConfigError, UTIL_ERROR_CODES, systemErrorText, withSystemReason } from './errors.js';
+export {
+  ProxyError,
+  LogConfigError,
+  UTIL_ERROR_CODES,
+  isErrno,
+  systemErrorText,
+  withSystemReason,
+} from './errors.js';
 export { Gate } from './gate.js';
 export { processCores, PROCESSES_ENV } from './cores.js';
 export {

@@ -15,16 +15,13 @@
  */
 import { readFile, readlink, stat, symlink, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { isErrno } from './errors.js';
 
 const FORMAT = 'mapproxy-ts-lock/1';
 
 /** `<lockPath>.owner` */
 export function ownerRecordPath(lockPath: string): string {
   return `${lockPath}.owner`;
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 
 /**

@@ -5,10 +5,7 @@
  */
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-}
+import { isErrno } from './errors.js';
 
 /**
  * Creates `dir` and missing parents. With `dirMode`, every directory created here gets that mode
