@@ -2,7 +2,7 @@
 import type { LoadedConfig } from '../config/index.js';
 import { createArcgisInfoSource, type FeatureInfoSource } from '../source/index.js';
 import type { ArcgisSourceConfig } from './arcgis-source-config.js';
-import { sourceCookieJar } from './cookie-jars.js';
+import { infoHttp, sourceHttp } from './source-http.js';
 
 /** The info source of source `ref`, or null when it is no arcgis source or has no feature info. */
 export function arcgisInfoSource(loaded: LoadedConfig, ref: string): FeatureInfoSource | null {
@@ -10,15 +10,12 @@ export function arcgisInfoSource(loaded: LoadedConfig, ref: string): FeatureInfo
   if (source?.type !== 'arcgis') return null;
   const conf = source as unknown as ArcgisSourceConfig;
   if (conf.opts?.featureinfo !== true) return null;
-  const { http } = loaded.config.globals;
   return createArcgisInfoSource({
     name: ref,
     req: conf.req,
     supportedSrs: conf.supported_srs,
     tolerance: conf.opts.featureinfo_tolerance,
     returnGeometries: conf.opts.featureinfo_return_geometries,
-    headers: { ...http.headers, ...conf.http?.headers },
-    timeoutMs: (conf.http?.client_timeout ?? http.client_timeout) * 1000,
-    cookieJar: sourceCookieJar(loaded, ref),
+    ...infoHttp(sourceHttp(loaded, ref, conf.http)),
   });
 }

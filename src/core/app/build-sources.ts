@@ -16,13 +16,11 @@ import {
   createDebugSource,
   createTileSource,
   createWmsSource,
-  type HttpSourceOptions,
   type MapSource,
   type OnErrorOptions,
   type WmsSourceOptions,
 } from '../source/index.js';
 import type { WmsParamValue } from '../client/index.js';
-import { sourceCookieJar } from './cookie-jars.js';
 import { parseColor } from './colors.js';
 import { buildEach } from './build-each.js';
 import { configCoverage } from './coverage-from-config.js';
@@ -30,8 +28,8 @@ import type { ArcgisSourceConfig } from './arcgis-source-config.js';
 import { mapServerSetup } from './mapserver-source.js';
 import { SUPPORTED_SOURCE_TYPES } from './unsupported-options.js';
 import { sourceResampling } from './image-options.js';
+import { sourceHttp } from './source-http.js';
 
-type HttpSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['http']>;
 type SourceCoverage = CoverageConfig | undefined;
 type OnErrorSection = NonNullable<Extract<SourceConfig, { type: 'wms' }>['on_error']>;
 
@@ -261,23 +259,8 @@ function upstreamCommon(
     maxRes: source.max_res,
     minScale: source.min_scale,
     maxScale: source.max_scale,
-    http: {
-      ...http(loaded.config.globals.http, source.http),
-      cookieJar: sourceCookieJar(loaded, name.split(':')[0] ?? name),
-    },
+    http: sourceHttp(loaded, name, source.http),
     onError: onError(loaded, name, source.on_error),
-  };
-}
-
-/** Global `http` options with the source's own on top. */
-function http(global: HttpSection, own: HttpSection | undefined): HttpSourceOptions {
-  const merged = { ...global, ...own, headers: { ...global.headers, ...own?.headers } };
-  return {
-    timeoutMs: merged.client_timeout === undefined ? undefined : merged.client_timeout * 1000,
-    headers: merged.headers,
-    tls: { caCerts: merged.ssl_ca_certs, noCertChecks: merged.ssl_no_cert_checks },
-    hideErrorDetails: merged.hide_error_details,
-    method: merged.method?.toUpperCase() as HttpSourceOptions['method'],
   };
 }
 

@@ -6,8 +6,8 @@ import type { LayerConfig, LoadedConfig, WmsSourceConfig } from '../config/index
 import { isAbsolute, resolve } from 'node:path';
 import { createWmsInfoSource, createXsltInfoSource, type FeatureInfoSource } from '../source/index.js';
 import { arcgisInfoSource } from './arcgis-info.js';
-import { sourceCookieJar } from './cookie-jars.js';
 import { mapServerSetup } from './mapserver-source.js';
+import { infoHttp, sourceHttp } from './source-http.js';
 
 /**
  * Client options of WMS or mapserver source `ref` (`name` or `name:layers`) with its `wms_opts`;
@@ -28,9 +28,8 @@ export function wmsSourceOptions(loaded: LoadedConfig, ref: string) {
     version: opts.version as '1.0.0' | '1.1.0' | '1.1.1' | '1.3.0' | undefined,
     supportedSrs: wms.supported_srs,
     featureInfoFormat: typeof opts.featureinfo_format === 'string' ? opts.featureinfo_format : undefined,
-    headers: { ...loaded.config.globals.http.headers, ...wms.http?.headers },
-    timeoutMs: (wms.http?.client_timeout ?? loaded.config.globals.http.client_timeout) * 1000,
-    cookieJar: sourceCookieJar(loaded, name),
+    // MapProxy's one HTTP client per source: its TLS and error-detail options hold here too
+    ...infoHttp(sourceHttp(loaded, name, wms.http)),
     transport: mapserver?.transport,
   };
   return { common, opts };

@@ -8,6 +8,7 @@ import {
   httpRequest,
   splitUrlCredentials,
   type CookieJar,
+  type TlsOptions,
   type WmsParamValue,
 } from '../client/index.js';
 import { getSrs } from '../srs/index.js';
@@ -52,6 +53,10 @@ export interface ArcgisInfoSourceOptions {
   readonly returnGeometries?: boolean | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly timeoutMs?: number | undefined;
+  /** `http.ssl_ca_certs` and `ssl_no_cert_checks`, as for the source's export requests. */
+  readonly tls?: TlsOptions | undefined;
+  /** `http.hide_error_details`; default true. */
+  readonly hideErrorDetails?: boolean | undefined;
   readonly cookieJar?: CookieJar | undefined;
 }
 
@@ -79,13 +84,14 @@ export function createArcgisInfoSource(options: ArcgisInfoSourceOptions): Featur
         const response = await httpRequest(requestUrl, {
           headers: options.headers,
           timeoutMs: options.timeoutMs,
+          tls: options.tls,
           credentials: username === null ? undefined : { username, password },
           cookieJar: options.cookieJar,
           sourceName: options.name,
         });
         return { data: response.body, contentType: infoFormat.split(';')[0]?.trim() ?? infoFormat };
       } catch (error) {
-        throw toSourceError(error, options.name, true);
+        throw toSourceError(error, options.name, options.hideErrorDetails ?? true);
       }
     },
   };

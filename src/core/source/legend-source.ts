@@ -6,11 +6,13 @@
  */
 import {
   httpRequest,
+  type CookieJar,
   type HttpRequestOptions,
   type HttpResponse,
   splitUrlCredentials,
   wmsLegendUrl,
   type WmsParamValue,
+  type TlsOptions,
   type WmsVersion,
 } from '../client/index.js';
 import { concatImages, imageFromBytes, type ImageFormatOptions, type ImageResult } from '../image/index.js';
@@ -44,9 +46,17 @@ interface HttpOptions {
   readonly timeoutMs?: number | undefined;
 }
 
+/** A WMS source's own `http` options its GetLegendGraphic requests share with its map requests. */
+interface SourceHttpOptions extends HttpOptions {
+  /** `http.ssl_ca_certs` and `ssl_no_cert_checks`. */
+  readonly tls?: TlsOptions | undefined;
+  /** `http.manage_cookies`: the source's jar. */
+  readonly cookieJar?: CookieJar | undefined;
+}
+
 /** The GetLegendGraphic clients of a WMS source: one per layer of `req.layers`, in order. */
 export function wmsLegendClients(
-  options: HttpOptions & {
+  options: SourceHttpOptions & {
     readonly req: Readonly<Record<string, WmsParamValue>> & { readonly url: string };
     readonly version?: WmsVersion | undefined;
     /** Sends the request instead of `httpRequest` (a `mapserver` source: its binary as CGI). */
@@ -65,7 +75,9 @@ export function wmsLegendClients(
           const response = await (options.transport ?? httpRequest)(requestUrl, {
             headers: options.headers,
             timeoutMs: options.timeoutMs,
+            tls: options.tls,
             credentials,
+            cookieJar: options.cookieJar,
           });
           if (!(response.headers['content-type'] ?? 'image/').startsWith('image/')) {
             throw new SourceError('no image returned from source WMS', 'SOURCE_NOT_IMAGE', {

@@ -15,6 +15,7 @@ import {
   type WmsParamValue,
   type WmsVersion,
   type CookieJar,
+  type TlsOptions,
 } from '../client/index.js';
 import { imageFromBytes, type ImageResult } from '../image/index.js';
 import { getSrs } from '../srs/index.js';
@@ -32,6 +33,10 @@ export interface WmsInfoSourceOptions {
   readonly featureInfoFormat?: string | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly timeoutMs?: number | undefined;
+  /** `http.ssl_ca_certs` and `ssl_no_cert_checks`, as for the source's map requests. */
+  readonly tls?: TlsOptions | undefined;
+  /** `http.hide_error_details`; default true. */
+  readonly hideErrorDetails?: boolean | undefined;
   /** `http.manage_cookies`: the source's jar, shared with its map requests. */
   readonly cookieJar?: CookieJar | undefined;
   /** Sends the request instead of `httpRequest` (a `mapserver` source: its binary as CGI). */
@@ -70,6 +75,7 @@ export function createWmsInfoSource(options: WmsInfoSourceOptions): FeatureInfoS
         const response = await (options.transport ?? httpRequest)(requestUrl, {
           headers: options.headers,
           timeoutMs: options.timeoutMs,
+          tls: options.tls,
           credentials: creds(options.req.url),
           cookieJar: options.cookieJar,
         });
@@ -77,7 +83,7 @@ export function createWmsInfoSource(options: WmsInfoSourceOptions): FeatureInfoS
           (response.headers['content-type'] ?? 'text/plain').split(';')[0]?.trim() ?? 'text/plain';
         return { data: response.body, contentType };
       } catch (error) {
-        throw toSourceError(error, options.name, true);
+        throw toSourceError(error, options.name, options.hideErrorDetails ?? true);
       }
     },
   };
