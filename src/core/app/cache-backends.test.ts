@@ -211,3 +211,26 @@ test('a directory shared by several grids and an invalid default table name are 
     'mapproxy.yaml:10:7 caches.my.cache.cache: the table_name my.cache_GLOBAL_WEBMERCATOR contains unsupported characters (letters, digits, "_" and "-" only); set cache.table_name',
   ]);
 });
+
+test('directory_permissions and file_permissions that are no octal permission fail check at the key that set them', async (t) => {
+  const own = await writeConfig(t, "      type: file\n      file_permissions: 'rw-r--r--'");
+  assert.deepEqual(await problems(own.file), [
+    `mapproxy.yaml:11:25 caches.c.cache.file_permissions: file_permissions "rw-r--r--" is no octal permission such as '755' or '644'`,
+  ]);
+  const global = await writeConfig(
+    t,
+    '      type: mbtiles',
+    "globals:\n  cache:\n    directory_permissions: '9'",
+  );
+  assert.deepEqual(await problems(global.file), [
+    `mapproxy.yaml:13:28 globals.cache.directory_permissions: directory_permissions "9" is no octal permission such as '755' or '644'`,
+  ]);
+  // a valid one is accepted, by every backend that writes files
+  for (const type of ['file', 'mbtiles', 'sqlite', 'geopackage', 'compact\n      version: 2']) {
+    const ok = await writeConfig(
+      t,
+      `      type: ${type}\n      directory_permissions: '0775'\n      file_permissions: '664'`,
+    );
+    assert.deepEqual(await problems(ok.file), [], type);
+  }
+});

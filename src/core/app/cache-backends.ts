@@ -77,6 +77,59 @@ function sqliteWal(backend: CacheBackendConfig): boolean {
   return backend.sqlite_wal !== false;
 }
 
+/** `directory_permissions` and `file_permissions` as mode bits, null where not set. */
+interface Permissions {
+  readonly dirMode: number | null;
+  readonly fileMode: number | null;
+}
+
+const PERMISSION_KEYS = ['directory_permissions', 'file_permissions'] as const;
+
+/**
+ * MapProxy >= 3.1 `directory_permissions`/`file_permissions` of a cache: its own `cache.<key>`,
+ * else `globals.cache.<key>`, with the key that set it; undefined when neither is set.
+ */
+function permissionSetting(
+  { loaded, name, cache }: CacheCheckContext,
+  key: (typeof PERMISSION_KEYS)[number],
+): { value: unknown; path: ConfigPath } | undefined {
+  const own = cache.cache[key];
+  if (own !== undefined) return { value: own, path: backendPath(name, key) };
+  const global = loaded.config.globals.cache[key];
+  return global === undefined ? undefined : { value: global, path: ['globals', 'cache', key] };
+}
+
+/** An octal permission string (`'764'`, `'0775'`) as mode bits; null when it is none (MapProxy: `int(value, 8)`). */
+function parseMode(value: unknown): number | null {
+  return typeof value === 'string' && /^0?[0-7]{3}$/.test(value) ? Number.parseInt(value, 8) : null;
+}
+
+function permissionProblems(context: CacheCheckContext): ConfigError[] {
+  return PERMISSION_KEYS.flatMap((key) => {
+    const setting = permissionSetting(context, key);
+    if (setting === undefined || parseMode(setting.value) !== null) return [];
+    return [
+      configErrorAt(
+        context.loaded,
+        setting.path,
+        `${key} ${JSON.stringify(setting.value)} is no octal permission such as '755' or '644'`,
+      ),
+    ];
+  });
+}
+
+/** MapProxy's tile locks take `globals.cache.directory_permissions` only (not a cache's own). */
+export function lockDirectoryMode(loaded: LoadedConfig): number | null {
+  return parseMode(loaded.config.globals.cache.directory_permissions);
+}
+
+/** The cache's permissions for the directories and files it creates (umask-independent). */
+function cachePermissions(context: CacheCheckContext): Permissions {
+  const mode = (key: (typeof PERMISSION_KEYS)[number]): number | null =>
+    parseMode(permissionSetting(context, key)?.value);
+  return { dirMode: mode('directory_permissions'), fileMode: mode('file_permissions') };
+}
+
 /** `filename`, or `<cache name>.<ext>` in the cache directory (normalize resolved a given one). */
 function cacheFile({ name, cache }: CacheCheckContext, extension: string): string {
   return cache.cache.filename ?? join(cache.cache.directory ?? cache.cache_dir, `${name}.${extension}`);
@@ -100,7 +153,8 @@ function geopackageTable({ name, cache, gridName }: CacheCheckContext): string {
 function storedFormat(loaded: LoadedConfig, cache: CacheConfig): string {
   try {
     const { image } = loaded.config.globals;
-    return resolveImageOptions({ format: cacheFormat(cache, image.formats), image: cache.image }, image).format;
+    return resolveImageOptions({ format: cacheFormat(cache, image.formats), image: cache.image }, image)
+      .format;
   } catch (error) {
     // an invalid image section is reported where the caches' image options are built
     if (error instanceof ImageError) return cache.format;
@@ -127,10 +181,11 @@ const fileBackend: CacheBackend = {
         ),
       ];
     }
-    return singleDirectoryCheck(context);
+    return [...singleDirectoryCheck(context), ...permissionProblems(context)];
   },
   create: ({ loaded, name, cache, gridName, grid }) => {
     const backend = cache.cache;
+    const { dirMode, fileMode } = cachePermissions({ loaded, name, cache, gridName });
     const layout = backend.directory_layout ?? 'tc';
     if (!isDirectoryLayout(layout)) throw new Error(`directory_layout ${layout} passed validation`);
     return new FileCache({
@@ -145,6 +200,8 @@ const fileBackend: CacheBackend = {
       extension: formatExtension(storedFormat(loaded, cache)),
       layout,
       linkSingleColorImages: linkMode(cache.link_single_color_images),
+      directoryPermissions: dirMode,
+      filePermissions: fileMode,
       // a temp file older than the tile lock timeout (MapProxy: http.client_timeout) is a leftover
       staleTempMs: loaded.config.globals.http.client_timeout * 1000,
     });
@@ -152,25 +209,35 @@ const fileBackend: CacheBackend = {
 };
 
 const mbtilesBackend: CacheBackend = {
+  validate: permissionProblems,
   create: (context) =>
     new MBTilesCache({
       file: cacheFile(context, 'mbtiles'),
       timeoutMs: sqliteTimeoutMs(context),
       wal: sqliteWal(context.cache.cache),
+      ...cachePermissions(context),
       metadata: { name: context.name, format: mbtilesFormat(storedFormat(context.loaded, context.cache)) },
     }),
 };
 
 const sqliteBackend: CacheBackend = {
+  validate: permissionProblems,
   create: (context) => {
     const directory = levelDirectory(context);
     const timeoutMs = sqliteTimeoutMs(context);
     const wal = sqliteWal(context.cache.cache);
+    const modes = cachePermissions(context);
     return new LevelCache({
       lockCacheId: `sqlite-${lockCacheId(directory)}`,
       supportsTimestamps: true,
       level: (z) =>
-        new MBTilesCache({ file: join(directory, `${z}.mbtile`), withTimestamps: true, timeoutMs, wal }),
+        new MBTilesCache({
+          file: join(directory, `${z}.mbtile`),
+          withTimestamps: true,
+          timeoutMs,
+          wal,
+          ...modes,
+        }),
     });
   },
 };
@@ -178,7 +245,7 @@ const sqliteBackend: CacheBackend = {
 const geopackageBackend: CacheBackend = {
   validate: (context) => {
     const table = geopackageTable(context);
-    if (isValidTableName(table)) return [];
+    if (isValidTableName(table)) return permissionProblems(context);
     const given = typeof context.cache.cache.table_name === 'string';
     return [
       configErrorAt(
@@ -187,12 +254,14 @@ const geopackageBackend: CacheBackend = {
         `the table_name ${table} contains unsupported characters (letters, digits, "_" and "-" only)` +
           (given ? '' : '; set cache.table_name'),
       ),
+      ...permissionProblems(context),
     ];
   },
   create: (context) => {
     const tableName = geopackageTable(context);
     const timeoutMs = sqliteTimeoutMs(context);
     const wal = sqliteWal(context.cache.cache);
+    const modes = cachePermissions(context);
     const { grid } = context;
     if (context.cache.cache.levels === true) {
       // MapProxy `_geopackage_cache` with `levels`: `<directory or cache_dir/name>/<grid>/<z>.gpkg`
@@ -201,10 +270,24 @@ const geopackageBackend: CacheBackend = {
         lockCacheId: `gpkg-${lockCacheId(directory)}`,
         supportsTimestamps: false,
         level: (z) =>
-          new GeopackageCache({ file: join(directory, `${z}.gpkg`), tableName, grid, timeoutMs, wal }),
+          new GeopackageCache({
+            file: join(directory, `${z}.gpkg`),
+            tableName,
+            grid,
+            timeoutMs,
+            wal,
+            ...modes,
+          }),
       });
     }
-    return new GeopackageCache({ file: cacheFile(context, 'gpkg'), tableName, grid, timeoutMs, wal });
+    return new GeopackageCache({
+      file: cacheFile(context, 'gpkg'),
+      tableName,
+      grid,
+      timeoutMs,
+      wal,
+      ...modes,
+    });
   },
 };
 
@@ -283,14 +366,15 @@ export function redisTls(backend: Readonly<Record<string, unknown>>): RedisTlsOp
   const caFile = file('ssl_ca_certs');
   const certFile = file('ssl_certfile');
   const keyFile = file('ssl_keyfile');
-  const isOn = backend.ssl === true || (backend.ssl !== false && (caFile ?? certFile ?? keyFile) !== undefined);
+  const isOn =
+    backend.ssl === true || (backend.ssl !== false && (caFile ?? certFile ?? keyFile) !== undefined);
   if (!isOn) return undefined;
   return { caFile, certFile, keyFile, noCertChecks: backend.ssl_no_cert_checks === true };
 }
 
 /** MapProxy `_compact_cache`: `directory` as it is, else `<cache_dir>/<cache name>/<grid>`. */
 const compactBackend: CacheBackend = {
-  validate: singleDirectoryCheck,
+  validate: (context) => [...singleDirectoryCheck(context), ...permissionProblems(context)],
   create: ({ loaded, name, cache, gridName }) => {
     const { directory, version } = cache.cache;
     if (version !== 1 && version !== 2)
@@ -300,6 +384,7 @@ const compactBackend: CacheBackend = {
       version,
       // a bundle write takes milliseconds; wait as long as for a tile lock
       lockTimeoutMs: loaded.config.globals.http.client_timeout * 1000,
+      ...cachePermissions({ loaded, name, cache, gridName }),
     });
   },
 };
@@ -411,7 +496,8 @@ export function cacheBackend(
  */
 export function cacheMetaSize(loaded: LoadedConfig, name: string, cache: CacheConfig): Size | ConfigError {
   const [width = 4, height = width] = cache.meta_size;
-  if (Number.isInteger(width) && Number.isInteger(height) && width >= 1 && height >= 1) return [width, height];
+  if (Number.isInteger(width) && Number.isInteger(height) && width >= 1 && height >= 1)
+    return [width, height];
   const own = loaded.locate(['caches', name, 'meta_size']) !== undefined;
   return configErrorAt(
     loaded,

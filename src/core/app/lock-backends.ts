@@ -12,7 +12,7 @@ import {
   type TileLockBackend,
 } from '../cache/index.js';
 import { configErrorAt, type CacheConfig, type ConfigError, type LoadedConfig } from '../config/index.js';
-import { redisTls, redisTlsProblems } from './cache-backends.js';
+import { lockDirectoryMode, redisTls, redisTlsProblems } from './cache-backends.js';
 
 /** What a lock factory gets for one cache/grid pair. */
 export interface LockBackendContext {
@@ -38,6 +38,7 @@ const fileLocks: LockBackend = {
       }),
       lockCacheId: store.lockCacheId,
       timeoutMs: globals.http.client_timeout * 1000,
+      directoryPermissions: lockDirectoryMode(loaded),
     });
   },
 };

@@ -22,6 +22,7 @@ export interface GeopackageCacheOptions {
   /** Overrides MapProxy's `'gpkg' + md5(file)`. */
   readonly lockCacheId?: string | undefined;
   readonly dirMode?: number | null | undefined;
+  readonly fileMode?: number | null | undefined;
 }
 
 const TABLE_NAME = /^[a-zA-Z0-9_-]+$/;
@@ -110,6 +111,7 @@ export class GeopackageCache implements TileCache {
       timeoutMs: options.timeoutMs ?? 30_000,
       wal: options.wal ?? true,
       dirMode: options.dirMode,
+      fileMode: options.fileMode,
       initialize: (db) => {
         this.#initialize(db);
       },

@@ -22,6 +22,7 @@ export interface MBTilesCacheOptions {
   /** Overrides MapProxy's `'mbtiles-' + md5(file)`. */
   readonly lockCacheId?: string | undefined;
   readonly dirMode?: number | null | undefined;
+  readonly fileMode?: number | null | undefined;
   /** Clock for `last_modified`, ms since the epoch. */
   readonly now?: (() => number) | undefined;
 }
@@ -110,6 +111,7 @@ export class MBTilesCache implements TileCache {
       timeoutMs: options.timeoutMs ?? 30_000,
       wal: options.wal ?? true,
       dirMode: options.dirMode,
+      fileMode: options.fileMode,
       initialize: initializer(this.supportsTimestamps, options.metadata),
     });
   }

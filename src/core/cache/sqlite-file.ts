@@ -4,7 +4,7 @@
  * database locked by another process is waited for asynchronously, never as a long blocking call.
  * A file removed or replaced by another process (a cleanup) is reopened on the next use.
  */
-import { access, readdir, stat, unlink } from 'node:fs/promises';
+import { access, chmod, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -27,6 +27,8 @@ export interface SqliteFileOptions {
   readonly initialize: (db: SqliteDatabase) => void;
   /** `directory_permissions` for a created parent directory. */
   readonly dirMode?: number | null | undefined;
+  /** `file_permissions` for the file when it is created here (SQLite gives its WAL files the same). */
+  readonly fileMode?: number | null | undefined;
 }
 
 // Each blocking wait inside SQLite stays this short; longer waits happen between event-loop turns.
@@ -125,10 +127,14 @@ export class SqliteFile {
       if ((await this.read(() => true)) === null) return 0;
       return await this.write((db) => db.statement(sql).run(z, ...params).changes);
     } catch (error) {
-      throw new CacheError(`could not remove the tiles of level ${String(z)} from ${this.file}`, 'CACHE_WRITE', {
-        cause: error,
-        path: this.file,
-      });
+      throw new CacheError(
+        `could not remove the tiles of level ${String(z)} from ${this.file}`,
+        'CACHE_WRITE',
+        {
+          cause: error,
+          path: this.file,
+        },
+      );
     }
   }
 
@@ -158,7 +164,8 @@ export class SqliteFile {
         throw error;
       },
     );
-    for (const companion of companions) await unlink(join(dirname(this.file), companion)).catch(() => undefined);
+    for (const companion of companions)
+      await unlink(join(dirname(this.file), companion)).catch(() => undefined);
     return removed;
   }
 
@@ -190,10 +197,14 @@ export class SqliteFile {
   }
 
   async #connect(): Promise<SqliteDatabase> {
-    const { dirMode } = this.#options;
+    const { dirMode, fileMode } = this.#options;
     await ensureDirectory(dirname(this.file), dirMode);
+    const newFileMode =
+      typeof fileMode === 'number' && (await fileIdentity(this.file)) === null ? fileMode : null;
     const db = new Database(this.file, { timeout: Math.min(BLOCKING_BUSY_MS, this.#options.timeoutMs) });
     try {
+      // chmod, so the umask does not narrow it (as for tile files)
+      if (newFileMode !== null) await chmod(this.file, newFileMode);
       const initialize = db.transaction(() => {
         this.#options.initialize(db);
       });
