@@ -40,23 +40,28 @@ export function splitTiles(
 }
 
 /**
- * As {@link splitTiles}, with each tile encoded in the cache format, when that is an 8-bit PNG: one
- * task on a palette thread decodes, cuts and encodes (null for other formats: split, then encode).
- * `keepPixels`: the tiles' pixels are likely asked for (maps drawn on a miss). `lendBytes`: the
- * tiles' PNGs are views of a pooled buffer until the result's `release` (see SplitEncoded).
+ * As {@link splitTiles} (the cache's `options`), with each tile encoded with `encodeOptions` (the
+ * cache format, see tileEncodeOptions), when that is an 8-bit PNG: one task on a palette thread
+ * decodes, cuts and encodes (null for other formats: split, then encode). `keepPixels`: the tiles'
+ * pixels are likely asked for (maps drawn on a miss). `lendBytes`: the tiles' PNGs are views of a
+ * pooled buffer until the result's `release` (see SplitEncoded).
  */
 export function splitAndEncodeTiles(
   image: ImageResult,
   tileSize: Size,
   offsets: readonly (readonly [number, number])[],
   options: ImageFormatOptions,
-  keepPixels: boolean,
-  lendBytes = false,
+  encodeOptions: ImageFormatOptions,
+  { keepPixels, lendBytes = false }: { readonly keepPixels: boolean; readonly lendBytes?: boolean },
 ): Promise<SplitEncoded | null> {
-  return splitAndEncodePalettePng(image, tileSize, offsets, { transparent: options.transparent }, options, {
-    keepPixels,
-    lendBytes,
-  });
+  return splitAndEncodePalettePng(
+    image,
+    tileSize,
+    offsets,
+    { transparent: options.transparent },
+    encodeOptions,
+    { keepPixels, lendBytes },
+  );
 }
 
 /** Whether {@link splitAndEncodeTiles} takes tiles of `options` (else it answers null). */

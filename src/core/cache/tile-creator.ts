@@ -5,10 +5,11 @@
 import { tileBBox, type MetaTile, type TileCoord, type TileGrid } from '../grid/index.js';
 import {
   imageFromRaw,
-  pilColorLength,
+  pilMode,
   warmEncoder,
   type ImageFormatOptions,
   type ImageResult,
+  type PilMode,
 } from '../image/index.js';
 import { onErrorInfo, type MapQuery, type MapSource } from '../source/index.js';
 import { getLogger, type Gate, type Size } from '../util/index.js';
@@ -310,6 +311,7 @@ export class TileCreator {
         const answer = await gated(request, () => this.#querySources(query, onThread));
         steps?.done('sources');
         if (answer === null) return NOTHING;
+        const encodeOptions = tileEncodeOptions(imageOptions, answer);
         const { image } = answer;
         // 4. split at the tile offsets (positions outside the grid have no coord and are skipped)
         const patterns = meta.tilePatterns.filter((p) => p.coord !== null);
@@ -320,7 +322,10 @@ export class TileCreator {
         const lendBytes =
           request.storesOnly === true && request.isSeeding && !cache.isDummy && answer.cacheable;
         const direct = onThread
-          ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, keepPixels, lendBytes)
+          ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, encodeOptions, {
+              keepPixels,
+              lendBytes,
+            })
           : null;
         if (direct !== null) {
           // the thread cuts each tile just before encoding it: its cut and encode time is the
@@ -382,7 +387,7 @@ export class TileCreator {
         authorizeStale: info?.authorizeStale ?? false,
         isStandIn: info !== null,
         // before a mixed cache's answer becomes pixels: the mode PIL opens the answer in counts
-        colorLength: pilColorLength(image, only.source.isTransparent),
+        pilMode: pilMode(image, only.source.isTransparent),
       };
     }
     const images = await Promise.all(sources.map(({ source }) => source.getMap(query)));
@@ -398,16 +403,17 @@ export class TileCreator {
       cacheable,
       authorizeStale: false,
       isStandIn: false,
-      colorLength: null,
+      pilMode: null,
     };
   }
 
   /** A tile of `answer`: `answer.image`, or a part of it cut from a meta tile. */
   async #encode(
     coord: TileCoord,
-    { image: source, isStandIn, colorLength }: Pick<SourceAnswer, 'image' | 'isStandIn' | 'colorLength'>,
+    answer: Pick<SourceAnswer, 'image' | 'isStandIn' | 'pilMode'>,
   ): Promise<EncodedTile> {
     const { cache, tileFilter } = this.#options;
+    const { image: source, isStandIn } = answer;
     // MapProxy encodes a tile-sized on_error image (BlankImageSource, colors=0) without
     // flattening it, whatever the cache's transparency: a 'transparent' response stays transparent
     const imageOptions = isStandIn
@@ -415,10 +421,12 @@ export class TileCreator {
       : this.#options.imageOptions;
     // MapProxy applies tile filters before storing: tiles are stored watermarked
     const image = tileFilter === undefined ? source : await tileFilter(coord, source);
+    // a filtered tile is our own image, in the cache's mode
+    const mode = isStandIn || tileFilter !== undefined ? null : answer.pilMode;
     const [encoded, singleColor] = await Promise.all([
-      image.encode(imageOptions),
+      image.encode(tileEncodeOptions(imageOptions, { pilMode: mode })),
       cache.wantsSingleColor
-        ? tileSingleColor(image, imageOptions, isStandIn || tileFilter !== undefined ? null : colorLength)
+        ? tileSingleColor(image, imageOptions, mode === null ? null : mode === 'RGBA' ? 4 : 3)
         : Promise.resolve(undefined),
     ]);
     return { coord, data: encoded.data, format: encoded.format, singleColor, image };
@@ -456,6 +464,21 @@ export class TileCreator {
       ]),
     );
   }
+}
+
+/**
+ * The options tiles of `answer` are encoded with: the cache's, but without alpha for an answer
+ * PIL holds as RGB (a JPEG, an RGB PNG). MapProxy's img_to_buf quantises the tile cut from it
+ * as it is: FASTOCTREE on RGB (no tRNS chunk) also in a transparent cache, and Pillow's GIF
+ * writer takes the RGB path (median cut). Quantised with alpha, a JPEG source's PNG tiles were
+ * 29.9 dB from MapProxy's with a tRNS chunk it does not write, its GIF tiles 24.5 dB.
+ */
+function tileEncodeOptions(
+  options: ImageFormatOptions,
+  answer: Pick<SourceAnswer, 'pilMode'>,
+): ImageFormatOptions {
+  if (answer.pilMode !== 'RGB' || (!options.transparent && options.mode !== 'RGBA')) return options;
+  return { ...options, transparent: false, mode: options.mode === 'RGBA' ? 'RGB' : options.mode };
 }
 
 /** `task` in a slot of the request's source gate, or at once without one. */
@@ -504,10 +527,12 @@ interface SourceAnswer {
   /** One source's `on_error` stand-in image (not merged with others). */
   readonly isStandIn: boolean;
   /**
-   * How many values MapProxy names a single-colour tile of this answer with (`pilColorLength`:
-   * one source's answer as it came); null: as the cache's mode says (a merge, our own pixels).
+   * PIL's mode of this answer in MapProxy (`pilMode`: one source's answer as it came), which the
+   * tiles cut from it keep: the number of values a single-colour tile is named with (3 unless
+   * RGBA) and whether its palette is quantised with alpha (see {@link tileEncodeOptions}); null:
+   * as the cache's mode says (a merge, our own pixels).
    */
-  readonly colorLength: 3 | 4 | null;
+  readonly pilMode: PilMode | null;
 }
 
 interface Rendered {

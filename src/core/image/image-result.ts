@@ -9,7 +9,7 @@ import { formatName, mimeType, sniffFormat, type FormatName } from './formats.js
 import { headerSize } from './header-size.js';
 import { decodePngRgba } from './png-decode.js';
 import { checkRaw } from './pixels.js';
-import type { ImageFormatOptions, ImageResult, RawImage } from './types.js';
+import type { ImageFormatOptions, ImageResult, PilMode, RawImage } from './types.js';
 
 /**
  * What a failed decode of bytes not checked yet becomes: the error of whoever supplied them (a
@@ -52,12 +52,12 @@ class EncodedImage implements ImageResult {
     return this.#name === 'png' && this.#data.length > 25 && this.#data[25] === 6;
   }
 
-  /** See {@link encodedColorLength}. */
-  pilColorLength(transparent: boolean): 3 | 4 | null {
+  /** See {@link encodedPilMode}. */
+  pilMode(transparent: boolean): PilMode | null {
     const colorType = this.#name === 'png' && this.#data.length > 25 ? this.#data[25] : undefined;
-    if (this.#name === 'jpeg' || colorType === 2) return 3;
-    if (colorType === 6) return 4;
-    if (this.#name === 'gif' || colorType === 3) return transparent ? 4 : 3;
+    if (this.#name === 'jpeg' || colorType === 2) return 'RGB';
+    if (colorType === 6) return 'RGBA';
+    if (this.#name === 'gif' || colorType === 3) return transparent ? 'RGBA' : 'P';
     return null;
   }
 
@@ -184,11 +184,13 @@ export function isRgbaMode(image: ImageResult): boolean {
 }
 
 /**
- * How many values PIL's `getcolors` gives a pixel of `image` when it holds a source's encoded
- * answer (see `pilColorLength` in merge.ts); null for our own pixels and other encodings.
+ * PIL's mode of `image` when it holds a source's encoded answer as MapProxy's `ImageSource` opens
+ * it: `RGB` for a JPEG or an RGB PNG, `RGBA` for an RGBA PNG, and for a paletted PNG or a GIF `P`,
+ * or `RGBA` from a `transparent` source (`as_image` converts P to RGBA then); null for our own
+ * pixels and other encodings (see `pilMode` in merge.ts).
  */
-export function encodedColorLength(image: ImageResult, transparent: boolean): 3 | 4 | null {
-  return image instanceof EncodedImage ? image.pilColorLength(transparent) : null;
+export function encodedPilMode(image: ImageResult, transparent: boolean): PilMode | null {
+  return image instanceof EncodedImage ? image.pilMode(transparent) : null;
 }
 
 /**

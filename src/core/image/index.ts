@@ -1,5 +1,5 @@
 /** Images: encode/decode, merge, split, reproject. The only importer of sharp. */
-export type { ResamplingMethod, ImageFormatOptions, RawImage, ImageResult } from './types.js';
+export type { ResamplingMethod, ImageFormatOptions, PilMode, RawImage, ImageResult } from './types.js';
 export { ImageError, type ImageErrorCode } from './errors.js';
 export { encodeReleasing, imageFromBytes, imageFromRaw, loadImage } from './image-result.js';
 export { blankImage } from './blank.js';
@@ -18,6 +18,7 @@ export {
   mergeImages,
   passedThroughHasAlpha,
   pilColorLength,
+  pilMode,
   withPilColorLength,
   type MergeLayer,
   type MergeOptions,

@@ -5,10 +5,10 @@
 import type { Size } from '../util/index.js';
 import { alphaCompositeInto, blendInto, fadeAlpha, pasteWithAlphaInto } from './composite.js';
 import { blankImage } from './blank.js';
-import { encodedColorLength, imageFromRaw } from './image-result.js';
+import { encodedPilMode, imageFromRaw } from './image-result.js';
 import { checkSize, filledBuffer, hasTransparency } from './pixels.js';
 import { isKnownOpaque } from './resampled-image.js';
-import type { ImageResult, RawImage } from './types.js';
+import type { ImageResult, PilMode, RawImage } from './types.js';
 
 /** One input of {@link mergeImages}. */
 export interface MergeLayer {
@@ -25,8 +25,8 @@ export interface MergeLayer {
 /** Images placed on a transparent canvas (see {@link asSubImage}). */
 const SUB_IMAGES = new WeakSet<ImageResult>();
 
-/** Pixels of ours with the number of colour values of MapProxy's image (see {@link pilColorLength}). */
-const COLOR_LENGTHS = new WeakMap<ImageResult, 3 | 4>();
+/** Pixels of ours with the mode of MapProxy's image there (see {@link pilMode}). */
+const PIL_MODES = new WeakMap<ImageResult, 'RGB' | 'RGBA'>();
 
 /**
  * Marks `image` as a sub image: a smaller answer placed on a transparent canvas of the full size
@@ -44,7 +44,7 @@ export function asSubImage(image: ImageResult, mode: 'RGB' | 'RGBA' = 'RGBA'): I
  * reprojection keeps its source image's mode); null leaves `image` unmarked. Returns `image`.
  */
 export function withPilColorLength(image: ImageResult, length: 3 | 4 | null): ImageResult {
-  if (length !== null && image.format === null) COLOR_LENGTHS.set(image, length);
+  if (length !== null && image.format === null) PIL_MODES.set(image, length === 4 ? 'RGBA' : 'RGB');
   return image;
 }
 
@@ -57,7 +57,18 @@ export function withPilColorLength(image: ImageResult, length: 3 | 4 | null): Im
  * our own and other encodings: their mode is the cache's, which the caller knows.
  */
 export function pilColorLength(image: ImageResult, transparent: boolean): 3 | 4 | null {
-  return COLOR_LENGTHS.get(image) ?? encodedColorLength(image, transparent);
+  const mode = pilMode(image, transparent);
+  return mode === null ? null : mode === 'RGBA' ? 4 : 3;
+}
+
+/**
+ * PIL's mode of a source's answer `image` in MapProxy (see `encodedPilMode`): `RGB`, `RGBA` or
+ * `P` for encoded bytes, the mode marked on pixels of ours (a sub image's canvas, a reprojection
+ * keeps its source's mode, see {@link withPilColorLength}; a paletted answer reprojected is taken
+ * as RGB: `img_for_resampling` converts it to its palette's mode); null for other pixels of ours.
+ */
+export function pilMode(image: ImageResult, transparent: boolean): PilMode | null {
+  return PIL_MODES.get(image) ?? encodedPilMode(image, transparent);
 }
 
 /** Source answers computed from the upstream's (see {@link asSourceAnswer}). */

@@ -34,6 +34,12 @@ export interface ImageFormatOptions {
   readonly opacity?: number | null;
 }
 
+/**
+ * The mode a source's answer has in MapProxy's PIL image (`RGB`: no alpha band, `P`: paletted),
+ * which its encoding of the tiles cut from it follows (see `pilMode`).
+ */
+export type PilMode = 'RGB' | 'RGBA' | 'P';
+
 /** 8-bit RGBA pixels, row-major, top row first: `data.length === width * height * 4`. */
 export interface RawImage {
   readonly data: Buffer;
