@@ -165,7 +165,8 @@ function wmsSource(
     // MapProxy: the source's `concurrent_requests`, else `globals.http.concurrent_requests`
     concurrentRequests: source.concurrent_requests ?? globals.http.concurrent_requests,
     concurrentRequestsLockDir: globals.cache.lock_dir,
-    transparent: source.req.transparent === true || source.req.transparent === 'true',
+    // MapProxy's image_opts: image.transparent, else req.transparent (any case of `true`)
+    transparent: source.image?.transparent ?? String(source.req.transparent).toLowerCase() === 'true',
     ...upstreamCommon(loaded, name, source, coverage(source.coverage)),
     baseDir: loaded.configDir,
     ...imageKeying(loaded, name, source.image, globals.image.transparent_color_tolerance),

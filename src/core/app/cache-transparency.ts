@@ -7,6 +7,7 @@ import {
   type CacheConfig,
   type LoadedConfig,
   type SourceConfig,
+  type WmsSourceConfig,
 } from '../config/index.js';
 import type { BandSources } from './band-merge-config.js';
 
@@ -30,24 +31,30 @@ function ownTransparency(loaded: LoadedConfig, cache: CacheConfig): Transparency
  */
 function sourceTransparency(source: SourceConfig): Transparency {
   switch (source.type) {
-    case 'wms': {
-      if (source.image?.transparent_color !== undefined) return true;
-      const req = source.req.transparent;
-      const fromReq =
-        typeof req === 'boolean' || typeof req === 'string' ? String(req).toLowerCase() === 'true' : null;
-      return source.image?.transparent ?? fromReq;
-    }
+    case 'wms':
+      return wmsTransparency(source);
+    case 'mapserver':
+      // MapProxy's MapServerSourceConfiguration is a WMSSourceConfiguration: the same image_opts
+      return wmsTransparency(source as unknown as Pick<WmsSourceConfig, 'image' | 'req'>);
     case 'tile':
       return source.transparent ?? source.image?.transparent ?? null;
     case 'debug':
       return null;
-    case 'mapserver':
     case 'mapnik':
     case 'arcgis':
     case 'ogcapitiles':
     case 'ogcapimaps':
       return typeof source.transparent === 'boolean' ? source.transparent : null;
   }
+}
+
+/** WMSSourceConfiguration.image_opts: `transparent_color` forces true, else `image.transparent`, else `req.transparent`. */
+function wmsTransparency(source: Pick<WmsSourceConfig, 'image' | 'req'>): Transparency {
+  if (source.image?.transparent_color !== undefined) return true;
+  const req = source.req.transparent;
+  const fromReq =
+    typeof req === 'boolean' || typeof req === 'string' ? String(req).toLowerCase() === 'true' : null;
+  return source.image?.transparent ?? fromReq;
 }
 
 /**
