@@ -86,6 +86,7 @@ export function unsupportedOptions(loaded: LoadedConfig): {
     );
   ignored.push(...ogcApiOnlyKeys(config.layers, ['layers'], unused));
   ignored.push(...mergeMethodKeys(config, unused));
+  ignored.push(...ignoredByMapProxyToo(loaded, unused));
   const warnings = asWarnings(ignored);
   return { errors, warnings };
 }
@@ -139,4 +140,56 @@ function ogcApiOnlyKeys(
       );
     return [...found, ...ogcApiOnlyKeys(layer.layers, [...here, 'layers'], unused)];
   });
+}
+
+/**
+ * Keys the spec accepts that neither MapProxy 1.15 nor mapproxy-ts acts on (or that only later
+ * MapProxy releases read), each said to be so where it was written. Defaults filled in by the
+ * loader (e.g. a cache's `link_single_color_images` from `globals.cache`) are not warned about.
+ */
+function ignoredByMapProxyToo(
+  loaded: LoadedConfig,
+  unused: (path: (string | number)[], why: string) => ConfigError,
+): ConfigError[] {
+  const { config } = loaded;
+  const found: ConfigError[] = [];
+  const warnIfWritten = (path: (string | number)[], why: string): void => {
+    if (loaded.locate(path) !== undefined) found.push(unused(path, why));
+  };
+  for (const key of ['axis_order_ne', 'axis_order_en'])
+    warnIfWritten(
+      ['globals', 'srs', key],
+      'the axis order of each SRS comes from the EPSG database (MapProxy 1.15 with pyproj ignores it too)',
+    );
+  warnIfWritten(['globals', 'cache', 'azureblob'], 'mapproxy-ts has no azureblob cache');
+  for (const [name, cache] of Object.entries(config.caches)) {
+    warnIfWritten(['caches', name, 'name'], `a cache is named by its key (${name}), in MapProxy too`);
+    const type = cache.cache.type;
+    if (type === 'sqlite')
+      warnIfWritten(
+        ['caches', name, 'cache', 'ttl'],
+        'tiles are kept until they are seeded or cleaned up again; for tiles renewed when older than some time set refresh_before on the cache',
+      );
+    if (type !== 'file')
+      warnIfWritten(
+        ['caches', name, 'link_single_color_images'],
+        `only file caches link single-colour tiles (this is a ${type} cache), in MapProxy too`,
+      );
+  }
+  for (const [name, value] of Object.entries(config.sources)) {
+    if (section(value)?.type !== 'tile') continue;
+    warnIfWritten(
+      ['sources', name, 'request_format'],
+      "a tile source's %(format)s is what its cache requests (the cache's request_format or format), in MapProxy too",
+    );
+    warnIfWritten(
+      ['sources', name, 'concurrent_requests'],
+      'requests to a tile source are not limited, in MapProxy 1.15 neither (its wms, mapserver and mapnik sources only)',
+    );
+    warnIfWritten(
+      ['sources', name, 'http', 'method'],
+      'tiles are always requested with GET, in MapProxy too',
+    );
+  }
+  return found;
 }

@@ -2,48 +2,51 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
+import type { ConfigWarning } from '../config/index.js';
 import { checkConfiguration } from './check.js';
 
-test('options accepted without effect (font_dir, nominal_res/_scale, merge_method) warn at their key; the config still loads', async (t) => {
+/** The "is not used" warnings `check` gives a mapproxy.yaml of `lines` (which must have no errors). */
+async function unusedWarnings(t: TestContext, lines: readonly string[]): Promise<ConfigWarning[]> {
   const dir = await mkdtemp(join(tmpdir(), 'unused-options-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'mapproxy.yaml');
-  await writeFile(
-    file,
-    [
-      'services:',
-      '  wms:',
-      'globals:',
-      '  image:',
-      '    font_dir: ./fonts',
-      '    merge_method: composite',
-      '    formats: {image/png: {merge_method: composite}}',
-      'layers:',
-      '  - name: top',
-      '    title: top',
-      '    nominal_res: 10',
-      '    layers:',
-      '      - name: d',
-      '        title: d',
-      '        sources: [d]',
-      '        nominal_scale: 5000',
-      'sources:',
-      '  d:',
-      '    type: debug',
-      '    image: {merge_method: composite}',
-      'caches:',
-      '  c:',
-      '    sources: [d]',
-      '    image: {merge_method: composite}',
-      '',
-    ].join('\n'),
-  );
+  await writeFile(file, [...lines, ''].join('\n'));
   const result = await checkConfiguration({ configFile: file });
   assert.deepEqual(result.errors, []);
-  const unused = result.warnings
-    .filter((w) => w.message.startsWith('is not used'))
-    .map((w) => `${String(w.line)}:${String(w.column)} ${w.path.join('.')}: ${w.message.slice(0, 40)}`);
+  return result.warnings.filter((w) => w.message.startsWith('is not used'));
+}
+
+test('options accepted without effect (font_dir, nominal_res/_scale, merge_method) warn at their key; the config still loads', async (t) => {
+  const warnings = await unusedWarnings(t, [
+    'services:',
+    '  wms:',
+    'globals:',
+    '  image:',
+    '    font_dir: ./fonts',
+    '    merge_method: composite',
+    '    formats: {image/png: {merge_method: composite}}',
+    'layers:',
+    '  - name: top',
+    '    title: top',
+    '    nominal_res: 10',
+    '    layers:',
+    '      - name: d',
+    '        title: d',
+    '        sources: [d]',
+    '        nominal_scale: 5000',
+    'sources:',
+    '  d:',
+    '    type: debug',
+    '    image: {merge_method: composite}',
+    'caches:',
+    '  c:',
+    '    sources: [d]',
+    '    image: {merge_method: composite}',
+  ]);
+  const unused = warnings.map(
+    (w) => `${String(w.line)}:${String(w.column)} ${w.path.join('.')}: ${w.message.slice(0, 40)}`,
+  );
   assert.deepEqual(unused, [
     '5:15 globals.image.font_dir: is not used: mapproxy-ts draws messages ',
     '11:18 layers.0.nominal_res: is not used: only the OGC API Maps servi',
@@ -52,5 +55,50 @@ test('options accepted without effect (font_dir, nominal_res/_scale, merge_metho
     '7:41 globals.image.formats.image/png.merge_method: is not used: layers are always composite',
     '24:27 caches.c.image.merge_method: is not used: layers are always composite',
     '20:27 sources.d.image.merge_method: is not used: layers are always composite',
+  ]);
+});
+
+test('keys MapProxy 1.15 ignores too (axis_order_*, a cache name, sqlite ttl, link_single_color_images of a non-file cache, tile source request_format, concurrent_requests, http.method) warn at their key', async (t) => {
+  const warnings = await unusedWarnings(t, [
+    'globals:',
+    '  srs:',
+    '    axis_order_ne: [EPSG:31467]',
+    '  cache:',
+    '    link_single_color_images: true',
+    '    azureblob: {container_name: tiles}',
+    'services:',
+    '  tms:',
+    'layers:',
+    '  - {name: l, title: l, sources: [levels]}',
+    'caches:',
+    '  levels:',
+    '    name: other',
+    '    grids: [GLOBAL_WEBMERCATOR]',
+    '    sources: [t]',
+    '    link_single_color_images: true',
+    '    cache: {type: sqlite, ttl: 3600}',
+    '  files:',
+    '    grids: [GLOBAL_WEBMERCATOR]',
+    '    sources: [t]',
+    '    link_single_color_images: true',
+    'sources:',
+    '  t:',
+    '    type: tile',
+    '    grid: GLOBAL_WEBMERCATOR',
+    "    url: 'http://127.0.0.1:1/%(z)s/%(x)s/%(y)s.png'",
+    '    request_format: image/jpeg',
+    '    concurrent_requests: 2',
+    '    http: {method: GET}',
+  ]);
+  const unused = warnings.map((w) => `${String(w.line)}:${String(w.column)} ${w.path.join('.')}`);
+  assert.deepEqual(unused, [
+    '3:20 globals.srs.axis_order_ne',
+    '6:16 globals.cache.azureblob',
+    '13:11 caches.levels.name',
+    '17:32 caches.levels.cache.ttl',
+    '16:31 caches.levels.link_single_color_images',
+    '27:21 sources.t.request_format',
+    '28:26 sources.t.concurrent_requests',
+    '29:20 sources.t.http.method',
   ]);
 });
