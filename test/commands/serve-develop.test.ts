@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { pixelAt } from '../helpers/upstream.js';
 import { DEV_BIN, runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
+import { atTestEnd } from '../helpers/test-end.js';
 
 test('a broken configuration prints every problem with its position and exits 2', async () => {
   const result = await runCommand([
@@ -62,13 +63,16 @@ test('--help explains the bind forms and shows examples', async () => {
 
 test('node bin/dev.js (no --import tsx) serves the example, WMS reprojection on worker threads included', async (t) => {
   const dir = await makeTempDir(t);
-  await copyFile(fileURLToPath(new URL('../../examples/mapproxy.yaml', import.meta.url)), join(dir, 'mapproxy.yaml'));
+  await copyFile(
+    fileURLToPath(new URL('../../examples/mapproxy.yaml', import.meta.url)),
+    join(dir, 'mapproxy.yaml'),
+  );
   // started as a user does: plain node, another cwd; the worker threads must still load TypeScript
   const child = spawn(process.execPath, [DEV_BIN, 'serve-develop', 'mapproxy.yaml', '-b', '127.0.0.1:0'], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  t.after(() => child.kill());
+  atTestEnd(t, () => child.kill());
   let output = '';
   const streams = { stdout: '', stderr: '' };
   const url = await new Promise<string>((resolve, reject) => {
@@ -84,7 +88,8 @@ test('node bin/dev.js (no --import tsx) serves the example, WMS reprojection on 
       reject(new Error(`serve-develop exited with ${String(code)}:\n${output}`));
     });
   });
-  const query = 'SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=debug&STYLES=&FORMAT=image%2Fpng&WIDTH=256&HEIGHT=256';
+  const query =
+    'SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=debug&STYLES=&FORMAT=image%2Fpng&WIDTH=256&HEIGHT=256';
   for (const srs of ['SRS=EPSG:4326&BBOX=5,45,15,55', 'SRS=EPSG:25832&BBOX=300000,5300000,900000,5900000']) {
     const res = await fetch(`${url}/service?${query}&${srs}`);
     assert.equal(res.status, 200, srs);
@@ -96,7 +101,10 @@ test('node bin/dev.js (no --import tsx) serves the example, WMS reprojection on 
   // as MapProxy's dev server: its log on stdout, werkzeug's start and request lines on stderr
   while (!streams.stderr.includes('"GET /demo/ HTTP/1.1" 200')) await once(child.stderr, 'data');
   assert.match(streams.stdout, /^\[[\d-]+ [\d:,]+\] mapproxy\.config - INFO - reading: /m);
-  assert.match(streams.stderr, /^\[info\] {2}\* Running on http:\/\/127\.0\.0\.1:\d+\/ \(Press CTRL\+C to quit\)$/m);
+  assert.match(
+    streams.stderr,
+    /^\[info\] {2}\* Running on http:\/\/127\.0\.0\.1:\d+\/ \(Press CTRL\+C to quit\)$/m,
+  );
   assert.doesNotMatch(streams.stdout, /Running on|HTTP\/1\.1/);
   assert.doesNotMatch(streams.stderr, /mapproxy\.config/);
 });

@@ -7,13 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { atTestEnd } from './test-end.js';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 /** Makes a temporary directory that is removed when the test ends. */
 export async function makeTempDir(t: TestContext, prefix = 'mapproxy-ts-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // its hook runs before those of the servers started later, which may still write into it
+  // (ENOTEMPTY while a failed test's requests finish): retried, as rm -rf would succeed
+  atTestEnd(t, () => rm(dir, { recursive: true, force: true, maxRetries: 5 }));
   return dir;
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { CLI_ARGV } from './cli.js';
 import { makeTempDir } from './fixtures.js';
+import { atTestEnd } from './test-end.js';
 
 /** A free TCP port on 127.0.0.1 (bound once and released, for servers that cannot take port 0). */
 export function freePort(): Promise<number> {
@@ -66,8 +67,11 @@ function stopAfter(t: TestContext, child: ChildProcess, signal: NodeJS.Signals =
   if (children === undefined) {
     const started: { child: ChildProcess; signal: NodeJS.Signals }[] = [];
     toStop.set(t, started);
-    t.after(async () => {
-      for (const entry of started.reverse()) await stop(entry.child, entry.signal);
+    // also when an earlier cleanup failed: a skipped stop left `serve -w 2` running for good.
+    // A failed test's servers are killed: a graceful stop drained requests that waited for an
+    // upstream or lock the test no longer answered (15 s of SIGTERM before the SIGKILL)
+    atTestEnd(t, async () => {
+      for (const entry of started.reverse()) await stop(entry.child, t.passed ? entry.signal : 'SIGKILL');
     });
     children = started;
   }
@@ -86,17 +90,28 @@ export interface ServeProcess {
 
 /**
  * Runs `mapproxy-util serve ARGS` (bind 127.0.0.1:0 unless given) until the test ends; `cli`: the
- * node arguments that start mapproxy-util (default CLI_ARGV, e.g. [DEV_BIN] for the sources).
+ * node arguments that start mapproxy-util (default CLI_ARGV, e.g. [DEV_BIN] for the sources);
+ * `env`: variables added to the environment, `command`: `serve-develop` instead of `serve`.
  */
 export async function startServe(
   t: TestContext,
   args: readonly string[],
-  { cwd, cli = CLI_ARGV }: { readonly cwd?: string; readonly cli?: readonly string[] } = {},
+  {
+    cwd,
+    cli = CLI_ARGV,
+    env = {},
+    command = 'serve',
+  }: {
+    readonly cwd?: string;
+    readonly cli?: readonly string[];
+    readonly env?: Readonly<Record<string, string>>;
+    readonly command?: 'serve' | 'serve-develop';
+  } = {},
 ): Promise<ServeProcess> {
   const bind = args.includes('-b') ? [] : ['-b', '127.0.0.1:0'];
-  const child = spawn(process.execPath, [...cli, 'serve', ...args, ...bind], {
+  const child = spawn(process.execPath, [...cli, command, ...args, ...bind], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   stopAfter(t, child);

@@ -8,6 +8,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { atTestEnd } from './test-end.js';
 
 /** The CGI binary; `MAPSERV` overrides it. */
 export const MAPSERV = process.env.MAPSERV ?? '/usr/lib/cgi-bin/mapserv';
@@ -122,7 +123,8 @@ export async function startMapServer(t: TestContext, mapfile: string): Promise<M
     answerWithMapServer(mapfile, query, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(
+  atTestEnd(
+    t,
     () =>
       new Promise<void>((resolve) => {
         server.close(() => {

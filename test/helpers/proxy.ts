@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import type { TestContext } from 'node:test';
 import { startServer, type RunningServer } from '../../src/core/index.js';
 import { copyFixture } from './fixtures.js';
+import { atTestEnd } from './test-end.js';
 
 export interface RunningProxy {
   /** `http://127.0.0.1:<port>` */
@@ -24,7 +25,10 @@ export async function startProxy(
   vars: Readonly<Record<string, string>> = {},
 ): Promise<RunningProxy> {
   const configFile = await copyFixture(t, fixture, vars);
-  const server = await startServer({ configFile, bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' } });
-  t.after(() => server.close());
+  const server = await startServer({
+    configFile,
+    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
+  });
+  atTestEnd(t, () => server.close());
   return { url: server.url, configFile, dir: dirname(configFile), server };
 }

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { atTestEnd } from './test-end.js';
 
 export interface RunningRedis {
   readonly host: string;
@@ -85,7 +86,7 @@ export async function startRedis(
   options: { readonly port?: number; readonly args?: readonly string[] } = {},
 ): Promise<RunningRedis> {
   const redis = await spawnRedis(options);
-  t.after(() => redis.stop());
+  atTestEnd(t, () => redis.stop());
   return redis;
 }
 
@@ -119,7 +120,8 @@ export async function spawnRedis(
       if (child.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
       const reply = await redisCommand(port, 'PING').catch((error: unknown) => String(error));
       if (reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')) break;
-      if (attempt > 200) throw new Error(`redis-server did not answer on ${String(port)}: ${reply}\n${output}`);
+      if (attempt > 200)
+        throw new Error(`redis-server did not answer on ${String(port)}: ${reply}\n${output}`);
       await delay(25);
     }
   } catch (error) {

@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
+import { atTestEnd } from './test-end.js';
 
 export interface S3Object {
   readonly body: Buffer;
@@ -79,7 +80,7 @@ function sendError(res: ServerResponse, status: number, code: string, head: bool
 /** Starts the store with the given (empty) buckets; closed after the test. */
 export async function startS3Server(t: TestContext, buckets: readonly string[]): Promise<S3Server> {
   const s3 = await createS3Server(buckets);
-  t.after(() => s3.close());
+  atTestEnd(t, () => s3.close());
   return s3;
 }
 

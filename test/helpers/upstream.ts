@@ -7,6 +7,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import sharp from 'sharp';
+import { atTestEnd } from './test-end.js';
 
 /** One request as the upstream saw it. */
 export interface UpstreamRequest {
@@ -200,7 +201,7 @@ export async function startUpstream(
       return closed;
     },
   };
-  t.after(async () => {
+  atTestEnd(t, async () => {
     await upstream.close();
     upstream.verify();
   });

@@ -13,6 +13,7 @@ import { DEV_BIN, isDistCurrent, runCommand } from '../helpers/cli.js';
 import { copyFixture } from '../helpers/fixtures.js';
 import { closeIdleConnections, startServe } from '../helpers/front-proxy.js';
 import { solidPng, startUpstream } from '../helpers/upstream.js';
+import { atTestEnd } from '../helpers/test-end.js';
 
 const TSX_API = import.meta.resolve('tsx/esm/api');
 const CORE_INDEX = pathToFileURL(join(import.meta.dirname, '../../src/core/index.ts')).href;
@@ -54,7 +55,7 @@ async function runScript(t: TestContext, script: string): Promise<{ url: string;
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  t.after(() => {
+  atTestEnd(t, () => {
     child.kill('SIGKILL');
   });
   let output = '';

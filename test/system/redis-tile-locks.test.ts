@@ -11,6 +11,7 @@ import { copyFixture, makeTempDir } from '../helpers/fixtures.js';
 import { startRedis } from '../helpers/redis-server.js';
 import { needs } from '../helpers/system-programs.js';
 import { deferred, pixelAt, solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
+import { atTestEnd } from '../helpers/test-end.js';
 
 const isGetMap = (request: UpstreamRequest): boolean =>
   request.pathname === '/service' && request.query.get('request') === 'GetMap';
@@ -44,7 +45,7 @@ async function serverProcess(t: TestContext, vars: Readonly<Record<string, strin
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   };
-  t.after(kill);
+  atTestEnd(t, kill);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { CLI_ARGV } from '../helpers/cli.js';
 import { startProxy, type RunningProxy } from '../helpers/proxy.js';
+import { atTestEnd } from '../helpers/test-end.js';
 import {
   deferred,
   noisyPng,
@@ -50,7 +51,11 @@ test('the first WMTS tile request creates the meta tile, the second is served fr
     const res = await fetch(`${proxy.url}/wmts/osm/GLOBAL_WEBMERCATOR/2/1/2.png`);
     assert.equal(res.status, 200, attempt);
     assert.equal(res.headers.get('content-type'), 'image/png', attempt);
-    assert.deepEqual(await pixelAt(Buffer.from(await res.arrayBuffer()), 128, 128), [200, 30, 30, 255], attempt);
+    assert.deepEqual(
+      await pixelAt(Buffer.from(await res.arrayBuffer()), 128, 128),
+      [200, 30, 30, 255],
+      attempt,
+    );
   }
   assert.equal(upstream.requests.length, 1, 'only the first request reached the upstream');
   // the whole meta tile was stored at MapProxy's tc paths (WMTS row 2 = grid row 2, nw origin)
@@ -68,7 +73,10 @@ test('32 concurrent requests for tiles of one meta tile cause exactly one upstre
   });
   const proxy = await proxyFor(t, upstream.url);
   // level 3: the meta tile at the top left holds tiles x 0-3, y 0-3; ask for each twice
-  const urls = Array.from({ length: 32 }, (_, i) => `${proxy.url}/wmts/osm/GLOBAL_WEBMERCATOR/3/${i % 4}/${Math.floor(i / 4) % 4}.png`);
+  const urls = Array.from(
+    { length: 32 },
+    (_, i) => `${proxy.url}/wmts/osm/GLOBAL_WEBMERCATOR/3/${i % 4}/${Math.floor(i / 4) % 4}.png`,
+  );
   const responses = Promise.all(urls.map((url) => fetch(url)));
   await upstream.waitForRequests(1);
   release.resolve();
@@ -88,10 +96,14 @@ test('two server processes on one cache directory make one upstream request for 
   });
   const first = await proxyFor(t, upstream.url);
   // a second process serving the very same configuration file (same cache and lock dirs)
-  const child = spawn(process.execPath, [...CLI_ARGV, 'serve-develop', first.configFile, '-b', '127.0.0.1:0', '--debug'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  t.after(() => child.kill());
+  const child = spawn(
+    process.execPath,
+    [...CLI_ARGV, 'serve-develop', first.configFile, '-b', '127.0.0.1:0', '--debug'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  atTestEnd(t, () => child.kill());
   let output = '';
   const waitForOutput = (pattern: RegExp) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
@@ -129,7 +141,10 @@ test('two server processes on one cache directory make one upstream request for 
 test('a failing source gives the service error and writes nothing to the cache', async (t) => {
   const cases: [string, Parameters<typeof upstreamFailing>[1]][] = [
     ['HTTP 500', { status: 500, body: 'boom' }],
-    ['not an image', { status: 200, headers: { 'content-type': 'text/xml' }, body: '<ServiceExceptionReport/>' }],
+    [
+      'not an image',
+      { status: 200, headers: { 'content-type': 'text/xml' }, body: '<ServiceExceptionReport/>' },
+    ],
     ['timeout', { hang: true }],
     // the meta tiles asked for are 512 px (WMTS level 1) and 1024 px (TMS level 1 = grid level 2);
     // an answer of another size used to be padded or cropped into the cache
@@ -193,7 +208,7 @@ async function truncatedPng(size: readonly [number, number]): Promise<Buffer> {
   return png.subarray(0, Math.floor(png.length * 0.6));
 }
 
-test('tiles outside the grid get each service\'s own error and never reach the upstream', async (t) => {
+test("tiles outside the grid get each service's own error and never reach the upstream", async (t) => {
   const upstream = await startUpstream(t);
   const proxy = await proxyFor(t, upstream.url);
   const wmts = await fetch(`${proxy.url}/wmts/osm/GLOBAL_WEBMERCATOR/1/5/0.png`);
@@ -219,11 +234,24 @@ test('cached tiles answer conditional requests with 304 and carry MapProxy cache
   const etag = first.headers.get('etag') ?? '';
   assert.match(etag, /^[0-9a-f]{32}$/);
   assert.equal(first.headers.get('cache-control'), 'public, max-age=259200, s-maxage=259200');
-  const file = join(proxy.dir, 'cache_data', 'osm_cache_EPSG3857', '01', '000', '000', '000', '000', '000', '001.png');
+  const file = join(
+    proxy.dir,
+    'cache_data',
+    'osm_cache_EPSG3857',
+    '01',
+    '000',
+    '000',
+    '000',
+    '000',
+    '000',
+    '001.png',
+  );
   assert.equal(first.headers.get('last-modified'), new Date((await stat(file)).mtimeMs).toUTCString());
   const byEtag = await fetch(url, { headers: { 'If-None-Match': etag } });
   assert.equal(byEtag.status, 304);
-  const byDate = await fetch(url, { headers: { 'If-Modified-Since': new Date(Date.now() + 60_000).toUTCString() } });
+  const byDate = await fetch(url, {
+    headers: { 'If-Modified-Since': new Date(Date.now() + 60_000).toUTCString() },
+  });
   assert.equal(byDate.status, 304);
   const older = await fetch(url, { headers: { 'If-Modified-Since': 'Thu, 01 Jan 1970 00:00:00 GMT' } });
   assert.equal(older.status, 200);
