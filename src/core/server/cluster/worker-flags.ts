@@ -47,7 +47,9 @@ export function workerNodeFlags(execArgv: readonly string[], entry = ''): string
  * 123-130); `glibc.malloc.arena_max=4` beside it neither (3 pairs, medians: tile hits 147.2 ->
  * 145.9 MB, WMS 156.7 -> 166.3 MB). What stays is the image thread's own arena: 10-17 MB after
  * cold tiles and WMS maps, ~5 MB of it the stitching's row cache (smaps and gdb's thread_arena,
- * issue 13).
+ * issue 13). jemalloc instead (Debian's 5.3 by LD_PRELOAD, as sharp suggests for glibc) was worse:
+ * idle 104 against 85 MB a worker, WMS 178-193 against 151-166; with a background thread, 1 s
+ * dirty decay and 2 arenas still 4-14 MB above glibc in every phase (bench/_probe phases, 2 workers).
  */
 const MMAP_THRESHOLD = 'glibc.malloc.mmap_threshold';
 const MMAP_THRESHOLD_BYTES = 512 * 1024;
