@@ -2,18 +2,20 @@
  * Reloads release what the replaced configuration held open: serve-develop reloading a
  * configuration with an MBTiles cache, SQLite level files and an S3 cache five times, each time
  * serving a tile from every cache, ends with as many open file descriptors and S3 connections as
- * after the first load. On close, the last configuration's are released too.
+ * after the first load. On close, the last configuration's are released too. Requests still running
+ * on a replaced configuration end first, and then its files are closed.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { appendFile, readdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { startServer, type RunningServer } from '../../src/core/index.js';
 import { copyFixture } from '../helpers/fixtures.js';
 import { startRedis } from '../helpers/redis-server.js';
 import { startS3Server } from '../helpers/s3-server.js';
 import { needs } from '../helpers/system-programs.js';
-import { solidPng, startUpstream, type Upstream } from '../helpers/upstream.js';
+import { deferred, solidPng, startUpstream, type Upstream } from '../helpers/upstream.js';
 
 process.env.AWS_ACCESS_KEY_ID = 'AKIDRELOAD';
 process.env.AWS_SECRET_ACCESS_KEY = 'secret';
@@ -23,6 +25,18 @@ process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
 process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
 
 const openFds = (): number => readdirSync('/proc/self/fd').length;
+
+/** The files below `dir` this process has open. */
+function openFilesBelow(dir: string): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      return target.startsWith(dir) ? [target.slice(dir.length + 1)] : [];
+    } catch {
+      return []; // closed meanwhile (readdir's own descriptor)
+    }
+  });
+}
 
 /** A WMS answering every GetMap with a solid image of the requested size. */
 function startWms(t: TestContext): Promise<Upstream> {
@@ -118,3 +132,55 @@ test(
     assert.equal(await clients(), 0, "closing the server closes the last configuration's connections");
   },
 );
+
+test('requests that outlive a reload store their tiles, and then no SQLite file of the replaced configuration is open', async (t) => {
+  const answer = deferred();
+  const arrived = deferred();
+  let requests = 0;
+  const upstream = await startUpstream(t, {
+    '/service': async (request) => {
+      if (++requests === 2) arrived.resolve();
+      await answer.promise;
+      return solidPng(
+        [9, 99, 199],
+        [Number(request.query.get('width')), Number(request.query.get('height'))],
+      );
+    },
+  });
+  const configFile = await copyFixture(t, 'reload/mapproxy.yaml', {
+    S3_URL: 'http://127.0.0.1:9',
+    UPSTREAM_URL: upstream.url,
+  });
+  const dir = dirname(configFile);
+  const server = await startReloading(t, configFile);
+
+  // 1. a miss of the MBTiles cache and one of the level files wait at the upstream
+  const misses = ['mb', 'sq'].map((layer) =>
+    fetch(`${server.url}/wmts/${layer}/GLOBAL_WEBMERCATOR/1/0/0.png`, { headers: { connection: 'close' } }),
+  );
+  await arrived.promise;
+  // 2. the configuration is replaced meanwhile; 3. then they store their tiles and end
+  await reloadTimes(server, configFile, 1, () => Promise.resolve());
+  answer.resolve();
+  for (const res of await Promise.all(misses)) {
+    assert.equal(res.status, 200, await res.clone().text());
+    await res.arrayBuffer();
+  }
+  assert.deepEqual(await cacheTiles(join(dir, 'cache_data')), [
+    'mb.mbtiles',
+    'sq/GLOBAL_WEBMERCATOR/1.mbtile',
+  ]);
+  // the replaced configuration's files were closed after its last request (before, the requests
+  // opened them again after the reload had closed them, and nothing closed them any more); the
+  // new one has not used them yet
+  assert.deepEqual(openFilesBelow(dir), []);
+});
+
+/** The SQLite files below `dir` (no -wal or -shm), sorted. */
+async function cacheTiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.mbtiles?$/.test(e.name))
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}

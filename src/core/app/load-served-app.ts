@@ -8,6 +8,7 @@ import { loadConfig, type ProxyConfig } from '../config/index.js';
 import { warmImageThreads } from '../image/index.js';
 import { getLogger, preloadFileLocks } from '../util/index.js';
 import { buildProxy } from './build-proxy.js';
+import { closeWhenIdle } from './close-when-idle.js';
 import type { LoadedApp } from './served-app.js';
 
 const log = getLogger('mapproxy.config');
@@ -61,5 +62,7 @@ export async function loadServedApp(
   }
   if (options.warmUp === true)
     await Promise.all([asksHttp ? preloadHttpClient() : undefined, preloadFileLocks(), warmImageThreads()]);
-  return { app: runtime.served, files: loaded.files, close: () => runtime.close() };
+  // a reload closes it while requests may still run on it: they end first
+  const { app, close } = closeWhenIdle(runtime.served, () => runtime.close());
+  return { app, files: loaded.files, close };
 }
