@@ -23,7 +23,6 @@ import {
 import {
   ConfigError,
   configErrorAt,
-  type CacheBackendConfig,
   type CacheConfig,
   type ConfigPath,
   type LoadedConfig,
@@ -72,9 +71,14 @@ function sqliteTimeoutMs({ loaded, cache }: CacheCheckContext): number {
   return (typeof seconds === 'number' ? seconds : loaded.config.globals.cache.sqlite_timeout) * 1000;
 }
 
-function sqliteWal(backend: CacheBackendConfig): boolean {
+/**
+ * The cache's `sqlite_wal`, else `globals.cache.sqlite_wal` (MapProxy `get_value('cache.sqlite_wal',
+ * conf)` reads both; its spec, and so ours, warns about the global key as unknown but it counts).
+ */
+function sqliteWal({ loaded, cache }: CacheCheckContext): boolean {
+  const global = (loaded.config.globals.cache as { readonly sqlite_wal?: unknown }).sqlite_wal;
   // WAL unless switched off: readers never wait for a seeding process (MapProxy's default is off)
-  return backend.sqlite_wal !== false;
+  return (cache.cache.sqlite_wal ?? global) !== false;
 }
 
 /** `directory_permissions` and `file_permissions` as mode bits, null where not set. */
@@ -214,7 +218,7 @@ const mbtilesBackend: CacheBackend = {
     new MBTilesCache({
       file: cacheFile(context, 'mbtiles'),
       timeoutMs: sqliteTimeoutMs(context),
-      wal: sqliteWal(context.cache.cache),
+      wal: sqliteWal(context),
       ...cachePermissions(context),
       metadata: { name: context.name, format: mbtilesFormat(storedFormat(context.loaded, context.cache)) },
     }),
@@ -225,7 +229,7 @@ const sqliteBackend: CacheBackend = {
   create: (context) => {
     const directory = levelDirectory(context);
     const timeoutMs = sqliteTimeoutMs(context);
-    const wal = sqliteWal(context.cache.cache);
+    const wal = sqliteWal(context);
     const modes = cachePermissions(context);
     return new LevelCache({
       lockCacheId: `sqlite-${lockCacheId(directory)}`,
@@ -260,7 +264,7 @@ const geopackageBackend: CacheBackend = {
   create: (context) => {
     const tableName = geopackageTable(context);
     const timeoutMs = sqliteTimeoutMs(context);
-    const wal = sqliteWal(context.cache.cache);
+    const wal = sqliteWal(context);
     const modes = cachePermissions(context);
     const { grid } = context;
     if (context.cache.cache.levels === true) {
