@@ -67,11 +67,9 @@ function stopAfter(t: TestContext, child: ChildProcess, signal: NodeJS.Signals =
   if (children === undefined) {
     const started: { child: ChildProcess; signal: NodeJS.Signals }[] = [];
     toStop.set(t, started);
-    // also when an earlier cleanup failed: a skipped stop left `serve -w 2` running for good.
-    // A failed test's servers are killed: a graceful stop drained requests that waited for an
-    // upstream or lock the test no longer answered (15 s of SIGTERM before the SIGKILL)
+    // also when an earlier cleanup failed: a skipped stop left `serve -w 2` running for good
     atTestEnd(t, async () => {
-      for (const entry of started.reverse()) await stop(entry.child, t.passed ? entry.signal : 'SIGKILL');
+      for (const entry of started.reverse()) await stop(entry.child, entry.signal);
     });
     children = started;
   }
