@@ -6,11 +6,22 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
+import { startServe } from '../helpers/front-proxy.js';
 
 test('serve: a broken configuration exits 2 before any worker starts', async () => {
-  const result = await runCommand(['serve', join(FIXTURES_DIR, 'config', 'unknown-ref.yaml'), '-w', '2', '-b', '127.0.0.1:0']);
+  const result = await runCommand([
+    'serve',
+    join(FIXTURES_DIR, 'config', 'unknown-ref.yaml'),
+    '-w',
+    '2',
+    '-b',
+    '127.0.0.1:0',
+  ]);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /unknown-ref\.yaml:17:13 caches\.osm_cache\.grids\[0\]: unknown grid "webmerc"/);
+  assert.match(
+    result.stderr,
+    /unknown-ref\.yaml:17:13 caches\.osm_cache\.grids\[0\]: unknown grid "webmerc"/,
+  );
   assert.doesNotMatch(result.stdout, /worker \d+ started/);
 });
 
@@ -24,9 +35,19 @@ test('serve: a script without an application export exits 1', async (t) => {
 
 test('serve and serve-develop: a broken --log-config exits 2 naming the section', async (t) => {
   const ini = join(await makeTempDir(t), 'log.ini');
-  await writeFile(ini, '[loggers]\nkeys=root\n[handlers]\nkeys=x\n[formatters]\nkeys=\n[logger_root]\nhandlers=x\n[handler_x]\nclass=SMTPHandler\n');
+  await writeFile(
+    ini,
+    '[loggers]\nkeys=root\n[handlers]\nkeys=x\n[formatters]\nkeys=\n[logger_root]\nhandlers=x\n[handler_x]\nclass=SMTPHandler\n',
+  );
   for (const command of ['serve', 'serve-develop']) {
-    const result = await runCommand([command, join(FIXTURES_DIR, 'config', 'valid.yaml'), '--log-config', ini, '-b', '127.0.0.1:0']);
+    const result = await runCommand([
+      command,
+      join(FIXTURES_DIR, 'config', 'valid.yaml'),
+      '--log-config',
+      ini,
+      '-b',
+      '127.0.0.1:0',
+    ]);
     assert.equal(result.code, 2, command);
     assert.match(result.stderr, /\[handler_x\]: unsupported handler class "SMTPHandler"/, command);
   }
@@ -38,12 +59,19 @@ test('serve and serve-develop: an address in use is one message with the fix, ex
   t.after(() => taken.close());
   const { port } = taken.address() as { port: number };
   for (const command of [['serve', '-w', '2'], ['serve-develop']]) {
-    const result = await runCommand([...command, join(FIXTURES_DIR, 'config', 'valid.yaml'), '-b', `127.0.0.1:${String(port)}`]);
+    const result = await runCommand([
+      ...command,
+      join(FIXTURES_DIR, 'config', 'valid.yaml'),
+      '-b',
+      `127.0.0.1:${String(port)}`,
+    ]);
     assert.equal(result.code, 1, command[0]);
     // serve said "error: Error: bind EADDRINUSE 127.0.0.1:PORT", without the hint
     assert.match(
       result.stderr,
-      new RegExp(`error: cannot listen on 127\\.0\\.0\\.1:${String(port)}: .*EADDRINUSE.*\nhint: give another address with -b HOST:PORT`),
+      new RegExp(
+        `error: cannot listen on 127\\.0\\.0\\.1:${String(port)}: .*EADDRINUSE.*\nhint: give another address with -b HOST:PORT`,
+      ),
       command[0],
     );
   }
@@ -53,4 +81,39 @@ test('serve-multiapp-develop: a missing directory is a usage error', async () =>
   const result = await runCommand(['serve-multiapp-develop', '/nonexistent/projects']);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /nonexistent/);
+});
+
+test('serve and serve-develop: an IPv6 address is written in brackets, in messages and URLs', async (t) => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '::1', resolve));
+  t.after(() => taken.close());
+  const { port } = taken.address() as { port: number };
+  for (const command of [['serve', '-w', '1'], ['serve-develop']]) {
+    const result = await runCommand([
+      ...command,
+      join(FIXTURES_DIR, 'config', 'valid.yaml'),
+      '-b',
+      `[::1]:${String(port)}`,
+    ]);
+    assert.equal(result.code, 1, command[0]);
+    // it was "cannot listen on ::1:PORT"
+    assert.match(
+      result.stderr,
+      new RegExp(`error: cannot listen on \\[::1\\]:${String(port)}: .*EADDRINUSE`),
+      command[0],
+    );
+  }
+  // and served there: "Running on http://[::1]:PORT/" (it was http://::1:PORT/)
+  for (const [command, args] of [
+    ['serve', ['-w', '1']],
+    ['serve-develop', []],
+  ] as const) {
+    const served = await startServe(
+      t,
+      [join(FIXTURES_DIR, 'config', 'valid.yaml'), ...args, '-b', '[::1]:0'],
+      { command },
+    );
+    assert.match(served.url, /^http:\/\/\[::1\]:\d+$/, command);
+    assert.equal((await fetch(`${served.url}/`)).status, 200, command);
+  }
 });

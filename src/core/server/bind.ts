@@ -23,9 +23,14 @@ const DEFAULT_PORT = 8080;
 export function parseBind(value: string | undefined, flag = '--bind'): BindAddress {
   const text = (value ?? '').trim();
   if (text === '') return { host: DEFAULT_HOST, port: DEFAULT_PORT, displayHost: DEFAULT_HOST };
-  if (/^\d+$/.test(text)) return { host: 'localhost', port: toPort(text, value, flag), displayHost: 'localhost' };
+  if (/^\d+$/.test(text))
+    return { host: 'localhost', port: toPort(text, value, flag), displayHost: 'localhost' };
   const colon = text.lastIndexOf(':');
   if (colon === -1) return { host: text, port: DEFAULT_PORT, displayHost: text };
+  // an IPv6 address without brackets has no port (`::1`: the port goes after `[::1]`)
+  if (!text.startsWith('[') && text.indexOf(':') !== colon) {
+    return { host: text, port: DEFAULT_PORT, displayHost: text };
+  }
   const host = text.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
   const port = toPort(text.slice(colon + 1), value, flag);
   // MapProxy: an empty host binds all interfaces but the banner says localhost
@@ -42,4 +47,9 @@ function toPort(text: string, original: string | undefined, flag: string): numbe
     );
   }
   return port;
+}
+
+/** `host:port` as a URL and messages write it: an IPv6 address in brackets (`[::1]:8080`). */
+export function hostAndPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${String(port)}`;
 }

@@ -14,6 +14,7 @@ import type {
   FastifyServerFactory,
 } from 'fastify';
 import { getLogger } from '../util/index.js';
+import { hostAndPort } from './bind.js';
 import { fastify } from './fastify-module.js';
 import {
   appOperations,
@@ -134,7 +135,7 @@ export function buildHttpServer(
       url: request.url,
       headers: request.headers,
       scheme: request.protocol,
-      serverAddress: `${request.socket.localAddress ?? '127.0.0.1'}:${String(request.socket.localPort)}`,
+      serverAddress: hostAndPort(request.socket.localAddress ?? '127.0.0.1', request.socket.localPort ?? 0),
       remoteAddress: request.socket.remoteAddress,
       httpVersion: request.raw.httpVersion,
     });

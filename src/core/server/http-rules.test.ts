@@ -12,6 +12,8 @@ test('--bind follows MapProxy: port alone means localhost, :port binds every int
     ['example.org:9000', 'example.org', 9000, 'example.org'],
     [':8081', '0.0.0.0', 8081, 'localhost'],
     ['[::1]:8082', '::1', 8082, '::1'],
+    // no brackets: all of it is the address (it was host ':' on port 1)
+    ['::1', '::1', 8080, '::1'],
   ];
   for (const [value, host, port, displayHost] of cases) {
     assert.deepEqual(parseBind(value), { host, port, displayHost }, String(value));

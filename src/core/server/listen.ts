@@ -1,6 +1,6 @@
 /** Listening on a `--bind` address with the error and URL conventions every serve command shares. */
 import type { FastifyInstance } from 'fastify';
-import type { BindAddress } from './bind.js';
+import { hostAndPort, type BindAddress } from './bind.js';
 import { ServerError } from './errors.js';
 
 /** Where a server ended up listening. */
@@ -17,12 +17,12 @@ export async function listenOn(server: FastifyInstance, bind: BindAddress): Prom
     await server.listen({ host: bind.host, port: bind.port });
   } catch (err) {
     throw new ServerError(
-      `cannot listen on ${bind.host}:${bind.port}: ${err instanceof Error ? err.message : String(err)}`,
+      `cannot listen on ${hostAndPort(bind.host, bind.port)}: ${err instanceof Error ? err.message : String(err)}`,
       'SERVER_LISTEN',
       { cause: err },
     );
   }
   const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : bind.port;
-  return { port, url: `http://${bind.displayHost}:${port}` };
+  return { port, url: `http://${hostAndPort(bind.displayHost, port)}` };
 }

@@ -9,6 +9,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterMetricsText, getLogger, PROCESSES_ENV } from '../../util/index.js';
+import { hostAndPort } from '../bind.js';
 import { ServerError } from '../errors.js';
 import { DRAIN, metricsRequestId, startFailure, type MetricsReply } from './messages.js';
 import { workerAllocatorEnv, workerNodeFlags } from './worker-flags.js';
@@ -271,7 +272,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
 
   return {
     role: 'primary',
-    url: `http://${options.displayHost}:${port}`,
+    url: `http://${hostAndPort(options.displayHost, port)}`,
     workerPids: () => [...current].map((w) => w.process.pid ?? 0),
     reload,
     close,

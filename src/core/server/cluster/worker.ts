@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { ConfigError, ConfigErrors } from '../../config/index.js';
 import { configureServerLogging, getLogger, joinMetricsCluster, LogConfigError } from '../../util/index.js';
+import { hostAndPort } from '../bind.js';
 import { answerClientError } from '../build-server.js';
 import { ServerError } from '../errors.js';
 import { useMetricsSource } from '../handle-request.js';
@@ -94,7 +95,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         // the cluster's words are "bind EADDRINUSE 127.0.0.1:8080"; serve-develop's listenOn's these
         reject(
           new ServerError(
-            `cannot listen on ${options.bind.host}:${String(options.bind.port)}: ${error.message}`,
+            `cannot listen on ${hostAndPort(options.bind.host, options.bind.port)}: ${error.message}`,
             'SERVER_LISTEN',
             {
               cause: error,
