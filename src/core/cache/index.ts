@@ -46,5 +46,5 @@ export { refreshLimitSeconds, parseRefreshTime, isStale, type RefreshBefore } fr
 export { formatExtension, formatMimeType, sniffFormat, storedTileFormat } from './tile-format.js';
 export { TileManager, type TileManagerOptions, type LoadTilesOptions } from './tile-manager.js';
 export { HotTiles, type HotTilesOptions } from './hot-tiles.js';
-export { stitchTiles, tilesToImage } from './stitch.js';
+export { loneTileImage, stitchTiles, tilesToImage } from './stitch.js';
 export { storedImage } from './image-ops.js';

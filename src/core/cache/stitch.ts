@@ -5,6 +5,7 @@
 import type { TileGrid } from '../grid/index.js';
 import {
   blankImage,
+  imageFromBytes,
   OPAQUE_WHITE,
   stitchImages,
   type ImageFormatOptions,
@@ -35,6 +36,15 @@ export function stitchTiles(
     gridSize,
     tileSize,
   );
+}
+
+/**
+ * A map's lone tile as MapProxy's TileMerger hands it on: its stored bytes, which a map needing
+ * no change passes out unchanged (ImageSource.as_buffer in their own format), with the pixels of
+ * the image it was encoded from when it was just created (as_image: not the quantised bytes').
+ */
+export function loneTileImage(tile: TileResult): ImageResult {
+  return imageFromBytes(tile.data, tile.format, { pixels: tile.image ?? null });
 }
 
 /**

@@ -25,14 +25,23 @@ class EncodedImage implements ImageResult {
   readonly #name: FormatName;
   /** Set while the bytes are not known to decode: what a failed decode rejects with. */
   readonly #unchecked: DecodeFailure | null;
+  /** The image the bytes were encoded from, whose pixels `raw()` gives (see `imageFromBytes`). */
+  readonly #pixels: ImageResult | null;
   #raw: Promise<RawImage> | null = null;
 
-  constructor(data: Buffer, name: FormatName, size: Size, unchecked: DecodeFailure | null) {
+  constructor(
+    data: Buffer,
+    name: FormatName,
+    size: Size,
+    unchecked: DecodeFailure | null,
+    pixels: ImageResult | null = null,
+  ) {
     this.#data = data;
     this.#name = name;
     this.size = size;
     this.format = mimeType(name);
     this.#unchecked = unchecked;
+    this.#pixels = pixels;
   }
 
   encode(options: ImageFormatOptions): Promise<Encoded> {
@@ -63,10 +72,11 @@ class EncodedImage implements ImageResult {
 
   /** The stored bytes when they are a PNG not decoded yet (for {@link decodeInto}). */
   get undecodedPng(): Buffer | null {
-    return this.#name === 'png' && this.#raw === null ? this.#data : null;
+    return this.#name === 'png' && this.#raw === null && this.#pixels === null ? this.#data : null;
   }
 
   raw(): Promise<RawImage> {
+    if (this.#pixels !== null) return (this.#raw ??= this.#pixels.raw());
     this.#raw ??= decodeToRaw(this.#data).then(
       (raw) => {
         if (raw.size[0] !== this.size[0] || raw.size[1] !== this.size[1]) {
@@ -200,12 +210,17 @@ export function encodedPilMode(image: ImageResult, transparent: boolean): PilMod
  * are no image of those formats or the header holds no size. `unchecked`: the bytes may still be
  * broken past their header (a source's answer whose user decodes it anyway): a failed decode then
  * rejects with what `unchecked` makes of the `ImageError`, and an encode to their own format
- * decodes them before it passes them on.
+ * decodes them before it passes them on. `pixels`: the image the bytes were encoded from (a tile
+ * just created, as MapProxy's ImageSource keeps it beside its buffer): `raw()` gives its pixels,
+ * not the (quantised, lossy) bytes' own, while an encode to the bytes' format gives the bytes.
  */
 export function imageFromBytes(
   data: Buffer,
   format?: string,
-  { unchecked = null }: { readonly unchecked?: DecodeFailure | null } = {},
+  {
+    unchecked = null,
+    pixels = null,
+  }: { readonly unchecked?: DecodeFailure | null; readonly pixels?: ImageResult | null } = {},
 ): ImageResult {
   const name = sniffFormat(data);
   if (name === null) {
@@ -214,7 +229,7 @@ export function imageFromBytes(
   }
   const size = headerSize(data, name);
   if (size === null) throw new ImageError(`unreadable ${name} header`, 'IMAGE_DECODE');
-  return new EncodedImage(data, name, size, unchecked);
+  return new EncodedImage(data, name, size, unchecked, pixels);
 }
 
 /**

@@ -3,7 +3,7 @@
  * `ResolutionConditional` for `use_direct_from_level`/`use_direct_from_res`): the tiles of the
  * chosen level, stitched, then cropped/scaled or reprojected into the requested bbox and SRS.
  */
-import { stitchTiles, type TileManager } from '../cache/index.js';
+import { loneTileImage, stitchTiles, type TileManager } from '../cache/index.js';
 import { affectedTiles, GridError, type AffectedTiles, type TileCoord } from '../grid/index.js';
 import { transformImage, type ImageResult, type ResamplingMethod } from '../image/index.js';
 import type { MapQuery } from '../source/index.js';
@@ -75,6 +75,21 @@ export class CacheMapLayer implements MapLayer {
     if (loaded.every((t) => t === null)) return null;
     const byKey = new Map(coords.map((c, i) => [`${c.x}/${c.y}`, loaded[i] ?? null]));
     const tiles = affected.tiles.map((c) => (c === null ? null : (byKey.get(`${c.x}/${c.y}`) ?? null)));
+    const lone = tiles.length === 1 ? tiles[0] : undefined;
+    // MapProxy's TileMerger hands a lone tile on as it is, and a map that needs no transformation
+    // is that tile: under TRANSPARENT=true (LayerMerger returns a lone layer then) its stored
+    // bytes go out unchanged (as_buffer), not quantised again from their pixels (a transparent
+    // PNG cache's tile lost 80 of its 256 colours). A map in another format is encoded from them.
+    if (query.transparent && lone !== undefined && lone !== null) {
+      const image = loneTileImage(lone);
+      const placed = await transformImage(
+        image,
+        { bbox: affected.bbox, srs: grid.srs },
+        { bbox: query.bbox, srs: query.srs, size: query.size },
+        { resampling: this.#resampling, lazy: true },
+      );
+      if (placed === image) return image;
+    }
     // 3. stitch, then crop/scale or reproject into the request (MapProxy TiledImage.transform)
     // an opaque cache's mosaic is white where a map reaches past the tiles (outside the grid,
     // within the layer's extent), as MapProxy's
@@ -82,7 +97,6 @@ export class CacheMapLayer implements MapLayer {
     // MapProxy TileMerger hands a lone tile on as it is: one read back as JPEG (of a mixed or jpeg
     // cache) is RGB even when the cache is transparent; one just created is still the source's
     // image (RGBA from a transparent source or an `rgba` band merge, even in an opaque cache)
-    const lone = tiles.length === 1 ? tiles[0] : undefined;
     const isLoneJpeg = lone?.format === 'image/jpeg' && lone.isCreated !== true;
     const isOpaque =
       isLoneJpeg || (lone?.isCreated === true ? !this.#manager.createsTilesWithAlpha : !this.isTransparent);
