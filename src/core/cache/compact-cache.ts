@@ -7,7 +7,7 @@
  * killed writer leaves the old index entry and never a broken tile. Writers of one bundle take a
  * proper-lockfile lock `<bundle base>.lock` (MapProxy's own `.lck` is an flock file we cannot share).
  */
-import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TileCoord } from '../grid/index.js';
@@ -15,6 +15,7 @@ import {
   ensureDirectory,
   isErrno,
   pollFor,
+  removeTree,
   tryLockFile,
   wakeOnEntry,
   writeFileAtomic,
@@ -383,7 +384,7 @@ export class CompactCache implements TileCache {
     if (limitSeconds !== 0) return 0;
     const directory = join(this.directory, `L${String(z).padStart(2, '0')}`);
     try {
-      await rm(directory, { recursive: true, force: true });
+      await removeTree(directory);
     } catch (error) {
       throw new CacheError(`could not remove ${directory}`, 'CACHE_WRITE', { cause: error, path: directory });
     }

@@ -2,9 +2,9 @@
  * Level-wise cleanup of a file cache (MapProxy `util/fs.py` `cleanup_directory`): files with
  * `mtime < limit` go, then empty directories; `limit` 0 removes the whole level directory.
  */
-import { lstat, readdir, rm, rmdir, unlink } from 'node:fs/promises';
+import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isErrno } from '../util/index.js';
+import { isErrno, removeTree } from '../util/index.js';
 
 /** Removes old files below `directory`; resolves with the number of files removed (or that would be). */
 export async function cleanupDirectory(
@@ -14,7 +14,7 @@ export async function cleanupDirectory(
 ): Promise<number> {
   if (limitSeconds === 0 && !dryRun) {
     const count = await countFiles(directory);
-    await rm(directory, { recursive: true, force: true });
+    await removeTree(directory);
     return count;
   }
   return cleanDir(directory, limitSeconds, dryRun);

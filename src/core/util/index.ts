@@ -61,6 +61,7 @@ export {
 } from './file-lock.js';
 export { watchDirectory, watchedDirectoryCount } from './directory-watch.js';
 export { ensureDirectory } from './make-directory.js';
+export { removeTree } from './remove-tree.js';
 export { writeFileAtomic, removeStaleTempFiles, type WriteModes } from './atomic-write.js';
 export { readFileWithMtime, type FileWithMtime } from './read-file-with-mtime.js';
 export { requireOnFirstUse } from './require-on-first-use.js';
