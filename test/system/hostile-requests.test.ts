@@ -3,10 +3,14 @@
  * requests keep being served. Expected answers were captured from MapProxy 1.15 on wms.yaml.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { test } from 'node:test';
+import { startServer } from '../../src/core/index.js';
 import { exceptionCode, startWmsProxy } from '../fixtures/wms/kit.js';
 import { copyFixture } from '../helpers/fixtures.js';
 import { startServe } from '../helpers/front-proxy.js';
+import { atTestEnd } from '../helpers/test-end.js';
 
 const MAP = '/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&STYLES=&FORMAT=image/png&SRS=EPSG:3857';
 const WORLD = 'BBOX=-20000000,-20000000,20000000,20000000';
@@ -74,4 +78,34 @@ test('serve workers answer an oversized request line in plain text, as the devel
   assert.equal(res.status, 431);
   assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8');
   assert.equal(await res.text(), 'request header fields too large');
+});
+
+test('a client sending its headers a byte at a time is cut off with 408 while others are served', async (t) => {
+  const configFile = await copyFixture(t, 'config/valid.yaml');
+  // the default gives a client 20 s for its headers; the check runs as often as the limit needs
+  const server = await startServer({
+    configFile,
+    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
+    clientLimits: { headersTimeoutMs: 500, requestTimeoutMs: 500 },
+  });
+  atTestEnd(t, () => server.close());
+  const socket = connect(server.port, '127.0.0.1');
+  socket.on('error', () => undefined); // a byte written as the server cuts the connection
+  let answer = '';
+  socket.setEncoding('latin1').on('data', (chunk: string) => (answer += chunk));
+  const closed = once(socket, 'close');
+  await once(socket, 'connect');
+  // a byte every 50 ms: Node's own limits (60 s, checked every 30 s) let all 90 through in 4.5 s
+  const request = `GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Slow: ${'a'.repeat(40)}\r\n\r\n`;
+  let sent = 0;
+  const trickle = setInterval(() => {
+    if (sent < request.length && !socket.destroyed) socket.write(request.charAt(sent++));
+  }, 50);
+  await closed;
+  clearInterval(trickle);
+  assert.match(answer, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+  assert.ok(sent < request.length, `cut off after ${String(sent)} of ${String(request.length)} bytes`);
+  const res = await fetch(`${server.url}/`);
+  assert.equal(res.status, 200);
+  await res.arrayBuffer();
 });

@@ -15,6 +15,7 @@ import type {
 } from 'fastify';
 import { getLogger } from '../util/index.js';
 import { hostAndPort } from './bind.js';
+import { applyClientLimits } from './client-limits.js';
 import { fastify } from './fastify-module.js';
 import {
   appOperations,
@@ -115,6 +116,7 @@ export function buildHttpServer(
     clientErrorHandler: answerClientError,
     ...(remembered === undefined ? {} : { serverFactory: rememberingServer(remembered) }),
   });
+  applyClientLimits(server.server);
   const answerPlain = (reply: FastifyReply, status: number): FastifyReply =>
     reply.code(status).header('Content-Type', PLAIN_TEXT).send(plainBody(status));
   // fastify's own refusals (a body over `bodyLimit`: 413) as plain text; anything else is a bug

@@ -7,6 +7,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { getLogger } from '../util/index.js';
 import type { BindAddress } from './bind.js';
 import { buildServer } from './build-server.js';
+import { applyClientLimits, type ClientLimits } from './client-limits.js';
 import { listenOn } from './listen.js';
 import type { AppLoader, LoadedApp } from '../app/index.js';
 
@@ -19,6 +20,8 @@ export interface RunServerOptions {
   readonly reload?: boolean;
   /** Error details in 500 bodies. */
   readonly debug?: boolean;
+  /** How long a client may take to send a request (default `DEFAULT_CLIENT_LIMITS`). */
+  readonly clientLimits?: ClientLimits;
 }
 
 /** What a reload attempt ended in: the new files, or the error that kept the old app. */
@@ -49,6 +52,7 @@ const RELOAD_DEBOUNCE_MS = 100;
 export async function runServer(options: RunServerOptions): Promise<RunningServer> {
   let loaded: LoadedApp = await options.loadApp(options.configFile);
   const server = buildServer(() => loaded.app, { debug: options.debug === true });
+  if (options.clientLimits !== undefined) applyClientLimits(server.server, options.clientLimits);
   const { port, url } = await listenOn(server, options.bind);
 
   const listeners = new Set<(outcome: ReloadOutcome) => void>();

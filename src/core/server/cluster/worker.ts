@@ -9,6 +9,7 @@ import { ConfigError, ConfigErrors } from '../../config/index.js';
 import { configureServerLogging, getLogger, joinMetricsCluster, LogConfigError } from '../../util/index.js';
 import { hostAndPort } from '../bind.js';
 import { answerClientError } from '../build-server.js';
+import { applyClientLimits } from '../client-limits.js';
 import { ServerError } from '../errors.js';
 import { useMetricsSource } from '../handle-request.js';
 import { loadTarget, type LoadedApplication } from './load-target.js';
@@ -90,6 +91,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     });
     // oversized headers and the like: plain text, as the development server answers them
     server.on('clientError', answerClientError);
+    applyClientLimits(server);
     await new Promise<void>((resolve, reject) => {
       const refused = (error: Error): void => {
         // the cluster's words are "bind EADDRINUSE 127.0.0.1:8080"; serve-develop's listenOn's these
