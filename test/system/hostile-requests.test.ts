@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { startServer } from '../../src/core/index.js';
 import { exceptionCode, startWmsProxy } from '../fixtures/wms/kit.js';
@@ -108,4 +110,32 @@ test('a client sending its headers a byte at a time is cut off with 408 while ot
   const res = await fetch(`${server.url}/`);
   assert.equal(res.status, 200);
   await res.arrayBuffer();
+});
+
+test('a dimension value too long for a cache directory name is refused without the cache path', async (t) => {
+  const { proxy, upstream } = await startWmsProxy(t);
+  // TIME on a cached layer makes a cache subtree per value, as in MapProxy; 300 bytes are no file name
+  const res = await fetch(
+    `${proxy.url}${MAP}&LAYERS=pattern&${WORLD}&WIDTH=256&HEIGHT=256&TIME=${'a'.repeat(300)}`,
+  );
+  const text = await res.text();
+  // it was "could not read tile (0, 0, 0) from <the cache's directory>/time-aaa.../00/000/000/000.png
+  // (ENAMETOOLONG: name too long)"; MapProxy 1.15 answers a bare 500 "internal error"
+  assert.equal(res.headers.get('content-type'), 'application/vnd.ogc.se_xml');
+  assert.match(
+    text,
+    /invalid dimension value for time: too long for a cache directory name \(305 bytes, at most 255\)/,
+  );
+  assert.ok(!text.includes(proxy.dir), text);
+  assert.equal(upstream.requests.length, 0);
+});
+
+test('a cache that cannot be locked or written is named to the client without its path', async (t) => {
+  const { proxy } = await startWmsProxy(t);
+  // base_dir ./cache_data is a plain file: the tile lock under it fails with ENOTDIR
+  await writeFile(join(proxy.dir, 'cache_data'), '');
+  const res = await fetch(`${proxy.url}${MAP}&LAYERS=pattern&${WORLD}&WIDTH=256&HEIGHT=256`);
+  const text = await res.text();
+  assert.match(text, /the cache \(ENOTDIR: not a directory\)/);
+  assert.ok(!text.includes(proxy.dir), text);
 });

@@ -103,3 +103,15 @@ test('rejects dimension values that would leave the cache directory', () => {
   }
   assert.equal(dimensionsPath({}), '');
 });
+
+test('rejects a dimension value whose directory name is longer than 255 bytes', () => {
+  assert.equal(dimensionsPath({ time: 'a'.repeat(250) }), `time-${'a'.repeat(250)}`);
+  // each part of a value with slashes is a directory of its own
+  assert.equal(dimensionsPath({ time: `${'a'.repeat(250)}/b` }), `time-${'a'.repeat(250)}/b`);
+  for (const value of ['a'.repeat(251), `x/${'a'.repeat(256)}`, 'é'.repeat(126)]) {
+    assert.throws(() => dimensionsPath({ time: value }), {
+      code: 'CACHE_INVALID_DIMENSION',
+      message: /too long for a cache directory name/,
+    });
+  }
+});

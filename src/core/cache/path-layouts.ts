@@ -38,10 +38,14 @@ function join(...parts: string[]): string {
   return parts.filter((p) => p !== '').join('/');
 }
 
+/** The longest file name of ext4, xfs, btrfs and tmpfs (NAME_MAX). */
+const MAX_FILE_NAME_BYTES = 255;
+
 /**
  * The dimension sub-path: `time`/`elevation` (any non-`dim_` key) sorted first, then `dim_*`
  * sorted; keys lower-cased (MapProxy `NoCaseMultiDict`). Throws `CacheError`
- * (`CACHE_INVALID_DIMENSION`) for values that would escape the cache directory.
+ * (`CACHE_INVALID_DIMENSION`) for values that would escape the cache directory or make a name
+ * longer than a file system allows.
  */
 export function dimensionsPath(dimensions: Dimensions | undefined): string {
   if (dimensions === undefined) return '';
@@ -55,7 +59,17 @@ export function dimensionsPath(dimensions: Dimensions | undefined): string {
       if (v === '' || v.split(/[/\\]/).some((part) => part === '..' || part === '') || v.includes('\0')) {
         throw new CacheError(`invalid dimension value ${k}=${JSON.stringify(v)}`, 'CACHE_INVALID_DIMENSION');
       }
-      return `${k}-${v}`;
+      const name = `${k}-${v}`;
+      // a longer name fails every read and write of the tile (ENAMETOOLONG), and that error named
+      // the cache's path to the client
+      const bytes = Math.max(...name.split('/').map((part) => Buffer.byteLength(part)));
+      if (bytes > MAX_FILE_NAME_BYTES) {
+        throw new CacheError(
+          `invalid dimension value for ${k}: too long for a cache directory name (${String(bytes)} bytes, at most ${String(MAX_FILE_NAME_BYTES)})`,
+          'CACHE_INVALID_DIMENSION',
+        );
+      }
+      return name;
     })
     .join('/');
 }

@@ -41,7 +41,19 @@ export function baseUrl(request: ServiceRequest): string {
  */
 export function toInternalError(error: unknown): OgcError {
   if (error instanceof ProxyError && /^(SOURCE|CACHE)_/.test(error.code)) {
-    return new OgcError(error.message, 'NoApplicableCode', { internal: true, cause: error });
+    return new OgcError(clientMessage(error), 'NoApplicableCode', { internal: true, cause: error });
   }
   throw error;
+}
+
+/**
+ * A source or cache error's message for the client: a cache error names the file it failed on
+ * (`path`) for the operator's log, which the client must not see (MapProxy answers an OSError
+ * with a bare 500 "internal error"); the file's place is taken by "the cache".
+ */
+export function clientMessage(error: ProxyError): string {
+  const { path } = error as { path?: unknown };
+  return typeof path === 'string' && path !== ''
+    ? error.message.replaceAll(path, 'the cache')
+    : error.message;
 }

@@ -16,7 +16,7 @@ import { MapBBoxError, type MapLayer } from '../../layer/index.js';
 import { SrsError, type Srs } from '../../srs/index.js';
 import { getLogger, ProxyError, type Size } from '../../util/index.js';
 import { OgcError } from '../errors.js';
-import { toInternalError } from '../responses.js';
+import { clientMessage, toInternalError } from '../responses.js';
 import type { MapParams } from './wms-request.js';
 import { renderLayers, type WmsLayerNode } from './wms-layer.js';
 
@@ -144,7 +144,7 @@ export async function renderMap(
         if (!(error instanceof ProxyError) || !/^(SOURCE|CACHE)_/.test(error.code)) throw error;
         if (context.onSourceErrors === 'raise') throw toInternalError(error);
         log.warn(`could not get map from layer: ${error.message}`);
-        errors.push(error.message);
+        errors.push(clientMessage(error));
       }
     }
   };
