@@ -337,10 +337,11 @@ function layerXml(node: WmsLayerNode, input: CapabilitiesInput, isRoot: boolean,
       if (range.maxRes !== null) parts.push(text('MinScaleDenominator', range.maxRes / 0.00028));
       if (range.minRes !== null) parts.push(text('MaxScaleDenominator', range.minRes / 0.00028));
     } else {
-      // ScaleHint is the diagonal resolution of a pixel
-      const min = range.maxRes === null ? 0 : range.maxRes * Math.SQRT2;
-      const max = range.minRes === null ? 'INF' : String(range.minRes * Math.SQRT2);
-      parts.push(`<ScaleHint min="${min}" max="${max}" />`);
+      // ScaleHint is the diagonal resolution of a pixel; MapProxy names only the bounds the range
+      // has (no min="0" for a layer with only min_res, no max="INF" for one with only max_res)
+      const min = range.maxRes === null ? '' : ` min="${String(range.maxRes * Math.SQRT2)}"`;
+      const max = range.minRes === null ? '' : ` max="${String(range.minRes * Math.SQRT2)}"`;
+      parts.push(`<ScaleHint${min}${max} />`);
     }
   }
   for (const child of node.children) parts.push(layerXml(child, input, false, depth + 1));
