@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import type { Rng } from './cases.js';
+import { makeRng, type Rng } from './cases.js';
 import { MAPPROXY_PYTHON } from './servers.js';
 
 const run = promisify(execFile);
@@ -183,7 +183,32 @@ export function generateConfig(rng: Rng): string {
       }),
     },
   };
+  // 6. options drawn after the rest, from the text so far: seeds drawn before they existed keep
+  //    their other choices
+  cacheOptions(config.caches as Record<string, Yaml>, makeRng(fnv1a(stringify(config))));
   return stringify(config);
+}
+
+/**
+ * Cache options users set that the draws above never make: `image: {transparent: true}` on a
+ * cache without an `image` section, GIF tiles, and a `request_format` of JPEG (an opaque answer,
+ * PIL mode RGB, under a transparent or paletted cache).
+ */
+function cacheOptions(caches: Record<string, Yaml>, rng: Rng): void {
+  for (const cache of Object.values(caches)) {
+    if (cache.format === undefined && rng.next() < 0.1) cache.format = 'image/gif';
+    if (cache.image === undefined && rng.next() < 0.25) cache.image = { transparent: true };
+    if (cache.format !== 'mixed' && cache.request_format === undefined && rng.next() < 0.15) {
+      cache.request_format = 'image/jpeg';
+    }
+  }
+}
+
+/** 32-bit FNV-1a of `text`'s UTF-16 code units. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }
 
 /**
