@@ -4,6 +4,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import {
   configureServerLogging,
+  logUnhandledRejections,
   parseBind,
   presentFailure,
   startServer,
@@ -32,7 +33,8 @@ export default class ServeDevelop extends Command {
     }),
     debug: Flags.boolean({ description: 'debug logging, and error details in 500 responses' }),
     'log-config': Flags.file({
-      description: 'Python logging ini file (create one with `create -t log-ini`); default: the console, request lines on stderr',
+      description:
+        'Python logging ini file (create one with `create -t log-ini`); default: the console, request lines on stderr',
     }),
   };
 
@@ -63,6 +65,8 @@ export default class ServeDevelop extends Command {
     }
     // werkzeug's line, on stderr as MapProxy's dev server writes it (its loggers go to stdout)
     this.logToStderr(`[info]  * Running on ${server.url}/ (Press CTRL+C to quit)`);
+    // a rejection nobody awaits is logged; Node would end the server (and every request in flight)
+    logUnhandledRejections();
     const stop = () => void server.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

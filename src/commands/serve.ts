@@ -5,6 +5,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import {
   configureServerLogging,
+  logUnhandledRejections,
   parseBind,
   presentFailure,
   serve,
@@ -60,6 +61,8 @@ export default class Serve extends Command {
     this.logToStderr(
       `* Running on ${server.url}/ with ${flags.workers} worker(s), pid ${process.pid} (SIGHUP reloads, SIGTERM stops)`,
     );
+    // a rejection nobody awaits is logged; Node would end the server (and every request in flight)
+    logUnhandledRejections();
     await server.closed;
   }
 }
