@@ -123,3 +123,20 @@ test('a refresh_before time that is no date is a configuration error at its seed
     assert.doesNotMatch(result.stdout, /2021-02-18/);
   }
 });
+
+test('a levels range written high to low is a configuration error at its seed.yaml key (exit 2)', async (t) => {
+  const dir = await fixtureDir(t);
+  // range(5, 3) seeded nothing in silence (MapProxy 1.15: an IndexError traceback)
+  await writeFile(
+    join(dir, 'reversed.yaml'),
+    'cleanups:\n  world:\n    caches: [world_cache]\n    levels:\n      from: 5\n      to: 2\n',
+  );
+  for (const command of [['seed', '--summary'], ['seed', '--dry-run'], ['check']]) {
+    const result = await runCommand([...command, '-f', 'mapproxy.yaml', '-s', 'reversed.yaml'], { cwd: dir });
+    assert.equal(result.code, 2, `${command.join(' ')}: ${result.stdout}`);
+    assert.match(
+      result.stderr,
+      /reversed\.yaml:5:7 cleanups\.world\.levels: from 5 is above to 2, which is no level; write the lower level first \(from: 2, to: 5\)/,
+    );
+  }
+});

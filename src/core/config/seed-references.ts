@@ -1,6 +1,6 @@
 /**
  * Reference stage for seed.yaml: task caches, grids and coverages must exist, as MapProxy's
- * seed/config.py demands when it builds the tasks.
+ * seed/config.py demands when it builds the tasks, and a `levels` range must hold a level.
  */
 import { didYouMean } from './did-you-mean.js';
 import { ConfigError, type ConfigPath, type SourcePosition } from './errors.js';
@@ -77,6 +77,15 @@ export function checkSeedReferences(
         error(
           [...base, 'caches'],
           'caches in same seed task require identical grids',
+          'CONFIG_INVALID_VALUE',
+        );
+      }
+      // range(5, 3) is no level: MapProxy 1.15 fails with an IndexError, we seeded nothing in silence
+      const levels = rec(t.levels);
+      if (typeof levels.from === 'number' && typeof levels.to === 'number' && levels.from > levels.to) {
+        error(
+          [...base, 'levels'],
+          `from ${String(levels.from)} is above to ${String(levels.to)}, which is no level; write the lower level first (from: ${String(levels.to)}, to: ${String(levels.from)})`,
           'CONFIG_INVALID_VALUE',
         );
       }
