@@ -30,3 +30,18 @@ for (const reference of cases) {
     }
   });
 }
+
+test('a --dpi of 0, below 0 or no number is refused naming the option (it printed inf)', async () => {
+  const invalidValue = await runCommand(['scales', 'abc']);
+  // MapProxy 1.15: 0 is a ZeroDivisionError traceback, -96 prints negative resolutions
+  for (const dpi of ['0', '-96', 'abc', 'inf', 'nan']) {
+    const result = await runCommand(['scales', `--dpi=${dpi}`, '100000']);
+    assert.equal(result.code, invalidValue.code, dpi);
+    assert.equal(result.stdout, '', dpi);
+    assert.match(
+      result.stderr,
+      new RegExp(`invalid --dpi '${dpi}': give the dots per inch, a number above 0`),
+      dpi,
+    );
+  }
+});

@@ -5,6 +5,7 @@
 // the pure scale math directly, not through grid/index.js: that one brings srs and proj4 (~0.1 s of start-up)
 import { OGC_DPI, resolutionToScale, scaleToResolution, type ResolutionUnit } from '../grid/scales.js';
 import { pyPercent } from '../util/index.js';
+import { ToolsError } from './errors.js';
 import {
   fillValues,
   parsePyFloat,
@@ -37,6 +38,27 @@ export interface ScalesOptions {
 }
 
 /**
+ * `-d/--dpi`: `OGC` or a number of dots per inch above 0. MapProxy 1.15 fails on 0 with a
+ * ZeroDivisionError traceback and prints negative resolutions for a negative value; we printed `inf`.
+ */
+function parseDpi(text: string): number {
+  if (text === 'OGC') return OGC_DPI;
+  let dpi = Number.NaN;
+  try {
+    dpi = parsePyFloat(text);
+  } catch {
+    // the message below names the option; Python's ("could not convert string to float") does not
+  }
+  if (!Number.isFinite(dpi) || dpi <= 0) {
+    throw new ToolsError(
+      `invalid --dpi '${text}': give the dots per inch, a number above 0 (e.g. 96), or OGC (0.28 mm pixels)`,
+      'TOOLS_INVALID_VALUE',
+    );
+  }
+  return dpi;
+}
+
+/**
  * Computes the table `mapproxy-util scales` prints and returns its lines (without newlines).
  * Resolutions are in map units (metres or degrees) per pixel. Values are sorted from the largest,
  * as MapProxy does. Throws `ToolsError` (`TOOLS_INVALID_VALUE`) for a value, DPI or level count
@@ -46,8 +68,7 @@ export function describeScales(options: ScalesOptions): string[] {
   const levelOption = options.levels ?? 1;
   let levels = typeof levelOption === 'number' ? levelOption : parsePyInt(levelOption, '-l');
   levels = Math.max(levels, options.values.length);
-  const dpiOption = options.dpi ?? 'OGC';
-  const dpi = dpiOption === 'OGC' ? OGC_DPI : parsePyFloat(dpiOption);
+  const dpi = parseDpi(options.dpi ?? 'OGC');
 
   // 1. values: stdin, --eval or plain floats; sorted largest first like MapProxy
   let values =
