@@ -40,7 +40,30 @@ export function encodePalettePng(job: PaletteJob): Buffer {
   const { quantized, transparentIndex } = paletted(job);
   return job.format === 'gif'
     ? encodeIndexedGif(job.width, job.height, quantized, transparentIndex)
-    : encodeIndexedPng(job.width, job.height, quantized);
+    : encodeIndexedPng(job.width, job.height, withPillowLength(quantized, pillowEntries(job, quantized)));
+}
+
+/**
+ * How many palette entries Pillow 9.4 writes to the PNG of MapProxy's quantised image. FASTOCTREE:
+ * `quantize` keeps `colors` entries of the palette, in its own mode, and the PNG writer counts
+ * that palette's bytes by 3: an RGBA palette (with alpha) of 16 colours goes out as 21 entries
+ * (seeding differential, seed 8: `image: {mode: RGBA, colors: 16}`), one of RGB as 16. Median cut
+ * (`convert('P', palette=ADAPTIVE)`) keeps Pillow's whole 256-entry palette.
+ */
+function pillowEntries(job: PaletteJob, quantized: Quantized): number {
+  if (job.colors <= 0) return quantized.palette.length / 4;
+  if (job.quantizer === 'mediancut') return 256;
+  return Math.max(1, Math.min(256, Math.floor((job.colors * (job.withAlpha ? 4 : 3)) / 3)));
+}
+
+/** `quantized` with `entries` palette entries: cut, or padded with opaque black (Pillow's unused entries). */
+function withPillowLength(quantized: Quantized, entries: number): Quantized {
+  const { palette } = quantized;
+  if (palette.length === entries * 4) return quantized;
+  const sized = new Uint8Array(entries * 4);
+  sized.set(palette.subarray(0, Math.min(palette.length, sized.length)));
+  for (let i = palette.length + 3; i < sized.length; i += 4) sized[i] = 255;
+  return { ...quantized, palette: sized };
 }
 
 function paletted(job: PaletteJob): Paletted {

@@ -35,10 +35,12 @@ export function encodeIndexedPng(
   { palette, indices, alphaPalette }: Quantized,
 ): Buffer {
   const entries = palette.length / 4;
+  // Pillow PngImagePlugin: a palette of up to 16 entries packs its indices in 4, 2 or 1 bits
+  const bits = entries <= 2 ? 1 : entries <= 4 ? 2 : entries <= 16 ? 4 : 8;
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
-  header.set([8, 3, 0, 0, 0], 8); // bit depth 8, palette, deflate, adaptive filters, no interlace
+  header.set([bits, 3, 0, 0, 0], 8); // bit depth, palette, deflate, adaptive filters, no interlace
   const rgb = new Uint8Array(entries * 3);
   let lastTranslucent = -1;
   for (let i = 0; i < entries; i++) {
@@ -47,10 +49,23 @@ export function encodeIndexedPng(
   }
   // each row is filter byte 0 (none) and its indices: palette images rarely gain from filters;
   // every byte is written (the buffer may hold the last encode's rows)
-  const rows = rowsBuffer((width + 1) * height);
+  const rowBytes = Math.ceil((width * bits) / 8);
+  const rows = rowsBuffer((rowBytes + 1) * height);
   for (let y = 0; y < height; y++) {
-    rows[y * (width + 1)] = 0;
-    rows.set(indices.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+    const at = y * (rowBytes + 1);
+    rows[at] = 0;
+    const row = indices.subarray(y * width, (y + 1) * width);
+    if (bits === 8) {
+      rows.set(row, at + 1);
+      continue;
+    }
+    // the leftmost pixel in the high bits; the last byte's unused low bits are zero
+    rows.fill(0, at + 1, at + 1 + rowBytes);
+    const perByte = 8 / bits;
+    for (let x = 0; x < width; x++) {
+      const byte = at + 1 + Math.floor(x / perByte);
+      rows[byte] = (rows[byte] as number) | ((row[x] as number) << (8 - bits * (1 + (x % perByte))));
+    }
   }
   const chunks = [pngChunk('IHDR', header), pngChunk('PLTE', rgb)];
   // Pillow PngImagePlugin: an RGBA palette's alphas all go out (a full palette of opaque entries
