@@ -5,6 +5,11 @@
  * difference and intersection, four grids, every file layout, compact v1/v2, mbtiles, sqlite,
  * geopackage, meta tiles, refresh_before/remove_before against a pre-filled cache, single-colour
  * links, seed_only sources, tile sources). Small levels keep a case at a few hundred tiles.
+ * With a second generator (`extra`), each case also draws what users write beyond that, layered
+ * over the same base draws: MultiPolygon GeoJSON, several WKT polygons, OGR sources (GeoPackage,
+ * shapefile, GeoJSON with `where`), expire_tiles files, coverages in EPSG:25832/3857, clipped source
+ * coverages, image mode/colors, `paletted: false`, `format: mixed`, more cleanups (every cache
+ * type, coverages, level lists with gaps), `-c` 2 and 4, and a run killed mid-way and continued.
  */
 import { stringify } from 'yaml';
 import type { Rng } from './cases.js';
@@ -25,6 +30,12 @@ export interface SeedCase {
    * tiles aged to 2001), so that refresh_before and cleanups meet existing tiles; null if none.
    */
   readonly prefill: string | null;
+  /** OGR data sources to write with ogr2ogr: target file (.gpkg, .shp) → GeoJSON of its features. */
+  readonly ogr: Readonly<Record<string, string>>;
+  /** `-c` of the seed runs (the pre-fill runs with 1). */
+  readonly concurrency: number;
+  /** Each side is SIGKILLed after this many upstream requests and finished with `--continue`; 0: no kill. */
+  readonly killAfter: number;
 }
 
 /** The aged tiles' and the `mtime` reference file's times (s since the epoch). */
@@ -79,9 +90,35 @@ function ring(rng: Rng, box: readonly [number, number, number, number]): [number
   return points;
 }
 
-/** One seeding case drawn from `rng`. */
-export function generateSeedCase(rng: Rng): SeedCase {
+/** Small boxes that do not touch, for polygons of one MultiPolygon (EPSG:4326). */
+const PARTS: readonly (readonly [number, number, number, number])[] = [
+  [5, 45, 9, 49],
+  [10, 50, 16, 55],
+  [-8, 36, -2, 42],
+  [20, 40, 26, 46],
+  [1, 51, 4, 58],
+];
+
+/** The web-mercator tile (origin north-west, as expire_tiles files count) of a point at level z. */
+function mercatorTile(lon: number, lat: number, z: number): [number, number] {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const rad = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  return [Math.min(n - 1, x), Math.min(n - 1, y)];
+}
+
+/** EPSG:25832 coordinates of a few EPSG:4326 boxes (by `cs2cs`), for coverages in the UTM SRS. */
+const UTM_BOXES: readonly (readonly [number, number, number, number])[] = [
+  [300000, 5000000, 800000, 6200000],
+  [400000, 5300000, 700000, 5800000],
+  [-200000, 4500000, 900000, 6000000],
+];
+
+/** One seeding case drawn from `rng`, and with `extra` the options beyond the base ones. */
+export function generateSeedCase(rng: Rng, extra?: Rng): SeedCase {
   const files: Record<string, string> = {};
+  const ogr: Record<string, string> = {};
   // 1. grids: two global ones, a UTM grid over a box, a geodetic grid with its origin upper left
   const grids: Yaml = {
     utm32: { srs: 'EPSG:25832', bbox: [...rng.pick(BOXES.slice(0, 2))], bbox_srs: 'EPSG:4326' },
@@ -102,13 +139,29 @@ export function generateSeedCase(rng: Rng): SeedCase {
       seed_only: sometimes(rng, 0.2, () => true),
     });
   }
+  // 2b. clipped source coverages (transparent outside the coverage in each tile), as a polygon
+  // file: MapProxy 1.15 fails every request of a clipped bbox coverage (flatten_to_polygons of None)
+  if (extra !== undefined) {
+    for (const [name, source] of Object.entries(sources) as [string, Yaml][]) {
+      const coverage = source.coverage as { bbox: number[] } | undefined;
+      if (coverage === undefined || extra.next() >= 0.5) continue;
+      const [minx, miny, maxx, maxy] = coverage.bbox;
+      files[`clip_${name}.wkt`] =
+        `POLYGON((${minx} ${miny}, ${maxx} ${miny}, ${maxx} ${maxy}, ${minx} ${maxy}, ${minx} ${miny}))\n`;
+      source.coverage = { datasource: `clip_${name}.wkt`, srs: 'EPSG:4326', clip: true };
+    }
+  }
   // 3. caches, each in one grid (file caches sometimes two), over every storage kind
   const caches: Yaml = {};
   const cacheGrids: Record<string, GridChoice[]> = {};
+  const sqliteCaches = new Set<string>();
+  const levelCleanupOnly = new Set<string>();
   const cacheCount = rng.int(1, 2);
   for (let i = 0; i < cacheCount; i++) {
     const name = `c${i}`;
     const kind = rng.pick(['file', 'file', 'compact', 'mbtiles', 'sqlite', 'geopackage']);
+    if (kind === 'sqlite') sqliteCaches.add(name);
+    if (kind === 'sqlite' || kind === 'mbtiles') levelCleanupOnly.add(name);
     const chosen = some(rng, GRIDS, 1, kind === 'file' ? 2 : 1);
     cacheGrids[name] = chosen;
     const cache: Yaml =
@@ -140,6 +193,24 @@ export function generateSeedCase(rng: Rng): SeedCase {
       cache,
     });
   }
+  // 3b. image options: mode and colors, format mixed, and globals.image.paletted false
+  const globals: Yaml = { cache: { base_dir: 'cache_data/' } };
+  if (extra !== undefined) {
+    for (const cache of Object.values(caches) as Yaml[]) {
+      const draw = extra.next();
+      if (draw < 0.15 && cache.format === undefined) {
+        cache.format = 'mixed';
+        cache.request_format = 'image/png';
+      } else if (draw < 0.45 && cache.format === undefined) {
+        cache.image = defined({
+          mode: extra.pick(['RGB', 'RGBA', 'P']),
+          colors: extra.pick([0, 16, 64, 256, undefined]),
+          transparent: sometimes(extra, 0.4, () => true),
+        });
+      }
+    }
+    if (extra.next() < 0.25) globals.image = { paletted: false };
+  }
   const layers = Object.keys(caches).map((name) => ({ name: `layer_${name}`, title: name, sources: [name] }));
   const mapproxy: Yaml = {
     services: { wms: { md: { title: 'seed' } }, tms: {} },
@@ -147,12 +218,12 @@ export function generateSeedCase(rng: Rng): SeedCase {
     caches,
     sources,
     grids,
-    globals: { cache: { base_dir: 'cache_data/' } },
+    globals,
   };
 
   // 4. coverages: boxes, GeoJSON and WKT polygon files, and their combinations
   const coverages: Yaml = {};
-  const leaf = (i: number): Yaml => {
+  const baseLeaf = (i: number): Yaml => {
     const box = rng.pick(BOXES);
     const kind = rng.pick(['bbox', 'bbox3857', 'geojson', 'wkt', 'wkt3857']);
     if (kind === 'bbox') return { bbox: [...box], srs: 'EPSG:4326' };
@@ -172,6 +243,82 @@ export function generateSeedCase(rng: Rng): SeedCase {
     const text = (projected ? points.map(mercator) : points).map(([x, y]) => `${x} ${y}`).join(', ');
     files[file] = `POLYGON((${text}))\n`;
     return { datasource: file, srs: projected ? 'EPSG:3857' : 'EPSG:4326' };
+  };
+  // 4b. what users write beyond that: drawn from `extra` after the base leaf's draws, so the base
+  // rng's sequence stays the one seeds without extras draw
+  const leaf = (i: number): Yaml => {
+    const base = baseLeaf(i);
+    if (extra === undefined || extra.next() >= 0.5) return base;
+    Reflect.deleteProperty(files, `cov${i}.geojson`);
+    Reflect.deleteProperty(files, `cov${i}.wkt`);
+    return extraLeaf(extra, i);
+  };
+  const extraLeaf = (x: Rng, i: number): Yaml => {
+    const kind = x.pick([
+      'multigeojson',
+      'multigeojson3857',
+      'wktlines',
+      'wktmulti',
+      'gpkg',
+      'shp',
+      'geojsonwhere',
+      'expire',
+      'bbox25832',
+    ]);
+    const parts = some(x, PARTS, 2, 3);
+    const rings = parts.map((box) => ring(x, box));
+    const feature = (points: [number, number][], name: string): Yaml => ({
+      type: 'Feature',
+      properties: { name },
+      geometry: { type: 'Polygon', coordinates: [points] },
+    });
+    const wktRing = (points: [number, number][]): string =>
+      `(${points.map(([a, b]) => `${a} ${b}`).join(', ')})`;
+    if (kind === 'multigeojson' || kind === 'multigeojson3857') {
+      const projected = kind === 'multigeojson3857';
+      const file = `cov${i}.geojson`;
+      files[file] = JSON.stringify({
+        type: 'Feature',
+        properties: {},
+        geometry: {
+          type: 'MultiPolygon',
+          coordinates: rings.map((r) => [projected ? r.map(mercator) : r]),
+        },
+      });
+      return { datasource: file, srs: projected ? 'EPSG:3857' : 'EPSG:4326' };
+    }
+    if (kind === 'wktlines' || kind === 'wktmulti') {
+      const file = `cov${i}.wkt`;
+      files[file] =
+        kind === 'wktlines'
+          ? rings.map((r) => `POLYGON(${wktRing(r)})\n`).join('')
+          : `MULTIPOLYGON(${rings.map((r) => `(${wktRing(r)})`).join(', ')})\n`;
+      return { datasource: file, srs: 'EPSG:4326' };
+    }
+    if (kind === 'gpkg' || kind === 'shp' || kind === 'geojsonwhere') {
+      const names = ['a', 'b', 'c'];
+      const collection = JSON.stringify({
+        type: 'FeatureCollection',
+        features: rings.map((r, k) => feature(r, names[k]!)),
+      });
+      const file = `cov${i}.${kind === 'geojsonwhere' ? 'geojson' : kind}`;
+      if (kind === 'geojsonwhere') files[file] = collection;
+      else ogr[file] = collection;
+      const where = kind === 'geojsonwhere' || x.next() < 0.5 ? `name = '${x.pick(['a', 'b'])}'` : undefined;
+      return defined({ datasource: file, where, srs: 'EPSG:4326' });
+    }
+    if (kind === 'expire') {
+      const file = `cov${i}.tiles`;
+      const z = x.int(3, 6);
+      const box = x.pick(BOXES);
+      const [x0, y0] = mercatorTile(box[0], box[3], z);
+      const [x1, y1] = mercatorTile(box[2], box[1], z);
+      const lines: string[] = [];
+      for (let n = x.int(1, 5); n > 0; n--) lines.push(`${z}/${x.int(x0, x1)}/${x.int(y0, y1)}`);
+      files[file] = lines.join('\n') + '\n';
+      return { expire_tiles: file };
+    }
+    return { bbox: [...x.pick(UTM_BOXES)], srs: 'EPSG:25832' };
   };
   const coverageCount = rng.int(1, 2);
   for (let i = 0; i < coverageCount; i++) {
@@ -247,7 +394,36 @@ export function generateSeedCase(rng: Rng): SeedCase {
       ...when,
     });
   }
+  // 5b. one more cleanup, over any cache type, often with a coverage and a level list with gaps
+  if (extra !== undefined && extra.next() < 0.4) {
+    wantsPrefill = true;
+    const cache = extra.pick(Object.keys(caches));
+    const grid = extra.pick(cacheGrids[cache]!);
+    cleanups.clean1 = defined({
+      caches: [cache],
+      grids: [grid.name],
+      coverages: sometimes(extra, 0.6, () => some(extra, Object.keys(coverages), 1, 2)),
+      levels: extra.pick([[0, 2], [1, 3], [2, 4], [0, 1, 3], [3]]),
+      ...extra.pick<Yaml>([
+        { remove_all: true },
+        { remove_before: { time: '2010-01-01T00:00:00' } },
+        { remove_before: { days: 1 } },
+        { remove_before: { mtime: 'reference.txt' } },
+      ]),
+    });
+  }
   files['reference.txt'] = 'the mtime reference of refresh_before/remove_before\n';
+  // 5c. with extras, no refresh_before on sqlite caches and no cleanup coverage on sqlite and
+  // mbtiles caches: MapProxy 1.15 stops its run at the first two and keeps the tiles in the third
+  // (docs/differences.md), which hides every later task of the case
+  if (extra !== undefined) {
+    const on =
+      (set: Set<string>) =>
+      (task: unknown): task is Yaml =>
+        set.has(((task as Yaml).caches as string[])[0]!);
+    for (const task of Object.values(seeds).filter(on(sqliteCaches))) delete task.refresh_before;
+    for (const task of Object.values(cleanups).filter(on(levelCleanupOnly))) delete task.coverages;
+  }
   const seedYaml = defined({
     coverages,
     seeds,
@@ -281,5 +457,8 @@ export function generateSeedCase(rng: Rng): SeedCase {
     seed: stringify(seedYaml),
     files,
     prefill: wantsPrefill ? stringify(prefill) : null,
+    ogr,
+    concurrency: extra === undefined ? 1 : extra.pick([1, 2, 2, 4]),
+    killAfter: extra !== undefined && extra.next() < 0.25 ? extra.int(1, 4) : 0,
   };
 }

@@ -1,17 +1,18 @@
 /**
  * Seeding differential (not part of npm test; needs MapProxy 1.15's mapproxy-seed, MapServer and
- * gdal_translate): `npm run diff:seed -- [--generate N] [--seed S] [--only I]… [--out DIR] [--keep]`.
- * Draws N seeding cases (seed-generate.ts) that MapProxy accepts, runs /usr/bin/mapproxy-seed
+ * gdal_translate, ogr2ogr): `npm run diff:seed -- [--generate N] [--seed S] [--only I]… [--out DIR]
+ * [--keep] [--base]`. Draws N seeding cases (seed-generate.ts; `--base`: without the extra options,
+ * as seeds 1-5 were drawn) that MapProxy accepts, runs /usr/bin/mapproxy-seed
  * and ours (`bin/dev.js seed`, the sources) on copies of each against one MapServer upstream
  * (a recording front per side), and compares the tiles written (keys, bytes, pixels by PSNR,
  * single-colour links, which file tiles a run rewrote) and the upstream requests.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cp, lutimes, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import sharp from 'sharp';
 import { makeRng } from './cases.js';
 import { describeSets, MIN_PSNR_DB, psnr } from './compare.js';
@@ -26,6 +27,7 @@ import {
 import { readTiles, type StoredTile } from './seed-tiles.js';
 import { startBackend, startFront, type Upstream } from './upstream.js';
 
+const execFileAsync = promisify(execFile);
 const MAPPROXY_SEED = process.env.MAPPROXY_SEED ?? '/usr/bin/mapproxy-seed';
 const OURS = fileURLToPath(new URL('../../bin/dev.js', import.meta.url));
 /** A case's runs take seconds; one that takes this long hangs. */
@@ -58,6 +60,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Runs only these cases of the seed (`--only 4`), drawn as a full run draws them. */
     only: { type: 'string', multiple: true },
+    /** Draws the base options only (no OGR/MultiPolygon/expire coverages, -c > 1, kills, image options). */
+    base: { type: 'boolean', default: false },
   },
 });
 
@@ -69,10 +73,11 @@ const backend = await startBackend(join(work, 'mapserver'));
 const results: CaseResult[] = [];
 try {
   const rng = makeRng(seed);
+  const extra = values.base ? undefined : makeRng(seed ^ 0x5eed5eed);
   const wanted = Number(values.generate);
   for (let attempt = 0, n = 0; n < wanted && attempt < wanted * 10; attempt++) {
-    const seedCase = generateSeedCase(rng);
-    const name = `seed-${seed}-${String(n).padStart(2, '0')}`;
+    const seedCase = generateSeedCase(rng, extra);
+    const name = `seed-${seed}-${String(n).padStart(2, '0')}${seedCase.concurrency > 1 ? `-c${seedCase.concurrency}` : ''}${seedCase.killAfter > 0 ? '-killed' : ''}`;
     if (!(await mapproxyAccepts(seedCase))) continue;
     n += 1;
     if (values.only !== undefined && !values.only.map(Number).includes(n - 1)) continue;
@@ -107,14 +112,33 @@ async function writeCase(dir: string, seedCase: SeedCase, upstream: string): Pro
   await writeFile(join(dir, 'seed.yaml'), seedCase.seed);
   if (seedCase.prefill !== null) await writeFile(join(dir, 'prefill.yaml'), seedCase.prefill);
   for (const [file, text] of Object.entries(seedCase.files)) await writeFile(join(dir, file), text);
+  for (const [file, geojson] of Object.entries(seedCase.ogr)) {
+    const from = join(dir, `${file}.features.json`);
+    await writeFile(from, geojson);
+    await execFileAsync('ogr2ogr', [
+      '-f',
+      file.endsWith('.shp') ? 'ESRI Shapefile' : 'GPKG',
+      join(dir, file),
+      from,
+    ]);
+  }
   await utimes(join(dir, 'reference.txt'), REFERENCE_TIME, REFERENCE_TIME);
 }
 
-function runSeedTool(side: Side, cwd: string, args: string[], seedFile = 'seed.yaml'): Promise<Outcome> {
+/** With `kill`, the run is SIGKILLed once `kill.requests()` has reached `kill.after` (polled). */
+function runSeedTool(
+  side: Side,
+  cwd: string,
+  args: string[],
+  seedFile = 'seed.yaml',
+  concurrency = 1,
+  kill?: { readonly after: number; readonly requests: () => number },
+): Promise<Outcome> {
+  const c = String(concurrency);
   const [command, argv] =
     side === 'mapproxy'
-      ? [MAPPROXY_SEED, ['-f', 'mapproxy.yaml', '-s', seedFile, '-c', '1', ...args]]
-      : [process.execPath, [OURS, 'seed', '-f', 'mapproxy.yaml', '-s', seedFile, '-c', '1', ...args]];
+      ? [MAPPROXY_SEED, ['-f', 'mapproxy.yaml', '-s', seedFile, '-c', c, ...args]]
+      : [process.execPath, [OURS, 'seed', '-f', 'mapproxy.yaml', '-s', seedFile, '-c', c, ...args]];
   return new Promise((resolve) => {
     // its own process group: mapproxy-seed's worker process can hang on a lock it inherited at
     // fork (seen: futex wait, the parent polling forever), and must go with its parent
@@ -127,8 +151,21 @@ function runSeedTool(side: Side, cwd: string, args: string[], seedFile = 'seed.y
       timedOut = true;
       process.kill(-child.pid!, 'SIGKILL');
     }, RUN_TIMEOUT_MS);
+    const poll =
+      kill === undefined
+        ? undefined
+        : setInterval(() => {
+            if (kill.requests() < kill.after) return;
+            clearInterval(poll);
+            try {
+              process.kill(-child.pid!, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          }, 5);
     child.once('close', (code) => {
       clearTimeout(timer);
+      clearInterval(poll);
       resolve({ code: timedOut ? TIMED_OUT : (code ?? 1), output, upstream: [] });
     });
   });
@@ -161,10 +198,37 @@ async function runCase(name: string, seedCase: SeedCase): Promise<CaseResult> {
     fronts.mapproxy.take();
     fronts.ours.take();
     const before = Date.now();
-    // 2. both seed
+    // 2. both seed; a killed case runs with --continue, is SIGKILLed after some upstream requests
+    // (its process group: MapProxy's workers too) and runs again with --continue
     const outcomes = {} as Record<Side, Outcome>;
     for (const side of ['mapproxy', 'ours'] as const) {
-      const outcome = await runSeedTool(side, dirs[side], []);
+      if (seedCase.killAfter > 0) {
+        const seen: string[] = [];
+        const requests = (): number => seen.push(...fronts[side].take());
+        const killed = await runSeedTool(
+          side,
+          dirs[side],
+          ['--continue'],
+          'seed.yaml',
+          seedCase.concurrency,
+          {
+            after: seedCase.killAfter,
+            requests,
+          },
+        );
+        requests();
+        const outcome = await runSeedTool(
+          side,
+          dirs[side],
+          ['--continue'],
+          'seed.yaml',
+          seedCase.concurrency,
+        );
+        const output = `--- killed run (exit ${killed.code}, ${seen.length} upstream requests)\n${killed.output}\n--- continued\n${outcome.output}`;
+        outcomes[side] = { ...outcome, output, upstream: [...seen, ...fronts[side].take()] };
+        continue;
+      }
+      const outcome = await runSeedTool(side, dirs[side], [], 'seed.yaml', seedCase.concurrency);
       outcomes[side] = { ...outcome, upstream: fronts[side].take() };
     }
     await writeFile(join(out, `${name}.mapproxy.log`), outcomes.mapproxy.output);
@@ -188,7 +252,8 @@ async function runCase(name: string, seedCase: SeedCase): Promise<CaseResult> {
     if (a.join('\n') !== b.join('\n')) {
       const onlyA = multisetMinus(a, b);
       const onlyB = multisetMinus(b, a);
-      classes[a.length === b.length ? 'upstream requests differ' : 'upstream request count'] = describeSets(
+      const label = a.length === b.length ? 'upstream requests differ' : 'upstream request count';
+      classes[seedCase.killAfter > 0 ? `${label} (killed and continued)` : label] = describeSets(
         `mapproxy ${a.length}, ours ${b.length}`,
         onlyA,
         onlyB,
