@@ -235,3 +235,24 @@ test('the configuration may be given as an argument instead of -f', async () => 
   assert.equal(none.code, 2);
   assert.match(none.stderr, /missing configuration: check mapproxy\.yaml \(or -f mapproxy\.yaml\)/);
 });
+
+test('a configuration file over 10 MB is refused before it is parsed, exit 2', async (t) => {
+  const dir = await makeTempDir(t);
+  // 11 MB of valid YAML: 70000 layers would take check over 10 s and a gigabyte (47 MB: 56 s, 2.6 GB)
+  const layer =
+    '  - name: l\n    title: a layer whose title makes it about 160 bytes long, as titles do\n    sources: [s]\n';
+  const yaml = `services:\n  demo:\nsources:\n  s: {type: debug}\nlayers:\n${layer.repeat(Math.ceil((11 * 1024 * 1024) / layer.length))}`;
+  await writeFile(join(dir, 'huge.yaml'), yaml);
+  for (const args of [
+    ['check', '-f', join(dir, 'huge.yaml')],
+    ['check', '-f', join(FIXTURES_DIR, 'config', 'valid.yaml'), '-s', join(dir, 'huge.yaml')],
+  ]) {
+    const result = await runCommand(args);
+    assert.equal(result.code, 2, result.stdout);
+    assert.match(
+      result.stderr,
+      /huge\.yaml: 11 MB is more than a configuration file may have \(10 MB\); is it the right file\? Split a larger configuration into files joined with base:/,
+    );
+    assertNoStack(result.stderr);
+  }
+});

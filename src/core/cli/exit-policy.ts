@@ -79,6 +79,7 @@ const KIND_OF: Readonly<Record<ErrorCode, FailureKind>> = {
   CONFIG_NOT_A_MAPPING: 'config',
   CONFIG_NOT_MAPPROXY: 'config',
   CONFIG_ALIAS_LIMIT: 'config',
+  CONFIG_FILE_TOO_LARGE: 'config',
   CONFIG_BASE_NOT_FOUND: 'config',
   CONFIG_BASE_CYCLE: 'config',
   CONFIG_TYPE: 'config',
@@ -172,24 +173,30 @@ function messageLines(error: ProxyError): string[] {
   const lines = errorLines(error.message);
   // wms-capabilities: what the server answered instead of capabilities, as MapProxy shows it
   const document = (error as { document?: unknown }).document;
-  if (typeof document === 'string') lines.push('Received document:', '-'.repeat(80), document, '-'.repeat(80));
+  if (typeof document === 'string')
+    lines.push('Received document:', '-'.repeat(80), document, '-'.repeat(80));
   return lines;
 }
 
 /** MapProxy's own words where our output is its captured output (grids). */
-function mapproxyWording(error: ProxyError, command: string): Pick<FailureReport, 'stdout' | 'stderr'> | null {
+function mapproxyWording(
+  error: ProxyError,
+  command: string,
+): Pick<FailureReport, 'stdout' | 'stderr'> | null {
   if (command !== 'grids') return null;
   // MapProxy's words for a missing file only: a directory or an unreadable file is not "No such file"
   const missing =
     error instanceof ConfigErrors
       ? error.errors.find((e) => e.code === 'CONFIG_FILE_NOT_FOUND' && e.detail === 'file not found')
       : undefined;
-  if (missing !== undefined) return { stdout: [], stderr: [`ERROR:  No such file or directory: '${resolve(missing.file)}'`] };
+  if (missing !== undefined)
+    return { stdout: [], stderr: [`ERROR:  No such file or directory: '${resolve(missing.file)}'`] };
   if (error instanceof ConfigError || error instanceof ConfigErrors) {
     return { stdout: [], stderr: [...messageLines(error), 'ERROR: invalid configuration (see above)'] };
   }
   // grids.py prints these two on stdout
-  if (error.code === 'TOOLS_UNKNOWN_GRID' || error.code === 'TOOLS_OPTION_CONFLICT') return { stdout: [error.message], stderr: [] };
+  if (error.code === 'TOOLS_UNKNOWN_GRID' || error.code === 'TOOLS_OPTION_CONFLICT')
+    return { stdout: [error.message], stderr: [] };
   return null;
 }
 
@@ -204,7 +211,9 @@ export function failureReport(error: unknown, command: string): FailureReport | 
   const wording = mapproxyWording(error, command);
   if (wording !== null) return { kind, exitCode, ...wording };
   const stderr = messageLines(error);
-  const hint = HINTS[error.code]?.(command) ?? (kind === 'usage' ? `see \`mapproxy-util ${command} --help\`` : undefined);
+  const hint =
+    HINTS[error.code]?.(command) ??
+    (kind === 'usage' ? `see \`mapproxy-util ${command} --help\`` : undefined);
   if (hint !== undefined) stderr.push(`hint: ${hint}`);
   return { kind, exitCode, stdout: [], stderr };
 }

@@ -3,7 +3,7 @@
  * YAML 1.1 like MapProxy's PyYAML (yes/no booleans, `<<` merge keys); timestamps stay strings.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import {
   isAlias,
   isMap,
@@ -193,10 +193,32 @@ export function parseYaml(text: string, file: string): YamlFileResult {
   return { root, warnings };
 }
 
-/** Reads and parses `file`; a missing file throws `ConfigErrors` with `CONFIG_FILE_NOT_FOUND`. */
+/**
+ * The largest YAML file read, in bytes. Parsing costs about 1.2 s of CPU and 60 MB per MB (the
+ * yaml package: about half of `check`'s time; a 47 MB configuration of 100000 layers, caches and
+ * sources took `check` 56 s and 2.6 GB, MapProxy 24 s and 0.9 GB): a file this large is more
+ * likely the wrong file than a configuration, and a real one can be split with `base:`.
+ */
+export const MAX_YAML_FILE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Reads and parses `file`; a missing file throws `ConfigErrors` with `CONFIG_FILE_NOT_FOUND`, one
+ * larger than `MAX_YAML_FILE_BYTES` with `CONFIG_FILE_TOO_LARGE`.
+ */
 export async function readYamlFile(file: string): Promise<YamlFileResult> {
   let text: string;
   try {
+    const size = (await stat(file)).size;
+    if (size > MAX_YAML_FILE_BYTES) {
+      throw new ConfigErrors([
+        new ConfigError(
+          'CONFIG_FILE_TOO_LARGE',
+          { file, line: 0, column: 0 },
+          [],
+          `${megabytes(size)} MB is more than a configuration file may have (${megabytes(MAX_YAML_FILE_BYTES)} MB); is it the right file? Split a larger configuration into files joined with base:`,
+        ),
+      ]);
+    }
     text = decodeYaml(await readFile(file), file);
   } catch (err) {
     if (err instanceof ConfigErrors) throw err;
@@ -207,6 +229,10 @@ export async function readYamlFile(file: string): Promise<YamlFileResult> {
     ]);
   }
   return parseYaml(text, file);
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 }
 
 /**
