@@ -89,8 +89,12 @@ END
   );
   await writeFile(join(dir, 'mapserver.conf'), 'CONFIG\n  ENV\n    MS_MAP_PATTERN "^/"\n  END\nEND\n');
   const cleanups: (() => unknown)[] = [];
-  // the helper takes a TestContext only to register its cleanup
-  const context = { after: (fn: () => unknown) => cleanups.push(fn) } as unknown as TestContext;
+  // the helper takes a TestContext only to register its cleanup (an after hook, and its signal's
+  // abort since 1b0b15f: a signal that never aborts)
+  const context = {
+    after: (fn: () => unknown) => cleanups.push(fn),
+    signal: new AbortController().signal,
+  } as unknown as TestContext;
   const server = await startMapServer(context, mapfile);
   return {
     url: server.url,
