@@ -153,6 +153,9 @@ export async function passedThroughHasAlpha({ image, opaque }: MergeLayer): Prom
   // a paletted PNG is RGBA in PIL when its layer is transparent (ImageSource.as_image converts it)
   if (image.format === 'image/png') return pilColorLength(image, opaque !== true) === 4;
   if (image.format !== null) return image.format !== 'image/jpeg';
+  // pixels MapProxy holds in RGB: a mode RGB sub image's canvas, an RGB answer reprojected, an RGB
+  // mosaic (see withPilColorLength)
+  if (PIL_MODES.get(image) === 'RGB') return false;
   if (opaque !== true || SUB_IMAGES.has(image) || ANSWERS.has(image)) return true;
   // known without its pixels: a lazy resampling then still resamples and encodes in one task
   if (isKnownOpaque(image)) return false;

@@ -5,7 +5,12 @@
  */
 import { loneTileImage, stitchTiles, type TileManager } from '../cache/index.js';
 import { affectedTiles, GridError, type AffectedTiles, type TileCoord } from '../grid/index.js';
-import { transformImage, type ImageResult, type ResamplingMethod } from '../image/index.js';
+import {
+  transformImage,
+  withPilColorLength,
+  type ImageResult,
+  type ResamplingMethod,
+} from '../image/index.js';
 import type { MapQuery } from '../source/index.js';
 import { MapBBoxError } from './errors.js';
 import { renderWithinExtent } from './limit-to-extent.js';
@@ -93,14 +98,24 @@ export class CacheMapLayer implements MapLayer {
     // 3. stitch, then crop/scale or reproject into the request (MapProxy TiledImage.transform)
     // an opaque cache's mosaic is white where a map reaches past the tiles (outside the grid,
     // within the layer's extent), as MapProxy's
-    const stitched = await stitchTiles(tiles, affected.gridSize, grid.tileSize, this.isTransparent);
+    // (MapProxy's create_image: `mode: RGB` wins over a transparency the cache has from its
+    // sources, so such a cache's mosaic is RGB too: white there, and a tile's transparent pixels,
+    // pasted without their alpha, show their colour, e.g. a source's transparent_color)
+    const { mode } = this.#manager.imageOptions;
+    const rgbCanvas = mode === 'RGB' || (mode !== 'RGBA' && !this.isTransparent);
+    const stitched = await stitchTiles(
+      tiles,
+      affected.gridSize,
+      grid.tileSize,
+      this.isTransparent && mode !== 'RGB',
+    );
     // MapProxy TileMerger hands a lone tile on as it is: one read back as JPEG (of a mixed or jpeg
     // cache) is RGB even when the cache is transparent; one just created is still the source's
     // image (RGBA from a transparent source or an `rgba` band merge, even in an opaque cache)
     const isLoneJpeg = lone?.format === 'image/jpeg' && lone.isCreated !== true;
     const isOpaque =
-      isLoneJpeg || (lone?.isCreated === true ? !this.#manager.createsTilesWithAlpha : !this.isTransparent);
-    return transformImage(
+      isLoneJpeg || (lone?.isCreated === true ? !this.#manager.createsTilesWithAlpha : rgbCanvas);
+    const image = await transformImage(
       stitched,
       { bbox: affected.bbox, srs: grid.srs },
       { bbox: query.bbox, srs: query.srs, size: query.size },
@@ -108,6 +123,8 @@ export class CacheMapLayer implements MapLayer {
       // resampled when first needed, so that a map's 8-bit PNG encode runs in the same thread task
       { resampling: this.#resampling, opaque: isOpaque, lazy: true },
     );
+    // an RGB mosaic is encoded as RGB (a palette without alpha also under TRANSPARENT=true)
+    return isOpaque ? withPilColorLength(image, 3) : image;
   }
 }
 
