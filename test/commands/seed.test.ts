@@ -140,3 +140,27 @@ test('a levels range written high to low is a configuration error at its seed.ya
     );
   }
 });
+
+test('levels none of which the grid has are an error at the key, exit 2 (MapProxy 1.15: IndexError)', async (t) => {
+  const dir = await fixtureDir(t);
+  // GLOBAL_WEBMERCATOR has levels 0-19: these planned a task of no level and seeded nothing
+  await writeFile(
+    join(dir, 'beyond.yaml'),
+    'seeds:\n  deep:\n    caches: [world_cache]\n    levels:\n      from: 25\n',
+  );
+  await writeFile(
+    join(dir, 'listed.yaml'),
+    'seeds:\n  deep:\n    caches: [world_cache]\n    levels: [20, 30]\n',
+  );
+  for (const file of ['beyond.yaml', 'listed.yaml']) {
+    for (const command of [['seed', '--summary'], ['seed'], ['check']]) {
+      const result = await runCommand([...command, '-f', 'mapproxy.yaml', '-s', file], { cwd: dir });
+      assert.equal(result.code, 2, `${file} ${command.join(' ')}: ${result.stdout}`);
+      assert.match(
+        result.stderr,
+        /\.yaml:\d+:\d+ seeds\.deep\.levels: no level of grid GLOBAL_WEBMERCATOR \(levels 0-19\) is in levels of seed task 'deep'/,
+        `${file} ${command.join(' ')}`,
+      );
+    }
+  }
+});

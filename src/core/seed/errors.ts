@@ -18,9 +18,11 @@ export type SeedErrorCode = (typeof SEED_ERROR_CODES)[number];
 /** A seed run that cannot start: unknown task names, unreadable coverages, a broken progress file. */
 export class SeedError extends ProxyError {
   declare readonly code: SeedErrorCode;
-  // narrows `code` to the codes above, so a code outside the catalogue does not compile
-  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
-  constructor(message: string, code: SeedErrorCode, options?: { cause?: unknown }) {
+  /** The key of the seed.yaml task the problem is at (`levels`), when it is one key's. */
+  readonly key: string | undefined;
+  // `code` narrowed to the codes above, so a code outside the catalogue does not compile
+  constructor(message: string, code: SeedErrorCode, options?: { cause?: unknown; key?: string }) {
     super(message, code, options);
+    this.key = options?.key;
   }
 }

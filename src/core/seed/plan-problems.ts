@@ -10,8 +10,9 @@ import { SeedError } from './errors.js';
 import { planSeed } from './plan.js';
 
 /**
- * The refusals of planning each task, at `seeds.<name>.refresh_before`/`cleanups.<name>.remove_before`
- * (the time limits they concern) or the task. Coverage problems are left out: check reports them
+ * The refusals of planning each task, at the key they name (`levels`), at
+ * `seeds.<name>.refresh_before`/`cleanups.<name>.remove_before` (the time limits they concern) or
+ * the task. Coverage problems are left out: check reports them
  * itself. Touches no tile; reads only an `mtime` file a time limit names.
  */
 export async function seedPlanProblems(
@@ -38,8 +39,9 @@ export async function seedPlanProblems(
     } catch (error) {
       if (error instanceof ConfigError || error instanceof ConfigErrors) continue;
       if (!(error instanceof SeedError) && !(error instanceof CacheError)) throw error;
-      const path =
-        seed.locate([section, name, limitKey]) === undefined ? [section, name] : [section, name, limitKey];
+      // at the key the refusal names (`levels`), else at the time limit planning refused
+      const key = error instanceof SeedError && error.key !== undefined ? error.key : limitKey;
+      const path = seed.locate([section, name, key]) === undefined ? [section, name] : [section, name, key];
       errors.push(configErrorAt(seed, path, error.message, 'CONFIG_INVALID_VALUE', { cause: error }));
     }
   }

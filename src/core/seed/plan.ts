@@ -2,7 +2,13 @@
  * Seed planning (MapProxy `seed/config.py` `SeedConfiguration`/`CleanupConfiguration`): which
  * cache, grid, levels, coverage and time limit each task has. No tile is touched here.
  */
-import { LevelCache, refreshLimitSeconds, type RefreshBefore, type TileCache, type TileManager } from '../cache/index.js';
+import {
+  LevelCache,
+  refreshLimitSeconds,
+  type RefreshBefore,
+  type TileCache,
+  type TileManager,
+} from '../cache/index.js';
 import type { SeedConfig, TimeSpecConfig } from '../config/index.js';
 import { createBBoxCoverage, transformCoverage, type Coverage, createMultiCoverage } from '../grid/index.js';
 import { SeedError } from './errors.js';
@@ -91,7 +97,7 @@ function toRefreshBefore(spec: TimeSpecConfig): RefreshBefore {
 
 /**
  * Plans the selected tasks. Rejects with `SeedError` (`SEED_UNKNOWN_TASK`; `SEED_INVALID_OPTION`
- * for a `remove_before` on a cache without timestamps), whatever
+ * for a `remove_before` on a cache without timestamps, or levels none of which the grid has), whatever
  * `context.coverage` throws, and `CacheError` (`CACHE_INVALID_OPTION`) for unusable time limits.
  */
 export async function planSeed(context: PlanContext, selection: TaskSelection = {}): Promise<SeedPlan> {
@@ -137,8 +143,19 @@ export async function planSeed(context: PlanContext, selection: TaskSelection = 
         if (manager === undefined) continue;
         const { grid } = manager;
         const inGrid =
-          area === null ? createBBoxCoverage({ bbox: grid.bbox, srs: grid.srs }) : transformCoverage(area, grid.srs);
+          area === null
+            ? createBBoxCoverage({ bbox: grid.bbox, srs: grid.srs })
+            : transformCoverage(area, grid.srs);
         const levels = taskLevels(conf, grid);
+        if (levels.length === 0) {
+          // MapProxy 1.15 fails with an IndexError on such a task; we seeded nothing in silence
+          const key = conf.levels === undefined ? 'resolutions' : 'levels';
+          throw new SeedError(
+            `no level of grid ${gridName} (levels 0-${String(grid.resolutions.length - 1)}) is in ${key} of ${kind} task '${name}'`,
+            'SEED_INVALID_OPTION',
+            { key },
+          );
+        }
         let taskLimit = limitSeconds;
         const { cache } = manager;
         if (kind === 'cleanup' && !cache.supportsTimestamps && cache.removeLevelTilesBefore !== undefined) {
@@ -172,7 +189,12 @@ export async function planSeed(context: PlanContext, selection: TaskSelection = 
   };
 
   const seedNames = selected(selection.seeds, selection.cleanups, Object.keys(seedConfig.seeds), 'seed');
-  const cleanupNames = selected(selection.cleanups, selection.seeds, Object.keys(seedConfig.cleanups), 'cleanup');
+  const cleanupNames = selected(
+    selection.cleanups,
+    selection.seeds,
+    Object.keys(seedConfig.cleanups),
+    'cleanup',
+  );
   const seeds = (await Promise.all(seedNames.map((n) => build('seed', n)))).flat();
   const cleanups = (await Promise.all(cleanupNames.map((n) => build('cleanup', n)))).flat();
   return { seeds, cleanups, notes };
