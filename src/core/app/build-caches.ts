@@ -40,6 +40,7 @@ import { cacheBackend, cacheMetaSize } from './cache-backends.js';
 import { cacheSourceExtent } from './cache-extent.js';
 import { cacheTransparency } from './cache-transparency.js';
 import { hotTilesOf } from './hot-tiles-config.js';
+import { cacheSourceTileLimit } from './max-tile-limit.js';
 import { createTileLocks } from './lock-backends.js';
 
 /** The TileManagers of every cache, by cache name and then grid name. */
@@ -224,7 +225,7 @@ function sourceList(
         tileManager: manager,
         tiledOnly,
         extent: cacheSourceExtent(context.loaded, source, grid, context.grids),
-        maxTileLimit: loaded.config.globals.cache.max_tile_limit,
+        maxTileLimit: cacheSourceTileLimit(loaded, source, managers.size),
       });
     }
     const built =

@@ -4,7 +4,7 @@
  * the info sources (legends: `legend-sources.ts`), `min_res`/`max_res` the layer's range.
  */
 import type { TileManager } from '../cache/index.js';
-import type { CacheConfig, LayerConfig, LoadedConfig, WmsSourceConfig } from '../config/index.js';
+import type { LayerConfig, LoadedConfig, WmsSourceConfig } from '../config/index.js';
 import type { TileGrid } from '../grid/index.js';
 import {
   CacheMapLayer,
@@ -23,6 +23,7 @@ import { wmsInfoSource, wmsSourceOptions } from './info-sources.js';
 import { layerLegendSources } from './legend-sources.js';
 import { arcgisInfoSource } from './arcgis-info.js';
 import { cacheExtent, sourceCoverageExtent, unionExtent } from './cache-extent.js';
+import { cacheMaxTileLimit } from './max-tile-limit.js';
 import type { CacheRegistry } from './build-caches.js';
 
 export interface WmsLayerDeps {
@@ -180,16 +181,6 @@ function cacheLayer(deps: WmsLayerDeps, name: string, manager: TileManager, sour
     maxTileLimit: cacheMaxTileLimit(deps.loaded, cache),
     direct,
   });
-}
-
-/**
- * The cache's own `max_tile_limit`, else `globals.cache.max_tile_limit`: MapProxy's cache layers read
- * both (`get_value('max_tile_limit', conf, global_key=...)`), although its spec, and so ours, warns
- * about the cache's key as unknown.
- */
-function cacheMaxTileLimit(loaded: LoadedConfig, cache: CacheConfig | undefined): number {
-  const own = (cache as { readonly max_tile_limit?: unknown } | undefined)?.max_tile_limit;
-  return typeof own === 'number' ? own : loaded.config.globals.cache.max_tile_limit;
 }
 
 /** MapProxy `MapExtent(coverage.bbox, coverage.srs)`: the bounds of any coverage form, else the world. */
