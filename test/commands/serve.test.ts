@@ -1,12 +1,17 @@
 /** `mapproxy-util serve` and `serve-multiapp-develop`: exit codes and messages; serving is in test/system. */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCommand } from '../helpers/cli.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CLI_ARGV, runCommand } from '../helpers/cli.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 import { startServe } from '../helpers/front-proxy.js';
+import { childPids, isRunning } from '../helpers/processes.js';
+import { atTestEnd } from '../helpers/test-end.js';
 
 test('serve: a broken configuration exits 2 before any worker starts', async () => {
   const result = await runCommand([
@@ -116,4 +121,32 @@ test('serve and serve-develop: an IPv6 address is written in brackets, in messag
     assert.match(served.url, /^http:\/\/\[::1\]:\d+$/, command);
     assert.equal((await fetch(`${served.url}/`)).status, 200, command);
   }
+});
+
+test('serve: SIGTERM while the workers start stops them, then the primary ends by the signal', async (t) => {
+  const child = spawn(
+    process.execPath,
+    [...CLI_ARGV, 'serve', join(FIXTURES_DIR, 'config', 'valid.yaml'), '-w', '2', '-b', '127.0.0.1:0'],
+    { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  atTestEnd(t, () => child.kill('SIGKILL'));
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exit = once(child, 'exit');
+  // the first worker forked: a worker takes a few hundred ms to load the configuration and listen
+  let workers: number[] = [];
+  while (workers.length === 0 && child.exitCode === null) {
+    workers = await childPids(child.pid ?? 0);
+    if (workers.length === 0) await delay(5);
+  }
+  assert.ok(workers.length > 0, output);
+  child.kill('SIGTERM');
+  const [code, signal] = (await exit) as [number | null, NodeJS.Signals | null];
+  // as without a handler (a service manager sees a stop), but with no worker left behind: they
+  // were orphans that died on the closed channel with an EPIPE trace
+  assert.deepEqual({ code, signal }, { code: null, signal: 'SIGTERM' }, output);
+  for (const pid of workers) assert.equal(await isRunning(pid), false, `worker ${String(pid)} still runs`);
+  assert.match(output, /stopping: SIGTERM before the workers listened/);
+  assert.doesNotMatch(output, /EPIPE|Running on/);
 });

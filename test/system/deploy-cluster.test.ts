@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { copyFixture } from '../helpers/fixtures.js';
 import { startServe } from '../helpers/front-proxy.js';
+import { childPids } from '../helpers/processes.js';
 import { deferred, solidPng, startUpstream } from '../helpers/upstream.js';
 
 const CONCURRENCY = 4;
@@ -47,20 +48,6 @@ async function loadLoop(
     }),
   );
   return result;
-}
-
-/** Pids of the `serve` processes whose parent is `pid` (the primary's workers, not tsx's esbuild), from /proc. */
-async function childPids(pid: number): Promise<number[]> {
-  const children: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // "pid (comm) state ppid ...": comm may hold spaces, so split after its closing parenthesis
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (ppid === pid && argv.includes('serve')) children.push(Number(entry));
-  }
-  return children.sort((a, b) => a - b);
 }
 
 /**

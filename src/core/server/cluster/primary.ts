@@ -122,6 +122,11 @@ function answerMetrics(worker: Worker, message: unknown): void {
   );
 }
 
+/** Never settles: the start was stopped by a signal, which ends the process once the workers are gone. */
+function untilTheSignalEndsUs(): Promise<never> {
+  return new Promise<never>(() => undefined);
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -213,15 +218,40 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
     return gone;
   };
 
-  const first = Array.from({ length: options.workers }, () => fork());
+  // a stop signal before the workers listen stops them, then ends the primary by that same signal,
+  // as it would have ended without a handler: no worker is left behind (each died writing an EPIPE
+  // trace on the dead primary's channel) and a service manager sees a stop, not a failure
+  let first: Worker[] = [];
+  const startup: { stoppedBy: NodeJS.Signals | null } = { stoppedBy: null };
+  const onStopWhileStarting = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    startup.stoppedBy = signal;
+    log.info(`stopping: ${signal} before the workers listened`);
+    void Promise.all(first.map(discard)).then(() => {
+      stopListening();
+      process.kill(process.pid, signal);
+    });
+  };
+  const stopListening = (): void => {
+    process.off('SIGTERM', onStopWhileStarting);
+    process.off('SIGINT', onStopWhileStarting);
+  };
+  process.on('SIGTERM', onStopWhileStarting);
+  process.on('SIGINT', onStopWhileStarting);
+  first = Array.from({ length: options.workers }, () => fork());
   let port: number;
   try {
     [port] = (await Promise.all(first.map(listening))) as [number];
   } catch (error) {
+    if (startup.stoppedBy !== null) return untilTheSignalEndsUs();
+    stopListening();
     stopping = true;
     for (const worker of first) worker.process.kill('SIGTERM');
     throw error;
   }
+  if (startup.stoppedBy !== null) return untilTheSignalEndsUs();
+  stopListening();
 
   log.info(`serving on port ${port} with ${options.workers} worker(s), primary pid ${process.pid}`);
   let reloading: Promise<void> = Promise.resolve();
