@@ -124,30 +124,34 @@ export async function runTask(task: PlannedTask, options: RunTaskOptions): Promi
     }
     const id = sequence++;
     open.set(id, path);
-    await pool.submit(job.run, (error) => {
-      if (error === null) {
-        open.delete(id);
-        stats.metaTiles += 1;
-        if (task.kind === 'seed') stats.tiles += job.tiles;
-        else stats.removed += job.tiles;
-      } else {
-        // failed jobs keep the resume point, so --continue tries them again
-        stats.failures.push({ coord, message: message(error) });
-        options.onEvent({ type: 'failure', task: taskInfo(task), coord, message: message(error) });
-      }
-      emitProgress(task, options, stats, started, fraction, level);
-      void checkpoint(false).catch(() => undefined);
-    }, (retry) => {
-      // MapProxy exp_backoff prints each retry ("Retry in N seconds ... Retries left: N")
-      options.onEvent({
-        type: 'retry',
-        task: taskInfo(task),
-        coord,
-        retriesLeft: retry.retriesLeft,
-        delaySeconds: retry.delayMs / 1000,
-        message: message(retry.error),
-      });
-    });
+    await pool.submit(
+      job.run,
+      (error) => {
+        if (error === null) {
+          open.delete(id);
+          stats.metaTiles += 1;
+          if (task.kind === 'seed') stats.tiles += job.tiles;
+          else stats.removed += job.tiles;
+        } else {
+          // failed jobs keep the resume point, so --continue tries them again
+          stats.failures.push({ coord, message: message(error) });
+          options.onEvent({ type: 'failure', task: taskInfo(task), coord, message: message(error) });
+        }
+        emitProgress(task, options, stats, started, fraction, level);
+        void checkpoint(false).catch(() => undefined);
+      },
+      (retry) => {
+        // MapProxy exp_backoff prints each retry ("Retry in N seconds ... Retries left: N")
+        options.onEvent({
+          type: 'retry',
+          task: taskInfo(task),
+          coord,
+          retriesLeft: retry.retriesLeft,
+          delaySeconds: retry.delayMs / 1000,
+          message: message(retry.error),
+        });
+      },
+    );
   };
 
   await walkTiles({
@@ -194,11 +198,14 @@ async function planJob(
   const { manager } = task;
   const limit = task.limitSeconds;
   if (task.kind === 'cleanup') {
-    // MapProxy is_stale: stored, and int(mtime) <= limit (work_on_metatiles=False: every tile)
+    // MapProxy is_stale: stored, and int(mtime) <= limit (work_on_metatiles=False: every tile).
+    // A limit of 0 (remove_all) takes every stored tile: MapProxy's walk compares mtime < 0 and
+    // removes none (a cleanup with a coverage, or of whole levels of a reverse_tms cache; of a
+    // quadkey cache its level-directory cleanup fails)
     const stale: TileCoord[] = [];
     for (const tile of tilesOf(coord)) {
       const timestampMs = await manager.cache.tileTimestamp(tile);
-      if (timestampMs !== null && isStale(timestampMs, limit ?? 0)) stale.push(tile);
+      if (timestampMs !== null && (limit === 0 || isStale(timestampMs, limit ?? 0))) stale.push(tile);
     }
     if (stale.length === 0) return null;
     return { tiles: stale.length, run: () => manager.removeTiles(stale) };
