@@ -150,3 +150,24 @@ test('serve: SIGTERM while the workers start stops them, then the primary ends b
   assert.match(output, /stopping: SIGTERM before the workers listened/);
   assert.doesNotMatch(output, /EPIPE|Running on/);
 });
+
+test('serve: SIGTERM during a reload stops the new worker too, and the primary ends', async (t) => {
+  const serve = await startServe(t, [join(FIXTURES_DIR, 'config', 'valid.yaml'), '-w', '1']);
+  const primary = serve.child.pid ?? 0;
+  const [old] = await childPids(primary);
+  const exit = once(serve.child, 'exit');
+  serve.child.kill('SIGHUP');
+  // the reload's new worker forked, not yet listening
+  let workers: number[] = [];
+  while (workers.length < 2) {
+    workers = await childPids(primary);
+    if (workers.length < 2) await delay(5);
+  }
+  serve.child.kill('SIGTERM');
+  // it was left serving, and the primary waited for it for good
+  const ended = await Promise.race([exit.then(() => true), delay(20_000).then(() => false)]);
+  assert.ok(ended, `the primary still runs after 20 s:\n${serve.output()}`);
+  for (const pid of workers) assert.equal(await isRunning(pid), false, `worker ${String(pid)} still runs`);
+  assert.ok(old !== undefined && workers.includes(old));
+  assert.match(serve.output(), /reload ended by the stop/);
+});

@@ -139,6 +139,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
   /** Workers that listen and serve: always `options.workers` of them once started. */
   const current = new Set<Worker>();
   const retiring = new Set<Worker>();
+  /** Forked and not yet listening (a first start, a reload's or a crash's replacement). */
+  const starting = new Set<Worker>();
   const listeningSince = new Map<Worker, number>();
   let stopping = false;
   /** Consecutive replacement workers that could not start (or died at once): the backoff step. */
@@ -157,13 +159,17 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
     worker.on('message', (message: unknown) => {
       answerMetrics(worker, message);
     });
+    starting.add(worker);
     worker.once('listening', () => {
+      // a worker that comes up after a stop began stays in `starting`, which the stop ends
       if (stopping) return;
+      starting.delete(worker);
       current.add(worker);
       listeningSince.set(worker, Date.now());
       log.info(`worker ${worker.process.pid ?? '?'} started`);
     });
     worker.on('exit', (code, signal) => {
+      starting.delete(worker);
       const wasCurrent = current.delete(worker);
       if (stopping || retiring.delete(worker) || !wasCurrent) return;
       const quick = Date.now() - (listeningSince.get(worker) ?? 0) < QUICK_DEATH_MS;
@@ -262,13 +268,17 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
       log.info(`reloading ${current.size} workers`);
       const old = [...current];
       const gone: Promise<void>[] = [];
+      let stopped = false;
       for (const worker of old) {
-        if (stopping) break;
+        stopped = stopping;
+        if (stopped) break;
         const next = fork();
         try {
           await listening(next);
         } catch (error) {
           await discard(next);
+          stopped = stopping;
+          if (stopped) break;
           log.error(`reload failed: ${messageOf(error)}; keeping ${String(current.size)} workers`);
           await Promise.all(gone);
           return;
@@ -276,7 +286,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
         gone.push(retire(worker));
       }
       await Promise.all(gone);
-      log.info('reload finished');
+      log.info(stopped ? 'reload ended by the stop' : 'reload finished');
     });
     return reloading;
   };
@@ -286,7 +296,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
     if (!stopping) {
       stopping = true;
       log.info('stopping: draining all workers');
-      await Promise.all([...current, ...retiring].map(retire));
+      // a reload's new worker may be starting: stopped too, or it serves on with nobody to stop it
+      await Promise.all([...[...current, ...retiring].map(retire), ...[...starting].map(discard)]);
       process.off('SIGHUP', onHup);
       process.off('SIGTERM', onStop);
       process.off('SIGINT', onStop);
