@@ -55,14 +55,28 @@ export function layersForRequest(params: MapParams, srs: Srs, context: GetMapCon
   for (const name of params.layers) {
     const node = context.layers.get(name);
     if (node === undefined) continue;
-    const named = renderLayers(node, params.bbox, params.size, srs);
-    if (named.some(([, layers]) => layers.some((layer) => layer.isOpaqueFor?.(query) === true))) {
-      drawn = new Map();
-    }
+    // MapProxy renders_query: only a layer that renders the query can hide the ones before it
+    if (node.resRange !== null && !node.resRange.contains(params.bbox, params.size, srs)) continue;
+    if (isOpaqueFor(node, query)) drawn = new Map();
     // a Map keeps a key's first place when it is set again, as Python's dict
-    for (const [drawer, layers] of named) drawn.set(drawer, layers);
+    for (const [drawer, layers] of renderLayers(node, params.bbox, params.size, srs))
+      drawn.set(drawer, layers);
   }
   return [...drawn.values()].flat();
+}
+
+/**
+ * MapProxy `is_opaque` of a requested layer: a layer's own map layers; a group's children, also
+ * when it draws its own sources instead of them (WMSGroupLayer asks `self.layers`, not `this`), so
+ * a group with sources of its own over an opaque child hides the layers before it and draws only
+ * its own (generated differential gen-13-06: MapProxy 1 upstream request, we made 5).
+ */
+function isOpaqueFor(
+  node: WmsLayerNode,
+  query: Parameters<NonNullable<MapLayer['isOpaqueFor']>>[0],
+): boolean {
+  if (node.children.length > 0) return node.children.some((child) => isOpaqueFor(child, query));
+  return node.mapLayers.some((layer) => layer.isOpaqueFor?.(query) === true);
 }
 
 /**
