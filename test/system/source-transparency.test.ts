@@ -1,8 +1,11 @@
 /**
  * A WMS or mapserver source's transparency is MapProxy's `image_opts.transparent`: its
- * `image.transparent` when set, else `req.transparent`. A GetMap skips the layers below one that
- * is opaque for the map (MapProxy `is_opaque`), so the key decides which upstreams are asked; a
- * cache over transparent sources stores transparent tiles.
+ * `image.transparent` when set, else `req.transparent`. An ArcGIS source's is a top-level
+ * `transparent`, else `image.transparent` (SourceConfiguration.image_opts; both outside MapProxy's
+ * arcgis spec, which only warns): its `req.transparent` goes to the server but does not make it
+ * transparent. A GetMap skips the layers below one that is opaque for the map (MapProxy
+ * `is_opaque`, an ArcGISSource's too), so the key decides which upstreams are asked; a cache over
+ * transparent sources stores transparent tiles.
  */
 import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
@@ -12,17 +15,39 @@ import sharp from 'sharp';
 import { startServer } from '../../src/core/index.js';
 import { copyFixture, FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 import { needs } from '../helpers/system-programs.js';
-import { solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
+import { pixelAt, solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
 
-async function start(t: TestContext) {
-  const answer = (request: UpstreamRequest) =>
-    solidPng([0, 0, 200, 128], [Number(request.query.get('width')), Number(request.query.get('height'))]);
-  const upstream = await startUpstream(t, { '/bottom': answer, '/top1': answer, '/top2': answer });
-  const dir = await makeTempDir(t, 'wms-source-transparent-');
+/** A 50%-alpha blue PNG of the requested size (WMS width/height or ArcGIS size). */
+function answer(request: UpstreamRequest) {
+  const [width = 0, height = 0] = (request.query.get('size') ?? '').split(',').map(Number);
+  const size: [number, number] =
+    width > 0 ? [width, height] : [Number(request.query.get('width')), Number(request.query.get('height'))];
+  return solidPng([0, 0, 200, 128], size);
+}
+
+/** A server of the configuration `yaml` makes of its upstream's URL and its directory. */
+async function start(
+  t: TestContext,
+  paths: readonly string[],
+  yaml: (upstream: string, dir: string) => string,
+) {
+  const upstream = await startUpstream(t, Object.fromEntries(paths.map((path) => [path, answer])));
+  const dir = await makeTempDir(t, 'source-transparent-');
   const configFile = join(dir, 'mapproxy.yaml');
-  await writeFile(
+  await writeFile(configFile, yaml(upstream.url, dir));
+  const server = await startServer({
     configFile,
-    `
+    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
+  });
+  t.after(() => server.close());
+  return { url: server.url, upstream };
+}
+
+const startWms = (t: TestContext) =>
+  start(
+    t,
+    ['/bottom', '/top1', '/top2'],
+    (upstream) => `
 services:
   wms:
     md: {title: transparency}
@@ -33,27 +58,69 @@ layers:
 sources:
   bottom:
     type: wms
-    req: {url: '${upstream.url}/bottom', layers: b}
+    req: {url: '${upstream}/bottom', layers: b}
   top1:
     type: wms
-    req: {url: '${upstream.url}/top1', layers: t, transparent: true}
+    req: {url: '${upstream}/top1', layers: t, transparent: true}
     image: {transparent: false}
   top2:
     type: wms
-    req: {url: '${upstream.url}/top2', layers: t}
+    req: {url: '${upstream}/top2', layers: t}
     image: {transparent: true}
 `,
   );
-  const server = await startServer({
-    configFile,
-    bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
-  });
-  t.after(() => server.close());
-  return { url: server.url, upstream };
-}
 
-async function upstreamsAskedFor(t: TestContext, layers: string): Promise<string[]> {
-  const { url, upstream } = await start(t);
+/**
+ * MapProxy 1.15 by hand (mapproxy-util serve-develop on this configuration, a Python upstream
+ * logging each path and answering like `answer`): LAYERS=bottom,arc_req asked
+ * /arcreq/MapServer/export only, bottom,arc_top and bottom,arc_img asked /bottom and the export;
+ * the TMS tile 1/0/0 of the cache over arc_img has alpha 128 at (0,0), of that over arc_req 255.
+ */
+const startArcgis = (t: TestContext) =>
+  start(
+    t,
+    ['/bottom', '/arcreq/MapServer/export', '/arctop/MapServer/export', '/arcimg/MapServer/export'],
+    (upstream, dir) => `
+services:
+  wms:
+    md: {title: arcgis transparency}
+  tms: {}
+layers:
+  - {name: bottom, title: bottom, sources: [bottom]}
+  - {name: arc_req, title: req.transparent, sources: [arc_req]}
+  - {name: arc_top, title: transparent, sources: [arc_top]}
+  - {name: arc_img, title: image.transparent, sources: [arc_img]}
+  - {name: arc_img_cached, title: cache over image.transparent, sources: [arc_img_cache]}
+  - {name: arc_req_cached, title: cache over req.transparent, sources: [arc_req_cache]}
+caches:
+  arc_img_cache: {grids: [GLOBAL_WEBMERCATOR], sources: [arc_img]}
+  arc_req_cache: {grids: [GLOBAL_WEBMERCATOR], sources: [arc_req]}
+sources:
+  bottom:
+    type: wms
+    req: {url: '${upstream}/bottom', layers: b}
+  arc_req:
+    type: arcgis
+    req: {url: '${upstream}/arcreq/MapServer', transparent: true}
+  arc_top:
+    type: arcgis
+    transparent: true
+    req: {url: '${upstream}/arctop/MapServer'}
+  arc_img:
+    type: arcgis
+    image: {transparent: true}
+    req: {url: '${upstream}/arcimg/MapServer'}
+globals:
+  cache: {base_dir: '${join(dir, 'cache_data')}'}
+`,
+  );
+
+async function upstreamsAskedFor(
+  t: TestContext,
+  server: (t: TestContext) => ReturnType<typeof start>,
+  layers: string,
+): Promise<string[]> {
+  const { url, upstream } = await server(t);
   const res = await fetch(
     `${url}/service?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=${layers}&STYLES=` +
       '&SRS=EPSG:3857&BBOX=0,0,1000000,1000000&WIDTH=64&HEIGHT=64&FORMAT=image/png&TRANSPARENT=true',
@@ -64,11 +131,11 @@ async function upstreamsAskedFor(t: TestContext, layers: string): Promise<string
 }
 
 test('image.transparent: false makes a source opaque whatever req.transparent says: the layer below is not requested', async (t) => {
-  assert.deepEqual(await upstreamsAskedFor(t, 'bottom,opaque_top'), ['/top1']);
+  assert.deepEqual(await upstreamsAskedFor(t, startWms, 'bottom,opaque_top'), ['/top1']);
 });
 
 test('image.transparent: true makes a source transparent without req.transparent: the layer below is requested too', async (t) => {
-  assert.deepEqual(await upstreamsAskedFor(t, 'bottom,transparent_top'), ['/bottom', '/top2']);
+  assert.deepEqual(await upstreamsAskedFor(t, startWms, 'bottom,transparent_top'), ['/bottom', '/top2']);
 });
 
 test(
@@ -114,3 +181,27 @@ test(
     assert.equal(data[3], 0);
   },
 );
+
+test('req.transparent does not make an arcgis source transparent: the layer below is not requested', async (t) => {
+  assert.deepEqual(await upstreamsAskedFor(t, startArcgis, 'bottom,arc_req'), ['/arcreq/MapServer/export']);
+});
+
+test('a top-level transparent or image.transparent makes an arcgis source transparent: the layer below is requested too', async (t) => {
+  for (const [layer, path] of [
+    ['arc_top', '/arctop/MapServer/export'],
+    ['arc_img', '/arcimg/MapServer/export'],
+  ] as const) {
+    assert.deepEqual(await upstreamsAskedFor(t, startArcgis, `bottom,${layer}`), [path, '/bottom']);
+  }
+});
+
+test('a cache over an arcgis source is transparent by its image.transparent, not by req.transparent', async (t) => {
+  const { url } = await startArcgis(t);
+  const alphaAt00 = async (layer: string) => {
+    const res = await fetch(`${url}/tms/1.0.0/${layer}/EPSG3857/1/0/0.png`);
+    assert.equal(res.status, 200, layer);
+    return (await pixelAt(Buffer.from(await res.arrayBuffer()), 0, 0))[3];
+  };
+  assert.equal(await alphaAt00('arc_img_cached'), 128);
+  assert.equal(await alphaAt00('arc_req_cached'), 255);
+});

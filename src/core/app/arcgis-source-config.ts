@@ -16,8 +16,16 @@ export interface ArcgisSourceConfig {
     readonly featureinfo_return_geometries?: boolean;
   };
   readonly supported_srs?: readonly string[];
-  /** Of its image options only `resampling_method` (a `supported_srs` reprojection) is used. */
-  readonly image?: { readonly resampling_method?: string };
+  /**
+   * Outside MapProxy's arcgis spec (it warns) but read by its image_opts, as `image.transparent`:
+   * wins over it; neither is sent to the server.
+   */
+  readonly transparent?: boolean;
+  /**
+   * Of its image options `resampling_method` (a `supported_srs` reprojection) and `transparent`
+   * (outside MapProxy's spec too) are used.
+   */
+  readonly image?: { readonly resampling_method?: string; readonly transparent?: boolean };
   readonly concurrent_requests?: number;
   readonly seed_only?: boolean;
   readonly min_res?: number;

@@ -226,7 +226,9 @@ function arcgisSource(
     srs: { preferredSrcProj: globals.srs.preferred_src_proj },
     concurrentRequests: conf.concurrent_requests ?? globals.http.concurrent_requests,
     concurrentRequestsLockDir: globals.cache.lock_dir,
-    transparent: conf.req.transparent === true,
+    // MapProxy's SourceConfiguration.image_opts: a top-level `transparent`, else image.transparent;
+    // req.transparent goes to the server only (an ArcGIS source with just that is opaque)
+    transparent: conf.transparent ?? conf.image?.transparent ?? false,
     resampling: sourceResampling(
       loaded,
       name.split(':')[0] ?? name,

@@ -42,10 +42,18 @@ function sourceTransparency(source: SourceConfig): Transparency {
       return null;
     case 'mapnik':
     case 'arcgis':
+      // SourceConfiguration.image_opts, as for tile sources (an arcgis req.transparent does not count)
+      return typeof source.transparent === 'boolean' ? source.transparent : imageTransparency(source.image);
     case 'ogcapitiles':
     case 'ogcapimaps':
       return typeof source.transparent === 'boolean' ? source.transparent : null;
   }
+}
+
+/** `image.transparent` of a source section whose `image` the schema does not type. */
+function imageTransparency(image: unknown): Transparency {
+  if (typeof image !== 'object' || image === null || !('transparent' in image)) return null;
+  return typeof image.transparent === 'boolean' ? image.transparent : null;
 }
 
 /** WMSSourceConfiguration.image_opts: `transparent_color` forces true, else `image.transparent`, else `req.transparent`. */

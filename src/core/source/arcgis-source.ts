@@ -33,12 +33,14 @@ export function createArcgisSource(options: ArcgisSourceOptions): MapSource {
     http: { ...options.http, method: 'GET' },
     mapUrl: (params) => arcgisExportUrl(url, options.req, params),
   });
-  // everything but `combinedWith`
+  // everything but `combinedWith`; MapProxy's ArcGISSource is a WMSSource, `is_opaque` included
+  // (it hides the layers below an opaque one in a GetMap)
   return {
     name: wms.name,
     isTransparent: wms.isTransparent,
     tileGrid: wms.tileGrid,
     opacity: wms.opacity ?? null,
+    isOpaqueFor: (query) => wms.isOpaqueFor?.(query) ?? false,
     getMap: (query, getMapOptions) => wms.getMap(query, getMapOptions),
   };
 }
