@@ -11,37 +11,10 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import sharp from 'sharp';
 import { runSeed } from '../../src/core/index.js';
+import { bands } from '../helpers/band-upstream.js';
 import { makeTempDir } from '../helpers/fixtures.js';
-import { startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
-
-const COLOURS = [
-  [200, 30, 30],
-  [30, 160, 60],
-  [40, 60, 200],
-  [230, 200, 40],
-  [120, 40, 140],
-  [20, 20, 20],
-  [250, 250, 250],
-] as const;
-
-/** capture.py's image: seven colour bands over the left three quarters, the rest transparent. */
-function bands(request: UpstreamRequest): Promise<Buffer> {
-  const width = Number(request.query.get('width'));
-  const height = Number(request.query.get('height'));
-  const data = Buffer.alloc(width * height * 4);
-  const banded = Math.floor((width * 3) / 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < banded; x++) {
-      const colour = COLOURS[(Math.floor((x * 7) / banded) + Math.floor(y / 64)) % 7]!;
-      data.set([...colour, 255], (y * width + x) * 4);
-    }
-  }
-  return sharp(data, { raw: { width, height, channels: 4 } })
-    .png()
-    .toBuffer();
-}
+import { startUpstream } from '../helpers/upstream.js';
 
 /** The tiles MapProxy 1.15 wrote (capture.py): sha256, IHDR bit depth, PLTE entries. */
 const MAPPROXY_TILES = {

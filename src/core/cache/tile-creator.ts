@@ -472,12 +472,23 @@ export class TileCreator {
  * as it is: FASTOCTREE on RGB (no tRNS chunk) also in a transparent cache, and Pillow's GIF
  * writer takes the RGB path (median cut). Quantised with alpha, a JPEG source's PNG tiles were
  * 29.9 dB from MapProxy's with a tRNS chunk it does not write, its GIF tiles 24.5 dB.
+ * And the other way round: in a transparent cache of `mode: RGB` an answer with an alpha band
+ * (RGBA, or P, which quantize converts to RGBA) keeps it, as the tile is cut from the answer, not
+ * drawn on create_image's RGB canvas (seeding differential seed 10, `image: {mode: RGB, colors:
+ * 64, transparent: true}`: MapProxy wrote an RGBA palette, we 64 opaque entries).
  */
 function tileEncodeOptions(
   options: ImageFormatOptions,
   answer: Pick<SourceAnswer, 'pilMode'>,
 ): ImageFormatOptions {
-  if (answer.pilMode !== 'RGB' || (!options.transparent && options.mode !== 'RGBA')) return options;
+  const { pilMode } = answer;
+  if (pilMode === null) return options;
+  if (pilMode !== 'RGB') {
+    // (only when transparent: an opaque cache's unquantised tiles keep their rule, see keepsAlpha)
+    if (!options.transparent || options.mode !== 'RGB') return options;
+    return { ...options, mode: pilMode === 'RGBA' ? 'RGBA' : null };
+  }
+  if (!options.transparent && options.mode !== 'RGBA') return options;
   return { ...options, transparent: false, mode: options.mode === 'RGBA' ? 'RGB' : options.mode };
 }
 

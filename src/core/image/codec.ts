@@ -76,8 +76,11 @@ export async function encodeRaw(
     throw new ImageError(`cannot encode to unknown format ${options.format}`, 'IMAGE_FORMAT');
   }
   let name: FormatName;
-  let keepAlpha = keepsAlpha(options);
   let colors = paletteColors(options);
+  // as runEncoder: png with colors > 0 and gif with colors set are quantised (mixed: when png)
+  const quantised =
+    requested === 'gif' ? options.colors > 0 : (requested === 'png' || requested === 'mixed') && colors > 0;
+  let keepAlpha = keepsAlpha(options, quantised);
   if (requested === 'mixed') {
     // MapProxy: png when any pixel is transparent; jpeg (no palette, no alpha) otherwise
     if (hasTransparency(raw)) {
@@ -114,14 +117,20 @@ export function palettePngParams(options: ImageFormatOptions): {
 } | null {
   const colors = paletteColors(options);
   if (formatName(options.format) !== 'png' || colors <= 0) return null;
-  return { colors, withAlpha: keepsAlpha(options), quantizer: options.quantizer ?? 'fastoctree' };
+  return { colors, withAlpha: keepsAlpha(options, true), quantizer: options.quantizer ?? 'fastoctree' };
 }
 
 /**
- * Whether an encode of `options` keeps alpha: mode RGBA, or transparent unless mode RGB (`mixed`
- * also keeps it for an unquantised png).
+ * Whether an encode of `options` keeps alpha (`mixed` also keeps it for an unquantised png).
+ * `quantised` (a palette of `colors`): only when `transparent`, as MapProxy's img_to_buf
+ * quantises with alpha only then, and only an image with an alpha band (not mode RGB: the canvas
+ * create_image makes; a tile cut from a source's RGBA answer has it, see the cache's
+ * tileEncodeOptions). `mode: RGBA` alone quantises without alpha (seeding differential seed 10:
+ * an RGBA palette with tRNS where MapProxy wrote an opaque one). Unquantised, the image's own
+ * mode: RGBA, or transparent unless mode RGB.
  */
-function keepsAlpha(options: ImageFormatOptions): boolean {
+function keepsAlpha(options: ImageFormatOptions, quantised: boolean): boolean {
+  if (quantised) return options.transparent && options.mode !== 'RGB';
   return options.mode === 'RGBA' || (options.mode !== 'RGB' && options.transparent);
 }
 
