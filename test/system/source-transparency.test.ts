@@ -8,14 +8,20 @@
  * transparent sources stores transparent tiles.
  */
 import assert from 'node:assert/strict';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import sharp from 'sharp';
 import { startServer } from '../../src/core/index.js';
 import { copyFixture, FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
 import { needs } from '../helpers/system-programs.js';
-import { pixelAt, solidPng, startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
+import {
+  pixelAt,
+  solidPng,
+  startUpstream,
+  type UpstreamHandler,
+  type UpstreamRequest,
+} from '../helpers/upstream.js';
 
 /** A 50%-alpha blue PNG of the requested size (WMS width/height or ArcGIS size). */
 function answer(request: UpstreamRequest) {
@@ -25,13 +31,17 @@ function answer(request: UpstreamRequest) {
   return solidPng([0, 0, 200, 128], size);
 }
 
-/** A server of the configuration `yaml` makes of its upstream's URL and its directory. */
+/**
+ * A server of the configuration `yaml` makes of its upstream's URL and its directory; the
+ * upstream answers `paths` with `reply`.
+ */
 async function start(
   t: TestContext,
   paths: readonly string[],
   yaml: (upstream: string, dir: string) => string,
+  reply: UpstreamHandler = answer,
 ) {
-  const upstream = await startUpstream(t, Object.fromEntries(paths.map((path) => [path, answer])));
+  const upstream = await startUpstream(t, Object.fromEntries(paths.map((path) => [path, reply])));
   const dir = await makeTempDir(t, 'source-transparent-');
   const configFile = join(dir, 'mapproxy.yaml');
   await writeFile(configFile, yaml(upstream.url, dir));
@@ -40,7 +50,7 @@ async function start(
     bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
   });
   t.after(() => server.close());
-  return { url: server.url, upstream };
+  return { url: server.url, upstream, dir };
 }
 
 const startWms = (t: TestContext) =>
@@ -204,4 +214,76 @@ test('a cache over an arcgis source is transparent by its image.transparent, not
   };
   assert.equal(await alphaAt00('arc_img_cached'), 128);
   assert.equal(await alphaAt00('arc_req_cached'), 255);
+});
+
+/**
+ * A tile source's answer carries no image options in MapProxy (its client's ImageSource): the
+ * cache sets its own on it before anything opens it, so a paletted tile is RGBA where the cache is
+ * transparent (ImageSource.as_image), whatever the source's own `transparent` or
+ * `image.transparent` say, and a single-coloured one is linked under four values there
+ * (is_single_color_image). MapProxy 1.15 by hand (mapproxy-util serve-develop on this
+ * configuration, the upstream answering this P PNG): TMS 1/0/0 of each cache linked its tile to
+ * single_color_tiles/0ac81eff.png (from_image, plain_transparent) and 0ac81e.png (top_opaque).
+ */
+test("a single-colour paletted tile of a tile source is named by the cache's transparency, not the source's", async (t) => {
+  const palettePng = await sharp({
+    create: { width: 256, height: 256, channels: 3, background: { r: 10, g: 200, b: 30 } },
+  })
+    .png({ palette: true })
+    .toBuffer();
+  const names = ['from_image', 'top_opaque', 'plain_transparent'];
+  const { url, dir } = await start(
+    t,
+    names.map((name) => `/tiles/${name}/2/0/3.png`),
+    (upstream, dir) => `
+services:
+  tms: {}
+layers:
+${names.map((name) => `  - {name: ${name}, title: ${name}, sources: [${name}_cache]}`).join('\n')}
+caches:
+  # the cache's transparency from its source's image.transparent
+  from_image_cache: {grids: [GLOBAL_WEBMERCATOR], sources: [from_image], link_single_color_images: true}
+  # its own, against its source's top-level transparent: true
+  top_opaque_cache:
+    grids: [GLOBAL_WEBMERCATOR]
+    sources: [top_opaque]
+    link_single_color_images: true
+    image: {transparent: false}
+  # its own, over a source that says nothing
+  plain_transparent_cache:
+    grids: [GLOBAL_WEBMERCATOR]
+    sources: [plain_transparent]
+    link_single_color_images: true
+    image: {transparent: true}
+sources:
+  from_image:
+    type: tile
+    grid: GLOBAL_WEBMERCATOR
+    url: '${upstream}/tiles/from_image/%(z)s/%(x)s/%(y)s.png'
+    image: {transparent: true}
+  top_opaque:
+    type: tile
+    grid: GLOBAL_WEBMERCATOR
+    url: '${upstream}/tiles/top_opaque/%(z)s/%(x)s/%(y)s.png'
+    transparent: true
+  plain_transparent:
+    type: tile
+    grid: GLOBAL_WEBMERCATOR
+    url: '${upstream}/tiles/plain_transparent/%(z)s/%(x)s/%(y)s.png'
+globals:
+  cache: {base_dir: '${join(dir, 'cache_data')}'}
+`,
+    palettePng,
+  );
+  const linked: Record<string, string[]> = {};
+  for (const name of names) {
+    const res = await fetch(`${url}/tms/1.0.0/${name}/EPSG3857/1/0/0.png`);
+    assert.equal(res.status, 200, name);
+    linked[name] = await readdir(join(dir, 'cache_data', `${name}_cache_EPSG3857`, 'single_color_tiles'));
+  }
+  assert.deepEqual(linked, {
+    from_image: ['0ac81eff.png'],
+    top_opaque: ['0ac81e.png'],
+    plain_transparent: ['0ac81eff.png'],
+  });
 });

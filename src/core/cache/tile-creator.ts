@@ -386,8 +386,14 @@ export class TileCreator {
         cacheable: info?.cacheable ?? true,
         authorizeStale: info?.authorizeStale ?? false,
         isStandIn: info !== null,
-        // before a mixed cache's answer becomes pixels: the mode PIL opens the answer in counts
-        pilMode: pilMode(image, only.source.isTransparent),
+        // before a mixed cache's answer becomes pixels: the mode PIL opens the answer in counts.
+        // A tile source's answer has no image options of its own (MapProxy's TileClient opens a
+        // bare ImageSource): the cache sets its own on it before it is opened, so a paletted tile
+        // is RGBA where the cache is transparent, whatever the source's transparent says
+        pilMode: pilMode(
+          image,
+          only.source.tileGrid === null ? only.source.isTransparent : imageOptions.transparent,
+        ),
       };
     }
     const images = await Promise.all(sources.map(({ source }) => source.getMap(query)));
