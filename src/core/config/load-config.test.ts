@@ -299,7 +299,7 @@ test('reference stage: grids, sources, caches, tagged names, tile_sources, grid 
       'layers:',
       '  - name: l1',
       '    title: L1',
-      '    sources: [c1, wms1x]',
+      '    sources: [c1, wms1x, tiles]',
       '    tile_sources: [wms1]',
       '',
     ].join('\n'),
@@ -312,6 +312,8 @@ test('reference stage: grids, sources, caches, tagged names, tile_sources, grid 
     'CONFIG_UNKNOWN_REF mapproxy.yaml:11:48 caches.c1.sources[3]: unknown source or cache "nothere" (known sources: tiles, wms1; caches: c1, c2)',
     'CONFIG_INVALID_VALUE mapproxy.yaml:12:18 caches.c2.sources[0]: tagged source "tiles:a" in cache: tagged sources are only supported for wms, mapserver and mapnik sources, "tiles" is tile',
     'CONFIG_UNKNOWN_REF mapproxy.yaml:16:19 layers[0].sources[1]: unknown source or cache "wms1x" (did you mean \'wms1\'?) (known sources: tiles, wms1; caches: c1, c2)',
+    // MapProxy 1.15 (load_configuration by hand): the same ConfigurationError
+    'CONFIG_INVALID_VALUE mapproxy.yaml:16:26 layers[0].sources[2]: source "tiles" of layer "l1" does not support un-tiled access',
     'CONFIG_UNKNOWN_REF mapproxy.yaml:17:20 layers[0].tile_sources[0]: unknown cache "wms1" (tile_sources must be caches; known: c1, c2)',
   ]);
 });

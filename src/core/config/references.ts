@@ -104,7 +104,12 @@ export function checkReferences(conf: Plain, at: (path: ConfigPath) => SourcePos
   }
 
   // 3. a source/cache name used by a cache or a layer.
-  const checkSourceRef = (ref: unknown, path: ConfigPath, owner: 'cache' | 'layer'): void => {
+  const checkSourceRef = (
+    ref: unknown,
+    path: ConfigPath,
+    owner: 'cache' | 'layer',
+    layerName?: unknown,
+  ): void => {
     if (typeof ref !== 'string') return;
     const { source, layers } = splitTaggedSource(ref);
     // MapProxy: a layer looks a name up in caches first, a cache looks it up in sources first.
@@ -121,6 +126,18 @@ export function checkReferences(conf: Plain, at: (path: ConfigPath) => SourcePos
     }
     const s = asRecord(conf);
     const type = typeof s.type === 'string' ? s.type : '';
+    if (owner === 'layer' && type === 'tile') {
+      // MapProxy's LayerConfiguration: a tile source answers whole tiles only (supports_meta_tiles
+      // False), so a layer reaches it through a cache; drawn directly, only a map that is exactly
+      // one of its tiles could be drawn
+      const layer = typeof layerName === 'string' ? layerName : 'None';
+      error(
+        'CONFIG_INVALID_VALUE',
+        path,
+        `source "${source}" of layer "${layer}" does not support un-tiled access`,
+      );
+      return;
+    }
     if (layers !== undefined && !TAGGED_SOURCE_TYPES.has(type)) {
       error(
         'CONFIG_INVALID_VALUE',
@@ -193,7 +210,7 @@ export function checkReferences(conf: Plain, at: (path: ConfigPath) => SourcePos
       warn('CONFIG_LAYER_NO_SOURCES', path, `layer ${label} has no sources, tile_sources or layers`);
     }
     layerSources.forEach((ref, i) => {
-      checkSourceRef(ref, [...path, 'sources', i], 'layer');
+      checkSourceRef(ref, [...path, 'sources', i], 'layer', l.name);
     });
     tileSources.forEach((ref, i) => {
       if (typeof ref === 'string' && !(ref in caches)) {
