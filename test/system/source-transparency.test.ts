@@ -84,12 +84,19 @@ sources:
  * MapProxy 1.15 by hand (mapproxy-util serve-develop on this configuration, a Python upstream
  * logging each path and answering like `answer`): LAYERS=bottom,arc_req asked
  * /arcreq/MapServer/export only, bottom,arc_top and bottom,arc_img asked /bottom and the export;
- * the TMS tile 1/0/0 of the cache over arc_img has alpha 128 at (0,0), of that over arc_req 255.
+ * the TMS tile 1/0/0 of the cache over arc_img has alpha 128 at (0,0), of that over arc_req 255;
+ * bottom,arc_op asked both and its map has alpha 159 (128 and the export's 128 faded to 64).
  */
 const startArcgis = (t: TestContext) =>
   start(
     t,
-    ['/bottom', '/arcreq/MapServer/export', '/arctop/MapServer/export', '/arcimg/MapServer/export'],
+    [
+      '/bottom',
+      '/arcreq/MapServer/export',
+      '/arctop/MapServer/export',
+      '/arcimg/MapServer/export',
+      '/arcop/MapServer/export',
+    ],
     (upstream, dir) => `
 services:
   wms:
@@ -100,6 +107,7 @@ layers:
   - {name: arc_req, title: req.transparent, sources: [arc_req]}
   - {name: arc_top, title: transparent, sources: [arc_top]}
   - {name: arc_img, title: image.transparent, sources: [arc_img]}
+  - {name: arc_op, title: image.opacity, sources: [arc_op]}
   - {name: arc_img_cached, title: cache over image.transparent, sources: [arc_img_cache]}
   - {name: arc_req_cached, title: cache over req.transparent, sources: [arc_req_cache]}
 caches:
@@ -120,6 +128,10 @@ sources:
     type: arcgis
     image: {transparent: true}
     req: {url: '${upstream}/arcimg/MapServer'}
+  arc_op:
+    type: arcgis
+    image: {opacity: 0.5}
+    req: {url: '${upstream}/arcop/MapServer'}
 globals:
   cache: {base_dir: '${join(dir, 'cache_data')}'}
 `,
@@ -203,6 +215,18 @@ test('a top-level transparent or image.transparent makes an arcgis source transp
   ] as const) {
     assert.deepEqual(await upstreamsAskedFor(t, startArcgis, `bottom,${layer}`), [path, '/bottom']);
   }
+});
+
+test('an arcgis source with image.opacity is not opaque and is faded: the layer below is requested and shows', async (t) => {
+  const { url, upstream } = await startArcgis(t);
+  const res = await fetch(
+    `${url}/service?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=bottom,arc_op&STYLES=` +
+      '&SRS=EPSG:3857&BBOX=0,0,1000000,1000000&WIDTH=64&HEIGHT=64&FORMAT=image/png&TRANSPARENT=true',
+  );
+  assert.equal(res.status, 200);
+  assert.deepEqual(upstream.requests.map((r) => r.pathname).sort(), ['/arcop/MapServer/export', '/bottom']);
+  const alpha = (await pixelAt(Buffer.from(await res.arrayBuffer()), 5, 5))[3];
+  assert.ok(Math.abs(alpha - 159) <= 2, `alpha ${String(alpha)}, MapProxy 159`);
 });
 
 test('a cache over an arcgis source is transparent by its image.transparent, not by req.transparent', async (t) => {

@@ -22,10 +22,14 @@ export interface ArcgisSourceConfig {
    */
   readonly transparent?: boolean;
   /**
-   * Of its image options `resampling_method` (a `supported_srs` reprojection) and `transparent`
-   * (outside MapProxy's spec too) are used.
+   * Of its image options `resampling_method` (a `supported_srs` reprojection), `transparent` and
+   * `opacity` (outside MapProxy's spec too) are used.
    */
-  readonly image?: { readonly resampling_method?: string; readonly transparent?: boolean };
+  readonly image?: {
+    readonly resampling_method?: string;
+    readonly transparent?: boolean;
+    readonly opacity?: number;
+  };
   readonly concurrent_requests?: number;
   readonly seed_only?: boolean;
   readonly min_res?: number;

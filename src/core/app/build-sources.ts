@@ -229,6 +229,8 @@ function arcgisSource(
     // MapProxy's SourceConfiguration.image_opts: a top-level `transparent`, else image.transparent;
     // req.transparent goes to the server only (an ArcGIS source with just that is opaque)
     transparent: conf.transparent ?? conf.image?.transparent ?? false,
+    // image.opacity too (a fade, and not opaque below 0.99); no transparent_color (not an ArcGISSource option)
+    ...(typeof conf.image?.opacity === 'number' ? { opacity: conf.image.opacity } : {}),
     resampling: sourceResampling(
       loaded,
       name.split(':')[0] ?? name,
