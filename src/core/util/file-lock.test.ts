@@ -1,12 +1,12 @@
 /** pollFor's wake-ups: change notices end a wait at once, and the watch is closed afterwards. */
 import assert from 'node:assert/strict';
-import { mkdir, rmdir } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
 import { deferred } from '../../../test/helpers/upstream.js';
 import { watchDirectory, watchedDirectoryCount } from './directory-watch.js';
-import { pollFor } from './file-lock.js';
+import { pollFor, tryLockFile } from './file-lock.js';
 
 /** An hour between attempts: only a notice can end a wait within a test's lifetime. */
 const NO_TIMER: readonly [number, number] = [3_600_000, 3_600_000];
@@ -168,4 +168,22 @@ test('while subscribed the waits grow to 500 ms; without a watch they stop at 10
   t.mock.timers.reset();
   // at 0, after 10, 20, 40 and 80 ms, then every 100 ms (at 10, 30, 70, 150, 250, ..., 950): 1 + 12
   assert.equal(await attemptsWithin(t, 1000, false), 13);
+});
+
+test('a lock removed under its holder and taken again here is not released by the first holder', async (t) => {
+  const dir = await makeTempDir(t, 'file-lock-retaken-');
+  const path = join(dir, 'level', 'bundle.lock');
+  const first = await tryLockFile(path, { staleMs: 10_000 });
+  assert.ok(first !== null);
+  // a cleanup removes the level with the lock in it, and another task of this process locks the
+  // same name: proper-lockfile knows both by that name
+  await rm(join(dir, 'level'), { recursive: true });
+  const second = await tryLockFile(path, { staleMs: 10_000 });
+  assert.ok(second !== null);
+  await first();
+  // it was removed by the first holder's release: a third writer could then lock the bundle too
+  assert.ok((await stat(path)).isDirectory(), 'the second holder still holds its lock');
+  assert.equal(await tryLockFile(path, { staleMs: 10_000 }), null);
+  await second();
+  await assert.rejects(stat(path), { code: 'ENOENT' });
 });

@@ -3,7 +3,7 @@
  * a polling wait (`pollFor`, cut short by change notices). A lock whose holder died on this host is
  * taken over at once (its owner record, lock-owner.ts); any other goes stale and is taken over then.
  */
-import { rmdir } from 'node:fs/promises';
+import { rmdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { watchDirectory } from './directory-watch.js';
 import { findDeadOwner, removeOwnerRecord, writeOwnerRecord, type DeadOwner } from './lock-owner.js';
@@ -75,12 +75,18 @@ async function lockOnce(path: string, options: FileLockOptions): Promise<FileLoc
   for (let attempt = 0; ; attempt++) {
     try {
       const release = await (await properLockfile()).lock(path, lockOptions);
+      const taken = await lockDirectoryId(path);
       const recorded = await writeOwnerRecord(path).catch(() => false);
       return async () => {
+        // proper-lockfile releases whatever lock of this process is known under `path` now: when
+        // ours was removed under us (a cleanup removing the level that holds a compact bundle's
+        // lock) and another task here took the name again, ours would remove that one's directory,
+        // and two writers would share the bundle. A lock that is no longer ours stays.
+        if (compromised || taken === null || (await lockDirectoryId(path)) !== taken) return;
         // the record before the directory: a holder killed in between leaves a lock without a
         // record (stale rule), never a record a later holder of that name could be judged by.
         // A lost lock's record is its new holder's
-        if (recorded && !compromised) await removeOwnerRecord(path);
+        if (recorded) await removeOwnerRecord(path);
         await release().catch(() => undefined);
       };
     } catch (error) {
@@ -89,6 +95,16 @@ async function lockOnce(path: string, options: FileLockOptions): Promise<FileLoc
       await (options.createParent ?? ensureDirectory)(dirname(path));
     }
   }
+}
+
+/**
+ * The lock directory's inode and birth time (0 where the file system has none), which a directory
+ * made again at `path` does not share; null when gone. Not its change time: the holder's refresh
+ * (utimes) changes that.
+ */
+async function lockDirectoryId(path: string): Promise<string | null> {
+  const dir = await stat(path, { bigint: true }).catch(() => null);
+  return dir === null ? null : `${String(dir.ino)} ${String(dir.birthtimeNs)}`;
 }
 
 /**
