@@ -8,12 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { runSeed } from '../../src/core/index.js';
 import { bands } from '../helpers/band-upstream.js';
-import { makeTempDir } from '../helpers/fixtures.js';
+import { chunkEntries, seedLevelZero } from '../helpers/palette-seed.js';
 import { startProxy } from '../helpers/proxy.js';
 import { startUpstream } from '../helpers/upstream.js';
 
@@ -59,57 +56,10 @@ const MAPPROXY_TILES = {
   },
 } as const;
 
-/** Entries of PNG chunk `name` (3 bytes each for PLTE, 1 for tRNS); 0 when there is none. */
-function chunkEntries(png: Buffer, name: 'PLTE' | 'tRNS'): number {
-  const at = png.indexOf(name, 8, 'latin1');
-  return at < 0 ? 0 : png.readUInt32BE(at - 4) / (name === 'PLTE' ? 3 : 1);
-}
-
 test('seeded 8-bit PNG tiles have alpha in their palette as image.transparent says, whatever the mode (MapProxy 1.15)', async (t) => {
-  const upstream = await startUpstream(t, { '/service': bands });
-  const dir = await makeTempDir(t, 'seed-palette-alpha-');
-  const names = Object.keys(MAPPROXY_TILES) as (keyof typeof MAPPROXY_TILES)[];
-  await writeFile(
-    join(dir, 'mapproxy.yaml'),
-    `services:
-  tms: {}
-layers:
-${names.map((name) => `  - {name: ${name}, title: ${name}, sources: [${name}]}`).join('\n')}
-caches:
-${names
-  .map(
-    (name) => `  ${name}:
-    grids: [GLOBAL_WEBMERCATOR]
-    sources: [${MAPPROXY_TILES[name].source}]
-    cache: {type: file, directory_layout: tms}
-    image: ${MAPPROXY_TILES[name].options}`,
-  )
-  .join('\n')}
-sources:
-  wms:
-    type: wms
-    req: {url: ${upstream.url}/service, layers: bands, transparent: true}
-  opaque:
-    type: wms
-    req: {url: ${upstream.url}/service, layers: bands, transparent: false}
-globals:
-  cache: {base_dir: cache_data/}
-`,
-  );
-  await writeFile(
-    join(dir, 'seed.yaml'),
-    `seeds:\n  level0:\n    caches: [${names.join(', ')}]\n    levels: [0]\n`,
-  );
-  const result = await runSeed({
-    proxyConfigFile: join(dir, 'mapproxy.yaml'),
-    seedConfigFile: join(dir, 'seed.yaml'),
-    concurrency: 1,
-    retries: 0,
-  });
-  assert.equal(result.status, 'done');
-  for (const name of names) {
-    const tile = await readFile(join(dir, 'cache_data', `${name}_EPSG3857`, '0', '0', '0.png'));
-    const expected = MAPPROXY_TILES[name];
+  const tiles = await seedLevelZero(t, MAPPROXY_TILES);
+  for (const [name, tile] of Object.entries(tiles)) {
+    const expected = MAPPROXY_TILES[name as keyof typeof MAPPROXY_TILES];
     assert.deepEqual(
       {
         colorType: tile[25],

@@ -8,13 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { runSeed } from '../../src/core/index.js';
-import { bands } from '../helpers/band-upstream.js';
-import { makeTempDir } from '../helpers/fixtures.js';
-import { startUpstream } from '../helpers/upstream.js';
+import { chunkEntries, seedLevelZero } from '../helpers/palette-seed.js';
 
 /** The tiles MapProxy 1.15 wrote (capture.py): sha256, IHDR bit depth, PLTE entries. */
 const MAPPROXY_TILES = {
@@ -46,50 +41,11 @@ const MAPPROXY_TILES = {
 } as const;
 
 test('seeded PNG tiles with image colors below 256 have the palette length and bit depth MapProxy writes', async (t) => {
-  const upstream = await startUpstream(t, { '/service': bands });
-  const dir = await makeTempDir(t, 'seed-palette-colors-');
-  const names = Object.keys(MAPPROXY_TILES) as (keyof typeof MAPPROXY_TILES)[];
-  await writeFile(
-    join(dir, 'mapproxy.yaml'),
-    `services:
-  tms: {}
-layers:
-${names.map((name) => `  - {name: ${name}, title: ${name}, sources: [${name}]}`).join('\n')}
-caches:
-${names
-  .map(
-    (name) => `  ${name}:
-    grids: [GLOBAL_WEBMERCATOR]
-    sources: [wms]
-    cache: {type: file, directory_layout: tms}
-    image: ${MAPPROXY_TILES[name].options}`,
-  )
-  .join('\n')}
-sources:
-  wms:
-    type: wms
-    req: {url: ${upstream.url}/service, layers: bands, transparent: true}
-globals:
-  cache: {base_dir: cache_data/}
-`,
-  );
-  await writeFile(
-    join(dir, 'seed.yaml'),
-    `seeds:\n  level0:\n    caches: [${names.join(', ')}]\n    levels: [0]\n`,
-  );
-  const result = await runSeed({
-    proxyConfigFile: join(dir, 'mapproxy.yaml'),
-    seedConfigFile: join(dir, 'seed.yaml'),
-    concurrency: 1,
-    retries: 0,
-  });
-  assert.equal(result.status, 'done');
-  for (const name of names) {
-    const tile = await readFile(join(dir, 'cache_data', `${name}_EPSG3857`, '0', '0', '0.png'));
-    const plte = tile.indexOf('PLTE', 8, 'latin1');
-    const expected = MAPPROXY_TILES[name];
+  const tiles = await seedLevelZero(t, MAPPROXY_TILES);
+  for (const [name, tile] of Object.entries(tiles)) {
+    const expected = MAPPROXY_TILES[name as keyof typeof MAPPROXY_TILES];
     assert.deepEqual(
-      { bits: tile[24], entries: tile.readUInt32BE(plte - 4) / 3 },
+      { bits: tile[24], entries: chunkEntries(tile, 'PLTE') },
       { bits: expected.bits, entries: expected.entries },
       name,
     );

@@ -1,0 +1,76 @@
+/**
+ * The palette tests' seeding (seed-palette-colors, palette-alpha): level 0 of one TMS-layout file
+ * cache per entry, over the band upstream, by the seed command's engine, and PNG chunk counts.
+ */
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { runSeed } from '../../src/core/index.js';
+import { bands } from './band-upstream.js';
+import { makeTempDir } from './fixtures.js';
+import { startUpstream } from './upstream.js';
+
+/** A cache to seed: its source (`wms` asks transparent: true, `opaque` false) and `image` options. */
+export interface PaletteCache {
+  readonly source?: 'wms' | 'opaque';
+  readonly options: string;
+}
+
+/** Seeds level 0 of each cache of `caches` (source `wms` unless given); resolves each one's tile. */
+export async function seedLevelZero<Name extends string>(
+  t: TestContext,
+  caches: Readonly<Record<Name, PaletteCache>>,
+): Promise<Record<Name, Buffer>> {
+  const upstream = await startUpstream(t, { '/service': bands });
+  const dir = await makeTempDir(t, 'seed-palette-');
+  const names = Object.keys(caches) as Name[];
+  await writeFile(
+    join(dir, 'mapproxy.yaml'),
+    `services:
+  tms: {}
+layers:
+${names.map((name) => `  - {name: ${name}, title: ${name}, sources: [${name}]}`).join('\n')}
+caches:
+${names
+  .map(
+    (name) => `  ${name}:
+    grids: [GLOBAL_WEBMERCATOR]
+    sources: [${caches[name].source ?? 'wms'}]
+    cache: {type: file, directory_layout: tms}
+    image: ${caches[name].options}`,
+  )
+  .join('\n')}
+sources:
+  wms:
+    type: wms
+    req: {url: ${upstream.url}/service, layers: bands, transparent: true}
+  opaque:
+    type: wms
+    req: {url: ${upstream.url}/service, layers: bands, transparent: false}
+globals:
+  cache: {base_dir: cache_data/}
+`,
+  );
+  await writeFile(
+    join(dir, 'seed.yaml'),
+    `seeds:\n  level0:\n    caches: [${names.join(', ')}]\n    levels: [0]\n`,
+  );
+  const result = await runSeed({
+    proxyConfigFile: join(dir, 'mapproxy.yaml'),
+    seedConfigFile: join(dir, 'seed.yaml'),
+    concurrency: 1,
+    retries: 0,
+  });
+  assert.equal(result.status, 'done');
+  const tiles = {} as Record<Name, Buffer>;
+  for (const name of names)
+    tiles[name] = await readFile(join(dir, 'cache_data', `${name}_EPSG3857`, '0', '0', '0.png'));
+  return tiles;
+}
+
+/** Entries of PNG chunk `name` (3 bytes each for PLTE, 1 for tRNS); 0 when there is none. */
+export function chunkEntries(png: Buffer, name: 'PLTE' | 'tRNS'): number {
+  const at = png.indexOf(name, 8, 'latin1');
+  return at < 0 ? 0 : png.readUInt32BE(at - 4) / (name === 'PLTE' ? 3 : 1);
+}
