@@ -136,3 +136,17 @@ export async function startMapServer(t: TestContext, mapfile: string): Promise<M
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/mapserv`, requests };
 }
+
+/**
+ * Points the mapserv binaries a server in this process runs at `configFile` until the test ends
+ * (MapServer 8 runs only with a config file; MapProxy passes its own environment to the binary,
+ * and so do we).
+ */
+export function useMapServerConfig(t: TestContext, configFile: string): void {
+  const saved = process.env.MAPSERVER_CONFIG_FILE;
+  process.env.MAPSERVER_CONFIG_FILE = configFile;
+  t.after(() => {
+    if (saved === undefined) delete process.env.MAPSERVER_CONFIG_FILE;
+    else process.env.MAPSERVER_CONFIG_FILE = saved;
+  });
+}

@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { checkConfig, startServer } from '../../src/core/index.js';
 import { imageDiff } from '../fixtures/wms/kit.js';
 import { copyFixture, FIXTURES_DIR } from '../helpers/fixtures.js';
+import { useMapServerConfig } from '../helpers/mapserver.js';
 import { needs } from '../helpers/system-programs.js';
 
 const DIR = join(FIXTURES_DIR, 'mapserver-source');
@@ -61,14 +62,8 @@ test('mapserver sources run mapserv as CGI as MapProxy 1.15 does', { skip }, asy
     `#!/bin/sh\necho "$(basename "$(pwd)") $QUERY_STRING" >> '${log}'\nexec /usr/bin/mapserv\n`,
   );
   await chmod(join(dir, 'bin', 'mapserv-logged'), 0o755);
-  // MapServer 8 runs only with a config file (this one allows absolute mapfile paths); MapProxy
-  // passes its own environment to the binary, and so do we
-  const saved = process.env.MAPSERVER_CONFIG_FILE;
-  process.env.MAPSERVER_CONFIG_FILE = join(dir, 'mapserver.conf');
-  t.after(() => {
-    if (saved === undefined) delete process.env.MAPSERVER_CONFIG_FILE;
-    else process.env.MAPSERVER_CONFIG_FILE = saved;
-  });
+  // this one allows absolute mapfile paths
+  useMapServerConfig(t, join(dir, 'mapserver.conf'));
   const server = await startServer({
     configFile,
     bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
@@ -125,12 +120,7 @@ test('concurrent_requests limits the mapserv processes running at once', { skip 
     `#!/bin/sh\necho start >> '${log}'\nsleep 0.3\n/usr/bin/mapserv\necho end >> '${log}'\n`,
   );
   await chmod(join(dir, 'bin', 'mapserv-slow'), 0o755);
-  const saved = process.env.MAPSERVER_CONFIG_FILE;
-  process.env.MAPSERVER_CONFIG_FILE = join(dir, 'mapserver.conf');
-  t.after(() => {
-    if (saved === undefined) delete process.env.MAPSERVER_CONFIG_FILE;
-    else process.env.MAPSERVER_CONFIG_FILE = saved;
-  });
+  useMapServerConfig(t, join(dir, 'mapserver.conf'));
   const server = await startServer({
     configFile,
     bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },

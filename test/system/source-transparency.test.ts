@@ -14,6 +14,7 @@ import { test, type TestContext } from 'node:test';
 import sharp from 'sharp';
 import { startServer } from '../../src/core/index.js';
 import { copyFixture, FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
+import { useMapServerConfig } from '../helpers/mapserver.js';
 import { needs } from '../helpers/system-programs.js';
 import {
   pixelAt,
@@ -181,12 +182,7 @@ test(
         'caches:\n  route_cache:\n    grids: [GLOBAL_WEBMERCATOR]\n    sources: [route]\n',
       );
     await writeFile(configFile, config);
-    const saved = process.env.MAPSERVER_CONFIG_FILE;
-    process.env.MAPSERVER_CONFIG_FILE = join(dir, 'mapserver.conf');
-    t.after(() => {
-      if (saved === undefined) delete process.env.MAPSERVER_CONFIG_FILE;
-      else process.env.MAPSERVER_CONFIG_FILE = saved;
-    });
+    useMapServerConfig(t, join(dir, 'mapserver.conf'));
     const server = await startServer({
       configFile,
       bind: { host: '127.0.0.1', port: 0, displayHost: '127.0.0.1' },
