@@ -44,6 +44,31 @@ test('an unknown key is a warning with a suggestion, exit 0', async () => {
   assert.match(result.stdout, /^OK .*unknown-key\.yaml \(1 layer, 1 cache, 1 source, 0 grids\)\n$/);
 });
 
+test("keys outside MapProxy's spec that we read (sqlite globals, an arcgis source's transparency) are not called unknown", async (t) => {
+  const dir = await makeTempDir(t);
+  const file = join(dir, 'mapproxy.yaml');
+  // MapProxy warns about all five and still reads them; so do we, so they are no unknown keys
+  await writeFile(
+    file,
+    `services: {wms: }
+globals:
+  cache: {sqlite_wal: false, sqlite_timeout: 5}
+layers:
+  - {name: a, title: a, sources: [arc]}
+sources:
+  arc:
+    type: arcgis
+    transparent: true
+    image: {transparent: true, opacity: 0.5, resampling_method: nearest, colors: 16}
+    req: {url: 'http://127.0.0.1:9/arcgis/rest/services/x/MapServer'}
+`,
+  );
+  const result = await runCommand(['check', '-f', file]);
+  assert.equal(result.code, 0, result.stderr);
+  // an image key an arcgis source does not read stays unknown
+  assert.match(result.stderr, /^warning: .*:10:74 sources\.arc\.image\.colors: unknown key 'colors'\n$/);
+});
+
 const broken: [string, string[]][] = [
   ['syntax-error.yaml', [':5:1: YAML syntax error: ']],
   [

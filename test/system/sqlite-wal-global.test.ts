@@ -1,7 +1,8 @@
 /**
- * `globals.cache.sqlite_wal` (and `sqlite_timeout`): MapProxy's spec does not list them, so both
- * warn as unknown keys, but its loader reads them for every mbtiles, sqlite and geopackage cache
- * without its own; `sqlite_wal: false` there keeps the files in rollback-journal mode.
+ * `globals.cache.sqlite_wal` (and `sqlite_timeout`): MapProxy's spec does not list them (it warns
+ * about them as unknown keys; our check does not), but its loader reads them for every mbtiles,
+ * sqlite and geopackage cache without its own; `sqlite_wal: false` there keeps the files in
+ * rollback-journal mode.
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';

@@ -73,12 +73,11 @@ function sqliteTimeoutMs({ loaded, cache }: CacheCheckContext): number {
 
 /**
  * The cache's `sqlite_wal`, else `globals.cache.sqlite_wal` (MapProxy `get_value('cache.sqlite_wal',
- * conf)` reads both; its spec, and so ours, warns about the global key as unknown but it counts).
+ * conf)` reads both; its spec warns about the global key as unknown but it counts; ours knows it).
  */
 function sqliteWal({ loaded, cache }: CacheCheckContext): boolean {
-  const global = (loaded.config.globals.cache as { readonly sqlite_wal?: unknown }).sqlite_wal;
   // WAL unless switched off: readers never wait for a seeding process (MapProxy's default is off)
-  return (cache.cache.sqlite_wal ?? global) !== false;
+  return (cache.cache.sqlite_wal ?? loaded.config.globals.cache.sqlite_wal) !== false;
 }
 
 /** `directory_permissions` and `file_permissions` as mode bits, null where not set. */

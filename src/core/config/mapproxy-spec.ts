@@ -333,6 +333,10 @@ export const sourceSpec = typed('type', {
   arcgis: dict({
     ...sourceCommons,
     req: required(dict({ url: required(str), dpi: int, layers: str, transparent: bool, time: str })),
+    // outside MapProxy's arcgis spec (it warns about them) but read by its image_opts, as we read
+    // them (app/arcgis-source-config.ts): a key that takes effect is not called unknown
+    transparent: bool,
+    image: dict({ resampling_method: str, transparent: bool, opacity: num }),
     opts: dict({ featureinfo: bool, featureinfo_tolerance: num, featureinfo_return_geometries: bool }),
     supported_srs: list(str),
     http: dict(httpOpts),
@@ -471,6 +475,10 @@ const globalsSpec = dict({
     minimize_meta_requests: bool,
     concurrent_tile_creators: int,
     link_single_color_images: oneOf(bool, str),
+    // outside MapProxy's globals spec (it warns about them) but read by its loader for every
+    // sqlite, mbtiles and geopackage cache without its own (get_value('cache.sqlite_wal', ...))
+    sqlite_timeout: num,
+    sqlite_wal: bool,
     s3: dict({
       bucket_name: str,
       profile_name: str,

@@ -280,6 +280,8 @@ export interface GlobalsConfig {
     readonly minimize_meta_requests: boolean;
     readonly link_single_color_images: boolean | string;
     readonly sqlite_timeout: number;
+    /** Unset: WAL (see app/cache-backends.ts); outside MapProxy's globals spec, read by its loader. */
+    readonly sqlite_wal?: boolean;
     readonly s3?: Readonly<Record<string, string>>;
     readonly azureblob?: Readonly<Record<string, string>>;
     /**
