@@ -1,5 +1,5 @@
 /**
- * The palette tests' seeding (seed-palette-colors, palette-alpha): level 0 of one TMS-layout file
+ * The palette tests' seeding (seed-palette-colors, palette-alpha, seed-jpeg): level 0 of one TMS-layout file
  * cache per entry, over the band upstream, by the seed command's engine, and PNG chunk counts.
  */
 import assert from 'node:assert/strict';
@@ -11,10 +11,14 @@ import { bands } from './band-upstream.js';
 import { makeTempDir } from './fixtures.js';
 import { startUpstream } from './upstream.js';
 
-/** A cache to seed: its source (`wms` asks transparent: true, `opaque` false) and `image` options. */
+/**
+ * A cache to seed: its source (`wms` asks transparent: true, `opaque` false), `image` options and
+ * format (default image/png).
+ */
 export interface PaletteCache {
   readonly source?: 'wms' | 'opaque';
   readonly options: string;
+  readonly format?: 'image/jpeg';
 }
 
 /** Seeds level 0 of each cache of `caches` (source `wms` unless given); resolves each one's tile. */
@@ -38,7 +42,7 @@ ${names
     grids: [GLOBAL_WEBMERCATOR]
     sources: [${caches[name].source ?? 'wms'}]
     cache: {type: file, directory_layout: tms}
-    image: ${caches[name].options}`,
+    image: ${caches[name].options}${caches[name].format === undefined ? '' : `\n    format: ${caches[name].format}`}`,
   )
   .join('\n')}
 sources:
@@ -65,7 +69,16 @@ globals:
   assert.equal(result.status, 'done');
   const tiles = {} as Record<Name, Buffer>;
   for (const name of names)
-    tiles[name] = await readFile(join(dir, 'cache_data', `${name}_EPSG3857`, '0', '0', '0.png'));
+    tiles[name] = await readFile(
+      join(
+        dir,
+        'cache_data',
+        `${name}_EPSG3857`,
+        '0',
+        '0',
+        caches[name].format === undefined ? '0.png' : '0.jpeg',
+      ),
+    );
   return tiles;
 }
 

@@ -210,12 +210,27 @@ async function encodeWithSharp(
       // ~1.5 ms more CPU a tile, as PIL spends it too)
       return image.png({ adaptiveFiltering: true }).toBuffer();
     case 'jpeg':
-      return image.jpeg({ quality: options.jpegQuality }).toBuffer();
+      // PIL (MapProxy) writes libjpeg's standard Huffman tables and a JFIF header; the same
+      // libjpeg-turbo quantisation and 4:2:0 otherwise, so these are MapProxy's bytes. sharp's
+      // default optimised tables made a flat tile 678 bytes where MapProxy's is 1679 (seeding
+      // differential, seed 8: 160 tiles pixel-equal, not byte-identical)
+      return withJfifHeader(
+        await image.jpeg({ quality: options.jpegQuality, optimiseCoding: false }).toBuffer(),
+      );
     case 'webp':
       return image.webp().toBuffer();
     case 'tiff':
       return image.tiff(tiffOptions(options)).toBuffer();
   }
+}
+
+/** PIL's JFIF APP0 segment: version 1.01, no density unit, density 1:1, no thumbnail. */
+const JFIF_APP0 = Buffer.from('ffe000104a46494600010100000100010000', 'hex');
+
+/** `jpeg` with PIL's JFIF segment after its SOI marker (libvips writes none when it strips metadata). */
+function withJfifHeader(jpeg: Buffer): Buffer {
+  if (jpeg[2] === 0xff && jpeg[3] === 0xe0) return jpeg;
+  return Buffer.concat([jpeg.subarray(0, 2), JFIF_APP0, jpeg.subarray(2)]);
 }
 
 function tiffOptions(options: ImageFormatOptions): TiffOptions {
