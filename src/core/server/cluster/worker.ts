@@ -18,6 +18,13 @@ import type { WorkerOptions } from './worker-options.js';
 
 const log = getLogger('mapproxy.server');
 
+/**
+ * How long a draining worker leaves its idle keep-alive connections open: a request already on
+ * its way on one is still answered. 5 s, the Keep-Alive timeout the workers had until it became
+ * 72 s (KEEP_ALIVE_TIMEOUT_MS), so a drain takes as long as it took then.
+ */
+const DRAIN_IDLE_GRACE_MS = 5000;
+
 /** One line for the primary's log: the configuration errors (with file:line), or the error's message. */
 function startFailureText(error: unknown): string {
   if (error instanceof ConfigErrors) return error.errors.map((problem) => problem.format()).join('; ');
@@ -135,10 +142,15 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       draining = true;
       log.info(`worker ${process.pid} draining`);
       // net.Server's close stops accepting without http's closeIdleConnections(): a client may be
-      // sending on an idle keep-alive connection right now; it closes after the Keep-Alive timeout
+      // sending on an idle keep-alive connection right now. The idle ones close a moment later,
+      // not after the Keep-Alive timeout (72 s: a front server's pooled connections held every
+      // drain to drainTimeoutMs); those busy now get `Connection: close` with their answer
       NetServer.prototype.close.call(server, () => {
         void (app.close?.() ?? Promise.resolve()).finally(resolve);
       });
+      setTimeout(() => {
+        server.closeIdleConnections();
+      }, DRAIN_IDLE_GRACE_MS).unref();
       setTimeout(() => {
         server.closeAllConnections();
       }, options.drainTimeoutMs ?? 30_000).unref();
