@@ -41,11 +41,12 @@ function quietLevel(argv: readonly string[]): number {
   return level;
 }
 
-const names = (value: string | undefined): string[] | undefined =>
-  value === undefined
+/** `--seed`/`--cleanup` values, each comma-separated (MapProxy's split_comma_seperated_option). */
+const names = (values: readonly string[] | undefined): string[] | undefined =>
+  values === undefined
     ? undefined
-    : value
-        .split(',')
+    : values
+        .flatMap((value) => value.split(','))
         .map((n) => n.trim())
         .filter((n) => n !== '');
 
@@ -88,8 +89,18 @@ export default class Seed extends Command {
     'skip-uncached': Flags.boolean({ summary: 'only treat tiles which are already present in the cache' }),
     summary: Flags.boolean({ summary: 'print summary with all seeding tasks and exit' }),
     interactive: Flags.boolean({ char: 'i', summary: 'ask before each task' }),
-    seed: Flags.string({ summary: 'seed only the named tasks (task1,task2,... or ALL)' }),
-    cleanup: Flags.string({ summary: 'cleanup only the named tasks (task1,task2,... or ALL)' }),
+    // repeatable, as MapProxy's (optparse action append): --seed a --seed b is --seed a,b; not
+    // greedy, so a seed.yaml given as the last argument stays the argument
+    seed: Flags.string({
+      summary: 'seed only the named tasks (task1,task2,... or ALL; repeatable)',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+    cleanup: Flags.string({
+      summary: 'cleanup only the named tasks (task1,task2,... or ALL; repeatable)',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
     'use-cache-lock': Flags.boolean({ summary: 'prevent multiple seed runs on the same cache' }),
     continue: Flags.boolean({ summary: 'continue an aborted seed run' }),
     'progress-file': Flags.string({ summary: 'file for storing the seed progress (for --continue)' }),
