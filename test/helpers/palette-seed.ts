@@ -1,24 +1,25 @@
 /**
- * The palette tests' seeding (seed-palette-colors, palette-alpha, seed-jpeg): level 0 of one TMS-layout file
+ * The palette tests' seeding (seed-palette-colors, palette-alpha, seed-jpeg, clip-opaque-cache): level 0 of one TMS-layout file
  * cache per entry, over the band upstream, by the seed command's engine, and PNG chunk counts.
  */
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { runSeed } from '../../src/core/index.js';
 import { bands } from './band-upstream.js';
-import { makeTempDir } from './fixtures.js';
+import { FIXTURES_DIR, makeTempDir } from './fixtures.js';
 import { startUpstream } from './upstream.js';
 
 /**
- * A cache to seed: its source (`wms` asks transparent: true, `opaque` false), `image` options and
- * format (default image/png).
+ * A cache to seed: its source (`wms` asks transparent: true, `opaque` false, `clipped` is `opaque`
+ * clipped to test/fixtures/clip-opaque-cache/clip.wkt), `image` options and format (default
+ * image/png).
  */
 export interface PaletteCache {
-  readonly source?: 'wms' | 'opaque';
+  readonly source?: 'wms' | 'opaque' | 'clipped';
   readonly options: string;
-  readonly format?: 'image/jpeg';
+  readonly format?: 'image/png' | 'image/jpeg';
 }
 
 /** Seeds level 0 of each cache of `caches` (source `wms` unless given); resolves each one's tile. */
@@ -29,6 +30,7 @@ export async function seedLevelZero<Name extends string>(
   const upstream = await startUpstream(t, { '/service': bands });
   const dir = await makeTempDir(t, 'seed-palette-');
   const names = Object.keys(caches) as Name[];
+  await copyFile(join(FIXTURES_DIR, 'clip-opaque-cache', 'clip.wkt'), join(dir, 'clip.wkt'));
   await writeFile(
     join(dir, 'mapproxy.yaml'),
     `services:
@@ -52,6 +54,10 @@ sources:
   opaque:
     type: wms
     req: {url: ${upstream.url}/service, layers: bands, transparent: false}
+  clipped:
+    type: wms
+    req: {url: ${upstream.url}/service, layers: bands, transparent: false}
+    coverage: {datasource: clip.wkt, srs: 'EPSG:4326', clip: true}
 globals:
   cache: {base_dir: cache_data/}
 `,
@@ -76,7 +82,7 @@ globals:
         `${name}_EPSG3857`,
         '0',
         '0',
-        caches[name].format === undefined ? '0.png' : '0.jpeg',
+        caches[name].format === 'image/jpeg' ? '0.jpeg' : '0.png',
       ),
     );
   return tiles;

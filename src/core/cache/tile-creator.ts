@@ -376,7 +376,11 @@ export class TileCreator {
    */
   async #querySources(query: MapQuery, decodeLater = false): Promise<SourceAnswer | null> {
     const { sources, imageOptions } = this.#options;
-    const only = sources.length === 1 ? sources[0] : undefined;
+    // a lone source that clips this query is merged onto the cache's canvas (below), as MapProxy's
+    // _query_sources merges it: an opaque cache's tile is white outside the coverage, not the
+    // clipped answer's transparent pixels (seeding differential, seed 11)
+    const only =
+      sources.length === 1 && sources[0]?.source.clipsQuery?.(query) !== true ? sources[0] : undefined;
     if (only !== undefined) {
       const image = await only.source.getMap(query, { decodeLater });
       if (image === null) return null;

@@ -60,6 +60,7 @@ export function clipSourceToCoverage(source: MapSource, coverage: Coverage): Map
     tileGrid: source.tileGrid,
     opacity: source.opacity ?? null,
     ...(source.supportsMetaTiles === undefined ? {} : { supportsMetaTiles: source.supportsMetaTiles }),
+    clipsQuery: (query) => inSrs(query.srs).intersects(query.bbox, query.srs),
     async getMap(query: MapQuery, options?: GetMapOptions): Promise<ImageResult | null> {
       const image = await source.getMap(query, options);
       if (image === null) return null;

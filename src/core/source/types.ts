@@ -57,6 +57,13 @@ export interface MapSource {
    */
   isOpaqueFor?(query: Pick<MapQuery, 'bbox' | 'size' | 'srs'>): boolean;
   /**
+   * A source clipped to its coverage (`coverage: {clip: true}`): whether the coverage meets
+   * `query`'s bbox. There a cache merges even a lone source's answer onto its own canvas, as
+   * MapProxy's TileManager (`_query_sources`), so an opaque cache's tile is its background colour
+   * outside the coverage. Absent: the source does not clip.
+   */
+  clipsQuery?(query: Pick<MapQuery, 'bbox' | 'srs'>): boolean;
+  /**
    * False for sources that must be asked tile by tile although they render free-form (MapProxy's
    * `supports_meta_tiles`, false for the debug source, whose text belongs on every tile).
    * Absent: true for free-form sources.
