@@ -4,8 +4,10 @@
  */
 import type { LayerConfig, LoadedConfig, WmsSourceConfig } from '../config/index.js';
 import { isAbsolute, resolve } from 'node:path';
+import type { Coverage } from '../grid/index.js';
 import { createWmsInfoSource, createXsltInfoSource, type FeatureInfoSource } from '../source/index.js';
 import { arcgisInfoSource } from './arcgis-info.js';
+import { configCoverage } from './coverage-from-config.js';
 import { mapServerSetup } from './mapserver-source.js';
 import { infoHttp, sourceHttp } from './source-http.js';
 
@@ -79,16 +81,41 @@ export function wmsInfoSource(
   const { common, opts } = options;
   const source = createWmsInfoSource(common);
   const xslt = opts.featureinfo_xslt;
-  if (typeof xslt !== 'string' || xslt === '') return source;
   const format = (key: string): string | undefined => {
     const value = opts[key];
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
-  return createXsltInfoSource(source, {
-    name: common.name,
-    stylesheet: isAbsolute(xslt) ? xslt : resolve(loaded.configDir, xslt),
-    inputFormat: format('featureinfo_format'),
-    outputFormat: format('featureinfo_out_format') ?? format('featureinfo_format'),
-    timeoutMs: common.timeoutMs,
-  });
+  const transformed =
+    typeof xslt !== 'string' || xslt === ''
+      ? source
+      : createXsltInfoSource(source, {
+          name: common.name,
+          stylesheet: isAbsolute(xslt) ? xslt : resolve(loaded.configDir, xslt),
+          inputFormat: format('featureinfo_format'),
+          outputFormat: format('featureinfo_out_format') ?? format('featureinfo_format'),
+          timeoutMs: common.timeoutMs,
+        });
+  const name = common.name.split(':')[0] ?? common.name;
+  const config = loaded.config.sources[name];
+  const section = config !== undefined && 'coverage' in config ? config.coverage : undefined;
+  return section === undefined
+    ? transformed
+    : withinCoverage(transformed, configCoverage(loaded, ['sources', name, 'coverage'], section));
+}
+
+/**
+ * MapProxy `WMSInfoSource.get_info`: a source with a `coverage` is not asked for a point outside
+ * it (`coverage.contains(query.coord, query.srs)`, the clicked pixel in the request's SRS); it
+ * answers nothing, as for a layer without features there.
+ */
+function withinCoverage(source: FeatureInfoSource, coverage: Coverage): FeatureInfoSource {
+  return {
+    getFeatureInfo: (query) => {
+      const { bbox, size, pos } = query;
+      // MapProxy `InfoQuery.coord`: make_lin_transf((0, 0, width, height), bbox)(pos)
+      const x = bbox[0] + (pos[0] * (bbox[2] - bbox[0])) / size[0];
+      const y = bbox[1] + ((size[1] - pos[1]) * (bbox[3] - bbox[1])) / size[1];
+      return coverage.containsPoint([x, y], query.srs) ? source.getFeatureInfo(query) : Promise.resolve(null);
+    },
+  };
 }

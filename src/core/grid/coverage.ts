@@ -19,6 +19,11 @@ export interface Coverage {
   intersects(bbox: BBox, srs: Srs): boolean;
   /** True when `bbox` (in `srs`) lies completely inside, allowing rounding errors of 1e-13 of the extent. */
   contains(bbox: BBox, srs: Srs): boolean;
+  /**
+   * MapProxy's `contains(coord, srs)` of a point: a bbox coverage as the box of the point (its
+   * edges count), a polygon coverage as shapely's `contains` of a Point (its boundary does not).
+   */
+  containsPoint(point: readonly [number, number], srs: Srs): boolean;
   /** The bounding box of the area in `srs` (16-point transformation when the SRS differ). */
   extent(srs: Srs): BBox;
 }
@@ -82,6 +87,9 @@ export function createBBoxCoverage(options: BBoxCoverageOptions): Coverage {
       const dx = Math.abs(bbox[2] - bbox[0]) / 10e12;
       const dy = Math.abs(bbox[3] - bbox[1]) / 10e12;
       return bbox[0] <= b[0] + dx && bbox[2] >= b[2] - dx && bbox[1] <= b[1] + dy && bbox[3] >= b[3] - dy;
+    },
+    containsPoint(point, pointSrs) {
+      return this.contains([point[0], point[1], point[0], point[1]], pointSrs);
     },
     extent: (target) => (target.equals(srs) ? bbox : srs.transformBBox(target, bbox)),
   };

@@ -83,6 +83,22 @@ function insidePolygon(point: Point, polygon: Polygon): boolean {
   return inside;
 }
 
+/** Whether `point` lies on an edge of one of the rings of `polygon` (the boundary). */
+function onRings(point: Point, polygon: Polygon): boolean {
+  return polygon.some((ring) =>
+    ring.some((q, i) => {
+      const p = ring[i - 1];
+      if (p === undefined) return false;
+      const within =
+        Math.min(p[0], q[0]) <= point[0] &&
+        point[0] <= Math.max(p[0], q[0]) &&
+        Math.min(p[1], q[1]) <= point[1] &&
+        point[1] <= Math.max(p[1], q[1]);
+      return within && orientation(p, q, point) === 0;
+    }),
+  );
+}
+
 /**
  * Whether the closed box `b` and the closed area of `polygons` share a point: a ring edge meets
  * the box (this covers touching and crossing), or the box lies wholly inside a polygon.
@@ -141,6 +157,13 @@ export function createPolygonCoverage(polygons: MultiPolygon, srs: Srs): Polygon
       if (!(bbox[0] <= b[0] && bbox[1] <= b[1] && bbox[2] >= b[2] && bbox[3] >= b[3])) return false;
       return polygonClipping().difference(boxPolygon(b), geom).length === 0;
     },
+    containsPoint: (point, pointSrs) => {
+      const [p] = pointSrs.equals(srs) ? [point] : pointSrs.transformPoints(srs, [point]);
+      // a point outside the bounds (or not transformable: NaN) is outside
+      if (p === undefined || !(bbox[0] < p[0] && p[0] < bbox[2] && bbox[1] < p[1] && p[1] < bbox[3]))
+        return false;
+      return geom.some((polygon) => insidePolygon(p, polygon) && !onRings(p, polygon));
+    },
     extent: (target) => (target.equals(srs) ? bbox : srs.transformBBox(target, bbox)),
   };
 }
@@ -163,6 +186,7 @@ export function createMultiCoverage(parts: readonly Coverage[]): MultiCoverage {
     parts,
     intersects: (b, s) => parts.some((p) => p.intersects(b, s)),
     contains: (b, s) => parts.some((p) => p.contains(b, s)),
+    containsPoint: (point, s) => parts.some((p) => p.containsPoint(point, s)),
     extent: (target) => (target.equals(first.srs) ? bbox : first.srs.transformBBox(target, bbox)),
   };
 }

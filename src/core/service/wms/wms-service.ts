@@ -13,7 +13,7 @@ import type { FeatureInfoDoc, FeatureInfoSource, LegendQuery } from '../../layer
 import { preloadSrsDefinitions } from '../../srs/index.js';
 import { Gate, getLogger, processCores, type BBox } from '../../util/index.js';
 import { OgcError } from '../errors.js';
-import { infoContentType, mergeFeatureInfo, queryFeatureInfo } from '../feature-info.js';
+import { infoContentType, queryFeatureInfo } from '../feature-info.js';
 import type { ServiceMetadata } from '../metadata.js';
 import { NO_CACHE, NO_CACHE_HEADERS, toInternalError } from '../responses.js';
 import type { Service, ServiceRequest, ServiceResponse } from '../types.js';
@@ -327,12 +327,15 @@ export class WmsService implements Service {
         cache: NO_CACHE_HEADERS,
       };
     }
-    const merged = mergeFeatureInfo(docs);
-    const contentType = params.infoFormat ?? merged.contentType;
+    // no source answered (none had the point in its coverage): MapProxy's Response('', mimetype=
+    // info_format), its default text/plain without a charset when the request named none
     return {
       status: 200,
-      contentType: infoContentType(contentType),
-      body: merged.data,
+      contentType:
+        params.infoFormat === undefined || params.infoFormat === ''
+          ? 'text/plain'
+          : infoContentType(params.infoFormat),
+      body: Buffer.alloc(0),
       cache: NO_CACHE_HEADERS,
     };
   }
