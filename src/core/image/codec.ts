@@ -134,9 +134,14 @@ function keepsAlpha(options: ImageFormatOptions, quantised: boolean): boolean {
   return options.mode === 'RGBA' || (options.mode !== 'RGB' && options.transparent);
 }
 
-/** The palette size `options` ask for: mode P without a size means 256; 0 means no palette. */
+/**
+ * The palette size `options` ask for; 0 means no palette. Mode P alone asks none, as in MapProxy
+ * (img_to_buf quantises when `colors` is set; create_image draws mode P as RGB or RGBA): we took
+ * it for 256, so `{mode: P, colors: 0}` tiles were paletted where MapProxy's are true-colour
+ * (seeding differential, seed 12).
+ */
 function paletteColors(options: ImageFormatOptions): number {
-  return options.mode === 'P' && options.colors <= 0 ? 256 : options.colors;
+  return options.colors;
 }
 
 /**
