@@ -1,5 +1,5 @@
 /**
- * The palette tests' seeding (seed-palette-colors, palette-alpha, seed-jpeg, clip-opaque-cache): level 0 of one TMS-layout file
+ * The palette tests' seeding (seed-palette-colors, palette-alpha, seed-jpeg, clip-cache): level 0 of one TMS-layout file
  * cache per entry, over the band upstream, by the seed command's engine, and PNG chunk counts.
  */
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { startUpstream } from './upstream.js';
 
 /**
  * A cache to seed: its source (`wms` asks transparent: true, `opaque` false, `clipped` is `opaque`
- * clipped to test/fixtures/clip-opaque-cache/clip.wkt), `image` options and format (default
+ * clipped to test/fixtures/clip-cache/clip.wkt), `image` options and format (default
  * image/png).
  */
 export interface PaletteCache {
@@ -30,7 +30,7 @@ export async function seedLevelZero<Name extends string>(
   const upstream = await startUpstream(t, { '/service': bands });
   const dir = await makeTempDir(t, 'seed-palette-');
   const names = Object.keys(caches) as Name[];
-  await copyFile(join(FIXTURES_DIR, 'clip-opaque-cache', 'clip.wkt'), join(dir, 'clip.wkt'));
+  await copyFile(join(FIXTURES_DIR, 'clip-cache', 'clip.wkt'), join(dir, 'clip.wkt'));
   await writeFile(
     join(dir, 'mapproxy.yaml'),
     `services:

@@ -23,6 +23,8 @@ import type { BBox, Size } from '../util/index.js';
 export interface MergeLayer {
   readonly image: ImageResult;
   readonly opacity?: number | undefined;
+  /** Clipped to its source's coverage: drawn on the canvas even alone (see image's MergeLayer). */
+  readonly clipped?: boolean | undefined;
 }
 
 /**

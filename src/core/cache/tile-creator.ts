@@ -404,7 +404,13 @@ export class TileCreator {
     const layers = images.flatMap((image, i) =>
       image === null
         ? []
-        : [{ image, opacity: sources[i]?.opacity ?? sources[i]?.source.opacity ?? undefined }],
+        : [
+            {
+              image,
+              opacity: sources[i]?.opacity ?? sources[i]?.source.opacity ?? undefined,
+              clipped: sources[i]?.source.clipsQuery?.(query) === true,
+            },
+          ],
     );
     // MapProxy LayerMerger: the merged image is cacheable only when every layer is
     const cacheable = layers.every(({ image }) => onErrorInfo(image)?.cacheable ?? true);

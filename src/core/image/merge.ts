@@ -20,6 +20,12 @@ export interface MergeLayer {
    * encoded image goes out as it came, transparent pixels included, unless it is a sub image.
    */
   readonly opaque?: boolean | undefined;
+  /**
+   * The layer was clipped to its source's coverage here (`coverage: {clip: true}`): MapProxy's
+   * LayerMerger never passes such a layer through, it draws it on the canvas, so its transparent
+   * pixels take the background's colour (a JPEG tile is white there, not black).
+   */
+  readonly clipped?: boolean | undefined;
 }
 
 /** Images placed on a transparent canvas (see {@link asSubImage}). */
@@ -115,7 +121,7 @@ export async function mergeImages(
   const [r, g, b] = options.bgcolor ?? [255, 255, 255];
   const first = layers[0];
   if (first === undefined) return blankImage(size, [r, g, b, options.transparent ? 0 : 255]);
-  if (layers.length === 1) {
+  if (layers.length === 1 && first.clipped !== true) {
     const alone = await passedThrough(first, size, options.transparent);
     if (alone !== null) return alone;
   }
