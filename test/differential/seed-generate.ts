@@ -10,6 +10,10 @@
  * shapefile, GeoJSON with `where`), expire_tiles files, coverages in EPSG:25832/3857, clipped source
  * coverages, image mode/colors, `paletted: false`, `format: mixed`, more cleanups (every cache
  * type, coverages, level lists with gaps), `-c` 2 and 4, and a run killed mid-way and continued.
+ * With a third generator (`more`, `--more`), also: seed-run options users put in cron lines
+ * (`--seed`/`--cleanup` selections, also repeated, `-l`, `--skip-uncached`, `--use-cache-lock`,
+ * `--dry-run`), file caches with a `directory` of their own or `use_grid_names`, and a seed task
+ * over two caches; seeds drawn without it keep their cases.
  */
 import { stringify } from 'yaml';
 import type { Rng } from './cases.js';
@@ -36,6 +40,8 @@ export interface SeedCase {
   readonly concurrency: number;
   /** Each side is SIGKILLed after this many upstream requests and finished with `--continue`; 0: no kill. */
   readonly killAfter: number;
+  /** More arguments of every seed run of both sides (not the pre-fill's). */
+  readonly args: readonly string[];
 }
 
 /** The aged tiles' and the `mtime` reference file's times (s since the epoch). */
@@ -115,8 +121,11 @@ const UTM_BOXES: readonly (readonly [number, number, number, number])[] = [
   [-200000, 4500000, 900000, 6000000],
 ];
 
-/** One seeding case drawn from `rng`, and with `extra` the options beyond the base ones. */
-export function generateSeedCase(rng: Rng, extra?: Rng): SeedCase {
+/**
+ * One seeding case drawn from `rng`, with `extra` the options beyond the base ones, and with `more`
+ * (only with `extra`) run options and cache layouts beyond those.
+ */
+export function generateSeedCase(rng: Rng, extra?: Rng, more?: Rng): SeedCase {
   const files: Record<string, string> = {};
   const ogr: Record<string, string> = {};
   // 1. grids: two global ones, a UTM grid over a box, a geodetic grid with its origin upper left
@@ -452,6 +461,8 @@ export function generateSeedCase(rng: Rng, extra?: Rng): SeedCase {
     sources[`tiles_${grid}`] = { type: 'tile', url: `${SEED_UPSTREAM}/tiles/${grid}/%(tc_path)s.png`, grid };
     (caches[name] as Yaml).sources = [`tiles_${grid}`];
   }
+  const args = more === undefined ? [] : drawMore(more, { caches, cacheGrids, seeds, cleanups });
+  if (args.includes('--skip-uncached')) wantsPrefill = true;
   return {
     mapproxy: stringify(mapproxy),
     seed: stringify(seedYaml),
@@ -460,5 +471,51 @@ export function generateSeedCase(rng: Rng, extra?: Rng): SeedCase {
     ogr,
     concurrency: extra === undefined ? 1 : extra.pick([1, 2, 2, 4]),
     killAfter: extra !== undefined && extra.next() < 0.25 ? extra.int(1, 4) : 0,
+    args,
   };
+}
+
+/**
+ * The third generator's draws (see generateSeedCase): changes `drawn`'s caches and seeds in place
+ * and answers the run options.
+ */
+function drawMore(
+  more: Rng,
+  drawn: { caches: Yaml; cacheGrids: Record<string, GridChoice[]>; seeds: Yaml; cleanups: Yaml },
+): string[] {
+  const { caches, cacheGrids, seeds, cleanups } = drawn;
+  // file caches: a directory of their own (one grid: two would share it) or use_grid_names
+  for (const [name, cache] of Object.entries(caches) as [string, Yaml][]) {
+    const storage = cache.cache as Yaml;
+    if (storage.type !== 'file') continue;
+    const draw = more.next();
+    if (draw < 0.25 && cacheGrids[name]!.length === 1) storage.directory = `cache_data/dir_${name}`;
+    else if (draw < 0.5) storage.use_grid_names = true;
+  }
+  // a seed task over two caches (MapProxy refuses the case when a named grid is not in both)
+  const names = Object.keys(caches);
+  const first = seeds.seed0 as Yaml;
+  if (names.length > 1 && more.next() < 0.3) {
+    const own = (first.caches as string[])[0]!;
+    first.caches = [own, names.find((n) => n !== own)!];
+  }
+  const args: string[] = [];
+  // a cron line's selection: some seeds and/or cleanups, comma-separated or repeated
+  const seedNames = Object.keys(seeds);
+  const cleanupNames = Object.keys(cleanups);
+  if (seedNames.length + cleanupNames.length > 1 && more.next() < 0.35) {
+    const select = (flag: string, from: string[]): void => {
+      const chosen = some(more, from, 1, from.length);
+      if (more.next() < 0.5) args.push(flag, chosen.join(','));
+      else for (const name of chosen) args.push(flag, name);
+    };
+    const which = cleanupNames.length === 0 ? 'seed' : more.pick(['seed', 'cleanup', 'both']);
+    if (which !== 'cleanup') select('--seed', seedNames);
+    if (which !== 'seed') select('--cleanup', cleanupNames);
+  }
+  if (more.next() < 0.25) args.push('-l', String(more.int(1, 2)));
+  if (more.next() < 0.15) args.push('--skip-uncached');
+  if (more.next() < 0.3) args.push('--use-cache-lock');
+  if (more.next() < 0.1) args.push('--dry-run');
+  return args;
 }

@@ -62,6 +62,11 @@ const { values } = parseArgs({
     only: { type: 'string', multiple: true },
     /** Draws the base options only (no OGR/MultiPolygon/expire coverages, -c > 1, kills, image options). */
     base: { type: 'boolean', default: false },
+    /**
+     * Also draws run options (--seed/--cleanup selections, -l, --skip-uncached, --use-cache-lock,
+     * --dry-run), file cache directories and two-cache seeds, and compares `--summary` output.
+     */
+    more: { type: 'boolean', default: false },
   },
 });
 
@@ -74,14 +79,15 @@ const results: CaseResult[] = [];
 try {
   const rng = makeRng(seed);
   const extra = values.base ? undefined : makeRng(seed ^ 0x5eed5eed);
+  const more = values.more && extra !== undefined ? makeRng(seed ^ 0x0a0b0c0d) : undefined;
   const wanted = Number(values.generate);
   for (let attempt = 0, n = 0; n < wanted && attempt < wanted * 10; attempt++) {
-    const seedCase = generateSeedCase(rng, extra);
+    const seedCase = generateSeedCase(rng, extra, more);
     const name = `seed-${seed}-${String(n).padStart(2, '0')}${seedCase.concurrency > 1 ? `-c${seedCase.concurrency}` : ''}${seedCase.killAfter > 0 ? '-killed' : ''}`;
     if (!(await mapproxyAccepts(seedCase))) continue;
     n += 1;
     if (values.only !== undefined && !values.only.map(Number).includes(n - 1)) continue;
-    process.stdout.write(`${name} `);
+    process.stdout.write(`${name}${seedCase.args.length > 0 ? ` [${seedCase.args.join(' ')}]` : ''} `);
     const result = await runCase(name, seedCase);
     results.push(result);
     const classes = Object.keys(result.classes);
@@ -208,7 +214,7 @@ async function runCase(name: string, seedCase: SeedCase): Promise<CaseResult> {
         const killed = await runSeedTool(
           side,
           dirs[side],
-          ['--continue'],
+          ['--continue', ...seedCase.args],
           'seed.yaml',
           seedCase.concurrency,
           {
@@ -220,7 +226,7 @@ async function runCase(name: string, seedCase: SeedCase): Promise<CaseResult> {
         const outcome = await runSeedTool(
           side,
           dirs[side],
-          ['--continue'],
+          ['--continue', ...seedCase.args],
           'seed.yaml',
           seedCase.concurrency,
         );
@@ -228,7 +234,13 @@ async function runCase(name: string, seedCase: SeedCase): Promise<CaseResult> {
         outcomes[side] = { ...outcome, output, upstream: [...seen, ...fronts[side].take()] };
         continue;
       }
-      const outcome = await runSeedTool(side, dirs[side], [], 'seed.yaml', seedCase.concurrency);
+      const outcome = await runSeedTool(
+        side,
+        dirs[side],
+        [...seedCase.args],
+        'seed.yaml',
+        seedCase.concurrency,
+      );
       outcomes[side] = { ...outcome, upstream: fronts[side].take() };
     }
     await writeFile(join(out, `${name}.mapproxy.log`), outcomes.mapproxy.output);
@@ -239,6 +251,27 @@ async function runCase(name: string, seedCase: SeedCase): Promise<CaseResult> {
       await writeFile(join(out, `${name}.${side}.yaml`), await readFile(join(dirs[side], 'mapproxy.yaml')));
     }
     await writeFile(join(out, `${name}.seed.yaml`), seedCase.seed);
+    if (seedCase.args.length > 0) await writeFile(join(out, `${name}.args`), seedCase.args.join(' ') + '\n');
+    // with --more: the task summaries (MapProxy's lines; ours adds tile counts per level)
+    if (values.more) {
+      const selection = seedCase.args.filter(
+        (a, i, all) => /^--(seed|cleanup)$/.test(a) || /^--(seed|cleanup)$/.test(all[i - 1] ?? ''),
+      );
+      const [theirs, ours] = await Promise.all(
+        (['mapproxy', 'ours'] as const).map(async (side) =>
+          summaryLines((await runSeedTool(side, dirs[side], ['--summary', ...selection])).output),
+        ),
+      );
+      const onlyTheirs = multisetMinus(theirs!, ours!);
+      const onlyOurs = multisetMinus(ours!, theirs!);
+      if (onlyTheirs.length + onlyOurs.length > 0 || theirs!.join('\n') !== ours!.join('\n'))
+        classes['summary lines'] = describeSets(
+          `mapproxy ${theirs!.length}, ours ${ours!.length}`,
+          onlyTheirs,
+          onlyOurs,
+          6,
+        );
+    }
     const traceback = /^Traceback[\s\S]*\n(\w+(?:Error|Exception)\b.*)$/m.exec(outcomes.mapproxy.output);
     if (outcomes.mapproxy.code === TIMED_OUT) classes['mapproxy hung'] = outcomes.mapproxy.output.slice(-300);
     // a Python exception ends MapProxy's run: its later tasks are missing, not ours extra
@@ -354,6 +387,19 @@ async function age(dir: string): Promise<void> {
 
 function wasWritten(tile: StoredTile, sinceMs: number): boolean {
   return tile.mtimeMs !== null && tile.mtimeMs >= sinceMs - 1000;
+}
+
+/**
+ * A `--summary` output's lines from its first heading on, without our per-level tile counts; a
+ * cleanup's time is left out (each side's own "now", printed in its own format).
+ */
+function summaryLines(output: string): string[] {
+  const lines = output.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('=========='));
+  return lines
+    .slice(Math.max(0, start))
+    .filter((l) => l.trim() !== '' && !/^ {4}Level \d+: /.test(l))
+    .map((l) => l.replace(/^( {4}Remove: tiles older than ).*$/, '$1<time>'));
 }
 
 function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
