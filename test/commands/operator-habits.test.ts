@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,44 @@ for (const select of [['world,europe'], ['world', '--seed', 'europe']]) {
     }
   });
 }
+
+test("seed --summary prints a task's time as MapProxy: local time, microseconds only when there are some", async (t) => {
+  const dir = await seedFixtureDir(t);
+  await writeFile(
+    join(dir, 'times.yaml'),
+    `seeds:
+  world:
+    caches: [world_cache]
+    levels: [0]
+    refresh_before: {time: '2010-01-01T00:00:00'}
+  world_mtime:
+    caches: [world_cache]
+    levels: [0]
+    refresh_before: {mtime: ref.txt}
+cleanups:
+  old:
+    caches: [world_cache]
+    levels: [1]
+    remove_before: {time: '2010-01-01T12:30:00'}
+`,
+  );
+  await writeFile(join(dir, 'ref.txt'), '');
+  // 2011-05-06 07:08:09.123456 local time, as `touch -d` set it for MapProxy's run
+  const mtime = new Date(2011, 4, 6, 7, 8, 9).getTime() / 1000 + 0.123456;
+  await utimes(join(dir, 'ref.txt'), mtime, mtime);
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'times.yaml', '--summary'], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  // MapProxy 1.15 by hand (the same files; under TZ=UTC and TZ=Europe/Berlin alike, as the
+  // times in seed.yaml and the mtime are local): we printed 2010-01-01T00:00:00.000Z
+  assert.deepEqual(
+    result.stdout.split('\n').filter((l) => /Overwriting|Remove/.test(l)),
+    [
+      '    Overwriting: tiles older than 2010-01-01 00:00:00',
+      '    Overwriting: tiles older than 2011-05-06 07:08:09.123456',
+      '    Remove: tiles older than 2010-01-01 12:30:00',
+    ],
+  );
+});
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 

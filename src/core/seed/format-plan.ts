@@ -17,13 +17,11 @@ function formatTask(task: PlannedTask): string[] {
   if (task.kind === 'seed') {
     const limit = task.limitSeconds;
     lines.push(
-      `    Overwriting: ${limit === null ? 'no tiles' : `tiles older than ${new Date(limit * 1000).toISOString()}`}`,
+      `    Overwriting: ${limit === null ? 'no tiles' : limit === 0 ? 'all tiles' : `tiles older than ${pythonDateTime(limit)}`}`,
     );
   } else {
     const limit = task.limitSeconds ?? 0;
-    lines.push(
-      `    Remove: ${limit === 0 ? 'all tiles' : `tiles older than ${new Date(limit * 1000).toISOString()}`}`,
-    );
+    lines.push(`    Remove: ${limit === 0 ? 'all tiles' : `tiles older than ${pythonDateTime(limit)}`}`);
   }
   // tile counts per level over the coverage's extent: exact for bboxes, an upper bound for polygons
   const bbox = task.coverage.extent(grid.srs);
@@ -37,10 +35,29 @@ function formatTask(task: PlannedTask): string[] {
 }
 
 /**
+ * `str(datetime.fromtimestamp(seconds))`, as MapProxy prints a task's time: local time, the
+ * microseconds only when there are some (`2010-01-01 00:00:00`, `2011-05-06 07:08:09.123456`).
+ * We printed ISO 8601 in UTC (`2010-01-01T00:00:00.000Z`).
+ */
+function pythonDateTime(seconds: number): string {
+  const micros = Math.round(seconds * 1e6);
+  const date = new Date(Math.floor(micros / 1000));
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  const text = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  const fraction = ((micros % 1e6) + 1e6) % 1e6;
+  return fraction === 0 ? text : `${text}.${pad(fraction, 6)}`;
+}
+
+/**
  * The blocks of `step` tiles of `level` touched by `bbox`, counted without listing them: how many
  * (`blocks`), and how many tiles they hold within the grid (`tiles`).
  */
-function countTiles(grid: TileGrid, bbox: BBox, level: number, step: Size): { blocks: number; tiles: number } {
+function countTiles(
+  grid: TileGrid,
+  bbox: BBox,
+  level: number,
+  step: Size,
+): { blocks: number; tiles: number } {
   // as affectedLevelTiles: a tenth of a pixel less, so tiles only touched do not count
   const delta = resolution(grid, level) / 10;
   const a = tileCoordAt(grid, bbox[0] + delta, bbox[1] + delta, level);
