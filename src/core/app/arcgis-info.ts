@@ -14,6 +14,7 @@ export function arcgisInfoSource(loaded: LoadedConfig, ref: string): FeatureInfo
     name: ref,
     req: conf.req,
     supportedSrs: conf.supported_srs,
+    srs: { preferredSrcProj: loaded.config.globals.srs.preferred_src_proj },
     tolerance: conf.opts.featureinfo_tolerance,
     returnGeometries: conf.opts.featureinfo_return_geometries,
     ...infoHttp(sourceHttp(loaded, ref, conf.http)),

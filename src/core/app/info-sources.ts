@@ -29,6 +29,7 @@ export function wmsSourceOptions(loaded: LoadedConfig, ref: string) {
     req: req as Readonly<Record<string, string | number | boolean>> & { readonly url: string },
     version: opts.version as '1.0.0' | '1.1.0' | '1.1.1' | '1.3.0' | undefined,
     supportedSrs: wms.supported_srs,
+    srs: { preferredSrcProj: loaded.config.globals.srs.preferred_src_proj },
     featureInfoFormat: typeof opts.featureinfo_format === 'string' ? opts.featureinfo_format : undefined,
     // MapProxy's one HTTP client per source: its TLS and error-detail options hold here too
     ...infoHttp(sourceHttp(loaded, name, wms.http)),

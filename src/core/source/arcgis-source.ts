@@ -11,7 +11,7 @@ import {
   type TlsOptions,
   type WmsParamValue,
 } from '../client/index.js';
-import { getSrs } from '../srs/index.js';
+import { getSrs, type SrsOptions } from '../srs/index.js';
 import { placeInfoQuery } from './info-query-transform.js';
 import type { FeatureInfoDoc, FeatureInfoSource, InfoQuery } from './info-types.js';
 import type { MapSource } from './types.js';
@@ -49,6 +49,8 @@ export interface ArcgisInfoSourceOptions {
   readonly name: string;
   readonly req: Readonly<Record<string, WmsParamValue>> & { readonly url: string };
   readonly supportedSrs?: readonly string[] | undefined;
+  /** `globals.srs`: `preferred_src_proj` picks among `supportedSrs`. */
+  readonly srs?: SrsOptions | undefined;
   /** `opts.featureinfo_tolerance`; MapProxy's default 5 pixels. */
   readonly tolerance?: number | undefined;
   /** `opts.featureinfo_return_geometries`; default false. */
@@ -72,7 +74,7 @@ export function createArcgisInfoSource(options: ArcgisInfoSourceOptions): Featur
   const supported = (options.supportedSrs ?? []).map((code) => getSrs(code));
   return {
     async getFeatureInfo(query: InfoQuery): Promise<FeatureInfoDoc | null> {
-      const placed = placeInfoQuery(query, supported);
+      const placed = placeInfoQuery(query, supported, options.srs);
       // MapProxy's WMS service gives every info query a format; text/plain is its default
       const infoFormat = query.infoFormat ?? 'text/plain';
       const requestUrl = arcgisIdentifyUrl(url, options.req, {

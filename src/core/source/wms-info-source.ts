@@ -18,7 +18,7 @@ import {
   type TlsOptions,
 } from '../client/index.js';
 import { imageFromBytes, type ImageResult } from '../image/index.js';
-import { getSrs } from '../srs/index.js';
+import { getSrs, type SrsOptions } from '../srs/index.js';
 import { SourceError } from './errors.js';
 import { placeInfoQuery } from './info-query-transform.js';
 import type { FeatureInfoDoc, FeatureInfoSource, InfoQuery } from './info-types.js';
@@ -29,6 +29,8 @@ export interface WmsInfoSourceOptions {
   readonly req: Readonly<Record<string, WmsParamValue>> & { readonly url: string };
   readonly version?: WmsVersion | undefined;
   readonly supportedSrs?: readonly string[] | undefined;
+  /** `globals.srs`: `preferred_src_proj` picks among `supportedSrs`. */
+  readonly srs?: SrsOptions | undefined;
   /** `wms_opts.featureinfo_format`: INFO_FORMAT sent upstream instead of the client's. */
   readonly featureInfoFormat?: string | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
@@ -50,7 +52,7 @@ export function createWmsInfoSource(options: WmsInfoSourceOptions): FeatureInfoS
   const supported = (options.supportedSrs ?? []).map((code) => getSrs(code));
   return {
     async getFeatureInfo(query: InfoQuery): Promise<FeatureInfoDoc | null> {
-      const { bbox, size, pos, srs } = placeInfoQuery(query, supported);
+      const { bbox, size, pos, srs } = placeInfoQuery(query, supported, options.srs);
       const template = createWmsRequestTemplate(url, options.req, version);
       const mapUrl = wmsGetMapUrl(template, {
         bbox,

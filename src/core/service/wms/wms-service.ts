@@ -24,7 +24,7 @@ import { featureInfoResponse, type InfoXslt } from './info-response.js';
 import { renderMap, type OnSourceErrors } from './get-map.js';
 import { limitToSrsExtent } from './srs-extent.js';
 import { renderWmsException, type WmsExceptionContext } from './wms-exception.js';
-import { infoLayers, namedLayers, type WmsLayerNode } from './wms-layer.js';
+import { infoLayers, isQueryable, namedLayers, type WmsLayerNode } from './wms-layer.js';
 import {
   checkMissing,
   formatMime,
@@ -301,9 +301,10 @@ export class WmsService implements Service {
     const actual = new Map<string | WmsLayerNode, readonly FeatureInfoSource[]>();
     for (const name of params.queryLayers) {
       const node = this.#layers.get(name);
-      const owned = node === undefined ? [] : infoLayers(node);
-      if (owned.length === 0) throw new OgcError(`layer ${name} is not queryable`);
-      for (const [owner, sources] of owned) actual.set(owner.name ?? owner, sources);
+      // MapProxy: a group is queryable when it or a child is, but one with sources of its own
+      // is asked through them only (info_layers_for_query of `this`): maybe nothing to ask
+      if (node === undefined || !isQueryable(node)) throw new OgcError(`layer ${name} is not queryable`);
+      for (const [owner, sources] of infoLayers(node)) actual.set(owner.name ?? owner, sources);
     }
     const docs: FeatureInfoDoc[] = [];
     for (const sources of actual.values()) {
