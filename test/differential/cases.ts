@@ -2,7 +2,8 @@
  * Request generation for a differential run: what a configuration offers is read from MapProxy's
  * own capabilities (WMS 1.1.1, WMTS, TMS), and requests are drawn from it with a seeded RNG:
  * GetMaps in every SRS (boxes partly outside, odd sizes, each version's axis order), tiles over
- * TMS, WMTS REST and KVP, KML, capabilities of every service and version, and error cases.
+ * TMS, WMTS REST and KVP, KML, capabilities of every service and version, error cases, and
+ * (drawn last, so that each seed keeps its earlier draws) GetFeatureInfo and GetLegendGraphic.
  */
 import { XMLParser } from 'fast-xml-parser';
 import { getSrs } from '../../src/core/srs/index.js';
@@ -18,6 +19,8 @@ export type CaseKind =
   | 'tms-caps'
   | 'tms'
   | 'kml'
+  | 'wms-featureinfo'
+  | 'wms-legend'
   | 'error';
 
 export interface RequestCase {
@@ -66,6 +69,10 @@ interface WmsLayer {
   readonly srs: readonly string[];
   /** minx, miny, maxx, maxy in EPSG:4326. */
   readonly latLon: readonly [number, number, number, number];
+  /** `queryable="1"`: GetFeatureInfo is offered. */
+  readonly queryable: boolean;
+  /** The path and query of the layer's LegendURL (WMS 1.1.1), if it has one. */
+  readonly legend: string | null;
 }
 
 interface Offer {
@@ -118,11 +125,17 @@ export async function readOffer(base: string): Promise<Offer> {
         .flatMap((s) => s.split(/\s+/));
       const all = [...new Set([...srs, ...own])];
       const box = layer.LatLonBoundingBox as Xml | undefined;
+      const legendUrl = list(layer.Style)
+        .flatMap((style) => list(style.LegendURL))
+        .map((legend) => str((legend.OnlineResource as Xml | undefined)?.['@href']))
+        .find((href) => href !== '');
       if (layer.Name !== undefined && box !== undefined) {
         wmsLayers.push({
           name: str(layer.Name),
           srs: all,
           latLon: [Number(box['@minx']), Number(box['@miny']), Number(box['@maxx']), Number(box['@maxy'])],
+          queryable: str(layer['@queryable']) === '1',
+          legend: legendUrl === undefined ? null : legendUrl.replace(/^https?:\/\/[^/]+/, ''),
         });
       }
       for (const child of list(layer.Layer)) walk(child, all);
@@ -324,7 +337,51 @@ export function generateCases(
     });
   }
   for (let i = 0; makers.length > 0 && cases.length < count && i < count * 3; i++) rng.pick(makers)();
+  // 4. drawn after the rest, so that every seed keeps the requests above: GetFeatureInfo on
+  //    queryable layers and GetLegendGraphic by the LegendURLs offered (clients send both, and
+  //    the draws above never did)
+  const queryable = offer.wmsLayers.filter((l) => l.queryable);
+  for (let n = queryable.length === 0 ? 0 : 4; n > 0; n--) {
+    const layer = rng.pick(queryable);
+    const info = featureInfo(rng, layer, rng.pick(layer.srs.length > 0 ? layer.srs : ['EPSG:4326']));
+    if (info !== null) add('wms-featureinfo', info);
+  }
+  const legends = offer.wmsLayers.filter((l) => l.legend !== null);
+  for (let n = Math.min(2, legends.length); n > 0; n--) {
+    const layer = rng.pick(legends);
+    const url = new URL(layer.legend!, 'http://x');
+    // the LegendURL's own keys (MapProxy writes them in lower case), not a second one in upper case
+    const set = (key: string, value: string): void => {
+      const own = [...url.searchParams.keys()].find((k) => k.toLowerCase() === key) ?? key;
+      url.searchParams.set(own, value);
+    };
+    // the other versions and formats MapProxy answers a legend in
+    if (rng.next() < 0.5) {
+      set('version', '1.3.0');
+      set('sld_version', '1.1.0');
+    }
+    if (rng.next() < 0.3) set('format', rng.pick(['image/jpeg', 'image/gif']));
+    add('wms-legend', `${url.pathname}?${url.searchParams.toString()}`);
+  }
   return cases;
+}
+
+/** A GetFeatureInfo at a pixel of a random GetMap of `layer`, in each version's parameters. */
+function featureInfo(rng: Rng, layer: WmsLayer, srs: string): string | null {
+  const map = randomGetMap(rng, layer, srs, ['image/png']);
+  if (map === null) return null;
+  const url = new URL(map, 'http://x');
+  const version = url.searchParams.get('VERSION')!;
+  url.searchParams.set('REQUEST', version === '1.0.0' ? 'feature_info' : 'GetFeatureInfo');
+  url.searchParams.set('QUERY_LAYERS', layer.name);
+  const x = rng.int(0, Number(url.searchParams.get('WIDTH')) - 1);
+  const y = rng.int(0, Number(url.searchParams.get('HEIGHT')) - 1);
+  url.searchParams.set(version === '1.3.0' ? 'I' : 'X', String(x));
+  url.searchParams.set(version === '1.3.0' ? 'J' : 'Y', String(y));
+  const format = rng.pick([null, 'text/plain', 'text/html', 'application/vnd.ogc.gml', 'text/xml']);
+  if (format !== null) url.searchParams.set('INFO_FORMAT', format);
+  if (rng.next() < 0.2) url.searchParams.set('FEATURE_COUNT', String(rng.int(1, 10)));
+  return `${url.pathname}?${url.searchParams.toString()}`;
 }
 
 /** `path` with more layers offered in `srs` under it, TRANSPARENT and BGCOLOR drawn anew. */

@@ -186,7 +186,17 @@ export function generateConfig(rng: Rng): string {
   // 6. options drawn after the rest, from the text so far: seeds drawn before they existed keep
   //    their other choices
   cacheOptions(config.caches as Record<string, Yaml>, makeRng(fnv1a(stringify(config))));
+  // 7. feature info on some sources, drawn last from the text so far (the map and tile draws of
+  //    earlier seeds stay; their layers may now be queryable)
+  sourceOptions(config.sources as Record<string, Yaml>, makeRng(fnv1a(`info ${stringify(config)}`)));
   return stringify(config);
+}
+
+/** `wms_opts.featureinfo` (users' most common source option the draws above never make). */
+function sourceOptions(sources: Record<string, Yaml>, rng: Rng): void {
+  for (const source of Object.values(sources)) {
+    if (rng.next() < 0.4) source.wms_opts = { featureinfo: true };
+  }
 }
 
 /**
