@@ -2,7 +2,7 @@
 import { levelGridSize, resolution, tileCoordAt, type TileGrid } from '../grid/index.js';
 import type { BBox, Size } from '../util/index.js';
 import { getSrs } from '../srs/index.js';
-import type { PlannedTask, SeedPlan } from './plan.js';
+import { emptyCoverageNote, type PlannedTask, type SeedPlan } from './plan.js';
 
 function formatTask(task: PlannedTask): string[] {
   const { grid } = task.manager;
@@ -90,13 +90,28 @@ export function formatPlannedTask(task: PlannedTask): string {
   return formatTask(task).join('\n');
 }
 
-/** The plan as text: the seeding tasks, then the cleanup tasks, then notes. */
+/**
+ * The plan as text: the seeding tasks, then the cleanup tasks, in seed.yaml order; a task whose
+ * coverage has no area in MapProxy's words (`format_seed_task` of a task with coverage False; we
+ * printed only a note after the tasks), then the other notes.
+ */
 export function formatSeedPlan(plan: SeedPlan): string {
+  const section = (
+    names: readonly string[],
+    tasks: readonly PlannedTask[],
+    empty: readonly string[],
+  ): string[] =>
+    names.flatMap((name) =>
+      empty.includes(name)
+        ? [`  ${name}:`, '    Empty coverage given for this task', '    Skipped']
+        : tasks.filter((task) => task.name === name).flatMap(formatTask),
+    );
+  const skipped = new Set([...plan.empty.seeds, ...plan.empty.cleanups]);
   return [
     '========== Seeding tasks ==========',
-    ...plan.seeds.flatMap(formatTask),
+    ...section(plan.names.seeds, plan.seeds, plan.empty.seeds),
     '========== Cleanup tasks ==========',
-    ...plan.cleanups.flatMap(formatTask),
-    ...plan.notes,
+    ...section(plan.names.cleanups, plan.cleanups, plan.empty.cleanups),
+    ...plan.notes.filter((note) => ![...skipped].some((name) => note === emptyCoverageNote(name))),
   ].join('\n');
 }

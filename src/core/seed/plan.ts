@@ -44,6 +44,10 @@ export interface SeedPlan {
   readonly cleanups: readonly PlannedTask[];
   /** Tasks left out, e.g. because their coverage has no area (MapProxy skips them too). */
   readonly notes: readonly string[];
+  /** The selected task names in seed.yaml order, also those skipped (for the summaries). */
+  readonly names: { readonly seeds: readonly string[]; readonly cleanups: readonly string[] };
+  /** The names of the tasks skipped because their coverage has no area. */
+  readonly empty: { readonly seeds: readonly string[]; readonly cleanups: readonly string[] };
 }
 
 /** Task names to run: a list, `ALL`, or undefined (MapProxy: all unless the other kind was named). */
@@ -95,6 +99,11 @@ function toRefreshBefore(spec: TimeSpecConfig): RefreshBefore {
   return { ...spec, time: typeof time === 'string' || time instanceof Date ? time : undefined };
 }
 
+/** The note of a task skipped because its coverage has no area. */
+export function emptyCoverageNote(name: string): string {
+  return `${name}: coverage contains no geometries, task skipped`;
+}
+
 /**
  * Plans the selected tasks. Rejects with `SeedError` (`SEED_UNKNOWN_TASK`; `SEED_INVALID_OPTION`
  * for a `remove_before` on a cache without timestamps, or levels none of which the grid has), whatever
@@ -103,6 +112,7 @@ function toRefreshBefore(spec: TimeSpecConfig): RefreshBefore {
 export async function planSeed(context: PlanContext, selection: TaskSelection = {}): Promise<SeedPlan> {
   const { seedConfig, caches } = context;
   const notes: string[] = [];
+  const empty = { seeds: [] as string[], cleanups: [] as string[] };
   const coverageCache = new Map<string, Coverage | null>();
   const coverage = (name: string): Coverage | null => {
     if (!coverageCache.has(name)) coverageCache.set(name, context.coverage(name));
@@ -117,7 +127,8 @@ export async function planSeed(context: PlanContext, selection: TaskSelection = 
     if (conf.coverages !== undefined && conf.coverages.length > 0) {
       const parts = conf.coverages.map(coverage);
       if (parts.some((p) => p === null)) {
-        notes.push(`${name}: coverage contains no geometries, task skipped`);
+        notes.push(emptyCoverageNote(name));
+        (kind === 'seed' ? empty.seeds : empty.cleanups).push(name);
         return [];
       }
       const valid = parts as Coverage[];
@@ -197,5 +208,5 @@ export async function planSeed(context: PlanContext, selection: TaskSelection = 
   );
   const seeds = (await Promise.all(seedNames.map((n) => build('seed', n)))).flat();
   const cleanups = (await Promise.all(cleanupNames.map((n) => build('cleanup', n)))).flat();
-  return { seeds, cleanups, notes };
+  return { seeds, cleanups, notes, names: { seeds: seedNames, cleanups: cleanupNames }, empty };
 }
