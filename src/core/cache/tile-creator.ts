@@ -337,7 +337,15 @@ export class TileCreator {
           );
           const tiles = direct.tiles.map(({ image: tile, encoded }, i): EncodedTile => {
             const { coord } = patterns[i] as { coord: TileCoord };
-            return { coord, data: encoded.data, format: encoded.format, singleColor: undefined, image: tile };
+            const pilMode = cropsMeta(offsets[i], meta.size, grid.tileSize) ? answer.pilMode : null;
+            return {
+              coord,
+              data: encoded.data,
+              format: encoded.format,
+              singleColor: undefined,
+              image: tile,
+              pilMode,
+            };
           });
           return { ...answer, tiles, release: direct.release };
         }
@@ -345,9 +353,13 @@ export class TileCreator {
         steps?.done('decode and split');
         // 5. encode every tile in the cache format
         const tiles = await Promise.all(
-          patterns.map((p, i) =>
-            this.#encode(p.coord as TileCoord, { ...answer, image: parts[i] as ImageResult }),
-          ),
+          patterns.map(async (p, i) => {
+            const tile = await this.#encode(p.coord as TileCoord, {
+              ...answer,
+              image: parts[i] as ImageResult,
+            });
+            return cropsMeta(p.offset, meta.size, grid.tileSize) ? tile : { ...tile, pilMode: null };
+          }),
         );
         steps?.done(`encode ${String(tiles.length)} tiles`);
         return { ...answer, tiles };
@@ -445,7 +457,7 @@ export class TileCreator {
         ? tileSingleColor(image, imageOptions, mode === null ? null : mode === 'RGBA' ? 4 : 3)
         : Promise.resolve(undefined),
     ]);
-    return { coord, data: encoded.data, format: encoded.format, singleColor, image };
+    return { coord, data: encoded.data, format: encoded.format, singleColor, image, pilMode: mode };
   }
 
   async #store(
@@ -474,9 +486,9 @@ export class TileCreator {
       }
     }
     return new Map(
-      tiles.map(({ coord, data, format, image }) => [
+      tiles.map(({ coord, data, format, image, pilMode }) => [
         coordKey(coord),
-        { coord, data, format, timestampMs, cacheable, isCreated: true, image },
+        { coord, data, format, timestampMs, cacheable, isCreated: true, image, pilMode },
       ]),
     );
   }
@@ -544,6 +556,17 @@ class StepTimes {
   }
 }
 
+/**
+ * Whether the tile at `offset` lies inside the meta image of `metaSize`: MapProxy's TileSplitter
+ * crops it then (the answer's mode kept), else pastes the part inside onto create_image's canvas
+ * of the cache's options (a meta tile limited to the grid, e.g. GLOBAL_GEODETIC's level 0).
+ */
+function cropsMeta(offset: readonly [number, number] | undefined, metaSize: Size, tileSize: Size): boolean {
+  if (offset === undefined) return false;
+  const [x, y] = offset;
+  return x >= 0 && y >= 0 && x + tileSize[0] <= metaSize[0] && y + tileSize[1] <= metaSize[1];
+}
+
 /** What the sources answered for one query. */
 interface SourceAnswer {
   readonly image: ImageResult;
@@ -579,6 +602,12 @@ interface EncodedTile {
   readonly singleColor: readonly number[] | null | undefined;
   /** The tile before encoding (after the tile filter): what maps drawn on the miss use. */
   readonly image: ImageResult;
+  /**
+   * PIL's mode of the tile in MapProxy: its answer's (a crop of it keeps it), null where the
+   * cache's options decide (a tile reaching past the meta image is pasted on create_image's
+   * canvas, a stand-in, a filtered tile).
+   */
+  readonly pilMode: PilMode | null;
 }
 
 /**

@@ -3,7 +3,7 @@
  * mbtiles, redis, s3 later). Backends store encoded bytes and never decode them.
  */
 import type { TileCoord } from '../grid/index.js';
-import type { ImageResult } from '../image/index.js';
+import type { ImageResult, PilMode } from '../image/index.js';
 import type { MapSource } from '../source/index.js';
 import type { Freshness } from '../util/index.js';
 
@@ -114,6 +114,12 @@ export interface TileResult {
    * only as long as the result; waiters of one creation share it and must not change its pixels.
    */
   readonly image?: ImageResult;
+  /**
+   * A created tile's PIL mode in MapProxy: the mode of the source's answer it was cut from
+   * (`SourceAnswer.pilMode`: RGBA for a sub image of a source's coverage, whatever the source's
+   * transparency); null or absent where the cache's options decide (a merge, a filtered tile).
+   */
+  readonly pilMode?: PilMode | null;
   /**
    * Set on a tile served from the hot-tile cache: a response built from it stays right while this
    * is fresh (the server may answer the same URL again without asking the tile manager).

@@ -8,7 +8,7 @@ import { imageFromRaw } from './image-result.js';
 import { isOpaqueMosaic } from './mosaic.js';
 import { checkSize } from './pixels.js';
 import { resampleImage } from './resampled-image.js';
-import type { ImageResult, RawImage, ResamplingMethod } from './types.js';
+import type { ImageResult, ResampledOpaque, RawImage, ResamplingMethod } from './types.js';
 
 /** A pixel box `[x0, y0, x1, y1]`, y down; may be fractional and reach outside the image. */
 export type PixelBox = readonly [x0: number, y0: number, x1: number, y1: number];
@@ -27,13 +27,13 @@ export async function cropAndScale(
   srcBox: PixelBox,
   dstSize: Size,
   resampling: ResamplingMethod,
-  { lazy = false, opaque = false }: { readonly lazy?: boolean; readonly opaque?: boolean } = {},
+  { lazy = false, opaque = false }: { readonly lazy?: boolean; readonly opaque?: ResampledOpaque } = {},
 ): Promise<ImageResult> {
   checkSize(dstSize);
   const [x0, y0, x1, y1] = srcBox;
   if (srcBox.every(Number.isInteger) && x1 - x0 === dstSize[0] && y1 - y0 === dstSize[1]) {
     const cropped = crop(await image.raw(), x0, y0, dstSize);
-    if (opaque && !isOpaqueMosaic(image)) dropAlpha(cropped.data);
+    if (opaque !== false && !isOpaqueMosaic(image)) dropAlpha(cropped.data);
     return imageFromRaw(cropped, { owned: true });
   }
   // Pillow EXTENT: the whole output onto the box

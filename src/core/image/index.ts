@@ -1,5 +1,12 @@
 /** Images: encode/decode, merge, split, reproject. The only importer of sharp. */
-export type { ResamplingMethod, ImageFormatOptions, PilMode, RawImage, ImageResult } from './types.js';
+export type {
+  ResamplingMethod,
+  ImageFormatOptions,
+  OpaqueMode,
+  PilMode,
+  RawImage,
+  ImageResult,
+} from './types.js';
 export { ImageError, type ImageErrorCode } from './errors.js';
 export { encodeReleasing, imageFromBytes, imageFromRaw, loadImage } from './image-result.js';
 export { blankImage } from './blank.js';
@@ -59,3 +66,5 @@ export { stitchImages } from './mosaic.js';
 export { maskImage, type PixelPolygon, type PixelRing } from './mask.js';
 /** `makeTransparent(image, [r, g, b], tolerance)`: a source's `image.transparent_color` keyed out. */
 export { makeTransparent } from './transparent-color.js';
+/** `withGifTransparentRgb(image, gif)`: a decoded GIF's transparent pixels in its transparent entry's colour (PIL's RGB of it). */
+export { withGifTransparentRgb } from './gif-transparent.js';

@@ -1,4 +1,5 @@
 /** An image placed into a larger canvas (MapProxy `SubImageSource`). */
+import { dropAlpha } from './flatten.js';
 import { imageFromRaw } from './image-result.js';
 import type { Rgba } from './pixels.js';
 import type { ImageResult } from './types.js';
@@ -6,7 +7,8 @@ import type { Size } from '../util/index.js';
 
 /**
  * `image` copied (not blended) at `offset` (pixels from the top left, clipped) into a `size`
- * canvas of `background`.
+ * canvas of `background`. An opaque `background` is PIL's RGB canvas: the copied pixels lose
+ * their alpha (keep their colour), as a paste onto an RGB image converts them.
  */
 export async function placeImage(
   image: ImageResult,
@@ -28,5 +30,6 @@ export async function placeImage(
     const srcStart = (row * subWidth + (x0 - offset[0])) * 4;
     sub.data.copy(data, (y * width + x0) * 4, srcStart, srcStart + (x1 - x0) * 4);
   }
+  if (background[3] === 255) dropAlpha(data);
   return imageFromRaw({ data, size });
 }

@@ -10,14 +10,18 @@ import { isReadInPlace } from './quantize-octree-wasm.js';
 import { resample, type ResampleJob } from './resample.js';
 import { stitchPngs, type PngMosaic } from './stitch-pngs.js';
 import { ownBytes } from './transfer-pool.js';
+import type { ResampledOpaque } from './types.js';
 
 /**
  * A kernel job whose source is RGBA pixels (`src`) or PNG tiles to stitch first (`mosaic`);
  * `opaque` flattens the source onto white and the result onto black (an opaque cache's mosaic
- * reprojected, see flatten.ts).
+ * reprojected, see flatten.ts); `'alpha'` drops the result's alpha (a lone tile with alpha,
+ * see transform.ts `ResampledOpaque`).
  */
 export type WorkerJob = WithoutSrc<ResampleJob> &
-  ({ readonly src: Uint8Array } | { readonly mosaic: PngMosaic }) & { readonly opaque?: boolean };
+  ({ readonly src: Uint8Array } | { readonly mosaic: PngMosaic }) & {
+    readonly opaque?: ResampledOpaque;
+  };
 
 /** The 8-bit PNG encode of a resampled image (palette-png.ts's job without its pixels). */
 export type PaletteEncode = Omit<PaletteJob, 'data' | 'width' | 'height' | 'format'>;
@@ -74,5 +78,8 @@ function resampled(job: WorkerJob, where?: 'kernel'): Uint8Array | null {
   // a mosaic of opaque tiles needs neither the flattening nor the kernel's translucency scan
   const src = flatten && !stitched.opaque ? dropAlpha(stitched.canvas) : stitched.canvas;
   const kernelJob = { ...job, src, srcOpaque: flatten || stitched.opaque, onBlack: flatten };
-  return resample(kernelJob, { inKernel: where === 'kernel' });
+  const out = resample(kernelJob, { inKernel: where === 'kernel' });
+  // PIL's paste of the resampled RGBA tile onto an RGB canvas: colours kept (unpremultiplied, black
+  // where nothing was), alpha gone
+  return job.opaque === 'alpha' ? dropAlpha(out) : out;
 }

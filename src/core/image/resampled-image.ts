@@ -11,7 +11,13 @@ import { isOpaqueMosaic, pngMosaicOf, takeMosaicRaw } from './mosaic.js';
 import { extentAxes, type ExtentBox } from './resample.js';
 import type { PaletteEncode, WorkerJob } from './resample-worker.js';
 import { ownBytes } from './transfer-pool.js';
-import type { ImageFormatOptions, ImageResult, RawImage, ResamplingMethod } from './types.js';
+import type {
+  ImageFormatOptions,
+  ImageResult,
+  ResampledOpaque,
+  RawImage,
+  ResamplingMethod,
+} from './types.js';
 import { resampleEncodeInWorker, resampleInWorker } from './worker-pool.js';
 
 /** A resampling of an image: Pillow's MESH (`cells`, see resample.ts) or EXTENT onto `dstSize`. */
@@ -19,8 +25,11 @@ export interface ResampleSpec {
   readonly dstSize: Size;
   readonly mapping: { readonly cells: Float64Array } | { readonly extent: ExtentBox };
   readonly method: ResamplingMethod;
-  /** Source without alpha, result on black, as flatten.ts says (an opaque cache's mosaic reprojected). */
-  readonly opaque: boolean;
+  /**
+   * `true`: source without alpha, result on black, as flatten.ts says (an opaque cache's mosaic
+   * reprojected); `'alpha'`: the result's alpha dropped (see transform.ts `ResampledOpaque`).
+   */
+  readonly opaque: ResampledOpaque;
 }
 
 /**
@@ -59,7 +68,7 @@ class ResampledImage implements ImageResult {
     this.#source = source;
     this.#spec = spec;
     this.size = spec.dstSize;
-    this.isOpaque = spec.opaque || coversOpaqueSource(source, spec);
+    this.isOpaque = spec.opaque !== false || coversOpaqueSource(source, spec);
   }
 
   encode(options: ImageFormatOptions): Promise<Encoded> {

@@ -8,8 +8,9 @@ import { cropAndScale, opaqueImage } from './crop-scale.js';
 import { ImageError } from './errors.js';
 import { transformMesh } from './mesh.js';
 import { checkSize } from './pixels.js';
+import { withPilColorLength } from './merge.js';
 import { resampleImage } from './resampled-image.js';
-import type { ImageResult, ResamplingMethod } from './types.js';
+import type { ImageResult, OpaqueMode, ResamplingMethod } from './types.js';
 
 /** Where an image is: its bbox (x/y order) in `srs`. */
 export interface ImagePlace {
@@ -26,8 +27,16 @@ export interface TransformOptions {
    * The image is the mosaic of an opaque cache, which MapProxy builds in RGB (`create_image`):
    * a reprojection then shows its transparent parts (missing tiles) white and the pixels that
    * have no source black, as Pillow fills an RGB transform; the result is opaque.
+   * `'alpha'`: a lone tile with alpha, which MapProxy transforms in its own RGBA mode (its
+   * TileMerger hands one tile on as it is) and only then pastes onto the RGB canvas or converts
+   * to RGB: resampled with its alpha (premultiplied, so a pixel at a transparent part's edge keeps
+   * its colour), then the alpha dropped; black where there is no source, opaque as with `true`.
+   * `'palette'`: a lone paletted tile as read from the cache (no image options, so PIL keeps mode
+   * P): resampled, it is RGB (`img_for_resampling` converts it to its palette's mode, the
+   * transparent entry's colour shows) as with `true`; not resampled (the tile itself, an exact
+   * crop) it keeps its transparency.
    */
-  readonly opaque?: boolean | undefined;
+  readonly opaque?: OpaqueMode | undefined;
   /**
    * Resample only when the pixels or an encode are first asked for: an 8-bit PNG encode then
    * runs in the resampling's own thread task (a WMS map's last steps, see resampled-image.ts).
@@ -58,12 +67,13 @@ export async function transformImage(
   const [dstW, dstH] = dst.size;
   const sameSrs = src.srs.equals(dst.srs);
   const lazy = options.lazy === true;
-  const opaque = options.opaque === true;
+  const opaque = options.opaque ?? false;
+  const resampled = opaque === 'palette' ? true : opaque;
   const xRes = (dst.bbox[2] - dst.bbox[0]) / dstW;
   const yRes = (dst.bbox[3] - dst.bbox[1]) / dstH;
   // 1. nothing to do (MapProxy _no_transformation_needed)
   if (sameSrs && srcW === dstW && srcH === dstH && bboxEquals(src.bbox, dst.bbox, xRes / 10, yRes / 10)) {
-    return opaque ? opaqueImage(image) : image;
+    return opaque === false || opaque === 'palette' ? image : opaqueImage(image);
   }
   // 2. same SRS: crop/scale (MapProxy _transform_simple)
   if (sameSrs) {
@@ -83,10 +93,13 @@ export async function transformImage(
       const y0 = pyRound(box[1]);
       return cropAndScale(image, [x0, y0, x0 + dstW, y0 + dstH], dst.size, options.resampling, {
         lazy,
-        opaque,
+        opaque: opaque === 'palette' ? false : opaque,
       });
     }
-    return cropAndScale(image, box, dst.size, options.resampling, { lazy, opaque });
+    return inRgb(
+      await cropAndScale(image, box, dst.size, options.resampling, { lazy, opaque: resampled }),
+      opaque,
+    );
   }
   // 3. reprojection through a mesh
   const cells = transformMesh({
@@ -102,9 +115,14 @@ export async function transformImage(
     dstSize: dst.size,
     mapping: { cells },
     method: options.resampling,
-    opaque: options.opaque === true,
+    opaque: resampled,
   };
-  return resampleImage(image, spec, { lazy });
+  return inRgb(await resampleImage(image, spec, { lazy }), opaque);
+}
+
+/** A resampling of a `'palette'` image is RGB in PIL (its encode quantises it without alpha). */
+function inRgb(image: ImageResult, opaque: OpaqueMode): ImageResult {
+  return opaque === 'palette' ? withPilColorLength(image, 3) : image;
 }
 
 function bboxEquals(a: BBox, b: BBox, xTolerance: number, yTolerance: number): boolean {

@@ -64,3 +64,17 @@ export interface ImageResult {
   /** RGBA pixels; decodes at most once and keeps the result. */
   raw(): Promise<RawImage>;
 }
+
+/**
+ * How a resampling makes its result opaque (resampled-image.ts): not (`false`), as an opaque
+ * cache's RGB mosaic (`true`: the source's alpha dropped, black where there is no source), or
+ * resampled with its alpha, which is then dropped (`'alpha'`).
+ */
+export type ResampledOpaque = boolean | 'alpha';
+
+/**
+ * How a transform makes its result opaque (transform.ts `TransformOptions.opaque`): as
+ * {@link ResampledOpaque}, or `'palette'`: a paletted image is resampled in RGB (its palette's
+ * mode, PIL `img_for_resampling`) and only then opaque; not resampled, it stays as it is.
+ */
+export type OpaqueMode = ResampledOpaque | 'palette';

@@ -3,12 +3,15 @@
  * `ResolutionConditional` for `use_direct_from_level`/`use_direct_from_res`): the tiles of the
  * chosen level, stitched, then cropped/scaled or reprojected into the requested bbox and SRS.
  */
-import { loneTileImage, stitchTiles, type TileManager } from '../cache/index.js';
+import { loneTileImage, stitchTiles, type TileManager, type TileResult } from '../cache/index.js';
 import { affectedTiles, GridError, type AffectedTiles, type TileCoord } from '../grid/index.js';
 import {
+  pilMode,
   transformImage,
+  withGifTransparentRgb,
   withPilColorLength,
   type ImageResult,
+  type OpaqueMode,
   type ResamplingMethod,
 } from '../image/index.js';
 import type { MapQuery } from '../source/index.js';
@@ -54,6 +57,23 @@ export class CacheMapLayer implements MapLayer {
     // MapProxy CacheMapLayer: the SubImageSource takes the cache's image options
     const modeRgb = this.#manager.imageOptions.mode === 'RGB';
     return renderWithinExtent(query, this.extent, (q) => this.#render(q), modeRgb);
+  }
+
+  /**
+   * `mode` for a lone stored tile in PIL mode `pil` (MapProxy's TileMerger hands one tile on as
+   * the cache read it, without image options), else whether `lone` is null or other: an opaque
+   * map's (`mode` 'alpha') lone RGBA tile is resampled in RGBA and only then made RGB, so a pixel
+   * at its transparent part's edge keeps its colour where an RGB mosaic blends it with the white
+   * below (generated differential gen-9-00); a transparent map's (`mode` 'palette') lone paletted
+   * tile is resampled in RGB (`img_for_resampling`), so its transparent pixels show their palette
+   * colour (gen-7-02: a GIF cache's tile at its coverage's edge); NEAREST keeps mode P.
+   */
+  #loneOpaque(lone: TileResult | null | undefined, mode: 'alpha' | 'palette', pil: 'RGBA' | 'P'): OpaqueMode {
+    const otherwise = mode === 'alpha';
+    if (lone === undefined || lone === null || lone.isCreated === true || lone.format === 'image/jpeg')
+      return otherwise;
+    if (mode === 'palette' && this.#resampling === 'nearest') return otherwise;
+    return pilMode(loneTileImage(lone), false) === pil ? mode : otherwise;
   }
 
   /** The query's resolution in grid units per pixel (MapProxy `ResolutionConditional`). */
@@ -113,15 +133,26 @@ export class CacheMapLayer implements MapLayer {
     // cache) is RGB even when the cache is transparent; one just created is still the source's
     // image (RGBA from a transparent source or an `rgba` band merge, even in an opaque cache)
     const isLoneJpeg = lone?.format === 'image/jpeg' && lone.isCreated !== true;
-    const isOpaque =
-      isLoneJpeg || (lone?.isCreated === true ? !this.#manager.createsTilesWithAlpha : rgbCanvas);
+    // a created tile is RGBA also when its source is opaque but answered with alpha: an RGBA PNG,
+    // or a sub image of the source's coverage (SubImageSource forces transparent), so its edge
+    // pixels blend with the layers below (generated differential gen-11-10, first request)
+    const createdWithAlpha = this.#manager.createsTilesWithAlpha || lone?.pilMode === 'RGBA';
+    const isOpaque = isLoneJpeg || (lone?.isCreated === true ? !createdWithAlpha : rgbCanvas);
+    const opaque = isOpaque
+      ? this.#loneOpaque(lone, 'alpha', 'RGBA')
+      : this.#loneOpaque(lone, 'palette', 'P');
+    // PIL's RGB of a paletted GIF shows its transparent entry's colour where decoders give black
+    const source =
+      opaque === 'palette' && lone?.format === 'image/gif'
+        ? await withGifTransparentRgb(stitched, lone.data)
+        : stitched;
     const image = await transformImage(
-      stitched,
+      source,
       { bbox: affected.bbox, srs: grid.srs },
       { bbox: query.bbox, srs: query.srs, size: query.size },
       // an opaque cache's mosaic is RGB in MapProxy: black where the reprojection has no source;
       // resampled when first needed, so that a map's 8-bit PNG encode runs in the same thread task
-      { resampling: this.#resampling, opaque: isOpaque, lazy: true },
+      { resampling: this.#resampling, opaque, lazy: true },
     );
     // an RGB mosaic is encoded as RGB (a palette without alpha also under TRANSPARENT=true)
     return isOpaque ? withPilColorLength(image, 3) : image;
