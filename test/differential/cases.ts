@@ -123,7 +123,9 @@ export async function readOffer(base: string): Promise<Offer> {
         .map(str)
         .filter((s) => s !== '')
         .flatMap((s) => s.split(/\s+/));
-      const all = [...new Set([...srs, ...own])];
+      // sorted: MapProxy 1.15 lists a layer's SRS from a Python set, in an order that changes
+      // from process to process (string hashing), so the same seed drew other SRS each run
+      const all = [...new Set([...srs, ...own])].sort();
       const box = layer.LatLonBoundingBox as Xml | undefined;
       const legendUrl = list(layer.Style)
         .flatMap((style) => list(style.LegendURL))
