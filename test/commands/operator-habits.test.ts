@@ -130,6 +130,38 @@ cleanups:
   );
 });
 
+test('seed --summary: a refresh_before on a cache without timestamps overwrites all tiles (MapProxy 1.15)', async (t) => {
+  const dir = await makeTempDir(t, 'habits-');
+  await writeFile(
+    join(dir, 'mapproxy.yaml'),
+    `services: {tms: {}}
+layers: [{name: f, title: f, sources: [f]}]
+caches:
+${['f: {type: file}', 's: {type: sqlite}', 'm: {type: mbtiles}', 'c: {type: compact, version: 2}']
+  .map((c) => `  ${c.split(':')[0]!}: {grids: [GLOBAL_WEBMERCATOR], sources: [w], cache: ${c.slice(3)}}`)
+  .join('\n')}
+sources:
+  w: {type: wms, req: {url: 'http://127.0.0.1:9/service', layers: x}}
+`,
+  );
+  await writeFile(
+    join(dir, 'seed.yaml'),
+    "seeds:\n  refresh:\n    caches: [f, s, m, c]\n    levels: [0]\n    refresh_before: {time: '2010-01-01T00:00:00'}\n",
+  );
+  const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--summary'], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  // MapProxy 1.15 by hand, the same files (we printed the time for all four)
+  assert.deepEqual(
+    result.stdout.split('\n').filter((l) => /Overwriting/.test(l)),
+    [
+      '    Overwriting: tiles older than 2010-01-01 00:00:00',
+      '    Overwriting: tiles older than 2010-01-01 00:00:00',
+      '    Overwriting: all tiles',
+      '    Overwriting: all tiles',
+    ],
+  );
+});
+
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 /**

@@ -2,7 +2,7 @@
 import { levelGridSize, resolution, tileCoordAt, type TileGrid } from '../grid/index.js';
 import type { BBox, Size } from '../util/index.js';
 import { getSrs } from '../srs/index.js';
-import { emptyCoverageNote, type PlannedTask, type SeedPlan } from './plan.js';
+import { emptyCoverageNote, hasMapProxyTimestamps, type PlannedTask, type SeedPlan } from './plan.js';
 
 function formatTask(task: PlannedTask): string[] {
   const { grid } = task.manager;
@@ -15,7 +15,11 @@ function formatTask(task: PlannedTask): string[] {
   lines.push(`    Limited to coverage in: ${ll.map((v) => v.toFixed(5)).join(', ')} (EPSG:4326)`);
   lines.push(`    Levels: [${task.levels.join(', ')}]`);
   if (task.kind === 'seed') {
-    const limit = task.limitSeconds;
+    // MapProxy's SeedConfiguration sets a refresh time to 0 on a cache without timestamps (every
+    // tile is created again, as ours are); its carrying that 0 over to the next cache of the
+    // task is not copied (docs/differences.md)
+    const limit =
+      task.limitSeconds !== null && !hasMapProxyTimestamps(task.manager.cache) ? 0 : task.limitSeconds;
     lines.push(
       `    Overwriting: ${limit === null ? 'no tiles' : limit === 0 ? 'all tiles' : `tiles older than ${pythonDateTime(limit)}`}`,
     );

@@ -90,7 +90,7 @@ function selected(
  * MapProxy's `supports_timestamp` of a cache that cleans levels at once: false for its mbtiles,
  * geopackage and compact caches, true for its level caches (which never keep times for geopackage).
  */
-function hasMapProxyTimestamps(cache: TileCache): boolean {
+export function hasMapProxyTimestamps(cache: TileCache): boolean {
   return cache.supportsTimestamps || cache instanceof LevelCache;
 }
 
