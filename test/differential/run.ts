@@ -142,6 +142,12 @@ async function runConfig(name: string, file: string): Promise<void> {
     fronts.mapproxy.take();
     const offer = await readOffer(mapproxy.server.url);
     fronts.mapproxy.take();
+    // the same capabilities asked of ours, so that both start the cases in the same state: the
+    // first WMS capabilities fetch the legends (their sizes), and only MapProxy had been asked
+    // (legendgraphic: every seed's 1.1.0 capabilities differed, 0 legend requests against 5)
+    fronts.ours.take();
+    await readOffer(ours.server.url);
+    fronts.ours.take();
     const rng = makeRng(seed ^ hash(name));
     const cases = generateCases(offer, rng, caseCount, { stacked: generated !== null });
     const normalise = (side: 'mapproxy' | 'ours', text: string): string =>
