@@ -193,3 +193,35 @@ test('geopackage: MapProxy tables for a new file; an SRS mismatch with an existi
     code: 'CACHE_INVALID_OPTION',
   });
 });
+
+test('a write waiting for a busy file that a cleanup then deletes lands in the new file', async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, '7.mbtile');
+  // rollback journal (sqlite_wal: false; a WAL file's connection gets no error for it)
+  const served = new MBTilesCache({ file, wal: false, timeoutMs: 10_000 });
+  t.after(() => {
+    served.close();
+  });
+  const tile = (x: number): { coord: { x: number; y: number; z: number }; data: Buffer } => ({
+    coord: { x, y: 0, z: 7 },
+    data: Buffer.from([x]),
+  });
+  await served.storeTiles([tile(1)]);
+  // another process's write holds the file: the next store waits (SQLITE_BUSY, retried)
+  const other = new Database(file);
+  other.exec('BEGIN IMMEDIATE');
+  const storing = served.storeTiles([tile(2)]);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  // a cleanup removes the level (seed remove_all) while the store waits
+  assert.equal(await new MBTilesCache({ file, wal: false }).deleteFile(), true);
+  other.exec('ROLLBACK');
+  other.close();
+  // the waiting store's connection is on the deleted file: SQLITE_READONLY_DBMOVED, not a tile
+  // stored where nobody reads it; it goes to the file there now
+  await storing;
+  const reader = new Database(file, { readonly: true });
+  t.after(() => {
+    reader.close();
+  });
+  assert.deepEqual(reader.prepare('SELECT tile_column FROM tiles').all(), [{ tile_column: 2 }]);
+});
