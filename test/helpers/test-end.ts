@@ -7,6 +7,13 @@
 import type { TestContext } from 'node:test';
 
 /**
+ * The cleanups of each test that still have to run when its signal aborts. One abort listener a
+ * test: a listener per cleanup made a test with more than ten of them print Node's
+ * MaxListenersExceededWarning ("Possible EventTarget memory leak") into the suite's output.
+ */
+const pendingAtAbort = new WeakMap<TestContext, Set<() => Promise<unknown>>>();
+
+/**
  * Runs `cleanup` once when the test ends: as an `after` hook in its turn, or, when an earlier hook
  * failed and node:test skipped this one, once the test's signal aborts (node:test aborts it after
  * the hooks, whatever they did). A failure there is not reported: the test has already failed.
@@ -15,11 +22,18 @@ export function atTestEnd(t: TestContext, cleanup: () => unknown): void {
   let run: Promise<unknown> | undefined;
   const once = (): Promise<unknown> => (run ??= Promise.resolve().then(cleanup));
   t.after(once);
-  t.signal.addEventListener(
-    'abort',
-    () => {
-      once().catch(() => undefined);
-    },
-    { once: true },
-  );
+  let pending = pendingAtAbort.get(t);
+  if (pending === undefined) {
+    const cleanups = new Set<() => Promise<unknown>>();
+    pending = cleanups;
+    pendingAtAbort.set(t, cleanups);
+    t.signal.addEventListener(
+      'abort',
+      () => {
+        for (const cleanupOnce of cleanups) cleanupOnce().catch(() => undefined);
+      },
+      { once: true },
+    );
+  }
+  pending.add(once);
 }
