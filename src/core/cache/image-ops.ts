@@ -92,10 +92,14 @@ export async function tileSingleColor(
   options: ImageFormatOptions,
   length: 3 | 4 | null = null,
 ): Promise<number[] | null> {
-  const color = await singleColor(image);
+  const values = length ?? (options.transparent ? 4 : 3);
+  // three values: MapProxy's image is RGB, so alpha does not count (a tile cut past an opaque
+  // cache's meta image is drawn on its RGB canvas: the sub image's transparent white is white
+  // there, and MapProxy links the tile; seeding differential --more, seed 16)
+  const color = await singleColor(image, values === 3);
   if (color === null) return null;
   const [r, g, b, a] = color;
-  return (length ?? (options.transparent ? 4 : 3)) === 4 ? [r, g, b, a] : [r, g, b];
+  return values === 4 ? [r, g, b, a] : [r, g, b];
 }
 
 /** Stored tile bytes as an image (decoded lazily). */

@@ -353,13 +353,17 @@ export class TileCreator {
         steps?.done('decode and split');
         // 5. encode every tile in the cache format
         const tiles = await Promise.all(
-          patterns.map(async (p, i) => {
-            const tile = await this.#encode(p.coord as TileCoord, {
+          // a tile reaching past the meta image is drawn on the cache's canvas (MapProxy's
+          // TileSplitter: create_image, then paste): it is in the cache's mode, also for its
+          // single colour (an opaque cache's white tile there is MapProxy's ffffff link, not a
+          // file: seeding differential --more, seed 16)
+          patterns.map((p, i) =>
+            this.#encode(p.coord as TileCoord, {
               ...answer,
               image: parts[i] as ImageResult,
-            });
-            return cropsMeta(p.offset, meta.size, grid.tileSize) ? tile : { ...tile, pilMode: null };
-          }),
+              pilMode: cropsMeta(p.offset, meta.size, grid.tileSize) ? answer.pilMode : null,
+            }),
+          ),
         );
         steps?.done(`encode ${String(tiles.length)} tiles`);
         return { ...answer, tiles };
