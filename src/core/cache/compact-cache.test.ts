@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { childImport } from '../../../test/helpers/dist.js';
-import { bundleBase, CompactCache, emptyBundleV1, emptyBundleV2, emptyIndexV1 } from './compact-cache.js';
+import {
+  bundleBase,
+  CompactCache,
+  defragMarker,
+  emptyBundleV1,
+  emptyBundleV2,
+  emptyIndexV1,
+} from './compact-cache.js';
 import type { TileToStore } from './types.js';
 
 /** What the killed writer process imports: the built module when dist/ is current. */
@@ -206,3 +213,38 @@ for (const version of [1, 2] as const) {
     );
   });
 }
+
+test('v1: a defragmentation killed between its renames holds readers back no longer than its life', async (t) => {
+  const dir = await tempDir(t);
+  const cache = new CompactCache({ directory: dir, version: 1, lockTimeoutMs: 1000 });
+  await cache.storeTiles([tile(0, 0, 5, 'kept')]);
+  const { base } = bundleBase(dir, { x: 0, y: 0, z: 5 });
+  // the defrag's state between its two renames: the marker written under the bundle lock
+  const script = `
+    import { writeFileSync } from 'node:fs';
+    import { CompactCache } from ${JSON.stringify(pathToFileURL(COMPACT_CACHE.module).href)};
+    const cache = new CompactCache({ directory: ${JSON.stringify(dir)}, version: 1 });
+    await cache.withBundleLock(${JSON.stringify(base)}, async () => {
+      writeFileSync(${JSON.stringify(defragMarker(base))}, '');
+      process.stdout.write('go');
+      await new Promise(() => undefined);
+    });`;
+  const child = spawn(process.execPath, [...COMPACT_CACHE.execArgv, '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => {
+      resolve();
+    });
+    child.once('exit', () => {
+      reject(new Error('the defrag stand-in ended before it locked'));
+    });
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  // its lock is fresh (stale after 10 s) but its holder is gone: the read goes ahead (before, it
+  // waited lockTimeoutMs and failed: 'stays in the middle of a defragmentation')
+  assert.equal((await cache.loadTile({ x: 0, y: 0, z: 5 }))?.data.toString(), 'kept');
+});

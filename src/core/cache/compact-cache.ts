@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TileCoord } from '../grid/index.js';
 import {
   ensureDirectory,
+  findDeadOwner,
   isErrno,
   pollFor,
   removeTree,
@@ -187,7 +188,10 @@ async function isCurrentV1Pair(index: FileHandle, base: string, lockStaleMs: num
   if (current === null || current.ino !== opened.ino || current.dev !== opened.dev) return false;
   if (marker === null) return true;
   const lock = await stat(`${base}.lock`).catch(() => null);
-  return lock === null || Date.now() - lock.mtimeMs > Math.max(lockStaleMs, 2000);
+  if (lock === null || Date.now() - lock.mtimeMs > Math.max(lockStaleMs, 2000)) return true;
+  // a defrag of this host killed between its renames (SIGKILL, OOM) keeps its lock fresh until
+  // stale: every read of the bundle waited up to lockStaleMs (10 s) for it
+  return (await findDeadOwner(`${base}.lock`)) !== null;
 }
 
 /** The file a v1 defrag keeps while it replaces `<base>.bundle` and `<base>.bundlx`. */

@@ -59,6 +59,7 @@ export {
   type FileLockRelease,
   type PollOptions,
 } from './file-lock.js';
+export { findDeadOwner } from './lock-owner.js';
 export { watchDirectory, watchedDirectoryCount } from './directory-watch.js';
 export { ensureDirectory } from './make-directory.js';
 export { removeTree } from './remove-tree.js';
