@@ -29,9 +29,9 @@ export function freePort(): Promise<number> {
 /**
  * Closes the idle keep-alive connections of this process's fetch (its global dispatcher, replaced by
  * a fresh one; requests still in flight finish on the old one). A stopped `serve` worker drains:
- * it exits once its connections are closed, and undici keeps an idle one ~4 s (the server's
- * Keep-Alive timeout less a second), which every stop of a server the test had fetched from waited
- * out (3.0 s of the 5.4 s of deploy-cluster's tile_lock_dir test). undici is imported here, not
+ * it exits once its connections are closed (idle ones it closes after 5 s; undici would keep one
+ * for the server's Keep-Alive timeout less a second, 71 s), which every stop of a server the test
+ * had fetched from waited out (3.0 s of the 5.4 s of deploy-cluster's tile_lock_dir test). undici is imported here, not
  * with this module: importing it installs its own Agent as fetch's dispatcher when fetch has not
  * set one yet, and the tests' requests go through Node's own until a server is stopped.
  */
