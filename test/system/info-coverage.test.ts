@@ -5,7 +5,8 @@
  * (WMSInfoSource: `coverage.contains(query.coord, query.srs)`), else the answer is an empty
  * document; a group with sources of its own is queryable through a child but asks its own
  * sources only; a point in an SRS the source does not support goes to the supported SRS
- * MapProxy's `best_srs` picks (the same kind, geographic or projected).
+ * MapProxy's `best_srs` picks (the same kind, geographic or projected), with the source's
+ * `req.format` as FORMAT, else the request's.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -46,7 +47,7 @@ test('feature info asks the sources MapProxy asks, in its SRS, and answers as it
     await readFile(join(FIXTURES_DIR, 'info-coverage', 'captures.json'), 'utf8'),
   ) as Record<string, Capture>;
   const reply = { body: 'info', headers: { 'content-type': 'text/plain' } };
-  const upstream = await startUpstream(t, { '/bbox': reply, '/geom': reply, '/srs': reply });
+  const upstream = await startUpstream(t, { '/bbox': reply, '/geom': reply, '/srs': reply, '/fmt': reply });
   const proxy = await startProxy(t, 'info-coverage/info_coverage.yaml', { UPSTREAM_URL: upstream.url });
   for (const [name, expected] of Object.entries(captures)) {
     const before = upstream.requests.length;

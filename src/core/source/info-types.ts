@@ -16,6 +16,8 @@ export interface InfoQuery {
   /** Requested INFO_FORMAT (mime type) or undefined. */
   readonly infoFormat: string | undefined;
   readonly featureCount: string | undefined;
+  /** The request's FORMAT (MapProxy `query.format`): sent upstream when the source's `req` has none. */
+  readonly format?: string | undefined;
 }
 
 /** One answer: the bytes and their mime type (without parameters). */

@@ -50,6 +50,7 @@ export function createWmsInfoSource(options: WmsInfoSourceOptions): FeatureInfoS
   const { url } = splitUrlCredentials(options.req.url);
   const version = options.version ?? '1.1.1';
   const supported = (options.supportedSrs ?? []).map((code) => getSrs(code));
+  const reqFormat = options.req.format === undefined ? undefined : String(options.req.format);
   return {
     async getFeatureInfo(query: InfoQuery): Promise<FeatureInfoDoc | null> {
       const { bbox, size, pos, srs } = placeInfoQuery(query, supported, options.srs);
@@ -59,7 +60,8 @@ export function createWmsInfoSource(options: WmsInfoSourceOptions): FeatureInfoS
         size,
         srs: srs.code,
         isAxisOrderNE: srs.isAxisOrderNE,
-        format: 'image/png',
+        // MapProxy WMSInfoClient: the source's req.format, else the request's FORMAT, else PNG
+        format: reqFormat ?? query.format ?? 'image/png',
         extra: {},
       });
       const info = new URLSearchParams();

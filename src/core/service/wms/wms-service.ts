@@ -316,6 +316,7 @@ export class WmsService implements Service {
           pos: params.pos,
           infoFormat: params.infoFormat,
           featureCount: params.featureCount,
+          format: query.format === '' ? undefined : query.format,
         })),
       );
     }
