@@ -68,7 +68,10 @@ export async function refreshLimitSeconds(conf: RefreshBefore, nowMs: number): P
     (conf.hours ?? 0) * 3600 +
     (conf.minutes ?? 0) * 60 +
     (conf.seconds ?? 0);
-  return nowMs / 1000 - seconds;
+  // whole seconds, as MapProxy's timestamp_before (mktime of a timetuple): it printed
+  // 'tiles older than 2026-12-06 17:17:02' where we printed 17:17:03.687000 (seeding
+  // differential --more, seed 17); isStale's int(timestamp) <= limit is the same either way
+  return Math.floor(nowMs / 1000 - seconds);
 }
 
 /** MapProxy's staleness test: `int(timestamp) <= limit` with the timestamp in seconds. */
