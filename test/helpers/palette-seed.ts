@@ -22,10 +22,14 @@ export interface PaletteCache {
   readonly format?: 'image/png' | 'image/jpeg';
 }
 
-/** Seeds level 0 of each cache of `caches` (source `wms` unless given); resolves each one's tile. */
+/**
+ * Seeds level 0 of each cache of `caches` (source `wms` unless given) on `grid`; resolves each
+ * one's tile 0/0/0 (on GLOBAL_GEODETIC the tile reaches past its meta image, the world's 180°).
+ */
 export async function seedLevelZero<Name extends string>(
   t: TestContext,
   caches: Readonly<Record<Name, PaletteCache>>,
+  grid: 'GLOBAL_WEBMERCATOR' | 'GLOBAL_GEODETIC' = 'GLOBAL_WEBMERCATOR',
 ): Promise<Record<Name, Buffer>> {
   const upstream = await startUpstream(t, { '/service': bands });
   const dir = await makeTempDir(t, 'seed-palette-');
@@ -41,7 +45,7 @@ caches:
 ${names
   .map(
     (name) => `  ${name}:
-    grids: [GLOBAL_WEBMERCATOR]
+    grids: [${grid}]
     sources: [${caches[name].source ?? 'wms'}]
     cache: {type: file, directory_layout: tms}
     image: ${caches[name].options}${caches[name].format === undefined ? '' : `\n    format: ${caches[name].format}`}`,
@@ -79,7 +83,7 @@ globals:
       join(
         dir,
         'cache_data',
-        `${name}_EPSG3857`,
+        `${name}_${grid === 'GLOBAL_GEODETIC' ? 'EPSG4326' : 'EPSG3857'}`,
         '0',
         '0',
         caches[name].format === 'image/jpeg' ? '0.jpeg' : '0.png',

@@ -29,8 +29,8 @@ export interface MergeLayer {
 
 /**
  * Cuts `image` into tiles of `tileSize` whose upper-left corners sit at `offsets` (pixels, y down).
- * Parts outside the meta image are transparent for transparent caches and white otherwise, as
- * MapProxy's TileSplitter fills them.
+ * A tile reaching past the meta image is pasted on the cache's canvas, as MapProxy's TileSplitter:
+ * transparent for transparent caches, white otherwise and for caches of mode RGB (see splitCanvas).
  */
 export function splitTiles(
   image: ImageResult,
@@ -38,7 +38,7 @@ export function splitTiles(
   offsets: readonly (readonly [number, number])[],
   options: ImageFormatOptions,
 ): Promise<ImageResult[]> {
-  return splitImage(image, tileSize, offsets, { transparent: options.transparent });
+  return splitImage(image, tileSize, offsets, { transparent: options.transparent, mode: options.mode });
 }
 
 /**
@@ -60,7 +60,7 @@ export function splitAndEncodeTiles(
     image,
     tileSize,
     offsets,
-    { transparent: options.transparent },
+    { transparent: options.transparent, mode: options.mode },
     encodeOptions,
     { keepPixels, lendBytes },
   );

@@ -321,12 +321,18 @@ export class TileCreator {
         // only where a failed store throws (seeding) and the tiles are stored at all
         const lendBytes =
           request.storesOnly === true && request.isSeeding && !cache.isDummy && answer.cacheable;
-        const direct = onThread
-          ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, encodeOptions, {
-              keepPixels,
-              lendBytes,
-            })
-          : null;
+        // one encode for all tiles on the thread: not when a tile reaching past the meta image (on
+        // the cache's canvas, in the cache's mode) is encoded otherwise than the answer's crops
+        const oneEncode =
+          offsets.every((offset) => cropsMeta(offset, meta.size, grid.tileSize)) ||
+          sameEncode(encodeOptions, tileEncodeOptions(imageOptions, { pilMode: null }));
+        const direct =
+          onThread && oneEncode
+            ? await splitAndEncodeTiles(image, grid.tileSize, offsets, imageOptions, encodeOptions, {
+                keepPixels,
+                lendBytes,
+              })
+            : null;
         if (direct !== null) {
           // the thread cuts each tile just before encoding it: its cut and encode time is the
           // encode step, the wait for the thread and the decode the step before
@@ -522,6 +528,11 @@ function tileEncodeOptions(
   }
   if (!options.transparent && options.mode !== 'RGBA') return options;
   return { ...options, transparent: false, mode: options.mode === 'RGBA' ? 'RGB' : options.mode };
+}
+
+/** Whether two results of {@link tileEncodeOptions} encode alike (it changes only these two). */
+function sameEncode(a: ImageFormatOptions, b: ImageFormatOptions): boolean {
+  return a.mode === b.mode && a.transparent === b.transparent;
 }
 
 /** `task` in a slot of the request's source gate, or at once without one. */

@@ -5,16 +5,28 @@
 import type { Size } from '../util/index.js';
 import { fillRgba, type Rgba } from './pixels.js';
 
+/** MapProxy's `create_image` canvas under a tile that reaches past the meta image. */
+export interface TileCanvas {
+  /** The colour of the tile's part outside the image. */
+  readonly fill: Rgba;
+  /**
+   * An RGB canvas (a cache of mode RGB, or an opaque one without a mode): PIL's paste of the
+   * RGBA crop onto it keeps the colour values and drops the alpha, so a transparent pixel of the
+   * source's answer shows its colour, e.g. black for (0, 0, 0, 0).
+   */
+  readonly rgb: boolean;
+}
+
 /**
  * The `tileSize` pixels whose upper-left corner is at `[x, y]` of `image` (may be negative or reach
- * past the edge), written into `out` (a fresh buffer when absent): the part outside the image is
- * `fill`, as MapProxy's `create_image` canvas under the pasted crop.
+ * past the edge), written into `out` (a fresh buffer when absent): a tile inside the image is its
+ * crop; one reaching past the edge is the crop pasted on `canvas`, as MapProxy's TileSplitter.
  */
 export function cutTile(
   image: { readonly data: Uint8Array; readonly size: Size },
   tileSize: Size,
   [x, y]: readonly [number, number],
-  fill: Rgba,
+  canvas: TileCanvas,
   out: Uint8Array = new Uint8Array(tileSize[0] * tileSize[1] * 4),
 ): Uint8Array {
   const [width, height] = tileSize;
@@ -24,11 +36,13 @@ export function cutTile(
   const y0 = Math.max(0, y);
   const y1 = Math.min(imageHeight, y + height);
   const inside = x0 === x && y0 === y && x1 === x + width && y1 === y + height;
-  if (!inside) fillRgba(out.subarray(0, width * height * 4), fill);
+  const pixels = out.subarray(0, width * height * 4);
+  if (!inside) fillRgba(pixels, canvas.fill);
   // copy the intersection of the tile with the image, row by row
   for (let row = y0; row < y1 && x1 > x0; row += 1) {
     const source = (row * imageWidth + x0) * 4;
     out.set(image.data.subarray(source, source + (x1 - x0) * 4), ((row - y) * width + (x0 - x)) * 4);
   }
+  if (!inside && canvas.rgb) for (let i = 3; i < pixels.length; i += 4) pixels[i] = 255;
   return out;
 }

@@ -27,7 +27,7 @@ function job(size: readonly [number, number], offsets: MetaTilesJob['offsets'], 
     size,
     tileSize: [128, 128],
     offsets,
-    fill: [255, 255, 255, 0],
+    canvas: { fill: [255, 255, 255, 0], rgb: false },
     colors: 256,
     withAlpha: true,
     quantizer: 'fastoctree',
@@ -39,7 +39,7 @@ function job(size: readonly [number, number], offsets: MetaTilesJob['offsets'], 
 function separately(meta: MetaTilesJob): Buffer[] {
   return meta.offsets.map((offset) =>
     encodePalettePng({
-      data: cutTile({ data: meta.pixels as Uint8Array, size: meta.size }, meta.tileSize, offset, meta.fill),
+      data: cutTile({ data: meta.pixels as Uint8Array, size: meta.size }, meta.tileSize, offset, meta.canvas),
       width: 128,
       height: 128,
       colors: meta.colors,

@@ -3,10 +3,9 @@
  * there (or its pixels given), each tile cut and encoded. Pure and free of sharp.
  */
 import type { Size } from '../util/index.js';
-import { cutTile } from './cut-tile.js';
+import { cutTile, type TileCanvas } from './cut-tile.js';
 import { keptBuffer } from './kept-buffer.js';
 import { encodePalettePng } from './palette-png.js';
-import type { Rgba } from './pixels.js';
 import { decodePngRgba } from './png-decode.js';
 
 /** The meta image and what to make of it. */
@@ -20,8 +19,8 @@ export interface MetaTilesJob {
   readonly tileSize: Size;
   /** Upper-left corner of each tile in the meta image (pixels, y down; may lie outside). */
   readonly offsets: readonly (readonly [x: number, y: number])[];
-  /** What fills tile areas outside the meta image. */
-  readonly fill: Rgba;
+  /** The canvas of tiles reaching past the meta image. */
+  readonly canvas: TileCanvas;
   readonly colors: number;
   readonly withAlpha: boolean;
   readonly quantizer: 'fastoctree' | 'mediancut';
@@ -66,7 +65,7 @@ export function encodeMetaTiles(job: MetaTilesJob): MetaTilesResult | null {
   let total = 0;
   for (const offset of job.offsets) {
     const part = encodePalettePng({
-      data: cutTile(meta, job.tileSize, offset, job.fill, tile),
+      data: cutTile(meta, job.tileSize, offset, job.canvas, tile),
       width,
       height,
       colors: job.colors,

@@ -9,7 +9,7 @@ import { ImageError } from './errors.js';
 import { imageFromRaw, undecodedPng } from './image-result.js';
 import { encodeMetaTilesAsync } from './palette-pool.js';
 import { checkSize } from './pixels.js';
-import { splitFill, splitLazily, type SplitOptions } from './split.js';
+import { splitCanvas, splitLazily, type SplitOptions } from './split.js';
 import { TransferPool } from './transfer-pool.js';
 import type { ImageFormatOptions, ImageResult } from './types.js';
 
@@ -60,7 +60,7 @@ export async function splitAndEncodePalettePng(
   const params = palettePngParams(options);
   if (params === null) return null;
   checkSize(tileSize);
-  const job = { size: image.size, tileSize, offsets, fill: splitFill(split), ...params };
+  const job = { size: image.size, tileSize, offsets, canvas: splitCanvas(split), ...params };
   const png = undecodedPng(image);
   let meta = image;
   // 1. the thread decodes the PNG itself (a copy of its own is moved there) ...

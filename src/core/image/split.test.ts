@@ -83,7 +83,7 @@ test('a tile reaching above a clipped metatile (GLOBAL_GEODETIC level 0) is tran
   assert.deepEqual(await pixel(tile, 200, 255), [0, 90, 200, 255]);
 });
 
-test('outside parts get the opaque bgcolor when the cache is not transparent', async () => {
+test('outside parts get the opaque bgcolor when the cache is not transparent; its RGB canvas drops the pasted alpha', async () => {
   const data = Buffer.alloc(2 * 2 * 4, 7);
   const [tile] = await splitImage(imageFromRaw({ data, size: [2, 2] }), [3, 3], [[-1, 0]], {
     transparent: false,
@@ -91,6 +91,34 @@ test('outside parts get the opaque bgcolor when the cache is not transparent', a
   });
   assert.ok(tile);
   assert.deepEqual(await pixel(tile, 0, 0), [1, 2, 3, 255]);
-  assert.deepEqual(await pixel(tile, 1, 1), [7, 7, 7, 7]);
+  // PIL's paste of an RGBA crop onto create_image's RGB canvas keeps the colour, not the alpha
+  assert.deepEqual(await pixel(tile, 1, 1), [7, 7, 7, 255]);
   assert.deepEqual(await pixel(tile, 2, 2), [1, 2, 3, 255]);
+});
+
+test('a cache of mode RGB has an opaque RGB canvas also when transparent; mode RGBA keeps the pasted alpha', async () => {
+  const data = Buffer.alloc(2 * 2 * 4, 7);
+  const meta = (): ImageResult => imageFromRaw({ data, size: [2, 2] });
+  const [rgb] = await splitImage(meta(), [3, 3], [[-1, 0]], { transparent: true, mode: 'RGB' });
+  assert.ok(rgb);
+  assert.deepEqual(
+    [await pixel(rgb, 0, 0), await pixel(rgb, 1, 1)],
+    [
+      [255, 255, 255, 255],
+      [7, 7, 7, 255],
+    ],
+  );
+  const [rgba] = await splitImage(meta(), [3, 3], [[-1, 0]], { transparent: false, mode: 'RGBA' });
+  assert.ok(rgba);
+  assert.deepEqual(
+    [await pixel(rgba, 0, 0), await pixel(rgba, 1, 1)],
+    [
+      [255, 255, 255, 255],
+      [7, 7, 7, 7],
+    ],
+  );
+  // a tile inside the meta image is its crop, whatever the canvas
+  const [inside] = await splitImage(meta(), [1, 1], [[1, 1]], { transparent: true, mode: 'RGB' });
+  assert.ok(inside);
+  assert.deepEqual(await pixel(inside, 0, 0), [7, 7, 7, 7]);
 });

@@ -4,23 +4,32 @@
  */
 import type { Size } from '../util/index.js';
 import { encodeRaw, type Encoded } from './codec.js';
-import { cutTile } from './cut-tile.js';
+import { cutTile, type TileCanvas } from './cut-tile.js';
 import { imageFromRaw } from './image-result.js';
-import { checkSize, TRANSPARENT_WHITE, type Rgba } from './pixels.js';
+import { checkSize, TRANSPARENT_WHITE } from './pixels.js';
 import type { ImageFormatOptions, ImageResult, RawImage } from './types.js';
 
-/** What fills tile areas outside the meta image. */
+/** The cache's image options that make the canvas of tiles reaching past the meta image. */
 export interface SplitOptions {
-  /** Default true: transparent (alpha 0). */
+  /** Default true: transparent (alpha 0), unless `mode` is RGB. */
   readonly transparent?: boolean;
+  /** The cache's image mode (`image.mode`); none: RGBA when transparent, else RGB. */
+  readonly mode?: 'RGB' | 'RGBA' | 'P' | null;
   /** RGB of the fill, default white (MapProxy `create_image`). */
   readonly bgcolor?: readonly [r: number, g: number, b: number];
 }
 
-/** The colour of tile areas outside the meta image. */
-export function splitFill(options: SplitOptions): Rgba {
+/**
+ * The canvas of tiles reaching past the meta image, as MapProxy's `create_image`: RGBA (alpha 0
+ * when transparent) for mode RGBA, or without a mode (or P) when transparent; RGB otherwise, also
+ * for a transparent cache of mode RGB (generated differential gen-16-05: MapProxy's tile white
+ * and opaque where ours was transparent).
+ */
+export function splitCanvas(options: SplitOptions): TileCanvas {
   const [r, g, b] = options.bgcolor ?? TRANSPARENT_WHITE;
-  return [r, g, b, options.transparent === false ? 255 : 0];
+  const transparent = options.transparent !== false;
+  const rgb = options.mode === 'RGB' || (options.mode !== 'RGBA' && !transparent);
+  return { fill: [r, g, b, transparent && !rgb ? 0 : 255], rgb };
 }
 
 /**
@@ -38,10 +47,10 @@ export async function splitImage(
 ): Promise<ImageResult[]> {
   checkSize(tileSize);
   const meta = await image.raw();
-  const fill = splitFill(options);
+  const canvas = splitCanvas(options);
   return offsets.map((offset) => {
     const data = Buffer.allocUnsafe(tileSize[0] * tileSize[1] * 4);
-    cutTile(meta, tileSize, offset, fill, data);
+    cutTile(meta, tileSize, offset, canvas, data);
     return imageFromRaw({ data, size: tileSize });
   });
 }
@@ -59,8 +68,8 @@ export function splitLazily(
   options: SplitOptions = {},
 ): ImageResult[] {
   checkSize(tileSize);
-  const fill = splitFill(options);
-  return offsets.map((offset) => new LazyTile(image, tileSize, offset, fill));
+  const canvas = splitCanvas(options);
+  return offsets.map((offset) => new LazyTile(image, tileSize, offset, canvas));
 }
 
 /** A tile of a meta image, cut on its first `raw()` (an image of pixels, like `imageFromRaw`'s). */
@@ -69,14 +78,14 @@ class LazyTile implements ImageResult {
   readonly format = null;
   #meta: ImageResult | null;
   readonly #offset: readonly [number, number];
-  readonly #fill: Rgba;
+  readonly #canvas: TileCanvas;
   #raw: Promise<RawImage> | null = null;
 
-  constructor(meta: ImageResult, size: Size, offset: readonly [number, number], fill: Rgba) {
+  constructor(meta: ImageResult, size: Size, offset: readonly [number, number], canvas: TileCanvas) {
     this.#meta = meta;
     this.size = size;
     this.#offset = offset;
-    this.#fill = fill;
+    this.#canvas = canvas;
   }
 
   raw(): Promise<RawImage> {
@@ -85,7 +94,7 @@ class LazyTile implements ImageResult {
       this.#meta = null; // once cut, the tile no longer keeps the meta image alive
       this.#raw = meta.raw().then((pixels) => {
         const data = Buffer.allocUnsafe(this.size[0] * this.size[1] * 4);
-        cutTile(pixels, this.size, this.#offset, this.#fill, data);
+        cutTile(pixels, this.size, this.#offset, this.#canvas, data);
         return { data, size: this.size };
       });
     }
