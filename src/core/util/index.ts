@@ -26,6 +26,7 @@ export {
   type PyValue,
   pyFloatRepr,
   pyFixed,
+  pyFloat,
   pyStrRepr,
   pyRepr,
   pyStr,

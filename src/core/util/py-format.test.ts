@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PyInt, pyFixed, pyFloatRepr, pyPercent, pyRepr, pyStrRepr } from './py-format.js';
+import { PyInt, pyFixed, pyFloat, pyFloatRepr, pyPercent, pyRepr, pyStrRepr } from './py-format.js';
 
 test('float repr matches Python repr() for fixed and exponent forms', () => {
   const table: readonly (readonly [number, string])[] = [
@@ -80,4 +80,26 @@ test('repr of strings picks the quote Python picks', () => {
   assert.equal(pyStrRepr("it's"), '"it\'s"');
   assert.equal(pyStrRepr(`it's "x"`), `'it\\'s "x"'`);
   assert.equal(pyStrRepr('a\nb\\'), "'a\\nb\\\\'");
+});
+
+test('pyFloat reads what Python float() reads, NaN where it raises (CPython 3.11)', () => {
+  const table: readonly (readonly [string, number])[] = [
+    ['256', 256],
+    [' 256 ', 256],
+    ['\t-7\n', -7],
+    ['256.9', 256.9],
+    ['1_000', 1000],
+    ['1e3', 1000],
+    ['.5', 0.5],
+    ['5.', 5],
+    ['+.5e-1', 0.05],
+    ['1_0.2_5e1_0', 102500000000],
+    ['inf', Infinity],
+    ['-Infinity', -Infinity],
+  ];
+  for (const [text, expected] of table)
+    assert.equal(pyFloat(text), expected, `float(${JSON.stringify(text)})`);
+  // ValueError in Python (and nan itself)
+  for (const text of ['nan', '0x100', '0b1', '0o7', '', '1__0', '_1', '1_', '1e', 'e3', '1.2.3', '.', '-'])
+    assert.ok(Number.isNaN(pyFloat(text)), `float(${JSON.stringify(text)})`);
 });

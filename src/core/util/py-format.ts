@@ -16,6 +16,23 @@ export class PyInt {
 export type PyValue =
   number | PyInt | string | boolean | null | readonly PyValue[] | { readonly [key: string]: PyValue };
 
+/** Python's float literal grammar: digits with single underscores between them, an optional exponent. */
+const PY_FLOAT_TEXT = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
+
+/**
+ * `float(text)` as Python reads a request parameter (MapProxy's `float(params['width'])`): NaN where
+ * Python raises. JavaScript's `Number` also takes `0x100`, `0b1` and an empty string (0), and not
+ * `1_000` or `inf`.
+ */
+export function pyFloat(text: string): number {
+  const trimmed = text.trim();
+  if (PY_FLOAT_TEXT.test(trimmed)) return Number(trimmed.replaceAll('_', ''));
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(trimmed);
+  if (special === null) return NaN;
+  if ((special[2] ?? '').toLowerCase() === 'nan') return NaN;
+  return special[1] === '-' ? -Infinity : Infinity;
+}
+
 /** `repr(float)`: shortest round-trip digits, exponent form below 1e-4 and from 1e16 on. */
 export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return 'nan';

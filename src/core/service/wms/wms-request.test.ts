@@ -57,3 +57,16 @@ test('request types and bgcolor parse like MapProxy', () => {
   assert.deepEqual(parseBgcolor('0xff8000'), [255, 128, 0]);
   assert.deepEqual(parseBgcolor(undefined), [255, 255, 255]);
 });
+
+test("width, height and bbox are read as MapProxy's float() reads them: 0x100 is no size, 1_000 and 256.9 are", () => {
+  const parse = (extra: Record<string, string>): ReturnType<typeof parseMapRequest> =>
+    parseMapRequest({ ...base, version: '1.1.1', srs: 'EPSG:4326', ...extra }, '1.1.1');
+  assert.throws(
+    () => parse({ height: '0x100' }),
+    (error: unknown) => error instanceof OgcError && error.ogcCode === 'InvalidParameterValue',
+  );
+  assert.throws(() => parse({ width: '0b1' }), { message: 'invalid size 0b1x50' });
+  assert.deepEqual(parse({ width: '1_000', height: ' 256.9 ' }).size, [1000, 256]);
+  assert.throws(() => parse({ bbox: '0x2d,5,55,15' }), { message: 'invalid bbox 0x2d,5,55,15' });
+  assert.deepEqual(parse({ bbox: '4_5,5,55,15' }).bbox, [45, 5, 55, 15]);
+});

@@ -3,7 +3,7 @@
  * request types, required parameters, bbox (1.3.0 axis order flipped here), size, styles.
  */
 import { getSrs, type Srs } from '../../srs/index.js';
-import type { BBox, Size } from '../../util/index.js';
+import { pyFloat, type BBox, type Size } from '../../util/index.js';
 import { OgcError } from '../errors.js';
 import type { WmsVersion } from './wms-version.js';
 
@@ -88,11 +88,11 @@ export function parseBgcolor(value: string | undefined): readonly [number, numbe
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
-/** The size, or null when width/height are absent; MapProxy truncates `100.0`. */
+/** The size, or null when width/height are absent; MapProxy reads them with float() and truncates `100.0`. */
 export function parseSize(query: Query): Size | null {
   if (query.width === undefined || query.height === undefined) return null;
-  const width = Math.trunc(Number(query.width));
-  const height = Math.trunc(Number(query.height));
+  const width = Math.trunc(pyFloat(query.width));
+  const height = Math.trunc(pyFloat(query.height));
   if (!Number.isFinite(width) || !Number.isFinite(height) || width <= 0 || height <= 0) {
     throw new OgcError(`invalid size ${query.width}x${query.height}`, 'InvalidParameterValue', {
       locator: 'width',
@@ -123,7 +123,7 @@ export function parseMapRequest(
   );
   checkMissing(query, expected);
   const srsCode = (version === '1.3.0' ? query.crs : query.srs) ?? '';
-  const raw = (query.bbox ?? '').split(',').map(Number);
+  const raw = (query.bbox ?? '').split(',').map(pyFloat);
   const [a = NaN, b = NaN, c = NaN, d = NaN] = raw;
   if (raw.length !== 4 || !(a < c) || !(b < d)) {
     throw new OgcError(`invalid bbox ${query.bbox ?? ''}`, 'NoApplicableCode', { locator: 'bbox' });
