@@ -19,7 +19,7 @@ import {
   parseGridDefinition,
   parseLevels,
 } from './export-args.js';
-import { planSeed, type PlannedTask } from './plan.js';
+import { planSeed, skippedTaskNotes, type PlannedTask } from './plan.js';
 import { runTask } from './run-task.js';
 import type { SeedEvent, TaskStats } from './types.js';
 
@@ -166,7 +166,8 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     nowMs: now(),
   });
   const task = plan.seeds[0];
-  if (task === undefined) throw new SeedError(plan.notes.join('\n') || 'nothing to export', 'SEED_COVERAGE');
+  if (task === undefined)
+    throw new SeedError(skippedTaskNotes(plan).join('\n') || 'nothing to export', 'SEED_COVERAGE');
 
   // 3. MapProxy prints the warning and the task before it starts
   const onEvent = options.onEvent ?? (() => undefined);

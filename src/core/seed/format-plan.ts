@@ -2,7 +2,7 @@
 import { levelGridSize, resolution, tileCoordAt, type TileGrid } from '../grid/index.js';
 import type { BBox, Size } from '../util/index.js';
 import { getSrs } from '../srs/index.js';
-import { emptyCoverageNote, hasMapProxyTimestamps, type PlannedTask, type SeedPlan } from './plan.js';
+import { hasMapProxyTimestamps, type PlannedTask, type SeedPlan } from './plan.js';
 
 function formatTask(task: PlannedTask): string[] {
   const { grid } = task.manager;
@@ -97,7 +97,7 @@ export function formatPlannedTask(task: PlannedTask): string {
 /**
  * The plan as text: the seeding tasks, then the cleanup tasks, in seed.yaml order; a task whose
  * coverage has no area in MapProxy's words (`format_seed_task` of a task with coverage False; we
- * printed only a note after the tasks), then the other notes.
+ * printed only a note after the tasks).
  */
 export function formatSeedPlan(plan: SeedPlan): string {
   const section = (
@@ -110,12 +110,10 @@ export function formatSeedPlan(plan: SeedPlan): string {
         ? [`  ${name}:`, '    Empty coverage given for this task', '    Skipped']
         : tasks.filter((task) => task.name === name).flatMap(formatTask),
     );
-  const skipped = new Set([...plan.empty.seeds, ...plan.empty.cleanups]);
   return [
     '========== Seeding tasks ==========',
     ...section(plan.names.seeds, plan.seeds, plan.empty.seeds),
     '========== Cleanup tasks ==========',
     ...section(plan.names.cleanups, plan.cleanups, plan.empty.cleanups),
-    ...plan.notes.filter((note) => ![...skipped].some((name) => note === emptyCoverageNote(name))),
   ].join('\n');
 }

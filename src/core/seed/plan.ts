@@ -42,11 +42,12 @@ export interface PlannedTask {
 export interface SeedPlan {
   readonly seeds: readonly PlannedTask[];
   readonly cleanups: readonly PlannedTask[];
-  /** Tasks left out, e.g. because their coverage has no area (MapProxy skips them too). */
-  readonly notes: readonly string[];
   /** The selected task names in seed.yaml order, also those skipped (for the summaries). */
   readonly names: { readonly seeds: readonly string[]; readonly cleanups: readonly string[] };
-  /** The names of the tasks skipped because their coverage has no area. */
+  /**
+   * The names of the tasks left out because their coverage has no area (MapProxy skips them too;
+   * see {@link skippedTaskNotes}).
+   */
   readonly empty: { readonly seeds: readonly string[]; readonly cleanups: readonly string[] };
 }
 
@@ -99,9 +100,11 @@ function toRefreshBefore(spec: TimeSpecConfig): RefreshBefore {
   return { ...spec, time: typeof time === 'string' || time instanceof Date ? time : undefined };
 }
 
-/** The note of a task skipped because its coverage has no area. */
-export function emptyCoverageNote(name: string): string {
-  return `${name}: coverage contains no geometries, task skipped`;
+/** What a run says of the tasks `plan` left out because their coverage has no area, seeds first. */
+export function skippedTaskNotes(plan: SeedPlan): string[] {
+  return [...plan.empty.seeds, ...plan.empty.cleanups].map(
+    (name) => `${name}: coverage contains no geometries, task skipped`,
+  );
 }
 
 /**
@@ -111,7 +114,6 @@ export function emptyCoverageNote(name: string): string {
  */
 export async function planSeed(context: PlanContext, selection: TaskSelection = {}): Promise<SeedPlan> {
   const { seedConfig, caches } = context;
-  const notes: string[] = [];
   const empty = { seeds: [] as string[], cleanups: [] as string[] };
   const coverageCache = new Map<string, Coverage | null>();
   const coverage = (name: string): Coverage | null => {
@@ -127,7 +129,6 @@ export async function planSeed(context: PlanContext, selection: TaskSelection = 
     if (conf.coverages !== undefined && conf.coverages.length > 0) {
       const parts = conf.coverages.map(coverage);
       if (parts.some((p) => p === null)) {
-        notes.push(emptyCoverageNote(name));
         (kind === 'seed' ? empty.seeds : empty.cleanups).push(name);
         return [];
       }
@@ -208,5 +209,5 @@ export async function planSeed(context: PlanContext, selection: TaskSelection = 
   );
   const seeds = (await Promise.all(seedNames.map((n) => build('seed', n)))).flat();
   const cleanups = (await Promise.all(cleanupNames.map((n) => build('cleanup', n)))).flat();
-  return { seeds, cleanups, notes, names: { seeds: seedNames, cleanups: cleanupNames }, empty };
+  return { seeds, cleanups, names: { seeds: seedNames, cleanups: cleanupNames }, empty };
 }

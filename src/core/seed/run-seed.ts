@@ -11,7 +11,7 @@ import { ConfigErrors, loadConfig, loadSeedConfig, type Env } from '../config/in
 import { configureLoggingFromIni } from '../util/index.js';
 import { SeedError } from './errors.js';
 import { seedPlanProblems } from './plan-problems.js';
-import { planSeed, type PlannedTask, type SeedPlan } from './plan.js';
+import { planSeed, skippedTaskNotes, type PlannedTask, type SeedPlan } from './plan.js';
 import { formatPlannedTask, taskTileCount } from './format-plan.js';
 import { SeedMetricsOutput, type SeedMetricsOptions } from './metrics-output.js';
 import { ProgressStore } from './progress-store.js';
@@ -183,7 +183,7 @@ async function runSeedTasks(options: RunSeedOptions): Promise<SeedRunResult> {
 async function runPlan(plan: SeedPlan, options: RunSeedOptions): Promise<SeedRunResult> {
   const now = options.now ?? Date.now;
   const onEvent = options.onEvent ?? (() => undefined);
-  for (const note of plan.notes) onEvent({ type: 'note', message: note });
+  for (const note of skippedTaskNotes(plan)) onEvent({ type: 'note', message: note });
 
   // 1. --reseed-file/--reseed-interval, as MapProxy's script.py: a missing file is created; an
   // existing one is only checked (and touched) when a progress file is in use and none is pending
