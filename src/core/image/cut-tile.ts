@@ -3,6 +3,7 @@
  * Pure and free of sharp, so the palette threads split meta tiles with it too.
  */
 import type { Size } from '../util/index.js';
+import { dropAlpha } from './flatten.js';
 import { fillRgba, type Rgba } from './pixels.js';
 
 /** MapProxy's `create_image` canvas under a tile that reaches past the meta image. */
@@ -43,6 +44,6 @@ export function cutTile(
     const source = (row * imageWidth + x0) * 4;
     out.set(image.data.subarray(source, source + (x1 - x0) * 4), ((row - y) * width + (x0 - x)) * 4);
   }
-  if (!inside && canvas.rgb) for (let i = 3; i < pixels.length; i += 4) pixels[i] = 255;
+  if (!inside && canvas.rgb) dropAlpha(pixels);
   return out;
 }

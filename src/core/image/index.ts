@@ -42,7 +42,7 @@ export {
   type GlobalImageSpec,
 } from './options.js';
 export { formatName, maxEncodableSide, sniffFormat, type FormatName } from './formats.js';
-export { OPAQUE_WHITE, type Rgba } from './pixels.js';
+export { isRgbCanvas, OPAQUE_WHITE, type Rgba } from './pixels.js';
 export { messageImage, type MessageOptions } from './message.js';
 export { pilMessageImage } from './pil-font.js';
 export {

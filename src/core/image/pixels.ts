@@ -11,6 +11,16 @@ export const TRANSPARENT_WHITE: Rgba = [255, 255, 255, 0];
 /** The same for an opaque image (MapProxy's RGB `create_image`). */
 export const OPAQUE_WHITE: Rgba = [255, 255, 255, 255];
 
+/**
+ * Whether MapProxy's `create_image` makes an RGB canvas for image options of `mode` and
+ * `transparent`: for mode RGB (also when transparent), and without a mode (or P) when not
+ * transparent; an RGBA one otherwise (alpha 0 when transparent). A paste onto an RGB canvas keeps
+ * the pasted colours and drops their alpha.
+ */
+export function isRgbCanvas(mode: 'RGB' | 'RGBA' | 'P' | null | undefined, transparent: boolean): boolean {
+  return mode === 'RGB' || (mode !== 'RGBA' && !transparent);
+}
+
 /** A `size` RGBA buffer filled with `color`. Throws `ImageError` (`IMAGE_INVALID`) for a bad size. */
 export function filledBuffer(size: Size, color: Rgba): Buffer {
   checkSize(size);

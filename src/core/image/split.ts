@@ -6,7 +6,7 @@ import type { Size } from '../util/index.js';
 import { encodeRaw, type Encoded } from './codec.js';
 import { cutTile, type TileCanvas } from './cut-tile.js';
 import { imageFromRaw } from './image-result.js';
-import { checkSize, TRANSPARENT_WHITE } from './pixels.js';
+import { checkSize, isRgbCanvas, TRANSPARENT_WHITE } from './pixels.js';
 import type { ImageFormatOptions, ImageResult, RawImage } from './types.js';
 
 /** The cache's image options that make the canvas of tiles reaching past the meta image. */
@@ -28,7 +28,7 @@ export interface SplitOptions {
 export function splitCanvas(options: SplitOptions): TileCanvas {
   const [r, g, b] = options.bgcolor ?? TRANSPARENT_WHITE;
   const transparent = options.transparent !== false;
-  const rgb = options.mode === 'RGB' || (options.mode !== 'RGBA' && !transparent);
+  const rgb = isRgbCanvas(options.mode, transparent);
   return { fill: [r, g, b, transparent && !rgb ? 0 : 255], rgb };
 }
 

@@ -6,6 +6,7 @@
 import { loneTileImage, stitchTiles, type TileManager, type TileResult } from '../cache/index.js';
 import { affectedTiles, GridError, type AffectedTiles, type TileCoord } from '../grid/index.js';
 import {
+  isRgbCanvas,
   pilMode,
   transformImage,
   withGifTransparentRgb,
@@ -121,13 +122,12 @@ export class CacheMapLayer implements MapLayer {
     // (MapProxy's create_image: `mode: RGB` wins over a transparency the cache has from its
     // sources, so such a cache's mosaic is RGB too: white there, and a tile's transparent pixels,
     // pasted without their alpha, show their colour, e.g. a source's transparent_color)
-    const { mode } = this.#manager.imageOptions;
-    const rgbCanvas = mode === 'RGB' || (mode !== 'RGBA' && !this.isTransparent);
+    const rgbCanvas = isRgbCanvas(this.#manager.imageOptions.mode, this.isTransparent);
     const stitched = await stitchTiles(
       tiles,
       affected.gridSize,
       grid.tileSize,
-      this.isTransparent && mode !== 'RGB',
+      this.isTransparent && !rgbCanvas,
     );
     // MapProxy TileMerger hands a lone tile on as it is: one read back as JPEG (of a mixed or jpeg
     // cache) is RGB even when the cache is transparent; one just created is still the source's
