@@ -316,6 +316,10 @@ export class TileCreator {
         // 4. split at the tile offsets (positions outside the grid have no coord and are skipped)
         const patterns = meta.tilePatterns.filter((p) => p.coord !== null);
         const offsets = patterns.map((p) => p.offset);
+        // a tile inside the meta image is a crop of the answer, in its mode; one reaching past it
+        // is drawn on the cache's canvas, in the cache's mode (null)
+        const inMeta = offsets.map((offset) => cropsMeta(offset, meta.size, grid.tileSize));
+        const tileMode = (i: number): PilMode | null => (inMeta[i] === true ? answer.pilMode : null);
         // a seed run or a tile request keeps no pixels (nothing draws its tiles into a map)
         const keepPixels = !request.isSeeding && request.bytesOnly !== true;
         // only where a failed store throws (seeding) and the tiles are stored at all
@@ -324,7 +328,7 @@ export class TileCreator {
         // one encode for all tiles on the thread: not when a tile reaching past the meta image (on
         // the cache's canvas, in the cache's mode) is encoded otherwise than the answer's crops
         const oneEncode =
-          offsets.every((offset) => cropsMeta(offset, meta.size, grid.tileSize)) ||
+          inMeta.every(Boolean) ||
           sameEncode(encodeOptions, tileEncodeOptions(imageOptions, { pilMode: null }));
         const direct =
           onThread && oneEncode
@@ -343,14 +347,13 @@ export class TileCreator {
           );
           const tiles = direct.tiles.map(({ image: tile, encoded }, i): EncodedTile => {
             const { coord } = patterns[i] as { coord: TileCoord };
-            const pilMode = cropsMeta(offsets[i], meta.size, grid.tileSize) ? answer.pilMode : null;
             return {
               coord,
               data: encoded.data,
               format: encoded.format,
               singleColor: undefined,
               image: tile,
-              pilMode,
+              pilMode: tileMode(i),
             };
           });
           return { ...answer, tiles, release: direct.release };
@@ -367,7 +370,7 @@ export class TileCreator {
             this.#encode(p.coord as TileCoord, {
               ...answer,
               image: parts[i] as ImageResult,
-              pilMode: cropsMeta(p.offset, meta.size, grid.tileSize) ? answer.pilMode : null,
+              pilMode: tileMode(i),
             }),
           ),
         );

@@ -76,7 +76,11 @@ export async function encodeRaw(
     throw new ImageError(`cannot encode to unknown format ${options.format}`, 'IMAGE_FORMAT');
   }
   let name: FormatName;
-  let colors = paletteColors(options);
+  // the palette size is `colors` alone (0: none); mode P asks none, as in MapProxy (img_to_buf
+  // quantises when `colors` is set; create_image draws mode P as RGB or RGBA): we took it for
+  // 256, so `{mode: P, colors: 0}` tiles were paletted where MapProxy's are true-colour (seeding
+  // differential, seed 12)
+  let colors = options.colors;
   // as runEncoder: png with colors > 0 and gif with colors set are quantised (mixed: when png)
   const quantised =
     requested === 'gif' ? options.colors > 0 : (requested === 'png' || requested === 'mixed') && colors > 0;
@@ -115,7 +119,7 @@ export function palettePngParams(options: ImageFormatOptions): {
   readonly withAlpha: boolean;
   readonly quantizer: 'fastoctree' | 'mediancut';
 } | null {
-  const colors = paletteColors(options);
+  const { colors } = options;
   if (formatName(options.format) !== 'png' || colors <= 0) return null;
   return { colors, withAlpha: keepsAlpha(options, true), quantizer: options.quantizer ?? 'fastoctree' };
 }
@@ -135,23 +139,13 @@ function keepsAlpha(options: ImageFormatOptions, quantised: boolean): boolean {
 }
 
 /**
- * The palette size `options` ask for; 0 means no palette. Mode P alone asks none, as in MapProxy
- * (img_to_buf quantises when `colors` is set; create_image draws mode P as RGB or RGBA): we took
- * it for 256, so `{mode: P, colors: 0}` tiles were paletted where MapProxy's are true-colour
- * (seeding differential, seed 12).
- */
-function paletteColors(options: ImageFormatOptions): number {
-  return options.colors;
-}
-
-/**
  * Starts the worker threads that encodes with `options` will run on (8-bit PNG and GIF: the
  * palette threads) and returns at once; for callers that know encodes are coming, so that a
  * thread's start-up overlaps their wait (tile creation: the upstream request). Never throws.
  */
 export function warmEncoder(options: ImageFormatOptions): void {
   const name = formatName(options.format);
-  const colors = paletteColors(options);
+  const { colors } = options;
   // as encodeRaw: png (also mixed's png) with colors > 0 and every gif go to the palette threads
   if (name === 'gif' || ((name === 'png' || name === 'mixed') && colors > 0)) void warmPaletteWorkers();
 }
