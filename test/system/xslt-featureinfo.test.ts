@@ -119,6 +119,29 @@ test('xslt_featureinfo.yaml: answers transformed in, combined, transformed out',
     assert.equal(res.type, 'text/plain; charset=utf-8');
     assert.equal(res.body, 'Hello\n<baz><foo>Bar2</foo></baz>');
   });
+
+  // MapProxy 1.15 answers each of these with a 500 (NotImplementedError: a text answer has no tree)
+  for (const [version, infoFormat] of [
+    ['1.1.1', null],
+    ['1.3.0', 'text/xml'],
+    ['1.3.0', 'text/html'],
+  ] as const) {
+    await t.test(
+      `a text answer is not transformed: ${version} ${infoFormat ?? 'without INFO_FORMAT'}`,
+      async () => {
+        upstream.expect(infoRequest('/service_c', 'c_one', '1.1.1', infoFormat), {
+          body: 'Feature 1: name=Bar\n',
+          headers: { 'content-type': 'text/plain' },
+        });
+        const base = version === '1.1.1' ? FI_111 : FI_130;
+        const format = infoFormat === null ? '' : `&INFO_FORMAT=${infoFormat}`;
+        const layers = 'fi_without_xslt_layer';
+        const res = await get(`${url}${base}&LAYERS=${layers}&QUERY_LAYERS=${layers}${format}`);
+        assert.equal(res.type, 'text/plain; charset=utf-8');
+        assert.equal(res.body, 'Feature 1: name=Bar\n');
+      },
+    );
+  }
   upstream.verify();
 });
 

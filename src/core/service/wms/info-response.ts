@@ -40,10 +40,12 @@ export async function featureInfoResponse(
     mime = infoMime(version, type);
   } else type = infoTypeOfMime(version, mime);
   // 2. MapProxy `combine_docs`: answers of different types are joined as text, untransformed
-  // MapProxy fails with an internal error when no stylesheet has the requested type
-  // (docs/differences.md): the answers are combined as without featureinfo_xslt
+  // MapProxy fails with an internal error when no stylesheet has the requested type, and when the
+  // answers are text or JSON, which have no tree to transform (`as_etree` raises
+  // NotImplementedError; docs/differences.md): the answers are combined as without featureinfo_xslt
   const stylesheet = type === undefined ? undefined : xslt.stylesheets.get(type);
-  if (types.size > 1 || stylesheet === undefined) {
+  const transformable = combinedType === 'xml' || combinedType === 'html';
+  if (types.size > 1 || stylesheet === undefined || !transformable) {
     return { data: merged.data, contentType: combinedType === type ? mime : infoMime(version, combinedType) };
   }
   // 3. the transform reads HTML answers as HTML and writes XML, as MapProxy's `XSLTransformer(xslt)`
