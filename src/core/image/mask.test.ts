@@ -1,7 +1,10 @@
-/** Coverage clipping masks: binary, holes cut out, MapProxy's pixel rule along axis-aligned edges. */
+/**
+ * Coverage clipping masks: Pillow 9.4's polygon fill (MapProxy 1.15 draws its clip mask with
+ * `ImageDraw.polygon`), holes cleared after their exterior.
+ */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { imageFromRaw, maskImage, type ImageResult } from './index.js';
+import { fillPolygon, imageFromRaw, maskImage, type ImageResult, type PixelRing } from './index.js';
 
 function solid(width: number, height: number): ImageResult {
   return imageFromRaw({ data: Buffer.alloc(width * height * 4, 200), size: [width, height] });
@@ -22,33 +25,103 @@ async function alphaRows(image: ImageResult): Promise<string[]> {
   return rows;
 }
 
-test('keeps pixels a polygon overlaps by more than 0.1 px and drops those near a hole, like MapProxy', async () => {
-  // exterior 1.6..8.4: pixels 1..8 overlap it by 0.4 px. MapProxy shrinks the polygon by 0.1 px,
-  // so the hole 4.05..5.95 grows to 3.95..6.05 and PIL drops every pixel it touches: 3..6.
-  // Expected rows checked against Pillow 9.4 + shapely (MapProxy's image_mask_from_geom).
-  const ring = (a: number, b: number): [number, number][] => [[a, a], [b, a], [b, b], [a, b], [a, a]];
-  const masked = await maskImage(solid(10, 10), [[ring(1.6, 8.4), ring(4.05, 5.95)]]);
-  assert.deepEqual(await alphaRows(masked), [
-    '..........',
-    '.########.',
-    '.########.',
-    '.##....##.',
-    '.##....##.',
-    '.##....##.',
-    '.##....##.',
-    '.########.',
-    '.########.',
-    '..........',
+function filledRows(ring: PixelRing, width = 8, height = 8): string[] {
+  const mask = new Uint8Array(width * height);
+  fillPolygon(mask, width, height, ring, 1);
+  return Array.from({ length: height }, (_, y) =>
+    Array.from(mask.subarray(y * width, (y + 1) * width), (v) => (v === 1 ? '#' : '.')).join(''),
+  );
+}
+
+// Each expected mask is Pillow 9.4's (Debian 12's python3-pil, which MapProxy 1.15 there runs on):
+// Image.new('L', (8, 8), 255) and ImageDraw.Draw(m).polygon(ring, fill=0), '#' where it is 0.
+test("fills a polygon as Pillow 9.4's ImageDraw.polygon: truncated vertices, spans rounded inwards", () => {
+  const ring: PixelRing = [
+    [4.05, -0.15],
+    [6.31, 6.69],
+    [0.62, 2.61],
+    [-0.74, 0.08],
+    [0.55, -2.43],
+    [4.62, -2.03],
+  ];
+  assert.deepEqual(filledRows(ring), [
+    '#####...',
+    '#####...',
+    '######..',
+    '..####..',
+    '...###..',
+    '.....##.',
+    '......##',
+    '........',
+  ]);
+  const closed: PixelRing = [
+    [7.84, 2.21],
+    [7.85, 4.85],
+    [1.22, 7.26],
+    [2.97, 2.06],
+    [1.21, -3.86],
+    [5.56, -0.81],
+    [7.84, 2.21],
+  ];
+  assert.deepEqual(filledRows(closed), [
+    '..####..',
+    '..#####.',
+    '..######',
+    '..######',
+    '..######',
+    '.#####..',
+    '.###....',
+    '##......',
   ]);
 });
 
-test('an edge on a pixel boundary does not keep the pixel it only touches', async () => {
-  const masked = await maskImage(solid(6, 1), [[[[0, -1], [3, -1], [3, 2], [0, 2], [0, -1]]]]);
-  assert.deepEqual(await alphaRows(masked), ['###...']);
+test("draws Pillow's horizontal edges and connects its discontiguous corners", () => {
+  assert.deepEqual(
+    filledRows([
+      [1, 1],
+      [0, 2],
+      [-1, 2],
+      [0, 4],
+    ]),
+    ['........', '.##.....', '##......', '#.......', '#.......', '........', '........', '........'],
+  );
+  assert.deepEqual(
+    filledRows([
+      [7, 5],
+      [0, 7],
+      [4, 5],
+    ]),
+    ['........', '........', '........', '........', '........', '....####', '..##....', '##......'],
+  );
 });
 
-test('no polygons make the whole image transparent and colours inside stay untouched', async () => {
+test('masks outside the exteriors and inside the holes, and keeps the colours inside', async () => {
+  const square = (a: number, b: number): [number, number][] => [
+    [a, a],
+    [b, a],
+    [b, b],
+    [a, b],
+    [a, a],
+  ];
+  assert.deepEqual(await alphaRows(await maskImage(solid(6, 6), [[square(0, 5.5), square(2, 3)]])), [
+    '######',
+    '######',
+    '##..##',
+    '##..##',
+    '######',
+    '######',
+  ]);
   assert.deepEqual(await alphaRows(await maskImage(solid(3, 2), [])), ['...', '...']);
-  const kept = await maskImage(solid(2, 2), [[[[-1, -1], [3, -1], [3, 3], [-1, 3], [-1, -1]]]]);
+  const kept = await maskImage(solid(2, 2), [
+    [
+      [
+        [-1, -1],
+        [3, -1],
+        [3, 3],
+        [-1, 3],
+        [-1, -1],
+      ],
+    ],
+  ]);
   assert.deepEqual([...(await kept.raw()).data.subarray(0, 4)], [200, 200, 200, 200]);
 });
