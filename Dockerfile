@@ -12,6 +12,7 @@ COPY bin ./bin
 COPY src ./src
 COPY templates ./templates
 COPY schema ./schema
+COPY scripts/bundle.ts ./scripts/
 RUN npm rebuild better-sqlite3 && npm run build && npm prune --omit=dev
 
 # 2. runtime: the built toolkit on a slim base

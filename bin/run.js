@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core';
+// oclif and the commands come from the bundle `npm run build` writes (scripts/bundle.ts).
+import { execute } from '../dist/bundle/esm/cli.js';
 
 await execute({ dir: import.meta.url });
