@@ -1,0 +1,49 @@
+/**
+ * SqliteFile under a file that another process (a cleanup) deletes and another creates again: a
+ * connection never keeps reading a deleted file.
+ */
+import assert from 'node:assert/strict';
+import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { makeTempDir } from '../../../test/helpers/fixtures.js';
+import { SqliteFile } from './sqlite-file.js';
+
+/** Creates `file` anew (a new inode) holding the one value `value`. */
+function createFile(file: string, value: string): void {
+  const db = new Database(file);
+  db.exec('CREATE TABLE IF NOT EXISTS t (v TEXT)');
+  db.prepare('INSERT INTO t VALUES (?)').run(value);
+  db.close();
+}
+
+test('a file replaced at every open reaches its connection on the next call', async (t) => {
+  const dir = await makeTempDir(t);
+  const file = join(dir, 'level.mbtile');
+  createFile(file, 'gen-0');
+  // each of the first three opens finds its file replaced right after SQLite opened it, as a
+  // cleanup deleting the file and a server creating it again would do
+  let replaced = 0;
+  const sqlite = new SqliteFile({
+    file,
+    timeoutMs: 1000,
+    wal: false,
+    initialize: () => {
+      if (replaced >= 3) return;
+      replaced += 1;
+      unlinkSync(file);
+      createFile(file, `gen-${String(replaced)}`);
+    },
+  });
+  t.after(() => {
+    sqlite.close();
+  });
+  const value = () => sqlite.read((db) => (db.statement('SELECT v FROM t').get() as { v: string }).v);
+  // the first call may read the file it opened (which one is unknown while the file moves) ...
+  assert.match((await value()) ?? '', /^gen-[23]$/);
+  assert.equal(replaced, 3);
+  // ... the next reads the file that is there now (the old code kept the deleted gen-2 for good)
+  assert.equal(await value(), 'gen-3');
+  assert.equal(await value(), 'gen-3');
+});
