@@ -1,5 +1,12 @@
 /** `--summary` text of a seed plan, in MapProxy's `format_seed_task`/`format_cleanup_task` shape. */
-import { levelGridSize, resolution, tileCoordAt, type TileGrid } from '../grid/index.js';
+import {
+  levelGridSize,
+  resolution,
+  tileCoordAt,
+  type Coverage,
+  type MultiCoverage,
+  type TileGrid,
+} from '../grid/index.js';
 import type { BBox, Size } from '../util/index.js';
 import { getSrs } from '../srs/index.js';
 import { hasMapProxyTimestamps, type PlannedTask, type SeedPlan } from './plan.js';
@@ -11,7 +18,7 @@ function formatTask(task: PlannedTask): string[] {
     `  ${task.name}:`,
     `    ${verb} cache '${task.cacheName}' with grid '${task.gridName}' in ${grid.srs.code}`,
   ];
-  const ll = task.coverage.extent(getSrs('EPSG:4326'));
+  const ll = llExtent(task.coverage);
   lines.push(`    Limited to coverage in: ${ll.map((v) => v.toFixed(5)).join(', ')} (EPSG:4326)`);
   lines.push(`    Levels: [${task.levels.join(', ')}]`);
   if (task.kind === 'seed') {
@@ -36,6 +43,24 @@ function formatTask(task: PlannedTask): string[] {
     lines.push(`    Level ${level}: ${bound}${tiles} tiles, ${bound}${metas} meta tiles`);
   }
   return lines;
+}
+
+/**
+ * MapProxy's `coverage.extent.llbbox`: several coverages (a MultiCoverage) extend over the union
+ * of their parts' EPSG:4326 extents (`MapExtent.__add__` merges llbboxes), each part transformed
+ * to the grid and back on its own. The grid-SRS union transformed as one box is wider in a UTM
+ * grid (coverages 5,47,15,55 and 20,60,25,65 into utm32: 2.36471, 46.41844, 27.78335, 65.85692
+ * where MapProxy prints 4.23794, 46.84775, 27.78335, 65.44356).
+ */
+function llExtent(coverage: Coverage): BBox {
+  if (coverage.kind !== 'multi') return coverage.extent(getSrs('EPSG:4326'));
+  const extents = (coverage as MultiCoverage).parts.map(llExtent);
+  return [
+    Math.min(...extents.map((e) => e[0])),
+    Math.min(...extents.map((e) => e[1])),
+    Math.max(...extents.map((e) => e[2])),
+    Math.max(...extents.map((e) => e[3])),
+  ];
 }
 
 /**
