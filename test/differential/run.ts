@@ -41,7 +41,18 @@ interface Result {
    * no behaviour to match, so the case is left out of parity and only our answer is checked.
    */
   readonly mapproxyCrashed?: true;
+  /**
+   * One side took longer than SLOW_MS (seconds each side took): waited out, not cut, so that its
+   * upstream requests and CPU do not spill into the next cases; left out of parity and counted
+   * on their own.
+   */
+  readonly slow?: { readonly mapproxy: number; readonly ours: number };
 }
+
+/** A request slower than this on either side is a slow case (its own class). */
+const SLOW_MS = 60_000;
+/** A request still running after this is given up (cut): a hang, not a slow answer. */
+const GIVE_UP_MS = 600_000;
 
 const { values } = parseArgs({
   options: {
@@ -160,8 +171,19 @@ async function runConfig(name: string, file: string): Promise<void> {
         mapproxy: new Set(await listFiles(dirs.mapproxy)),
         ours: new Set(await listFiles(dirs.ours)),
       };
-      const a = await send(mapproxy.server.url, request, fronts.mapproxy);
-      const b = await send(ours.server.url, request, fronts.ours);
+      const [a, secondsA] = await send(mapproxy.server.url, request, fronts.mapproxy);
+      const [b, secondsB] = await send(ours.server.url, request, fronts.ours);
+      if (Math.max(secondsA, secondsB) * 1000 > SLOW_MS) {
+        const problems = await compareAnswers(a, b, normalise);
+        const slow = { mapproxy: secondsA, ours: secondsB };
+        await record(
+          { config: name, kind: request.kind, path: request.path, problems, slow },
+          { a, b },
+          index,
+          [`slow: mapproxy ${secondsA.toFixed(1)} s, ours ${secondsB.toFixed(1)} s`],
+        );
+        continue;
+      }
       if (isMapProxyCrash(a)) {
         // files either side wrote while answering it (MapProxy may store tiles before it fails)
         // are removed: left, they made the next requests differ (ours found tiles MapProxy asked
@@ -220,19 +242,31 @@ function isMapProxyCrash(answer: Answer): boolean {
   );
 }
 
-async function send(base: string, request: RequestCase, front: Upstream): Promise<Answer> {
+/**
+ * The answer and the seconds it took. A slow answer is waited for (up to GIVE_UP_MS): cut at 60 s,
+ * the server went on with it while the next cases ran, and they timed out in cascade (corpus
+ * layer.yaml, seed 21, case 032: 256 tiles of a GK3 box at easting 21.5 M, 108 s ours, 126 s
+ * MapProxy, the same 256 upstream requests and pixels).
+ */
+async function send(base: string, request: RequestCase, front: Upstream): Promise<[Answer, number]> {
   front.take();
+  const started = performance.now();
+  const seconds = (): number => (performance.now() - started) / 1000;
   try {
-    const res = await fetch(base + request.path, { signal: AbortSignal.timeout(60_000) });
+    const res = await fetch(base + request.path, { signal: AbortSignal.timeout(GIVE_UP_MS) });
     const body = Buffer.from(await res.arrayBuffer());
-    return {
+    const answer = {
       status: res.status,
       contentType: res.headers.get('content-type') ?? '',
       body,
       upstream: front.take(),
     };
+    return [answer, seconds()];
   } catch (error) {
-    return { status: 0, contentType: '', body: Buffer.from(String(error)), upstream: front.take() };
+    return [
+      { status: 0, contentType: '', body: Buffer.from(String(error)), upstream: front.take() },
+      seconds(),
+    ];
   }
 }
 
@@ -240,13 +274,14 @@ async function record(
   result: Result,
   answers: { a: Answer; b: Answer } | null,
   index: number | null,
+  notes: readonly string[] = [],
 ): Promise<void> {
   results.push(result);
-  if (result.problems.length === 0) return;
+  if (result.problems.length === 0 && notes.length === 0) return;
   const dir = join(out, result.config);
   await mkdir(dir, { recursive: true });
   const stem = join(dir, `${String(index ?? 'x').padStart(3, '0')}-${result.kind}`);
-  await writeFile(`${stem}.txt`, `${result.path}\n\n${result.problems.join('\n')}\n`);
+  await writeFile(`${stem}.txt`, `${result.path}\n\n${[...notes, ...result.problems].join('\n')}\n`);
   if (answers !== null) {
     await writeFile(`${stem}.mapproxy.${extension(answers.a.contentType)}`, answers.a.body);
     await writeFile(`${stem}.ours.${extension(answers.b.contentType)}`, answers.b.body);
@@ -310,8 +345,9 @@ function hash(text: string): number {
 }
 
 function printSummary(): void {
-  const compared = results.filter((r) => r.mapproxyCrashed !== true);
+  const compared = results.filter((r) => r.mapproxyCrashed !== true && r.slow === undefined);
   const crashes = results.filter((r) => r.mapproxyCrashed === true);
+  const slow = results.filter((r) => r.slow !== undefined);
   const table = (title: string, key: (r: Result) => string): void => {
     const groups = new Map<string, { same: number; all: number }>();
     for (const r of compared) {
@@ -337,4 +373,16 @@ function printSummary(): void {
   console.log(
     `not compared: ${crashes.length} requests on which MapProxy 1.15 crashed (500 "internal error"); ours answered ${crashes.length - crashedOurs5xx} of them without a 5xx`,
   );
+  if (slow.length > 0) {
+    const same = slow.filter((r) => r.problems.length === 0).length;
+    console.log(
+      `slow: ${slow.length} requests took over ${SLOW_MS / 1000} s on a side (waited out, ${same} of them answered alike):`,
+    );
+    for (const r of slow) {
+      const { mapproxy, ours } = r.slow ?? { mapproxy: 0, ours: 0 };
+      console.log(
+        `  ${r.config} ${r.path.slice(0, 160)}: mapproxy ${mapproxy.toFixed(1)} s, ours ${ours.toFixed(1)} s`,
+      );
+    }
+  }
 }
