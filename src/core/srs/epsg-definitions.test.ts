@@ -1,55 +1,29 @@
 /**
- * The proj4 strings read out of epsg-index's all.json are those a full parse of the file gives,
- * and a preload for the codes a request names reads the file without a sync read.
+ * The definitions read from epsg-index's per-code files are those its all.json holds, all.json
+ * itself is never read, and a preload for the codes a request names reads without a sync read.
  */
 import assert from 'node:assert/strict';
 import fs, { readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { test } from 'node:test';
-import { proj4Strings } from './epsg-definitions.js';
+import { test, type TestContext } from 'node:test';
+import { resolveDatumGrids } from './datum-grids.js';
+import { epsgDefinition } from './epsg-definitions.js';
 
-test('proj4Strings reads every proj4 string of all.json, escapes included, and no other entry', () => {
-  const bytes = readFileSync(createRequire(import.meta.url).resolve('epsg-index/all.json'));
-  const all = JSON.parse(bytes.toString('utf8')) as Record<string, { readonly proj4?: string | null }>;
-  const expected = new Map(
-    Object.entries(all).flatMap(([code, entry]) =>
-      typeof entry.proj4 === 'string' ? [[code, entry.proj4]] : [],
-    ),
-  );
-  const read = proj4Strings(bytes);
-  assert.ok(expected.size > 5000, `${expected.size} definitions in all.json`);
-  assert.equal(read.size, expected.size);
-  for (const [code, proj4] of expected) assert.equal(read.get(code), proj4, `EPSG:${code}`);
-});
+/** Codes epsg-definitions.ts defines itself (all.json's strings for them differ in form only). */
+const BUILT_IN = new Set([4326, 3857, 900913, 102100, 102113]);
 
-test('proj4Strings skips a null proj4 and unescapes a string', () => {
-  const text =
-    '{"1":{"code":"1","wkt":"A[\\"x\\"]","proj4":null,"unit":"m"},"2":{"code":"2","proj4":"+proj=a \\"b\\"","unit":"m"}}';
-  assert.deepEqual([...proj4Strings(Buffer.from(text))], [['2', '+proj=a "b"']]);
-});
+type EpsgModule = typeof import('./epsg-definitions.js');
 
-test('proj4Strings reads UTF-8 bytes: non-ASCII text and escaped quotes around an entry stay out of its proj4', () => {
-  const text =
-    '{"7":{"code":"7","name":"Française \\"\\\\\\"","proj4":"+proj=b +towgs84=1 \\u00e9"},' +
-    '"8":{"code":"8","name":"\\"proj4\\":\\"x","proj4":"+proj=c"}}';
-  assert.deepEqual(
-    [...proj4Strings(Buffer.from(text))],
-    [
-      ['7', '+proj=b +towgs84=1 é'],
-      ['8', '+proj=c'],
-    ],
-  );
-});
+/** A module instance of its own, which has read no definition yet. */
+const freshModule = async (tag: string): Promise<EpsgModule> =>
+  (await import(`./epsg-definitions.js?${tag}=${String(Date.now())}`)) as EpsgModule;
 
-test('preloadEpsgDefinitions reads the index without a sync read, only when a code is not built in', async (t) => {
-  // a module instance of its own, whose index is not loaded yet
-  const fresh = (await import(
-    `./epsg-definitions.js?preload=${String(Date.now())}`
-  )) as typeof import('./epsg-definitions.js');
-  const syncReads: string[] = [];
+/** The files of epsg-index that `readFileSync` reads from now on, until the test ends. */
+function watchSyncReads(t: TestContext): string[] {
+  const reads: string[] = [];
   const original = fs.readFileSync;
   t.mock.method(fs, 'readFileSync', (...args: Parameters<typeof fs.readFileSync>) => {
-    if (String(args[0]).endsWith('all.json')) syncReads.push(String(args[0]));
+    if (String(args[0]).includes('epsg-index')) reads.push(String(args[0]).replace(/.*epsg-index\//, ''));
     return original(...args);
   });
   syncBuiltinESMExports();
@@ -57,15 +31,53 @@ test('preloadEpsgDefinitions reads the index without a sync read, only when a co
     t.mock.restoreAll();
     syncBuiltinESMExports();
   });
+  return reads;
+}
+
+test("every code's definition is the one of its entry in all.json; codes all.json lacks have none", () => {
+  const all = JSON.parse(
+    readFileSync(createRequire(import.meta.url).resolve('epsg-index/all.json'), 'utf8'),
+  ) as Record<string, { readonly proj4?: string | null }>;
+  const codes = Object.keys(all);
+  assert.ok(codes.length > 8000, `${String(codes.length)} codes in all.json`);
+  let defined = 0;
+  for (const code of codes) {
+    if (BUILT_IN.has(Number(code))) continue;
+    const proj4 = all[code]?.proj4;
+    const expected =
+      typeof proj4 === 'string' && proj4.startsWith('+proj=') ? resolveDatumGrids(proj4) : null;
+    if (expected !== null) defined += 1;
+    assert.deepEqual(epsgDefinition(Number(code)), expected, `EPSG:${code}`);
+  }
+  assert.ok(defined > 7000, `${String(defined)} definitions`);
+  for (const unknown of [0, 1, 99999999, -25832, 25832.5, Number.MAX_SAFE_INTEGER + 2])
+    assert.equal(epsgDefinition(unknown), null, String(unknown));
+});
+
+test('a code not built in reads its own file, not all.json', async (t) => {
+  const fresh = await freshModule('own-file');
+  const reads = watchSyncReads(t);
+  assert.equal(fresh.epsgDefinition(4326)?.definition, '+proj=longlat +datum=WGS84 +no_defs');
+  assert.deepEqual(reads, [], 'built-in codes read nothing');
+  assert.match(fresh.epsgDefinition(25832)?.definition ?? '', /\+proj=utm \+zone=32/);
+  assert.match(fresh.epsgDefinition(25832)?.definition ?? '', /\+proj=utm \+zone=32/);
+  assert.equal(fresh.epsgDefinition(99999999), null);
+  assert.equal(fresh.epsgDefinition(99999999), null);
+  assert.deepEqual(reads, ['s/25832.json', 's/99999999.json'], 'each file once, all.json never');
+});
+
+test('preloadEpsgDefinitions reads the files without a sync read, only for codes not built in', async (t) => {
+  const fresh = await freshModule('preload');
+  const reads = watchSyncReads(t);
   await fresh.preloadEpsgDefinitions([4326, 3857, 900913]);
   assert.equal(fresh.epsgDefinition(4326)?.definition, '+proj=longlat +datum=WGS84 +no_defs');
-  await fresh.preloadEpsgDefinitions([4326, 25832]);
+  await fresh.preloadEpsgDefinitions([4326, 25832, 31467, 99999999]);
   assert.match(fresh.epsgDefinition(25832)?.definition ?? '', /\+proj=utm \+zone=32/);
-  assert.deepEqual(syncReads, [], 'the definitions came from the preloaded index');
+  assert.match(fresh.epsgDefinition(31467)?.definition ?? '', /\+proj=tmerc/);
+  assert.equal(fresh.epsgDefinition(99999999), null);
+  assert.deepEqual(reads, [], 'the definitions came from the preload');
   // without the preload, the same lookup reads the file synchronously (what the test guards against)
-  const other = (await import(
-    `./epsg-definitions.js?sync=${String(Date.now())}`
-  )) as typeof import('./epsg-definitions.js');
+  const other = await freshModule('sync');
   assert.match(other.epsgDefinition(25832)?.definition ?? '', /\+proj=utm \+zone=32/);
-  assert.equal(syncReads.length, 1);
+  assert.deepEqual(reads, ['s/25832.json']);
 });

@@ -1,10 +1,11 @@
 /**
  * proj4 definitions of EPSG codes. The few codes every deployment uses are built in; everything
- * else comes from epsg-index's all.json (8 MB), loaded on first use; only its proj4 strings are kept.
+ * else comes from epsg-index's file of that code (s/<code>.json, a few KB), read on first use.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { resolveDatumGrids, type ResolvedDefinition } from './datum-grids.js';
 
 const WGS84 = '+proj=longlat +datum=WGS84 +no_defs';
@@ -20,92 +21,65 @@ const BUILT_IN = new Map<number, string>([
   [102113, SPHERICAL_MERCATOR],
 ]);
 
-let index: ReadonlyMap<string, string> | null = null;
-
 /**
- * The proj4 string of every code that has one. Parsing the whole file (names, WKT, areas) put
- * ~25 MB on the heap (kept, or at least at the peak of every server process); the proj4 strings
- * alone are ~1.5 MB. The file is scanned as bytes: read as one string it took 16 MB of heap (a
- * few non-ASCII names make it two bytes a character) until the next full collection, in a `serve`
- * worker's first map in such an SRS (main heap 37 -> 54 MB in bench/rss-phases.ts's wms-25832).
- * Loading the index alone (EPSG:25832, fresh process): heap total +29 -> +5 MB, RSS +15-18 ->
- * +7-10 MB (the bytes are one buffer, unmapped when collected), 74-133 -> 39-48 ms CPU.
+ * The proj4 string (or null: no such code, or none) of each code read so far. epsg-index has
+ * every code twice: in all.json (8 MB) and in a file of its own (s/<code>.json, the same entry).
+ * Scanning all.json for its ~8000 proj4 strings cost every process that met one code not built in
+ * (check, grids, seed, the serve primary and each worker of a config in EPSG:25832) 85-250 ms of
+ * CPU and 7-10 MB of RSS; one code's file is read and parsed in well under a millisecond.
  */
-function loadIndex(): ReadonlyMap<string, string> {
-  index ??= proj4Strings(readFileSync(indexFile()));
-  return index;
+const definitions = new Map<number, string | null>();
+
+let epsgDirectory: string | undefined;
+/** epsg-index's directory of per-code files (a missing package fails here, as its all.json did). */
+function codeFile(epsg: number): string {
+  epsgDirectory ??= join(dirname(createRequire(import.meta.url).resolve('epsg-index/all.json')), 's');
+  return join(epsgDirectory, `${String(epsg)}.json`);
 }
 
-const indexFile = (): string => createRequire(import.meta.url).resolve('epsg-index/all.json');
+/** The `proj4` string of a code's file, or null when it has none. */
+function proj4Of(text: string): string | null {
+  const { proj4 } = JSON.parse(text) as { readonly proj4?: unknown };
+  return typeof proj4 === 'string' ? proj4 : null;
+}
 
-let loading: Promise<void> | null = null;
+const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+
+/** A usable code: one that can name a file (what all.json's keys were). */
+const isCode = (epsg: number): boolean => Number.isSafeInteger(epsg) && epsg >= 0;
+
+function proj4Definition(epsg: number): string | null {
+  let proj4 = definitions.get(epsg);
+  if (proj4 === undefined) {
+    try {
+      proj4 = proj4Of(readFileSync(codeFile(epsg), 'utf8'));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      proj4 = null; // a code epsg-index does not know
+    }
+    definitions.set(epsg, proj4);
+  }
+  return proj4;
+}
 
 /**
- * Reads the index without blocking the event loop when one of the EPSG codes `epsgCodes` is not
- * built in, so that their definitions are then found in memory: `epsgDefinition` would read all.json
- * synchronously (about 40 ms, once per process). A file that cannot be read is left to
- * `epsgDefinition`, which reports it as before.
+ * Reads the definitions of the EPSG codes `epsgCodes` that are not built in without blocking the
+ * event loop (a WMS request naming them), so that `epsgDefinition` then finds them in memory. A
+ * file that cannot be read or parsed is left to `epsgDefinition`, which reports it.
  */
 export async function preloadEpsgDefinitions(epsgCodes: Iterable<number>): Promise<void> {
-  if (index !== null) return;
-  for (const epsg of epsgCodes) {
-    if (BUILT_IN.has(epsg)) continue;
-    loading ??= readFile(indexFile()).then(
-      (bytes) => {
-        index ??= proj4Strings(bytes);
-      },
-      () => undefined,
-    );
-    await loading;
-    return;
-  }
-}
-
-const ENTRY = Buffer.from('{"code":"');
-const PROJ4 = Buffer.from('"proj4":"');
-const [QUOTE, BACKSLASH, COLON] = [0x22, 0x5c, 0x3a];
-
-/**
- * The `"proj4"` value of each entry of epsg-index's all.json (`{"<code>":{"code":"<code>",
- * ..., "proj4":"..." or null, ...}, ...}`, UTF-8), each string literal parsed on its own instead
- * of the whole document. UTF-8 continuation bytes are never `"` or `\`, so a byte scan finds the
- * same quotes as a character scan.
- */
-export function proj4Strings(json: Buffer): Map<string, string> {
-  const proj4s = new Map<string, string>();
-  let entry = json.indexOf(ENTRY);
-  while (entry !== -1) {
-    const next = json.indexOf(ENTRY, entry + ENTRY.length);
-    const end = next === -1 ? json.length : next;
-    const code = entryKey(json, entry);
-    const at = json.indexOf(PROJ4, entry);
-    if (code !== null && at !== -1 && at < end) {
-      const close = closingQuote(json, at + PROJ4.length, end);
-      if (close !== -1)
-        proj4s.set(code, JSON.parse(json.toString('utf8', at + PROJ4.length - 1, close + 1)) as string);
-    }
-    entry = next;
-  }
-  return proj4s;
-}
-
-/** The digits of the `"<code>":` key just before the entry object at `entry`, or null. */
-function entryKey(json: Buffer, entry: number): string | null {
-  if (json[entry - 1] !== COLON || json[entry - 2] !== QUOTE) return null;
-  let start = entry - 2;
-  while (start > 0 && (json[start - 1] ?? 0) >= 0x30 && (json[start - 1] ?? 0) <= 0x39) start -= 1;
-  if (start === entry - 2 || json[start - 1] !== QUOTE) return null;
-  return json.toString('latin1', start, entry - 2);
-}
-
-/** The index of the `"` that ends the string literal whose content starts at `from`; -1 before `end`. */
-function closingQuote(json: Buffer, from: number, end: number): number {
-  for (let i = from; i < end; i += 1) {
-    const byte = json[i];
-    if (byte === BACKSLASH) i += 1;
-    else if (byte === QUOTE) return i;
-  }
-  return -1;
+  const wanted = [...new Set(epsgCodes)].filter(
+    (epsg) => isCode(epsg) && !BUILT_IN.has(epsg) && !definitions.has(epsg),
+  );
+  await Promise.all(
+    wanted.map(async (epsg) => {
+      try {
+        definitions.set(epsg, proj4Of(await readFile(codeFile(epsg), 'utf8')));
+      } catch (error) {
+        if (isMissing(error)) definitions.set(epsg, null);
+      }
+    }),
+  );
 }
 
 /**
@@ -116,7 +90,7 @@ function closingQuote(json: Buffer, from: number, end: number): number {
 export function epsgDefinition(epsg: number): ResolvedDefinition | null {
   const builtIn = BUILT_IN.get(epsg);
   if (builtIn !== undefined) return { definition: builtIn, fallback: null };
-  const proj4 = loadIndex().get(String(epsg));
-  if (typeof proj4 !== 'string' || !proj4.startsWith('+proj=')) return null;
+  const proj4 = isCode(epsg) ? proj4Definition(epsg) : null;
+  if (proj4 === null || !proj4.startsWith('+proj=')) return null;
   return resolveDatumGrids(proj4);
 }

@@ -255,8 +255,8 @@ export function getSrs(code: string | number): Srs {
 
 /**
  * Reads the definitions `getSrs` will need for `codes` (any form it takes; undefined skipped)
- * without blocking the event loop: an EPSG code that is not built in comes from epsg-index's
- * all.json, which `getSrs` would otherwise read synchronously (~40 ms, once per process).
+ * without blocking the event loop: an EPSG code that is not built in comes from its file in
+ * epsg-index, which `getSrs` would otherwise read synchronously (once per code and process).
  */
 export async function preloadSrsDefinitions(codes: Iterable<string | number | undefined>): Promise<void> {
   const epsgCodes: number[] = [];
