@@ -73,6 +73,13 @@ interface WmsLayer {
   readonly queryable: boolean;
   /** The path and query of the layer's LegendURL (WMS 1.1.1), if it has one. */
   readonly legend: string | null;
+  /** The layer's `Dimension`s (WMS 1.1.1): name and the values offered. */
+  readonly dimensions: readonly Dimension[];
+}
+
+interface Dimension {
+  readonly name: string;
+  readonly values: readonly string[];
 }
 
 interface Offer {
@@ -83,6 +90,7 @@ interface Offer {
     formats: string[];
     sets: string[];
     template: string | null;
+    dimensions: Dimension[];
   }[];
   readonly matrixSets: ReadonlyMap<string, readonly { id: string; width: number; height: number }[]>;
   readonly tileMaps: readonly TileMapInfo[];
@@ -138,6 +146,12 @@ export async function readOffer(base: string): Promise<Offer> {
           latLon: [Number(box['@minx']), Number(box['@miny']), Number(box['@maxx']), Number(box['@maxy'])],
           queryable: str(layer['@queryable']) === '1',
           legend: legendUrl === undefined ? null : legendUrl.replace(/^https?:\/\/[^/]+/, ''),
+          dimensions: list(layer.Dimension).map((d) => ({
+            name: str(d['@name']),
+            values: str(d['#text'])
+              .split(',')
+              .filter((v) => v !== ''),
+          })),
         });
       }
       for (const child of list(layer.Layer)) walk(child, all);
@@ -145,7 +159,7 @@ export async function readOffer(base: string): Promise<Offer> {
     for (const root of list(capability.Layer)) walk(root, []);
   }
   // WMTS: layers, formats, matrix sets and their matrix sizes, the RESTful template
-  const wmtsLayers: { name: string; formats: string[]; sets: string[]; template: string | null }[] = [];
+  const wmtsLayers: Offer['wmtsLayers'][number][] = [];
   const matrixSets = new Map<string, { id: string; width: number; height: number }[]>();
   const wmts = await get('/wmts/1.0.0/WMTSCapabilities.xml');
   const contents = (wmts?.Capabilities as Xml | undefined)?.Contents as Xml | undefined;
@@ -159,6 +173,12 @@ export async function readOffer(base: string): Promise<Offer> {
         formats,
         sets,
         template: resource === undefined ? null : str(resource['@template']),
+        dimensions: list(layer.Dimension).map((d) => ({
+          name: str(d.Identifier),
+          values: (Array.isArray(d.Value) ? (d.Value as unknown[]) : [d.Value])
+            .map(str)
+            .filter((v) => v !== ''),
+        })),
       });
     }
     for (const set of list(contents.TileMatrixSet)) {
@@ -320,15 +340,10 @@ export function generateCases(
       const row = rng.int(0, matrix.height - 1);
       const format = rng.pick(layer.formats);
       if (rng.next() < 0.5 && layer.template !== null) {
-        const path = layer.template
-          .replace(/^https?:\/\/[^/]+/, '')
-          .replace('{TileMatrixSet}', setName)
-          .replace('{TileMatrix}', matrix.id)
-          .replace('{TileCol}', String(col))
-          .replace('{TileRow}', String(row))
-          .replace(/\{Style\}/g, 'default')
-          .replace(/\{[A-Za-z]+\}/g, (dim) => (dim === '{Layer}' ? layer.name : 'default'));
-        add('wmts-rest', path);
+        add(
+          'wmts-rest',
+          restTilePath(layer.template, layer.name, setName, matrix.id, col, row, () => 'default'),
+        );
       } else {
         add(
           'wmts-kvp',
@@ -365,7 +380,193 @@ export function generateCases(
     if (rng.next() < 0.3) set('format', rng.pick(['image/jpeg', 'image/gif']));
     add('wms-legend', `${url.pathname}?${url.searchParams.toString()}`);
   }
+  // 5. drawn after the rest for the same reason: what clients send that the draws above never
+  //    did (services.rst, the request parsers of MapProxy 1.15)
+  variantCases(offer, rng, add);
   return cases;
+}
+
+/**
+ * Requests in the forms clients use beside the canonical ones: capabilities without VERSION, in
+ * lower case and at `/ows`, TMS roots; the `/tiles` service with `origin`; KML's initial document
+ * and its tile images; every EXCEPTIONS format on errors; GetMaps spelled as clients spell them
+ * (lower-case keys and values, short formats, no STYLES, `mode=8bit`); dimension values other than
+ * the default over WMTS (REST and KVP) and WMS.
+ */
+function variantCases(offer: Offer, rng: Rng, add: (kind: CaseKind, path: string) => void): void {
+  // capabilities: two of the forms
+  const capabilities: readonly [CaseKind, string][] = [
+    ['wms-caps', '/service?SERVICE=WMS&REQUEST=GetCapabilities'],
+    ['wms-caps', '/service?service=wms&request=getcapabilities&version=1.3.0'],
+    ['wms-caps', '/ows?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1'],
+    ['wms-caps', '/service?WMTVER=1.0.0&REQUEST=capabilities'],
+    ['wms-caps', '/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.2.0'],
+    ['wmts-caps', '/service?SERVICE=WMTS&REQUEST=GetCapabilities&VERSION=1.0.0'],
+    ['wmts-caps', '/ows?service=wmts&request=GetCapabilities'],
+    ['tms-caps', '/tms'],
+    ['tms-caps', '/tms/1.0.0'],
+  ];
+  for (let n = 2; n > 0; n--) add(...rng.pick(capabilities));
+  // errors in each EXCEPTIONS format and version
+  const layer = offer.wmsLayers.length > 0 ? rng.pick(offer.wmsLayers) : null;
+  for (let n = layer === null ? 0 : 3; n > 0; n--) {
+    const version = rng.pick(['1.1.1', '1.3.0', '1.0.0', '1.1.0']);
+    const srsKey = version === '1.3.0' ? 'CRS' : 'SRS';
+    const error = rng.pick([
+      `LAYERS=nosuchlayer&STYLES=&${srsKey}=EPSG:4326`,
+      `LAYERS=${layer!.name}&STYLES=&${srsKey}=EPSG:12345`,
+      `LAYERS=${layer!.name}&STYLES=fancy&${srsKey}=EPSG:4326`,
+      `LAYERS=&STYLES=&${srsKey}=EPSG:4326`,
+    ]);
+    const exceptions = rng.pick([
+      'application/vnd.ogc.se_xml',
+      'application/vnd.ogc.se_inimage',
+      'application/vnd.ogc.se_blank',
+      'XML',
+      'INIMAGE',
+      'BLANK',
+      'text/xml',
+    ]);
+    const format = rng.pick(['image/png', 'image/jpeg', 'image/gif']);
+    const transparent = rng.next() < 0.4 ? '&TRANSPARENT=TRUE' : '';
+    const bgcolor = rng.next() < 0.3 ? '&BGCOLOR=0x3366cc' : '';
+    add(
+      'wms-error',
+      `/service?SERVICE=WMS&REQUEST=${version === '1.0.0' ? 'map' : 'GetMap'}&VERSION=${version}&${error}` +
+        `&BBOX=5,45,10,50&WIDTH=${rng.int(20, 300)}&HEIGHT=${rng.int(20, 300)}&FORMAT=${encodeURIComponent(format)}` +
+        `${transparent}${bgcolor}&EXCEPTIONS=${encodeURIComponent(exceptions)}`,
+    );
+  }
+  // GetMaps as clients spell them
+  for (let n = layer === null ? 0 : 2; n > 0; n--) {
+    const target = rng.pick(offer.wmsLayers);
+    const path = randomGetMap(rng, target, rng.pick(target.srs.length > 0 ? target.srs : ['EPSG:4326']), [
+      'image/png',
+    ]);
+    if (path === null) continue;
+    const url = new URL(path, 'http://x');
+    const params = [...url.searchParams];
+    const spelling = rng.int(0, 4);
+    const respelled = params
+      .filter(([key]) => spelling !== 2 || key !== 'STYLES')
+      .map(([key, value]): [string, string] => {
+        if (spelling === 0) return [key.toLowerCase(), value];
+        if (spelling === 1 && key === 'FORMAT')
+          return [key, rng.pick(['png', 'jpeg', 'image/png; mode=8bit', 'png8', 'gif', 'image/png8'])];
+        if (spelling === 3 && (key === 'SRS' || key === 'CRS' || key === 'REQUEST'))
+          return [key, value.toLowerCase()];
+        if (spelling === 4 && key === 'BBOX')
+          return [
+            key,
+            value
+              .split(',')
+              .map((v) => `${v}${v.includes('.') ? '0' : '.0'}`)
+              .join(','),
+          ];
+        return [key, value];
+      });
+    const query = new URLSearchParams(respelled);
+    add('wms-getmap', `${url.pathname}?${query.toString()}`);
+  }
+  // the /tiles service (one tile level fewer for grids that start with two or four tiles), with origin
+  if (offer.tileMaps.length > 0) {
+    for (let n = 2; n > 0; n--) {
+      const map = rng.pick(offer.tileMaps);
+      if (map.levels.length === 0) continue;
+      const level = rng.pick(map.levels.slice(0, 6));
+      const origin = rng.pick(['', '?origin=nw', '?origin=sw', '?origin=NW']);
+      const name = rng.next() < 0.5 ? map.name : map.name.replace('/', '_');
+      const prefix = rng.next() < 0.3 ? '/tiles/1.0.0' : '/tiles';
+      add(
+        'tms',
+        `${prefix}/${name}/${level.order}/${rng.int(0, level.columns - 1)}/${rng.int(0, level.rows - 1)}.${map.extension}${origin}`,
+      );
+    }
+    // KML: the initial document, and the tile images its overlays name
+    const map = rng.pick(offer.tileMaps);
+    add('kml', rng.pick([`/kml/${map.name}`, `/kml/${map.name}/`, `/kml/${map.name.replace('/', '_')}`]));
+    const level = map.levels[rng.int(0, Math.min(3, map.levels.length - 1))];
+    if (level !== undefined) {
+      add(
+        'kml',
+        `/kml/${map.name}/${level.order}/${rng.int(0, level.columns - 1)}/${rng.int(0, level.rows - 1)}.${map.extension}`,
+      );
+    }
+  }
+  // dimensions: a value other than the default, over WMTS and WMS
+  const wmtsDims = offer.wmtsLayers.filter((l) => l.dimensions.length > 0);
+  for (let n = wmtsDims.length === 0 ? 0 : 3; n > 0; n--) {
+    const target = rng.pick(wmtsDims);
+    const setName = rng.pick(target.sets);
+    const matrices = (offer.matrixSets.get(setName) ?? []).slice(0, 8);
+    if (matrices.length === 0) continue;
+    const matrix = rng.pick(matrices);
+    const col = rng.int(0, matrix.width - 1);
+    const row = rng.int(0, matrix.height - 1);
+    const values = new Map(
+      target.dimensions.map((d) => [d.name.toLowerCase(), rng.pick([...d.values, 'default', 'nosuchvalue'])]),
+    );
+    if (rng.next() < 0.5 && target.template !== null) {
+      add(
+        'wmts-rest',
+        restTilePath(target.template, target.name, setName, matrix.id, col, row, (dim) =>
+          encodeURIComponent(values.get(dim.toLowerCase()) ?? 'default'),
+        ),
+      );
+    } else {
+      const dims = [...values]
+        .filter(() => rng.next() < 0.8)
+        .map(
+          ([name, value]) => `&${rng.next() < 0.5 ? name.toUpperCase() : name}=${encodeURIComponent(value)}`,
+        )
+        .join('');
+      add(
+        'wmts-kvp',
+        `/service?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=${target.name}&STYLE=default&TILEMATRIXSET=${setName}` +
+          `&TILEMATRIX=${matrix.id}&TILEROW=${row}&TILECOL=${col}&FORMAT=${encodeURIComponent(rng.pick(target.formats))}${dims}`,
+      );
+    }
+  }
+  const wmsDims = offer.wmsLayers.filter((l) => l.dimensions.length > 0);
+  for (let n = wmsDims.length === 0 ? 0 : 2; n > 0; n--) {
+    const target = rng.pick(wmsDims);
+    const path = randomGetMap(
+      rng,
+      target,
+      rng.pick(target.srs.length > 0 ? target.srs : ['EPSG:4326']),
+      offer.wmsFormats,
+    );
+    if (path === null) continue;
+    const dims = target.dimensions
+      .filter(() => rng.next() < 0.8)
+      .map((d) => {
+        // TIME and ELEVATION by name, the others with the DIM_ prefix (which a name may carry)
+        const key = /^(time|elevation|dim_.*)$/i.test(d.name) ? d.name : `DIM_${d.name}`;
+        return `&${key.toUpperCase()}=${encodeURIComponent(rng.pick([...d.values, 'nosuchvalue']))}`;
+      })
+      .join('');
+    add('wms-getmap', `${path}${dims}`);
+  }
+}
+
+/** A tile's path by a layer's RESTful `template`, each dimension's (`{Time}`…) value by `dimension`. */
+function restTilePath(
+  template: string,
+  layer: string,
+  set: string,
+  matrix: string,
+  col: number,
+  row: number,
+  dimension: (name: string) => string,
+): string {
+  return template
+    .replace(/^https?:\/\/[^/]+/, '')
+    .replace('{TileMatrixSet}', set)
+    .replace('{TileMatrix}', matrix)
+    .replace('{TileCol}', String(col))
+    .replace('{TileRow}', String(row))
+    .replace(/\{Style\}/g, 'default')
+    .replace(/\{([A-Za-z]+)\}/g, (_, name: string) => (name === 'Layer' ? layer : dimension(name)));
 }
 
 /** A GetFeatureInfo at a pixel of a random GetMap of `layer`, in each version's parameters. */
