@@ -29,6 +29,8 @@ const CASES: Readonly<Record<string, string>> = {
   'grids-png8': 'FORMAT=image/png; mode=8bit (the png8 format) is served as such',
   'grids-png8-name': 'FORMAT=png8 is refused: formats are keyed by the mime type they resolve to',
   'grids-geotiff': 'image/GeoTIFF is answered and asked upstream in its own spelling',
+  'grids-png-100-short': 'WMS 1.0.0 FORMAT=PNG is read as image/png',
+  'grids-geotiff-100-short': 'WMS 1.0.0 FORMAT=GEOTIFF is refused as image/geotiff',
 };
 
 for (const [name, behaviour] of Object.entries(CASES)) {
@@ -41,8 +43,13 @@ for (const [name, behaviour] of Object.entries(CASES)) {
     assert.equal(res.headers.get('content-type'), expected.contentType);
     if (expected.contentType === 'image/png' || expected.contentType.startsWith('image/png;')) {
       const diff = await imageDiff(expected.body, body);
-      assert.ok(diff.mean <= 1 && diff.over32 <= 0.005, `${name} differs from MapProxy: ${JSON.stringify(diff)}`);
+      assert.ok(
+        diff.mean <= 1 && diff.over32 <= 0.005,
+        `${name} differs from MapProxy: ${JSON.stringify(diff)}`,
+      );
     }
+    if (expected.contentType.includes('xml'))
+      assert.equal(body.toString('utf8'), expected.body.toString('utf8'));
     const requests = upstream.requests.map((r) => describeUpstreamRequest(r.pathname, r.query)).sort();
     assert.deepEqual(requests, expected.upstream);
     assert.deepEqual(await cacheFiles(proxy.dir), expected.files);

@@ -101,10 +101,17 @@ export function parseSize(query: Query): Size | null {
   return [width, height];
 }
 
-/** The requested format as a mime type (1.0.0 sends `PNG`, `JPEG`). */
-export function formatMime(query: Query): string {
+/**
+ * The requested format as MapProxy reads it: the mime type as sent, and in WMS 1.0.0 a short name
+ * in upper case (`PNG`, `JPEG`) as its mime type (WMS100MapRequest.validate_format). No other
+ * short name is read: MapProxy refuses `FORMAT=png` in every version (unsupported image format),
+ * where we answered a PNG (generated differential, seed 17: gen-17-09).
+ */
+export function formatMime(query: Query, version: WmsVersion): string {
   const format = query.format ?? '';
-  return format.includes('/') || format === '' ? format : `image/${format.toLowerCase()}`;
+  const short =
+    version === '1.0.0' && format !== '' && !format.includes('/') && format === format.toUpperCase();
+  return short ? `image/${format.toLowerCase()}` : format;
 }
 
 /**
@@ -145,7 +152,7 @@ export function parseMapRequest(
     srsCode,
     bbox,
     size,
-    format: formatMime(query),
+    format: formatMime(query, version),
     transparent: query.transparent?.toLowerCase() === 'true',
     bgcolor: parseBgcolor(query.bgcolor),
     dimensions: dimensionsOf(query, version),

@@ -155,7 +155,7 @@ export class WmsService implements Service {
     } catch {
       size = null;
     }
-    const mime = formatMime(query);
+    const mime = formatMime(query, version);
     const known = this.#options.imageFormats.get(mime);
     const options = known ?? this.#pngOptions();
     // an error image is never larger than a map may be (above max_output_pixels, or wider than
@@ -232,7 +232,15 @@ export class WmsService implements Service {
   #checkFormat(params: MapParams, raw: string | undefined): ImageFormatOptions {
     const options = this.#options.imageFormats.get(params.format);
     if (options === undefined) {
-      throw new OgcError(`unsupported image format: ${raw ?? ''}`, 'InvalidFormat', { locator: 'format' });
+      // MapProxy names a 1.0.0 short name by the mime type it made of it (`GEOTIFF` offered as
+      // image/GeoTIFF: image/geotiff), which it does only for an offered format's subtype
+      const sent = raw ?? '';
+      const converted =
+        params.format !== sent &&
+        [...this.#options.imageFormats.keys()].some((mime) => mime.split('/')[1]?.toUpperCase() === sent);
+      throw new OgcError(`unsupported image format: ${converted ? params.format : sent}`, 'InvalidFormat', {
+        locator: 'format',
+      });
     }
     return options;
   }
@@ -353,7 +361,8 @@ export class WmsService implements Service {
     const node = this.#layers.get(name);
     if (node === undefined)
       throw new OgcError(`unknown layer: ${name}`, 'LayerNotDefined', { locator: 'layer' });
-    const mime = formatMime(query) || 'image/png';
+    // a legend is asked for by mime type only (1.1.1 and 1.3.0)
+    const mime = query.format || 'image/png';
     const options = this.#options.imageFormats.get(mime);
     if (options === undefined)
       throw new OgcError(`unsupported image format: ${query.format ?? ''}`, 'InvalidFormat', {
