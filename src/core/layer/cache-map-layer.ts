@@ -137,7 +137,16 @@ export class CacheMapLayer implements MapLayer {
     // or a sub image of the source's coverage (SubImageSource forces transparent), so its edge
     // pixels blend with the layers below (generated differential gen-11-10, first request)
     const createdWithAlpha = this.#manager.createsTilesWithAlpha || lone?.pilMode === 'RGBA';
-    const isOpaque = isLoneJpeg || (lone?.isCreated === true ? !createdWithAlpha : rgbCanvas);
+    // a lone stored RGBA tile under TRANSPARENT=true: MapProxy's LayerMerger hands the lone layer on
+    // as the transform made it, in the tile's mode, so its transparent pixels stay transparent also
+    // in an opaque cache (a tile source's PNG with alpha: we drew them black)
+    const keepsTileAlpha =
+      query.transparent &&
+      lone?.isCreated !== true &&
+      !isLoneJpeg &&
+      this.#loneOpaque(lone, 'alpha', 'RGBA') === 'alpha';
+    const isOpaque =
+      !keepsTileAlpha && (isLoneJpeg || (lone?.isCreated === true ? !createdWithAlpha : rgbCanvas));
     const opaque = isOpaque
       ? this.#loneOpaque(lone, 'alpha', 'RGBA')
       : this.#loneOpaque(lone, 'palette', 'P');
