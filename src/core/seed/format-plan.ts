@@ -119,6 +119,11 @@ export function formatPlannedTask(task: PlannedTask): string {
   return formatTask(task).join('\n');
 }
 
+/** MapProxy's `format_seed_task`/`format_cleanup_task` of a task whose coverage is False. */
+export function emptyTaskLines(name: string): string[] {
+  return [`  ${name}:`, '    Empty coverage given for this task', '    Skipped'];
+}
+
 /**
  * The plan as text: the seeding tasks, then the cleanup tasks, in seed.yaml order; a task whose
  * coverage has no area in MapProxy's words (`format_seed_task` of a task with coverage False; we
@@ -132,7 +137,7 @@ export function formatSeedPlan(plan: SeedPlan): string {
   ): string[] =>
     names.flatMap((name) =>
       empty.includes(name)
-        ? [`  ${name}:`, '    Empty coverage given for this task', '    Skipped']
+        ? empty.filter((n) => n === name).flatMap(() => emptyTaskLines(name))
         : tasks.filter((task) => task.name === name).flatMap(formatTask),
     );
   return [

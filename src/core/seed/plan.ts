@@ -46,7 +46,8 @@ export interface SeedPlan {
   readonly names: { readonly seeds: readonly string[]; readonly cleanups: readonly string[] };
   /**
    * The names of the tasks left out because their coverage has no area (MapProxy skips them too;
-   * see {@link skippedTaskNotes}).
+   * see {@link skippedTaskNotes}), a name once per grid and cache of its task, as MapProxy has a
+   * task (and prints "Empty coverage given for this task") for each.
    */
   readonly empty: { readonly seeds: readonly string[]; readonly cleanups: readonly string[] };
 }
@@ -100,9 +101,9 @@ function toRefreshBefore(spec: TimeSpecConfig): RefreshBefore {
   return { ...spec, time: typeof time === 'string' || time instanceof Date ? time : undefined };
 }
 
-/** What a run says of the tasks `plan` left out because their coverage has no area, seeds first. */
+/** What export says of the tasks `plan` left out because their coverage has no area, seeds first. */
 export function skippedTaskNotes(plan: SeedPlan): string[] {
-  return [...plan.empty.seeds, ...plan.empty.cleanups].map(
+  return [...new Set(plan.empty.seeds), ...new Set(plan.empty.cleanups)].map(
     (name) => `${name}: coverage contains no geometries, task skipped`,
   );
 }
@@ -129,7 +130,10 @@ export async function planSeed(context: PlanContext, selection: TaskSelection = 
     if (conf.coverages !== undefined && conf.coverages.length > 0) {
       const parts = conf.coverages.map(coverage);
       if (parts.some((p) => p === null)) {
-        (kind === 'seed' ? empty.seeds : empty.cleanups).push(name);
+        for (const gridName of conf.grids)
+          for (const cacheName of conf.caches)
+            if (caches.get(cacheName)?.get(gridName) !== undefined)
+              (kind === 'seed' ? empty.seeds : empty.cleanups).push(name);
         return [];
       }
       const valid = parts as Coverage[];

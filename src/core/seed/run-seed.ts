@@ -11,8 +11,8 @@ import { ConfigErrors, loadConfig, loadSeedConfig, type Env } from '../config/in
 import { configureLoggingFromIni } from '../util/index.js';
 import { SeedError } from './errors.js';
 import { seedPlanProblems } from './plan-problems.js';
-import { planSeed, skippedTaskNotes, type PlannedTask, type SeedPlan } from './plan.js';
-import { formatPlannedTask, taskTileCount } from './format-plan.js';
+import { planSeed, type PlannedTask, type SeedPlan } from './plan.js';
+import { emptyTaskLines, formatPlannedTask, taskTileCount } from './format-plan.js';
 import { SeedMetricsOutput, type SeedMetricsOptions } from './metrics-output.js';
 import { ProgressStore } from './progress-store.js';
 import { runTask, taskInfo } from './run-task.js';
@@ -183,7 +183,6 @@ async function runSeedTasks(options: RunSeedOptions): Promise<SeedRunResult> {
 async function runPlan(plan: SeedPlan, options: RunSeedOptions): Promise<SeedRunResult> {
   const now = options.now ?? Date.now;
   const onEvent = options.onEvent ?? (() => undefined);
-  for (const note of skippedTaskNotes(plan)) onEvent({ type: 'note', message: note });
 
   // 1. --reseed-file/--reseed-interval, as MapProxy's script.py: a missing file is created; an
   // existing one is only checked (and touched) when a progress file is in use and none is pending
@@ -231,7 +230,38 @@ async function runPlan(plan: SeedPlan, options: RunSeedOptions): Promise<SeedRun
   const pending = [...selected];
   const count = pending.length;
   const skipped = new Set<PlannedTask>();
+  // the tasks whose coverage has no area are printed where seed.yaml has them, and counted, as
+  // MapProxy prints its tasks of coverage False (format_seed_task: "Empty coverage given for this
+  // task"); we printed one note per name before the first heading
+  const emptyNames = { seed: plan.empty.seeds, cleanup: plan.empty.cleanups };
+  const names = { seed: plan.names.seeds, cleanup: plan.names.cleanups };
+  const shown = new Set<string>();
+  const showEmpty = (kind: PlannedTask['kind'], before?: string): void => {
+    for (const name of names[kind]) {
+      if (name === before) return;
+      if (shown.has(`${kind}:${name}`)) continue;
+      shown.add(`${kind}:${name}`);
+      for (const empty of emptyNames[kind])
+        if (empty === name) onEvent({ type: 'note', message: emptyTaskLines(name).join('\n') });
+    }
+  };
   let section: PlannedTask['kind'] | null = null;
+  // MapProxy's seed script: a heading and the task count before the first task of each kind
+  // (false when the run is past that section)
+  const enterSection = (kind: PlannedTask['kind']): boolean => {
+    if (section === kind) return true;
+    if (section === 'cleanup') return false;
+    if (section === 'seed') showEmpty('seed');
+    else if (kind === 'cleanup' && emptyNames.seed.length > 0) {
+      // a seed section of empty tasks only
+      enterSection('seed');
+      showEmpty('seed');
+    }
+    section = kind;
+    const tasks = selected.filter((t) => t.kind === kind).length + emptyNames[kind].length;
+    onEvent({ type: 'note', message: sectionHeading(kind, tasks) });
+    return true;
+  };
   while (pending.length > 0) {
     if (signal?.aborted === true) break;
     const task = pending.shift() as PlannedTask;
@@ -247,14 +277,8 @@ async function runPlan(plan: SeedPlan, options: RunSeedOptions): Promise<SeedRun
         continue;
       }
     }
-    if (task.kind !== section) {
-      // MapProxy's seed script: a heading and the task count before the first task of each kind
-      section = task.kind;
-      onEvent({
-        type: 'note',
-        message: sectionHeading(section, selected.filter((t) => t.kind === section).length),
-      });
-    }
+    enterSection(task.kind);
+    showEmpty(task.kind, task.name);
     onEvent({
       type: 'task-start',
       task: info,
@@ -282,6 +306,12 @@ async function runPlan(plan: SeedPlan, options: RunSeedOptions): Promise<SeedRun
       onEvent({ type: 'task-end', task: info, stats });
     } finally {
       await lock?.release();
+    }
+  }
+
+  if (signal?.aborted !== true) {
+    for (const kind of ['seed', 'cleanup'] as const) {
+      if (emptyNames[kind].length > 0 && enterSection(kind)) showEmpty(kind);
     }
   }
 
