@@ -16,7 +16,7 @@ import type {
 import { getLogger } from '../util/index.js';
 import { hostAndPort } from './bind.js';
 import { applyClientLimits } from './client-limits.js';
-import { fastify } from './fastify-module.js';
+import { fastifyFactory } from './fastify-module.js';
 import {
   appOperations,
   handleRequest,
@@ -101,7 +101,7 @@ export function buildHttpServer(
   remembered?: RememberedReplies,
 ): FastifyInstance {
   const observed = observeRequests(handle, operations);
-  const server = fastify({
+  const server = fastifyFactory()({
     logger: false,
     // no route has a schema: without builders of our own, fastify builds ajv's and
     // fast-json-stringify's (~70 ms of CPU and ~10 MB a server) for nothing to call

@@ -2,8 +2,10 @@
  * `serve`: production serving of a configuration or server script with N worker processes.
  * The command runs in the primary only; the workers start from worker-entry.ts.
  */
+import { loadServedApp } from '../../app/index.js';
 import type { BindAddress } from '../bind.js';
-import { loadTarget } from './load-target.js';
+import { loadReloadableApp } from '../reloadable-app.js';
+import { isServerScript, loadTarget } from './load-target.js';
 import { runPrimary, type ServeCluster } from './primary.js';
 
 export interface ServeOptions {
@@ -25,6 +27,15 @@ export interface ServeOptions {
  * 1330 -> 990 ms, the group's 3880 -> 3580 ms, ready after 7.9 -> 6.9 s; its RSS 105 -> 85 MB).
  */
 export async function checkTarget(target: string, debug: boolean): Promise<void> {
+  if (!isServerScript(target)) {
+    // a configuration is checked by building it, as makeApp builds it, without makeApp's HTTP
+    // layer around it: the primary then never loads fastify (~100 files with semver, avvio and
+    // find-my-way: its CPU until the workers listen 520 -> 410 ms, serve -w 2 of examples/mapproxy.yaml,
+    // 6 alternating pairs)
+    const loaded = await loadReloadableApp(target, (file) => loadServedApp(file, { warmUp: false }));
+    await loaded.close();
+    return;
+  }
   const probe = await loadTarget(target, { debug, warmUp: false });
   await probe.close?.();
 }
