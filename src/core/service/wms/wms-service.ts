@@ -5,7 +5,9 @@
 import {
   blankImage,
   concatImages,
+  formatName,
   maxEncodableSide,
+  resolveImageOptions,
   type ImageFormatOptions,
   type ImageResult,
 } from '../../image/index.js';
@@ -38,6 +40,14 @@ import {
   type MapParams,
 } from './wms-request.js';
 import { negotiateVersion, WMS_VERSIONS, type WmsVersion } from './wms-version.js';
+
+/** An exception's context while a request runs: what the GetMap found out on the way. */
+type ErrorContext = WmsExceptionContext & {
+  /** The image is too large to draw an exception into: XML. */
+  forceXml: boolean;
+  /** The format as the format check read it, once it passed. */
+  checkedFormat: string | null;
+};
 
 export interface WmsServiceOptions {
   /** The layer tree; an unnamed root for several top-level layers (MapProxy's rule). */
@@ -138,17 +148,14 @@ export class WmsService implements Service {
       if (error instanceof OgcError) {
         // MapProxy renders an unknown request type without a code
         const shown = error.ogcCode === 'OperationNotSupported' ? new OgcError(error.message) : error;
-        return renderWmsException(shown, context.forceXml ? { ...context, image: null } : context);
+        return renderWmsException(shown, this.#errorContext(context, shown));
       }
       return renderWmsException(toInternalError(error), context);
     }
   }
 
   /** What an exception needs from the request: version, EXCEPTIONS, and the image parameters. */
-  #exceptionContext(
-    query: Readonly<Record<string, string>>,
-    version: WmsVersion,
-  ): WmsExceptionContext & { forceXml: boolean } {
+  #exceptionContext(query: Readonly<Record<string, string>>, version: WmsVersion): ErrorContext {
     let size: readonly [number, number] | null = null;
     try {
       size = parseSize(query);
@@ -156,7 +163,13 @@ export class WmsService implements Service {
       size = null;
     }
     const mime = formatMime(query, version);
-    const known = this.#options.imageFormats.get(mime);
+    // MapProxy draws an error image in the format the request names, offered or not (its
+    // ImageOptions of FORMAT: PIL writes GIF, TIFF, WebP alike) and answers with FORMAT as sent
+    // for the content type: a blank GIF where we drew a PNG (corpus differential, seed 23:
+    // dimension, inspire). A format nothing writes is drawn as PNG (MapProxy: internal error)
+    const writable = formatName(mime) !== null && formatName(mime) !== 'mixed';
+    const known =
+      this.#options.imageFormats.get(mime) ?? (writable ? resolveImageOptions({ format: mime }) : undefined);
     const options = known ?? this.#pngOptions();
     // an error image is never larger than a map may be (above max_output_pixels, or wider than
     // the format's encoder can write, the XML answers)
@@ -168,16 +181,35 @@ export class WmsService implements Service {
       version,
       exceptions: query.exceptions,
       forceXml: false,
+      checkedFormat: null,
       image: drawable
         ? {
             size,
-            format: known === undefined ? 'image/png' : mime,
+            // a short name (`gif`) as its mime type: MapProxy's `gif` is no content type
+            format:
+              known === undefined ? 'image/png' : query.format?.includes('/') ? query.format : known.format,
             options,
             transparent: query.transparent?.toLowerCase() === 'true',
             bgcolor: parseBgcolor(query.bgcolor),
           }
         : null,
     };
+  }
+
+  /**
+   * The exception context for `error`: XML where the image is too large to draw; a PNG when the
+   * format itself was refused (MapProxy's validate_format sets image/png before it raises); the
+   * format as read (1.0.0's `PNG` as image/png) for errors after the format check.
+   */
+  #errorContext(context: ErrorContext, error: OgcError): WmsExceptionContext {
+    const image = context.image;
+    if (context.forceXml || image === null) return { ...context, image: null };
+    if (error.ogcCode === 'InvalidFormat') {
+      return { ...context, image: { ...image, format: 'image/png', options: this.#pngOptions() } };
+    }
+    return context.checkedFormat === null
+      ? context
+      : { ...context, image: { ...image, format: context.checkedFormat } };
   }
 
   #pngOptions(): ImageFormatOptions {
@@ -252,7 +284,7 @@ export class WmsService implements Service {
   async #map(
     query: Readonly<Record<string, string>>,
     version: WmsVersion,
-    context: WmsExceptionContext & { forceXml: boolean },
+    context: ErrorContext,
   ): Promise<ServiceResponse> {
     const params = parseMapRequest(query, version);
     const max = this.#options.maxOutputPixels;
@@ -262,6 +294,7 @@ export class WmsService implements Service {
     }
     this.#checkMap(params);
     const options = this.#checkFormat(params, query.format);
+    context.checkedFormat = params.format;
     const maxSide = maxEncodableSide(options);
     if (Math.max(...params.size) > maxSide) {
       context.forceXml = true;
