@@ -90,6 +90,20 @@ test('an in-process seed closes its SQLite files: no -wal or -shm is left beside
   );
 });
 
+test('a cleanup of whole level files counts the tiles in them', async (t) => {
+  const { dir } = await seededDir(t);
+  const result = await runSeed({
+    proxyConfigFile: join(dir, 'mapproxy.yaml'),
+    seedConfigFile: join(dir, 'seed.yaml'),
+    cleanups: ['all_level2'],
+  });
+  assert.equal(result.status, 'done');
+  const removed = Object.fromEntries(result.tasks.map(({ task, stats }) => [task.cacheName, stats.removed]));
+  // sq and gpl delete level 2's file (16 tiles), where we reported 0; mb and gp delete rows; the
+  // compact caches' level directories (c1, c2) are not counted (MapProxy prints no count at all)
+  assert.deepEqual(removed, { sq: 16, mb: 16, gp: 16, gpl: 16, c1: 0, c2: 0 });
+});
+
 const cleanupArgs = (name: string) => ['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '--cleanup', name];
 
 for (const [name, capture] of Object.entries(expected)) {

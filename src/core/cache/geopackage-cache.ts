@@ -83,7 +83,14 @@ export class GeopackageCache implements TileCache {
   readonly wantsSingleColor = false;
   readonly #grid: TileGrid;
   readonly #db: SqliteFile;
-  readonly #sql: { select: string; exists: string; insert: string; remove: string; removeLevel: string };
+  readonly #sql: {
+    select: string;
+    exists: string;
+    insert: string;
+    remove: string;
+    removeLevel: string;
+    count: string;
+  };
 
   /** Throws `CacheError` (`CACHE_INVALID_OPTION`) for a table name MapProxy refuses. */
   constructor(options: GeopackageCacheOptions) {
@@ -105,6 +112,7 @@ export class GeopackageCache implements TileCache {
       insert: `INSERT OR REPLACE INTO ${table} (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)`,
       remove: `DELETE FROM ${table} ${where}`,
       removeLevel: `DELETE FROM ${table} WHERE zoom_level = ?`,
+      count: `SELECT COUNT(*) AS n FROM ${table}`,
     };
     this.#db = new SqliteFile({
       file: options.file,
@@ -186,6 +194,21 @@ export class GeopackageCache implements TileCache {
   async removeLevelTilesBefore(z: number, limitSeconds: number): Promise<number> {
     if (limitSeconds !== 0) return 0;
     return this.#db.deleteLevelRows(this.#sql.removeLevel, z);
+  }
+
+  /** The number of tiles in the file (a level of a `levels: true` cache), 0 when there is none. */
+  async countTiles(): Promise<number> {
+    try {
+      const row = await this.#db.read(
+        (db) => db.statement(this.#sql.count).get() as { n: number } | undefined,
+      );
+      return row?.n ?? 0;
+    } catch (error) {
+      throw new CacheError(`could not count the tiles in ${this.file}`, 'CACHE_READ', {
+        cause: error,
+        path: this.file,
+      });
+    }
   }
 
   /** Deletes the whole file (a level of a `levels: true` cache); false when there was none. */

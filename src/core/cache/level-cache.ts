@@ -10,6 +10,8 @@ import type { CachedTile, Dimensions, LoadOptions, TileCache, TileToStore } from
 export interface LevelFileCache extends TileCache {
   /** Closes and deletes the level's file; false when there was none. */
   deleteFile(): Promise<boolean>;
+  /** The number of tiles in the level's file, 0 when there is none. Rejects with `CacheError`. */
+  countTiles(): Promise<number>;
 }
 
 export interface LevelCacheOptions {
@@ -100,9 +102,11 @@ export class LevelCache implements TileCache {
   async removeLevelTilesBefore(z: number, limitSeconds: number): Promise<number | null> {
     const level = this.level(z);
     if (limitSeconds !== 0) return (await level.removeLevelTilesBefore?.(z, limitSeconds)) ?? null;
-    // the number of tiles in a deleted file is not counted (MapProxy does not either)
+    // counted before the file goes, for the cleanup's "N removed" (MapProxy prints no count; we
+    // printed 0); a file that cannot be read is deleted all the same
+    const count = await level.countTiles().catch(() => null);
     await level.deleteFile();
-    return null;
+    return count;
   }
 }
 

@@ -38,6 +38,7 @@ const INSERT_WITH_TIME =
   "VALUES (?, ?, ?, ?, datetime(?, 'unixepoch', 'localtime'))";
 const DELETE = 'DELETE FROM tiles WHERE tile_column = ? AND tile_row = ? AND zoom_level = ?';
 const DELETE_LEVEL = 'DELETE FROM tiles WHERE zoom_level = ?';
+const COUNT = 'SELECT COUNT(*) AS n FROM tiles';
 // MapProxy compares with `<` here, not the `<=` of is_stale
 const DELETE_LEVEL_BEFORE =
   "DELETE FROM tiles WHERE zoom_level = ? AND last_modified < datetime(?, 'unixepoch', 'localtime')";
@@ -205,6 +206,19 @@ export class MBTilesCache implements TileCache {
   async removeLevelTilesBefore(z: number, limitSeconds: number): Promise<number> {
     if (limitSeconds === 0) return this.#db.deleteLevelRows(DELETE_LEVEL, z);
     return this.supportsTimestamps ? this.#db.deleteLevelRows(DELETE_LEVEL_BEFORE, z, limitSeconds) : 0;
+  }
+
+  /** The number of tiles in the file (a level of the `sqlite` backend), 0 when there is none. */
+  async countTiles(): Promise<number> {
+    try {
+      const row = await this.#db.read((db) => db.statement(COUNT).get() as { n: number } | undefined);
+      return row?.n ?? 0;
+    } catch (error) {
+      throw new CacheError(`could not count the tiles in ${this.file}`, 'CACHE_READ', {
+        cause: error,
+        path: this.file,
+      });
+    }
   }
 
   /** Deletes the whole file (a level of the `sqlite` backend); false when there was none. */
