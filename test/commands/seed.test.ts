@@ -58,6 +58,17 @@ test('a missing seed configuration is a usage error (exit 2)', async (t) => {
   assert.match(result.stderr, /missing seed_conf/);
 });
 
+test('-c 0 is a usage error (exit 2): MapProxy 1.15 stores nothing and exits 0', async (t) => {
+  const dir = await fixtureDir(t);
+  for (const concurrency of ['0', '-1']) {
+    const result = await runCommand(['seed', '-f', 'mapproxy.yaml', '-s', 'seed.yaml', '-c', concurrency], {
+      cwd: dir,
+    });
+    assert.equal(result.code, 2, concurrency);
+    assert.match(result.stderr, /Expected an integer greater than or equal to 1/);
+  }
+});
+
 test('--dry-run counts the tiles without requesting or writing anything', async (t) => {
   const dir = await fixtureDir(t);
   const result = await runCommand(
