@@ -101,7 +101,10 @@ interface TileMapInfo {
   readonly name: string;
   readonly srs: string;
   readonly extension: string;
-  readonly levels: readonly { order: number; columns: number; rows: number }[];
+  /** The grid's box (minx, miny, maxx, maxy) and tile size, for boxes of whole tiles. */
+  readonly extent: readonly number[];
+  readonly tileSize: readonly [number, number];
+  readonly levels: readonly { order: number; columns: number; rows: number; res: number }[];
 }
 
 /** Reads what `base` (MapProxy) offers from its capabilities. */
@@ -209,10 +212,13 @@ export async function readOffer(base: string): Promise<Offer> {
       name,
       srs: str(resource.SRS),
       extension: str(format['@extension']),
+      extent,
+      tileSize: [width, height],
       levels: list((resource.TileSets as Xml | undefined)?.TileSet).map((set) => {
         const res = Number(set['@units-per-pixel']);
         return {
           order: Number(set['@order']),
+          res,
           columns: Math.max(1, Math.ceil((extent[2]! - extent[0]!) / (res * width) - 1e-9)),
           rows: Math.max(1, Math.ceil((extent[3]! - extent[1]!) / (res * height) - 1e-9)),
         };
@@ -383,7 +389,42 @@ export function generateCases(
   // 5. drawn after the rest for the same reason: what clients send that the draws above never
   //    did (services.rst, the request parsers of MapProxy 1.15)
   variantCases(offer, rng, add);
+  // 6. after those: WMS-C (`tiled=true`), which OpenLayers 2 and TileCache clients send
+  tiledWmsCases(offer, rng, add);
   return cases;
+}
+
+/**
+ * WMS-C: the capabilities with `tiled=true` (TileSets) and GetMaps with `tiled=true` of a cached
+ * layer, one a whole tile of its grid, one half a tile off (MapProxy refuses what does not align).
+ */
+function tiledWmsCases(offer: Offer, rng: Rng, add: (kind: CaseKind, path: string) => void): void {
+  if (offer.wmsLayers.length === 0) return;
+  add(
+    'wms-caps',
+    `/service?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1&${rng.pick(['tiled=true', 'TILED=TRUE'])}`,
+  );
+  const maps = offer.tileMaps.filter((m) =>
+    offer.wmsLayers.some((l) => l.name === m.name.split('/')[0] && l.srs.includes(m.srs)),
+  );
+  for (let n = maps.length === 0 ? 0 : 2; n > 0; n--) {
+    const map = rng.pick(maps);
+    const level = map.levels.length === 0 ? undefined : rng.pick(map.levels.slice(0, 6));
+    if (level === undefined) continue;
+    const [w, h] = map.tileSize;
+    const shift = n === 1 ? 0.5 : 0;
+    const x = rng.int(0, level.columns - 1) + shift;
+    const y = rng.int(0, level.rows - 1);
+    const minx = map.extent[0]! + x * level.res * w;
+    const miny = map.extent[1]! + y * level.res * h;
+    const bbox = [minx, miny, minx + level.res * w, miny + level.res * h].join(',');
+    const format = encodeURIComponent(`image/${map.extension === 'jpg' ? 'jpeg' : map.extension}`);
+    add(
+      'wms-getmap',
+      `/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=${map.name.split('/')[0]}&STYLES=&SRS=${map.srs}` +
+        `&BBOX=${bbox}&WIDTH=${w}&HEIGHT=${h}&FORMAT=${format}&tiled=true`,
+    );
+  }
 }
 
 /**
