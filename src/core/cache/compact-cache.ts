@@ -7,7 +7,7 @@
  * killed writer leaves the old index entry and never a broken tile. Writers of one bundle take a
  * proper-lockfile lock `<bundle base>.lock` (MapProxy's own `.lck` is an flock file we cannot share).
  */
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TileCoord } from '../grid/index.js';
@@ -138,6 +138,40 @@ async function openOrNull(path: string, flags: string): Promise<FileHandle | nul
     if (isErrno(error, 'ENOENT')) return null;
     throw error;
   }
+}
+
+/**
+ * The tiles in the bundles of the level directory `level`, from their indexes alone: v2 entries
+ * with a size; v1 entries pointing past the bundle's zero-size slots, where stored tiles are
+ * appended (a removed tile's entry is 0). 0 when there is no directory.
+ */
+async function countLevelTiles(level: string, version: CompactVersion): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(level);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return 0;
+    throw error;
+  }
+  let count = 0;
+  for (const name of names.filter((n) => n.endsWith(version === 1 ? '.bundlx' : '.bundle'))) {
+    const fh = await openOrNull(join(level, name), 'r');
+    if (fh === null) continue;
+    try {
+      if (version === 1) {
+        const index = await readAt(fh, V1_INDEX_HEADER_SIZE, TILES * 5);
+        for (let p = 0; p + 5 <= index.length; p += 5)
+          if (index.readUIntLE(p, 5) >= V1_BUNDLE_HEADER_SIZE + TILES * 4) count += 1;
+      } else {
+        // an entry is the offset (5 bytes) and the size (3 bytes)
+        const index = await readAt(fh, V2_HEADER_SIZE, V2_INDEX_SIZE);
+        for (let p = 0; p + 8 <= index.length; p += 8) if (index.readUIntLE(p + 5, 3) > 0) count += 1;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+  return count;
 }
 
 /** The data the v1 index `index` points at for each of `coords`, from `<base>.bundle`; null where none. */
@@ -387,12 +421,15 @@ export class CompactCache implements TileCache {
   async removeLevelTilesBefore(z: number, limitSeconds: number): Promise<number | null> {
     if (limitSeconds !== 0) return 0;
     const directory = join(this.directory, `L${String(z).padStart(2, '0')}`);
+    // counted before the directory goes, for the cleanup's "N removed" (MapProxy prints no count;
+    // we printed 0); bundles that cannot be read are removed all the same
+    const count = await countLevelTiles(directory, this.version).catch(() => null);
     try {
       await removeTree(directory);
     } catch (error) {
       throw new CacheError(`could not remove ${directory}`, 'CACHE_WRITE', { cause: error, path: directory });
     }
-    return null;
+    return count;
   }
 
   /** Runs `fn` holding the writer lock of bundle `base` (its path without extension). */
