@@ -6,16 +6,17 @@
 // TypeScript again. Here the checkout is copied to a temporary directory (mtimes kept, so
 // test/helpers/dist.ts judges dist/ against the sources as before; node_modules/ and dist/ linked)
 // and each .ts of src/, test/, bench/ and scripts/ gets its .js beside it from esbuild, the
-// transform tsx applies (types stripped; erasableSyntaxOnly). The tests run there, in the copy's
-// root, so their paths relative to the repository hold; a child process that a test starts
+// transform tsx applies (types stripped; erasableSyntaxOnly); the test files themselves (and what
+// a test process loads by path) are bundled, see LOADED_BY_PATH. The tests run there, in the
+// copy's root, so their paths relative to the repository hold; a child process that a test starts
 // through tsx on a .ts file finds it there. Arguments: test files to run instead of all.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The directories whose TypeScript the tests import (tsconfig.test.json's `include`). */
@@ -74,16 +75,75 @@ const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx'))(
 const tsconfig = {
   compilerOptions: { target: 'ES2023', verbatimModuleSyntax: true, useDefineForClassFields: true },
 };
-await esbuild.build({
-  entryPoints: sources,
+const common = {
   outdir: out,
   outbase: out,
   format: 'esm',
   platform: 'node',
   target: `node${process.versions.node}`,
-  sourcemap: 'inline',
   tsconfigRaw: tsconfig,
   logLevel: 'warning',
+} as const;
+/**
+ * Besides the test files, what a test process loads by its path: oclif the commands (runCommand),
+ * a server script `mapproxy-ts` (src/core/index), thread pools and cluster their workers.
+ */
+const LOADED_BY_PATH = (file: string): boolean =>
+  file.startsWith('src/commands/') ||
+  file === 'src/core/index.ts' ||
+  /^src\/core\/image\/[\w-]+-worker\.ts$/.test(file) ||
+  file === 'src/core/server/cluster/worker-entry.ts';
+const bundled = new Set([
+  ...testFiles.map((file) => join(out, file)),
+  ...sources.filter((file) => !file.endsWith('.test.ts') && LOADED_BY_PATH(relative(out, file))),
+]);
+// The test files and what is loaded by path are bundled together with their src/test imports
+// (packages stay external), split into chunks that they share: a test process loads a few dozen
+// files instead of ~300 modules, which was most of its start (45 small files: 52 -> 42 s of CPU),
+// and a module loaded by path (a command in runCommand) is the instance the test holds, not a
+// second copy (one bundle a test file, without the split, gave runCommand's commands an engine of
+// their own: seed-metrics then hung). Written before the
+// per-file outputs, so that esbuild resolves `./x.js` to the .ts beside it, not to that output.
+// Every module keeps its own import.meta.url/dirname/filename (src finds templates/, schema/,
+// wasm and its worker entry files by them): each is replaced by its per-file output's, which
+// child processes and dynamic imports of a computed path load as before.
+await esbuild.build({
+  ...common,
+  entryPoints: [...bundled],
+  bundle: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  packages: 'external',
+  sourcemap: 'linked',
+  plugins: [
+    {
+      name: 'import-meta',
+      setup(build) {
+        build.onLoad({ filter: /\.ts$/ }, async (args) => {
+          const text = await readFile(args.path, 'utf8');
+          if (!text.includes('import.meta') && !text.includes('import(`'))
+            return { contents: text, loader: 'ts' };
+          const file = args.path.replace(/\.ts$/, '.js');
+          const url = JSON.stringify(pathToFileURL(file).href);
+          return {
+            contents: text
+              .replaceAll('import.meta.url', url)
+              .replaceAll('import.meta.dirname', JSON.stringify(dirname(file)))
+              .replaceAll('import.meta.filename', JSON.stringify(file))
+              // a relative import of a computed path (a fresh instance: `./x.js?${n}`), which esbuild
+              // would look for among the bundle's files, loads the module's per-file output
+              .replace(/\bimport\(\s*`(\.\.?\/[^`]*)`/g, `import(new URL(\`$1\`, ${url}).href`),
+            loader: 'ts',
+          };
+        });
+      },
+    },
+  ],
+});
+await esbuild.build({
+  ...common,
+  entryPoints: sources.filter((file) => !bundled.has(file)),
+  sourcemap: 'inline',
 });
 
 runner.child = spawn(
