@@ -10,11 +10,14 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** tsx's loader as an absolute URL, so a child also runs with a cwd outside the repository. */
 const TSX_LOADER = import.meta.resolve('tsx');
+/** The bundle's entry that bin/run.js imports, below dist/. */
+const BUNDLE_ENTRY = 'bundle/esm/cli.js';
 
 /**
  * Whether `dist/` holds the build of the current sources: every non-test `.ts` under src/ has its
- * `.js` in dist/ written after it (`npm ci` builds dist through `prepare`; an edit since then
- * makes it stale). No oclif manifest may exist either, since bin/run.js would trust its flags.
+ * `.js` in dist/ written after it, and the CLI's bundle after all of them (`npm ci` builds dist
+ * through `prepare`; an edit since then makes it stale). No oclif manifest may exist either, since
+ * bin/run.js would trust its flags.
  */
 export function isDistCurrent(root = ROOT): boolean {
   try {
@@ -27,16 +30,19 @@ export function isDistCurrent(root = ROOT): boolean {
   const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter(
     (file) => /(?<!\.test|\.d)\.ts$/.test(file) && !/(^|[/\\])(testing|testdata)[/\\]/.test(file),
   );
-  return sources.every((file) => {
-    try {
+  try {
+    // bin/run.js, bin/seed.js and serve's workers run the bundle `npm run build` writes after tsc
+    // (scripts/bundle.ts): a tsc-only build leaves it stale while dist/'s own files are current
+    const bundled = statSync(join(root, 'dist', BUNDLE_ENTRY)).mtimeMs;
+    return sources.every((file) => {
+      const source = statSync(join(root, 'src', file)).mtimeMs;
       return (
-        statSync(join(root, 'dist', file.replace(/\.ts$/, '.js'))).mtimeMs >=
-        statSync(join(root, 'src', file)).mtimeMs
+        statSync(join(root, 'dist', file.replace(/\.ts$/, '.js'))).mtimeMs >= source && bundled >= source
       );
-    } catch {
-      return false; // not built (yet)
-    }
-  });
+    });
+  } catch {
+    return false; // not built (yet)
+  }
 }
 
 /** `isDistCurrent()` when this module was loaded (what children of this test process run). */
@@ -46,7 +52,13 @@ export const DIST_IS_CURRENT = isDistCurrent();
  * Node flags and the module to import for a child process (`node -e`) that uses the project module
  * `sourceFile` (an absolute path below src/, ending in .ts).
  */
-export function childImport(sourceFile: string): { readonly execArgv: readonly string[]; readonly module: string } {
+export function childImport(sourceFile: string): {
+  readonly execArgv: readonly string[];
+  readonly module: string;
+} {
   if (!DIST_IS_CURRENT) return { execArgv: ['--import', TSX_LOADER], module: sourceFile };
-  return { execArgv: [], module: join(ROOT, 'dist', relative(join(ROOT, 'src'), sourceFile)).replace(/\.ts$/, '.js') };
+  return {
+    execArgv: [],
+    module: join(ROOT, 'dist', relative(join(ROOT, 'src'), sourceFile)).replace(/\.ts$/, '.js'),
+  };
 }
