@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { onLog, type LogRecord } from '../../src/core/util/index.js';
 import { startProxy } from '../helpers/proxy.js';
 import { freePort } from '../helpers/redis-server.js';
 import { isolateAwsSdk } from '../helpers/s3-server.js';
@@ -31,7 +32,10 @@ test('redis or s3 down: served from the source by default, a service exception w
   }
   assert.equal(upstream.requests.length, 2, 'nothing was stored');
 
-  // 2. on_unavailable: fail, over WMTS and TMS: the service's exception, no source request
+  // 2. on_unavailable: fail, over WMTS and TMS: the service's exception, no source request, and a
+  // line in the operator's log (a tile request failing on its cache wrote none)
+  const logged: LogRecord[] = [];
+  t.after(onLog((record) => logged.push(record)));
   for (const layer of ['failing', 's3failing']) {
     const wmts = await fetch(`${proxy.url}/wmts/${layer}/GLOBAL_WEBMERCATOR/1/0/0.png`);
     assert.equal(wmts.status, 500, layer);
@@ -41,6 +45,8 @@ test('redis or s3 down: served from the source by default, a service exception w
     assert.match(await tms.text(), /<TileMapServerError>/);
   }
   assert.equal(upstream.requests.length, 2);
+  const errors = logged.filter((record) => record.name === 'mapproxy.cache' && record.level === 'error');
+  assert.equal(errors.length, 4, JSON.stringify(logged));
 
   // 3. and the process still serves
   assert.equal((await fetch(`${proxy.url}/wmts/served/GLOBAL_WEBMERCATOR/1/1/1.png`)).status, 200);

@@ -12,7 +12,7 @@ import {
   type PilMode,
 } from '../image/index.js';
 import { onErrorInfo, type MapQuery, type MapSource } from '../source/index.js';
-import { getLogger, type Gate, type Size } from '../util/index.js';
+import { getLogger, withCauses, type Gate, type Size } from '../util/index.js';
 import { mapLimit } from './concurrency.js';
 import { CacheError } from './errors.js';
 import {
@@ -490,7 +490,7 @@ export class TileCreator {
         await cache.storeTiles(toStore, request.dimensions);
         timestampMs = now();
       } catch (error) {
-        const reason = `could not store tiles: ${error instanceof Error ? error.message : String(error)}`;
+        const reason = `could not store tiles: ${error instanceof Error ? withCauses(error) : String(error)}`;
         // a seed run exists to store tiles: a tile it could not store is a failed tile (retried,
         // then reported), not a success
         if (request.isSeeding) throw new CacheError(reason, 'CACHE_WRITE', { cause: error });

@@ -2,7 +2,7 @@
  * Building blocks shared by the services: document and plain-text responses, MapProxy's
  * `base_url` (script URL plus the quoted path) and the translation of source/cache failures.
  */
-import { ProxyError } from '../util/index.js';
+import { getLogger, ProxyError, withCauses } from '../util/index.js';
 import { OgcError } from './errors.js';
 import type { CachePolicy, ServiceRequest, ServiceResponse } from './types.js';
 
@@ -11,6 +11,8 @@ export const TEXT_XML_UTF8 = 'text/xml; charset=utf-8';
 export const TEXT_PLAIN_UTF8 = 'text/plain; charset=utf-8';
 export const NO_CACHE: CachePolicy = { kind: 'no-cache' };
 export const NO_CACHE_HEADERS: CachePolicy = { kind: 'none' };
+
+const cacheLog = getLogger('mapproxy.cache');
 
 export function documentResponse(
   body: string,
@@ -36,11 +38,15 @@ export function baseUrl(request: ServiceRequest): string {
 
 /**
  * A failure from `TileLayer.getTile` as the request error MapProxy raises for a `SourceError`
- * (`RequestError(msg, internal=True)`). Source and cache errors carry client-safe messages (the
+ * (`RequestError(msg, internal=True)`); a cache's failure is logged (MapProxy's server logs such an
+ * unexpected error with its traceback). Source and cache errors carry client-safe messages (the
  * source module already applied `hide_error_details`); anything else is a bug and is rethrown.
  */
 export function toInternalError(error: unknown): OgcError {
   if (error instanceof ProxyError && /^(SOURCE|CACHE)_/.test(error.code)) {
+    // the client's message hides the cache's path and the cause: the operator's log has both (a
+    // source's failure is logged where the source fails)
+    if (error.code.startsWith('CACHE_')) cacheLog.error(withCauses(error));
     return new OgcError(clientMessage(error), 'NoApplicableCode', { internal: true, cause: error });
   }
   throw error;

@@ -46,3 +46,19 @@ export function withSystemReason(message: string, cause: unknown): string {
   const reason = systemErrorText(cause);
   return reason === null ? message : `${message} (${reason})`;
 }
+
+/**
+ * `error`'s message followed by its causes' (`could not read tile ... from the cache: SQLITE_CORRUPT:
+ * database disk image is malformed`), each cause's own code first when its message lacks it, for the
+ * operator's log: a wrapping error names what failed, its cause why.
+ */
+export function withCauses(error: Error): string {
+  const parts = [error.message];
+  for (let cause = error.cause; cause instanceof Error; cause = cause.cause) {
+    const { code } = cause as { code?: unknown };
+    const text =
+      typeof code === 'string' && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message;
+    if (!parts.some((part) => part.includes(cause.message))) parts.push(text);
+  }
+  return parts.join(': ');
+}

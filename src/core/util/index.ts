@@ -6,6 +6,7 @@ export {
   isErrno,
   systemErrorText,
   withSystemReason,
+  withCauses,
 } from './errors.js';
 export { Gate } from './gate.js';
 export { processCores, PROCESSES_ENV } from './cores.js';
