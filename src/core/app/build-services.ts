@@ -84,7 +84,7 @@ export function buildServices(
   if (services.kml !== undefined) {
     routes.kml = new KmlService({ layers, useGridNames: services.kml.use_grid_names, maxAgeSeconds });
   }
-  const wms = wmsDeps === undefined ? null : buildWms({ ...wmsDeps, loaded }, metadata(wmsMd));
+  const wms = wmsDeps === undefined ? null : buildWms({ ...wmsDeps, loaded }, metadata(wmsMd), layers);
   if (wmtsKvp !== null || wms !== null) {
     const ows = new OwsService({ wmts: wmtsKvp, wms });
     routes.service = ows;

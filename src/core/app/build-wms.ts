@@ -3,12 +3,17 @@
  * `bbox_srs`, `max_output_pixels`, `strict`, `on_source_errors`, and the layer tree.
  */
 import { resolveImageOptions, type ImageFormatOptions } from '../image/index.js';
+import type { TileLayer } from '../layer/index.js';
 import { WmsService, type OnSourceErrors, type ServiceMetadata, type WmsVersion } from '../service/index.js';
 import { buildWmsRoot, type WmsLayerDeps } from './build-wms-layers.js';
 import { inspireMetadata } from './inspire-metadata.js';
 
 /** The WMS of `deps.loaded`, or null when `services.wms` is not configured. */
-export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsService | null {
+export function buildWms(
+  deps: WmsLayerDeps,
+  metadata: ServiceMetadata,
+  tileLayers: readonly TileLayer[] = [],
+): WmsService | null {
   const wms = deps.loaded.config.services.wms;
   if (wms === undefined) return null;
   const globals = deps.loaded.config.globals;
@@ -57,6 +62,8 @@ export function buildWms(deps: WmsLayerDeps, metadata: ServiceMetadata): WmsServ
     concurrentLayerRenderer: extra ?? 1,
     attribution: wms.attribution?.text ?? null,
     inspire: inspireMetadata(wms.inspire_md),
+    tileLayers,
+    maxTileAgeSeconds: globals.tiles.expires_hours * 3600,
     // paths were made absolute against the configuration's directory by the loader
     infoXslt: {
       stylesheets: new Map(Object.entries(wms.featureinfo_xslt ?? {})),

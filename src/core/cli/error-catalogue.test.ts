@@ -12,7 +12,7 @@ import { UpstreamError } from '../client/errors.js';
 import { ConfigError, ConfigErrors, type ConfigErrorCode } from '../config/errors.js';
 import { GridError } from '../grid/errors.js';
 import { ImageError } from '../image/errors.js';
-import { DimensionValueError, MapBBoxError } from '../layer/errors.js';
+import { DimensionValueError, MapBBoxError, MapRequestError } from '../layer/errors.js';
 import { ScaffoldError } from '../scaffold/errors.js';
 import { SeedError } from '../seed/errors.js';
 import { ServerError } from '../server/errors.js';
@@ -40,6 +40,7 @@ const FACTORIES = new Map<CatalogueEntry['owner'], (code: string) => ProxyError>
   [CacheError, (code) => new CacheError('m', code as never, { path: '/tmp/x' })],
   [MapBBoxError, () => new MapBBoxError('too many tiles')],
   [DimensionValueError, () => new DimensionValueError('time', 'never')],
+  [MapRequestError, () => new MapRequestError('invalid tile size (use 256x256)')],
   [OgcError, () => new OgcError('m', 'InvalidParameterValue', { locator: 'bbox' })],
   [ServiceError, (code) => new ServiceError('m', code as never, { setting: '/wmts/{Layer}' })],
   [ConfigError, (code) => new ConfigError(code as ConfigErrorCode, AT, ['caches'], 'm')],

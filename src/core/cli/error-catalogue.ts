@@ -8,7 +8,7 @@ import { UpstreamError, UPSTREAM_ERROR_CODES } from '../client/errors.js';
 import { ConfigError, ConfigErrors, CONFIG_ERROR_CODES, CONFIG_WARNING_CODES } from '../config/errors.js';
 import { GridError, GRID_ERROR_CODES } from '../grid/errors.js';
 import { ImageError, IMAGE_ERROR_CODES } from '../image/errors.js';
-import { DimensionValueError, MapBBoxError } from '../layer/errors.js';
+import { DimensionValueError, MapBBoxError, MapRequestError } from '../layer/errors.js';
 import { ScaffoldError, SCAFFOLD_ERROR_CODES } from '../scaffold/errors.js';
 import { SeedError, SEED_ERROR_CODES } from '../seed/errors.js';
 import { ServerError, SERVER_ERROR_CODES } from '../server/errors.js';
@@ -55,6 +55,7 @@ export const ERROR_CATALOGUE = [
   entry('cache', 'CACHE', CacheError, CACHE_ERROR_CODES),
   entry('layer', 'LAYER', MapBBoxError, ['LAYER_INVALID_BBOX']),
   entry('layer', 'LAYER', DimensionValueError, ['LAYER_INVALID_DIMENSION']),
+  entry('layer', 'LAYER', MapRequestError, ['LAYER_INVALID_REQUEST']),
   entry('service', 'SERVICE', OgcError, ['SERVICE_REQUEST']),
   entry('service', 'SERVICE', ServiceError, SERVICE_ERROR_CODES),
   entry('config', 'CONFIG', ConfigError, CONFIG_ERROR_CODES),

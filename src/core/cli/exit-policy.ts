@@ -72,6 +72,7 @@ const KIND_OF: Readonly<Record<ErrorCode, FailureKind>> = {
   CACHE_INVALID_DIMENSION: 'config',
   LAYER_INVALID_BBOX: 'failed',
   LAYER_INVALID_DIMENSION: 'failed',
+  LAYER_INVALID_REQUEST: 'failed',
   SERVICE_REQUEST: 'failed',
   SERVICE_INVALID_TEMPLATE: 'config',
   CONFIG_FILE_NOT_FOUND: 'config',

@@ -16,9 +16,10 @@ import {
   type ResamplingMethod,
 } from '../image/index.js';
 import type { MapQuery } from '../source/index.js';
-import { MapBBoxError } from './errors.js';
+import { MapBBoxError, MapRequestError } from './errors.js';
 import { renderWithinExtent } from './limit-to-extent.js';
 import type { LayerExtent, MapLayer } from './map-layer.js';
+import type { TileResponse } from './types.js';
 
 export interface CacheMapLayerOptions {
   readonly tileManager: TileManager;
@@ -55,9 +56,56 @@ export class CacheMapLayer implements MapLayer {
   getMap(query: MapQuery): Promise<ImageResult | null> {
     const direct = this.#direct;
     if (direct !== undefined && this.#resolution(query) <= direct.fromRes) return direct.layer.getMap(query);
+    // WMS-C: no extent limit, a whole tile or a refusal (drawn as any map: the tile's own box)
+    if (query.tiledOnly === true) return this.#render(query);
     // MapProxy CacheMapLayer: the SubImageSource takes the cache's image options
     const modeRgb = this.#manager.imageOptions.mode === 'RGB';
     return renderWithinExtent(query, this.extent, (q) => this.#render(q), modeRgb);
+  }
+
+  async tiledTile(query: MapQuery): Promise<TileResponse | null | undefined> {
+    const direct = this.#direct;
+    if (direct !== undefined && this.#resolution(query) <= direct.fromRes) return undefined;
+    const affected = this.#affected({ ...query, tiledOnly: true });
+    const coord = affected?.tiles[0];
+    if (coord === null || coord === undefined) return null;
+    // a tile service's read: the bytes, with the mtime for the cache headers
+    const tile = await this.#manager.loadTile(coord, {
+      withMetadata: true,
+      dimensions: query.dimensions,
+      bytesOnly: true,
+    });
+    // a TileResult is a TileResponse (bytes, format, mtime, cacheable, freshness)
+    return tile;
+  }
+
+  /**
+   * The tiles of `query` (MapProxy get_affected_tiles), null when none; under `tiledOnly` refused
+   * unless the query is one whole tile in the cache's format and tile size (MapProxy `_check_tiled`
+   * and `_image`: the box equal to the tile's within a tenth of a pixel).
+   */
+  #affected(query: MapQuery): AffectedTiles | null {
+    const grid = this.#manager.grid;
+    if (query.tiledOnly === true) {
+      const format = this.#manager.imageOptions.format;
+      // MapProxy compares ImageFormat by extension: image/png; mode=8bit is png
+      if (formatExtension(query.format) !== formatExtension(format))
+        throw new MapRequestError(`invalid tile format, use ${formatExtension(format)}`);
+      const [width, height] = grid.tileSize;
+      if (query.size[0] !== width || query.size[1] !== height)
+        throw new MapRequestError(`invalid tile size (use ${width}x${height})`);
+    }
+    const affected = affectedTilesWithin(grid, query, this.#maxTiles);
+    if (affected === null || query.tiledOnly !== true) return affected;
+    if (affected.gridSize[0] * affected.gridSize[1] > 1) throw new MapBBoxError('not a single tile');
+    const { bbox } = query;
+    const dx = Math.abs((bbox[2] - bbox[0]) / query.size[0] / 10);
+    const dy = Math.abs((bbox[3] - bbox[1]) / query.size[1] / 10);
+    // MapProxy bbox_equals: minx and miny within dx, maxx and maxy within dy
+    const deltas = [dx, dx, dy, dy];
+    if (!bbox.every((v, i) => Math.abs(v - (affected.bbox[i] ?? NaN)) < (deltas[i] ?? 0)))
+      throw new MapBBoxError('query does not align to tile boundaries');
+    return affected;
   }
 
   /**
@@ -87,7 +135,7 @@ export class CacheMapLayer implements MapLayer {
   async #render(query: MapQuery): Promise<ImageResult | null> {
     const grid = this.#manager.grid;
     // 1. the level and tiles (MapProxy get_affected_tiles with req_srs), counted before listed
-    const affected = affectedTilesWithin(grid, query, this.#maxTiles);
+    const affected = this.#affected(query);
     if (affected === null) return null;
     const coords = affected.tiles.filter((t): t is TileCoord => t !== null);
     // 2. load (creating missing tiles through the TileManager); read with their mtime where the
@@ -166,6 +214,11 @@ export class CacheMapLayer implements MapLayer {
     // an RGB mosaic is encoded as RGB (a palette without alpha also under TRANSPARENT=true)
     return isOpaque ? withPilColorLength(image, 3) : image;
   }
+}
+
+/** MapProxy `ImageFormat.ext`: the mime type's subtype without parameters (`png` of `image/png; mode=8bit`). */
+function formatExtension(format: string): string {
+  return (format.split('/', 2)[1] ?? format).split(';')[0]?.trim() ?? format;
 }
 
 /**

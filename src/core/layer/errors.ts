@@ -5,6 +5,7 @@ import { ProxyError } from '../util/index.js';
 export const LAYER_ERROR_CODES = [
   'LAYER_INVALID_BBOX',
   'LAYER_INVALID_DIMENSION',
+  'LAYER_INVALID_REQUEST',
 ] as const;
 export type LayerErrorCode = (typeof LAYER_ERROR_CODES)[number];
 
@@ -17,6 +18,17 @@ export class MapBBoxError extends ProxyError {
   declare readonly code: Extract<LayerErrorCode, 'LAYER_INVALID_BBOX'>;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'LAYER_INVALID_BBOX', options);
+  }
+}
+
+/**
+ * A map request the layer cannot answer as asked (MapProxy `MapError`): a WMS-C request in another
+ * format or size than the cache's tiles. The WMS answers it as "Invalid request: <message>".
+ */
+export class MapRequestError extends ProxyError {
+  declare readonly code: Extract<LayerErrorCode, 'LAYER_INVALID_REQUEST'>;
+  constructor(message: string) {
+    super(message, 'LAYER_INVALID_REQUEST');
   }
 }
 

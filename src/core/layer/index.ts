@@ -1,5 +1,5 @@
 /** Layers: what services serve, built from caches and sources. */
-export { MapBBoxError, DimensionValueError, type LayerErrorCode } from './errors.js';
+export { MapBBoxError, MapRequestError, DimensionValueError, type LayerErrorCode } from './errors.js';
 /**
  * Layer dimensions: `layerDimension(name, config)` expands `values` as MapProxy does (a single
  * time value is an ISO 8601 interval); `checkedDimensions` picks each dimension's value for a

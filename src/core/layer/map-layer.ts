@@ -6,6 +6,7 @@ import type { ImageResult } from '../image/index.js';
 import type { MapQuery } from '../source/index.js';
 import type { Srs } from '../srs/index.js';
 import type { BBox } from '../util/index.js';
+import type { TileResponse } from './types.js';
 
 /** Where a layer has data: a bbox (x/y order) in `srs`. */
 export interface LayerExtent {
@@ -32,6 +33,12 @@ export interface MapLayer {
    * has nothing there. Rejects with `SourceError`/`CacheError` when a source or cache fails.
    */
   getMap(query: MapQuery): Promise<ImageResult | null>;
+  /**
+   * WMS-C (`query.tiledOnly`): the stored tile that is the whole query, its bytes as stored, when a
+   * cache answers it; undefined when the layer draws the query otherwise (`getMap`), null when there
+   * is no tile. Rejects as `getMap` does a query that is not one whole tile of the cache's grid.
+   */
+  tiledTile?(query: MapQuery): Promise<TileResponse | null | undefined>;
   /**
    * One layer drawing this and then `other` (adjacent, `other` on top) for `query`, or null when
    * they cannot be combined (MapProxy `combined_layer`; only direct WMS layers can).

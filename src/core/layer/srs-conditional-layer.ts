@@ -6,6 +6,7 @@ import type { ImageResult } from '../image/index.js';
 import type { MapQuery } from '../source/index.js';
 import { preferredSource, type Srs, type SrsOptions } from '../srs/index.js';
 import type { LayerExtent, MapLayer } from './map-layer.js';
+import type { TileResponse } from './types.js';
 
 /** One grid's layer and the grid's SRS. */
 export interface SrsLayer {
@@ -33,10 +34,20 @@ export class SrsConditionalLayer implements MapLayer {
   }
 
   getMap(query: MapQuery): Promise<ImageResult | null> {
+    const layer = this.#layerFor(query);
+    if (layer === undefined) return Promise.resolve(null);
+    return layer.getMap(query);
+  }
+
+  tiledTile(query: MapQuery): Promise<TileResponse | null | undefined> {
+    const layer = this.#layerFor(query);
+    if (layer === undefined) return Promise.resolve(null);
+    return layer.tiledTile?.(query) ?? Promise.resolve(undefined);
+  }
+
+  #layerFor(query: MapQuery): MapLayer | undefined {
     const srs = preferredSource(query.srs, this.#supported, this.#options);
     // MapProxy keeps one layer per SRS in a dict: of two grids in one SRS the last one serves
-    const layer = this.#layers.findLast((l) => l.srs.equals(srs)) ?? this.#layers[0];
-    if (layer === undefined) return Promise.resolve(null);
-    return layer.layer.getMap(query);
+    return (this.#layers.findLast((l) => l.srs.equals(srs)) ?? this.#layers[0])?.layer;
   }
 }

@@ -21,6 +21,8 @@ export interface MapQuery {
   readonly dimensions: Readonly<Record<string, string>>;
   /** True while seeding: `seed_only` sources answer only then. */
   readonly isSeeding: boolean;
+  /** WMS-C (`TILED=true`): a cache's layer answers only a whole tile of its grid (MapProxy `tiled_only`). */
+  readonly tiledOnly?: boolean | undefined;
 }
 
 /** Per-call options; the signal aborts the upstream request (timeouts, shutdown). */

@@ -32,6 +32,19 @@ export interface CapabilitiesInput {
   readonly legendSizes?: ReadonlyMap<string, readonly [number, number]>;
   /** `inspire_md`: written into 1.3.0 capabilities only, as MapProxy does. */
   readonly inspire?: InspireMetadata | null | undefined;
+  /** WMS-C (`TILED=true`): the tile sets of 1.1.x capabilities; absent or empty: none. */
+  readonly tileSets?: readonly WmscTileSet[] | undefined;
+}
+
+/** One WMS-C TileSet (MapProxy's `VendorSpecificCapabilities` of a tile layer), values as written. */
+export interface WmscTileSet {
+  /** The grid's SRS: its code in 1.1.1, the TMS name (`OSGEO:41001`) in 1.1.0, as MapProxy's templates. */
+  readonly srs: string;
+  readonly bbox: readonly [string, string, string, string];
+  readonly resolutions: readonly string[];
+  readonly tileSize: readonly [number, number];
+  readonly format: string;
+  readonly layer: string;
 }
 
 const XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"';
@@ -370,11 +383,20 @@ function serviceTail(md: ServiceMetadata): string {
 }
 
 /** Prolog, DOCTYPE (with MapProxy's VendorSpecificCapabilities) and the start of `<Service>`. */
-function wmtHead(version: WmsVersion, dtd: string, md: ServiceMetadata): string {
+function wmtHead(version: WmsVersion, dtd: string, md: ServiceMetadata, tiled = false): string {
+  const vendor = tiled
+    ? ` <!ELEMENT VendorSpecificCapabilities (TileSet*) >
+ <!ELEMENT TileSet (SRS, BoundingBox?, Resolutions, Width, Height, Format, Layers*, Styles*) >
+ <!ELEMENT Resolutions (#PCDATA) >
+ <!ELEMENT Width (#PCDATA) >
+ <!ELEMENT Height (#PCDATA) >
+ <!ELEMENT Layers (#PCDATA) >
+ <!ELEMENT Styles (#PCDATA) >`
+    : ' <!ELEMENT VendorSpecificCapabilities EMPTY>';
   return `<?xml version="1.0"?>
 <!DOCTYPE WMT_MS_Capabilities SYSTEM "http://schemas.opengis.net/wms/${dtd}"
  [
- <!ELEMENT VendorSpecificCapabilities EMPTY>
+${vendor}
  ]>
 <WMT_MS_Capabilities version="${version}">
 <Service>
@@ -412,7 +434,8 @@ function render11x(input: CapabilitiesInput): string {
     version === '1.1.1' && hasLegend(input.root)
       ? `\n    <GetLegendGraphic>${formats}${dcp(url, version)}</GetLegendGraphic>`
       : '';
-  return `${wmtHead(version, dtd, md)}
+  const tileSets = input.tileSets ?? [];
+  return `${wmtHead(version, dtd, md, tileSets.length > 0)}
   <OnlineResource ${XLINK} xlink:href="${e(md.onlineResource ?? url)}"/>
 ${contact(md, '  ')}
 ${serviceTail(md)}
@@ -428,9 +451,31 @@ ${serviceTail(md)}
     <Format>application/vnd.ogc.se_inimage</Format>
     <Format>application/vnd.ogc.se_blank</Format>
   </Exception>
-${layerXml(input.root, input, true, 0)}
+${vendorTileSets(tileSets)}${layerXml(input.root, input, true, 0)}
 </Capability>
 </WMT_MS_Capabilities>
+`;
+}
+
+/** MapProxy's `VendorSpecificCapabilities` of 1.1.x under `TILED=true`: one TileSet per tile layer. */
+function vendorTileSets(tileSets: readonly WmscTileSet[]): string {
+  if (tileSets.length === 0) return '';
+  const sets = tileSets.map((t) => {
+    const [minx, miny, maxx, maxy] = t.bbox.map(e);
+    return `    <TileSet>
+      <SRS>${e(t.srs)}</SRS>
+      <BoundingBox SRS="${e(t.srs)}" minx="${minx}" miny="${miny}" maxx="${maxx}" maxy="${maxy}" />
+      <Resolutions>${t.resolutions.map((r) => `${r} `).join('')}</Resolutions>
+      <Width>${t.tileSize[0]}</Width>
+      <Height>${t.tileSize[1]}</Height>
+      <Format>${e(t.format)}</Format>
+      <Layers>${e(t.layer)}</Layers>
+      <Styles></Styles>
+    </TileSet>
+`;
+  });
+  return `  <VendorSpecificCapabilities>
+${sets.join('')}  </VendorSpecificCapabilities>
 `;
 }
 

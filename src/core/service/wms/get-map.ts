@@ -12,7 +12,7 @@ import {
   type ImageFormatOptions,
   type ImageResult,
 } from '../../image/index.js';
-import { MapBBoxError, type MapLayer } from '../../layer/index.js';
+import { MapBBoxError, MapRequestError, type MapLayer, type TileResponse } from '../../layer/index.js';
 import { SrsError, type Srs } from '../../srs/index.js';
 import { getLogger, ProxyError, type Size } from '../../util/index.js';
 import { OgcError } from '../errors.js';
@@ -40,6 +40,8 @@ export interface GetMapContext {
    * (MapProxy `SubImageSource`): the full size and the offset; absent: the map is `params`.
    */
   readonly placeInto?: { readonly size: Size; readonly offset: readonly [number, number] } | undefined;
+  /** WMS-C (`TILED=true`): each cache's layer answers only a whole tile of its grid. */
+  readonly tiledOnly?: boolean | undefined;
 }
 
 /**
@@ -113,14 +115,14 @@ export function combinedLayers(layers: readonly MapLayer[], query: MapQuery): Ma
  * Renders and merges `params` into one image in `options` and returns the encoded bytes.
  * Source/cache failures follow `on_source_errors`; with `raise` they reject as internal `OgcError`.
  */
-export async function renderMap(
+/** The layers' query for `params` (MapProxy `MapQuery` after `update_query_with_fwd_params`). */
+function mapQuery(
   params: MapParams,
   srs: Srs,
-  options: ImageFormatOptions,
+  requested: readonly MapLayer[],
   context: GetMapContext,
-): Promise<{ readonly data: Buffer; readonly format: string }> {
-  const requested = layersForRequest(params, srs, context);
-  const query = {
+): MapQuery {
+  return {
     bbox: params.bbox,
     size: params.size,
     srs,
@@ -128,7 +130,70 @@ export async function renderMap(
     transparent: params.transparent,
     dimensions: forwardedParams(params, requested),
     isSeeding: false,
+    tiledOnly: context.tiledOnly === true,
   };
+}
+
+/**
+ * A layer's refusal of the request as the WMS answers it (MapProxy `_render_layer`), or null when
+ * `error` is no such refusal.
+ */
+function refusal(error: unknown): OgcError | null {
+  // MapProxy WMSServer.map: a MapBBOXError is the request's fault, never drawn onto the map
+  if (error instanceof MapBBoxError) {
+    return new OgcError(`Request too large or invalid BBOX. (${error.message})`, 'NoApplicableCode', {
+      cause: error,
+    });
+  }
+  // MapProxy MapError: a WMS-C request in another format or size than the cache's tiles
+  if (error instanceof MapRequestError) {
+    return new OgcError(`Invalid request: ${error.message}`, 'NoApplicableCode', { cause: error });
+  }
+  // MapProxy _render_layer: TransformationError (no point of the bbox transforms into the
+  // layer's grid or extent SRS, e.g. latitudes below -90° to web mercator)
+  if (error instanceof SrsError && error.code === 'SRS_TRANSFORM') {
+    return new OgcError('Could not transform BBOX: Invalid result.', 'NoApplicableCode', {
+      cause: error,
+    });
+  }
+  return null;
+}
+
+/**
+ * WMS-C: the stored tile's bytes for a `TILED=true` map of one cache's layer that is one whole tile
+ * in the cache's format, as MapProxy's LayerMerger hands a lone layer on (an opaque cache, or a
+ * transparent map) and `as_buffer` sends a stored tile of the requested format unchanged: the cost
+ * of a tile hit. Undefined when the map is to be drawn (`renderMap`); refusals as `renderMap`'s.
+ */
+export async function storedTileMap(
+  params: MapParams,
+  srs: Srs,
+  context: GetMapContext,
+): Promise<TileResponse | undefined> {
+  const requested = layersForRequest(params, srs, context);
+  const [layer] = requested;
+  if (requested.length !== 1 || layer?.tiledTile === undefined) return undefined;
+  if (layer.isTransparent && !params.transparent) return undefined;
+  let tile: TileResponse | null | undefined;
+  try {
+    tile = await layer.tiledTile(mapQuery(params, srs, requested, context));
+  } catch (error) {
+    throw refusal(error) ?? error;
+  }
+  // no tile there (a blank map), or a mixed cache's tile in the other format: drawn
+  if (tile === null || tile === undefined || tile.format.split(';')[0] !== params.format.split(';')[0])
+    return undefined;
+  return tile;
+}
+
+export async function renderMap(
+  params: MapParams,
+  srs: Srs,
+  options: ImageFormatOptions,
+  context: GetMapContext,
+): Promise<{ readonly data: Buffer; readonly format: string }> {
+  const requested = layersForRequest(params, srs, context);
+  const query = mapQuery(params, srs, requested, context);
   const layers = combinedLayers(requested, query);
   const errors: string[] = [];
   const images: (ImageResult | null)[] = new Array<ImageResult | null>(layers.length).fill(null);
@@ -142,19 +207,8 @@ export async function renderMap(
       try {
         images[index] = await layer.getMap(query);
       } catch (error) {
-        // MapProxy WMSServer.map: a MapBBOXError is the request's fault, never drawn onto the map
-        if (error instanceof MapBBoxError) {
-          throw new OgcError(`Request too large or invalid BBOX. (${error.message})`, 'NoApplicableCode', {
-            cause: error,
-          });
-        }
-        // MapProxy _render_layer: TransformationError (no point of the bbox transforms into the
-        // layer's grid or extent SRS, e.g. latitudes below -90° to web mercator)
-        if (error instanceof SrsError && error.code === 'SRS_TRANSFORM') {
-          throw new OgcError('Could not transform BBOX: Invalid result.', 'NoApplicableCode', {
-            cause: error,
-          });
-        }
+        const refused = refusal(error);
+        if (refused !== null) throw refused;
         if (!(error instanceof ProxyError) || !/^(SOURCE|CACHE)_/.test(error.code)) throw error;
         if (context.onSourceErrors === 'raise') throw toInternalError(error);
         log.warn(`could not get map from layer: ${error.message}`);

@@ -11,19 +11,21 @@ import {
   type ImageFormatOptions,
   type ImageResult,
 } from '../../image/index.js';
-import type { FeatureInfoDoc, FeatureInfoSource, LegendQuery } from '../../layer/index.js';
+import { tmsGridInfo } from '../../grid/index.js';
+import type { FeatureInfoDoc, FeatureInfoSource, LegendQuery, TileLayer } from '../../layer/index.js';
 import { preloadSrsDefinitions } from '../../srs/index.js';
-import { Gate, getLogger, processCores, type BBox } from '../../util/index.js';
+import { Gate, getLogger, processCores, pyFloatRepr, type BBox } from '../../util/index.js';
 import { OgcError } from '../errors.js';
 import { infoContentType, queryFeatureInfo } from '../feature-info.js';
 import type { ServiceMetadata } from '../metadata.js';
 import { NO_CACHE, NO_CACHE_HEADERS, toInternalError } from '../responses.js';
+import { DEFAULT_MAX_AGE_SECONDS } from '../tile-serving.js';
 import type { Service, ServiceRequest, ServiceResponse } from '../types.js';
-import { renderCapabilities } from './capabilities.js';
+import { renderCapabilities, type WmscTileSet } from './capabilities.js';
 import type { InspireMetadata } from './inspire.js';
 import { infoMime } from './info-mime.js';
 import { featureInfoResponse, type InfoXslt } from './info-response.js';
-import { renderMap, type OnSourceErrors } from './get-map.js';
+import { renderMap, storedTileMap, type OnSourceErrors } from './get-map.js';
 import { limitToSrsExtent } from './srs-extent.js';
 import { renderWmsException, type WmsExceptionContext } from './wms-exception.js';
 import { infoLayers, isQueryable, namedLayers, type WmsLayerNode } from './wms-layer.js';
@@ -80,6 +82,10 @@ export interface WmsServiceOptions {
   readonly inspire?: InspireMetadata | null | undefined;
   /** `featureinfo_xslt`: the stylesheet per info type that combined feature info is transformed by. */
   readonly infoXslt?: InfoXslt | undefined;
+  /** The tile layers (TMS's list) that 1.1.x capabilities show as WMS-C TileSets under `TILED=true`. */
+  readonly tileLayers?: readonly TileLayer[] | undefined;
+  /** `globals.tiles.expires_hours` in seconds: the max-age of a WMS-C map that is a stored tile. */
+  readonly maxTileAgeSeconds?: number | undefined;
 }
 
 const log = getLogger('mapproxy.service.wms');
@@ -249,8 +255,26 @@ export class WmsService implements Service {
           : null,
       legendSizes,
       inspire: o.inspire,
+      // MapProxy's 1.1.x templates only; 1.0.0 and 1.3.0 show none
+      tileSets: isTiled(request.query) && version.startsWith('1.1.') ? this.#tileSets(version) : undefined,
     });
     return { status: 200, contentType: CAPS_TYPES[version], body, cache: NO_CACHE_HEADERS };
+  }
+
+  /** MapProxy's `tile_layers` of the WMS: every tile layer, in 1.1.0 with the TMS name of its SRS. */
+  #tileSets(version: WmsVersion): WmscTileSet[] {
+    return (this.#options.tileLayers ?? []).map((layer) => {
+      const info = tmsGridInfo(layer.grid);
+      const [minx, miny, maxx, maxy] = layer.extent.map(pyFloatRepr);
+      return {
+        srs: version === '1.1.0' ? info.srsName : layer.grid.srs.code,
+        bbox: [minx ?? '', miny ?? '', maxx ?? '', maxy ?? ''],
+        resolutions: info.tileSets.map(([, res]) => pyFloatRepr(res)),
+        tileSize: layer.grid.tileSize,
+        format: layer.format,
+        layer: layer.name,
+      };
+    });
   }
 
   /** MapProxy `check_map_request`: size limit (XML only), layers, format, SRS, in this order. */
@@ -315,15 +339,38 @@ export class WmsService implements Service {
       const encoded = await blank.encode({ ...options, transparent: params.transparent });
       return { status: 200, contentType: options.format, body: encoded.data, cache: NO_CACHE_HEADERS };
     }
+    const mapContext = {
+      layers: this.#layers,
+      onSourceErrors: this.#options.onSourceErrors,
+      concurrency: this.#options.concurrentLayerRenderer,
+      attribution: isTiled(query) ? null : this.#options.attribution,
+      placeInto: limit === null ? undefined : { size: params.size, offset: limit.offset },
+      // MapProxy's query limited to a bbox_srs box is a new MapQuery, without tiled_only
+      tiledOnly: isTiled(query) && limit === null,
+    };
+    if (mapContext.tiledOnly) {
+      const tile = await storedTileMap(params, srs, mapContext);
+      if (tile !== undefined) {
+        // MapProxy: the tile's cache headers and a conditional answer, as a tile service's
+        const maxAgeSeconds = this.#options.maxTileAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
+        return {
+          status: 200,
+          contentType: options.format,
+          body: tile.data,
+          cache: tile.cacheable
+            ? { kind: 'tile', timestampMs: tile.timestampMs ?? Date.now(), maxAgeSeconds }
+            : NO_CACHE,
+        };
+      }
+    }
     // 64 clients at once would otherwise hold 64 stitched canvases and share two cores among them
     const encoded = await this.#renderGate.run(() =>
-      renderMap(limit === null ? params : { ...params, bbox: limit.bbox, size: limit.size }, srs, options, {
-        layers: this.#layers,
-        onSourceErrors: this.#options.onSourceErrors,
-        concurrency: this.#options.concurrentLayerRenderer,
-        attribution: query.tiled?.toLowerCase() === 'true' ? null : this.#options.attribution,
-        placeInto: limit === null ? undefined : { size: params.size, offset: limit.offset },
-      }),
+      renderMap(
+        limit === null ? params : { ...params, bbox: limit.bbox, size: limit.size },
+        srs,
+        options,
+        mapContext,
+      ),
     );
     // MapProxy answers with the format's own spelling (`img_opts.format.mime_type`):
     // `image/png; mode=8bit`, `image/GeoTIFF`
@@ -460,4 +507,9 @@ export class WmsService implements Service {
     }
     return sizes;
   }
+}
+
+/** WMS-C: `TILED=true`, the value in any case (MapProxy). */
+function isTiled(query: Readonly<Record<string, string>>): boolean {
+  return query.tiled?.toLowerCase() === 'true';
 }
