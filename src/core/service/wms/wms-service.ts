@@ -265,7 +265,8 @@ export class WmsService implements Service {
   #tileSets(version: WmsVersion): WmscTileSet[] {
     return (this.#options.tileLayers ?? []).map((layer) => {
       const info = tmsGridInfo(layer.grid);
-      const [minx, miny, maxx, maxy] = layer.extent.map(pyFloatRepr);
+      // MapProxy's TileLayer.extent is its grid's box, as the TMS TileMap shows it (not the coverage)
+      const [minx, miny, maxx, maxy] = layer.grid.bbox.map(pyFloatRepr);
       return {
         srs: version === '1.1.0' ? info.srsName : layer.grid.srs.code,
         bbox: [minx ?? '', miny ?? '', maxx ?? '', maxy ?? ''],
