@@ -66,7 +66,8 @@ export { stitchImages } from './mosaic.js';
  * `maskImage(image, pixelPolygons)`: transparent outside the polygons (coverage `clip: true`);
  * `fillPolygon`: Pillow's polygon fill of one ring into a one-byte mask.
  */
-export { fillPolygon, maskImage, type PixelPolygon, type PixelRing } from './mask.js';
+export { fillPolygon, type PixelPolygon, type PixelRing } from './fill-polygon.js';
+export { maskImage } from './mask.js';
 /** `makeTransparent(image, [r, g, b], tolerance)`: a source's `image.transparent_color` keyed out. */
 export { makeTransparent } from './transparent-color.js';
 /** `withGifTransparentRgb(image, gif)`: a decoded GIF's transparent pixels in its transparent entry's colour (PIL's RGB of it). */

@@ -4,7 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fillPolygon, imageFromRaw, maskImage, type ImageResult, type PixelRing } from './index.js';
+import {
+  closeImageWorkers,
+  closePaletteWorkers,
+  fillPolygon,
+  imageFromRaw,
+  maskImage,
+  paletteThreadCount,
+  type ImageResult,
+  type PixelRing,
+} from './index.js';
 
 function solid(width: number, height: number): ImageResult {
   return imageFromRaw({ data: Buffer.alloc(width * height * 4, 200), size: [width, height] });
@@ -124,4 +133,34 @@ test('masks outside the exteriors and inside the holes, and keeps the colours in
     ],
   ]);
   assert.deepEqual([...(await kept.raw()).data.subarray(0, 4)], [200, 200, 200, 200]);
+});
+
+test("masks a large image on an image thread, with fillPolygon's pixels", async (t) => {
+  t.after(() => Promise.all([closeImageWorkers(), closePaletteWorkers()]));
+  // the image threads are shared: none runs before the mask
+  await Promise.all([closeImageWorkers(), closePaletteWorkers()]);
+  assert.equal(paletteThreadCount(), 0);
+  const [width, height] = [700, 600];
+  const data = Buffer.alloc(width * height * 4);
+  for (let i = 0; i < data.length; i += 1) data[i] = (i * 7) % 251;
+  const star: PixelRing = Array.from({ length: 41 }, (_, i) => {
+    const r = i % 2 === 0 ? 340 : 120;
+    const a = (Math.PI * i) / 20;
+    return [350 + r * Math.cos(a), 300 + r * Math.sin(a)] as [number, number];
+  });
+  const hole: PixelRing = [
+    [330, 280],
+    [370.5, 280],
+    [370.5, 320],
+    [330, 320],
+  ];
+  const masked = await (await maskImage(imageFromRaw({ data, size: [width, height] }), [[star, hole]])).raw();
+  assert.equal(paletteThreadCount(), 1);
+  const keep = new Uint8Array(width * height);
+  fillPolygon(keep, width, height, star, 1);
+  fillPolygon(keep, width, height, hole, 0);
+  const expected = Buffer.from(data);
+  for (let p = 0; p < keep.length; p += 1) if (keep[p] === 0) expected.writeUInt32LE(0, p * 4);
+  assert.ok(keep.includes(0) && keep.includes(1));
+  assert.ok(masked.data.equals(expected));
 });

@@ -3,6 +3,7 @@
  * use; idle threads exit after a while and never keep the process alive.
  */
 import { ImageError } from './errors.js';
+import type { MaskJob } from './fill-polygon.js';
 import type { WorkerEncodeJob, WorkerJob } from './resample-worker.js';
 import { processCores } from '../util/index.js';
 import { lazyPool } from './thread-pool.js';
@@ -46,6 +47,22 @@ async function runTask(
     return result;
   } catch (error) {
     throw new ImageError(`resampling failed: ${(error as Error).message}`, 'IMAGE_TRANSFORM', {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The clip mask of `job` (mask.ts `drawMask`) drawn on a worker thread. Rejects with `ImageError`
+ * (`IMAGE_TRANSFORM`) when the worker fails.
+ */
+export async function maskInWorker(job: MaskJob): Promise<Uint8Array> {
+  try {
+    const result: unknown = await pool.get().run(job, { name: 'runMask' });
+    if (!(result instanceof Uint8Array)) throw new Error('worker returned no mask');
+    return result;
+  } catch (error) {
+    throw new ImageError(`clip mask failed: ${(error as Error).message}`, 'IMAGE_TRANSFORM', {
       cause: error,
     });
   }
