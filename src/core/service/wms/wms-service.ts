@@ -19,6 +19,7 @@ import { OgcError } from '../errors.js';
 import { infoContentType, queryFeatureInfo } from '../feature-info.js';
 import type { ServiceMetadata } from '../metadata.js';
 import { NO_CACHE, NO_CACHE_HEADERS, toInternalError } from '../responses.js';
+import { srsPathSegment } from '../tile-layer-index.js';
 import { DEFAULT_MAX_AGE_SECONDS } from '../tile-serving.js';
 import type { Service, ServiceRequest, ServiceResponse } from '../types.js';
 import { renderCapabilities, type WmscTileSet } from './capabilities.js';
@@ -263,7 +264,12 @@ export class WmsService implements Service {
 
   /** MapProxy's `tile_layers` of the WMS: every tile layer, in 1.1.0 with the TMS name of its SRS. */
   #tileSets(version: WmsVersion): WmscTileSet[] {
-    return (this.#options.tileLayers ?? []).map((layer) => {
+    // keyed by name and SRS (`name_internal`) in an odict: of two grids of a layer in one SRS the
+    // later one is listed, at the earlier one's place
+    const byKey = new Map<string, TileLayer>();
+    for (const layer of this.#options.tileLayers ?? [])
+      byKey.set(`${layer.name}_${srsPathSegment(layer)}`, layer);
+    return [...byKey.values()].map((layer) => {
       const info = tmsGridInfo(layer.grid);
       // MapProxy's TileLayer.extent is its grid's box, as the TMS TileMap shows it (not the coverage)
       const [minx, miny, maxx, maxy] = layer.grid.bbox.map(pyFloatRepr);
