@@ -111,10 +111,6 @@ export function combinedLayers(layers: readonly MapLayer[], query: MapQuery): Ma
   return out;
 }
 
-/**
- * Renders and merges `params` into one image in `options` and returns the encoded bytes.
- * Source/cache failures follow `on_source_errors`; with `raise` they reject as internal `OgcError`.
- */
 /** The layers' query for `params` (MapProxy `MapQuery` after `update_query_with_fwd_params`). */
 function mapQuery(
   params: MapParams,
@@ -186,6 +182,10 @@ export async function storedTileMap(
   return tile;
 }
 
+/**
+ * Renders and merges `params` into one image in `options` and returns the encoded bytes.
+ * Source/cache failures follow `on_source_errors`; with `raise` they reject as internal `OgcError`.
+ */
 export async function renderMap(
   params: MapParams,
   srs: Srs,
