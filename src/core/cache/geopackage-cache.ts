@@ -197,18 +197,8 @@ export class GeopackageCache implements TileCache {
   }
 
   /** The number of tiles in the file (a level of a `levels: true` cache), 0 when there is none. */
-  async countTiles(): Promise<number> {
-    try {
-      const row = await this.#db.read(
-        (db) => db.statement(this.#sql.count).get() as { n: number } | undefined,
-      );
-      return row?.n ?? 0;
-    } catch (error) {
-      throw new CacheError(`could not count the tiles in ${this.file}`, 'CACHE_READ', {
-        cause: error,
-        path: this.file,
-      });
-    }
+  countTiles(): Promise<number> {
+    return this.#db.countRows(this.#sql.count);
   }
 
   /** Deletes the whole file (a level of a `levels: true` cache); false when there was none. */

@@ -209,16 +209,8 @@ export class MBTilesCache implements TileCache {
   }
 
   /** The number of tiles in the file (a level of the `sqlite` backend), 0 when there is none. */
-  async countTiles(): Promise<number> {
-    try {
-      const row = await this.#db.read((db) => db.statement(COUNT).get() as { n: number } | undefined);
-      return row?.n ?? 0;
-    } catch (error) {
-      throw new CacheError(`could not count the tiles in ${this.file}`, 'CACHE_READ', {
-        cause: error,
-        path: this.file,
-      });
-    }
+  countTiles(): Promise<number> {
+    return this.#db.countRows(COUNT);
   }
 
   /** Deletes the whole file (a level of the `sqlite` backend); false when there was none. */

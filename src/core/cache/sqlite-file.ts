@@ -171,6 +171,22 @@ export class SqliteFile {
   }
 
   /**
+   * The `n` of a `SELECT COUNT(*) AS n` statement `sql`, 0 when the file does not exist. Rejects
+   * with `CacheError` (`CACHE_READ`).
+   */
+  async countRows(sql: string): Promise<number> {
+    try {
+      const row = await this.read((db) => db.statement(sql).get() as { n: number } | undefined);
+      return row?.n ?? 0;
+    } catch (error) {
+      throw new CacheError(`could not count the tiles in ${this.file}`, 'CACHE_READ', {
+        cause: error,
+        path: this.file,
+      });
+    }
+  }
+
+  /**
    * Runs the level deletion `sql` (the level, then `params`) in one transaction; resolves with the
    * number of rows removed. A missing file is not created. Rejects with `CacheError` (`CACHE_WRITE`).
    */
