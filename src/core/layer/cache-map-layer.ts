@@ -3,7 +3,13 @@
  * `ResolutionConditional` for `use_direct_from_level`/`use_direct_from_res`): the tiles of the
  * chosen level, stitched, then cropped/scaled or reprojected into the requested bbox and SRS.
  */
-import { loneTileImage, stitchTiles, type TileManager, type TileResult } from '../cache/index.js';
+import {
+  formatExtension,
+  loneTileImage,
+  stitchTiles,
+  type TileManager,
+  type TileResult,
+} from '../cache/index.js';
 import { affectedTiles, GridError, type AffectedTiles, type TileCoord } from '../grid/index.js';
 import {
   isRgbCanvas,
@@ -214,11 +220,6 @@ export class CacheMapLayer implements MapLayer {
     // an RGB mosaic is encoded as RGB (a palette without alpha also under TRANSPARENT=true)
     return isOpaque ? withPilColorLength(image, 3) : image;
   }
-}
-
-/** MapProxy `ImageFormat.ext`: the mime type's subtype without parameters (`png` of `image/png; mode=8bit`). */
-function formatExtension(format: string): string {
-  return (format.split('/', 2)[1] ?? format).split(';')[0]?.trim() ?? format;
 }
 
 /**

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { resolveDatumGrids, type ResolvedDefinition } from './datum-grids.js';
+import { isErrno } from '../util/index.js';
 
 const WGS84 = '+proj=longlat +datum=WGS84 +no_defs';
 /** Spherical (web) mercator, the math behind EPSG:3857 and its aliases 900913, 102100, 102113. */
@@ -43,8 +44,6 @@ function proj4Of(text: string): string | null {
   return typeof proj4 === 'string' ? proj4 : null;
 }
 
-const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
-
 /** A usable code: one that can name a file (what all.json's keys were). */
 const isCode = (epsg: number): boolean => Number.isSafeInteger(epsg) && epsg >= 0;
 
@@ -54,7 +53,7 @@ function proj4Definition(epsg: number): string | null {
     try {
       proj4 = proj4Of(readFileSync(codeFile(epsg), 'utf8'));
     } catch (error) {
-      if (!isMissing(error)) throw error;
+      if (!isErrno(error, 'ENOENT')) throw error;
       proj4 = null; // a code epsg-index does not know
     }
     definitions.set(epsg, proj4);
@@ -76,7 +75,7 @@ export async function preloadEpsgDefinitions(epsgCodes: Iterable<number>): Promi
       try {
         definitions.set(epsg, proj4Of(await readFile(codeFile(epsg), 'utf8')));
       } catch (error) {
-        if (isMissing(error)) definitions.set(epsg, null);
+        if (isErrno(error, 'ENOENT')) definitions.set(epsg, null);
       }
     }),
   );
