@@ -161,6 +161,8 @@ function wmsSource(
     supportedSrs: source.supported_srs,
     srs: { preferredSrcProj: globals.srs.preferred_src_proj },
     supportedFormats: source.supported_formats,
+    imageFormat: source.image?.format,
+    namedFormats: namedFormats(globals.image.formats),
     forwardReqParams: source.forward_req_params,
     // MapProxy: the source's `concurrent_requests`, else `globals.http.concurrent_requests`
     concurrentRequests: source.concurrent_requests ?? globals.http.concurrent_requests,
@@ -178,6 +180,18 @@ function wmsSource(
     ),
     transport,
   });
+}
+
+/** `globals.image.formats`: each name with its `format` key, null where it has none. */
+function namedFormats(
+  formats: LoadedConfig['config']['globals']['image']['formats'],
+): Record<string, string | null> {
+  return Object.fromEntries(
+    Object.entries(formats).map(([name, entry]) => [
+      name,
+      typeof entry.format === 'string' ? entry.format : null,
+    ]),
+  );
 }
 
 /**

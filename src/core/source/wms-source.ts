@@ -53,6 +53,17 @@ export interface WmsSourceOptions extends CommonSourceOptions {
    * `request_format`/`format`); it also decides where `format` sits in the query.
    */
   readonly requestFormat?: string | undefined;
+  /**
+   * `image.format`: the format asked of the server whatever `req.format`, the cache or the
+   * request names (MapProxy's source `image_opts.format`, which `WMSSource._get_map` sends).
+   */
+  readonly imageFormat?: string | undefined;
+  /**
+   * `globals.image.formats`: each name with its `format` (null without one). A `req.format` or
+   * cache format that names an entry asks the server for the entry's format (MapProxy
+   * `image_opts(format=...)`): `req.format: my_png` sends `format=image/png`.
+   */
+  readonly namedFormats?: Readonly<Record<string, string | null>> | undefined;
   /** `supported_srs`: SRS codes the server accepts; others are reprojected from one of these. */
   readonly supportedSrs?: readonly string[] | undefined;
   /** `supported_formats`: mime types (or extensions) the server delivers. */
@@ -94,6 +105,20 @@ function mimeType(format: string): string {
 }
 
 /**
+ * MapProxy's source `image_opts.format` (loader `image_opts(image_conf, format)`): `image.format`,
+ * else the `format` of the `globals.image.formats` entry that `handed` (`req.format`, else the
+ * cache's request format) names, else `handed` itself. Undefined leaves the query's format.
+ */
+function sourceImageFormat(options: WmsSourceOptions, handed: string | undefined): string | undefined {
+  if (options.imageFormat !== undefined) return options.imageFormat;
+  if (handed === undefined) return undefined;
+  const named = options.namedFormats?.[handed];
+  if (named === undefined) return handed;
+  // an entry without `format`: the name itself only when it is a mime type
+  return named ?? (handed.startsWith('image/') ? handed : undefined);
+}
+
+/**
  * Creates a WMS source. Throws `SourceError` (`SOURCE_INVALID_CONFIG`) for a bad
  * `min_res`/`max_res` pair and `SrsError` for an unknown `supported_srs` code.
  */
@@ -111,6 +136,7 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
   // MapProxy: `req.format` wins over the cache's format, which wins over the query's
   const reqFormat = options.req.format;
   const fixedFormat = typeof reqFormat === 'string' ? reqFormat : options.requestFormat;
+  const sourceFormat = sourceImageFormat(options, fixedFormat);
 
   // the template has the URL without credentials; `httpOptions` passes them to the client
   let template: Promise<WmsRequestTemplate> | null = null;
@@ -228,7 +254,7 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
     decodeLater: boolean,
   ): Promise<ImageResult | null> {
     // 1. format: the source's own, else the query's, replaced by the first supported one
-    let format = mimeType(fixedFormat ?? query.format);
+    let format = mimeType(sourceFormat ?? query.format);
     const firstFormat = supportedFormats[0];
     if (firstFormat !== undefined && !supportedFormats.includes(format)) format = firstFormat;
     let request: RequestQuery = {
