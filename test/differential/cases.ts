@@ -3,7 +3,8 @@
  * own capabilities (WMS 1.1.1, WMTS, TMS), and requests are drawn from it with a seeded RNG:
  * GetMaps in every SRS (boxes partly outside, odd sizes, each version's axis order), tiles over
  * TMS, WMTS REST and KVP, KML, capabilities of every service and version, error cases, and
- * (drawn last, so that each seed keeps its earlier draws) GetFeatureInfo and GetLegendGraphic.
+ * (drawn last, so that each seed keeps its earlier draws) GetFeatureInfo and GetLegendGraphic,
+ * then client variants, WMS-C, WMTS GetFeatureInfo (KVP and REST), HEAD requests and demo pages.
  */
 import { XMLParser } from 'fast-xml-parser';
 import { getSrs } from '../../src/core/srs/index.js';
@@ -21,12 +22,17 @@ export type CaseKind =
   | 'kml'
   | 'wms-featureinfo'
   | 'wms-legend'
+  | 'wmts-featureinfo'
+  | 'head'
+  | 'demo'
   | 'error';
 
 export interface RequestCase {
   readonly kind: CaseKind;
   /** Path and query, the same for both servers. */
   readonly path: string;
+  /** Sent as a HEAD request (else GET). */
+  readonly method?: 'HEAD';
 }
 
 /** mulberry32: small, seeded, reproducible. */
@@ -91,9 +97,17 @@ interface Offer {
     sets: string[];
     template: string | null;
     dimensions: Dimension[];
+    /** `InfoFormat`s of a queryable layer, and its RESTful FeatureInfo templates by format. */
+    infoFormats: string[];
+    infoTemplates: { format: string; template: string }[];
   }[];
-  readonly matrixSets: ReadonlyMap<string, readonly { id: string; width: number; height: number }[]>;
+  readonly matrixSets: ReadonlyMap<
+    string,
+    readonly { id: string; width: number; height: number; tileWidth: number; tileHeight: number }[]
+  >;
   readonly tileMaps: readonly TileMapInfo[];
+  /** MapProxy answers `/demo/` with its demo page. */
+  readonly demo: boolean;
 }
 
 interface TileMapInfo {
@@ -163,7 +177,10 @@ export async function readOffer(base: string): Promise<Offer> {
   }
   // WMTS: layers, formats, matrix sets and their matrix sizes, the RESTful template
   const wmtsLayers: Offer['wmtsLayers'][number][] = [];
-  const matrixSets = new Map<string, { id: string; width: number; height: number }[]>();
+  const matrixSets = new Map<
+    string,
+    { id: string; width: number; height: number; tileWidth: number; tileHeight: number }[]
+  >();
   const wmts = await get('/wmts/1.0.0/WMTSCapabilities.xml');
   const contents = (wmts?.Capabilities as Xml | undefined)?.Contents as Xml | undefined;
   if (contents !== undefined) {
@@ -182,6 +199,12 @@ export async function readOffer(base: string): Promise<Offer> {
             .map(str)
             .filter((v) => v !== ''),
         })),
+        infoFormats: (Array.isArray(layer.InfoFormat) ? (layer.InfoFormat as unknown[]) : [layer.InfoFormat])
+          .map(str)
+          .filter((f) => f !== ''),
+        infoTemplates: list(layer.ResourceURL)
+          .filter((r) => r['@resourceType'] === 'FeatureInfo')
+          .map((r) => ({ format: str(r['@format']), template: str(r['@template']) })),
       });
     }
     for (const set of list(contents.TileMatrixSet)) {
@@ -191,6 +214,8 @@ export async function readOffer(base: string): Promise<Offer> {
           id: str(m.Identifier),
           width: Number(m.MatrixWidth),
           height: Number(m.MatrixHeight),
+          tileWidth: Number(m.TileWidth),
+          tileHeight: Number(m.TileHeight),
         })),
       );
     }
@@ -225,7 +250,15 @@ export async function readOffer(base: string): Promise<Offer> {
       }),
     });
   }
-  return { wmsLayers, wmsFormats, wmtsLayers, matrixSets, tileMaps };
+  let demo = false;
+  try {
+    const res = await fetch(`${base}/demo/`);
+    demo = res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('text/html');
+    await res.arrayBuffer();
+  } catch {
+    // no demo service
+  }
+  return { wmsLayers, wmsFormats, wmtsLayers, matrixSets, tileMaps, demo };
 }
 
 /**
@@ -245,8 +278,8 @@ export function generateCases(
   options: CaseOptions = {},
 ): RequestCase[] {
   const cases: RequestCase[] = [];
-  const add = (kind: CaseKind, path: string): void => {
-    cases.push({ kind, path });
+  const add = (kind: CaseKind, path: string, method?: 'HEAD'): void => {
+    cases.push(method === undefined ? { kind, path } : { kind, path, method });
   };
   // 1. capabilities of every service and version
   for (const version of ['1.0.0', '1.1.0', '1.1.1', '1.3.0']) {
@@ -391,7 +424,91 @@ export function generateCases(
   variantCases(offer, rng, add);
   // 6. after those: WMS-C (`tiled=true`), which OpenLayers 2 and TileCache clients send
   tiledWmsCases(offer, rng, add);
+  // 7. after those: WMTS GetFeatureInfo, HEAD requests and the demo pages
+  wmtsFeatureInfoCases(offer, rng, add);
+  headCases(rng, cases, add);
+  demoCases(offer, rng, add);
   return cases;
+}
+
+/**
+ * WMTS GetFeatureInfo of queryable layers, over KVP and the RESTful FeatureInfo templates: a pixel
+ * of a tile in each InfoFormat offered, sometimes a pixel outside the tile or an unknown format.
+ */
+function wmtsFeatureInfoCases(offer: Offer, rng: Rng, add: (kind: CaseKind, path: string) => void): void {
+  const queryable = offer.wmtsLayers.filter((l) => l.infoFormats.length > 0);
+  for (let n = queryable.length === 0 ? 0 : 4; n > 0; n--) {
+    const layer = rng.pick(queryable);
+    const setName = rng.pick(layer.sets);
+    const matrices = (offer.matrixSets.get(setName) ?? []).slice(0, 10);
+    if (matrices.length === 0) continue;
+    const matrix = rng.pick(matrices);
+    const col = rng.int(0, matrix.width - 1);
+    const row = rng.int(0, matrix.height - 1);
+    const outside = rng.next() < 0.1;
+    const i = outside ? matrix.tileWidth + 3 : rng.int(0, matrix.tileWidth - 1);
+    const j = rng.int(0, matrix.tileHeight - 1);
+    const format = rng.next() < 0.1 ? 'text/nosuchformat' : rng.pick(layer.infoFormats);
+    const rest = layer.infoTemplates.find((t) => t.format === format);
+    if (rng.next() < 0.5 && rest !== undefined) {
+      const template = rest.template.replace('{I}', String(i)).replace('{J}', String(j));
+      const path = restTilePath(template, layer.name, setName, matrix.id, col, row, () => 'default');
+      add('wmts-featureinfo', path);
+    } else {
+      const dims = layer.dimensions
+        .map((d) => `&${d.name}=${encodeURIComponent(rng.pick(d.values))}`)
+        .join('');
+      add(
+        'wmts-featureinfo',
+        `/service?SERVICE=WMTS&REQUEST=GetFeatureInfo&VERSION=1.0.0&LAYER=${layer.name}&STYLE=default` +
+          `&TILEMATRIXSET=${setName}&TILEMATRIX=${matrix.id}&TILEROW=${row}&TILECOL=${col}` +
+          `&FORMAT=${encodeURIComponent(rng.pick(layer.formats))}&INFOFORMAT=${encodeURIComponent(format)}` +
+          `&I=${i}&J=${j}${dims}`,
+      );
+    }
+  }
+}
+
+/**
+ * HEAD requests (monitoring, link checkers, caches revalidating): three of the requests drawn
+ * so far, sent again as HEAD (by now mostly answered from the cache), status and headers compared.
+ */
+function headCases(
+  rng: Rng,
+  drawn: readonly RequestCase[],
+  add: (kind: CaseKind, path: string, method?: 'HEAD') => void,
+): void {
+  const pool = drawn.filter((c) => c.method === undefined && c.kind !== 'wms-legend');
+  for (let n = pool.length === 0 ? 0 : 3; n > 0; n--) add('head', rng.pick(pool).path, 'HEAD');
+}
+
+/**
+ * The demo pages (`services.demo`): the index, a WMS, TMS and WMTS viewer page as the index links
+ * them, a capabilities page, and `/demo` without its slash (a redirect).
+ */
+function demoCases(offer: Offer, rng: Rng, add: (kind: CaseKind, path: string) => void): void {
+  if (!offer.demo) return;
+  add('demo', '/demo/');
+  const pages: string[] = ['/demo', '/demo/?wms_capabilities', '/demo/?tms_capabilities'];
+  pages.push('/demo/?wmts_capabilities', '/demo/?wmts_capabilities_kvp', '/demo/?wmsc_capabilities');
+  if (offer.wmsLayers.length > 0) {
+    const layer = rng.pick(offer.wmsLayers);
+    const srs = rng.pick(layer.srs.length > 0 ? layer.srs : ['EPSG:4326']);
+    const format = rng.pick(offer.wmsFormats.length > 0 ? offer.wmsFormats : ['image/png']);
+    pages.push(
+      `/demo/?wms_layer=${encodeURIComponent(layer.name)}&format=${encodeURIComponent(format)}&srs=${encodeURIComponent(srs)}`,
+    );
+  }
+  for (const map of offer.tileMaps.slice(0, 4)) {
+    const [name] = map.name.split('/');
+    pages.push(`/demo/?tms_layer=${name}&format=${map.extension}&srs=${encodeURIComponent(map.srs)}`);
+    if (offer.wmtsLayers.some((l) => l.name === name)) {
+      pages.push(`/demo/?wmts_layer=${name}&format=${map.extension}&srs=${encodeURIComponent(map.srs)}`);
+    }
+    pages.push(`/demo/?tms_capabilities&layer=${name}&srs=${map.name.split('/')[1] ?? ''}`);
+  }
+  for (let n = Math.min(3, pages.length); n > 0; n--)
+    add('demo', pages.splice(rng.int(0, pages.length - 1), 1)[0]!);
 }
 
 /**

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { makeRng, type Rng } from './cases.js';
 import { MAPPROXY_PYTHON } from './servers.js';
 
@@ -192,6 +192,36 @@ export function generateConfig(rng: Rng): string {
   return stringify(config);
 }
 
+/**
+ * What configurations drawn by generateConfig gain after the fact (so that a seed's
+ * configurations and their requests stay as they were drawn): the demo service, and storage
+ * other than `file` for some caches (sqlite level files, mbtiles, geopackage, compact v1/v2),
+ * drawn from the text. Users keep such caches when they switch servers, so their layout on disk
+ * must be MapProxy's.
+ */
+export function withLaterOptions(text: string): string {
+  const config = parse(text) as Yaml;
+  const rng = makeRng(fnv1a(`later ${text}`));
+  (config.services as Yaml).demo = {};
+  for (const cache of Object.values(config.caches as Record<string, Yaml>)) {
+    if (rng.next() < 0.5) continue;
+    const grids = cache.grids as string[];
+    // one mbtiles file per cache, whatever its grids (MapProxy puts them all in <name>.mbtiles)
+    const kinds =
+      grids.length === 1
+        ? ['sqlite', 'mbtiles', 'geopackage', 'compact']
+        : ['sqlite', 'geopackage', 'compact'];
+    const kind = rng.pick(kinds);
+    cache.cache =
+      kind === 'compact'
+        ? { type: 'compact', version: rng.pick([1, 2]) }
+        : kind === 'geopackage' && rng.next() < 0.3
+          ? { type: 'geopackage', levels: true }
+          : { type: kind };
+  }
+  return stringify(config);
+}
+
 /** `wms_opts.featureinfo` (users' most common source option the draws above never make). */
 function sourceOptions(sources: Record<string, Yaml>, rng: Rng): void {
   for (const source of Object.values(sources)) {
@@ -221,6 +251,18 @@ function fnv1a(text: string): number {
   return hash;
 }
 
+/** MapProxy loads `text` (mapproxy-server.py --check in `dir`). */
+async function loads(dir: string, text: string): Promise<boolean> {
+  const file = join(dir, 'check.yaml');
+  await writeFile(file, text);
+  try {
+    await run(MAPPROXY_PYTHON, [SCRIPT, '--check', file], { cwd: dir });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `count` configurations MapProxy loads, from `rng`: each candidate goes through MapProxy's own
  * loader and is dropped if refused (it refuses e.g. a cache whose grid's SRS no source offers).
@@ -231,14 +273,10 @@ export async function generateValidConfigs(rng: Rng, count: number): Promise<str
   try {
     for (let attempt = 0; configs.length < count && attempt < count * 10; attempt++) {
       const text = generateConfig(rng);
-      const file = join(dir, 'check.yaml');
-      await writeFile(file, text);
-      try {
-        await run(MAPPROXY_PYTHON, [SCRIPT, '--check', file], { cwd: dir });
-        configs.push(text);
-      } catch {
-        // refused by MapProxy: not a configuration users can have
-      }
+      if (!(await loads(dir, text))) continue; // refused by MapProxy: not a configuration users can have
+      // the later options, unless MapProxy refuses them (the configuration stays as drawn then)
+      const later = withLaterOptions(text);
+      configs.push((await loads(dir, later)) ? later : text);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -14,8 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configureLogging } from '../../src/core/index.js';
 import { generateCases, makeRng, readOffer, type CaseKind, type RequestCase } from './cases.js';
-import { compareAnswers, describeSets, type Answer } from './compare.js';
+import { compareAnswers, compareImages, describeSets, type Answer } from './compare.js';
 import { generateValidConfigs } from './generate.js';
+import { readTiles } from './seed-tiles.js';
 import { startMapProxy, startOurs, type Running } from './servers.js';
 import { startBackend, startFront, type Upstream } from './upstream.js';
 
@@ -29,7 +30,7 @@ const FIXTURE_UPSTREAM = /http:\/\/localhost:4242[23]/g;
  */
 const ABSOLUTE_BASE_DIR = /^(\s*base_dir:\s*)\/\S*/gm;
 
-type Kind = CaseKind | 'load' | 'cache-files';
+type Kind = CaseKind | 'load' | 'cache-files' | 'cache-tiles';
 
 interface Result {
   readonly config: string;
@@ -48,6 +49,9 @@ interface Result {
    */
   readonly slow?: { readonly mapproxy: number; readonly ours: number };
 }
+
+/** Response headers kept for the comparison (compare.ts says which it compares when). */
+const HEADERS = ['content-length', 'etag', 'last-modified', 'cache-control', 'location'];
 
 /** A request slower than this on either side is a slow case (its own class). */
 const SLOW_MS = 60_000;
@@ -164,6 +168,8 @@ async function runConfig(name: string, file: string): Promise<void> {
     const normalise = (side: 'mapproxy' | 'ours', text: string): string =>
       text
         .replaceAll(servers[side]!.url, 'SERVER')
+        // MapProxy's demo fetches its own capabilities at the WSGI server's name (localhost)
+        .replaceAll(servers[side]!.url.replace('127.0.0.1', 'localhost'), 'SERVER')
         .replaceAll(fronts[side].url, 'UPSTREAM')
         .replaceAll(dirs[side], 'DIR');
     for (const [index, request] of cases.entries()) {
@@ -174,10 +180,10 @@ async function runConfig(name: string, file: string): Promise<void> {
       const [a, secondsA] = await send(mapproxy.server.url, request, fronts.mapproxy);
       const [b, secondsB] = await send(ours.server.url, request, fronts.ours);
       if (Math.max(secondsA, secondsB) * 1000 > SLOW_MS) {
-        const problems = await compareAnswers(a, b, normalise);
+        const problems = await compareAnswers(a, b, normalise, { html: request.kind === 'demo' });
         const slow = { mapproxy: secondsA, ours: secondsB };
         await record(
-          { config: name, kind: request.kind, path: request.path, problems, slow },
+          { config: name, kind: request.kind, path: label(request), problems, slow },
           { a, b },
           index,
           [`slow: mapproxy ${secondsA.toFixed(1)} s, ours ${secondsB.toFixed(1)} s`],
@@ -196,14 +202,14 @@ async function runConfig(name: string, file: string): Promise<void> {
         const problems =
           b.status >= 500 || b.status === 0 ? [`MapProxy crashed, ours answered ${b.status}`] : [];
         await record(
-          { config: name, kind: request.kind, path: request.path, problems, mapproxyCrashed: true },
+          { config: name, kind: request.kind, path: label(request), problems, mapproxyCrashed: true },
           { a, b },
           index,
         );
         continue;
       }
-      const problems = await compareAnswers(a, b, normalise);
-      await record({ config: name, kind: request.kind, path: request.path, problems }, { a, b }, index);
+      const problems = await compareAnswers(a, b, normalise, { html: request.kind === 'demo' });
+      await record({ config: name, kind: request.kind, path: label(request), problems }, { a, b }, index);
     }
     // 4. the cache files both wrote
     const filesA = withNumberedLegends(await listFiles(dirs.mapproxy));
@@ -222,6 +228,40 @@ async function runConfig(name: string, file: string): Promise<void> {
             ),
           ];
     await record({ config: name, kind: 'cache-files', path: `${filesA.length} files`, problems }, null, null);
+    // 5. the tiles inside SQLite files and compact bundles (file caches' tiles are files above)
+    const tilesA = await readTiles(dirs.mapproxy);
+    const tilesB = await readTiles(dirs.ours);
+    const inside = (key: string): boolean => key.includes('#') || key.includes('@');
+    const keysA = [...tilesA.keys()].filter(inside).sort();
+    const keysB = [...tilesB.keys()].filter(inside).sort();
+    if (keysA.length + keysB.length > 0) {
+      const tileProblems: string[] = [];
+      const onlyTilesA = keysA.filter((k) => !tilesB.has(k));
+      const onlyTilesB = keysB.filter((k) => !tilesA.has(k));
+      if (onlyTilesA.length + onlyTilesB.length > 0) {
+        tileProblems.push(
+          describeSets(
+            `stored tiles: ${onlyTilesA.length} only mapproxy's, ${onlyTilesB.length} only ours`,
+            onlyTilesA,
+            onlyTilesB,
+            8,
+          ),
+        );
+      }
+      const differing: string[] = [];
+      for (const key of keysA.filter((k) => tilesB.has(k))) {
+        const found = await compareImages(tilesA.get(key)!.data, tilesB.get(key)!.data);
+        if (found.length > 0) differing.push(`${key}: ${found.join('; ')}`);
+      }
+      if (differing.length > 0) {
+        tileProblems.push(describeSets(`stored tiles: ${differing.length} differ`, differing, [], 8));
+      }
+      await record(
+        { config: name, kind: 'cache-tiles', path: `${keysA.length} tiles`, problems: tileProblems },
+        null,
+        null,
+      );
+    }
   } finally {
     await servers.mapproxy?.close();
     await servers.ours?.close();
@@ -242,6 +282,11 @@ function isMapProxyCrash(answer: Answer): boolean {
   );
 }
 
+/** A case as the results name it: its path, a HEAD request's with its method. */
+function label(request: RequestCase): string {
+  return request.method === undefined ? request.path : `${request.method} ${request.path}`;
+}
+
 /**
  * The answer and the seconds it took. A slow answer is waited for (up to GIVE_UP_MS): cut at 60 s,
  * the server went on with it while the next cases ran, and they timed out in cascade (corpus
@@ -253,18 +298,33 @@ async function send(base: string, request: RequestCase, front: Upstream): Promis
   const started = performance.now();
   const seconds = (): number => (performance.now() - started) / 1000;
   try {
-    const res = await fetch(base + request.path, { signal: AbortSignal.timeout(GIVE_UP_MS) });
+    const res = await fetch(base + request.path, {
+      method: request.method ?? 'GET',
+      // the demo's redirect is compared itself; earlier draws followed redirects and still do
+      redirect: request.kind === 'demo' ? 'manual' : 'follow',
+      signal: AbortSignal.timeout(GIVE_UP_MS),
+    });
     const body = Buffer.from(await res.arrayBuffer());
     const answer = {
       status: res.status,
       contentType: res.headers.get('content-type') ?? '',
       body,
       upstream: front.take(),
+      headers: Object.fromEntries(
+        HEADERS.map((h) => [h, res.headers.get(h)]).filter((e): e is [string, string] => e[1] !== null),
+      ),
+      method: request.method ?? 'GET',
     };
     return [answer, seconds()];
   } catch (error) {
     return [
-      { status: 0, contentType: '', body: Buffer.from(String(error)), upstream: front.take() },
+      {
+        status: 0,
+        contentType: '',
+        body: Buffer.from(String(error)),
+        upstream: front.take(),
+        method: request.method ?? 'GET',
+      },
       seconds(),
     ];
   }
@@ -294,6 +354,7 @@ function extension(type: string): string {
   if (type.includes('xml')) return 'xml';
   if (type.includes('tiff')) return 'tif';
   if (type.includes('gif')) return 'gif';
+  if (type.includes('html')) return 'html';
   return 'txt';
 }
 
@@ -301,10 +362,13 @@ function extension(type: string): string {
 async function listFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
   await collectFiles(dir, files);
-  return files
-    .map((f) => relative(dir, f))
-    .filter((f) => f.includes('/') && !/\.lck$|lock/i.test(f))
-    .sort();
+  return (
+    files
+      .map((f) => relative(dir, f))
+      // SQLite's -wal/-shm (ours: WAL, docs/differences) and -journal files come and go
+      .filter((f) => f.includes('/') && !/\.lck$|lock|-(wal|shm|journal)$/i.test(f))
+      .sort()
+  );
 }
 
 /**
