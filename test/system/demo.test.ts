@@ -144,6 +144,12 @@ test('capabilities are shown as escaped XML from our own services; TMS paths can
   assert.match(html, /<h2>WMTS GetCapabilities<\/h2>/);
   assert.match(html, /&lt;Capabilities xmlns=&quot;http:\/\/www.opengis.net\/wmts\/1.0&quot;/);
   assert.ok(html.includes(`<a href="${proxy.url}/wmts/1.0.0/WMTSCapabilities.xml">`));
+  // the URLs MapProxy 1.15's DemoServer shows (`%s/service?REQUEST=GetCapabilities&tiled=true`,
+  // `...&SERVICE=WMTS`): `tiled` in lower case, as WMS-C clients send it
+  const wmsc = await (await fetch(`${proxy.url}/demo/?wmsc_capabilities`)).text();
+  assert.ok(wmsc.includes(`<a href="${proxy.url}/service?REQUEST=GetCapabilities&amp;tiled=true">`));
+  const kvp = await (await fetch(`${proxy.url}/demo/?wmts_capabilities_kvp`)).text();
+  assert.ok(kvp.includes(`<a href="${proxy.url}/service?REQUEST=GetCapabilities&amp;SERVICE=WMTS">`));
   const tms = await (await fetch(`${proxy.url}/demo/?tms_capabilities&layer=osm&srs=EPSG25832`)).text();
   assert.match(tms, /&lt;TileMap version=&quot;1.0.0&quot;/);
   const traversal = await (

@@ -106,8 +106,9 @@ export class DemoService implements Service {
     // answered in-process by our own service: the demo never opens a URL
     const response = await this.#options.internalRequest(path, query, request);
     if (response === null) return notFoundPage(`The ${service} service is not enabled.`);
+    // MapProxy's spelling: REQUEST and SERVICE upper case, `tiled` as its WMS-C clients send it
     const search = Object.entries(query)
-      .map(([k, v]) => `${k.toUpperCase()}=${encodeURIComponent(v)}`)
+      .map(([k, v]) => `${k === 'tiled' ? k : k.toUpperCase()}=${encodeURIComponent(v)}`)
       .join('&');
     const url = `${request.scriptUrl}${path}${search === '' ? '' : `?${search}`}`;
     const document = typeof response.body === 'string' ? response.body : response.body.toString('utf8');
