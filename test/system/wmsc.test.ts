@@ -64,16 +64,19 @@ for (const name of ['wmsc-tile', 'wmsc-tile-130']) {
   });
 }
 
-for (const name of [
-  'wmsc-misaligned',
-  'wmsc-unaligned',
-  'wmsc-two-tiles',
-  'wmsc-size',
-  'wmsc-format',
-  'wmsc-4326',
-]) {
+for (const [name, fixture] of [
+  ['wmsc-misaligned', 'wms.yaml'],
+  ['wmsc-unaligned', 'wms.yaml'],
+  ['wmsc-two-tiles', 'wms.yaml'],
+  ['wmsc-size', 'wms.yaml'],
+  ['wmsc-format', 'wms.yaml'],
+  ['wmsc-4326', 'wms.yaml'],
+  // a mixed cache's tiles are refused in any format ('use mixed')
+  ['wmsc-cache-mixed', 'wms-wmsc.yaml'],
+  ['wmsc-cache-mixed-jpeg', 'wms-wmsc.yaml'],
+] as const) {
   test(`${name}: a tiled GetMap that is not one whole tile of the cache is refused as MapProxy refuses it`, async (t) => {
-    const { proxy, upstream } = await startWmsProxy(t);
+    const { proxy, upstream } = await startWmsProxy(t, fixture);
     const res = await fetch(proxy.url + (CAPTURES[name] ?? ''));
     const expected = await captured(name);
     assert.equal(res.status, expected.status);

@@ -46,6 +46,7 @@ export class CacheTileLayer implements TileLayer {
   readonly gridName: string;
   readonly grid: TileGrid;
   readonly format: string;
+  readonly configuredFormat: string;
   readonly extension: string;
   readonly extent: BBox;
   readonly llbbox: BBox | undefined;
@@ -64,6 +65,7 @@ export class CacheTileLayer implements TileLayer {
     this.grid = options.tileManager.grid;
     // MapProxy advertises png for mixed caches
     this.format = options.format ?? (cacheFormat === 'mixed' ? 'image/png' : formatMimeType(cacheFormat));
+    this.configuredFormat = cacheFormat === 'mixed' ? cacheFormat : this.format;
     this.extension = formatExtension(this.format);
     this.extent = options.extent ?? this.grid.bbox;
     this.llbbox = options.llbbox;

@@ -29,6 +29,11 @@ export interface TileLayer {
   readonly grid: TileGrid;
   /** Mime type advertised in capabilities (`image/png` also for `mixed` caches). */
   readonly format: string;
+  /**
+   * The cache's format as configured (MapProxy's tile layer `md['format']`, the cache's
+   * `image_opts().format`): `mixed` for a mixed cache, which WMS-C TileSets name; absent: `format`.
+   */
+  readonly configuredFormat?: string | undefined;
   /** File extension clients use in tile URLs: `png`, `jpeg`, `webp`... */
   readonly extension: string;
   /** Where the layer has data, in the grid SRS (coverage or grid bbox), for capabilities. */

@@ -278,7 +278,8 @@ export class WmsService implements Service {
         bbox: [minx ?? '', miny ?? '', maxx ?? '', maxy ?? ''],
         resolutions: info.tileSets.map(([, res]) => pyFloatRepr(res)),
         tileSize: layer.grid.tileSize,
-        format: layer.format,
+        // MapProxy prints the cache's format as configured: `mixed`, where TMS says image/png
+        format: layer.configuredFormat ?? layer.format,
         layer: layer.name,
       };
     });
