@@ -87,6 +87,7 @@ export function unsupportedOptions(loaded: LoadedConfig): {
   ignored.push(...ogcApiOnlyKeys(config.layers, ['layers'], unused));
   ignored.push(...mergeMethodKeys(config, unused));
   ignored.push(...ignoredByMapProxyToo(loaded, unused));
+  ignored.push(...unusedSourceImageKeys(loaded, unused));
   const warnings = asWarnings(ignored);
   return { errors, warnings };
 }
@@ -190,6 +191,46 @@ function ignoredByMapProxyToo(
       ['sources', name, 'http', 'method'],
       'tiles are always requested with GET, in MapProxy too',
     );
+  }
+  return found;
+}
+
+/**
+ * Image keys of a wms, mapserver or tile source that no image takes: a cache encodes its tiles
+ * with its own format and image options, a WMS map with those of the requested format. MapProxy
+ * 1.15 reads a source's `colors` and `mode` only into a cache that sets neither
+ * (`compatible_image_options`); the others do nothing there either. Read elsewhere: WMS
+ * `transparent`, `resampling_method`, `format`, `opacity` and `transparent_color*`, a tile
+ * source's `transparent`.
+ */
+function unusedSourceImageKeys(
+  loaded: LoadedConfig,
+  unused: (path: (string | number)[], why: string) => ConfigError,
+): ConfigError[] {
+  const fromCache =
+    "a cache encodes its tiles with its own format and image options (MapProxy 1.15 gives a cache that sets none its sources' colors and mode)";
+  const encoding =
+    'images are encoded with the options of the cache or of the requested format, in MapProxy too';
+  const tileOnly: Record<string, string> = {
+    format:
+      'tiles are requested in the format of the cache that asks (its request_format or format), in MapProxy too',
+    resampling_method:
+      "a tile source's tiles are scaled, if at all, by the cache that reads them, in MapProxy too",
+  };
+  const found: ConfigError[] = [];
+  for (const [name, value] of Object.entries(loaded.config.sources)) {
+    const source = section(value);
+    const type = String(source?.type);
+    if (type !== 'wms' && type !== 'mapserver' && type !== 'tile') continue;
+    const image = section(source?.image) ?? {};
+    const why: Record<string, string> = {
+      colors: fromCache,
+      mode: fromCache,
+      encoding_options: encoding,
+      ...(type === 'tile' ? tileOnly : {}),
+    };
+    for (const [key, reason] of Object.entries(why))
+      if (image[key] !== undefined) found.push(unused(['sources', name, 'image', key], reason));
   }
   return found;
 }

@@ -6,15 +6,20 @@ import { test, type TestContext } from 'node:test';
 import type { ConfigWarning } from '../config/index.js';
 import { checkConfiguration } from './check.js';
 
-/** The "is not used" warnings `check` gives a mapproxy.yaml of `lines` (which must have no errors). */
-async function unusedWarnings(t: TestContext, lines: readonly string[]): Promise<ConfigWarning[]> {
+/** `check` of a mapproxy.yaml of `lines`, which must have no errors. */
+async function checkLines(t: TestContext, lines: readonly string[]): Promise<readonly ConfigWarning[]> {
   const dir = await mkdtemp(join(tmpdir(), 'unused-options-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'mapproxy.yaml');
   await writeFile(file, [...lines, ''].join('\n'));
   const result = await checkConfiguration({ configFile: file });
   assert.deepEqual(result.errors, []);
-  return result.warnings.filter((w) => w.message.startsWith('is not used'));
+  return result.warnings;
+}
+
+/** The "is not used" warnings `check` gives a mapproxy.yaml of `lines`. */
+async function unusedWarnings(t: TestContext, lines: readonly string[]): Promise<ConfigWarning[]> {
+  return (await checkLines(t, lines)).filter((w) => w.message.startsWith('is not used'));
 }
 
 test('options accepted without effect (font_dir, nominal_res/_scale, merge_method) warn at their key; the config still loads', async (t) => {
@@ -101,4 +106,59 @@ test('keys MapProxy 1.15 ignores too (axis_order_*, a cache name, sqlite ttl, li
     '28:26 sources.t.concurrent_requests',
     '29:20 sources.t.http.method',
   ]);
+});
+
+test("image keys of wms and tile sources that no image takes warn at their key; a WMS source's format does not", async (t) => {
+  const warnings = await unusedWarnings(t, [
+    'services:',
+    '  tms:',
+    'layers:',
+    '  - {name: l, title: l, sources: [c]}',
+    'caches:',
+    '  c:',
+    '    grids: [GLOBAL_WEBMERCATOR]',
+    '    sources: [w]',
+    '  ct:',
+    '    grids: [GLOBAL_WEBMERCATOR]',
+    '    sources: [t]',
+    'sources:',
+    '  w:',
+    '    type: wms',
+    "    req: {url: 'http://127.0.0.1:1/service', layers: a}",
+    '    image: {format: image/jpeg, colors: 16, mode: RGB, encoding_options: {jpeg_quality: 70}}',
+    '  t:',
+    '    type: tile',
+    '    grid: GLOBAL_WEBMERCATOR',
+    "    url: 'http://127.0.0.1:1/%(z)s/%(x)s/%(y)s.png'",
+    '    image: {transparent: true, format: image/png, resampling_method: nearest, colors: 0}',
+  ]);
+  const unused = warnings.map((w) => `${String(w.line)}:${String(w.column)} ${w.path.join('.')}`);
+  assert.deepEqual(unused, [
+    '16:41 sources.w.image.colors',
+    '16:51 sources.w.image.mode',
+    '16:74 sources.w.image.encoding_options',
+    '21:87 sources.t.image.colors',
+    '21:40 sources.t.image.format',
+    '21:70 sources.t.image.resampling_method',
+  ]);
+});
+
+test("a cache's image.opacity and a format entry's opacity are read, so they are no unknown keys", async (t) => {
+  const warnings = await checkLines(t, [
+    'services: {wms: }',
+    'globals:',
+    '  image:',
+    '    formats: {faded: {format: image/png, opacity: 0.5}}',
+    'layers:',
+    '  - {name: l, title: l, sources: [c, f]}',
+    'caches:',
+    '  c: {grids: [GLOBAL_WEBMERCATOR], sources: [d], image: {opacity: 0.5}}',
+    '  f: {grids: [GLOBAL_WEBMERCATOR], sources: [d], format: faded}',
+    'sources:',
+    '  d: {type: debug}',
+  ]);
+  assert.deepEqual(
+    warnings.map((w) => `${w.path.join('.')}: ${w.message}`),
+    [],
+  );
 });

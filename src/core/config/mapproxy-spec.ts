@@ -376,7 +376,9 @@ export const cacheSpec = dict({
   concurrent_tile_creators: int,
   disable_storage: bool,
   format: str,
-  image: dict(imageOpts),
+  // opacity is outside MapProxy's cache spec (it warns) but its loader reads it into the cache's
+  // layers (SRSConditional/CacheMapLayer opacity), as we do: a key that takes effect is not unknown
+  image: dict({ ...imageOpts, opacity: num }),
   request_format: str,
   use_direct_from_level: num,
   use_direct_from_res: num,
@@ -459,7 +461,9 @@ const globalsSpec = dict({
     stretch_factor: num,
     max_shrink_factor: num,
     jpeg_quality: num,
-    formats: mapOf(dict(imageOpts)),
+    // an entry's opacity: as a cache's image.opacity for every cache of that format (MapProxy
+    // copies the entry into the cache's image options; its spec warns about the key)
+    formats: mapOf(dict({ ...imageOpts, opacity: num })),
     font_dir: str,
     merge_method: str,
   }),

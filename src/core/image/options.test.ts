@@ -7,6 +7,7 @@ const A: GlobalImageSpec = {
     'image/png; mode=8bit': { format: 'image/png', mode: 'P', colors: 256 },
     png_trans: { format: 'image/png', transparent: true, colors: 0, resampling_method: 'bilinear' },
     'image/jpeg': { encoding_options: { jpeg_quality: 60 } },
+    faded: { format: 'image/png', opacity: 0.5 },
   },
 };
 const B: GlobalImageSpec = { paletted: false, jpeg_quality: 75, resampling_method: 'bilinear' };
@@ -46,6 +47,7 @@ const TABLE: readonly (readonly [GlobalImageSpec, ImageOptionsRequest, Record<st
     { format: 'png_trans', image: { opacity: 0.5, colors: 32 } },
     { format: 'image/png', colors: 32, transparent: true, resampling: 'bilinear', opacity: 0.5 },
   ],
+  [A, { format: 'faded' }, { format: 'image/png', colors: 256, opacity: 0.5 }],
   [A, { format: 'image/png; mode=8bit' }, { format: 'image/png', mode: 'P', colors: 256 }],
   [A, { format: 'image/gif', image: { mode: 'RGBA' } }, { format: 'image/gif', mode: 'RGBA' }],
   [
