@@ -158,3 +158,49 @@ test('capabilities are shown as escaped XML from our own services; TMS paths can
   assert.ok(!traversal.includes('var ol='), 'only /tms/1.0.0/<layer>/<srs> is asked');
   assert.match(traversal, /TileMapServerError|not found/i);
 });
+
+/** The WMS table of the demo index: each layer's name and the labels of its SRS options. */
+function wmsRows(html: string): [string, string[]][] {
+  const rows = html.matchAll(
+    /<td rowspan="\d+">([^<]+)<\/td>\s*<td class="value epsg-codes">\s*<form[^>]*>\s*<select[^>]*>([\s\S]*?)<\/select>/g,
+  );
+  return [...rows].map((m) => [
+    m[1]!,
+    [...m[2]!.matchAll(/<option[^>]*>([^<]*)<\/option>/g)].map((o) => o[1]!),
+  ]);
+}
+
+test('the demo lists layers and SRS as MapProxy 1.15 does: children before their group, groups with sources only, the WMS SRS when the demo comes after the WMS', async (t) => {
+  const upstream = await startUpstream(t);
+  // captured from MapProxy 1.15 on this fixture (/demo/, its WMS table)
+  const after = await startProxy(t, 'demo/demo-groups.yaml', {
+    UPSTREAM_URL: upstream.url,
+    FIRST: 'tms',
+    LAST: 'demo',
+  });
+  assert.deepEqual(wmsRows(await (await fetch(`${after.url}/demo/`)).text()), [
+    ['plain', ['EPSG:25832*', 'EPSG:3857*', 'EPSG:4326']],
+    ['child1', ['EPSG:25832*', 'EPSG:3857*', 'EPSG:4326']],
+    ['group_own', ['EPSG:3857*', 'EPSG:25832', 'EPSG:4326']],
+    ['child2', ['EPSG:3857*', 'EPSG:25832', 'EPSG:4326']],
+  ]);
+  const before = await startProxy(t, 'demo/demo-groups.yaml', {
+    UPSTREAM_URL: upstream.url,
+    FIRST: 'demo',
+    LAST: 'tms',
+  });
+  const rows = wmsRows(await (await fetch(`${before.url}/demo/`)).text());
+  assert.deepEqual(
+    rows.map(([name]) => name),
+    ['plain', 'child1', 'group_own', 'child2'],
+  );
+  assert.deepEqual(rows[0]![1], [
+    'EPSG:25832*',
+    'EPSG:3857*',
+    'EPSG:4258',
+    'EPSG:4326',
+    'EPSG:900913',
+    'CRS:84',
+  ]);
+  assert.deepEqual(rows[2]![1], ['EPSG:3857*', 'EPSG:4258', 'EPSG:4326', 'EPSG:900913', 'CRS:84']);
+});

@@ -47,7 +47,7 @@ export function buildDemoService(
       wmtsRestful,
       tms: services.tms !== undefined,
     },
-    srs: DEMO_SRS,
+    srs: demoSrs(services),
     imageFormats: DEMO_IMAGE_FORMATS,
     restfulTemplate: services.wmts?.restful_template ?? DEFAULT_RESTFUL_TEMPLATE,
     tmsUseGridNames: services.tms?.use_grid_names ?? false,
@@ -55,20 +55,34 @@ export function buildDemoService(
   });
 }
 
-/** Every named layer of `layers:` (groups included), in tree order. */
+/**
+ * The SRS the demo offers: MapProxy 1.15 loads the services in the order of the `services`
+ * mapping, and its WMS loader writes `services.wms.srs` over the default list that the demo
+ * loader reads (`base_config.wms.srs = srs` in `wms_service`), so a demo listed after the WMS
+ * offers the WMS's SRS and one listed before it the default.
+ */
+function demoSrs(services: LoadedConfig['config']['services']): readonly string[] {
+  const order = Object.keys(services);
+  const wms = services.wms;
+  return wms !== undefined && order.indexOf('wms') < order.indexOf('demo') ? wms.srs : DEMO_SRS;
+}
+
+/**
+ * The layers the demo lists, as MapProxy 1.15's demo loader takes them from its flattened layer
+ * tree (`_flatten_layers_conf_dict`): children before their group, and only layers with a name
+ * and sources of their own (a group without `sources` is not listed; a group's SRS are those of
+ * its own sources).
+ */
 function describeWmsLayers(loaded: LoadedConfig): DemoWmsLayer[] {
   const { caches, sources } = loaded.config;
   const grids = buildGrids(loaded);
   const out: DemoWmsLayer[] = [];
-  const sourceNames = (layer: LayerConfig): string[] => [
-    ...(layer.sources ?? []),
-    ...(layer.layers ?? []).flatMap(sourceNames),
-  ];
   const visit = (layer: LayerConfig): void => {
-    if (layer.name !== undefined) {
+    for (const child of layer.layers ?? []) visit(child);
+    if (layer.name !== undefined && layer.sources !== undefined) {
       const nativeSrs: string[] = [];
       const extents: BBox[] = [];
-      for (const name of sourceNames(layer)) {
+      for (const name of layer.sources) {
         const cache = Object.hasOwn(caches, name) ? caches[name] : undefined;
         const source = Object.hasOwn(sources, name) ? sources[name] : undefined;
         if (cache !== undefined) {
@@ -85,7 +99,6 @@ function describeWmsLayers(loaded: LoadedConfig): DemoWmsLayer[] {
       }
       out.push({ name: layer.name, nativeSrs, extent: extents.length === 0 ? WORLD : union(extents) });
     }
-    for (const child of layer.layers ?? []) visit(child);
   };
   for (const layer of loaded.config.layers) visit(layer);
   return out;
