@@ -3,7 +3,7 @@
  * format check, out-of-range check, `getTile`, and the response with its HTTP caching policy.
  */
 import type { TileCoord } from '../grid/index.js';
-import type { TileLayer } from '../layer/index.js';
+import type { TileLayer, TileResponse } from '../layer/index.js';
 import { OgcError } from './errors.js';
 import { toInternalError } from './responses.js';
 import type { ServiceResponse } from './types.js';
@@ -58,10 +58,24 @@ export async function serveTile(
     throw toInternalError(error);
   }
   if (tile === null) throw outOfRange();
+  return tileResponse(tile, caching);
+}
+
+/**
+ * A layer's tile as the answer (MapProxy's tile services and a WMS-C GetMap of one whole tile):
+ * its bytes unchanged as `contentType` (default the tile's own format), with the tile's cache
+ * headers when it is cacheable (or `alwaysCacheHeaders`), else no-cache, and the freshness with
+ * which the server may give the same answer to a repeat of the request.
+ */
+export function tileResponse(
+  tile: TileResponse,
+  caching: TileCachingOptions,
+  contentType = tile.format,
+): ServiceResponse {
   const cacheable = tile.cacheable || caching.alwaysCacheHeaders;
   return {
     status: 200,
-    contentType: tile.format,
+    contentType,
     body: tile.data,
     cache: cacheable
       ? { kind: 'tile', timestampMs: tile.timestampMs ?? caching.now(), maxAgeSeconds: caching.maxAgeSeconds }

@@ -20,7 +20,7 @@ import { infoContentType, queryFeatureInfo } from '../feature-info.js';
 import type { ServiceMetadata } from '../metadata.js';
 import { NO_CACHE, NO_CACHE_HEADERS, toInternalError } from '../responses.js';
 import { srsPathSegment } from '../tile-layer-index.js';
-import { DEFAULT_MAX_AGE_SECONDS } from '../tile-serving.js';
+import { DEFAULT_MAX_AGE_SECONDS, tileResponse, type TileCachingOptions } from '../tile-serving.js';
 import type { Service, ServiceRequest, ServiceResponse } from '../types.js';
 import { renderCapabilities, type WmscTileSet } from './capabilities.js';
 import type { InspireMetadata } from './inspire.js';
@@ -87,6 +87,8 @@ export interface WmsServiceOptions {
   readonly tileLayers?: readonly TileLayer[] | undefined;
   /** `globals.tiles.expires_hours` in seconds: the max-age of a WMS-C map that is a stored tile. */
   readonly maxTileAgeSeconds?: number | undefined;
+  /** Clock (ms since epoch) for the timestamp of a WMS-C tile that was not stored; default `Date.now`. */
+  readonly now?: (() => number) | undefined;
 }
 
 const log = getLogger('mapproxy.service.wms');
@@ -109,10 +111,17 @@ export class WmsService implements Service {
   /** `bbox_srs` entries with a box, by SRS as written (MapProxy `srs_extents`; a later entry wins). */
   readonly #srsExtents: ReadonlyMap<string, BBox>;
   readonly #renderGate: Gate;
+  /** A WMS-C tile's caching: TMS's (no cache headers for an uncacheable tile). */
+  readonly #tileCaching: TileCachingOptions;
 
   constructor(options: WmsServiceOptions) {
     this.#options = options;
     this.#renderGate = new Gate(options.concurrentMaps ?? processCores() + 1);
+    this.#tileCaching = {
+      maxAgeSeconds: options.maxTileAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS,
+      now: options.now ?? Date.now,
+      alwaysCacheHeaders: false,
+    };
     this.#layers = namedLayers(options.root);
     this.#versions = options.versions?.length ? options.versions : WMS_VERSIONS;
     this.#srs = new Set(options.srs.map((s) => s.toUpperCase()));
@@ -358,18 +367,10 @@ export class WmsService implements Service {
     };
     if (mapContext.tiledOnly) {
       const tile = await storedTileMap(params, srs, mapContext);
-      if (tile !== undefined) {
-        // MapProxy: the tile's cache headers and a conditional answer, as a tile service's
-        const maxAgeSeconds = this.#options.maxTileAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
-        return {
-          status: 200,
-          contentType: options.format,
-          body: tile.data,
-          cache: tile.cacheable
-            ? { kind: 'tile', timestampMs: tile.timestampMs ?? Date.now(), maxAgeSeconds }
-            : NO_CACHE,
-        };
-      }
+      // MapProxy: the tile's cache headers and a conditional answer, as a tile service's, in the
+      // requested format's spelling (`img_opts.format.mime_type`: `image/png; mode=8bit` of a png
+      // cache); an uncacheable tile's as TMS sends it (docs/differences: MapProxy adds both)
+      if (tile !== undefined) return tileResponse(tile, this.#tileCaching, options.format);
     }
     // 64 clients at once would otherwise hold 64 stitched canvases and share two cores among them
     const encoded = await this.#renderGate.run(() =>
