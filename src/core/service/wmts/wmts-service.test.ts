@@ -350,12 +350,14 @@ test('KVP request errors: status, exception code and message per MapProxy', asyn
     const res = await service.handle(kvp(query));
     assert.deepEqual((await exceptionOf(t, res)).slice(0, 3), [status, code, message], JSON.stringify(query));
   }
-  // MapProxy 1.15 answers an unknown layer or matrix set without a locator:
+  // MapProxy 1.15 answers an unknown layer, matrix set or info format without a locator:
   //   <ows:Exception exceptionCode="InvalidParameterValue">
   //     <ows:ExceptionText>unknown layer: nosuchlayer</ows:ExceptionText>
+  // (corpus differential seed 24, auth: INFOFORMAT=text/nosuchformat, ours said locator="infoformat")
   for (const query of [
     { ...TILE, layer: 'nope' },
     { ...TILE, tilematrixset: 'foo' },
+    { ...TILE, request: 'GetFeatureInfo', infoformat: 'text/html', i: '1', j: '2' },
   ]) {
     const report = await exceptionOf(t, await service.handle(kvp(query)));
     assert.equal(report[3], undefined, JSON.stringify(query));

@@ -106,9 +106,8 @@ export async function wmtsFeatureInfo(
     ? infoFormats.find((format) => format.mimetype === request.infoFormat)
     : infoFormats.find((format) => format.suffix === request.infoFormat);
   if (infoFormat === undefined) {
-    throw new OgcError(`unknown infoformat: ${request.infoFormat}`, 'InvalidParameterValue', {
-      locator: 'infoformat',
-    });
+    // without a locator, as MapProxy 1.15's WMTSServer.check_request raises it
+    throw new OgcError(`unknown infoformat: ${request.infoFormat}`, 'InvalidParameterValue');
   }
   if (restful) {
     const declared = new Set((layer.dimensions ?? []).map((d) => d.identifier.toLowerCase()));
