@@ -53,6 +53,30 @@ async function run(options: autocannon.Options, paths: readonly string[]): Promi
   };
 }
 
+/**
+ * `concurrency` clients rotating over `paths` for `seconds`, each awaiting its answer before the
+ * next request: when it returns, no request is in flight (unlike a stopped wrk run, whose
+ * connections each leave a map the server still renders). Fails on a non-200 answer.
+ */
+export async function loadFor(
+  baseUrl: string,
+  paths: readonly string[],
+  seconds: number,
+  concurrency: number,
+): Promise<void> {
+  const nextPath = rotation(paths);
+  const end = performance.now() + seconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const path = nextPath();
+      const res = await fetch(`${baseUrl}${path}`);
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
 /** `connections` clients for `durationSeconds`, rotating over `paths`. */
 export function timedRun(
   baseUrl: string,

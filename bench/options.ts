@@ -19,11 +19,14 @@ export interface BenchOptions {
   /** Connections of a timed run. */
   readonly connections: number;
   /**
-   * Unmeasured load before each cache-hit run, in seconds. Ours' CPU per hit falls for its first
-   * ~10 s of load (0.59, 0.27, 0.22 ms in three 3 s runs, the same after 12 s idle: it is the load,
-   * not the time since the tiles were created). Not before WMS runs: when wrk stops, each
-   * connection leaves a map the server still renders (a sync worker cannot tell the client left),
-   * seconds of backlog that would open the measured run.
+   * Unmeasured load before each cache-hit and WMS run, in seconds. Ours' CPU per hit falls for its
+   * first ~10 s of load (0.59, 0.27, 0.22 ms in three 3 s runs, the same after 12 s idle: it is the
+   * load, not the time since the tiles were created), and per map over its first ~130 maps
+   * (`serve -w 2`, batches of 64 EPSG:25832 maps: 12.3, 10.2, then 8.4-10.5 ms; EPSG:3857: 8.3,
+   * 6.3, then 5.5-5.9 ms), a cost a short run of slow maps shares among few. Before WMS runs the
+   * load is the bench's own fetch clients, every answer awaited: when wrk stops, each connection
+   * leaves a map the server still renders (a sync worker cannot tell the client left), seconds of
+   * backlog that would open the measured run.
    */
   readonly warmUpSeconds: number;
   /** What generates the load of timed runs (wrk by default with --deploy, else autocannon). */
@@ -66,7 +69,8 @@ export const usage = (scenarios: readonly string[]): string => `Usage: npm run b
   --scenario NAME        run only NAME (repeatable or comma-separated; default all)
   --duration SECONDS     length of each timed run (default 10; 3 with --quick)
   --connections N        connections of timed runs (default 50; 64 with --deploy)
-  --warm-up SECONDS      unmeasured load before each cache-hit run (default 5; 1 with --quick)
+  --warm-up SECONDS      unmeasured load before each cache-hit and WMS run (default 5; 1 with
+                         --quick)
   --load wrk|autocannon  what loads timed runs: wrk, a separate process (apt-get install wrk), or
                          autocannon inside the bench process (default wrk with --deploy, else
                          autocannon); cold runs always use the bench's own fetch clients
