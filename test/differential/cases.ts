@@ -108,6 +108,8 @@ interface Offer {
   readonly tileMaps: readonly TileMapInfo[];
   /** MapProxy answers `/demo/` with its demo page. */
   readonly demo: boolean;
+  /** The pages MapProxy's demo index links (`../demo/?…`), as paths from the server root. */
+  readonly demoLinks: readonly string[];
 }
 
 interface TileMapInfo {
@@ -251,14 +253,17 @@ export async function readOffer(base: string): Promise<Offer> {
     });
   }
   let demo = false;
+  const demoLinks = new Set<string>();
   try {
     const res = await fetch(`${base}/demo/`);
     demo = res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('text/html');
-    await res.arrayBuffer();
+    for (const [, href] of (await res.text()).matchAll(/href="\.\.\/demo\/(\?[^"]+)"/g)) {
+      demoLinks.add(`/demo/${href!.replaceAll('&amp;', '&')}`);
+    }
   } catch {
     // no demo service
   }
-  return { wmsLayers, wmsFormats, wmtsLayers, matrixSets, tileMaps, demo };
+  return { wmsLayers, wmsFormats, wmtsLayers, matrixSets, tileMaps, demo, demoLinks: [...demoLinks] };
 }
 
 /**
@@ -483,32 +488,25 @@ function headCases(
 }
 
 /**
- * The demo pages (`services.demo`): the index, a WMS, TMS and WMTS viewer page as the index links
- * them, a capabilities page, and `/demo` without its slash (a redirect).
+ * The demo pages (`services.demo`): the index, `/demo` without its slash (a redirect), and pages
+ * its index links (capabilities, TMS and WMTS viewers, as a user follows them), and a WMS viewer
+ * as the index's forms ask for it (layer, SRS, format).
  */
 function demoCases(offer: Offer, rng: Rng, add: (kind: CaseKind, path: string) => void): void {
   if (!offer.demo) return;
   add('demo', '/demo/');
-  const pages: string[] = ['/demo', '/demo/?wms_capabilities', '/demo/?tms_capabilities'];
-  pages.push('/demo/?wmts_capabilities', '/demo/?wmts_capabilities_kvp', '/demo/?wmsc_capabilities');
+  const pages: string[] = ['/demo', ...offer.demoLinks];
   if (offer.wmsLayers.length > 0) {
     const layer = rng.pick(offer.wmsLayers);
     const srs = rng.pick(layer.srs.length > 0 ? layer.srs : ['EPSG:4326']);
     const format = rng.pick(offer.wmsFormats.length > 0 ? offer.wmsFormats : ['image/png']);
     pages.push(
-      `/demo/?wms_layer=${encodeURIComponent(layer.name)}&format=${encodeURIComponent(format)}&srs=${encodeURIComponent(srs)}`,
+      `/demo/?srs=${encodeURIComponent(srs)}&format=${encodeURIComponent(format)}&wms_layer=${encodeURIComponent(layer.name)}`,
     );
   }
-  for (const map of offer.tileMaps.slice(0, 4)) {
-    const [name] = map.name.split('/');
-    pages.push(`/demo/?tms_layer=${name}&format=${map.extension}&srs=${encodeURIComponent(map.srs)}`);
-    if (offer.wmtsLayers.some((l) => l.name === name)) {
-      pages.push(`/demo/?wmts_layer=${name}&format=${map.extension}&srs=${encodeURIComponent(map.srs)}`);
-    }
-    pages.push(`/demo/?tms_capabilities&layer=${name}&srs=${map.name.split('/')[1] ?? ''}`);
-  }
-  for (let n = Math.min(3, pages.length); n > 0; n--)
+  for (let n = Math.min(3, pages.length); n > 0; n--) {
     add('demo', pages.splice(rng.int(0, pages.length - 1), 1)[0]!);
+  }
 }
 
 /**
