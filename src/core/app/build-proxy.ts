@@ -58,8 +58,11 @@ export function buildProxy(loaded: LoadedConfig, options: BuildProxyOptions = {}
     ...hotTilesProblems(loaded),
   ];
   if (refused.length > 0) throw new ConfigErrors(refused, unsupported.warnings);
+  // MapProxy's loader logs its warnings (unknown keys, deprecated defaults) on every load; the
+  // loader's own and ours at their key, so serve, seed and export say what `check` says
   if (options.quiet !== true)
-    for (const warning of unsupported.warnings) log.warn(formatConfigProblem(warning));
+    for (const warning of [...loaded.warnings, ...unsupported.warnings])
+      log.warn(formatConfigProblem(warning));
   useConfiguredProjData(loaded);
   // MapProxy's load_configuration says so on every load
   if (loaded.config.services.demo !== undefined && options.quiet !== true)

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeTempDir } from '../../../test/helpers/fixtures.js';
 import { closePaletteWorkers, paletteThreadCount } from '../image/index.js';
+import { configureLogging, onLog, type LogRecord } from '../util/index.js';
 import { loadServedApp } from './load-served-app.js';
 
 /** A configuration with one cache on `source` (YAML lines of its `sources:` entry). */
@@ -34,7 +35,8 @@ const undiciLoaded = (): boolean =>
   Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/undici/'));
 
 /** Whether sharp's libvips is mapped into this process. */
-const sharpLoaded = async (): Promise<boolean> => (await readFile('/proc/self/maps', 'utf8')).includes('libvips');
+const sharpLoaded = async (): Promise<boolean> =>
+  (await readFile('/proc/self/maps', 'utf8')).includes('libvips');
 
 test('warmUp loads undici only for a configuration with an HTTP source and starts the image threads, but not sharp', async (t) => {
   const dir = await makeTempDir(t, 'warm-up-');
@@ -64,4 +66,23 @@ test('warmUp loads undici only for a configuration with an HTTP source and start
   const warmed = await loadServedApp(remote, { warmUp: true });
   await warmed.close?.();
   assert.equal(undiciLoaded(), true);
+});
+
+test("a served configuration's warnings are logged at their keys, as MapProxy's loader logs them", async (t) => {
+  const dir = await makeTempDir(t, 'served-warnings-');
+  const file = join(dir, 'mapproxy.yaml');
+  await writeFile(file, config(['type: debug', 'seed_onyl: true']));
+  configureLogging({ stdout: false });
+  t.after(() => {
+    configureLogging();
+  });
+  const records: LogRecord[] = [];
+  t.after(onLog((record) => records.push(record)));
+
+  const app = await loadServedApp(file);
+  await app.close?.();
+  assert.deepEqual(
+    records.filter((r) => r.level === 'warning').map((r) => `${r.name}: ${r.message.replace(dir, '<dir>')}`),
+    ["mapproxy.config: <dir>/mapproxy.yaml:14:5 sources.s.seed_onyl: unknown key 'seed_onyl'"],
+  );
 });

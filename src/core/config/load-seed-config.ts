@@ -78,9 +78,42 @@ export async function loadSeedConfig(
   if (options.gridsOnly === true) warnings.push(...asWarnings(errors));
   else if (errors.length > 0) throw new ConfigErrors(errors, warnings);
 
+  warnings.push(...asWarnings(seedClipKeys(plain.coverages, ['coverages'], locateNearest)));
+
   // 4. defaults and absolute paths.
   const config = normalizeSeed(plain, loaded);
   return { config: deepFreeze(config), file: seedFile, warnings, locate, locateNearest };
+}
+
+/**
+ * `clip` of a seed.yaml coverage (or a part of one): it makes a source's pixels outside its
+ * coverage transparent and does nothing to seeding (coverages.rst: "only active for source
+ * coverages and not for seeding coverages"); MapProxy accepts it there in silence.
+ */
+function seedClipKeys(
+  section: unknown,
+  path: ConfigPath,
+  locateNearest: (path: ConfigPath) => SourcePosition,
+): ConfigError[] {
+  const found: ConfigError[] = [];
+  const visit = (coverage: unknown, at: ConfigPath): void => {
+    const entry = rec(coverage);
+    if (entry.clip !== undefined) {
+      const clip = [...at, 'clip'];
+      const why =
+        'is not used: clip acts on source coverages in mapproxy.yaml, never on seeding, in MapProxy too';
+      found.push(new ConfigError('CONFIG_INVALID_VALUE', locateNearest(clip), clip, why));
+    }
+    for (const kind of ['union', 'difference', 'intersection']) {
+      const parts = entry[kind];
+      if (Array.isArray(parts))
+        parts.forEach((part, index) => {
+          visit(part, [...at, kind, index]);
+        });
+    }
+  };
+  for (const [name, coverage] of Object.entries(rec(section))) visit(coverage, [...path, name]);
+  return found;
 }
 
 function rec(value: unknown): Record<string, unknown> {

@@ -7,8 +7,8 @@ import { stat, utimes, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildProxy, seedConfigCoverage } from '../app/index.js';
 import { CacheError, TileLocker, type TileLock } from '../cache/index.js';
-import { ConfigErrors, loadConfig, loadSeedConfig, type Env } from '../config/index.js';
-import { configureLoggingFromIni } from '../util/index.js';
+import { ConfigErrors, formatConfigProblem, loadConfig, loadSeedConfig, type Env } from '../config/index.js';
+import { configureLoggingFromIni, getLogger } from '../util/index.js';
 import { SeedError } from './errors.js';
 import { seedPlanProblems } from './plan-problems.js';
 import { planSeed, type PlannedTask, type SeedPlan } from './plan.js';
@@ -17,6 +17,8 @@ import { SeedMetricsOutput, type SeedMetricsOptions } from './metrics-output.js'
 import { ProgressStore } from './progress-store.js';
 import { runTask, taskInfo } from './run-task.js';
 import type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';
+
+const seedConfigLog = getLogger('mapproxy.seed.config');
 
 export interface RunSeedOptions {
   /** mapproxy.yaml (`-f`). */
@@ -113,6 +115,8 @@ async function buildSeedRun(options: PlanOptions): Promise<{ plan: SeedPlan; clo
   const loaded = await loadConfig(options.proxyConfigFile, { env: options.env });
   const seedConfig = await loadSeedConfig(options.seedConfigFile, loaded, { env: options.env });
   const runtime = buildProxy(loaded);
+  // MapProxy logs seed.yaml's warnings on mapproxy.seed.config, after mapproxy.yaml's
+  for (const warning of seedConfig.warnings) seedConfigLog.warn(formatConfigProblem(warning));
   try {
     const plan = await planSeed(
       {
