@@ -1,6 +1,6 @@
 /**
- * Fuzzed requests against a running server with a real upstream (issue 10): generated WMS, WMTS
- * (KVP and REST), TMS, KML and raw paths. No 5xx except from the layers whose sources fail, no
+ * Fuzzed requests against a running server with a real upstream (issue 10): generated WMS (also
+ * WMS-C: `TILED=true` over tile boxes, whole or shifted), WMTS (KVP and REST), TMS, KML and raw paths. No 5xx except from the layers whose sources fail, no
  * hang, nothing from the request echoed unescaped, and the server still answers afterwards.
  * `FUZZ_RUNS=5000 npm run fuzz` for a longer run with a random seed (here: a few seconds with a
  * fixed one, so that the suite fails on a change rather than on luck; `FUZZ_SEED=N` replays a run).
@@ -224,8 +224,80 @@ const demo = fc
   )
   .map(([path, q]) => `${path}?${q}`);
 
+/**
+ * WMS-C (`TILED=true`, any case): GetMaps with every parameter, mostly of one tile of a grid (whole
+ * or shifted, in the version's axis order), mostly 256x256 PNG; some capabilities.
+ */
+const WEBMERCATOR_HALF = 20037508.342789244;
+const mostly = <T>(usual: T, others: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: fc.constant(usual), weight: 5 }, { arbitrary: others, weight: 1 });
+const wmsc = fc
+  .record({
+    version: pick('1.1.1', '1.1.1', '1.3.0', '1.3.0', '1.1.0', '1.0.0'),
+    request: pick('GetMap', 'GetMap', 'GetMap', 'map', 'GetCapabilities'),
+    tiled: pick('true', 'TRUE', 'True', 'tRuE', 'false', ''),
+    // mostly one cache's layer, the stored tiles' way
+    layers: fc.oneof(
+      { arbitrary: pick('tiles', 'wms', 'mixed', 'direct_from'), weight: 2 },
+      {
+        arbitrary: fc
+          .array(pick('tiles', 'wms', 'direct', 'mixed', 'direct_from', 'broken', 'broken_direct', 'nope'), {
+            minLength: 1,
+            maxLength: 2,
+          })
+          .map((names) => names.join(',')),
+        weight: 1,
+      },
+    ),
+    geodetic: fc.boolean(),
+    z: fc.integer({ min: 0, max: 8 }),
+    // scaled to the level below: inside the grid, or also one beyond each edge
+    x: fc.nat(1024),
+    y: fc.nat(1024),
+    beyond: mostly(false, fc.constant(true)),
+    // a tenth of a pixel is still the tile (MapProxy bbox_equals); more is refused
+    shift: mostly(0, pick(1e-6, 0.5, -0.25, 1, 2)),
+    misflipped: mostly(false, fc.constant(true)),
+    srs: mostly(null, srs),
+    width: mostly('256', fc.oneof(pick('512', '255', '1'), size)),
+    height: mostly('256', fc.oneof(pick('512', '257'), size)),
+    format: mostly('image/png', pick('image/jpeg', 'image/png; mode=8bit', 'png', 'image/gif', MARKER)),
+    transparent: pick('true', 'false', 'TRUE'),
+    exceptions: mostly(
+      '',
+      pick('application/vnd.ogc.se_xml', 'application/vnd.ogc.se_inimage', 'BLANK', 'INIMAGE'),
+    ),
+  })
+  .map((d) => {
+    const width = (d.geodetic ? 360 : 2 * WEBMERCATOR_HALF) / 2 ** d.z;
+    const [ox, oy] = d.geodetic ? [-180, -90] : [-WEBMERCATOR_HALF, -WEBMERCATOR_HALF];
+    const [count, first] = d.beyond ? [2 ** d.z + 2, -1] : [2 ** d.z, 0];
+    const minx = ox + ((d.x % count) + first + d.shift) * width;
+    const miny = oy + ((d.y % count) + first) * width;
+    // WMS 1.3.0 EPSG:4326 boxes are lat/lon
+    const latLon = (d.version === '1.3.0' && d.geodetic) !== d.misflipped;
+    const box = latLon ? [miny, minx, miny + width, minx + width] : [minx, miny, minx + width, miny + width];
+    const params: [string, string][] = [
+      ['SERVICE', 'WMS'],
+      ['REQUEST', d.request],
+      ['VERSION', d.version],
+      ['LAYERS', d.layers],
+      ['STYLES', ''],
+      [d.version === '1.3.0' ? 'CRS' : 'SRS', d.srs ?? (d.geodetic ? 'EPSG:4326' : 'EPSG:3857')],
+      ['BBOX', box.map(String).join(',')],
+      ['WIDTH', d.width],
+      ['HEIGHT', d.height],
+      ['FORMAT', d.format],
+      ['TRANSPARENT', d.transparent],
+      ['EXCEPTIONS', d.exceptions],
+      ['TILED', d.tiled],
+    ];
+    return `/service?${params.map(([k, v]) => `${k}=${encodeURIComponent(v).replaceAll('%25zz', '%zz')}`).join('&')}`;
+  });
+
 const requestPath = fc.oneof(
   { arbitrary: wms, weight: 6 },
+  { arbitrary: wmsc, weight: 4 },
   { arbitrary: wmtsKvp, weight: 2 },
   { arbitrary: tms, weight: 3 },
   { arbitrary: tmsShort, weight: 1 },
@@ -250,6 +322,12 @@ test('fuzzed requests: no 5xx but from failing sources, no hang, nothing echoed 
         assert.match(path, /broken/, `${res.status} for ${path}: ${body.toString('utf8', 0, 300)}`);
       }
       const type = res.headers.get('content-type') ?? '';
+      // a tile (WMTS KVP, or a WMS-C map that is a stored tile: the ones with an ETag) is one
+      // whole tile in the format it is sent as
+      if (path.startsWith('/service?') && res.status === 200 && res.headers.get('etag') !== null) {
+        const { width, height, format } = await sharp(body).metadata();
+        assert.deepEqual([width, height, type.split(';')[0]], [256, 256, `image/${format}`], path);
+      }
       if (/xml|html|kml/.test(type)) {
         assert.ok(!body.includes('<q>'), `unescaped request text in ${type} for ${path}`);
       }
