@@ -38,6 +38,31 @@ test('ownBytes: bytes that fill their buffer as they are, a view copied into a b
   const view = whole.subarray(1, 4);
   const own = ownBytes(view);
   assert.deepEqual([...own], [1, 2, 3]);
-  assert.notEqual(own.buffer, whole.buffer, 'a Buffer view is copied, not sliced (Buffer#slice shares memory)');
+  assert.notEqual(
+    own.buffer,
+    whole.buffer,
+    'a Buffer view is copied, not sliced (Buffer#slice shares memory)',
+  );
   assert.equal(own.byteLength, own.buffer.byteLength);
+});
+
+test('the pooled buffers are dropped, detached, once the pool was idle for idleMs', async () => {
+  // timers fire in order of their due times, however late: each wait below ends before or after
+  // the pool's timer, as its length says
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const pool = new TransferPool(4, { idleMs: 100 });
+  const first = pool.take(100_000);
+  const second = pool.take(100_000);
+  pool.give(first);
+  await wait(60);
+  pool.give(second); // the wait starts again
+  await wait(60);
+  assert.equal(pool.size, 2);
+  await wait(150);
+  assert.equal(pool.size, 0);
+  assert.equal(first.byteLength, 0, 'detached: its memory no longer waits for a full collection');
+  assert.equal(second.byteLength, 0);
+  const fresh = pool.take(100_000);
+  assert.equal(fresh.byteLength, 131_072);
+  assert.equal(pool.allocated, 3);
 });
