@@ -94,6 +94,11 @@ await build({
     js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
   },
   keepNames: true,
+  // V8 keeps each script's source on the heap of every isolate that loads it (a serve worker and
+  // its image thread): without comments and indentation the chunks are ~30% smaller, and none holds
+  // a character beyond Latin-1 (a '→' in a comment made two chunks two-byte strings, 1 MB of heap
+  // for 0.5 MB of source). Names and lines of stack traces: the linked source map (--enable-source-maps)
+  minifyWhitespace: true,
   sourcemap: 'linked',
   sourcesContent: false,
   logLevel: 'warning',
