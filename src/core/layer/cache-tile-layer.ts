@@ -86,7 +86,14 @@ export class CacheTileLayer implements TileLayer {
       bytesOnly: true,
     });
     if (tile === null) {
-      return { data: await this.#empty(), format: 'image/png', timestampMs: null, cacheable: true };
+      // MapProxy: ImageResponse(self._empty_tile, format=format, timestamp=time.time())
+      return {
+        data: await this.#empty(),
+        format: 'image/png',
+        timestampMs: null,
+        isStampedNow: true,
+        cacheable: true,
+      };
     }
     return {
       data: tile.data,

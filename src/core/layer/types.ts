@@ -12,8 +12,13 @@ export interface TileResponse {
   readonly data: Buffer;
   /** Mime type of `data` (for `mixed` caches, png or jpeg per tile). */
   readonly format: string;
-  /** Last modification (ms since epoch) of the stored tile; null when it was not stored. */
+  /**
+   * Last modification (ms since epoch) of the stored tile; null when it was not stored or its
+   * cache keeps no timestamps (mbtiles, geopackage, compact: MapProxy sends no Last-Modified).
+   */
   readonly timestampMs: number | null;
+  /** Answered with the clock's time as Last-Modified (the empty tile outside the coverage). */
+  readonly isStampedNow?: true;
   /** False for results that must not be cached by clients (e.g. uncached `on_error` tiles). */
   readonly cacheable: boolean;
   /** The hot-tile entry the tile came from, if any (`TileResult.freshness`). */

@@ -8,7 +8,7 @@ import type { CachePolicy } from '../service/index.js';
 import { pyFloatRepr } from '../util/index.js';
 
 interface TileHeaders {
-  readonly timestampMs: number;
+  readonly timestampMs: number | null;
   readonly maxAgeSeconds: number;
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -30,13 +30,17 @@ export function cacheHeaders(policy: CachePolicy, body: Buffer | string): Readon
       const known = typeof body === 'string' ? undefined : tileHeadersByBody.get(body);
       if (known?.timestampMs === policy.timestampMs && known.maxAgeSeconds === policy.maxAgeSeconds)
         return known.headers;
-      const seconds = policy.timestampMs / 1000;
       const age = Math.trunc(policy.maxAgeSeconds);
-      const headers = {
-        ETag: tileETag(seconds, Buffer.byteLength(body)),
-        'Last-Modified': new Date(policy.timestampMs).toUTCString(),
-        'Cache-Control': `public, max-age=${age}, s-maxage=${age}`,
-      };
+      // MapProxy's cache_headers: without a timestamp (a hit of an mbtiles or geopackage cache
+      // without timestamps, a tile not stored) the ETag hashes `None`, and no Last-Modified
+      const headers: Record<string, string> =
+        policy.timestampMs === null
+          ? { ETag: tileETag(null, Buffer.byteLength(body)) }
+          : {
+              ETag: tileETag(policy.timestampMs / 1000, Buffer.byteLength(body)),
+              'Last-Modified': new Date(policy.timestampMs).toUTCString(),
+            };
+      headers['Cache-Control'] = `public, max-age=${age}, s-maxage=${age}`;
       if (typeof body !== 'string')
         tileHeadersByBody.set(body, {
           timestampMs: policy.timestampMs,
@@ -58,11 +62,11 @@ export function cacheHeaders(policy: CachePolicy, body: Buffer | string): Readon
 
 /**
  * MapProxy's ETag: md5 hex of Python's `str(timestamp) + str(size)`, unquoted. The timestamp is
- * the tile's mtime in seconds (a float, so `1700000000.0` for a whole second).
+ * the tile's mtime in seconds (a float, so `1700000000.0` for a whole second), or `None`.
  */
-export function tileETag(timestampSeconds: number, size: number): string {
+export function tileETag(timestampSeconds: number | null, size: number): string {
   return createHash('md5')
-    .update(`${pyFloatRepr(timestampSeconds)}${size}`)
+    .update(`${timestampSeconds === null ? 'None' : pyFloatRepr(timestampSeconds)}${size}`)
     .digest('hex');
 }
 
@@ -78,7 +82,8 @@ export function isNotModified(
 ): boolean {
   if (policy.kind !== 'tile' && policy.kind !== 'document') return false;
   if (etag !== undefined && ifNoneMatch === etag) return true;
-  if (policy.kind === 'document' || ifModifiedSince === undefined) return false;
+  if (policy.kind === 'document' || ifModifiedSince === undefined || policy.timestampMs === null)
+    return false;
   const since = parseHttpDate(ifModifiedSince);
   return since !== null && policy.timestampMs / 1000 <= since;
 }

@@ -78,9 +78,15 @@ export function tileResponse(
     contentType,
     body: tile.data,
     cache: cacheable
-      ? { kind: 'tile', timestampMs: tile.timestampMs ?? caching.now(), maxAgeSeconds: caching.maxAgeSeconds }
+      ? {
+          kind: 'tile',
+          // MapProxy: the empty tile outside the coverage is stamped time.time(); a tile
+          // without a timestamp has none (no Last-Modified)
+          timestampMs: tile.isStampedNow === true ? caching.now() : tile.timestampMs,
+          maxAgeSeconds: caching.maxAgeSeconds,
+        }
       : { kind: 'no-cache' },
-    // a tile without a timestamp gets the clock's Last-Modified: that answer is not to repeat
+    // a tile stamped with the clock's Last-Modified is not to repeat
     freshness: tile.timestampMs === null ? undefined : tile.freshness,
   };
 }

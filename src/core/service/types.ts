@@ -23,12 +23,13 @@ export interface ServiceRequest {
 /**
  * HTTP caching of a response (MapProxy `Response.cache_headers`):
  * - `tile`: ETag from timestamp and size, Last-Modified, `Cache-Control: public, max-age, s-maxage`;
+ *   a tile without a timestamp (`null`: read from a cache that keeps none) has no Last-Modified;
  * - `document`: ETag = md5 hex of the body plus the same Cache-Control, no Last-Modified (KML);
  * - `no-cache`: `Cache-Control: no-cache, no-store`, `Pragma: no-cache`, `Expires: -1`;
  * - `none`: no caching headers at all (capabilities).
  */
 export type CachePolicy =
-  | { readonly kind: 'tile'; readonly timestampMs: number; readonly maxAgeSeconds: number }
+  | { readonly kind: 'tile'; readonly timestampMs: number | null; readonly maxAgeSeconds: number }
   | { readonly kind: 'document'; readonly maxAgeSeconds: number }
   | { readonly kind: 'no-cache' }
   | { readonly kind: 'none' };

@@ -284,8 +284,9 @@ test('tiles carry the stored bytes with tile caching; uncacheable ones get no-ca
   assert.equal(a.contentType, 'image/png');
   assert.ok(Buffer.isBuffer(a.body) && a.body.subarray(1, 4).toString() === 'PNG');
   assert.deepEqual(a.cache, { kind: 'tile', timestampMs: 1234567890000, maxAgeSeconds: 7200 });
+  // a tile without a timestamp (a cache that keeps none) has none: no Last-Modified, as MapProxy
   const b = await service.handle(serviceRequest('/tiles/b/1/0/0.png'));
-  assert.deepEqual(b.cache, { kind: 'tile', timestampMs: 42, maxAgeSeconds: 7200 });
+  assert.deepEqual(b.cache, { kind: 'tile', timestampMs: null, maxAgeSeconds: 7200 });
   const c = await service.handle(serviceRequest('/tms/1.0.0/c/0/0/0.png'));
   assert.deepEqual(c.cache, { kind: 'no-cache' });
 });
