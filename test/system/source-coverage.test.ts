@@ -182,3 +182,23 @@ test('a polygon source coverage gives the WMS layer the bounds of the polygon as
   const box = /<LatLonBoundingBox minx="([^"]+)" miny="([^"]+)" maxx="([^"]+)" maxy="([^"]+)"/.exec(layer);
   assert.deepEqual(box?.slice(1).map(Number), [1, 1, 8, 8]);
 });
+
+test('clip: true on a bare bbox coverage clips to the box, in a cache and a direct map (MapProxy 1.15: 500, docs/differences)', async (t) => {
+  const upstream = await redWms(t);
+  const proxy = await startProxy(t, 'coverage/bbox-clip.yaml', { UPSTREAM_URL: upstream.url });
+  const tile = await fetch(`${proxy.url}/tms/1.0.0/boxed/EPSG4326/0/0/0.png`);
+  const map = await fetch(
+    `${proxy.url}/service?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=boxed_direct&STYLES=&SRS=EPSG:4326&BBOX=0,0,10,10&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=true`,
+  );
+  for (const [name, res] of [
+    ['tile', tile],
+    ['map', map],
+  ] as const) {
+    assert.equal(res.status, 200, name);
+    const image = Buffer.from(await res.arrayBuffer());
+    // 256 px over 10 degrees, rows from the top: (2.5, 2.5) in the box, (7.5, 7.5) and (7.5, 2.5) beyond
+    assert.deepEqual(await pixelAt(image, 64, 192), RED, `${name}: inside the box`);
+    assert.equal((await pixelAt(image, 192, 64))[3], TRANSPARENT_ALPHA, `${name}: beyond the box`);
+    assert.equal((await pixelAt(image, 192, 192))[3], TRANSPARENT_ALPHA, `${name}: beside the box`);
+  }
+});
