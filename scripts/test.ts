@@ -11,7 +11,16 @@
 // copy's root, so their paths relative to the repository hold; a child process that a test starts
 // through tsx on a .ts file finds it there. Arguments: test files to run instead of all.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statfsSync,
+  symlinkSync,
+} from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -39,9 +48,35 @@ const testFiles =
           .sort(),
       );
 
-const out = mkdtempSync(join(tmpdir(), 'mapproxy-ts-test-'));
+/** statfs's f_type of a tmpfs (linux/magic.h TMPFS_MAGIC). */
+const TMPFS_MAGIC = 0x01021994;
+/** Free room /dev/shm needs: a whole run kept 50 MB there at most (the copy 30 MB of it). */
+const SCRATCH_BYTES = 2 * 1024 ** 3;
+/**
+ * Where the copy and the tests' temporary files go: /dev/shm when it is a writable tmpfs with room
+ * (a container's 64 MB default is not), else the system's temporary directory; an explicit TMPDIR
+ * is always kept. The tests write and delete many small files (caches, tile locks, seeded levels,
+ * copies of caches): on the disk here (ext4 mounted with discard) that was kernel time, in memory
+ * it is not (seed-mapproxy 18.5/15.5 -> 8.4/9.9 s of CPU, 34-49 -> 10-13 s wall).
+ */
+function scratchRoot(): string {
+  if (process.env.TMPDIR !== undefined && process.env.TMPDIR !== '') return tmpdir();
+  try {
+    const shm = statfsSync('/dev/shm');
+    accessSync('/dev/shm', constants.W_OK);
+    if (shm.type === TMPFS_MAGIC && shm.bavail * shm.bsize >= SCRATCH_BYTES) return '/dev/shm';
+  } catch {
+    // no /dev/shm (or not ours to write): the disk
+  }
+  return tmpdir();
+}
+const root = scratchRoot();
+const out = mkdtempSync(join(root, 'mapproxy-ts-test-'));
+/** The test processes' TMPDIR: whatever they leave behind goes with it when the run ends. */
+const scratch = mkdtempSync(join(root, 'mapproxy-ts-tmp-'));
 process.on('exit', () => {
   rmSync(out, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 });
 /** The test runner, once started: a signal is passed on to it (the copy goes when it ends). */
 const runner: { child?: ChildProcess } = {};
@@ -156,11 +191,12 @@ runner.child = spawn(
     '--test-timeout=300000',
     ...testFiles.map((file) => join(out, file.replace(/\.ts$/, '.js'))),
   ],
-  { cwd: out, stdio: 'inherit' },
+  { cwd: out, stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } },
 );
 runner.child.on('exit', (code) => {
   process.exitCode = code ?? 1;
   // removed here, not by the exit handler's rmSync: its unlinks overlap (6.4-9.0 s for the ~2,500
   // entries with rmSync, 0.8-1.0 s this way, each unlink waiting on the disk)
-  rm(out, { recursive: true, force: true, maxRetries: 2 }).catch(() => undefined); // else rmSync at exit
+  for (const dir of [out, scratch])
+    rm(dir, { recursive: true, force: true, maxRetries: 2 }).catch(() => undefined); // else rmSync at exit
 });
