@@ -29,7 +29,7 @@ function workerExecArgv(): string[] | undefined {
 const V8_FLAG =
   /^--(max|min)[-_](semi|old)[-_]space[-_]size|^--max[-_]heap[-_]size|^--stack[-_]size|^--(trace|expose)[-_]gc/;
 
-/** `execArgv` without V8 heap and GC flags such as serve's `--max-semi-space-size=2` (server/cluster/worker-flags.ts). */
+/** `execArgv` without V8 heap and GC flags such as serve's `--max-semi-space-size=1` (server/cluster/worker-flags.ts). */
 export function withoutV8Flags(execArgv: readonly string[]): string[] {
   const kept: string[] = [];
   for (const [i, flag] of execArgv.entries()) {

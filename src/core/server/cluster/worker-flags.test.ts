@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { workerAllocatorEnv, workerNodeFlags } from './worker-flags.js';
 
-test('serve workers get 2 MB semi-spaces unless the command line sets a size', () => {
+test('serve workers get 1 MB semi-spaces unless the command line sets a size', () => {
   assert.deepEqual(workerNodeFlags(['--enable-source-maps']), [
     '--enable-source-maps',
-    '--max-semi-space-size=2',
+    '--max-semi-space-size=1',
   ]);
   assert.deepEqual(workerNodeFlags(['--max-semi-space-size=16']), ['--max-semi-space-size=16']);
   assert.deepEqual(workerNodeFlags(['--max_semi_space_size', '8']), ['--max_semi_space_size', '8']);
@@ -14,16 +14,16 @@ test('serve workers get 2 MB semi-spaces unless the command line sets a size', (
 test('a worker entry run from src/ gets tsx once; a compiled one runs on plain node', () => {
   const tsx = import.meta.resolve('tsx');
   assert.deepEqual(workerNodeFlags([], '/app/src/worker-entry.ts'), [
-    '--max-semi-space-size=2',
+    '--max-semi-space-size=1',
     '--import',
     tsx,
   ]);
   assert.deepEqual(workerNodeFlags(['--import', tsx], '/app/src/worker-entry.ts'), [
     '--import',
     tsx,
-    '--max-semi-space-size=2',
+    '--max-semi-space-size=1',
   ]);
-  assert.deepEqual(workerNodeFlags([], '/app/dist/worker-entry.js'), ['--max-semi-space-size=2']);
+  assert.deepEqual(workerNodeFlags([], '/app/dist/worker-entry.js'), ['--max-semi-space-size=1']);
 });
 
 test('serve workers get a fixed 512 kB mmap threshold unless the user set one', () => {

@@ -13,12 +13,16 @@
  * Fewer V8 helper threads (`--v8-pool-size=2` or `1`, default 4) did not lower the peak (3
  * alternating triples, medians: tile hits 140.0 / 135.2 / 150.7 MB, WMS 155.8 / 160.5 / 146.7 MB).
  * `--no-parallel-scavenge` (for shorter scavenges on 2 busy cores) cost CPU a hit: 0.040 -> 0.043 ms
- * (paired, 8 rounds: x1.11, 0.83-1.31), wrk's p99 no lower.
+ * (paired, 8 rounds: x1.11, 0.83-1.31), wrk's p99 no lower. 1 MB instead of 2 (issue 13, serve -w 2
+ * before MapServer, each phase's first pass and load sampled apart, 3 alternating pairs, peak MB
+ * per worker, medians): idle 83 -> 79 (all six runs), tms-hit load 118 -> 122, WMS loads 146 ->
+ * 145, 151 -> 143, 155 -> 142 (runs 138-182 against 145-172); CPU ms a request not higher: hits
+ * 0.046 -> 0.042, maps 6.8 -> 6.4, 8.8 -> 8.0, 9.9 -> 9.5.
  */
-const SEMI_SPACE_MB = 2;
+const SEMI_SPACE_MB = 1;
 
 /**
- * `execArgv` with `--max-semi-space-size=2` added when no `--max-semi-space-size` is given, and
+ * `execArgv` with `--max-semi-space-size=1` added when no `--max-semi-space-size` is given, and
  * tsx's loader when the worker's main module `entry` is TypeScript (src/ run by bin/dev.js, which
  * registers tsx in its own process only) and no flag loads tsx already.
  */
