@@ -5,7 +5,9 @@
  * `rrggbb` even in a transparent cache, an RGBA PNG `rrggbbaa` even in an opaque one, and a
  * paletted PNG `rrggbbaa` only from a transparent source (PIL converts it to RGBA then), and an
  * answer partly outside its source's coverage `rrggbbaa` (pasted onto an RGBA canvas, so the tiles
- * outside are `ffffff00`) even in an opaque cache. Found by
+ * outside are `ffffff00`) even in an opaque cache, and an RGBA PNG that is the only answer of a
+ * cache's two sources `rrggbbaa` (generated differential seed 19, gen-19-02: `848f5a.png` for
+ * MapProxy's `848f5aff.png`). Found by
  * the generated differential run (seed 8, gen-8-10: a JPEG cache over a transparent source, ours
  * `824c5aff.jpeg` where MapProxy wrote `824c5a.jpeg`; seed 9, gen-9-00: `ffffff.png` for
  * `ffffff00.png`). The link targets are MapProxy 1.15's,

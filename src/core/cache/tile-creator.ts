@@ -408,24 +408,26 @@ export class TileCreator {
       sources.length === 1 && sources[0]?.source.clipsQuery?.(query) !== true ? sources[0] : undefined;
     if (only !== undefined) {
       const image = await only.source.getMap(query, { decodeLater });
-      if (image === null) return null;
-      const info = onErrorInfo(image);
-      return {
-        image: await asMixedSourceImage(image, only.source, imageOptions),
-        cacheable: info?.cacheable ?? true,
-        authorizeStale: info?.authorizeStale ?? false,
-        isStandIn: info !== null,
-        // before a mixed cache's answer becomes pixels: the mode PIL opens the answer in counts.
-        // A tile source's answer has no image options of its own (MapProxy's TileClient opens a
-        // bare ImageSource): the cache sets its own on it before it is opened, so a paletted tile
-        // is RGBA where the cache is transparent, whatever the source's transparent says
-        pilMode: pilMode(
-          image,
-          only.source.tileGrid === null ? only.source.isTransparent : imageOptions.transparent,
-        ),
-      };
+      return image === null ? null : this.#loneAnswer(image, only.source);
     }
     const images = await Promise.all(sources.map(({ source }) => source.getMap(query)));
+    // 2. one source of several answered: MapProxy's LayerMerger hands a lone layer on as it is when
+    //    it is opaque (its image options not transparent: a WMS source without `transparent`) or
+    //    the cache is transparent, and it is not clipped (generated differential gen-19-02: an
+    //    RGBA PNG of the one source in range kept its alpha, so link_single_color_images named
+    //    its tiles rrggbbaa where we named the merged RGB tile rrggbb)
+    const answered = images.flatMap((image, i) => {
+      const source = sources[i]?.source;
+      return image === null || source === undefined ? [] : [{ image, source }];
+    });
+    const lone = answered.length === 1 ? answered[0] : undefined;
+    if (
+      lone !== undefined &&
+      lone.source.clipsQuery?.(query) !== true &&
+      ((lone.source.tileGrid === null && !lone.source.isTransparent) || imageOptions.transparent)
+    ) {
+      return this.#loneAnswer(lone.image, lone.source);
+    }
     const layers = images.flatMap((image, i) =>
       image === null
         ? []
@@ -445,6 +447,23 @@ export class TileCreator {
       authorizeStale: false,
       isStandIn: false,
       pilMode: null,
+    };
+  }
+
+  /** The answer of one source, as it is (its on_error state, the mode PIL opens it in). */
+  async #loneAnswer(image: ImageResult, source: TileSourceLayer['source']): Promise<SourceAnswer> {
+    const { imageOptions } = this.#options;
+    const info = onErrorInfo(image);
+    return {
+      image: await asMixedSourceImage(image, source, imageOptions),
+      cacheable: info?.cacheable ?? true,
+      authorizeStale: info?.authorizeStale ?? false,
+      isStandIn: info !== null,
+      // before a mixed cache's answer becomes pixels: the mode PIL opens the answer in counts.
+      // A tile source's answer has no image options of its own (MapProxy's TileClient opens a
+      // bare ImageSource): the cache sets its own on it before it is opened, so a paletted tile
+      // is RGBA where the cache is transparent, whatever the source's transparent says
+      pilMode: pilMode(image, source.tileGrid === null ? source.isTransparent : imageOptions.transparent),
     };
   }
 
