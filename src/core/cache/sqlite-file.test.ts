@@ -47,3 +47,29 @@ test('a file replaced at every open reaches its connection on the next call', as
   assert.equal(await value(), 'gen-3');
   assert.equal(await value(), 'gen-3');
 });
+
+test('a table gone under the connection is created again by the next open, and the read is a miss', async (t) => {
+  const dir = await makeTempDir(t);
+  const file = join(dir, 'level.mbtile');
+  createFile(file, 'gen-0');
+  const sqlite = new SqliteFile({
+    file,
+    timeoutMs: 1000,
+    wal: false,
+    initialize: (db) => {
+      db.exec('CREATE TABLE IF NOT EXISTS t (v TEXT)');
+    },
+  });
+  t.after(() => {
+    sqlite.close();
+  });
+  const value = () =>
+    sqlite.read((db) => (db.statement('SELECT v FROM t').get() as { v: string } | undefined)?.v ?? 'none');
+  assert.equal(await value(), 'gen-0');
+  // another connection takes the table away, as the cleanup stress did to a level file's `tiles`
+  const other = new Database(file);
+  other.exec('DROP TABLE t');
+  other.close();
+  // the old code threw SQLITE_ERROR 'no such table: t' (a 500 for the tile request)
+  assert.equal(await value(), 'none');
+});
