@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { unlinkSync } from 'node:fs';
+import fsp from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -72,4 +74,47 @@ test('a table gone under the connection is created again by the next open, and t
   other.close();
   // the old code threw SQLITE_ERROR 'no such table: t' (a 500 for the tile request)
   assert.equal(await value(), 'none');
+});
+
+test("deleting a WAL file leaves the next file's -wal and -shm alone when it is created at once", async (t) => {
+  const dir = await makeTempDir(t);
+  const file = join(dir, 'level.mbtile');
+  // the old file in WAL mode, its -wal kept by a connection of another worker
+  const setup = new Database(file);
+  setup.pragma('journal_mode = WAL');
+  setup.exec('CREATE TABLE t (v TEXT)');
+  setup.close();
+  const old = new Database(file);
+  old.pragma('wal_autocheckpoint = 0');
+  old.prepare('INSERT INTO t VALUES (?)').run('old');
+  const next: Database.Database[] = [];
+  t.after(() => {
+    old.close();
+    for (const db of next) db.close();
+  });
+  // another worker creates the next file the moment the cleanup has removed the old one
+  const plainUnlink = fsp.unlink;
+  fsp.unlink = async (path) => {
+    await plainUnlink(path);
+    if (path !== file) return;
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (v TEXT)');
+    db.prepare('INSERT INTO t VALUES (?)').run('next');
+    next.push(db);
+  };
+  syncBuiltinESMExports();
+  const sqlite = new SqliteFile({ file, timeoutMs: 1000, wal: true, initialize: () => undefined });
+  try {
+    assert.equal(await sqlite.deleteFile(), true);
+  } finally {
+    fsp.unlink = plainUnlink;
+    syncBuiltinESMExports();
+  }
+  // a connection opened now reads the next file (the old code removed its -wal and -shm after it
+  // was created: SQLITE_IOERR_SHORT_READ)
+  const reader = new Database(file);
+  t.after(() => reader.close());
+  assert.deepEqual(reader.prepare('SELECT v FROM t').all(), [{ v: 'next' }]);
 });

@@ -237,16 +237,20 @@ export class SqliteFile {
     const companions = (await readdir(dirname(this.file)).catch(() => [] as string[])).filter((n) =>
       n.startsWith(`${name}-`),
     );
-    const removed = await unlink(this.file).then(
+    // the companions first: once the file is gone another process may create the next one at
+    // once, and it takes a `-wal`/`-shm` still there for its own; removed after that (MapProxy's
+    // order), every connection opened later failed with SQLITE_IOERR_SHORT_READ (the store
+    // failures of the cleanup stress). Removed before, a reader of the old file in between may
+    // make new ones, which the next file reads as its own without harm (checked by hand)
+    for (const companion of companions)
+      await unlink(join(dirname(this.file), companion)).catch(() => undefined);
+    return unlink(this.file).then(
       () => true,
       (error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
         throw error;
       },
     );
-    for (const companion of companions)
-      await unlink(join(dirname(this.file), companion)).catch(() => undefined);
-    return removed;
   }
 
   /**
