@@ -162,3 +162,20 @@ test("a cache's image.opacity and a format entry's opacity are read, so they are
     [],
   );
 });
+
+test("an arcgis source's opts.map, which makes it feature-info only, is read, so it is no unknown key", async (t) => {
+  const warnings = await checkLines(t, [
+    'services: {wms: }',
+    'layers:',
+    '  - {name: a, title: a, sources: [arc]}',
+    'sources:',
+    '  arc:',
+    '    type: arcgis',
+    '    opts: {map: false, featureinfo: true}',
+    "    req: {url: 'http://127.0.0.1:9/arcgis/rest/services/x/MapServer'}",
+  ]);
+  assert.deepEqual(
+    warnings.map((w) => `${w.path.join('.')}: ${w.message}`),
+    [],
+  );
+});

@@ -337,7 +337,14 @@ export const sourceSpec = typed('type', {
     // them (app/arcgis-source-config.ts): a key that takes effect is not called unknown
     transparent: bool,
     image: dict({ resampling_method: str, transparent: bool, opacity: num }),
-    opts: dict({ featureinfo: bool, featureinfo_tolerance: num, featureinfo_return_geometries: bool }),
+    opts: dict({
+      featureinfo: bool,
+      featureinfo_tolerance: num,
+      featureinfo_return_geometries: bool,
+      // outside MapProxy's spec (it warns) but its loader reads it: `map: false` makes a
+      // feature-info-only source, as a WMS source's wms_opts.map (app/build-wms-layers.ts)
+      map: bool,
+    }),
     supported_srs: list(str),
     http: dict(httpOpts),
     on_error: onError,
