@@ -204,3 +204,17 @@ test('the demo lists layers and SRS as MapProxy 1.15 does: children before their
   ]);
   assert.deepEqual(rows[2]![1], ['EPSG:3857*', 'EPSG:4258', 'EPSG:4326', 'EPSG:900913', 'CRS:84']);
 });
+
+test('a WMS viewer keeps a format the demo does not list, as MapProxy 1.15 does (nothing selected, the viewer asks for it)', async (t) => {
+  const proxy = await demoProxy(t);
+  const html = await (
+    await fetch(`${proxy.url}/demo/?srs=EPSG%3A3857&format=image%2Fgif&wms_layer=osm`)
+  ).text();
+  // MapProxy (generated differential seed 20, gen-20-00): <option value="image/png">png</option>
+  // without `selected`, and `format: "image/gif"` in its viewer
+  const formats = /<select name="format"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1] ?? '';
+  assert.match(formats, /<option value="image\/png">png<\/option>/);
+  assert.doesNotMatch(formats, /selected/);
+  const config = viewerConfig(html) as { wms: { params: { FORMAT: string } } };
+  assert.equal(config.wms.params.FORMAT, 'image/gif');
+});

@@ -49,6 +49,7 @@ export function buildDemoService(
     },
     srs: demoSrs(services),
     imageFormats: DEMO_IMAGE_FORMATS,
+    wmsFormats: services.wms?.image_formats ?? [],
     restfulTemplate: services.wmts?.restful_template ?? DEFAULT_RESTFUL_TEMPLATE,
     tmsUseGridNames: services.tms?.use_grid_names ?? false,
     internalRequest,

@@ -80,8 +80,11 @@ export class DemoService implements Service {
     const choices = layerSrsChoices(layer, options.srs);
     const chosen = srs === undefined ? choices[0] : choices.find((c) => c.code === srs);
     if (chosen === undefined) return notFoundPage(`Layer "${name}" is not offered in SRS "${srs ?? ''}".`);
-    const chosenFormat =
-      options.imageFormats.find((f) => f === format) ?? options.imageFormats[0] ?? 'image/png';
+    // MapProxy's wms_demo takes the format as asked: a format of the WMS's own list (a GIF) is
+    // kept (its viewer asks the WMS for it, no choice of the demo's list is selected); anything
+    // else is replaced, not echoed
+    const known = format !== undefined && [...options.imageFormats, ...options.wmsFormats].includes(format);
+    const chosenFormat = known ? format : (options.imageFormats[0] ?? 'image/png');
     return htmlResponse(renderWmsViewer(options, layer, choices, chosen.code, chosenFormat));
   }
 

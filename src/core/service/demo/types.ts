@@ -44,6 +44,8 @@ export interface DemoOptions {
   readonly srs: readonly string[];
   /** The WMS image formats the demo offers (png and jpeg of `image_formats`). */
   readonly imageFormats: readonly string[];
+  /** The WMS's GetMap formats (`services.wms.image_formats`): a viewer may ask for any of them. */
+  readonly wmsFormats: readonly string[];
   /** `services.wmts.restful_template`. */
   readonly restfulTemplate: string;
   /** `services.tms.use_grid_names`: TMS paths use the grid name instead of `EPSGnnnn`. */
