@@ -15,6 +15,11 @@ const COLOR = [40, 160, 90, 255] as const;
 const skip = needs('chromium');
 /** Every test fails after a minute instead of hanging the suite when Chromium stops answering. */
 const options = { skip, timeout: 60_000 };
+/**
+ * The browser's start and close fail after this instead of at the suite's 300 s: once, in a whole
+ * run on a machine at load 26-30, the file hung with no test started.
+ */
+const HOOK_OPTIONS = { timeout: 90_000 };
 
 let browser: Browser | undefined;
 
@@ -47,11 +52,11 @@ before(async () => {
       '--disable-sync',
     ],
   });
-});
+}, HOOK_OPTIONS);
 
 after(async () => {
   await browser?.close();
-});
+}, HOOK_OPTIONS);
 
 /** The in-test WMS: every GetMap gets an image of the requested size in COLOR. */
 async function startWms(t: TestContext): Promise<Upstream> {
