@@ -3,7 +3,7 @@
  * by relative path (symlinks marked), SQLite-family files (mbtiles, sqlite levels, geopackage) and
  * compact bundles (v1, v2) by the tile keys inside. Metadata tables and lock files are not tiles.
  */
-import { lstat, open, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -77,15 +77,8 @@ async function readHead(file: string, n: number): Promise<Buffer> {
 function readSqlite(file: string): [string, Buffer][] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").all() as {
-      name: string;
-    }[];
     const out: [string, Buffer][] = [];
-    for (const { name } of tables) {
-      const columns = (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map(
-        (c) => c.name,
-      );
-      if (!['zoom_level', 'tile_column', 'tile_row', 'tile_data'].every((c) => columns.includes(c))) continue;
+    for (const name of tileTables(db, true)) {
       // MBTiles' `tiles` is a view over `map`/`images` in some writers; a table named tiles is enough here
       const rows = db
         .prepare(`SELECT zoom_level z, tile_column x, tile_row y, tile_data d FROM "${name}"`)
@@ -127,4 +120,107 @@ async function readBundle(file: string): Promise<[string, Buffer][]> {
     }
   }
   return out;
+}
+
+/**
+ * What the SQLite files and compact bundles under `dir` hold, for undoing a request's writes: the
+ * tile keys of every SQLite tile table (`table` -> `z/x/y`) and the bytes of every bundle and
+ * bundle index, by path relative to `dir`.
+ */
+export interface StoreSnapshot {
+  readonly sqlite: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
+  readonly bundles: ReadonlyMap<string, Buffer>;
+}
+
+export async function snapshotStores(dir: string): Promise<StoreSnapshot> {
+  const sqlite = new Map<string, Map<string, Set<string>>>();
+  const bundles = new Map<string, Buffer>();
+  for (const file of await walk(dir)) {
+    const rel = relative(dir, file);
+    if (/\.(bundle|bundlx)$/.test(rel)) {
+      bundles.set(rel, await readFile(file));
+      continue;
+    }
+    if (/\.(lck|lock)$|\/\.|\.(wal|shm)$|-(wal|shm|journal)$|\.defrag$/.test(rel)) continue;
+    if ((await readHead(file, 16)).toString('latin1') !== 'SQLite format 3\0') continue;
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    try {
+      const tables = new Map<string, Set<string>>();
+      for (const name of tileTables(db)) {
+        const rows = db.prepare(`SELECT zoom_level z, tile_column x, tile_row y FROM "${name}"`).all() as {
+          z: number;
+          x: number;
+          y: number;
+        }[];
+        tables.set(name, new Set(rows.map((r) => `${r.z}/${r.x}/${r.y}`)));
+      }
+      sqlite.set(rel, tables);
+    } finally {
+      db.close();
+    }
+  }
+  return { sqlite, bundles };
+}
+
+/**
+ * Undoes what was written into the SQLite files and bundles of `before` since it was taken: rows
+ * whose key it did not hold are deleted, bundles and indexes get their bytes back (files that are
+ * new since are not touched: the runner removes new files itself). Whether anything was undone.
+ */
+export async function restoreStores(dir: string, before: StoreSnapshot): Promise<boolean> {
+  let undone = false;
+  for (const [rel, tables] of before.sqlite) {
+    const file = join(dir, rel);
+    const exists = await lstat(file).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) continue;
+    const db = new Database(file, { fileMustExist: true, timeout: 10_000 });
+    try {
+      for (const name of tileTables(db)) {
+        const kept = tables.get(name) ?? new Set<string>();
+        const rows = db.prepare(`SELECT zoom_level z, tile_column x, tile_row y FROM "${name}"`).all() as {
+          z: number;
+          x: number;
+          y: number;
+        }[];
+        const remove = db.prepare(
+          `DELETE FROM "${name}" WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?`,
+        );
+        const added = rows.filter((r) => !kept.has(`${r.z}/${r.x}/${r.y}`));
+        db.transaction(() => {
+          for (const r of added) remove.run(r.z, r.x, r.y);
+        })();
+        undone ||= added.length > 0;
+      }
+    } finally {
+      db.close();
+    }
+  }
+  for (const [rel, bytes] of before.bundles) {
+    const file = join(dir, rel);
+    const now = await readFile(file).catch(() => null);
+    if (now !== null && !now.equals(bytes)) {
+      await writeFile(file, bytes);
+      undone = true;
+    }
+  }
+  return undone;
+}
+
+/** The tables (and with `views`, views) of an open SQLite file with MBTiles/GeoPackage tile columns. */
+function tileTables(db: Database.Database, views = false): string[] {
+  const types = views ? "('table', 'view')" : "('table')";
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type IN ${types}`).all() as {
+    name: string;
+  }[];
+  return tables
+    .map((t) => t.name)
+    .filter((name) => {
+      const columns = (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map(
+        (c) => c.name,
+      );
+      return ['zoom_level', 'tile_column', 'tile_row', 'tile_data'].every((c) => columns.includes(c));
+    });
 }
