@@ -1,9 +1,11 @@
 /**
  * `mapproxy-util serve-develop`: serve one configuration for development, reloading on change.
  */
+import { resolve } from 'node:path';
 import { Args, Command, Flags } from '@oclif/core';
 import {
   configureServerLogging,
+  leaveWorkingDirectory,
   logUnhandledRejections,
   parseBind,
   presentFailure,
@@ -59,10 +61,17 @@ export default class ServeDevelop extends Command {
     }
     let server: RunningServer;
     try {
-      server = await startServer({ configFile: args.config, bind, reload: true, debug: flags.debug });
+      // absolute: a reload reads it again after the server left its working directory
+      server = await startServer({
+        configFile: resolve(args.config),
+        bind,
+        reload: true,
+        debug: flags.debug,
+      });
     } catch (error) {
       return this.fail(error);
     }
+    leaveWorkingDirectory();
     // werkzeug's line, on stderr as MapProxy's dev server writes it (its loggers go to stdout)
     this.logToStderr(`[info]  * Running on ${server.url}/ (Press CTRL+C to quit)`);
     // a rejection nobody awaits is logged; Node would end the server (and every request in flight)

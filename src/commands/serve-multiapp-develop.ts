@@ -5,6 +5,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import {
   configureServerLogging,
+  leaveWorkingDirectory,
   logUnhandledRejections,
   parseBind,
   presentFailure,
@@ -57,6 +58,8 @@ export default class ServeMultiappDevelop extends Command {
     } catch (error) {
       return this.exit(presentFailure(error, 'serve-multiapp-develop', this));
     }
+    // the projects' directory was resolved when the server started
+    leaveWorkingDirectory();
     // werkzeug's line, on stderr as MapProxy's dev server writes it (its loggers go to stdout)
     this.logToStderr(`[info]  * Running on ${server.url}/ (Press CTRL+C to quit)`);
     // a rejection nobody awaits is logged; Node would end the server (and every request in flight)

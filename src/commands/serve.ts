@@ -5,6 +5,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import {
   configureServerLogging,
+  leaveWorkingDirectory,
   logUnhandledRejections,
   parseBind,
   presentFailure,
@@ -57,6 +58,8 @@ export default class Serve extends Command {
     } catch (error) {
       return this.exit(presentFailure(error, 'serve', this));
     }
+    // the workers were given absolute paths and the directory to resolve their own relative names in
+    leaveWorkingDirectory();
     // on stderr with the access lines, as gunicorn's "Listening at"; the application log is stdout
     this.logToStderr(
       `* Running on ${server.url}/ with ${flags.workers} worker(s), pid ${process.pid} (SIGHUP reloads, SIGTERM stops)`,

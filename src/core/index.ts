@@ -29,6 +29,7 @@ export { formatWmsCapabilities } from './tools/format-wms-capabilities.js';
 export { parseBind, type BindAddress } from './server/bind.js';
 export { ServerError } from './server/errors.js';
 export { logUnhandledRejections } from './server/unhandled-rejections.js';
+export { leaveWorkingDirectory } from './server/working-directory.js';
 export type { StartServerOptions, RunningServer } from './server/index.js';
 export { configureLogging, type LoggingConfig } from './util/index.js';
 export {

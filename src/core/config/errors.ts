@@ -2,7 +2,7 @@
  * Config problems: one positioned `ConfigError` per problem, collected per validation stage into
  * one `ConfigErrors`; warnings share the same shape and rendering.
  */
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, parse, relative } from 'node:path';
 import { ProxyError } from '../util/index.js';
 
 /** One segment of a config path: a mapping key or a list index. */
@@ -84,9 +84,12 @@ export function formatConfigPath(path: ConfigPath): string {
   return out;
 }
 
-/** Shows `file` relative to `cwd` when it lies below it, else as an absolute path. */
+/**
+ * Shows `file` relative to `cwd` when it lies below it, else as an absolute path (always below
+ * `/`, where a server went once started: working-directory.ts in server/).
+ */
 export function displayFile(file: string, cwd: string = process.cwd()): string {
-  if (file === '' || !isAbsolute(file)) return file;
+  if (file === '' || !isAbsolute(file) || cwd === parse(cwd).root) return file;
   const rel = relative(cwd, file);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }

@@ -2,6 +2,7 @@
  * `serve`: production serving of a configuration or server script with N worker processes.
  * The command runs in the primary only; the workers start from worker-entry.ts.
  */
+import { resolve } from 'node:path';
 import { loadServedApp } from '../../app/index.js';
 import type { BindAddress } from '../bind.js';
 import { loadReloadableApp } from '../reloadable-app.js';
@@ -47,16 +48,18 @@ export async function checkTarget(target: string, debug: boolean): Promise<void>
 export async function serve(options: ServeOptions): Promise<ServeCluster> {
   // 1. fail fast with the configuration's own messages instead of N crashing workers
   await checkTarget(options.target, options.debug === true);
-  // 2. each worker loads the target again and listens on the shared socket
+  // 2. each worker loads the target again and listens on the shared socket; a worker started
+  // after the primary left its working directory (a crash's or a reload's) gets absolute paths
   const { target, bind, debug, logConfig } = options;
   return runPrimary({
     workers: Math.max(1, options.workers),
     displayHost: bind.displayHost,
     worker: {
-      target,
+      target: resolve(target),
       bind,
+      cwd: process.cwd(),
       ...(debug === undefined ? {} : { debug }),
-      ...(logConfig === undefined ? {} : { logConfig }),
+      ...(logConfig === undefined ? {} : { logConfig: resolve(logConfig) }),
     },
   });
 }

@@ -15,6 +15,12 @@ export interface WorkerOptions {
   readonly debug?: boolean;
   /** Python logging ini file (`--log-config`); without it, the log level follows `debug`. */
   readonly logConfig?: string;
+  /**
+   * The directory `serve` was started in: the worker loads its target and logging there, while it
+   * exists, so that names relative to it (a log handler's file, a server script's own) mean what
+   * they meant to the first workers; then it leaves it (working-directory.ts).
+   */
+  readonly cwd?: string;
   /** Longest a drain may take before the remaining connections are closed. */
   readonly drainTimeoutMs?: number;
 }

@@ -12,6 +12,7 @@ import { answerClientError } from '../build-server.js';
 import { applyClientLimits } from '../client-limits.js';
 import { ServerError } from '../errors.js';
 import { useMetricsSource } from '../handle-request.js';
+import { leaveWorkingDirectory } from '../working-directory.js';
 import { loadTarget, type LoadedApplication } from './load-target.js';
 import { asMetricsReply, isDrain, metricsRequest, startFailed } from './messages.js';
 import type { WorkerOptions } from './worker-options.js';
@@ -74,6 +75,18 @@ function clusterMetricsSource(): () => Promise<string> {
     });
 }
 
+/** Makes `dir` the working directory when it still exists (else the primary's, `/`, stays). */
+function enterStartDirectory(dir: string | undefined): void {
+  if (dir === undefined) return;
+  try {
+    process.chdir(dir);
+  } catch (error) {
+    log.debug(
+      `worker ${String(process.pid)} cannot enter ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
 /**
  * Serves until drained; resolves when the worker's server has closed. A worker that cannot load
  * its target or listen tells the primary why (which logs it once) and resolves without serving.
@@ -87,6 +100,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     useMetricsSource(clusterMetricsSource());
   }
   try {
+    enterStartDirectory(options.cwd);
     // as the primary's: the `serve` command configured it there from the same flags
     await configureServerLogging(options);
     const loaded = await loadTarget(options.target, { debug: options.debug === true });
@@ -118,6 +132,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         resolve();
       });
     });
+    leaveWorkingDirectory();
   } catch (error) {
     log.debug(
       `worker ${process.pid} could not start: ${error instanceof Error ? String(error.stack) : String(error)}`,
