@@ -66,17 +66,7 @@ globals:
   cache: {base_dir: cache_data/}
 `,
   );
-  await writeFile(
-    join(dir, 'seed.yaml'),
-    `seeds:\n  level0:\n    caches: [${names.join(', ')}]\n    levels: [0]\n`,
-  );
-  const result = await runSeed({
-    proxyConfigFile: join(dir, 'mapproxy.yaml'),
-    seedConfigFile: join(dir, 'seed.yaml'),
-    concurrency: 1,
-    retries: 0,
-  });
-  assert.equal(result.status, 'done');
+  await seedWith(dir, `seeds:\n  level0:\n    caches: [${names.join(', ')}]\n    levels: [0]\n`);
   const tiles = {} as Record<Name, Buffer>;
   for (const name of names)
     tiles[name] = await readFile(
@@ -90,6 +80,21 @@ globals:
       ),
     );
   return tiles;
+}
+
+/**
+ * Writes `seedYaml` as seed.yaml beside `dir`'s mapproxy.yaml and runs the seed command's engine
+ * on them (one worker, no retries); fails the test unless the run is done.
+ */
+export async function seedWith(dir: string, seedYaml: string): Promise<void> {
+  await writeFile(join(dir, 'seed.yaml'), seedYaml);
+  const result = await runSeed({
+    proxyConfigFile: join(dir, 'mapproxy.yaml'),
+    seedConfigFile: join(dir, 'seed.yaml'),
+    concurrency: 1,
+    retries: 0,
+  });
+  assert.equal(result.status, 'done');
 }
 
 /** Entries of PNG chunk `name` (3 bytes each for PLTE, 1 for tRNS); 0 when there is none. */

@@ -1,0 +1,89 @@
+/**
+ * A `format: mixed` cache over one WMS source whose `coverage` (a bbox, no clip) covers only a part
+ * of the meta tile: the source pastes its answer on a transparent canvas (MapProxy SubImageSource)
+ * and the mixed cache stores PNG tiles quantised to the source's 256 colours (MapProxy's
+ * compatible_image_options hands the source's `colors` to a cache whose own format does not name
+ * png), without alpha over an opaque source: white outside the coverage. We stored RGBA PNGs,
+ * transparent there (generated differential, seed 20, gen-20-05: 6 geopackage tiles of level 8 at
+ * PSNR 0.5 dB). `image.opacity` changes nothing (a lone source is not merged). MapProxy's bytes
+ * captured by test/fixtures/mixed-sub-image/capture.py (mapproxy-seed over the band image).
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { bands } from '../helpers/band-upstream.js';
+import { makeTempDir } from '../helpers/fixtures.js';
+import { seedWith } from '../helpers/palette-seed.js';
+import { startUpstream } from '../helpers/upstream.js';
+
+/** Level 3 tiles x/y.mixed and their sha256, as MapProxy 1.15 wrote them (capture.py). */
+const MAPPROXY_TILES = {
+  // PNG mode P, opaque: white (255 and FASTOCTREE's 254) outside the coverage
+  opaque: {
+    '3/2': '555a2bbb39c1fc1087544c250a50ca7fe65b2b5f237a2afa6e397190a5128e29',
+    '3/3': 'c1e3cd40fceb1d74d6f8f64e3be8553b060559b3f3feed90bb11fd54b4aa3105',
+    '4/2': '7a5074fde607d1f9aad9dd96caad0be320aeb5e869fc5bf5fda2a2be3dc5a421',
+    '4/3': 'b5fef1da00cfa1b3b9e6af8d100247b5764ba710f55f1420e7296b5c0f5f4632',
+    '5/2': '7bab9b4e1d965f626c5d13bfc7bf938fb5c112b7321f1cc9d6a7584958b85a18',
+    '5/3': '7bab9b4e1d965f626c5d13bfc7bf938fb5c112b7321f1cc9d6a7584958b85a18',
+  },
+  // PNG mode P with tRNS: (255, 255, 255, 0) outside the coverage
+  transparent: {
+    '3/2': '9c0ce61f00797f58ff63f08a5939eed525569c5828128f1eeeb092088d9f1925',
+    '3/3': '2ac235778c93f244f89c949643c0dc90f26297c7815d05c7b9e8138fdb25f0c8',
+    '4/2': '1c991c784edcf043fc4360904b7391309fe82102552f76ec152624a459d2c9ec',
+    '4/3': '6ef2cb2695e72011b8d12653ce67b34601ddb8c6c18a27a09ecfc1cee88ca0c6',
+    '5/2': '297a5f8dd65c600f440a29066aff35a1a7001914926f1e1d737163d1d0583c44',
+    '5/3': '297a5f8dd65c600f440a29066aff35a1a7001914926f1e1d737163d1d0583c44',
+  },
+} as const;
+
+for (const [name, tiles] of Object.entries(MAPPROXY_TILES)) {
+  test(`a mixed cache's tiles partly outside its ${name} source's coverage are quantised to the source's colours, MapProxy's bytes (MapProxy 1.15)`, async (t) => {
+    const upstream = await startUpstream(t, { '/service': bands });
+    const dir = await makeTempDir(t, 'mixed-sub-image-');
+    await writeFile(
+      join(dir, 'mapproxy.yaml'),
+      `services:
+  tms: {}
+layers:
+  - {name: c0, title: c0, sources: [c0]}
+caches:
+  c0:
+    grids: [GLOBAL_GEODETIC]
+    sources: [s0]
+    format: mixed
+    request_format: image/png
+    meta_size: [3, 2]
+    cache: {type: file, directory_layout: tms}
+sources:
+  s0:
+    type: wms
+    req: {url: ${upstream.url}/service, layers: l0${name === 'transparent' ? ', transparent: true' : ''}}
+    coverage: {bbox: [-10, 35, 30, 60], srs: 'EPSG:4326'}
+    image: {opacity: 0.3}
+globals:
+  cache: {base_dir: cache_data/}
+`,
+    );
+    await seedWith(
+      dir,
+      `seeds:
+  s:
+    caches: [c0]
+    levels: [3]
+    coverages: [c]
+coverages:
+  c: {bbox: [-10, 30, 30, 40], srs: 'EPSG:4326'}
+`,
+    );
+    for (const [tile, sha256] of Object.entries(tiles)) {
+      const data = await readFile(join(dir, 'cache_data', 'c0_EPSG4326', '3', `${tile}.mixed`));
+      // colour type 3 (paletted), as PIL's mode P
+      assert.equal(data[25], 3, `${tile}: PNG colour type`);
+      assert.equal(createHash('sha256').update(data).digest('hex'), sha256, tile);
+    }
+  });
+}
