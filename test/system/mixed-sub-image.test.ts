@@ -5,7 +5,7 @@
  * compatible_image_options hands the source's `colors` to a cache whose own format does not name
  * png), without alpha over an opaque source: white outside the coverage. We stored RGBA PNGs,
  * transparent there (generated differential, seed 20, gen-20-05: 6 geopackage tiles of level 8 at
- * PSNR 0.5 dB). `image.opacity` changes nothing (a lone source is not merged). MapProxy's bytes
+ * PSNR 0.5 dB). A cache source hands on its own colors (a PNG cache's 256). `image.opacity` changes nothing (a lone source is not merged). MapProxy's bytes
  * captured by test/fixtures/mixed-sub-image/capture.py (mapproxy-seed over the band image).
  */
 import assert from 'node:assert/strict';
@@ -38,10 +38,19 @@ const MAPPROXY_TILES = {
     '5/2': '297a5f8dd65c600f440a29066aff35a1a7001914926f1e1d737163d1d0583c44',
     '5/3': '297a5f8dd65c600f440a29066aff35a1a7001914926f1e1d737163d1d0583c44',
   },
+  // the transparent source and a PNG cache of it, merged (the cache hands on its colors, 256)
+  'source and cache': {
+    '3/2': '03df52ac3d5de0e7841369a16cf1df1973bcf770456fc2838c2f5961aa91f37c',
+    '3/3': '31ffea53b04d767faf7138d5a5e4936eb55f493d1f497c14dedc44df0fc0e477',
+    '4/2': '56ed0a124082c05bcdee4bcd958a43f66867e73f41548d15c93e2398ac93d98e',
+    '4/3': 'eb0f5a88b23575a3f735e02fc59d08c47406075ebbd359604945bf65f492bf70',
+    '5/2': '297a5f8dd65c600f440a29066aff35a1a7001914926f1e1d737163d1d0583c44',
+    '5/3': '297a5f8dd65c600f440a29066aff35a1a7001914926f1e1d737163d1d0583c44',
+  },
 } as const;
 
 for (const [name, tiles] of Object.entries(MAPPROXY_TILES)) {
-  test(`a mixed cache's tiles partly outside its ${name} source's coverage are quantised to the source's colours, MapProxy's bytes (MapProxy 1.15)`, async (t) => {
+  test(`a mixed cache's tiles partly outside its source's coverage are quantised to the sources' colours (${name}), MapProxy's bytes (MapProxy 1.15)`, async (t) => {
     const upstream = await startUpstream(t, { '/service': bands });
     const dir = await makeTempDir(t, 'mixed-sub-image-');
     await writeFile(
@@ -53,15 +62,19 @@ layers:
 caches:
   c0:
     grids: [GLOBAL_GEODETIC]
-    sources: [s0]
+    sources: [${name === 'source and cache' ? 's0, cp' : 's0'}]
     format: mixed
     request_format: image/png
     meta_size: [3, 2]
     cache: {type: file, directory_layout: tms}
+  cp:
+    grids: [GLOBAL_GEODETIC]
+    sources: [s0]
+    cache: {type: file, directory_layout: tms}
 sources:
   s0:
     type: wms
-    req: {url: ${upstream.url}/service, layers: l0${name === 'transparent' ? ', transparent: true' : ''}}
+    req: {url: ${upstream.url}/service, layers: l0${name === 'opaque' ? '' : ', transparent: true'}}
     coverage: {bbox: [-10, 35, 30, 60], srs: 'EPSG:4326'}
     image: {opacity: 0.3}
 globals:

@@ -7,6 +7,7 @@
 import {
   splitTaggedSource,
   type CacheConfig,
+  type ImageOptionsConfig,
   type LoadedConfig,
   type WmsSourceConfig,
 } from '../config/index.js';
@@ -14,8 +15,8 @@ import {
 /**
  * `colors` for the tiles of the mixed cache `cache` (`resolved`: its own resolved value, kept for
  * any other format, when the cache or its formats entry sets `colors`, and over sources other
- * than WMS/MapServer, whose image options are not reproduced here). Over WMS sources: 0 when one
- * says 0, else the largest (none set: 0, unquantised).
+ * than WMS/MapServer or caches, whose image options are not reproduced here). Over its sources: 0
+ * when one says 0, else the largest (none set: 0, unquantised).
  */
 export function mixedCacheColors(
   loaded: LoadedConfig,
@@ -29,31 +30,39 @@ export function mixedCacheColors(
     return resolved;
   const colors: (number | null)[] = [];
   for (const entry of cache.sources as readonly string[]) {
-    const config = sources[splitTaggedSource(entry).source];
+    const name = splitTaggedSource(entry).source;
+    const config = sources[name];
+    // a cache source (CacheSource): the other cache's own image_opts (CacheConfiguration.image_opts)
+    const other = config === undefined ? loaded.config.caches[name] : undefined;
+    if (other !== undefined) {
+      colors.push(
+        ownColors(loaded, other.image, other.image?.format === undefined ? other.format : undefined),
+      );
+      continue;
+    }
     if (config === undefined || (config.type !== 'wms' && config.type !== 'mapserver')) return resolved;
-    colors.push(
-      wmsSourceColors(loaded, config as unknown as Pick<WmsSourceConfig, 'image' | 'req'>, requestFormat),
-    );
+    const { image, req } = config as unknown as Pick<WmsSourceConfig, 'image' | 'req'>;
+    colors.push(ownColors(loaded, image, typeof req.format === 'string' ? req.format : requestFormat));
   }
   if (colors.length === 0 || colors.includes(0)) return 0;
   return Math.max(0, ...colors.map((c) => c ?? 0));
 }
 
 /**
- * MapProxy's `ImageOptionsConfiguration.image_opts(source.image, format)` colors of a WMS source:
- * `image.colors`, else its formats entry's, else 256 (globals.image.paletted) when its format
- * (`image.format`, the entry's, or the request format: `req.format` or the cache's) names png.
+ * MapProxy's `ImageOptionsConfiguration.image_opts(image, format)` colors: `image.colors`, else
+ * the `globals.image.formats` entry's of `format`, else 256 (globals.image.paletted) when the
+ * format (`image.format`, the entry's, or `format` when it is a mime type) names png. `format`: a
+ * WMS source's `req.format` or its cache's request format; a cache source's `format`.
  */
-function wmsSourceColors(
+function ownColors(
   loaded: LoadedConfig,
-  source: Pick<WmsSourceConfig, 'image' | 'req'>,
-  cacheRequestFormat: string,
+  image: ImageOptionsConfig | undefined,
+  format: string | undefined,
 ): number | null {
   const { formats, paletted } = loaded.config.globals.image;
-  const format = typeof source.req.format === 'string' ? source.req.format : cacheRequestFormat;
-  const entry = formats[format] ?? {};
-  const colors = source.image?.colors ?? entry.colors ?? null;
+  const entry = format === undefined ? {} : (formats[format] ?? {});
+  const colors = image?.colors ?? entry.colors ?? null;
   if (colors !== null) return colors;
-  const named = source.image?.format ?? entry.format ?? (format.startsWith('image/') ? format : '');
+  const named = image?.format ?? entry.format ?? (format?.startsWith('image/') === true ? format : '');
   return paletted && named.includes('png') ? 256 : null;
 }
