@@ -12,11 +12,45 @@ import {
   type WmsSourceConfig,
 } from '../config/index.js';
 
+/** A WMS or MapServer source's keys that its colors come from. */
+type WmsImageKeys = Pick<WmsSourceConfig, 'image' | 'req'>;
+
+/** What a mixed cache's palette size comes from: a WMS/MapServer source, or another cache. */
+type ColorInput =
+  | {
+      readonly kind: 'source';
+      readonly name: string;
+      readonly config: WmsImageKeys;
+    }
+  | { readonly kind: 'cache'; readonly config: CacheConfig };
+
 /**
- * `colors` for the tiles of the mixed cache `cache` (`resolved`: its own resolved value, kept for
- * any other format, when the cache or its formats entry sets `colors`, and over sources other
- * than WMS/MapServer or caches, whose image options are not reproduced here). Over its sources: 0
- * when one says 0, else the largest (none set: 0, unquantised).
+ * The sources and caches whose colors the mixed cache `cache` takes, or null where the rule does
+ * not apply: another format, the cache or its formats entry sets `colors`, or a source other than
+ * WMS/MapServer or a cache (whose image options are not reproduced here).
+ */
+function colorInputs(loaded: LoadedConfig, cache: CacheConfig): ColorInput[] | null {
+  const { globals, sources } = loaded.config;
+  if (cache.format !== 'mixed' || !Array.isArray(cache.sources)) return null;
+  if (cache.image?.colors !== undefined || globals.image.formats[cache.format]?.colors !== undefined)
+    return null;
+  const inputs: ColorInput[] = [];
+  for (const entry of cache.sources as readonly string[]) {
+    const name = splitTaggedSource(entry).source;
+    const config = sources[name];
+    // a cache source (CacheSource): the other cache's own image_opts (CacheConfiguration.image_opts)
+    const other = config === undefined ? loaded.config.caches[name] : undefined;
+    if (other !== undefined) inputs.push({ kind: 'cache', config: other });
+    else if (config === undefined || (config.type !== 'wms' && config.type !== 'mapserver')) return null;
+    else inputs.push({ kind: 'source', name, config: config as unknown as WmsImageKeys });
+  }
+  return inputs;
+}
+
+/**
+ * `colors` for the tiles of the mixed cache `cache` (`resolved`: its own resolved value, kept
+ * where `colorInputs` does not apply). Over its sources: 0 when one says 0, else the largest (none
+ * set: 0, unquantised).
  */
 export function mixedCacheColors(
   loaded: LoadedConfig,
@@ -24,28 +58,26 @@ export function mixedCacheColors(
   requestFormat: string,
   resolved: number,
 ): number {
-  const { globals, sources } = loaded.config;
-  if (cache.format !== 'mixed' || !Array.isArray(cache.sources)) return resolved;
-  if (cache.image?.colors !== undefined || globals.image.formats[cache.format]?.colors !== undefined)
-    return resolved;
-  const colors: (number | null)[] = [];
-  for (const entry of cache.sources as readonly string[]) {
-    const name = splitTaggedSource(entry).source;
-    const config = sources[name];
-    // a cache source (CacheSource): the other cache's own image_opts (CacheConfiguration.image_opts)
-    const other = config === undefined ? loaded.config.caches[name] : undefined;
-    if (other !== undefined) {
-      colors.push(
-        ownColors(loaded, other.image, other.image?.format === undefined ? other.format : undefined),
-      );
-      continue;
+  const inputs = colorInputs(loaded, cache);
+  if (inputs === null) return resolved;
+  const colors = inputs.map((input) => {
+    if (input.kind === 'cache') {
+      const { image, format } = input.config;
+      return ownColors(loaded, image, image?.format === undefined ? format : undefined);
     }
-    if (config === undefined || (config.type !== 'wms' && config.type !== 'mapserver')) return resolved;
-    const { image, req } = config as unknown as Pick<WmsSourceConfig, 'image' | 'req'>;
-    colors.push(ownColors(loaded, image, typeof req.format === 'string' ? req.format : requestFormat));
-  }
+    const { image, req } = input.config;
+    return ownColors(loaded, image, typeof req.format === 'string' ? req.format : requestFormat);
+  });
   if (colors.length === 0 || colors.includes(0)) return 0;
   return Math.max(0, ...colors.map((c) => c ?? 0));
+}
+
+/** The WMS/MapServer sources whose `image.colors` some mixed cache takes (`mixedCacheColors`). */
+export function sourcesColoringMixedCaches(loaded: LoadedConfig): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const cache of Object.values(loaded.config.caches))
+    for (const input of colorInputs(loaded, cache) ?? []) if (input.kind === 'source') names.add(input.name);
+  return names;
 }
 
 /**

@@ -143,6 +143,31 @@ test("image keys of wms and tile sources that no image takes warn at their key; 
   ]);
 });
 
+test("a WMS source's image.colors that a mixed cache takes is read, so it does not warn; under a PNG cache it does", async (t) => {
+  const warnings = await unusedWarnings(t, [
+    'services:',
+    '  tms:',
+    'layers:',
+    '  - {name: l, title: l, sources: [m, p]}',
+    'caches:',
+    '  m: {grids: [GLOBAL_WEBMERCATOR], sources: [w], format: mixed, request_format: image/png}',
+    '  p: {grids: [GLOBAL_WEBMERCATOR], sources: [v]}',
+    'sources:',
+    '  w:',
+    '    type: wms',
+    "    req: {url: 'http://127.0.0.1:1/service', layers: a}",
+    '    image: {colors: 16, mode: RGB}',
+    '  v:',
+    '    type: wms',
+    "    req: {url: 'http://127.0.0.1:1/service', layers: a}",
+    '    image: {colors: 16}',
+  ]);
+  assert.deepEqual(
+    warnings.map((w) => w.path.join('.')),
+    ['sources.w.image.mode', 'sources.v.image.colors'],
+  );
+});
+
 test("a cache's image.opacity and a format entry's opacity are read, so they are no unknown keys", async (t) => {
   const warnings = await checkLines(t, [
     'services: {wms: }',
