@@ -650,13 +650,17 @@ interface EncodedTile {
 /**
  * A `mixed` cache stores the image of a free-form source (WMS, ...) as PNG or JPEG by its pixels,
  * also when it is a single tile in the source's own PNG: MapProxy re-encodes an image whose format
- * is not the cache's. A tile source's tiles are stored as they came (MapProxy passes them through).
+ * is not the cache's. A tile source's tiles are stored as they came (MapProxy passes them through);
+ * another cache's tiles are re-encoded from their pixels (the created image, or the stored one).
  */
 async function asMixedSourceImage(
   image: ImageResult,
   source: MapSource,
   options: ImageFormatOptions,
 ): Promise<ImageResult> {
-  if (options.format !== 'mixed' || source.tileGrid !== null || image.format === null) return image;
+  if (options.format !== 'mixed' || image.format === null) return image;
+  // a tile source's tile has no image options and passes through; a cache's tile (tiled_only
+  // CacheSource) carries its cache's, so MapProxy's as_buffer converts it unless that is mixed too
+  if (source.tileGrid !== null && (source.answerFormat ?? 'mixed') === 'mixed') return image;
   return imageFromRaw(await image.raw());
 }

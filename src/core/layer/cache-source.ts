@@ -33,6 +33,7 @@ export class CacheSource implements MapSource {
   readonly name: string;
   readonly isTransparent: boolean;
   readonly tileGrid: TileGrid | null;
+  readonly answerFormat: string | undefined;
   readonly #manager: TileManager;
   readonly #maxTiles: number;
   readonly #reprojecting: CacheMapLayer;
@@ -43,6 +44,7 @@ export class CacheSource implements MapSource {
     this.#manager = options.tileManager;
     this.isTransparent = options.tileManager.imageOptions.transparent;
     this.tileGrid = options.tiledOnly ? options.tileManager.grid : null;
+    this.answerFormat = options.tiledOnly ? options.tileManager.imageOptions.format : undefined;
     this.#maxTiles = options.maxTileLimit ?? 500;
     this.#extent = options.tiledOnly ? undefined : options.extent;
     this.#reprojecting = new CacheMapLayer({
@@ -86,7 +88,19 @@ export class CacheSource implements MapSource {
     if (single !== null) {
       // 1. whole tile: stored bytes pass through without decoding
       const tile = await this.#manager.loadTile(single, options);
-      return tile === null ? null : storedImage(tile.data, tile.format);
+      if (tile === null) return null;
+      const stored = storedImage(tile.data, tile.format);
+      // a tile created for this request keeps its image beside the bytes (MapProxy's ImageSource
+      // keeps _img): its pixels are the unquantised ones, white where a sub image is transparent
+      const created = tile.image;
+      return created === undefined
+        ? stored
+        : {
+            size: stored.size,
+            format: stored.format,
+            encode: (o) => stored.encode(o),
+            raw: () => created.raw(),
+          };
     }
     const coords = affected.tiles.filter((t): t is TileCoord => t !== null);
     // 2. any other area: stitch the tiles and cut out the query

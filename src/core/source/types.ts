@@ -72,6 +72,12 @@ export interface MapSource {
    */
   readonly supportsMetaTiles?: boolean;
   /**
+   * The format of the image options its whole-tile answers carry (MapProxy's tiled_only
+   * CacheSource hands on its cache's image_opts; a tile source's answer has none): a consuming
+   * cache of another format re-encodes such an answer from its pixels. Absent: none.
+   */
+  readonly answerFormat?: string | undefined;
+  /**
    * Renders `query`. Resolves null when the source has nothing there (outside its coverage or
    * resolution range, `seed_only` outside seeding). Rejects with `SourceError` when the upstream
    * fails; the error's message is safe to show to clients (no credentials).
