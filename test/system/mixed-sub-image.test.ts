@@ -56,9 +56,19 @@ const MAPPROXY_TILES = {
     '3/2': '3e4091c1cf2043b5c40e90e96a596ba3d93a139bd0446b41001785bb864ded1d',
     '4/2': '7a5074fde607d1f9aad9dd96caad0be320aeb5e869fc5bf5fda2a2be3dc5a421',
   },
+  // the same with the PNG cache seeded first: its stored tiles are converted (opened as RGBA):
+  // black where the stored tile is (0, 0, 0, 0)
+  'cache seeded first': {
+    '3/2': '3e4091c1cf2043b5c40e90e96a596ba3d93a139bd0446b41001785bb864ded1d',
+    '4/2': '7ab2efabd982a49ae9490c0de1cc7964ea16358d1e119273a9285a254b33dff9',
+  },
 } as const;
 
-const SOURCES: Record<string, string> = { 'source and cache': 's0, cp', cache: 'cp' };
+const SOURCES: Record<string, string> = {
+  'source and cache': 's0, cp',
+  cache: 'cp',
+  'cache seeded first': 'cp',
+};
 
 for (const [name, tiles] of Object.entries(MAPPROXY_TILES)) {
   test(`a mixed cache's tiles partly outside its source's coverage are quantised to the sources' colours (${name}), MapProxy's bytes (MapProxy 1.15)`, async (t) => {
@@ -94,7 +104,7 @@ globals:
     );
     await seedWith(
       dir,
-      `seeds:
+      `seeds:${name === 'cache seeded first' ? '\n  p:\n    caches: [cp]\n    levels: [3]\n    coverages: [c]' : ''}
   s:
     caches: [c0]
     levels: [3]
