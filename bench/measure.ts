@@ -64,10 +64,23 @@ export async function loadFor(
   seconds: number,
   concurrency: number,
 ): Promise<void> {
-  const nextPath = rotation(paths);
   const end = performance.now() + seconds * 1000;
+  await fetchWhile(baseUrl, paths, concurrency, () => performance.now() < end);
+}
+
+/**
+ * `concurrency` clients rotating over `paths`, each taking a next request while `more()` says so
+ * and awaiting its answer; throws on the first non-200.
+ */
+async function fetchWhile(
+  baseUrl: string,
+  paths: readonly string[],
+  concurrency: number,
+  more: () => boolean,
+): Promise<void> {
+  const nextPath = rotation(paths);
   const worker = async (): Promise<void> => {
-    while (performance.now() < end) {
+    while (more()) {
       const path = nextPath();
       const res = await fetch(`${baseUrl}${path}`);
       await res.arrayBuffer();
@@ -141,16 +154,6 @@ export async function fetchAll(
   paths: readonly string[],
   concurrency: number,
 ): Promise<void> {
-  const nextPath = rotation(paths);
   let remaining = paths.length;
-  const worker = async (): Promise<void> => {
-    while (remaining > 0) {
-      remaining -= 1;
-      const path = nextPath();
-      const res = await fetch(`${baseUrl}${path}`);
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await fetchWhile(baseUrl, paths, concurrency, () => remaining-- > 0);
 }

@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { runSeed } from '../../src/core/index.js';
+import { seedWith } from '../helpers/palette-seed.js';
 import { makeTempDir } from '../helpers/fixtures.js';
 import { startUpstream, type UpstreamRequest } from '../helpers/upstream.js';
 
@@ -80,17 +80,7 @@ globals:
     base_dir: cache_data/
 `,
   );
-  await writeFile(
-    join(dir, 'seed.yaml'),
-    'seeds:\n  level0:\n    caches: [gradient_cache]\n    levels: [0]\n',
-  );
-  const result = await runSeed({
-    proxyConfigFile: join(dir, 'mapproxy.yaml'),
-    seedConfigFile: join(dir, 'seed.yaml'),
-    concurrency: 1,
-    retries: 0,
-  });
-  assert.equal(result.status, 'done');
+  await seedWith(dir, 'seeds:\n  level0:\n    caches: [gradient_cache]\n    levels: [0]\n');
   assert.equal(upstream.requests.length, 1);
   const tile = await readFile(join(dir, 'cache_data', MAPPROXY_TILE.path));
   assert.equal(trnsLength(tile), MAPPROXY_TILE.trnsLength);

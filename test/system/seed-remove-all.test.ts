@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runSeed } from '../../src/core/index.js';
+import { seedWith } from '../helpers/palette-seed.js';
 import { makeTempDir } from '../helpers/fixtures.js';
 
 const MAPPROXY_YAML = `services:
@@ -40,8 +40,8 @@ async function pngs(dir: string): Promise<string[]> {
 test('remove_all removes the stored tiles of a quadkey cache and of a cleanup with a coverage', async (t) => {
   const dir = await makeTempDir(t, 'seed-remove-all-');
   await writeFile(join(dir, 'mapproxy.yaml'), MAPPROXY_YAML);
-  await writeFile(
-    join(dir, 'seed.yaml'),
+  await seedWith(
+    dir,
     `coverages:
   southwest: {bbox: [-20037508, -20037508, 0, 0], srs: 'EPSG:3857'}
 seeds:
@@ -51,13 +51,6 @@ cleanups:
   covered: {caches: [t], levels: [1, 2], remove_all: true, coverages: [southwest]}
 `,
   );
-  const result = await runSeed({
-    proxyConfigFile: join(dir, 'mapproxy.yaml'),
-    seedConfigFile: join(dir, 'seed.yaml'),
-    concurrency: 1,
-    retries: 0,
-  });
-  assert.equal(result.status, 'done');
   // quadkey: the names of level 1 and 2 tiles have 1 and 2 digits; level 0's is empty
   assert.deepEqual(await pngs(join(dir, 'cache_data', 'q_EPSG3857')), ['.png']);
   // tc: the southwest tile of level 1 (GLOBAL_WEBMERCATOR counts rows from the top) and the four
