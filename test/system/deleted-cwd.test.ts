@@ -19,8 +19,10 @@ import { pixelAt } from '../helpers/upstream.js';
 const EXAMPLE = fileURLToPath(new URL('../../examples/mapproxy.yaml', import.meta.url));
 const TITLE = 'mapproxy-ts offline example';
 const EDITED_TITLE = 'edited after the cwd was deleted';
-/** IMAGE_THREAD_IDLE_MS (image/thread-pool.ts, 60 s) and a margin: the threads started at load have exited. */
-const THREADS_EXITED_MS = 63_000;
+/** The servers' image threads exit after this idle time (MAPPROXY_TS_THREAD_IDLE_MS; 60 s by default). */
+const THREAD_IDLE_MS = 500;
+/** The idle time and a margin: the threads that drew the first map have exited. */
+const THREADS_EXITED_MS = 2_000;
 
 /** A server started in `<dir>/run` on `../conf/mapproxy.yaml` (or `../conf`), with its output collected. */
 interface Started {
@@ -45,7 +47,7 @@ async function startCli(
   await copyFile(EXAMPLE, configFile);
   const child = spawn(process.execPath, [...CLI_ARGV, ...args, target, '-b', '127.0.0.1:0'], {
     cwd: runDir,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', MAPPROXY_TS_THREAD_IDLE_MS: String(THREAD_IDLE_MS) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   atTestEnd(t, () => child.kill());

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import { IMAGE_THREAD_IDLE_MS, lazyPool, withoutBareTsxImports, withoutV8Flags } from './thread-pool.js';
+import {
+  IMAGE_THREAD_IDLE_MS,
+  lazyPool,
+  threadIdleMs,
+  withoutBareTsxImports,
+  withoutV8Flags,
+} from './thread-pool.js';
 
 test('bare tsx imports are dropped from the workers flags, other flags and absolute loaders kept', () => {
   assert.deepEqual(
@@ -170,6 +176,13 @@ test('the resampling and palette pools run on the same threads, each within its 
   }
   assert.equal(resample.get().threads.length, 0, 'stopped once both pools are closed');
   await resample.close();
+});
+
+test('MAPPROXY_TS_THREAD_IDLE_MS sets the idle time in milliseconds; anything but a positive integer keeps 60 s', () => {
+  assert.equal(threadIdleMs('500'), 500);
+  for (const setting of [undefined, '', '0', '-5', '1.5', '1e3', ' 500', 'soon']) {
+    assert.equal(threadIdleMs(setting), 60_000, String(setting));
+  }
 });
 
 test('an image thread idle for 30 s is still there (a serve worker between cold meta tiles)', async (t) => {

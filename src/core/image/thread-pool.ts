@@ -83,7 +83,17 @@ const WORKER_YOUNG_GENERATION_MB = 3;
  * came after the threads started at load had exited. An idle thread holds 11-14 MB of RSS; it
  * never keeps a process alive.
  */
-export const IMAGE_THREAD_IDLE_MS = 60_000;
+export const IMAGE_THREAD_IDLE_MS = threadIdleMs(process.env.MAPPROXY_TS_THREAD_IDLE_MS);
+
+/**
+ * The idle time from `MAPPROXY_TS_THREAD_IDLE_MS`, read once when this module loads: for tests
+ * that must see the threads exit (a deleted working directory waited 63 s for them), not a
+ * setting for users. Anything but a positive integer of milliseconds keeps the 60 s.
+ */
+export function threadIdleMs(setting: string | undefined): number {
+  if (setting === undefined || !/^[1-9][0-9]*$/.test(setting)) return 60_000;
+  return Number(setting);
+}
 
 /** What a pool's users call: piscina's `run` (with the pool's function as the default name) and its threads. */
 export interface ImageThreads {
