@@ -7,7 +7,8 @@
  * transparent there (generated differential, seed 20, gen-20-05: 6 geopackage tiles of level 8 at
  * PSNR 0.5 dB). A cache source hands on its own colors (a PNG cache's 256); alone (tiled_only) its
  * tiles are re-encoded, not stored as the PNG cache's bytes. `image.opacity` changes nothing (a
- * lone source is not merged). MapProxy's bytes
+ * lone source is not merged). A tile or debug source brings no colors (None, not 0): next to the
+ * WMS source, and in a band merge, its 256 still quantise the tiles. MapProxy's bytes
  * captured by test/fixtures/mixed-sub-image/capture.py (mapproxy-seed over the band image).
  */
 import assert from 'node:assert/strict';
@@ -62,13 +63,33 @@ const MAPPROXY_TILES = {
     '3/2': '3e4091c1cf2043b5c40e90e96a596ba3d93a139bd0446b41001785bb864ded1d',
     '4/2': '7ab2efabd982a49ae9490c0de1cc7964ea16358d1e119273a9285a254b33dff9',
   },
+  // next to a tile or a debug source, and in a band merge with an alpha band: the WMS source's
+  // 256 colours (we kept the cache's own 0 and stored RGBA)
+  'tile source and source': {
+    '3/2': '38cb98538ea67003da5e9572eea75b46b053c15e2975eaa2cff703c1e780942d',
+    '4/2': '6dac7b2647c451688846ebf13681a98b841ce983d0bb0e3babbaa168a770fc41',
+  },
+  'source and debug source': {
+    '3/2': '43600fd7ca70aee9fdab83e8eb29190fbf288cb51535cb58c03aaf9c02505c81',
+    '4/2': 'e962e0e2b44c41d60d7a4a0369ad4c0da3da6cfb6c594be9d7abf234a07febff',
+  },
+  'band merge with alpha': {
+    '3/2': '288785df86bfcbc5801182a06c83cd1c527cee7025b1b9ae0c4b2cc0835f778e',
+    '4/2': '9fc70fa300d49e1c4e01f5725d878a56ed79d9203252c26524e26c6e64cff090',
+  },
 } as const;
 
 const SOURCES: Record<string, string> = {
-  'source and cache': 's0, cp',
-  cache: 'cp',
-  'cache seeded first': 'cp',
+  'source and cache': '[s0, cp]',
+  cache: '[cp]',
+  'cache seeded first': '[cp]',
+  'tile source and source': '[t0, s0]',
+  'source and debug source': '[s0, dbg]',
+  'band merge with alpha':
+    '{r: [{source: s0, band: 0}], g: [{source: s0, band: 1}], b: [{source: t0, band: 2}], a: [{source: s0, band: 3}]}',
 };
+/** Without meta tiles (a tile source supports none). */
+const TILED = new Set(['tile source and source', 'source and debug source', 'band merge with alpha']);
 
 for (const [name, tiles] of Object.entries(MAPPROXY_TILES)) {
   test(`a mixed cache's tiles partly outside its source's coverage are quantised to the sources' colours (${name}), MapProxy's bytes (MapProxy 1.15)`, async (t) => {
@@ -83,10 +104,10 @@ layers:
 caches:
   c0:
     grids: [GLOBAL_GEODETIC]
-    sources: [${SOURCES[name] ?? 's0'}]
+    sources: ${SOURCES[name] ?? '[s0]'}
     format: mixed
     request_format: image/png
-    meta_size: [3, 2]
+    meta_size: ${TILED.has(name) ? '[1, 1]\n    meta_buffer: 0' : '[3, 2]'}
     cache: {type: file, directory_layout: tms}
   cp:
     grids: [GLOBAL_GEODETIC]
@@ -98,6 +119,12 @@ sources:
     req: {url: ${upstream.url}/service, layers: l0${name === 'opaque' ? '' : ', transparent: true'}}
     coverage: {bbox: [-10, 35, 30, 60], srs: 'EPSG:4326'}
     image: {opacity: 0.3}
+  t0:
+    type: tile
+    grid: GLOBAL_GEODETIC
+    url: ${upstream.url}/service?width=256&height=256&tile=%(z)s/%(x)s/%(y)s
+  dbg:
+    type: debug
 globals:
   cache: {base_dir: cache_data/}
 `,

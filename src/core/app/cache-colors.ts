@@ -2,47 +2,93 @@
  * The palette size of a `format: mixed` cache's PNG tiles, as MapProxy's `compatible_image_options`
  * (image/opts.py, called in loader.py `caches()`) gives it: the cache's own `colors` when set,
  * else the sources'. A mixed cache's own options never get the paletted 256 (its format does not
- * name png), so a WMS source's 256 (its request format is png) is what quantises its PNG tiles.
+ * name png), so a WMS/ArcGIS source's 256 (its request format is png) is what quantises its PNG
+ * tiles; one tile or debug source among them gives none (None, which counts as 0 only alone).
  */
 import {
   splitTaggedSource,
   type CacheConfig,
   type ImageOptionsConfig,
+  type BandSourceConfig,
   type LoadedConfig,
-  type WmsSourceConfig,
+  type SourceConfig,
 } from '../config/index.js';
 
-/** A WMS or MapServer source's keys that its colors come from. */
-type WmsImageKeys = Pick<WmsSourceConfig, 'image' | 'req'>;
+/** The image keys of a source that its colors come from. */
+interface SourceImageKeys {
+  readonly image?: ImageOptionsConfig;
+}
 
-/** What a mixed cache's palette size comes from: a WMS/MapServer source, or another cache. */
+/**
+ * What a mixed cache's palette size comes from: a source (`format`: the format its image options
+ * are made for, MapProxy's `image_opts(format=…)`; none for tile and mapnik sources, which get no
+ * format), a source without image options (debug: `ImageOptions()`, no colors), or another cache.
+ */
 type ColorInput =
   | {
       readonly kind: 'source';
       readonly name: string;
-      readonly config: WmsImageKeys;
+      readonly config: SourceImageKeys;
+      readonly format: string | undefined;
     }
+  | { readonly kind: 'none' }
   | { readonly kind: 'cache'; readonly config: CacheConfig };
 
+/** The source and cache names of a cache's `sources`: a list, or a band merge's once each. */
+function sourceNames(cache: CacheConfig): string[] {
+  if (Array.isArray(cache.sources))
+    return (cache.sources as readonly string[]).map((e) => splitTaggedSource(e).source);
+  const bands = Object.values(cache.sources as Readonly<Record<string, readonly BandSourceConfig[]>>);
+  return [...new Set(bands.flat().map((band) => band.source))];
+}
+
 /**
- * The sources and caches whose colors the mixed cache `cache` takes, or null where the rule does
- * not apply: another format, the cache or its formats entry sets `colors`, or a source other than
- * WMS/MapServer or a cache (whose image options are not reproduced here).
+ * The sources and caches whose colors the mixed cache `cache` takes (MapProxy's
+ * `_sources_for_grid`, for a band merge too), or null where the rule does not apply: another
+ * format, the cache or its formats entry sets `colors`, or a source type MapProxy 1.15 does not
+ * have. A feature-info-only source (`wms_opts.map`/`opts.map: false`) makes no map source there
+ * and is left out.
  */
-function colorInputs(loaded: LoadedConfig, cache: CacheConfig): ColorInput[] | null {
+function colorInputs(loaded: LoadedConfig, cache: CacheConfig, requestFormat: string): ColorInput[] | null {
   const { globals, sources } = loaded.config;
-  if (cache.format !== 'mixed' || !Array.isArray(cache.sources)) return null;
+  if (cache.format !== 'mixed') return null;
   if (cache.image?.colors !== undefined || globals.image.formats[cache.format]?.colors !== undefined)
     return null;
   const inputs: ColorInput[] = [];
-  for (const entry of cache.sources as readonly string[]) {
-    const name = splitTaggedSource(entry).source;
-    const config = sources[name];
+  for (const name of sourceNames(cache)) {
+    const config = sources[name] as (SourceConfig & { readonly [key: string]: unknown }) | undefined;
     // a cache source (CacheSource): the other cache's own image_opts (CacheConfiguration.image_opts)
     const other = config === undefined ? loaded.config.caches[name] : undefined;
-    if (other !== undefined) inputs.push({ kind: 'cache', config: other });
-    else if (config === undefined || (config.type !== 'wms' && config.type !== 'mapserver')) return null;
-    else inputs.push({ kind: 'source', name, config: config as unknown as WmsImageKeys });
+    if (other !== undefined) {
+      inputs.push({ kind: 'cache', config: other });
+      continue;
+    }
+    if (config === undefined) return null;
+    const image = config as SourceImageKeys;
+    switch (config.type) {
+      case 'wms':
+      case 'mapserver':
+      case 'arcgis': {
+        const opts = (config.type === 'arcgis' ? config.opts : config.wms_opts) as
+          { map?: unknown } | undefined;
+        if (opts?.map === false) continue;
+        const req = config.req as { format?: unknown } | undefined;
+        const format = typeof req?.format === 'string' ? req.format : requestFormat;
+        inputs.push({ kind: 'source', name, config: image, format });
+        break;
+      }
+      case 'tile':
+      case 'mapnik':
+        inputs.push({ kind: 'source', name, config: image, format: undefined });
+        break;
+      case 'debug':
+        inputs.push({ kind: 'none' });
+        break;
+      // not in MapProxy 1.15
+      case 'ogcapitiles':
+      case 'ogcapimaps':
+        return null;
+    }
   }
   return inputs;
 }
@@ -58,25 +104,27 @@ export function mixedCacheColors(
   requestFormat: string,
   resolved: number,
 ): number {
-  const inputs = colorInputs(loaded, cache);
+  const inputs = colorInputs(loaded, cache, requestFormat);
   if (inputs === null) return resolved;
   const colors = inputs.map((input) => {
+    if (input.kind === 'none') return null;
     if (input.kind === 'cache') {
       const { image, format } = input.config;
       return ownColors(loaded, image, image?.format === undefined ? format : undefined);
     }
-    const { image, req } = input.config;
-    return ownColors(loaded, image, typeof req.format === 'string' ? req.format : requestFormat);
+    return ownColors(loaded, input.config.image, input.format);
   });
   if (colors.length === 0 || colors.includes(0)) return 0;
   return Math.max(0, ...colors.map((c) => c ?? 0));
 }
 
-/** The WMS/MapServer sources whose `image.colors` some mixed cache takes (`mixedCacheColors`). */
+/** The sources whose `image.colors` some mixed cache takes (`mixedCacheColors`). */
 export function sourcesColoringMixedCaches(loaded: LoadedConfig): ReadonlySet<string> {
   const names = new Set<string>();
   for (const cache of Object.values(loaded.config.caches))
-    for (const input of colorInputs(loaded, cache) ?? []) if (input.kind === 'source') names.add(input.name);
+    // which sources, not their colors: the request format plays no part
+    for (const input of colorInputs(loaded, cache, '') ?? [])
+      if (input.kind === 'source') names.add(input.name);
   return names;
 }
 

@@ -227,12 +227,16 @@ function unusedSourceImageKeys(
     if (type !== 'wms' && type !== 'mapserver' && type !== 'tile') continue;
     const image = section(source?.image) ?? {};
     const why: Record<string, string> = {
-      // read where a mixed cache takes its sources' colors
-      ...(coloringMixed.has(name) ? {} : { colors: fromCache }),
+      colors: fromCache,
       mode: fromCache,
       encoding_options: encoding,
       ...(type === 'tile' ? tileOnly : {}),
     };
+    // read where a mixed cache takes its sources' colors (a tile source's format names png: 256)
+    if (coloringMixed.has(name)) {
+      delete why.colors;
+      delete why.format;
+    }
     for (const [key, reason] of Object.entries(why))
       if (image[key] !== undefined) found.push(unused(['sources', name, 'image', key], reason));
   }

@@ -143,14 +143,14 @@ test("image keys of wms and tile sources that no image takes warn at their key; 
   ]);
 });
 
-test("a WMS source's image.colors that a mixed cache takes is read, so it does not warn; under a PNG cache it does", async (t) => {
+test("a WMS or tile source's image.colors (and a tile source's format) that a mixed cache takes is read, so it does not warn; under a PNG cache it does", async (t) => {
   const warnings = await unusedWarnings(t, [
     'services:',
     '  tms:',
     'layers:',
     '  - {name: l, title: l, sources: [m, p]}',
     'caches:',
-    '  m: {grids: [GLOBAL_WEBMERCATOR], sources: [w], format: mixed, request_format: image/png}',
+    '  m: {grids: [GLOBAL_WEBMERCATOR], sources: [w, t], format: mixed, request_format: image/png, meta_size: [1, 1], meta_buffer: 0}',
     '  p: {grids: [GLOBAL_WEBMERCATOR], sources: [v]}',
     'sources:',
     '  w:',
@@ -161,10 +161,15 @@ test("a WMS source's image.colors that a mixed cache takes is read, so it does n
     '    type: wms',
     "    req: {url: 'http://127.0.0.1:1/service', layers: a}",
     '    image: {colors: 16}',
+    '  t:',
+    '    type: tile',
+    '    grid: GLOBAL_WEBMERCATOR',
+    "    url: 'http://127.0.0.1:1/%(z)s/%(x)s/%(y)s.png'",
+    '    image: {format: image/png, colors: 16, resampling_method: nearest}',
   ]);
   assert.deepEqual(
     warnings.map((w) => w.path.join('.')),
-    ['sources.w.image.mode', 'sources.v.image.colors'],
+    ['sources.w.image.mode', 'sources.v.image.colors', 'sources.t.image.resampling_method'],
   );
 });
 
