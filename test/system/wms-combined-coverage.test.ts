@@ -3,7 +3,8 @@
  * one upstream GetMap: MapProxy 1.15 compares coverages by value (`BBOXCoverage.__eq__`: SRS and
  * bbox), and the combined request keeps the first source's parameters (found by the generated
  * differential run, seed 5, gen-5-09, where we sent two requests). Pinned with MapProxy's logged
- * upstream requests on combined_coverage.yaml.
+ * upstream requests on combined_coverage.yaml. A source outside its resolution range draws nothing
+ * and does not keep the sources around it apart (generated differential, seed 23, gen-23-00).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -22,6 +23,10 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   'lb,la': [upstreamRequest('layers=b,a')],
   // a different coverage: not combined
   'la,lc': [upstreamRequest('layers=a&transparent=True'), upstreamRequest('layers=c&transparent=True')],
+  // a source outside its resolution range between two that combine (sa, sd, sa): one request, as
+  // MapProxy's, but without sd's layer (MapProxy asks layers=a,d,a: docs/differences); we sent
+  // one request for each sa
+  'ld,la': [upstreamRequest('layers=a,a&transparent=True')],
 };
 
 /** Solid green at the requested size (the answer's pixels do not matter here). */

@@ -315,10 +315,14 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
     combinedWith(other: MapSource, query: MapQuery): MapSource | null {
       const theirs = WMS_SOURCES.get(other);
       if (theirs === undefined) return null;
-      // each must render the query: the combined source has no range (MapProxy `res_range=None`)
+      // one outside its resolution range draws nothing: the pair is the other alone, so the
+      // sources around it still combine (MapProxy combines it too and asks for its layers:
+      // docs/differences); the combined source has no range (MapProxy `res_range=None`)
       const inRange = (o: WmsSourceOptions): boolean =>
         createResolutionRange(o.name, o)?.contains(query.bbox, query.size, query.srs) ?? true;
-      if (!inRange(options) || !inRange(theirs) || !isCombinable(options, theirs, query)) return null;
+      if (!inRange(theirs)) return source;
+      if (!inRange(options)) return other;
+      if (!isCombinable(options, theirs, query)) return null;
       // MapProxy `combined_client`: this request template with the other's layers appended
       return createWmsSource({
         ...options,
