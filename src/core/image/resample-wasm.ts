@@ -73,8 +73,8 @@ export interface KernelCanvas {
 
 /**
  * The scratch `scaleBicubic` lays out for `cols` columns: ring row numbers, 8 rows of 4 f64, and
- * each column's taps, fraction and flag in 32 bytes (more than `transformCell`'s 4 f64 a column
- * and 96 bytes).
+ * each column's taps, fraction and flag in 32 bytes (more than `transformCell`'s 32 bytes a
+ * column and 192).
  */
 function scaleScratchBytes(cols: number): number {
   return 64 + cols * (8 * 32 + 32);
