@@ -135,7 +135,7 @@ let pendingAccess = '';
 let accessFlush: NodeJS.Timeout | undefined;
 let flushesOnExit = false;
 /** How long an access line may wait for others, and how much text may wait. */
-export const ACCESS_FLUSH_MS = 10;
+export const ACCESS_FLUSH_MS = 100;
 const ACCESS_FLUSH_CHARS = 64 * 1024;
 
 function flushAccessLines(): void {
@@ -162,7 +162,10 @@ function queueAccessLine(line: string): void {
  * `ACCESS_FLUSH_MS` after the first of them: stderr writes are synchronous for files and pipes,
  * and a reader of a pipe wakes for each. Written once per turn of the event loop, a cached tile
  * hit still cost 0.2-0.36 writes (a loop turn answers few requests when the machine is not
- * saturated); with the 10 ms wait, 0.05-0.1 writes of any kind (issue 13).
+ * saturated); with a 10 ms wait, 0.05-0.1 writes of any kind (issue 13). A worker answers ~100 WMS
+ * maps a second, one every ~10 ms: that wait wrote each map's line alone (a write, a timer set and
+ * cleared, 4-5% of the worker's event-loop CPU under the bench's WMS load, perf); 100 ms batches
+ * ~10 of them.
  */
 function logAccessDirect(message: string): void {
   queueAccessLine(`${accessLine('info', message)}\n`);
