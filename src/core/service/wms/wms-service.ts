@@ -44,13 +44,16 @@ import {
 } from './wms-request.js';
 import { negotiateVersion, WMS_VERSIONS, type WmsVersion } from './wms-version.js';
 
-/** An exception's context while a request runs: what the GetMap found out on the way. */
-type ErrorContext = WmsExceptionContext & {
+/** What the GetMap found out on the way that an exception needs. */
+interface ErrorFindings {
   /** The image is too large to draw an exception into: XML. */
   forceXml: boolean;
   /** The format as the format check read it, once it passed. */
   checkedFormat: string | null;
-};
+}
+
+/** An exception's context: the request's own, and what the GetMap found out on the way. */
+type ErrorContext = WmsExceptionContext & ErrorFindings;
 
 export interface WmsServiceOptions {
   /** The layer tree; an unnamed root for several top-level layers (MapProxy's rule). */
@@ -134,7 +137,9 @@ export class WmsService implements Service {
   async handle(request: ServiceRequest): Promise<ServiceResponse> {
     const { query } = request;
     const version = negotiateVersion(query.version ?? query.wmtver, this.#versions);
-    const context = this.#exceptionContext(query, version);
+    // the exception context is read from the query only when an exception is drawn: a map that
+    // succeeds needs none of it (its size and format parsed again, its format's options resolved)
+    const findings: ErrorFindings = { forceXml: false, checkedFormat: null };
     try {
       const type = parseRequestType(query);
       // SRS definitions the request will need, read without blocking the event loop
@@ -143,7 +148,7 @@ export class WmsService implements Service {
         case 'capabilities':
           return await this.#capabilities(request, version);
         case 'map':
-          return await this.#map(query, version, context);
+          return await this.#map(query, version, findings);
         case 'featureinfo':
           return await this.#featureInfo(query, version);
         case 'legendgraphic':
@@ -161,6 +166,7 @@ export class WmsService implements Service {
         },
       );
     } catch (error) {
+      const context = { ...this.#exceptionContext(query, version), ...findings };
       if (error instanceof OgcError) {
         // MapProxy renders an unknown request type without a code
         const shown = error.ogcCode === 'OperationNotSupported' ? new OgcError(error.message) : error;
@@ -171,7 +177,7 @@ export class WmsService implements Service {
   }
 
   /** What an exception needs from the request: version, EXCEPTIONS, and the image parameters. */
-  #exceptionContext(query: Readonly<Record<string, string>>, version: WmsVersion): ErrorContext {
+  #exceptionContext(query: Readonly<Record<string, string>>, version: WmsVersion): WmsExceptionContext {
     let size: readonly [number, number] | null = null;
     try {
       size = parseSize(query);
@@ -196,8 +202,6 @@ export class WmsService implements Service {
     return {
       version,
       exceptions: query.exceptions,
-      forceXml: false,
-      checkedFormat: null,
       image: drawable
         ? {
             size,
@@ -325,7 +329,7 @@ export class WmsService implements Service {
   async #map(
     query: Readonly<Record<string, string>>,
     version: WmsVersion,
-    context: ErrorContext,
+    context: ErrorFindings,
   ): Promise<ServiceResponse> {
     const params = parseMapRequest(query, version);
     const max = this.#options.maxOutputPixels;
