@@ -49,12 +49,20 @@ function isReadOnlyError(error: unknown): boolean {
 
 /**
  * What SQLite answers when the file, or its `-wal`/`-shm`, was removed under the connection: a
- * write SQLITE_READONLY_DBMOVED; looking for companions of a file that is gone, SQLITE_IOERR_*
- * (a real I/O error is thrown too, after MOVED_ATTEMPTS).
+ * write SQLITE_READONLY_DBMOVED; looking for companions of a file that is gone, SQLITE_IOERR_*;
+ * reading through a `-wal`/`-shm` that a cleanup removed and another process made anew for the
+ * next file, SQLITE_CORRUPT ('database disk image is malformed') or SQLITE_NOTADB. A real I/O
+ * error or corrupt file is thrown too, after MOVED_ATTEMPTS.
  */
 function isMovedError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code === 'SQLITE_READONLY_DBMOVED' || code.startsWith('SQLITE_IOERR'));
+  return (
+    typeof code === 'string' &&
+    (code === 'SQLITE_READONLY_DBMOVED' ||
+      code.startsWith('SQLITE_IOERR') ||
+      code.startsWith('SQLITE_CORRUPT') ||
+      code === 'SQLITE_NOTADB')
+  );
 }
 
 /**
@@ -78,6 +86,11 @@ function isClosedUnder(error: unknown): boolean {
 
 /** How often a call runs when the file keeps moving under it (a cleanup deletes it once). */
 const MOVED_ATTEMPTS = 3;
+
+/** The connection an attempt of a call used, once it has one. */
+interface UsedConnection {
+  db: SqliteDatabase | null;
+}
 
 /** The identity of a connection whose file moved while it opened: no file has it, so the next call reopens. */
 const UNVERIFIED = 'unverified';
@@ -103,7 +116,7 @@ export class SqliteFile {
    * read). A busy database is retried until `timeoutMs`; then the SQLite error is thrown.
    */
   read<T>(read: (db: SqliteFile) => T): Promise<T | null> {
-    return this.#onCurrentFile(async () => {
+    return this.#onCurrentFile(async (used) => {
       await this.#dropIfMoved();
       if (this.#db === null) {
         const exists = await access(this.file).then(
@@ -112,14 +125,14 @@ export class SqliteFile {
         );
         if (!exists) return null;
       }
-      await this.#open();
+      used.db = await this.#open();
       return this.#retry(() => read(this));
     });
   }
 
   /** Runs `write` in one `BEGIN IMMEDIATE` transaction, creating the file when needed. */
   write<T>(write: (db: SqliteFile) => T): Promise<T> {
-    return this.#onCurrentFile(() => this.#write(write));
+    return this.#onCurrentFile((used) => this.#write(write, used));
   }
 
   /**
@@ -131,22 +144,30 @@ export class SqliteFile {
    * `sqlite` cache, its level files deleted every 30 ms (as a cleanup does) for 28 s: 11710 of
    * 12772 answered 500 before (and a worker kept answering 500 once the deletions stopped), now
    * 0 of 1027 (3 of 1313 in another run).
+   *
+   * Only the connection the failed attempt used is closed, and only while it is still the
+   * current one: calls share the connection, and one that waited for a busy database on a
+   * connection another call had since replaced (it saw the file move) used to close the
+   * replacement too, under the calls using it, which then closed the next one in turn ('The
+   * database connection is not open' after MOVED_ATTEMPTS, the store failures of the cleanup stress).
    */
-  async #onCurrentFile<T>(use: () => Promise<T>): Promise<T> {
+  async #onCurrentFile<T>(use: (used: UsedConnection) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      const used: UsedConnection = { db: null };
       try {
-        return await use();
+        return await use(used);
       } catch (error) {
         const isGone = isMovedError(error) || isClosedUnder(error) || isSchemaGone(error);
         if (attempt >= MOVED_ATTEMPTS || !isGone) throw error;
-        this.close();
+        if (used.db !== null && used.db === this.#db) this.close();
       }
     }
   }
 
-  async #write<T>(write: (db: SqliteFile) => T): Promise<T> {
+  async #write<T>(write: (db: SqliteFile) => T, used: UsedConnection): Promise<T> {
     await this.#dropIfMoved();
     const db = await this.#open();
+    used.db = db;
     if (this.#options.wal && !this.#isWal) {
       // switched on the first write, so serving a file never changes it. journal_mode needs a
       // moment without other writers; a file that stays busy or is read-only keeps its mode,
@@ -154,7 +175,8 @@ export class SqliteFile {
       await this.#retry(() => db.pragma('journal_mode = WAL')).catch((error: unknown) => {
         if (!isBusyError(error) && !isReadOnlyError(error)) throw error;
       });
-      this.#isWal = true;
+      // the mode of this connection's file, not of one opened since
+      if (db === this.#db) this.#isWal = true;
     }
     const transaction = db.transaction(() => write(this));
     return this.#retry(() => transaction.immediate());
@@ -301,6 +323,12 @@ export class SqliteFile {
       });
       const isSame = before !== null && before === after;
       if (isSame || attempt >= MOVED_ATTEMPTS) {
+        // a call closed the connection while this one opened, and another call opened the next
+        // one meanwhile: that one stays (its statements are cached), this one would never be closed
+        if (this.#db !== null) {
+          db.close();
+          return this.#db;
+        }
         this.#identity = isSame ? after : UNVERIFIED;
         this.#db = db;
         return db;
