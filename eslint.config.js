@@ -23,7 +23,7 @@ const allowed = {
   // the reports behind grids, scales, wms-capabilities; nothing imports tools but index.ts (and cli)
   tools: ['app', 'config', 'grid', 'srs', 'client', 'util'],
   server: ['app', 'config', 'service', 'util'],
-  seed: ['app', 'config', 'cache', 'grid', 'srs', 'util'],
+  seed: ['app', 'config', 'cache', 'image', 'grid', 'srs', 'util'],
   scaffold: ['util'],
   // the error catalogue and exit-code policy see every module's errors (nothing imports cli but index.ts)
   cli: ['tools', 'server', 'seed', 'scaffold', 'app', 'config', 'service', 'layer', 'cache', 'source', 'client', 'image', 'grid', 'srs', 'util'],

@@ -58,6 +58,8 @@ export { warmEncoder } from './codec.js';
 export { closePaletteWorkers, paletteThreadCount } from './palette-pool.js';
 /** `warmImageThreads()`: starts the image threads and loads their modules (they exit when idle). */
 export { warmPaletteWorkers as warmImageThreads } from './palette-pool.js';
+/** `limitImageThreads(n)`: no image thread pool grows past `n` threads from now on (a seed run's sizing). */
+export { limitImageThreads } from './thread-pool.js';
 export { concatImages } from './concat.js';
 /** `attributionImage(text, size)`: MapProxy's WMS attribution box, lower right, to merge over a map. */
 export { attributionImage } from './attribution.js';

@@ -126,6 +126,17 @@ const SHARED_MODULES: ReadonlySet<string> = new Set(['resample-worker', 'palette
  */
 const QUEUED_TO_GROW = 2;
 
+/** The most threads any group may grow to from now on ({@link limitImageThreads}); unlimited by default. */
+let threadLimit = Number.POSITIVE_INFINITY;
+
+/**
+ * From now on no image thread group grows past `limit` threads (at least 1); threads already
+ * running stay. For a process that knows its load better than the queue does: a seed run.
+ */
+export function limitImageThreads(limit: number): void {
+  threadLimit = Math.max(1, Math.floor(limit));
+}
+
 /** One piscina, started on demand, and the pool handles using it now. */
 class ThreadGroup {
   readonly #file: string;
@@ -143,7 +154,10 @@ class ThreadGroup {
   /** Counts `task` from the moment a pool is asked for it (before the pool's own gate). */
   async track<T>(task: () => Promise<T>): Promise<T> {
     this.#outstanding += 1;
-    if (this.#outstanding >= this.#width.limit + QUEUED_TO_GROW && this.#width.limit < this.maxThreads)
+    if (
+      this.#outstanding >= this.#width.limit + QUEUED_TO_GROW &&
+      this.#width.limit < Math.min(this.maxThreads, threadLimit)
+    )
       this.#width.limit += 1;
     try {
       return await task();

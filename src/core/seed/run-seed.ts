@@ -15,6 +15,7 @@ import { planSeed, type PlannedTask, type SeedPlan } from './plan.js';
 import { emptyTaskLines, formatPlannedTask, taskTileCount } from './format-plan.js';
 import { SeedMetricsOutput, type SeedMetricsOptions } from './metrics-output.js';
 import { ProgressStore } from './progress-store.js';
+import { tuneProcessForSeeding } from './process-tuning.js';
 import { runTask, taskInfo } from './run-task.js';
 import type { SeedEvent, SeedTaskInfo, TaskStats } from './types.js';
 
@@ -225,6 +226,9 @@ async function runPlan(plan: SeedPlan, options: RunSeedOptions): Promise<SeedRun
   // with the meta tiles' buffers pooled (effe9ae) the bench seed runs 8 mark-compacts without it,
   // 2 with it, between which its dead buffers (upstream bodies, socket reads) piled up in malloc:
   // peak RSS 186 (180-202) -> 154 (149-174) MB, seed CPU within noise (7 pairs, -c 2, levels 0-5)
+
+  if (options.dryRun !== true && selected.some((task) => task.kind === 'seed'))
+    tuneProcessForSeeding(Math.max(1, options.concurrency ?? 2));
 
   // 4. seeds first, then cleanups. With --use-cache-lock a seed whose cache another process holds
   // is put back behind the other seeds and only the last one waits (MapProxy seeder.seed); unlike
