@@ -27,7 +27,7 @@ import { configCoverage } from './coverage-from-config.js';
 import type { ArcgisSourceConfig } from './arcgis-source-config.js';
 import { mapServerSetup } from './mapserver-source.js';
 import { SUPPORTED_SOURCE_TYPES } from './unsupported-options.js';
-import { sourceResampling } from './image-options.js';
+import { sourceImageOptions } from './image-options.js';
 import { sourceHttp } from './source-http.js';
 
 type SourceCoverage = CoverageConfig | undefined;
@@ -124,6 +124,8 @@ function buildPlainSource(
           `unknown grid "${source.grid}"`,
           'CONFIG_UNKNOWN_REF',
         );
+      // MapProxy's loader builds its image options (and refuses invalid encoding options)
+      sourceImageOptions(loaded, name, source.image, undefined);
       return createTileSource({
         name,
         url: source.url,
@@ -172,12 +174,8 @@ function wmsSource(
     ...upstreamCommon(loaded, name, source, coverage(source.coverage)),
     baseDir: loaded.configDir,
     ...imageKeying(loaded, name, source.image, globals.image.transparent_color_tolerance),
-    resampling: sourceResampling(
-      loaded,
-      name.split(':')[0] ?? name,
-      source.image?.resampling_method,
-      source.req.format,
-    ),
+    resampling: sourceImageOptions(loaded, name.split(':')[0] ?? name, source.image, source.req.format)
+      .resampling,
     transport,
   });
 }
@@ -245,12 +243,8 @@ function arcgisSource(
     transparent: conf.transparent ?? conf.image?.transparent ?? false,
     // image.opacity too (a fade, and not opaque below 0.99); no transparent_color (not an ArcGISSource option)
     ...(typeof conf.image?.opacity === 'number' ? { opacity: conf.image.opacity } : {}),
-    resampling: sourceResampling(
-      loaded,
-      name.split(':')[0] ?? name,
-      conf.image?.resampling_method,
-      conf.req.format,
-    ),
+    resampling: sourceImageOptions(loaded, name.split(':')[0] ?? name, conf.image, conf.req.format)
+      .resampling,
     ...upstreamCommon(loaded, name, conf, coverage),
   });
 }

@@ -2,8 +2,18 @@
  * Encoding options of each cache: its `format` and `image` section over `globals.image`,
  * resolved the way MapProxy's loader does (in image/). Invalid values are ConfigErrors.
  */
-import { configErrorAt, type CacheConfig, type LoadedConfig } from '../config/index.js';
-import { ImageError, resolveImageOptions, type ResamplingMethod } from '../image/index.js';
+import {
+  configErrorAt,
+  type CacheConfig,
+  type ImageOptionsConfig,
+  type LoadedConfig,
+} from '../config/index.js';
+import {
+  ImageError,
+  resolveImageOptions,
+  type ImageFormatOptions,
+  type ImageOptionsSpec,
+} from '../image/index.js';
 import type { CacheImageOptions } from './build-caches.js';
 
 /** A resolver of cache image options for `loaded`, for `buildCaches`. */
@@ -19,7 +29,11 @@ export function cacheImageOptions(loaded: LoadedConfig): CacheImageOptions {
       if (!(error instanceof ImageError)) throw error;
       throw configErrorAt(
         loaded,
-        ['caches', cacheName, cache.image === undefined ? 'format' : 'image'],
+        invalidImageKey(['caches', cacheName, 'image'], cache.image) ?? [
+          'caches',
+          cacheName,
+          cache.image === undefined ? 'format' : 'image',
+        ],
         error.message,
         'CONFIG_INVALID_VALUE',
         {
@@ -31,29 +45,57 @@ export function cacheImageOptions(loaded: LoadedConfig): CacheImageOptions {
 }
 
 /**
- * How a source's `supported_srs` reprojection resamples (MapProxy's source `image_opts`): its
- * `image.resampling_method`, else that of the `globals.image.formats` entry its `req.format`
- * names, else `globals.image.resampling_method`.
+ * A wms, mapserver, arcgis or tile source's image options as MapProxy's loader makes them
+ * (`SourceConfiguration.image_opts`, for every such source it builds): its `image` section over the
+ * `globals.image.formats` entry that `requestFormat` (`req.format`) names. Of these only
+ * `resampling` is read (a `supported_srs` reprojection: the section's `resampling_method`, else
+ * the entry's, else `globals.image.resampling_method`); no image takes a source's encoding
+ * options, but an invalid one refuses the configuration as MapProxy's `_check_encoding_options`
+ * does. Throws `ConfigError` at the invalid key.
  */
-export function sourceResampling(
+export function sourceImageOptions(
   loaded: LoadedConfig,
   sourceName: string,
-  resamplingMethod: string | undefined,
+  image: ImageOptionsConfig | undefined,
   requestFormat: unknown,
-): ResamplingMethod {
+): ImageFormatOptions {
   const format = typeof requestFormat === 'string' ? requestFormat : undefined;
   try {
-    return resolveImageOptions(
-      { format, image: { resampling_method: resamplingMethod } },
-      loaded.config.globals.image,
-    ).resampling;
+    return resolveImageOptions({ format, image }, loaded.config.globals.image);
   } catch (error) {
     if (!(error instanceof ImageError)) throw error;
-    const path =
-      resamplingMethod === undefined
-        ? ['globals', 'image', 'resampling_method']
-        : ['sources', sourceName, 'image', 'resampling_method'];
+    const path = invalidImageKey(['sources', sourceName, 'image'], image) ?? [
+      'globals',
+      'image',
+      'resampling_method',
+    ];
     throw configErrorAt(loaded, path, error.message, 'CONFIG_INVALID_VALUE', { cause: error });
+  }
+}
+
+/**
+ * The key of the `image` section at `path` that `resolveImageOptions` refuses: an
+ * `encoding_options` entry, else `resampling_method`; null when the section holds neither (the
+ * invalid value comes from `globals.image`).
+ */
+function invalidImageKey(
+  path: readonly string[],
+  image: ImageOptionsSpec | undefined,
+): (string | number)[] | null {
+  for (const [key, value] of Object.entries(image?.encoding_options ?? {}))
+    if (isRefused({ encoding_options: { [key]: value } })) return [...path, 'encoding_options', key];
+  const method = image?.resampling_method;
+  if (method != null && isRefused({ resampling_method: method })) return [...path, 'resampling_method'];
+  return null;
+}
+
+function isRefused(image: ImageOptionsSpec): boolean {
+  try {
+    resolveImageOptions({ image });
+    return false;
+  } catch (error) {
+    if (error instanceof ImageError) return true;
+    throw error;
   }
 }
 

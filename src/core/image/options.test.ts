@@ -94,3 +94,17 @@ test('tiff_compression is carried through', () => {
   });
   assert.equal(options.tiffCompression, 'tiff_lzw');
 });
+
+test('jpeg_quality is checked as MapProxy checks it and encoded as libjpeg takes it (1-100)', () => {
+  const quality = (encoding: Record<string, unknown>, globals: GlobalImageSpec = {}) =>
+    resolveImageOptions({ format: 'image/jpeg', image: { encoding_options: encoding } }, globals).jpegQuality;
+  // MapProxy checks only for an integer, and PIL's libjpeg clamps: 200 encodes as 100 (sharp
+  // refused 200, every tile of such a cache a 500)
+  assert.equal(quality({ jpeg_quality: 200 }), 100);
+  assert.equal(quality({ jpeg_quality: 0 }), 1);
+  assert.equal(quality({ jpeg_quality: -5 }), 1);
+  assert.equal(quality({}, { jpeg_quality: 150 }), 100);
+  // a Python bool is an int, and falsy values are not checked
+  assert.equal(quality({ jpeg_quality: true }), 1);
+  assert.equal(quality({ jpeg_quality: '', quantizer: '', tiff_compression: false }), 90);
+});

@@ -82,38 +82,62 @@ export function resolveImageOptions(
     resampling: resampling(
       image.resampling_method ?? entry.resampling_method ?? globals.resampling_method ?? 'bicubic',
     ),
-    jpegQuality: encoding.jpeg_quality ?? globals.jpeg_quality ?? 90,
+    jpegQuality: libjpegQuality(encoding.jpeg_quality ?? globals.jpeg_quality ?? 90),
     quantizer: encoding.quantizer ?? null,
     tiffCompression: encoding.tiff_compression ?? null,
     opacity: pick('opacity') ?? null,
   };
 }
 
+const QUANTIZERS = ['fastoctree', 'mediancut'] as const;
+const TIFF_COMPRESSIONS = ['raw', 'tiff_lzw', 'jpeg'] as const;
+
 interface EncodingOptions {
   readonly jpeg_quality?: number;
-  readonly quantizer?: 'fastoctree' | 'mediancut';
-  readonly tiff_compression?: 'raw' | 'tiff_lzw' | 'jpeg';
+  readonly quantizer?: (typeof QUANTIZERS)[number];
+  readonly tiff_compression?: (typeof TIFF_COMPRESSIONS)[number];
 }
 
-/** MapProxy `_check_encoding_options`. */
+/**
+ * MapProxy `_check_encoding_options`, which tests each value only when it is truthy in Python: an
+ * empty or zero value passes (and is not used here), and `jpeg_quality: true` is an integer.
+ */
 function checkEncodingOptions(options: Readonly<Record<string, unknown>>): EncodingOptions {
   const { jpeg_quality: quality, quantizer, tiff_compression: compression, ...rest } = options;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) throw optionError(`unknown encoding_options: ${unknown.join(', ')}`);
-  if (quality != null && !(typeof quality === 'number' && Number.isInteger(quality))) {
-    throw optionError('jpeg_quality is not an integer');
-  }
-  if (quantizer != null && quantizer !== 'fastoctree' && quantizer !== 'mediancut') {
+  const isInteger =
+    typeof quality === 'boolean' || (typeof quality === 'number' && Number.isInteger(quality));
+  if (isTruthy(quality) && !isInteger) throw optionError('jpeg_quality is not an integer');
+  if (isTruthy(quantizer) && !isOneOf(quantizer, QUANTIZERS))
     throw optionError(`unknown quantizer ${JSON.stringify(quantizer)}`);
-  }
-  if (compression != null && compression !== 'raw' && compression !== 'tiff_lzw' && compression !== 'jpeg') {
+  if (isTruthy(compression) && !isOneOf(compression, TIFF_COMPRESSIONS))
     throw optionError(`unknown tiff_compression ${JSON.stringify(compression)}`);
-  }
   return {
-    ...(typeof quality === 'number' ? { jpeg_quality: quality } : {}),
-    ...(quantizer != null ? { quantizer } : {}),
-    ...(compression != null ? { tiff_compression: compression } : {}),
+    ...(isInteger ? { jpeg_quality: Number(quality) } : {}),
+    ...(isOneOf(quantizer, QUANTIZERS) ? { quantizer } : {}),
+    ...(isOneOf(compression, TIFF_COMPRESSIONS) ? { tiff_compression: compression } : {}),
   };
+}
+
+function isOneOf<T extends string>(value: unknown, values: readonly T[]): value is T {
+  return (values as readonly unknown[]).includes(value);
+}
+
+/** Python's truth of a YAML value: not null, false, 0, '', nor an empty list or mapping. */
+function isTruthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  return typeof value !== 'object' || Object.keys(value).length > 0;
+}
+
+/**
+ * The quality libjpeg encodes with (`jpeg_set_quality`, through PIL): below 1 is 1, above 100 is
+ * 100. MapProxy checks only that `jpeg_quality` is an integer, so a JPEG cache with 200 stores
+ * quality-100 tiles; sharp refused it (every tile a 500).
+ */
+function libjpegQuality(quality: number): number {
+  return Math.min(100, Math.max(1, Math.round(quality)));
 }
 
 function resampling(value: string): ResamplingMethod {
