@@ -13,6 +13,7 @@ import {
   type LoadedConfig,
   type SourceConfig,
 } from '../config/index.js';
+import { configuredImageOptions, ImageError } from '../image/index.js';
 
 /** The image keys of a source that its colors come from. */
 interface SourceImageKeys {
@@ -129,20 +130,21 @@ export function sourcesColoringMixedCaches(loaded: LoadedConfig): ReadonlySet<st
 }
 
 /**
- * MapProxy's `ImageOptionsConfiguration.image_opts(image, format)` colors: `image.colors`, else
- * the `globals.image.formats` entry's of `format`, else 256 (globals.image.paletted) when the
- * format (`image.format`, the entry's, or `format` when it is a mime type) names png. `format`: a
- * WMS source's `req.format` or its cache's request format; a cache source's `format`.
+ * MapProxy's `ImageOptionsConfiguration.image_opts(image, format)` colors (`configuredImageOptions`):
+ * `image.colors`, else the `globals.image.formats` entry's of `format`, else 256 under
+ * `paletted` for a png format. `format`: a WMS source's `req.format` or its cache's request
+ * format; a cache source's `format`.
  */
 function ownColors(
   loaded: LoadedConfig,
   image: ImageOptionsConfig | undefined,
   format: string | undefined,
 ): number | null {
-  const { formats, paletted } = loaded.config.globals.image;
-  const entry = format === undefined ? {} : (formats[format] ?? {});
-  const colors = image?.colors ?? entry.colors ?? null;
-  if (colors !== null) return colors;
-  const named = image?.format ?? entry.format ?? (format?.startsWith('image/') === true ? format : '');
-  return paletted && named.includes('png') ? 256 : null;
+  try {
+    return configuredImageOptions({ format, image }, loaded.config.globals.image).colors;
+  } catch (error) {
+    // an invalid image section is reported where that cache's or source's options are built
+    if (error instanceof ImageError) return null;
+    throw error;
+  }
 }

@@ -36,7 +36,9 @@ export { mergeBands, type BandMode, type BandOp } from './band-merge.js';
 export { cropAndScale, type PixelBox } from './crop-scale.js';
 export { transformImage, type ImagePlace, type TransformOptions } from './transform.js';
 export {
+  configuredImageOptions,
   resolveImageOptions,
+  type ConfiguredImageOptions,
   type ImageOptionsRequest,
   type ImageOptionsSpec,
   type GlobalImageSpec,

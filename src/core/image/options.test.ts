@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { resolveImageOptions, type GlobalImageSpec, type ImageOptionsRequest } from './index.js';
+import {
+  configuredImageOptions,
+  resolveImageOptions,
+  type GlobalImageSpec,
+  type ImageOptionsRequest,
+} from './index.js';
 
 const A: GlobalImageSpec = {
   formats: {
@@ -107,4 +112,32 @@ test('jpeg_quality is checked as MapProxy checks it and encoded as libjpeg takes
   // a Python bool is an int, and falsy values are not checked
   assert.equal(quality({ jpeg_quality: true }), 1);
   assert.equal(quality({ jpeg_quality: '', quantizer: '', tiff_compression: false }), 90);
+});
+
+test("the configured options are MapProxy's image_opts: null where the configuration says nothing", () => {
+  // a bare name that is no entry: no format and no colours configured (a source asks for the
+  // query's format); the encoder writes it as image/png with img_to_buf's 255 colours
+  const bare = { format: 'png' };
+  assert.deepEqual(configuredImageOptions(bare), {
+    format: null,
+    colors: null,
+    mode: null,
+    transparent: null,
+    opacity: null,
+    resampling: 'bicubic',
+    encoding: {},
+  });
+  assert.deepEqual(resolveImageOptions(bare), { ...base, format: 'image/png', colors: 255 });
+  // an entry's format and the paletted 256 are configured
+  assert.deepEqual(configuredImageOptions({ format: 'png_trans' }, A), {
+    format: 'image/png',
+    colors: 0,
+    mode: null,
+    transparent: true,
+    opacity: null,
+    resampling: 'bilinear',
+    encoding: {},
+  });
+  assert.equal(configuredImageOptions({ format: 'image/png' }).colors, 256);
+  assert.equal(configuredImageOptions({ format: 'mixed', image: { format: 'image/png' } }).format, 'mixed');
 });

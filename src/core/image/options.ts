@@ -38,61 +38,101 @@ export interface ImageOptionsRequest {
 const RESAMPLING: readonly string[] = ['nearest', 'bilinear', 'bicubic'];
 
 /**
- * The encoding options for `request` under `globals` (MapProxy `image_opts(image_conf, format)`):
+ * MapProxy's `ImageOptions` as its loader makes them (`image_opts(image_conf, format)`), before
+ * any encoder default: what a cache's or source's configuration says, null where it says nothing.
+ */
+export interface ConfiguredImageOptions {
+  /**
+   * The `image` section's `format`, else the `globals.image.formats` entry's, else the requested
+   * format when it is a mime type; `mixed` for a mixed request. Null: none (a source then asks
+   * for the query's format, an encoder writes the requested name or PNG).
+   */
+  readonly format: string | null;
+  /** `colors` of the section or entry, else 256 for a `format` naming png under `paletted`. */
+  readonly colors: number | null;
+  readonly mode: string | null;
+  readonly transparent: boolean | null;
+  readonly opacity: number | null;
+  /** The section's, the entry's, else `globals.image.resampling_method` (default bicubic). */
+  readonly resampling: ResamplingMethod;
+  readonly encoding: EncodingOptions;
+}
+
+/**
+ * MapProxy's `image_opts(image_conf, format)` for `request` under `globals`:
  * 1. start from `globals.formats[format]` (an `image/...` key without `format` names itself);
  * 2. the `image:` section overrides `transparent`, `opacity`, `resampling_method`, `format`,
  *    `colors`, `mode` and `encoding_options`;
  * 3. an `image/...` format names the output when nothing else did; `mixed` always stays mixed;
- * 4. with `paletted` (default true) and no `colors`, a format containing `png` gets 256 colours;
- *    a bare name ending in `png` (`png`, not in `formats`) gets `img_to_buf`'s 255; mixed none.
- * `format` in the result is the mime type (`png` → `image/png`), parameters kept
- * (`image/png; mode=8bit`). Modes other than RGB/RGBA/P resolve to null.
+ * 4. with `paletted` (default true) and no `colors`, a format containing `png` gets 256 colours.
  * Throws `ImageError` (`IMAGE_OPTION`) for an unknown resampling method, quantizer,
  * tiff_compression or encoding option, or a non-integer jpeg_quality, as MapProxy's loader does.
+ */
+export function configuredImageOptions(
+  request: ImageOptionsRequest,
+  globals: GlobalImageSpec = {},
+): ConfiguredImageOptions {
+  const requested = request.format ?? null;
+  const image = request.image ?? {};
+  // 1. the named format entry
+  const entry: ImageOptionsSpec = requested === null ? {} : (globals.formats?.[requested] ?? {});
+  // 2. per cache/source overrides
+  const pick = <K extends keyof ImageOptionsSpec>(key: K): ImageOptionsSpec[K] => image[key] ?? entry[key];
+  // 3. the requested format names the output; mixed stays mixed
+  let format = image.format ?? entry.format ?? (requested?.startsWith('image/') === true ? requested : null);
+  if (requested === 'mixed') format = 'mixed';
+  const encoding = checkEncodingOptions(pick('encoding_options') ?? {});
+  // 4. paletted: the loader's 256 for a png format
+  let colors = pick('colors') ?? null;
+  if (colors === null && (globals.paletted ?? true) && format?.includes('png') === true) colors = 256;
+  return {
+    format,
+    colors,
+    mode: pick('mode') ?? null,
+    transparent: pick('transparent') ?? null,
+    opacity: pick('opacity') ?? null,
+    resampling: resampling(
+      image.resampling_method ?? entry.resampling_method ?? globals.resampling_method ?? 'bicubic',
+    ),
+    encoding,
+  };
+}
+
+/**
+ * The encoding options for `request` under `globals`: its `configuredImageOptions` with the
+ * encoder's defaults (`img_to_buf`): the output format is the configured one, else the requested
+ * name, else PNG, as a mime type (`png` → `image/png`, parameters kept: `image/png; mode=8bit`);
+ * a bare name ending in `png` (`png`, not in `formats`) without colours gets 255 under `paletted`,
+ * anything else without colours none (0); JPEG quality `globals.jpeg_quality`, else 90. Modes
+ * other than RGB/RGBA/P resolve to null. Throws as `configuredImageOptions`.
  */
 export function resolveImageOptions(
   request: ImageOptionsRequest,
   globals: GlobalImageSpec = {},
 ): ImageFormatOptions {
-  const requested = request.format ?? null;
-  const image = request.image ?? {};
-  // 1. the named format entry
-  const entry: ImageOptionsSpec = requested === null ? {} : (globals.formats?.[requested] ?? {});
-  const entryFormat =
-    entry.format ?? (requested?.startsWith('image/') && globals.formats?.[requested] ? requested : null);
-  // 2. per cache/source overrides
-  const pick = <K extends keyof ImageOptionsSpec>(key: K): ImageOptionsSpec[K] => image[key] ?? entry[key];
-  let format = image.format ?? entryFormat;
-  // 3. the requested format names the output; mixed stays mixed
-  if (format === null && requested?.startsWith('image/') === true) format = requested;
-  if (requested === 'mixed') format = 'mixed';
-  const encoding = checkEncodingOptions(pick('encoding_options') ?? {});
-  // 4. paletted: the loader's 256 for a png format, else img_to_buf's 255 for a `...png` name
-  let colors = pick('colors') ?? null;
-  const outputFormat = format ?? requested ?? 'image/png';
-  if (colors === null && (globals.paletted ?? true)) {
-    if (format?.includes('png') === true) colors = 256;
-    else if (outputFormat.endsWith('png')) colors = 255;
-  }
+  const configured = configuredImageOptions(request, globals);
+  const { encoding } = configured;
+  const outputFormat = configured.format ?? request.format ?? 'image/png';
+  let colors = configured.colors;
+  if (colors === null && (globals.paletted ?? true) && outputFormat.endsWith('png')) colors = 255;
   return {
     format: mime(outputFormat),
-    mode: mode(pick('mode')),
+    mode: mode(configured.mode),
     colors: colors ?? 0,
-    transparent: pick('transparent') ?? false,
-    resampling: resampling(
-      image.resampling_method ?? entry.resampling_method ?? globals.resampling_method ?? 'bicubic',
-    ),
+    transparent: configured.transparent ?? false,
+    resampling: configured.resampling,
     jpegQuality: libjpegQuality(encoding.jpeg_quality ?? globals.jpeg_quality ?? 90),
     quantizer: encoding.quantizer ?? null,
     tiffCompression: encoding.tiff_compression ?? null,
-    opacity: pick('opacity') ?? null,
+    opacity: configured.opacity,
   };
 }
 
 const QUANTIZERS = ['fastoctree', 'mediancut'] as const;
 const TIFF_COMPRESSIONS = ['raw', 'tiff_lzw', 'jpeg'] as const;
 
-interface EncodingOptions {
+/** `encoding_options` that passed MapProxy's check; a falsy value is left out. */
+export interface EncodingOptions {
   readonly jpeg_quality?: number;
   readonly quantizer?: (typeof QUANTIZERS)[number];
   readonly tiff_compression?: (typeof TIFF_COMPRESSIONS)[number];

@@ -20,6 +20,7 @@ import {
   type WmsVersion,
 } from '../client/index.js';
 import {
+  configuredImageOptions,
   makeTransparent,
   pilColorLength,
   withPilColorLength,
@@ -105,17 +106,24 @@ function mimeType(format: string): string {
 }
 
 /**
- * MapProxy's source `image_opts.format` (loader `image_opts(image_conf, format)`): `image.format`,
- * else the `format` of the `globals.image.formats` entry that `handed` (`req.format`, else the
- * cache's request format) names, else `handed` itself. Undefined leaves the query's format.
+ * MapProxy's source `image_opts.format` (`configuredImageOptions`) for `handed` (`req.format`,
+ * else the cache's request format): `image.format`, else the `format` of the
+ * `globals.image.formats` entry that `handed` names, else `handed` when it is a mime type; and a
+ * `handed` that names no entry as it is. Undefined leaves the query's format.
  */
 function sourceImageFormat(options: WmsSourceOptions, handed: string | undefined): string | undefined {
-  if (options.imageFormat !== undefined) return options.imageFormat;
-  if (handed === undefined) return undefined;
-  const named = options.namedFormats?.[handed];
-  if (named === undefined) return handed;
-  // an entry without `format`: the name itself only when it is a mime type
-  return named ?? (handed.startsWith('image/') ? handed : undefined);
+  const formats = Object.fromEntries(
+    Object.entries(options.namedFormats ?? {}).map(([name, format]) => [
+      name,
+      format === null ? {} : { format },
+    ]),
+  );
+  const { format } = configuredImageOptions(
+    { format: handed, image: { format: options.imageFormat } },
+    { formats },
+  );
+  if (format !== null) return format;
+  return handed !== undefined && options.namedFormats?.[handed] === undefined ? handed : undefined;
 }
 
 /**
