@@ -33,18 +33,35 @@ const CASES = [
     layer: 'named',
     url: '/n?layers=a&format=image%2Fgif&bbox=0.0,0.0,10.0,10.0&width=100&height=100&srs=EPSG%3A4326&request=GetMap&version=1.1.1&service=WMS&styles=',
   },
+  // req.format: png names no entry and is no mime type: no source format, the map's is asked for
+  // (we asked for image/png)
+  {
+    layer: 'bare',
+    format: 'image/jpeg',
+    url: '/b?layers=a&format=image%2Fjpeg&bbox=0.0,0.0,10.0,10.0&width=100&height=100&srs=EPSG%3A4326&request=GetMap&version=1.1.1&service=WMS&styles=',
+  },
+  // ... and in a JPEG cache, the cache's request format
+  {
+    layer: 'bare_cached',
+    format: 'image/jpeg',
+    url: '/b?layers=a&format=image%2Fjpeg&bbox=0.0,-1.3969838619232178e-09,2504688.5428486555,2504688.542848654&width=256&height=256&srs=EPSG%3A3857&request=GetMap&version=1.1.1&service=WMS&styles=',
+  },
 ] as const;
 
-for (const { layer, url } of CASES) {
+for (const { layer, url, format = 'image/png' } of CASES as readonly {
+  layer: string;
+  url: string;
+  format?: string;
+}[]) {
   test(`${layer}: the server is asked for the source's format, as MapProxy asks`, async (t) => {
     const upstream = await startUpstream(t);
     upstream.expect(url, sized);
     const proxy = await startProxy(t, 'source-image-format/mapproxy.yaml', { UPSTREAM_URL: upstream.url });
     const res = await fetch(
-      `${proxy.url}/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=${layer}&SRS=EPSG:4326&BBOX=0,0,10,10&WIDTH=100&HEIGHT=100&FORMAT=image/png&STYLES=`,
+      `${proxy.url}/service?SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&LAYERS=${layer}&SRS=EPSG:4326&BBOX=0,0,10,10&WIDTH=100&HEIGHT=100&FORMAT=${format}&STYLES=`,
     );
     assert.equal(res.status, 200);
-    assert.equal(res.headers.get('content-type'), 'image/png');
+    assert.equal(res.headers.get('content-type'), format);
     upstream.verify();
   });
 }

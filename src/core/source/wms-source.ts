@@ -108,8 +108,8 @@ function mimeType(format: string): string {
 /**
  * MapProxy's source `image_opts.format` (`configuredImageOptions`) for `handed` (`req.format`,
  * else the cache's request format): `image.format`, else the `format` of the
- * `globals.image.formats` entry that `handed` names, else `handed` when it is a mime type; and a
- * `handed` that names no entry as it is. Undefined leaves the query's format.
+ * `globals.image.formats` entry that `handed` names, else `handed` when it is a mime type.
+ * Undefined leaves the query's format (`WMSSource._get_map`): a `req.format: png` names none.
  */
 function sourceImageFormat(options: WmsSourceOptions, handed: string | undefined): string | undefined {
   const formats = Object.fromEntries(
@@ -118,12 +118,11 @@ function sourceImageFormat(options: WmsSourceOptions, handed: string | undefined
       format === null ? {} : { format },
     ]),
   );
-  const { format } = configuredImageOptions(
+  const configured = configuredImageOptions(
     { format: handed, image: { format: options.imageFormat } },
     { formats },
   );
-  if (format !== null) return format;
-  return handed !== undefined && options.namedFormats?.[handed] === undefined ? handed : undefined;
+  return configured.format ?? undefined;
 }
 
 /**
