@@ -8,7 +8,9 @@
  * PSNR 0.5 dB). A cache source hands on its own colors (a PNG cache's 256); alone (tiled_only) its
  * tiles are re-encoded, not stored as the PNG cache's bytes. `image.opacity` changes nothing (a
  * lone source is not merged). A tile or debug source brings no colors (None, not 0): next to the
- * WMS source, and in a band merge, its 256 still quantise the tiles. MapProxy's bytes
+ * WMS source, and in a band merge, its 256 still quantise the tiles. So does a cache whose
+ * `format: png8` names no format (stored as PNG): 256 over the source, none over a debug source
+ * (truecolour), where we gave it img_to_buf's 255. MapProxy's bytes
  * captured by test/fixtures/mixed-sub-image/capture.py (mapproxy-seed over the band image).
  */
 import assert from 'node:assert/strict';
@@ -16,12 +18,13 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { bands } from '../helpers/band-upstream.js';
 import { makeTempDir } from '../helpers/fixtures.js';
 import { seedWith } from '../helpers/palette-seed.js';
 import { startUpstream } from '../helpers/upstream.js';
 
-/** Level 3 tiles x/y.mixed and their sha256, as MapProxy 1.15 wrote them (capture.py). */
+/** Level 3 tiles x/y.mixed (x/y.png for png8) and their sha256, as MapProxy 1.15 wrote them (capture.py). */
 const MAPPROXY_TILES = {
   // PNG mode P, opaque: white (255 and FASTOCTREE's 254) outside the coverage
   opaque: {
@@ -77,6 +80,17 @@ const MAPPROXY_TILES = {
     '3/2': '288785df86bfcbc5801182a06c83cd1c527cee7025b1b9ae0c4b2cc0835f778e',
     '4/2': '9fc70fa300d49e1c4e01f5725d878a56ed79d9203252c26524e26c6e64cff090',
   },
+  // `format: png8`, no formats entry: the source's 256 (a 256-entry tRNS; we wrote 255 entries)
+  'png8 over source': {
+    '3/2': '9722dab7b16592009f55a8b530376c98353f802819d479d3ef6bb482f67b029c',
+    '4/2': '49bc6aa5edd3658f52db71bbb0e83b023b3b515632522321e122fdd6fd5bf429',
+  },
+  // and over a debug source no palette: truecolour RGBA (Pillow's PNG bytes are not ours, so
+  // the sha256 of the RGBA pixels; we wrote paletted tiles)
+  'png8 over debug source': {
+    '3/2': { pixels: '46eda3225ca56586d34c8a21473bc5e0743a3fb5574e0e29e035124658a09e86' },
+    '4/2': { pixels: 'fea032e4f641602112a102f4d21fc25b4f489840abca1725289bdefd44ea20aa' },
+  },
 } as const;
 
 const SOURCES: Record<string, string> = {
@@ -87,12 +101,19 @@ const SOURCES: Record<string, string> = {
   'source and debug source': '[s0, dbg]',
   'band merge with alpha':
     '{r: [{source: s0, band: 0}], g: [{source: s0, band: 1}], b: [{source: t0, band: 2}], a: [{source: s0, band: 3}]}',
+  'png8 over debug source': '[dbg]',
 };
 /** Without meta tiles (a tile source supports none). */
-const TILED = new Set(['tile source and source', 'source and debug source', 'band merge with alpha']);
+const TILED = new Set([
+  'tile source and source',
+  'source and debug source',
+  'band merge with alpha',
+  'png8 over source',
+  'png8 over debug source',
+]);
 
 for (const [name, tiles] of Object.entries(MAPPROXY_TILES)) {
-  test(`a mixed cache's tiles partly outside its source's coverage are quantised to the sources' colours (${name}), MapProxy's bytes (MapProxy 1.15)`, async (t) => {
+  test(`a mixed (or unnamed-format) cache's tiles take their palette from the sources (${name}), MapProxy's bytes (MapProxy 1.15)`, async (t) => {
     const upstream = await startUpstream(t, { '/service': bands });
     const dir = await makeTempDir(t, 'mixed-sub-image-');
     await writeFile(
@@ -105,7 +126,7 @@ caches:
   c0:
     grids: [GLOBAL_GEODETIC]
     sources: ${SOURCES[name] ?? '[s0]'}
-    format: mixed
+    format: ${name.startsWith('png8') ? 'png8' : 'mixed'}
     request_format: image/png
     meta_size: ${TILED.has(name) ? '[1, 1]\n    meta_buffer: 0' : '[3, 2]'}
     cache: {type: file, directory_layout: tms}
@@ -140,11 +161,19 @@ coverages:
   c: {bbox: [-10, 30, 30, 40], srs: 'EPSG:4326'}
 `,
     );
-    for (const [tile, sha256] of Object.entries(tiles)) {
-      const data = await readFile(join(dir, 'cache_data', 'c0_EPSG4326', '3', `${tile}.mixed`));
+    const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+    for (const [tile, expected] of Object.entries<string | { readonly pixels: string }>(tiles)) {
+      const file = `${tile}.${name.startsWith('png8') ? 'png' : 'mixed'}`;
+      const data = await readFile(join(dir, 'cache_data', 'c0_EPSG4326', '3', file));
+      if (typeof expected !== 'string') {
+        // colour type 6 (truecolour with alpha), as PIL's mode RGBA
+        assert.equal(data[25], 6, `${tile}: PNG colour type`);
+        assert.equal(sha256(await sharp(data).ensureAlpha().raw().toBuffer()), expected.pixels, tile);
+        continue;
+      }
       // colour type 3 (paletted), as PIL's mode P
       assert.equal(data[25], 3, `${tile}: PNG colour type`);
-      assert.equal(createHash('sha256').update(data).digest('hex'), sha256, tile);
+      assert.equal(sha256(data), expected, tile);
     }
   });
 }

@@ -39,7 +39,7 @@ import { buildTaggedSource } from './build-sources.js';
 import { cacheBackend, cacheMetaSize } from './cache-backends.js';
 import { cacheSourceExtent } from './cache-extent.js';
 import { cacheTransparency } from './cache-transparency.js';
-import { mixedCacheColors } from './cache-colors.js';
+import { sourceCacheColors } from './cache-colors.js';
 import { hotTilesOf } from './hot-tiles-config.js';
 import { cacheSourceTileLimit } from './max-tile-limit.js';
 import { createTileLocks } from './lock-backends.js';
@@ -103,12 +103,12 @@ function buildManager(
       'CONFIG_UNKNOWN_REF',
     );
   // MapProxy's TileManager encodes with compatible_image_options: transparency from the sources
-  // (and, for a mixed cache, the palette size)
+  // (and, for a mixed or unnamed-format cache, the palette size)
   const own = context.imageOptions(name, cache);
   const imageOptions = {
     ...own,
     transparent: cacheTransparency(loaded, name),
-    colors: mixedCacheColors(loaded, cache, cacheRequestFormat(context, name, cache), own.colors),
+    colors: sourceCacheColors(loaded, cache, cacheRequestFormat(context, name, cache), own.colors),
   };
   const store = cache.disable_storage ? new DummyCache() : createStore(context, name, cache, gridName, grid);
   // file locks in tile_lock_dir, or Redis leases (globals.cache.tile_lock_backend)

@@ -1,9 +1,11 @@
 /**
- * The palette size of a `format: mixed` cache's PNG tiles, as MapProxy's `compatible_image_options`
- * (image/opts.py, called in loader.py `caches()`) gives it: the cache's own `colors` when set,
- * else the sources'. A mixed cache's own options never get the paletted 256 (its format does not
- * name png), so a WMS/ArcGIS source's 256 (its request format is png) is what quantises its PNG
- * tiles; one tile or debug source among them gives none (None, which counts as 0 only alone).
+ * The palette size of the PNG tiles of a `format: mixed` cache, or of one whose `format` names no
+ * format (`png8` without a `globals.image.formats` entry, stored as PNG), as MapProxy's
+ * `compatible_image_options` (image/opts.py, called in loader.py `caches()`) gives it: the
+ * cache's own `colors` when set, else the sources'. Such a cache's own options never get the
+ * paletted 256 (its format is no mime type naming png), so a WMS/ArcGIS source's 256 (its request
+ * format is png) is what quantises its PNG tiles; one tile or debug source among them gives none
+ * (None, which counts as 0 only alone: unquantised).
  */
 import {
   splitTaggedSource,
@@ -14,6 +16,7 @@ import {
   type SourceConfig,
 } from '../config/index.js';
 import { configuredImageOptions, ImageError } from '../image/index.js';
+import { isUnnamedFormat } from './image-options.js';
 
 /** The image keys of a source that its colors come from. */
 interface SourceImageKeys {
@@ -21,7 +24,7 @@ interface SourceImageKeys {
 }
 
 /**
- * What a mixed cache's palette size comes from: a source (`format`: the format its image options
+ * What such a cache's palette size comes from: a source (`format`: the format its image options
  * are made for, MapProxy's `image_opts(format=…)`; none for tile and mapnik sources, which get no
  * format), a source without image options (debug: `ImageOptions()`, no colors), or another cache.
  */
@@ -44,15 +47,15 @@ function sourceNames(cache: CacheConfig): string[] {
 }
 
 /**
- * The sources and caches whose colors the mixed cache `cache` takes (MapProxy's
+ * The sources and caches whose colors the mixed or unnamed-format cache `cache` takes (MapProxy's
  * `_sources_for_grid`, for a band merge too), or null where the rule does not apply: another
- * format, the cache or its formats entry sets `colors`, or a source type MapProxy 1.15 does not
+ * format (whose own options give the colors), the cache or its formats entry sets `colors`, or a source type MapProxy 1.15 does not
  * have. A feature-info-only source (`wms_opts.map`/`opts.map: false`) makes no map source there
  * and is left out.
  */
 function colorInputs(loaded: LoadedConfig, cache: CacheConfig, requestFormat: string): ColorInput[] | null {
   const { globals, sources } = loaded.config;
-  if (cache.format !== 'mixed') return null;
+  if (cache.format !== 'mixed' && !isUnnamedFormat(cache, globals.image.formats)) return null;
   if (cache.image?.colors !== undefined || globals.image.formats[cache.format]?.colors !== undefined)
     return null;
   const inputs: ColorInput[] = [];
@@ -95,11 +98,11 @@ function colorInputs(loaded: LoadedConfig, cache: CacheConfig, requestFormat: st
 }
 
 /**
- * `colors` for the tiles of the mixed cache `cache` (`resolved`: its own resolved value, kept
- * where `colorInputs` does not apply). Over its sources: 0 when one says 0, else the largest (none
- * set: 0, unquantised).
+ * `colors` for the tiles of the mixed or unnamed-format cache `cache` (`resolved`: its own
+ * resolved value, kept where `colorInputs` does not apply). Over its sources: 0 when one says 0,
+ * else the largest (none set: 0, unquantised, not img_to_buf's 255 for a png without colors).
  */
-export function mixedCacheColors(
+export function sourceCacheColors(
   loaded: LoadedConfig,
   cache: CacheConfig,
   requestFormat: string,
@@ -119,8 +122,8 @@ export function mixedCacheColors(
   return Math.max(0, ...colors.map((c) => c ?? 0));
 }
 
-/** The sources whose `image.colors` some mixed cache takes (`mixedCacheColors`). */
-export function sourcesColoringMixedCaches(loaded: LoadedConfig): ReadonlySet<string> {
+/** The sources whose `image.colors` some cache takes (`sourceCacheColors`). */
+export function sourcesColoringCaches(loaded: LoadedConfig): ReadonlySet<string> {
   const names = new Set<string>();
   for (const cache of Object.values(loaded.config.caches))
     // which sources, not their colors: the request format plays no part

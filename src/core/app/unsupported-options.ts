@@ -11,7 +11,7 @@ import {
   type ConfigWarning,
   type LoadedConfig,
 } from '../config/index.js';
-import { sourcesColoringMixedCaches } from './cache-colors.js';
+import { sourcesColoringCaches } from './cache-colors.js';
 
 /** Source types `buildSources` can build. */
 export const SUPPORTED_SOURCE_TYPES: readonly string[] = ['wms', 'mapserver', 'tile', 'debug', 'arcgis'];
@@ -200,8 +200,8 @@ function ignoredByMapProxyToo(
  * Image keys of a wms, mapserver or tile source that no image takes: a cache encodes its tiles
  * with its own format and image options, a WMS map with those of the requested format. MapProxy
  * 1.15 reads a source's `colors` and `mode` only into a cache that sets neither
- * (`compatible_image_options`), which we follow for a `mixed` cache's colors only
- * (`mixedCacheColors`); the others do nothing there either. Read elsewhere: WMS
+ * (`compatible_image_options`), which we follow for the colors of a `mixed` cache and of one
+ * whose format names none (`sourceCacheColors`); the others do nothing there either. Read elsewhere: WMS
  * `transparent`, `resampling_method`, `format`, `opacity` and `transparent_color*`, a tile
  * source's `transparent`.
  */
@@ -220,7 +220,7 @@ function unusedSourceImageKeys(
       "a tile source's tiles are scaled, if at all, by the cache that reads them, in MapProxy too",
   };
   const found: ConfigError[] = [];
-  const coloringMixed = sourcesColoringMixedCaches(loaded);
+  const coloringMixed = sourcesColoringCaches(loaded);
   for (const [name, value] of Object.entries(loaded.config.sources)) {
     const source = section(value);
     const type = String(source?.type);
