@@ -36,6 +36,12 @@ export function decodePngRgba(
     readonly expect?: readonly [number, number];
     /** Expands 8-bit palette rows in place of the JavaScript loop (a faster kernel), if it can. */
     readonly expandPalette?: PaletteExpander;
+    /**
+     * Only these pixels (`[x0, y0, x1, y1]` of the PNG, end exclusive) are needed: a paletted
+     * image writes no others, any other at least no rows outside `y0`-`y1`, an empty region
+     * nothing (the file is still read). Default: all.
+     */
+    readonly region?: readonly [x0: number, y0: number, x1: number, y1: number];
   },
   rowCache?: RowCache,
 ): DecodedPng | null {
@@ -102,17 +108,28 @@ export function decodePngRgba(
     lut !== null && words && depth === 8
       ? new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2)
       : null;
-  // 3. each row to RGBA
+  // 3. each row (of the region) to RGBA
+  const [x0, y0, x1, y1] = target?.region ?? [0, 0, width, height];
   const expanded =
-    lut !== null &&
-    depth === 8 &&
-    target?.expandPalette?.(rows.subarray(1), rowBytes + 1, lut, offset, rowStride, width, height) === true;
-  for (let y = 0; y < (expanded ? 0 : height); y += 1) {
+    x1 <= x0 ||
+    y1 <= y0 ||
+    (lut !== null &&
+      depth === 8 &&
+      target?.expandPalette?.(
+        rows.subarray(1 + y0 * (rowBytes + 1) + x0),
+        rowBytes + 1,
+        lut,
+        offset + y0 * rowStride + x0 * 4,
+        rowStride,
+        x1 - x0,
+        y1 - y0,
+      ) === true);
+  for (let y = y0; y < (expanded ? y0 : y1); y += 1) {
     const start = y * (rowBytes + 1) + 1;
     const at = offset + y * rowStride;
     if (out32 !== null && lut !== null) {
       const w0 = at >>> 2;
-      for (let x = 0; x < width; x += 1) out32[w0 + x] = lut[rows[start + x] as number] as number;
+      for (let x = x0; x < x1; x += 1) out32[w0 + x] = lut[rows[start + x] as number] as number;
     } else {
       expandRow(
         rows.subarray(start, start + rowBytes),

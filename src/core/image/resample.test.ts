@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { flattenOnto } from './flatten.js';
-import { resample } from './resample.js';
+import { resample, sampledBox } from './resample.js';
 import { bicubicKernel } from './resample-wasm.js';
 
 /** A deterministic pseudo-random source, so a failure can be replayed. */
@@ -220,4 +220,39 @@ test('pixels that no cell covers are the fill, not what an earlier job left in t
       else assert.equal(filled, n === 0 ? dw * dh : (dw / 2) * dh, `mesh ${n}, onBlack ${onBlack}`);
     }
   }
+});
+
+test('no filter reads a source pixel outside sampledBox: garbage there changes no result', () => {
+  let compared = 0;
+  for (let n = 0; n < 24; n++) {
+    const [w, h] = [9 + ((n * 13) % 61), 7 + ((n * 7) % 53)];
+    const [dw, dh] = [1 + ((n * 11) % 97), 1 + ((n * 5) % 83)];
+    const src = randomSource(n + 31, w, h, n % 2 === 0);
+    for (const mapping of kernelMappings(n, w, h, dw, dh)) {
+      const box = sampledBox({ srcWidth: w, srcHeight: h, ...mapping });
+      const hasNaN = 'cells' in mapping && mapping.cells.some(Number.isNaN);
+      assert.equal(box === undefined, hasNaN, `case ${n}: a box unless a corner did not project`);
+      if (box === undefined) continue;
+      const [x0, y0, x1, y1] = box;
+      const garbled = src.slice();
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          if (x >= x0 && x < x1 && y >= y0 && y < y1) continue;
+          garbled.set(
+            [(x * 31 + n) & 255, (y * 17) & 255, 255 - x, n % 2 === 0 ? 255 : (x * y) & 255],
+            (y * w + x) * 4,
+          );
+        }
+      for (const method of ['bicubic', 'bilinear', 'nearest'] as const) {
+        for (const wasm of [true, false]) {
+          const job = { srcWidth: w, srcHeight: h, dstWidth: dw, dstHeight: dh, method, ...mapping };
+          const clean = Buffer.from(resample({ ...job, src }, { wasm }));
+          const got = Buffer.from(resample({ ...job, src: garbled }, { wasm }));
+          assert.ok(got.equals(clean), `case ${n}, ${method}, wasm ${wasm}: ${w}x${h} box ${box.join(',')}`);
+          compared += 1;
+        }
+      }
+    }
+  }
+  assert.ok(compared > 500, `${compared}`);
 });

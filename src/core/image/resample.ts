@@ -115,6 +115,43 @@ export function resample(
   return job.onBlack === true && !(fillsBlack && kernel !== null) ? flattenOnto(straight, 0) : straight;
 }
 
+/** Source pixels a tap may reach beyond a sampled point (bicubic: 2.5, the others less), rounded up. */
+const TAP_REACH = 3;
+
+/**
+ * The source pixels (`[x0, y0, x1, y1]`, end exclusive) any filter of `job` can read: every
+ * sampled point lies within the corners of its cell (a bilinear map's extremes over a box are at
+ * its corners) or within its extent, and a tap within {@link TAP_REACH} of it; undefined when a
+ * corner did not project (NaN), so that nothing can be left out.
+ */
+export function sampledBox(
+  job: Pick<ResampleJob, 'srcWidth' | 'srcHeight'> &
+    ({ readonly cells: Float64Array } | { readonly extent: ExtentBox }),
+): [number, number, number, number] | undefined {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  const add = (x: number, y: number): void => {
+    [minX, minY, maxX, maxY] = [Math.min(minX, x), Math.min(minY, y), Math.max(maxX, x), Math.max(maxY, y)];
+  };
+  if ('extent' in job) {
+    add(job.extent[0], job.extent[1]);
+    add(job.extent[2], job.extent[3]);
+  } else {
+    const { cells } = job;
+    for (let c = 0; c + CELL_STRIDE <= cells.length; c += CELL_STRIDE) {
+      for (let k = 4; k < CELL_STRIDE; k += 2)
+        add(cells[c + k] ?? Number.NaN, cells[c + k + 1] ?? Number.NaN);
+    }
+  }
+  if (![minX, minY, maxX, maxY].every(Number.isFinite)) return undefined;
+  const clamp = (v: number, size: number): number => Math.min(size, Math.max(0, v));
+  return [
+    clamp(Math.floor(minX) - TAP_REACH, job.srcWidth),
+    clamp(Math.floor(minY) - TAP_REACH, job.srcHeight),
+    clamp(Math.ceil(maxX) + TAP_REACH + 1, job.srcWidth),
+    clamp(Math.ceil(maxY) + TAP_REACH + 1, job.srcHeight),
+  ];
+}
+
 /** (0, 0, 0, 255) as a little-endian RGBA word. */
 const OPAQUE_BLACK = 0xff000000;
 

@@ -140,3 +140,48 @@ test('stitched paletted tiles (8-bit, short palettes, 1-4 bit, blanks) are the p
     '4x1',
   );
 });
+
+test('with the needed pixels given, those are the pixels stitched anyway, a paletted tile writes no others, and a corrupt tile outside them still fails the stitch', () => {
+  const [w, h] = [29, 13];
+  const tiles: (Uint8Array | null)[] = [
+    encodePalettePng({ data: noise(w, h, 7), width: w, height: h, colors: 256, withAlpha: true }),
+    shortPalettePng(w, h, 40, 7),
+    null,
+    encodePalettePng({ data: noise(w, h, 8), width: w, height: h, colors: 256, withAlpha: false }),
+  ];
+  const mosaic = { tiles, columns: 2, rows: 2, tileWidth: w, tileHeight: h };
+  const whole = stitchPngs(mosaic);
+  assert.ok(whole !== null);
+  const want = new Uint32Array(Buffer.from(whole.canvas).buffer);
+  whole.canvas.fill(0xee);
+  const [x0, y0, x1, y1] = [5, 3, 40, 20];
+  const part = stitchPngs(mosaic, [x0, y0, x1, y1]);
+  assert.ok(part !== null);
+  assert.equal(part.opaque, whole.opaque);
+  const got = new Uint32Array(Buffer.from(part.canvas).buffer);
+  for (let y = 0; y < 2 * h; y++)
+    for (let x = 0; x < 2 * w; x++) {
+      const inside = x >= x0 && x < x1 && y >= y0 && y < y1;
+      const expected = inside ? want[y * 2 * w + x] : 0xeeeeeeee;
+      assert.equal(got[y * 2 * w + x], expected, `pixel ${x},${y} (${inside ? 'needed' : 'not needed'})`);
+    }
+  // a tile whose zlib stream is broken, wholly outside the needed pixels
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(w, 0);
+  header.writeUInt32BE(h, 4);
+  header.set([8, 3, 0, 0, 0], 8);
+  const corrupt = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('PLTE', new Uint8Array(12)),
+    pngChunk('IDAT', Uint8Array.of(0x78, 0x9c, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0)),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
+  assert.equal(
+    stitchPngs(
+      { ...mosaic, tiles: [tiles[0] ?? null, tiles[1] ?? null, tiles[2] ?? null, corrupt] },
+      [0, 0, 10, 10],
+    ),
+    null,
+  );
+});

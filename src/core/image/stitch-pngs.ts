@@ -65,9 +65,14 @@ export interface Stitched {
  * The RGBA canvas of `mosaic` (`columns * tileWidth` wide), or null when a tile is a PNG this
  * decoder does not handle or is corrupt (the caller then stitches on the main thread, which
  * decodes through sharp and reports the error). The canvas is reused by the next call on this
- * thread: use it before calling again.
+ * thread: use it before calling again. With `needed` (`[x0, y0, x1, y1]` pixels of the canvas,
+ * end exclusive), pixels outside it may hold anything (a paletted tile writes none of them), but
+ * every tile is still read (a corrupt one still answers null) and `opaque` speaks for all.
  */
-export function stitchPngs(mosaic: PngMosaic): Stitched | null {
+export function stitchPngs(
+  mosaic: PngMosaic,
+  needed?: readonly [x0: number, y0: number, x1: number, y1: number],
+): Stitched | null {
   const { tiles, columns, rows, tileWidth, tileHeight } = mosaic;
   const width = columns * tileWidth;
   const bytes = width * rows * tileHeight * 4;
@@ -75,20 +80,28 @@ export function stitchPngs(mosaic: PngMosaic): Stitched | null {
   const rowStride = width * 4;
   let opaque = true;
   for (let i = 0; i < columns * rows; i += 1) {
-    const offset = (Math.floor(i / columns) * tileHeight * width + (i % columns) * tileWidth) * 4;
+    const [left, top] = [(i % columns) * tileWidth, Math.floor(i / columns) * tileHeight];
+    const offset = (top * width + left) * 4;
     const tile = tiles[i] ?? null;
+    // the tile's part of `needed`, in its own pixels
+    const region = [
+      Math.max(0, (needed?.[0] ?? 0) - left),
+      Math.max(0, (needed?.[1] ?? 0) - top),
+      Math.min(tileWidth, (needed?.[2] ?? width) - left),
+      Math.min(tileHeight, (needed?.[3] ?? rows * tileHeight) - top),
+    ] as const;
     if (tile === null) {
       opaque = false;
-      for (let y = 0; y < tileHeight; y += 1) {
+      for (let y = region[1]; y < region[3]; y += 1) {
         const at = offset + y * rowStride;
-        canvas.fill(0, at, at + tileWidth * 4);
+        canvas.fill(0, at + region[0] * 4, at + region[2] * 4);
       }
       continue;
     }
     try {
       const decoded = decodePngRgba(
         tile,
-        { out: canvas, offset, rowStride, expect: [tileWidth, tileHeight], expandPalette },
+        { out: canvas, offset, rowStride, expect: [tileWidth, tileHeight], expandPalette, region },
         rowCache,
       );
       if (decoded === null) return null;
