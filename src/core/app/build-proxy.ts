@@ -18,7 +18,7 @@ import { closeRuntime } from './close-runtime.js';
 import { hotTilesProblems } from './hot-tiles-config.js';
 import { checkLockBackend } from './lock-backends.js';
 import { useConfiguredProjData } from './proj-data-dir.js';
-import { cacheImageOptions } from './image-options.js';
+import { cacheImageOptions, formatEntryProblems } from './image-options.js';
 import type { ServedApp } from './served-app.js';
 import { unsupportedOptions } from './unsupported-options.js';
 
@@ -56,6 +56,7 @@ export function buildProxy(loaded: LoadedConfig, options: BuildProxyOptions = {}
     ...checkCacheBackends(loaded),
     ...checkLockBackend(loaded),
     ...hotTilesProblems(loaded),
+    ...formatEntryProblems(loaded),
   ];
   if (refused.length > 0) throw new ConfigErrors(refused, unsupported.warnings);
   // MapProxy's loader logs its warnings (unknown keys, deprecated defaults) on every load; the

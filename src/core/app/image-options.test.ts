@@ -10,10 +10,11 @@ import { makeTempDir } from '../../../test/helpers/fixtures.js';
 import { checkConfiguration } from './check.js';
 
 /** `check` of a mapproxy.yaml with a WMS source `w` under a cache and a tile source `t` under another. */
-async function check(t: TestContext, wmsImage: string, tileImage = '{}', cacheImage = '{}') {
+async function check(t: TestContext, wmsImage: string, tileImage = '{}', cacheImage = '{}', globals = '{}') {
   const dir = await makeTempDir(t);
   const file = join(dir, 'mapproxy.yaml');
   const lines = [
+    `globals: ${globals}`,
     'services:',
     '  tms:',
     'layers:',
@@ -46,16 +47,16 @@ test("a source's invalid encoding_options refuse the configuration at their key,
   // MapProxy 1.15 (make_wsgi_app): 'unknown quantizer', 'jpeg_quality is not an integer',
   // 'unknown tiff_compression', "unknown encoding_options: {'speed': 1}"; we warned 'is not used'
   assert.deepEqual(await check(t, '{encoding_options: {quantizer: nope}}'), [
-    '16:43 sources.w.image.encoding_options.quantizer: unknown quantizer "nope"',
+    '17:43 sources.w.image.encoding_options.quantizer: unknown quantizer "nope"',
   ]);
   assert.deepEqual(await check(t, '{encoding_options: {jpeg_quality: high}}'), [
-    '16:46 sources.w.image.encoding_options.jpeg_quality: jpeg_quality is not an integer',
+    '17:46 sources.w.image.encoding_options.jpeg_quality: jpeg_quality is not an integer',
   ]);
   assert.deepEqual(await check(t, '{}', '{encoding_options: {tiff_compression: zip}}'), [
-    '21:50 sources.t.image.encoding_options.tiff_compression: unknown tiff_compression "zip"',
+    '22:50 sources.t.image.encoding_options.tiff_compression: unknown tiff_compression "zip"',
   ]);
   assert.deepEqual(await check(t, '{encoding_options: {jpeg_quality: 80, speed: 1}}'), [
-    '16:57 sources.w.image.encoding_options.speed: unknown encoding_options: speed',
+    '17:57 sources.w.image.encoding_options.speed: unknown encoding_options: speed',
   ]);
 });
 
@@ -70,6 +71,17 @@ test('what MapProxy accepts is accepted: any integer quality, falsy values, a va
 
 test("a cache's invalid encoding option is named by its key", async (t) => {
   assert.deepEqual(await check(t, '{}', '{}', '{encoding_options: {quantizer: octree}}'), [
-    '11:43 caches.c.image.encoding_options.quantizer: unknown quantizer "octree"',
+    '12:43 caches.c.image.encoding_options.quantizer: unknown quantizer "octree"',
+  ]);
+});
+
+test('a globals.image.formats entry with invalid encoding_options refuses the configuration, used or not', async (t) => {
+  // MapProxy 1.15 checks every entry when it reads globals.image (_init_formats); we checked the
+  // entries a cache or WMS format used only
+  const globals =
+    '{image: {formats: {spare: {format: image/png, encoding_options: {quantizer: nope, speed: 1}}}}}';
+  assert.deepEqual(await check(t, '{}', '{}', '{}', globals), [
+    '1:86 globals.image.formats.spare.encoding_options.quantizer: unknown quantizer "nope"',
+    '1:99 globals.image.formats.spare.encoding_options.speed: unknown encoding_options: speed',
   ]);
 });

@@ -5,6 +5,7 @@
 import {
   configErrorAt,
   type CacheConfig,
+  type ConfigError,
   type ImageOptionsConfig,
   type LoadedConfig,
 } from '../config/index.js';
@@ -83,20 +84,40 @@ function invalidImageKey(
   image: ImageOptionsSpec | undefined,
 ): (string | number)[] | null {
   for (const [key, value] of Object.entries(image?.encoding_options ?? {}))
-    if (isRefused({ encoding_options: { [key]: value } })) return [...path, 'encoding_options', key];
+    if (refusal({ encoding_options: { [key]: value } }) !== null) return [...path, 'encoding_options', key];
   const method = image?.resampling_method;
-  if (method != null && isRefused({ resampling_method: method })) return [...path, 'resampling_method'];
+  if (method != null && refusal({ resampling_method: method }) !== null)
+    return [...path, 'resampling_method'];
   return null;
 }
 
-function isRefused(image: ImageOptionsSpec): boolean {
+/** Why `resolveImageOptions` refuses the section `image`, null when it does not. */
+function refusal(image: ImageOptionsSpec): string | null {
   try {
     resolveImageOptions({ image });
-    return false;
+    return null;
   } catch (error) {
-    if (error instanceof ImageError) return true;
+    if (error instanceof ImageError) return error.message;
     throw error;
   }
+}
+
+/**
+ * The invalid `encoding_options` of every `globals.image.formats` entry, used or not: MapProxy's
+ * loader checks them all when it reads `globals.image` (`_init_formats`) and refuses the
+ * configuration. One error per invalid key.
+ */
+export function formatEntryProblems(loaded: LoadedConfig): ConfigError[] {
+  const problems: ConfigError[] = [];
+  for (const [name, entry] of Object.entries(loaded.config.globals.image.formats))
+    for (const [key, value] of Object.entries(entry.encoding_options ?? {})) {
+      const message = refusal({ encoding_options: { [key]: value } });
+      if (message !== null)
+        problems.push(
+          configErrorAt(loaded, ['globals', 'image', 'formats', name, 'encoding_options', key], message),
+        );
+    }
+  return problems;
 }
 
 /**
