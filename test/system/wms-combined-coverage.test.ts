@@ -4,7 +4,8 @@
  * bbox), and the combined request keeps the first source's parameters (found by the generated
  * differential run, seed 5, gen-5-09, where we sent two requests). Pinned with MapProxy's logged
  * upstream requests on combined_coverage.yaml. A source outside its resolution range draws nothing
- * and does not keep the sources around it apart (generated differential, seed 23, gen-23-00).
+ * and does not keep the sources around it apart when MapProxy would combine it with them
+ * (generated differential, seed 23, gen-23-00), but does when it would not (gen-23-01).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -27,6 +28,10 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   // MapProxy's, but without sd's layer (MapProxy asks layers=a,d,a: docs/differences); we sent
   // one request for each sa
   'ld,la': [upstreamRequest('layers=a,a&transparent=True')],
+  // the same with a source MapProxy cannot combine with them (another coverage): it keeps them
+  // apart though it draws nothing, two requests as MapProxy's (generated differential seed 23,
+  // gen-23-01: we combined them after 7489406)
+  'le,la': [upstreamRequest('layers=a&transparent=True'), upstreamRequest('layers=a&transparent=True')],
 };
 
 /** Solid green at the requested size (the answer's pixels do not matter here). */

@@ -322,6 +322,9 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
     combinedWith(other: MapSource, query: MapQuery): MapSource | null {
       const theirs = WMS_SOURCES.get(other);
       if (theirs === undefined) return null;
+      // only sources MapProxy would combine: one it cannot (another coverage) keeps the sources
+      // on either side of it apart, also when it is outside its resolution range
+      if (!isCombinable(options, theirs, query)) return null;
       // one outside its resolution range draws nothing: the pair is the other alone, so the
       // sources around it still combine (MapProxy combines it too and asks for its layers:
       // docs/differences); the combined source has no range (MapProxy `res_range=None`)
@@ -329,7 +332,6 @@ export function createWmsSource(options: WmsSourceOptions): MapSource {
         createResolutionRange(o.name, o)?.contains(query.bbox, query.size, query.srs) ?? true;
       if (!inRange(theirs)) return source;
       if (!inRange(options)) return other;
-      if (!isCombinable(options, theirs, query)) return null;
       // MapProxy `combined_client`: this request template with the other's layers appended
       return createWmsSource({
         ...options,
