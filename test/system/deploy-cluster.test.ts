@@ -2,10 +2,11 @@
  * `mapproxy-util serve -w 2` as a process: a killed worker is replaced and costs at most the
  * requests it held; SIGHUP replaces every worker under a bounded load loop without a failed request;
  * the workers share tile locks kept apart from the tiles (`tile_lock_dir`) and start with the malloc
- * tunable serve sets for them.
+ * tunables serve sets for them.
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { copyFixture } from '../helpers/fixtures.js';
@@ -69,7 +70,7 @@ test('serve -w 2 on deploy/mapproxy.yaml: killed workers, reloads and failed sta
   };
 
   await t.test(
-    'workers start with a fixed malloc mmap threshold; the primary keeps its environment',
+    'workers start with a fixed malloc mmap threshold (and one arena on a core each); the primary keeps its environment',
     async (t) => {
       if (
         process.env.MALLOC_MMAP_THRESHOLD_ !== undefined ||
@@ -93,9 +94,13 @@ test('serve -w 2 on deploy/mapproxy.yaml: killed workers, reloads and failed sta
         return parts.join(':');
       };
       const own = process.env.GLIBC_TUNABLES;
+      // one malloc arena when each of the 2 workers has at most one core (worker-flags.ts)
+      const oneArena =
+        Math.floor(availableParallelism() / 2) <= 1 && process.env.MALLOC_ARENA_MAX === undefined;
       const expected = [
         ...(own === undefined || own === '' ? [] : [own]),
         'glibc.malloc.mmap_threshold=524288',
+        ...(oneArena && own?.includes('arena_max=') !== true ? ['glibc.malloc.arena_max=1'] : []),
       ];
       for (const pid of workers) assert.equal(await tunables(pid), expected.join(':'), `worker ${pid}`);
       assert.equal(await tunables(primary), own, 'the primary');

@@ -8,7 +8,7 @@ import { closedSignal } from '../closed-signal.js';
 import cluster, { type Worker } from 'node:cluster';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clusterMetricsText, getLogger, PROCESSES_ENV } from '../../util/index.js';
+import { clusterMetricsText, getLogger, processCores, PROCESSES_ENV } from '../../util/index.js';
 import { hostAndPort } from '../bind.js';
 import { ServerError } from '../errors.js';
 import { DRAIN, metricsRequestId, startFailure, type MetricsReply } from './messages.js';
@@ -153,7 +153,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<ServeCluster>
     // each worker sizes its thread pools for its share of the cores; malloc: see worker-flags.ts
     const worker = cluster.fork({
       [PROCESSES_ENV]: String(options.workers),
-      ...workerAllocatorEnv(process.env),
+      ...workerAllocatorEnv(process.env, processCores({ [PROCESSES_ENV]: String(options.workers) })),
       ...workerOptionsEnv(options.worker),
     });
     worker.on('message', (message: unknown) => {

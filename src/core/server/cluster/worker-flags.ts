@@ -59,16 +59,42 @@ const MMAP_THRESHOLD = 'glibc.malloc.mmap_threshold';
 const MMAP_THRESHOLD_BYTES = 512 * 1024;
 
 /**
- * What a worker's environment adds to `env` (the primary's): `GLIBC_TUNABLES` with the mmap
- * threshold above appended to the user's own tunables, unless the user set it there or through
- * its older variable `MALLOC_MMAP_THRESHOLD_`; empty when there is nothing to add.
+ * One malloc arena (the main one) for a worker whose share of the cores is one: glibc gives each
+ * thread that allocates while another holds an arena one of its own, and each keeps its own freed
+ * chunks resident, so the image thread's arena (the stitched tiles' PNG copies, inflate states, the
+ * row cache) and the main arena each held their own high-water mark. Measured (issue 13, serve -w 2
+ * on 2 cores before MapServer, each rss-phases phase's preparation and load apart, alternating
+ * pairs; peak as the bench's column: the largest worker sampled every 100 ms, highest phase of the
+ * run): machine shared (load 13-20), 5 pairs: 149 (144-163) -> 145 (144-153) MB, malloc memory at
+ * its peak (arenas plus the main heap, smaps every 0.5 s) 54 -> 38 MB, CPU ms a request the same
+ * (hits 0.036 -> 0.035, maps 5.83 / 7.75 / 8.28 -> 5.74 / 7.83 / 8.38 in EPSG:3857 / 4326 / 25832);
+ * machine quieter (load 4-6), 4 pairs: 184 (171-197) -> 175 (173-179) MB, malloc memory 73 -> 64 MB,
+ * maps 5.17 / 6.49 / 6.64 -> 5.40 / 6.42 / 6.53 ms, hits 0.029 -> 0.031 ms. With
+ * 2 arenas the peak was higher (166 and 164 MB, 2 runs: threads share them by turns, not by role).
+ * Where a worker has more cores, its image threads run in parallel and would wait on the one
+ * arena's lock (2 arenas cost +10-16% CPU a map when large buffers still went through them), so
+ * there the default stays; not measured there.
  */
-export function workerAllocatorEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+const ARENA_MAX = 'glibc.malloc.arena_max';
+
+/** Whether `name` is among the colon-separated `tunables`. */
+function hasTunable(tunables: string, name: string): boolean {
+  return tunables.split(':').some((entry) => entry.startsWith(`${name}=`));
+}
+
+/**
+ * What a worker's environment adds to `env` (the primary's): `GLIBC_TUNABLES` with the mmap
+ * threshold above, and one arena when `coresPerWorker` is 1 or less, appended to the user's own
+ * tunables; each unless the user set it there or through its older variable
+ * (`MALLOC_MMAP_THRESHOLD_`, `MALLOC_ARENA_MAX`); empty when there is nothing to add.
+ */
+export function workerAllocatorEnv(env: NodeJS.ProcessEnv, coresPerWorker: number): Record<string, string> {
   const given = env.GLIBC_TUNABLES ?? '';
-  const isSet =
-    env.MALLOC_MMAP_THRESHOLD_ !== undefined ||
-    given.split(':').some((entry) => entry.startsWith(`${MMAP_THRESHOLD}=`));
-  if (isSet) return {};
-  const threshold = `${MMAP_THRESHOLD}=${String(MMAP_THRESHOLD_BYTES)}`;
-  return { GLIBC_TUNABLES: given === '' ? threshold : `${given}:${threshold}` };
+  const ours: string[] = [];
+  if (env.MALLOC_MMAP_THRESHOLD_ === undefined && !hasTunable(given, MMAP_THRESHOLD))
+    ours.push(`${MMAP_THRESHOLD}=${String(MMAP_THRESHOLD_BYTES)}`);
+  if (coresPerWorker <= 1 && env.MALLOC_ARENA_MAX === undefined && !hasTunable(given, ARENA_MAX))
+    ours.push(`${ARENA_MAX}=1`);
+  if (ours.length === 0) return {};
+  return { GLIBC_TUNABLES: [...(given === '' ? [] : [given]), ...ours].join(':') };
 }
