@@ -18,8 +18,8 @@ const INTERRUPT_BUDGET_BYTES = 2_000_000;
 
 /**
  * Tunes this process for seeding with `concurrency` meta tiles fetched at once (`-c`): image
- * threads at most half of it (rounded up), and the optimising compiler's budget above. Called
- * once a run has seed tasks (not for dry runs or cleanups); it stays for the process.
+ * threads at most half of it (rounded up), and from -c 2 the optimising compiler's budget above.
+ * Called once a run has seed tasks (not for dry runs or cleanups); it stays for the process.
  */
 export function tuneProcessForSeeding(concurrency: number): void {
   // Each image thread is an isolate with its own modules, compiled quantiser and malloc arena; a
@@ -28,5 +28,9 @@ export function tuneProcessForSeeding(concurrency: number): void {
   // came together) only cost: bench seed -c 2, 4 alternating pairs, CPU 2.71 -> 2.41 s, peak RSS
   // 194 -> 155 MB
   limitImageThreads(Math.ceil(concurrency / 2));
-  setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET_BYTES}`);
+  // not with -c 1: its one request in flight waits for the event loop's handling of each answer,
+  // which the budget leaves unoptimised longer (bench/seed-pair.ts -c 1, MapServer, quiet machine,
+  // 3 pairs: 67.3 -> 63.0 tiles/s at 32.9 -> 29.0 ms of CPU a meta tile); with -c 2 the other
+  // request hides it, and the compiler's CPU is what the upstream misses
+  if (concurrency >= 2) setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET_BYTES}`);
 }
