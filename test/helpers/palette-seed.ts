@@ -1,7 +1,7 @@
 /**
  * The palette tests' seeding (seed-palette-colors, palette-alpha, seed-jpeg, clip-cache): level 0 of one TMS-layout file
  * cache per entry, over the band upstream, by the seed command's engine, and PNG chunk counts;
- * `seedWith` runs any test's seed.yaml that way (seed-palette-png, seed-remove-all, mixed-sub-image).
+ * `seedWith` runs any test's seed.yaml that way (seed-palette-png, seed-remove-all, mixed-sub-image, reverse-interop).
  */
 import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';

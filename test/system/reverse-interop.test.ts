@@ -7,12 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { runSeed, startServer } from '../../src/core/index.js';
+import { startServer } from '../../src/core/index.js';
 import { startColourUpstream, TILE_PATHS, tilePaths } from '../helpers/colour-upstream.js';
 import { FIXTURES_DIR, makeTempDir } from '../helpers/fixtures.js';
+import { seedWith } from '../helpers/palette-seed.js';
 import { startRedis } from '../helpers/redis-server.js';
 import { needs } from '../helpers/system-programs.js';
 import { startUpstream } from '../helpers/upstream.js';
@@ -47,15 +48,8 @@ async function servesAsMapProxyDid(
   const dir = await makeTempDir(t, 'reverse-caches-');
   let yaml = await readFile(join(FIXTURE, files.config), 'utf8');
   for (const [key, value] of Object.entries(vars)) yaml = yaml.replaceAll(`\${${key}}`, value);
-  await copyFile(join(FIXTURE, files.seed), join(dir, 'seed.yaml'));
   await writeFile(join(dir, 'mapproxy.yaml'), yaml.replaceAll('${UPSTREAM_URL}', colours.url));
-  const seeded = await runSeed({
-    proxyConfigFile: join(dir, 'mapproxy.yaml'),
-    seedConfigFile: join(dir, 'seed.yaml'),
-    concurrency: 1,
-    retries: 0,
-  });
-  assert.equal(seeded.status, 'done');
+  await seedWith(dir, await readFile(join(FIXTURE, files.seed), 'utf8'));
   assert.equal(colours.count(), expected.seedRequests);
 
   // 2. served from what it wrote, with an upstream that fails the test on any request
